@@ -1,0 +1,3 @@
+from northline.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,144 @@
+"""The access helpers (STYLE §3): every read or write of tenant data starts here.
+
+An outsider gets ``NotFound`` for an organization or record they cannot see, exactly as for one
+that does not exist; a member whose role is too low to write gets ``Forbidden``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from northline.lib.errors import Forbidden, NotAuthenticated, NotFound
+from northline.orgs.models import (
+    ROLE_RANK,
+    ApiToken,
+    Membership,
+    Organization,
+    Person,
+    Role,
+    Team,
+    TeamMember,
+    TenantModel,
+)
+
+M = TypeVar("M", bound=TenantModel)
+
+ROLE_NEEDED_TO = {
+    "read": Role.VIEWER,
+    "write": Role.EDITOR,  # domain records: strategy, goals, epics, …
+    "manage": Role.ADMIN,  # people, teams, memberships, settings
+    "own": Role.OWNER,  # deleting the organization, granting ownership
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """A signed-in user acting inside one organization with one role."""
+
+    user: AbstractBaseUser
+    organization: Organization
+    role: str
+
+    def can(self, action: str) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[ROLE_NEEDED_TO[action]]
+
+    def require(self, action: str) -> None:
+        if not self.can(action):
+            needed = ROLE_NEEDED_TO[action]
+            raise Forbidden(
+                f"Your role in {self.organization.name} is {self.role}; "
+                f"this needs {needed.label.lower()} or above."
+            )
+
+    @property
+    def can_write(self) -> bool:
+        return self.can("write")
+
+    @property
+    def can_manage(self) -> bool:
+        return self.can("manage")
+
+
+def require_user(user: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser:
+    if user is None or not user.is_authenticated:
+        raise NotAuthenticated("Sign in or send a bearer token.")
+    assert isinstance(user, AbstractBaseUser)
+    return user
+
+
+def access_organization(user: AbstractBaseUser | AnonymousUser | None, slug: str) -> Access:
+    """The caller's access to the organization ``slug``; 404 unless they are a member."""
+    signed_in = require_user(user)
+    membership = (
+        Membership.objects.select_related("organization")
+        .filter(organization__slug=slug, user_id=signed_in.pk, user__is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(f"No organization named {slug!r}.")
+    return Access(user=signed_in, organization=membership.organization, role=membership.role)
+
+
+def get_in_org(
+    access: Access,
+    queryset: models.QuerySet[M],
+    pk: object,
+    action: str = "read",
+    label: str | None = None,
+) -> M:
+    """One record of the caller's organization: 404 outside it, then 403 if the role is short.
+
+    The organization filter comes first so that a record of another organization is
+    indistinguishable from one that does not exist.
+    """
+    record = queryset.filter(organization=access.organization, pk=pk).first()
+    if record is None:
+        name = label or queryset.model._meta.verbose_name
+        raise NotFound(f"No {name} with id {pk} in this organization.")
+    access.require(action)
+    return record
+
+
+def access_person(access: Access, person_id: int, action: str = "read") -> Person:
+    return get_in_org(access, Person.objects.select_related("user"), person_id, action)
+
+
+def access_team(access: Access, team_id: int, action: str = "read") -> Team:
+    return get_in_org(access, Team.objects.all(), team_id, action)
+
+
+def access_team_member(
+    access: Access, team: Team, member_id: int, action: str = "read"
+) -> TeamMember:
+    return get_in_org(
+        access,
+        TeamMember.objects.filter(team=team).select_related("person", "team"),
+        member_id,
+        action,
+        label="team member",
+    )
+
+
+def access_membership(access: Access, membership_id: int, action: str = "read") -> Membership:
+    return get_in_org(
+        access, Membership.objects.select_related("user"), membership_id, action, "membership"
+    )
+
+
+def access_token(user: AbstractBaseUser | AnonymousUser | None, token_id: int) -> ApiToken:
+    """A user's own token; someone else's is not found."""
+    signed_in = require_user(user)
+    token = ApiToken.objects.filter(user_id=signed_in.pk, pk=token_id).first()
+    if token is None:
+        raise NotFound(f"No API token with id {token_id}.")
+    return token
+
+
+def organizations_of(user: AbstractBaseUser) -> models.QuerySet[Organization]:
+    return Organization.objects.filter(
+        pk__in=Membership.objects.filter(user_id=user.pk).values("organization_id")
+    )

@@ -1,0 +1,395 @@
+"""API routes for organizations, memberships, people, teams, tokens and history."""
+
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from northline.api import caller_access
+from northline.lib.schemas import Input, Page, VersionedInput
+from northline.orgs import access as acl
+from northline.orgs import selectors, services
+from northline.orgs.models import (
+    ApiToken,
+    Event,
+    Membership,
+    Organization,
+    Person,
+    Team,
+    TeamMember,
+)
+
+router = Router(tags=["account"])
+org_router = Router(tags=["organization"])
+
+RoleName = Literal["owner", "admin", "editor", "viewer"]
+TeamKindName = Literal["product", "business", "operations", "support", "leadership", "lab"]
+TeamRoleName = Literal[
+    "product_owner", "devops_specialist", "executive_sponsor", "scrum_master", "member", "stakeholder"
+]
+
+
+# Schemas ---------------------------------------------------------------------------------
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+
+
+class OrganizationOut(Schema):
+    id: int
+    slug: str
+    name: str
+    description: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganizationIn(Input):
+    slug: str = Field(..., min_length=1, max_length=50, pattern=r"^[a-z0-9-]+$")
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+
+
+class OrganizationPatch(VersionedInput):
+    name: str = Field(None, min_length=1, max_length=200)
+    description: str = Field(None)
+
+
+class MembershipOut(Schema):
+    id: int
+    user: UserOut
+    role: RoleName
+    version: int
+    created_at: datetime
+
+
+class MembershipIn(Input):
+    user: str = Field(..., min_length=1, description="Username or e-mail of an existing user.")
+    role: RoleName = "viewer"
+
+
+class MembershipPatch(VersionedInput):
+    role: RoleName
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+    title: str
+    user_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class PersonIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    email: str = Field("", max_length=254)
+    title: str = Field("", max_length=200)
+
+
+class PersonPatch(VersionedInput):
+    name: str = Field(None, min_length=1, max_length=200)
+    email: str = Field(None, max_length=254)
+    title: str = Field(None, max_length=200)
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    kind: TeamKindName
+    description: str
+    version: int
+    member_count: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class TeamIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: TeamKindName = "product"
+    description: str = ""
+
+
+class TeamPatch(VersionedInput):
+    name: str = Field(None, min_length=1, max_length=200)
+    kind: TeamKindName = Field(None)
+    description: str = Field(None)
+
+
+class TeamMemberOut(Schema):
+    id: int
+    team_id: int
+    person: PersonOut
+    roles: list[TeamRoleName]
+    is_employee: bool
+    co_located: bool
+    version: int
+
+
+class TeamMemberIn(Input):
+    person_id: int
+    roles: list[TeamRoleName] = Field(default_factory=lambda: ["member"])
+    is_employee: bool = True
+    co_located: bool = True
+
+
+class TeamMemberPatch(VersionedInput):
+    roles: list[TeamRoleName] = Field(None)
+    is_employee: bool = Field(None)
+    co_located: bool = Field(None)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(..., description="The secret. Shown only in this response; store it now.")
+
+
+class TokenIn(Input):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+class EventOut(Schema):
+    id: int
+    actor: str = Field(..., alias="actor_name")
+    verb: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, Any]
+    client_address: str | None
+    created_at: datetime
+
+
+class EventFilter(Schema):
+    object_type: str | None = Field(None, description="For example `orgs.team`.")
+    object_id: str | None = None
+
+
+# Account: me, my organizations, my tokens ---------------------------------------------------
+
+
+@router.get("/me", response=UserOut, summary="The signed-in user")
+def me(request: HttpRequest) -> Any:
+    return request.auth
+
+
+@router.get("/orgs", response=list[OrganizationOut], summary="Organizations I belong to")
+@paginate(Page)
+def list_organizations(request: HttpRequest) -> QuerySet[Organization]:
+    return acl.organizations_of(request.auth)  # type: ignore[arg-type]
+
+
+@router.post("/orgs", response={201: OrganizationOut}, summary="Create an organization")
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
+    return 201, services.create_organization(request.auth, **payload.dict())  # type: ignore[arg-type]
+
+
+@router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+@paginate(Page)
+def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=request.auth.pk)  # type: ignore[attr-defined]
+
+
+@router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
+def create_token(request: HttpRequest, payload: TokenIn) -> Any:
+    token, raw = services.create_token(request.auth, name=payload.name)  # type: ignore[arg-type]
+    token.token = raw  # type: ignore[attr-defined]
+    return 201, token
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke an API token")
+def revoke_token(request: HttpRequest, token_id: int) -> Any:
+    token = acl.access_token(request.auth, token_id)  # type: ignore[arg-type]
+    return services.revoke_token(request.auth, token)  # type: ignore[arg-type]
+
+
+# The organization -------------------------------------------------------------------------
+
+
+@org_router.get("", response=OrganizationOut, summary="The organization")
+def get_organization(request: HttpRequest, org: str) -> Any:
+    return caller_access(request).organization
+
+
+@org_router.patch("", response=OrganizationOut, summary="Rename or describe (admin)")
+def update_organization(request: HttpRequest, org: str, payload: OrganizationPatch) -> Any:
+    return services.update_organization(
+        caller_access(request), version=payload.version, **payload.changes()
+    )
+
+
+@org_router.delete("", response={204: None}, summary="Delete the organization (owner)")
+def delete_organization(
+    request: HttpRequest, org: str, confirm: str = Query(..., description="The slug, typed again.")
+) -> Any:
+    services.delete_organization(caller_access(request), confirm_slug=confirm)
+    return 204, None
+
+
+@org_router.get("/events", response=list[EventOut], summary="History of the organization")
+@paginate(Page)
+def list_events(request: HttpRequest, org: str, filters: Query[EventFilter]) -> QuerySet[Event]:
+    return selectors.events(
+        caller_access(request), object_type=filters.object_type, object_id=filters.object_id
+    )
+
+
+# Memberships -----------------------------------------------------------------------------
+
+
+@org_router.get("/members", response=list[MembershipOut], summary="Members and their roles")
+@paginate(Page)
+def list_members(request: HttpRequest, org: str) -> QuerySet[Membership]:
+    return selectors.memberships(caller_access(request))
+
+
+@org_router.post("/members", response={201: MembershipOut}, summary="Add a member (admin)")
+def add_member(request: HttpRequest, org: str, payload: MembershipIn) -> Any:
+    user = services.find_user(payload.user)
+    return 201, services.add_member(caller_access(request), user=user, role=payload.role)
+
+
+@org_router.get("/members/{membership_id}", response=MembershipOut, summary="One membership")
+def get_member(request: HttpRequest, org: str, membership_id: int) -> Any:
+    return acl.access_membership(caller_access(request), membership_id)
+
+
+@org_router.patch("/members/{membership_id}", response=MembershipOut, summary="Change a role")
+def change_role(request: HttpRequest, org: str, membership_id: int, payload: MembershipPatch) -> Any:
+    access = caller_access(request)
+    membership = acl.access_membership(access, membership_id, "manage")
+    return services.change_role(access, membership, version=payload.version, role=payload.role)
+
+
+@org_router.delete("/members/{membership_id}", response={204: None}, summary="Remove a member")
+def remove_member(request: HttpRequest, org: str, membership_id: int) -> Any:
+    access = caller_access(request)
+    services.remove_member(access, acl.access_membership(access, membership_id, "write"))
+    return 204, None
+
+
+# People ----------------------------------------------------------------------------------
+
+
+@org_router.get("/people", response=list[PersonOut], summary="People")
+@paginate(Page)
+def list_people(request: HttpRequest, org: str, q: str = "") -> QuerySet[Person]:
+    return selectors.people(caller_access(request), search=q)
+
+
+@org_router.post("/people", response={201: PersonOut}, summary="Add a person (admin)")
+def create_person(request: HttpRequest, org: str, payload: PersonIn) -> Any:
+    return 201, services.create_person(caller_access(request), **payload.dict())
+
+
+@org_router.get("/people/{person_id}", response=PersonOut, summary="One person")
+def get_person(request: HttpRequest, org: str, person_id: int) -> Any:
+    return acl.access_person(caller_access(request), person_id)
+
+
+@org_router.patch("/people/{person_id}", response=PersonOut, summary="Edit a person (admin)")
+def update_person(request: HttpRequest, org: str, person_id: int, payload: PersonPatch) -> Any:
+    access = caller_access(request)
+    person = acl.access_person(access, person_id, "manage")
+    return services.update_person(access, person, version=payload.version, **payload.changes())
+
+
+@org_router.delete("/people/{person_id}", response={204: None}, summary="Delete a person (admin)")
+def delete_person(request: HttpRequest, org: str, person_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_person(access, acl.access_person(access, person_id, "manage"))
+    return 204, None
+
+
+# Teams -----------------------------------------------------------------------------------
+
+
+@org_router.get("/teams", response=list[TeamOut], summary="Teams")
+@paginate(Page)
+def list_teams(request: HttpRequest, org: str) -> QuerySet[Team]:
+    return selectors.teams(caller_access(request))
+
+
+@org_router.post("/teams", response={201: TeamOut}, summary="Create a team (admin)")
+def create_team(request: HttpRequest, org: str, payload: TeamIn) -> Any:
+    return 201, services.create_team(caller_access(request), **payload.dict())
+
+
+@org_router.get("/teams/{team_id}", response=TeamOut, summary="One team")
+def get_team(request: HttpRequest, org: str, team_id: int) -> Any:
+    return selectors.team_with_count(acl.access_team(caller_access(request), team_id))
+
+
+@org_router.patch("/teams/{team_id}", response=TeamOut, summary="Edit a team (admin)")
+def update_team(request: HttpRequest, org: str, team_id: int, payload: TeamPatch) -> Any:
+    access = caller_access(request)
+    team = acl.access_team(access, team_id, "manage")
+    updated = services.update_team(access, team, version=payload.version, **payload.changes())
+    return selectors.team_with_count(updated)
+
+
+@org_router.delete("/teams/{team_id}", response={204: None}, summary="Delete a team (admin)")
+def delete_team(request: HttpRequest, org: str, team_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_team(access, acl.access_team(access, team_id, "manage"))
+    return 204, None
+
+
+@org_router.get("/teams/{team_id}/members", response=list[TeamMemberOut], summary="Team members")
+@paginate(Page)
+def list_team_members(request: HttpRequest, org: str, team_id: int) -> QuerySet[TeamMember]:
+    access = caller_access(request)
+    return selectors.team_members(access, acl.access_team(access, team_id))
+
+
+@org_router.post(
+    "/teams/{team_id}/members", response={201: TeamMemberOut}, summary="Put a person on a team"
+)
+def add_team_member(request: HttpRequest, org: str, team_id: int, payload: TeamMemberIn) -> Any:
+    access = caller_access(request)
+    team = acl.access_team(access, team_id, "manage")
+    person = acl.access_person(access, payload.person_id)
+    data = payload.dict(exclude={"person_id"})
+    return 201, services.add_team_member(access, team, person=person, **data)
+
+
+@org_router.patch(
+    "/teams/{team_id}/members/{member_id}", response=TeamMemberOut, summary="Change roles or flags"
+)
+def update_team_member(
+    request: HttpRequest, org: str, team_id: int, member_id: int, payload: TeamMemberPatch
+) -> Any:
+    access = caller_access(request)
+    team = acl.access_team(access, team_id)
+    member = acl.access_team_member(access, team, member_id, "manage")
+    return services.update_team_member(access, member, version=payload.version, **payload.changes())
+
+
+@org_router.delete(
+    "/teams/{team_id}/members/{member_id}", response={204: None}, summary="Take off a team"
+)
+def remove_team_member(request: HttpRequest, org: str, team_id: int, member_id: int) -> Any:
+    access = caller_access(request)
+    team = acl.access_team(access, team_id)
+    services.remove_team_member(access, acl.access_team_member(access, team, member_id, "manage"))
+    return 204, None

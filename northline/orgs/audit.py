@@ -1,0 +1,190 @@
+"""Writing the audit trail and applying versioned changes (DESIGN §3).
+
+Every service in every app records its writes through :func:`record_event` and changes fields
+through :func:`update_versioned`, inside the service's own transaction, so a refused or failed
+call leaves neither the record nor the trail changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from northline.lib.context import client_address
+from northline.lib.errors import Invalid, StaleVersion
+from northline.orgs.models import Event, Organization
+
+
+def jsonable(value: Any) -> Any:
+    """A value as the audit trail stores it: JSON types only, stable across databases."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    return value
+
+
+def field_value(instance: models.Model, name: str) -> Any:
+    field = instance._meta.get_field(name)
+    if isinstance(field, models.ForeignKey):
+        return getattr(instance, field.attname)
+    return getattr(instance, name)
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    names = fields if fields is not None else getattr(instance, "audit_fields", ())
+    return {name: jsonable(field_value(instance, name)) for name in names}
+
+
+def object_type(instance: models.Model) -> str:
+    return f"{instance._meta.app_label}.{instance._meta.model_name}"
+
+
+def record_event(
+    *,
+    actor: Any,
+    organization: Organization | None,
+    verb: str,
+    obj: models.Model,
+    changes: Mapping[str, Any] | None = None,
+) -> Event:
+    """Append one event; callers run inside their service's transaction."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_name = user.get_username() if user is not None else str(actor or "system")
+    return Event.objects.create(
+        organization=organization,
+        actor=user,
+        actor_name=actor_name[:150],
+        verb=verb,
+        object_type=object_type(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=jsonable(dict(changes or {})),
+        client_address=client_address.get(),
+    )
+
+
+def validation_to_invalid(error: ValidationError) -> Invalid:
+    """Django's ValidationError as the domain's Invalid, with a message per field."""
+    if hasattr(error, "error_dict"):
+        fields = {
+            ("__all__" if name == "__all__" else name): " ".join(
+                str(message) for item in errors for message in item.messages
+            )
+            for name, errors in error.error_dict.items()
+        }
+    else:
+        fields = {"__all__": " ".join(error.messages)}
+    general = fields.pop("__all__", None)
+    if general and not fields:
+        return Invalid(general, fields={})
+    message = general or "Some fields are not valid: " + ", ".join(sorted(fields)) + "."
+    return Invalid(message, fields=fields)
+
+
+def validate(instance: models.Model, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        raise validation_to_invalid(error) from error
+
+
+def create_audited(actor: Any, organization: Organization | None, instance: models.Model) -> Any:
+    """Validate, insert and record ``created`` with a snapshot of the audited fields."""
+    validate(instance)
+    instance.save(force_insert=True)
+    record_event(
+        actor=actor,
+        organization=organization,
+        verb="created",
+        obj=instance,
+        changes=snapshot(instance),
+    )
+    return instance
+
+
+def delete_audited(actor: Any, organization: Organization | None, instance: models.Model) -> None:
+    record_event(
+        actor=actor,
+        organization=organization,
+        verb="deleted",
+        obj=instance,
+        changes=snapshot(instance),
+    )
+    instance.delete()
+
+
+def update_versioned(
+    actor: Any,
+    organization: Organization | None,
+    instance: Any,
+    *,
+    version: int,
+    changes: Mapping[str, Any],
+    verb: str = "updated",
+) -> Any:
+    """Apply ``changes`` if ``version`` is still current; record the fields that changed.
+
+    The UPDATE carries ``WHERE version = <version>``, so of two writers holding the same
+    version exactly one wins on SQLite and PostgreSQL alike; the loser gets StaleVersion and
+    its transaction rolls back.
+    """
+    if instance.version != version:
+        raise stale(instance, version)
+    before = {name: field_value(instance, name) for name in changes}
+    for name, value in changes.items():
+        field = instance._meta.get_field(name)
+        setattr(instance, field.attname if isinstance(field, models.ForeignKey) else name, value)
+    altered = [name for name in changes if field_value(instance, name) != before[name]]
+    if not altered:
+        return instance
+    validate(instance)
+    columns = {instance._meta.get_field(name).attname: field_value(instance, name) for name in altered}
+    now = timezone.now()
+    if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+        columns["updated_at"] = now
+    count = (
+        type(instance)
+        ._base_manager.filter(pk=instance.pk, version=version)
+        .update(**columns, version=F("version") + 1)
+    )
+    if count != 1:
+        raise stale(instance, version)
+    instance.version = version + 1
+    if "updated_at" in columns:
+        instance.updated_at = now
+    record_event(
+        actor=actor,
+        organization=organization,
+        verb=verb,
+        obj=instance,
+        changes={name: [jsonable(before[name]), jsonable(field_value(instance, name))] for name in altered},
+    )
+    return instance
+
+
+def stale(instance: models.Model, version: int) -> StaleVersion:
+    current = type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True)
+    latest = current.first()
+    return StaleVersion(
+        f"This {instance._meta.verbose_name} was changed by someone else "
+        f"(you had version {version}, it is now {latest}). Reload and try again.",
+        fields={"version": f"Expected {latest}."},
+    )

@@ -1,0 +1,268 @@
+"""Tenancy, people and teams (DESIGN §2.1), API tokens, and the append-only audit trail (§3)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+# Higher ranks include every right of the lower ones.
+ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    "Use 1–50 lowercase letters, digits and hyphens, not starting or ending with a hyphen.",
+)
+
+
+class Organization(models.Model):
+    """The tenant: every other record belongs to exactly one organization."""
+
+    slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("slug", "name", "description")
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TenantModel(models.Model):
+    """Base of every organization-owned, editable record: scoping, optimistic version, times."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Fields whose before/after values the audit trail records on update.
+    audit_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+
+class Membership(TenantModel):
+    """A user's role in one organization."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    audit_fields = ("role",)
+
+    class Meta:
+        ordering = ["user__username", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                name="membership_unique_user",
+                violation_error_message="This user is already a member of the organization.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values),
+                name="membership_role_valid",
+                violation_error_message="Role must be owner, admin, editor or viewer.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class Person(TenantModel):
+    """Someone the organization refers to, with or without a login."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+
+    audit_fields = ("name", "email", "title", "user")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(user__isnull=False),
+                name="person_unique_user",
+                violation_error_message="Another person in this organization has this login.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamKind(models.TextChoices):
+    PRODUCT = "product", "Product"
+    BUSINESS = "business", "Business"
+    OPERATIONS = "operations", "Operations"
+    SUPPORT = "support", "Support"
+    LEADERSHIP = "leadership", "Leadership"
+    LAB = "lab", "Lab"
+
+
+class Team(TenantModel):
+    """A group of people who work together."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=TeamKind.choices, default=TeamKind.PRODUCT)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(Person, through="TeamMember", related_name="teams")
+
+    audit_fields = ("name", "kind", "description")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="team_unique_name",
+                violation_error_message="A team with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TeamKind.values),
+                name="team_kind_valid",
+                violation_error_message="Unknown team kind.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamRole(models.TextChoices):
+    PRODUCT_OWNER = "product_owner", "Product owner"
+    DEVOPS_SPECIALIST = "devops_specialist", "DevOps specialist"
+    EXECUTIVE_SPONSOR = "executive_sponsor", "Executive sponsor"
+    SCRUM_MASTER = "scrum_master", "Scrum master"
+    MEMBER = "member", "Member"
+    STAKEHOLDER = "stakeholder", "Stakeholder"
+
+
+class TeamMember(TenantModel):
+    """A person on a team, with roles and the flags team-composition rules read."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="team_memberships")
+    # A list of TeamRole values; a JSON list keeps the same schema on SQLite and PostgreSQL.
+    roles = models.JSONField(default=list)
+    is_employee = models.BooleanField(default=True)
+    co_located = models.BooleanField(default=True)
+
+    audit_fields = ("roles", "is_employee", "co_located")
+
+    class Meta:
+        ordering = ["team_id", "person__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "person"],
+                name="teammember_unique_person",
+                violation_error_message="This person is already on the team.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.team}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts: shown once, stored as a SHA-256 digest, revocable."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    # The public part of the token, to find the row without scanning digests.
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are append-only.")
+
+
+class Event(models.Model):
+    """One write, as the audit trail keeps it: append-only, never edited or deleted by the app."""
+
+    # Null only for a user's own records that belong to no organization (API tokens).
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # PROTECT: a user with history is deactivated, never deleted, so the trail stays whole.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    verb = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    # {field: [before, after]} for updates; {field: value} snapshots for creates and deletes.
+    changes = models.JSONField(default=dict)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="event_org_time"),
+            models.Index(fields=["object_type", "object_id"], name="event_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.verb} {self.object_type} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are append-only.")

@@ -1,0 +1,421 @@
+"""Every write to organizations, memberships, people, teams and tokens (STYLE §2).
+
+Each function is one transaction: it checks the rules, writes, and records the audit event.
+Callers (views, API routes, the CLI, the demo loader) have already resolved the records through
+``northline.orgs.access``; services re-check the role they need so none can be skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound
+from northline.orgs.access import Access
+from northline.orgs.audit import (
+    create_audited,
+    delete_audited,
+    record_event,
+    update_versioned,
+    validate,
+)
+from northline.orgs.models import (
+    ApiToken,
+    Membership,
+    Organization,
+    Person,
+    Role,
+    Team,
+    TeamMember,
+    TeamRole,
+)
+
+TOKEN_PREFIX = "nl_"
+
+
+# Organizations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_organization(
+    user: AbstractBaseUser, *, slug: str, name: str, description: str = ""
+) -> Organization:
+    """A new organization whose creator is its owner and its first person."""
+    organization = Organization(slug=slug, name=name, description=description)
+    validate(organization)
+    organization.save(force_insert=True)
+    record_event(
+        actor=user,
+        organization=organization,
+        verb="created",
+        obj=organization,
+        changes={"slug": slug, "name": name, "description": description},
+    )
+    create_audited(
+        user, organization, Membership(organization=organization, user=user, role=Role.OWNER)
+    )
+    create_audited(
+        user,
+        organization,
+        Person(
+            organization=organization,
+            user=user,
+            name=display_name(user),
+            email=getattr(user, "email", ""),
+        ),
+    )
+    return organization
+
+
+@transaction.atomic
+def update_organization(access: Access, *, version: int, **changes: Any) -> Organization:
+    access.require("manage")
+    allowed = {"name", "description"}
+    refuse_unknown(changes, allowed)
+    organization = Organization.objects.select_for_update().get(pk=access.organization.pk)
+    return update_versioned(
+        access.user, organization, organization, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_organization(access: Access, *, confirm_slug: str) -> None:
+    """Delete the organization and everything in it. Owners only; the slug must be typed."""
+    access.require("own")
+    organization = access.organization
+    if confirm_slug != organization.slug:
+        raise Invalid(
+            "Type the organization's slug to confirm.",
+            fields={"confirm_slug": f"Must be {organization.slug!r}."},
+        )
+    # The organization's own trail goes with it; this event outlives it.
+    record_event(
+        actor=access.user,
+        organization=None,
+        verb="deleted",
+        obj=organization,
+        changes={"slug": organization.slug, "name": organization.name},
+    )
+    organization.delete()
+
+
+# Memberships -----------------------------------------------------------------------------
+
+
+def find_user(identifier: str) -> AbstractBaseUser:
+    User = get_user_model()
+    user = (
+        User.objects.filter(username=identifier, is_active=True).first()
+        or User.objects.filter(email__iexact=identifier, is_active=True).order_by("pk").first()
+    )
+    if user is None:
+        raise Invalid(
+            f"No user with username or e-mail {identifier!r}.",
+            fields={"user": "No such user."},
+        )
+    return user
+
+
+@transaction.atomic
+def add_member(access: Access, *, user: AbstractBaseUser, role: str) -> Membership:
+    access.require("manage")
+    check_can_grant(access, role)
+    if Membership.objects.filter(organization=access.organization, user=user).exists():
+        raise Conflict(
+            f"{user.get_username()} is already a member.",
+            code="already_member",
+            fields={"user": "Already a member."},
+        )
+    membership = create_audited(
+        access.user,
+        access.organization,
+        Membership(organization=access.organization, user=user, role=role),
+    )
+    if not Person.objects.filter(organization=access.organization, user=user).exists():
+        create_audited(
+            access.user,
+            access.organization,
+            Person(
+                organization=access.organization,
+                user=user,
+                name=display_name(user),
+                email=getattr(user, "email", ""),
+            ),
+        )
+    return membership
+
+
+@transaction.atomic
+def change_role(access: Access, membership: Membership, *, version: int, role: str) -> Membership:
+    access.require("manage")
+    if role not in Role.values:
+        raise Invalid("Unknown role.", fields={"role": "Must be owner, admin, editor or viewer."})
+    check_can_grant(access, role)
+    if membership.role == Role.OWNER:
+        check_can_grant(access, Role.OWNER)
+        if role != Role.OWNER:
+            keep_an_owner(access.organization, membership)
+    return update_versioned(
+        access.user, access.organization, membership, version=version, changes={"role": role}
+    )
+
+
+@transaction.atomic
+def remove_member(access: Access, membership: Membership) -> None:
+    # Anyone may leave; removing someone else needs the manage right.
+    if membership.user_id != access.user.pk:
+        access.require("manage")
+    if membership.role == Role.OWNER:
+        if membership.user_id != access.user.pk:
+            check_can_grant(access, Role.OWNER)
+        keep_an_owner(access.organization, membership)
+    delete_audited(access.user, access.organization, membership)
+
+
+def check_can_grant(access: Access, role: str) -> None:
+    if role == Role.OWNER and access.role != Role.OWNER:
+        raise Forbidden("Only an owner can grant or take away ownership.")
+
+
+def keep_an_owner(organization: Organization, leaving: Membership) -> None:
+    # Lock the owners' rows so two owners cannot demote each other at the same time.
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(organization=organization, role=Role.OWNER)
+        .values_list("pk", flat=True)
+    )
+    if owners == [leaving.pk]:
+        raise Conflict(
+            "An organization needs at least one owner; make someone else owner first.",
+            code="last_owner",
+        )
+
+
+# People ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_person(
+    access: Access,
+    *,
+    name: str,
+    email: str = "",
+    title: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Person:
+    access.require("manage")
+    return create_audited(
+        access.user,
+        access.organization,
+        Person(organization=access.organization, name=name, email=email, title=title, user=user),
+    )
+
+
+@transaction.atomic
+def update_person(access: Access, person: Person, *, version: int, **changes: Any) -> Person:
+    access.require("manage")
+    refuse_unknown(changes, {"name", "email", "title"})
+    return update_versioned(
+        access.user, access.organization, person, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_person(access: Access, person: Person) -> None:
+    access.require("manage")
+    delete_audited(access.user, access.organization, person)
+
+
+# Teams -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_team(access: Access, *, name: str, kind: str, description: str = "") -> Team:
+    access.require("manage")
+    return create_audited(
+        access.user,
+        access.organization,
+        Team(organization=access.organization, name=name, kind=kind, description=description),
+    )
+
+
+@transaction.atomic
+def update_team(access: Access, team: Team, *, version: int, **changes: Any) -> Team:
+    access.require("manage")
+    refuse_unknown(changes, {"name", "kind", "description"})
+    return update_versioned(access.user, access.organization, team, version=version, changes=changes)
+
+
+@transaction.atomic
+def delete_team(access: Access, team: Team) -> None:
+    access.require("manage")
+    delete_audited(access.user, access.organization, team)
+
+
+def clean_roles(roles: list[str]) -> list[str]:
+    unknown = sorted(set(roles) - set(TeamRole.values))
+    if unknown:
+        raise Invalid(
+            f"Unknown team role: {', '.join(unknown)}.",
+            fields={"roles": "Choose from " + ", ".join(TeamRole.values) + "."},
+        )
+    # Keep the canonical order so equal sets compare equal in the audit trail.
+    return [role for role in TeamRole.values if role in roles]
+
+
+@transaction.atomic
+def add_team_member(
+    access: Access,
+    team: Team,
+    *,
+    person: Person,
+    roles: list[str],
+    is_employee: bool = True,
+    co_located: bool = True,
+) -> TeamMember:
+    access.require("manage")
+    if person.organization_id != access.organization.pk:
+        raise NotFound("No such person in this organization.")
+    if TeamMember.objects.filter(team=team, person=person).exists():
+        raise Conflict(
+            f"{person.name} is already on {team.name}.",
+            code="already_on_team",
+            fields={"person_id": "Already on the team."},
+        )
+    return create_audited(
+        access.user,
+        access.organization,
+        TeamMember(
+            organization=access.organization,
+            team=team,
+            person=person,
+            roles=clean_roles(roles),
+            is_employee=is_employee,
+            co_located=co_located,
+        ),
+    )
+
+
+@transaction.atomic
+def update_team_member(
+    access: Access, member: TeamMember, *, version: int, **changes: Any
+) -> TeamMember:
+    access.require("manage")
+    refuse_unknown(changes, {"roles", "is_employee", "co_located"})
+    if "roles" in changes:
+        changes["roles"] = clean_roles(changes["roles"])
+    return update_versioned(
+        access.user, access.organization, member, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def remove_team_member(access: Access, member: TeamMember) -> None:
+    access.require("manage")
+    delete_audited(access.user, access.organization, member)
+
+
+# API tokens ------------------------------------------------------------------------------
+
+
+def digest_of(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(user: AbstractBaseUser, *, name: str) -> tuple[ApiToken, str]:
+    """A new token and its secret, which is returned here once and never stored."""
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(user=user, name=name, prefix=prefix, digest=digest_of(raw))
+    validate(token)
+    token.save(force_insert=True)
+    record_event(
+        actor=user, organization=None, verb="created", obj=token, changes={"name": name}
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(user: AbstractBaseUser, token: ApiToken) -> ApiToken:
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(
+        actor=user,
+        organization=None,
+        verb="revoked",
+        obj=token,
+        changes={"revoked_at": token.revoked_at},
+    )
+    return token
+
+
+def user_for_token(raw: str) -> AbstractBaseUser | None:
+    """The active user a bearer token belongs to, or None; stamps last use at most per minute."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    prefix = raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or not secrets.compare_digest(token.digest, digest_of(raw)):
+        return None
+    now = timezone.now()
+    # Stamping every request would make every read a write; a minute's precision is enough.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# Users -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_user(
+    *, username: str, password: str, email: str = "", first_name: str = "", last_name: str = ""
+) -> AbstractBaseUser:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"A user named {username!r} exists.", fields={"username": "Taken."})
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise Invalid(" ".join(error.messages), fields={"password": " ".join(error.messages)}) from error
+    user.set_password(password)
+    validate(user, exclude=["password"])
+    user.save()
+    record_event(actor=user, organization=None, verb="created", obj=user, changes={"username": username})
+    return user
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def display_name(user: AbstractBaseUser) -> str:
+    full = " ".join(
+        part for part in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if part
+    )
+    return full or user.get_username()
+
+
+def refuse_unknown(changes: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise Invalid(
+            f"These fields cannot be changed here: {', '.join(unknown)}.",
+            fields={name: "Not editable." for name in unknown},
+        )

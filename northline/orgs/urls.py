@@ -1,0 +1,5 @@
+from django.urls import path
+
+from northline.orgs import views
+
+urlpatterns: list = []
