@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict
 
@@ -52,3 +52,7 @@ class Page(LimitOffsetPagination):
             "offset": offset,
             "next_offset": offset + limit if offset + limit < count else None,
         }
+
+
+# The ``{org}`` of every route below /orgs/{org}/: a router prefix, so name it a path parameter.
+OrgSlug = Annotated[str, Path(description="The organization's slug.")]

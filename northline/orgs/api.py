@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from northline.api import caller_access
-from northline.lib.schemas import Input, Page, VersionedInput
+from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.models import (
@@ -227,12 +227,12 @@ def revoke_token(request: HttpRequest, token_id: int) -> Any:
 
 
 @org_router.get("", response=OrganizationOut, summary="The organization")
-def get_organization(request: HttpRequest, org: str) -> Any:
+def get_organization(request: HttpRequest, org: OrgSlug) -> Any:
     return caller_access(request).organization
 
 
 @org_router.patch("", response=OrganizationOut, summary="Rename or describe (admin)")
-def update_organization(request: HttpRequest, org: str, payload: OrganizationPatch) -> Any:
+def update_organization(request: HttpRequest, org: OrgSlug, payload: OrganizationPatch) -> Any:
     return services.update_organization(
         caller_access(request), version=payload.version, **payload.changes()
     )
@@ -240,7 +240,7 @@ def update_organization(request: HttpRequest, org: str, payload: OrganizationPat
 
 @org_router.delete("", response={204: None}, summary="Delete the organization (owner)")
 def delete_organization(
-    request: HttpRequest, org: str, confirm: str = Query(..., description="The slug, typed again.")
+    request: HttpRequest, org: OrgSlug, confirm: str = Query(..., description="The slug, typed again.")
 ) -> Any:
     services.delete_organization(caller_access(request), confirm_slug=confirm)
     return 204, None
@@ -248,7 +248,7 @@ def delete_organization(
 
 @org_router.get("/events", response=list[EventOut], summary="History of the organization")
 @paginate(Page)
-def list_events(request: HttpRequest, org: str, filters: Query[EventFilter]) -> QuerySet[Event]:
+def list_events(request: HttpRequest, org: OrgSlug, filters: Query[EventFilter]) -> QuerySet[Event]:
     return selectors.events(
         caller_access(request), object_type=filters.object_type, object_id=filters.object_id
     )
@@ -259,30 +259,30 @@ def list_events(request: HttpRequest, org: str, filters: Query[EventFilter]) -> 
 
 @org_router.get("/members", response=list[MembershipOut], summary="Members and their roles")
 @paginate(Page)
-def list_members(request: HttpRequest, org: str) -> QuerySet[Membership]:
+def list_members(request: HttpRequest, org: OrgSlug) -> QuerySet[Membership]:
     return selectors.memberships(caller_access(request))
 
 
 @org_router.post("/members", response={201: MembershipOut}, summary="Add a member (admin)")
-def add_member(request: HttpRequest, org: str, payload: MembershipIn) -> Any:
+def add_member(request: HttpRequest, org: OrgSlug, payload: MembershipIn) -> Any:
     user = services.find_user(payload.user)
     return 201, services.add_member(caller_access(request), user=user, role=payload.role)
 
 
 @org_router.get("/members/{membership_id}", response=MembershipOut, summary="One membership")
-def get_member(request: HttpRequest, org: str, membership_id: int) -> Any:
+def get_member(request: HttpRequest, org: OrgSlug, membership_id: int) -> Any:
     return acl.access_membership(caller_access(request), membership_id)
 
 
 @org_router.patch("/members/{membership_id}", response=MembershipOut, summary="Change a role")
-def change_role(request: HttpRequest, org: str, membership_id: int, payload: MembershipPatch) -> Any:
+def change_role(request: HttpRequest, org: OrgSlug, membership_id: int, payload: MembershipPatch) -> Any:
     access = caller_access(request)
     membership = acl.access_membership(access, membership_id, "manage")
     return services.change_role(access, membership, version=payload.version, role=payload.role)
 
 
 @org_router.delete("/members/{membership_id}", response={204: None}, summary="Remove a member")
-def remove_member(request: HttpRequest, org: str, membership_id: int) -> Any:
+def remove_member(request: HttpRequest, org: OrgSlug, membership_id: int) -> Any:
     access = caller_access(request)
     services.remove_member(access, acl.access_membership(access, membership_id, "write"))
     return 204, None
@@ -293,29 +293,29 @@ def remove_member(request: HttpRequest, org: str, membership_id: int) -> Any:
 
 @org_router.get("/people", response=list[PersonOut], summary="People")
 @paginate(Page)
-def list_people(request: HttpRequest, org: str, q: str = "") -> QuerySet[Person]:
+def list_people(request: HttpRequest, org: OrgSlug, q: str = "") -> QuerySet[Person]:
     return selectors.people(caller_access(request), search=q)
 
 
 @org_router.post("/people", response={201: PersonOut}, summary="Add a person (admin)")
-def create_person(request: HttpRequest, org: str, payload: PersonIn) -> Any:
+def create_person(request: HttpRequest, org: OrgSlug, payload: PersonIn) -> Any:
     return 201, services.create_person(caller_access(request), **payload.dict())
 
 
 @org_router.get("/people/{person_id}", response=PersonOut, summary="One person")
-def get_person(request: HttpRequest, org: str, person_id: int) -> Any:
+def get_person(request: HttpRequest, org: OrgSlug, person_id: int) -> Any:
     return acl.access_person(caller_access(request), person_id)
 
 
 @org_router.patch("/people/{person_id}", response=PersonOut, summary="Edit a person (admin)")
-def update_person(request: HttpRequest, org: str, person_id: int, payload: PersonPatch) -> Any:
+def update_person(request: HttpRequest, org: OrgSlug, person_id: int, payload: PersonPatch) -> Any:
     access = caller_access(request)
     person = acl.access_person(access, person_id, "manage")
     return services.update_person(access, person, version=payload.version, **payload.changes())
 
 
 @org_router.delete("/people/{person_id}", response={204: None}, summary="Delete a person (admin)")
-def delete_person(request: HttpRequest, org: str, person_id: int) -> Any:
+def delete_person(request: HttpRequest, org: OrgSlug, person_id: int) -> Any:
     access = caller_access(request)
     services.delete_person(access, acl.access_person(access, person_id, "manage"))
     return 204, None
@@ -326,22 +326,22 @@ def delete_person(request: HttpRequest, org: str, person_id: int) -> Any:
 
 @org_router.get("/teams", response=list[TeamOut], summary="Teams")
 @paginate(Page)
-def list_teams(request: HttpRequest, org: str) -> QuerySet[Team]:
+def list_teams(request: HttpRequest, org: OrgSlug) -> QuerySet[Team]:
     return selectors.teams(caller_access(request))
 
 
 @org_router.post("/teams", response={201: TeamOut}, summary="Create a team (admin)")
-def create_team(request: HttpRequest, org: str, payload: TeamIn) -> Any:
+def create_team(request: HttpRequest, org: OrgSlug, payload: TeamIn) -> Any:
     return 201, services.create_team(caller_access(request), **payload.dict())
 
 
 @org_router.get("/teams/{team_id}", response=TeamOut, summary="One team")
-def get_team(request: HttpRequest, org: str, team_id: int) -> Any:
+def get_team(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
     return selectors.team_with_count(acl.access_team(caller_access(request), team_id))
 
 
 @org_router.patch("/teams/{team_id}", response=TeamOut, summary="Edit a team (admin)")
-def update_team(request: HttpRequest, org: str, team_id: int, payload: TeamPatch) -> Any:
+def update_team(request: HttpRequest, org: OrgSlug, team_id: int, payload: TeamPatch) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id, "manage")
     updated = services.update_team(access, team, version=payload.version, **payload.changes())
@@ -349,7 +349,7 @@ def update_team(request: HttpRequest, org: str, team_id: int, payload: TeamPatch
 
 
 @org_router.delete("/teams/{team_id}", response={204: None}, summary="Delete a team (admin)")
-def delete_team(request: HttpRequest, org: str, team_id: int) -> Any:
+def delete_team(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
     access = caller_access(request)
     services.delete_team(access, acl.access_team(access, team_id, "manage"))
     return 204, None
@@ -357,7 +357,7 @@ def delete_team(request: HttpRequest, org: str, team_id: int) -> Any:
 
 @org_router.get("/teams/{team_id}/members", response=list[TeamMemberOut], summary="Team members")
 @paginate(Page)
-def list_team_members(request: HttpRequest, org: str, team_id: int) -> QuerySet[TeamMember]:
+def list_team_members(request: HttpRequest, org: OrgSlug, team_id: int) -> QuerySet[TeamMember]:
     access = caller_access(request)
     return selectors.team_members(access, acl.access_team(access, team_id))
 
@@ -365,7 +365,7 @@ def list_team_members(request: HttpRequest, org: str, team_id: int) -> QuerySet[
 @org_router.post(
     "/teams/{team_id}/members", response={201: TeamMemberOut}, summary="Put a person on a team"
 )
-def add_team_member(request: HttpRequest, org: str, team_id: int, payload: TeamMemberIn) -> Any:
+def add_team_member(request: HttpRequest, org: OrgSlug, team_id: int, payload: TeamMemberIn) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id, "manage")
     person = acl.access_person(access, payload.person_id)
@@ -377,7 +377,7 @@ def add_team_member(request: HttpRequest, org: str, team_id: int, payload: TeamM
     "/teams/{team_id}/members/{member_id}", response=TeamMemberOut, summary="Change roles or flags"
 )
 def update_team_member(
-    request: HttpRequest, org: str, team_id: int, member_id: int, payload: TeamMemberPatch
+    request: HttpRequest, org: OrgSlug, team_id: int, member_id: int, payload: TeamMemberPatch
 ) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id)
@@ -388,7 +388,7 @@ def update_team_member(
 @org_router.delete(
     "/teams/{team_id}/members/{member_id}", response={204: None}, summary="Take off a team"
 )
-def remove_team_member(request: HttpRequest, org: str, team_id: int, member_id: int) -> Any:
+def remove_team_member(request: HttpRequest, org: OrgSlug, team_id: int, member_id: int) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id)
     services.remove_team_member(access, acl.access_team_member(access, team, member_id, "manage"))
