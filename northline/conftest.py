@@ -31,6 +31,12 @@ def _immediate_tasks(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    # The production hasher is slow by design; tests hash a few dozen passwords each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings) -> None:
     # Tests talk plain HTTP to the test client and the live server.
     settings.SECURE_SSL_REDIRECT = False
