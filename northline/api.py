@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -25,7 +25,7 @@ from northline.orgs.services import user_for_token
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def enter_organization(request: HttpRequest, user: AbstractBaseUser) -> AbstractBaseUser:
+def enter_organization(request: HttpRequest, user: User) -> User:
     """Resolve ``{org}`` for routes below /orgs/{org}/ and refuse viewers' writes early."""
     match = request.resolver_match
     slug = match.kwargs.get("org") if match else None
@@ -38,7 +38,7 @@ def enter_organization(request: HttpRequest, user: AbstractBaseUser) -> Abstract
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_token(token)
         if user is None:
             return None
@@ -58,15 +58,20 @@ class BrowserSession(APIKeyCookie):
             return None
         return super()._get_key(request)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         if key is None:
             return None
         return enter_organization(request, request.user)  # type: ignore[arg-type]
 
 
+def caller(request: HttpRequest) -> User:
+    """The user the authentication above identified."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 def caller_access(request: HttpRequest) -> Access:
     """The Access that the organization gate resolved for this request."""
-    return request.access  # type: ignore[attr-defined,no-any-return]
+    return request.access  # type: ignore[attr-defined]
 
 
 api = NinjaAPI(
@@ -120,14 +125,23 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(
-        request, 404, {"error": {"code": "not_found", "message": str(exc) or "Not found.", "fields": {}}}
+        request,
+        404,
+        {"error": {"code": "not_found", "message": str(exc) or "Not found.", "fields": {}}},
     )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 409: "conflict", 429: "throttled"}.get(exc.status_code, "error")
+    code = {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "throttled",
+    }.get(exc.status_code, "error")
     return error_response(
         request, exc.status_code, {"error": {"code": code, "message": str(exc), "fields": {}}}
     )

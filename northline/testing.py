@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +20,7 @@ from northline.orgs.models import Organization, Role
 PASSWORD = "correct-horse-battery-staple"
 
 
-def make_user(username: str, **extra: Any) -> AbstractBaseUser:
+def make_user(username: str, **extra: Any) -> User:
     User = get_user_model()
     user = User(username=username, email=f"{username}@example.org", **extra)
     user.set_password(PASSWORD)
@@ -34,13 +34,13 @@ class Cast:
 
     org: Organization
     other_org: Organization
-    owner: AbstractBaseUser
-    admin: AbstractBaseUser
-    editor: AbstractBaseUser
-    viewer: AbstractBaseUser
-    outsider: AbstractBaseUser
+    owner: User
+    admin: User
+    editor: User
+    viewer: User
+    outsider: User
 
-    def access(self, user: AbstractBaseUser, org: Organization | None = None) -> Access:
+    def access(self, user: User, org: Organization | None = None) -> Access:
         return access_organization(user, (org or self.org).slug)
 
     @property
@@ -73,7 +73,7 @@ def make_cast() -> Cast:
 class ApiClient:
     """JSON calls to /api/v1 with a bearer token (or none, for the anonymous caller)."""
 
-    def __init__(self, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, user: User | None = None) -> None:
         self.client = Client()
         self.headers: dict[str, str] = {}
         if user is not None:

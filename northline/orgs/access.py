@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from northline.lib.errors import Forbidden, NotAuthenticated, NotFound
@@ -39,7 +39,7 @@ ROLE_NEEDED_TO = {
 class Access:
     """A signed-in user acting inside one organization with one role."""
 
-    user: AbstractBaseUser
+    user: User
     organization: Organization
     role: str
 
@@ -63,14 +63,14 @@ class Access:
         return self.can("manage")
 
 
-def require_user(user: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser:
+def require_user(user: User | AnonymousUser | None) -> User:
     if user is None or not user.is_authenticated:
         raise NotAuthenticated("Sign in or send a bearer token.")
-    assert isinstance(user, AbstractBaseUser)
+    assert isinstance(user, User)
     return user
 
 
-def access_organization(user: AbstractBaseUser | AnonymousUser | None, slug: str) -> Access:
+def access_organization(user: User | AnonymousUser | None, slug: str) -> Access:
     """The caller's access to the organization ``slug``; 404 unless they are a member."""
     signed_in = require_user(user)
     membership = (
@@ -83,7 +83,7 @@ def access_organization(user: AbstractBaseUser | AnonymousUser | None, slug: str
     return Access(user=signed_in, organization=membership.organization, role=membership.role)
 
 
-def get_in_org(
+def get_in_org[M: TenantModel](
     access: Access,
     queryset: models.QuerySet[M],
     pk: object,
@@ -129,7 +129,7 @@ def access_membership(access: Access, membership_id: int, action: str = "read") 
     )
 
 
-def access_token(user: AbstractBaseUser | AnonymousUser | None, token_id: int) -> ApiToken:
+def access_token(user: User | AnonymousUser | None, token_id: int) -> ApiToken:
     """A user's own token; someone else's is not found."""
     signed_in = require_user(user)
     token = ApiToken.objects.filter(user_id=signed_in.pk, pk=token_id).first()
@@ -138,7 +138,7 @@ def access_token(user: AbstractBaseUser | AnonymousUser | None, token_id: int) -
     return token
 
 
-def organizations_of(user: AbstractBaseUser) -> models.QuerySet[Organization]:
+def organizations_of(user: User) -> models.QuerySet[Organization]:
     return Organization.objects.filter(
         pk__in=Membership.objects.filter(user_id=user.pk).values("organization_id")
     )

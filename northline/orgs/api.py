@@ -1,15 +1,14 @@
 """API routes for organizations, memberships, people, teams, tokens and history."""
 
-
 from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller_access
+from northline.api import caller, caller_access
 from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
@@ -21,6 +20,7 @@ from northline.orgs.models import (
     Person,
     Team,
     TeamMember,
+    TeamRole,
 )
 
 router = Router(tags=["account"])
@@ -29,7 +29,12 @@ org_router = Router(tags=["organization"])
 RoleName = Literal["owner", "admin", "editor", "viewer"]
 TeamKindName = Literal["product", "business", "operations", "support", "leadership", "lab"]
 TeamRoleName = Literal[
-    "product_owner", "devops_specialist", "executive_sponsor", "scrum_master", "member", "stakeholder"
+    "product_owner",
+    "devops_specialist",
+    "executive_sponsor",
+    "scrum_master",
+    "member",
+    "stakeholder",
 ]
 
 
@@ -61,8 +66,8 @@ class OrganizationIn(Input):
 
 
 class OrganizationPatch(VersionedInput):
-    name: str = Field(None, min_length=1, max_length=200)
-    description: str = Field(None)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None)
 
 
 class MembershipOut(Schema):
@@ -100,9 +105,9 @@ class PersonIn(Input):
 
 
 class PersonPatch(VersionedInput):
-    name: str = Field(None, min_length=1, max_length=200)
-    email: str = Field(None, max_length=254)
-    title: str = Field(None, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    title: str | None = Field(None, max_length=200)
 
 
 class TeamOut(Schema):
@@ -123,9 +128,9 @@ class TeamIn(Input):
 
 
 class TeamPatch(VersionedInput):
-    name: str = Field(None, min_length=1, max_length=200)
-    kind: TeamKindName = Field(None)
-    description: str = Field(None)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: TeamKindName | None = Field(None)
+    description: str | None = Field(None)
 
 
 class TeamMemberOut(Schema):
@@ -140,15 +145,15 @@ class TeamMemberOut(Schema):
 
 class TeamMemberIn(Input):
     person_id: int
-    roles: list[TeamRoleName] = Field(default_factory=lambda: ["member"])
+    roles: list[TeamRoleName] = Field(default_factory=lambda: ["member"])  # type: ignore[arg-type]
     is_employee: bool = True
     co_located: bool = True
 
 
 class TeamMemberPatch(VersionedInput):
-    roles: list[TeamRoleName] = Field(None)
-    is_employee: bool = Field(None)
-    co_located: bool = Field(None)
+    roles: list[TeamRoleName] | None = Field(None)
+    is_employee: bool | None = Field(None)
+    co_located: bool | None = Field(None)
 
 
 class TokenOut(Schema):
@@ -190,37 +195,38 @@ class EventFilter(Schema):
 
 @router.get("/me", response=UserOut, summary="The signed-in user")
 def me(request: HttpRequest) -> Any:
-    return request.auth
+    return caller(request)
 
 
 @router.get("/orgs", response=list[OrganizationOut], summary="Organizations I belong to")
 @paginate(Page)
 def list_organizations(request: HttpRequest) -> QuerySet[Organization]:
-    return acl.organizations_of(request.auth)  # type: ignore[arg-type]
+    return acl.organizations_of(caller(request))
 
 
 @router.post("/orgs", response={201: OrganizationOut}, summary="Create an organization")
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
-    return 201, services.create_organization(request.auth, **payload.dict())  # type: ignore[arg-type]
+    organization = services.create_organization(caller(request), **payload.dict())
+    return Status(201, organization)
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
 @paginate(Page)
 def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user_id=request.auth.pk)  # type: ignore[attr-defined]
+    return ApiToken.objects.filter(user_id=caller(request).pk)
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
-    token, raw = services.create_token(request.auth, name=payload.name)  # type: ignore[arg-type]
+    token, raw = services.create_token(caller(request), name=payload.name)
     token.token = raw  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke an API token")
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
-    token = acl.access_token(request.auth, token_id)  # type: ignore[arg-type]
-    return services.revoke_token(request.auth, token)  # type: ignore[arg-type]
+    token = acl.access_token(caller(request), token_id)
+    return services.revoke_token(caller(request), token)
 
 
 # The organization -------------------------------------------------------------------------
@@ -240,10 +246,12 @@ def update_organization(request: HttpRequest, org: OrgSlug, payload: Organizatio
 
 @org_router.delete("", response={204: None}, summary="Delete the organization (owner)")
 def delete_organization(
-    request: HttpRequest, org: OrgSlug, confirm: str = Query(..., description="The slug, typed again.")
+    request: HttpRequest,
+    org: OrgSlug,
+    confirm: str = Query(..., description="The slug, typed again."),
 ) -> Any:
     services.delete_organization(caller_access(request), confirm_slug=confirm)
-    return 204, None
+    return Status(204, None)
 
 
 @org_router.get("/events", response=list[EventOut], summary="History of the organization")
@@ -266,7 +274,7 @@ def list_members(request: HttpRequest, org: OrgSlug) -> QuerySet[Membership]:
 @org_router.post("/members", response={201: MembershipOut}, summary="Add a member (admin)")
 def add_member(request: HttpRequest, org: OrgSlug, payload: MembershipIn) -> Any:
     user = services.find_user(payload.user)
-    return 201, services.add_member(caller_access(request), user=user, role=payload.role)
+    return Status(201, services.add_member(caller_access(request), user=user, role=payload.role))
 
 
 @org_router.get("/members/{membership_id}", response=MembershipOut, summary="One membership")
@@ -275,7 +283,9 @@ def get_member(request: HttpRequest, org: OrgSlug, membership_id: int) -> Any:
 
 
 @org_router.patch("/members/{membership_id}", response=MembershipOut, summary="Change a role")
-def change_role(request: HttpRequest, org: OrgSlug, membership_id: int, payload: MembershipPatch) -> Any:
+def change_role(
+    request: HttpRequest, org: OrgSlug, membership_id: int, payload: MembershipPatch
+) -> Any:
     access = caller_access(request)
     membership = acl.access_membership(access, membership_id, "manage")
     return services.change_role(access, membership, version=payload.version, role=payload.role)
@@ -285,7 +295,7 @@ def change_role(request: HttpRequest, org: OrgSlug, membership_id: int, payload:
 def remove_member(request: HttpRequest, org: OrgSlug, membership_id: int) -> Any:
     access = caller_access(request)
     services.remove_member(access, acl.access_membership(access, membership_id, "write"))
-    return 204, None
+    return Status(204, None)
 
 
 # People ----------------------------------------------------------------------------------
@@ -299,7 +309,7 @@ def list_people(request: HttpRequest, org: OrgSlug, q: str = "") -> QuerySet[Per
 
 @org_router.post("/people", response={201: PersonOut}, summary="Add a person (admin)")
 def create_person(request: HttpRequest, org: OrgSlug, payload: PersonIn) -> Any:
-    return 201, services.create_person(caller_access(request), **payload.dict())
+    return Status(201, services.create_person(caller_access(request), **payload.dict()))
 
 
 @org_router.get("/people/{person_id}", response=PersonOut, summary="One person")
@@ -318,7 +328,7 @@ def update_person(request: HttpRequest, org: OrgSlug, person_id: int, payload: P
 def delete_person(request: HttpRequest, org: OrgSlug, person_id: int) -> Any:
     access = caller_access(request)
     services.delete_person(access, acl.access_person(access, person_id, "manage"))
-    return 204, None
+    return Status(204, None)
 
 
 # Teams -----------------------------------------------------------------------------------
@@ -332,7 +342,7 @@ def list_teams(request: HttpRequest, org: OrgSlug) -> QuerySet[Team]:
 
 @org_router.post("/teams", response={201: TeamOut}, summary="Create a team (admin)")
 def create_team(request: HttpRequest, org: OrgSlug, payload: TeamIn) -> Any:
-    return 201, services.create_team(caller_access(request), **payload.dict())
+    return Status(201, services.create_team(caller_access(request), **payload.dict()))
 
 
 @org_router.get("/teams/{team_id}", response=TeamOut, summary="One team")
@@ -352,7 +362,7 @@ def update_team(request: HttpRequest, org: OrgSlug, team_id: int, payload: TeamP
 def delete_team(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
     access = caller_access(request)
     services.delete_team(access, acl.access_team(access, team_id, "manage"))
-    return 204, None
+    return Status(204, None)
 
 
 @org_router.get("/teams/{team_id}/members", response=list[TeamMemberOut], summary="Team members")
@@ -370,7 +380,7 @@ def add_team_member(request: HttpRequest, org: OrgSlug, team_id: int, payload: T
     team = acl.access_team(access, team_id, "manage")
     person = acl.access_person(access, payload.person_id)
     data = payload.dict(exclude={"person_id"})
-    return 201, services.add_team_member(access, team, person=person, **data)
+    return Status(201, services.add_team_member(access, team, person=person, **data))
 
 
 @org_router.patch(
@@ -392,4 +402,4 @@ def remove_team_member(request: HttpRequest, org: OrgSlug, team_id: int, member_
     access = caller_access(request)
     team = acl.access_team(access, team_id)
     services.remove_team_member(access, acl.access_team_member(access, team, member_id, "manage"))
-    return 204, None
+    return Status(204, None)

@@ -81,20 +81,31 @@ def record_event(
     )
 
 
-def validation_to_invalid(error: ValidationError) -> Invalid:
-    """Django's ValidationError as the domain's Invalid, with a message per field."""
+def validation_to_invalid(error: ValidationError, instance: models.Model | None = None) -> Invalid:
+    """Django's ValidationError as the domain's Invalid, with a message per field.
+
+    A unique constraint over (organization, field) reports itself as a whole-record error;
+    it is moved to the field the user typed so forms and API clients can show it there.
+    """
     if hasattr(error, "error_dict"):
         fields = {
-            ("__all__" if name == "__all__" else name): " ".join(
-                str(message) for item in errors for message in item.messages
-            )
+            name: " ".join(str(message) for item in errors for message in item.messages)
             for name, errors in error.error_dict.items()
         }
     else:
         fields = {"__all__": " ".join(error.messages)}
     general = fields.pop("__all__", None)
+    if general and instance is not None:
+        for constraint in instance._meta.constraints:
+            named = [f for f in getattr(constraint, "fields", ()) if f != "organization"]
+            if named and constraint.violation_error_message == general:
+                fields[named[-1]] = general
+                general = None
+                break
     if general and not fields:
         return Invalid(general, fields={})
+    if general is None and len(fields) == 1:
+        return Invalid(next(iter(fields.values())), fields=fields)
     message = general or "Some fields are not valid: " + ", ".join(sorted(fields)) + "."
     return Invalid(message, fields=fields)
 
@@ -103,7 +114,7 @@ def validate(instance: models.Model, exclude: Iterable[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude))
     except ValidationError as error:
-        raise validation_to_invalid(error) from error
+        raise validation_to_invalid(error, instance) from error
 
 
 def create_audited(actor: Any, organization: Organization | None, instance: models.Model) -> Any:
@@ -156,7 +167,9 @@ def update_versioned(
     if not altered:
         return instance
     validate(instance)
-    columns = {instance._meta.get_field(name).attname: field_value(instance, name) for name in altered}
+    columns = {
+        instance._meta.get_field(name).attname: field_value(instance, name) for name in altered
+    }
     now = timezone.now()
     if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
         columns["updated_at"] = now
@@ -175,7 +188,10 @@ def update_versioned(
         organization=organization,
         verb=verb,
         obj=instance,
-        changes={name: [jsonable(before[name]), jsonable(field_value(instance, name))] for name in altered},
+        changes={
+            name: [jsonable(before[name]), jsonable(field_value(instance, name))]
+            for name in altered
+        },
     )
     return instance
 

@@ -22,7 +22,7 @@ ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
-    "Use 1–50 lowercase letters, digits and hyphens, not starting or ending with a hyphen.",
+    "Use 1 to 50 lowercase letters, digits and hyphens, not starting or ending with a hyphen.",
 )
 
 

@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,9 +43,7 @@ TOKEN_PREFIX = "nl_"
 
 
 @transaction.atomic
-def create_organization(
-    user: AbstractBaseUser, *, slug: str, name: str, description: str = ""
-) -> Organization:
+def create_organization(user: User, *, slug: str, name: str, description: str = "") -> Organization:
     """A new organization whose creator is its owner and its first person."""
     organization = Organization(slug=slug, name=name, description=description)
     validate(organization)
@@ -108,7 +106,7 @@ def delete_organization(access: Access, *, confirm_slug: str) -> None:
 # Memberships -----------------------------------------------------------------------------
 
 
-def find_user(identifier: str) -> AbstractBaseUser:
+def find_user(identifier: str) -> User:
     User = get_user_model()
     user = (
         User.objects.filter(username=identifier, is_active=True).first()
@@ -123,7 +121,7 @@ def find_user(identifier: str) -> AbstractBaseUser:
 
 
 @transaction.atomic
-def add_member(access: Access, *, user: AbstractBaseUser, role: str) -> Membership:
+def add_member(access: Access, *, user: User, role: str) -> Membership:
     access.require("manage")
     check_can_grant(access, role)
     if Membership.objects.filter(organization=access.organization, user=user).exists():
@@ -207,7 +205,7 @@ def create_person(
     name: str,
     email: str = "",
     title: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Person:
     access.require("manage")
     return create_audited(
@@ -249,7 +247,9 @@ def create_team(access: Access, *, name: str, kind: str, description: str = "") 
 def update_team(access: Access, team: Team, *, version: int, **changes: Any) -> Team:
     access.require("manage")
     refuse_unknown(changes, {"name", "kind", "description"})
-    return update_versioned(access.user, access.organization, team, version=version, changes=changes)
+    return update_versioned(
+        access.user, access.organization, team, version=version, changes=changes
+    )
 
 
 @transaction.atomic
@@ -329,21 +329,19 @@ def digest_of(raw: str) -> str:
 
 
 @transaction.atomic
-def create_token(user: AbstractBaseUser, *, name: str) -> tuple[ApiToken, str]:
+def create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
     """A new token and its secret, which is returned here once and never stored."""
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken(user=user, name=name, prefix=prefix, digest=digest_of(raw))
     validate(token)
     token.save(force_insert=True)
-    record_event(
-        actor=user, organization=None, verb="created", obj=token, changes={"name": name}
-    )
+    record_event(actor=user, organization=None, verb="created", obj=token, changes={"name": name})
     return token, raw
 
 
 @transaction.atomic
-def revoke_token(user: AbstractBaseUser, token: ApiToken) -> ApiToken:
+def revoke_token(user: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is not None:
         return token
     token.revoked_at = timezone.now()
@@ -358,7 +356,7 @@ def revoke_token(user: AbstractBaseUser, token: ApiToken) -> ApiToken:
     return token
 
 
-def user_for_token(raw: str) -> AbstractBaseUser | None:
+def user_for_token(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None; stamps last use at most per minute."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
@@ -383,7 +381,7 @@ def user_for_token(raw: str) -> AbstractBaseUser | None:
 @transaction.atomic
 def create_user(
     *, username: str, password: str, email: str = "", first_name: str = "", last_name: str = ""
-) -> AbstractBaseUser:
+) -> User:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -394,18 +392,22 @@ def create_user(
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise Invalid(" ".join(error.messages), fields={"password": " ".join(error.messages)}) from error
+        raise Invalid(
+            " ".join(error.messages), fields={"password": " ".join(error.messages)}
+        ) from error
     user.set_password(password)
     validate(user, exclude=["password"])
     user.save()
-    record_event(actor=user, organization=None, verb="created", obj=user, changes={"username": username})
+    record_event(
+        actor=user, organization=None, verb="created", obj=user, changes={"username": username}
+    )
     return user
 
 
 # Helpers ---------------------------------------------------------------------------------
 
 
-def display_name(user: AbstractBaseUser) -> str:
+def display_name(user: User) -> str:
     full = " ".join(
         part for part in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if part
     )
@@ -417,5 +419,5 @@ def refuse_unknown(changes: dict[str, Any], allowed: set[str]) -> None:
     if unknown:
         raise Invalid(
             f"These fields cannot be changed here: {', '.join(unknown)}.",
-            fields={name: "Not editable." for name in unknown},
+            fields=dict.fromkeys(unknown, "Not editable."),
         )

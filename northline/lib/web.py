@@ -1,0 +1,126 @@
+"""View helpers: the one place where domain errors become web responses (STYLE §4).
+
+``NotFound`` → 404, ``Forbidden`` → 403, ``NotAuthenticated`` → the sign-in page. ``Invalid``
+and ``Conflict`` raised while saving a form go back onto the form (:func:`submit`): the message at
+the top, each field's message next to the field, with status 422 or 409, and nothing saved.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from northline.lib.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotAuthenticated,
+    NotFound,
+)
+
+View = Callable[..., HttpResponse]
+
+
+class DomainForm(forms.Form):
+    """A form that can carry a service's refusal, and the HTTP status to render it with."""
+
+    # A service's field name → this form's field name, where they differ.
+    error_aliases: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.status = 200
+
+    def add_domain_error(self, error: DomainError) -> None:
+        self.status = error.status
+        self.add_error(None, error.message)
+        for name, message in error.fields.items():
+            field = self.error_aliases.get(name, name)
+            if field in self.fields and not self.fields[field].widget.is_hidden:
+                self.add_error(field, message)
+            # A hidden field (the version) has no place to show a message: the one at the top
+            # already says what to do.
+
+
+def submit(form: DomainForm, save: Callable[[dict[str, Any]], Any]) -> bool:
+    """Validate ``form`` and call ``save(cleaned_data)``; on refusal keep the errors on the form.
+
+    Returns True when the service accepted the change. Services run in one transaction, so a
+    refusal leaves nothing written.
+    """
+    if not form.is_valid():
+        form.status = 422
+        return False
+    try:
+        save(form.cleaned_data)
+    except (Invalid, Conflict) as error:
+        form.add_domain_error(error)
+        return False
+    return True
+
+
+def status_of(*forms_: DomainForm | None) -> int:
+    """The status of a page that re-renders forms: the first refused form's, else 200."""
+    return next((form.status for form in forms_ if form is not None and form.status != 200), 200)
+
+
+def maps_domain_errors(view: View) -> View:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except Forbidden as error:
+            raise PermissionDenied(error.message) from error
+        except NotAuthenticated:
+            return redirect_to_login(request.get_full_path())
+        except (Invalid, Conflict) as error:
+            # Refusals outside a form (a button with no fields): show the message plainly.
+            return render(request, "error.html", {"error": error}, status=error.status)
+
+    return wrapper
+
+
+def account_view(view: View) -> View:
+    """A signed-in user's own page (no organization)."""
+    return login_required(maps_domain_errors(view))
+
+
+def org_view(view: View) -> View:
+    """A page of one organization: ``view(request, access, …)`` with the caller's Access.
+
+    ``access_organization`` answers 404 to anyone who is not a member, exactly as for an
+    organization that does not exist.
+    """
+    from northline.orgs.access import access_organization
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        access = access_organization(request.user, slug)
+        return view(request, access, *args, **kwargs)
+
+    return login_required(maps_domain_errors(wrapper))
+
+
+def render_org(
+    request: HttpRequest,
+    access: Any,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    nav: str,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a page of the organization's shell; ``nav`` marks the current navigation item."""
+    page = {"access": access, "org": access.organization, "nav": nav, **(context or {})}
+    return render(request, template, page, status=status)

@@ -1,0 +1,128 @@
+"""Every operation in the OpenAPI schema fails closed (Foundation issue, "Will be checked").
+
+The walk reads the live schema, so a route added by any app is covered without being listed
+here. What it needs from a new app is a real record for each new path parameter: add a
+builder to ``PATH_VALUE_BUILDERS`` (the walk fails and names the parameter until you do).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from northline.orgs import services
+from northline.orgs.models import Event, Membership, Role
+from northline.testing import ApiClient, Cast
+
+UNSAFE = {"post", "put", "patch", "delete"}
+PathValues = dict[str, Any]
+
+
+def orgs_records(cast: Cast, values: PathValues) -> None:
+    access = cast.owner_access
+    team = services.create_team(access, name="Harbour Services", kind="product")
+    person = services.create_person(access, name="Nadia Quill", title="Analyst")
+    member = services.add_team_member(access, team, person=person, roles=["member"])
+    _, _ = services.create_token(cast.owner, name="walk")
+    values.update(
+        org=cast.org.slug,
+        team_id=team.pk,
+        person_id=person.pk,
+        member_id=member.pk,
+        membership_id=Membership.objects.get(organization=cast.org, role=Role.EDITOR).pk,
+        token_id=cast.owner.api_tokens.first().pk,  # type: ignore[attr-defined]
+    )
+
+
+# One builder per app, in dependency order; each adds the ids its routes' parameters need.
+PATH_VALUE_BUILDERS: list[Callable[[Cast, PathValues], None]] = [orgs_records]
+
+
+def operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+
+def fill(path: str, values: PathValues) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        assert name in values, (
+            f"No record for path parameter {{{name}}} in {path}: add a builder to "
+            "PATH_VALUE_BUILDERS in northline/tests/test_openapi_walk.py"
+        )
+        return str(values[name])
+
+    return re.sub(r"{(\w+)}", value, path)
+
+
+def assert_error_shape(response: Any, status: int, where: str) -> None:
+    assert response.status_code == status, f"{where}: {response.status_code} {response.content!r}"
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "fields"}, where
+    assert error["message"], where
+
+
+@pytest.fixture
+def walk(cast: Cast, client: Any) -> tuple[list[tuple[str, str, dict[str, Any]]], PathValues]:
+    values: PathValues = {}
+    for build in PATH_VALUE_BUILDERS:
+        build(cast, values)
+    schema = client.get("/api/v1/openapi.json").json()
+    return operations(schema), values
+
+
+def test_it_refuses_the_anonymous_caller_everywhere(walk: Any) -> None:
+    ops, values = walk
+    anonymous = ApiClient()
+    for method, path, _ in ops:
+        url = fill(path, values)
+        response = anonymous.call(method, url, {})
+        assert_error_shape(response, 401, f"anonymous {method.upper()} {path}")
+
+
+def test_it_hides_every_organization_route_from_outsiders(walk: Any, cast: Cast) -> None:
+    ops, values = walk
+    outsider = ApiClient(cast.outsider)
+    org_ops = [(m, p) for m, p, _ in ops if "{org}" in p]
+    assert len(org_ops) >= 20
+    events_before = Event.objects.filter(organization=cast.org).count()
+    for method, path in org_ops:
+        response = outsider.call(method, fill(path, values), {})
+        assert_error_shape(response, 404, f"outsider {method.upper()} {path}")
+    assert Event.objects.filter(organization=cast.org).count() == events_before
+
+
+def test_it_refuses_every_write_by_a_viewer(walk: Any, cast: Cast) -> None:
+    ops, values = walk
+    viewer = ApiClient(cast.viewer)
+    writes = [(m, p) for m, p, _ in ops if "{org}" in p and m in UNSAFE]
+    assert len(writes) >= 10
+    events_before = Event.objects.filter(organization=cast.org).count()
+    for method, path in writes:
+        response = viewer.call(method, fill(path, values), {})
+        assert_error_shape(response, 403, f"viewer {method.upper()} {path}")
+    assert Event.objects.filter(organization=cast.org).count() == events_before
+
+
+def test_it_lets_a_viewer_read_every_organization_route(walk: Any, cast: Cast) -> None:
+    """The outsider's 404s above mean something only if the same URLs exist for a member."""
+    ops, values = walk
+    viewer = ApiClient(cast.viewer)
+    for method, path, _ in ops:
+        if "{org}" in path and method == "get":
+            response = viewer.get(fill(path, values))
+            assert response.status_code == 200, f"viewer GET {path}: {response.content!r}"
+
+
+def test_it_documents_every_operation(walk: Any) -> None:
+    ops, _ = walk
+    for method, path, operation in ops:
+        assert operation.get("summary"), f"{method.upper()} {path} has no summary"
+        assert operation.get("security"), f"{method.upper()} {path} is not authenticated"
