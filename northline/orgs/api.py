@@ -20,7 +20,6 @@ from northline.orgs.models import (
     Person,
     Team,
     TeamMember,
-    TeamRole,
 )
 
 router = Router(tags=["account"])
