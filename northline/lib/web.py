@@ -37,6 +37,7 @@ class DomainForm(forms.Form):
     error_aliases: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.status = 200
 

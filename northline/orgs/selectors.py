@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
 from northline.orgs.access import Access
-from northline.orgs.models import Event, Membership, Person, Team, TeamMember
+from northline.orgs.models import ApiToken, Event, Membership, Person, Team, TeamMember
 
 
 def memberships(access: Access) -> QuerySet[Membership]:
@@ -39,9 +40,9 @@ def team_members(access: Access, team: Team) -> QuerySet[TeamMember]:
 
 
 def teams_of_person(access: Access, person: Person) -> QuerySet[TeamMember]:
-    return TeamMember.objects.filter(organization=access.organization, person=person).select_related(
-        "team"
-    )
+    return TeamMember.objects.filter(
+        organization=access.organization, person=person
+    ).select_related("team")
 
 
 def events(
@@ -53,3 +54,50 @@ def events(
     if object_id:
         queryset = queryset.filter(object_id=object_id)
     return queryset
+
+
+# Pages of the web UI -----------------------------------------------------------------------
+
+
+def overview_counts(access: Access) -> dict[str, int]:
+    org = access.organization
+    return {
+        "members": Membership.objects.filter(organization=org).count(),
+        "people": Person.objects.filter(organization=org).count(),
+        "teams": Team.objects.filter(organization=org).count(),
+    }
+
+
+def event_object_types(access: Access) -> list[str]:
+    """The kinds of record the organization's history mentions, for the history filter."""
+    return list(
+        Event.objects.filter(organization=access.organization)
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+
+
+# Audit object types whose records can still be looked up, by the model that holds them.
+_RECORD_MODELS = {"orgs.person": Person, "orgs.team": Team}
+
+
+def existing_ids(access: Access, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Of the ids named in audit events, those whose records still exist: one query per type."""
+    found: dict[str, set[str]] = {}
+    for object_type, ids in wanted.items():
+        model = _RECORD_MODELS.get(object_type)
+        numeric = [int(pk) for pk in ids if pk.isdigit()]
+        if model is None or not numeric:
+            continue
+        found[object_type] = {
+            str(pk)
+            for pk in model.objects.filter(
+                organization=access.organization, pk__in=numeric
+            ).values_list("pk", flat=True)
+        }
+    return found
+
+
+def tokens_of(user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=user.pk)

@@ -1,12 +1,486 @@
-"""Web pages for organizations, people, teams and history."""
+"""Web pages for organizations, people, teams, history and API tokens.
+
+Each view parses its input with a form, resolves records through ``northline.orgs.access``,
+calls one service or selector, and renders. Errors become responses in ``northline.lib.web``.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from northline.lib.web import account_view, org_view, render_org, status_of, submit
+from northline.orgs import access as acl
+from northline.orgs import forms, selectors, services
+from northline.orgs.access import Access
+from northline.orgs.context import SECTIONS
+from northline.orgs.models import ApiToken, Role, Team
+
+PAGE_SIZE = 50
+SECTION_PROMISES = {
+    "strategy": "The organization's identity (mission, vision, values), its SWOT, strategic "
+    "themes and business outcomes, investment per theme, the guiding coalition and its "
+    "decision log.",
+    "goals": "Objectives and key results, who owns them, check-ins, and which work moves them.",
+    "portfolio": "Epics with short business cases on a Kanban, WSJF ranking, stories with "
+    "leading indicators, and the feedback loops that close or pivot an epic.",
+    "delivery": "Features and releases, the dependency matrix of impactors and impactees, and "
+    "notices to the groups a release affects.",
+    "lab": "The innovation lab's engagements: qualification, the partnership agreement every "
+    "party initials, training, alignment sessions, phases, graduation or pivot.",
+    "insights": "Whether the organization is aligned: how strategy, goals and work connect, "
+    "and where they drift apart.",
+}
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# Home and organizations ------------------------------------------------------------------
+
+SLUG_RE = re.compile(r"^[a-z0-9-]{1,50}$")
+
+
+@account_view
+def home(request: HttpRequest) -> HttpResponse:
+    chosen = request.GET.get("org", "")
+    if SLUG_RE.match(chosen):  # the organization switcher
+        return redirect("org_home", slug=chosen)
+    organizations = list(acl.organizations_of(request.user))
+    form = forms.OrganizationCreateForm(request.POST or None)
+    if request.method == "POST":
+        if submit(form, lambda data: services.create_organization(request.user, **data)):
+            messages.success(request, f"Created {form.cleaned_data['name']}. You are its owner.")
+            return redirect("org_home", slug=form.cleaned_data["slug"])
+    elif len(organizations) == 1 and "all" not in request.GET:
+        return redirect("org_home", slug=organizations[0].slug)
+    return render(
+        request,
+        "orgs/home.html",
+        {"organizations": organizations, "form": form},
+        status=status_of(form),
+    )
+
+
+@org_view
+def org_home(request: HttpRequest, access: Access) -> HttpResponse:
+    counts = selectors.overview_counts(access)
+    latest = selectors.events(access)[:10]
+    cards = [(key, label, SECTION_PROMISES[key]) for key, label in SECTIONS]
+    return render_org(
+        request,
+        access,
+        "orgs/org_home.html",
+        {"counts": counts, "events": history_rows(access, latest), "cards": cards},
+        nav="overview",
+    )
+
+
+@org_view
+def section(request: HttpRequest, access: Access, section: str) -> HttpResponse:
+    labels = dict(SECTIONS)
+    if section not in labels:
+        raise Http404("No such section.")
+    return render_org(
+        request,
+        access,
+        "orgs/section.html",
+        {"section_key": section, "label": labels[section], "promise": SECTION_PROMISES[section]},
+        nav=section,
+    )
+
+
+# Settings and members --------------------------------------------------------------------
+
+
+def render_settings(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
+    """The settings page, with any refused form in place of its blank one."""
+    org = access.organization
+    can_grant_owner = access.can("own")
+    org_form = forms_.get("org_form") or forms.OrganizationForm.of(org)
+    add_form = forms_.get("add_form") or forms.AddMemberForm(can_grant_owner=can_grant_owner)
+    delete_form = forms_.get("delete_form") or forms.DeleteOrganizationForm()
+    failed_role_form = forms_.get("role_form")
+    failed_id = forms_.get("membership_id")
+    members = []
+    for membership in selectors.memberships(access):
+        editable = access.can_manage and (can_grant_owner or membership.role != Role.OWNER)
+        members.append(
+            {
+                "membership": membership,
+                "editable": editable,
+                "is_me": membership.user_id == access.user.pk,
+                "error": failed_role_form if membership.pk == failed_id else None,
+            }
+        )
+    return render_org(
+        request,
+        access,
+        "orgs/settings.html",
+        {
+            "org_form": org_form,
+            "add_form": add_form,
+            "delete_form": delete_form,
+            "members": members,
+            "role_choices": forms.role_choices(can_grant_owner),
+            "role_error": failed_role_form,
+        },
+        nav="settings",
+        status=status_of(org_form, add_form, delete_form, failed_role_form),
+    )
+
+
+@org_view
+def org_settings(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method != "POST":
+        return render_settings(request, access)
+    access.require("manage")
+    form = forms.OrganizationForm(request.POST)
+    if submit(form, lambda data: services.update_organization(access, **data)):
+        messages.success(request, "Saved the organization's settings.")
+        return redirect("org_settings", slug=access.organization.slug)
+    return render_settings(request, access, org_form=form)
+
+
+@require_POST
+@org_view
+def member_add(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require("manage")
+    form = forms.AddMemberForm(request.POST, can_grant_owner=access.can("own"))
+
+    def save(data: dict[str, Any]) -> None:
+        user = services.find_user(data["user"].strip())
+        services.add_member(access, user=user, role=data["role"])
+
+    if submit(form, save):
+        messages.success(request, f"Added {form.cleaned_data['user']}.")
+        return redirect("org_settings", slug=access.organization.slug)
+    return render_settings(request, access, add_form=form)
+
+
+@require_POST
+@org_view
+def member_role(request: HttpRequest, access: Access, membership_id: int) -> HttpResponse:
+    membership = acl.access_membership(access, membership_id, "manage")
+    form = forms.RoleForm(request.POST)
+    if submit(form, lambda data: services.change_role(access, membership, **data)):
+        messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
+        return redirect("org_settings", slug=access.organization.slug)
+    return render_settings(request, access, role_form=form, membership_id=membership.pk)
+
+
+@require_POST
+@org_view
+def member_remove(request: HttpRequest, access: Access, membership_id: int) -> HttpResponse:
+    # Any member may leave; the service requires the manage right to remove someone else.
+    membership = acl.access_membership(access, membership_id)
+    form = forms.DomainForm(request.POST)
+    if submit(form, lambda data: services.remove_member(access, membership)):
+        name = membership.user.get_username()
+        if membership.user_id == access.user.pk:
+            messages.success(request, f"You left {access.organization.name}.")
+            return redirect(reverse("home") + "?all=1")
+        messages.success(request, f"Removed {name} from the organization.")
+        return redirect("org_settings", slug=access.organization.slug)
+    return render_settings(request, access, role_form=form, membership_id=membership.pk)
+
+
+@require_POST
+@org_view
+def org_delete(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require("own")
+    form = forms.DeleteOrganizationForm(request.POST)
+    name = access.organization.name
+    if submit(form, lambda data: services.delete_organization(access, **data)):
+        messages.success(request, f"Deleted {name} and everything in it.")
+        return redirect(reverse("home") + "?all=1")
+    return render_settings(request, access, delete_form=form)
+
+
+# People ----------------------------------------------------------------------------------
+
+
+@org_view
+def people(request: HttpRequest, access: Access) -> HttpResponse:
+    form = forms.PersonForm(request.POST or None)
+    if request.method == "POST":
+        access.require("manage")
+        if submit(form, lambda data: services.create_person(access, **data)):
+            messages.success(request, f"Added {form.cleaned_data['name']}.")
+            return redirect("people", slug=access.organization.slug)
+    query = request.GET.get("q", "").strip()
+    page = Paginator(selectors.people(access, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_org(
+        request,
+        access,
+        "orgs/people.html",
+        {"page": page, "query": query, "form": form},
+        nav="people",
+        status=status_of(form),
+    )
+
+
+@org_view
+def person(request: HttpRequest, access: Access, person_id: int) -> HttpResponse:
+    if request.method == "POST":
+        record = acl.access_person(access, person_id, "manage")
+        form = forms.PersonEditForm(request.POST)
+        if submit(form, lambda data: services.update_person(access, record, **data)):
+            messages.success(request, f"Saved {record.name}.")
+            return redirect("person", slug=access.organization.slug, person_id=record.pk)
+    else:
+        record = acl.access_person(access, person_id)
+        form = forms.PersonEditForm.of(record)
+    return render_org(
+        request,
+        access,
+        "orgs/person.html",
+        {
+            "person": record,
+            "memberships": selectors.teams_of_person(access, record),
+            "form": form,
+        },
+        nav="people",
+        status=status_of(form),
+    )
+
+
+@require_POST
+@org_view
+def person_delete(request: HttpRequest, access: Access, person_id: int) -> HttpResponse:
+    record = acl.access_person(access, person_id, "manage")
+    services.delete_person(access, record)
+    messages.success(request, f"Deleted {record.name}.")
+    return redirect("people", slug=access.organization.slug)
+
+
+# Teams -----------------------------------------------------------------------------------
+
+
+@org_view
+def teams(request: HttpRequest, access: Access) -> HttpResponse:
+    form = forms.TeamForm(request.POST or None)
+    if request.method == "POST":
+        access.require("manage")
+        if submit(form, lambda data: services.create_team(access, **data)):
+            messages.success(request, f"Created {form.cleaned_data['name']}.")
+            return redirect("teams", slug=access.organization.slug)
+    return render_org(
+        request,
+        access,
+        "orgs/teams.html",
+        {"teams": selectors.teams(access), "form": form},
+        nav="teams",
+        status=status_of(form),
+    )
+
+
+def render_team(request: HttpRequest, access: Access, team: Team, **forms_: Any) -> HttpResponse:
+    """The team page, with any refused form in place of its blank one."""
+    edit_form = forms_.get("edit_form") or forms.TeamEditForm.of(team)
+    add_form = forms_.get("add_form") or forms.AddTeamMemberForm(people=selectors.people(access))
+    failed_member_form = forms_.get("member_form")
+    failed_id = forms_.get("member_id")
+    members = [
+        (
+            member,
+            failed_member_form if member.pk == failed_id else forms.TeamMemberForm.of(member),
+        )
+        for member in selectors.team_members(access, team)
+    ]
+    return render_org(
+        request,
+        access,
+        "orgs/team.html",
+        {"team": team, "edit_form": edit_form, "add_form": add_form, "members": members},
+        nav="teams",
+        status=status_of(edit_form, add_form, failed_member_form),
+    )
+
+
+@org_view
+def team(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_team(request, access, acl.access_team(access, team_id))
+    record = acl.access_team(access, team_id, "manage")
+    form = forms.TeamEditForm(request.POST)
+    if submit(form, lambda data: services.update_team(access, record, **data)):
+        messages.success(request, f"Saved {record.name}.")
+        return redirect("team", slug=access.organization.slug, team_id=record.pk)
+    return render_team(request, access, record, edit_form=form)
+
+
+@require_POST
+@org_view
+def team_delete(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
+    record = acl.access_team(access, team_id, "manage")
+    services.delete_team(access, record)
+    messages.success(request, f"Deleted {record.name}.")
+    return redirect("teams", slug=access.organization.slug)
+
+
+@require_POST
+@org_view
+def team_member_add(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
+    record = acl.access_team(access, team_id, "manage")
+    form = forms.AddTeamMemberForm(request.POST, people=selectors.people(access))
+    if submit(form, lambda data: services.add_team_member(access, record, **data)):
+        messages.success(request, f"Added {form.cleaned_data['person'].name} to {record.name}.")
+        return redirect("team", slug=access.organization.slug, team_id=record.pk)
+    return render_team(request, access, record, add_form=form)
+
+
+@require_POST
+@org_view
+def team_member(request: HttpRequest, access: Access, team_id: int, member_id: int) -> HttpResponse:
+    record = acl.access_team(access, team_id, "manage")
+    member = acl.access_team_member(access, record, member_id, "manage")
+    form = forms.TeamMemberForm(request.POST, prefix=f"m{member.pk}")
+    if submit(form, lambda data: services.update_team_member(access, member, **data)):
+        messages.success(request, f"Saved {member.person.name}'s place on {record.name}.")
+        return redirect("team", slug=access.organization.slug, team_id=record.pk)
+    return render_team(request, access, record, member_form=form, member_id=member.pk)
+
+
+@require_POST
+@org_view
+def team_member_remove(
+    request: HttpRequest, access: Access, team_id: int, member_id: int
+) -> HttpResponse:
+    record = acl.access_team(access, team_id, "manage")
+    member = acl.access_team_member(access, record, member_id, "manage")
+    services.remove_team_member(access, member)
+    messages.success(request, f"Removed {member.person.name} from {record.name}.")
+    return redirect("team", slug=access.organization.slug, team_id=record.pk)
+
+
+# History ---------------------------------------------------------------------------------
+
+# Object types whose records have a page, and the URL that shows one.
+OBJECT_PAGES = {
+    "orgs.person": ("person", "person_id"),
+    "orgs.team": ("team", "team_id"),
+}
+
+
+def history_rows(access: Access, events: Any) -> list[dict[str, Any]]:
+    """Events as the history table shows them: changes as (field, before, after) rows.
+
+    Links go only to records that still exist, found with one query per linked type, so the
+    page's query count does not grow with its rows.
+    """
+    events = list(events)
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        if event.object_type in OBJECT_PAGES:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    existing = selectors.existing_ids(access, wanted)
+    slug = access.organization.slug
+    rows = []
+    for event in events:
+        url = None
+        if event.object_id in existing.get(event.object_type, ()):
+            name, kwarg = OBJECT_PAGES[event.object_type]
+            url = reverse(name, kwargs={"slug": slug, kwarg: int(event.object_id)})
+        elif event.object_type == "orgs.organization":
+            url = reverse("org_home", kwargs={"slug": slug})
+        elif event.object_type == "orgs.membership":
+            url = reverse("org_settings", kwargs={"slug": slug})
+        changes = []
+        for field, value in (event.changes or {}).items():
+            if event.verb == "updated" and isinstance(value, list) and len(value) == 2:
+                changes.append({"field": field, "before": value[0], "after": value[1]})
+            else:
+                changes.append({"field": field, "value": value})
+        rows.append({"event": event, "url": url, "changes": changes})
+    return rows
+
+
+@org_view
+def history(request: HttpRequest, access: Access) -> HttpResponse:
+    object_type = request.GET.get("type", "")
+    queryset = selectors.events(access, object_type=object_type or None)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_org(
+        request,
+        access,
+        "orgs/history.html",
+        {
+            "page": page,
+            "rows": history_rows(access, page.object_list),
+            "object_types": selectors.event_object_types(access),
+            "object_type": object_type,
+        },
+        nav="history",
+    )
+
+
+@org_view
+def object_history(
+    request: HttpRequest, access: Access, object_type: str, object_id: str
+) -> HttpResponse:
+    queryset = selectors.events(access, object_type=object_type, object_id=object_id)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = history_rows(access, page.object_list)
+    if not rows and page.number == 1:
+        raise Http404("No history for this record in this organization.")
+    return render_org(
+        request,
+        access,
+        "orgs/object_history.html",
+        {
+            "page": page,
+            "rows": rows,
+            "object_type": object_type,
+            "object_id": object_id,
+            "title": rows[0]["event"].object_repr,
+            "record_url": rows[0]["url"],
+        },
+        nav="history",
+    )
+
+
+# API tokens ------------------------------------------------------------------------------
+
+
+@account_view
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = forms.TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST":
+        created: list[tuple[ApiToken, str]] = []
+        if submit(form, lambda data: created.append(services.create_token(request.user, **data))):
+            # The secret appears on this response only; it is stored as a digest and
+            # cannot be shown again, so no redirect (which would need to keep it somewhere).
+            secret = created[0][1]
+            form = forms.TokenForm()
+    return render(
+        request,
+        "orgs/tokens.html",
+        {
+            "tokens": selectors.tokens_of(request.user),
+            "form": form,
+            "secret": secret,
+        },
+        status=status_of(form),
+    )
+
+
+@require_POST
+@account_view
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = acl.access_token(request.user, token_id)
+    services.revoke_token(request.user, token)
+    messages.success(request, f"Revoked {token.name}.")
+    return redirect("tokens")
