@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "northline.orgs",
+    "northline.measures",
+    "northline.strategy",
+    "northline.goals",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound
@@ -28,6 +28,7 @@ from northline.orgs.audit import (
 from northline.orgs.models import (
     ApiToken,
     Membership,
+    Notification,
     Organization,
     Person,
     Role,
@@ -421,3 +422,59 @@ def refuse_unknown(changes: dict[str, Any], allowed: set[str]) -> None:
             f"These fields cannot be changed here: {', '.join(unknown)}.",
             fields=dict.fromkeys(unknown, "Not editable."),
         )
+
+
+# Notifications ---------------------------------------------------------------------------
+
+
+def notify(
+    organization: Organization,
+    recipients: list[User],
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> list[Notification]:
+    """Put a notification in each recipient's inbox and queue the e-mails.
+
+    Runs inside the caller's transaction; the task row is written to the same database, so
+    the e-mails are queued if and only if the change that caused them commits.
+    """
+    from northline.orgs.tasks import email_notifications
+
+    unique = {user.pk: user for user in recipients if user.is_active}
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            organization=organization,
+            recipient=user,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            url=url,
+        )
+        for user in unique.values()
+    )
+    if notifications:
+        email_notifications.enqueue([n.pk for n in notifications])
+    return notifications
+
+
+def leadership_of(organization: Organization) -> list[User]:
+    """The owners and admins: who hears about proposed changes to identity and strategy."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            memberships__organization=organization,
+            memberships__role__in=[Role.OWNER, Role.ADMIN],
+            is_active=True,
+        ).order_by("username")
+    )
+
+
+@transaction.atomic
+def mark_read(user: User, notifications: models.QuerySet[Notification]) -> int:
+    """Mark the given notifications of ``user`` read; others' notifications are untouched."""
+    return notifications.filter(recipient_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

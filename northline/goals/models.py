@@ -1,0 +1,118 @@
+"""Periods, objectives and key results (DESIGN §2.4)."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from northline.measures.models import Indicator
+from northline.orgs.models import Person, Team, TenantModel
+from northline.strategy.models import Theme
+
+
+class Period(TenantModel):
+    """A span of time that objectives are set for, such as a quarter."""
+
+    name = models.CharField(max_length=100)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    audit_fields = ("name", "starts_on", "ends_on")
+
+    class Meta:
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="period_unique_name",
+                violation_error_message="A period with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="period_dates_ordered",
+                violation_error_message="A period must end after it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ObjectiveStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Objective(TenantModel):
+    """What an organization or a team means to achieve in a period."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="objectives")
+    # No team: an organization-level objective.
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="objectives"
+    )
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives"
+    )
+    status = models.CharField(
+        max_length=10, choices=ObjectiveStatus.choices, default=ObjectiveStatus.DRAFT
+    )
+
+    audit_fields = ("title", "description", "period", "team", "owner", "parent", "theme", "status")
+
+    class Meta:
+        ordering = ["period_id", "team_id", "title", "id"]
+        indexes = [models.Index(fields=["organization", "period"], name="objective_by_period")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ObjectiveStatus.values),
+                name="objective_status_valid",
+                violation_error_message="Status must be draft, active or closed.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="objective_not_own_parent",
+                violation_error_message="An objective cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyResult(TenantModel):
+    """A measurable result of an objective; its indicator's readings are the check-ins."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    title = models.CharField(max_length=200)
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0)])
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="key_results"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    indicator = models.OneToOneField(Indicator, on_delete=models.PROTECT, related_name="key_result")
+
+    audit_fields = ("objective", "title", "weight", "owner", "due_date")
+
+    class Meta:
+        ordering = ["objective_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0),
+                name="key_result_weight_not_negative",
+                violation_error_message="A weight cannot be negative.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,161 @@
+"""The rules that judge a measure (DESIGN §2.2), in one place for every app.
+
+Pure functions over plain values: no database, no clock of their own (``at`` is always passed in),
+so themes, key results, epics, stories and insights all judge alike and tests can name the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+ON_TRACK_MARGIN = 0.10  # progress may lag the expected share by this much and still be on track
+AT_RISK_MARGIN = 0.25  # … and by this much before it is off track
+NOT_STARTED_AFTER = dt.timedelta(days=7)
+STALLED_READINGS = 3
+STALLED_AFTER = dt.timedelta(days=21)
+# Comparisons at the margins allow for binary floating point: 0.4 - 0.5 is -0.09999999999999998.
+EPSILON = 1e-9
+
+
+class Pace(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One reading as the rules see it."""
+
+    value: float
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Health:
+    """How a measure stands at one moment."""
+
+    progress: float
+    expected: float
+    pace: Pace
+    stalled: bool
+    current: float | None
+    readings: int
+    last_reading_at: dt.datetime | None
+    unchanged_since: dt.datetime | None
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.stalled or self.pace == Pace.OFF_TRACK
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+def as_float(value: float | Decimal | int) -> float:
+    return float(value)
+
+
+def progress(baseline: float, target: float, current: float | None) -> float:
+    """clamp((current − baseline) / (target − baseline), 0, 1); one formula for both directions."""
+    if current is None:
+        return 0.0
+    span = target - baseline
+    if span == 0:
+        # A target equal to its baseline is met once the value stands on it.
+        return 1.0 if current == target else 0.0
+    return min(max((current - baseline) / span, 0.0), 1.0)
+
+
+def expected_progress(start: dt.date, end: dt.date, at: dt.datetime | dt.date) -> float:
+    """The elapsed share of the window [start, end] at ``at``, between 0 and 1."""
+    start_at = day_start(start)
+    end_at = day_start(end)
+    moment = at if isinstance(at, dt.datetime) else day_start(at)
+    length = (end_at - start_at).total_seconds()
+    if length <= 0:
+        return 1.0 if moment >= end_at else 0.0
+    elapsed = (moment - start_at).total_seconds()
+    return min(max(elapsed / length, 0.0), 1.0)
+
+
+def pace(
+    progress_now: float,
+    expected: float,
+    *,
+    has_reading: bool,
+    start: dt.date,
+    at: dt.datetime,
+) -> Pace:
+    if not has_reading and at >= day_start(start) + NOT_STARTED_AFTER:
+        return Pace.NOT_STARTED
+    if progress_now >= expected - ON_TRACK_MARGIN - EPSILON:
+        return Pace.ON_TRACK
+    if progress_now >= expected - AT_RISK_MARGIN - EPSILON:
+        return Pace.AT_RISK
+    return Pace.OFF_TRACK
+
+
+def unchanged_run(points: Sequence[Point]) -> list[Point]:
+    """The trailing readings (oldest first) that all hold the latest value."""
+    run: list[Point] = []
+    for point in reversed(points):
+        if run and point.value != run[-1].value:
+            break
+        run.append(point)
+    run.reverse()
+    return run
+
+
+def stalled(points: Sequence[Point], progress_now: float, at: dt.datetime) -> bool:
+    """Not moving: the last 3 readings hold one value, or it has held for 21 days, below target."""
+    if progress_now >= 1.0 or not points:
+        return False
+    run = unchanged_run(points)
+    return len(run) >= STALLED_READINGS or at - run[0].at >= STALLED_AFTER
+
+
+def judge(
+    *,
+    baseline: float,
+    target: float,
+    points: Sequence[Point],
+    start: dt.date,
+    end: dt.date,
+    at: dt.datetime,
+) -> Health:
+    """Progress, pace and stalled of one measure from its readings up to ``at`` (oldest first)."""
+    seen = [point for point in points if point.at <= at]
+    current = seen[-1].value if seen else None
+    progress_now = progress(baseline, target, current)
+    expected = expected_progress(start, end, at)
+    run = unchanged_run(seen)
+    return Health(
+        progress=progress_now,
+        expected=expected,
+        pace=pace(progress_now, expected, has_reading=bool(seen), start=start, at=at),
+        stalled=stalled(seen, progress_now, at),
+        current=current,
+        readings=len(seen),
+        last_reading_at=seen[-1].at if seen else None,
+        unchanged_since=run[0].at if run else None,
+    )
+
+
+def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float:
+    """Σ(value × weight) / Σ weight over (value, weight) pairs; 0 when the weights sum to 0."""
+    total = sum(weight for _, weight in pairs)
+    if total <= 0:
+        return 0.0
+    return sum(value * weight for value, weight in pairs) / total
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in UTC: windows are whole days."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

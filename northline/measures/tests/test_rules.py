@@ -1,0 +1,161 @@
+"""Progress, pace and stalled (DESIGN §2.2) with expected values worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from northline.measures.rules import (
+    Pace,
+    Point,
+    expected_progress,
+    judge,
+    pace,
+    progress,
+    stalled,
+    weighted_mean,
+)
+
+START = dt.date(2026, 1, 1)
+END = dt.date(2026, 4, 11)  # 100 days after START
+
+
+def day(n: int, hour: int = 0) -> dt.datetime:
+    """Midnight (UTC) of the n-th day after START."""
+    return dt.datetime(2026, 1, 1, hour, tzinfo=dt.UTC) + dt.timedelta(days=n)
+
+
+def points(*pairs: tuple[int, float]) -> list[Point]:
+    return [Point(value=value, at=day(n)) for n, value in pairs]
+
+
+class TestProgress:
+    def test_it_measures_an_increase(self) -> None:
+        # (40 − 20) / (100 − 20) = 20 / 80 = 0.25
+        assert progress(20, 100, 40) == 0.25
+
+    def test_it_measures_a_decrease_with_the_same_formula(self) -> None:
+        # Waiting time from 30 days down to 10: at 25, (25 − 30) / (10 − 30) = −5 / −20 = 0.25
+        assert progress(30, 10, 25) == 0.25
+
+    def test_it_clamps_below_zero_and_above_one(self) -> None:
+        assert progress(20, 100, 10) == 0.0  # went backwards
+        assert progress(20, 100, 130) == 1.0  # overshot
+        assert progress(30, 10, 35) == 0.0  # a decrease that got worse
+        assert progress(30, 10, 4) == 1.0
+
+    def test_it_is_zero_without_a_reading(self) -> None:
+        assert progress(20, 100, None) == 0.0
+
+
+class TestExpected:
+    def test_it_is_the_elapsed_share_of_the_window(self) -> None:
+        assert expected_progress(START, END, day(0)) == 0.0
+        assert expected_progress(START, END, day(25)) == 0.25
+        assert expected_progress(START, END, day(50, hour=12)) == 0.505
+        assert expected_progress(START, END, day(100)) == 1.0
+
+    def test_it_stays_within_zero_and_one_outside_the_window(self) -> None:
+        assert expected_progress(START, END, day(-5)) == 0.0
+        assert expected_progress(START, END, day(130)) == 1.0
+
+
+class TestPace:
+    def pace_at_day_50(self, progress_now: float) -> Pace:
+        # Day 50 of 100: expected 0.5.
+        return pace(progress_now, 0.5, has_reading=True, start=START, at=day(50))
+
+    def test_it_is_on_track_at_exactly_ten_points_behind(self) -> None:
+        assert self.pace_at_day_50(0.40) == Pace.ON_TRACK
+
+    def test_it_is_at_risk_just_past_ten_points_behind(self) -> None:
+        assert self.pace_at_day_50(0.399) == Pace.AT_RISK
+
+    def test_it_is_at_risk_at_exactly_twenty_five_points_behind(self) -> None:
+        assert self.pace_at_day_50(0.25) == Pace.AT_RISK
+
+    def test_it_is_off_track_past_twenty_five_points_behind(self) -> None:
+        assert self.pace_at_day_50(0.249) == Pace.OFF_TRACK
+
+    def test_it_is_on_track_when_ahead(self) -> None:
+        assert self.pace_at_day_50(0.9) == Pace.ON_TRACK
+
+    def test_it_is_not_started_with_no_reading_seven_days_after_the_start(self) -> None:
+        assert pace(0.0, 0.07, has_reading=False, start=START, at=day(7)) == Pace.NOT_STARTED
+
+    def test_it_judges_normally_before_those_seven_days(self) -> None:
+        # Day 6 of 100: expected 0.06, progress 0 is within 0.10 → on track.
+        assert pace(0.0, 0.06, has_reading=False, start=START, at=day(6)) == Pace.ON_TRACK
+
+
+class TestStalled:
+    def test_it_stalls_on_three_equal_readings(self) -> None:
+        assert stalled(points((10, 40), (12, 40), (14, 40)), 0.25, day(14))
+
+    def test_two_equal_readings_are_not_yet_stalled(self) -> None:
+        assert not stalled(points((10, 35), (12, 40), (14, 40)), 0.25, day(14))
+
+    def test_it_stalls_when_the_value_held_for_twenty_one_days(self) -> None:
+        # Set to 40 on day 10, read again on day 20: unchanged for 21 days on day 31.
+        readings = points((5, 30), (10, 40), (20, 40))
+        assert not stalled(readings, 0.25, day(30, hour=23))
+        assert stalled(readings, 0.25, day(31))
+
+    def test_a_single_old_reading_is_stalled(self) -> None:
+        assert stalled(points((0, 40)), 0.25, day(21))
+
+    def test_a_measure_at_its_target_is_never_stalled(self) -> None:
+        assert not stalled(points((1, 100), (2, 100), (3, 100)), 1.0, day(40))
+
+    def test_no_reading_is_not_stalled(self) -> None:
+        assert not stalled([], 0.0, day(40))
+
+
+class TestJudge:
+    def test_it_combines_the_rules_at_a_moment(self) -> None:
+        # Baseline 20, target 100; latest reading 60 on day 40 → progress 40/80 = 0.5.
+        # Day 60 of 100 → expected 0.6; 0.5 ≥ 0.6 − 0.10 → on track.
+        health = judge(
+            baseline=20,
+            target=100,
+            points=points((10, 30), (40, 60)),
+            start=START,
+            end=END,
+            at=day(60),
+        )
+        assert (health.progress, health.expected, health.pace) == (0.5, 0.6, Pace.ON_TRACK)
+        assert (health.current, health.readings, health.stalled) == (60, 2, False)
+
+    def test_it_ignores_readings_after_the_moment(self) -> None:
+        # At day 20 only the first reading counts: (30 − 20) / 80 = 0.125.
+        health = judge(
+            baseline=20,
+            target=100,
+            points=points((10, 30), (40, 60)),
+            start=START,
+            end=END,
+            at=day(20),
+        )
+        assert (health.progress, health.readings) == (0.125, 1)
+
+    def test_it_flags_a_measure_that_is_off_track(self) -> None:
+        # Day 80: expected 0.8; progress 0.5 is 0.30 behind → off track, needs attention.
+        health = judge(
+            baseline=20, target=100, points=points((70, 60)), start=START, end=END, at=day(80)
+        )
+        assert health.pace == Pace.OFF_TRACK
+        assert health.needs_attention
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([(0.5, 1), (1.0, 1)], 0.75),
+        ([(0.2, 3), (1.0, 1)], 0.4),  # (0.6 + 1.0) / 4
+        ([(0.2, 0), (1.0, 0)], 0.0),
+        ([], 0.0),
+    ],
+)
+def test_it_weighs_a_mean(pairs: list[tuple[float, float]], expected: float) -> None:
+    assert weighted_mean(pairs) == pytest.approx(expected)
