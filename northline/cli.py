@@ -1,8 +1,442 @@
-"""The `northline` command (DESIGN §4)."""
+"""The `northline` command (DESIGN §4): demo, serve, migrate, users, tokens, export, import.
 
+Settings read ``NORTHLINE_*`` from the environment when Django starts, so options that change
+them (``--data-dir``, and the plain-HTTP switches of ``demo``) are put into the environment
+first and Django is set up lazily, inside each command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
 import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from northline.lib.errors import DomainError
+
+DEFAULT_DATA_DIR = ".northline"
+DEFAULT_PORT = 8000
 
 
-def main(argv: list[str] | None = None) -> int:
-    print("northline: not yet", file=sys.stderr)
+class UserError(Exception):
+    """A mistake on the command line: reported in one line, without a traceback."""
+
+
+# Entry point -------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parse(parser, list(sys.argv[1:] if argv is None else argv))
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    if getattr(args, "data_dir", None):
+        os.environ["NORTHLINE_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    try:
+        return handler(args)
+    except (UserError, DomainError) as error:
+        print(f"northline: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("northline: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="northline",
+        description="Keep an organization's strategy and its teams' work pointed the same way.",
+        epilog="Settings come from NORTHLINE_* environment variables; see docs/cli.md.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the SQLite database, the secret key and static files live "
+        "(sets NORTHLINE_DATA_DIR; default ./.northline)",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], summary: str, **kw: Any):
+        sub = commands.add_parser(name, help=summary, description=summary, **kw)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = command(
+        "demo",
+        run_demo,
+        "Create a local database with a demo organization, print the login and serve it.",
+    )
+    demo.add_argument(
+        "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="default ./.northline"
+    )
+    demo.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT, help="default 8000")
+    demo.add_argument(
+        "--no-serve", action="store_true", help="prepare the database and the demo, then stop"
+    )
+
+    serve = command("serve", run_serve, "Serve Northline with the production server (gunicorn).")
+    serve.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="as above")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="default 8000")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default NORTHLINE_WORKERS, or 2 x CPUs + 1)",
+    )
+
+    command("migrate", run_migrate, "Create or update the database tables.")
+
+    createuser = command(
+        "createuser",
+        run_createuser,
+        "Create a user. The password comes from --password, NORTHLINE_PASSWORD or a prompt.",
+    )
+    createuser.add_argument("--username", required=True)
+    createuser.add_argument("--email", default="")
+    createuser.add_argument("--first-name", default="")
+    createuser.add_argument("--last-name", default="")
+    createuser.add_argument("--password", help="visible in the process list; prefer the prompt")
+
+    token = command("token", lambda args: usage(token), "Create, list and revoke API tokens.")
+    token_commands = token.add_subparsers(title="token commands", metavar="ACTION")
+    create = token_commands.add_parser(
+        "create", help="create a token and print its secret once", description="Create a token."
+    )
+    create.set_defaults(handler=run_token_create)
+    create.add_argument("--user", required=True, metavar="USERNAME")
+    create.add_argument("--name", required=True, help="what the token is for")
+    listing = token_commands.add_parser(
+        "list", help="list a user's tokens", description="List a user's tokens."
+    )
+    listing.set_defaults(handler=run_token_list)
+    listing.add_argument("--user", required=True, metavar="USERNAME")
+    revoke = token_commands.add_parser(
+        "revoke", help="revoke a token by id", description="Revoke a token."
+    )
+    revoke.set_defaults(handler=run_token_revoke)
+    revoke.add_argument("--user", required=True, metavar="USERNAME")
+    revoke.add_argument("id", type=int, help="the token's id, as `token list` shows it")
+
+    export = command(
+        "export", run_export, "Write an organization and everything in it as one JSON document."
+    )
+    export.add_argument("organization", metavar="ORG", help="the organization's slug")
+    export.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+
+    imports = command(
+        "import",
+        run_import,
+        "Load an exported organization into this database (which must not hold it yet).",
+    )
+    imports.add_argument("file", metavar="FILE", help="an export, or - for standard input")
+
+    worker = command(
+        "worker",
+        run_worker,
+        "Run background tasks from the database queue (django-tasks-db's db_worker).",
+        add_help=False,
+    )
+    worker.add_argument("args", nargs=argparse.REMAINDER, help="passed to db_worker (try --help)")
+
+    manage = command(
+        "manage",
+        run_manage,
+        "Run one of Django's management commands, e.g. `northline manage check --deploy`.",
+        add_help=False,
+    )
+    manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
+    return parser
+
+
+PASS_THROUGH = {"manage", "worker"}
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``, leaving everything after ``manage`` or ``worker`` untouched.
+
+    argparse would take ``--help`` after them for its own; Django's commands should get it.
+    """
+    index = 0
+    while index < len(argv) and argv[index].startswith("--data-dir"):
+        index += 1 if "=" in argv[index] else 2
+    if index < len(argv) and argv[index] in PASS_THROUGH:
+        args = parser.parse_args(argv[: index + 1])
+        args.args = argv[index + 1 :]
+        return args
+    return parser.parse_args(argv)
+
+
+def usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
     return 2
+
+
+# Django, lazily ----------------------------------------------------------------------------
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "northline.settings")
+    from django.apps import apps
+
+    if not apps.ready:
+        import django
+
+        django.setup()
+
+
+def call(name: str, *args: str, **options: Any) -> None:
+    from django.core.management import call_command
+
+    call_command(name, *args, **options)
+
+
+def find_user(username: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise UserError(f"no user named {username!r}")
+    return user
+
+
+# Commands ----------------------------------------------------------------------------------
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    data_dir = Path(
+        getattr(args, "data_dir", None) or os.environ.get("NORTHLINE_DATA_DIR") or DEFAULT_DATA_DIR
+    ).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["NORTHLINE_DATA_DIR"] = str(data_dir)
+    # The demo speaks plain HTTP on loopback: a Secure session cookie would never come back.
+    os.environ["NORTHLINE_HTTPS"] = "false"
+    os.environ["NORTHLINE_SSL_REDIRECT"] = "false"
+    setup_django()
+    from northline.orgs.demo import demo_steps, is_loaded, load_demo
+
+    loaded = is_loaded_after_migrate(is_loaded)
+    steps = 0 if loaded else len(demo_steps())
+    total = 2 + steps
+    say(f"[1/{total}] database in {data_dir}…")
+    call("migrate", interactive=False, verbosity=0)
+    say(f"[2/{total}] static files…")
+    call("collectstatic", interactive=False, verbosity=0)
+
+    def progress(index: int, count: int, label: str) -> None:
+        say(f"[{index + 2}/{count + 2}] {label}…")
+
+    info = load_demo(progress=progress)
+    url = f"http://{args.host}:{args.port}/"
+    print()
+    print(
+        "The demo is ready." if info.created else "The demo is ready (reused from an earlier run)."
+    )
+    print(f"  URL:       {url}")
+    for login in info.logins:
+        print(f"  Login:     {login.username} / {login.password}   ({login.description})")
+    print(f"  Data:      {data_dir}")
+    print()
+    if args.no_serve:
+        return 0
+    print("Serving; press Ctrl+C to stop.", flush=True)
+    return serve(host=args.host, port=args.port, workers=2)
+
+
+def is_loaded_after_migrate(is_loaded: Callable[[], bool]) -> bool:
+    """Whether the demo is there; False on a database that has no tables yet."""
+    from django.db import DatabaseError
+
+    try:
+        return is_loaded()
+    except DatabaseError:
+        return False
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    call("collectstatic", interactive=False, verbosity=0)
+    workers = args.workers or int(os.environ.get("NORTHLINE_WORKERS", 0)) or default_workers()
+    return serve(host=args.host, port=args.port, workers=workers)
+
+
+def default_workers() -> int:
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def serve(*, host: str, port: int, workers: int) -> int:
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    # Forked workers must not share the master's database connections.
+    connections.close_all()
+
+    class Server(BaseApplication):
+        """Gunicorn, configured here instead of from its own command line."""
+
+        def load_config(self) -> None:
+            assert self.cfg is not None
+            options = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "accesslog": "-",
+                "errorlog": "-",
+                "proc_name": "northline",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from northline.wsgi import application
+
+            return application
+
+    try:
+        Server().run()
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else 1
+    return 0
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    setup_django()
+    call("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def run_createuser(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.orgs import services
+
+    password = args.password or os.environ.get("NORTHLINE_PASSWORD") or prompt_password()
+    user = services.create_user(
+        username=args.username,
+        password=password,
+        email=args.email,
+        first_name=args.first_name,
+        last_name=args.last_name,
+    )
+    print(f"Created user {user.get_username()}.")
+    return 0
+
+
+def prompt_password() -> str:
+    if not sys.stdin.isatty():
+        raise UserError("no password: pass --password, set NORTHLINE_PASSWORD or run in a terminal")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password (again): "):
+        raise UserError("the passwords do not match")
+    return first
+
+
+def run_token_create(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.orgs import services
+
+    token, secret = services.create_token(find_user(args.user), name=args.name)
+    say(f"Created token {token.pk} ({token.name}). Its secret is shown only this once:")
+    print(secret)
+    return 0
+
+
+def run_token_list(args: argparse.Namespace) -> int:
+    setup_django()
+    user = find_user(args.user)
+    tokens = user.api_tokens.order_by("pk")
+    print(f"{'ID':>5}  {'PREFIX':10}  {'STATUS':8}  {'CREATED':16}  {'LAST USED':16}  NAME")
+    for token in tokens:
+        print(
+            f"{token.pk:>5}  {token.prefix:10}  "
+            f"{'active' if token.is_active else 'revoked':8}  "
+            f"{minutes(token.created_at):16}  {minutes(token.last_used_at):16}  {token.name}"
+        )
+    return 0
+
+
+def minutes(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
+
+
+def run_token_revoke(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.orgs import services
+    from northline.orgs.access import access_token
+
+    user = find_user(args.user)
+    token = services.revoke_token(user, access_token(user, args.id))
+    print(f"Revoked token {token.pk} ({token.name}).")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.orgs.transfer import count_records, dumps_document, export_organization
+
+    document = export_organization(args.organization)
+    text = dumps_document(document)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write {args.output}: {error.strerror}") from error
+    else:
+        sys.stdout.write(text)
+    report_counts("Exported", count_records(document))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.orgs.transfer import count_records, import_document
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read {args.file}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise UserError(f"{args.file} is not UTF-8 text") from error
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(f"{args.file} is not JSON: {error}") from error
+    organization = import_document(document)
+    report_counts("Imported", count_records(document))
+    say(f"Imported organization {organization.slug} ({organization.name}).")
+    return 0
+
+
+def report_counts(verb: str, counts: dict[str, int]) -> None:
+    for label, count in counts.items():
+        say(f"{verb} {count:>6} {label}")
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["northline worker", "db_worker", *args.args])
+    return 0
+
+
+def run_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["northline manage", *(args.args or ["help"])])
+    return 0
+
+
+def say(message: str) -> None:
+    """Progress and summaries go to stderr, keeping stdout for what a script may capture."""
+    print(message, file=sys.stderr, flush=True)

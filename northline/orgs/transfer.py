@@ -1,0 +1,287 @@
+"""A whole organization as one JSON document, and back (DESIGN §3, export / import).
+
+The document::
+
+    {"format": "northline-export", "format_version": 1, "organization": "<slug>",
+     "records": [{"model": "auth.user", "pk": 1, "fields": {...}}, ...]}
+
+``records`` are Django's serializer records: the users the organization refers to (without
+their superuser and staff bits), those users' API tokens (digests only), the organization, then
+every record of every ``northline.*`` model with a ``organization`` foreign key (the audit events
+among them), models ordered so that each comes after the models it points to, records by pk.
+The envelope holds no timestamp, so export → import → export gives the same bytes.
+
+Import goes into a database that holds none of it: the slug, the usernames and every primary
+key must be free, or nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
+from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, connection, models, transaction
+
+from northline.lib.errors import Conflict, Invalid, NotFound
+from northline.orgs.models import ApiToken, Organization
+
+FORMAT = "northline-export"
+FORMAT_VERSION = 1
+
+USER_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "password",
+    "is_active",
+    "date_joined",
+    "last_login",
+)
+# Per-user records that belong to no organization but travel with their users.
+USER_LEVEL_MODELS: tuple[type[models.Model], ...] = (ApiToken,)
+
+
+# Which models, in which order ------------------------------------------------------------
+
+
+def is_tenant_model(model: type[models.Model]) -> bool:
+    """A Northline model whose rows belong to one organization through ``organization``."""
+    if not model.__module__.startswith("northline.") or model._meta.proxy:
+        return False
+    try:
+        field = model._meta.get_field("organization")
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, models.ForeignKey) and field.related_model is Organization
+
+
+def tenant_models() -> list[type[models.Model]]:
+    """Every tenant model, each after the tenant models it has foreign keys to.
+
+    A topological sort with ties broken by label, so the order is the same on every machine.
+    """
+    found = {model._meta.label: model for model in apps.get_models() if is_tenant_model(model)}
+    needs = {
+        label: {
+            target._meta.label
+            for field in model._meta.concrete_fields
+            if field.is_relation
+            and (target := field.related_model) is not None
+            and not isinstance(target, str)
+            and target._meta.label in found
+            and target._meta.label != label
+        }
+        for label, model in found.items()
+    }
+    ordered: list[type[models.Model]] = []
+    placed: set[str] = set()
+    while len(placed) < len(found):
+        ready = sorted(label for label in found if label not in placed and needs[label] <= placed)
+        if not ready:
+            # A cycle between models; constraint checks are deferred on import, so any order
+            # inserts correctly, and the label order keeps it stable.
+            ready = sorted(label for label in found if label not in placed)
+        ordered.append(found[ready[0]])
+        placed.add(ready[0])
+    return ordered
+
+
+def user_fields_of(model: type[models.Model]) -> list[str]:
+    user_model = get_user_model()
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey) and field.related_model is user_model
+    ]
+
+
+# Export ----------------------------------------------------------------------------------
+
+
+def export_organization(slug: str) -> dict[str, Any]:
+    """The organization ``slug`` and everything that belongs to it, as plain JSON types."""
+    organization = Organization.objects.filter(slug=slug).first()
+    if organization is None:
+        raise NotFound(f"No organization named {slug!r}.")
+    tenant_querysets = [
+        model._base_manager.filter(organization=organization).order_by("pk")
+        for model in tenant_models()
+    ]
+    user_ids: set[int] = set()
+    for queryset in tenant_querysets:
+        names = user_fields_of(queryset.model)
+        if names:
+            for row in queryset.values_list(*names):
+                user_ids.update(value for value in row if value is not None)
+    users = get_user_model()._base_manager.filter(pk__in=user_ids).order_by("pk")
+    tokens = ApiToken._base_manager.filter(user_id__in=user_ids).order_by("pk")
+    records = [
+        *serializers.serialize("python", users, fields=USER_FIELDS),
+        *serializers.serialize("python", tokens),
+        *serializers.serialize("python", [organization]),
+    ]
+    for queryset in tenant_querysets:
+        records.extend(serializers.serialize("python", queryset))
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "organization": organization.slug,
+        "records": [plain(record) for record in records],
+    }
+
+
+def plain(value: Any) -> Any:
+    """JSON types only. Datetimes keep their microseconds, so an import reproduces them."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    return value
+
+
+def dumps_document(document: dict[str, Any]) -> str:
+    """The document's one text form: sorted keys, two-space indent, a final newline."""
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+# Import ----------------------------------------------------------------------------------
+
+
+def import_document(document: Any) -> Organization:
+    """Insert an exported organization into this database, all or nothing."""
+    records = check_envelope(document)
+    slug = document["organization"]
+    allowed = allowed_models()
+    by_model: dict[type[models.Model], list[Any]] = {}
+    organization_pk = check_records(records, slug, allowed, by_model)
+    refuse_existing(slug, records, by_model)
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        try:
+            objects = list(serializers.deserialize("python", records))
+        except DeserializationError as error:
+            raise Invalid(f"The export cannot be read: {first_line(error)}") from error
+        for obj in objects:
+            obj.save()
+        try:
+            connection.check_constraints(table_names=[model._meta.db_table for model in by_model])
+        except DatabaseError as error:
+            raise Invalid(f"The export is inconsistent: {first_line(error)}") from error
+        reset_sequences(by_model)
+    return Organization.objects.get(pk=organization_pk)
+
+
+def check_envelope(document: Any) -> list[dict[str, Any]]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise Invalid(f"Not a Northline export (expected format {FORMAT!r}).")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise Invalid(
+            f"Export format version {document.get('format_version')!r} is not supported "
+            f"(this Northline reads version {FORMAT_VERSION})."
+        )
+    records = document.get("records")
+    if not isinstance(document.get("organization"), str) or not isinstance(records, list):
+        raise Invalid("The export has no organization or no records.")
+    return records
+
+
+def allowed_models() -> dict[str, type[models.Model]]:
+    importable: list[type[models.Model]] = [
+        get_user_model(),
+        *USER_LEVEL_MODELS,
+        Organization,
+        *tenant_models(),
+    ]
+    return {model._meta.label_lower: model for model in importable}
+
+
+def check_records(
+    records: list[Any],
+    slug: str,
+    allowed: dict[str, type[models.Model]],
+    by_model: dict[type[models.Model], list[Any]],
+) -> Any:
+    """Refuse records that an export never holds; fill ``by_model``; the organization's pk."""
+    user_label = get_user_model()._meta.label_lower
+    organizations = []
+    for record in records:
+        if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
+            raise Invalid("Every record needs a model, a pk and fields.")
+        label = str(record.get("model", "")).lower()
+        model = allowed.get(label)
+        if model is None:
+            raise Invalid(f"Records of {label!r} cannot be imported.")
+        if record.get("pk") is None:
+            raise Invalid(f"A {label} record has no pk.")
+        if label == user_label and set(record["fields"]) - set(USER_FIELDS):
+            extra = ", ".join(sorted(set(record["fields"]) - set(USER_FIELDS)))
+            raise Invalid(f"User records may not set {extra}.")
+        by_model.setdefault(model, []).append(record)
+        if model is Organization:
+            organizations.append(record)
+    if len(organizations) != 1 or organizations[0]["fields"].get("slug") != slug:
+        raise Invalid(f"The export must hold exactly the organization {slug!r}.")
+    organization_pk = organizations[0]["pk"]
+    # Nothing may land in another organization of the target database.
+    for model, rows in by_model.items():
+        if is_tenant_model(model):
+            for row in rows:
+                if row["fields"].get("organization") != organization_pk:
+                    raise Invalid(f"A {model._meta.label_lower} record belongs elsewhere.")
+    return organization_pk
+
+
+def refuse_existing(
+    slug: str, records: list[dict[str, Any]], by_model: dict[type[models.Model], list[Any]]
+) -> None:
+    if Organization.objects.filter(slug=slug).exists():
+        raise Conflict(f"This database already has an organization named {slug!r}.")
+    user_model = get_user_model()
+    usernames = [row["fields"].get("username") for row in by_model.get(user_model, [])]
+    taken = sorted(
+        user_model._base_manager.filter(username__in=usernames).values_list("username", flat=True)
+    )
+    if taken:
+        raise Conflict(f"These users already exist: {', '.join(taken)}.")
+    prefixes = [row["fields"].get("prefix") for row in by_model.get(ApiToken, [])]
+    if ApiToken._base_manager.filter(prefix__in=prefixes).exists():
+        raise Conflict("Some of the exported API tokens already exist here.")
+    for model, rows in by_model.items():
+        if model._base_manager.filter(pk__in=[row["pk"] for row in rows]).exists():
+            raise Conflict(
+                f"Some {model._meta.verbose_name_plural} of the export already exist here "
+                "(same ids); import into an empty database."
+            )
+
+
+def reset_sequences(models_: Iterable[type[models.Model]]) -> None:
+    """Make the next id of each table follow the imported ones (PostgreSQL; no-op on SQLite)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def count_records(document: dict[str, Any]) -> dict[str, int]:
+    """Records per model label, in the document's order."""
+    return dict(Counter(record["model"] for record in document["records"]))
+
+
+def first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
