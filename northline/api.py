@@ -148,10 +148,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def mount_routers() -> None:
+    from northline.measures.api import router as measures
     from northline.orgs.api import org_router, router
 
     api.add_router("/", router)
     api.add_router("/orgs/{org}/", org_router)
+    api.add_router("/orgs/{org}/", measures)
 
 
 mount_routers()

@@ -48,6 +48,10 @@ class Indicator(TenantModel):
         "start_date",
         "target_date",
     )
+    constraint_fields = {
+        "indicator_target_beyond_baseline": "target",
+        "indicator_dates_ordered": "target_date",
+    }
 
     class Meta:
         ordering = ["name", "id"]

@@ -84,8 +84,9 @@ def record_event(
 def validation_to_invalid(error: ValidationError, instance: models.Model | None = None) -> Invalid:
     """Django's ValidationError as the domain's Invalid, with a message per field.
 
-    A unique constraint over (organization, field) reports itself as a whole-record error;
-    it is moved to the field the user typed so forms and API clients can show it there.
+    A constraint reports itself as a whole-record error; it is moved to the field the user
+    typed (the last field of a unique constraint, or the model's ``constraint_fields`` entry
+    for a check constraint) so forms and API clients can show it there.
     """
     if hasattr(error, "error_dict"):
         fields = {
@@ -96,10 +97,15 @@ def validation_to_invalid(error: ValidationError, instance: models.Model | None 
         fields = {"__all__": " ".join(error.messages)}
     general = fields.pop("__all__", None)
     if general and instance is not None:
+        # Models may name the field a check constraint is about in ``constraint_fields``.
+        blamed = getattr(instance, "constraint_fields", {})
         for constraint in instance._meta.constraints:
+            if constraint.violation_error_message != general:
+                continue
             named = [f for f in getattr(constraint, "fields", ()) if f != "organization"]
-            if named and constraint.violation_error_message == general:
-                fields[named[-1]] = general
+            field = blamed.get(constraint.name) or (named[-1] if named else None)
+            if field:
+                fields[field] = general
                 general = None
                 break
     if general and not fields:

@@ -55,6 +55,8 @@ class TenantModel(models.Model):
 
     # Fields whose before/after values the audit trail records on update.
     audit_fields: ClassVar[tuple[str, ...]] = ()
+    # Check constraint name → the field its violation message belongs next to.
+    constraint_fields: ClassVar[dict[str, str]] = {}
 
     class Meta:
         abstract = True

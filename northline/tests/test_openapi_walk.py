@@ -1,44 +1,41 @@
 """Every operation in the OpenAPI schema fails closed (Foundation issue, "Will be checked").
 
 The walk reads the live schema, so a route added by any app is covered without being listed
-here. What it needs from a new app is a real record for each new path parameter: add a
-builder to ``PATH_VALUE_BUILDERS`` (the walk fails and names the parameter until you do).
+here. What it needs from a new app is a real record for each new path parameter, made by the
+app's ``tests/walk.py`` (the walk fails and names the parameter until there is one).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 
-from northline.orgs import services
-from northline.orgs.models import Event, Membership, Role
+from northline.orgs.models import Event
 from northline.testing import ApiClient, Cast
 
 UNSAFE = {"post", "put", "patch", "delete"}
 PathValues = dict[str, Any]
 
 
-def orgs_records(cast: Cast, values: PathValues) -> None:
-    access = cast.owner_access
-    team = services.create_team(access, name="Harbour Services", kind="product")
-    person = services.create_person(access, name="Nadia Quill", title="Analyst")
-    member = services.add_team_member(access, team, person=person, roles=["member"])
-    _, _ = services.create_token(cast.owner, name="walk")
-    values.update(
-        org=cast.org.slug,
-        team_id=team.pk,
-        person_id=person.pk,
-        member_id=member.pk,
-        membership_id=Membership.objects.get(organization=cast.org, role=Role.EDITOR).pk,
-        token_id=cast.owner.api_tokens.first().pk,  # type: ignore[attr-defined]
-    )
-
-
-# One builder per app, in dependency order; each adds the ids its routes' parameters need.
-PATH_VALUE_BUILDERS: list[Callable[[Cast, PathValues], None]] = [orgs_records]
+def build_path_values(cast: Cast) -> PathValues:
+    """Each app with routes keeps ``tests/walk.py`` with ``build(cast, values)``; they run in
+    the order of INSTALLED_APPS, so an app can use the records of the apps below it."""
+    values: PathValues = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("northline."):
+            continue
+        try:
+            walk_module = importlib.import_module(f"{config.name}.tests.walk")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.tests.walk":
+                raise
+            continue
+        walk_module.build(cast, values)
+    return values
 
 
 def operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -54,8 +51,8 @@ def fill(path: str, values: PathValues) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         assert name in values, (
-            f"No record for path parameter {{{name}}} in {path}: add a builder to "
-            "PATH_VALUE_BUILDERS in northline/tests/test_openapi_walk.py"
+            f"No record for path parameter {{{name}}} in {path}: set it in the "
+            "tests/walk.py of the app that owns the route"
         )
         return str(values[name])
 
@@ -71,9 +68,7 @@ def assert_error_shape(response: Any, status: int, where: str) -> None:
 
 @pytest.fixture
 def walk(cast: Cast, client: Any) -> tuple[list[tuple[str, str, dict[str, Any]]], PathValues]:
-    values: PathValues = {}
-    for build in PATH_VALUE_BUILDERS:
-        build(cast, values)
+    values = build_path_values(cast)
     schema = client.get("/api/v1/openapi.json").json()
     return operations(schema), values
 

@@ -1,0 +1,180 @@
+"""API routes for indicators and their readings."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.api import caller_access
+from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.measures import selectors, services
+from northline.measures.access import access_indicator
+from northline.measures.models import Indicator, Reading
+from northline.measures.rules import Health
+
+router = Router(tags=["measures"])
+
+KindName = Literal["leading", "lagging"]
+DirectionName = Literal["increase", "decrease"]
+
+
+class IndicatorOut(Schema):
+    id: int
+    name: str
+    description: str
+    kind: KindName
+    unit: str
+    direction: DirectionName
+    baseline: float
+    target: float
+    start_date: dt.date
+    target_date: dt.date
+    version: int
+
+
+class IndicatorIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    kind: KindName
+    unit: str = Field("", max_length=40)
+    direction: DirectionName | None = Field(
+        None, description="Defaults to the way from baseline to target."
+    )
+    baseline: float
+    target: float
+    start_date: dt.date
+    target_date: dt.date
+
+
+class IndicatorPatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    kind: KindName | None = None
+    unit: str | None = Field(None, max_length=40)
+    direction: DirectionName | None = None
+    baseline: float | None = None
+    target: float | None = None
+    start_date: dt.date | None = None
+    target_date: dt.date | None = None
+
+
+class ReadingOut(Schema):
+    id: int
+    value: float
+    recorded_at: dt.datetime
+    source: str
+    confidence: int | None
+    note: str
+    author: str | None = Field(None, alias="author.username")
+
+
+class ReadingIn(Input):
+    value: float
+    recorded_at: dt.datetime | None = Field(None, description="Defaults to now; not in the future.")
+    source: str = Field("", max_length=100)
+    confidence: int | None = Field(None, ge=0, le=100)
+    note: str = ""
+
+
+class HealthOut(Schema):
+    progress: float = Field(
+        ..., description="clamp((current − baseline) / (target − baseline), 0, 1)"
+    )
+    expected: float = Field(..., description="Elapsed share of the window.")
+    pace: Literal["on_track", "at_risk", "off_track", "not_started"]
+    stalled: bool
+    current: float | None
+    readings: int
+    last_reading_at: dt.datetime | None
+    unchanged_since: dt.datetime | None
+
+
+class HealthQuery(Schema):
+    at: dt.datetime | None = Field(None, description="Judge as of this moment (default now).")
+
+
+def health_out(health: Health) -> dict[str, Any]:
+    return {
+        "progress": health.progress,
+        "expected": health.expected,
+        "pace": health.pace.value,
+        "stalled": health.stalled,
+        "current": health.current,
+        "readings": health.readings,
+        "last_reading_at": health.last_reading_at,
+        "unchanged_since": health.unchanged_since,
+    }
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="Indicators")
+@paginate(Page)
+def list_indicators(
+    request: HttpRequest, org: OrgSlug, kind: KindName | None = None
+) -> QuerySet[Indicator]:
+    return selectors.indicators(caller_access(request), kind=kind)
+
+
+@router.post("/indicators", response={201: IndicatorOut}, summary="Create an indicator")
+def create_indicator(request: HttpRequest, org: OrgSlug, payload: IndicatorIn) -> Any:
+    fields = payload.dict(exclude_none=True)
+    return Status(201, services.create_indicator(caller_access(request), **fields))
+
+
+@router.get("/indicators/{indicator_id}", response=IndicatorOut, summary="One indicator")
+def get_indicator(request: HttpRequest, org: OrgSlug, indicator_id: int) -> Any:
+    return access_indicator(caller_access(request), indicator_id)
+
+
+@router.patch("/indicators/{indicator_id}", response=IndicatorOut, summary="Edit an indicator")
+def update_indicator(
+    request: HttpRequest, org: OrgSlug, indicator_id: int, payload: IndicatorPatch
+) -> Any:
+    access = caller_access(request)
+    indicator = access_indicator(access, indicator_id, "write")
+    return services.update_indicator(
+        access, indicator, version=payload.version, **payload.changes()
+    )
+
+
+@router.delete("/indicators/{indicator_id}", response={204: None}, summary="Delete an indicator")
+def delete_indicator(request: HttpRequest, org: OrgSlug, indicator_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_indicator(access, access_indicator(access, indicator_id, "write"))
+    return Status(204, None)
+
+
+@router.get(
+    "/indicators/{indicator_id}/readings",
+    response=list[ReadingOut],
+    summary="Readings, oldest first",
+)
+@paginate(Page)
+def list_readings(request: HttpRequest, org: OrgSlug, indicator_id: int) -> QuerySet[Reading]:
+    access = caller_access(request)
+    return selectors.readings(access, access_indicator(access, indicator_id))
+
+
+@router.post(
+    "/indicators/{indicator_id}/readings", response={201: ReadingOut}, summary="Record a reading"
+)
+def record_reading(
+    request: HttpRequest, org: OrgSlug, indicator_id: int, payload: ReadingIn
+) -> Any:
+    access = caller_access(request)
+    indicator = access_indicator(access, indicator_id, "write")
+    return Status(201, services.record_reading(access, indicator, **payload.dict()))
+
+
+@router.get(
+    "/indicators/{indicator_id}/health",
+    response=HealthOut,
+    summary="Progress, pace and stalled (DESIGN §2.2)",
+)
+def indicator_health(
+    request: HttpRequest, org: OrgSlug, indicator_id: int, query: Query[HealthQuery]
+) -> Any:
+    indicator = access_indicator(caller_access(request), indicator_id)
+    return health_out(selectors.health(indicator, at=query.at))
