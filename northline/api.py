@@ -148,12 +148,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def mount_routers() -> None:
+    from northline.goals.api import router as goals
     from northline.measures.api import router as measures
     from northline.orgs.api import org_router, router
+    from northline.strategy.api import router as strategy
 
     api.add_router("/", router)
-    api.add_router("/orgs/{org}/", org_router)
-    api.add_router("/orgs/{org}/", measures)
+    for app_router in (org_router, measures, strategy, goals):
+        api.add_router("/orgs/{org}/", app_router)
 
 
 mount_routers()

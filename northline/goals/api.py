@@ -1,0 +1,5 @@
+"""API routes of the goals app."""
+
+from ninja import Router
+
+router = Router(tags=["goals"])

@@ -1,0 +1,4 @@
+"""Web UI routes of the goals app, below /o/<slug>/goals/."""
+
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""API routes of the strategy app."""
+
+from ninja import Router
+
+router = Router(tags=["strategy"])

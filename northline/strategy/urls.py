@@ -1,0 +1,4 @@
+"""Web UI routes of the strategy app, below /o/<slug>/strategy/."""
+
+
+urlpatterns: list = []
