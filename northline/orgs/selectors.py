@@ -79,7 +79,7 @@ def event_object_types(access: Access) -> list[str]:
 
 
 # Audit object types whose records can still be looked up, by the model that holds them.
-_RECORD_MODELS = {"orgs.person": Person, "orgs.team": Team}
+_RECORD_MODELS: dict[str, type[Person] | type[Team]] = {"orgs.person": Person, "orgs.team": Team}
 
 
 def existing_ids(access: Access, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -92,7 +92,7 @@ def existing_ids(access: Access, wanted: dict[str, set[str]]) -> dict[str, set[s
             continue
         found[object_type] = {
             str(pk)
-            for pk in model.objects.filter(
+            for pk in model._default_manager.filter(
                 organization=access.organization, pk__in=numeric
             ).values_list("pk", flat=True)
         }

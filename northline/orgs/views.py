@@ -22,7 +22,7 @@ from northline.orgs import access as acl
 from northline.orgs import forms, selectors, services
 from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
-from northline.orgs.models import ApiToken, Role, Team
+from northline.orgs.models import ApiToken, Role, Team, TeamRole
 
 PAGE_SIZE = 50
 SECTION_PROMISES = {
@@ -57,10 +57,11 @@ def home(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("org", "")
     if SLUG_RE.match(chosen):  # the organization switcher
         return redirect("org_home", slug=chosen)
-    organizations = list(acl.organizations_of(request.user))
+    user = acl.require_user(request.user)
+    organizations = list(acl.organizations_of(user))
     form = forms.OrganizationCreateForm(request.POST or None)
     if request.method == "POST":
-        if submit(form, lambda data: services.create_organization(request.user, **data)):
+        if submit(form, lambda data: services.create_organization(user, **data)):
             messages.success(request, f"Created {form.cleaned_data['name']}. You are its owner.")
             return redirect("org_home", slug=form.cleaned_data["slug"])
     elif len(organizations) == 1 and "all" not in request.GET:
@@ -231,6 +232,11 @@ def people(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
+def role_labels(roles: list[str]) -> list[str]:
+    labels = dict(TeamRole.choices)
+    return [labels.get(role, role) for role in roles]
+
+
 @org_view
 def person(request: HttpRequest, access: Access, person_id: int) -> HttpResponse:
     if request.method == "POST":
@@ -248,7 +254,10 @@ def person(request: HttpRequest, access: Access, person_id: int) -> HttpResponse
         "orgs/person.html",
         {
             "person": record,
-            "memberships": selectors.teams_of_person(access, record),
+            "memberships": [
+                (membership, role_labels(membership.roles))
+                for membership in selectors.teams_of_person(access, record)
+            ],
             "form": form,
         },
         nav="people",
@@ -296,6 +305,7 @@ def render_team(request: HttpRequest, access: Access, team: Team, **forms_: Any)
         (
             member,
             failed_member_form if member.pk == failed_id else forms.TeamMemberForm.of(member),
+            role_labels(member.roles),
         )
         for member in selectors.team_members(access, team)
     ]
@@ -400,11 +410,32 @@ def history_rows(access: Access, events: Any) -> list[dict[str, Any]]:
         changes = []
         for field, value in (event.changes or {}).items():
             if event.verb == "updated" and isinstance(value, list) and len(value) == 2:
-                changes.append({"field": field, "before": value[0], "after": value[1]})
-            else:
-                changes.append({"field": field, "value": value})
-        rows.append({"event": event, "url": url, "changes": changes})
+                changes.append(
+                    {"field": field, "before": shown(value[0]), "after": shown(value[1])}
+                )
+            elif value not in ("", None, []):  # a snapshot's empty fields say nothing
+                changes.append({"field": field, "value": shown(value)})
+        kind = event.object_type.rpartition(".")[2]
+        rows.append(
+            {"event": event, "url": url, "changes": changes, "kind": OBJECT_KINDS.get(kind, kind)}
+        )
     return rows
+
+
+OBJECT_KINDS = {"teammember": "team member", "apitoken": "API token"}
+
+
+def shown(value: Any) -> str:
+    """A value of the audit trail as text for people."""
+    if value is None:
+        return "—"
+    if value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "(none)"
+    return str(value)
 
 
 @org_view
@@ -456,11 +487,12 @@ def object_history(
 
 @account_view
 def tokens(request: HttpRequest) -> HttpResponse:
+    user = acl.require_user(request.user)
     form = forms.TokenForm(request.POST or None)
     secret = None
     if request.method == "POST":
         created: list[tuple[ApiToken, str]] = []
-        if submit(form, lambda data: created.append(services.create_token(request.user, **data))):
+        if submit(form, lambda data: created.append(services.create_token(user, **data))):
             # The secret appears on this response only; it is stored as a digest and
             # cannot be shown again, so no redirect (which would need to keep it somewhere).
             secret = created[0][1]
@@ -469,7 +501,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         request,
         "orgs/tokens.html",
         {
-            "tokens": selectors.tokens_of(request.user),
+            "tokens": selectors.tokens_of(user),
             "form": form,
             "secret": secret,
         },
@@ -481,6 +513,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @account_view
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = acl.access_token(request.user, token_id)
-    services.revoke_token(request.user, token)
+    services.revoke_token(acl.require_user(request.user), token)
     messages.success(request, f"Revoked {token.name}.")
     return redirect("tokens")
