@@ -22,7 +22,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def run_django(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("NORTHLINE_")}
+    # A fresh process as an operator would start it: none of our variables, and not the
+    # async-unsafe switch that the browser tests set in this process.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("NORTHLINE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, "-m", "django", *args],
         env={**clean, "DJANGO_SETTINGS_MODULE": "northline.settings", **env},
