@@ -81,16 +81,18 @@ def _plain_http_live_server():
         yield
 
 
-@pytest.fixture(scope="session")
-def browser(_plain_http_live_server):
+@pytest.fixture
+def browser(_plain_http_live_server, monkeypatch):
+    """Chromium for one test. Per test, not per session: Playwright's sync API runs an event
+    loop in this thread while it is started, and Django refuses ORM calls from a thread with a
+    running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set, which must not leak into other tests
+    (or into the subprocesses they start)."""
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing: apt-get install chromium"
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests and the
-    # live server make are still plain synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -100,7 +102,7 @@ def browser(_plain_http_live_server):
 
 
 @pytest.fixture
-def page(browser, live_server, request):  # browser first: it sets up plain HTTP
+def page(_plain_http_live_server, browser, live_server, request):
     """A fresh browser page (1280×800) against the live server; screenshots on teardown."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     context.set_default_timeout(10_000)
