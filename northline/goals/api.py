@@ -1,5 +1,460 @@
-"""API routes of the goals app."""
+"""API routes for periods, objectives, key results, check-ins, progress and the cascade."""
 
-from ninja import Router
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.api import caller_access
+from northline.goals import selectors, services
+from northline.goals.access import access_key_result, access_objective, access_period
+from northline.goals.models import KeyResult, Objective, Period
+from northline.lib.errors import NotFound
+from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.measures.api import HealthOut, ReadingOut, health_out
+from northline.measures.models import Reading
 
 router = Router(tags=["goals"])
+
+StatusName = Literal["draft", "active", "closed"]
+KindName = Literal["leading", "lagging"]
+PaceName = Literal["on_track", "at_risk", "off_track", "not_started"]
+
+
+# Periods ---------------------------------------------------------------------------------
+
+
+class PeriodOut(Schema):
+    id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    version: int
+
+
+class PeriodIn(Input):
+    name: str = Field(..., min_length=1, max_length=100)
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class PeriodPatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+@router.get("/periods", response=list[PeriodOut], summary="Periods, the latest first")
+@paginate(Page)
+def list_periods(request: HttpRequest, org: OrgSlug) -> QuerySet[Period]:
+    return selectors.periods(caller_access(request))
+
+
+@router.post("/periods", response={201: PeriodOut}, summary="Create a period")
+def create_period(request: HttpRequest, org: OrgSlug, payload: PeriodIn) -> Any:
+    return Status(201, services.create_period(caller_access(request), **payload.dict()))
+
+
+@router.get("/periods/{period_id}", response=PeriodOut, summary="One period")
+def get_period(request: HttpRequest, org: OrgSlug, period_id: int) -> Any:
+    return access_period(caller_access(request), period_id)
+
+
+@router.patch("/periods/{period_id}", response=PeriodOut, summary="Edit a period")
+def update_period(request: HttpRequest, org: OrgSlug, period_id: int, payload: PeriodPatch) -> Any:
+    access = caller_access(request)
+    period = access_period(access, period_id, "write")
+    return services.update_period(access, period, version=payload.version, **payload.changes())
+
+
+@router.delete(
+    "/periods/{period_id}", response={204: None}, summary="Delete a period with no objectives"
+)
+def delete_period(request: HttpRequest, org: OrgSlug, period_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_period(access, access_period(access, period_id, "write"))
+    return Status(204, None)
+
+
+# Objectives ------------------------------------------------------------------------------
+
+
+class ObjectiveOut(Schema):
+    id: int
+    title: str
+    description: str
+    period_id: int
+    team_id: int | None = Field(..., description="None: an organization-level objective.")
+    owner_id: int | None
+    parent_id: int | None
+    theme_id: int | None
+    status: StatusName
+    version: int
+
+
+class ObjectiveIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    period_id: int
+    team_id: int | None = Field(None, description="Leave out for an organization-level one.")
+    owner_id: int | None = Field(None, description="A person.")
+    parent_id: int | None = Field(None, description="An objective of the same period.")
+    theme_id: int | None = None
+    status: StatusName = "draft"
+
+
+class ObjectivePatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    period_id: int | None = None
+    team_id: int | None = None
+    owner_id: int | None = None
+    parent_id: int | None = None
+    theme_id: int | None = None
+    status: StatusName | None = None
+
+
+class ObjectiveFilters(Schema):
+    period: int | None = Field(None, description="A period id.")
+    team: int | None = Field(None, description="A team id.")
+    status: StatusName | None = None
+
+
+def references(fields: dict[str, Any]) -> dict[str, Any]:
+    """``period_id`` → ``period`` and so on: the services take records or ids by field name."""
+    return {name.removesuffix("_id"): value for name, value in fields.items()}
+
+
+@router.get("/objectives", response=list[ObjectiveOut], summary="Objectives")
+@paginate(Page)
+def list_objectives(
+    request: HttpRequest, org: OrgSlug, filters: Query[ObjectiveFilters]
+) -> QuerySet[Objective]:
+    return selectors.objectives(
+        caller_access(request), period=filters.period, team=filters.team, status=filters.status
+    )
+
+
+@router.post("/objectives", response={201: ObjectiveOut}, summary="Create an objective")
+def create_objective(request: HttpRequest, org: OrgSlug, payload: ObjectiveIn) -> Any:
+    fields = references(payload.dict())
+    return Status(201, services.create_objective(caller_access(request), **fields))
+
+
+@router.get("/objectives/{objective_id}", response=ObjectiveOut, summary="One objective")
+def get_objective(request: HttpRequest, org: OrgSlug, objective_id: int) -> Any:
+    return access_objective(caller_access(request), objective_id)
+
+
+@router.patch("/objectives/{objective_id}", response=ObjectiveOut, summary="Edit an objective")
+def update_objective(
+    request: HttpRequest, org: OrgSlug, objective_id: int, payload: ObjectivePatch
+) -> Any:
+    access = caller_access(request)
+    objective = access_objective(access, objective_id, "write")
+    changes = references(payload.changes())
+    return services.update_objective(access, objective, version=payload.version, **changes)
+
+
+@router.delete(
+    "/objectives/{objective_id}",
+    response={204: None},
+    summary="Delete an objective with its key results",
+)
+def delete_objective(request: HttpRequest, org: OrgSlug, objective_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_objective(access, access_objective(access, objective_id, "write"))
+    return Status(204, None)
+
+
+# Key results and check-ins ---------------------------------------------------------------
+
+
+class KeyResultOut(Schema):
+    id: int
+    objective_id: int
+    title: str
+    weight: float
+    owner_id: int | None
+    due_date: dt.date | None
+    indicator_id: int
+    kind: KindName = Field(..., alias="indicator.kind")
+    unit: str = Field(..., alias="indicator.unit")
+    baseline: float = Field(..., alias="indicator.baseline")
+    target: float = Field(..., alias="indicator.target")
+    version: int
+
+
+class KeyResultIn(Input):
+    objective_id: int
+    title: str = Field(..., min_length=1, max_length=200)
+    weight: float = Field(1.0, ge=0)
+    owner_id: int | None = None
+    due_date: dt.date | None = None
+    baseline: float
+    target: float = Field(..., description="Must differ from the baseline; below it to decrease.")
+    unit: str = Field("", max_length=40)
+    kind: KindName = "lagging"
+    start_date: dt.date | None = Field(None, description="Defaults to the period's start.")
+    target_date: dt.date | None = Field(
+        None, description="Defaults to the due date, else the period's end."
+    )
+
+
+class KeyResultPatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    weight: float | None = Field(None, ge=0)
+    owner_id: int | None = None
+    due_date: dt.date | None = None
+    baseline: float | None = None
+    target: float | None = None
+    unit: str | None = Field(None, max_length=40)
+
+
+class CheckInIn(Input):
+    value: float
+    confidence: int | None = Field(None, ge=0, le=100, description="0 to 100 %.")
+    note: str = ""
+    recorded_at: dt.datetime | None = Field(None, description="Defaults to now; not in the future.")
+
+
+@router.get("/key-results", response=list[KeyResultOut], summary="Key results")
+@paginate(Page)
+def list_key_results(
+    request: HttpRequest, org: OrgSlug, objective: int | None = None
+) -> QuerySet[KeyResult]:
+    return selectors.key_results(caller_access(request), objective=objective)
+
+
+@router.post("/key-results", response={201: KeyResultOut}, summary="Create a key result")
+def create_key_result(request: HttpRequest, org: OrgSlug, payload: KeyResultIn) -> Any:
+    access = caller_access(request)
+    fields = payload.dict()
+    objective = access_objective(access, fields.pop("objective_id"), "write")
+    fields["owner"] = fields.pop("owner_id")
+    return Status(201, services.create_key_result(access, objective, **fields))
+
+
+@router.get("/key-results/{key_result_id}", response=KeyResultOut, summary="One key result")
+def get_key_result(request: HttpRequest, org: OrgSlug, key_result_id: int) -> Any:
+    return access_key_result(caller_access(request), key_result_id)
+
+
+@router.patch("/key-results/{key_result_id}", response=KeyResultOut, summary="Edit a key result")
+def update_key_result(
+    request: HttpRequest, org: OrgSlug, key_result_id: int, payload: KeyResultPatch
+) -> Any:
+    access = caller_access(request)
+    key_result = access_key_result(access, key_result_id, "write")
+    changes = references(payload.changes())
+    return services.update_key_result(access, key_result, version=payload.version, **changes)
+
+
+@router.delete(
+    "/key-results/{key_result_id}",
+    response={204: None},
+    summary="Delete a key result with its check-ins",
+)
+def delete_key_result(request: HttpRequest, org: OrgSlug, key_result_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_key_result(access, access_key_result(access, key_result_id, "write"))
+    return Status(204, None)
+
+
+@router.get(
+    "/key-results/{key_result_id}/check-ins",
+    response=list[ReadingOut],
+    summary="A key result's check-ins, oldest first",
+)
+@paginate(Page)
+def list_check_ins(request: HttpRequest, org: OrgSlug, key_result_id: int) -> QuerySet[Reading]:
+    access = caller_access(request)
+    return selectors.check_ins(access, access_key_result(access, key_result_id))
+
+
+@router.post(
+    "/key-results/{key_result_id}/check-ins",
+    response={201: ReadingOut},
+    summary="Check in: record a value with confidence and a note",
+)
+def check_in(request: HttpRequest, org: OrgSlug, key_result_id: int, payload: CheckInIn) -> Any:
+    access = caller_access(request)
+    key_result = access_key_result(access, key_result_id, "write")
+    return Status(201, services.record_check_in(access, key_result, **payload.dict()))
+
+
+# Progress and the cascade ----------------------------------------------------------------
+
+
+class KeyResultProgressOut(HealthOut):
+    key_result_id: int
+    title: str
+    weight: float
+    score: float = Field(..., description="Progress at the period's end (so far, until then).")
+
+
+class ObjectiveProgressOut(Schema):
+    objective_id: int
+    title: str
+    progress: float = Field(
+        ..., description="Weighted mean of its key results, else mean of its children."
+    )
+    expected: float
+    pace: PaceName
+    score: float = Field(..., description="Progress at the period's end (0.0–1.0).")
+    score_final: bool = Field(..., description="True once the period has ended.")
+    key_results: list[KeyResultProgressOut]
+    children: list[int] = Field(..., description="Ids of the objectives aligned to this one.")
+
+
+class TreeKeyResult(Schema):
+    id: int
+    title: str
+    weight: float
+    progress: float
+    pace: PaceName
+    stalled: bool
+    score: float
+
+
+class TreeObjective(Schema):
+    id: int
+    title: str
+    team_id: int | None
+    team: str | None
+    theme_id: int | None
+    status: StatusName
+    progress: float
+    expected: float
+    pace: PaceName
+    score: float
+    key_results: list[TreeKeyResult]
+    children: list["TreeObjective"]
+
+
+TreeObjective.model_rebuild()
+
+
+class TreeTheme(Schema):
+    id: int
+    name: str
+
+
+class TreeGroup(Schema):
+    theme: TreeTheme | None = Field(..., description="None: not aligned to a theme.")
+    objectives: list[TreeObjective]
+
+
+class TreeOut(Schema):
+    period: PeriodOut
+    at: dt.datetime
+    score_final: bool
+    groups: list[TreeGroup]
+    needs_attention: list[int] = Field(..., description="Ids of stalled or off-track key results.")
+
+
+class TreeQuery(Schema):
+    period: int | None = Field(None, description="A period id; default the current period.")
+
+
+def key_result_progress_out(result: selectors.KeyResultProgress) -> dict[str, Any]:
+    return {
+        **health_out(result.health),
+        "key_result_id": result.key_result.pk,
+        "title": result.key_result.title,
+        "weight": result.key_result.weight,
+        "score": result.score,
+    }
+
+
+def tree_objective(node: selectors.ObjectiveProgress) -> dict[str, Any]:
+    objective = node.objective
+    return {
+        "id": objective.pk,
+        "title": objective.title,
+        "team_id": objective.team_id,
+        "team": objective.team.name if objective.team else None,
+        "theme_id": objective.theme_id,
+        "status": objective.status,
+        "progress": node.progress,
+        "expected": node.expected,
+        "pace": node.pace.value,
+        "score": node.score,
+        "key_results": [
+            {
+                "id": result.key_result.pk,
+                "title": result.key_result.title,
+                "weight": result.key_result.weight,
+                "progress": result.progress,
+                "pace": result.pace.value,
+                "stalled": result.stalled,
+                "score": result.score,
+            }
+            for result in node.key_results
+        ],
+        "children": [tree_objective(child) for child in node.children],
+    }
+
+
+@router.get(
+    "/objectives/{objective_id}/progress",
+    response=ObjectiveProgressOut,
+    summary="An objective's progress, pace and score, with its key results'",
+)
+def objective_progress(request: HttpRequest, org: OrgSlug, objective_id: int) -> Any:
+    access = caller_access(request)
+    objective = access_objective(access, objective_id)
+    tree = selectors.cascade(access, objective.period)
+    node = tree.nodes[objective.pk]
+    return {
+        "objective_id": objective.pk,
+        "title": objective.title,
+        "progress": node.progress,
+        "expected": node.expected,
+        "pace": node.pace.value,
+        "score": node.score,
+        "score_final": tree.final,
+        "key_results": [key_result_progress_out(result) for result in node.key_results],
+        "children": [child.objective.pk for child in node.children],
+    }
+
+
+@router.get(
+    "/key-results/{key_result_id}/progress",
+    response=KeyResultProgressOut,
+    summary="A key result's progress, pace and stalled over its objective's period",
+)
+def key_result_progress(request: HttpRequest, org: OrgSlug, key_result_id: int) -> Any:
+    key_result = access_key_result(caller_access(request), key_result_id)
+    return key_result_progress_out(selectors.key_result_progress(key_result))
+
+
+@router.get(
+    "/goals/tree", response=TreeOut, summary="The cascade of a period's objectives, by theme"
+)
+def goals_tree(request: HttpRequest, org: OrgSlug, query: Query[TreeQuery]) -> Any:
+    access = caller_access(request)
+    if query.period is not None:
+        period = access_period(access, query.period)
+    else:
+        found = selectors.current_period(access)
+        if found is None:
+            raise NotFound("This organization has no periods yet; create one first.")
+        period = found
+    tree = selectors.cascade(access, period)
+    return {
+        "period": period,
+        "at": tree.at,
+        "score_final": tree.final,
+        "groups": [
+            {
+                "theme": {"id": group.theme.pk, "name": group.theme.name} if group.theme else None,
+                "objectives": [tree_objective(node) for node in group.objectives],
+            }
+            for group in tree.groups
+        ],
+        "needs_attention": [result.key_result.pk for result in tree.needs_attention],
+    }

@@ -1,0 +1,348 @@
+"""Reads of periods, objectives and key results, and the progress that rolls up through them.
+
+The rules (progress, pace, stalled) live in ``northline.measures.rules``; this module only
+gathers the readings and applies them:
+
+* a key result's progress is its indicator's, judged over its objective's period;
+* an objective's is the weighted mean of its key results' progress, or, with no key results,
+  the plain mean of its child objectives' (recursively); with neither, 0;
+* an objective's pace is the same pace rule applied to that progress over the period;
+* the score is the progress judged at the end of the period's last day (0.0–1.0); before the
+  period ends it is provisional and equals the progress so far.
+
+:func:`cascade` builds a whole period's tree with a fixed number of queries, whatever the
+number of objectives: objectives, key results (with indicators and owners) and readings are
+each loaded once and assembled in Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from northline.goals.models import KeyResult, Objective, Period
+from northline.measures.models import Indicator, Reading
+from northline.measures.rules import Health, Pace, day_start, expected_progress, pace, weighted_mean
+from northline.measures.selectors import Window, health_of
+from northline.orgs.access import Access
+from northline.orgs.models import Person, Team
+from northline.strategy.models import Theme
+
+# Pace → the order "needs attention" lists key results in: the worst first.
+PACE_ORDER = {Pace.OFF_TRACK: 0, Pace.NOT_STARTED: 1, Pace.AT_RISK: 2, Pace.ON_TRACK: 3}
+
+
+# Plain reads -----------------------------------------------------------------------------
+
+
+def periods(access: Access) -> QuerySet[Period]:
+    return Period.objects.filter(organization=access.organization)
+
+
+def objectives(
+    access: Access,
+    *,
+    period: int | None = None,
+    team: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Objective]:
+    queryset = Objective.objects.filter(organization=access.organization)
+    if period is not None:
+        queryset = queryset.filter(period_id=period)
+    if team is not None:
+        queryset = queryset.filter(team_id=team)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def key_results(access: Access, *, objective: int | None = None) -> QuerySet[KeyResult]:
+    queryset = KeyResult.objects.filter(organization=access.organization).select_related(
+        "indicator"
+    )
+    if objective is not None:
+        queryset = queryset.filter(objective_id=objective)
+    return queryset
+
+
+def check_ins(access: Access, key_result: KeyResult) -> QuerySet[Reading]:
+    """A key result's check-ins, oldest first."""
+    return Reading.objects.filter(
+        organization=access.organization, indicator_id=key_result.indicator_id
+    ).select_related("author")
+
+
+def teams(access: Access) -> QuerySet[Team]:
+    return Team.objects.filter(organization=access.organization)
+
+
+def people(access: Access) -> QuerySet[Person]:
+    return Person.objects.filter(organization=access.organization)
+
+
+def themes(access: Access) -> QuerySet[Theme]:
+    return Theme.objects.filter(organization=access.organization)
+
+
+def current_period(access: Access, today: dt.date | None = None) -> Period | None:
+    """The period that contains today (the shortest if several do), else the latest to start."""
+    day = today or timezone.localdate()
+    containing = (
+        periods(access)
+        .filter(starts_on__lte=day, ends_on__gte=day)
+        .order_by("ends_on", "-starts_on", "id")
+        .first()
+    )
+    return containing or periods(access).first()
+
+
+# Progress --------------------------------------------------------------------------------
+
+
+def period_window(period: Period) -> Window:
+    return (period.starts_on, period.ends_on)
+
+
+def period_end(period: Period) -> dt.datetime:
+    """The end of the period's last day: check-ins made on that day still count."""
+    return day_start(period.ends_on + dt.timedelta(days=1))
+
+
+@dataclass
+class KeyResultProgress:
+    """A key result judged now, with its score at the period's end."""
+
+    key_result: KeyResult
+    health: Health
+    score: float
+
+    @property
+    def progress(self) -> float:
+        return self.health.progress
+
+    @property
+    def pace(self) -> Pace:
+        return self.health.pace
+
+    @property
+    def stalled(self) -> bool:
+        return self.health.stalled
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.health.needs_attention
+
+
+@dataclass
+class ObjectiveProgress:
+    """An objective in the cascade: its progress, pace and score, its key results, children."""
+
+    objective: Objective
+    progress: float
+    expected: float
+    pace: Pace
+    score: float
+    has_reading: bool
+    key_results: list[KeyResultProgress] = field(default_factory=list)
+    children: list[ObjectiveProgress] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+@dataclass
+class ThemeGroup:
+    """Top-level objectives that serve one theme (theme None: aligned to none)."""
+
+    theme: Theme | None
+    objectives: list[ObjectiveProgress]
+
+
+@dataclass
+class Cascade:
+    """A period's objectives as a tree, grouped by the theme each top-level objective serves."""
+
+    period: Period
+    at: dt.datetime
+    final: bool  # the period has ended, so scores are final
+    groups: list[ThemeGroup]
+    nodes: dict[int, ObjectiveProgress]
+
+    @property
+    def roots(self) -> list[ObjectiveProgress]:
+        return [node for group in self.groups for node in group.objectives]
+
+    @property
+    def needs_attention(self) -> list[KeyResultProgress]:
+        """Stalled and off-track key results of the objectives shown, the worst first."""
+        found = [
+            result
+            for node in walk(self.roots)
+            for result in node.key_results
+            if result.needs_attention
+        ]
+        return sorted(found, key=lambda r: (PACE_ORDER[r.pace], r.progress, r.key_result.pk))
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+
+def walk(nodes: Iterable[ObjectiveProgress]) -> Iterable[ObjectiveProgress]:
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def judge_key_results(
+    results: list[KeyResult], period: Period, at: dt.datetime
+) -> dict[int, KeyResultProgress]:
+    """Every key result of one period judged at ``at`` and at the period's end.
+
+    One query for the readings up to ``at``, and one more for the score only once the period
+    has ended (before then the score is the progress so far).
+    """
+    indicators: list[Indicator] = [result.indicator for result in results]
+    windows = {indicator.pk: period_window(period) for indicator in indicators}
+    now = health_of(indicators, at=at, windows=windows)
+    end = period_end(period)
+    final = health_of(indicators, at=end, windows=windows) if end <= at else now
+    return {
+        result.pk: KeyResultProgress(
+            key_result=result,
+            health=now[result.indicator_id],
+            score=final[result.indicator_id].progress,
+        )
+        for result in results
+    }
+
+
+def cascade(access: Access, period: Period, *, at: dt.datetime | None = None) -> Cascade:
+    """The period's whole tree: four queries (objectives, key results, readings, and the
+    readings at the period's end once it is over), however many objectives there are."""
+    moment = at or timezone.now()
+    objectives_of_period = list(
+        Objective.objects.filter(organization=access.organization, period=period)
+        .select_related("team", "owner", "theme")
+        .order_by("team__name", "title", "id")
+    )
+    results = list(
+        KeyResult.objects.filter(organization=access.organization, objective__period=period)
+        .select_related("indicator", "owner")
+        .order_by("objective_id", "id")
+    )
+    judged = judge_key_results(results, period, moment)
+    by_objective: dict[int, list[KeyResultProgress]] = defaultdict(list)
+    for result in results:
+        by_objective[result.objective_id].append(judged[result.pk])
+    children_of: dict[int | None, list[Objective]] = defaultdict(list)
+    ids = {objective.pk for objective in objectives_of_period}
+    for objective in objectives_of_period:
+        # Organization-level objectives come before team objectives at every level.
+        parent = objective.parent_id if objective.parent_id in ids else None
+        children_of[parent].append(objective)
+    for siblings in children_of.values():
+        siblings.sort(key=lambda o: (o.team_id is not None, o.team.name if o.team else "", o.title))
+
+    expected = expected_progress(period.starts_on, period.ends_on, moment)
+    nodes: dict[int, ObjectiveProgress] = {}
+
+    def build(objective: Objective, path: frozenset[int]) -> ObjectiveProgress:
+        # ``path`` guards against a cycle the services refuse but a database could still hold.
+        children = [
+            build(child, path | {objective.pk})
+            for child in children_of.get(objective.pk, [])
+            if child.pk not in path
+        ]
+        own = by_objective.get(objective.pk, [])
+        if own:
+            progress = weighted_mean([(r.progress, r.key_result.weight) for r in own])
+            score = weighted_mean([(r.score, r.key_result.weight) for r in own])
+            has_reading = any(r.health.readings for r in own)
+        elif children:
+            progress = sum(child.progress for child in children) / len(children)
+            score = sum(child.score for child in children) / len(children)
+            has_reading = any(child.has_reading for child in children)
+        else:
+            progress = score = 0.0
+            has_reading = False
+        node = ObjectiveProgress(
+            objective=objective,
+            progress=progress,
+            expected=expected,
+            pace=pace(
+                progress, expected, has_reading=has_reading, start=period.starts_on, at=moment
+            ),
+            score=score,
+            has_reading=has_reading,
+            key_results=own,
+            children=children,
+        )
+        nodes[objective.pk] = node
+        return node
+
+    roots = [build(objective, frozenset()) for objective in children_of.get(None, [])]
+    return Cascade(
+        period=period,
+        at=moment,
+        final=period_end(period) <= moment,
+        groups=group_by_theme(roots),
+        nodes=nodes,
+    )
+
+
+def group_by_theme(roots: list[ObjectiveProgress]) -> list[ThemeGroup]:
+    """Top-level objectives under the theme they serve, themes by name; the unaligned last."""
+    grouped: dict[int | None, list[ObjectiveProgress]] = defaultdict(list)
+    themes_by_id: dict[int, Theme] = {}
+    for node in roots:
+        theme = node.objective.theme
+        if theme is not None:
+            themes_by_id[theme.pk] = theme
+        grouped[theme.pk if theme else None].append(node)
+    ordered = sorted(themes_by_id.values(), key=lambda theme: (theme.name, theme.pk))
+    groups = [ThemeGroup(theme=theme, objectives=grouped[theme.pk]) for theme in ordered]
+    if grouped.get(None):
+        groups.append(ThemeGroup(theme=None, objectives=grouped[None]))
+    return groups
+
+
+def filtered(tree: Cascade, keep: Callable[[Objective], bool]) -> Cascade:
+    """The tree showing only the objectives ``keep`` accepts; progress is not recomputed.
+
+    An objective that is left out hands its shown descendants up to its own place (and theme),
+    so a team's objectives stay visible when their organization-level parent is filtered away.
+    """
+
+    def prune(nodes: list[ObjectiveProgress]) -> list[ObjectiveProgress]:
+        shown: list[ObjectiveProgress] = []
+        for node in nodes:
+            children = prune(node.children)
+            if keep(node.objective):
+                shown.append(dataclasses.replace(node, children=children))
+            else:
+                shown.extend(children)
+        return shown
+
+    groups = [ThemeGroup(group.theme, prune(group.objectives)) for group in tree.groups]
+    return dataclasses.replace(tree, groups=[group for group in groups if group.objectives])
+
+
+def objective_progress(
+    access: Access, objective: Objective, *, at: dt.datetime | None = None
+) -> ObjectiveProgress:
+    """One objective's progress, from its period's cascade (so children count)."""
+    return cascade(access, objective.period, at=at).nodes[objective.pk]
+
+
+def key_result_progress(
+    key_result: KeyResult, *, at: dt.datetime | None = None
+) -> KeyResultProgress:
+    moment = at or timezone.now()
+    return judge_key_results([key_result], key_result.objective.period, moment)[key_result.pk]

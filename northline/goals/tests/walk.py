@@ -1,0 +1,28 @@
+"""Records for the OpenAPI walk: a period, an objective, and a key result with a check-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from northline.goals import services
+from northline.testing import Cast
+
+
+def build(cast: Cast, values: dict[str, Any]) -> None:
+    access = cast.owner_access
+    today = dt.date.today()
+    period = services.create_period(
+        access,
+        name="Walk quarter",
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=60),
+    )
+    objective = services.create_objective(
+        access, title="Answer permit questions on the first call", period=period, status="active"
+    )
+    key_result = services.create_key_result(
+        access, objective, title="Calls resolved first time", baseline=55, target=80, unit="%"
+    )
+    services.record_check_in(access, key_result, value=61, confidence=70, note="Scripts help.")
+    values.update(period_id=period.pk, objective_id=objective.pk, key_result_id=key_result.pk)

@@ -1,0 +1,150 @@
+"""Server-rendered SVG charts (DESIGN §4: no chart library, no script needed to read them).
+
+:func:`progress_chart` draws a measure's readings over its window against the expected-pace
+line (from the baseline at the start to the target at the end) with a "today" marker. It knows
+nothing of goals or epics: any app that has readings, a baseline and a target can use it.
+
+Every chart is an ``<svg role="img">`` named by its ``<title>`` and described by its
+``<desc>``; pages show the same numbers in a table beside it for screen readers and print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 640
+HEIGHT = 260
+MARGIN_LEFT = 56
+MARGIN_RIGHT = 20
+MARGIN_TOP = 20
+MARGIN_BOTTOM = 40
+TICKS = 4
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    at: dt.datetime
+    value: float
+
+
+def number(value: float) -> str:
+    """A value for a label: no trailing zeros, at most two decimals."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def moment(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def progress_chart(
+    points: Sequence[ChartPoint],
+    *,
+    start: dt.date,
+    end: dt.date,
+    baseline: float,
+    target: float,
+    now: dt.datetime,
+    title: str,
+    unit: str = "",
+    chart_id: str = "chart",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> SafeString:
+    """Readings (a line with a dot each) against the expected pace, with a "today" marker.
+
+    The x axis spans the window from the start of ``start`` to the start of ``end`` (the pace
+    rule's window); readings outside it are drawn at its edges. The y axis spans the baseline,
+    the target and every reading.
+    """
+    x0, x1 = moment(start), moment(end)
+    span_seconds = max((x1 - x0).total_seconds(), 1.0)
+    values = [baseline, target, *(point.value for point in points)]
+    low, high = min(values), max(values)
+    if high == low:
+        high = low + 1
+    pad = (high - low) * 0.08
+    low, high = low - pad, high + pad
+    plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
+
+    def x(at: dt.datetime) -> float:
+        share = (at - x0).total_seconds() / span_seconds
+        return MARGIN_LEFT + min(max(share, 0.0), 1.0) * plot_w
+
+    def y(value: float) -> float:
+        return MARGIN_TOP + (1 - (value - low) / (high - low)) * plot_h
+
+    suffix = f" {unit}" if unit else ""
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    if points:
+        latest = points[-1]
+        told = (
+            f"{len(points)} reading{'s' if len(points) != 1 else ''}; the latest is "
+            f"{number(latest.value)}{suffix} on {latest.at:%Y-%m-%d}."
+        )
+    else:
+        told = "No readings yet."
+    description = (
+        f"From {start:%Y-%m-%d} to {end:%Y-%m-%d}, the expected pace runs from the baseline "
+        f"{number(baseline)}{suffix} to the target {number(target)}{suffix}. {told}"
+    )
+    parts = [
+        f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
+        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
+    ]
+    # Grid and value labels.
+    for index in range(TICKS + 1):
+        value = low + (high - low) * index / TICKS
+        gy = y(value)
+        parts.append(
+            f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+            f'y1="{gy:.1f}" y2="{gy:.1f}"/>'
+            f'<text class="chart-label" x="{MARGIN_LEFT - 6}" y="{gy + 4:.1f}" '
+            f'text-anchor="end">{escape(number(value))}</text>'
+        )
+    # Dates at both ends of the window.
+    bottom = height - MARGIN_BOTTOM
+    parts.append(
+        f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+        f'y1="{bottom}" y2="{bottom}"/>'
+        f'<text class="chart-label" x="{MARGIN_LEFT}" y="{bottom + 18}" text-anchor="start">'
+        f"{start:%d %b %Y}</text>"
+        f'<text class="chart-label" x="{width - MARGIN_RIGHT}" y="{bottom + 18}" '
+        f'text-anchor="end">{end:%d %b %Y}</text>'
+    )
+    # The target, and the expected pace from baseline to target.
+    parts.append(
+        f'<line class="chart-target" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+        f'y1="{y(target):.1f}" y2="{y(target):.1f}"/>'
+        f'<line class="chart-expected" x1="{x(x0):.1f}" y1="{y(baseline):.1f}" '
+        f'x2="{x(x1):.1f}" y2="{y(target):.1f}"><title>Expected pace</title></line>'
+    )
+    # Today.
+    if x0 <= now <= x1:
+        tx = x(now)
+        parts.append(
+            f'<line class="chart-today" x1="{tx:.1f}" x2="{tx:.1f}" y1="{MARGIN_TOP}" '
+            f'y2="{bottom}"/><text class="chart-label chart-today-label" x="{tx:.1f}" '
+            f'y="{MARGIN_TOP - 6}" text-anchor="middle">today</text>'
+        )
+    # The readings.
+    if points:
+        line = " ".join(f"{x(point.at):.1f},{y(point.value):.1f}" for point in points)
+        parts.append(f'<polyline class="chart-readings" points="{line}"/>')
+        for point in points:
+            parts.append(
+                f'<circle class="chart-point" cx="{x(point.at):.1f}" cy="{y(point.value):.1f}" '
+                f'r="4"><title>{escape(number(point.value))}{escape(suffix)} on '
+                f"{point.at:%Y-%m-%d}</title></circle>"
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
