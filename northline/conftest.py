@@ -54,6 +54,15 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI nothing may be skipped: a skipped browser test is an untested page."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if in_ci() and skipped and exitstatus == 0:
+        reporter.write_line(f"CI=true: {skipped} test(s) skipped; failing the run.", red=True)
+        session.exitstatus = 1
+
+
 # Browser tests (marker "browser"): Debian's Chromium driven by Playwright against live_server.
 
 CHROMIUM = "/usr/bin/chromium"
