@@ -1,5 +1,1092 @@
-"""API routes of the strategy app."""
+"""API routes of the strategy app: identity, SWOT, themes, value streams, investment, the
+guiding coalition and the decision log (DESIGN §2.3)."""
 
-from ninja import Router
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.api import caller_access
+from northline.lib.errors import Invalid, NotFound
+from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.measures.access import access_indicator
+from northline.orgs import access as org_acl
+from northline.orgs.access import Access
+from northline.strategy import access as acl
+from northline.strategy import selectors, services
+from northline.strategy.models import (
+    CoalitionBody,
+    Decision,
+    IdentityRevision,
+    Investment,
+    Spend,
+    SwotItem,
+    Theme,
+)
 
 router = Router(tags=["strategy"])
+
+SwotKindName = Literal["strength", "weakness", "opportunity", "threat"]
+ThemeStatusName = Literal["proposed", "active", "achieved", "retired"]
+BodyKindName = Literal["LACE", "VMO", "PMO", "community_of_practice", "other"]
+AuthorityName = Literal[
+    "fund_epics", "change_process", "approve_releases", "change_strategy", "staff_teams",
+    "waive_gates",
+]  # fmt: skip
+ResponsibilityKindName = Literal[
+    "outcome", "strategy", "release_coordination", "lab_program", "practice"
+]
+DecisionStatusName = Literal["proposed", "accepted", "rejected", "superseded"]
+DecisionTopicName = Literal["identity", "strategy", "portfolio", "delivery", "lab", "other"]
+Money = Decimal
+
+
+def ref[R](lookup: Callable[[Access, int], R], access: Access, pk: int, field: str) -> R:
+    """A record named in a request body: a wrong id is a field error (422), not a 404."""
+    try:
+        return lookup(access, pk)
+    except NotFound as missing:
+        raise Invalid(missing.message, fields={field: missing.message}) from missing
+
+
+def refs[R](
+    lookup: Callable[[Access, int], R], access: Access, ids: list[int], field: str
+) -> list[R]:
+    return [ref(lookup, access, pk, field) for pk in dict.fromkeys(ids)]
+
+
+# Identity ----------------------------------------------------------------------------------
+
+
+class ValueItem(Schema):
+    name: str
+    meaning: str = ""
+
+
+class ValueIn(Input):
+    name: str = Field(..., min_length=1, max_length=100)
+    meaning: str = Field("", max_length=500)
+
+
+class RevisionOut(Schema):
+    number: int
+    mission: str
+    vision: str
+    values: list[ValueItem]
+    note: str
+    author: str | None = Field(None, alias="author.username")
+    created_at: dt.datetime
+
+
+class RevisionIn(Input):
+    mission: str = Field(..., min_length=1)
+    vision: str = ""
+    values: list[ValueIn] = Field(default_factory=list)
+    note: str = Field("", max_length=300)
+    based_on: int = Field(
+        ...,
+        ge=0,
+        description="The number of the revision you started from (0 for the first); if someone "
+        "saved a later one, the answer is 409 and nothing is saved.",
+    )
+
+
+class DiffPiece(Schema):
+    tag: Literal["same", "removed", "added"]
+    text: str
+
+
+class FieldDiffOut(Schema):
+    field: str
+    label: str
+    changed: bool
+    pieces: list[DiffPiece]
+
+
+class DiffOut(Schema):
+    from_number: int
+    to_number: int
+    fields: list[FieldDiffOut]
+
+
+@router.get("/identity", response=RevisionOut, summary="The current identity")
+def get_identity(request: HttpRequest, org: OrgSlug) -> Any:
+    current = selectors.current_identity(caller_access(request))
+    if current is None:
+        raise NotFound("This organization has not stated its identity yet.")
+    return current
+
+
+@router.get(
+    "/identity/revisions", response=list[RevisionOut], summary="Identity revisions, newest first"
+)
+@paginate(Page)
+def list_revisions(request: HttpRequest, org: OrgSlug) -> QuerySet[IdentityRevision]:
+    return selectors.revisions(caller_access(request))
+
+
+@router.post(
+    "/identity/revisions", response={201: RevisionOut}, summary="Save a new identity revision"
+)
+def revise_identity(request: HttpRequest, org: OrgSlug, payload: RevisionIn) -> Any:
+    fields = payload.dict()
+    revision = services.revise_identity(caller_access(request), **fields)
+    return Status(201, revision)
+
+
+@router.get(
+    "/identity/revisions/{revision_number}", response=RevisionOut, summary="One identity revision"
+)
+def get_revision(request: HttpRequest, org: OrgSlug, revision_number: int) -> Any:
+    return acl.access_revision(caller_access(request), revision_number)
+
+
+@router.get("/identity/diff", response=DiffOut, summary="Differences between two revisions")
+def identity_diff(
+    request: HttpRequest,
+    org: OrgSlug,
+    from_number: int | None = Query(
+        None, alias="from", description="The older revision (default: the one before `to`)."
+    ),
+    to_number: int | None = Query(
+        None, alias="to", description="The newer revision (default: the current one)."
+    ),
+) -> Any:
+    access = caller_access(request)
+    if to_number is None:
+        to_number = services.latest_revision_number(access.organization)
+    new = acl.access_revision(access, to_number)
+    old = acl.access_revision(access, from_number or max(new.number - 1, 1))
+    return {
+        "from_number": old.number,
+        "to_number": new.number,
+        "fields": [
+            {
+                "field": diff.field,
+                "label": diff.label,
+                "changed": diff.changed,
+                "pieces": [{"tag": tag, "text": text} for tag, text in diff.pieces],
+            }
+            for diff in selectors.identity_diff(old, new)
+        ],
+    }
+
+
+# SWOT --------------------------------------------------------------------------------------
+
+
+class SwotOut(Schema):
+    id: int
+    kind: SwotKindName
+    statement: str
+    theme_ids: list[int]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_theme_ids(obj: SwotItem) -> list[int]:
+        return [theme.pk for theme in obj.themes.all()]
+
+
+class SwotIn(Input):
+    kind: SwotKindName
+    statement: str = Field(..., min_length=1)
+    theme_ids: list[int] = Field(default_factory=list)
+
+
+class SwotPatch(VersionedInput):
+    kind: SwotKindName | None = None
+    statement: str | None = Field(None, min_length=1)
+    theme_ids: list[int] | None = None
+
+
+@router.get("/swot", response=list[SwotOut], summary="SWOT items")
+@paginate(Page)
+def list_swot(
+    request: HttpRequest, org: OrgSlug, kind: SwotKindName | None = None
+) -> QuerySet[SwotItem]:
+    return selectors.swot_items(caller_access(request), kind=kind)
+
+
+@router.post("/swot", response={201: SwotOut}, summary="Add a SWOT item")
+def create_swot(request: HttpRequest, org: OrgSlug, payload: SwotIn) -> Any:
+    access = caller_access(request)
+    themes = refs(acl.access_theme, access, payload.theme_ids, "theme_ids")
+    item = services.create_swot_item(
+        access, kind=payload.kind, statement=payload.statement, themes=themes
+    )
+    return Status(201, acl.access_swot_item(access, item.pk))
+
+
+@router.get("/swot/{swot_item_id}", response=SwotOut, summary="One SWOT item")
+def get_swot(request: HttpRequest, org: OrgSlug, swot_item_id: int) -> Any:
+    return acl.access_swot_item(caller_access(request), swot_item_id)
+
+
+@router.patch("/swot/{swot_item_id}", response=SwotOut, summary="Edit a SWOT item")
+def update_swot(request: HttpRequest, org: OrgSlug, swot_item_id: int, payload: SwotPatch) -> Any:
+    access = caller_access(request)
+    item = acl.access_swot_item(access, swot_item_id, "write")
+    changes = payload.changes()
+    theme_ids = changes.pop("theme_ids", None)
+    themes = None if theme_ids is None else refs(acl.access_theme, access, theme_ids, "theme_ids")
+    services.update_swot_item(access, item, version=payload.version, themes=themes, **changes)
+    return acl.access_swot_item(access, item.pk)
+
+
+@router.delete("/swot/{swot_item_id}", response={204: None}, summary="Delete a SWOT item")
+def delete_swot(request: HttpRequest, org: OrgSlug, swot_item_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_swot_item(access, acl.access_swot_item(access, swot_item_id, "write"))
+    return Status(204, None)
+
+
+# Themes ------------------------------------------------------------------------------------
+
+
+class ThemeIndicatorOut(Schema):
+    id: int
+    name: str
+    unit: str
+    baseline: float
+    target: float
+    current: float | None
+    progress: float
+    expected: float
+    pace: Literal["on_track", "at_risk", "off_track", "not_started"]
+    stalled: bool
+
+
+class ThemeOut(Schema):
+    id: int
+    name: str
+    description: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: ThemeStatusName
+    indicators: list[ThemeIndicatorOut]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ThemeIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    starts_on: dt.date
+    ends_on: dt.date
+    status: ThemeStatusName = "active"
+
+
+class ThemePatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    status: ThemeStatusName | None = None
+
+
+class ThemeIndicatorIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    unit: str = Field("", max_length=40)
+    baseline: float
+    target: float
+    start_date: dt.date | None = Field(None, description="Defaults to the theme's start.")
+    target_date: dt.date | None = Field(None, description="Defaults to the theme's end.")
+
+
+def theme_out(theme: Theme, measured: list[selectors.MeasuredIndicator]) -> dict[str, Any]:
+    return {
+        "id": theme.pk,
+        "name": theme.name,
+        "description": theme.description,
+        "starts_on": theme.starts_on,
+        "ends_on": theme.ends_on,
+        "status": theme.status,
+        "version": theme.version,
+        "created_at": theme.created_at,
+        "updated_at": theme.updated_at,
+        "indicators": [
+            {
+                "id": item.indicator.pk,
+                "name": item.indicator.name,
+                "unit": item.indicator.unit,
+                "baseline": item.indicator.baseline,
+                "target": item.indicator.target,
+                "current": item.health.current,
+                "progress": item.health.progress,
+                "expected": item.health.expected,
+                "pace": item.health.pace.value,
+                "stalled": item.health.stalled,
+            }
+            for item in measured
+        ],
+    }
+
+
+def one_theme(access: Access, theme_id: int) -> dict[str, Any]:
+    theme = selectors.themes(access).get(pk=theme_id)
+    return theme_out(theme, selectors.with_health([theme])[theme.pk])
+
+
+@router.get("/themes", response=list[ThemeOut], summary="Themes with their indicators' health")
+@paginate(Page)
+def list_themes(
+    request: HttpRequest, org: OrgSlug, status: ThemeStatusName | None = None
+) -> list[dict[str, Any]]:
+    # Themes are few per organization: every theme's health is judged in one batch.
+    themes = list(selectors.themes(caller_access(request), status=status))
+    measured = selectors.with_health(themes)
+    return [theme_out(theme, measured[theme.pk]) for theme in themes]
+
+
+@router.post("/themes", response={201: ThemeOut}, summary="Create a theme")
+def create_theme(request: HttpRequest, org: OrgSlug, payload: ThemeIn) -> Any:
+    access = caller_access(request)
+    theme = services.create_theme(access, **payload.dict())
+    return Status(201, one_theme(access, theme.pk))
+
+
+@router.get("/themes/{theme_id}", response=ThemeOut, summary="One theme")
+def get_theme(request: HttpRequest, org: OrgSlug, theme_id: int) -> Any:
+    access = caller_access(request)
+    return one_theme(access, acl.access_theme(access, theme_id).pk)
+
+
+@router.patch("/themes/{theme_id}", response=ThemeOut, summary="Edit a theme")
+def update_theme(request: HttpRequest, org: OrgSlug, theme_id: int, payload: ThemePatch) -> Any:
+    access = caller_access(request)
+    theme = acl.access_theme(access, theme_id, "write")
+    services.update_theme(access, theme, version=payload.version, **payload.changes())
+    return one_theme(access, theme.pk)
+
+
+@router.delete("/themes/{theme_id}", response={204: None}, summary="Delete a theme")
+def delete_theme(request: HttpRequest, org: OrgSlug, theme_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_theme(access, acl.access_theme(access, theme_id, "write"))
+    return Status(204, None)
+
+
+@router.post(
+    "/themes/{theme_id}/indicators",
+    response={201: ThemeOut},
+    summary="Create a lagging indicator for a theme",
+)
+def add_theme_indicator(
+    request: HttpRequest, org: OrgSlug, theme_id: int, payload: ThemeIndicatorIn
+) -> Any:
+    access = caller_access(request)
+    theme = acl.access_theme(access, theme_id, "write")
+    services.add_theme_indicator(access, theme, **payload.dict(exclude_none=True))
+    return Status(201, one_theme(access, theme.pk))
+
+
+@router.put(
+    "/themes/{theme_id}/indicators/{indicator_id}",
+    response=ThemeOut,
+    summary="Measure a theme by an existing lagging indicator",
+)
+def link_theme_indicator(
+    request: HttpRequest, org: OrgSlug, theme_id: int, indicator_id: int
+) -> Any:
+    access = caller_access(request)
+    theme = acl.access_theme(access, theme_id, "write")
+    services.link_indicator(access, theme, access_indicator(access, indicator_id))
+    return one_theme(access, theme.pk)
+
+
+@router.delete(
+    "/themes/{theme_id}/indicators/{indicator_id}",
+    response=ThemeOut,
+    summary="Stop measuring a theme by an indicator",
+)
+def unlink_theme_indicator(
+    request: HttpRequest, org: OrgSlug, theme_id: int, indicator_id: int
+) -> Any:
+    access = caller_access(request)
+    theme = acl.access_theme(access, theme_id, "write")
+    services.unlink_indicator(access, theme, access_indicator(access, indicator_id))
+    return one_theme(access, theme.pk)
+
+
+# Value streams -----------------------------------------------------------------------------
+
+
+class ValueStreamOut(Schema):
+    id: int
+    name: str
+    description: str
+    team_ids: list[int]
+    version: int
+
+    @staticmethod
+    def resolve_team_ids(obj: Any) -> list[int]:
+        return [team.pk for team in obj.teams.all()]
+
+
+class ValueStreamIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    team_ids: list[int] = Field(default_factory=list)
+
+
+class ValueStreamPatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    team_ids: list[int] | None = None
+
+
+@router.get("/value-streams", response=list[ValueStreamOut], summary="Value streams")
+@paginate(Page)
+def list_value_streams(request: HttpRequest, org: OrgSlug) -> Any:
+    return selectors.value_streams(caller_access(request))
+
+
+@router.post("/value-streams", response={201: ValueStreamOut}, summary="Create a value stream")
+def create_value_stream(request: HttpRequest, org: OrgSlug, payload: ValueStreamIn) -> Any:
+    access = caller_access(request)
+    teams = refs(org_acl.access_team, access, payload.team_ids, "team_ids")
+    stream = services.create_value_stream(
+        access, name=payload.name, description=payload.description, teams=teams
+    )
+    return Status(201, acl.access_value_stream(access, stream.pk))
+
+
+@router.get("/value-streams/{value_stream_id}", response=ValueStreamOut, summary="One stream")
+def get_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: int) -> Any:
+    return acl.access_value_stream(caller_access(request), value_stream_id)
+
+
+@router.patch(
+    "/value-streams/{value_stream_id}", response=ValueStreamOut, summary="Edit a value stream"
+)
+def update_value_stream(
+    request: HttpRequest, org: OrgSlug, value_stream_id: int, payload: ValueStreamPatch
+) -> Any:
+    access = caller_access(request)
+    stream = acl.access_value_stream(access, value_stream_id, "write")
+    changes = payload.changes()
+    team_ids = changes.pop("team_ids", None)
+    teams = None if team_ids is None else refs(org_acl.access_team, access, team_ids, "team_ids")
+    services.update_value_stream(access, stream, version=payload.version, teams=teams, **changes)
+    return acl.access_value_stream(access, stream.pk)
+
+
+@router.delete(
+    "/value-streams/{value_stream_id}", response={204: None}, summary="Delete a value stream"
+)
+def delete_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_value_stream(access, acl.access_value_stream(access, value_stream_id, "write"))
+    return Status(204, None)
+
+
+# Investment --------------------------------------------------------------------------------
+
+
+class InvestmentOut(Schema):
+    id: int
+    theme_id: int | None
+    value_stream_id: int | None
+    period_start: dt.date
+    period_end: dt.date
+    planned_amount: Money
+    currency: str
+    actual: Money = Field(..., description="Sum of the spend entries.")
+    version: int
+
+
+class InvestmentIn(Input):
+    theme_id: int | None = Field(None, description="A theme, or …")
+    value_stream_id: int | None = Field(None, description="… a value stream (exactly one).")
+    period_start: dt.date
+    period_end: dt.date
+    planned_amount: Money = Field(..., ge=0, max_digits=14, decimal_places=2)
+    currency: str = Field("EUR", pattern=r"^[A-Za-z]{3}$")
+
+
+class InvestmentPatch(VersionedInput):
+    theme_id: int | None = None
+    value_stream_id: int | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    planned_amount: Money | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    currency: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
+
+
+class SpendOut(Schema):
+    id: int
+    investment_id: int
+    amount: Money
+    spent_on: dt.date
+    category: str
+    note: str
+    version: int
+
+
+class SpendIn(Input):
+    amount: Money = Field(..., ge=0, max_digits=14, decimal_places=2)
+    spent_on: dt.date
+    category: str = Field("", max_length=100)
+    note: str = Field("", max_length=300)
+
+
+class SpendPatch(VersionedInput):
+    amount: Money | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    spent_on: dt.date | None = None
+    category: str | None = Field(None, max_length=100)
+    note: str | None = Field(None, max_length=300)
+
+
+class ReportRowOut(Schema):
+    target_type: Literal["theme", "value_stream"]
+    target_id: int
+    target_name: str
+    period_start: dt.date
+    period_end: dt.date
+    currency: str
+    planned: Money
+    actual: Money
+    remaining: Money
+    spent_share: float | None
+
+
+class ThemeShareOut(Schema):
+    theme_id: int
+    name: str
+    currency: str
+    planned: Money
+    actual: Money
+    share_of_portfolio: float = Field(
+        ..., description="The theme's planned money over all planned money in its currency."
+    )
+
+
+class TotalOut(Schema):
+    currency: str
+    planned: Money
+    actual: Money
+
+
+class ReportOut(Schema):
+    rows: list[ReportRowOut]
+    themes: list[ThemeShareOut]
+    totals: list[TotalOut]
+
+
+def investment_targets(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
+    """``theme_id``/``value_stream_id`` of a body as records (None clears one)."""
+    out = dict(fields)
+    if "theme_id" in out:
+        pk = out.pop("theme_id")
+        out["theme"] = None if pk is None else ref(acl.access_theme, access, pk, "theme_id")
+    if "value_stream_id" in out:
+        pk = out.pop("value_stream_id")
+        out["value_stream"] = (
+            None if pk is None else ref(acl.access_value_stream, access, pk, "value_stream_id")
+        )
+    return out
+
+
+def one_investment(access: Access, investment_id: int) -> Investment:
+    return selectors.investments(access).get(pk=investment_id)
+
+
+@router.get("/investments", response=list[InvestmentOut], summary="Investments")
+@paginate(Page)
+def list_investments(request: HttpRequest, org: OrgSlug) -> QuerySet[Investment]:
+    return selectors.investments(caller_access(request))
+
+
+@router.post("/investments", response={201: InvestmentOut}, summary="Plan an investment")
+def create_investment(request: HttpRequest, org: OrgSlug, payload: InvestmentIn) -> Any:
+    access = caller_access(request)
+    investment = services.create_investment(access, **investment_targets(access, payload.dict()))
+    return Status(201, one_investment(access, investment.pk))
+
+
+@router.get(
+    "/investments/report", response=ReportOut, summary="Planned vs actual, and theme shares"
+)
+def investment_report(request: HttpRequest, org: OrgSlug) -> Any:
+    report = selectors.planned_vs_actual(caller_access(request))
+    return {
+        "rows": [
+            {**vars(row), "remaining": row.remaining, "spent_share": row.spent_share}
+            for row in report.rows
+        ],
+        "themes": [vars(share) for share in report.themes],
+        "totals": [
+            {"currency": currency, "planned": planned, "actual": actual}
+            for currency, (planned, actual) in sorted(report.totals.items())
+        ],
+    }
+
+
+@router.get("/investments/{investment_id}", response=InvestmentOut, summary="One investment")
+def get_investment(request: HttpRequest, org: OrgSlug, investment_id: int) -> Any:
+    access = caller_access(request)
+    return one_investment(access, acl.access_investment(access, investment_id).pk)
+
+
+@router.patch("/investments/{investment_id}", response=InvestmentOut, summary="Edit investment")
+def update_investment(
+    request: HttpRequest, org: OrgSlug, investment_id: int, payload: InvestmentPatch
+) -> Any:
+    access = caller_access(request)
+    investment = acl.access_investment(access, investment_id, "write")
+    changes = investment_targets(access, payload.changes())
+    services.update_investment(access, investment, version=payload.version, **changes)
+    return one_investment(access, investment.pk)
+
+
+@router.delete("/investments/{investment_id}", response={204: None}, summary="Delete an investment")
+def delete_investment(request: HttpRequest, org: OrgSlug, investment_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_investment(access, acl.access_investment(access, investment_id, "write"))
+    return Status(204, None)
+
+
+@router.get("/investments/{investment_id}/spends", response=list[SpendOut], summary="Spend entries")
+@paginate(Page)
+def list_spends(request: HttpRequest, org: OrgSlug, investment_id: int) -> QuerySet[Spend]:
+    access = caller_access(request)
+    return selectors.spends(access, acl.access_investment(access, investment_id))
+
+
+@router.post(
+    "/investments/{investment_id}/spends", response={201: SpendOut}, summary="Record spend"
+)
+def record_spend(request: HttpRequest, org: OrgSlug, investment_id: int, payload: SpendIn) -> Any:
+    access = caller_access(request)
+    investment = acl.access_investment(access, investment_id, "write")
+    return Status(201, services.record_spend(access, investment, **payload.dict()))
+
+
+@router.patch(
+    "/investments/{investment_id}/spends/{spend_id}", response=SpendOut, summary="Edit spend"
+)
+def update_spend(
+    request: HttpRequest, org: OrgSlug, investment_id: int, spend_id: int, payload: SpendPatch
+) -> Any:
+    access = caller_access(request)
+    investment = acl.access_investment(access, investment_id)
+    spend = acl.access_spend(access, investment, spend_id, "write")
+    return services.update_spend(access, spend, version=payload.version, **payload.changes())
+
+
+@router.delete(
+    "/investments/{investment_id}/spends/{spend_id}", response={204: None}, summary="Delete spend"
+)
+def delete_spend(request: HttpRequest, org: OrgSlug, investment_id: int, spend_id: int) -> Any:
+    access = caller_access(request)
+    investment = acl.access_investment(access, investment_id)
+    services.delete_spend(access, acl.access_spend(access, investment, spend_id, "write"))
+    return Status(204, None)
+
+
+# Coalition bodies --------------------------------------------------------------------------
+
+
+class ResponsibilityOut(Schema):
+    id: int
+    body_id: int
+    kind: ResponsibilityKindName
+    theme_id: int | None
+    description: str
+    needs: list[AuthorityName] = Field(..., description="The authorities this kind needs.")
+    version: int
+
+    @staticmethod
+    def resolve_needs(obj: Any) -> list[str]:
+        return list(selectors.NEEDED_AUTHORITIES.get(obj.kind, ()))
+
+
+class ResponsibilityIn(Input):
+    kind: ResponsibilityKindName
+    theme_id: int | None = Field(None, description="The theme an outcome responsibility owns.")
+    description: str = Field("", max_length=300)
+
+
+class ResponsibilityPatch(VersionedInput):
+    kind: ResponsibilityKindName | None = None
+    theme_id: int | None = None
+    description: str | None = Field(None, max_length=300)
+
+
+class BodyOut(Schema):
+    id: int
+    name: str
+    kind: BodyKindName
+    description: str
+    authorities: list[AuthorityName]
+    member_ids: list[int]
+    responsibilities: list[ResponsibilityOut]
+    missing_authorities: list[AuthorityName]
+    responsibility_without_authority: bool
+    version: int
+
+    @staticmethod
+    def resolve_member_ids(obj: CoalitionBody) -> list[int]:
+        return [person.pk for person in obj.members.all()]
+
+    @staticmethod
+    def resolve_responsibilities(obj: CoalitionBody) -> list[Any]:
+        return list(obj.responsibilities.all())
+
+    @staticmethod
+    def resolve_missing_authorities(obj: CoalitionBody) -> list[str]:
+        return selectors.missing_authorities(obj)
+
+    @staticmethod
+    def resolve_responsibility_without_authority(obj: CoalitionBody) -> bool:
+        return bool(selectors.missing_authorities(obj))
+
+
+class BodyIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: BodyKindName
+    description: str = ""
+    authorities: list[AuthorityName] = Field(default_factory=list)
+    member_ids: list[int] = Field(default_factory=list, description="People on the body.")
+
+
+class BodyPatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: BodyKindName | None = None
+    description: str | None = None
+    authorities: list[AuthorityName] | None = None
+    member_ids: list[int] | None = None
+
+
+class HolderOut(Schema):
+    id: int
+    name: str
+    title: str
+    user_id: int | None
+
+
+def one_body(access: Access, body_id: int) -> CoalitionBody:
+    return acl.access_body(access, body_id)
+
+
+def responsibility_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    if "theme_id" in out:
+        pk = out.pop("theme_id")
+        out["theme"] = None if pk is None else ref(acl.access_theme, access, pk, "theme_id")
+    return out
+
+
+@router.get(
+    "/bodies", response=list[BodyOut], summary="Coalition bodies, flagged when lacking authority"
+)
+@paginate(Page)
+def list_bodies(request: HttpRequest, org: OrgSlug) -> QuerySet[CoalitionBody]:
+    return selectors.bodies(caller_access(request))
+
+
+@router.post("/bodies", response={201: BodyOut}, summary="Create a coalition body")
+def create_body(request: HttpRequest, org: OrgSlug, payload: BodyIn) -> Any:
+    access = caller_access(request)
+    members = refs(org_acl.access_person, access, payload.member_ids, "member_ids")
+    body = services.create_body(
+        access,
+        name=payload.name,
+        kind=payload.kind,
+        description=payload.description,
+        authorities=payload.authorities,
+        members=members,
+    )
+    return Status(201, one_body(access, body.pk))
+
+
+@router.get("/bodies/{body_id}", response=BodyOut, summary="One coalition body")
+def get_body(request: HttpRequest, org: OrgSlug, body_id: int) -> Any:
+    return one_body(caller_access(request), body_id)
+
+
+@router.patch("/bodies/{body_id}", response=BodyOut, summary="Edit a coalition body")
+def update_body(request: HttpRequest, org: OrgSlug, body_id: int, payload: BodyPatch) -> Any:
+    access = caller_access(request)
+    body = acl.access_body(access, body_id, "write")
+    changes = payload.changes()
+    member_ids = changes.pop("member_ids", None)
+    members = (
+        None
+        if member_ids is None
+        else refs(org_acl.access_person, access, member_ids, "member_ids")
+    )
+    services.update_body(access, body, version=payload.version, members=members, **changes)
+    return one_body(access, body.pk)
+
+
+@router.delete("/bodies/{body_id}", response={204: None}, summary="Delete a coalition body")
+def delete_body(request: HttpRequest, org: OrgSlug, body_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_body(access, acl.access_body(access, body_id, "write"))
+    return Status(204, None)
+
+
+@router.put("/bodies/{body_id}/members/{person_id}", response=BodyOut, summary="Add a member")
+def add_body_member(request: HttpRequest, org: OrgSlug, body_id: int, person_id: int) -> Any:
+    access = caller_access(request)
+    body = acl.access_body(access, body_id, "write")
+    services.add_body_member(access, body, org_acl.access_person(access, person_id))
+    return one_body(access, body.pk)
+
+
+@router.delete("/bodies/{body_id}/members/{person_id}", response=BodyOut, summary="Remove a member")
+def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: int, person_id: int) -> Any:
+    access = caller_access(request)
+    body = acl.access_body(access, body_id, "write")
+    services.remove_body_member(access, body, org_acl.access_person(access, person_id))
+    return one_body(access, body.pk)
+
+
+@router.get(
+    "/bodies/{body_id}/responsibilities",
+    response=list[ResponsibilityOut],
+    summary="A body's responsibilities",
+)
+@paginate(Page)
+def list_responsibilities(request: HttpRequest, org: OrgSlug, body_id: int) -> Any:
+    return list(one_body(caller_access(request), body_id).responsibilities.all())
+
+
+@router.post(
+    "/bodies/{body_id}/responsibilities",
+    response={201: ResponsibilityOut},
+    summary="Give a body a responsibility",
+)
+def add_responsibility(
+    request: HttpRequest, org: OrgSlug, body_id: int, payload: ResponsibilityIn
+) -> Any:
+    access = caller_access(request)
+    body = acl.access_body(access, body_id, "write")
+    fields = responsibility_fields(access, payload.dict())
+    return Status(201, services.add_responsibility(access, body, **fields))
+
+
+@router.patch(
+    "/bodies/{body_id}/responsibilities/{responsibility_id}",
+    response=ResponsibilityOut,
+    summary="Edit a responsibility",
+)
+def update_responsibility(
+    request: HttpRequest,
+    org: OrgSlug,
+    body_id: int,
+    responsibility_id: int,
+    payload: ResponsibilityPatch,
+) -> Any:
+    access = caller_access(request)
+    body = acl.access_body(access, body_id)
+    responsibility = acl.access_responsibility(access, body, responsibility_id, "write")
+    changes = responsibility_fields(access, payload.changes())
+    return services.update_responsibility(
+        access, responsibility, version=payload.version, **changes
+    )
+
+
+@router.delete(
+    "/bodies/{body_id}/responsibilities/{responsibility_id}",
+    response={204: None},
+    summary="Remove a responsibility",
+)
+def delete_responsibility(
+    request: HttpRequest, org: OrgSlug, body_id: int, responsibility_id: int
+) -> Any:
+    access = caller_access(request)
+    body = acl.access_body(access, body_id)
+    services.delete_responsibility(
+        access, acl.access_responsibility(access, body, responsibility_id, "write")
+    )
+    return Status(204, None)
+
+
+@router.get(
+    "/authorities/{authority}/holders",
+    response=list[HolderOut],
+    summary="People who hold an authority through a coalition body",
+)
+@paginate(Page)
+def authority_holders(request: HttpRequest, org: OrgSlug, authority: AuthorityName) -> Any:
+    return selectors.people_holding(caller_access(request).organization, authority)
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+
+class LinkOut(Schema):
+    id: int
+    object_type: str
+    object_id: str
+    label: str
+
+
+class LinkIn(Input):
+    object_type: str = Field(
+        ..., pattern=r"^[a-z_]+\.[a-z_]+$", description='For example "strategy.theme".'
+    )
+    object_id: str = Field(..., min_length=1, max_length=64)
+    label: str = Field(..., min_length=1, max_length=300)
+
+
+class DecisionOut(Schema):
+    id: int
+    title: str
+    topic: DecisionTopicName
+    context: str = Field(..., description="Markdown.")
+    decision: str = Field(..., description="Markdown.")
+    status: DecisionStatusName
+    decided_on: dt.date
+    made_by_body_id: int | None
+    made_by_person_id: int | None
+    superseded_by_id: int | None
+    links: list[LinkOut]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_links(obj: Decision) -> list[Any]:
+        return list(obj.links.all())
+
+
+class DecisionIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    topic: DecisionTopicName = "other"
+    context: str = ""
+    decision: str = ""
+    status: DecisionStatusName = "proposed"
+    decided_on: dt.date | None = Field(None, description="Defaults to today.")
+    made_by_body_id: int | None = None
+    made_by_person_id: int | None = None
+    superseded_by_id: int | None = None
+    links: list[LinkIn] = Field(default_factory=list)
+
+
+class DecisionPatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    topic: DecisionTopicName | None = None
+    context: str | None = None
+    decision: str | None = None
+    status: DecisionStatusName | None = None
+    decided_on: dt.date | None = None
+    made_by_body_id: int | None = None
+    made_by_person_id: int | None = None
+    superseded_by_id: int | None = None
+
+
+class DecisionFilter(Schema):
+    status: DecisionStatusName | None = None
+    topic: DecisionTopicName | None = None
+
+
+def decision_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
+    lookups: dict[str, Callable[[Access, int], Any]] = {
+        "made_by_body": acl.access_body,
+        "made_by_person": org_acl.access_person,
+        "superseded_by": acl.access_decision,
+    }
+    out = dict(fields)
+    for name, lookup in lookups.items():
+        key = f"{name}_id"
+        if key in out:
+            pk = out.pop(key)
+            out[name] = None if pk is None else ref(lookup, access, pk, key)
+    return out
+
+
+def one_decision(access: Access, decision_id: int) -> Decision:
+    return selectors.decisions(access).prefetch_related("links").get(pk=decision_id)
+
+
+@router.get("/decisions", response=list[DecisionOut], summary="The decision log, newest first")
+@paginate(Page)
+def list_decisions(
+    request: HttpRequest, org: OrgSlug, filters: Query[DecisionFilter]
+) -> QuerySet[Decision]:
+    return selectors.decisions(
+        caller_access(request), status=filters.status, topic=filters.topic
+    ).prefetch_related("links")
+
+
+@router.post(
+    "/decisions",
+    response={201: DecisionOut},
+    summary="Log a decision (identity and strategy decisions notify owners and admins)",
+)
+def create_decision(request: HttpRequest, org: OrgSlug, payload: DecisionIn) -> Any:
+    access = caller_access(request)
+    fields = decision_fields(access, payload.dict(exclude={"links"}))
+    links = [(link.object_type, link.object_id, link.label) for link in payload.links]
+    decision = services.log_decision(access, links=links, **fields)
+    return Status(201, one_decision(access, decision.pk))
+
+
+@router.get("/decisions/{decision_id}", response=DecisionOut, summary="One decision")
+def get_decision(request: HttpRequest, org: OrgSlug, decision_id: int) -> Any:
+    access = caller_access(request)
+    return one_decision(access, acl.access_decision(access, decision_id).pk)
+
+
+@router.patch("/decisions/{decision_id}", response=DecisionOut, summary="Edit a decision")
+def update_decision(
+    request: HttpRequest, org: OrgSlug, decision_id: int, payload: DecisionPatch
+) -> Any:
+    access = caller_access(request)
+    decision = acl.access_decision(access, decision_id, "write")
+    changes = decision_fields(access, payload.changes())
+    services.update_decision(access, decision, version=payload.version, **changes)
+    return one_decision(access, decision.pk)
+
+
+@router.delete("/decisions/{decision_id}", response={204: None}, summary="Delete a decision")
+def delete_decision(request: HttpRequest, org: OrgSlug, decision_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_decision(access, acl.access_decision(access, decision_id, "write"))
+    return Status(204, None)
+
+
+@router.get(
+    "/decisions/{decision_id}/links", response=list[LinkOut], summary="Records a decision affects"
+)
+@paginate(Page)
+def list_decision_links(request: HttpRequest, org: OrgSlug, decision_id: int) -> Any:
+    access = caller_access(request)
+    return acl.access_decision(access, decision_id).links.all()
+
+
+@router.post(
+    "/decisions/{decision_id}/links", response={201: LinkOut}, summary="Link a decision to a record"
+)
+def add_decision_link(request: HttpRequest, org: OrgSlug, decision_id: int, payload: LinkIn) -> Any:
+    access = caller_access(request)
+    decision = acl.access_decision(access, decision_id, "write")
+    return Status(201, services.add_decision_link(access, decision, **payload.dict()))
+
+
+@router.delete(
+    "/decisions/{decision_id}/links/{decision_link_id}",
+    response={204: None},
+    summary="Remove a decision's link",
+)
+def remove_decision_link(
+    request: HttpRequest, org: OrgSlug, decision_id: int, decision_link_id: int
+) -> Any:
+    access = caller_access(request)
+    decision = acl.access_decision(access, decision_id)
+    services.remove_decision_link(
+        access, acl.access_decision_link(access, decision, decision_link_id, "write")
+    )
+    return Status(204, None)
