@@ -16,6 +16,7 @@ from northline.orgs.models import (
     ApiToken,
     Event,
     Membership,
+    Notification,
     Organization,
     Person,
     Team,
@@ -184,6 +185,25 @@ class EventOut(Schema):
     created_at: datetime
 
 
+class NotificationOut(Schema):
+    id: int
+    organization: str = Field(..., alias="organization.slug")
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class MarkReadIn(Input):
+    ids: list[int] | None = Field(None, description="Notifications to mark read; omit for all.")
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
 class EventFilter(Schema):
     object_type: str | None = Field(None, description="For example `orgs.team`.")
     object_id: str | None = None
@@ -226,6 +246,21 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     token = acl.access_token(caller(request), token_id)
     return services.revoke_token(caller(request), token)
+
+
+@router.get("/inbox", response=list[NotificationOut], summary="My notifications, newest first")
+@paginate(Page)
+def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
+    return selectors.inbox(caller(request), unread_only=unread)
+
+
+@router.post("/inbox/read", response=MarkedOut, summary="Mark notifications read")
+def mark_notifications_read(request: HttpRequest, payload: MarkReadIn) -> Any:
+    user = caller(request)
+    notifications = selectors.inbox(user)
+    if payload.ids is not None:
+        notifications = notifications.filter(pk__in=payload.ids)
+    return {"marked": services.mark_read(user, notifications)}
 
 
 # The organization -------------------------------------------------------------------------

@@ -22,8 +22,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     from northline.orgs.access import organizations_of
+    from northline.orgs.selectors import unread_count
 
     return {
         "my_organizations": organizations_of(user).only("slug", "name"),
         "sections": SECTIONS,
+        # Lazy: counted only when a template shows it (one query).
+        "unread_count": lambda: unread_count(user),
     }

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import Count, Q, QuerySet
 
-from northline.orgs.access import Access
-from northline.orgs.models import ApiToken, Event, Membership, Person, Team, TeamMember
+from northline.orgs.access import Access, organizations_of
+from northline.orgs.models import (
+    ApiToken,
+    Event,
+    Membership,
+    Notification,
+    Person,
+    Team,
+    TeamMember,
+)
 
 
 def memberships(access: Access) -> QuerySet[Membership]:
@@ -101,3 +109,17 @@ def existing_ids(access: Access, wanted: dict[str, set[str]]) -> dict[str, set[s
 
 def tokens_of(user: AbstractBaseUser) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=user.pk)
+
+
+def inbox(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """A user's notifications from every organization they belong to, newest first."""
+    queryset = Notification.objects.filter(
+        recipient_id=user.pk, organization__in=organizations_of(user)
+    ).select_related("organization")
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset
+
+
+def unread_count(user: User) -> int:
+    return inbox(user, unread_only=True).count()

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -516,3 +517,30 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_token(acl.require_user(request.user), token)
     messages.success(request, f"Revoked {token.name}.")
     return redirect("tokens")
+
+
+@account_view
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = acl.require_user(request.user)
+    unread_only = request.GET.get("unread") == "1"
+    page = Paginator(selectors.inbox(user, unread_only=unread_only), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "orgs/inbox.html", {"page": page, "unread_only": unread_only})
+
+
+@require_POST
+@account_view
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (``id``) or all of them read, then go back to the inbox."""
+    user = acl.require_user(request.user)
+    notifications = selectors.inbox(user)
+    raw_id = request.POST.get("id", "")
+    if raw_id:
+        if not raw_id.isdigit() or not notifications.filter(pk=raw_id).exists():
+            raise Http404("No such notification.")
+        notifications = notifications.filter(pk=raw_id)
+    count = services.mark_read(user, notifications)
+    if not raw_id:
+        messages.success(request, f"Marked {count} notification{pluralize(count)} read.")
+    return redirect("inbox")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
+from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 
@@ -13,11 +14,11 @@ from northline.orgs.models import ApiToken, Event, Membership, Person, Role, Tea
 from northline.testing import ApiClient, Cast, assert_queries_constant
 
 
-def events_of(obj: object) -> list[Event]:
+def events_of(obj: Model) -> list[Event]:
     return list(
         Event.objects.filter(
             object_id=str(obj.pk), object_type=f"orgs.{obj._meta.model_name}"
-        ).order_by("id")  # type: ignore[attr-defined]
+        ).order_by("id")
     )
 
 
