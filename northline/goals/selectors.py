@@ -234,7 +234,7 @@ def cascade(access: Access, period: Period, *, at: dt.datetime | None = None) ->
     )
     results = list(
         KeyResult.objects.filter(organization=access.organization, objective__period=period)
-        .select_related("indicator", "owner")
+        .select_related("indicator", "owner", "objective")
         .order_by("objective_id", "id")
     )
     judged = judge_key_results(results, period, moment)

@@ -1,0 +1,184 @@
+"""Forms that parse the goals pages' input; the services decide what is allowed.
+
+Choice fields offer only records of the caller's organization; the services check again, so a
+forged id from elsewhere is refused either way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.lib.web import DomainForm
+from northline.measures.models import IndicatorKind
+from northline.orgs.access import Access
+from northline.orgs.forms import VersionedForm
+from northline.orgs.models import Person, Team
+from northline.strategy.models import Theme
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PeriodForm(DomainForm):
+    name = forms.CharField(max_length=100, help_text="For example “Q3 2026” or “2026 H1”.")
+    starts_on = forms.DateField(label="Starts on", widget=DateInput)
+    ends_on = forms.DateField(label="Ends on", widget=DateInput)
+
+
+class PeriodEditForm(PeriodForm, VersionedForm):
+    @classmethod
+    def of(cls, period: Period) -> PeriodEditForm:
+        return cls(
+            prefix=f"p{period.pk}",
+            initial={
+                "name": period.name,
+                "starts_on": period.starts_on,
+                "ends_on": period.ends_on,
+                "version": period.version,
+            },
+        )
+
+
+class ObjectiveForm(DomainForm):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Markdown."
+    )
+    period = forms.ModelChoiceField(queryset=Period.objects.none())
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="The whole organization",
+        help_text="Leave as the whole organization for an organization-level objective.",
+    )
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        queryset=Objective.objects.none(),
+        required=False,
+        label="Aligned to objective",
+        empty_label="None (top level)",
+        help_text="An objective of the same period that this one serves.",
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(),
+        required=False,
+        label="Serves theme",
+        empty_label="None",
+    )
+    # The form metaclass moves declared fields into ``base_fields``, so this does not clash
+    # with DomainForm's ``status`` (the HTTP status an instance renders with).
+    status = forms.ChoiceField(  # type: ignore[assignment]
+        choices=ObjectiveStatus.choices, initial=ObjectiveStatus.ACTIVE
+    )
+
+    def __init__(self, *args: Any, access: Access, exclude: int | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        org = access.organization
+        choices: dict[str, Any] = {
+            "period": Period.objects.filter(organization=org),
+            "team": Team.objects.filter(organization=org),
+            "owner": Person.objects.filter(organization=org),
+            "parent": Objective.objects.filter(organization=org)
+            .select_related("period", "team")
+            .order_by("-period__starts_on", "team_id", "title"),
+            "theme": Theme.objects.filter(organization=org),
+        }
+        if exclude is not None:
+            choices["parent"] = choices["parent"].exclude(pk=exclude)
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+        parent_field = self.fields["parent"]
+        parent_field.label_from_instance = objective_label  # type: ignore[attr-defined]
+
+
+def objective_label(objective: Objective) -> str:
+    owner = objective.team.name if objective.team else "Organization"
+    return f"{objective.title} ({owner}, {objective.period.name})"
+
+
+class ObjectiveEditForm(ObjectiveForm, VersionedForm):
+    @classmethod
+    def of(cls, objective: Objective, access: Access) -> ObjectiveEditForm:
+        return cls(
+            access=access,
+            exclude=objective.pk,
+            initial={
+                "title": objective.title,
+                "description": objective.description,
+                "period": objective.period_id,
+                "team": objective.team_id,
+                "owner": objective.owner_id,
+                "parent": objective.parent_id,
+                "theme": objective.theme_id,
+                "status": objective.status,
+                "version": objective.version,
+            },
+        )
+
+
+class KeyResultFields(DomainForm):
+    title = forms.CharField(max_length=200)
+    weight = forms.FloatField(
+        min_value=0, initial=1, help_text="How much it counts towards the objective."
+    )
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    due_date = forms.DateField(label="Due date", required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, access: Access, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(organization=access.organization)
+        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+
+
+class KeyResultForm(KeyResultFields):
+    baseline = forms.FloatField(help_text="Where the measure stands at the start.")
+    target = forms.FloatField(help_text="Where it should be at the end; below the baseline to cut.")
+    unit = forms.CharField(max_length=40, required=False, help_text="For example %, days, calls.")
+    kind = forms.ChoiceField(
+        choices=IndicatorKind.choices,
+        initial=IndicatorKind.LAGGING,
+        help_text="Lagging: an outcome. Leading: an early signal that predicts one.",
+    )
+
+
+class KeyResultEditForm(KeyResultFields, VersionedForm):
+    baseline = forms.FloatField()
+    target = forms.FloatField()
+    unit = forms.CharField(max_length=40, required=False)
+
+    @classmethod
+    def of(cls, key_result: KeyResult, access: Access) -> KeyResultEditForm:
+        indicator = key_result.indicator
+        return cls(
+            access=access,
+            initial={
+                "title": key_result.title,
+                "weight": key_result.weight,
+                "owner": key_result.owner_id,
+                "due_date": key_result.due_date,
+                "baseline": indicator.baseline,
+                "target": indicator.target,
+                "unit": indicator.unit,
+                "version": key_result.version,
+            },
+        )
+
+
+class CheckInForm(DomainForm):
+    value = forms.FloatField(help_text="Where the measure stands now.")
+    confidence = forms.IntegerField(
+        label="Confidence (%)",
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="How sure you are of reaching the target, 0 to 100.",
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What moved it, or what is in the way.",
+    )

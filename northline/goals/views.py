@@ -1,0 +1,336 @@
+"""Web pages for goals: the cascade of a period, objectives, key results and check-ins.
+
+Thin views (STYLE §1): parse with a form, resolve records through ``northline.goals.access``,
+call one service or selector, render. The check-in form works without JavaScript (a POST that
+redirects back); ``goals/checkin.js`` submits the same form with fetch and swaps in the HTML
+this view returns for the live part of the key-result page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from northline.goals import forms, selectors, services
+from northline.goals.access import access_key_result, access_objective, access_period
+from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.lib.charts import ChartPoint, progress_chart
+from northline.lib.web import org_view, render_org, status_of, submit
+from northline.orgs.access import Access
+
+NAV = "goals"
+# The header goals/checkin.js sends; the check-in view then answers with the live fragment.
+INLINE_HEADER = "fetch"
+
+
+def as_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+# The Goals page --------------------------------------------------------------------------
+
+
+@org_view
+def goals(request: HttpRequest, access: Access) -> HttpResponse:
+    period_id = as_int(request.GET.get("period"))
+    period = access_period(access, period_id) if period_id else selectors.current_period(access)
+    team_filter = request.GET.get("team", "")
+    status_filter = request.GET.get("status", "")
+    if status_filter not in ObjectiveStatus.values:
+        status_filter = ""
+    tree = shown = None
+    if period is not None:
+        tree = selectors.cascade(access, period)
+        shown = tree
+        if team_filter or status_filter:
+            team_id = as_int(team_filter)
+
+            def keep(objective: Objective) -> bool:
+                if team_filter == "org" and objective.team_id is not None:
+                    return False
+                if team_id is not None and objective.team_id != team_id:
+                    return False
+                return not status_filter or objective.status == status_filter
+
+            shown = selectors.filtered(tree, keep)
+    return render_org(
+        request,
+        access,
+        "goals/goals.html",
+        {
+            "period": period,
+            "periods": list(selectors.periods(access)),
+            "teams": list(selectors.teams(access)),
+            "statuses": ObjectiveStatus.choices,
+            "team_filter": team_filter,
+            "status_filter": status_filter,
+            "filtering": bool(team_filter or status_filter),
+            "tree": shown,
+            "total": len(tree) if tree is not None else 0,
+            "attention": shown.needs_attention if shown is not None else [],
+        },
+        nav=NAV,
+    )
+
+
+# Periods ---------------------------------------------------------------------------------
+
+
+def render_periods(
+    request: HttpRequest,
+    access: Access,
+    form: forms.PeriodForm | None = None,
+    failed: tuple[int, forms.PeriodEditForm] | None = None,
+) -> HttpResponse:
+    rows = []
+    for period in selectors.periods(access):
+        edit = failed[1] if failed and failed[0] == period.pk else forms.PeriodEditForm.of(period)
+        rows.append((period, edit))
+    form = form or forms.PeriodForm()
+    failed_form = failed[1] if failed else None
+    return render_org(
+        request,
+        access,
+        "goals/periods.html",
+        {"rows": rows, "form": form},
+        nav=NAV,
+        status=status_of(form, failed_form),
+    )
+
+
+@org_view
+def periods(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method != "POST":
+        return render_periods(request, access)
+    access.require("write")
+    form = forms.PeriodForm(request.POST)
+    created: list[Period] = []
+    if submit(form, lambda data: created.append(services.create_period(access, **data))):
+        messages.success(request, f"Created {created[0].name}. Now set its first objective.")
+        return redirect(
+            reverse("goals_objective_new", args=[access.organization.slug])
+            + f"?period={created[0].pk}"
+        )
+    return render_periods(request, access, form=form)
+
+
+@require_POST
+@org_view
+def period(request: HttpRequest, access: Access, period_id: int) -> HttpResponse:
+    record = access_period(access, period_id, "write")
+    form = forms.PeriodEditForm(request.POST, prefix=f"p{record.pk}")
+    if submit(form, lambda data: services.update_period(access, record, **data)):
+        messages.success(request, f"Saved {record.name}.")
+        return redirect("goals_periods", slug=access.organization.slug)
+    return render_periods(request, access, failed=(record.pk, form))
+
+
+@require_POST
+@org_view
+def period_delete(request: HttpRequest, access: Access, period_id: int) -> HttpResponse:
+    record = access_period(access, period_id, "write")
+    services.delete_period(access, record)
+    messages.success(request, f"Deleted {record.name}.")
+    return redirect("goals_periods", slug=access.organization.slug)
+
+
+# Objectives ------------------------------------------------------------------------------
+
+
+@org_view
+def objective_new(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method == "POST":
+        access.require("write")
+        form = forms.ObjectiveForm(request.POST, access=access)
+        created: list[Objective] = []
+        if submit(form, lambda data: created.append(services.create_objective(access, **data))):
+            messages.success(request, f"Created “{created[0].title}”. Add its key results.")
+            return redirect(
+                "goals_objective", slug=access.organization.slug, objective_id=created[0].pk
+            )
+    else:
+        initial: dict[str, Any] = {"status": ObjectiveStatus.ACTIVE}
+        if period_id := as_int(request.GET.get("period")):
+            initial["period"] = access_period(access, period_id).pk
+        if parent_id := as_int(request.GET.get("parent")):
+            parent = access_objective(access, parent_id)
+            initial.update(parent=parent.pk, period=parent.period_id, theme=parent.theme_id)
+        if "period" not in initial and (current := selectors.current_period(access)):
+            initial["period"] = current.pk
+        form = forms.ObjectiveForm(initial=initial, access=access)
+    return render_org(
+        request,
+        access,
+        "goals/objective_new.html",
+        {"form": form, "has_periods": selectors.periods(access).exists()},
+        nav=NAV,
+        status=status_of(form),
+    )
+
+
+def render_objective(
+    request: HttpRequest,
+    access: Access,
+    objective: Objective,
+    *,
+    edit_form: forms.ObjectiveEditForm | None = None,
+    key_result_form: forms.KeyResultForm | None = None,
+) -> HttpResponse:
+    tree = selectors.cascade(access, objective.period)
+    node = tree.nodes[objective.pk]
+    edit_form = edit_form or forms.ObjectiveEditForm.of(objective, access)
+    key_result_form = key_result_form or forms.KeyResultForm(access=access)
+    return render_org(
+        request,
+        access,
+        "goals/objective.html",
+        {
+            "objective": objective,
+            "node": node,
+            "final": tree.final,
+            "edit_form": edit_form,
+            "key_result_form": key_result_form,
+        },
+        nav=NAV,
+        status=status_of(edit_form, key_result_form),
+    )
+
+
+@org_view
+def objective(request: HttpRequest, access: Access, objective_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_objective(request, access, access_objective(access, objective_id))
+    record = access_objective(access, objective_id, "write")
+    form = forms.ObjectiveEditForm(request.POST, access=access, exclude=record.pk)
+    if submit(form, lambda data: services.update_objective(access, record, **data)):
+        messages.success(request, f"Saved “{record.title}”.")
+        return redirect("goals_objective", slug=access.organization.slug, objective_id=record.pk)
+    # Show the page as it is stored, with the refused form.
+    stored = access_objective(access, objective_id)
+    return render_objective(request, access, stored, edit_form=form)
+
+
+@require_POST
+@org_view
+def objective_delete(request: HttpRequest, access: Access, objective_id: int) -> HttpResponse:
+    record = access_objective(access, objective_id, "write")
+    services.delete_objective(access, record)
+    messages.success(request, f"Deleted “{record.title}”.")
+    return redirect(
+        reverse("goals", args=[access.organization.slug]) + f"?period={record.period_id}"
+    )
+
+
+@require_POST
+@org_view
+def key_result_new(request: HttpRequest, access: Access, objective_id: int) -> HttpResponse:
+    record = access_objective(access, objective_id, "write")
+    form = forms.KeyResultForm(request.POST, access=access)
+    created: list[KeyResult] = []
+    if submit(
+        form, lambda data: created.append(services.create_key_result(access, record, **data))
+    ):
+        messages.success(request, f"Added “{created[0].title}”. Check in when it moves.")
+        return redirect("goals_objective", slug=access.organization.slug, objective_id=record.pk)
+    return render_objective(request, access, record, key_result_form=form)
+
+
+# Key results and check-ins ---------------------------------------------------------------
+
+
+def live_context(
+    access: Access, key_result: KeyResult, check_in_form: forms.CheckInForm | None = None
+) -> dict[str, Any]:
+    """What the live part of the key-result page shows: numbers, chart, check-ins, form."""
+    now = timezone.now()
+    result = selectors.key_result_progress(key_result, at=now)
+    readings = list(selectors.check_ins(access, key_result))
+    indicator = key_result.indicator
+    period = key_result.objective.period
+    chart = progress_chart(
+        [ChartPoint(at=reading.recorded_at, value=reading.value) for reading in readings],
+        start=period.starts_on,
+        end=period.ends_on,
+        baseline=indicator.baseline,
+        target=indicator.target,
+        now=now,
+        title=f"{key_result.title}: check-ins against the expected pace",
+        unit=indicator.unit,
+        chart_id=f"kr-{key_result.pk}-chart",
+    )
+    return {
+        "key_result": key_result,
+        "indicator": indicator,
+        "result": result,
+        "expected_value": indicator.baseline
+        + result.health.expected * (indicator.target - indicator.baseline),
+        "chart": chart,
+        "readings": list(reversed(readings)),
+        "check_in_form": check_in_form or forms.CheckInForm(),
+        "closed": key_result.objective.status == ObjectiveStatus.CLOSED,
+    }
+
+
+def render_key_result(
+    request: HttpRequest,
+    access: Access,
+    key_result: KeyResult,
+    *,
+    edit_form: forms.KeyResultEditForm | None = None,
+    check_in_form: forms.CheckInForm | None = None,
+) -> HttpResponse:
+    edit_form = edit_form or forms.KeyResultEditForm.of(key_result, access)
+    return render_org(
+        request,
+        access,
+        "goals/key_result.html",
+        {**live_context(access, key_result, check_in_form), "edit_form": edit_form},
+        nav=NAV,
+        status=status_of(edit_form, check_in_form),
+    )
+
+
+@org_view
+def key_result(request: HttpRequest, access: Access, key_result_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_key_result(request, access, access_key_result(access, key_result_id))
+    record = access_key_result(access, key_result_id, "write")
+    form = forms.KeyResultEditForm(request.POST, access=access)
+    if submit(form, lambda data: services.update_key_result(access, record, **data)):
+        messages.success(request, f"Saved “{record.title}”.")
+        return redirect("goals_key_result", slug=access.organization.slug, key_result_id=record.pk)
+    stored = access_key_result(access, key_result_id)
+    return render_key_result(request, access, stored, edit_form=form)
+
+
+@require_POST
+@org_view
+def key_result_delete(request: HttpRequest, access: Access, key_result_id: int) -> HttpResponse:
+    record = access_key_result(access, key_result_id, "write")
+    services.delete_key_result(access, record)
+    messages.success(request, f"Deleted “{record.title}” and its check-ins.")
+    return redirect(
+        "goals_objective", slug=access.organization.slug, objective_id=record.objective_id
+    )
+
+
+@require_POST
+@org_view
+def check_in(request: HttpRequest, access: Access, key_result_id: int) -> HttpResponse:
+    record = access_key_result(access, key_result_id, "write")
+    form = forms.CheckInForm(request.POST)
+    saved = submit(form, lambda data: services.record_check_in(access, record, **data))
+    if request.headers.get("X-Requested-With") == INLINE_HEADER:
+        context = live_context(access, record, None if saved else form)
+        context.update(access=access, org=access.organization, announce=saved)
+        return render(request, "goals/_key_result_live.html", context, status=form.status)
+    if saved:
+        messages.success(request, f"Checked in {form.cleaned_data['value']:g} on “{record.title}”.")
+        return redirect("goals_key_result", slug=access.organization.slug, key_result_id=record.pk)
+    return render_key_result(request, access, record, check_in_form=form)
