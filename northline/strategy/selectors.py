@@ -274,7 +274,7 @@ class ReportRow:
 
     @property
     def spent_share(self) -> float | None:
-        return float(self.actual / self.planned) if self.planned else None
+        return round(float(self.actual / self.planned), 4) if self.planned else None
 
 
 @dataclass
@@ -362,11 +362,9 @@ def bodies(access: Access) -> QuerySet[CoalitionBody]:
     )
 
 
-def flag_bodies(body_list: Sequence[CoalitionBody]) -> list[CoalitionBody]:
-    """Attach ``missing`` (authority values) to each body with prefetched responsibilities."""
-    for body in body_list:
-        body.missing = missing_authorities(body)  # type: ignore[attr-defined]
-    return list(body_list)
+def flag_bodies(body_list: Iterable[CoalitionBody]) -> list[tuple[CoalitionBody, list[str]]]:
+    """Each body (with prefetched responsibilities) and the authorities it lacks."""
+    return [(body, missing_authorities(body)) for body in body_list]
 
 
 def decisions(

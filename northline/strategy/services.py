@@ -130,6 +130,14 @@ def same_org(access: Access, records: Iterable[models.Model], label: str) -> lis
     return listed
 
 
+def as_ids(changes: dict[str, Any]) -> dict[str, Any]:
+    """Foreign keys as update_versioned takes them: records become their primary keys."""
+    return {
+        name: value.pk if isinstance(value, models.Model) else value
+        for name, value in changes.items()
+    }
+
+
 def set_related(access: Access, instance: Any, name: str, records: Sequence[models.Model]) -> bool:
     """Replace a many-to-many set; record the change of ids when there is one."""
     manager = getattr(instance, name)
@@ -416,7 +424,7 @@ def update_investment(
     if "currency" in changes:
         changes["currency"] = changes["currency"].upper()
     return update_versioned(
-        access.user, access.organization, investment, version=version, changes=changes
+        access.user, access.organization, investment, version=version, changes=as_ids(changes)
     )
 
 
@@ -599,7 +607,11 @@ def update_responsibility(
     if changes.get("theme") is not None:
         same_org(access, [changes["theme"]], "theme")
     return update_versioned(
-        access.user, access.organization, responsibility, version=version, changes=changes
+        access.user,
+        access.organization,
+        responsibility,
+        version=version,
+        changes=as_ids(changes),
     )
 
 
@@ -754,7 +766,9 @@ def update_decision(
         changes.get("superseded_by", decision.superseded_by),
     )
     concerned_before = decision.concerns_leadership
-    update_versioned(access.user, access.organization, decision, version=version, changes=changes)
+    update_versioned(
+        access.user, access.organization, decision, version=version, changes=as_ids(changes)
+    )
     if decision.concerns_leadership and not concerned_before:
         tell_leadership(access, decision)
     return decision

@@ -1,4 +1,83 @@
-"""Web UI routes of the strategy app, below /o/<slug>/strategy/."""
+"""Web UI routes of the strategy app, below /o/<slug>/strategy/ (views receive ``slug``)."""
 
+from django.urls import path
 
-urlpatterns: list = []
+from northline.strategy import views
+
+urlpatterns = [
+    path("", views.home, name="strategy"),
+    path("identity/", views.identity, name="strategy_identity"),
+    path("identity/history/", views.identity_history, name="strategy_identity_history"),
+    path("identity/diff/", views.identity_diff, name="strategy_identity_diff"),
+    path("identity/<int:number>/", views.identity_revision, name="strategy_identity_revision"),
+    path("swot/", views.swot, name="strategy_swot"),
+    path("swot/<int:item_id>/", views.swot_item, name="strategy_swot_item"),
+    path("swot/<int:item_id>/delete/", views.swot_item_delete, name="strategy_swot_item_delete"),
+    path("themes/", views.themes, name="strategy_themes"),
+    path("themes/<int:theme_id>/", views.theme, name="strategy_theme"),
+    path("themes/<int:theme_id>/delete/", views.theme_delete, name="strategy_theme_delete"),
+    path(
+        "themes/<int:theme_id>/indicators/add/",
+        views.theme_indicator_add,
+        name="strategy_theme_indicator_add",
+    ),
+    path(
+        "themes/<int:theme_id>/indicators/<int:indicator_id>/unlink/",
+        views.theme_indicator_unlink,
+        name="strategy_theme_indicator_unlink",
+    ),
+    path("value-streams/", views.value_streams, name="strategy_value_streams"),
+    path("value-streams/<int:stream_id>/", views.value_stream, name="strategy_value_stream"),
+    path(
+        "value-streams/<int:stream_id>/delete/",
+        views.value_stream_delete,
+        name="strategy_value_stream_delete",
+    ),
+    path("investments/", views.investments, name="strategy_investments"),
+    path("investments/<int:investment_id>/", views.investment, name="strategy_investment"),
+    path(
+        "investments/<int:investment_id>/delete/",
+        views.investment_delete,
+        name="strategy_investment_delete",
+    ),
+    path(
+        "investments/<int:investment_id>/spends/add/",
+        views.spend_add,
+        name="strategy_spend_add",
+    ),
+    path(
+        "investments/<int:investment_id>/spends/<int:spend_id>/delete/",
+        views.spend_delete,
+        name="strategy_spend_delete",
+    ),
+    path("bodies/", views.bodies, name="strategy_bodies"),
+    path("bodies/<int:body_id>/", views.body, name="strategy_body"),
+    path("bodies/<int:body_id>/delete/", views.body_delete, name="strategy_body_delete"),
+    path(
+        "bodies/<int:body_id>/responsibilities/add/",
+        views.responsibility_add,
+        name="strategy_responsibility_add",
+    ),
+    path(
+        "bodies/<int:body_id>/responsibilities/<int:responsibility_id>/delete/",
+        views.responsibility_delete,
+        name="strategy_responsibility_delete",
+    ),
+    path("decisions/", views.decisions, name="strategy_decisions"),
+    path("decisions/<int:decision_id>/", views.decision, name="strategy_decision"),
+    path(
+        "decisions/<int:decision_id>/delete/",
+        views.decision_delete,
+        name="strategy_decision_delete",
+    ),
+    path(
+        "decisions/<int:decision_id>/links/add/",
+        views.decision_link_add,
+        name="strategy_decision_link_add",
+    ),
+    path(
+        "decisions/<int:decision_id>/links/<int:link_id>/delete/",
+        views.decision_link_delete,
+        name="strategy_decision_link_delete",
+    ),
+]

@@ -1,0 +1,394 @@
+"""Forms that parse the strategy pages' input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from northline.lib.web import DomainForm
+from northline.orgs.forms import VersionedForm
+from northline.orgs.models import Person, Team
+from northline.strategy.models import (
+    Authority,
+    BodyKind,
+    CoalitionBody,
+    Decision,
+    DecisionStatus,
+    DecisionTopic,
+    IdentityRevision,
+    Investment,
+    ResponsibilityKind,
+    SwotItem,
+    SwotKind,
+    Theme,
+    ThemeStatus,
+    ValueStream,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def date_field(label: str | None = None, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput)
+
+
+def text_area(rows: int = 3, required: bool = False, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        required=required, widget=forms.Textarea(attrs={"rows": rows}), strip=True, **kwargs
+    )
+
+
+def checkboxes(queryset: QuerySet[Any]) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=queryset, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+def set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any] | None) -> None:
+    if queryset is not None:
+        form.fields[name].queryset = queryset  # type: ignore[attr-defined]
+
+
+# Identity ----------------------------------------------------------------------------------
+
+
+def values_text(values: list[dict[str, str]]) -> str:
+    return "\n".join(
+        f"{value['name']}: {value['meaning']}" if value.get("meaning") else value["name"]
+        for value in values
+    )
+
+
+class IdentityForm(DomainForm):
+    mission = text_area(3, required=True, help_text="Why the organization exists, today.")
+    vision = text_area(3, help_text="Where it means to be in a few years.")
+    values = text_area(
+        5,
+        help_text="One value a line, as “Name: what it means in practice”.",
+    )
+    note = forms.CharField(
+        required=False, max_length=300, help_text="Why you are changing it (kept in the history)."
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_values(self) -> list[dict[str, str]]:
+        parsed = []
+        for line in self.cleaned_data["values"].splitlines():
+            if not line.strip():
+                continue
+            name, _, meaning = line.partition(":")
+            parsed.append({"name": name.strip(), "meaning": meaning.strip()})
+        return parsed
+
+    @classmethod
+    def of(cls, current: IdentityRevision | None) -> IdentityForm:
+        if current is None:
+            return cls(initial={"based_on": 0})
+        return cls(
+            initial={
+                "mission": current.mission,
+                "vision": current.vision,
+                "values": values_text(current.values),
+                "based_on": current.number,
+            }
+        )
+
+
+# SWOT --------------------------------------------------------------------------------------
+
+
+class SwotItemForm(DomainForm):
+    kind = forms.ChoiceField(choices=SwotKind.choices)
+    statement = text_area(2, required=True)
+    themes = checkboxes(Theme.objects.none())
+
+    def __init__(self, *args: Any, themes: QuerySet[Theme] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "themes", themes)
+
+
+class SwotItemEditForm(SwotItemForm, VersionedForm):
+    @classmethod
+    def of(cls, item: SwotItem, themes: QuerySet[Theme]) -> SwotItemEditForm:
+        return cls(
+            prefix=f"s{item.pk}",
+            themes=themes,
+            initial={
+                "kind": item.kind,
+                "statement": item.statement,
+                "themes": [theme.pk for theme in item.themes.all()],
+                "version": item.version,
+            },
+        )
+
+
+# Themes ------------------------------------------------------------------------------------
+
+
+class ThemeForm(DomainForm):
+    name = forms.CharField(max_length=200)
+    description = text_area(3)
+    starts_on = date_field("Starts on")
+    ends_on = date_field("Ends on")
+    # The field lives in base_fields; DomainForm.status (the HTTP status) is a separate attribute.
+    status = forms.ChoiceField(choices=ThemeStatus.choices, initial=ThemeStatus.ACTIVE)  # type: ignore[assignment]
+
+
+class ThemeEditForm(ThemeForm, VersionedForm):
+    @classmethod
+    def of(cls, theme: Theme) -> ThemeEditForm:
+        return cls(
+            initial={
+                "name": theme.name,
+                "description": theme.description,
+                "starts_on": theme.starts_on,
+                "ends_on": theme.ends_on,
+                "status": theme.status,
+                "version": theme.version,
+            }
+        )
+
+
+class ThemeIndicatorForm(DomainForm):
+    name = forms.CharField(max_length=200, help_text="A lagging measure of the outcome.")
+    unit = forms.CharField(max_length=40, required=False, help_text="For example %, days, €.")
+    baseline = forms.FloatField()
+    target = forms.FloatField()
+    description = text_area(2)
+
+
+# Value streams -----------------------------------------------------------------------------
+
+
+class ValueStreamForm(DomainForm):
+    name = forms.CharField(max_length=200)
+    description = text_area(2)
+    teams = checkboxes(Team.objects.none())
+
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "teams", teams)
+
+
+class ValueStreamEditForm(ValueStreamForm, VersionedForm):
+    @classmethod
+    def of(cls, stream: ValueStream, teams: QuerySet[Team]) -> ValueStreamEditForm:
+        return cls(
+            prefix=f"v{stream.pk}",
+            teams=teams,
+            initial={
+                "name": stream.name,
+                "description": stream.description,
+                "teams": [team.pk for team in stream.teams.all()],
+                "version": stream.version,
+            },
+        )
+
+
+# Investment --------------------------------------------------------------------------------
+
+
+def target_choices(
+    themes: QuerySet[Theme] | None, streams: QuerySet[ValueStream] | None
+) -> list[Any]:
+    return [
+        ("", "Choose…"),
+        ("Themes", [(f"theme:{theme.pk}", theme.name) for theme in themes or []]),
+        ("Value streams", [(f"stream:{stream.pk}", stream.name) for stream in streams or []]),
+    ]
+
+
+class InvestmentForm(DomainForm):
+    error_aliases = {"theme": "target", "value_stream": "target"}
+
+    target = forms.ChoiceField(label="Funds", help_text="A theme or a value stream.")
+    period_start = date_field("Period starts")
+    period_end = date_field("Period ends")
+    planned_amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    currency = forms.CharField(max_length=3, min_length=3, initial="EUR")
+
+    def __init__(
+        self,
+        *args: Any,
+        themes: QuerySet[Theme] | None = None,
+        streams: QuerySet[ValueStream] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.themes = themes
+        self.streams = streams
+        self.fields["target"].choices = target_choices(themes, streams)  # type: ignore[attr-defined]
+
+    def clean_target(self) -> dict[str, Any]:
+        kind, _, pk = self.cleaned_data["target"].partition(":")
+        if kind == "theme" and self.themes is not None:
+            return {"theme": self.themes.get(pk=pk), "value_stream": None}
+        if kind == "stream" and self.streams is not None:
+            return {"theme": None, "value_stream": self.streams.get(pk=pk)}
+        raise forms.ValidationError("Choose a theme or a value stream.")
+
+    def fields_for_service(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in {"target", "version"}}
+        return {**data, **self.cleaned_data["target"]}
+
+
+class InvestmentEditForm(InvestmentForm, VersionedForm):
+    @classmethod
+    def of(cls, investment: Investment, **choices: Any) -> InvestmentEditForm:
+        target = (
+            f"theme:{investment.theme_id}"
+            if investment.theme_id
+            else f"stream:{investment.value_stream_id}"
+        )
+        return cls(
+            initial={
+                "target": target,
+                "period_start": investment.period_start,
+                "period_end": investment.period_end,
+                "planned_amount": investment.planned_amount,
+                "currency": investment.currency,
+                "version": investment.version,
+            },
+            **choices,
+        )
+
+
+class SpendForm(DomainForm):
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    spent_on = date_field("Spent on")
+    category = forms.CharField(
+        max_length=100, required=False, help_text="For example staff, contractors, hosting."
+    )
+    note = forms.CharField(max_length=300, required=False)
+
+
+# Coalition bodies --------------------------------------------------------------------------
+
+
+class BodyForm(DomainForm):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=BodyKind.choices)
+    description = text_area(2)
+    authorities = forms.MultipleChoiceField(
+        choices=Authority.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The decisions this body may take on its own.",
+    )
+    members = checkboxes(Person.objects.none())
+
+    def __init__(self, *args: Any, people: QuerySet[Person] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "members", people)
+
+
+class BodyEditForm(BodyForm, VersionedForm):
+    @classmethod
+    def of(cls, body: CoalitionBody, people: QuerySet[Person]) -> BodyEditForm:
+        return cls(
+            people=people,
+            initial={
+                "name": body.name,
+                "kind": body.kind,
+                "description": body.description,
+                "authorities": body.authorities,
+                "members": [person.pk for person in body.members.all()],
+                "version": body.version,
+            },
+        )
+
+
+class ResponsibilityForm(DomainForm):
+    kind = forms.ChoiceField(choices=ResponsibilityKind.choices)
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(),
+        required=False,
+        help_text="Needed for an outcome: the theme the body answers for.",
+    )
+    description = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: Any, themes: QuerySet[Theme] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "theme", themes)
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+
+class DecisionForm(DomainForm):
+    title = forms.CharField(max_length=200)
+    topic = forms.ChoiceField(
+        choices=DecisionTopic.choices,
+        initial=DecisionTopic.OTHER,
+        help_text="Identity and strategy decisions are sent to the owners and admins.",
+    )
+    status = forms.ChoiceField(  # type: ignore[assignment]
+        choices=DecisionStatus.choices, initial=DecisionStatus.PROPOSED
+    )
+    decided_on = date_field("Date")
+    context = text_area(4, help_text="Markdown. What led to the decision.")
+    decision = text_area(4, help_text="Markdown. What was decided, and by when.")
+    made_by_body = forms.ModelChoiceField(
+        queryset=CoalitionBody.objects.none(), required=False, label="Made by (body)"
+    )
+    made_by_person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label="Made by (person)"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        bodies: QuerySet[CoalitionBody] | None = None,
+        people: QuerySet[Person] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "made_by_body", bodies)
+        set_queryset(self, "made_by_person", people)
+
+
+class DecisionEditForm(DecisionForm, VersionedForm):
+    superseded_by = forms.ModelChoiceField(
+        queryset=Decision.objects.none(),
+        required=False,
+        help_text="For a superseded decision: the one that replaced it.",
+    )
+
+    def __init__(
+        self, *args: Any, decisions: QuerySet[Decision] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "superseded_by", decisions)
+
+    @classmethod
+    def of(cls, decision: Decision, **choices: Any) -> DecisionEditForm:
+        return cls(
+            initial={
+                "title": decision.title,
+                "topic": decision.topic,
+                "status": decision.status,
+                "decided_on": decision.decided_on,
+                "context": decision.context,
+                "decision": decision.decision,
+                "made_by_body": decision.made_by_body_id,
+                "made_by_person": decision.made_by_person_id,
+                "superseded_by": decision.superseded_by_id,
+                "version": decision.version,
+            },
+            **choices,
+        )
+
+
+class DecisionLinkForm(DomainForm):
+    object_type = forms.RegexField(
+        regex=r"^[a-z_]+\.[a-z_]+$",
+        max_length=100,
+        label="Record type",
+        help_text="As the history names it, for example strategy.theme.",
+    )
+    object_id = forms.CharField(max_length=64, label="Record id")
+    label = forms.CharField(max_length=300)

@@ -1,0 +1,676 @@
+"""Pages of the strategy section: thin views that parse a form, call one service or selector,
+and render (errors become responses in ``northline.lib.web``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from northline.lib.errors import NotFound
+from northline.lib.web import org_view, render_org, status_of, submit
+from northline.measures.access import access_indicator
+from northline.orgs import selectors as org_selectors
+from northline.orgs.access import Access
+from northline.strategy import access as acl
+from northline.strategy import forms, selectors, services
+from northline.strategy.models import Authority, Decision, DecisionStatus, DecisionTopic, Theme
+
+NAV = "strategy"
+RECENT_DECISIONS = 5
+
+
+def page(
+    request: HttpRequest,
+    access: Access,
+    template: str,
+    context: dict[str, Any],
+    *forms_: Any,
+) -> HttpResponse:
+    return render_org(
+        request, access, f"strategy/{template}", context, nav=NAV, status=status_of(*forms_)
+    )
+
+
+def back(access: Access, name: str, **kwargs: Any) -> HttpResponse:
+    return redirect(name, slug=access.organization.slug, **kwargs)
+
+
+def authority_labels(values: list[str]) -> list[str]:
+    return [selectors.authority_label(value) for value in values]
+
+
+def theme_choices(access: Access) -> Any:
+    return Theme.objects.filter(organization=access.organization)
+
+
+# Home --------------------------------------------------------------------------------------
+
+
+@org_view
+def home(request: HttpRequest, access: Access) -> HttpResponse:
+    """Identity, SWOT, themes with indicators and money, value streams, coalition, decisions:
+    a fixed number of queries however many rows there are."""
+    themes = list(selectors.themes(access))
+    measured = selectors.with_health(themes)
+    report = selectors.planned_vs_actual(access)
+    money = {share.theme_id: share for share in report.themes}
+    bodies = [
+        (body, authority_labels(missing))
+        for body, missing in selectors.flag_bodies(selectors.bodies(access))
+    ]
+    return page(
+        request,
+        access,
+        "home.html",
+        {
+            "identity": selectors.current_identity(access),
+            "board": selectors.swot_board(selectors.swot_items(access)),
+            "themes": [
+                {"theme": theme, "indicators": measured[theme.pk], "money": money.get(theme.pk)}
+                for theme in themes
+            ],
+            "report": report,
+            "streams": selectors.value_streams(access),
+            "bodies": bodies,
+            "flagged": sum(1 for _, missing in bodies if missing),
+            "decisions": selectors.decisions(access)[:RECENT_DECISIONS],
+        },
+    )
+
+
+# Identity ----------------------------------------------------------------------------------
+
+
+@org_view
+def identity(request: HttpRequest, access: Access) -> HttpResponse:
+    current = selectors.current_identity(access)
+    if request.method == "POST":
+        access.require("write")
+        form = forms.IdentityForm(request.POST)
+        if submit(form, lambda data: services.revise_identity(access, **data)):
+            messages.success(request, "Saved a new revision of the identity.")
+            return back(access, "strategy")
+    else:
+        form = forms.IdentityForm.of(current)
+    return page(request, access, "identity.html", {"current": current, "form": form}, form)
+
+
+@org_view
+def identity_history(request: HttpRequest, access: Access) -> HttpResponse:
+    revisions = list(selectors.revisions(access))
+    return page(request, access, "identity_history.html", {"revisions": revisions})
+
+
+@org_view
+def identity_revision(request: HttpRequest, access: Access, number: int) -> HttpResponse:
+    revision = acl.access_revision(access, number)
+    latest = services.latest_revision_number(access.organization)
+    return page(
+        request,
+        access,
+        "identity_revision.html",
+        {"revision": revision, "latest": latest},
+    )
+
+
+def number_param(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+@org_view
+def identity_diff(request: HttpRequest, access: Access) -> HttpResponse:
+    latest = services.latest_revision_number(access.organization)
+    to_number = number_param(request, "to") or latest
+    from_number = number_param(request, "from") or max(to_number - 1, 1)
+    if not latest:
+        raise NotFound("There is no identity to compare yet.")
+    old = acl.access_revision(access, from_number)
+    new = acl.access_revision(access, to_number)
+    return page(
+        request,
+        access,
+        "identity_diff.html",
+        {
+            "old": old,
+            "new": new,
+            "diffs": selectors.identity_diff(old, new),
+            "numbers": range(latest, 0, -1),
+        },
+    )
+
+
+# SWOT --------------------------------------------------------------------------------------
+
+
+@org_view
+def swot(request: HttpRequest, access: Access) -> HttpResponse:
+    themes = theme_choices(access)
+    form = forms.SwotItemForm(request.POST or None, themes=themes)
+    if request.method == "POST":
+        access.require("write")
+        if submit(form, lambda data: services.create_swot_item(access, **data)):
+            messages.success(request, "Added to the SWOT.")
+            return back(access, "strategy_swot")
+    return render_swot(request, access, add_form=form)
+
+
+def render_swot(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
+    themes = theme_choices(access)
+    failed, failed_id = forms_.get("edit_form"), forms_.get("item_id")
+    items = list(selectors.swot_items(access))
+    edit_forms = {
+        item.pk: failed if item.pk == failed_id else forms.SwotItemEditForm.of(item, themes)
+        for item in items
+    }
+    board = selectors.swot_board(items)
+    for quadrant in board:
+        quadrant["rows"] = [(item, edit_forms[item.pk]) for item in quadrant["items"]]
+    add_form = forms_.get("add_form") or forms.SwotItemForm(themes=themes)
+    return page(
+        request, access, "swot.html", {"board": board, "add_form": add_form}, add_form, failed
+    )
+
+
+@require_POST
+@org_view
+def swot_item(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
+    item = acl.access_swot_item(access, item_id, "write")
+    form = forms.SwotItemEditForm(request.POST, prefix=f"s{item.pk}", themes=theme_choices(access))
+    if submit(form, lambda data: services.update_swot_item(access, item, **data)):
+        messages.success(request, "Saved the SWOT item.")
+        return back(access, "strategy_swot")
+    return render_swot(request, access, edit_form=form, item_id=item.pk)
+
+
+@require_POST
+@org_view
+def swot_item_delete(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
+    services.delete_swot_item(access, acl.access_swot_item(access, item_id, "write"))
+    messages.success(request, "Removed the SWOT item.")
+    return back(access, "strategy_swot")
+
+
+# Themes ------------------------------------------------------------------------------------
+
+
+@org_view
+def themes(request: HttpRequest, access: Access) -> HttpResponse:
+    form = forms.ThemeForm(request.POST or None)
+    if request.method == "POST":
+        access.require("write")
+        created: list[Theme] = []
+        if submit(form, lambda data: created.append(services.create_theme(access, **data))):
+            messages.success(request, f"Created {created[0].name}. Now give it an indicator.")
+            return back(access, "strategy_theme", theme_id=created[0].pk)
+    theme_list = list(selectors.themes(access))
+    measured = selectors.with_health(theme_list)
+    return page(
+        request,
+        access,
+        "themes.html",
+        {"themes": [(theme, measured[theme.pk]) for theme in theme_list], "form": form},
+        form,
+    )
+
+
+def render_theme(request: HttpRequest, access: Access, theme: Theme, **forms_: Any) -> HttpResponse:
+    theme = selectors.themes(access).get(pk=theme.pk)
+    edit_form = forms_.get("edit_form") or forms.ThemeEditForm.of(theme)
+    indicator_form = forms_.get("indicator_form") or forms.ThemeIndicatorForm()
+    report = selectors.planned_vs_actual(access)
+    return page(
+        request,
+        access,
+        "theme.html",
+        {
+            "theme": theme,
+            "indicators": selectors.with_health([theme])[theme.pk],
+            "rows": [
+                row
+                for row in report.rows
+                if row.target_type == "theme" and row.target_id == theme.pk
+            ],
+            "share": next((s for s in report.themes if s.theme_id == theme.pk), None),
+            "swot_items": theme.swot_items.all(),
+            "responsibilities": theme.responsibilities.select_related("body"),
+            "edit_form": edit_form,
+            "indicator_form": indicator_form,
+        },
+        edit_form,
+        indicator_form,
+    )
+
+
+@org_view
+def theme(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_theme(request, access, acl.access_theme(access, theme_id))
+    record = acl.access_theme(access, theme_id, "write")
+    form = forms.ThemeEditForm(request.POST)
+    if submit(form, lambda data: services.update_theme(access, record, **data)):
+        messages.success(request, f"Saved {record.name}.")
+        return back(access, "strategy_theme", theme_id=record.pk)
+    return render_theme(request, access, record, edit_form=form)
+
+
+@require_POST
+@org_view
+def theme_delete(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
+    record = acl.access_theme(access, theme_id, "write")
+    services.delete_theme(access, record)
+    messages.success(request, f"Deleted {record.name}.")
+    return back(access, "strategy_themes")
+
+
+@require_POST
+@org_view
+def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
+    record = acl.access_theme(access, theme_id, "write")
+    form = forms.ThemeIndicatorForm(request.POST)
+    if submit(form, lambda data: services.add_theme_indicator(access, record, **data)):
+        messages.success(request, f"Added the indicator {form.cleaned_data['name']}.")
+        return back(access, "strategy_theme", theme_id=record.pk)
+    return render_theme(request, access, record, indicator_form=form)
+
+
+@require_POST
+@org_view
+def theme_indicator_unlink(
+    request: HttpRequest, access: Access, theme_id: int, indicator_id: int
+) -> HttpResponse:
+    record = acl.access_theme(access, theme_id, "write")
+    indicator = access_indicator(access, indicator_id)
+    services.unlink_indicator(access, record, indicator)
+    messages.success(request, f"{record.name} is no longer measured by {indicator.name}.")
+    return back(access, "strategy_theme", theme_id=record.pk)
+
+
+# Value streams -----------------------------------------------------------------------------
+
+
+def render_streams(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
+    teams = org_selectors.teams(access)
+    failed, failed_id = forms_.get("edit_form"), forms_.get("stream_id")
+    rows = [
+        (
+            stream,
+            failed if stream.pk == failed_id else forms.ValueStreamEditForm.of(stream, teams),
+        )
+        for stream in selectors.value_streams(access)
+    ]
+    add_form = forms_.get("add_form") or forms.ValueStreamForm(teams=teams)
+    return page(
+        request,
+        access,
+        "value_streams.html",
+        {"rows": rows, "add_form": add_form},
+        add_form,
+        failed,
+    )
+
+
+@org_view
+def value_streams(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method != "POST":
+        return render_streams(request, access)
+    access.require("write")
+    form = forms.ValueStreamForm(request.POST, teams=org_selectors.teams(access))
+    if submit(form, lambda data: services.create_value_stream(access, **data)):
+        messages.success(request, f"Created {form.cleaned_data['name']}.")
+        return back(access, "strategy_value_streams")
+    return render_streams(request, access, add_form=form)
+
+
+@require_POST
+@org_view
+def value_stream(request: HttpRequest, access: Access, stream_id: int) -> HttpResponse:
+    stream = acl.access_value_stream(access, stream_id, "write")
+    form = forms.ValueStreamEditForm(
+        request.POST, prefix=f"v{stream.pk}", teams=org_selectors.teams(access)
+    )
+    if submit(form, lambda data: services.update_value_stream(access, stream, **data)):
+        messages.success(request, f"Saved {stream.name}.")
+        return back(access, "strategy_value_streams")
+    return render_streams(request, access, edit_form=form, stream_id=stream.pk)
+
+
+@require_POST
+@org_view
+def value_stream_delete(request: HttpRequest, access: Access, stream_id: int) -> HttpResponse:
+    stream = acl.access_value_stream(access, stream_id, "write")
+    services.delete_value_stream(access, stream)
+    messages.success(request, f"Deleted {stream.name}.")
+    return back(access, "strategy_value_streams")
+
+
+# Investment --------------------------------------------------------------------------------
+
+
+def target_querysets(access: Access) -> dict[str, Any]:
+    return {"themes": theme_choices(access), "streams": selectors.value_streams(access)}
+
+
+@org_view
+def investments(request: HttpRequest, access: Access) -> HttpResponse:
+    form = forms.InvestmentForm(request.POST or None, **target_querysets(access))
+    if request.method == "POST":
+        access.require("write")
+        if submit(
+            form, lambda data: services.create_investment(access, **form.fields_for_service())
+        ):
+            messages.success(
+                request, "Planned the investment. Record spend against it as it happens."
+            )
+            return back(access, "strategy_investments")
+    return page(
+        request,
+        access,
+        "investments.html",
+        {
+            "report": selectors.planned_vs_actual(access),
+            "investments": selectors.investments(access),
+            "form": form,
+        },
+        form,
+    )
+
+
+def render_investment(
+    request: HttpRequest, access: Access, investment_id: int, **forms_: Any
+) -> HttpResponse:
+    investment = selectors.investments(access).get(pk=investment_id)
+    edit_form = forms_.get("edit_form") or forms.InvestmentEditForm.of(
+        investment, **target_querysets(access)
+    )
+    spend_form = forms_.get("spend_form") or forms.SpendForm()
+    return page(
+        request,
+        access,
+        "investment.html",
+        {
+            "investment": investment,
+            "remaining": investment.planned_amount - investment.actual,  # type: ignore[attr-defined]
+            "spends": selectors.spends(access, investment),
+            "edit_form": edit_form,
+            "spend_form": spend_form,
+        },
+        edit_form,
+        spend_form,
+    )
+
+
+@org_view
+def investment(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_investment(request, access, acl.access_investment(access, investment_id).pk)
+    record = acl.access_investment(access, investment_id, "write")
+    form = forms.InvestmentEditForm(request.POST, **target_querysets(access))
+
+    def save(data: dict[str, Any]) -> None:
+        services.update_investment(
+            access, record, version=data["version"], **form.fields_for_service()
+        )
+
+    if submit(form, save):
+        messages.success(request, "Saved the investment.")
+        return back(access, "strategy_investment", investment_id=record.pk)
+    return render_investment(request, access, record.pk, edit_form=form)
+
+
+@require_POST
+@org_view
+def investment_delete(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
+    services.delete_investment(access, acl.access_investment(access, investment_id, "write"))
+    messages.success(request, "Deleted the investment and its spend entries.")
+    return back(access, "strategy_investments")
+
+
+@require_POST
+@org_view
+def spend_add(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
+    record = acl.access_investment(access, investment_id, "write")
+    form = forms.SpendForm(request.POST)
+    if submit(form, lambda data: services.record_spend(access, record, **data)):
+        messages.success(request, "Recorded the spend.")
+        return back(access, "strategy_investment", investment_id=record.pk)
+    return render_investment(request, access, record.pk, spend_form=form)
+
+
+@require_POST
+@org_view
+def spend_delete(
+    request: HttpRequest, access: Access, investment_id: int, spend_id: int
+) -> HttpResponse:
+    record = acl.access_investment(access, investment_id)
+    services.delete_spend(access, acl.access_spend(access, record, spend_id, "write"))
+    messages.success(request, "Deleted the spend entry.")
+    return back(access, "strategy_investment", investment_id=record.pk)
+
+
+# Coalition bodies --------------------------------------------------------------------------
+
+
+@org_view
+def bodies(request: HttpRequest, access: Access) -> HttpResponse:
+    people = org_selectors.people(access)
+    form = forms.BodyForm(request.POST or None, people=people)
+    if request.method == "POST":
+        access.require("write")
+        created: list[Any] = []
+        if submit(form, lambda data: created.append(services.create_body(access, **data))):
+            messages.success(request, f"Created {created[0].name}. Now say what it answers for.")
+            return back(access, "strategy_body", body_id=created[0].pk)
+    return page(
+        request,
+        access,
+        "bodies.html",
+        {
+            "bodies": [
+                (body, authority_labels(missing))
+                for body, missing in selectors.flag_bodies(selectors.bodies(access))
+            ],
+            "form": form,
+            "rules": [
+                (label, authority_labels(list(selectors.NEEDED_AUTHORITIES[kind])))
+                for kind, label in selectors.ResponsibilityKind.choices
+            ],
+        },
+        form,
+    )
+
+
+def render_body(request: HttpRequest, access: Access, body_id: int, **forms_: Any) -> HttpResponse:
+    body = acl.access_body(access, body_id)
+    people = org_selectors.people(access)
+    themes = theme_choices(access)
+    edit_form = forms_.get("edit_form") or forms.BodyEditForm.of(body, people)
+    responsibility_form = forms_.get("responsibility_form") or forms.ResponsibilityForm(
+        themes=themes
+    )
+    missing = selectors.missing_authorities(body)
+    held = set(body.authorities)
+    return page(
+        request,
+        access,
+        "body.html",
+        {
+            "body": body,
+            "missing": authority_labels(missing),
+            "authorities": [(label, value in held) for value, label in Authority.choices],
+            "responsibilities": [
+                (
+                    item,
+                    [
+                        (selectors.authority_label(need), need in held)
+                        for need in selectors.NEEDED_AUTHORITIES.get(item.kind, ())
+                    ],
+                )
+                for item in body.responsibilities.all()
+            ],
+            "decisions": body.decisions.all()[:RECENT_DECISIONS],
+            "edit_form": edit_form,
+            "responsibility_form": responsibility_form,
+        },
+        edit_form,
+        responsibility_form,
+    )
+
+
+@org_view
+def body(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_body(request, access, acl.access_body(access, body_id).pk)
+    record = acl.access_body(access, body_id, "write")
+    form = forms.BodyEditForm(request.POST, people=org_selectors.people(access))
+    if submit(form, lambda data: services.update_body(access, record, **data)):
+        messages.success(request, f"Saved {record.name}.")
+        return back(access, "strategy_body", body_id=record.pk)
+    return render_body(request, access, record.pk, edit_form=form)
+
+
+@require_POST
+@org_view
+def body_delete(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
+    record = acl.access_body(access, body_id, "write")
+    services.delete_body(access, record)
+    messages.success(request, f"Deleted {record.name}.")
+    return back(access, "strategy_bodies")
+
+
+@require_POST
+@org_view
+def responsibility_add(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
+    record = acl.access_body(access, body_id, "write")
+    form = forms.ResponsibilityForm(request.POST, themes=theme_choices(access))
+    if submit(form, lambda data: services.add_responsibility(access, record, **data)):
+        messages.success(request, f"{record.name} now answers for this.")
+        return back(access, "strategy_body", body_id=record.pk)
+    return render_body(request, access, record.pk, responsibility_form=form)
+
+
+@require_POST
+@org_view
+def responsibility_delete(
+    request: HttpRequest, access: Access, body_id: int, responsibility_id: int
+) -> HttpResponse:
+    record = acl.access_body(access, body_id)
+    item = acl.access_responsibility(access, record, responsibility_id, "write")
+    services.delete_responsibility(access, item)
+    messages.success(request, "Removed the responsibility.")
+    return back(access, "strategy_body", body_id=record.pk)
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+
+def decider_querysets(access: Access) -> dict[str, Any]:
+    return {"bodies": selectors.bodies(access), "people": org_selectors.people(access)}
+
+
+@org_view
+def decisions(request: HttpRequest, access: Access) -> HttpResponse:
+    form = forms.DecisionForm(request.POST or None, **decider_querysets(access))
+    if request.method == "POST":
+        access.require("write")
+        created: list[Decision] = []
+        if submit(form, lambda data: created.append(services.log_decision(access, **data))):
+            note = " Owners and admins were notified." if created[0].concerns_leadership else ""
+            messages.success(request, f"Logged “{created[0].title}”.{note}")
+            return back(access, "strategy_decision", decision_id=created[0].pk)
+    status = request.GET.get("status", "")
+    topic = request.GET.get("topic", "")
+    listed = selectors.decisions(
+        access,
+        status=status if status in DecisionStatus.values else None,
+        topic=topic if topic in DecisionTopic.values else None,
+    )
+    return page(
+        request,
+        access,
+        "decisions.html",
+        {
+            "decisions": listed,
+            "form": form,
+            "status": status,
+            "topic": topic,
+            "statuses": DecisionStatus.choices,
+            "topics": DecisionTopic.choices,
+        },
+        form,
+    )
+
+
+def render_decision(
+    request: HttpRequest, access: Access, decision_id: int, **forms_: Any
+) -> HttpResponse:
+    decision = acl.access_decision(access, decision_id)
+    others = selectors.decisions(access).exclude(pk=decision.pk)
+    edit_form = forms_.get("edit_form") or forms.DecisionEditForm.of(
+        decision, decisions=others, **decider_querysets(access)
+    )
+    link_form = forms_.get("link_form") or forms.DecisionLinkForm()
+    return page(
+        request,
+        access,
+        "decision.html",
+        {
+            "decision": decision,
+            "links": decision.links.all(),
+            "supersedes": decision.supersedes.all(),
+            "edit_form": edit_form,
+            "link_form": link_form,
+        },
+        edit_form,
+        link_form,
+    )
+
+
+@org_view
+def decision(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_decision(request, access, acl.access_decision(access, decision_id).pk)
+    record = acl.access_decision(access, decision_id, "write")
+    others = selectors.decisions(access).exclude(pk=record.pk)
+    form = forms.DecisionEditForm(request.POST, decisions=others, **decider_querysets(access))
+    if submit(form, lambda data: services.update_decision(access, record, **data)):
+        messages.success(request, f"Saved “{record.title}”.")
+        return back(access, "strategy_decision", decision_id=record.pk)
+    return render_decision(request, access, record.pk, edit_form=form)
+
+
+@require_POST
+@org_view
+def decision_delete(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
+    record = acl.access_decision(access, decision_id, "write")
+    services.delete_decision(access, record)
+    messages.success(request, f"Deleted “{record.title}” from the log.")
+    return back(access, "strategy_decisions")
+
+
+@require_POST
+@org_view
+def decision_link_add(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
+    record = acl.access_decision(access, decision_id, "write")
+    form = forms.DecisionLinkForm(request.POST)
+    if submit(form, lambda data: services.add_decision_link(access, record, **data)):
+        messages.success(request, "Linked the record.")
+        return back(access, "strategy_decision", decision_id=record.pk)
+    return render_decision(request, access, record.pk, link_form=form)
+
+
+@require_POST
+@org_view
+def decision_link_delete(
+    request: HttpRequest, access: Access, decision_id: int, link_id: int
+) -> HttpResponse:
+    record = acl.access_decision(access, decision_id)
+    services.remove_decision_link(
+        access, acl.access_decision_link(access, record, link_id, "write")
+    )
+    messages.success(request, "Removed the link.")
+    return back(access, "strategy_decision", decision_id=record.pk)
