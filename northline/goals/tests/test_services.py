@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -58,12 +59,13 @@ def test_it_answers_not_found_for_references_to_another_organization(cast, goals
     their_team = org_services.create_team(elsewhere, name="Their team", kind="product")
     their_theme = make_theme(cast, "Their theme", org=cast.other_org)
 
-    for fields in [
+    attempts: list[dict[str, Any]] = [
         {"period": their_period},
         {"period": goals.period, "parent": their_objective.pk},
         {"period": goals.period, "team": their_team},
         {"period": goals.period, "theme": their_theme.pk},
-    ]:
+    ]
+    for fields in attempts:
         with pytest.raises(NotFound):
             services.create_objective(access, title="Leaky", **fields)
     with pytest.raises(NotFound):
