@@ -11,6 +11,7 @@ Every chart is an ``<svg role="img">`` named by its ``<title>`` and described by
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,17 @@ def number(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+def nice_scale(low: float, high: float, ticks: int = TICKS) -> tuple[float, float, float]:
+    """An axis from ``low`` to ``high`` widened to round steps of 1, 2, 2.5 or 5 × 10ⁿ:
+    (0, 100) → (0, 100, 25); (13, 42) → (10, 50, 10)."""
+    if high == low:
+        high = low + 1
+    rough = (high - low) / ticks
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(factor * magnitude for factor in (1, 2, 2.5, 5, 10) if factor * magnitude >= rough)
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
 def moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
@@ -60,16 +72,12 @@ def progress_chart(
 
     The x axis spans the window from the start of ``start`` to the start of ``end`` (the pace
     rule's window); readings outside it are drawn at its edges. The y axis spans the baseline,
-    the target and every reading.
+    the target and every reading, widened to round steps (:func:`nice_scale`).
     """
     x0, x1 = moment(start), moment(end)
     span_seconds = max((x1 - x0).total_seconds(), 1.0)
     values = [baseline, target, *(point.value for point in points)]
-    low, high = min(values), max(values)
-    if high == low:
-        high = low + 1
-    pad = (high - low) * 0.08
-    low, high = low - pad, high + pad
+    low, high, step = nice_scale(min(values), max(values))
     plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
 
@@ -102,8 +110,8 @@ def progress_chart(
         f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
     ]
     # Grid and value labels.
-    for index in range(TICKS + 1):
-        value = low + (high - low) * index / TICKS
+    for index in range(round((high - low) / step) + 1):
+        value = low + step * index
         gy = y(value)
         parts.append(
             f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '

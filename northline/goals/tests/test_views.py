@@ -252,9 +252,9 @@ def test_it_moves_progress_pace_and_the_chart_with_each_check_in(cast, goals):
 
     * no check-in: progress 0, and more than 7 days after the start → not started;
     * 150: (150 − 100) / (200 − 100) = 0.5 → 50 %; 0.5 < 0.667 − 0.10 but ≥ 0.678 − 0.25
-      → at risk. On the chart (y from 92 to 208 after 8 % padding, 200 px tall from y=20)
-      the point sits at 20 + (1 − 58/116) × 200 = 120.0;
-    * 170: 0.7 → 70 %, ≥ 0.678 − 0.10 → on track; y = 20 + (1 − 78/116) × 200 = 85.5.
+      → at risk. On the chart (y axis 100 to 200 in steps of 25, plotted 200 px tall from
+      y=20) the point sits at 20 + (1 − 50/100) × 200 = 120.0;
+    * 170: 0.7 → 70 %, ≥ 0.678 − 0.10 → on track; y = 20 + (1 − 70/100) × 200 = 80.0.
     """
     editor = signed_in(cast.editor)
     url = reverse("goals_key_result", args=["acme", goals.key_result.pk])
@@ -284,7 +284,7 @@ def test_it_moves_progress_pace_and_the_chart_with_each_check_in(cast, goals):
     assert "<dd data-progress>70 %</dd>" in after
     assert 'class="badge pace pace-on_track">On track<' in after
     points = re.findall(r'<circle class="chart-point" cx="[\d.]+" cy="([\d.]+)"', after)
-    assert points == ["120.0", "85.5"]
+    assert points == ["120.0", "80.0"]
     reading = Reading.objects.order_by("-id")[0]
     assert (reading.value, reading.confidence, reading.author) == (170, 75, cast.editor)
 

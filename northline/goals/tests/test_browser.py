@@ -1,0 +1,105 @@
+"""Goals in a real browser: the cascade on the demo's quarter, and an inline check-in.
+
+Each test leaves a screenshot in test-artifacts/screenshots/ (see the ``page`` fixture).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from northline.goals.models import KeyResult
+from northline.orgs.demo import DEMO_PASSWORD, load_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STALLED = "Applications abandoned before submission"
+
+
+@pytest.fixture
+def demo(transactional_db) -> None:
+    load_demo()
+
+
+def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def test_it_shows_the_cascade_and_what_needs_attention(page, demo):
+    sign_in(page, "amara")
+    nav = page.get_by_role("navigation", name="Ministry of Coastal Affairs")
+    nav.get_by_role("link", name="Goals").click()
+    assert page.get_by_role("heading", name="Goals", level=1).is_visible()
+    assert nav.get_by_role("link", name="Goals").get_attribute("aria-current") == "page"
+    # A team objective sits inside the organization-level objective it serves.
+    parent = page.locator(".tree-node", has_text="Make applying online the easiest way")
+    child = parent.locator(".tree .node-title", has_text="Take dock and mooring permits online")
+    assert child.is_visible()
+    attention = page.get_by_role("complementary")
+    assert attention.get_by_role("link", name=STALLED).is_visible()
+    assert attention.get_by_role(
+        "link", name="Applications waiting longer than 60 days"
+    ).is_visible()
+    # Filter to one team: its objectives only, still with their progress.
+    page.get_by_label("Team").select_option(label="Contact Centre")
+    page.get_by_role("button", name="Show").click()
+    assert page.locator(".node-title").all_inner_texts() == [
+        "Answer permit questions on the first contact"
+    ]
+    page.get_by_role("link", name="Clear filters").click()
+    assert page.locator(".node-title").count() == 7
+
+
+def test_it_checks_in_inline_without_reloading_the_page(page, demo):
+    key_result = KeyResult.objects.get(title=STALLED)
+    sign_in(page, "amara")
+    url = f"/o/ministry-of-coast/goals/key-results/{key_result.pk}/"
+    page.goto(url)
+    assert page.get_by_text("Not moving.").is_visible()
+    points_before = page.locator("circle.chart-point").count()
+    # A marker that a page load would wipe out.
+    page.evaluate("window.stillHere = true")
+
+    page.get_by_label("Value").fill("20")
+    page.get_by_label("Confidence (%)").fill("70")
+    page.get_by_label("Note").fill("The simpler upload step is live.")
+    page.get_by_role("button", name="Record check-in").click()
+
+    # baseline 40, target 15: (20 − 40) / (15 − 40) = 0.8 → 80 %
+    progress = page.locator("[data-progress]")
+    progress.filter(has_text="80 %").wait_for()
+    assert page.evaluate("window.stillHere") is True
+    assert page.url.endswith(url)
+    assert page.locator("circle.chart-point").count() == points_before + 1
+    assert not page.get_by_text("Not moving.").is_visible()
+    assert page.get_by_role("cell", name="The simpler upload step is live.").is_visible()
+    assert re.search(r"Progress is 80 %", page.locator("#kr-announce").inner_text())
+    # The form is ready for the next check-in.
+    assert page.get_by_label("Value").input_value() == ""
+
+
+def test_it_shows_a_refused_inline_check_in_next_to_the_field(page, demo):
+    key_result = KeyResult.objects.get(title=STALLED)
+    sign_in(page, "amara")
+    page.goto(f"/o/ministry-of-coast/goals/key-results/{key_result.pk}/")
+    page.evaluate("window.stillHere = true")
+    page.get_by_label("Value").fill("21")
+    page.get_by_label("Confidence (%)").fill("140")
+    page.get_by_role("button", name="Record check-in").click()
+    page.get_by_text("Ensure this value is less than or equal to 100.").wait_for()
+    assert page.evaluate("window.stillHere") is True
+    assert key_result.indicator.readings.count() == 4
+
+
+def test_it_reads_well_on_a_phone(page, demo):
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, "amara")
+    page.goto("/o/ministry-of-coast/goals/")
+    assert page.get_by_role("heading", name="Needs attention").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
