@@ -124,7 +124,8 @@ class FieldDiff:
         return any(tag != "same" for tag, _ in self.pieces)
 
 
-WORDS = re.compile(r"\s+|[^\s]+")
+# A word with the whitespace after it, so a changed word and its space change together.
+WORDS = re.compile(r"\S+\s*|\s+")
 
 
 def diff_words(before: str, after: str) -> list[tuple[str, str]]:
@@ -140,7 +141,18 @@ def diff_words(before: str, after: str) -> list[tuple[str, str]]:
             pieces.append(("removed", "".join(old[i1:i2])))
         if j2 > j1:
             pieces.append(("added", "".join(new[j1:j2])))
-    return pieces
+    return merged(pieces)
+
+
+def merged(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Adjacent pieces with the same tag as one piece."""
+    out: list[tuple[str, str]] = []
+    for tag, text in pieces:
+        if out and out[-1][0] == tag:
+            out[-1] = (tag, out[-1][1] + text)
+        else:
+            out.append((tag, text))
+    return out
 
 
 def diff_lines(before: list[str], after: list[str]) -> list[tuple[str, str]]:
@@ -183,13 +195,22 @@ def swot_items(access: Access, kind: str | None = None) -> QuerySet[SwotItem]:
     return queryset
 
 
+SWOT_HEADINGS: dict[str, str] = {
+    SwotKind.STRENGTH: "Strengths",
+    SwotKind.WEAKNESS: "Weaknesses",
+    SwotKind.OPPORTUNITY: "Opportunities",
+    SwotKind.THREAT: "Threats",
+}
+
+
 def swot_board(items: Iterable[SwotItem]) -> list[dict[str, Any]]:
     """The four quadrants in reading order: strengths, weaknesses, opportunities, threats."""
     by_kind: dict[str, list[SwotItem]] = defaultdict(list)
     for item in items:
         by_kind[item.kind].append(item)
     return [
-        {"kind": kind, "label": label, "items": by_kind[kind]} for kind, label in SwotKind.choices
+        {"kind": kind, "label": label, "heading": SWOT_HEADINGS[kind], "items": by_kind[kind]}
+        for kind, label in SwotKind.choices
     ]
 
 
