@@ -58,7 +58,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Under CI nothing may be skipped: a skipped browser test is an untested page."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
-    if in_ci() and skipped and exitstatus == 0:
+    if in_ci() and skipped and exitstatus == 0 and reporter is not None:
         reporter.write_line(f"CI=true: {skipped} test(s) skipped; failing the run.", red=True)
         session.exitstatus = 1
 
