@@ -103,3 +103,25 @@ def test_it_reads_well_on_a_phone(page, demo):
     assert page.get_by_role("heading", name="Needs attention").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+
+
+def test_it_opens_an_objective_with_its_key_results_and_aligned_objectives(page, demo):
+    sign_in(page, "amara")
+    page.goto("/o/ministry-of-coast/goals/")
+    page.get_by_role(
+        "link", name="Decide permit applications faster without cutting corners"
+    ).click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Decide permit applications faster without cutting corners"
+    )
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 2
+    assert page.get_by_role("link", name="Clear the backlog of applications waiting for a decision")
+    page.get_by_role("link", name="Align a new objective to this one").click()
+    assert (
+        page.get_by_label("Aligned to objective")
+        .locator("option:checked")
+        .inner_text()
+        .startswith("Decide permit applications faster")
+    )
+    page.go_back()
