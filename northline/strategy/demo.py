@@ -140,7 +140,9 @@ def create_themes(ctx: DemoContext) -> None:
         created = services.add_theme_indicator(
             access, theme, name=label, unit=unit, baseline=baseline, target=target
         )
-        spacing = 120 // len(readings)
+        # From 125 days ago to 5 days ago, so only a measure whose last readings repeat
+        # (the workforce one) shows as not moving.
+        spacing = 120 // max(len(readings) - 1, 1)
         for position, value in enumerate(readings):
             measures.record_reading(
                 access,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from northline.measures.selectors import health_of
 from northline.orgs import demo as org_demo
 from northline.orgs.models import Notification
 from northline.strategy import demo, selectors
@@ -39,3 +40,8 @@ def test_it_loads_a_believable_strategy_for_the_ministry():
     assert statuses == {"proposed", "accepted", "rejected", "superseded"}
     proposed = Notification.objects.filter(title__startswith="Proposed strategy decision")
     assert sorted(proposed.values_list("recipient__username", flat=True)) == ["amara", "demo"]
+    # Only the workforce measure repeats its last readings: it alone shows as not moving.
+    indicators = {key: theme.indicators.get() for key, theme in themes.items()}
+    health = health_of(indicators.values())
+    stalled = sorted(key for key, indicator in indicators.items() if health[indicator.pk].stalled)
+    assert stalled == ["skilled_workforce"]
