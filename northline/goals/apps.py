@@ -5,3 +5,10 @@ class GoalsConfig(AppConfig):
     name = "northline.goals"
     label = "goals"
     verbose_name = "Goals"
+
+    def ready(self) -> None:
+        from northline.orgs.pages import register_record_page
+
+        register_record_page("goals.period", "goals_period", "period_id")
+        register_record_page("goals.objective", "goals_objective", "objective_id")
+        register_record_page("goals.keyresult", "goals_key_result", "key_result_id")

@@ -15,6 +15,7 @@ from northline.orgs.models import (
     Team,
     TeamMember,
 )
+from northline.orgs.pages import model_of
 
 
 def memberships(access: Access) -> QuerySet[Membership]:
@@ -86,18 +87,14 @@ def event_object_types(access: Access) -> list[str]:
     )
 
 
-# Audit object types whose records can still be looked up, by the model that holds them.
-_RECORD_MODELS: dict[str, type[Person] | type[Team]] = {"orgs.person": Person, "orgs.team": Team}
-
-
 def existing_ids(access: Access, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
     """Of the ids named in audit events, those whose records still exist: one query per type."""
     found: dict[str, set[str]] = {}
     for object_type, ids in wanted.items():
-        model = _RECORD_MODELS.get(object_type)
         numeric = [int(pk) for pk in ids if pk.isdigit()]
-        if model is None or not numeric:
+        if not numeric:
             continue
+        model = model_of(object_type)
         found[object_type] = {
             str(pk)
             for pk in model._default_manager.filter(

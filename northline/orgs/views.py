@@ -24,6 +24,7 @@ from northline.orgs import forms, selectors, services
 from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
 from northline.orgs.models import ApiToken, Role, Team, TeamRole
+from northline.orgs.pages import RECORD_PAGES
 
 PAGE_SIZE = 50
 SECTION_PROMISES = {
@@ -378,13 +379,8 @@ def team_member_remove(
 
 # History ---------------------------------------------------------------------------------
 
+
 # Object types whose records have a page, and the URL that shows one.
-OBJECT_PAGES = {
-    "orgs.person": ("person", "person_id"),
-    "orgs.team": ("team", "team_id"),
-}
-
-
 def history_rows(access: Access, events: Any) -> list[dict[str, Any]]:
     """Events as the history table shows them: changes as (field, before, after) rows.
 
@@ -394,7 +390,7 @@ def history_rows(access: Access, events: Any) -> list[dict[str, Any]]:
     events = list(events)
     wanted: dict[str, set[str]] = {}
     for event in events:
-        if event.object_type in OBJECT_PAGES:
+        if event.object_type in RECORD_PAGES:
             wanted.setdefault(event.object_type, set()).add(event.object_id)
     existing = selectors.existing_ids(access, wanted)
     slug = access.organization.slug
@@ -402,8 +398,8 @@ def history_rows(access: Access, events: Any) -> list[dict[str, Any]]:
     for event in events:
         url = None
         if event.object_id in existing.get(event.object_type, ()):
-            name, kwarg = OBJECT_PAGES[event.object_type]
-            url = reverse(name, kwargs={"slug": slug, kwarg: int(event.object_id)})
+            page = RECORD_PAGES[event.object_type]
+            url = reverse(page.url_name, kwargs={"slug": slug, page.kwarg: int(event.object_id)})
         elif event.object_type == "orgs.organization":
             url = reverse("org_home", kwargs={"slug": slug})
         elif event.object_type == "orgs.membership":

@@ -363,3 +363,19 @@ def test_it_sanitizes_markdown_on_the_decision_page(cast, strategy):
     assert "<script>alert" not in text
     assert "javascript:" not in text
     assert "onerror" not in text
+
+
+def test_the_history_page_links_to_strategy_records(cast):
+    from datetime import date
+
+    from django.test import Client
+
+    from northline.strategy import services as strategy_services
+
+    theme = strategy_services.create_theme(
+        cast.owner_access, name="Open data", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+    )
+    client = Client()
+    client.force_login(cast.viewer)
+    html = client.get("/o/acme/history/").content.decode()
+    assert f'href="/o/acme/strategy/themes/{theme.pk}/"' in html
