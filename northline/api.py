@@ -151,10 +151,11 @@ def mount_routers() -> None:
     from northline.goals.api import router as goals
     from northline.measures.api import router as measures
     from northline.orgs.api import org_router, router
+    from northline.portfolio.api import router as portfolio
     from northline.strategy.api import router as strategy
 
     api.add_router("/", router)
-    for app_router in (org_router, measures, strategy, goals):
+    for app_router in (org_router, measures, strategy, goals, portfolio):
         api.add_router("/orgs/{org}/", app_router)
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "northline.measures",
     "northline.strategy",
     "northline.goals",
+    "northline.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     # "section" placeholder so an app that has built its section takes over its URL.
     path("o/<slug:slug>/strategy/", include("northline.strategy.urls")),
     path("o/<slug:slug>/goals/", include("northline.goals.urls")),
+    path("o/<slug:slug>/portfolio/", include("northline.portfolio.urls")),
     path("", include("northline.orgs.urls")),
 ]

@@ -1,0 +1,5 @@
+"""API routes of the portfolio app."""
+
+from ninja import Router
+
+router = Router(tags=["portfolio"])

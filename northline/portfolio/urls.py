@@ -1,0 +1,3 @@
+"""Web UI routes of the portfolio app, below /o/<slug>/portfolio/."""
+
+urlpatterns: list = []
