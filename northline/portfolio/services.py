@@ -1,0 +1,851 @@
+"""Every write to epics, stories, sprints, WIP limits and recommendations (STYLE §2).
+
+Each function is one transaction: it checks the role and the rules, writes, records the audit
+event, and (for epics and stories) enqueues the feedback loop, which runs inline in tests and on
+`northline worker` otherwise. Records a function points at (a value stream, a theme, an owner,
+a team, a sprint, key results) may be passed as instances or ids; one of another organization
+is "not found" (404), exactly as one that does not exist.
+
+Board moves (DESIGN §2.5) are judged by northline.portfolio.rules: a refused move raises
+``Conflict(code="move_refused")`` naming every unmet rule and changes nothing. A move writes
+only the moved epic's row (its rank is a key between its new neighbours', see
+northline.lib.ranking) plus its audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from northline.goals.models import KeyResult
+from northline.goals.services import in_org
+from northline.lib.errors import Conflict, Invalid, NotFound
+from northline.lib.ranking import key_between, key_for_score
+from northline.measures import services as measures
+from northline.measures.models import Indicator, IndicatorKind
+from northline.orgs.access import Access
+from northline.orgs.audit import (
+    create_audited,
+    delete_audited,
+    jsonable,
+    object_type,
+    record_event,
+    snapshot,
+    stale,
+    update_versioned,
+    validate,
+)
+from northline.orgs.models import Event, Organization, Person, Team
+from northline.orgs.services import refuse_unknown
+from northline.portfolio import feedback, rules
+from northline.portfolio.models import (
+    Answer,
+    CloseReason,
+    Epic,
+    EpicState,
+    Recommendation,
+    RecommendationKind,
+    RecommendationStatus,
+    Sprint,
+    Story,
+    StoryState,
+    WipLimit,
+)
+from northline.portfolio.selectors import epic_facts
+from northline.portfolio.tasks import recompute_feedback_task
+from northline.strategy.models import Decision, DecisionStatus, DecisionTopic, Theme, ValueStream
+from northline.strategy.services import log_decision
+
+EPIC_FIELDS = {
+    "title",
+    "description",
+    "value_stream",
+    "theme",
+    "owner",
+    "team",
+    "what",
+    "why",
+    "hypothesis",
+    "business_value",
+    "time_criticality",
+    "risk_reduction",
+    "job_size",
+    "target_date",
+    "key_results",
+}
+WSJF_FIELDS = {"business_value", "time_criticality", "risk_reduction", "job_size"}
+EPIC_REFERENCES: dict[str, type[models.Model]] = {
+    "value_stream": ValueStream,
+    "theme": Theme,
+    "owner": Person,
+    "team": Team,
+}
+STORY_FIELDS = {"title", "description", "acceptance_criteria", "estimate", "team", "sprint"}
+SPRINT_FIELDS = {"team", "name", "starts_on", "ends_on", "capacity"}
+
+
+def schedule_feedback(organization: Organization) -> None:
+    """Recompute the feedback loop after this change (inline with the immediate backend; with
+    the database backend the task row commits, or rolls back, with the change itself)."""
+    recompute_feedback_task.enqueue(organization.pk)
+
+
+def check_version(record: Any, version: int | None) -> None:
+    if version is not None and record.version != version:
+        raise stale(record, version)
+
+
+def resolve(access: Access, fields: dict[str, Any], references: dict[str, type[models.Model]]):
+    """Foreign keys among ``fields`` as records of the caller's organization."""
+    resolved = dict(fields)
+    for name, model in references.items():
+        if name in resolved:
+            resolved[name] = in_org(access, model, resolved[name], name)
+    return resolved
+
+
+def key_results_in_org(access: Access, values: Iterable[KeyResult | int]) -> list[KeyResult]:
+    ids = [value.pk if isinstance(value, KeyResult) else value for value in values]
+    found = list(KeyResult.objects.filter(organization=access.organization, pk__in=ids))
+    missing = sorted(set(ids) - {record.pk for record in found})
+    if missing:
+        raise NotFound(
+            f"No key result with id {missing[0]} in this organization.",
+            fields={"key_results": "Not found."},
+        )
+    return found
+
+
+def wsjf_rank(epic: Epic) -> str:
+    score = rules.wsjf(
+        epic.business_value, epic.time_criticality, epic.risk_reduction, epic.job_size
+    )
+    return key_for_score(score, epic.pk)
+
+
+# Epics -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_epic(
+    access: Access,
+    *,
+    title: str,
+    description: str = "",
+    value_stream: ValueStream | int | None = None,
+    theme: Theme | int | None = None,
+    owner: Person | int | None = None,
+    team: Team | int | None = None,
+    what: str = "",
+    why: str = "",
+    hypothesis: str = "",
+    business_value: int | None = None,
+    time_criticality: int | None = None,
+    risk_reduction: int | None = None,
+    job_size: int | None = None,
+    target_date: dt.date | None = None,
+    key_results: Iterable[KeyResult | int] = (),
+) -> Epic:
+    """A new epic in the funnel, ranked by its WSJF (unscored epics sort last)."""
+    access.require("write")
+    references = resolve(
+        access,
+        {"value_stream": value_stream, "theme": theme, "owner": owner, "team": team},
+        EPIC_REFERENCES,
+    )
+    epic = Epic(
+        organization=access.organization,
+        title=title,
+        description=description,
+        what=what,
+        why=why,
+        hypothesis=hypothesis,
+        business_value=business_value,
+        time_criticality=time_criticality,
+        risk_reduction=risk_reduction,
+        job_size=job_size,
+        target_date=target_date,
+        state=EpicState.FUNNEL,
+        # Provisional: the rank's tiebreak is the epic's id, known once it is inserted.
+        rank=key_for_score(None, 0),
+        **references,
+    )
+    validate(epic)
+    epic.save(force_insert=True)
+    epic.rank = wsjf_rank(epic)
+    Epic.objects.filter(pk=epic.pk).update(rank=epic.rank)
+    linked = key_results_in_org(access, key_results)
+    if linked:
+        epic.key_results.set(linked)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="created",
+        obj=epic,
+        changes={**snapshot(epic), "key_results": sorted(record.pk for record in linked)},
+    )
+    schedule_feedback(access.organization)
+    return epic
+
+
+@transaction.atomic
+def update_epic(access: Access, epic: Epic, *, version: int, **changes: Any) -> Epic:
+    """Edit an epic's fields; new WSJF inputs re-rank it by WSJF unless it was placed by hand."""
+    access.require("write")
+    refuse_unknown(changes, EPIC_FIELDS)
+    check_version(epic, version)
+    resolved = resolve(access, changes, EPIC_REFERENCES)
+    key_results = resolved.pop("key_results", None)
+    for name in EPIC_REFERENCES:
+        if name in resolved:
+            resolved[name] = resolved[name].pk if resolved[name] is not None else None
+    if WSJF_FIELDS & set(resolved) and not epic.rank_is_manual:
+        scored = Epic(pk=epic.pk, **{name: getattr(epic, name) for name in WSJF_FIELDS})
+        for name in WSJF_FIELDS & set(resolved):
+            setattr(scored, name, resolved[name])
+        resolved["rank"] = wsjf_rank(scored)
+    epic = update_versioned(
+        access.user, access.organization, epic, version=version, changes=resolved
+    )
+    if key_results is not None:
+        linked = key_results_in_org(access, key_results)
+        before = sorted(epic.key_results.values_list("pk", flat=True))
+        after = sorted(record.pk for record in linked)
+        if before != after:
+            epic.key_results.set(linked)
+            record_event(
+                actor=access.user,
+                organization=access.organization,
+                verb="updated",
+                obj=epic,
+                changes={"key_results": [before, after]},
+            )
+    schedule_feedback(access.organization)
+    return epic
+
+
+@transaction.atomic
+def delete_epic(access: Access, epic: Epic) -> None:
+    """Only an epic still in the funnel goes; later ones are history (close them instead)."""
+    access.require("write")
+    if epic.state != EpicState.FUNNEL:
+        raise Conflict(
+            f"“{epic.title}” is in {epic.get_state_display()}; only funnel epics can be "
+            "deleted. Close it with a reason instead.",
+            code="epic_not_in_funnel",
+        )
+    delete_audited(access.user, access.organization, epic)
+    schedule_feedback(access.organization)
+
+
+def same_org_indicator(access: Access, indicator: Indicator) -> None:
+    if indicator.organization_id != access.organization.pk:
+        raise NotFound(
+            f"No indicator with id {indicator.pk} in this organization.",
+            fields={"indicator": "Not found."},
+        )
+
+
+@transaction.atomic
+def add_lagging_indicator(access: Access, epic: Epic, **indicator_fields: Any) -> Indicator:
+    """A new lagging indicator for the epic's business case."""
+    access.require("write")
+    indicator_fields.pop("kind", None)
+    indicator = measures.create_indicator(access, kind=IndicatorKind.LAGGING, **indicator_fields)
+    link_lagging_indicator(access, epic, indicator)
+    return indicator
+
+
+@transaction.atomic
+def link_lagging_indicator(access: Access, epic: Epic, indicator: Indicator) -> None:
+    """Measure the epic's outcome with an existing lagging indicator (a theme's, a key
+    result's); linking one twice changes nothing."""
+    access.require("write")
+    same_org_indicator(access, indicator)
+    if indicator.kind != IndicatorKind.LAGGING:
+        raise Invalid(
+            f"“{indicator.name}” is a leading indicator; a business case measures its outcome "
+            "with lagging ones.",
+            fields={"indicator": "Choose a lagging indicator."},
+        )
+    if epic.lagging_indicators.filter(pk=indicator.pk).exists():
+        return
+    epic.lagging_indicators.add(indicator)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="linked",
+        obj=epic,
+        changes={"lagging_indicators": {"added": indicator.pk, "name": indicator.name}},
+    )
+    schedule_feedback(access.organization)
+
+
+@transaction.atomic
+def unlink_lagging_indicator(access: Access, epic: Epic, indicator: Indicator) -> None:
+    """Stop measuring the epic with the indicator (the indicator and its readings stay)."""
+    access.require("write")
+    same_org_indicator(access, indicator)
+    if not epic.lagging_indicators.filter(pk=indicator.pk).exists():
+        raise NotFound(
+            f"“{indicator.name}” is not a lagging indicator of “{epic.title}”.",
+            fields={"indicator": "Not linked."},
+        )
+    epic.lagging_indicators.remove(indicator)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="unlinked",
+        obj=epic,
+        changes={"lagging_indicators": {"removed": indicator.pk, "name": indicator.name}},
+    )
+    schedule_feedback(access.organization)
+
+
+def placed_rank(
+    access: Access, epic: Epic, state: str, before_id: int | None, after_id: int | None
+) -> str:
+    """A rank between the cards that will sit just above (``before_id``) and just below
+    (``after_id``) the epic in column ``state``; either may be None (top or bottom)."""
+    wanted = {name: pk for name, pk in (("before_id", before_id), ("after_id", after_id)) if pk}
+    found = {
+        neighbour.pk: neighbour
+        for neighbour in Epic.objects.filter(
+            organization=access.organization, pk__in=list(wanted.values())
+        ).only("pk", "rank", "state", "title")
+    }
+    for name, pk in wanted.items():
+        if pk == epic.pk:
+            raise Invalid("An epic cannot be placed next to itself.", fields={name: "Itself."})
+        if pk not in found:
+            raise NotFound(
+                f"No epic with id {pk} in this organization.", fields={name: "Not found."}
+            )
+        if found[pk].state != state:
+            raise Conflict(
+                f"“{found[pk].title}” is no longer in {rules.STATE_LABELS[state]}; reload the "
+                "board and place the card again.",
+                code="stale_position",
+                fields={name: "Not in the target column."},
+            )
+    low = found[before_id] if before_id else None
+    high = found[after_id] if after_id else None
+    if low is not None and high is not None and (low.rank, low.pk) >= (high.rank, high.pk):
+        raise Conflict(
+            "The neighbours you placed the card between are in the other order now; reload "
+            "the board and place it again.",
+            code="stale_position",
+            fields={"before_id": "Below after_id.", "after_id": "Above before_id."},
+        )
+    if low is not None and high is not None and low.rank == high.rank:
+        # Equal ranks (ordered by id) leave no key between them without renumbering one.
+        raise Conflict(
+            "These two cards share a rank; reset one of them to WSJF order, then place the "
+            "card again.",
+            code="stale_position",
+        )
+    return key_between(low.rank if low else None, high.rank if high else None)
+
+
+@transaction.atomic
+def move_epic(
+    access: Access,
+    epic: Epic,
+    *,
+    state: str,
+    before_id: int | None = None,
+    after_id: int | None = None,
+    version: int | None = None,
+    close_reason: str = "",
+    close_note: str = "",
+) -> Epic:
+    """Move an epic to ``state`` and/or between two cards of that column.
+
+    Refused → ``Conflict(code="move_refused")`` whose ``fields`` name every unmet rule;
+    nothing changes. Staying in the same column with neighbours is a re-rank by hand.
+    """
+    access.require("write")
+    # The row lock serialises two moves of the same card; the WIP limit row's lock (below)
+    # serialises moves into a limited column, so two cards cannot both take its last place.
+    current = Epic.objects.select_for_update().get(pk=epic.pk)
+    check_version(current, version)
+    was = current.state
+    WipLimit.objects.select_for_update().filter(
+        organization=access.organization, state=state
+    ).first()
+    facts = epic_facts(
+        current, target_state=state, close_reason=close_reason, close_note=close_note
+    )
+    unmet = rules.unmet_rules(facts, state)
+    if unmet:
+        raise Conflict(rules.refusal_message(state, unmet), code="move_refused", fields=unmet)
+    changes: dict[str, Any] = {"state": state}
+    if before_id or after_id:
+        changes["rank"] = placed_rank(access, current, state, before_id, after_id)
+        changes["rank_is_manual"] = True
+    if state == EpicState.CLOSED and current.state != EpicState.CLOSED:
+        changes["close_reason"] = close_reason
+        changes["close_note"] = close_note
+    moved = update_versioned(
+        access.user,
+        access.organization,
+        current,
+        version=current.version,
+        changes=changes,
+        verb="moved",
+    )
+    if state != was:
+        # A re-rank within a column changes no number of the loop.
+        schedule_feedback(access.organization)
+    return moved
+
+
+@transaction.atomic
+def reset_rank(access: Access, epic: Epic) -> Epic:
+    """Back to WSJF order: the manual placement is forgotten."""
+    access.require("write")
+    return update_versioned(
+        access.user,
+        access.organization,
+        epic,
+        version=epic.version,
+        changes={"rank": wsjf_rank(epic), "rank_is_manual": False},
+        verb="moved",
+    )
+
+
+# Stories ---------------------------------------------------------------------------------
+
+
+def story_references(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
+    """Resolve team and sprint; a sprint brings its team, and a story cannot sit in a sprint
+    of another team."""
+    resolved = resolve(access, fields, {"team": Team, "sprint": Sprint})
+    sprint = resolved.get("sprint")
+    if sprint is not None:
+        team = resolved.get("team")
+        if "team" not in resolved or team is None:
+            resolved["team"] = sprint.team
+        elif team.pk != sprint.team_id:
+            raise Invalid(
+                f"{sprint.name} is a sprint of another team.",
+                fields={"sprint": "Choose a sprint of the story's team."},
+            )
+    return resolved
+
+
+def next_story_rank(epic: Epic) -> str:
+    last = (
+        Story.objects.filter(epic=epic).order_by("-rank", "-id").values_list("rank", flat=True)
+    ).first()
+    return key_between(last, None)
+
+
+@transaction.atomic
+def create_story(
+    access: Access,
+    epic: Epic,
+    *,
+    title: str,
+    description: str = "",
+    acceptance_criteria: str = "",
+    estimate: int | None = None,
+    team: Team | int | None = None,
+    sprint: Sprint | int | None = None,
+) -> Story:
+    """A story at the bottom of the epic's list."""
+    access.require("write")
+    if epic.organization_id != access.organization.pk:
+        raise NotFound(f"No epic with id {epic.pk} in this organization.")
+    references = story_references(access, {"team": team, "sprint": sprint})
+    story = create_audited(
+        access.user,
+        access.organization,
+        Story(
+            organization=access.organization,
+            epic=epic,
+            title=title,
+            description=description,
+            acceptance_criteria=acceptance_criteria,
+            estimate=estimate,
+            rank=next_story_rank(epic),
+            **references,
+        ),
+    )
+    schedule_feedback(access.organization)
+    return story
+
+
+@transaction.atomic
+def update_story(access: Access, story: Story, *, version: int, **changes: Any) -> Story:
+    access.require("write")
+    refuse_unknown(changes, STORY_FIELDS)
+    check_version(story, version)
+    if "sprint" in changes and "team" not in changes and changes["sprint"] is not None:
+        changes["team"] = story.team_id
+    resolved = story_references(access, changes)
+    for name in ("team", "sprint"):
+        if name in resolved:
+            resolved[name] = resolved[name].pk if resolved[name] is not None else None
+    story = update_versioned(
+        access.user, access.organization, story, version=version, changes=resolved
+    )
+    schedule_feedback(access.organization)
+    return story
+
+
+@transaction.atomic
+def move_story(access: Access, story: Story, *, state: str, version: int | None = None) -> Story:
+    """A story moves freely between todo, doing and done."""
+    access.require("write")
+    check_version(story, version)
+    if state not in StoryState.values:
+        raise Invalid(
+            f"A story is todo, doing or done, not {state!r}.", fields={"state": "Unknown state."}
+        )
+    story = update_versioned(
+        access.user,
+        access.organization,
+        story,
+        version=story.version,
+        changes={"state": state},
+        verb="moved",
+    )
+    schedule_feedback(access.organization)
+    return story
+
+
+@transaction.atomic
+def delete_story(access: Access, story: Story) -> None:
+    access.require("write")
+    delete_audited(access.user, access.organization, story)
+    schedule_feedback(access.organization)
+
+
+@transaction.atomic
+def add_leading_indicator(access: Access, story: Story, **indicator_fields: Any) -> Indicator:
+    """A new leading indicator: the early sign that the story is on the right track."""
+    access.require("write")
+    indicator_fields.pop("kind", None)
+    indicator = measures.create_indicator(access, kind=IndicatorKind.LEADING, **indicator_fields)
+    story.leading_indicators.add(indicator)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="linked",
+        obj=story,
+        changes={"leading_indicators": {"added": indicator.pk, "name": indicator.name}},
+    )
+    schedule_feedback(access.organization)
+    return indicator
+
+
+# Sprints ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_sprint(
+    access: Access,
+    *,
+    team: Team | int,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    capacity: int,
+) -> Sprint:
+    access.require("write")
+    owner = in_org(access, Team, team, "team")
+    return create_audited(
+        access.user,
+        access.organization,
+        Sprint(
+            organization=access.organization,
+            team=owner,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            capacity=capacity,
+        ),
+    )
+
+
+@transaction.atomic
+def update_sprint(access: Access, sprint: Sprint, *, version: int, **changes: Any) -> Sprint:
+    access.require("write")
+    refuse_unknown(changes, SPRINT_FIELDS)
+    check_version(sprint, version)
+    if "team" in changes:
+        team = in_org(access, Team, changes["team"], "team")
+        if team is None:
+            raise Invalid("A sprint belongs to a team.", fields={"team": "Required."})
+        changes["team"] = team.pk
+    return update_versioned(
+        access.user, access.organization, sprint, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_sprint(access: Access, sprint: Sprint) -> None:
+    """The sprint's stories stay, back in no sprint."""
+    access.require("write")
+    delete_audited(access.user, access.organization, sprint)
+
+
+# WIP limits ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_wip_limit(access: Access, *, state: str, limit: int | None) -> WipLimit | None:
+    """The most epics column ``state`` may hold; None removes the limit."""
+    access.require("manage")
+    if state not in EpicState.values:
+        raise Invalid(f"There is no column named {state!r}.", fields={"state": "Unknown column."})
+    if limit is not None and limit < 1:
+        raise Invalid("A limit is at least 1.", fields={"limit": "At least 1, or none."})
+    existing = WipLimit.objects.filter(organization=access.organization, state=state).first()
+    if limit is None:
+        if existing is not None:
+            delete_audited(access.user, access.organization, existing)
+        return None
+    if existing is None:
+        return create_audited(
+            access.user,
+            access.organization,
+            WipLimit(organization=access.organization, state=state, limit=limit),
+        )
+    return update_versioned(
+        access.user,
+        access.organization,
+        existing,
+        version=existing.version,
+        changes={"limit": limit},
+    )
+
+
+# The feedback loop -----------------------------------------------------------------------
+
+
+def system_event(organization: Organization, verb: str, record: Any, changes: dict) -> Event:
+    """An audit event written by the feedback loop itself (no person acted)."""
+    return Event(
+        organization=organization,
+        actor=None,
+        actor_name="feedback loop",
+        verb=verb,
+        object_type=object_type(record),
+        object_id=str(record.pk),
+        object_repr=str(record)[:300],
+        changes=jsonable(changes),
+    )
+
+
+@transaction.atomic
+def recompute_feedback(organization: Organization) -> dict[str, int]:
+    """Open the recommendations that hold, refresh the numbers of open ones, withdraw the rest.
+
+    A constant number of queries whatever the number of epics: the computation is batched
+    (northline.portfolio.feedback), and the writes are one bulk statement per kind of change.
+    A "keep" answer is respected: the same situation (same candidate, same indicators) is not
+    recommended again.
+    """
+    result = feedback.compute(organization)
+    holding = {(finding.epic.pk, finding.kind): finding for finding in result.findings}
+    open_now = list(
+        Recommendation.objects.filter(
+            organization=organization, status=RecommendationStatus.OPEN
+        ).select_related("epic")
+    )
+    kept: dict[tuple[int, str], str] = {}
+    for epic_id, kind, details in (
+        Recommendation.objects.filter(
+            organization=organization,
+            status=RecommendationStatus.ANSWERED,
+            answer=Answer.KEEP,
+            epic_id__in=[epic_id for epic_id, _ in holding],
+        )
+        .order_by("answered_at", "id")
+        .values_list("epic_id", "kind", "details")
+    ):
+        kept[(epic_id, kind)] = (details or {}).get("key", "")
+
+    now = timezone.now()
+    events: list[Event] = []
+    withdrawn = [rec for rec in open_now if (rec.epic_id, rec.kind) not in holding]
+    refreshed: list[Recommendation] = []
+    for rec in open_now:
+        finding = holding.get((rec.epic_id, rec.kind))
+        if finding is None:
+            continue
+        details = {**finding.details, "key": finding.key}
+        candidate_id = finding.candidate.pk if finding.candidate else None
+        if (rec.message, rec.details, rec.candidate_id) != (finding.message, details, candidate_id):
+            events.append(
+                system_event(
+                    organization, "updated", rec, {"message": [rec.message, finding.message]}
+                )
+            )
+            rec.message, rec.details, rec.candidate_id = finding.message, details, candidate_id
+            rec.version += 1
+            rec.updated_at = now
+            refreshed.append(rec)
+    already = {(rec.epic_id, rec.kind) for rec in open_now}
+    opened = [
+        Recommendation(
+            organization=organization,
+            epic=finding.epic,
+            kind=finding.kind,
+            message=finding.message,
+            details={**finding.details, "key": finding.key},
+            candidate=finding.candidate,
+        )
+        for (epic_id, kind), finding in holding.items()
+        if (epic_id, kind) not in already and kept.get((epic_id, kind)) != finding.key
+    ]
+    if withdrawn:
+        Recommendation.objects.filter(pk__in=[rec.pk for rec in withdrawn]).update(
+            status=RecommendationStatus.WITHDRAWN, version=F("version") + 1, updated_at=now
+        )
+        events.extend(
+            system_event(organization, "withdrawn", rec, {"status": ["open", "withdrawn"]})
+            for rec in withdrawn
+        )
+    if refreshed:
+        Recommendation.objects.bulk_update(
+            refreshed, ["message", "details", "candidate", "version", "updated_at"]
+        )
+    if opened:
+        Recommendation.objects.bulk_create(opened)
+        events.extend(system_event(organization, "created", rec, snapshot(rec)) for rec in opened)
+    if events:
+        Event.objects.bulk_create(events)
+    return {"opened": len(opened), "updated": len(refreshed), "withdrawn": len(withdrawn)}
+
+
+DEFAULT_CLOSE_REASON = {
+    RecommendationKind.CLOSE_LOWER_RETURN: CloseReason.LOWER_RETURN,
+    RecommendationKind.PIVOT_OUTCOME_NOT_MOVING: CloseReason.OUTCOME_NOT_ACHIEVED,
+}
+
+
+@transaction.atomic
+def answer_recommendation(
+    access: Access,
+    recommendation: Recommendation,
+    *,
+    answer: str,
+    note: str = "",
+    close_reason: str = "",
+    pivot_title: str = "",
+) -> Decision:
+    """Answer an open recommendation and write the answer to the decision log.
+
+    * keep: the epic goes on (a note says why);
+    * close: the epic closes through the board's rules (a reason and a note);
+    * pivot: a new epic in the funnel, linked to the old one and carrying its business case,
+      takes over; the old one closes with the reason "pivoted".
+    """
+    access.require("write")
+    rec = (
+        Recommendation.objects.select_for_update()
+        .select_related("epic", "candidate")
+        .get(pk=recommendation.pk, organization=access.organization)
+    )
+    if rec.status != RecommendationStatus.OPEN:
+        raise Conflict(
+            f"This recommendation is {rec.get_status_display().lower()} already.",
+            code="recommendation_closed",
+        )
+    if answer not in Answer.values:
+        raise Invalid(
+            f"Answer keep, close or pivot, not {answer!r}.", fields={"answer": "Unknown answer."}
+        )
+    epic = rec.epic
+    if answer == Answer.KEEP and not note.strip():
+        raise Invalid(
+            "Keeping the epic needs a note saying why.", fields={"note": "Say why it goes on."}
+        )
+    # Mark it answered first: closing the epic recomputes the loop, which withdraws what is
+    # still open on a closed epic.
+    update_versioned(
+        access.user,
+        access.organization,
+        rec,
+        version=rec.version,
+        changes={"status": RecommendationStatus.ANSWERED, "answer": answer, "answer_note": note},
+        verb="answered",
+    )
+    links: list[Any] = [epic]
+    if answer == Answer.KEEP:
+        title = f"Keep “{epic.title}” going"
+        decided = note
+    elif answer == Answer.CLOSE:
+        reason = close_reason or DEFAULT_CLOSE_REASON[RecommendationKind(rec.kind)]
+        move_epic(access, epic, state=EpicState.CLOSED, close_reason=reason, close_note=note)
+        title = f"Close “{epic.title}”"
+        decided = f"Closed ({CloseReason(reason).label.lower()}). {note}".strip()
+        if rec.candidate is not None:
+            links.append(rec.candidate)
+    else:
+        new_epic = pivot_epic(access, epic, title=pivot_title or f"{epic.title} (pivot)")
+        move_epic(
+            access,
+            epic,
+            state=EpicState.CLOSED,
+            close_reason=CloseReason.PIVOTED,
+            close_note=note or f"Pivoted to “{new_epic.title}”.",
+        )
+        title = f"Pivot “{epic.title}” to “{new_epic.title}”"
+        decided = f"A new epic, “{new_epic.title}”, takes over in the funnel. {note}".strip()
+        links.append(new_epic)
+    decision = log_decision(
+        access,
+        title=title[:200],
+        topic=DecisionTopic.PORTFOLIO,
+        status=DecisionStatus.ACCEPTED,
+        context=rec.message,
+        decision=decided,
+        links=links,
+    )
+    Recommendation.objects.filter(pk=rec.pk).update(
+        answered_by=access.user, answered_at=timezone.now(), decision=decision
+    )
+    return decision
+
+
+def pivot_epic(access: Access, epic: Epic, *, title: str) -> Epic:
+    """A new funnel epic carrying the old one's business case, linked back to it."""
+    new_epic = create_epic(
+        access,
+        title=title,
+        description=epic.description,
+        value_stream=epic.value_stream_id,
+        theme=epic.theme_id,
+        owner=epic.owner_id,
+        team=epic.team_id,
+        what=epic.what,
+        why=epic.why,
+        hypothesis=epic.hypothesis,
+        business_value=epic.business_value,
+        time_criticality=epic.time_criticality,
+        risk_reduction=epic.risk_reduction,
+        job_size=epic.job_size,
+        target_date=epic.target_date,
+        key_results=list(epic.key_results.values_list("pk", flat=True)),
+    )
+    Epic.objects.filter(pk=new_epic.pk).update(pivoted_from=epic)
+    new_epic.pivoted_from = epic
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="updated",
+        obj=new_epic,
+        changes={"pivoted_from": [None, epic.pk]},
+    )
+    for indicator in epic.lagging_indicators.all():
+        link_lagging_indicator(access, new_epic, indicator)
+    return new_epic
