@@ -427,3 +427,31 @@ def recommendations(access: Access, status: str | None = "open") -> QuerySet[Rec
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-created_at", "-id")
+
+
+# Page helpers (the board's keyboard controls) ----------------------------------------------
+
+
+def step_neighbours(
+    access: Access, epic: Epic, direction: str
+) -> tuple[int | None, int | None] | None:
+    """The (before_id, after_id) that place ``epic`` one card up or down its column, or None
+    when it is already first or last: one query, whatever the column's length."""
+    column = Epic.objects.filter(organization=access.organization, state=epic.state)
+    if direction == "up":
+        above = list(
+            column.filter(Q(rank__lt=epic.rank) | Q(rank=epic.rank, pk__lt=epic.pk))
+            .order_by("-rank", "-id")
+            .values_list("pk", flat=True)[:2]
+        )
+        if not above:
+            return None
+        return (above[1] if len(above) > 1 else None), above[0]
+    below = list(
+        column.filter(Q(rank__gt=epic.rank) | Q(rank=epic.rank, pk__gt=epic.pk))
+        .order_by("rank", "id")
+        .values_list("pk", flat=True)[:2]
+    )
+    if not below:
+        return None
+    return below[0], (below[1] if len(below) > 1 else None)

@@ -1,3 +1,47 @@
-"""Web UI routes of the portfolio app, below /o/<slug>/portfolio/."""
+"""Web UI routes of the portfolio app, below /o/<slug>/portfolio/ (every view receives ``slug``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from northline.portfolio import views
+
+urlpatterns = [
+    path("", views.board, name="portfolio"),
+    path("columns/<str:state>/", views.column, name="portfolio_column"),
+    path("wip-limits/", views.wip_limits, name="portfolio_wip_limits"),
+    path("backlog/", views.backlog, name="portfolio_backlog"),
+    path("feedback/", views.feedback, name="portfolio_feedback"),
+    path(
+        "recommendations/<int:recommendation_id>/answer/",
+        views.answer,
+        name="portfolio_answer",
+    ),
+    path("epics/new/", views.epic_new, name="portfolio_epic_new"),
+    path("epics/<int:epic_id>/", views.epic, name="portfolio_epic"),
+    path("epics/<int:epic_id>/move/", views.epic_move, name="portfolio_epic_move"),
+    path("epics/<int:epic_id>/close/", views.epic_close, name="portfolio_epic_close"),
+    path(
+        "epics/<int:epic_id>/reset-rank/", views.epic_reset_rank, name="portfolio_epic_reset_rank"
+    ),
+    path(
+        "epics/<int:epic_id>/indicators/new/",
+        views.indicator_new,
+        name="portfolio_indicator_new",
+    ),
+    path(
+        "epics/<int:epic_id>/indicators/link/",
+        views.indicator_link,
+        name="portfolio_indicator_link",
+    ),
+    path(
+        "epics/<int:epic_id>/indicators/<int:indicator_id>/unlink/",
+        views.indicator_unlink,
+        name="portfolio_indicator_unlink",
+    ),
+    path("epics/<int:epic_id>/stories/new/", views.story_new, name="portfolio_story_new"),
+    path("stories/<int:story_id>/", views.story, name="portfolio_story"),
+    path("stories/<int:story_id>/move/", views.story_move, name="portfolio_story_move"),
+    path("stories/<int:story_id>/delete/", views.story_delete, name="portfolio_story_delete"),
+    path("sprints/", views.sprints, name="portfolio_sprints"),
+    path("sprints/<int:sprint_id>/", views.sprint, name="portfolio_sprint"),
+    path("sprints/<int:sprint_id>/delete/", views.sprint_delete, name="portfolio_sprint_delete"),
+]

@@ -1,0 +1,646 @@
+"""Web pages of the portfolio: the Kanban board, epics, the backlog, feedback and sprints.
+
+Thin views (STYLE §1): parse with a form, resolve records through ``northline.portfolio.access``,
+call one service or selector, render. Every write is a plain POST form that works without
+JavaScript; ``portfolio/board.js`` sends the same move form with fetch (drag-and-drop and the
+keyboard controls) and gets JSON back: the moved card, or the 409 with each unmet rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from northline.lib.charts import ChartPoint, progress_chart
+from northline.lib.errors import Conflict, Invalid
+from northline.lib.web import org_view, render_org, status_of, submit
+from northline.measures.models import Indicator
+from northline.measures.rules import Health
+from northline.measures.selectors import points_of
+from northline.orgs.access import Access
+from northline.portfolio import forms, selectors, services
+from northline.portfolio.access import (
+    access_epic,
+    access_recommendation,
+    access_sprint,
+    access_story,
+)
+from northline.portfolio.models import (
+    CloseReason,
+    Epic,
+    EpicState,
+    RecommendationStatus,
+    Sprint,
+    Story,
+    StoryState,
+)
+
+NAV = "portfolio"
+# The header board.js sends; the move view then answers with JSON, the column view with the
+# next cards only.
+INLINE_HEADER = "fetch"
+
+
+def is_inline(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == INLINE_HEADER
+
+
+def board_url(access: Access, query: str = "") -> str:
+    url = reverse("portfolio", args=[access.organization.slug])
+    return f"{url}?{query}" if query else url
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """Where a form asked to go back to, if it is a page of this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# The board ---------------------------------------------------------------------------------
+
+
+def board_filters(request: HttpRequest, access: Access) -> tuple[forms.BoardFilterForm, Any, str]:
+    """The filter form, the selector's filters and the query string that repeats them."""
+    form = forms.BoardFilterForm(request.GET or None, access=access)
+    ids = form.ids()
+    query = urlencode({name: value for name, value in ids.items() if value is not None})
+    return form, selectors.BoardFilters(**ids), query
+
+
+@org_view
+def board(request: HttpRequest, access: Access) -> HttpResponse:
+    filter_form, filters, query = board_filters(request, access)
+    columns = selectors.board(access, filters=filters)
+    wip_form = None
+    if access.can_manage:
+        wip_form = forms.WipLimitsForm(limits={column.state: column.limit for column in columns})
+    return render_board(request, access, columns, filter_form, query, wip_form)
+
+
+def render_board(
+    request: HttpRequest,
+    access: Access,
+    columns: list[Any],
+    filter_form: forms.BoardFilterForm,
+    query: str,
+    wip_form: forms.WipLimitsForm | None,
+) -> HttpResponse:
+    return render_org(
+        request,
+        access,
+        "portfolio/board.html",
+        {
+            "columns": columns,
+            "filter_form": filter_form,
+            "filtering": bool(query),
+            "query": query,
+            "states": EpicState.choices,
+            "close_reasons": CloseReason.choices,
+            "wip_form": wip_form,
+            "here": request.get_full_path(),
+        },
+        nav=NAV,
+        status=status_of(wip_form),
+    )
+
+
+@org_view
+def column(request: HttpRequest, access: Access, state: str) -> HttpResponse:
+    """The next page of one column: the cards alone for board.js, else a page of its own."""
+    if state not in EpicState.values:
+        raise Http404("No such column.")
+    _, filters, query = board_filters(request, access)
+    cards, next_cursor = selectors.column_page(
+        access, state, filters=filters, after=request.GET.get("after") or None
+    )
+    context = {
+        "state": state,
+        "label": EpicState(state).label,
+        "cards": cards,
+        "next_cursor": next_cursor,
+        "query": query,
+        "states": EpicState.choices,
+        "here": board_url(access, query),
+        "access": access,
+        "org": access.organization,
+    }
+    if is_inline(request):
+        return render(request, "portfolio/_cards.html", context)
+    return render_org(request, access, "portfolio/column.html", context, nav=NAV)
+
+
+@require_POST
+@org_view
+def wip_limits(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require("manage")
+    limits: dict[str, int | None] = dict(selectors.wip_limits(access.organization.pk))
+    form = forms.WipLimitsForm(request.POST, limits=limits)
+
+    def save(data: dict[str, Any]) -> None:
+        for state, limit in data.items():
+            if limit != limits.get(state):
+                services.set_wip_limit(access, state=state, limit=limit)
+
+    if submit(form, save):
+        messages.success(request, "Saved the WIP limits.")
+        return redirect("portfolio", slug=access.organization.slug)
+    filter_form, filters, query = board_filters(request, access)
+    columns = selectors.board(access, filters=filters)
+    return render_board(request, access, columns, filter_form, query, form)
+
+
+@require_POST
+@org_view
+def epic_move(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    """Move a card to a column and between two cards, or one step up or down (re-rank)."""
+    epic = access_epic(access, epic_id, "write")
+    form = forms.MoveForm(request.POST)
+    inline = is_inline(request)
+    back = safe_next(request, board_url(access)) + f"#epic-{epic.pk}"
+    if not form.is_valid():
+        if inline:
+            return JsonResponse(
+                {"error": {"code": "invalid", "message": "Check the move.", "fields": {}}},
+                status=422,
+            )
+        messages.error(request, "That move was not understood.")
+        return redirect(back)
+    data = form.cleaned_data
+    state = data["state"] or epic.state
+    before_id, after_id = data["before_id"], data["after_id"]
+    if data["direction"]:
+        neighbours = selectors.step_neighbours(access, epic, data["direction"])
+        if neighbours is None:
+            # Already first (or last) in its column: nothing to do.
+            return move_answer(request, epic, inline, back, "")
+        before_id, after_id = neighbours
+    closing = state == EpicState.CLOSED and epic.state != EpicState.CLOSED
+    if closing and not inline and not (data["close_reason"] and data["close_note"]):
+        # The board's plain form has no room for a reason and a note: ask on the epic page.
+        messages.info(request, "Closing an epic needs a reason and a note: give them below.")
+        return redirect(epic_url(access, epic) + "#close-epic")
+    try:
+        moved = services.move_epic(
+            access,
+            epic,
+            state=state,
+            before_id=before_id,
+            after_id=after_id,
+            version=data["version"],
+            close_reason=data["close_reason"],
+            close_note=data["close_note"],
+        )
+    except (Conflict, Invalid) as error:
+        if inline:
+            return JsonResponse(
+                {
+                    "error": {
+                        "code": error.code,
+                        "message": error.message,
+                        "fields": dict(error.fields),
+                    }
+                },
+                status=error.status,
+            )
+        messages.error(request, f"“{epic.title}” was not moved. {error.message}")
+        return redirect(back)
+    if moved.state != epic.state:
+        note = f"Moved “{moved.title}” to {moved.get_state_display()}."
+    else:
+        note = f"Placed “{moved.title}” by hand."
+    return move_answer(request, moved, inline, back, note)
+
+
+def move_answer(
+    request: HttpRequest, epic: Epic, inline: bool, back: str, note: str
+) -> HttpResponse:
+    if inline:
+        return JsonResponse(
+            {
+                "epic": {
+                    "id": epic.pk,
+                    "state": epic.state,
+                    "rank": epic.rank,
+                    "rank_is_manual": epic.rank_is_manual,
+                    "version": epic.version,
+                },
+                "message": note,
+            }
+        )
+    if note:
+        messages.success(request, note)
+    return redirect(back)
+
+
+# Epics -------------------------------------------------------------------------------------
+
+
+def epic_url(access: Access, epic: Epic) -> str:
+    return reverse("portfolio_epic", args=[access.organization.slug, epic.pk])
+
+
+@org_view
+def epic_new(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method == "POST":
+        access.require("write")
+        form = forms.EpicForm(request.POST, access=access)
+        created: list[Epic] = []
+        if submit(form, lambda data: created.append(services.create_epic(access, **data))):
+            messages.success(
+                request,
+                f"Created “{created[0].title}” in the funnel. Add a lagging indicator and "
+                "stories to make it ready.",
+            )
+            return redirect(epic_url(access, created[0]))
+    else:
+        form = forms.EpicForm(access=access)
+    return render_org(
+        request,
+        access,
+        "portfolio/epic_new.html",
+        {"form": form},
+        nav=NAV,
+        status=status_of(form),
+    )
+
+
+def indicator_charts(lagging: list[tuple[Indicator, Health]]) -> list[dict[str, Any]]:
+    """Each lagging indicator with its health and its readings drawn against the pace."""
+    now = timezone.now()
+    points = points_of((indicator.pk for indicator, _ in lagging), now)
+    charts = []
+    for indicator, health in lagging:
+        readings = points.get(indicator.pk, [])
+        charts.append(
+            {
+                "indicator": indicator,
+                "health": health,
+                "chart": progress_chart(
+                    [ChartPoint(at=point.at, value=point.value) for point in readings],
+                    start=indicator.start_date,
+                    end=indicator.target_date,
+                    baseline=indicator.baseline,
+                    target=indicator.target,
+                    now=now,
+                    title=f"{indicator.name}: readings against the expected pace",
+                    unit=indicator.unit,
+                    chart_id=f"indicator-{indicator.pk}-chart",
+                ),
+            }
+        )
+    return charts
+
+
+def render_epic(
+    request: HttpRequest,
+    access: Access,
+    epic: Epic,
+    *,
+    edit_form: forms.EpicEditForm | None = None,
+    story_form: forms.StoryForm | None = None,
+    indicator_form: forms.LaggingIndicatorForm | None = None,
+    link_form: forms.LinkIndicatorForm | None = None,
+    close_form: forms.CloseForm | None = None,
+    answer_form: tuple[int, forms.AnswerForm] | None = None,
+) -> HttpResponse:
+    detail = selectors.epic_detail(access, epic)
+    edit_form = edit_form or forms.EpicEditForm.of(epic, access)
+    story_form = story_form or forms.StoryForm(access=access)
+    indicator_form = indicator_form or forms.LaggingIndicatorForm()
+    link_form = link_form or forms.LinkIndicatorForm(access=access)
+    close_form = close_form or forms.CloseForm(initial={"version": epic.version})
+    recommendations = [
+        (
+            recommendation,
+            answer_form[1]
+            if answer_form and answer_form[0] == recommendation.pk
+            else forms.AnswerForm(prefix=f"r{recommendation.pk}"),
+        )
+        for recommendation in detail.recommendations
+    ]
+    return render_org(
+        request,
+        access,
+        "portfolio/epic.html",
+        {
+            "epic": epic,
+            "numbers": detail.numbers,
+            "stories": detail.stories,
+            "charts": indicator_charts(detail.numbers.lagging),
+            "recommendations": recommendations,
+            "edit_form": edit_form,
+            "story_form": story_form,
+            "indicator_form": indicator_form,
+            "link_form": link_form,
+            "close_form": close_form,
+            "closable": epic.state not in (EpicState.DONE, EpicState.CLOSED),
+            "story_states": StoryState.choices,
+            "states": EpicState.choices,
+        },
+        nav=NAV,
+        status=status_of(
+            edit_form,
+            story_form,
+            indicator_form,
+            link_form,
+            close_form,
+            answer_form[1] if answer_form else None,
+        ),
+    )
+
+
+@org_view
+def epic(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_epic(request, access, access_epic(access, epic_id))
+    record = access_epic(access, epic_id, "write")
+    form = forms.EpicEditForm(request.POST, access=access)
+    if submit(form, lambda data: services.update_epic(access, record, **data)):
+        messages.success(request, f"Saved “{record.title}”.")
+        return redirect(epic_url(access, record))
+    # Show the epic as it is stored, with the refused form.
+    return render_epic(request, access, access_epic(access, epic_id), edit_form=form)
+
+
+@require_POST
+@org_view
+def epic_close(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    record = access_epic(access, epic_id, "write")
+    form = forms.CloseForm(request.POST)
+
+    def save(data: dict[str, Any]) -> None:
+        services.move_epic(access, record, state=EpicState.CLOSED, **data)
+
+    if submit(form, save):
+        messages.success(request, f"Closed “{record.title}”.")
+        return redirect(epic_url(access, record))
+    return render_epic(request, access, access_epic(access, epic_id), close_form=form)
+
+
+@require_POST
+@org_view
+def epic_reset_rank(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    record = access_epic(access, epic_id, "write")
+    services.reset_rank(access, record)
+    messages.success(request, f"“{record.title}” is back in WSJF order.")
+    return redirect(safe_next(request, epic_url(access, record)))
+
+
+@require_POST
+@org_view
+def indicator_new(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    record = access_epic(access, epic_id, "write")
+    form = forms.LaggingIndicatorForm(request.POST)
+    if submit(form, lambda data: services.add_lagging_indicator(access, record, **data)):
+        messages.success(request, f"Added the lagging indicator “{form.cleaned_data['name']}”.")
+        return redirect(epic_url(access, record) + "#indicators")
+    return render_epic(request, access, record, indicator_form=form)
+
+
+@require_POST
+@org_view
+def indicator_link(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    record = access_epic(access, epic_id, "write")
+    form = forms.LinkIndicatorForm(request.POST, access=access)
+    if submit(
+        form, lambda data: services.link_lagging_indicator(access, record, data["indicator"])
+    ):
+        messages.success(request, f"Linked “{form.cleaned_data['indicator'].name}”.")
+        return redirect(epic_url(access, record) + "#indicators")
+    return render_epic(request, access, record, link_form=form)
+
+
+@require_POST
+@org_view
+def indicator_unlink(
+    request: HttpRequest, access: Access, epic_id: int, indicator_id: int
+) -> HttpResponse:
+    record = access_epic(access, epic_id, "write")
+    indicator = next(
+        (
+            item
+            for item in selectors.epic_detail(access, record).indicators
+            if item.pk == indicator_id
+        ),
+        None,
+    )
+    if indicator is None:
+        raise Http404("The epic has no such indicator.")
+    services.unlink_lagging_indicator(access, record, indicator)
+    messages.success(request, f"Unlinked “{indicator.name}”; its readings stay.")
+    return redirect(epic_url(access, record) + "#indicators")
+
+
+# Stories -----------------------------------------------------------------------------------
+
+
+@require_POST
+@org_view
+def story_new(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    record = access_epic(access, epic_id, "write")
+    form = forms.StoryForm(request.POST, access=access)
+    if submit(form, lambda data: services.create_story(access, record, **data)):
+        messages.success(request, f"Added the story “{form.cleaned_data['title']}”.")
+        return redirect(epic_url(access, record) + "#stories")
+    return render_epic(request, access, record, story_form=form)
+
+
+def render_story(
+    request: HttpRequest, access: Access, story: Story, edit_form: forms.StoryEditForm | None = None
+) -> HttpResponse:
+    edit_form = edit_form or forms.StoryEditForm.of(story, access)
+    return render_org(
+        request,
+        access,
+        "portfolio/story.html",
+        {"story": story, "edit_form": edit_form, "story_states": StoryState.choices},
+        nav=NAV,
+        status=status_of(edit_form),
+    )
+
+
+@org_view
+def story(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_story(request, access, access_story(access, story_id))
+    record = access_story(access, story_id, "write")
+    form = forms.StoryEditForm(request.POST, access=access, prefix=f"s{record.pk}")
+    if submit(form, lambda data: services.update_story(access, record, **data)):
+        messages.success(request, f"Saved “{record.title}”.")
+        return redirect(epic_url(access, record.epic) + "#stories")
+    return render_story(request, access, access_story(access, story_id), edit_form=form)
+
+
+@require_POST
+@org_view
+def story_move(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
+    record = access_story(access, story_id, "write")
+    form = forms.StoryMoveForm(request.POST)
+    back = safe_next(request, epic_url(access, record.epic) + "#stories")
+    if submit(form, lambda data: services.move_story(access, record, state=data["state"])):
+        messages.success(
+            request,
+            f"“{record.title}” is now {StoryState(form.cleaned_data['state']).label.lower()}.",
+        )
+    else:
+        messages.error(
+            request,
+            " ".join(str(error) for error in form.errors.get("__all__", [])) or "Choose a state.",
+        )
+    return redirect(back)
+
+
+@require_POST
+@org_view
+def story_delete(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
+    record = access_story(access, story_id, "write")
+    services.delete_story(access, record)
+    messages.success(request, f"Deleted the story “{record.title}”.")
+    return redirect(epic_url(access, record.epic) + "#stories")
+
+
+# Feedback ----------------------------------------------------------------------------------
+
+
+@org_view
+def feedback(request: HttpRequest, access: Access) -> HttpResponse:
+    return render_feedback(request, access)
+
+
+def render_feedback(
+    request: HttpRequest, access: Access, failed: tuple[int, forms.AnswerForm] | None = None
+) -> HttpResponse:
+    open_ones = [
+        (
+            recommendation,
+            failed[1]
+            if failed and failed[0] == recommendation.pk
+            else forms.AnswerForm(prefix=f"r{recommendation.pk}"),
+        )
+        for recommendation in selectors.recommendations(access, status=RecommendationStatus.OPEN)
+    ]
+    answered = list(selectors.recommendations(access, status=RecommendationStatus.ANSWERED)[:20])
+    return render_org(
+        request,
+        access,
+        "portfolio/feedback.html",
+        {"open": open_ones, "answered": answered},
+        nav=NAV,
+        status=status_of(failed[1] if failed else None),
+    )
+
+
+@require_POST
+@org_view
+def answer(request: HttpRequest, access: Access, recommendation_id: int) -> HttpResponse:
+    record = access_recommendation(access, recommendation_id, "write")
+    form = forms.AnswerForm(request.POST, prefix=f"r{record.pk}")
+    fallback = reverse("portfolio_feedback", args=[access.organization.slug])
+    if submit(form, lambda data: services.answer_recommendation(access, record, **data)):
+        messages.success(
+            request,
+            f"Answered “{record.get_kind_display()}” for “{record.epic.title}”: "
+            f"{form.cleaned_data['answer']}. It is in the decision log.",
+        )
+        return redirect(safe_next(request, fallback))
+    if request.POST.get("from") == "epic":
+        epic_record = access_epic(access, record.epic_id)
+        return render_epic(request, access, epic_record, answer_form=(record.pk, form))
+    return render_feedback(request, access, failed=(record.pk, form))
+
+
+# The backlog -------------------------------------------------------------------------------
+
+
+@org_view
+def backlog(request: HttpRequest, access: Access) -> HttpResponse:
+    order = "rank" if request.GET.get("order") == "rank" else "wsjf"
+    return render_org(
+        request,
+        access,
+        "portfolio/backlog.html",
+        {"epics": selectors.backlog(access, order=order), "order": order},
+        nav=NAV,
+    )
+
+
+# Sprints -----------------------------------------------------------------------------------
+
+
+def render_sprints(
+    request: HttpRequest, access: Access, form: forms.SprintForm | None = None
+) -> HttpResponse:
+    form = form or forms.SprintForm(access=access)
+    return render_org(
+        request,
+        access,
+        "portfolio/sprints.html",
+        {"sprints": selectors.sprints(access), "form": form},
+        nav=NAV,
+        status=status_of(form),
+    )
+
+
+@org_view
+def sprints(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method != "POST":
+        return render_sprints(request, access)
+    access.require("write")
+    form = forms.SprintForm(request.POST, access=access)
+    created: list[Sprint] = []
+    if submit(form, lambda data: created.append(services.create_sprint(access, **data))):
+        messages.success(
+            request, f"Created {created[0].name}. Plan stories into it from their epics."
+        )
+        return redirect("portfolio_sprint", slug=access.organization.slug, sprint_id=created[0].pk)
+    return render_sprints(request, access, form)
+
+
+def render_sprint(
+    request: HttpRequest,
+    access: Access,
+    sprint: Sprint,
+    edit_form: forms.SprintEditForm | None = None,
+) -> HttpResponse:
+    edit_form = edit_form or forms.SprintEditForm.of(sprint, access)
+    return render_org(
+        request,
+        access,
+        "portfolio/sprint.html",
+        {"sprint": sprint, "load": selectors.sprint_load(access, sprint), "edit_form": edit_form},
+        nav=NAV,
+        status=status_of(edit_form),
+    )
+
+
+@org_view
+def sprint(request: HttpRequest, access: Access, sprint_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_sprint(request, access, access_sprint(access, sprint_id))
+    record = access_sprint(access, sprint_id, "write")
+    form = forms.SprintEditForm(request.POST, access=access)
+    if submit(form, lambda data: services.update_sprint(access, record, **data)):
+        messages.success(request, f"Saved {record.name}.")
+        return redirect("portfolio_sprint", slug=access.organization.slug, sprint_id=record.pk)
+    return render_sprint(request, access, access_sprint(access, sprint_id), edit_form=form)
+
+
+@require_POST
+@org_view
+def sprint_delete(request: HttpRequest, access: Access, sprint_id: int) -> HttpResponse:
+    record = access_sprint(access, sprint_id, "write")
+    services.delete_sprint(access, record)
+    messages.success(request, f"Deleted {record.name}; its stories are unplanned again.")
+    return redirect("portfolio_sprints", slug=access.organization.slug)
