@@ -1,5 +1,703 @@
-"""API routes of the portfolio app."""
+"""API routes for epics, their moves and indicators, stories, sprints, WIP limits,
+recommendations and the backlog exports (DESIGN §2.5)."""
 
-from ninja import Router
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.api import caller_access
+from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.measures.access import access_indicator
+from northline.measures.api import IndicatorOut
+from northline.orgs.access import Access
+from northline.portfolio import exports, rules, selectors, services
+from northline.portfolio.access import (
+    access_epic,
+    access_recommendation,
+    access_sprint,
+    access_story,
+)
+from northline.portfolio.models import Epic, Recommendation, Sprint, Story
 
 router = Router(tags=["portfolio"])
+
+StateName = Literal["funnel", "todo", "doing", "done", "closed"]
+StoryStateName = Literal["todo", "doing", "done"]
+CloseReasonName = Literal["pivoted", "lower_return", "outcome_not_achieved", "duplicate", "other"]
+RecommendationStatusName = Literal["open", "answered", "withdrawn"]
+AnswerName = Literal["keep", "close", "pivot"]
+# The relative scale of WSJF inputs.
+Scale = Literal[1, 2, 3, 5, 8, 13, 20]
+
+
+def references(fields: dict[str, Any]) -> dict[str, Any]:
+    """``team_id`` → ``team`` and so on: the services take records or ids by field name."""
+    return {name.removesuffix("_id"): value for name, value in fields.items()}
+
+
+# Epics -----------------------------------------------------------------------------------
+
+
+class EpicOut(Schema):
+    id: int
+    title: str
+    description: str
+    state: StateName
+    value_stream_id: int | None
+    theme_id: int | None
+    owner_id: int | None
+    team_id: int | None
+    what: str
+    why: str
+    hypothesis: str
+    lagging_indicator_ids: list[int]
+    key_result_ids: list[int]
+    business_value: int | None
+    time_criticality: int | None
+    risk_reduction: int | None
+    job_size: int | None
+    cost_of_delay: int | None = Field(..., description="Business value + time criticality + RR|OE.")
+    wsjf: float | None = Field(..., description="Cost of delay / job size.")
+    target_date: dt.date | None
+    close_reason: str
+    close_note: str
+    rank: str
+    rank_is_manual: bool = Field(..., description="Placed by hand: WSJF no longer orders it.")
+    pivoted_from_id: int | None
+    version: int
+
+    @staticmethod
+    def resolve_lagging_indicator_ids(obj: Epic) -> list[int]:
+        return [indicator.pk for indicator in obj.lagging_indicators.all()]
+
+    @staticmethod
+    def resolve_key_result_ids(obj: Epic) -> list[int]:
+        return [key_result.pk for key_result in obj.key_results.all()]
+
+    @staticmethod
+    def resolve_cost_of_delay(obj: Epic) -> int | None:
+        return rules.cost_of_delay(obj.business_value, obj.time_criticality, obj.risk_reduction)
+
+    @staticmethod
+    def resolve_wsjf(obj: Epic) -> float | None:
+        return rules.wsjf(
+            obj.business_value, obj.time_criticality, obj.risk_reduction, obj.job_size
+        )
+
+
+class LaggingOut(Schema):
+    id: int
+    name: str
+    unit: str
+    progress: float
+    pace: str
+    stalled: bool
+    readings: int
+
+
+class CandidateOut(Schema):
+    id: int
+    title: str
+    wsjf: float
+
+
+class EpicDetailOut(EpicOut):
+    points_done: int
+    points_total: int
+    done_share: float = Field(..., description="Done story points / all story points.")
+    realized_share: float = Field(..., description="Mean progress of the lagging indicators.")
+    remaining_wsjf: float | None = Field(
+        ..., description="CoD × (1 − realized) / max(job size × (1 − done), 1)."
+    )
+    best_candidate: CandidateOut | None = Field(
+        ..., description="The highest-WSJF epic in todo with a complete business case."
+    )
+    lagging: list[LaggingOut]
+    open_recommendation_ids: list[int]
+    next_moves: dict[str, dict[str, str]] = Field(
+        ..., description="Each column the epic could go to next → the rules still unmet."
+    )
+
+
+def epic_detail_out(access: Access, epic: Epic) -> Epic:
+    """The epic with the detail's numbers attached, for EpicDetailOut to read."""
+    detail = selectors.epic_detail(access, epic)
+    numbers, candidate = detail.numbers, detail.candidate
+    extra = {
+        "points_done": numbers.points_done,
+        "points_total": numbers.points_total,
+        "done_share": numbers.done_share,
+        "realized_share": numbers.realized_share,
+        "remaining_wsjf": numbers.remaining_wsjf,
+        "best_candidate": (
+            {"id": candidate.epic.pk, "title": candidate.epic.title, "wsjf": candidate.wsjf}
+            if candidate is not None and candidate.wsjf is not None
+            else None
+        ),
+        "lagging": [
+            {
+                "id": indicator.pk,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "progress": health.progress,
+                "pace": health.pace.value,
+                "stalled": health.stalled,
+                "readings": health.readings,
+            }
+            for indicator, health in numbers.lagging
+        ],
+        "open_recommendation_ids": [item.pk for item in detail.recommendations],
+        "next_moves": detail.moves,
+    }
+    for name, value in extra.items():
+        setattr(epic, name, value)
+    return epic
+
+
+class EpicIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    value_stream_id: int | None = None
+    theme_id: int | None = None
+    owner_id: int | None = Field(None, description="A person.")
+    team_id: int | None = None
+    what: str = Field("", description="Business case: what will change.")
+    why: str = Field("", description="Business case: who benefits and how.")
+    hypothesis: str = ""
+    business_value: Scale | None = None
+    time_criticality: Scale | None = None
+    risk_reduction: Scale | None = None
+    job_size: Scale | None = None
+    target_date: dt.date | None = None
+    key_result_ids: list[int] = Field(default_factory=list, description="Key results it drives.")
+
+
+class EpicPatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    value_stream_id: int | None = None
+    theme_id: int | None = None
+    owner_id: int | None = None
+    team_id: int | None = None
+    what: str | None = None
+    why: str | None = None
+    hypothesis: str | None = None
+    business_value: Scale | None = None
+    time_criticality: Scale | None = None
+    risk_reduction: Scale | None = None
+    job_size: Scale | None = None
+    target_date: dt.date | None = None
+    key_result_ids: list[int] | None = None
+
+
+class EpicFilters(Schema):
+    state: StateName | None = None
+    value_stream: int | None = Field(None, description="A value stream id.")
+    theme: int | None = Field(None, description="A theme id.")
+    team: int | None = Field(None, description="A team id: the card's or one of its stories'.")
+    owner: int | None = Field(None, description="A person id.")
+    order: Literal["wsjf", "rank"] = Field(
+        "rank", description="rank: the board's order; wsjf: highest WSJF first."
+    )
+
+    def board_filters(self) -> selectors.BoardFilters:
+        return selectors.BoardFilters(
+            value_stream=self.value_stream, theme=self.theme, team=self.team, owner=self.owner
+        )
+
+
+class MoveIn(Input):
+    state: StateName
+    before_id: int | None = Field(None, description="The card just above it in that column.")
+    after_id: int | None = Field(None, description="The card just below it in that column.")
+    version: int | None = Field(None, ge=1, description="The version you read (stale → 409).")
+    close_reason: CloseReasonName | Literal[""] = ""
+    close_note: str = ""
+
+
+def epic_changes(fields: dict[str, Any]) -> dict[str, Any]:
+    changes = references(fields)
+    if "key_result" in changes:
+        changes["key_results"] = changes.pop("key_result")
+    return changes
+
+
+def listed(access: Access, filters: EpicFilters) -> QuerySet[Epic]:
+    return selectors.epics(
+        access,
+        states=[filters.state] if filters.state else None,
+        filters=filters.board_filters(),
+        order=filters.order,
+    )
+
+
+@router.get("/epics", response=list[EpicOut], summary="Epics, by rank or by WSJF")
+@paginate(Page)
+def list_epics(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) -> QuerySet[Epic]:
+    return listed(caller_access(request), filters)
+
+
+@router.get("/epics/export.csv", summary="The epics as CSV, with the WSJF columns")
+def export_csv(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) -> HttpResponse:
+    access = caller_access(request)
+    rows = exports.backlog_rows(access.organization, listed(access, filters))
+    response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
+    name = exports.filename(access.organization, "csv", timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/epics/export.xlsx", summary="The epics as an Excel workbook, with the WSJF columns")
+def export_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) -> HttpResponse:
+    access = caller_access(request)
+    rows = exports.backlog_rows(access.organization, listed(access, filters))
+    response = HttpResponse(
+        exports.as_xlsx(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = exports.filename(access.organization, "xlsx", timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.post("/epics", response={201: EpicOut}, summary="Create an epic in the funnel")
+def create_epic(request: HttpRequest, org: OrgSlug, payload: EpicIn) -> Any:
+    epic = services.create_epic(caller_access(request), **epic_changes(payload.dict()))
+    return Status(201, epic)
+
+
+@router.get(
+    "/epics/{epic_id}",
+    response=EpicDetailOut,
+    summary="One epic with its WSJF breakdown and the feedback loop's numbers",
+)
+def get_epic(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
+    access = caller_access(request)
+    return epic_detail_out(access, access_epic(access, epic_id))
+
+
+@router.patch("/epics/{epic_id}", response=EpicOut, summary="Edit an epic")
+def update_epic(request: HttpRequest, org: OrgSlug, epic_id: int, payload: EpicPatch) -> Any:
+    access = caller_access(request)
+    epic = access_epic(access, epic_id, "write")
+    return services.update_epic(
+        access, epic, version=payload.version, **epic_changes(payload.changes())
+    )
+
+
+@router.delete("/epics/{epic_id}", response={204: None}, summary="Delete an epic in the funnel")
+def delete_epic(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_epic(access, access_epic(access, epic_id, "write"))
+    return Status(204, None)
+
+
+@router.post(
+    "/epics/{epic_id}/move",
+    response=EpicOut,
+    summary="Move an epic to a column and/or between two cards",
+    description=(
+        "A refused move answers 409 with code `move_refused`; `fields` names every unmet rule "
+        "(transition, business_case_what, business_case_why, lagging_indicator, wsjf_inputs, "
+        "has_story, wip_limit, close_reason, close_note) and nothing changes."
+    ),
+)
+def move_epic(request: HttpRequest, org: OrgSlug, epic_id: int, payload: MoveIn) -> Any:
+    access = caller_access(request)
+    epic = access_epic(access, epic_id, "write")
+    return services.move_epic(access, epic, **payload.dict())
+
+
+@router.post(
+    "/epics/{epic_id}/reset-rank", response=EpicOut, summary="Put an epic back in WSJF order"
+)
+def reset_rank(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
+    access = caller_access(request)
+    return services.reset_rank(access, access_epic(access, epic_id, "write"))
+
+
+# Lagging indicators ----------------------------------------------------------------------
+
+
+class NewIndicatorIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    unit: str = Field("", max_length=40)
+    baseline: float
+    target: float = Field(..., description="Must differ from the baseline; below it to decrease.")
+    start_date: dt.date
+    target_date: dt.date
+
+
+@router.get(
+    "/epics/{epic_id}/lagging-indicators",
+    response=list[IndicatorOut],
+    summary="The lagging indicators of an epic's business case",
+)
+def list_lagging_indicators(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
+    epic = access_epic(caller_access(request), epic_id)
+    return list(epic.lagging_indicators.order_by("name", "id"))
+
+
+@router.post(
+    "/epics/{epic_id}/lagging-indicators",
+    response={201: IndicatorOut},
+    summary="Create a lagging indicator for an epic",
+)
+def create_lagging_indicator(
+    request: HttpRequest, org: OrgSlug, epic_id: int, payload: NewIndicatorIn
+) -> Any:
+    access = caller_access(request)
+    epic = access_epic(access, epic_id, "write")
+    return Status(201, services.add_lagging_indicator(access, epic, **payload.dict()))
+
+
+@router.put(
+    "/epics/{epic_id}/lagging-indicators/{indicator_id}",
+    response={204: None},
+    summary="Measure an epic with an existing lagging indicator",
+)
+def link_lagging_indicator(
+    request: HttpRequest, org: OrgSlug, epic_id: int, indicator_id: int
+) -> Any:
+    access = caller_access(request)
+    epic = access_epic(access, epic_id, "write")
+    services.link_lagging_indicator(access, epic, access_indicator(access, indicator_id, "write"))
+    return Status(204, None)
+
+
+@router.delete(
+    "/epics/{epic_id}/lagging-indicators/{indicator_id}",
+    response={204: None},
+    summary="Stop measuring an epic with an indicator (its readings stay)",
+)
+def unlink_lagging_indicator(
+    request: HttpRequest, org: OrgSlug, epic_id: int, indicator_id: int
+) -> Any:
+    access = caller_access(request)
+    epic = access_epic(access, epic_id, "write")
+    services.unlink_lagging_indicator(access, epic, access_indicator(access, indicator_id, "write"))
+    return Status(204, None)
+
+
+# Stories ---------------------------------------------------------------------------------
+
+
+class StoryOut(Schema):
+    id: int
+    epic_id: int
+    title: str
+    description: str
+    acceptance_criteria: str
+    state: StoryStateName
+    estimate: int | None = Field(..., description="Story points.")
+    team_id: int | None
+    sprint_id: int | None
+    rank: str
+    leading_indicator_ids: list[int]
+    version: int
+
+    @staticmethod
+    def resolve_leading_indicator_ids(obj: Story) -> list[int]:
+        return [indicator.pk for indicator in obj.leading_indicators.all()]
+
+
+class StoryIn(Input):
+    epic_id: int
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    acceptance_criteria: str = ""
+    estimate: int | None = Field(None, ge=0, le=1000, description="Story points.")
+    team_id: int | None = Field(None, description="Defaults to the sprint's team.")
+    sprint_id: int | None = None
+
+
+class StoryPatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    acceptance_criteria: str | None = None
+    estimate: int | None = Field(None, ge=0, le=1000)
+    team_id: int | None = None
+    sprint_id: int | None = None
+
+
+class StoryMoveIn(Input):
+    state: StoryStateName
+    version: int | None = Field(None, ge=1)
+
+
+class StoryFilters(Schema):
+    epic: int | None = None
+    sprint: int | None = None
+    team: int | None = None
+    state: StoryStateName | None = None
+
+
+@router.get("/stories", response=list[StoryOut], summary="Stories")
+@paginate(Page)
+def list_stories(
+    request: HttpRequest, org: OrgSlug, filters: Query[StoryFilters]
+) -> QuerySet[Story]:
+    return selectors.stories(caller_access(request), **filters.dict())
+
+
+@router.post("/stories", response={201: StoryOut}, summary="Create a story of an epic")
+def create_story(request: HttpRequest, org: OrgSlug, payload: StoryIn) -> Any:
+    access = caller_access(request)
+    fields = references(payload.dict())
+    epic = access_epic(access, fields.pop("epic"), "write")
+    return Status(201, services.create_story(access, epic, **fields))
+
+
+@router.get("/stories/{story_id}", response=StoryOut, summary="One story")
+def get_story(request: HttpRequest, org: OrgSlug, story_id: int) -> Any:
+    return access_story(caller_access(request), story_id)
+
+
+@router.patch("/stories/{story_id}", response=StoryOut, summary="Edit a story")
+def update_story(request: HttpRequest, org: OrgSlug, story_id: int, payload: StoryPatch) -> Any:
+    access = caller_access(request)
+    story = access_story(access, story_id, "write")
+    return services.update_story(
+        access, story, version=payload.version, **references(payload.changes())
+    )
+
+
+@router.delete("/stories/{story_id}", response={204: None}, summary="Delete a story")
+def delete_story(request: HttpRequest, org: OrgSlug, story_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_story(access, access_story(access, story_id, "write"))
+    return Status(204, None)
+
+
+@router.post("/stories/{story_id}/move", response=StoryOut, summary="Move a story")
+def move_story(request: HttpRequest, org: OrgSlug, story_id: int, payload: StoryMoveIn) -> Any:
+    access = caller_access(request)
+    story = access_story(access, story_id, "write")
+    return services.move_story(access, story, state=payload.state, version=payload.version)
+
+
+@router.post(
+    "/stories/{story_id}/leading-indicators",
+    response={201: IndicatorOut},
+    summary="Create a leading indicator for a story",
+)
+def create_leading_indicator(
+    request: HttpRequest, org: OrgSlug, story_id: int, payload: NewIndicatorIn
+) -> Any:
+    access = caller_access(request)
+    story = access_story(access, story_id, "write")
+    return Status(201, services.add_leading_indicator(access, story, **payload.dict()))
+
+
+# Sprints ---------------------------------------------------------------------------------
+
+
+class SprintOut(Schema):
+    id: int
+    team_id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    capacity: int = Field(..., description="Story points the team expects to finish.")
+    planned_points: int
+    done_points: int
+    over_capacity: bool = Field(..., description="Planned above capacity: a warning.")
+    version: int
+
+    @staticmethod
+    def resolve_over_capacity(obj: Sprint) -> bool:
+        return obj.planned_points > obj.capacity  # type: ignore[attr-defined]
+
+
+class SprintIn(Input):
+    team_id: int
+    name: str = Field(..., min_length=1, max_length=100)
+    starts_on: dt.date
+    ends_on: dt.date
+    capacity: int = Field(..., ge=0)
+
+
+class SprintPatch(VersionedInput):
+    team_id: int | None = None
+    name: str | None = Field(None, min_length=1, max_length=100)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    capacity: int | None = Field(None, ge=0)
+
+
+def sprint_out(access: Access, sprint: Sprint) -> Sprint:
+    return selectors.sprints(access).get(pk=sprint.pk)
+
+
+@router.get("/sprints", response=list[SprintOut], summary="Sprints with load vs capacity")
+@paginate(Page)
+def list_sprints(request: HttpRequest, org: OrgSlug, team: int | None = None) -> QuerySet[Sprint]:
+    return selectors.sprints(caller_access(request), team=team)
+
+
+@router.post("/sprints", response={201: SprintOut}, summary="Create a sprint")
+def create_sprint(request: HttpRequest, org: OrgSlug, payload: SprintIn) -> Any:
+    access = caller_access(request)
+    sprint = services.create_sprint(access, **references(payload.dict()))
+    return Status(201, sprint_out(access, sprint))
+
+
+@router.get("/sprints/{sprint_id}", response=SprintOut, summary="One sprint with its load")
+def get_sprint(request: HttpRequest, org: OrgSlug, sprint_id: int) -> Any:
+    access = caller_access(request)
+    return sprint_out(access, access_sprint(access, sprint_id))
+
+
+@router.patch("/sprints/{sprint_id}", response=SprintOut, summary="Edit a sprint")
+def update_sprint(request: HttpRequest, org: OrgSlug, sprint_id: int, payload: SprintPatch) -> Any:
+    access = caller_access(request)
+    sprint = access_sprint(access, sprint_id, "write")
+    services.update_sprint(access, sprint, version=payload.version, **references(payload.changes()))
+    return sprint_out(access, sprint)
+
+
+@router.delete(
+    "/sprints/{sprint_id}", response={204: None}, summary="Delete a sprint (its stories stay)"
+)
+def delete_sprint(request: HttpRequest, org: OrgSlug, sprint_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_sprint(access, access_sprint(access, sprint_id, "write"))
+    return Status(204, None)
+
+
+# WIP limits ------------------------------------------------------------------------------
+
+
+class WipLimitsOut(Schema):
+    funnel: int | None
+    todo: int | None
+    doing: int | None
+    done: int | None
+    closed: int | None
+
+
+class WipLimitsIn(Input):
+    """The columns to change; null removes a column's limit, an absent column stays as is."""
+
+    funnel: int | None = Field(None, ge=1)
+    todo: int | None = Field(None, ge=1)
+    doing: int | None = Field(None, ge=1)
+    done: int | None = Field(None, ge=1)
+    closed: int | None = Field(None, ge=1)
+
+
+def wip_limits_out(access: Access) -> dict[str, int | None]:
+    limits = selectors.wip_limits(access.organization.pk)
+    return {state: limits.get(state) for state in rules.STATES}
+
+
+@router.get(
+    "/portfolio/wip-limits", response=WipLimitsOut, summary="The board's WIP limits per column"
+)
+def get_wip_limits(request: HttpRequest, org: OrgSlug) -> Any:
+    return wip_limits_out(caller_access(request))
+
+
+@router.put(
+    "/portfolio/wip-limits",
+    response=WipLimitsOut,
+    summary="Set or remove WIP limits (admins)",
+)
+def set_wip_limits(request: HttpRequest, org: OrgSlug, payload: WipLimitsIn) -> Any:
+    access = caller_access(request)
+    access.require("manage")
+    for state, limit in payload.dict(exclude_unset=True).items():
+        services.set_wip_limit(access, state=state, limit=limit)
+    return wip_limits_out(access)
+
+
+# Recommendations -------------------------------------------------------------------------
+
+
+class RecommendationOut(Schema):
+    id: int
+    epic_id: int
+    epic_title: str = Field(..., alias="epic.title")
+    kind: Literal["close_lower_return", "pivot_outcome_not_moving"]
+    status: RecommendationStatusName
+    message: str
+    details: dict[str, Any]
+    candidate_id: int | None
+    answer: str
+    answer_note: str
+    answered_by: str | None = Field(None, alias="answered_by.username")
+    answered_at: dt.datetime | None
+    decision_id: int | None
+    created_at: dt.datetime
+    version: int
+
+
+class AnswerIn(Input):
+    answer: AnswerName
+    note: str = Field("", description="Why: required to keep; the close note when closing.")
+    close_reason: CloseReasonName | Literal[""] = Field(
+        "", description="When closing; defaults to the recommendation's reason."
+    )
+    pivot_title: str = Field("", max_length=200, description="The new epic's title, to pivot.")
+
+
+class AnswerOut(Schema):
+    decision_id: int
+    recommendation: RecommendationOut
+    pivot_epic_id: int | None
+
+
+@router.get(
+    "/recommendations",
+    response=list[RecommendationOut],
+    summary="The feedback loop's recommendations (open by default)",
+)
+@paginate(Page)
+def list_recommendations(
+    request: HttpRequest,
+    org: OrgSlug,
+    status: RecommendationStatusName | Literal["all"] = "open",
+) -> QuerySet[Recommendation]:
+    return selectors.recommendations(
+        caller_access(request), status=None if status == "all" else status
+    )
+
+
+@router.get(
+    "/recommendations/{recommendation_id}",
+    response=RecommendationOut,
+    summary="One recommendation",
+)
+def get_recommendation(request: HttpRequest, org: OrgSlug, recommendation_id: int) -> Any:
+    return access_recommendation(caller_access(request), recommendation_id)
+
+
+@router.post(
+    "/recommendations/{recommendation_id}/answer",
+    response=AnswerOut,
+    summary="Answer a recommendation: keep, close or pivot (written to the decision log)",
+)
+def answer_recommendation(
+    request: HttpRequest, org: OrgSlug, recommendation_id: int, payload: AnswerIn
+) -> Any:
+    access = caller_access(request)
+    recommendation = access_recommendation(access, recommendation_id, "write")
+    decision = services.answer_recommendation(access, recommendation, **payload.dict())
+    pivot = (
+        Epic.objects.filter(organization=access.organization, pivoted_from=recommendation.epic)
+        .order_by("-id")
+        .first()
+        if payload.answer == "pivot"
+        else None
+    )
+    return {
+        "decision_id": decision.pk,
+        "recommendation": access_recommendation(access, recommendation_id),
+        "pivot_epic_id": pivot.pk if pivot else None,
+    }
