@@ -1,7 +1,7 @@
 """Web UI routes of the shell: sign-in, organizations, people, teams, history, API tokens."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import path, re_path, reverse_lazy
 
 from northline.orgs import views
 from northline.orgs.context import SECTIONS
@@ -17,6 +17,16 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("", views.home, name="home"),
     path("account/tokens/", views.tokens, name="tokens"),
     path("inbox/", views.inbox, name="inbox"),

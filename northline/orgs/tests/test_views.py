@@ -829,3 +829,31 @@ def test_it_finds_the_stylesheet_and_script_through_the_static_finders():
 
     assert finders.find("northline/northline.css")
     assert finders.find("northline/northline.js")
+
+
+def test_it_changes_a_password_and_keeps_the_session(cast):
+    client = signed_in(cast.viewer)
+    refused = client.post(
+        "/account/password/",
+        {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},
+    )
+    assert refused.status_code == 200
+    assert "Your old password was entered incorrectly" in refused.content.decode()
+    cast.viewer.refresh_from_db()
+    assert cast.viewer.check_password(PASSWORD)
+    changed = client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "harbour-lights-at-dusk",
+            "new_password2": "harbour-lights-at-dusk",
+        },
+    )
+    assert changed["Location"] == "/account/password/done/"
+    cast.viewer.refresh_from_db()
+    assert cast.viewer.check_password("harbour-lights-at-dusk")
+    assert client.get("/account/password/done/").status_code == 200
+
+
+def test_changing_a_password_needs_a_sign_in(db):
+    assert Client().get("/account/password/").status_code == 302
