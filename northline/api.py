@@ -149,13 +149,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def mount_routers() -> None:
     from northline.goals.api import router as goals
+    from northline.lab.api import router as lab
+    from northline.lab.api_governance import router as lab_governance
     from northline.measures.api import router as measures
     from northline.orgs.api import org_router, router
     from northline.portfolio.api import router as portfolio
     from northline.strategy.api import router as strategy
 
     api.add_router("/", router)
-    for app_router in (org_router, measures, strategy, goals, portfolio):
+    for app_router in (org_router, measures, strategy, goals, portfolio, lab, lab_governance):
         api.add_router("/orgs/{org}/", app_router)
 
 

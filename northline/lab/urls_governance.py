@@ -1,0 +1,3 @@
+"""Web UI routes for agreements, alignment sessions, budget, experts and journey reports."""
+
+urlpatterns: list = []
