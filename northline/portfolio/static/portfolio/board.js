@@ -28,11 +28,14 @@
   const clearAlert = () => {
     if (alertRegion) alertRegion.replaceChildren();
   };
-  const showRefusal = (title, error) => {
+  const showRefusal = (title, target, error) => {
     if (!alertRegion) return;
     const lead = document.createElement("p");
-    lead.textContent = `“${title}” was not moved. ${error.message || ""}`.trim();
     const reasons = Object.values(error.fields || {});
+    // With reasons listed one by one, the lead only says what did not happen.
+    lead.textContent = reasons.length
+      ? `“${title}” was not moved to ${target}:`
+      : `“${title}” was not moved. ${error.message || ""}`.trim();
     const parts = [lead];
     if (reasons.length) {
       const list = document.createElement("ul");
@@ -172,7 +175,7 @@
       adjustCount(to, -1);
     }
     card.classList.add("refused");
-    showRefusal(title, answer.error || {});
+    showRefusal(title, to.querySelector("h2").textContent, answer.error || {});
   };
 
   const originOf = (card) => ({ parent: card.parentNode, next: card.nextSibling });
