@@ -36,6 +36,7 @@ from northline.orgs.models import (
     TeamMember,
     TeamRole,
 )
+from northline.orgs.signals import organization_created
 
 TOKEN_PREFIX = "nl_"
 
@@ -68,6 +69,11 @@ def create_organization(user: User, *, slug: str, name: str, description: str = 
             name=display_name(user),
             email=getattr(user, "email", ""),
         ),
+    )
+    organization_created.send(
+        sender=Organization,
+        organization=organization,
+        access=Access(user=user, organization=organization, role=Role.OWNER),
     )
     return organization
 
