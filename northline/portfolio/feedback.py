@@ -25,6 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
@@ -51,7 +52,8 @@ PACE_SEVERITY = [Pace.OFF_TRACK, Pace.AT_RISK, Pace.NOT_STARTED, Pace.ON_TRACK]
 
 def number(value: float) -> str:
     """A WSJF as people write it: at most two decimals, no trailing zeros (3, 2.5, 2.67)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    cents = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{cents:f}".rstrip("0").rstrip(".")
 
 
 def worst_pace(healths: Iterable[Health]) -> Pace | None:
