@@ -148,6 +148,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def mount_routers() -> None:
+    from northline.delivery.api import router as delivery
     from northline.goals.api import router as goals
     from northline.lab.api import router as lab
     from northline.lab.api_governance import router as lab_governance
@@ -157,7 +158,16 @@ def mount_routers() -> None:
     from northline.strategy.api import router as strategy
 
     api.add_router("/", router)
-    for app_router in (org_router, measures, strategy, goals, portfolio, lab, lab_governance):
+    for app_router in (
+        org_router,
+        measures,
+        strategy,
+        goals,
+        portfolio,
+        delivery,
+        lab,
+        lab_governance,
+    ):
         api.add_router("/orgs/{org}/", app_router)
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "northline.strategy",
     "northline.goals",
     "northline.portfolio",
+    "northline.delivery",
     "northline.lab",
 ]
 

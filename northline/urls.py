@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/<slug:slug>/strategy/", include("northline.strategy.urls")),
     path("o/<slug:slug>/goals/", include("northline.goals.urls")),
     path("o/<slug:slug>/portfolio/", include("northline.portfolio.urls")),
+    path("o/<slug:slug>/delivery/", include("northline.delivery.urls")),
     path("o/<slug:slug>/lab/", include("northline.lab.urls")),
     path("", include("northline.orgs.urls")),
 ]

@@ -1,0 +1,5 @@
+"""API routes of the delivery app."""
+
+from ninja import Router
+
+router = Router(tags=["delivery"])

@@ -1,0 +1,3 @@
+"""Web UI routes of the delivery app, below /o/<slug>/delivery/."""
+
+urlpatterns: list = []
