@@ -8,6 +8,7 @@ from northline.orgs import views as org_views
 urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", org_views.healthz, name="healthz"),
+    path("calendar/", include("northline.delivery.feed_urls")),
     # Each app's pages live below /o/<slug>/<app>/; they come before the shell's catch-all
     # "section" placeholder so an app that has built its section takes over its URL.
     path("o/<slug:slug>/strategy/", include("northline.strategy.urls")),
