@@ -221,9 +221,10 @@ class MoveIn(Input):
 
 
 def epic_changes(fields: dict[str, Any]) -> dict[str, Any]:
+    key_results = fields.pop("key_result_ids", None)
     changes = references(fields)
-    if "key_result" in changes:
-        changes["key_results"] = changes.pop("key_result")
+    if key_results is not None:
+        changes["key_results"] = key_results
     return changes
 
 

@@ -650,8 +650,9 @@ def recompute_feedback(organization: Organization) -> dict[str, int]:
 
     A constant number of queries whatever the number of epics: the computation is batched
     (northline.portfolio.feedback), and the writes are one bulk statement per kind of change.
-    A "keep" answer is respected: the same situation (same candidate, same indicators) is not
-    recommended again.
+    An answer is respected: the same situation (same candidate, same indicators) is not
+    recommended again for the epic (after "keep" it goes on; after close or pivot it is
+    closing within the same transaction).
     """
     result = feedback.compute(organization)
     holding = {(finding.epic.pk, finding.kind): finding for finding in result.findings}
@@ -660,18 +661,17 @@ def recompute_feedback(organization: Organization) -> dict[str, int]:
             organization=organization, status=RecommendationStatus.OPEN
         ).select_related("epic")
     )
-    kept: dict[tuple[int, str], str] = {}
+    answered: dict[tuple[int, str], str] = {}
     for epic_id, kind, details in (
         Recommendation.objects.filter(
             organization=organization,
             status=RecommendationStatus.ANSWERED,
-            answer=Answer.KEEP,
             epic_id__in=[epic_id for epic_id, _ in holding],
         )
         .order_by("answered_at", "id")
         .values_list("epic_id", "kind", "details")
     ):
-        kept[(epic_id, kind)] = (details or {}).get("key", "")
+        answered[(epic_id, kind)] = (details or {}).get("key", "")
 
     now = timezone.now()
     events: list[Event] = []
@@ -704,7 +704,7 @@ def recompute_feedback(organization: Organization) -> dict[str, int]:
             candidate=finding.candidate,
         )
         for (epic_id, kind), finding in holding.items()
-        if (epic_id, kind) not in already and kept.get((epic_id, kind)) != finding.key
+        if (epic_id, kind) not in already and answered.get((epic_id, kind)) != finding.key
     ]
     if withdrawn:
         Recommendation.objects.filter(pk__in=[rec.pk for rec in withdrawn]).update(
