@@ -47,6 +47,9 @@ NAV = "portfolio"
 # The header board.js sends; the move view then answers with JSON, the column view with the
 # next cards only.
 INLINE_HEADER = "fetch"
+# Cards per column when the board opens: a screen shows a handful, and rendering is most of
+# the time a big board takes (docs/benchmarks.md); scrolling fetches 100 more at a time.
+FIRST_PAGE = 50
 
 
 def is_inline(request: HttpRequest) -> bool:
@@ -82,7 +85,7 @@ def board_filters(request: HttpRequest, access: Access) -> tuple[forms.BoardFilt
 @org_view
 def board(request: HttpRequest, access: Access) -> HttpResponse:
     filter_form, filters, query = board_filters(request, access)
-    columns = selectors.board(access, filters=filters)
+    columns = selectors.board(access, filters=filters, per_column=FIRST_PAGE)
     wip_form = None
     if access.can_manage:
         wip_form = forms.WipLimitsForm(limits={column.state: column.limit for column in columns})
@@ -157,7 +160,7 @@ def wip_limits(request: HttpRequest, access: Access) -> HttpResponse:
         messages.success(request, "Saved the WIP limits.")
         return redirect("portfolio", slug=access.organization.slug)
     filter_form, filters, query = board_filters(request, access)
-    columns = selectors.board(access, filters=filters)
+    columns = selectors.board(access, filters=filters, per_column=FIRST_PAGE)
     return render_board(request, access, columns, filter_form, query, form)
 
 
