@@ -215,12 +215,12 @@ def main() -> None:
         }
         for key, label in labels.items():
             times = [row[0] for row in rows[key]]
-            queries = sorted({row[1] for row in rows[key]})
+            counts = sorted({row[1] for row in rows[key]})
             size = statistics.median(row[2] for row in rows[key])
             shown = f"{size / 1024:.0f} KiB" if size > 4096 else f"{size:.0f} B"
             print(
                 f"| {label} | {statistics.median(times) * 1000:.0f} | "
-                f"{'–'.join(str(q) for q in queries)} | {shown} |"
+                f"{'–'.join(str(q) for q in counts)} | {shown} |"
             )
         print(
             f"\nMachine: {os.cpu_count()} CPUs, {platform.machine()}, Linux {platform.release()}, "
