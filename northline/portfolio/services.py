@@ -15,7 +15,9 @@ northline.lib.ranking) plus its audit event.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models, transaction
@@ -89,10 +91,27 @@ STORY_FIELDS = {"title", "description", "acceptance_criteria", "estimate", "team
 SPRINT_FIELDS = {"team", "name", "starts_on", "ends_on", "capacity"}
 
 
-def schedule_feedback(organization: Organization) -> None:
+# Set while a bulk load (the demo) runs: it recomputes once at the end instead.
+feedback_is_paused: ContextVar[bool] = ContextVar("portfolio_feedback_paused", default=False)
+
+
+@contextmanager
+def feedback_paused() -> Iterator[None]:
+    """Hold the feedback loop for many writes in a row; the caller recomputes afterwards."""
+    token = feedback_is_paused.set(True)
+    try:
+        yield
+    finally:
+        feedback_is_paused.reset(token)
+
+
+def schedule_feedback(organization: Organization | int) -> None:
     """Recompute the feedback loop after this change (inline with the immediate backend; with
     the database backend the task row commits, or rolls back, with the change itself)."""
-    recompute_feedback_task.enqueue(organization.pk)
+    if feedback_is_paused.get():
+        return
+    pk = organization if isinstance(organization, int) else organization.pk
+    recompute_feedback_task.enqueue(pk)
 
 
 def check_version(record: Any, version: int | None) -> None:

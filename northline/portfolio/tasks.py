@@ -25,10 +25,11 @@ def recompute_feedback_task(organization_id: int) -> dict[str, int]:
 def on_reading_recorded(sender: Any, reading: Any, indicator: Any, **kwargs: Any) -> None:
     """A reading moved an indicator: recompute if an epic or a story measures through it."""
     from northline.portfolio.models import Epic, Story
+    from northline.portfolio.services import schedule_feedback
 
     measured = (
         Epic.lagging_indicators.through.objects.filter(indicator_id=indicator.pk).exists()
         or Story.leading_indicators.through.objects.filter(indicator_id=indicator.pk).exists()
     )
     if measured:
-        recompute_feedback_task.enqueue(indicator.organization_id)
+        schedule_feedback(indicator.organization_id)
