@@ -506,7 +506,7 @@ def add_measure(ctx: DemoContext, epic: Epic, measure: Measure, now: dt.datetime
     if measure.stalled:
         # Moved once, then held one value three times running: not moving.
         shares = [0.05, 0.1, 0.1, 0.1]
-        dates = STALLED_DAYS
+        dates: tuple[int, ...] = STALLED_DAYS
     elif measure.reached:
         shares = [measure.reached * step / 3 for step in (1, 2, 3)]
         dates = MOVING_DAYS

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from northline.measures.models import Indicator, Reading
 from northline.orgs.models import Event
-from northline.portfolio import selectors, services
+from northline.portfolio import selectors
 from northline.portfolio.models import Epic, Recommendation, Story
 from northline.portfolio.tests.conftest import Board, readings
 from northline.strategy.models import Decision

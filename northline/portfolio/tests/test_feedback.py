@@ -30,7 +30,7 @@ def half_done_quarter_realized(board: Board) -> Epic:
     share 0.5; one lagging indicator 0 → 100 read at 25 → realized share 0.25;
     remaining WSJF = 16 × 0.75 / max(8 × 0.5, 1) = 12 / 4 = 3.0."""
     epic = board.epic("Online mooring permits", state="doing", stories=2)
-    services.move_story(board.access, Story.objects.filter(epic=epic).first(), state="done")
+    services.move_story(board.access, Story.objects.filter(epic=epic)[0], state="done")
     readings(board.access, epic.lagging_indicators.get(), 25)
     return epic
 
