@@ -244,10 +244,10 @@ def test_it_shows_the_overview_with_counts_and_latest_events(cast, records):
 
 
 def test_it_shows_an_honest_empty_state_for_each_section(cast):
-    # Portfolio has no pages of its own yet, so the shell's placeholder answers for it.
-    response = signed_in(cast.viewer).get(reverse("section", args=["acme", "portfolio"]))
+    # Insights has no pages of its own yet, so the shell's placeholder answers for it.
+    response = signed_in(cast.viewer).get(reverse("section", args=["acme", "insights"]))
     assert response.status_code == 200
-    assert b"Epics with short business cases on a Kanban" in response.content
+    assert b"Whether the organization is aligned" in response.content
     assert signed_in(cast.viewer).get("/o/acme/nonsense/").status_code == 404
 
 
