@@ -220,7 +220,7 @@ class QualificationAssessment(TenantModel):
         Engagement, on_delete=models.CASCADE, related_name="qualification"
     )
     criterion = models.CharField(max_length=20, choices=Criterion.choices)
-    met = models.BooleanField(null=True, help_text="Empty until assessed.")
+    met = models.BooleanField(null=True, blank=True, help_text="Empty until assessed.")
     evidence = models.TextField(blank=True)
 
     audit_fields = ("criterion", "met", "evidence")
