@@ -4,6 +4,8 @@ sessions, budget, experts in residence and shareable journey reports."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -382,6 +384,17 @@ class Initial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signatory} on {self.section}"
+
+    # Append-only, like measures.Reading: an initial is never edited or deleted by the
+    # application (a new edit of the section voids it instead). Deleting the agreement still
+    # cascades, since Django's collector deletes by queryset, not through this method.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Initials are append-only: initial the section again instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Initials are append-only: initial the section again instead.")
 
 
 # Training -------------------------------------------------------------------------------------
