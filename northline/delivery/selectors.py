@@ -1,0 +1,341 @@
+"""Reads the pages and the API share: the dependency matrix, a team's upcoming impacts,
+a release's readiness, and the lists (DESIGN §2.6). Each selector's query count is fixed,
+whatever the number of features and teams (STYLE §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from northline.delivery import rules
+from northline.delivery.models import (
+    CalendarFeed,
+    Feature,
+    Impact,
+    ImpactRole,
+    Notice,
+    Release,
+    ReleaseStatus,
+    TeamLeadTime,
+    Webhook,
+    WebhookDelivery,
+)
+from northline.orgs.access import Access
+from northline.orgs.models import Team
+
+OPEN_STATUSES = (ReleaseStatus.PLANNED, ReleaseStatus.DECIDED)
+RISKS = ("ok", "late", "at_risk", "unacknowledged")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One feature × team of the matrix."""
+
+    impact: Impact
+    role: str
+    acknowledged: bool
+    risk: str  # "ok" | "late" | "at_risk" | "unacknowledged"
+    lead_time: int = rules.DEFAULT_LEAD_TIME_DAYS
+    days_left: int | None = None
+    latest_notice: Notice | None = None
+
+
+@dataclass
+class Matrix:
+    """Features grouped by release (None: not in a release yet) × the teams they touch."""
+
+    releases: list[tuple[Release | None, list[Feature]]]
+    teams: list[Team]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+
+    def cell(self, feature: Feature, team: Team) -> Cell | None:
+        return self.cells.get((feature.pk, team.pk))
+
+    @property
+    def features(self) -> list[Feature]:
+        return [feature for _, features in self.releases for feature in features]
+
+
+def lead_time_defaults(access: Access, team_ids: Iterable[int] | None = None) -> dict[int, int]:
+    rows = TeamLeadTime.objects.filter(organization=access.organization)
+    if team_ids is not None:
+        rows = rows.filter(team_id__in=list(team_ids))
+    return dict(rows.values_list("team_id", "days"))
+
+
+def latest_notices(impact_ids: list[int]) -> dict[int, Notice]:
+    """The newest notice of each impact (one query; the first row per impact wins)."""
+    latest: dict[int, Notice] = {}
+    for notice in Notice.objects.filter(impact_id__in=impact_ids).order_by(
+        "impact_id", "-sent_at", "-id"
+    ):
+        latest.setdefault(notice.impact_id, notice)
+    return latest
+
+
+def cell_for(impact: Impact, default: int | None, notice: Notice | None, today: dt.date) -> Cell:
+    release = impact.feature.release
+    release_date = release.planned_date if release is not None else None
+    lead = rules.lead_time(impact, default)
+    acknowledged = impact.acknowledged_at is not None
+    return Cell(
+        impact=impact,
+        role=impact.role,
+        acknowledged=acknowledged,
+        risk=rules.risk(
+            role=impact.role,
+            acknowledged=acknowledged,
+            notice_late=notice is not None and notice.late,
+            today=today,
+            release_date=release_date,
+            lead_time_days=lead,
+        ),
+        lead_time=lead,
+        days_left=rules.days_left(today, release_date) if release_date else None,
+        latest_notice=notice,
+    )
+
+
+def matrix(
+    access: Access,
+    *,
+    release_ids: list[int] | None = None,
+    team_ids: list[int] | None = None,
+    include_unreleased: bool = True,
+) -> Matrix:
+    """Open releases (planned or decided, by date) or the given ones, their features, and
+    the teams the features impact; six queries whatever the size."""
+    org = access.organization
+    releases = Release.objects.filter(organization=org)
+    if release_ids is not None:
+        releases = releases.filter(pk__in=release_ids)
+    else:
+        releases = releases.filter(status__in=OPEN_STATUSES)
+    release_list = list(releases.order_by("planned_date", "id"))
+    wanted = Q(release__in=[release.pk for release in release_list])
+    if include_unreleased and release_ids is None:
+        wanted |= Q(release__isnull=True)
+    features = list(
+        Feature.objects.filter(wanted, organization=org)
+        .select_related("owner_team", "release", "epic")
+        .order_by("title", "id")
+    )
+    impacts = Impact.objects.filter(
+        organization=org, feature_id__in=[feature.pk for feature in features]
+    ).select_related("acknowledged_by")
+    if team_ids is not None:
+        impacts = impacts.filter(team_id__in=team_ids)
+    impact_list = list(impacts)
+    by_id = {feature.pk: feature for feature in features}
+    for impact in impact_list:
+        impact.feature = by_id[impact.feature_id]
+    teams_wanted = {impact.team_id for impact in impact_list}
+    if team_ids is not None:
+        teams_wanted |= set(team_ids)
+    teams = list(Team.objects.filter(organization=org, pk__in=teams_wanted).order_by("name", "id"))
+    team_by_id = {team.pk: team for team in teams}
+    for impact in impact_list:
+        impact.team = team_by_id[impact.team_id]
+    defaults = lead_time_defaults(access, teams_wanted)
+    notices = latest_notices([impact.pk for impact in impact_list])
+    today = timezone.localdate()
+    cells = {
+        (impact.feature_id, impact.team_id): cell_for(
+            impact, defaults.get(impact.team_id), notices.get(impact.pk), today
+        )
+        for impact in impact_list
+    }
+    grouped: list[tuple[Release | None, list[Feature]]] = [
+        (release, [feature for feature in features if feature.release_id == release.pk])
+        for release in release_list
+    ]
+    if include_unreleased and release_ids is None:
+        loose = [feature for feature in features if feature.release_id is None]
+        if loose:
+            grouped.append((None, loose))
+    return Matrix(releases=grouped, teams=teams, cells=cells)
+
+
+@dataclass(frozen=True)
+class UpcomingImpact:
+    """A change coming at a team: how long until it lands, and how long the team needs."""
+
+    impact: Impact
+    release_date: dt.date
+    days_left: int
+    lead_time: int
+    acknowledged: bool
+    risk: str = "ok"
+    latest_notice: Notice | None = None
+
+
+def upcoming_for_team(access: Access, team: Team) -> list[UpcomingImpact]:
+    """The team's impacts in open releases dated today or later, soonest first."""
+    today = timezone.localdate()
+    impacts = list(
+        Impact.objects.filter(
+            organization=access.organization,
+            team=team,
+            feature__release__status__in=OPEN_STATUSES,
+            feature__release__planned_date__gte=today,
+        )
+        .select_related("feature__release", "feature__owner_team", "team", "acknowledged_by")
+        .order_by("feature__release__planned_date", "feature__title", "id")
+    )
+    default = lead_time_defaults(access, [team.pk]).get(team.pk)
+    notices = latest_notices([impact.pk for impact in impacts])
+    upcoming = []
+    for impact in impacts:
+        cell = cell_for(impact, default, notices.get(impact.pk), today)
+        release = impact.feature.release
+        assert release is not None
+        upcoming.append(
+            UpcomingImpact(
+                impact=impact,
+                release_date=release.planned_date,
+                days_left=rules.days_left(today, release.planned_date),
+                lead_time=cell.lead_time,
+                acknowledged=cell.acknowledged,
+                risk=cell.risk,
+                latest_notice=cell.latest_notice,
+            )
+        )
+    return upcoming
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether every impactee of a release has acknowledged, and who has not."""
+
+    release: Release
+    ready: bool
+    cells: list[Cell]
+    waiting: list[Team]
+
+    @property
+    def acknowledged(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.acknowledged]
+
+
+def release_readiness(access: Access, release: Release) -> Readiness:
+    impacts = list(
+        Impact.objects.filter(
+            organization=access.organization, feature__release=release, role=ImpactRole.IMPACTEE
+        )
+        .select_related("feature__release", "team", "acknowledged_by")
+        .order_by("team__name", "feature__title", "id")
+    )
+    defaults = lead_time_defaults(access, {impact.team_id for impact in impacts})
+    notices = latest_notices([impact.pk for impact in impacts])
+    today = timezone.localdate()
+    cells = [
+        cell_for(impact, defaults.get(impact.team_id), notices.get(impact.pk), today)
+        for impact in impacts
+    ]
+    waiting: dict[int, Team] = {}
+    for impact in impacts:
+        if impact.acknowledged_at is None:
+            waiting.setdefault(impact.team_id, impact.team)
+    return Readiness(
+        release=release,
+        ready=rules.is_ready(impacts),
+        cells=cells,
+        waiting=list(waiting.values()),
+    )
+
+
+# Lists -----------------------------------------------------------------------------------
+
+
+def releases(access: Access, *, status: str | None = None) -> QuerySet[Release]:
+    rows = Release.objects.filter(organization=access.organization).select_related("decided_by")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("planned_date", "id")
+
+
+def features(
+    access: Access,
+    *,
+    release: int | None = None,
+    team: int | None = None,
+    kind: str | None = None,
+) -> QuerySet[Feature]:
+    rows = Feature.objects.filter(organization=access.organization).select_related(
+        "owner_team", "release", "epic"
+    )
+    if release is not None:
+        rows = rows.filter(release_id=release)
+    if team is not None:
+        rows = rows.filter(Q(owner_team_id=team) | Q(impacts__team_id=team)).distinct()
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("title", "id")
+
+
+def impacts(
+    access: Access, *, feature: int | None = None, team: int | None = None
+) -> QuerySet[Impact]:
+    rows = Impact.objects.filter(organization=access.organization).select_related(
+        "feature", "team", "acknowledged_by"
+    )
+    if feature is not None:
+        rows = rows.filter(feature_id=feature)
+    if team is not None:
+        rows = rows.filter(team_id=team)
+    return rows.order_by("feature_id", "team_id")
+
+
+def notices(
+    access: Access, *, release: int | None = None, team: int | None = None
+) -> QuerySet[Notice]:
+    rows = Notice.objects.filter(organization=access.organization).select_related(
+        "impact__team", "impact__feature", "release"
+    )
+    if release is not None:
+        rows = rows.filter(release_id=release)
+    if team is not None:
+        rows = rows.filter(impact__team_id=team)
+    return rows.order_by("-sent_at", "-id")
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    team: Team
+    days: int
+    is_default: bool
+
+
+def lead_times(access: Access) -> list[LeadTime]:
+    """Every team with its lead time (the global default where it has not set one)."""
+    defaults = lead_time_defaults(access)
+    return [
+        LeadTime(
+            team=team,
+            days=defaults.get(team.pk, rules.DEFAULT_LEAD_TIME_DAYS),
+            is_default=team.pk not in defaults,
+        )
+        for team in Team.objects.filter(organization=access.organization).order_by("name", "id")
+    ]
+
+
+def webhooks(access: Access) -> QuerySet[Webhook]:
+    return Webhook.objects.filter(organization=access.organization).order_by("url", "id")
+
+
+def webhook_deliveries(access: Access, webhook: Webhook) -> QuerySet[WebhookDelivery]:
+    return WebhookDelivery.objects.filter(
+        organization=access.organization, webhook=webhook
+    ).order_by("-created_at", "-id")
+
+
+def calendar_feeds(access: Access) -> QuerySet[CalendarFeed]:
+    return (
+        CalendarFeed.objects.filter(organization=access.organization)
+        .select_related("team", "created_by")
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,329 @@
+"""Outgoing webhooks: signing, the private-address rule, sending with retries (DESIGN §3).
+
+Each event becomes one WebhookDelivery row per subscribed webhook (the delivery log) and a
+task that POSTs it. The body is JSON; two headers let the receiver check it came from us:
+
+* ``X-Northline-Timestamp``: unix seconds when the attempt was signed;
+* ``X-Northline-Signature``: ``sha256=`` + hex HMAC-SHA256 of ``f"{timestamp}.{body}"`` keyed
+  with the webhook's secret (docs/delivery.md has the receiver's ten lines).
+
+Server-side request forgery: a URL's host is resolved and every address it resolves to must be
+public (not private, loopback, link-local, multicast, reserved or unspecified) unless
+``settings.NORTHLINE_WEBHOOKS_ALLOW_PRIVATE`` is true. The check runs when the webhook is saved
+and again before every attempt (DNS answers change), the connection goes to the address that
+was checked, and redirects are never followed: a 3xx is a failed attempt.
+
+Retries: a failed attempt is tried again after 1, 5, 25 and 125 minutes (five attempts in
+all). The next attempt is a task deferred with ``run_after`` when the task backend can defer
+(the default database backend can); otherwise ``next_attempt_at`` is recorded and
+:func:`retry_due` (the ``retry_due_webhooks`` task) sends what is due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import json
+import socket
+import ssl
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+
+from northline.delivery.models import DeliveryStatus, Webhook, WebhookDelivery
+from northline.lib.errors import Invalid
+from northline.orgs.models import Organization
+
+EVENTS = (
+    "notice.sent",
+    "release.planned",
+    "release.moved",
+    "release.decided",
+    "impact.added",
+    "impact.acknowledged",
+)
+# A pseudo event: the "send a test" button. Every webhook receives it, subscribed or not.
+PING = "ping"
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_FACTOR = 5
+TIMEOUT_SECONDS = 10
+USER_AGENT = "Northline-Webhooks/1"
+
+
+class AddressRefused(Exception):
+    """The URL cannot be used: a bad scheme, an unresolvable host or a private address."""
+
+
+def private_allowed() -> bool:
+    return bool(getattr(settings, "NORTHLINE_WEBHOOKS_ALLOW_PRIVATE", False))
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL checked for sending: where to connect, and what to call the host."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str
+
+
+def check_url(url: str) -> Target:
+    """Resolve ``url``'s host and return the address to connect to, or raise AddressRefused."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise AddressRefused("Use an http:// or https:// URL.")
+    host = parts.hostname
+    if not host:
+        raise AddressRefused("The URL has no host.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise AddressRefused("The URL's port is not a number.") from error
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise AddressRefused(f"The host {host} does not resolve.") from error
+    addresses = [ipaddress.ip_address(str(answer[4][0]).split("%", 1)[0]) for answer in answers]
+    if not addresses:
+        raise AddressRefused(f"The host {host} does not resolve.")
+    if not private_allowed():
+        # Every answer must be public: a name with one public and one private address could
+        # otherwise be steered to the private one.
+        refused = [address for address in addresses if not is_public(address)]
+        if refused:
+            raise AddressRefused(
+                f"{host} resolves to {refused[0]}, a private, loopback, link-local or reserved "
+                "address; webhooks may only call public addresses."
+            )
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    return Target(parts.scheme, host, port, path, str(addresses[0]))
+
+
+def check_url_for_form(url: str) -> None:
+    """``check_url`` as the services' Invalid, for a webhook being created or edited."""
+    try:
+        check_url(url)
+    except AddressRefused as error:
+        raise Invalid(str(error), fields={"url": str(error)}) from error
+
+
+# Signing ---------------------------------------------------------------------------------
+
+
+def signature(secret: str, timestamp: int | str, body: str) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def signed_headers(secret: str, body: str, *, now: float | None = None) -> dict[str, str]:
+    timestamp = int(now if now is not None else time.time())
+    return {
+        "X-Northline-Timestamp": str(timestamp),
+        "X-Northline-Signature": signature(secret, timestamp, body),
+    }
+
+
+# Emitting --------------------------------------------------------------------------------
+
+
+def emit(organization: Organization, event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """Queue ``event`` for every active webhook of the organization subscribed to it.
+
+    Runs inside the caller's transaction: with the database task backend the task rows
+    commit, or roll back, with the change that caused them.
+    """
+    hooks = [
+        hook
+        for hook in Webhook.objects.select_related("organization").filter(
+            organization=organization, active=True
+        )
+        if event == PING or event in hook.events
+    ]
+    return [queue(hook, event, data) for hook in hooks]
+
+
+def queue(hook: Webhook, event: str, data: dict[str, Any]) -> WebhookDelivery:
+    from northline.delivery.tasks import send_webhook
+
+    delivery = WebhookDelivery.objects.create(
+        organization_id=hook.organization_id,
+        webhook=hook,
+        event=event,
+        payload={
+            "id": str(uuid.uuid4()),
+            "event": event,
+            "created_at": timezone.now().isoformat(),
+            "organization": hook.organization.slug,
+            "data": data,
+        },
+        next_attempt_at=timezone.now(),
+    )
+    send_webhook.enqueue(delivery.pk)
+    return delivery
+
+
+# Sending ---------------------------------------------------------------------------------
+
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, whatever the name resolves to now."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked address, with the certificate checked against the host's name."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+        )
+        self.address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    status_code: int | None
+    error: str
+    refused: bool = False
+
+
+def post(url: str, secret: str, body: str, *, event: str, delivery_id: str) -> Outcome:
+    """One signed POST of ``body``; never follows a redirect."""
+    try:
+        target = check_url(url)
+    except AddressRefused as error:
+        return Outcome(False, None, str(error), refused=True)
+    connection_class = PinnedHTTPSConnection if target.scheme == "https" else PinnedHTTPConnection
+    connection = connection_class(target, TIMEOUT_SECONDS)
+    host_header = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
+    headers = {
+        "Host": host_header,
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Northline-Event": event,
+        "X-Northline-Delivery": delivery_id,
+        **signed_headers(secret, body),
+    }
+    try:
+        connection.request("POST", target.path, body=body.encode(), headers=headers)
+        response = connection.getresponse()
+        response.read(64 * 1024)
+        code = response.status
+    except (OSError, http.client.HTTPException) as error:
+        return Outcome(False, None, f"{type(error).__name__}: {error}"[:500])
+    finally:
+        connection.close()
+    if 200 <= code < 300:
+        return Outcome(True, code, "")
+    if 300 <= code < 400:
+        return Outcome(False, code, f"Answered {code}; redirects are not followed.")
+    return Outcome(False, code, f"Answered {code}.")
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed attempt: 1, 5, 25, 125 minutes."""
+    return dt.timedelta(seconds=BACKOFF_BASE_SECONDS * BACKOFF_FACTOR ** (attempts - 1))
+
+
+def body_of(delivery: WebhookDelivery) -> str:
+    return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True)
+
+
+def send(delivery: WebhookDelivery) -> WebhookDelivery:
+    """Make the next attempt of ``delivery`` and record it; schedules a retry on failure."""
+    if delivery.status != DeliveryStatus.PENDING:
+        return delivery
+    hook = delivery.webhook
+    outcome = post(
+        hook.url,
+        hook.secret,
+        body_of(delivery),
+        event=delivery.event,
+        delivery_id=str(delivery.payload.get("id", delivery.pk)),
+    )
+    delivery.attempts += 1
+    delivery.last_status_code = outcome.status_code
+    delivery.last_error = outcome.error
+    if outcome.ok:
+        delivery.status = DeliveryStatus.SUCCEEDED
+        delivery.next_attempt_at = None
+    elif outcome.refused:
+        # A private address now: retrying will not make it public.
+        delivery.status = DeliveryStatus.REFUSED
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+    delivery.save(
+        update_fields=[
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "status",
+            "next_attempt_at",
+            "updated_at",
+        ]
+    )
+    if delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None:
+        schedule_retry(delivery)
+    return delivery
+
+
+def schedule_retry(delivery: WebhookDelivery) -> None:
+    from northline.delivery.tasks import send_webhook
+
+    if send_webhook.get_backend().supports_defer:
+        send_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+    # Otherwise next_attempt_at stays recorded for retry_due().
+
+
+def retry_due(now: dt.datetime | None = None) -> int:
+    """Send every pending delivery whose next attempt is due; returns how many were tried."""
+    moment = now or timezone.now()
+    due = WebhookDelivery.objects.select_related("webhook").filter(
+        status=DeliveryStatus.PENDING, attempts__gt=0, next_attempt_at__lte=moment
+    )
+    count = 0
+    for delivery in due:
+        send(delivery)
+        count += 1
+    return count
