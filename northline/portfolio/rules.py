@@ -127,6 +127,9 @@ def unmet_rules(facts: EpicFacts, target_state: str) -> dict[str, str]:
     order of :data:`RULES`; empty when the move is allowed."""
     unmet: dict[str, str] = {}
     current = facts.state
+    if current == target_state:
+        # A re-rank within a column: the column's entry rules were met on the way in.
+        return unmet
     if not transition_allowed(current, target_state):
         unmet["transition"] = transition_message(current, target_state)
     if target_state == TODO:

@@ -394,15 +394,18 @@ def move_epic(
     current = Epic.objects.select_for_update().get(pk=epic.pk)
     check_version(current, version)
     was = current.state
-    WipLimit.objects.select_for_update().filter(
-        organization=access.organization, state=state
-    ).first()
-    facts = epic_facts(
-        current, target_state=state, close_reason=close_reason, close_note=close_note
-    )
-    unmet = rules.unmet_rules(facts, state)
-    if unmet:
-        raise Conflict(rules.refusal_message(state, unmet), code="move_refused", fields=unmet)
+    if state != was:
+        # A re-rank within a column meets no entry rule, so only a change of column reads
+        # the facts the rules need.
+        WipLimit.objects.select_for_update().filter(
+            organization=access.organization, state=state
+        ).first()
+        facts = epic_facts(
+            current, target_state=state, close_reason=close_reason, close_note=close_note
+        )
+        unmet = rules.unmet_rules(facts, state)
+        if unmet:
+            raise Conflict(rules.refusal_message(state, unmet), code="move_refused", fields=unmet)
     changes: dict[str, Any] = {"state": state}
     if before_id or after_id:
         changes["rank"] = placed_rank(access, current, state, before_id, after_id)

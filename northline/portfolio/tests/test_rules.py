@@ -134,3 +134,11 @@ def test_it_names_every_unmet_rule_at_once():
     assert list(unmet) == ["transition", "wsjf_inputs", "has_story"]
     message = refusal_message("doing", unmet)
     assert message.startswith("The epic cannot move to Doing (unmet: transition, wsjf_inputs")
+
+
+def test_a_re_rank_within_a_column_meets_no_entry_rule():
+    # In todo without a lagging indicator (unlinked after it entered): still re-rankable.
+    assert unmet_rules(facts(state="todo", lagging_indicators=0), "todo") == {}
+    # In doing at its WIP limit: moving within doing is not a new arrival.
+    full = facts(state="doing", wip_limits={"doing": 1}, column_counts={"doing": 1})
+    assert unmet_rules(full, "doing") == {}
