@@ -12,3 +12,9 @@ class PortfolioConfig(AppConfig):
 
         # A reading of an epic's or a story's indicator feeds the feedback loop (DESIGN §2.5).
         reading_recorded.connect(on_reading_recorded, dispatch_uid="portfolio.feedback")
+
+        from northline.orgs.pages import register_record_page
+
+        register_record_page("portfolio.epic", "portfolio_epic", "epic_id")
+        register_record_page("portfolio.story", "portfolio_story", "story_id")
+        register_record_page("portfolio.sprint", "portfolio_sprint", "sprint_id")
