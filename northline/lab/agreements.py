@@ -1,0 +1,774 @@
+"""Partnership agreements initialed section by section (DESIGN §2.7).
+
+Templates are ordered sections (Markdown bodies); an agreement copies a template's sections for
+one engagement and lists its signatories on both sides. The rules of initialing:
+
+* only the signatory's own user initials that signatory's cells (anyone else: Forbidden);
+* an initial keeps the SHA-256 of the section's canonical text as initialed
+  (:func:`section_text`: the title, a blank line, the body, UTF-8) and counts only while the
+  section still hashes the same, so editing a section voids its initials (they are kept and
+  shown as voided);
+* each initial carries a ``seal``, an HMAC-SHA256 keyed with ``settings.SECRET_KEY`` over its
+  own fields (:func:`seal_of`), so a row changed behind the application's back is "tampered";
+* the agreement is executed exactly when every required cell (sections needing initials ×
+  signatories) holds a valid, matching, untampered initial; :func:`sync_status` moves it to
+  ``executed`` at that moment and back to ``amended`` when a cell stops being valid.
+
+Every write runs in one transaction and locks the agreement row first
+(``select_for_update``), so two initials landing together see each other when the status is
+worked out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from northline.lab.models import (
+    Agreement,
+    AgreementSection,
+    AgreementStatus,
+    AgreementTemplate,
+    Engagement,
+    Initial,
+    Side,
+    Signatory,
+    TemplateSection,
+)
+from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound
+from northline.orgs.access import Access, get_in_org
+from northline.orgs.audit import (
+    create_audited,
+    delete_audited,
+    record_event,
+    snapshot,
+    update_versioned,
+)
+from northline.orgs.models import Person
+from northline.orgs.services import refuse_unknown
+
+TEMPLATE_FIELDS = {"name", "description"}
+SECTION_FIELDS = {"title", "body", "needs_initials", "position"}
+AGREEMENT_FIELDS = {"title"}
+SIGNATORY_FIELDS = {"role", "side"}
+# Statuses in which signatories may initial.
+OPEN_FOR_INITIALS = {AgreementStatus.CIRCULATING, AgreementStatus.AMENDED}
+
+VALID, MISSING, VOIDED, TAMPERED = "valid", "missing", "voided", "tampered"
+CELL_LABELS = {
+    VALID: "Initialed",
+    MISSING: "Not initialed",
+    VOIDED: "Voided by an edit",
+    TAMPERED: "Tampered: fails its seal",
+}
+
+
+# Hashing and sealing -------------------------------------------------------------------------
+
+
+def section_text(title: str, body: str) -> str:
+    """The canonical text a signatory initials: title, blank line, body."""
+    return f"{title}\n\n{body}"
+
+
+def text_sha256(title: str, body: str) -> str:
+    return hashlib.sha256(section_text(title, body).encode("utf-8")).hexdigest()
+
+
+def seal_of(
+    *,
+    agreement_id: int,
+    section_id: int,
+    signatory_id: int,
+    user_id: int,
+    initialed_at: Any,
+    text_sha256: str,
+) -> str:
+    """HMAC-SHA256 (key: SECRET_KEY) over an initial's fields, joined by "|" in this order:
+    agreement id, section id, signatory id, user id, initialed_at (ISO 8601, UTC), hash."""
+    message = "|".join(
+        [
+            str(agreement_id),
+            str(section_id),
+            str(signatory_id),
+            str(user_id),
+            initialed_at.astimezone(dt.UTC).isoformat(),
+            text_sha256,
+        ]
+    )
+    key = settings.SECRET_KEY.encode("utf-8")
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def seal_holds(initial: Initial) -> bool:
+    expected = seal_of(
+        agreement_id=initial.agreement_id,
+        section_id=initial.section_id,
+        signatory_id=initial.signatory_id,
+        user_id=initial.user_id,
+        initialed_at=initial.initialed_at,
+        text_sha256=initial.text_sha256,
+    )
+    return hmac.compare_digest(expected, initial.seal)
+
+
+# Access helpers ------------------------------------------------------------------------------
+
+
+def access_template(access: Access, template_id: int, action: str = "read") -> AgreementTemplate:
+    return get_in_org(
+        access, AgreementTemplate.objects.all(), template_id, action, label="agreement template"
+    )
+
+
+def access_template_section(
+    access: Access, section_id: int, action: str = "read"
+) -> TemplateSection:
+    return get_in_org(
+        access,
+        TemplateSection.objects.select_related("template"),
+        section_id,
+        action,
+        label="template section",
+    )
+
+
+def access_agreement(access: Access, agreement_id: int, action: str = "read") -> Agreement:
+    return get_in_org(
+        access,
+        Agreement.objects.select_related("engagement", "template"),
+        agreement_id,
+        action,
+        label="agreement",
+    )
+
+
+def access_section(access: Access, section_id: int, action: str = "read") -> AgreementSection:
+    return get_in_org(
+        access,
+        AgreementSection.objects.select_related("agreement"),
+        section_id,
+        action,
+        label="agreement section",
+    )
+
+
+def access_signatory(access: Access, signatory_id: int, action: str = "read") -> Signatory:
+    return get_in_org(
+        access,
+        Signatory.objects.select_related("agreement", "person"),
+        signatory_id,
+        action,
+        label="signatory",
+    )
+
+
+def person_in_org(access: Access, person: Person | int) -> Person:
+    pk = person.pk if isinstance(person, Person) else person
+    found = Person.objects.filter(organization=access.organization, pk=pk).first()
+    if found is None:
+        raise NotFound(
+            f"No person with id {pk} in this organization.", fields={"person": "Not found."}
+        )
+    return found
+
+
+# Reads ---------------------------------------------------------------------------------------
+
+
+def templates(access: Access) -> QuerySet[AgreementTemplate]:
+    return AgreementTemplate.objects.filter(organization=access.organization)
+
+
+def template_sections(access: Access, template: AgreementTemplate) -> QuerySet[TemplateSection]:
+    return TemplateSection.objects.filter(organization=access.organization, template=template)
+
+
+def agreements(access: Access, engagement: Engagement | None = None) -> QuerySet[Agreement]:
+    queryset = Agreement.objects.filter(organization=access.organization).select_related(
+        "engagement"
+    )
+    if engagement is not None:
+        queryset = queryset.filter(engagement=engagement)
+    return queryset
+
+
+def sections(access: Access, agreement: Agreement) -> QuerySet[AgreementSection]:
+    return AgreementSection.objects.filter(organization=access.organization, agreement=agreement)
+
+
+def signatories(access: Access, agreement: Agreement) -> QuerySet[Signatory]:
+    return Signatory.objects.filter(
+        organization=access.organization, agreement=agreement
+    ).select_related("person")
+
+
+def initials(access: Access, agreement: Agreement) -> QuerySet[Initial]:
+    return Initial.objects.filter(organization=access.organization, agreement=agreement)
+
+
+@dataclass
+class Cell:
+    """One signatory's state on one section."""
+
+    section: AgreementSection
+    signatory: Signatory
+    state: str
+    initial: Initial | None = None  # the initial that decides the state, if any
+    mine: bool = False  # the viewer is this signatory's user
+
+    @property
+    def label(self) -> str:
+        return CELL_LABELS[self.state]
+
+
+@dataclass
+class AgreementGrid:
+    """Sections needing initials × signatories, each cell valid, missing, voided or tampered.
+
+    ``executed`` is worked out from the cells, not read from the stored status: a row changed
+    behind the application's back makes it False even while the status still says executed.
+    """
+
+    agreement: Agreement
+    sections: list[AgreementSection]  # every section, in order
+    required: list[AgreementSection]  # those needing initials (the grid's rows)
+    signatories: list[Signatory]
+    cells: dict[tuple[int, int], Cell]
+    executed: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[tuple[AgreementSection, list[Cell]]]:
+        return [
+            (section, [self.cells[(section.pk, s.pk)] for s in self.signatories])
+            for section in self.required
+        ]
+
+    @property
+    def total(self) -> int:
+        return len(self.cells)
+
+    @property
+    def status_mismatch(self) -> bool:
+        """The stored status says executed but the cells say otherwise (tampering)."""
+        return self.agreement.status == AgreementStatus.EXECUTED and not self.executed
+
+    def cells_of(self, signatory: Signatory) -> list[Cell]:
+        return [self.cells[(section.pk, signatory.pk)] for section in self.required]
+
+
+def cell_state(section: AgreementSection, found: list[Initial]) -> tuple[str, Initial | None]:
+    """Tampered if any stored initial of the cell fails its seal; else valid if one matches the
+    section's text as it is now; else voided if there are initials; else missing."""
+    for stored in found:
+        if not seal_holds(stored):
+            return TAMPERED, stored
+    current = text_sha256(section.title, section.body)
+    matching = [stored for stored in found if stored.text_sha256 == current]
+    if matching:
+        return VALID, matching[-1]
+    if found:
+        return VOIDED, found[-1]
+    return MISSING, None
+
+
+def agreement_state(access: Access, agreement: Agreement) -> AgreementGrid:
+    """The grid in three queries whatever its size: sections, signatories, initials."""
+    all_sections = list(sections(access, agreement))
+    people = list(signatories(access, agreement))
+    by_cell: dict[tuple[int, int], list[Initial]] = {}
+    for row in initials(access, agreement).order_by("initialed_at", "id"):
+        by_cell.setdefault((row.section_id, row.signatory_id), []).append(row)
+    required = [section for section in all_sections if section.needs_initials]
+    cells: dict[tuple[int, int], Cell] = {}
+    counts = dict.fromkeys((VALID, MISSING, VOIDED, TAMPERED), 0)
+    for section in required:
+        for signatory in people:
+            state, decisive = cell_state(section, by_cell.get((section.pk, signatory.pk), []))
+            counts[state] += 1
+            cells[(section.pk, signatory.pk)] = Cell(
+                section=section,
+                signatory=signatory,
+                state=state,
+                initial=decisive,
+                mine=signatory.person.user_id is not None
+                and signatory.person.user_id == access.user.pk,
+            )
+    executed = bool(cells) and counts[VALID] == len(cells)
+    return AgreementGrid(
+        agreement=agreement,
+        sections=all_sections,
+        required=required,
+        signatories=people,
+        cells=cells,
+        executed=executed,
+        counts=counts,
+    )
+
+
+# Templates -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_template(access: Access, *, name: str, description: str = "") -> AgreementTemplate:
+    access.require("write")
+    return create_audited(
+        access.user,
+        access.organization,
+        AgreementTemplate(organization=access.organization, name=name, description=description),
+    )
+
+
+@transaction.atomic
+def update_template(
+    access: Access, template: AgreementTemplate, *, version: int, **changes: Any
+) -> AgreementTemplate:
+    access.require("write")
+    refuse_unknown(changes, TEMPLATE_FIELDS)
+    return update_versioned(
+        access.user, access.organization, template, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_template(access: Access, template: AgreementTemplate) -> None:
+    """Agreements made from it keep their own copies of the sections."""
+    access.require("write")
+    for section in TemplateSection.objects.filter(template=template):
+        delete_audited(access.user, access.organization, section)
+    delete_audited(access.user, access.organization, template)
+
+
+def next_position(queryset: QuerySet[Any]) -> int:
+    return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def add_template_section(
+    access: Access,
+    template: AgreementTemplate,
+    *,
+    title: str,
+    body: str,
+    needs_initials: bool = True,
+    position: int | None = None,
+) -> TemplateSection:
+    access.require("write")
+    if position is None:
+        position = next_position(TemplateSection.objects.filter(template=template))
+    return create_audited(
+        access.user,
+        access.organization,
+        TemplateSection(
+            organization=access.organization,
+            template=template,
+            position=position,
+            title=title,
+            body=body,
+            needs_initials=needs_initials,
+        ),
+    )
+
+
+@transaction.atomic
+def update_template_section(
+    access: Access, section: TemplateSection, *, version: int, **changes: Any
+) -> TemplateSection:
+    access.require("write")
+    refuse_unknown(changes, SECTION_FIELDS)
+    return update_versioned(
+        access.user, access.organization, section, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_template_section(access: Access, section: TemplateSection) -> None:
+    access.require("write")
+    delete_audited(access.user, access.organization, section)
+
+
+# Agreements ----------------------------------------------------------------------------------
+
+
+def lock(agreement: Agreement) -> Agreement:
+    """The agreement's row, locked until the transaction ends: initials and edits of one
+    agreement run one after another, so the status each computes sees the others' rows."""
+    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+
+
+def refuse_terminated(agreement: Agreement) -> None:
+    if agreement.status == AgreementStatus.TERMINATED:
+        raise Conflict(
+            f"“{agreement.title}” is terminated; it can no longer change.",
+            code="agreement_terminated",
+        )
+
+
+def sync_status(access: Access, agreement: Agreement) -> Agreement:
+    """Executed exactly when every required cell is valid: move the status there, or back to
+    amended when an executed agreement loses a valid cell. Draft and terminated stay put."""
+    if agreement.status in (AgreementStatus.DRAFT, AgreementStatus.TERMINATED):
+        return agreement
+    complete = agreement_state(access, agreement).executed
+    if complete and agreement.status != AgreementStatus.EXECUTED:
+        return update_versioned(
+            access.user,
+            access.organization,
+            agreement,
+            version=agreement.version,
+            changes={"status": AgreementStatus.EXECUTED, "executed_at": timezone.now()},
+            verb="executed",
+        )
+    if not complete and agreement.status == AgreementStatus.EXECUTED:
+        return update_versioned(
+            access.user,
+            access.organization,
+            agreement,
+            version=agreement.version,
+            changes={"status": AgreementStatus.AMENDED, "executed_at": None},
+            verb="amended",
+        )
+    return agreement
+
+
+@transaction.atomic
+def create_agreement(
+    access: Access,
+    engagement: Engagement,
+    *,
+    template: AgreementTemplate | int | None = None,
+    title: str = "",
+) -> Agreement:
+    """A draft agreement for ``engagement`` with a copy of the template's sections."""
+    access.require("write")
+    if engagement.organization_id != access.organization.pk:
+        raise NotFound("No such engagement in this organization.")
+    source: AgreementTemplate | None = None
+    if template is not None:
+        pk = template.pk if isinstance(template, AgreementTemplate) else template
+        source = templates(access).filter(pk=pk).first()
+        if source is None:
+            raise NotFound(
+                f"No agreement template with id {pk} in this organization.",
+                fields={"template": "Not found."},
+            )
+    agreement = create_audited(
+        access.user,
+        access.organization,
+        Agreement(
+            organization=access.organization,
+            engagement=engagement,
+            template=source,
+            title=title or (f"{source.name}: {engagement.title}" if source else engagement.title),
+        ),
+    )
+    if source is not None:
+        for section in template_sections(access, source):
+            create_audited(
+                access.user,
+                access.organization,
+                AgreementSection(
+                    organization=access.organization,
+                    agreement=agreement,
+                    position=section.position,
+                    title=section.title,
+                    body=section.body,
+                    needs_initials=section.needs_initials,
+                ),
+            )
+    return agreement
+
+
+@transaction.atomic
+def update_agreement(
+    access: Access, agreement: Agreement, *, version: int, **changes: Any
+) -> Agreement:
+    access.require("write")
+    refuse_unknown(changes, AGREEMENT_FIELDS)
+    refuse_terminated(agreement)
+    return update_versioned(
+        access.user, access.organization, agreement, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_agreement(access: Access, agreement: Agreement) -> None:
+    """Only a draft nobody has initialed goes; later, terminate it instead (the initials are a
+    record worth keeping)."""
+    access.require("write")
+    locked = lock(agreement)
+    if locked.status != AgreementStatus.DRAFT or Initial.objects.filter(agreement=locked).exists():
+        raise Conflict(
+            "Only a draft agreement without initials can be deleted; terminate it instead.",
+            code="agreement_not_deletable",
+        )
+    for signatory in Signatory.objects.filter(agreement=locked):
+        delete_audited(access.user, access.organization, signatory)
+    for section in AgreementSection.objects.filter(agreement=locked):
+        delete_audited(access.user, access.organization, section)
+    delete_audited(access.user, access.organization, locked)
+
+
+@transaction.atomic
+def circulate(access: Access, agreement: Agreement, *, version: int) -> Agreement:
+    """A draft goes out for initials."""
+    access.require("write")
+    locked = lock(agreement)
+    if locked.status != AgreementStatus.DRAFT:
+        raise Conflict(
+            f"Only a draft can be circulated; this agreement is {locked.get_status_display()}.",
+            code="agreement_not_draft",
+        )
+    if not Signatory.objects.filter(agreement=locked).exists():
+        raise Invalid(
+            "Add the signatories before circulating the agreement.",
+            fields={"signatories": "None yet."},
+        )
+    if not AgreementSection.objects.filter(agreement=locked, needs_initials=True).exists():
+        raise Invalid(
+            "The agreement has no section to initial.", fields={"sections": "None needs initials."}
+        )
+    circulating = update_versioned(
+        access.user,
+        access.organization,
+        locked,
+        version=version,
+        changes={"status": AgreementStatus.CIRCULATING},
+        verb="circulated",
+    )
+    return sync_status(access, circulating)
+
+
+@transaction.atomic
+def terminate(access: Access, agreement: Agreement, *, version: int) -> Agreement:
+    access.require("write")
+    locked = lock(agreement)
+    refuse_terminated(locked)
+    return update_versioned(
+        access.user,
+        access.organization,
+        locked,
+        version=version,
+        changes={"status": AgreementStatus.TERMINATED},
+        verb="terminated",
+    )
+
+
+# Sections ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_section(
+    access: Access,
+    agreement: Agreement,
+    *,
+    title: str,
+    body: str,
+    needs_initials: bool = True,
+    position: int | None = None,
+) -> AgreementSection:
+    """A new section; on an executed agreement it is a new required row, so it amends it."""
+    access.require("write")
+    locked = lock(agreement)
+    refuse_terminated(locked)
+    if position is None:
+        position = next_position(AgreementSection.objects.filter(agreement=locked))
+    section = create_audited(
+        access.user,
+        access.organization,
+        AgreementSection(
+            organization=access.organization,
+            agreement=locked,
+            position=position,
+            title=title,
+            body=body,
+            needs_initials=needs_initials,
+        ),
+    )
+    sync_status(access, locked)
+    return section
+
+
+@transaction.atomic
+def update_section(
+    access: Access, section: AgreementSection, *, version: int, **changes: Any
+) -> AgreementSection:
+    """Edit a section. A new title or body changes the text's hash, which voids every initial
+    on it (they stay, shown as voided) and moves an executed agreement to amended."""
+    access.require("write")
+    refuse_unknown(changes, SECTION_FIELDS)
+    locked = lock(section.agreement)
+    refuse_terminated(locked)
+    updated = update_versioned(
+        access.user, access.organization, section, version=version, changes=changes
+    )
+    updated.agreement = sync_status(access, locked)
+    return updated
+
+
+@transaction.atomic
+def delete_section(access: Access, section: AgreementSection) -> None:
+    access.require("write")
+    locked = lock(section.agreement)
+    refuse_terminated(locked)
+    if Initial.objects.filter(section=section).exists():
+        raise Conflict(
+            f"“{section.title}” has initials, which are kept as a record; edit the section "
+            "instead (its initials are then voided).",
+            code="section_initialed",
+        )
+    delete_audited(access.user, access.organization, section)
+    sync_status(access, locked)
+
+
+# Signatories ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_signatory(
+    access: Access, agreement: Agreement, *, person: Person | int, role: str, side: str
+) -> Signatory:
+    """A new signatory; on an executed agreement their empty cells amend it."""
+    access.require("write")
+    locked = lock(agreement)
+    refuse_terminated(locked)
+    if side not in Side.values:
+        raise Invalid(
+            f"Unknown side {side!r}.", fields={"side": "Choose " + " or ".join(Side.values) + "."}
+        )
+    found = person_in_org(access, person)
+    if Signatory.objects.filter(agreement=locked, person=found).exists():
+        raise Conflict(
+            f"{found.name} already signs this agreement.",
+            code="already_signatory",
+            fields={"person": "Already a signatory."},
+        )
+    signatory = create_audited(
+        access.user,
+        access.organization,
+        Signatory(
+            organization=access.organization,
+            agreement=locked,
+            person=found,
+            role=role,
+            side=side,
+        ),
+    )
+    sync_status(access, locked)
+    return signatory
+
+
+@transaction.atomic
+def update_signatory(
+    access: Access, signatory: Signatory, *, version: int, **changes: Any
+) -> Signatory:
+    access.require("write")
+    refuse_unknown(changes, SIGNATORY_FIELDS)
+    refuse_terminated(lock(signatory.agreement))
+    return update_versioned(
+        access.user, access.organization, signatory, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def remove_signatory(access: Access, signatory: Signatory) -> None:
+    access.require("write")
+    locked = lock(signatory.agreement)
+    refuse_terminated(locked)
+    if Initial.objects.filter(signatory=signatory).exists():
+        raise Conflict(
+            f"{signatory.person.name} has initialed sections; their initials are kept as a "
+            "record, so they stay a signatory. Terminate the agreement and make a new one "
+            "if the parties change.",
+            code="signatory_initialed",
+        )
+    delete_audited(access.user, access.organization, signatory)
+    sync_status(access, locked)
+
+
+# Initialing ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initial_section(access: Access, section: AgreementSection, signatory: Signatory) -> Initial:
+    """``signatory`` initials ``section`` as its text reads now.
+
+    Only the signatory's own user may do it: anyone else, whatever their role, is refused and
+    nothing is written.
+    """
+    access.require("write")
+    if section.organization_id != access.organization.pk:
+        raise NotFound("No such agreement section in this organization.")
+    if signatory.organization_id != access.organization.pk:
+        raise NotFound("No such signatory in this organization.")
+    if signatory.agreement_id != section.agreement_id:
+        raise Invalid(
+            "This signatory does not sign the agreement this section belongs to.",
+            fields={"signatory_id": "Not a signatory of this agreement."},
+        )
+    person = signatory.person
+    if person.user_id is None or person.user_id != access.user.pk:
+        raise Forbidden(
+            f"Only {person.name} can initial {person.name}'s cells; "
+            "each signatory initials for themselves."
+        )
+    locked = lock(section.agreement)
+    refuse_terminated(locked)
+    if locked.status not in OPEN_FOR_INITIALS:
+        raise Conflict(
+            f"The agreement is {locked.get_status_display().lower()}; it takes initials only "
+            "while circulating or amended.",
+            code="agreement_not_open",
+        )
+    # The section as stored now, not as the caller last read it.
+    current = AgreementSection.objects.get(pk=section.pk)
+    if not current.needs_initials:
+        raise Conflict(
+            f"“{current.title}” does not need initials.", code="section_needs_no_initials"
+        )
+    digest = text_sha256(current.title, current.body)
+    previous = list(Initial.objects.filter(section=current, signatory=signatory))
+    state, _ = cell_state(current, previous)
+    if state == VALID:
+        raise Conflict(
+            f"{person.name} has already initialed “{current.title}” as it reads now.",
+            code="already_initialed",
+        )
+    now = timezone.now()
+    initial = Initial(
+        organization=access.organization,
+        agreement=locked,
+        section=current,
+        signatory=signatory,
+        user=access.user,
+        initialed_at=now,
+        text_sha256=digest,
+        seal=seal_of(
+            agreement_id=locked.pk,
+            section_id=current.pk,
+            signatory_id=signatory.pk,
+            user_id=access.user.pk,
+            initialed_at=now,
+            text_sha256=digest,
+        ),
+    )
+    initial.full_clean()
+    initial.save(force_insert=True)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="initialed",
+        obj=initial,
+        changes=snapshot(initial),
+    )
+    sync_status(access, locked)
+    return initial

@@ -1,0 +1,232 @@
+"""Experts in residence and the requests engagements make of them (DESIGN §2.7).
+
+A request moves open → assigned (an expert takes it) → done, or is declined while open or
+assigned; an assigned request can also go back to open (the expert hands it back). Any other
+move is refused with the states it may move to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from northline.lab.models import Engagement, Expert, ExpertRequest, RequestStatus
+from northline.lib.errors import Conflict, Invalid, NotFound
+from northline.orgs.access import Access, get_in_org
+from northline.orgs.audit import create_audited, delete_audited, update_versioned
+from northline.orgs.models import Person
+
+OPEN, ASSIGNED, DONE, DECLINED = (
+    RequestStatus.OPEN,
+    RequestStatus.ASSIGNED,
+    RequestStatus.DONE,
+    RequestStatus.DECLINED,
+)
+# status → the statuses it may move to
+MOVES: dict[str, set[str]] = {
+    OPEN: {ASSIGNED, DECLINED},
+    ASSIGNED: {OPEN, DONE, DECLINED},
+    DONE: set(),
+    DECLINED: set(),
+}
+REQUEST_FIELDS = {"area", "description"}
+
+
+def access_expert(access: Access, expert_id: int, action: str = "read") -> Expert:
+    return get_in_org(
+        access, Expert.objects.select_related("person"), expert_id, action, label="expert"
+    )
+
+
+def access_request(access: Access, request_id: int, action: str = "read") -> ExpertRequest:
+    return get_in_org(
+        access,
+        ExpertRequest.objects.select_related("engagement", "expert__person"),
+        request_id,
+        action,
+        label="expert request",
+    )
+
+
+def experts(access: Access) -> QuerySet[Expert]:
+    return (
+        Expert.objects.filter(organization=access.organization)
+        .select_related("person")
+        .annotate(
+            active_requests=Count("requests", filter=Q(requests__status=ASSIGNED), distinct=True)
+        )
+        .order_by("person__name", "id")
+    )
+
+
+def requests(
+    access: Access, *, engagement: Engagement | int | None = None, status: str | None = None
+) -> QuerySet[ExpertRequest]:
+    queryset = ExpertRequest.objects.filter(organization=access.organization).select_related(
+        "engagement", "expert__person"
+    )
+    if engagement is not None:
+        queryset = queryset.filter(
+            engagement_id=engagement.pk if isinstance(engagement, Engagement) else engagement
+        )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def clean_areas(areas: Any) -> list[str]:
+    if isinstance(areas, str):
+        areas = areas.split(",")
+    cleaned = []
+    for area in areas or []:
+        text = str(area).strip()
+        if text and text not in cleaned:
+            cleaned.append(text)
+    if not cleaned:
+        raise Invalid("Name at least one area the expert advises on.", fields={"areas": "Empty."})
+    return cleaned
+
+
+@transaction.atomic
+def create_expert(access: Access, *, person: Person | int, areas: Any) -> Expert:
+    access.require("write")
+    pk = person.pk if isinstance(person, Person) else person
+    found = Person.objects.filter(organization=access.organization, pk=pk).first()
+    if found is None:
+        raise NotFound(
+            f"No person with id {pk} in this organization.", fields={"person": "Not found."}
+        )
+    if Expert.objects.filter(organization=access.organization, person=found).exists():
+        raise Conflict(
+            f"{found.name} is already an expert in residence.",
+            code="already_expert",
+            fields={"person": "Already an expert."},
+        )
+    return create_audited(
+        access.user,
+        access.organization,
+        Expert(organization=access.organization, person=found, areas=clean_areas(areas)),
+    )
+
+
+@transaction.atomic
+def update_expert(access: Access, expert: Expert, *, version: int, areas: Any) -> Expert:
+    access.require("write")
+    return update_versioned(
+        access.user,
+        access.organization,
+        expert,
+        version=version,
+        changes={"areas": clean_areas(areas)},
+    )
+
+
+@transaction.atomic
+def delete_expert(access: Access, expert: Expert) -> None:
+    """Requests the expert held go back to open, so nobody's request silently vanishes."""
+    access.require("write")
+    for held in ExpertRequest.objects.filter(expert=expert, status=ASSIGNED):
+        update_versioned(
+            access.user,
+            access.organization,
+            held,
+            version=held.version,
+            changes={"expert": None, "status": OPEN},
+            verb="reopened",
+        )
+    delete_audited(access.user, access.organization, expert)
+
+
+@transaction.atomic
+def create_request(
+    access: Access, engagement: Engagement, *, area: str, description: str
+) -> ExpertRequest:
+    access.require("write")
+    if engagement.organization_id != access.organization.pk:
+        raise NotFound("No such engagement in this organization.")
+    return create_audited(
+        access.user,
+        access.organization,
+        ExpertRequest(
+            organization=access.organization,
+            engagement=engagement,
+            area=area.strip(),
+            description=description,
+        ),
+    )
+
+
+@transaction.atomic
+def update_request(
+    access: Access, request: ExpertRequest, *, version: int, **changes: Any
+) -> ExpertRequest:
+    access.require("write")
+    unknown = sorted(set(changes) - REQUEST_FIELDS)
+    if unknown:
+        raise Invalid(
+            "Change a request's status with its actions (assign, done, decline, reopen).",
+            fields=dict.fromkeys(unknown, "Not editable here."),
+        )
+    return update_versioned(
+        access.user, access.organization, request, version=version, changes=changes
+    )
+
+
+def move(
+    access: Access,
+    request: ExpertRequest,
+    *,
+    to: str,
+    version: int,
+    expert: Expert | int | None = None,
+) -> ExpertRequest:
+    """Move a request to ``to`` if the rules allow (see MOVES); assigning needs an expert."""
+    access.require("write")
+    if to not in MOVES:
+        raise Invalid(f"Unknown status {to!r}.", fields={"status": "Unknown."})
+    if to not in MOVES[request.status]:
+        allowed = ", ".join(sorted(MOVES[request.status])) or "nothing (it is closed)"
+        raise Conflict(
+            f"A request that is {request.status} cannot become {to}; it can become {allowed}.",
+            code="request_move_refused",
+        )
+    changes: dict[str, Any] = {"status": to}
+    if to == ASSIGNED:
+        if expert is None:
+            raise Invalid("Choose the expert to assign.", fields={"expert": "Required."})
+        pk = expert.pk if isinstance(expert, Expert) else expert
+        found = Expert.objects.filter(organization=access.organization, pk=pk).first()
+        if found is None:
+            raise NotFound(
+                f"No expert with id {pk} in this organization.", fields={"expert": "Not found."}
+            )
+        changes["expert"] = found.pk
+    elif to == OPEN:
+        changes["expert"] = None
+    return update_versioned(
+        access.user, access.organization, request, version=version, changes=changes, verb=to
+    )
+
+
+@transaction.atomic
+def assign(
+    access: Access, request: ExpertRequest, *, expert: Expert | int, version: int
+) -> ExpertRequest:
+    return move(access, request, to=ASSIGNED, version=version, expert=expert)
+
+
+@transaction.atomic
+def complete(access: Access, request: ExpertRequest, *, version: int) -> ExpertRequest:
+    return move(access, request, to=DONE, version=version)
+
+
+@transaction.atomic
+def decline(access: Access, request: ExpertRequest, *, version: int) -> ExpertRequest:
+    return move(access, request, to=DECLINED, version=version)
+
+
+@transaction.atomic
+def reopen(access: Access, request: ExpertRequest, *, version: int) -> ExpertRequest:
+    return move(access, request, to=OPEN, version=version)

@@ -1,0 +1,328 @@
+"""Journey reports (DESIGN §2.7): one engagement's story, and the lab's outcomes across them.
+
+The per-engagement report gathers the timeline (the audit events of the engagement and every
+record that hangs off it, read in one query on ``Event``), phase progress, checklist states,
+agreement state, training readiness, composition and budget. The aggregated report counts
+engagements by status and phase, works out time spent in each phase from the engagement's
+``current_phase`` changes in the audit trail, and lists graduations and pivots with their
+reasons. It can be shared read-only by a link whose secret is shown once and stored only as a
+SHA-256 digest, like an API token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from northline.lab import agreements as agreement_service
+from northline.lab import budget, selectors
+from northline.lab.models import (
+    Agreement,
+    AgreementSection,
+    AlignmentSession,
+    ChecklistItem,
+    Commitment,
+    Engagement,
+    EngagementStatus,
+    Expense,
+    ExpertRequest,
+    Initial,
+    Phase,
+    QualificationAssessment,
+    ReportLink,
+    Signatory,
+)
+from northline.lib.errors import Conflict, NotFound
+from northline.orgs.access import Access, get_in_org
+from northline.orgs.audit import create_audited, object_type, update_versioned
+from northline.orgs.models import Event, Organization
+from northline.orgs.services import digest_of
+
+LINK_PREFIX = "nlr_"
+
+
+# The timeline ------------------------------------------------------------------------------
+
+# Records of an engagement whose events belong on its timeline, by how they point at it.
+RELATED: list[tuple[type[models.Model], str]] = [
+    (ChecklistItem, "engagement"),
+    (QualificationAssessment, "engagement"),
+    (Agreement, "engagement"),
+    (AgreementSection, "agreement__engagement"),
+    (Signatory, "agreement__engagement"),
+    (Initial, "agreement__engagement"),
+    (AlignmentSession, "engagement"),
+    (Commitment, "session__engagement"),
+    (Expense, "engagement"),
+    (ExpertRequest, "engagement"),
+]
+
+
+@dataclass
+class TimelineEntry:
+    event: Event
+    kind: str  # e.g. "agreement", "initial"
+
+    @property
+    def summary(self) -> str:
+        return f"{self.event.actor_name} {self.event.verb} {self.kind} “{self.event.object_repr}”"
+
+
+def timeline(access: Access, engagement: Engagement, *, limit: int = 200) -> list[TimelineEntry]:
+    """The engagement's events, newest first: one query per related kind for the ids (each a
+    cheap indexed read), then one query on the events."""
+    wanted: dict[str, list[str]] = {object_type(engagement): [str(engagement.pk)]}
+    for model, path in RELATED:
+        ids = model._default_manager.filter(
+            organization=access.organization, **{path: engagement}
+        ).values_list("pk", flat=True)
+        wanted[f"lab.{model._meta.model_name}"] = [str(pk) for pk in ids]
+    # Waivers are logged as decisions of the strategy app.
+    decisions = ChecklistItem.objects.filter(
+        engagement=engagement, waiver_decision__isnull=False
+    ).values_list("waiver_decision_id", flat=True)
+    wanted["strategy.decision"] = [str(pk) for pk in decisions]
+    condition = Q()
+    for kind, object_ids in wanted.items():
+        if object_ids:
+            condition |= Q(object_type=kind, object_id__in=object_ids)
+    events = Event.objects.filter(condition, organization=access.organization).order_by(
+        "-created_at", "-id"
+    )[:limit]
+    return [TimelineEntry(event=event, kind=event.object_type.split(".", 1)[1]) for event in events]
+
+
+# One engagement ------------------------------------------------------------------------------
+
+
+@dataclass
+class EngagementJourney:
+    engagement: Engagement
+    timeline: list[TimelineEntry]
+    phases: list[Any]  # selectors.PhaseProgress
+    checklist: dict[str, int]  # open / met / waived counts over all phases
+    agreements: list[tuple[Agreement, agreement_service.AgreementGrid]]
+    readiness: Any  # selectors.Readiness
+    composition: list[Any]  # selectors.RuleState
+    budget: budget.BudgetSummary
+    sessions: list[AlignmentSession]
+    requests: list[ExpertRequest]
+
+
+def engagement_journey(access: Access, engagement: Engagement) -> EngagementJourney:
+    progress = selectors.phase_progress(access, engagement)
+    checklist = {
+        "open": sum(p.open for p in progress),
+        "met": sum(p.met for p in progress),
+        "waived": sum(p.waived for p in progress),
+    }
+    grids = [
+        (agreement, agreement_service.agreement_state(access, agreement))
+        for agreement in agreement_service.agreements(access, engagement)
+    ]
+    return EngagementJourney(
+        engagement=engagement,
+        timeline=timeline(access, engagement),
+        phases=progress,
+        checklist=checklist,
+        agreements=grids,
+        readiness=selectors.readiness(access, engagement),
+        composition=selectors.composition(access, engagement),
+        budget=budget.budget_summary(access, engagement),
+        sessions=list(
+            AlignmentSession.objects.filter(organization=access.organization, engagement=engagement)
+        ),
+        requests=list(
+            ExpertRequest.objects.filter(
+                organization=access.organization, engagement=engagement
+            ).select_related("expert__person")
+        ),
+    )
+
+
+# Across engagements --------------------------------------------------------------------------
+
+
+@dataclass
+class Closing:
+    engagement: Engagement
+    status: str
+    reason: str
+    on: dt.date | None
+
+
+@dataclass
+class PhaseTime:
+    phase: Phase
+    engagements: int = 0  # engagements that spent time in it
+    days: int = 0  # total days across them
+
+    @property
+    def average_days(self) -> int | None:
+        return round(self.days / self.engagements) if self.engagements else None
+
+
+@dataclass
+class LabReport:
+    organization: Organization
+    total: int
+    by_status: list[tuple[str, str, int]]  # (status, label, count)
+    by_phase: list[tuple[Phase, int]]
+    time_in_phase: list[PhaseTime]
+    graduations: list[Closing]
+    pivots: list[Closing]
+    engagements: list[Engagement]
+    today: dt.date = field(default_factory=timezone.localdate)
+
+
+def phase_spans(
+    engagement: Engagement, events: list[Event], today: dt.date
+) -> list[tuple[int, dt.date, dt.date]]:
+    """(phase id, entered, left) from the engagement's creation and ``current_phase`` changes,
+    oldest first; the last span runs to today, or to when it graduated or pivoted away."""
+    spans: list[tuple[int, dt.date, dt.date]] = []
+    phase_id: int | None = None
+    since: dt.date | None = None
+    closed_on: dt.date | None = None
+    for event in events:
+        day = timezone.localdate(event.created_at)
+        changes = event.changes or {}
+        if event.verb == "created":
+            phase_id, since = changes.get("current_phase"), day
+            continue
+        moved = changes.get("current_phase")
+        if isinstance(moved, list) and len(moved) == 2:
+            if phase_id is not None and since is not None:
+                spans.append((phase_id, since, day))
+            phase_id, since = moved[1], day
+        status = changes.get("status")
+        if isinstance(status, list) and len(status) == 2 and status[1] in CLOSED:
+            closed_on = day
+    if phase_id is not None and since is not None:
+        end = closed_on if engagement.status in CLOSED and closed_on else today
+        spans.append((phase_id, since, max(end, since)))
+    return spans
+
+
+CLOSED = {EngagementStatus.GRADUATED, EngagementStatus.PIVOTED_AWAY}
+
+
+def lab_report(organization: Organization, *, today: dt.date | None = None) -> LabReport:
+    """The aggregated report; takes the organization, not an Access, because a shared link
+    shows it to someone signed out. Four queries: engagements, phases, their events."""
+    today = today or timezone.localdate()
+    engagements = list(
+        Engagement.objects.filter(organization=organization).select_related("current_phase")
+    )
+    phases = list(Phase.objects.filter(organization=organization))
+    statuses = Counter(e.status for e in engagements)
+    phase_counts = Counter(e.current_phase_id for e in engagements if e.status not in CLOSED)
+    events_by_engagement: dict[str, list[Event]] = defaultdict(list)
+    for event in Event.objects.filter(
+        organization=organization,
+        object_type="lab.engagement",
+        object_id__in=[str(e.pk) for e in engagements],
+    ).order_by("created_at", "id"):
+        events_by_engagement[event.object_id].append(event)
+    times = {phase.pk: PhaseTime(phase) for phase in phases}
+    closings: dict[int, dt.date] = {}
+    for engagement in engagements:
+        events = events_by_engagement.get(str(engagement.pk), [])
+        counted: set[int] = set()
+        for phase_id, since, until in phase_spans(engagement, events, today):
+            if phase_id in times:
+                times[phase_id].days += (until - since).days
+                if phase_id not in counted:
+                    times[phase_id].engagements += 1
+                    counted.add(phase_id)
+        for event in events:
+            status = (event.changes or {}).get("status")
+            if isinstance(status, list) and len(status) == 2 and status[1] in CLOSED:
+                closings[engagement.pk] = timezone.localdate(event.created_at)
+
+    def closed(status: str) -> list[Closing]:
+        return [
+            Closing(e, e.status, e.closing_reason, closings.get(e.pk))
+            for e in engagements
+            if e.status == status
+        ]
+
+    return LabReport(
+        organization=organization,
+        total=len(engagements),
+        by_status=[
+            (value, label, statuses.get(value, 0)) for value, label in EngagementStatus.choices
+        ],
+        by_phase=[(phase, phase_counts.get(phase.pk, 0)) for phase in phases],
+        time_in_phase=[times[phase.pk] for phase in phases],
+        graduations=closed(EngagementStatus.GRADUATED),
+        pivots=closed(EngagementStatus.PIVOTED_AWAY),
+        engagements=engagements,
+        today=today,
+    )
+
+
+# Shared links --------------------------------------------------------------------------------
+
+
+def access_report_link(access: Access, link_id: int, action: str = "read") -> ReportLink:
+    return get_in_org(
+        access, ReportLink.objects.select_related("created_by"), link_id, action, "report link"
+    )
+
+
+def report_links(access: Access) -> QuerySet[ReportLink]:
+    return ReportLink.objects.filter(organization=access.organization).select_related("created_by")
+
+
+@transaction.atomic
+def create_report_link(access: Access, *, label: str) -> tuple[ReportLink, str]:
+    """A new read-only link; the secret is returned here once and never stored. Sharing the
+    lab's report outside the organization is an administrator's call."""
+    access.require("manage")
+    raw = LINK_PREFIX + secrets.token_urlsafe(24)
+    link = create_audited(
+        access.user,
+        access.organization,
+        ReportLink(
+            organization=access.organization,
+            label=label,
+            digest=digest_of(raw),
+            created_by=access.user,
+        ),
+    )
+    return link, raw
+
+
+@transaction.atomic
+def revoke_report_link(access: Access, link: ReportLink) -> ReportLink:
+    access.require("manage")
+    if link.revoked_at is not None:
+        raise Conflict(f"“{link.label}” is already revoked.", code="already_revoked")
+    return update_versioned(
+        access.user,
+        access.organization,
+        link,
+        version=link.version,
+        changes={"revoked_at": timezone.now()},
+        verb="revoked",
+    )
+
+
+def shared_organization(slug: str, raw: str) -> Organization:
+    """The organization a live link shows; unknown, revoked or another organization's → 404."""
+    link = (
+        ReportLink.objects.select_related("organization")
+        .filter(digest=digest_of(raw), revoked_at__isnull=True, organization__slug=slug)
+        .first()
+    )
+    if link is None:
+        raise NotFound("No such report link, or it was revoked.")
+    return link.organization
