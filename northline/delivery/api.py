@@ -1,5 +1,720 @@
-"""API routes of the delivery app."""
+"""API routes of the delivery app (DESIGN §2.6): releases and their decisions, features,
+impacts and acknowledgements, notices, the matrix, lead times, webhooks, calendar feeds and
+the matrix exports."""
 
-from ninja import Router
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.api import caller_access
+from northline.delivery import exports, selectors, services
+from northline.delivery.access import (
+    access_calendar_feed,
+    access_feature,
+    access_impact,
+    access_release,
+    access_webhook,
+)
+from northline.delivery.models import Impact, Release
+from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.orgs.access import access_team
 
 router = Router(tags=["delivery"])
+
+StatusName = Literal["planned", "decided", "released", "cancelled"]
+KindName = Literal["feature", "experiment", "campaign", "process_change"]
+RoleName = Literal["impactor", "impactee"]
+RiskName = Literal["ok", "late", "at_risk", "unacknowledged"]
+EventName = Literal[
+    "notice.sent",
+    "release.planned",
+    "release.moved",
+    "release.decided",
+    "impact.added",
+    "impact.acknowledged",
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Releases --------------------------------------------------------------------------------
+
+
+class ReleaseOut(Schema):
+    id: int
+    name: str
+    description: str
+    planned_date: dt.date
+    status: StatusName
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    override_reason: str
+    version: int
+
+    @staticmethod
+    def resolve_decided_by(obj: Release) -> str | None:
+        return obj.decided_by.get_username() if obj.decided_by else None
+
+
+class ReleaseIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    planned_date: dt.date
+    description: str = ""
+
+
+class ReleasePatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    planned_date: dt.date | None = Field(None, description="A new date is a move: fresh notices.")
+    description: str | None = None
+
+
+class DecideIn(Input):
+    version: int = Field(..., ge=1)
+    override_reason: str = Field(
+        "", description="Needed when an impactee has not acknowledged; goes to the decision log."
+    )
+
+
+class VersionIn(Input):
+    version: int = Field(..., ge=1)
+
+
+class ReleaseFilters(Schema):
+    status: StatusName | None = None
+
+
+@router.get("/delivery/releases", response=list[ReleaseOut], summary="Releases, by date")
+@paginate(Page)
+def list_releases(request: HttpRequest, org: OrgSlug, filters: Query[ReleaseFilters]) -> Any:
+    return selectors.releases(caller_access(request), status=filters.status)
+
+
+@router.post("/delivery/releases", response={201: ReleaseOut}, summary="Plan a release")
+def create_release(request: HttpRequest, org: OrgSlug, payload: ReleaseIn) -> Any:
+    return Status(201, services.create_release(caller_access(request), **payload.dict()))
+
+
+@router.get("/delivery/releases/{release_id}", response=ReleaseOut, summary="One release")
+def get_release(request: HttpRequest, org: OrgSlug, release_id: int) -> Any:
+    return access_release(caller_access(request), release_id)
+
+
+@router.patch(
+    "/delivery/releases/{release_id}",
+    response=ReleaseOut,
+    summary="Edit or move a release (a new date sends every impactee a fresh notice)",
+)
+def update_release(
+    request: HttpRequest, org: OrgSlug, release_id: int, payload: ReleasePatch
+) -> Any:
+    access = caller_access(request)
+    release = access_release(access, release_id, "write")
+    return services.update_release(access, release, version=payload.version, **payload.changes())
+
+
+@router.delete(
+    "/delivery/releases/{release_id}", response={204: None}, summary="Delete a planned release"
+)
+def delete_release(request: HttpRequest, org: OrgSlug, release_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_release(access, access_release(access, release_id, "write"))
+    return Status(204, None)
+
+
+@router.post(
+    "/delivery/releases/{release_id}/decide",
+    response=ReleaseOut,
+    summary="Decide a release (an unready one needs an override reason)",
+    description=(
+        "Refused with 409 code `not_ready`, naming the teams that have not acknowledged, "
+        "unless `override_reason` is given; an override is recorded in the decision log."
+    ),
+)
+def decide_release(request: HttpRequest, org: OrgSlug, release_id: int, payload: DecideIn) -> Any:
+    access = caller_access(request)
+    release = access_release(access, release_id, "write")
+    return services.decide_release(access, release, **payload.dict())
+
+
+@router.post(
+    "/delivery/releases/{release_id}/released",
+    response=ReleaseOut,
+    summary="Mark a decided release as released",
+)
+def mark_released(request: HttpRequest, org: OrgSlug, release_id: int, payload: VersionIn) -> Any:
+    access = caller_access(request)
+    release = access_release(access, release_id, "write")
+    return services.mark_released(access, release, version=payload.version)
+
+
+@router.post(
+    "/delivery/releases/{release_id}/cancel", response=ReleaseOut, summary="Cancel a release"
+)
+def cancel_release(request: HttpRequest, org: OrgSlug, release_id: int, payload: VersionIn) -> Any:
+    access = caller_access(request)
+    release = access_release(access, release_id, "write")
+    return services.cancel_release(access, release, version=payload.version)
+
+
+class CellOut(Schema):
+    impact_id: int
+    feature_id: int
+    team_id: int
+    role: RoleName
+    acknowledged: bool
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+    risk: RiskName
+    lead_time: int
+    days_left: int | None
+    notice_late: bool | None = Field(..., description="Whether the latest notice was late.")
+
+
+def cell_out(cell: selectors.Cell) -> dict[str, Any]:
+    impact = cell.impact
+    return {
+        "impact_id": impact.pk,
+        "feature_id": impact.feature_id,
+        "team_id": impact.team_id,
+        "role": cell.role,
+        "acknowledged": cell.acknowledged,
+        "acknowledged_by": (
+            impact.acknowledged_by.get_username() if impact.acknowledged_by else None
+        ),
+        "acknowledged_at": impact.acknowledged_at,
+        "risk": cell.risk,
+        "lead_time": cell.lead_time,
+        "days_left": cell.days_left,
+        "notice_late": cell.latest_notice.late if cell.latest_notice else None,
+    }
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class ReadinessOut(Schema):
+    release_id: int
+    ready: bool
+    waiting: list[TeamRef] = Field(..., description="Impactee teams yet to acknowledge.")
+    impactees: list[CellOut]
+
+
+@router.get(
+    "/delivery/releases/{release_id}/readiness",
+    response=ReadinessOut,
+    summary="Whether every impactee of a release has acknowledged",
+)
+def release_readiness(request: HttpRequest, org: OrgSlug, release_id: int) -> Any:
+    access = caller_access(request)
+    readiness = selectors.release_readiness(access, access_release(access, release_id))
+    return {
+        "release_id": release_id,
+        "ready": readiness.ready,
+        "waiting": [{"id": team.pk, "name": team.name} for team in readiness.waiting],
+        "impactees": [cell_out(cell) for cell in readiness.cells],
+    }
+
+
+# Features --------------------------------------------------------------------------------
+
+
+class FeatureOut(Schema):
+    id: int
+    title: str
+    kind: KindName
+    description: str
+    owner_team_id: int | None
+    epic_id: int | None
+    release_id: int | None
+    version: int
+
+
+class FeatureIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    kind: KindName = "feature"
+    description: str = ""
+    owner_team_id: int | None = None
+    epic_id: int | None = None
+    release_id: int | None = Field(None, description="Putting it in a release sends notices.")
+
+
+class FeaturePatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    kind: KindName | None = None
+    description: str | None = None
+    owner_team_id: int | None = None
+    epic_id: int | None = None
+    release_id: int | None = None
+
+
+class FeatureFilters(Schema):
+    release: int | None = Field(None, description="A release id.")
+    team: int | None = Field(None, description="A team id: owner or impacted.")
+    kind: KindName | None = None
+
+
+def references(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name.removesuffix("_id"): value for name, value in fields.items()}
+
+
+@router.get("/delivery/features", response=list[FeatureOut], summary="Features")
+@paginate(Page)
+def list_features(request: HttpRequest, org: OrgSlug, filters: Query[FeatureFilters]) -> Any:
+    return selectors.features(caller_access(request), **filters.dict())
+
+
+@router.post("/delivery/features", response={201: FeatureOut}, summary="Create a feature")
+def create_feature(request: HttpRequest, org: OrgSlug, payload: FeatureIn) -> Any:
+    feature = services.create_feature(caller_access(request), **references(payload.dict()))
+    return Status(201, feature)
+
+
+@router.get("/delivery/features/{feature_id}", response=FeatureOut, summary="One feature")
+def get_feature(request: HttpRequest, org: OrgSlug, feature_id: int) -> Any:
+    return access_feature(caller_access(request), feature_id)
+
+
+@router.patch(
+    "/delivery/features/{feature_id}",
+    response=FeatureOut,
+    summary="Edit a feature (putting it in a release sends its impactees notices)",
+)
+def update_feature(
+    request: HttpRequest, org: OrgSlug, feature_id: int, payload: FeaturePatch
+) -> Any:
+    access = caller_access(request)
+    feature = access_feature(access, feature_id, "write")
+    return services.update_feature(
+        access, feature, version=payload.version, **references(payload.changes())
+    )
+
+
+@router.delete("/delivery/features/{feature_id}", response={204: None}, summary="Delete a feature")
+def delete_feature(request: HttpRequest, org: OrgSlug, feature_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_feature(access, access_feature(access, feature_id, "write"))
+    return Status(204, None)
+
+
+# Impacts ---------------------------------------------------------------------------------
+
+
+class ImpactOut(Schema):
+    id: int
+    feature_id: int
+    team_id: int
+    role: RoleName
+    what_changes: str
+    what_is_needed: str
+    lead_time_days: int | None = Field(..., description="Null: the team's default applies.")
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_acknowledged_by(obj: Impact) -> str | None:
+        return obj.acknowledged_by.get_username() if obj.acknowledged_by else None
+
+
+class ImpactIn(Input):
+    feature_id: int
+    team_id: int
+    role: RoleName
+    what_changes: str = ""
+    what_is_needed: str = Field("", description="Training material, call scripts, …")
+    lead_time_days: int | None = Field(None, ge=0, le=365)
+
+
+class ImpactPatch(VersionedInput):
+    role: RoleName | None = None
+    what_changes: str | None = None
+    what_is_needed: str | None = None
+    lead_time_days: int | None = Field(None, ge=0, le=365)
+
+
+class ImpactFilters(Schema):
+    feature: int | None = Field(None, description="A feature id.")
+    team: int | None = Field(None, description="A team id.")
+
+
+@router.get("/delivery/impacts", response=list[ImpactOut], summary="Impacts of features on teams")
+@paginate(Page)
+def list_impacts(request: HttpRequest, org: OrgSlug, filters: Query[ImpactFilters]) -> Any:
+    return selectors.impacts(caller_access(request), **filters.dict())
+
+
+@router.post(
+    "/delivery/impacts",
+    response={201: ImpactOut},
+    summary="Record a feature's impact on a team (an impactee gets a notice)",
+)
+def create_impact(request: HttpRequest, org: OrgSlug, payload: ImpactIn) -> Any:
+    access = caller_access(request)
+    fields = payload.dict()
+    feature = access_feature(access, fields.pop("feature_id"), "write")
+    impact = services.add_impact(access, feature, team=fields.pop("team_id"), **fields)
+    return Status(201, impact)
+
+
+@router.get("/delivery/impacts/{impact_id}", response=ImpactOut, summary="One impact")
+def get_impact(request: HttpRequest, org: OrgSlug, impact_id: int) -> Any:
+    return access_impact(caller_access(request), impact_id)
+
+
+@router.patch("/delivery/impacts/{impact_id}", response=ImpactOut, summary="Edit an impact")
+def update_impact(request: HttpRequest, org: OrgSlug, impact_id: int, payload: ImpactPatch) -> Any:
+    access = caller_access(request)
+    impact = access_impact(access, impact_id, "write")
+    return services.update_impact(access, impact, version=payload.version, **payload.changes())
+
+
+@router.delete("/delivery/impacts/{impact_id}", response={204: None}, summary="Remove an impact")
+def delete_impact(request: HttpRequest, org: OrgSlug, impact_id: int) -> Any:
+    access = caller_access(request)
+    services.remove_impact(access, access_impact(access, impact_id, "write"))
+    return Status(204, None)
+
+
+@router.post(
+    "/delivery/impacts/{impact_id}/acknowledge",
+    response=ImpactOut,
+    summary="Acknowledge an impact for the impacted team (its members or an admin)",
+)
+def acknowledge(request: HttpRequest, org: OrgSlug, impact_id: int) -> Any:
+    access = caller_access(request)
+    return services.acknowledge(access, access_impact(access, impact_id, "write"))
+
+
+# Notices ---------------------------------------------------------------------------------
+
+
+class NoticeOut(Schema):
+    id: int
+    impact_id: int
+    team_id: int
+    feature_id: int
+    release_id: int | None
+    reason: str = Field(..., description="planned, moved, decided or impact_added.")
+    sent_at: dt.datetime
+    release_date: dt.date | None
+    days_left: int | None
+    lead_time_days: int
+    late: bool
+
+    @staticmethod
+    def resolve_team_id(obj: Any) -> int:
+        return obj.impact.team_id
+
+    @staticmethod
+    def resolve_feature_id(obj: Any) -> int:
+        return obj.impact.feature_id
+
+
+class NoticeFilters(Schema):
+    release: int | None = Field(None, description="A release id.")
+    team: int | None = Field(None, description="A team id.")
+
+
+@router.get("/delivery/notices", response=list[NoticeOut], summary="Notices sent, newest first")
+@paginate(Page)
+def list_notices(request: HttpRequest, org: OrgSlug, filters: Query[NoticeFilters]) -> Any:
+    return selectors.notices(caller_access(request), **filters.dict())
+
+
+# The matrix, teams and lead times ---------------------------------------------------------
+
+
+class MatrixFeatureOut(Schema):
+    id: int
+    title: str
+    kind: KindName
+    owner_team_id: int | None
+
+
+class MatrixGroupOut(Schema):
+    release: ReleaseOut | None
+    features: list[MatrixFeatureOut]
+
+
+class MatrixOut(Schema):
+    groups: list[MatrixGroupOut] = Field(..., description="Features by release; null: none yet.")
+    teams: list[TeamRef]
+    cells: list[CellOut]
+
+
+class MatrixFilters(Schema):
+    release: list[int] | None = Field(None, description="Release ids (default: open ones).")
+    team: list[int] | None = Field(None, description="Team ids (default: every team touched).")
+
+
+def matrix_of(request: HttpRequest, filters: MatrixFilters) -> selectors.Matrix:
+    return selectors.matrix(
+        caller_access(request), release_ids=filters.release, team_ids=filters.team
+    )
+
+
+@router.get(
+    "/delivery/matrix",
+    response=MatrixOut,
+    summary="The dependency matrix: features by release × teams",
+)
+def get_matrix(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]) -> Any:
+    matrix = matrix_of(request, filters)
+    return {
+        "groups": [
+            {"release": release, "features": features} for release, features in matrix.releases
+        ],
+        "teams": [{"id": team.pk, "name": team.name} for team in matrix.teams],
+        "cells": [cell_out(cell) for cell in matrix.cells.values()],
+    }
+
+
+@router.get("/delivery/matrix.csv", summary="The dependency matrix as CSV")
+def matrix_csv(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]) -> HttpResponse:
+    access = caller_access(request)
+    rows = exports.matrix_rows(matrix_of(request, filters))
+    response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
+    name = exports.filename(access.organization, "csv", timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/delivery/matrix.xlsx", summary="The dependency matrix as an Excel workbook")
+def matrix_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]) -> HttpResponse:
+    access = caller_access(request)
+    rows = exports.matrix_rows(matrix_of(request, filters))
+    response = HttpResponse(exports.as_xlsx(rows, title="Matrix"), content_type=XLSX)
+    name = exports.filename(access.organization, "xlsx", timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class UpcomingOut(Schema):
+    impact: ImpactOut
+    feature: MatrixFeatureOut
+    release: ReleaseOut
+    release_date: dt.date
+    days_left: int
+    lead_time: int
+    acknowledged: bool
+    risk: RiskName
+
+
+@router.get(
+    "/delivery/teams/{team_id}/upcoming",
+    response=list[UpcomingOut],
+    summary="What is coming at a team: its impacts in open releases, soonest first",
+)
+def team_upcoming(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
+    access = caller_access(request)
+    team = access_team(access, team_id)
+    return [
+        {
+            "impact": item.impact,
+            "feature": item.impact.feature,
+            "release": item.impact.feature.release,
+            "release_date": item.release_date,
+            "days_left": item.days_left,
+            "lead_time": item.lead_time,
+            "acknowledged": item.acknowledged,
+            "risk": item.risk,
+        }
+        for item in selectors.upcoming_for_team(access, team)
+    ]
+
+
+class LeadTimeOut(Schema):
+    team_id: int
+    team_name: str
+    days: int
+    is_default: bool = Field(..., description="True: the team has not set its own.")
+
+
+class LeadTimeIn(Input):
+    days: int = Field(..., ge=0, le=365)
+
+
+def lead_time_out(item: selectors.LeadTime) -> dict[str, Any]:
+    return {
+        "team_id": item.team.pk,
+        "team_name": item.team.name,
+        "days": item.days,
+        "is_default": item.is_default,
+    }
+
+
+@router.get(
+    "/delivery/lead-times", response=list[LeadTimeOut], summary="Each team's lead time in days"
+)
+def list_lead_times(request: HttpRequest, org: OrgSlug) -> Any:
+    return [lead_time_out(item) for item in selectors.lead_times(caller_access(request))]
+
+
+@router.put(
+    "/delivery/lead-times/{team_id}", response=LeadTimeOut, summary="Set a team's lead time"
+)
+def set_lead_time(request: HttpRequest, org: OrgSlug, team_id: int, payload: LeadTimeIn) -> Any:
+    access = caller_access(request)
+    team = access_team(access, team_id, "write")
+    record = services.set_lead_time(access, team, days=payload.days)
+    return {"team_id": team.pk, "team_name": team.name, "days": record.days, "is_default": False}
+
+
+# Webhooks --------------------------------------------------------------------------------
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    active: bool
+    version: int
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(..., description="Shown once: verify signatures with it.")
+
+
+class WebhookIn(Input):
+    url: str = Field(..., min_length=1, max_length=500)
+    events: list[EventName] = Field(..., min_length=1)
+    secret: str | None = Field(None, min_length=16, max_length=100)
+
+
+class WebhookPatch(VersionedInput):
+    url: str | None = Field(None, min_length=1, max_length=500)
+    events: list[EventName] | None = None
+    active: bool | None = None
+
+
+class DeliveryOut(Schema):
+    id: int
+    event: str
+    payload: dict[str, Any]
+    status: Literal["pending", "succeeded", "failed", "refused"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    next_attempt_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+@router.get("/delivery/webhooks", response=list[WebhookOut], summary="Outgoing webhooks")
+@paginate(Page)
+def list_webhooks(request: HttpRequest, org: OrgSlug) -> Any:
+    return selectors.webhooks(caller_access(request))
+
+
+@router.post(
+    "/delivery/webhooks",
+    response={201: WebhookCreatedOut},
+    summary="Add a webhook (its URL must resolve to public addresses)",
+)
+def create_webhook(request: HttpRequest, org: OrgSlug, payload: WebhookIn) -> Any:
+    return Status(201, services.create_webhook(caller_access(request), **payload.dict()))
+
+
+@router.get("/delivery/webhooks/{webhook_id}", response=WebhookOut, summary="One webhook")
+def get_webhook(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
+    return access_webhook(caller_access(request), webhook_id)
+
+
+@router.patch("/delivery/webhooks/{webhook_id}", response=WebhookOut, summary="Edit a webhook")
+def update_webhook(
+    request: HttpRequest, org: OrgSlug, webhook_id: int, payload: WebhookPatch
+) -> Any:
+    access = caller_access(request)
+    hook = access_webhook(access, webhook_id, "manage")
+    return services.update_webhook(access, hook, version=payload.version, **payload.changes())
+
+
+@router.delete("/delivery/webhooks/{webhook_id}", response={204: None}, summary="Delete a webhook")
+def delete_webhook(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
+    access = caller_access(request)
+    services.delete_webhook(access, access_webhook(access, webhook_id, "manage"))
+    return Status(204, None)
+
+
+@router.get(
+    "/delivery/webhooks/{webhook_id}/deliveries",
+    response=list[DeliveryOut],
+    summary="A webhook's delivery log, newest first",
+)
+@paginate(Page)
+def list_deliveries(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
+    access = caller_access(request)
+    return selectors.webhook_deliveries(access, access_webhook(access, webhook_id))
+
+
+@router.post(
+    "/delivery/webhooks/{webhook_id}/test",
+    response={202: DeliveryOut},
+    summary="Send a webhook a signed test event",
+)
+def ping_webhook(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
+    access = caller_access(request)
+    delivery = services.ping_webhook(access, access_webhook(access, webhook_id, "manage"))
+    delivery.refresh_from_db()
+    return Status(202, delivery)
+
+
+# Calendar feeds --------------------------------------------------------------------------
+
+
+class FeedOut(Schema):
+    id: int
+    label: str
+    team_id: int | None
+    created_by: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str:
+        return obj.created_by.get_username()
+
+
+class FeedCreatedOut(FeedOut):
+    url: str = Field(..., description="The secret feed URL, shown once.")
+
+
+class FeedIn(Input):
+    label: str = Field(..., min_length=1, max_length=200)
+    team_id: int | None = Field(None, description="A team's feed; null: the whole organization.")
+
+
+@router.get("/delivery/calendar-feeds", response=list[FeedOut], summary="Calendar feeds")
+@paginate(Page)
+def list_feeds(request: HttpRequest, org: OrgSlug) -> Any:
+    return selectors.calendar_feeds(caller_access(request))
+
+
+@router.post(
+    "/delivery/calendar-feeds",
+    response={201: FeedCreatedOut},
+    summary="Make an iCalendar feed; its secret URL is shown only in this answer",
+)
+def create_feed(request: HttpRequest, org: OrgSlug, payload: FeedIn) -> Any:
+    access = caller_access(request)
+    feed, token = services.create_calendar_feed(access, team=payload.team_id, label=payload.label)
+    path = reverse("delivery_calendar_feed", kwargs={"token": token})
+    feed.url = request.build_absolute_uri(path)  # type: ignore[attr-defined]
+    return Status(201, feed)
+
+
+@router.post(
+    "/delivery/calendar-feeds/{calendar_feed_id}/revoke",
+    response=FeedOut,
+    summary="Revoke a calendar feed: its URL stops working",
+)
+def revoke_feed(request: HttpRequest, org: OrgSlug, calendar_feed_id: int) -> Any:
+    access = caller_access(request)
+    feed = access_calendar_feed(access, calendar_feed_id, "write")
+    return services.revoke_calendar_feed(access, feed)
