@@ -1,0 +1,194 @@
+"""The lab's pages: who may see and do what, and the gate and waiver through the UI."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from northline.lab.models import ChecklistItem, Engagement
+from northline.lab.tests.conftest import Lab, fresh, qualify, signed_in
+from northline.orgs.models import Event
+from northline.strategy.models import Decision
+from northline.testing import Cast
+
+
+def page_urls(cast: Cast, lab: Lab) -> list[str]:
+    slug = cast.org.slug
+    e = lab.engagement.pk
+    return [
+        reverse("lab", args=[slug]),
+        reverse("lab_engagement", args=[slug, e]),
+        reverse("lab_engagement_readiness", args=[slug, e]),
+        reverse("lab_playbook", args=[slug]),
+        reverse("lab_training", args=[slug]),
+    ]
+
+
+def post_urls(cast: Cast, lab: Lab) -> list[str]:
+    slug = cast.org.slug
+    e = lab.engagement
+    item = ChecklistItem.objects.filter(engagement=e).first()
+    phase = e.current_phase
+    phase_item = phase.items.first()
+    assessment = e.qualification.first()
+    requirement = lab.course.required_for.first()
+    from northline.lab import services
+
+    record = services.record_training(cast.owner_access, person=lab.emma, course=lab.course)
+    return [
+        reverse("lab", args=[slug]),
+        reverse("lab_engagement", args=[slug, e.pk]),
+        reverse("lab_engagement_delete", args=[slug, e.pk]),
+        reverse("lab_engagement_advance", args=[slug, e.pk]),
+        reverse("lab_engagement_graduate", args=[slug, e.pk]),
+        reverse("lab_engagement_pivot", args=[slug, e.pk]),
+        reverse("lab_item_state", args=[slug, item.pk]),
+        reverse("lab_item_waive", args=[slug, item.pk]),
+        reverse("lab_assess", args=[slug, assessment.pk]),
+        reverse("lab_playbook", args=[slug]),
+        reverse("lab_phase", args=[slug, phase.pk]),
+        reverse("lab_phase_move", args=[slug, phase.pk]),
+        reverse("lab_phase_delete", args=[slug, phase.pk]),
+        reverse("lab_phase_item_new", args=[slug, phase.pk]),
+        reverse("lab_phase_item", args=[slug, phase_item.pk]),
+        reverse("lab_phase_item_delete", args=[slug, phase_item.pk]),
+        reverse("lab_training", args=[slug]),
+        reverse("lab_course", args=[slug, lab.course.pk]),
+        reverse("lab_course_delete", args=[slug, lab.course.pk]),
+        reverse("lab_requirement_delete", args=[slug, requirement.pk]),
+        reverse("lab_record", args=[slug, record.pk]),
+        reverse("lab_record_delete", args=[slug, record.pk]),
+    ]
+
+
+def test_it_shows_every_page_to_a_viewer(cast: Cast, lab: Lab) -> None:
+    client = signed_in(cast.viewer)
+    for url in page_urls(cast, lab):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"Waive as" not in response.content
+
+
+def test_it_sends_the_anonymous_visitor_to_sign_in(cast: Cast, lab: Lab) -> None:
+    gets = [(url, Client().get(url)) for url in page_urls(cast, lab)]
+    posts = [(url, Client().post(url)) for url in post_urls(cast, lab)]
+    for url, response in gets + posts:
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+def test_it_hides_every_page_from_an_outsider(cast: Cast, lab: Lab) -> None:
+    client = signed_in(cast.outsider)
+    for url in page_urls(cast, lab):
+        assert client.get(url).status_code == 404, url
+    for url in post_urls(cast, lab):
+        assert client.post(url, {}).status_code == 404, url
+
+
+def test_it_refuses_every_write_by_a_viewer(cast: Cast, lab: Lab) -> None:
+    urls = post_urls(cast, lab)
+    events = Event.objects.count()
+    client = signed_in(cast.viewer)
+    for url in urls:
+        assert client.post(url, {"version": 1, "reason": "x"}).status_code == 403, url
+    assert Event.objects.count() == events
+
+
+def test_it_shows_the_empty_state_on_the_lab_home(cast: Cast) -> None:
+    response = signed_in(cast.editor).get(reverse("lab", args=[cast.org.slug]))
+    assert b"No engagements yet" in response.content
+
+
+def test_it_creates_an_engagement_from_the_form(cast: Cast, lab: Lab) -> None:
+    response = signed_in(cast.editor).post(
+        reverse("lab", args=[cast.org.slug]),
+        {
+            "title": "Harbour moorings",
+            "partner_organization": "Port authority",
+            "team": lab.team.pk,
+        },
+    )
+    created = Engagement.objects.get(title="Harbour moorings")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("lab_engagement", args=[cast.org.slug, created.pk])
+    assert created.current_phase.key == "qualify"
+
+
+def test_it_shows_a_closed_gate_naming_each_unmet_precondition(cast: Cast, lab: Lab) -> None:
+    url = reverse("lab_engagement_advance", args=[cast.org.slug, lab.engagement.pk])
+    response = signed_in(cast.editor).post(url, {"version": lab.engagement.version})
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "cannot enter Align" in text
+    assert "All five qualification criteria are met." in text
+    assert "A product owner is named and has finished the training their role requires." in text
+    assert fresh(lab.engagement).current_phase.key == "qualify"
+
+
+def test_it_refuses_a_waiver_through_the_ui_without_waive_gates(cast: Cast, lab: Lab) -> None:
+    item = ChecklistItem.objects.get(engagement=lab.engagement, check_key="product_owner_trained")
+    url = reverse("lab_item_waive", args=[cast.org.slug, item.pk])
+    response = signed_in(cast.editor).post(
+        url, {f"w{item.pk}-reason": "Trust me.", f"w{item.pk}-version": item.version}
+    )
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.state == "open"
+
+
+def test_it_waives_through_the_ui_and_the_waiver_shows_in_the_decision_log(
+    cast: Cast, lab: Lab
+) -> None:
+    qualify(cast, lab.engagement)
+    item = ChecklistItem.objects.get(engagement=lab.engagement, check_key="product_owner_trained")
+    client = signed_in(cast.owner)
+    response = client.post(
+        reverse("lab_item_waive", args=[cast.org.slug, item.pk]),
+        {f"w{item.pk}-reason": "Pat is booked on the next course.", f"w{item.pk}-version": 1},
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get(topic="lab")
+    log = client.get(reverse("strategy_decisions", args=[cast.org.slug])).content.decode()
+    assert decision.title in log
+    page = client.get(reverse("lab_engagement", args=[cast.org.slug, lab.engagement.pk]))
+    assert "Pat is booked on the next course." in page.content.decode()
+
+
+def test_it_refuses_a_waiver_without_a_reason_in_place(cast: Cast, lab: Lab) -> None:
+    item = ChecklistItem.objects.get(engagement=lab.engagement, check_key="qualified")
+    response = signed_in(cast.owner).post(
+        reverse("lab_item_waive", args=[cast.org.slug, item.pk]),
+        {f"w{item.pk}-reason": "", f"w{item.pk}-version": 1},
+    )
+    assert response.status_code == 422
+    assert ChecklistItem.objects.get(pk=item.pk).state == "open"
+
+
+def test_it_refuses_a_stale_item_update_and_changes_nothing(cast: Cast, lab: Lab) -> None:
+    item = ChecklistItem.objects.filter(
+        engagement=lab.engagement, check_key="", kind="precondition"
+    ).first()
+    client = signed_in(cast.editor)
+    url = reverse("lab_item_state", args=[cast.org.slug, item.pk])
+    first = client.post(
+        url, {f"s{item.pk}-state": "met", f"s{item.pk}-evidence": "A", f"s{item.pk}-version": 1}
+    )
+    assert first.status_code == 302
+    second = client.post(
+        url, {f"s{item.pk}-state": "open", f"s{item.pk}-evidence": "B", f"s{item.pk}-version": 1}
+    )
+    assert second.status_code == 409
+    item.refresh_from_db()
+    assert (item.state, item.evidence, item.version) == ("met", "A", 2)
+
+
+@pytest.mark.parametrize(
+    "prefix,url_name", [("g", "lab_engagement_graduate"), ("p", "lab_engagement_pivot")]
+)
+def test_it_needs_a_reason_to_close(cast: Cast, lab: Lab, prefix: str, url_name: str) -> None:
+    response = signed_in(cast.editor).post(
+        reverse(url_name, args=[cast.org.slug, lab.engagement.pk]), {f"{prefix}-reason": ""}
+    )
+    assert response.status_code == 422
+    assert fresh(lab.engagement).status == "candidate"
