@@ -1,5 +1,277 @@
-"""Demo steps of the lab app (see northline/orgs/demo.py for how steps run)."""
+"""The lab's engagements in the demo (harbour-lab): a leadership body that may waive gates,
+courses and the training each role requires, and three engagements at three points of the
+playbook, stored in ``ctx.extra["lab"]["engagements"]`` for the governance steps:
 
-from typing import Any
+* ``qualifying`` — "Fishing licence renewals", a candidate in Qualify with three of the five
+  criteria judged (two met, one not);
+* ``aligning`` — "Coastal permits online", in Align with a training gap: it entered Align with
+  Lucía as its trained product owner; Jonah took over the role afterwards and has not yet
+  completed Agile fundamentals, so readiness and the composition panel show the gap;
+* ``building`` — "Harbour moorings booking", in residence in Build. Its product owner had not
+  finished the course when it asked to enter Align, so Robin, for the lab's leadership, waived
+  that pre-condition (the decision log shows the waiver); she completed it during Align.
 
-STEPS: list[tuple[str, Any]] = []
+Dates are relative to today so the demo reads the same whenever it is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from northline.lab import selectors, services
+from northline.lab.models import ChecklistItem, Course, Engagement, QualificationAssessment
+from northline.orgs import services as org_services
+from northline.orgs.access import Access
+from northline.orgs.demo import DEMO_USERNAME, LAB_SLUG, DemoContext, Step
+from northline.orgs.models import Person, Team
+from northline.strategy import services as strategy
+
+# Partner people, kept in the lab organization (engagements live there): key → (name, title).
+PARTNER_PEOPLE = {
+    "jonah": ("Jonah Pike", "Product Owner, Permits (Ministry of Coast)"),
+    "lucia": ("Lucía Ortega", "Business Analyst (Ministry of Coast)"),
+    "ben": ("Ben Aldridge", "DevOps Engineer, contracted (Ministry of Coast)"),
+    "mei": ("Mei Tanaka", "Developer (Ministry of Coast)"),
+    "amara": ("Amara Osei", "Assistant Deputy Minister, Coastal Services"),
+    "hana": ("Hana Kowalski", "Harbour Master's Office, Product Owner"),
+    "ravi": ("Ravi Menon", "Developer, Harbour Master's Office"),
+    "ines": ("Inês Duarte", "DevOps Specialist, Harbour Master's Office"),
+    "tom": ("Tom Reyes", "Booking Clerk, Harbour Master's Office"),
+    "joan": ("Joan Baptiste", "Director, Harbour Operations"),
+    "fiona": ("Fiona Clarke", "Licensing Manager, Fisheries"),
+    "dev": ("Dev Patel", "Director, Fisheries Services"),
+}
+
+# team key → (name, [(person, roles, is_employee, co_located)])
+PARTNER_TEAMS: dict[str, tuple[str, list[tuple[str, list[str], bool, bool]]]] = {
+    "permits": (
+        "Permits Online (Ministry of Coast)",
+        [
+            ("jonah", ["product_owner"], True, True),
+            ("lucia", ["member"], True, True),
+            ("ben", ["devops_specialist"], False, True),
+            ("mei", ["member"], True, False),
+        ],
+    ),
+    "moorings": (
+        "Moorings Booking (Harbour Master's Office)",
+        [
+            ("hana", ["product_owner"], True, True),
+            ("ravi", ["member"], True, True),
+            ("ines", ["devops_specialist"], True, True),
+            ("tom", ["member", "stakeholder"], True, False),
+        ],
+    ),
+}
+
+EVIDENCE = {
+    "priority": "Named in the ministry's service plan for this year.",
+    "complex": "Three branches and two systems touch every application.",
+    "digital": "Most applicants already start online and finish on paper.",
+    "enabler_dependent": "Needs the shared payments and identity services.",
+    "continuous": "The service runs all year; rules change every season.",
+}
+
+
+def days_ago(days: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=days)
+
+
+def assess(access: Access, engagement: Engagement, verdicts: dict[str, bool]) -> None:
+    for assessment in QualificationAssessment.objects.filter(engagement=engagement):
+        if assessment.criterion in verdicts:
+            services.assess_criterion(
+                access,
+                assessment,
+                version=assessment.version,
+                met=verdicts[assessment.criterion],
+                evidence=EVIDENCE[assessment.criterion]
+                if verdicts[assessment.criterion]
+                else "A one-off change; the team would disband after launch.",
+            )
+
+
+def meet_manual(access: Access, engagement: Engagement, phase_key: str, evidence: str) -> None:
+    """Mark every manual pre-condition of ``phase_key`` met (automatic ones check themselves)."""
+    for item in ChecklistItem.objects.filter(
+        engagement=engagement, phase__key=phase_key, kind="precondition"
+    ).exclude(check_key__in=["qualified", "product_owner_trained", "composition_ok"]):
+        services.set_item_state(access, item, version=item.version, state="met", evidence=evidence)
+
+
+def advance(access: Access, engagement: Engagement) -> Engagement:
+    engagement.refresh_from_db()
+    return services.advance_phase(access, engagement, version=engagement.version)
+
+
+def create_lab_engagements(ctx: DemoContext) -> None:
+    access = ctx.access(LAB_SLUG)
+    org = ctx.organizations[LAB_SLUG]
+
+    robin = Person.objects.get(organization=org, user=ctx.users[DEMO_USERNAME])
+
+    body = strategy.create_body(
+        access,
+        name="Lab Leadership Council",
+        kind="other",
+        description="Decides which partners come into residence and when a gate may open "
+        "without one of its pre-conditions.",
+        authorities=["waive_gates", "staff_teams"],
+        members=[robin],
+    )
+
+    courses: dict[str, Course] = {
+        "agile": services.create_course(
+            access,
+            name="Agile fundamentals",
+            provider="Harbour Digital Lab",
+            hours=14,
+            audience_roles=["product_owner", "member", "scrum_master"],
+        ),
+        "leadership": services.create_course(
+            access,
+            name="Digital leadership",
+            provider="Harbour Digital Lab",
+            hours=7,
+            audience_roles=["executive_sponsor"],
+        ),
+        "devops": services.create_course(
+            access,
+            name="DevOps for the rest of the team",
+            provider="Platform Support",
+            hours=4,
+            audience_roles=["member", "product_owner"],
+        ),
+    }
+    services.require_training(access, role="product_owner", course=courses["agile"])
+    services.require_training(access, role="executive_sponsor", course=courses["leadership"])
+
+    people: dict[str, Person] = {}
+    for key, (name, title) in PARTNER_PEOPLE.items():
+        people[key] = org_services.create_person(access, name=name, title=title)
+    teams: dict[str, Team] = {}
+    for key, (name, rows) in PARTNER_TEAMS.items():
+        team = org_services.create_team(access, name=name, kind="product")
+        for person_key, roles, employee, co_located in rows:
+            org_services.add_team_member(
+                access,
+                team,
+                person=people[person_key],
+                roles=roles,
+                is_employee=employee,
+                co_located=co_located,
+            )
+        teams[key] = team
+
+    def trained(person_key: str, course_key: str, days: int) -> None:
+        services.record_training(
+            access,
+            person=people[person_key],
+            course=courses[course_key],
+            status="completed",
+            completed_on=days_ago(days),
+        )
+
+    trained("lucia", "agile", 200)
+    trained("amara", "leadership", 150)
+    trained("joan", "leadership", 300)
+    trained("ravi", "agile", 120)
+    services.record_training(
+        access, person=people["jonah"], course=courses["agile"], status="in_progress"
+    )
+    services.record_training(
+        access, person=people["hana"], course=courses["agile"], status="planned"
+    )
+    services.record_training(
+        access, person=people["tom"], course=courses["devops"], status="planned"
+    )
+
+    # Qualifying: a candidate with three criteria judged.
+    qualifying = services.create_engagement(
+        access,
+        title="Fishing licence renewals",
+        partner_organization="Ministry of Coast",
+        business_area="Fisheries Services",
+        product="Renew a commercial fishing licence online",
+        product_owner=people["fiona"],
+        executive_sponsor=people["dev"],
+        start_date=days_ago(12),
+    )
+    assess(access, qualifying, {"priority": True, "digital": True, "continuous": False})
+
+    # Aligning: entered Align with Lucía as its trained product owner; Jonah took over since.
+    aligning = services.create_engagement(
+        access,
+        title="Coastal permits online",
+        partner_organization="Ministry of Coast",
+        business_area="Licensing Branch",
+        product="Apply for and track a coastal permit online",
+        team=teams["permits"],
+        product_owner=people["lucia"],
+        executive_sponsor=people["amara"],
+        start_date=days_ago(75),
+        graduation_window_start=days_ago(-240),
+        graduation_window_end=days_ago(-330),
+    )
+    assess(access, aligning, dict.fromkeys(EVIDENCE, True))
+    meet_manual(access, aligning, "align", "Amara confirmed at the steering meeting.")
+    aligning = advance(access, aligning)
+    aligning = services.update_engagement(
+        access, aligning, version=aligning.version, product_owner=people["jonah"]
+    )
+
+    # Building: through Align on a waiver from the lab's leadership, now in residence.
+    building = services.create_engagement(
+        access,
+        title="Harbour moorings booking",
+        partner_organization="Harbour Master's Office",
+        business_area="Harbour Operations",
+        product="Book and pay for a mooring online",
+        team=teams["moorings"],
+        product_owner=people["hana"],
+        executive_sponsor=people["joan"],
+        start_date=days_ago(160),
+        graduation_window_start=days_ago(-60),
+        graduation_window_end=days_ago(-120),
+    )
+    assess(access, building, dict.fromkeys(EVIDENCE, True))
+    meet_manual(access, building, "align", "Joan opened the alignment session herself.")
+    gate = ChecklistItem.objects.get(engagement=building, check_key="product_owner_trained")
+    services.waive_item(
+        access,
+        gate,
+        reason="Hana is booked on the next Agile fundamentals cohort and has run the booking "
+        "desk for six years; waiting a season would lose the harbour's summer data.",
+    )
+    building = advance(access, building)
+    services.record_training(
+        access,
+        person=people["hana"],
+        course=courses["devops"],
+        status="completed",
+        completed_on=days_ago(100),
+    )
+    agile = selectors.training_records(access, person=people["hana"].pk).get(
+        course=courses["agile"]
+    )
+    services.update_training_record(
+        access, agile, version=agile.version, status="completed", completed_on=days_ago(95)
+    )
+    meet_manual(access, building, "build", "Agreement executed; DevOps specialist is on staff.")
+    building = advance(access, building)
+
+    ctx.extra.setdefault("lab", {})
+    ctx.extra["lab"].update(
+        body=body,
+        courses=courses,
+        partner_people=people,
+        partner_teams=teams,
+        engagements={"qualifying": qualifying, "aligning": aligning, "building": building},
+    )
+
+
+STEPS: list[tuple[str, Step]] = [
+    ("lab: playbook gates, engagements, training", create_lab_engagements)
+]

@@ -1,0 +1,38 @@
+"""The lab's demo: three engagements at three points of the playbook, one through a waiver."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from northline.lab import selectors
+from northline.lab.models import ChecklistItem, Engagement
+from northline.orgs.access import access_organization
+from northline.orgs.demo import load_demo
+from northline.strategy.models import Decision
+
+
+@pytest.mark.django_db
+def test_it_loads_three_engagements_one_through_a_waiver() -> None:
+    load_demo()
+    access = access_organization(User.objects.get(username="demo"), "harbour-lab")
+    by_title = {e.title: e for e in selectors.engagements(access)}
+    qualifying = by_title["Fishing licence renewals"]
+    aligning = by_title["Coastal permits online"]
+    building = by_title["Harbour moorings booking"]
+    assert (qualifying.status, qualifying.current_phase.key) == ("candidate", "qualify")
+    assert (aligning.status, aligning.current_phase.key) == ("aligning", "align")
+    assert (building.status, building.current_phase.key) == ("in_residence", "build")
+
+    # The aligning engagement's product owner lacks the required course.
+    gap = selectors.readiness(access, aligning)
+    assert ("Jonah Pike", "Agile fundamentals") in [(p.name, c.name) for p, c in gap.missing]
+    rules = {rule.key: rule.ok for rule in selectors.composition(access, aligning)}
+    assert rules["product_owner_trained"] is False
+
+    waived = ChecklistItem.objects.get(engagement=building, check_key="product_owner_trained")
+    assert waived.state == "waived"
+    decision = Decision.objects.get(pk=waived.waiver_decision_id)
+    assert decision.topic == "lab"
+    assert decision.made_by_body.name == "Lab Leadership Council"
+    assert Engagement.objects.filter(organization=access.organization).count() == 3
