@@ -265,6 +265,27 @@ class AgreementGrid:
     def cells_of(self, signatory: Signatory) -> list[Cell]:
         return [self.cells[(section.pk, signatory.pk)] for section in self.required]
 
+    @property
+    def document(self) -> list[tuple[AgreementSection, list[Cell]]]:
+        """Every section in order with its cells (none for a section needing no initials)."""
+        return [
+            (
+                section,
+                [self.cells[(section.pk, s.pk)] for s in self.signatories]
+                if section.needs_initials
+                else [],
+            )
+            for section in self.sections
+        ]
+
+    @property
+    def by_signatory(self) -> list[tuple[Signatory, int, int]]:
+        """(signatory, valid cells, required cells) for the signature block."""
+        return [
+            (s, sum(1 for cell in self.cells_of(s) if cell.state == VALID), len(self.required))
+            for s in self.signatories
+        ]
+
 
 def cell_state(section: AgreementSection, found: list[Initial]) -> tuple[str, Initial | None]:
     """Tampered if any stored initial of the cell fails its seal; else valid if one matches the

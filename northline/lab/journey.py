@@ -181,6 +181,14 @@ class LabReport:
     engagements: list[Engagement]
     today: dt.date = field(default_factory=timezone.localdate)
 
+    @property
+    def phase_rows(self) -> list[tuple[Phase, int, PhaseTime]]:
+        """(phase, active engagements in it now, time spent in it) per phase."""
+        return [
+            (phase, count, time)
+            for (phase, count), time in zip(self.by_phase, self.time_in_phase, strict=True)
+        ]
+
 
 def phase_spans(
     engagement: Engagement, events: list[Event], today: dt.date

@@ -1,0 +1,92 @@
+"""Records the governance tests share (agreements, sessions, budget, experts, reports).
+
+The engagement is made with ``create_audited`` directly, so these tests do not depend on the
+engagement side's rules for creating one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from northline.lab import agreements
+from northline.lab.models import Agreement, AgreementSection, Engagement, Signatory
+from northline.orgs.audit import create_audited
+from northline.orgs.models import Organization, Person
+from northline.testing import Cast
+
+
+def person_of(user: User, org: Organization) -> Person:
+    return Person.objects.get(organization=org, user=user)
+
+
+def make_engagement(cast: Cast, title: str = "Coastal permits online", **fields) -> Engagement:
+    access = cast.owner_access
+    return create_audited(
+        access.user,
+        access.organization,
+        Engagement(
+            organization=cast.org,
+            title=title,
+            partner_organization="Ministry of Coastal Affairs",
+            start_date=fields.pop("start_date", dt.date(2026, 1, 15)),
+            budget_low=fields.pop("budget_low", Decimal("800000")),
+            budget_high=fields.pop("budget_high", Decimal("1300000")),
+            monthly_lab_cost=fields.pop("monthly_lab_cost", Decimal("60000")),
+            **fields,
+        ),
+    )
+
+
+@dataclass
+class Signed:
+    """A circulating agreement of two sections, signed by the owner (lab) and the editor
+    (partner); nobody has initialed yet."""
+
+    engagement: Engagement
+    agreement: Agreement
+    first: AgreementSection
+    second: AgreementSection
+    lab: Signatory  # the owner's
+    partner: Signatory  # the editor's
+
+
+def make_signed(cast: Cast, engagement: Engagement | None = None) -> Signed:
+    access = cast.owner_access
+    engagement = engagement or make_engagement(cast)
+    agreement = agreements.create_agreement(access, engagement, title="Residency agreement")
+    first = agreements.add_section(
+        access, agreement, title="Co-location", body="The team works **side by side**."
+    )
+    second = agreements.add_section(
+        access, agreement, title="Openness", body="Code is open unless there is a reason."
+    )
+    lab = agreements.add_signatory(
+        access, agreement, person=person_of(cast.owner, cast.org), role="Lab director", side="lab"
+    )
+    partner = agreements.add_signatory(
+        access,
+        agreement,
+        person=person_of(cast.editor, cast.org),
+        role="Product owner",
+        side="partner",
+    )
+    agreement.refresh_from_db()
+    agreement = agreements.circulate(access, agreement, version=agreement.version)
+    return Signed(engagement, agreement, first, second, lab, partner)
+
+
+def refreshed(signed: Signed) -> Signed:
+    for record in (signed.agreement, signed.first, signed.second):
+        record.refresh_from_db()
+    return signed
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
