@@ -158,7 +158,7 @@ def render_engagement(
         phases.append(step)
     assessments = []
     for assessment in selectors.qualification(access, engagement):
-        met_value = {True: "yes", False: "no"}.get(assessment.met, "")  # type: ignore[call-overload]
+        met_value = "yes" if assessment.met is True else "no" if assessment.met is False else ""
         assessment.form = form_for(  # type: ignore[attr-defined]
             "assess",
             assessment.pk,

@@ -110,9 +110,7 @@ def test_it_enters_align_when_a_waive_gates_holder_waives_the_training(
     ).exists()
 
 
-def test_it_refuses_a_waiver_from_an_editor_outside_the_waiving_body(
-    cast: Cast, lab: Lab
-) -> None:
+def test_it_refuses_a_waiver_from_an_editor_outside_the_waiving_body(cast: Cast, lab: Lab) -> None:
     item = align_item(lab, "product_owner_trained")
     with pytest.raises(Forbidden) as refused:
         services.waive_item(cast.access(cast.editor), item, reason="Because.")

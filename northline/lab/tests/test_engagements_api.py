@@ -1,0 +1,95 @@
+"""The lab's API: gates, waivers, readiness and stale versions."""
+
+from __future__ import annotations
+
+from northline.lab.models import ChecklistItem
+from northline.lab.tests.conftest import Lab, fresh, qualify
+from northline.orgs.models import Event
+from northline.strategy.models import Decision
+from northline.testing import Cast
+
+
+def base(cast: Cast) -> str:
+    return f"/orgs/{cast.org.slug}/lab"
+
+
+def test_it_refuses_advance_naming_each_unmet_precondition(cast: Cast, lab: Lab, api_as) -> None:
+    qualify(cast, lab.engagement)
+    engagement = fresh(lab.engagement)
+    response = api_as(cast.editor).post(
+        f"{base(cast)}/engagements/{engagement.pk}/advance", {"version": engagement.version}
+    )
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "gate_closed"
+    assert sorted(error["fields"].values()) == [
+        "A product owner is named and has finished the training their role requires.",
+        "An executive sponsor has committed to backing the team's way of working.",
+    ]
+    assert fresh(lab.engagement).version == engagement.version
+
+
+def test_it_refuses_a_waiver_through_the_api_without_waive_gates(
+    cast: Cast, lab: Lab, api_as
+) -> None:
+    item = ChecklistItem.objects.get(engagement=lab.engagement, check_key="product_owner_trained")
+    api = api_as(cast.editor)
+    events = Event.objects.count()
+    response = api.post(f"{base(cast)}/checklist-items/{item.pk}/waive", {"reason": "Trust me."})
+    assert response.status_code == 403
+    assert "waive_gates" in response.json()["error"]["message"]
+    assert Event.objects.count() == events
+
+
+def test_it_waives_through_the_api_and_logs_the_decision(cast: Cast, lab: Lab, api_as) -> None:
+    item = ChecklistItem.objects.get(engagement=lab.engagement, check_key="product_owner_trained")
+    response = api_as(cast.owner).post(
+        f"{base(cast)}/checklist-items/{item.pk}/waive",
+        {"reason": "Booked on the next cohort.", "version": 1},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["state"], body["waiver_reason"]) == ("waived", "Booked on the next cohort.")
+    decision = Decision.objects.get(pk=body["waiver_decision_id"])
+    assert (decision.topic, decision.decision) == ("lab", "Booked on the next cohort.")
+
+
+def test_it_refuses_a_stale_checklist_update_with_409(cast: Cast, lab: Lab, api_as) -> None:
+    item = ChecklistItem.objects.filter(
+        engagement=lab.engagement, kind="precondition", check_key=""
+    ).first()
+    api = api_as(cast.editor)
+    url = f"{base(cast)}/checklist-items/{item.pk}"
+    assert api.patch(url, {"version": 1, "state": "met", "evidence": "A"}).status_code == 200
+    stale = api.patch(url, {"version": 1, "state": "open"})
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "stale_version"
+    item.refresh_from_db()
+    assert (item.state, item.version) == ("met", 2)
+
+
+def test_it_reports_readiness_cells_and_the_gap(cast: Cast, lab: Lab, api_as) -> None:
+    response = api_as(cast.viewer).get(f"{base(cast)}/engagements/{lab.engagement.pk}/readiness")
+    body = response.json()
+    # Only Pat's role (product owner) requires a course; Pat has no record.
+    assert body["cells"] == [
+        {"person_id": lab.pat.pk, "course_id": lab.course.pk, "state": "missing"}
+    ]
+    assert body["missing"] == body["cells"]
+    assert [p["name"] for p in body["people"]] == [
+        "Carl Contractor",
+        "Dev Ops",
+        "Emma Employee",
+        "Pat Product",
+    ]
+
+
+def test_it_graduates_and_pivots_through_the_api_with_reasons(cast: Cast, lab: Lab, api_as) -> None:
+    api = api_as(cast.editor)
+    url = f"{base(cast)}/engagements/{lab.engagement.pk}"
+    assert api.post(f"{url}/graduate", {"reason": "Done."}).status_code == 409
+    assert api.post(f"{url}/pivot-away", {"reason": ""}).status_code == 422
+    response = api.post(f"{url}/pivot-away", {"reason": "The service was outsourced."})
+    assert response.status_code == 200
+    assert response.json()["status"] == "pivoted_away"
+    assert response.json()["closing_reason"] == "The service was outsourced."
