@@ -339,3 +339,102 @@ def calendar_feeds(access: Access) -> QuerySet[CalendarFeed]:
         .select_related("team", "created_by")
         .order_by("-created_at", "-id")
     )
+
+
+# Page helpers (the web pages' own reads) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One feature of the matrix with its cells in the teams' order (None: no impact)."""
+
+    feature: Feature
+    cells: list[Cell | None]
+
+    @property
+    def impacts(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell is not None]
+
+
+def matrix_rows(grid: Matrix) -> list[tuple[Release | None, list[MatrixRow]]]:
+    """The matrix laid out for a table: per release, per feature, a cell per team column."""
+    return [
+        (
+            release,
+            [
+                MatrixRow(feature, [grid.cells.get((feature.pk, team.pk)) for team in grid.teams])
+                for feature in features
+            ],
+        )
+        for release, features in grid.releases
+    ]
+
+
+def releases_overview(access: Access) -> QuerySet[Release]:
+    """Every release, soonest first, with how many features it brings."""
+    from django.db.models import Count
+
+    return releases(access).annotate(feature_count=Count("features"))
+
+
+def features_without_release(access: Access) -> QuerySet[Feature]:
+    return features(access).filter(release__isnull=True)
+
+
+def feature_cells(access: Access, feature: Feature) -> list[Cell]:
+    """A feature's impacts, each with its lead time, days left, risk and latest notice."""
+    impact_list = list(
+        Impact.objects.filter(organization=access.organization, feature=feature)
+        .select_related("team", "acknowledged_by")
+        .order_by("team__name", "id")
+    )
+    for impact in impact_list:
+        impact.feature = feature
+    defaults = lead_time_defaults(access, {impact.team_id for impact in impact_list})
+    latest = latest_notices([impact.pk for impact in impact_list])
+    today = timezone.localdate()
+    return [
+        cell_for(impact, defaults.get(impact.team_id), latest.get(impact.pk), today)
+        for impact in impact_list
+    ]
+
+
+def team_lead_time(access: Access, team: Team) -> LeadTime:
+    days = lead_time_defaults(access, [team.pk]).get(team.pk)
+    return LeadTime(
+        team=team,
+        days=rules.DEFAULT_LEAD_TIME_DAYS if days is None else days,
+        is_default=days is None,
+    )
+
+
+def can_acknowledge(access: Access, team: Team) -> bool:
+    """Whether the caller may acknowledge the team's impacts: an admin, or a writer on it."""
+    from northline.delivery.services import is_team_member
+
+    return access.can("manage") or (access.can_write and is_team_member(access, team))
+
+
+def team_calendar_feeds(access: Access, team: Team) -> QuerySet[CalendarFeed]:
+    return calendar_feeds(access).filter(team=team)
+
+
+# Deliveries the settings page lists under each webhook.
+RECENT_DELIVERIES = 10
+
+
+def webhooks_with_log(access: Access) -> list[Webhook]:
+    """Every webhook with its latest deliveries in ``recent`` (two queries)."""
+    from django.db.models import Prefetch
+
+    return list(
+        webhooks(access).prefetch_related(
+            Prefetch(
+                "deliveries",
+                queryset=WebhookDelivery.objects.order_by("-created_at", "-id")[
+                    :RECENT_DELIVERIES
+                ],
+                to_attr="recent",
+            )
+        )
+    )

@@ -1,0 +1,531 @@
+"""Web pages of delivery: the dependency matrix, releases, features and their impacts, a team's
+"what is coming at us", and the settings (webhooks, calendar feeds, default lead times).
+
+Thin views (STYLE §1): parse with a form, resolve records through ``northline.delivery.access``,
+call one service or selector, render. Every write is a plain POST form that works without
+JavaScript; the pages' small script only adds conveniences (copying a secret URL).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from northline.delivery import forms, selectors, services
+from northline.delivery.access import (
+    access_calendar_feed,
+    access_feature,
+    access_impact,
+    access_release,
+    access_webhook,
+)
+from northline.delivery.models import Feature, Release, ReleaseStatus
+from northline.lib.errors import Conflict
+from northline.lib.web import org_view, render_org, status_of, submit
+from northline.orgs.access import Access, access_team
+
+NAV = "delivery"
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """Where a form asked to go back to, if it is a page of this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def release_url(access: Access, release: Release) -> str:
+    return reverse("delivery_release", args=[access.organization.slug, release.pk])
+
+
+def feature_url(access: Access, feature: Feature) -> str:
+    return reverse("delivery_feature", args=[access.organization.slug, feature.pk])
+
+
+def team_url(access: Access, team_id: int) -> str:
+    return reverse("delivery_team", args=[access.organization.slug, team_id])
+
+
+def feed_address(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("delivery_calendar_feed", args=[token]))
+
+
+# The matrix --------------------------------------------------------------------------------
+
+
+@org_view
+def matrix(request: HttpRequest, access: Access) -> HttpResponse:
+    filter_form = forms.MatrixFilterForm(request.GET or None, access=access)
+    ids = filter_form.ids()
+    grid = selectors.matrix(access, release_ids=ids["release"], team_ids=ids["team"])
+    query = urlencode(
+        [(name, pk) for name, chosen in ids.items() for pk in (chosen or [])], doseq=True
+    )
+    api = f"/api/v1/orgs/{access.organization.slug}/delivery/matrix"
+    return render_org(
+        request,
+        access,
+        "delivery/matrix.html",
+        {
+            "grid": selectors.matrix_rows(grid),
+            "teams": grid.teams,
+            "filter_form": filter_form,
+            "filtering": bool(query),
+            "csv_url": f"{api}.csv" + (f"?{query}" if query else ""),
+            "xlsx_url": f"{api}.xlsx" + (f"?{query}" if query else ""),
+        },
+        nav=NAV,
+    )
+
+
+# Releases ----------------------------------------------------------------------------------
+
+
+def render_releases(
+    request: HttpRequest,
+    access: Access,
+    release_form: forms.ReleaseForm | None = None,
+    feature_form: forms.FeatureForm | None = None,
+) -> HttpResponse:
+    release_form = release_form or forms.ReleaseForm()
+    feature_form = feature_form or forms.FeatureForm(access=access)
+    return render_org(
+        request,
+        access,
+        "delivery/releases.html",
+        {
+            "releases": selectors.releases_overview(access),
+            "unreleased_features": selectors.features_without_release(access),
+            "release_form": release_form,
+            "feature_form": feature_form,
+        },
+        nav=NAV,
+        status=status_of(release_form, feature_form),
+    )
+
+
+@org_view
+def releases(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method != "POST":
+        return render_releases(request, access)
+    access.require("write")
+    form = forms.ReleaseForm(request.POST)
+    created: list[Release] = []
+    if submit(form, lambda data: created.append(services.create_release(access, **data))):
+        messages.success(request, f"Planned {created[0].name}. Add its features below.")
+        return redirect(release_url(access, created[0]))
+    return render_releases(request, access, release_form=form)
+
+
+def render_release(
+    request: HttpRequest,
+    access: Access,
+    release: Release,
+    *,
+    edit_form: forms.ReleaseEditForm | None = None,
+    decide_form: forms.DecideForm | None = None,
+    feature_form: forms.FeatureForm | None = None,
+) -> HttpResponse:
+    grid = selectors.matrix(access, release_ids=[release.pk])
+    edit_form = edit_form or forms.ReleaseEditForm.of(release)
+    decide_form = decide_form or forms.DecideForm(initial={"version": release.version})
+    feature_form = feature_form or forms.FeatureForm(access=access, initial={"release": release.pk})
+    return render_org(
+        request,
+        access,
+        "delivery/release.html",
+        {
+            "release": release,
+            "features": selectors.matrix_rows(grid)[0][1] if grid.releases else [],
+            "teams": grid.teams,
+            "readiness": selectors.release_readiness(access, release),
+            "notices": selectors.notices(access, release=release.pk)[:50],
+            "edit_form": edit_form,
+            "decide_form": decide_form,
+            "feature_form": feature_form,
+            "open": release.status in (ReleaseStatus.PLANNED, ReleaseStatus.DECIDED),
+        },
+        nav=NAV,
+        status=status_of(edit_form, decide_form, feature_form),
+    )
+
+
+@org_view
+def release(request: HttpRequest, access: Access, release_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_release(request, access, access_release(access, release_id))
+    record = access_release(access, release_id, "write")
+    form = forms.ReleaseEditForm(request.POST)
+    if submit(form, lambda data: services.update_release(access, record, **data)):
+        messages.success(request, f"Saved {form.cleaned_data['name']}.")
+        return redirect(release_url(access, record))
+    return render_release(request, access, access_release(access, release_id), edit_form=form)
+
+
+@require_POST
+@org_view
+def release_decide(request: HttpRequest, access: Access, release_id: int) -> HttpResponse:
+    record = access_release(access, release_id, "write")
+    form = forms.DecideForm(request.POST)
+    if submit(form, lambda data: services.decide_release(access, record, **data)):
+        if form.cleaned_data["override_reason"]:
+            note = "It is in the decision log with the override reason."
+        else:
+            note = "Every impacted team had acknowledged."
+        messages.success(request, f"Decided {record.name}. {note}")
+        return redirect(release_url(access, record))
+    return render_release(request, access, access_release(access, release_id), decide_form=form)
+
+
+def status_change(
+    request: HttpRequest, access: Access, release_id: int, change: Any, done: str
+) -> HttpResponse:
+    """Mark released or cancel: a button with the version; a refusal is a message."""
+    record = access_release(access, release_id, "write")
+    form = forms.VersionOnlyForm(request.POST)
+    if submit(form, lambda data: change(access, record, **data)):
+        messages.success(request, f"{record.name} {done}.")
+    else:
+        errors = [str(error) for error in form.errors.get("__all__", [])]
+        reason = " ".join(errors) or "Reload the page and try again."
+        messages.error(request, f"{record.name} was not changed. {reason}")
+    return redirect(release_url(access, record))
+
+
+@require_POST
+@org_view
+def release_released(request: HttpRequest, access: Access, release_id: int) -> HttpResponse:
+    return status_change(request, access, release_id, services.mark_released, "is released")
+
+
+@require_POST
+@org_view
+def release_cancel(request: HttpRequest, access: Access, release_id: int) -> HttpResponse:
+    return status_change(request, access, release_id, services.cancel_release, "is cancelled")
+
+
+# Features and impacts ----------------------------------------------------------------------
+
+
+@require_POST
+@org_view
+def feature_new(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require("write")
+    form = forms.FeatureForm(request.POST, access=access)
+    created: list[Feature] = []
+    if submit(form, lambda data: created.append(services.create_feature(access, **data))):
+        messages.success(request, f"Added “{created[0].title}”. Say which teams it impacts below.")
+        return redirect(feature_url(access, created[0]))
+    if request.POST.get("from") == "release" and form.data.get("release"):
+        release_id = form.data["release"]
+        if str(release_id).isdigit():
+            record = access_release(access, int(release_id))
+            return render_release(request, access, record, feature_form=form)
+    return render_releases(request, access, feature_form=form)
+
+
+def render_feature(
+    request: HttpRequest,
+    access: Access,
+    feature: Feature,
+    *,
+    edit_form: forms.FeatureEditForm | None = None,
+    impact_form: forms.ImpactForm | None = None,
+    failed_impact: tuple[int, forms.ImpactEditForm] | None = None,
+) -> HttpResponse:
+    impacts = [
+        (
+            cell,
+            failed_impact[1]
+            if failed_impact and failed_impact[0] == cell.impact.pk
+            else forms.ImpactEditForm.of(cell.impact),
+        )
+        for cell in selectors.feature_cells(access, feature)
+    ]
+    edit_form = edit_form or forms.FeatureEditForm.of(feature, access)
+    impact_form = impact_form or forms.ImpactForm(access=access)
+    return render_org(
+        request,
+        access,
+        "delivery/feature.html",
+        {
+            "feature": feature,
+            "impacts": impacts,
+            "edit_form": edit_form,
+            "impact_form": impact_form,
+            "here": request.path,
+        },
+        nav=NAV,
+        status=status_of(edit_form, impact_form, failed_impact[1] if failed_impact else None),
+    )
+
+
+@org_view
+def feature(request: HttpRequest, access: Access, feature_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_feature(request, access, access_feature(access, feature_id))
+    record = access_feature(access, feature_id, "write")
+    form = forms.FeatureEditForm(request.POST, access=access)
+    if submit(form, lambda data: services.update_feature(access, record, **data)):
+        messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
+        return redirect(feature_url(access, record))
+    return render_feature(request, access, access_feature(access, feature_id), edit_form=form)
+
+
+@require_POST
+@org_view
+def feature_delete(request: HttpRequest, access: Access, feature_id: int) -> HttpResponse:
+    record = access_feature(access, feature_id, "write")
+    services.delete_feature(access, record)
+    messages.success(request, f"Deleted “{record.title}” and its impacts.")
+    if record.release_id is not None:
+        return redirect(
+            "delivery_release", slug=access.organization.slug, release_id=record.release_id
+        )
+    return redirect("delivery_releases", slug=access.organization.slug)
+
+
+@require_POST
+@org_view
+def impact_new(request: HttpRequest, access: Access, feature_id: int) -> HttpResponse:
+    record = access_feature(access, feature_id, "write")
+    form = forms.ImpactForm(request.POST, access=access)
+    if submit(form, lambda data: services.add_impact(access, record, **data)):
+        team = form.cleaned_data["team"]
+        role = form.cleaned_data["role"]
+        told = " It has been sent a notice." if role == "impactee" else ""
+        messages.success(request, f"Added the impact on {team.name}.{told}")
+        return redirect(feature_url(access, record) + "#impacts")
+    return render_feature(request, access, record, impact_form=form)
+
+
+@require_POST
+@org_view
+def impact(request: HttpRequest, access: Access, impact_id: int) -> HttpResponse:
+    record = access_impact(access, impact_id, "write")
+    form = forms.ImpactEditForm(request.POST, prefix=f"i{record.pk}")
+    if submit(form, lambda data: services.update_impact(access, record, **data)):
+        messages.success(request, f"Saved the impact on {record.team.name}.")
+        return redirect(feature_url(access, record.feature) + f"#impact-{record.pk}")
+    feature_record = access_feature(access, record.feature_id)
+    return render_feature(request, access, feature_record, failed_impact=(record.pk, form))
+
+
+@require_POST
+@org_view
+def impact_remove(request: HttpRequest, access: Access, impact_id: int) -> HttpResponse:
+    record = access_impact(access, impact_id, "write")
+    services.remove_impact(access, record)
+    messages.success(request, f"Removed the impact on {record.team.name}.")
+    return redirect(feature_url(access, record.feature) + "#impacts")
+
+
+@require_POST
+@org_view
+def acknowledge(request: HttpRequest, access: Access, impact_id: int) -> HttpResponse:
+    record = access_impact(access, impact_id, "write")
+    back = safe_next(request, team_url(access, record.team_id)) + f"#impact-{record.pk}"
+    try:
+        services.acknowledge(access, record)
+    except Conflict as error:
+        messages.error(request, f"Not acknowledged. {error.message}")
+        return redirect(back)
+    messages.success(
+        request, f"{record.team.name} acknowledged “{record.feature.title}”. Thank you."
+    )
+    return redirect(back)
+
+
+# Teams -------------------------------------------------------------------------------------
+
+
+def render_team(
+    request: HttpRequest,
+    access: Access,
+    team_id: int,
+    *,
+    lead_form: forms.LeadTimeForm | None = None,
+    feed_form: forms.TeamFeedForm | None = None,
+    feed_url: str | None = None,
+) -> HttpResponse:
+    team = access_team(access, team_id)
+    lead_time = selectors.team_lead_time(access, team)
+    lead_form = lead_form or forms.LeadTimeForm(initial={"days": lead_time.days})
+    feed_form = feed_form or forms.TeamFeedForm(initial={"label": f"{team.name} releases"})
+    return render_org(
+        request,
+        access,
+        "delivery/team.html",
+        {
+            "team": team,
+            "upcoming": selectors.upcoming_for_team(access, team),
+            "lead_time": lead_time,
+            "can_acknowledge": selectors.can_acknowledge(access, team),
+            "feeds": selectors.team_calendar_feeds(access, team),
+            "lead_form": lead_form,
+            "feed_form": feed_form,
+            "feed_url": feed_url,
+            "here": request.path,
+        },
+        nav=NAV,
+        status=status_of(lead_form, feed_form),
+    )
+
+
+@org_view
+def team(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
+    return render_team(request, access, team_id)
+
+
+@require_POST
+@org_view
+def team_lead_time(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
+    record = access_team(access, team_id, "write")
+    form = forms.LeadTimeForm(request.POST)
+    if submit(form, lambda data: services.set_lead_time(access, record, **data)):
+        messages.success(request, f"{record.name} needs {form.cleaned_data['days']} days' notice.")
+        return redirect(team_url(access, record.pk) + "#lead-time")
+    return render_team(request, access, team_id, lead_form=form)
+
+
+@require_POST
+@org_view
+def team_feed(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
+    record = access_team(access, team_id, "write")
+    form = forms.TeamFeedForm(request.POST)
+    made: list[tuple[Any, str]] = []
+    if submit(
+        form,
+        lambda data: made.append(services.create_calendar_feed(access, team=record, **data)),
+    ):
+        # The secret URL appears on this response only (its token is stored as a digest),
+        # so no redirect.
+        return render_team(request, access, team_id, feed_url=feed_address(request, made[0][1]))
+    return render_team(request, access, team_id, feed_form=form)
+
+
+# Settings ----------------------------------------------------------------------------------
+
+
+def render_settings(
+    request: HttpRequest,
+    access: Access,
+    *,
+    webhook_form: forms.WebhookForm | None = None,
+    feed_form: forms.CalendarFeedForm | None = None,
+    lead_times_form: forms.LeadTimesForm | None = None,
+    secret: tuple[str, str] | None = None,
+    feed_url: str | None = None,
+) -> HttpResponse:
+    lead_times = selectors.lead_times(access)
+    webhook_form = webhook_form or forms.WebhookForm()
+    feed_form = feed_form or forms.CalendarFeedForm(access=access)
+    lead_times_form = lead_times_form or forms.LeadTimesForm(teams=lead_times)
+    return render_org(
+        request,
+        access,
+        "delivery/settings.html",
+        {
+            "webhooks": selectors.webhooks_with_log(access),
+            "feeds": selectors.calendar_feeds(access),
+            "webhook_form": webhook_form,
+            "feed_form": feed_form,
+            "lead_times_form": lead_times_form,
+            "secret": secret,
+            "feed_url": feed_url,
+        },
+        nav=NAV,
+        status=status_of(webhook_form, feed_form, lead_times_form),
+    )
+
+
+@org_view
+def settings(request: HttpRequest, access: Access) -> HttpResponse:
+    return render_settings(request, access)
+
+
+def settings_url(access: Access, anchor: str) -> str:
+    return reverse("delivery_settings", args=[access.organization.slug]) + f"#{anchor}"
+
+
+@require_POST
+@org_view
+def webhook_new(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require("manage")
+    form = forms.WebhookForm(request.POST)
+    made: list[Any] = []
+    if submit(form, lambda data: made.append(services.create_webhook(access, **data))):
+        hook = made[0]
+        # The signing secret is shown with this response only; the page never repeats it.
+        return render_settings(request, access, secret=(hook.url, hook.secret))
+    return render_settings(request, access, webhook_form=form)
+
+
+@require_POST
+@org_view
+def webhook_delete(request: HttpRequest, access: Access, webhook_id: int) -> HttpResponse:
+    record = access_webhook(access, webhook_id, "manage")
+    services.delete_webhook(access, record)
+    messages.success(request, f"Deleted the webhook to {record.url}.")
+    return redirect(settings_url(access, "webhooks"))
+
+
+@require_POST
+@org_view
+def webhook_ping(request: HttpRequest, access: Access, webhook_id: int) -> HttpResponse:
+    record = access_webhook(access, webhook_id, "manage")
+    services.ping_webhook(access, record)
+    messages.success(request, f"Sent a test event to {record.url}; see its delivery log.")
+    return redirect(settings_url(access, f"webhook-{record.pk}"))
+
+
+@require_POST
+@org_view
+def feed_new(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require("write")
+    form = forms.CalendarFeedForm(request.POST, access=access)
+    made: list[tuple[Any, str]] = []
+    if submit(form, lambda data: made.append(services.create_calendar_feed(access, **data))):
+        return render_settings(request, access, feed_url=feed_address(request, made[0][1]))
+    return render_settings(request, access, feed_form=form)
+
+
+@require_POST
+@org_view
+def feed_revoke(request: HttpRequest, access: Access, feed_id: int) -> HttpResponse:
+    record = access_calendar_feed(access, feed_id, "write")
+    services.revoke_calendar_feed(access, record)
+    messages.success(request, f"Revoked “{record.label}”: its address no longer works.")
+    back = settings_url(access, "feeds")
+    if record.team_id is not None and request.POST.get("from") == "team":
+        back = team_url(access, record.team_id) + "#calendar"
+    return redirect(back)
+
+
+@require_POST
+@org_view
+def lead_times(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require("write")
+    current = selectors.lead_times(access)
+    form = forms.LeadTimesForm(request.POST, teams=current)
+
+    def save(data: dict[str, Any]) -> None:
+        for row in current:
+            wanted = data[f"team_{row.team.pk}"]
+            if wanted != row.days:
+                services.set_lead_time(access, row.team, days=wanted)
+
+    if submit(form, save):
+        messages.success(request, "Saved the teams' lead times.")
+        return redirect(settings_url(access, "lead-times"))
+    return render_settings(request, access, lead_times_form=form)
