@@ -2,7 +2,6 @@
 impacts and acknowledgements, notices, the matrix, lead times, webhooks, calendar feeds and
 the matrix exports."""
 
-
 import datetime as dt
 from typing import Any, Literal
 

@@ -21,7 +21,7 @@ from northline.orgs.models import Organization, Team
 
 PRODID = "-//Northline//Delivery calendar//EN"
 # A planned release may still move; a decided one is set; a cancelled one is withdrawn.
-STATUS = {
+STATUS: dict[str, str] = {
     ReleaseStatus.PLANNED: "TENTATIVE",
     ReleaseStatus.DECIDED: "CONFIRMED",
     ReleaseStatus.RELEASED: "CONFIRMED",
@@ -77,8 +77,8 @@ def build(organization: Organization, team: Team | None = None, *, name: str = "
         event.add("categories", ["Release"])
         calendar.add_component(event)
     for feature in experiments_for(organization, team):
+        assert feature.release is not None
         release = feature.release
-        assert release is not None
         event = Event()
         event.add("uid", uid("experiment", feature.pk, organization))
         event.add("dtstamp", max(feature.updated_at, release.updated_at))

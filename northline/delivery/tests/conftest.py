@@ -87,7 +87,7 @@ def receiver() -> Iterator[Receiver]:
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             state.requests.append(Received(self.path, self.headers, self.rfile.read(length)))
             status, headers = state.answers.get(self.path, (200, {}))

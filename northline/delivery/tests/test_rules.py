@@ -46,44 +46,24 @@ def test_it_is_ready_only_when_every_impactee_acknowledged() -> None:
     assert rules.is_ready([FakeImpact(acknowledged_at=now), FakeImpact(role="impactor")]) is True
 
 
+def colour(role: str, acknowledged: bool, notice_late: bool, release: dt.date | None) -> str:
+    """A cell's risk on 1 March 2026 for a team with a lead time of 10 days."""
+    return rules.risk(
+        role=role,
+        acknowledged=acknowledged,
+        notice_late=notice_late,
+        today=dt.date(2026, 3, 1),
+        release_date=release,
+        lead_time_days=10,
+    )
+
+
 def test_it_colours_each_kind_of_cell() -> None:
-    today = dt.date(2026, 3, 1)
-    common = {"today": today, "lead_time_days": 10}
-    in_time = dt.date(2026, 3, 20)
-    too_close = dt.date(2026, 3, 5)
-    assert (
-        rules.risk(
-            role="impactor", acknowledged=False, notice_late=True, release_date=in_time, **common
-        )
-        == "ok"
-    )
-    assert (
-        rules.risk(
-            role="impactee", acknowledged=True, notice_late=False, release_date=in_time, **common
-        )
-        == "ok"
-    )
-    assert (
-        rules.risk(
-            role="impactee", acknowledged=True, notice_late=True, release_date=in_time, **common
-        )
-        == "late"
-    )
-    assert (
-        rules.risk(
-            role="impactee", acknowledged=False, notice_late=False, release_date=in_time, **common
-        )
-        == "unacknowledged"
-    )
-    assert (
-        rules.risk(
-            role="impactee", acknowledged=False, notice_late=False, release_date=too_close, **common
-        )
-        == "at_risk"
-    )
-    assert (
-        rules.risk(
-            role="impactee", acknowledged=False, notice_late=False, release_date=None, **common
-        )
-        == "unacknowledged"
-    )
+    in_time = dt.date(2026, 3, 20)  # 19 days left
+    too_close = dt.date(2026, 3, 5)  # 4 days left
+    assert colour("impactor", False, True, in_time) == "ok"
+    assert colour("impactee", True, False, in_time) == "ok"
+    assert colour("impactee", True, True, in_time) == "late"
+    assert colour("impactee", False, False, in_time) == "unacknowledged"
+    assert colour("impactee", False, False, too_close) == "at_risk"
+    assert colour("impactee", False, False, None) == "unacknowledged"

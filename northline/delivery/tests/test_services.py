@@ -38,7 +38,7 @@ def test_it_records_who_acknowledged_and_when(cast: Cast, plan, two_impactees) -
 
 
 def test_it_lets_only_team_members_and_admins_acknowledge(cast: Cast, plan, two_impactees) -> None:
-    _, contact, training = two_impactees
+    training = two_impactees[2]
     # Edith is an editor but not on Training.
     with pytest.raises(Forbidden, match="Only a member of Training"):
         services.acknowledge(cast.access(cast.editor), training)
