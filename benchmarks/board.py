@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def setup(data_dir: Path) -> None:
     os.environ["NORTHLINE_DATA_DIR"] = str(data_dir)
     os.environ["NORTHLINE_HTTPS"] = "0"
-    os.environ["NORTHLINE_TASK_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
+    # The database queue, as in production: a move queues the feedback loop's recompute.
+    os.environ["NORTHLINE_TASK_BACKEND"] = "django_tasks_db.DatabaseBackend"
     os.environ["DJANGO_SETTINGS_MODULE"] = "northline.settings"
     sys.path.insert(0, str(ROOT))
     import django

@@ -172,7 +172,7 @@ def update_versioned(
     altered = [name for name in changes if field_value(instance, name) != before[name]]
     if not altered:
         return instance
-    validate(instance, exclude=unchanged_relations(instance, altered))
+    validate(instance, exclude=unchanged_fields(instance, altered))
     columns = {
         instance._meta.get_field(name).attname: field_value(instance, name) for name in altered
     }
@@ -202,21 +202,18 @@ def update_versioned(
     return instance
 
 
-def unchanged_relations(instance: models.Model, altered: Iterable[str]) -> list[str]:
-    """Foreign keys an update leaves alone: their targets were checked when they were set, so
-    validating them again would only cost a query each. Fields of a unique constraint stay in,
-    because Django skips a constraint when any of its fields is excluded."""
+def unchanged_fields(instance: models.Model, altered: Iterable[str]) -> list[str]:
+    """Fields an update leaves alone: they were validated when they were set, and checking
+    them again costs queries (a foreign key's target, a check constraint on the database).
+    Fields of a unique constraint stay in, because Django skips a constraint when any of its
+    fields is excluded and the altered field must still be checked for duplicates."""
     constrained = {
         name
         for constraint in instance._meta.constraints
         for name in getattr(constraint, "fields", ())
     }
     keep = set(altered) | constrained
-    return [
-        field.name
-        for field in instance._meta.concrete_fields
-        if field.is_relation and field.name not in keep
-    ]
+    return [field.name for field in instance._meta.concrete_fields if field.name not in keep]
 
 
 def stale(instance: models.Model, version: int) -> StaleVersion:
