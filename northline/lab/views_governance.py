@@ -239,7 +239,7 @@ def render_agreement(
             **engagement_context(access, agreement.engagement, "agreements"),
             "agreement": agreement,
             "grid": grid,
-            "sections": sections,
+            "document_sections": sections,
             "editable": editable,
             "open_for_initials": agreement.status in agreements.OPEN_FOR_INITIALS,
             "section_form": section_form,
