@@ -152,6 +152,9 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 
+# Webhooks refuse private, loopback and link-local targets unless this is on (DESIGN §3).
+NORTHLINE_WEBHOOKS_ALLOW_PRIVATE = env_bool("NORTHLINE_WEBHOOKS_ALLOW_PRIVATE", default=False)
+
 # Client addresses come from REMOTE_ADDR unless a trusted proxy sets X-Forwarded-For.
 NORTHLINE_TRUST_X_FORWARDED_FOR = env_bool("NORTHLINE_BEHIND_PROXY")
 
