@@ -43,13 +43,13 @@ class MatrixFilterForm(forms.Form):
         queryset=Release.objects.none(),
         required=False,
         label="Releases",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.SelectMultiple(attrs={"size": 3}),
     )
     team = forms.ModelMultipleChoiceField(
         queryset=Team.objects.none(),
         required=False,
         label="Teams",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.SelectMultiple(attrs={"size": 3}),
     )
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
