@@ -309,17 +309,18 @@ def big_matrix(access, teams: int = 60, features: int = 200) -> None:
         for number, feature in enumerate(made)
         for k in range(min(6, teams))
     )
+    release_of = {feature.pk: releases[number % 4] for number, feature in enumerate(made)}
     Notice.objects.bulk_create(
         Notice(
             organization=org,
             impact=impact,
-            release=impact.feature.release,
+            release=release_of[impact.feature_id],
             reason="planned",
             sent_at=timezone.now(),
-            release_date=impact.feature.release.planned_date,
-            days_left=(impact.feature.release.planned_date - today).days,
+            release_date=release_of[impact.feature_id].planned_date,
+            days_left=(release_of[impact.feature_id].planned_date - today).days,
             lead_time_days=14,
-            late=(impact.feature.release.planned_date - today).days < 14,
+            late=(release_of[impact.feature_id].planned_date - today).days < 14,
         )
         for impact in impacts
         if impact.role == "impactee" and impact.pk % 4 == 1
