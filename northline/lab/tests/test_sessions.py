@@ -1,0 +1,149 @@
+"""Alignment sessions: one or two days, the not-invited warning, the .ics download."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from northline.lab import sessions
+from northline.lab.models import AlignmentSession
+from northline.lab.tests.governance import make_engagement, signed_in
+from northline.lib.errors import Invalid
+from northline.orgs import services as org_services
+from northline.orgs.models import Person
+from northline.testing import Cast
+
+
+def plan(cast: Cast, engagement, starts: dt.date, ends: dt.date, **extra) -> AlignmentSession:
+    return sessions.create_session(
+        cast.owner_access, engagement, title="Alignment", starts_on=starts, ends_on=ends, **extra
+    )
+
+
+def test_it_accepts_one_and_two_days_and_refuses_three_naming_ends_on(cast: Cast) -> None:
+    engagement = make_engagement(cast)
+    monday = dt.date(2026, 3, 2)
+    assert sessions.length_in_days(monday, monday) == 1
+    plan(cast, engagement, monday, monday)
+    plan(cast, engagement, monday, dt.date(2026, 3, 3))
+    with pytest.raises(Invalid) as refused:
+        plan(cast, engagement, monday, dt.date(2026, 3, 4))
+    assert "would be 3" in refused.value.message
+    assert set(refused.value.fields) == {"ends_on"}
+    assert AlignmentSession.objects.count() == 2
+
+
+def test_it_refuses_lengthening_a_session_to_three_days(cast: Cast) -> None:
+    session = plan(cast, make_engagement(cast), dt.date(2026, 3, 2), dt.date(2026, 3, 3))
+    with pytest.raises(Invalid):
+        sessions.update_session(
+            cast.owner_access, session, version=session.version, starts_on=dt.date(2026, 3, 1)
+        )
+    session.refresh_from_db()
+    assert session.starts_on == dt.date(2026, 3, 2) and session.version == 1
+
+
+def test_the_api_refuses_three_days_with_the_field_named(cast: Cast, api_as) -> None:
+    engagement = make_engagement(cast)
+    response = api_as(cast.editor).post(
+        f"/orgs/acme/lab/engagements/{engagement.pk}/sessions",
+        {"title": "Too long", "starts_on": "2026-03-02", "ends_on": "2026-03-04"},
+    )
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["ends_on"]
+
+
+def test_it_warns_about_the_product_owners_regular_collaborators_not_invited(cast: Cast) -> None:
+    access = cast.owner_access
+    team = org_services.create_team(access, name="Permits", kind="product")
+    people = {
+        name: org_services.create_person(access, name=name)
+        for name in ("Pat Owner", "Sam Member", "Sue Stakeholder", "Nina Elsewhere")
+    }
+    for name, roles in [
+        ("Pat Owner", ["product_owner"]),
+        ("Sam Member", ["member"]),
+        ("Sue Stakeholder", ["stakeholder"]),
+    ]:
+        org_services.add_team_member(access, team, person=people[name], roles=roles)
+    engagement = make_engagement(cast, team=team, product_owner=people["Pat Owner"])
+    session = plan(
+        cast,
+        engagement,
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 2),
+        facilitators=[people["Pat Owner"]],
+        attendees=[people["Nina Elsewhere"]],
+    )
+    assert [p.name for p in sessions.not_invited(session)] == ["Sam Member", "Sue Stakeholder"]
+    page = signed_in(cast.viewer).get(f"/o/acme/lab/sessions/{session.pk}/").content.decode()
+    assert "Not invited, though they work with the product owner regularly" in page
+    assert "Sue Stakeholder" in page
+    sessions.update_session(
+        access,
+        session,
+        version=session.version,
+        attendees=[people["Sam Member"], people["Sue Stakeholder"]],
+    )
+    session.refresh_from_db()
+    assert session.version == 2
+    assert sessions.not_invited(session) == []
+
+
+def test_the_ics_file_is_one_all_day_event_with_crlf_escaping_and_folding(cast: Cast) -> None:
+    access = cast.owner_access
+    ana = org_services.create_person(access, name="Ana Ríos", email="ana@example.org")
+    engagement = make_engagement(cast)
+    session = plan(
+        cast,
+        engagement,
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 3),
+        attendees=[ana],
+        agenda="Problems; people, and plans\n" + "é" * 80,
+    )
+    response = signed_in(cast.viewer).get(f"/o/acme/lab/sessions/{session.pk}/session.ics")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    raw = response.content
+    assert raw.endswith(b"\r\n")
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # every line ends CRLF
+    lines = raw.decode("utf-8").split("\r\n")[:-1]
+    for line in lines:
+        assert len(line.encode("utf-8")) <= 75, line
+    # Unfold (RFC 5545 §3.1): a line starting with a space continues the previous one.
+    unfolded: list[str] = []
+    for line in lines:
+        if line.startswith(" "):
+            unfolded[-1] += line[1:]
+        else:
+            unfolded.append(line)
+    assert unfolded[0] == "BEGIN:VCALENDAR" and unfolded[-1] == "END:VCALENDAR"
+    assert unfolded.count("BEGIN:VEVENT") == 1
+    assert "DTSTART;VALUE=DATE:20260302" in unfolded
+    assert "DTEND;VALUE=DATE:20260304" in unfolded  # exclusive: the day after the last
+    assert "SUMMARY:Alignment" in unfolded
+    assert "DESCRIPTION:Problems\\; people\\, and plans\\n" + "é" * 80 in unfolded
+    assert 'ATTENDEE;CN="Ana Ríos";ROLE=REQ-PARTICIPANT:mailto:ana@example.org' in unfolded
+    assert f"UID:lab-session-{session.pk}@testserver" in unfolded
+
+
+def test_commitments_have_owners_and_due_dates(cast: Cast) -> None:
+    session = plan(cast, make_engagement(cast), dt.date(2026, 3, 2), dt.date(2026, 3, 2))
+    owner = Person.objects.get(organization=cast.org, user=cast.editor)
+    commitment = sessions.add_commitment(
+        cast.access(cast.editor),
+        session,
+        description="Book the room",
+        owner=owner,
+        due_on=dt.date(2026, 3, 9),
+    )
+    done = sessions.update_commitment(
+        cast.access(cast.editor), commitment, version=commitment.version, done=True
+    )
+    assert (done.owner, done.due_on, done.done, done.version) == (
+        owner,
+        dt.date(2026, 3, 9),
+        True,
+        2,
+    )
