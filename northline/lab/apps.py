@@ -16,3 +16,9 @@ class LabConfig(AppConfig):
         organization_created.connect(
             install_default_template, dispatch_uid="lab_agreement_template"
         )
+
+        from northline.orgs.pages import register_record_page
+
+        register_record_page("lab.engagement", "lab_engagement", "engagement_id")
+        register_record_page("lab.agreement", "lab_agreement", "agreement_id")
+        register_record_page("lab.alignmentsession", "lab_session", "session_id")
