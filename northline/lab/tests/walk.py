@@ -26,10 +26,10 @@ def build(cast: Cast, values: dict[str, Any]) -> None:
     record = services.record_training(access, person=person, course=course)
     values.update(
         phase_id=phase.pk,
-        phase_item_id=PhaseItem.objects.filter(phase=phase).first().pk,  # type: ignore[union-attr]
+        phase_item_id=PhaseItem.objects.filter(phase=phase).first().pk,
         engagement_id=engagement.pk,
-        checklist_item_id=ChecklistItem.objects.filter(engagement=engagement).first().pk,  # type: ignore[union-attr]
-        assessment_id=QualificationAssessment.objects.filter(engagement=engagement).first().pk,  # type: ignore[union-attr]
+        checklist_item_id=ChecklistItem.objects.filter(engagement=engagement).first().pk,
+        assessment_id=QualificationAssessment.objects.filter(engagement=engagement).first().pk,
         course_id=course.pk,
         requirement_id=requirement.pk,
         training_record_id=record.pk,
