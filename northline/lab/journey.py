@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -71,8 +72,16 @@ class TimelineEntry:
     kind: str  # e.g. "agreement", "initial"
 
     @property
+    def label(self) -> str:
+        """The record's kind in words ("alignment session", not "alignmentsession")."""
+        try:
+            return str(apps.get_model(self.event.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.kind
+
+    @property
     def summary(self) -> str:
-        return f"{self.event.actor_name} {self.event.verb} {self.kind} “{self.event.object_repr}”"
+        return f"{self.event.actor_name} {self.event.verb} {self.label} “{self.event.object_repr}”"
 
 
 def timeline(access: Access, engagement: Engagement, *, limit: int = 200) -> list[TimelineEntry]:
