@@ -229,6 +229,11 @@ class Cell:
     def label(self) -> str:
         return CELL_LABELS[self.state]
 
+    @property
+    def awaits_initial(self) -> bool:
+        """Missing or voided: a new initial would make it valid (a tampered cell stays so)."""
+        return self.state in (MISSING, VOIDED)
+
 
 @dataclass
 class AgreementGrid:
@@ -759,6 +764,14 @@ def initial_section(access: Access, section: AgreementSection, signatory: Signat
     digest = text_sha256(current.title, current.body)
     previous = list(Initial.objects.filter(section=current, signatory=signatory))
     state, _ = cell_state(current, previous)
+    if state == TAMPERED:
+        # A new initial would not clear the alarm: the tampered row stays in the cell.
+        raise Conflict(
+            f"A stored initial of {person.name} on “{current.title}” fails its seal (it was "
+            "changed outside Northline). Investigate it; terminate the agreement and make a "
+            "new one to start clean.",
+            code="initial_tampered",
+        )
     if state == VALID:
         raise Conflict(
             f"{person.name} has already initialed “{current.title}” as it reads now.",

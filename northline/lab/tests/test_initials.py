@@ -177,12 +177,16 @@ def test_a_stored_initial_changed_behind_the_apps_back_is_tampered(cast: Cast) -
     assert "Not executed: 1 initial fails the seal" in html
 
 
-def test_a_row_moved_to_another_user_is_tampered(cast: Cast) -> None:
+def test_a_row_moved_to_another_user_is_tampered_and_stays_so(cast: Cast) -> None:
     signed = make_signed(cast)
     agreements.initial_section(cast.owner_access, signed.first, signed.lab)
     Initial.objects.filter(signatory=signed.lab).update(user=cast.editor)
     grid = agreements.agreement_state(cast.owner_access, signed.agreement)
     assert grid.cells[(signed.first.pk, signed.lab.pk)].state == "tampered"
+    # Initialing again would hide nothing: it is refused, and the cell stays tampered.
+    with pytest.raises(Conflict, match="fails its seal"):
+        agreements.initial_section(cast.owner_access, signed.first, signed.lab)
+    assert Initial.objects.filter(signatory=signed.lab).count() == 1
 
 
 def test_initials_are_append_only(cast: Cast) -> None:

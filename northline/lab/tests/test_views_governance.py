@@ -45,7 +45,7 @@ def records(cast: Cast) -> dict[str, Any]:
     return {
         "signed": signed,
         "template_id": template.pk,
-        "template_section_id": template.sections.first().pk,  # type: ignore[union-attr]
+        "template_section_id": template.sections.first().pk,
         "engagement_id": signed.engagement.pk,
         "agreement_id": signed.agreement.pk,
         "section_id": signed.first.pk,

@@ -19,9 +19,10 @@ from northline.testing import Cast
 
 def build(cast: Cast, values: dict[str, Any]) -> None:
     access = cast.owner_access
-    engagement = Engagement.objects.filter(
-        organization=cast.org, pk=values.get("engagement_id")
-    ).first() or create_audited(
+    known = values.get("engagement_id")
+    engagement = (
+        Engagement.objects.filter(organization=cast.org, pk=known).first() if known else None
+    ) or create_audited(
         access.user,
         access.organization,
         Engagement(
