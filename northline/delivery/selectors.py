@@ -431,9 +431,7 @@ def webhooks_with_log(access: Access) -> list[Webhook]:
         webhooks(access).prefetch_related(
             Prefetch(
                 "deliveries",
-                queryset=WebhookDelivery.objects.order_by("-created_at", "-id")[
-                    :RECENT_DELIVERIES
-                ],
+                queryset=WebhookDelivery.objects.order_by("-created_at", "-id")[:RECENT_DELIVERIES],
                 to_attr="recent",
             )
         )
