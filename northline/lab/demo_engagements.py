@@ -150,7 +150,14 @@ def create_lab_engagements(ctx: DemoContext) -> None:
 
     people: dict[str, Person] = {}
     for key, (name, title) in PARTNER_PEOPLE.items():
-        people[key] = org_services.create_person(access, name=name, title=title)
+        if key in ctx.users:
+            # A partner with a login (the ministry's sponsor initials agreements here) joins
+            # the lab as a member, which gives her one person: her own, not a second one.
+            org_services.add_member(access, user=ctx.users[key], role="editor")
+            own = Person.objects.get(organization=access.organization, user=ctx.users[key])
+            people[key] = org_services.update_person(access, own, version=own.version, title=title)
+        else:
+            people[key] = org_services.create_person(access, name=name, title=title)
     teams: dict[str, Team] = {}
     for key, (name, rows) in PARTNER_TEAMS.items():
         team = org_services.create_team(access, name=name, kind="product")

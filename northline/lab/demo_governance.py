@@ -54,9 +54,9 @@ def default_template(access: Access) -> AgreementTemplate | None:
 
 
 def add_amara(ctx: DemoContext) -> Person:
-    """The partner's sponsor initials in the lab's Northline, so she needs to be a member."""
+    """The partner's sponsor initials in the lab's Northline: the engagements step made her a
+    member, with one person linked to her login."""
     access = ctx.access(LAB_SLUG)
-    org_services.add_member(access, user=ctx.users["amara"], role="editor")
     person = login_person(ctx, "amara")
     return org_services.update_person(
         access,

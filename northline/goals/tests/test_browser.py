@@ -32,6 +32,8 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
 
 def test_it_shows_the_cascade_and_what_needs_attention(page, demo):
     sign_in(page, "amara")
+    # Amara belongs to the ministry and (to initial agreements) the lab: pick the ministry.
+    page.goto("/o/ministry-of-coast/")
     nav = page.get_by_role("navigation", name="Ministry of Coastal Affairs")
     nav.get_by_role("link", name="Goals").click()
     assert page.get_by_role("heading", name="Goals", level=1).is_visible()

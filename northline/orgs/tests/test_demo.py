@@ -50,7 +50,8 @@ def test_it_gives_the_logins_it_prints():
             "user__username", "role"
         )
     )
-    assert lab_roles == {"demo": "owner", "nadia": "editor", "tomas": "viewer"}
+    # Amara, the ministry's sponsor, joins the lab to initial its residency agreements.
+    assert lab_roles == {"demo": "owner", "nadia": "editor", "tomas": "viewer", "amara": "editor"}
 
 
 def test_it_fills_teams_with_people_in_every_role():
