@@ -380,8 +380,9 @@ def update_impact(access: Access, impact: Impact, *, version: int, **changes: An
     refuse_unknown(changes, IMPACT_FIELDS)
     if "role" in changes:
         check_role(changes["role"])
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of select_related's joins.
     impact = (
-        Impact.objects.select_for_update()
+        Impact.objects.select_for_update(of=("self",))
         .select_related("feature__release", "team")
         .get(pk=impact.pk)
     )
@@ -417,7 +418,7 @@ def acknowledge(access: Access, impact: Impact) -> Impact:
             f"Only a member of {impact.team.name} (or an admin) can acknowledge this impact."
         )
     impact = (
-        Impact.objects.select_for_update()
+        Impact.objects.select_for_update(of=("self",))
         .select_related("feature__release", "team")
         .get(pk=impact.pk)
     )

@@ -772,8 +772,9 @@ def answer_recommendation(
       takes over; the old one closes with the reason "pivoted".
     """
     access.require("write")
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of select_related's joins.
     rec = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("epic", "candidate")
         .get(pk=recommendation.pk, organization=access.organization)
     )
