@@ -1,4 +1,5 @@
-"""iCalendar feeds of releases and experiments (DESIGN §2.6), per organization or per team.
+"""iCalendar feeds of releases and experiments (DESIGN §2.6), per organization or per team,
+plus the dated events other apps register (the lab's alignment sessions).
 
 A feed is reached at ``/calendar/<token>.ics`` without signing in: the token is the key. Only
 its SHA-256 is stored, so the URL is shown once when the feed is made; revoking the feed makes
@@ -10,6 +11,7 @@ calendars that copied it drop it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,6 +29,17 @@ STATUS: dict[str, str] = {
     ReleaseStatus.RELEASED: "CONFIRMED",
     ReleaseStatus.CANCELLED: "CANCELLED",
 }
+
+
+# Apps above delivery add their own dated events to the feeds (the lab's alignment sessions)
+# by registering a source from their AppConfig.ready; delivery imports none of them.
+CalendarSource = Callable[[Organization, Team | None], Iterable[Event]]
+CALENDAR_SOURCES: list[CalendarSource] = []
+
+
+def register_calendar_source(source: CalendarSource) -> None:
+    if source not in CALENDAR_SOURCES:
+        CALENDAR_SOURCES.append(source)
 
 
 def uid(kind: str, pk: int, organization: Organization) -> str:
@@ -90,6 +103,9 @@ def build(organization: Organization, team: Team | None = None, *, name: str = "
             event.add("status", "CANCELLED")
         event.add("categories", ["Experiment"])
         calendar.add_component(event)
+    for source in CALENDAR_SOURCES:
+        for event in source(organization, team):
+            calendar.add_component(event)
     return calendar
 
 

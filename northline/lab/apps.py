@@ -17,7 +17,12 @@ class LabConfig(AppConfig):
             install_default_template, dispatch_uid="lab_agreement_template"
         )
 
+        from northline.delivery.calendar import register_calendar_source
+        from northline.lab.sessions import calendar_events
         from northline.orgs.pages import register_record_page
+
+        # Sessions appear in the delivery calendar feeds beside releases and experiments.
+        register_calendar_source(calendar_events)
 
         register_record_page("lab.engagement", "lab_engagement", "engagement_id")
         register_record_page("lab.agreement", "lab_agreement", "agreement_id")

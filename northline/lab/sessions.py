@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from icalendar import Event as CalendarEvent
 
 from northline.lab.models import AlignmentSession, Commitment, Engagement
 from northline.lib.errors import Invalid, NotFound
@@ -27,7 +28,7 @@ from northline.orgs.audit import (
     stale,
     update_versioned,
 )
-from northline.orgs.models import Person, TeamMember
+from northline.orgs.models import Organization, Person, Team, TeamMember
 from northline.orgs.services import refuse_unknown
 
 MAX_DAYS = 2
@@ -348,3 +349,24 @@ def session_ics(session: AlignmentSession, *, host: str = "northline") -> str:
                 )
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def calendar_events(organization: Organization, team: Team | None) -> list[CalendarEvent]:
+    """Alignment sessions as all-day events for the delivery calendar feeds: every session of
+    the organization, or for a team's feed those of engagements with that team."""
+    rows = AlignmentSession.objects.filter(organization=organization).select_related("engagement")
+    if team is not None:
+        rows = rows.filter(engagement__team=team)
+    events = []
+    for session in rows.order_by("starts_on", "id"):
+        event = CalendarEvent()
+        event.add("uid", f"alignment-session-{session.pk}@{organization.slug}.northline")
+        event.add("dtstamp", session.updated_at)
+        event.add("sequence", session.version)
+        event.add("dtstart", session.starts_on)
+        event.add("dtend", session.ends_on + dt.timedelta(days=1))
+        event.add("summary", f"Alignment session: {session.title} ({session.engagement.title})")
+        event.add("description", session.agenda or "Alignment session of a lab engagement.")
+        event.add("categories", ["Alignment session"])
+        events.append(event)
+    return events

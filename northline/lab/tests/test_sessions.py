@@ -147,3 +147,33 @@ def test_commitments_have_owners_and_due_dates(cast: Cast) -> None:
         True,
         2,
     )
+
+
+def test_sessions_appear_in_the_delivery_calendar_feeds(cast: Cast) -> None:
+    """The Delivery issue has landed, so sessions join its feeds (issue 6, item 6)."""
+    from django.test import Client
+    from icalendar import Calendar
+
+    from northline.delivery import services as delivery
+
+    permits = org_services.create_team(cast.owner_access, name="Permits", kind="product")
+    other = org_services.create_team(cast.owner_access, name="Licensing", kind="business")
+    engagement = make_engagement(cast, team=permits)
+    session = plan(cast, engagement, dt.date(2026, 3, 2), dt.date(2026, 3, 3))
+    _, org_token = delivery.create_calendar_feed(cast.owner_access, label="Everything")
+    _, team_token = delivery.create_calendar_feed(cast.owner_access, team=permits, label="Permits")
+    _, other_token = delivery.create_calendar_feed(cast.owner_access, team=other, label="Other")
+
+    def events(token: str) -> list:
+        response = Client().get(f"/calendar/{token}.ics")
+        assert response.status_code == 200
+        return Calendar.from_ical(response.content).walk("VEVENT")
+
+    expected_uid = f"alignment-session-{session.pk}@acme.northline"
+    [found] = [e for e in events(org_token) if str(e["uid"]) == expected_uid]
+    # Two days, all-day: DTEND is the day after the last day (RFC 5545).
+    assert found.decoded("dtstart") == dt.date(2026, 3, 2)
+    assert found.decoded("dtend") == dt.date(2026, 3, 4)
+    assert str(found["summary"]) == "Alignment session: Alignment (Coastal permits online)"
+    assert expected_uid in [str(e["uid"]) for e in events(team_token)]
+    assert expected_uid not in [str(e["uid"]) for e in events(other_token)]
