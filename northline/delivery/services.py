@@ -30,14 +30,13 @@ from northline.delivery.models import (
     TeamLeadTime,
     Webhook,
 )
-from northline.goals.services import in_org
 from northline.lib.errors import Conflict, Forbidden, Invalid
-from northline.orgs.access import Access
+from northline.orgs.access import Access, in_org
 from northline.orgs.audit import (
+    check_version,
     create_audited,
     delete_audited,
     record_event,
-    stale,
     update_versioned,
 )
 from northline.orgs.models import Team, TeamMember
@@ -51,11 +50,6 @@ FEATURE_FIELDS = {"title", "kind", "description", "owner_team", "epic", "release
 IMPACT_FIELDS = {"role", "what_changes", "what_is_needed", "lead_time_days"}
 WEBHOOK_FIELDS = {"url", "events", "active"}
 OPEN_STATUSES = (ReleaseStatus.PLANNED, ReleaseStatus.DECIDED)
-
-
-def check_version(record: Any, version: int | None) -> None:
-    if version is not None and record.version != version:
-        raise stale(record, version)
 
 
 def locked[R: Release | Feature | Impact | Webhook | CalendarFeed](record: R) -> R:

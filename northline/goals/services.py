@@ -25,7 +25,7 @@ from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.measures import services as measures
 from northline.measures.models import Reading
-from northline.orgs.access import Access
+from northline.orgs.access import Access, in_org, resolve_in_org
 from northline.orgs.audit import create_audited, delete_audited, stale, update_versioned
 from northline.orgs.models import Person, Team
 from northline.orgs.services import refuse_unknown
@@ -39,36 +39,18 @@ KEY_RESULT_MEASURE_FIELDS = {"baseline", "target", "unit"}
 CHECK_IN_SOURCE = "check-in"
 
 
-def in_org[M: models.Model](
-    access: Access, model: type[M], value: M | int | None, field: str
-) -> M | None:
-    """``value`` (an instance or an id) as a record of the caller's organization, or None."""
-    if value is None or value == "":
-        return None
-    pk = value.pk if isinstance(value, models.Model) else value
-    record = model._default_manager.filter(organization=access.organization, pk=pk).first()
-    if record is None:
-        name = model._meta.verbose_name
-        raise NotFound(
-            f"No {name} with id {pk} in this organization.", fields={field: "Not found."}
-        )
-    return record
+OBJECTIVE_REFERENCES: dict[str, type[models.Model]] = {
+    "period": Period,
+    "team": Team,
+    "owner": Person,
+    "parent": Objective,
+    "theme": Theme,
+}
 
 
 def resolve_references(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
     """Turn the foreign keys among ``fields`` into records of the caller's organization."""
-    models_by_field: dict[str, type[models.Model]] = {
-        "period": Period,
-        "team": Team,
-        "owner": Person,
-        "parent": Objective,
-        "theme": Theme,
-    }
-    resolved = dict(fields)
-    for name, model in models_by_field.items():
-        if name in resolved:
-            resolved[name] = in_org(access, model, resolved[name], name)
-    return resolved
+    return resolve_in_org(access, fields, OBJECTIVE_REFERENCES)
 
 
 # Periods ---------------------------------------------------------------------------------

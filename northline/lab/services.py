@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -38,8 +38,8 @@ from northline.lab.models import (
     TrainingRecord,
     TrainingStatus,
 )
-from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound
-from northline.orgs.access import Access
+from northline.lib.errors import Conflict, Forbidden, Invalid
+from northline.orgs.access import Access, in_org
 from northline.orgs.audit import create_audited, delete_audited, update_versioned
 from northline.orgs.models import Person, Team, TeamRole
 from northline.orgs.services import refuse_unknown
@@ -72,22 +72,6 @@ STATUS_ON_ENTERING = {
     "build": EngagementStatus.IN_RESIDENCE,
     "graduate": EngagementStatus.IN_RESIDENCE,
 }
-
-
-def in_org[M: models.Model](
-    access: Access, model: type[M], value: M | int | None, field: str
-) -> M | None:
-    """``value`` (an instance or an id) as a record of the caller's organization, or None."""
-    if value is None or value == "":
-        return None
-    pk = value.pk if isinstance(value, models.Model) else value
-    record = model._default_manager.filter(organization=access.organization, pk=pk).first()
-    if record is None:
-        name = model._meta.verbose_name
-        raise NotFound(
-            f"No {name} with id {pk} in this organization.", fields={field: "Not found."}
-        )
-    return record
 
 
 # The playbook -----------------------------------------------------------------------------

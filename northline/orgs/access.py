@@ -7,7 +7,7 @@ that does not exist; a member whose role is too low to write gets ``Forbidden``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
@@ -101,6 +101,35 @@ def get_in_org[M: TenantModel](
         raise NotFound(f"No {name} with id {pk} in this organization.")
     access.require(action)
     return record
+
+
+def in_org[R: models.Model](
+    access: Access, model: type[R], value: R | int | None, field: str
+) -> R | None:
+    """``value`` (an instance or an id from a request) as a record of the caller's organization,
+    or None; another organization's record is not found, naming ``field``."""
+    if value is None or value == "":
+        return None
+    pk = value.pk if isinstance(value, models.Model) else value
+    record = model._default_manager.filter(organization=access.organization, pk=pk).first()
+    if record is None:
+        name = model._meta.verbose_name
+        raise NotFound(
+            f"No {name} with id {pk} in this organization.", fields={field: "Not found."}
+        )
+    return record
+
+
+def resolve_in_org(
+    access: Access, fields: dict[str, Any], references: dict[str, type[models.Model]]
+) -> dict[str, Any]:
+    """The foreign keys among ``fields`` (named in ``references``) as records of the caller's
+    organization; other fields pass through."""
+    resolved = dict(fields)
+    for name, model in references.items():
+        if name in resolved:
+            resolved[name] = in_org(access, model, resolved[name], name)
+    return resolved
 
 
 def access_person(access: Access, person_id: int, action: str = "read") -> Person:

@@ -216,6 +216,13 @@ def unchanged_fields(instance: models.Model, altered: Iterable[str]) -> list[str
     return [field.name for field in instance._meta.concrete_fields if field.name not in keep]
 
 
+def check_version(record: Any, version: int | None) -> None:
+    """Refuse early when the caller's copy is stale (``update_versioned`` checks again in SQL);
+    None means the caller sent no version."""
+    if version is not None and record.version != version:
+        raise stale(record, version)
+
+
 def stale(instance: models.Model, version: int) -> StaleVersion:
     current = type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True)
     latest = current.first()

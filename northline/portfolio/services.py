@@ -25,20 +25,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from northline.goals.models import KeyResult
-from northline.goals.services import in_org
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.lib.ranking import key_between, key_for_score
 from northline.measures import services as measures
 from northline.measures.models import Indicator, IndicatorKind
-from northline.orgs.access import Access
+from northline.orgs.access import Access, in_org, resolve_in_org
 from northline.orgs.audit import (
+    check_version,
     create_audited,
     delete_audited,
     jsonable,
     object_type,
     record_event,
     snapshot,
-    stale,
     update_versioned,
     validate,
 )
@@ -114,20 +113,6 @@ def schedule_feedback(organization: Organization | int) -> None:
     recompute_feedback_task.enqueue(pk)
 
 
-def check_version(record: Any, version: int | None) -> None:
-    if version is not None and record.version != version:
-        raise stale(record, version)
-
-
-def resolve(access: Access, fields: dict[str, Any], references: dict[str, type[models.Model]]):
-    """Foreign keys among ``fields`` as records of the caller's organization."""
-    resolved = dict(fields)
-    for name, model in references.items():
-        if name in resolved:
-            resolved[name] = in_org(access, model, resolved[name], name)
-    return resolved
-
-
 def key_results_in_org(access: Access, values: Iterable[KeyResult | int]) -> list[KeyResult]:
     ids = [value.pk if isinstance(value, KeyResult) else value for value in values]
     found = list(KeyResult.objects.filter(organization=access.organization, pk__in=ids))
@@ -172,7 +157,7 @@ def create_epic(
 ) -> Epic:
     """A new epic in the funnel, ranked by its WSJF (unscored epics sort last)."""
     access.require("write")
-    references = resolve(
+    references = resolve_in_org(
         access,
         {"value_stream": value_stream, "theme": theme, "owner": owner, "team": team},
         EPIC_REFERENCES,
@@ -218,7 +203,7 @@ def update_epic(access: Access, epic: Epic, *, version: int, **changes: Any) -> 
     access.require("write")
     refuse_unknown(changes, EPIC_FIELDS)
     check_version(epic, version)
-    resolved = resolve(access, changes, EPIC_REFERENCES)
+    resolved = resolve_in_org(access, changes, EPIC_REFERENCES)
     key_results = resolved.pop("key_results", None)
     for name in EPIC_REFERENCES:
         if name in resolved:
@@ -447,7 +432,7 @@ def reset_rank(access: Access, epic: Epic) -> Epic:
 def story_references(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
     """Resolve team and sprint; a sprint brings its team, and a story cannot sit in a sprint
     of another team."""
-    resolved = resolve(access, fields, {"team": Team, "sprint": Sprint})
+    resolved = resolve_in_org(access, fields, {"team": Team, "sprint": Sprint})
     sprint = resolved.get("sprint")
     if sprint is not None:
         team = resolved.get("team")
