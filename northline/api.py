@@ -150,6 +150,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def mount_routers() -> None:
     from northline.delivery.api import router as delivery
     from northline.goals.api import router as goals
+    from northline.insights.api import router as insights
     from northline.lab.api import router as lab
     from northline.lab.api_governance import router as lab_governance
     from northline.measures.api import router as measures
@@ -167,6 +168,7 @@ def mount_routers() -> None:
         delivery,
         lab,
         lab_governance,
+        insights,
     ):
         api.add_router("/orgs/{org}/", app_router)
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "northline.portfolio",
     "northline.delivery",
     "northline.lab",
+    "northline.insights",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("o/<slug:slug>/portfolio/", include("northline.portfolio.urls")),
     path("o/<slug:slug>/delivery/", include("northline.delivery.urls")),
     path("o/<slug:slug>/lab/", include("northline.lab.urls")),
+    path("o/<slug:slug>/insights/", include("northline.insights.urls")),
     path("", include("northline.orgs.urls")),
 ]

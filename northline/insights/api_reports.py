@@ -1,0 +1,5 @@
+"""API routes of the insights reports."""
+
+from ninja import Router
+
+router = Router()

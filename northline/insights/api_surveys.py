@@ -1,0 +1,5 @@
+"""API routes of the insights surveys."""
+
+from ninja import Router
+
+router = Router()

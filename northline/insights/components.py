@@ -1,0 +1,80 @@
+"""The shapes every part of the alignment index shares (DESIGN §2.8).
+
+A component is a share of items that pass a check. It keeps its items' counts, its one-line
+explanation, and the records that lower it, so every page and the API can show the number and
+the records behind it. A component without items has no value: "no data", never a made-up
+score, and the index is the mean of the components that have one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The five components, in the order DESIGN §2.8 lists them.
+COMPONENTS: list[tuple[str, str]] = [
+    ("traceability", "Traceability"),
+    ("coverage", "Coverage"),
+    ("movement", "Movement"),
+    ("governance", "Governance"),
+    ("understanding", "Shared understanding"),
+]
+COMPONENT_KEYS = [key for key, _ in COMPONENTS]
+COMPONENT_LABELS = dict(COMPONENTS)
+
+
+@dataclass(frozen=True)
+class Lowering:
+    """A record that lowers a component, and why."""
+
+    object_type: str  # "portfolio.epic", "goals.objective", "insights.surveyanswer", …
+    object_id: int
+    label: str
+    reason: str
+    url: str = ""  # the record's page; empty where the record has none (an anonymous answer)
+    weight: float = 1.0  # how much of the denominator it holds (story points, items)
+
+
+@dataclass
+class Component:
+    """One component's value (0–100, or None for no data) with what lowers it."""
+
+    key: str
+    explanation: str
+    passed: float = 0.0
+    total: float = 0.0
+    lowering: list[Lowering] = field(default_factory=list)
+    # Optional parts, e.g. governance's four checks or understanding's two shares:
+    # name → (passed, total).
+    parts: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return COMPONENT_LABELS[self.key]
+
+    @property
+    def value(self) -> float | None:
+        if self.total <= 0:
+            return None
+        return round(100.0 * self.passed / self.total, 1)
+
+    @property
+    def has_data(self) -> bool:
+        return self.total > 0
+
+
+@dataclass
+class AlignmentIndex:
+    """The index of an organization or a team: the mean of the components that have data."""
+
+    components: list[Component]
+    team_id: int | None = None
+
+    @property
+    def value(self) -> float | None:
+        values = [c.value for c in self.components if c.value is not None]
+        if not values:
+            return None
+        return round(sum(values) / len(values), 1)
+
+    def component(self, key: str) -> Component:
+        return next(c for c in self.components if c.key == key)

@@ -1,0 +1,5 @@
+"""Routes of the insights map pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
