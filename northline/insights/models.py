@@ -91,11 +91,16 @@ class SurveyAnswer(TenantModel):
     objective = models.ForeignKey(
         Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey_answers"
     )
+    # The day only: pages and the API never show an answer's time finer than this, and the
+    # closing day is judged against it.
+    answered_on = models.DateField()
 
-    audit_fields = ("team", "purpose", "objective")
+    # The audit trail keeps neither the purpose nor who answered (see insights.surveys).
+    audit_fields = ("survey",)
 
     class Meta:
-        ordering = ["created_at", "id"]
+        ordering = ["answered_on", "id"]
+        indexes = [models.Index(fields=["survey", "team"], name="survey_answer_by_team")]
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "respondent"],
@@ -139,7 +144,9 @@ class Snapshot(models.Model):
                 name="snapshot_one_per_team_day",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "team", "taken_on"], name="snapshot_by_day")]
+        indexes = [
+            models.Index(fields=["organization", "team", "taken_on"], name="snapshot_by_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.team_id or ''} {self.taken_on}: {self.index}"
