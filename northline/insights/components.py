@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
+from northline.orgs.pages import RECORD_PAGES
+
 # The five components, in the order DESIGN §2.8 lists them.
 COMPONENTS: list[tuple[str, str]] = [
     ("traceability", "Traceability"),
@@ -30,8 +34,19 @@ class Lowering:
     object_id: int
     label: str
     reason: str
-    url: str = ""  # the record's page; empty where the record has none (an anonymous answer)
+    # The record's page when it is not the registered page of ``object_type`` (see url_in).
+    url: str = ""
     weight: float = 1.0  # how much of the denominator it holds (story points, items)
+
+    def url_in(self, slug: str) -> str:
+        """The page that shows the record: ``url`` if set, else the record page registered for
+        its type (northline.orgs.pages), else none. Resolved only for the rows a page shows."""
+        if self.url:
+            return self.url
+        page = RECORD_PAGES.get(self.object_type)
+        if page is None:
+            return ""
+        return reverse(page.url_name, kwargs={"slug": slug, page.kwarg: self.object_id})
 
 
 @dataclass
