@@ -1,4 +1,5 @@
-"""The `northline` command (DESIGN §4): demo, serve, migrate, users, tokens, export, import.
+"""The `northline` command (DESIGN §4): demo, serve, migrate, users, tokens, export, import,
+snapshot.
 
 Settings read ``NORTHLINE_*`` from the environment when Django starts, so options that change
 them (``--data-dir``, and the plain-HTTP switches of ``demo``) are put into the environment
@@ -141,6 +142,22 @@ def build_parser() -> argparse.ArgumentParser:
         "Load an exported organization into this database (which must not hold it yet).",
     )
     imports.add_argument("file", metavar="FILE", help="an export, or - for standard input")
+
+    snapshot = command(
+        "snapshot",
+        run_snapshot,
+        "Take the day's alignment index snapshot of each organization and its teams "
+        "(the worker does this daily; a re-run the same day replaces that day's figures).",
+    )
+    snapshot.add_argument(
+        "--org", metavar="SLUG", help="only this organization (default: every organization)"
+    )
+    snapshot.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        type=parse_day,
+        help="the day to record the figures under (default: today)",
+    )
 
     worker = command(
         "worker",
@@ -413,6 +430,35 @@ def run_import(args: argparse.Namespace) -> int:
     organization = import_document(document)
     report_counts("Imported", count_records(document))
     say(f"Imported organization {organization.slug} ({organization.name}).")
+    return 0
+
+
+def parse_day(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def run_snapshot(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.utils import timezone
+
+    from northline.insights.snapshots import take_snapshots
+    from northline.orgs.models import Organization
+
+    organizations = Organization.objects.order_by("slug")
+    if args.org:
+        organizations = organizations.filter(slug=args.org)
+        if not organizations.exists():
+            raise UserError(f"no organization named {args.org!r}")
+    day = args.date or timezone.localdate()
+    total = organizations.count()
+    for number, organization in enumerate(organizations, start=1):
+        rows = take_snapshots(organization, day)
+        say(f"[{number}/{total}] {organization.slug}: {rows} snapshot(s) for {day:%Y-%m-%d}")
     return 0
 
 

@@ -1,0 +1,170 @@
+"""How fast the alignment map and the alignment index compute for a large organization.
+
+Makes a fresh SQLite data dir, migrates it, and generates one organization with
+``northline.insights.tests.generated``: 50 teams, 1,425 objectives, 2,850 key results with three
+check-ins each, 500 epics and 12,250 stories (``--scale`` shrinks or grows it). Generating uses
+bulk_create: the figures are about reading.
+
+Then it measures over ``--runs`` rounds (median reported), each with its query count:
+
+- **load the graph**: ``alignment.load`` (strategy, goals, work totals, every measure judged);
+- **compute the index**: ``index.alignment_index`` (all five components with their drill-down);
+- **open the Insights page**, **open the map**, **open a branch** (an epic's first stories),
+  **export the map** as JSON: whole requests through Django's test client, signed in
+  (middleware, session, view, template).
+
+Prints a Markdown table and the machine it ran on.
+
+    .venv/bin/python benchmarks/insights.py [--runs 5] [--scale 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup(data_dir: Path) -> None:
+    os.environ["NORTHLINE_DATA_DIR"] = str(data_dir)
+    os.environ["NORTHLINE_HTTPS"] = "0"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "northline.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # No collectstatic in a throwaway data dir: name static files straight from the package.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def measure(action: Callable[[], Any]) -> tuple[float, int, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        result = action()
+        elapsed = time.perf_counter() - started
+    return elapsed, len(captured.captured_queries), result
+
+
+def size_of(result: Any) -> int | None:
+    content = getattr(result, "content", None)
+    return len(content) if content is not None else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=float, default=1.0)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="northline-insights-") as directory:
+        data_dir = Path(directory)
+        setup(data_dir)
+        from django.test import Client
+        from django.urls import NoReverseMatch, reverse
+
+        from northline.insights import alignment
+        from northline.insights.tests.generated import generate
+        from northline.portfolio.models import Epic
+        from northline.testing import make_user
+
+        started = time.perf_counter()
+        owner = make_user("bench")
+        made = generate(owner, scale=arguments.scale)
+        generated = time.perf_counter() - started
+        access, slug = made.access, made.organization.slug
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(owner)
+
+        def get(url: str) -> Callable[[], Any]:
+            def fetch() -> Any:
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                return response
+
+            return fetch
+
+        actions: dict[str, Callable[[], Any]] = {
+            "load the alignment graph": lambda: alignment.load(access),
+            "traceability, coverage, movement": lambda: alignment.first_three(
+                alignment.load(access)
+            ),
+        }
+        try:
+            from northline.insights.index import alignment_index
+
+            actions["compute the index (five components)"] = lambda: alignment_index(access)
+        except ImportError:
+            pass
+        epic = Epic.objects.filter(organization=made.organization, state="doing").first()
+        assert epic is not None
+        pages = {
+            "open the Insights page": ("insights", ""),
+            "open the map (current period)": ("insights_map", ""),
+            "open an epic's branch (first stories)": (
+                "insights_map_branch",
+                f"?node=epic:{epic.pk}",
+            ),
+            "export the map as JSON": ("insights_map_export", "?format=json"),
+        }
+        for label, (name, query) in pages.items():
+            try:
+                actions[label] = get(reverse(name, args=[slug]) + query)
+            except NoReverseMatch:
+                continue
+        for action in actions.values():
+            action()  # warm templates, content types and the session
+
+        rows: dict[str, list[tuple[float, int, int | None]]] = {label: [] for label in actions}
+        for _ in range(arguments.runs):
+            for label, action in actions.items():
+                elapsed, queries, result = measure(action)
+                rows[label].append((elapsed, queries, size_of(result)))
+
+        size_mib = (data_dir / "northline.sqlite3").stat().st_size / 2**20
+        print(
+            f"Generated {len(made.teams)} teams, {made.objectives} objectives, "
+            f"{made.key_results} key results, {made.epics} epics, {made.stories} stories in "
+            f"{generated:.1f} s; SQLite file {size_mib:.1f} MiB; median of {arguments.runs} "
+            "runs.\n"
+        )
+        print("| what | time (ms) | queries | response |")
+        print("| --- | ---: | ---: | ---: |")
+        for label, measured in rows.items():
+            times = [row[0] for row in measured]
+            counts = sorted({row[1] for row in measured})
+            sizes = [row[2] for row in measured if row[2] is not None]
+            shown = "–"
+            if sizes:
+                size = statistics.median(sizes)
+                shown = f"{size / 1024:.0f} KiB" if size > 4096 else f"{size:.0f} B"
+            print(
+                f"| {label} | {statistics.median(times) * 1000:.0f} | "
+                f"{'–'.join(str(q) for q in counts)} | {shown} |"
+            )
+        print(
+            f"\nMachine: {os.cpu_count()} CPUs, {platform.machine()}, Linux {platform.release()}, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}."
+        )
+
+
+if __name__ == "__main__":
+    main()
