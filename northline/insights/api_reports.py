@@ -1,5 +1,491 @@
-"""API routes of the insights reports."""
+"""API routes of the insights reports (DESIGN §2.8): investment vs themes, the cumulative
+flow of the board, key-result progress and the dependency heat map, each as JSON, CSV and
+XLSX. Mounted below /api/v1/orgs/{org}/ by ``insights.api``.
 
-from ninja import Router
+Query parameters are checked twice, both answering 422 with the parameter named in
+``fields``: their types and ranges by the schemas below, the rules that span several (a
+window's start after its end) by ``insights.reports``.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from northline.api import caller_access
+from northline.insights import exports_reports as exports
+from northline.insights import reports
+from northline.lib.schemas import OrgSlug
+from northline.orgs.access import Access
+from northline.portfolio.exports import Cell
 
 router = Router()
+
+PaceName = Literal["on_track", "at_risk", "off_track", "not_started"]
+StatusName = Literal["planned", "decided", "released", "cancelled"]
+
+
+def download(access: Access, report: str, rows: list[list[Cell]], extension: str) -> HttpResponse:
+    return exports.attachment(access.organization, report, rows, extension)
+
+
+# The list of reports -------------------------------------------------------------------------
+
+
+class ReportCardOut(Schema):
+    key: str
+    title: str
+    summary: str = Field(..., description="One line on what the report shows today.")
+    about: str
+    page: str = Field(..., description="The report's web page.")
+    api: str = Field(..., description="The report's JSON route; add .csv or .xlsx to export.")
+
+
+class ReportsOut(Schema):
+    reports: list[ReportCardOut]
+
+
+@router.get(
+    "/insights/reports",
+    response=ReportsOut,
+    summary="The four reports, each with a one-line summary",
+)
+def list_reports(request: HttpRequest, org: OrgSlug) -> Any:
+    access = caller_access(request)
+    slug = access.organization.slug
+    return {
+        "reports": [
+            {
+                **vars(card),
+                "page": reverse(card.page, args=[slug]),
+                "api": f"/api/v1/orgs/{slug}/insights/reports/{card.key}",
+            }
+            for card in reports.overview(access)
+        ]
+    }
+
+
+# Investment vs themes ------------------------------------------------------------------------
+
+
+class InvestmentFilters(Schema):
+    period: str | None = Field(
+        None,
+        description=(
+            "Only investments whose period overlaps this one, written start/end "
+            "(2026-01-01/2026-12-31). Leave out for every period."
+        ),
+    )
+
+
+class TargetOut(Schema):
+    target_type: Literal["theme", "value_stream"]
+    target_id: int
+    name: str
+    planned: Decimal
+    actual: Decimal = Field(..., description="Money spent.")
+    remaining: Decimal
+    spent_share: float | None = Field(..., description="Spent over planned; null if none.")
+    share_of_portfolio: float = Field(
+        ..., description="Its planned money over all planned money in the currency."
+    )
+
+
+class CurrencyOut(Schema):
+    currency: str
+    planned: Decimal
+    actual: Decimal
+    spent_share: float | None
+    themes: list[TargetOut]
+    value_streams: list[TargetOut]
+
+
+class InvestmentRowOut(Schema):
+    target_type: Literal["theme", "value_stream"]
+    target_id: int
+    target_name: str
+    period_start: dt.date
+    period_end: dt.date
+    currency: str
+    planned: Decimal
+    actual: Decimal
+    remaining: Decimal
+    spent_share: float | None
+
+
+class InvestmentOut(Schema):
+    period: str | None = Field(..., description="The period shown (start/end); null: all.")
+    periods: list[str] = Field(..., description="Every period investments are planned for.")
+    currencies: list[CurrencyOut]
+    rows: list[InvestmentRowOut] = Field(..., description="By target, period and currency.")
+
+
+def investment_of(request: HttpRequest, filters: InvestmentFilters) -> reports.InvestmentReport:
+    period = reports.parse_interval(filters.period) if filters.period else None
+    return reports.investment(caller_access(request), period=period)
+
+
+def target_out(target: reports.TargetMoney) -> dict[str, Any]:
+    return {**vars(target), "remaining": target.remaining, "spent_share": target.spent_share}
+
+
+@router.get(
+    "/insights/reports/investment",
+    response=InvestmentOut,
+    summary="Investment vs themes: planned and spent per theme and value stream, by currency",
+)
+def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]) -> Any:
+    report = investment_of(request, filters)
+    return {
+        "period": report.period.key if report.period else None,
+        "periods": [period.key for period in report.periods],
+        "currencies": [
+            {
+                "currency": portfolio.currency,
+                "planned": portfolio.planned,
+                "actual": portfolio.actual,
+                "spent_share": portfolio.spent_share,
+                "themes": [target_out(target) for target in portfolio.themes],
+                "value_streams": [target_out(target) for target in portfolio.value_streams],
+            }
+            for portfolio in report.currencies
+        ],
+        "rows": [
+            {**vars(row), "remaining": row.remaining, "spent_share": row.spent_share}
+            for row in report.rows
+        ],
+    }
+
+
+@router.get("/insights/reports/investment.csv", summary="Investment vs themes as CSV")
+def investment_csv(
+    request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]
+) -> HttpResponse:
+    rows = exports.investment_rows(investment_of(request, filters))
+    return download(caller_access(request), "investment", rows, "csv")
+
+
+@router.get("/insights/reports/investment.xlsx", summary="Investment vs themes as XLSX")
+def investment_xlsx(
+    request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]
+) -> HttpResponse:
+    rows = exports.investment_rows(investment_of(request, filters))
+    return download(caller_access(request), "investment", rows, "xlsx")
+
+
+# Cumulative flow -----------------------------------------------------------------------------
+
+
+class FlowFilters(Schema):
+    days: int | None = Field(
+        None,
+        ge=reports.MIN_DAYS,
+        le=reports.MAX_DAYS,
+        description="How many days, ending on `end` (default 90, ending today).",
+    )
+    start: dt.date | None = Field(None, description="The first day (with `end`, or up to today).")
+    end: dt.date | None = Field(None, description="The last day, today at the latest.")
+
+
+class FlowDayOut(Schema):
+    date: dt.date
+    funnel: int
+    todo: int
+    doing: int
+    done: int
+    closed: int
+    total: int
+
+
+class StateOut(Schema):
+    key: str
+    label: str
+
+
+class FlowOut(Schema):
+    start: dt.date
+    end: dt.date
+    states: list[StateOut]
+    days: list[FlowDayOut] = Field(..., description="Epics per state at the end of each day.")
+
+
+def flow_of(request: HttpRequest, filters: FlowFilters) -> reports.FlowReport:
+    return reports.cumulative_flow(
+        caller_access(request), days=filters.days, start=filters.start, end=filters.end
+    )
+
+
+@router.get(
+    "/insights/reports/flow",
+    response=FlowOut,
+    summary="Cumulative flow: epics per board state on each day of a window",
+)
+def flow(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> Any:
+    report = flow_of(request, filters)
+    return {
+        "start": report.start,
+        "end": report.end,
+        "states": [{"key": key, "label": label} for key, label in reports.FLOW_STATES],
+        "days": [{"date": day.day, **day.counts, "total": day.total} for day in report.days],
+    }
+
+
+@router.get("/insights/reports/flow.csv", summary="Cumulative flow as CSV")
+def flow_csv(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> HttpResponse:
+    rows = exports.flow_rows(flow_of(request, filters))
+    return download(caller_access(request), "flow", rows, "csv")
+
+
+@router.get("/insights/reports/flow.xlsx", summary="Cumulative flow as XLSX")
+def flow_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> HttpResponse:
+    rows = exports.flow_rows(flow_of(request, filters))
+    return download(caller_access(request), "flow", rows, "xlsx")
+
+
+# Key-result progress -------------------------------------------------------------------------
+
+
+class KeyResultFilters(Schema):
+    period: int | None = Field(None, description="A period id; default the current period.")
+    team: int | None = Field(None, description="A team id: only that team's objectives.")
+
+
+class PeriodRef(Schema):
+    id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class KeyResultLineOut(Schema):
+    id: int
+    title: str
+    weight: float
+    progress: float
+    expected: float = Field(..., description="The share of the period elapsed.")
+    pace: PaceName
+    stalled: bool = Field(..., description="Not moving: unchanged for 3 check-ins or 21 days.")
+    confidence: int | None = Field(..., description="The latest check-in's, 0–100 %.")
+    score: float = Field(..., description="Progress at the period's end (so far, until then).")
+    readings: int
+
+
+class ObjectiveLineOut(Schema):
+    id: int
+    title: str
+    team_id: int | None
+    team: str | None
+    depth: int = Field(..., description="0 for top-level objectives, 1 for their children, …")
+    progress: float
+    expected: float
+    pace: PaceName
+    score: float
+    key_results: list[KeyResultLineOut]
+
+
+class PeriodScoreOut(Schema):
+    period: PeriodRef
+    key_results: int
+    mean_score: float | None = Field(..., description="Mean key-result score; null if none.")
+    final: bool
+
+
+class KeyResultsOut(Schema):
+    period: PeriodRef | None = Field(..., description="Null when there are no periods yet.")
+    team: TeamRef | None
+    at: dt.datetime
+    final: bool = Field(..., description="The period has ended, so scores are final.")
+    objectives: list[ObjectiveLineOut]
+    across: list[PeriodScoreOut] = Field(..., description="Every period, the latest first.")
+
+
+def key_results_of(request: HttpRequest, filters: KeyResultFilters) -> reports.KeyResultReport:
+    access = caller_access(request)
+    return reports.key_result_progress(
+        access,
+        period=reports.period_in_org(access, filters.period),
+        team=reports.team_in_org(access, filters.team),
+    )
+
+
+def period_ref(period: Any) -> dict[str, Any] | None:
+    if period is None:
+        return None
+    return {
+        "id": period.pk,
+        "name": period.name,
+        "starts_on": period.starts_on,
+        "ends_on": period.ends_on,
+    }
+
+
+@router.get(
+    "/insights/reports/key-results",
+    response=KeyResultsOut,
+    summary="Key-result progress of a period: progress, expected share, pace, confidence, score",
+)
+def key_results(request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]) -> Any:
+    report = key_results_of(request, filters)
+    return {
+        "period": period_ref(report.period),
+        "team": {"id": report.team.pk, "name": report.team.name} if report.team else None,
+        "at": report.at,
+        "final": report.final,
+        "objectives": [
+            {
+                "id": line.objective.pk,
+                "title": line.objective.title,
+                "team_id": line.objective.team_id,
+                "team": line.objective.team.name if line.objective.team else None,
+                "depth": line.depth,
+                "progress": line.node.progress,
+                "expected": line.node.expected,
+                "pace": line.node.pace.value,
+                "score": line.node.score,
+                "key_results": [
+                    {
+                        "id": result.key_result.pk,
+                        "title": result.key_result.title,
+                        "weight": result.key_result.weight,
+                        "progress": result.progress,
+                        "expected": result.expected,
+                        "pace": result.pace.value,
+                        "stalled": result.stalled,
+                        "confidence": result.confidence,
+                        "score": result.score,
+                        "readings": result.readings,
+                    }
+                    for result in line.key_results
+                ],
+            }
+            for line in report.objectives
+        ],
+        "across": [
+            {
+                "period": period_ref(score.period),
+                "key_results": score.key_results,
+                "mean_score": score.mean_score,
+                "final": score.final,
+            }
+            for score in report.across
+        ],
+    }
+
+
+@router.get("/insights/reports/key-results.csv", summary="Key-result progress as CSV")
+def key_results_csv(
+    request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]
+) -> HttpResponse:
+    rows = exports.key_result_rows(key_results_of(request, filters))
+    return download(caller_access(request), "key-results", rows, "csv")
+
+
+@router.get("/insights/reports/key-results.xlsx", summary="Key-result progress as XLSX")
+def key_results_xlsx(
+    request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]
+) -> HttpResponse:
+    rows = exports.key_result_rows(key_results_of(request, filters))
+    return download(caller_access(request), "key-results", rows, "xlsx")
+
+
+# Dependency heat map -------------------------------------------------------------------------
+
+
+class HeatFilters(Schema):
+    status: list[StatusName] | None = Field(
+        None, description="Release statuses to show (default: all but cancelled)."
+    )
+
+
+class HeatCellOut(Schema):
+    impactees: int
+    impactors: int
+    unacknowledged: int = Field(..., description="Impactees that have not acknowledged.")
+    late: int = Field(..., description="Impactees told with less than their lead time left.")
+    at_risk: int = Field(
+        ..., description="Not acknowledged, and the release is closer than the lead time."
+    )
+
+
+class HeatReleaseOut(Schema):
+    id: int
+    name: str
+    planned_date: dt.date
+    status: StatusName
+
+
+class HeatColumnOut(Schema):
+    release: HeatReleaseOut | None = Field(..., description="Null: features in no release.")
+    totals: HeatCellOut
+
+
+class HeatRowOut(Schema):
+    team: TeamRef
+    cells: list[HeatCellOut] = Field(..., description="One per column, in the columns' order.")
+    totals: HeatCellOut
+
+
+class HeatMapOut(Schema):
+    statuses: list[StatusName]
+    today: dt.date
+    columns: list[HeatColumnOut]
+    rows: list[HeatRowOut]
+    totals: HeatCellOut
+
+
+def heat_of(request: HttpRequest, filters: HeatFilters) -> reports.HeatMap:
+    return reports.dependency_heat_map(caller_access(request), statuses=filters.status)
+
+
+def cell_out(cell: reports.HeatCell) -> dict[str, int]:
+    return vars(cell)
+
+
+@router.get(
+    "/insights/reports/dependencies",
+    response=HeatMapOut,
+    summary="Dependency heat map: impacts per team and release, unacknowledged and late",
+)
+def dependencies(request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]) -> Any:
+    heat = heat_of(request, filters)
+    return {
+        "statuses": heat.statuses,
+        "today": heat.today,
+        "columns": [
+            {"release": column.release, "totals": cell_out(column.totals)}
+            for column in heat.columns
+        ],
+        "rows": [
+            {
+                "team": {"id": row.team.pk, "name": row.team.name},
+                "cells": [cell_out(cell) for cell in row.cells],
+                "totals": cell_out(row.totals),
+            }
+            for row in heat.rows
+        ],
+        "totals": cell_out(heat.totals),
+    }
+
+
+@router.get("/insights/reports/dependencies.csv", summary="Dependency heat map as CSV")
+def dependencies_csv(
+    request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
+) -> HttpResponse:
+    rows = exports.dependency_rows(heat_of(request, filters))
+    return download(caller_access(request), "dependencies", rows, "csv")
+
+
+@router.get("/insights/reports/dependencies.xlsx", summary="Dependency heat map as XLSX")
+def dependencies_xlsx(
+    request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
+) -> HttpResponse:
+    rows = exports.dependency_rows(heat_of(request, filters))
+    return download(caller_access(request), "dependencies", rows, "xlsx")

@@ -1,0 +1,372 @@
+"""The reports' SVG charts, drawn on the server (DESIGN §4: no chart library, no script).
+
+Each chart follows ``northline.lib.charts``: an ``<svg role="img">`` named by its ``<title>``
+and described by its ``<desc>``, every interpolated text escaped, and the page shows a table
+with the same numbers beside it. Colours never stand alone: each bar, band or cell carries its
+number or its word (planned / spent, the state's name, the pace, the counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from northline.insights.reports import (
+    FLOW_STATES,
+    CurrencyPortfolio,
+    FlowReport,
+    HeatCell,
+    HeatMap,
+    KeyResultLine,
+    plural,
+)
+from northline.lib.charts import nice_scale, number
+
+PACE_WORDS = {
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "not_started": "not started",
+}
+# Bottom to top: finished work settles at the bottom of a cumulative flow.
+FLOW_STACK = ["closed", "done", "doing", "todo", "funnel"]
+HEAT_LEVELS = 4
+
+
+def clip(text: str, length: int) -> str:
+    """Text cut to ``length`` characters with an ellipsis (the full text goes in a title)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def svg_open(
+    chart_id: str,
+    width: int,
+    height: int,
+    title: str,
+    description: str,
+    css: str = "chart",
+    fixed: bool = False,
+) -> list[str]:
+    """The opening of a chart: its size, role, title and description. ``fixed`` keeps its
+    pixel size (for wide charts in a scrolling box) instead of shrinking to the page."""
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    size = f' width="{width}" height="{height}"' if fixed else ""
+    return [
+        f'<svg class="{escape(css)}" id="{escape(chart_id)}" role="img"{size} '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{escape(title_id)} '
+        f'{escape(desc_id)}" xmlns="http://www.w3.org/2000/svg" '
+        'preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
+    ]
+
+
+def finish(parts: list[str]) -> SafeString:
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped
+
+
+def percent(share: float) -> str:
+    return f"{round(share * 100)} %"
+
+
+# Investment: planned vs spent bars -----------------------------------------------------------
+
+BAR_LABEL_W = 190
+BAR_RIGHT = 150
+BAR_ROW = 46
+BAR_H = 15
+
+
+def investment_chart(portfolio: CurrencyPortfolio, *, chart_id: str = "investment") -> SafeString:
+    """Two bars per theme and value stream: planned (outlined) and spent (solid), each with
+    its amount written beside it."""
+    targets = portfolio.targets
+    width = 720
+    top, bottom = 28, 16
+    height = top + bottom + BAR_ROW * max(len(targets), 1)
+    plot_w = width - BAR_LABEL_W - BAR_RIGHT
+    high = max([float(t.planned) for t in targets] + [float(t.actual) for t in targets] + [1.0])
+    _, high_tick, step = nice_scale(0, high)
+
+    def x(value: float) -> float:
+        return BAR_LABEL_W + value / high_tick * plot_w
+
+    currency = portfolio.currency
+    description = (
+        f"Planned and spent {currency} for {len(targets)} "
+        f"{'target' if len(targets) == 1 else 'targets'}: "
+        + "; ".join(
+            f"{t.name}: {number(float(t.planned))} planned, {number(float(t.actual))} spent"
+            for t in targets
+        )
+        + "."
+    )
+    parts = svg_open(
+        chart_id, width, height, f"Planned vs spent by theme ({currency})", description
+    )
+    for index in range(round(high_tick / step) + 1):
+        value = step * index
+        gx = x(value)
+        parts.append(
+            f'<line class="chart-grid" x1="{gx:.1f}" x2="{gx:.1f}" y1="{top - 6}" '
+            f'y2="{height - bottom}"/><text class="chart-label" x="{gx:.1f}" y="{top - 10}" '
+            f'text-anchor="middle">{escape(number(value))}</text>'
+        )
+    for row, target in enumerate(targets):
+        y0 = top + row * BAR_ROW + 6
+        name = target.name + (" (value stream)" if target.target_type == "value_stream" else "")
+        planned, actual = float(target.planned), float(target.actual)
+        over = " (over plan)" if target.over else ""
+        parts.append(
+            f'<g class="bar-group"><title>{escape(name)}: {escape(number(planned))} planned, '
+            f"{escape(number(actual))} spent {escape(currency)}{escape(over)}</title>"
+            f'<text class="chart-label bar-name" x="{BAR_LABEL_W - 8}" y="{y0 + BAR_H + 4}" '
+            f'text-anchor="end">{escape(clip(name, 28))}</text>'
+            f'<rect class="bar-planned" x="{BAR_LABEL_W}" y="{y0}" '
+            f'width="{max(x(planned) - BAR_LABEL_W, 1):.1f}" height="{BAR_H}"/>'
+            f'<text class="chart-label" x="{x(planned) + 6:.1f}" y="{y0 + BAR_H - 3}">'
+            f"{escape(number(planned))} planned</text>"
+            f'<rect class="bar-actual{" bar-over" if target.over else ""}" x="{BAR_LABEL_W}" '
+            f'y="{y0 + BAR_H + 2}" width="{max(x(actual) - BAR_LABEL_W, 1):.1f}" '
+            f'height="{BAR_H}"/>'
+            f'<text class="chart-label" x="{x(actual) + 6:.1f}" y="{y0 + 2 * BAR_H - 1}">'
+            f"{escape(number(actual))} spent{escape(over)}</text></g>"
+        )
+    return finish(parts)
+
+
+# Cumulative flow: stacked areas --------------------------------------------------------------
+
+FLOW_W = 720
+FLOW_H = 300
+FLOW_LEFT = 48
+FLOW_RIGHT = 16
+FLOW_TOP = 16
+FLOW_BOTTOM = 36
+
+
+def flow_chart(report: FlowReport, *, chart_id: str = "flow") -> SafeString:
+    """Stacked areas, one band per state (closed at the bottom, funnel on top); the page's
+    legend names each band with its count on the last day."""
+    days = report.days
+    labels = dict(FLOW_STATES)
+    high = max((day.total for day in days), default=0)
+    _, high_tick, step = nice_scale(0, max(high, 4))
+    plot_w = FLOW_W - FLOW_LEFT - FLOW_RIGHT
+    plot_h = FLOW_H - FLOW_TOP - FLOW_BOTTOM
+    last_index = max(len(days) - 1, 1)
+
+    def x(index: int) -> float:
+        return FLOW_LEFT + index / last_index * plot_w
+
+    def y(value: float) -> float:
+        return FLOW_TOP + (1 - value / high_tick) * plot_h
+
+    first, latest = report.first, report.latest
+    description = (
+        f"Epics per state from {report.start:%Y-%m-%d} to {report.end:%Y-%m-%d}. On the first "
+        "day: "
+        + ", ".join(f"{labels[s].lower()} {first.counts[s]}" for s in reversed(FLOW_STACK))
+        + "; on the last day: "
+        + ", ".join(f"{labels[s].lower()} {latest.counts[s]}" for s in reversed(FLOW_STACK))
+        + "."
+    )
+    parts = svg_open(chart_id, FLOW_W, FLOW_H, "Cumulative flow of the board", description)
+    for index in range(round(high_tick / step) + 1):
+        value = step * index
+        gy = y(value)
+        parts.append(
+            f'<line class="chart-grid" x1="{FLOW_LEFT}" x2="{FLOW_W - FLOW_RIGHT}" '
+            f'y1="{gy:.1f}" y2="{gy:.1f}"/><text class="chart-label" x="{FLOW_LEFT - 6}" '
+            f'y="{gy + 4:.1f}" text-anchor="end">{escape(number(value))}</text>'
+        )
+    below = [0] * len(days)
+    for state in FLOW_STACK:
+        above = [below[i] + day.counts[state] for i, day in enumerate(days)]
+        if len(days) == 1:
+            # A single day still shows as a band the width of the plot.
+            top_line = [(x(0), y(above[0])), (x(1), y(above[0]))]
+            bottom_line = [(x(1), y(below[0])), (x(0), y(below[0]))]
+        else:
+            top_line = [(x(i), y(value)) for i, value in enumerate(above)]
+            bottom_line = [(x(i), y(below[i])) for i in reversed(range(len(days)))]
+        points = " ".join(f"{px:.1f},{py:.1f}" for px, py in top_line + bottom_line)
+        parts.append(
+            f'<polygon class="flow-band flow-{state}" points="{points}">'
+            f"<title>{escape(labels[state])}: {latest.counts[state]} on "
+            f"{report.end:%Y-%m-%d}</title></polygon>"
+        )
+        below = above
+    bottom = FLOW_H - FLOW_BOTTOM
+    parts.append(
+        f'<line class="chart-axis" x1="{FLOW_LEFT}" x2="{FLOW_W - FLOW_RIGHT}" '
+        f'y1="{bottom}" y2="{bottom}"/>'
+        f'<text class="chart-label" x="{FLOW_LEFT}" y="{bottom + 18}" text-anchor="start">'
+        f"{report.start:%d %b %Y}</text>"
+        f'<text class="chart-label" x="{FLOW_W - FLOW_RIGHT}" y="{bottom + 18}" '
+        f'text-anchor="end">{report.end:%d %b %Y}</text>'
+    )
+    return finish(parts)
+
+
+# Key-result progress: horizontal bars with the expected share marked -------------------------
+
+KR_LABEL_W = 250
+KR_BAR_W = 300
+KR_ROW = 30
+KR_TOP = 30
+
+
+def key_result_chart(
+    lines: Sequence[KeyResultLine], *, chart_id: str = "key-results"
+) -> SafeString:
+    """A bar of progress per key result, a tick at the share expected by now, and the
+    percentage and pace written beside it."""
+    width = KR_LABEL_W + KR_BAR_W + 170
+    height = KR_TOP + KR_ROW * max(len(lines), 1) + 10
+
+    def x(share: float) -> float:
+        return KR_LABEL_W + min(max(share, 0.0), 1.0) * KR_BAR_W
+
+    description = (
+        f"Progress of {len(lines)} key {'result' if len(lines) == 1 else 'results'} against "
+        "the share expected by now: "
+        + "; ".join(
+            f"{line.key_result.title}: {percent(line.progress)} of an expected "
+            f"{percent(line.expected)}, {PACE_WORDS[line.pace.value]}"
+            + (", not moving" if line.stalled else "")
+            for line in lines
+        )
+        + "."
+    )
+    parts = svg_open(chart_id, width, height, "Key-result progress", description)
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        tx = x(tick)
+        parts.append(
+            f'<line class="chart-grid" x1="{tx:.1f}" x2="{tx:.1f}" y1="{KR_TOP - 6}" '
+            f'y2="{height - 10}"/><text class="chart-label" x="{tx:.1f}" y="{KR_TOP - 12}" '
+            f'text-anchor="middle">{round(tick * 100)} %</text>'
+        )
+    for row, line in enumerate(lines):
+        y0 = KR_TOP + row * KR_ROW + 6
+        title = line.key_result.title
+        pace_word = PACE_WORDS[line.pace.value] + (", not moving" if line.stalled else "")
+        expected_x = x(line.expected)
+        parts.append(
+            f'<g class="kr-row"><title>{escape(title)}: {percent(line.progress)}, expected '
+            f"{percent(line.expected)} by now, {escape(pace_word)}</title>"
+            f'<text class="chart-label bar-name" x="{KR_LABEL_W - 8}" y="{y0 + 13}" '
+            f'text-anchor="end">{escape(clip(title, 38))}</text>'
+            f'<rect class="kr-track" x="{KR_LABEL_W}" y="{y0}" width="{KR_BAR_W}" height="18" '
+            f'rx="3"/><rect class="kr-fill kr-{line.pace.value}" x="{KR_LABEL_W}" y="{y0}" '
+            f'width="{max(x(line.progress) - KR_LABEL_W, 0):.1f}" height="18" rx="3"/>'
+            f'<line class="kr-expected" x1="{expected_x:.1f}" x2="{expected_x:.1f}" '
+            f'y1="{y0 - 4}" y2="{y0 + 22}"/>'
+            f'<text class="chart-label kr-value" x="{KR_LABEL_W + KR_BAR_W + 8}" '
+            f'y="{y0 + 13}">{percent(line.progress)} · {escape(pace_word)}</text></g>'
+        )
+    return finish(parts)
+
+
+# Dependency heat map -------------------------------------------------------------------------
+
+HEAT_LABEL_W = 180
+HEAT_COL_W = 112
+HEAT_ROW_H = 56
+HEAT_TOP = 52
+
+
+def heat_level(count: int, busiest: int) -> int:
+    """0 for an empty cell, else 1–4 by the cell's share of the busiest cell's impactees."""
+    if count <= 0 or busiest <= 0:
+        return 0
+    return max(1, min(HEAT_LEVELS, -(-count * HEAT_LEVELS // busiest)))
+
+
+def cell_flags(cell: HeatCell) -> str:
+    flags = []
+    if cell.unacknowledged:
+        flags.append(f"{cell.unacknowledged} not ack.")
+    if cell.late:
+        flags.append(f"{cell.late} late")
+    return ", ".join(flags)
+
+
+def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
+    """Teams × releases; each cell shaded by its impactee count and showing that count, the
+    impactors, and how many have not acknowledged or were told late."""
+    width = HEAT_LABEL_W + HEAT_COL_W * max(len(heat.columns), 1) + 8
+    height = HEAT_TOP + HEAT_ROW_H * max(len(heat.rows), 1) + 8
+    busiest = heat.busiest
+    description = (
+        f"{len(heat.rows)} teams by {len(heat.columns)} releases; "
+        f"{heat.totals.impactees} impactee and {heat.totals.impactors} impactor impacts, "
+        f"{heat.totals.unacknowledged} not acknowledged, {heat.totals.late} told late. "
+        "The darker the cell, the more changes the team must adapt to."
+    )
+    parts = svg_open(
+        chart_id, width, height, "Dependency heat map", description, "chart heat-chart", True
+    )
+    for index, column in enumerate(heat.columns):
+        cx = HEAT_LABEL_W + index * HEAT_COL_W + HEAT_COL_W / 2
+        when = (
+            f"{column.release.planned_date:%d %b %Y}"
+            if column.release is not None
+            else "features not in a release"
+        )
+        parts.append(
+            f'<g class="heat-head"><title>{escape(column.name)}, {escape(when)}</title>'
+            f'<text class="chart-label heat-release" x="{cx:.1f}" y="{HEAT_TOP - 26}" '
+            f'text-anchor="middle">{escape(clip(column.name, 16))}</text>'
+            f'<text class="chart-label" x="{cx:.1f}" y="{HEAT_TOP - 10}" '
+            f'text-anchor="middle">{escape(clip(when, 18))}</text></g>'
+        )
+    for row_index, row in enumerate(heat.rows):
+        y0 = HEAT_TOP + row_index * HEAT_ROW_H
+        parts.append(
+            f'<text class="chart-label heat-team" x="{HEAT_LABEL_W - 10}" '
+            f'y="{y0 + HEAT_ROW_H / 2 + 4:.1f}" text-anchor="end">'
+            f"<title>{escape(row.team.name)}</title>{escape(clip(row.team.name, 24))}</text>"
+        )
+        for index, (column, cell) in enumerate(zip(heat.columns, row.cells, strict=True)):
+            x0 = HEAT_LABEL_W + index * HEAT_COL_W
+            level = heat_level(cell.impactees, busiest)
+            cx = x0 + HEAT_COL_W / 2
+            told = (
+                f"{row.team.name}, {column.name}: {cell.impactees} as impactee, "
+                f"{cell.impactors} as impactor, {cell.unacknowledged} not acknowledged, "
+                f"{cell.late} told late"
+            )
+            parts.append(
+                f'<g class="heat-cell heat-{level}"><title>{escape(told)}</title>'
+                f'<rect x="{x0 + 2}" y="{y0 + 2}" width="{HEAT_COL_W - 4}" '
+                f'height="{HEAT_ROW_H - 4}" rx="4"/>'
+            )
+            if cell.total:
+                parts.append(
+                    f'<text class="heat-count" x="{cx:.1f}" y="{y0 + 22}" '
+                    f'text-anchor="middle">{escape(plural(cell.impactees, "impactee"))}</text>'
+                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 36}" text-anchor="middle">'
+                    f"{escape(plural(cell.impactors, 'impactor')) if cell.impactors else ''}"
+                    "</text>"
+                    f'<text class="heat-note heat-flags" x="{cx:.1f}" y="{y0 + 48}" '
+                    f'text-anchor="middle">{escape(cell_flags(cell))}</text>'
+                )
+            else:
+                parts.append(
+                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 32}" '
+                    'text-anchor="middle">–</text>'
+                )
+            parts.append("</g>")
+    return finish(parts)
+
+
+def heat_legend(busiest: int) -> list[tuple[int, int, int]]:
+    """Each shade in use with the impactee counts it stands for: (level, fewest, most)."""
+    spans: dict[int, list[int]] = {}
+    for count in range(1, busiest + 1):
+        spans.setdefault(heat_level(count, busiest), []).append(count)
+    return [(level, counts[0], counts[-1]) for level, counts in sorted(spans.items())]
