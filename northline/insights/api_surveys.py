@@ -1,5 +1,389 @@
-"""API routes of the insights surveys."""
+"""API routes of the purpose pulse surveys (DESIGN §2.8, component 5), below
+/api/v1/orgs/{org}/insights/surveys/.
 
-from ninja import Router
+Editors and above manage surveys and their per-person links; a link's secret is in the answer
+that creates it and nowhere else. Answers are listed without respondent, link or time finer
+than the day, and their texts only once a survey has 3 answers. The API gate refuses every
+unsafe method to viewers (403), so a viewer answers on the survey's page instead.
+"""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.api import caller_access
+from northline.insights import surveys, understanding
+from northline.insights.models import Survey, SurveyLink
+from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+
+router = Router(tags=["insights"])
+
+SurveyStateName = Literal["open", "closed", "ended"]
+LinkStateName = Literal["active", "expired", "revoked", "used"]
+
+
+# Surveys -----------------------------------------------------------------------------------
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class SurveyOut(Schema):
+    id: int
+    title: str
+    team: TeamRef | None = Field(..., description="The team asked; null: the whole organization.")
+    status: Literal["open", "closed"]
+    state: SurveyStateName = Field(
+        ..., description="open, closed (by an editor) or ended (its closing day has passed)."
+    )
+    closes_on: dt.date | None = Field(..., description="No answer is taken after this day.")
+    answer_count: int
+    link_count: int
+    created_at: dt.datetime
+    version: int
+
+    @staticmethod
+    def resolve_team(obj: Survey) -> dict[str, Any] | None:
+        return {"id": obj.team.pk, "name": obj.team.name} if obj.team else None
+
+    @staticmethod
+    def resolve_state(obj: Survey) -> str:
+        return surveys.survey_state(obj)
+
+
+class SurveyIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    team_id: int | None = Field(None, description="Ask one team; leave out to ask everyone.")
+    closes_on: dt.date | None = Field(None, description="The last day answers are taken.")
+
+
+class SurveyPatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    team_id: int | None = Field(None, description="Cannot change once answers came in (409).")
+    closes_on: dt.date | None = None
+
+    def survey_changes(self) -> dict[str, Any]:
+        changes = self.changes()
+        if "team_id" in changes:
+            changes["team"] = changes.pop("team_id")
+        return changes
+
+
+class VersionIn(Input):
+    version: int = Field(..., ge=1, description="The version you read; a stale one answers 409.")
+
+
+def fresh(request: HttpRequest, survey_id: int) -> Survey:
+    """The survey with its counts, as the list shows it."""
+    return surveys.survey_with_counts(caller_access(request), survey_id)
+
+
+@router.get(
+    "insights/surveys/",
+    response=list[SurveyOut],
+    summary="Pulse surveys, newest first, with answer and link counts",
+)
+@paginate(Page)
+def list_surveys(request: HttpRequest, org: OrgSlug) -> Any:
+    return surveys.surveys(caller_access(request))
+
+
+@router.post(
+    "insights/surveys/",
+    response={201: SurveyOut},
+    summary="Start a pulse survey for everyone or for one team (editors)",
+)
+def create_survey(request: HttpRequest, org: OrgSlug, payload: SurveyIn) -> Any:
+    access = caller_access(request)
+    survey = surveys.create_survey(
+        access, title=payload.title, team=payload.team_id, closes_on=payload.closes_on
+    )
+    return Status(201, fresh(request, survey.pk))
+
+
+@router.get("insights/surveys/{survey_id}", response=SurveyOut, summary="One pulse survey")
+def get_survey(request: HttpRequest, org: OrgSlug, survey_id: int) -> Any:
+    return fresh(request, survey_id)
+
+
+@router.patch(
+    "insights/surveys/{survey_id}",
+    response=SurveyOut,
+    summary="Edit a survey's title, team or closing day (versioned: a stale version answers 409)",
+)
+def update_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: SurveyPatch) -> Any:
+    access = caller_access(request)
+    survey = surveys.access_survey(access, survey_id, "write")
+    surveys.update_survey(access, survey, version=payload.version, **payload.survey_changes())
+    return fresh(request, survey_id)
+
+
+@router.post(
+    "insights/surveys/{survey_id}/close",
+    response=SurveyOut,
+    summary="Close a survey: it takes no more answers, by link or signed in",
+)
+def close_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: VersionIn) -> Any:
+    access = caller_access(request)
+    survey = surveys.access_survey(access, survey_id, "write")
+    surveys.close_survey(access, survey, version=payload.version)
+    return fresh(request, survey_id)
+
+
+@router.post(
+    "insights/surveys/{survey_id}/reopen",
+    response=SurveyOut,
+    summary="Reopen a closed survey (refused while its closing day is in the past)",
+)
+def reopen_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: VersionIn) -> Any:
+    access = caller_access(request)
+    survey = surveys.access_survey(access, survey_id, "write")
+    surveys.reopen_survey(access, survey, version=payload.version)
+    return fresh(request, survey_id)
+
+
+# Links -------------------------------------------------------------------------------------
+
+
+class LinkOut(Schema):
+    id: int
+    label: str = Field(..., description="Whom the link is for.")
+    state: LinkStateName
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    created_at: dt.datetime
+    version: int
+
+    @staticmethod
+    def resolve_state(obj: SurveyLink) -> str:
+        return surveys.link_state(obj)
+
+
+class LinkCreatedOut(LinkOut):
+    secret: str = Field(..., description="Shown once; only its SHA-256 is stored.")
+    path: str = Field(..., description="Where the survey opens without sign-in.")
+
+
+class LinkIn(Input):
+    label: str = Field(..., min_length=1, max_length=200, description="Whom the link is for.")
+    expires_in_days: int = Field(
+        surveys.LINK_DEFAULT_DAYS,
+        ge=1,
+        le=surveys.LINK_MAX_DAYS,
+        description=f"How long the link works (1 to {surveys.LINK_MAX_DAYS} days).",
+    )
+
+
+class LinkFilters(Schema):
+    state: LinkStateName | None = None
+
+
+@router.get(
+    "insights/surveys/{survey_id}/links",
+    response=list[LinkOut],
+    summary="A survey's per-person links, newest first (filter by state)",
+)
+@paginate(Page)
+def list_links(
+    request: HttpRequest, org: OrgSlug, survey_id: int, filters: Query[LinkFilters]
+) -> Any:
+    access = caller_access(request)
+    survey = surveys.access_survey(access, survey_id)
+    return surveys.survey_links(access, survey, state=filters.state)
+
+
+@router.post(
+    "insights/surveys/{survey_id}/links",
+    response={201: LinkCreatedOut},
+    summary="Create a per-person link for someone without a login (the secret is shown once)",
+)
+def create_link(request: HttpRequest, org: OrgSlug, survey_id: int, payload: LinkIn) -> Any:
+    access = caller_access(request)
+    survey = surveys.access_survey(access, survey_id, "write")
+    link, raw = surveys.create_link(
+        access, survey, label=payload.label, expires_in_days=payload.expires_in_days
+    )
+    return Status(
+        201,
+        {
+            "id": link.pk,
+            "label": link.label,
+            "state": "active",
+            "expires_at": link.expires_at,
+            "revoked_at": link.revoked_at,
+            "created_at": link.created_at,
+            "version": link.version,
+            "secret": raw,
+            "path": reverse("insights_survey_public", args=[access.organization.slug, raw]),
+        },
+    )
+
+
+@router.post(
+    "insights/surveys/{survey_id}/links/{survey_link_id}/revoke",
+    response=LinkOut,
+    summary="Revoke a link: its page takes no answer from now on",
+)
+def revoke_link(request: HttpRequest, org: OrgSlug, survey_id: int, survey_link_id: int) -> Any:
+    access = caller_access(request)
+    survey = surveys.access_survey(access, survey_id, "write")
+    link = surveys.access_survey_link(access, survey, survey_link_id, "write")
+    surveys.revoke_link(access, link)
+    return surveys.access_survey_link(access, survey, survey_link_id)
+
+
+# Answers and results -----------------------------------------------------------------------
+
+
+class AnswerOut(Schema):
+    purpose: str
+    objective: str | None = Field(..., description="The objective named; null: “I don't know”.")
+    team: str | None = Field(
+        ..., description="The respondent's team, only when it gave at least 3 answers."
+    )
+    in_own_chain: bool
+    echoes_strategy: bool
+    best_match: float = Field(..., description="Best TF-IDF cosine against the strategy texts.")
+    reasons: list[str] = Field(..., description="Why the answer lowers shared understanding.")
+
+
+class AnswerIn(Input):
+    purpose: str = Field(
+        ...,
+        min_length=1,
+        max_length=surveys.PURPOSE_MAX_LENGTH,
+        description=surveys.QUESTION_PURPOSE,
+    )
+    objective_id: int | None = Field(
+        None, description=f"{surveys.QUESTION_OBJECTIVE} An active objective; null: I don't know."
+    )
+    team_id: int | None = Field(
+        None,
+        description="Your team, for an organization-wide survey (null: no team); a team "
+        "survey's answers belong to its team.",
+    )
+
+
+class AnswerTakenOut(Schema):
+    survey_id: int
+    answered_on: dt.date
+    team_id: int | None
+    objective_id: int | None
+
+
+@router.get(
+    "insights/surveys/{survey_id}/answers",
+    response=list[AnswerOut],
+    summary="A survey's answers, anonymized (empty until it has 3 answers)",
+    description=(
+        "No respondent, link or date; ordered by purpose text. The team is named only when it "
+        "gave at least 3 answers."
+    ),
+)
+@paginate(Page)
+def list_answers(request: HttpRequest, org: OrgSlug, survey_id: int) -> Any:
+    access = caller_access(request)
+    survey = surveys.access_survey(access, survey_id)
+    return understanding.survey_results(access, survey).shown_answers()
+
+
+@router.post(
+    "insights/surveys/{survey_id}/answers",
+    response={201: AnswerTakenOut},
+    summary="Answer a survey as yourself, once (editors and above here; viewers on the page)",
+)
+def answer_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: AnswerIn) -> Any:
+    access = caller_access(request)
+    survey = surveys.access_survey(access, survey_id)
+    answer = surveys.answer_survey(
+        access,
+        survey,
+        purpose=payload.purpose,
+        objective=payload.objective_id,
+        team=payload.team_id,
+    )
+    return Status(
+        201,
+        {
+            "survey_id": survey.pk,
+            "answered_on": answer.answered_on,
+            "team_id": answer.team_id,
+            "objective_id": answer.objective_id,
+        },
+    )
+
+
+class ShareOut(Schema):
+    passed: int
+    total: int
+    percent: float | None
+
+
+class WordOut(Schema):
+    word: str
+    answers: int = Field(..., description="How many answers use the word.")
+    in_strategy: bool = Field(..., description="The mission or an active objective uses it too.")
+
+
+class LoweringOut(Schema):
+    label: str
+    reason: str
+
+
+class ResultsOut(Schema):
+    survey_id: int
+    answers: int
+    dont_know: int = Field(..., description="Answers that named no objective.")
+    own_chain: ShareOut
+    echoes_strategy: ShareOut
+    value: float | None = Field(..., description="The shared-understanding value, 0–100.")
+    explanation: str
+    threshold: float = Field(..., description="The similarity an answer must reach to echo.")
+    texts_shown: bool = Field(..., description="False until the survey has 3 answers.")
+    most_aligned: list[AnswerOut]
+    least_aligned: list[AnswerOut]
+    words: list[WordOut]
+    lowering: list[LoweringOut]
+
+
+@router.get(
+    "insights/surveys/{survey_id}/results",
+    response=ResultsOut,
+    summary="A survey's results: both shares, the most and least aligned answers, the words",
+)
+def survey_results(request: HttpRequest, org: OrgSlug, survey_id: int) -> Any:
+    access = caller_access(request)
+    results = understanding.survey_results(access, surveys.access_survey(access, survey_id))
+    most, least = results.extremes()
+    count = results.count
+    return {
+        "survey_id": survey_id,
+        "answers": count,
+        "dont_know": results.dont_know,
+        "own_chain": {
+            "passed": results.in_chain,
+            "total": count,
+            "percent": results.chain_share,
+        },
+        "echoes_strategy": {
+            "passed": results.echoes,
+            "total": count,
+            "percent": results.echo_share,
+        },
+        "value": results.component.value,
+        "explanation": results.component.explanation,
+        "threshold": understanding.ECHO_THRESHOLD,
+        "texts_shown": results.texts_shown,
+        "most_aligned": most,
+        "least_aligned": least,
+        "words": results.words,
+        "lowering": [{"label": item.label, "reason": item.reason} for item in results.lowering],
+    }

@@ -1,0 +1,455 @@
+"""Shared understanding, the fifth component of the alignment index (DESIGN §2.8).
+
+Each answer to a pulse survey is checked twice:
+
+* **own chain**: the objective it names is in the respondent's team chain, that is one of the
+  team's objectives or an ancestor of one of them (``Objective.parent`` upward). With no team,
+  any organization-level objective counts. "I don't know" and an objective outside the chain
+  do not.
+* **echoes the strategy**: its purpose text is close to the strategy's own words. The texts
+  are the current mission and each active objective's title and description; each answer's
+  best TF-IDF cosine similarity against them (scikit-learn's ``TfidfVectorizer`` with English
+  stop words, fitted on the strategy texts and the survey's purposes together, and
+  ``cosine_similarity``) must reach :data:`ECHO_THRESHOLD`.
+
+The component's value is (answers in their own chain + answers that echo the strategy) /
+(2 × answers), over the answers of the most recent survey that has answers in scope. No
+answers: no data.
+
+Nothing here names a respondent: a lowering points to the survey's results page, and quotes
+an answer (or names its team) only where :data:`northline.insights.surveys.SHOWN_FROM` allows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from northline.goals.models import Objective, ObjectiveStatus
+from northline.insights.components import Component, Lowering
+from northline.insights.models import Survey, SurveyAnswer
+from northline.insights.surveys import SHOWN_FROM
+from northline.orgs.access import Access
+from northline.orgs.models import Team
+from northline.strategy.selectors import current_identity
+
+KEY = "understanding"
+# The best cosine an answer's purpose must reach against the mission or an objective to echo
+# the strategy. Chosen on the demo ministry's answers: purposes that restate the mission in
+# their own words ("protect the coast", "decide permits fairly") score 0.25 and above; vague
+# ones ("I do what my manager asks", "keep busy") share no strategy word and score 0; answers
+# that mention a single strategy word among many others land around 0.1. 0.20 keeps the first
+# and turns away the others.
+ECHO_THRESHOLD = 0.2
+OWN_CHAIN = "own chain"
+ECHOES = "echoes the strategy"
+CHAIN_RULE = (
+    "An answer counts as in its own chain when it names one of the respondent's team's "
+    "objectives or an objective those align to (parent upward); with no team, any "
+    "organization-level objective counts."
+)
+ECHO_RULE = (
+    f"A purpose echoes the strategy when its TF-IDF cosine similarity with the mission or with "
+    f"an active objective (title and description) reaches {ECHO_THRESHOLD:.2f}."
+)
+WORDS_SHOWN = 12
+
+
+# The strategy's texts and chains ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectiveNode:
+    pk: int
+    title: str
+    description: str
+    team_id: int | None
+    parent_id: int | None
+    status: str
+
+
+@dataclass
+class Strategy:
+    """What answers are judged against: the mission and the organization's objectives."""
+
+    mission: str
+    objectives: dict[int, ObjectiveNode]
+
+    def texts(self) -> list[str]:
+        """The mission, then each active objective's title and description."""
+        texts = [self.mission] if self.mission.strip() else []
+        texts += [
+            f"{node.title}. {node.description}".strip()
+            for node in self.objectives.values()
+            if node.status == ObjectiveStatus.ACTIVE
+        ]
+        return texts
+
+    def chain(self, team_id: int | None) -> set[int]:
+        """Objective ids in a team's chain: its objectives and their ancestors; with no team,
+        the organization-level objectives."""
+        if team_id is None:
+            return {pk for pk, node in self.objectives.items() if node.team_id is None}
+        chain: set[int] = set()
+        for node in self.objectives.values():
+            if node.team_id != team_id:
+                continue
+            current: ObjectiveNode | None = node
+            while current is not None and current.pk not in chain:
+                chain.add(current.pk)
+                current = self.objectives.get(current.parent_id) if current.parent_id else None
+        return chain
+
+
+def load_strategy(access: Access) -> Strategy:
+    """Two queries: the current identity and the organization's objectives."""
+    identity = current_identity(access)
+    nodes = {
+        row["pk"]: ObjectiveNode(**row)
+        for row in Objective.objects.filter(organization=access.organization).values(
+            "pk", "title", "description", "team_id", "parent_id", "status"
+        )
+    }
+    return Strategy(mission=identity.mission if identity else "", objectives=nodes)
+
+
+# Similarity (scikit-learn) ---------------------------------------------------------------
+
+
+def best_matches(purposes: Sequence[str], strategy_texts: Sequence[str]) -> list[float]:
+    """Each purpose's highest TF-IDF cosine against the strategy texts, rounded to 2 places
+    (the figure pages show and the threshold is compared with). The vectorizer is fitted on
+    both sets, so a word's weight reflects how rare it is across this survey and strategy."""
+    texts = [text for text in strategy_texts if text.strip()]
+    if not purposes:
+        return []
+    if not texts:
+        return [0.0] * len(purposes)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    vectorizer = TfidfVectorizer(stop_words="english")
+    try:
+        matrix = vectorizer.fit_transform([*texts, *purposes])
+    except ValueError:  # nothing but stop words anywhere: no vocabulary, no similarity
+        return [0.0] * len(purposes)
+    scores = cosine_similarity(matrix[len(texts) :], matrix[: len(texts)])
+    return [round(float(row.max()), 2) for row in scores]
+
+
+def words_of(text: str) -> list[str]:
+    """The meaningful words of ``text`` as the similarity sees them (lowercase, no English
+    stop words, two letters or more)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyze: Any = TfidfVectorizer(stop_words="english").build_analyzer()
+    return list(analyze(text))
+
+
+@dataclass(frozen=True)
+class WordCount:
+    word: str
+    answers: int  # how many answers use it
+    in_strategy: bool  # the mission or an active objective uses it too
+
+
+def purpose_words(
+    purposes: Sequence[str], strategy_texts: Sequence[str], limit: int = WORDS_SHOWN
+) -> list[WordCount]:
+    """The words most answers use, most first (ties by word), marking the strategy's own."""
+    strategy_words = {word for text in strategy_texts for word in words_of(text)}
+    counts: Counter[str] = Counter()
+    for purpose in purposes:
+        counts.update(set(words_of(purpose)))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [WordCount(word, n, word in strategy_words) for word, n in ranked]
+
+
+# Scoring answers -------------------------------------------------------------------------
+
+
+@dataclass
+class ScoredAnswer:
+    """One answer with both checks; ``team_shown`` is False when its team must stay unnamed."""
+
+    answer: SurveyAnswer
+    in_chain: bool
+    best_match: float
+    team_shown: bool
+
+    @property
+    def echoes(self) -> bool:
+        return self.best_match >= ECHO_THRESHOLD
+
+    @property
+    def passed(self) -> int:
+        return int(self.in_chain) + int(self.echoes)
+
+    @property
+    def team_name(self) -> str | None:
+        team = self.answer.team
+        return team.name if team is not None and self.team_shown else None
+
+    @property
+    def objective_title(self) -> str | None:
+        objective = self.answer.objective
+        return objective.title if objective is not None else None
+
+    def chain_reason(self) -> str:
+        """Why the answer is not in its own chain, in words ("" when it is)."""
+        if self.in_chain:
+            return ""
+        title = self.objective_title
+        if title is None:
+            return "did not name an objective"
+        if self.answer.team_id is None:
+            return (
+                "named a team's objective but no team of their own (with no team only "
+                f"organization-level objectives count): {title}"
+            )
+        if self.team_name:
+            return f"named an objective outside the {self.team_name} team's chain: {title}"
+        return f"named an objective outside their own team's chain: {title}"
+
+    def echo_reason(self) -> str:
+        if self.echoes:
+            return ""
+        return (
+            "purpose shares few words with the mission and objectives "
+            f"(best match {self.best_match:.2f})"
+        )
+
+
+def score(answers: Sequence[SurveyAnswer], strategy: Strategy) -> list[ScoredAnswer]:
+    """Both checks for every answer; no queries (answers come with objective and team)."""
+    matches = best_matches([answer.purpose for answer in answers], strategy.texts())
+    per_team = Counter(answer.team_id for answer in answers)
+    chains: dict[int | None, set[int]] = {}
+    scored = []
+    for answer, match in zip(answers, matches, strict=True):
+        if answer.team_id not in chains:
+            chains[answer.team_id] = strategy.chain(answer.team_id)
+        in_chain = answer.objective_id is not None and answer.objective_id in chains[answer.team_id]
+        scored.append(
+            ScoredAnswer(
+                answer=answer,
+                in_chain=in_chain,
+                best_match=match,
+                team_shown=per_team[answer.team_id] >= SHOWN_FROM,
+            )
+        )
+    return scored
+
+
+def results_url(slug: str, survey: Survey) -> str:
+    return reverse("insights_survey", args=[slug, survey.pk])
+
+
+def excerpt(text: str, length: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+
+
+def component_of(slug: str, survey: Survey, scored: Sequence[ScoredAnswer]) -> Component:
+    """The component over ``scored`` (answers of ``survey``); its lowering lists one entry per
+    failed check per answer."""
+    count = len(scored)
+    in_chain = sum(1 for item in scored if item.in_chain)
+    echoes = sum(1 for item in scored if item.echoes)
+    url = results_url(slug, survey)
+    lowering: list[Lowering] = []
+    for item in scored:
+        label = f"An answer to “{survey.title}”"
+        if count >= SHOWN_FROM:
+            label += f": “{excerpt(item.answer.purpose)}”"
+        for reason in (item.chain_reason(), item.echo_reason()):
+            if reason:
+                lowering.append(
+                    Lowering(
+                        object_type="insights.surveyanswer",
+                        object_id=item.answer.pk,
+                        label=label,
+                        reason=reason,
+                        url=url,
+                    )
+                )
+    return Component(
+        key=KEY,
+        explanation=(
+            f"{count} answer{'s' if count != 1 else ''} to “{survey.title}”: one point for "
+            "naming an objective in the respondent's own team chain, one for a purpose that "
+            f"echoes the mission and objectives (similarity ≥ {ECHO_THRESHOLD:.2f})."
+        ),
+        passed=float(in_chain + echoes),
+        total=float(2 * count),
+        lowering=lowering,
+        parts={OWN_CHAIN: (float(in_chain), float(count)), ECHOES: (float(echoes), float(count))},
+    )
+
+
+def no_data() -> Component:
+    return Component(
+        key=KEY,
+        explanation=(
+            "No pulse survey answers yet: ask people what their work is for and which "
+            "objective it drives."
+        ),
+    )
+
+
+def team_id_of(team: Team | int | None) -> int | None:
+    return team.pk if isinstance(team, Team) else team
+
+
+def survey_answers(survey: Survey, team: Team | int | None = None) -> list[SurveyAnswer]:
+    answers = SurveyAnswer.objects.filter(survey=survey).select_related("objective", "team")
+    team_id = team_id_of(team)
+    if team_id is not None:
+        answers = answers.filter(team_id=team_id)
+    return list(answers.order_by("id"))
+
+
+def understanding(access: Access, team: Team | int | None = None) -> Component:
+    """Shared understanding for the organization, or for one team (the answers whose team it
+    is), from the most recent survey that has such answers. Four queries, whatever the number
+    of answers: the survey, its answers, the objectives, the identity."""
+    scope = SurveyAnswer.objects.filter(organization=access.organization)
+    team_id = team_id_of(team)
+    if team_id is not None:
+        scope = scope.filter(team_id=team_id)
+    survey = (
+        Survey.objects.filter(organization=access.organization, pk__in=scope.values("survey_id"))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if survey is None:
+        return no_data()
+    scored = score(survey_answers(survey, team_id), load_strategy(access))
+    return component_of(access.organization.slug, survey, scored)
+
+
+# A survey's results page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    """An answer as the results page and the API show it: no respondent, no date, no team
+    unless that team gave enough answers."""
+
+    purpose: str
+    objective: str | None
+    team: str | None
+    in_own_chain: bool
+    echoes_strategy: bool
+    best_match: float
+    reasons: list[str]
+
+
+def shown(item: ScoredAnswer) -> ShownAnswer:
+    return ShownAnswer(
+        purpose=item.answer.purpose,
+        objective=item.objective_title,
+        team=item.team_name,
+        in_own_chain=item.in_chain,
+        echoes_strategy=item.echoes,
+        best_match=item.best_match,
+        reasons=[reason for reason in (item.chain_reason(), item.echo_reason()) if reason],
+    )
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    scored: list[ScoredAnswer]
+    component: Component
+    words: list[WordCount] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.scored)
+
+    @property
+    def texts_shown(self) -> bool:
+        return self.count >= SHOWN_FROM
+
+    @property
+    def in_chain(self) -> int:
+        return sum(1 for item in self.scored if item.in_chain)
+
+    @property
+    def echoes(self) -> int:
+        return sum(1 for item in self.scored if item.echoes)
+
+    @property
+    def dont_know(self) -> int:
+        return sum(1 for item in self.scored if item.answer.objective_id is None)
+
+    @property
+    def chain_share(self) -> float | None:
+        return round(100.0 * self.in_chain / self.count, 1) if self.count else None
+
+    @property
+    def echo_share(self) -> float | None:
+        return round(100.0 * self.echoes / self.count, 1) if self.count else None
+
+    def ranked(self) -> list[ScoredAnswer]:
+        """Most aligned first: both checks, then one, then none; closer wording first."""
+        return sorted(
+            self.scored, key=lambda item: (-item.passed, -item.best_match, item.answer.pk)
+        )
+
+    def extremes(self) -> tuple[list[ShownAnswer], list[ShownAnswer]]:
+        """Up to three most and three least aligned answers, never the same one twice; none
+        while the survey has fewer than SHOWN_FROM answers."""
+        if not self.texts_shown:
+            return [], []
+        ranked = self.ranked()
+        size = min(3, len(ranked) // 2) or 1
+        most = ranked[:size]
+        least = list(reversed(ranked[size:]))[:size]
+        return [shown(item) for item in most], [shown(item) for item in least]
+
+    @property
+    def most_aligned(self) -> list[ShownAnswer]:
+        return self.extremes()[0]
+
+    @property
+    def least_aligned(self) -> list[ShownAnswer]:
+        return self.extremes()[1]
+
+    def shown_answers(self) -> list[ShownAnswer]:
+        """Every answer, anonymized, in a fixed order that says nothing of who answered when
+        (by purpose text); empty while the survey has fewer than SHOWN_FROM answers."""
+        if not self.texts_shown:
+            return []
+        ordered = sorted(
+            self.scored, key=lambda item: (item.answer.purpose.lower(), item.answer.pk)
+        )
+        return [shown(item) for item in ordered]
+
+    @property
+    def lowering(self) -> list[Lowering]:
+        return self.component.lowering
+
+    @property
+    def outside_chain(self) -> list[Lowering]:
+        """The lowerings for objectives outside the respondent's chain."""
+        return [item for item in self.lowering if item.reason.startswith("named")]
+
+
+def survey_results(access: Access, survey: Survey) -> SurveyResults:
+    """A survey's results, over all its answers. Three queries: answers, objectives, identity."""
+    strategy = load_strategy(access)
+    scored = score(survey_answers(survey), strategy)
+    results = SurveyResults(
+        survey=survey,
+        scored=scored,
+        component=component_of(access.organization.slug, survey, scored),
+    )
+    if results.texts_shown:
+        results.words = purpose_words([item.answer.purpose for item in scored], strategy.texts())
+    return results
