@@ -1,5 +1,10 @@
-"""Routes of the insights index pages."""
+"""Routes of the Insights home: the alignment index and each component's drill-down."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from northline.insights import views_index
+
+urlpatterns = [
+    path("", views_index.index, name="insights"),
+    path("components/<slug:key>/", views_index.component, name="insights_component"),
+]

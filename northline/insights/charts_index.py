@@ -1,0 +1,149 @@
+"""The trend chart of the Insights home: the alignment index over time, as server-rendered SVG.
+
+One bold line for the index and, optionally, a faint line per component, on a fixed 0–100
+scale (the scale every component and the index share). A day without a value (no snapshot, or
+no data that day) breaks the line rather than being drawn as zero. The page shows the same
+figures in a table for screen readers; the chart's ``<desc>`` says what it shows in words.
+Layout constants and number formatting come from northline.lib.charts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from northline.lib.charts import (
+    HEIGHT,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    WIDTH,
+    moment,
+    nice_scale,
+    number,
+)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line: its key (a CSS class), its name, and a value (or None) per day."""
+
+    key: str
+    label: str
+    points: Sequence[tuple[dt.date, float | None]]
+    main: bool = False
+
+
+def segments(points: Sequence[tuple[dt.date, float | None]]) -> list[list[tuple[dt.date, float]]]:
+    """Runs of consecutive points with a value; a None ends a run."""
+    runs: list[list[tuple[dt.date, float]]] = []
+    current: list[tuple[dt.date, float]] = []
+    for day, value in points:
+        if value is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append((day, value))
+    if current:
+        runs.append(current)
+    return runs
+
+
+def trend_chart(
+    series: Sequence[Series],
+    *,
+    start: dt.date,
+    end: dt.date,
+    title: str,
+    chart_id: str = "trend",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> SafeString:
+    """Lines over the days from ``start`` to ``end`` on a 0–100 scale, the main one on top."""
+    low, high, step = nice_scale(0, 100)
+    x0, x1 = moment(start), moment(end)
+    span = max((x1 - x0).total_seconds(), 1.0)
+    plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
+    bottom = height - MARGIN_BOTTOM
+
+    def x(day: dt.date) -> float:
+        share = (moment(day) - x0).total_seconds() / span
+        return MARGIN_LEFT + min(max(share, 0.0), 1.0) * plot_w
+
+    def y(value: float) -> float:
+        clamped = min(max(value, low), high)
+        return MARGIN_TOP + (1 - (clamped - low) / (high - low)) * plot_h
+
+    main = next((line for line in series if line.main), None)
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    valued = [(day, value) for day, value in (main.points if main else ()) if value is not None]
+    if valued:
+        first_day, first_value = valued[0]
+        last_day, last_value = valued[-1]
+        told = (
+            f"{len(valued)} day{'s' if len(valued) != 1 else ''} with a value; "
+            f"{number(first_value)} on {first_day:%Y-%m-%d}, {number(last_value)} on "
+            f"{last_day:%Y-%m-%d}."
+        )
+    else:
+        told = "No values yet."
+    others = [line.label for line in series if not line.main]
+    description = (
+        f"{main.label if main else 'Values'} from {start:%Y-%m-%d} to {end:%Y-%m-%d} on a "
+        f"scale of 0 to 100. {told}" + (f" Fainter lines: {', '.join(others)}." if others else "")
+    )
+    parts = [
+        f'<svg class="chart trend-chart" id="{escape(chart_id)}" role="img" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
+        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
+    ]
+    for index in range(round((high - low) / step) + 1):
+        value = low + step * index
+        gy = y(value)
+        parts.append(
+            f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+            f'y1="{gy:.1f}" y2="{gy:.1f}"/>'
+            f'<text class="chart-label" x="{MARGIN_LEFT - 6}" y="{gy + 4:.1f}" '
+            f'text-anchor="end">{escape(number(value))}</text>'
+        )
+    parts.append(
+        f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+        f'y1="{bottom}" y2="{bottom}"/>'
+        f'<text class="chart-label" x="{MARGIN_LEFT}" y="{bottom + 18}" text-anchor="start">'
+        f"{start:%d %b %Y}</text>"
+        f'<text class="chart-label" x="{width - MARGIN_RIGHT}" y="{bottom + 18}" '
+        f'text-anchor="end">{end:%d %b %Y}</text>'
+    )
+    # Faint lines first, so the main line is drawn over them.
+    for line in sorted(series, key=lambda item: item.main):
+        css = f"trend-line trend-{escape(line.key)}" + (" trend-main" if line.main else "")
+        for run in segments(line.points):
+            if len(run) == 1:
+                day, value = run[0]
+                parts.append(
+                    f'<circle class="{css} trend-dot" cx="{x(day):.1f}" cy="{y(value):.1f}" '
+                    f'r="2.5"/>'
+                )
+                continue
+            path = " ".join(f"{x(day):.1f},{y(value):.1f}" for day, value in run)
+            parts.append(f'<polyline class="{css}" points="{path}"/>')
+        if line.main:
+            for day, shown in line.points:
+                if shown is None:
+                    continue
+                parts.append(
+                    f'<circle class="trend-point" cx="{x(day):.1f}" cy="{y(shown):.1f}" r="3">'
+                    f"<title>{escape(line.label)}: {escape(number(shown))} on "
+                    f"{day:%Y-%m-%d}</title></circle>"
+                )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
