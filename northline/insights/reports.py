@@ -549,15 +549,20 @@ def flatten(tree: Cascade, confidences: dict[int, int]) -> list[ObjectiveLine]:
 
 
 def scores_by_period(
-    access: Access, at: dt.datetime, team: Team | None = None
+    access: Access,
+    at: dt.datetime,
+    team: Team | None = None,
+    all_periods: list[Period] | None = None,
 ) -> list[PeriodScore]:
-    """Every period's mean key-result score, latest period first: two queries.
+    """Every period's (``all_periods``, default the organization's) mean key-result score,
+    latest period first: two queries, three without the periods.
 
     A score is the key result's progress at the end of its period's last day (so far, while
     the period runs), the same rule ``goals.selectors.judge_key_results`` applies; it is
     judged here in one batch over every period rather than one cascade per period.
     """
-    all_periods = list(periods(access))
+    if all_periods is None:
+        all_periods = list(periods(access))
     results = KeyResult.objects.filter(organization=access.organization).select_related(
         "indicator", "objective"
     )
@@ -603,7 +608,8 @@ def key_result_progress(
     at: dt.datetime | None = None,
 ) -> KeyResultReport:
     """The chosen period's (default: the current one) objectives and key results, with the
-    latest confidence; with ``team``, only that team's objectives. Eight queries."""
+    latest confidence; with ``team``, only that team's objectives. Eight queries (nine once
+    the period has ended: the cascade reads the readings at its end too)."""
     moment = at or timezone.now()
     chosen = period or current_period(access, timezone.localdate(moment))
     objectives: list[ObjectiveLine] = []
@@ -619,14 +625,15 @@ def key_result_progress(
             for result in node.key_results
         ]
         objectives = flatten(tree, latest_confidences(indicator_ids, moment))
+    all_periods = list(periods(access))
     return KeyResultReport(
         period=chosen,
-        periods=list(periods(access)),
+        periods=all_periods,
         team=team,
         at=moment,
         final=final,
         objectives=objectives,
-        across=scores_by_period(access, moment, team),
+        across=scores_by_period(access, moment, team, all_periods),
     )
 
 
