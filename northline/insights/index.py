@@ -153,16 +153,20 @@ def due_impacts(access: Access, alignment: Alignment) -> list[Impact]:
     return list(impacts.order_by("feature__release__planned_date", "feature__title", "id"))
 
 
+RELEASE_WORDS = {
+    ReleaseStatus.DECIDED: "decided for",
+    ReleaseStatus.RELEASED: "released, planned for",
+    ReleaseStatus.PLANNED: "still planned for",
+}
+
+
 def acknowledgement_gap(impact: Impact) -> str | None:
     """Why the impact counts against governance, or None when it was acknowledged in time
     (on or before the release's planned date)."""
     release = impact.feature.release
     assert release is not None  # due_impacts reads only impacts of features in a release
     planned = release.planned_date
-    where = (
-        f"release {release.name} ({release.get_status_display().lower()}, planned for "
-        f"{planned:%Y-%m-%d})"
-    )
+    where = f"release {release.name}, {RELEASE_WORDS[ReleaseStatus(release.status)]} {planned}"
     if not delivery_rules.is_ready([impact]):
         return f"{impact.team.name} has not acknowledged it; {where}"
     assert impact.acknowledged_at is not None
@@ -171,8 +175,8 @@ def acknowledgement_gap(impact: Impact) -> str | None:
     if days_after <= 0:
         return None
     return (
-        f"{impact.team.name} acknowledged it on {acknowledged_on:%Y-%m-%d}, {days_after} "
-        f"day{'s' if days_after != 1 else ''} after the planned date of {where}"
+        f"{impact.team.name} acknowledged it on {acknowledged_on}, {days_after} "
+        f"day{'s' if days_after != 1 else ''} after the planned date; {where}"
     )
 
 
