@@ -7,8 +7,6 @@ than the day, and their texts only once a survey has 3 answers. The API gate ref
 unsafe method to viewers (403), so a viewer answers on the survey's page instead.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, Literal
 
@@ -211,20 +209,12 @@ def create_link(request: HttpRequest, org: OrgSlug, survey_id: int, payload: Lin
     link, raw = surveys.create_link(
         access, survey, label=payload.label, expires_in_days=payload.expires_in_days
     )
-    return Status(
-        201,
-        {
-            "id": link.pk,
-            "label": link.label,
-            "state": "active",
-            "expires_at": link.expires_at,
-            "revoked_at": link.revoked_at,
-            "created_at": link.created_at,
-            "version": link.version,
-            "secret": raw,
-            "path": reverse("insights_survey_public", args=[access.organization.slug, raw]),
-        },
+    created = surveys.access_survey_link(access, survey, link.pk)
+    created.secret = raw  # type: ignore[attr-defined]
+    created.path = reverse(  # type: ignore[attr-defined]
+        "insights_survey_public", args=[access.organization.slug, raw]
     )
+    return Status(201, created)
 
 
 @router.post(

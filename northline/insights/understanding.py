@@ -13,8 +13,11 @@ Each answer to a pulse survey is checked twice:
   ``cosine_similarity``) must reach :data:`ECHO_THRESHOLD`.
 
 The component's value is (answers in their own chain + answers that echo the strategy) /
-(2 × answers), over the answers of the most recent survey that has answers in scope. No
-answers: no data.
+(2 × answers), over the answers of the most recent survey that has answers in scope: for the
+organization, the most recent organization-wide survey with answers (or, while there is none,
+the most recent team survey with answers, as when one or two teams pilot it); for a team, the
+answers whose team it is, from the most recent survey that has such answers. No answers: no
+data.
 
 Nothing here names a respondent: a lowering points to the survey's results page, and quotes
 an answer (or names its team) only where :data:`northline.insights.surveys.SHOWN_FROM` allows.
@@ -27,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Case, When
 from django.urls import reverse
 
 from northline.goals.models import Objective, ObjectiveStatus
@@ -39,11 +43,11 @@ from northline.strategy.selectors import current_identity
 
 KEY = "understanding"
 # The best cosine an answer's purpose must reach against the mission or an objective to echo
-# the strategy. Chosen on the demo ministry's answers: purposes that restate the mission in
-# their own words ("protect the coast", "decide permits fairly") score 0.25 and above; vague
-# ones ("I do what my manager asks", "keep busy") share no strategy word and score 0; answers
-# that mention a single strategy word among many others land around 0.1. 0.20 keeps the first
-# and turns away the others.
+# the strategy. Chosen on the demo ministry's answers: purposes that say what the mission or an
+# objective says in the respondent's own words score from 0.21 ("Fewer paper forms for people
+# who apply for a coastal permit") to 0.74; vague ones ("I do what my manager asks me to do",
+# "Picking up the phone") score 0.00, and one that shares a single word with the strategy
+# among many others 0.08. 0.20 keeps the first and turns away the others.
 ECHO_THRESHOLD = 0.2
 OWN_CHAIN = "own chain"
 ECHOES = "echoes the strategy"
@@ -321,11 +325,19 @@ def understanding(access: Access, team: Team | int | None = None) -> Component:
     team_id = team_id_of(team)
     if team_id is not None:
         scope = scope.filter(team_id=team_id)
-    survey = (
-        Survey.objects.filter(organization=access.organization, pk__in=scope.values("survey_id"))
-        .order_by("-created_at", "-id")
-        .first()
+    # For the organization, an organization-wide survey speaks for it before a team's own
+    # (a pilot with one or two teams still counts while no organization-wide survey has
+    # answers); for a team, the latest survey its people answered, whoever was asked.
+    answered = Survey.objects.filter(
+        organization=access.organization, pk__in=scope.values("survey_id")
     )
+    if team_id is None:
+        answered = answered.annotate(
+            asks_one_team=Case(When(team__isnull=True, then=0), default=1)
+        ).order_by("asks_one_team", "-created_at", "-id")
+    else:
+        answered = answered.order_by("-created_at", "-id")
+    survey = answered.first()
     if survey is None:
         return no_data()
     scored = score(survey_answers(survey, team_id), load_strategy(access))
@@ -436,9 +448,13 @@ class SurveyResults:
         return self.component.lowering
 
     @property
-    def outside_chain(self) -> list[Lowering]:
-        """The lowerings for objectives outside the respondent's chain."""
-        return [item for item in self.lowering if item.reason.startswith("named")]
+    def outside_chain(self) -> list[str]:
+        """Why each answer that named an objective outside its own chain does not count."""
+        return [
+            item.chain_reason()
+            for item in self.scored
+            if item.answer.objective_id is not None and not item.in_chain
+        ]
 
 
 def survey_results(access: Access, survey: Survey) -> SurveyResults:
