@@ -1,8 +1,6 @@
 """API routes of the insights index: the alignment index with its components, one component's
 drill-down, and the daily snapshots (DESIGN §2.8). Reading only: any member may call them."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, Literal
 

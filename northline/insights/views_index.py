@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from northline.insights import snapshots as snapshot_reads
 from northline.insights.charts_index import Series, trend_chart
@@ -199,6 +200,7 @@ def teams_of(access: Access) -> list[Team]:
     return list(Team.objects.filter(organization=access.organization).order_by("name", "id"))
 
 
+@require_safe
 @org_view
 def index(request: HttpRequest, access: Access) -> HttpResponse:
     team = chosen_team(access, request)
@@ -228,6 +230,7 @@ def index(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
+@require_safe
 @org_view
 def component(request: HttpRequest, access: Access, key: str) -> HttpResponse:
     if key not in COMPONENT_KEYS:
