@@ -103,7 +103,11 @@ TEAM_ANSWERS: list[tuple[str, str, int]] = [
         "Taking dock and mooring permits online, two permit types at a time, every two weeks.",
         1,
     ),
-    ("online", "Fewer paper forms for people who apply for a coastal permit.", 0),
+    (
+        "online",
+        "Making applying online the easy way to get a coastal permit, with no paper form.",
+        0,
+    ),
 ]
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from northline.insights import surveys
@@ -19,35 +19,6 @@ from northline.orgs.models import Event
 from northline.testing import Cast, assert_queries_constant
 
 pytestmark = pytest.mark.django_db
-
-
-def stub(request, slug):  # pragma: no cover - only stands in for pages built elsewhere
-    from django.http import HttpResponse
-
-    return HttpResponse("")
-
-
-# The insights subnav links to the index and the map, which other builders are writing at
-# the same time; until their URL names exist these tests route them to an empty page.
-urlpatterns: list = []
-
-
-@pytest.fixture(autouse=True)
-def _subnav_targets(settings) -> None:
-    missing = []
-    for name in ("insights", "insights_map", "insights_reports"):
-        try:
-            reverse(name, args=["acme"])
-        except NoReverseMatch:
-            missing.append(name)
-    if missing:
-        from northline.urls import urlpatterns as real
-
-        urlpatterns[:] = [
-            *(path(f"o/<slug:slug>/stub-{name}/", stub, name=name) for name in missing),
-            *real,
-        ]
-        settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture

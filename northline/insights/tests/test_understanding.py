@@ -225,6 +225,26 @@ def test_it_reads_the_most_recent_survey_with_answers_in_scope(pulse: Pulse) -> 
     assert understanding(pulse.editor, team=pulse.permits).value == 66.7
 
 
+def test_an_organization_wide_survey_speaks_for_the_organization_before_a_teams(
+    pulse: Pulse,
+) -> None:
+    # A pilot: only the Permits team has been asked so far. Its survey speaks for everyone.
+    pilot = surveys.create_survey(pulse.editor, title="Permits pilot", team=pulse.permits)
+    answer(pulse, "Online mooring applications", pulse.moorings, survey=pilot)
+    assert understanding(pulse.editor).explanation.startswith("1 answer to “Permits pilot”")
+    # Then the whole organization answers: that survey counts for it from now on, even
+    # when a newer team survey has answers too.
+    answer(pulse, "Lunch breaks", None, pulse.contact)
+    newer = surveys.create_survey(pulse.editor, title="Permits again", team=pulse.permits)
+    answer(pulse, "Online mooring applications", pulse.moorings, survey=newer)
+    whole = understanding(pulse.editor)
+    assert (whole.value, whole.explanation[:30]) == (0.0, "1 answer to “Purpose pulse”: o")
+    # For the team, its most recent answers count, whoever was asked.
+    assert understanding(pulse.editor, team=pulse.permits).explanation.startswith(
+        "1 answer to “Permits again”"
+    )
+
+
 def test_it_never_reads_another_organizations_answers(pulse: Pulse) -> None:
     cast = pulse.cast
     theirs = cast.access(cast.outsider, cast.other_org)
