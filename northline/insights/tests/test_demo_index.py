@@ -1,0 +1,70 @@
+"""The demo's alignment index: every component has data and drills down to records that lower
+it, and 60 days of snapshots rise gently to today's real index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from northline.insights.components import COMPONENT_KEYS
+from northline.insights.index import alignment_index
+from northline.insights.models import Snapshot
+from northline.orgs.access import access_organization
+from northline.orgs.demo import MINISTRY_SLUG, load_demo
+from northline.orgs.models import Team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ministry():
+    load_demo()
+    return access_organization(User.objects.get(username="amara"), MINISTRY_SLUG)
+
+
+def test_it_gives_every_component_data_and_a_record_that_lowers_it(ministry) -> None:
+    index = alignment_index(ministry)
+    for component in index.components:
+        assert component.has_data, component.key
+        assert component.lowering, f"nothing lowers {component.key} in the demo"
+    traceability = index.component("traceability")
+    assert {item.label for item in traceability.lowering} == {
+        "Animated lighthouse for the permit pages",
+        "Rebuild the staff intranet in a new framework",
+    }
+    assert 0 < traceability.value < 100
+    client = Client()
+    client.force_login(ministry.user)
+    for key in COMPONENT_KEYS:
+        page = client.get(reverse("insights_component", args=[MINISTRY_SLUG, key]))
+        assert page.status_code == 200
+        assert b"Records that lower it (" in page.content, key
+
+
+def test_it_keeps_sixty_days_of_snapshots_ending_at_todays_index(ministry) -> None:
+    today = timezone.localdate()
+    organization = ministry.organization
+    rows = list(Snapshot.objects.filter(organization=organization, team=None))
+    assert [row.taken_on for row in rows] == [
+        today - dt.timedelta(days=ago) for ago in range(59, -1, -1)
+    ]
+    assert rows[-1].index == alignment_index(ministry).value
+    teams = Team.objects.filter(organization=organization).count()
+    assert Snapshot.objects.filter(organization=organization).count() == 60 * (1 + teams)
+    assert not Snapshot.objects.filter(organization__slug="harbour-lab").exists()
+    # Gently rising: the last week's mean is above the first week's, and no day jumps far.
+    first_week = [row.index for row in rows[:7]]
+    last_week = [row.index for row in rows[-7:]]
+    assert sum(last_week) / 7 > sum(first_week) / 7
+    steps = [abs(b.index - a.index) for a, b in itertools.pairwise(rows)]
+    assert max(steps) < 6
+    for row in rows:
+        present = [value for value in row.components.values() if value is not None]
+        assert all(0 <= value <= 100 for value in present)
+        assert row.index == round(sum(present) / len(present), 1)
