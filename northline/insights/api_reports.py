@@ -400,8 +400,14 @@ def key_results_xlsx(
 
 
 class HeatFilters(Schema):
-    status: list[StatusName] | None = Field(
-        None, description="Release statuses to show (default: all but cancelled)."
+    # Plain strings, checked by reports.release_statuses, so that an unknown one is refused
+    # naming ``status`` itself (a list of Literals would be named "filters.status.0").
+    status: list[str] | None = Field(
+        None,
+        description=(
+            "Release statuses to show, any of planned, decided, released, cancelled; repeat "
+            "the parameter for several (default: all but cancelled)."
+        ),
     )
 
 

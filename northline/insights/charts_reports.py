@@ -225,7 +225,7 @@ def key_result_chart(
 ) -> SafeString:
     """A bar of progress per key result, a tick at the share expected by now, and the
     percentage and pace written beside it."""
-    width = KR_LABEL_W + KR_BAR_W + 170
+    width = KR_LABEL_W + KR_BAR_W + 230
     height = KR_TOP + KR_ROW * max(len(lines), 1) + 10
 
     def x(share: float) -> float:
@@ -273,10 +273,10 @@ def key_result_chart(
 
 # Dependency heat map -------------------------------------------------------------------------
 
-HEAT_LABEL_W = 180
-HEAT_COL_W = 112
-HEAT_ROW_H = 56
-HEAT_TOP = 52
+HEAT_LABEL_W = 200
+HEAT_COL_W = 136
+HEAT_ROW_H = 64
+HEAT_TOP = 56
 
 
 def heat_level(count: int, busiest: int) -> int:
@@ -315,14 +315,14 @@ def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
         when = (
             f"{column.release.planned_date:%d %b %Y}"
             if column.release is not None
-            else "features not in a release"
+            else "not in a release"
         )
         parts.append(
             f'<g class="heat-head"><title>{escape(column.name)}, {escape(when)}</title>'
-            f'<text class="chart-label heat-release" x="{cx:.1f}" y="{HEAT_TOP - 26}" '
-            f'text-anchor="middle">{escape(clip(column.name, 16))}</text>'
-            f'<text class="chart-label" x="{cx:.1f}" y="{HEAT_TOP - 10}" '
-            f'text-anchor="middle">{escape(clip(when, 18))}</text></g>'
+            f'<text class="chart-label heat-release" x="{cx:.1f}" y="{HEAT_TOP - 28}" '
+            f'text-anchor="middle">{escape(clip(column.name, 18))}</text>'
+            f'<text class="chart-label" x="{cx:.1f}" y="{HEAT_TOP - 11}" '
+            f'text-anchor="middle">{escape(clip(when, 20))}</text></g>'
         )
     for row_index, row in enumerate(heat.rows):
         y0 = HEAT_TOP + row_index * HEAT_ROW_H
@@ -346,18 +346,26 @@ def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
                 f'height="{HEAT_ROW_H - 4}" rx="4"/>'
             )
             if cell.total:
+                # The changes to adapt to first; a team that only causes changes shows those.
+                lead = (
+                    plural(cell.impactees, "impactee")
+                    if cell.impactees
+                    else plural(cell.impactors, "impactor")
+                )
+                also = (
+                    plural(cell.impactors, "impactor") if cell.impactees and cell.impactors else ""
+                )
                 parts.append(
-                    f'<text class="heat-count" x="{cx:.1f}" y="{y0 + 22}" '
-                    f'text-anchor="middle">{escape(plural(cell.impactees, "impactee"))}</text>'
-                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 36}" text-anchor="middle">'
-                    f"{escape(plural(cell.impactors, 'impactor')) if cell.impactors else ''}"
-                    "</text>"
-                    f'<text class="heat-note heat-flags" x="{cx:.1f}" y="{y0 + 48}" '
+                    f'<text class="heat-count" x="{cx:.1f}" y="{y0 + 24}" '
+                    f'text-anchor="middle">{escape(lead)}</text>'
+                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 40}" text-anchor="middle">'
+                    f"{escape(also)}</text>"
+                    f'<text class="heat-note heat-flags" x="{cx:.1f}" y="{y0 + 55}" '
                     f'text-anchor="middle">{escape(cell_flags(cell))}</text>'
                 )
             else:
                 parts.append(
-                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 32}" '
+                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 36}" '
                     'text-anchor="middle">–</text>'
                 )
             parts.append("</g>")

@@ -43,21 +43,25 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return lambda day: set_clock(monkeypatch, day)
 
 
-def on(clock: Clock, day: tuple[int, int], action: Callable[[], object]) -> object:
+def on[T](clock: Clock, day: tuple[int, int], action: Callable[[], T]) -> T:
     clock(dt.date(2026, *day))
     return action()
 
 
-def move(board: Board, epic: Epic, state: str, **extra: str) -> Epic:
+def move(
+    board: Board, epic: Epic, state: str, close_reason: str = "", close_note: str = ""
+) -> Epic:
     epic.refresh_from_db()
-    return services.move_epic(board.access, epic, state=state, **extra)
+    return services.move_epic(
+        board.access, epic, state=state, close_reason=close_reason, close_note=close_note
+    )
 
 
 def build_flow(access: Access, clock: Clock) -> Board:
     """A (created 1 Mar, to do 5 Mar, doing 12 Mar, done 14 Mar); B (created 11 Mar, closed
     13 Mar); C (created 9 Mar, deleted 15 Mar); D (created and to do on 12 Mar);
     E (created 18 Mar, after the window)."""
-    team = org_services.create_team(access, name="Permits Online", kind="product")
+    team = org_services.create_team(access, name="Digital Permits", kind="product")
     board = Board(access=access, team=team)
     a = on(clock, (3, 1), lambda: board.epic("Apply online"))
     on(clock, (3, 5), lambda: move(board, a, "todo"))
@@ -214,9 +218,12 @@ def test_it_reads_the_trail_in_two_queries_whatever_the_epics_and_events(
 
     def grow() -> None:
         for number in range(5):
-            epic = on(clock, (3, 10 + number), lambda n=number: board.epic(f"More {n}"))
-            on(clock, (3, 11 + number), lambda e=epic: move(board, e, "todo"))
-            on(clock, (3, 12 + number), lambda e=epic: move(board, e, "doing"))
+            clock(dt.date(2026, 3, 10 + number))
+            epic = board.epic(f"More {number}")
+            clock(dt.date(2026, 3, 11 + number))
+            move(board, epic, "todo")
+            clock(dt.date(2026, 3, 12 + number))
+            move(board, epic, "doing")
         clock(TODAY)
 
     count = assert_queries_constant(

@@ -1,4 +1,8 @@
-"""Records for the OpenAPI walk's paths of the insights reports."""
+"""Records for the OpenAPI walk's paths of the insights reports.
+
+The reports' routes take no path parameter besides ``{org}`` (their filters are query
+parameters, with defaults a viewer's empty organization answers), so there is nothing to build.
+"""
 
 from __future__ import annotations
 
