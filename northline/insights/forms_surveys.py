@@ -73,6 +73,7 @@ class SurveyEditForm(SurveyForm, VersionedForm):
 class LinkForm(DomainForm):
     label = forms.CharField(
         max_length=200,
+        label="Who it is for",
         help_text="Whom the link is for, so you can tell links apart. Only editors see it, and "
         "it is never shown beside an answer.",
     )

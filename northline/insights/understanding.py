@@ -52,7 +52,7 @@ ECHO_THRESHOLD = 0.2
 OWN_CHAIN = "own chain"
 ECHOES = "echoes the strategy"
 CHAIN_RULE = (
-    "An answer counts as in its own chain when it names one of the respondent's team's "
+    "An answer is in its own chain when it names one of the respondent's team's "
     "objectives or an objective those align to (parent upward); with no team, any "
     "organization-level objective counts."
 )

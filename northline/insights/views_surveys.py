@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from northline.insights import surveys, understanding
@@ -259,6 +260,10 @@ def private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# No CSRF check: nothing here rests on a cookie or a session, only on the secret in the URL,
+# which a forging site would need to know (and could then use directly). The check could not
+# pass anyway: with Referrer-Policy no-referrer, browsers send "Origin: null" on the form's POST.
+@csrf_exempt
 def survey_public(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """No sign-in: the link's secret is the permission. Unknown → 404; revoked, expired or
     used → 410; survey closed or past its closing day → 409; each page says why."""

@@ -377,17 +377,14 @@ def test_the_public_page_shows_only_the_questions_and_what_to_choose_from(pulse:
 
 def test_the_public_page_takes_one_answer_without_a_session(pulse: Pulse) -> None:
     link, secret = surveys.create_link(pulse.editor, pulse.survey, label="Ann")
+    # Strict CSRF checks, no token: the page rests on its secret alone and sets no cookie.
     client = Client(enforce_csrf_checks=True)
     form = client.get(public(secret))
-    token = form.cookies["csrftoken"].value
+    assert not form.cookies
+    assert "csrfmiddlewaretoken" not in form.content.decode()
     sent = client.post(
         public(secret),
-        {
-            "purpose": "Moorings online.",
-            "objective": pulse.moorings.pk,
-            "team": pulse.permits.pk,
-            "csrfmiddlewaretoken": token,
-        },
+        {"purpose": "Moorings online.", "objective": pulse.moorings.pk, "team": pulse.permits.pk},
     )
     assert sent.status_code == 200
     assert_private(sent)
@@ -398,12 +395,10 @@ def test_the_public_page_takes_one_answer_without_a_session(pulse: Pulse) -> Non
     assert used.status_code == 410
     assert_private(used)
     assert "This link has already been used to answer" in used.content.decode()
-    again = client.post(
-        public(secret),
-        {"purpose": "Twice.", "objective": "unknown", "team": "none", "csrfmiddlewaretoken": token},
-    )
+    again = client.post(public(secret), {"purpose": "Twice.", "objective": "unknown"})
     assert again.status_code == 410
     assert SurveyAnswer.objects.count() == 1
+    assert not client.cookies
 
 
 def test_the_public_page_refuses_an_incomplete_answer_and_keeps_the_link(pulse: Pulse) -> None:

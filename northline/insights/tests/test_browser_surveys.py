@@ -1,0 +1,125 @@
+"""The pulse survey pages in a real browser: answering signed in, answering through a link
+without a session, and the results page. Each test leaves a screenshot in
+test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+
+from northline.conftest import SCREENSHOTS
+from northline.insights import surveys
+from northline.insights.models import SurveyAnswer
+from northline.insights.tests.test_surveys import Pulse, make_pulse
+from northline.insights.tests.test_understanding import answer, five_answers
+from northline.testing import PASSWORD, Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def pulse(cast: Cast) -> Pulse:
+    return make_pulse(cast)
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_viewer_answers_a_survey_signed_in(page, pulse: Pulse) -> None:
+    sign_in(page, "victor")
+    page.goto("/o/acme/insights/surveys/")
+    assert page.get_by_role("link", name="Pulse surveys").get_attribute("aria-current") == "page"
+    row = page.locator("tr", has_text="Purpose pulse")
+    assert row.locator(".badge").inner_text() == "Open"
+    # A viewer manages nothing: no form to start a survey.
+    assert page.get_by_role("heading", name="Start a survey").count() == 0
+    page.screenshot(path=SCREENSHOTS / "surveys_list.png", full_page=True)
+    page.get_by_role("link", name="Answer", exact=True).click()
+    page.get_by_label("What is the purpose of your work?").fill(
+        "I make mooring applications possible online."
+    )
+    page.get_by_label("Which objective does your work drive?").select_option(
+        label="Online mooring applications"
+    )
+    page.get_by_label("Your team").select_option(label="Permits")
+    page.screenshot(path=SCREENSHOTS / "surveys_answer_form.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answer").click()
+    assert page.get_by_text("Thank you. Your answer is recorded").is_visible()
+    assert page.get_by_role("heading", name="You have answered").is_visible()
+    saved = SurveyAnswer.objects.get()
+    assert (saved.respondent, saved.objective, saved.team) == (
+        pulse.cast.viewer,
+        pulse.moorings,
+        pulse.permits,
+    )
+
+
+def test_someone_without_a_login_answers_through_a_link(page, pulse: Pulse) -> None:
+    link, secret = surveys.create_link(pulse.editor, pulse.survey, label="Ann at the desk")
+    page.goto(f"/o/acme/insights/surveys/answer/{secret}/")
+    assert page.get_by_role("heading", name="Purpose pulse").is_visible()
+    assert page.get_by_text("A question from Acme Ministry").is_visible()
+    assert page.get_by_text("Ann at the desk").count() == 0
+    # Sending without choosing an objective names the field, and takes nothing.
+    page.get_by_label("What is the purpose of your work?").fill("Answering calls well.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answer").click()
+    assert page.get_by_text("Choose an objective, or “I don't know”.").is_visible()
+    assert SurveyAnswer.objects.count() == 0
+    page.get_by_label("Which objective does your work drive?").select_option(label="I don't know")
+    page.get_by_label("Your team").select_option(label="Contact")
+    page.screenshot(path=SCREENSHOTS / "surveys_public_form.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answer").click()
+    assert page.get_by_role("heading", name="Thank you").is_visible()
+    saved = SurveyAnswer.objects.get()
+    assert (saved.link_id, saved.respondent, saved.objective, saved.team) == (
+        link.pk,
+        None,
+        None,
+        pulse.contact,
+    )
+    # The browser holds no session: the link itself was the permission.
+    assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    page.screenshot(path=SCREENSHOTS / "surveys_public_thanks.png", full_page=True)
+    response = page.goto(f"/o/acme/insights/surveys/answer/{secret}/")
+    assert response is not None and response.status == 410
+    assert page.get_by_text("This link has already been used to answer").is_visible()
+
+
+def test_the_results_page_shows_shares_answers_words_and_links(page, pulse: Pulse) -> None:
+    five_answers(pulse)
+    answer(pulse, "We protect the coast by deciding permits fairly", pulse.faster, pulse.permits)
+    surveys.create_link(pulse.editor, pulse.survey, label="Front desk, Harbour office")
+    revoked, _ = surveys.create_link(pulse.editor, pulse.survey, label="Wrong address")
+    surveys.revoke_link(pulse.editor, revoked)
+    sign_in(page, "edith")
+    page.goto(f"/o/acme/insights/surveys/{pulse.survey.pk}/")
+    assert page.get_by_role("heading", name="Most aligned answers").is_visible()
+    assert page.get_by_role("heading", name="What people say the purpose is").is_visible()
+    outside = page.locator(".outside-chain")
+    assert outside.get_by_text(
+        "Named an objective outside the Permits team's chain: Answer calls first time"
+    ).is_visible()
+    assert page.locator(".word-bar.in-strategy").count() >= 3
+    # The most used word's bar is full; a word used half as often fills half of it.
+    bars = page.locator(".word-bar .word-track")
+    full = bars.nth(0).locator("span").bounding_box()
+    half = bars.nth(1).locator("span").bounding_box()
+    track = bars.nth(0).bounding_box()
+    assert full and half and track
+    assert full["width"] == pytest.approx(track["width"], abs=1)
+    assert half["width"] == pytest.approx(track["width"] / 2, abs=1)
+    page.locator(".word-bars").screenshot(path=SCREENSHOTS / "surveys_results_words.png")
+    # Create a link: its address shows once.
+    page.get_by_label("Who it is for").fill("Ann at the desk")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create link").click()
+    assert page.get_by_text("Copy it now: it is shown only this once.").is_visible()
+    assert "/insights/surveys/answer/nls_" in page.locator("#share-url").inner_text()
+    page.screenshot(path=SCREENSHOTS / "surveys_results_top.png")
