@@ -28,6 +28,9 @@ from northline.lib.charts import (
     number,
 )
 
+# Beyond this many days the index's dots shrink so the line stays readable.
+DENSE_DAYS = 31
+
 
 @dataclass(frozen=True)
 class Series:
@@ -137,11 +140,15 @@ def trend_chart(
             path = " ".join(f"{x(day):.1f},{y(value):.1f}" for day, value in run)
             parts.append(f'<polyline class="{css}" points="{path}"/>')
         if line.main:
-            for day, shown in line.points:
-                if shown is None:
-                    continue
+            # A dot per day (each with its figure on hover), smaller when days are many; the
+            # latest stands out.
+            shown_points = [(day, shown) for day, shown in line.points if shown is not None]
+            radius = 3.0 if len(shown_points) <= DENSE_DAYS else 1.8
+            for position, (day, shown) in enumerate(shown_points):
+                latest = position == len(shown_points) - 1
                 parts.append(
-                    f'<circle class="trend-point" cx="{x(day):.1f}" cy="{y(shown):.1f}" r="3">'
+                    f'<circle class="trend-point{" trend-latest" if latest else ""}" '
+                    f'cx="{x(day):.1f}" cy="{y(shown):.1f}" r="{4.5 if latest else radius}">'
                     f"<title>{escape(line.label)}: {escape(number(shown))} on "
                     f"{day:%Y-%m-%d}</title></circle>"
                 )

@@ -65,7 +65,9 @@ def test_it_hides_the_pages_from_outsiders(cast: Cast) -> None:
 
 
 def test_it_refuses_a_team_of_another_organization_or_no_team(cast: Cast, org: Org) -> None:
-    stranger = orgs.create_team(cast.access(cast.outsider, cast.other_org), name="Theirs", kind="product")
+    stranger = orgs.create_team(
+        cast.access(cast.outsider, cast.other_org), name="Theirs", kind="product"
+    )
     viewer = signed_in(cast.viewer)
     for url in (home(cast), drill(cast, "traceability")):
         assert viewer.get(url, {"team": stranger.pk}).status_code == 404
@@ -218,7 +220,7 @@ def test_it_draws_the_trend_from_snapshots_with_a_table(cast: Cast, org: Org) ->
     page = text(signed_in(cast.viewer).get(home(cast)))
     assert '<svg class="chart trend-chart" id="index-trend" role="img"' in page
     assert "Alignment index of Acme Ministry, last 90 days" in page
-    assert page.count('<circle class="trend-point"') == 2
+    assert page.count('<circle class="trend-point') == 2
     assert "2 snapshots since" in page
     row = f'<th scope="row"><time datetime="{today:%Y-%m-%d}">{today:%Y-%m-%d}</time></th>'
     assert row in page
