@@ -16,8 +16,9 @@ whose quotes, ``#``, ``&``, ``<``, ``>`` and backticks are written as entity cod
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -173,77 +174,80 @@ def graph(amap: AlignmentMap, *, stories: bool) -> Graph:
     return Graph(nodes=nodes, edges=edges, stories=stories)
 
 
-def health_out(health: NodeHealth | None) -> HealthOut | None:
+# The document is written as plain data shaped by the models above: a map can hold fifteen
+# thousand nodes, and the file is written without building a model per node. The API validates
+# it against MapOut on the way out, and the tests validate every export against it.
+
+
+def health_data(health: NodeHealth | None) -> dict[str, Any] | None:
     if health is None:
         return None
-    return HealthOut(
-        pace=health.pace.value if health.pace is not None else None,
-        word=health.word,
-        stalled=health.stalled,
-        progress=round(health.progress, 4) if health.progress is not None else None,
-    )
+    return {
+        "pace": health.pace.value if health.pace is not None else None,
+        "word": health.word,
+        "stalled": health.stalled,
+        "progress": round(health.progress, 4) if health.progress is not None else None,
+    }
 
 
-def node_out(node: Node) -> NodeOut:
-    return NodeOut(
-        id=node.id,
-        kind=node.kind,
-        label=node.label,
-        url=node.url or None,
-        health=health_out(node.health),
-        flags=list(node.flags),
-        status=node.status or None,
-        team=node.team or None,
-        note=node.note or None,
-        stories=node.stories,
-        active_points=node.active_points,
-        estimate=node.estimate,
-    )
+def node_data(node: Node) -> dict[str, Any]:
+    return {
+        "id": node.id,
+        "kind": node.kind,
+        "label": node.label,
+        "url": node.url or None,
+        "health": health_data(node.health),
+        "flags": list(node.flags),
+        "status": node.status or None,
+        "team": node.team or None,
+        "note": node.note or None,
+        "stories": node.stories,
+        "active_points": node.active_points,
+        "estimate": node.estimate,
+    }
 
 
-def as_document(amap: AlignmentMap, drawn: Graph) -> MapOut:
+def document(amap: AlignmentMap, drawn: Graph) -> dict[str, Any]:
+    """The map as the data of a MapOut document."""
     filters = amap.filters
     counts = amap.counts()
     organization = amap.access.organization
-    return MapOut(
-        format=FORMAT_NAME,
-        version=FORMAT_VERSION,
-        organization=OrganizationRef(slug=organization.slug, name=organization.name),
-        generated_at=amap.alignment.at,
-        filters=FiltersOut(
-            team=TeamRef(id=filters.team.pk, name=filters.team.name) if filters.team else None,
-            period=(
-                PeriodRef(
-                    id=filters.period.pk,
-                    name=filters.period.name,
-                    starts_on=filters.period.starts_on,
-                    ends_on=filters.period.ends_on,
-                )
-                if filters.period
+    period = filters.period
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "organization": {"slug": organization.slug, "name": organization.name},
+        "generated_at": amap.alignment.at.isoformat(),
+        "filters": {
+            "team": {"id": filters.team.pk, "name": filters.team.name} if filters.team else None,
+            "period": (
+                {
+                    "id": period.pk,
+                    "name": period.name,
+                    "starts_on": period.starts_on.isoformat(),
+                    "ends_on": period.ends_on.isoformat(),
+                }
+                if period is not None
                 else None
             ),
-            stories=drawn.stories,
-        ),
-        counts=CountsOut(
-            themes=counts.themes,
-            objectives=counts.objectives,
-            key_results=counts.key_results,
-            epics=counts.epics,
-            stories=sum(node.stories or 0 for node in drawn.nodes if node.kind == "epic"),
-            orphan_epics=counts.orphan_epics,
-            unsupported_objectives=counts.unsupported_objectives,
-        ),
-        nodes=[node_out(node) for node in drawn.nodes],
-        # Built from the map's own values: constructing skips a second validation of each edge.
-        edges=[
-            EdgeOut.model_construct(source=e.source, target=e.target, kind=e.kind)
-            for e in drawn.edges
-        ],
-    )
+            "stories": drawn.stories,
+        },
+        "counts": {
+            "themes": counts.themes,
+            "objectives": counts.objectives,
+            "key_results": counts.key_results,
+            "epics": counts.epics,
+            "stories": sum(node.stories or 0 for node in drawn.nodes if node.kind == "epic"),
+            "orphan_epics": counts.orphan_epics,
+            "unsupported_objectives": counts.unsupported_objectives,
+        },
+        "nodes": [node_data(node) for node in drawn.nodes],
+        "edges": [{"from": e.source, "to": e.target, "kind": e.kind} for e in drawn.edges],
+    }
 
 
 def as_json(amap: AlignmentMap, drawn: Graph) -> str:
-    return as_document(amap, drawn).model_dump_json(by_alias=True, indent=1)
+    return json.dumps(document(amap, drawn), ensure_ascii=False)
 
 
 # Words shared by the diagrams ----------------------------------------------------------------
@@ -323,20 +327,20 @@ def as_dot(amap: AlignmentMap, drawn: Graph) -> str:
     for node in drawn.nodes:
         fill, line = COLOURS[colour_key(node)]
         label = "\\n".join(dot_text(part) for part in label_lines(node))
-        attributes = [f'label="{label}"', f'fillcolor="{fill}"', f'color="{line}"']
+        attributes = {"label": label, "fillcolor": fill, "color": line}
         if "orphan" in node.flags:
-            attributes += ["penwidth=3", 'color="#8a1c1c"', 'style="rounded,filled,bold"']
+            attributes.update(color="#8a1c1c", penwidth="3", style="rounded,filled,bold")
         elif "unsupported" in node.flags:
-            attributes += ["penwidth=3", 'color="#7a4b00"', 'style="rounded,filled,dashed"']
+            attributes.update(color="#7a4b00", penwidth="3", style="rounded,filled,dashed")
         if node.url:
-            attributes.append(f'URL="{dot_text(node.url)}"')
-        lines.append(f'  "{dot_text(node.id)}" [{", ".join(attributes)}];')
+            attributes["URL"] = dot_text(node.url)
+        listed = ", ".join(f'{name}="{value}"' for name, value in attributes.items())
+        lines.append(f'  "{dot_text(node.id)}" [{listed}];')
     for edge in drawn.edges:
-        attributes = [f'tooltip="{edge.kind}"']
-        if edge.kind in DOT_EDGE_STYLES:
-            attributes.append(f"style={DOT_EDGE_STYLES[edge.kind]}")
+        style = f", style={DOT_EDGE_STYLES[edge.kind]}" if edge.kind in DOT_EDGE_STYLES else ""
         lines.append(
-            f'  "{dot_text(edge.source)}" -> "{dot_text(edge.target)}" [{", ".join(attributes)}];'
+            f'  "{dot_text(edge.source)}" -> "{dot_text(edge.target)}" '
+            f'[tooltip="{edge.kind}"{style}];'
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

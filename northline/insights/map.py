@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
@@ -44,10 +44,10 @@ from django.urls import reverse
 
 from northline.goals.access import access_period
 from northline.goals.models import Objective, ObjectiveStatus, Period
-from northline.goals.selectors import PACE_ORDER, Cascade, cascade, current_period
+from northline.goals.selectors import PACE_ORDER, current_period
 from northline.insights.alignment import PACE_WORDS, Alignment, load
 from northline.lib.errors import Invalid, NotFound
-from northline.measures.rules import Health, Pace
+from northline.measures.rules import Health, Pace, expected_progress, pace, weighted_mean
 from northline.orgs.access import Access, access_team
 from northline.orgs.models import Team
 from northline.orgs.pages import RECORD_PAGES
@@ -99,6 +99,9 @@ UPWARD_EDGES = {"drives", "serves", "story"}
 # A branch page opened without JavaScript renders at most this many nodes expanded; the rest
 # stay collapsed behind their own links, so one request stays fast on any organization.
 FOCUS_BUDGET = 400
+
+Rolled = tuple[float, bool]  # an objective's progress, and whether any reading stands behind it
+STORY_FIELDS = ("id", "title", "state", "estimate", "team__name")
 
 
 # Filters -----------------------------------------------------------------------------------
@@ -339,7 +342,7 @@ class AlignmentMap:
         self._orphans = set(self.orphan_ids)
         self._unsupported = set(self.unsupported_ids)
         self._objective_periods: dict[str, Period] = {}
-        self._cascades: dict[int, Cascade] = {}
+        self._progress: dict[int, Rolled] = {}
         self._build()
 
     # Building ------------------------------------------------------------------------------
@@ -613,77 +616,80 @@ class AlignmentMap:
         self.judge(child.node for child in children)
         return children
 
-    def pages(self, node_id: str) -> ChildPages:
-        return ChildPages(self, node_id)
-
     def judge(self, nodes: Iterable[Node]) -> None:
-        """Give objectives their cascade progress and pace: one cascade per period drawn."""
+        """Give the objectives among ``nodes`` their progress and pace."""
         for node in nodes:
-            if node.kind != "objective" or node.health is not None:
-                continue
-            period = self._objective_periods[node.id]
-            tree = self._cascades.get(period.pk)
-            if tree is None:
-                tree = cascade(self.access, period, at=self.alignment.at)
-                self._cascades[period.pk] = tree
-            progress = tree.nodes.get(node.record_id or 0)
-            if progress is not None:
-                node.health = NodeHealth(pace=progress.pace, progress=progress.progress)
+            if node.kind == "objective" and node.health is None and node.record_id is not None:
+                rolled = self.objective_progress(node.record_id, frozenset())
+                objective = self.alignment.objectives[node.record_id]
+                node.health = NodeHealth(
+                    pace=self._objective_pace(objective, rolled), progress=rolled[0]
+                )
+
+    def objective_progress(self, objective_id: int, path: frozenset[int]) -> Rolled:
+        """(progress, has a reading) by the goals cascade's rule (northline.goals.selectors):
+        the weighted mean of its key results' progress, or with none the mean of its child
+        objectives' in its period, or 0. The key results come judged from the alignment graph
+        over the objective's period, as the cascade judges them, so no reading is read twice;
+        the cascade itself would re-read the period's objectives, key results and readings."""
+        known = self._progress.get(objective_id)
+        if known is not None:
+            return known
+        alignment = self.alignment
+        objective = alignment.objectives[objective_id]
+        own = alignment.key_results_of.get(objective_id, [])
+        kids = [
+            child
+            for child in alignment.children.get(objective_id, ())
+            if child not in path and alignment.objectives[child].period_id == objective.period_id
+        ]
+        below = [self.objective_progress(child, path | {objective_id}) for child in kids]
+        if own:
+            judged = [alignment.kr_health[kr_id] for kr_id in own]
+            rolled: Rolled = (
+                weighted_mean(
+                    [
+                        (health.progress, alignment.key_results[kr_id].weight)
+                        for kr_id, health in zip(own, judged, strict=True)
+                    ]
+                ),
+                any(health.readings for health in judged),
+            )
+        elif below:
+            rolled = (
+                sum(progress for progress, _ in below) / len(below),
+                any(has_reading for _, has_reading in below),
+            )
+        else:
+            rolled = (0.0, False)
+        self._progress[objective_id] = rolled
+        return rolled
+
+    def _objective_pace(self, objective: Objective, rolled: Rolled) -> Pace:
+        period = objective.period
+        moment = self.alignment.at
+        expected = expected_progress(period.starts_on, period.ends_on, moment)
+        progress, has_reading = rolled
+        return pace(progress, expected, has_reading=has_reading, start=period.starts_on, at=moment)
 
     # Stories -------------------------------------------------------------------------------
 
-    def story_queryset(self) -> QuerySet[Story]:
-        """The stories this view shows: of epics that are not closed; in a team's view, the
-        team's own (a story without a team belongs to its epic's team)."""
-        stories = Story.objects.filter(organization=self.access.organization).exclude(
-            epic__state=EpicState.CLOSED
-        )
-        if self.filters.team is not None:
-            stories = stories.annotate(owner_team=Coalesce("team_id", "epic__team_id")).filter(
-                owner_team=self.filters.team.pk
-            )
-        return stories
-
-    def _story_node(
-        self, pk: int, title: str, state: str, estimate: int | None, team: str, epic_id: int
-    ) -> Node:
-        if not team:
-            epic = self.alignment.epics.get(epic_id)
-            team = epic.team.name if epic is not None and epic.team is not None else ""
-        return Node(
-            id=f"story:{pk}",
-            kind="story",
-            label=title,
-            record_id=pk,
-            url=self.urls("portfolio.story", pk),
-            status=StoryState(state).label,
-            team=team,
-            estimate=estimate,
-        )
-
     def stories(self, epic_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> list[Node]:
-        """One page of one epic's stories, in the epic's order: one query."""
-        rows = (
-            self.story_queryset()
-            .filter(epic_id=epic_id)
-            .order_by("rank", "id")
-            .values_list("id", "title", "state", "estimate", "team__name")[offset : offset + limit]
-        )
-        return [
-            self._story_node(pk, title, state, estimate, team or "", epic_id)
-            for pk, title, state, estimate, team in rows
-        ]
+        """One page of one epic's stories in this view: one query."""
+        epic = self.alignment.epics.get(epic_id)
+        return story_page(self.access, self.filters, epic_id, epic, offset, limit, self.urls)
 
     def all_stories(self) -> Iterator[tuple[int, Node]]:
         """Every story of the epics on the map, as (epic id, node): one query."""
         rows = (
-            self.story_queryset()
+            stories_in_view(self.access, self.filters)
             .order_by("epic_id", "rank", "id")
-            .values_list("id", "title", "state", "estimate", "team__name", "epic_id")
+            .values_list(*STORY_FIELDS, "epic_id")
         )
-        for pk, title, state, estimate, team, epic_id in rows.iterator(chunk_size=2000):
+        for *row, epic_id in rows.iterator(chunk_size=2000):
             if f"epic:{epic_id}" in self.nodes:
-                yield epic_id, self._story_node(pk, title, state, estimate, team or "", epic_id)
+                epic = self.alignment.epics.get(epic_id)
+                yield epic_id, story_node(row, epic, self.urls)
 
     # The whole graph -----------------------------------------------------------------------
 
@@ -742,25 +748,9 @@ def edge_between(parent: str, child: str, kind: EdgeKind) -> Edge:
     return Edge(parent, child, kind)
 
 
-class ChildPages:
-    """A node's children as a sliceable sequence, so the API's ``@paginate(Page)`` can page
-    them: the length is known from the map, and a slice reads one page (stories: one query)."""
-
-    def __init__(self, amap: AlignmentMap, node_id: str) -> None:
-        self.amap = amap
-        self.node_id = node_id
-
-    def __len__(self) -> int:
-        return self.amap.child_count(self.amap.nodes[self.node_id])
-
-    def __getitem__(self, window: slice) -> list[Child]:
-        start = window.start or 0
-        stop = window.stop if window.stop is not None else len(self)
-        return self.amap.children(self.node_id, start, max(stop - start, 0))
-
-
-def story_counts(access: Access, filters: MapFilters) -> dict[int, int]:
-    """Stories per epic in this view, every state: one query."""
+def stories_in_view(access: Access, filters: MapFilters) -> QuerySet[Story]:
+    """The stories a view shows: of epics that are not closed; in a team's view, the team's
+    own (a story without a team belongs to its epic's team, as alignment.py counts it)."""
     stories = Story.objects.filter(organization=access.organization).exclude(
         epic__state=EpicState.CLOSED
     )
@@ -768,8 +758,49 @@ def story_counts(access: Access, filters: MapFilters) -> dict[int, int]:
         stories = stories.annotate(owner_team=Coalesce("team_id", "epic__team_id")).filter(
             owner_team=filters.team.pk
         )
+    return stories
+
+
+def story_node(row: Sequence[Any], epic: Epic | None, urls: RecordUrls) -> Node:
+    """A story from a row of STORY_FIELDS; without a team of its own it shows its epic's."""
+    pk, title, state, estimate, team = row
+    if not team and epic is not None and epic.team is not None:
+        team = epic.team.name
+    return Node(
+        id=f"story:{pk}",
+        kind="story",
+        label=title,
+        record_id=pk,
+        url=urls("portfolio.story", pk),
+        status=StoryState(state).label,
+        team=team or "",
+        estimate=estimate,
+    )
+
+
+def story_page(
+    access: Access,
+    filters: MapFilters,
+    epic_id: int,
+    epic: Epic | None,
+    offset: int,
+    limit: int,
+    urls: RecordUrls,
+) -> list[Node]:
+    rows = (
+        stories_in_view(access, filters)
+        .filter(epic_id=epic_id)
+        .order_by("rank", "id")
+        .values_list(*STORY_FIELDS)[offset : offset + limit]
+    )
+    return [story_node(row, epic, urls) for row in rows]
+
+
+def story_counts(access: Access, filters: MapFilters) -> dict[int, int]:
+    """Stories per epic in this view, every state: one query."""
     return dict(
-        stories.values("epic_id")
+        stories_in_view(access, filters)
+        .values("epic_id")
         .annotate(number=Count("id"))
         .order_by()
         .values_list("epic_id", "number")
@@ -798,6 +829,11 @@ class Shown:
     offset: int = 0  # of the first child shown
     more_offset: int | None = None  # where the next page of children starts
     empty_text: str = ""
+    # Set by the page that draws it: where its children load from, with and without script.
+    branch_url: str = ""
+    focus_url: str = ""
+    more_branch_url: str = ""
+    more_focus_url: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -806,6 +842,16 @@ class Shown:
     @property
     def remaining(self) -> int:
         return self.child_count - self.more_offset if self.more_offset is not None else 0
+
+    @property
+    def next_page(self) -> int:
+        return min(self.remaining, PAGE_SIZE)
+
+    def each(self) -> Iterator[Shown]:
+        """This node and every node drawn below it."""
+        yield self
+        for child in self.children or ():
+            yield from child.each()
 
 
 EMPTY_TEXT = {
@@ -855,8 +901,129 @@ def shown(
     return item
 
 
-def branch_page(amap: AlignmentMap, node_id: str, offset: int) -> tuple[Shown, list[Shown]]:
-    """The children of one node, collapsed, for a branch request."""
-    node = amap.node(node_id)
-    item = shown(amap, node, levels=1, offset=offset)
-    return item, item.children or []
+# Branches: one node's children, a page at a time ---------------------------------------------
+
+
+class MapBranch:
+    """A node of the map and its children."""
+
+    def __init__(self, amap: AlignmentMap, node: Node) -> None:
+        self.amap = amap
+        self.node = node
+
+    def __len__(self) -> int:
+        return self.amap.child_count(self.node)
+
+    def children(self, offset: int, limit: int) -> list[Child]:
+        return self.amap.children(self.node.id, offset, limit)
+
+    def child_count(self, node: Node) -> int:
+        return self.amap.child_count(node)
+
+    def summary(self, node: Node) -> str:
+        return self.amap.summary(node)
+
+
+class EpicBranch:
+    """An epic's stories in the view, read without the graph: the epic (any of the
+    organization's that is not closed) and its story count, then a page of stories: three
+    queries. Opening an epic is the most common step on a large map, and its stories need
+    nothing the graph knows."""
+
+    def __init__(self, access: Access, filters: MapFilters, epic_id: int) -> None:
+        epic = (
+            Epic.objects.filter(organization=access.organization, pk=epic_id)
+            .exclude(state=EpicState.CLOSED)
+            .select_related("team")
+            .first()
+        )
+        if epic is None:
+            raise NotFound(f"No epic {epic_id} on this map.", fields={"node": "Not on the map."})
+        self.access = access
+        self.filters = filters
+        self.epic = epic
+        self.urls = RecordUrls(access.organization.slug)
+        self.count = stories_in_view(access, filters).filter(epic_id=epic.pk).count()
+        self.node = Node(
+            id=f"epic:{epic.pk}",
+            kind="epic",
+            label=epic.title,
+            record_id=epic.pk,
+            url=self.urls("portfolio.epic", epic.pk),
+            status=epic.get_state_display(),
+            team=epic.team.name if epic.team is not None else "",
+            stories=self.count,
+        )
+
+    def __len__(self) -> int:
+        return self.count
+
+    def children(self, offset: int, limit: int) -> list[Child]:
+        page = story_page(
+            self.access, self.filters, self.epic.pk, self.epic, offset, limit, self.urls
+        )
+        return [Child(story, "story") for story in page]
+
+    def child_count(self, node: Node) -> int:
+        return self.count if node.id == self.node.id else 0
+
+    def summary(self, node: Node) -> str:
+        return count_words(Counter({"story": self.child_count(node)}))
+
+
+Branch = MapBranch | EpicBranch
+
+
+def open_branch(access: Access, filters: MapFilters, node_id: str | None) -> Branch:
+    """The branch of ``node_id`` (default: the mission) in the view; 404 if it is not on it."""
+    kind, key = parse_node_id(node_id)
+    if kind == "epic":
+        return EpicBranch(access, filters, int(key))
+    amap = build(access, filters)
+    return MapBranch(amap, amap.node(node_id or "mission"))
+
+
+def branch_page(branch: Branch, offset: int) -> Shown:
+    """The node with one page of its children, each collapsed, for a branch request."""
+    count = len(branch)
+    page = branch.children(offset, PAGE_SIZE)
+    item = Shown(
+        node=branch.node,
+        edge=None,
+        child_count=count,
+        summary=branch.summary(branch.node),
+        offset=offset,
+        children=[
+            Shown(
+                node=child.node,
+                edge=child.edge,
+                child_count=branch.child_count(child.node),
+                summary=branch.summary(child.node),
+                empty_text=(
+                    EMPTY_TEXT.get(child.node.kind, "")
+                    if not branch.child_count(child.node)
+                    else ""
+                ),
+            )
+            for child in page
+        ],
+    )
+    if offset + len(page) < count:
+        item.more_offset = offset + len(page)
+    return item
+
+
+class BranchPages:
+    """A branch's children as a sliceable sequence, so the API's ``@paginate(Page)`` can page
+    them: the length is known, and a slice reads one page (of stories: one query)."""
+
+    def __init__(self, branch: Branch) -> None:
+        self.branch = branch
+
+    def __len__(self) -> int:
+        return len(self.branch)
+
+    def __getitem__(self, window: slice) -> list[Child]:
+        start = window.start or 0
+        stop = window.stop if window.stop is not None else len(self)
+        return self.branch.children(start, max(stop - start, 0))

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.goals.models import KeyResult, Objective, Period
+from northline.goals.selectors import cascade
 from northline.insights import map as alignment_map
 from northline.insights.map import MapFilters, build, resolve_filters
 from northline.lib.errors import Invalid, NotFound
@@ -487,25 +488,38 @@ def test_it_refuses_filters_it_cannot_read(map_org: MapOrg, cast: Cast) -> None:
 # Branches and stories ----------------------------------------------------------------------
 
 
+def page_of(map_org: MapOrg, node_id: str, offset: int = 0, **filters: object):
+    filters_ = resolve_filters(map_org.access, **filters)  # type: ignore[arg-type]
+    branch = alignment_map.open_branch(map_org.access, filters_, node_id)
+    return alignment_map.branch_page(branch, offset)
+
+
 def test_it_loads_one_branch_at_a_time(map_org: MapOrg) -> None:
-    amap = build(map_org.access, resolve_filters(map_org.access))
-    online = f"objective:{map_org.online.pk}"
-    node, children = alignment_map.branch_page(amap, online, 0)
+    node = page_of(map_org, f"objective:{map_org.online.pk}")
     assert node.summary == "1 key result · 1 objective"
-    assert [(c.node.label, c.edge, c.child_count, c.is_open) for c in children] == [
+    assert [(c.node.label, c.edge, c.child_count, c.is_open) for c in node.children or []] == [
         ("Applications made online", "key_result", 1, False),
         ("Launch the online application", "cascade", 1, False),
     ]
-    # Children arrive judged: the objective carries the cascade's pace.
-    launch = children[1].node
-    assert launch.health is not None and launch.health.word == "off track"
+    # Children arrive judged: the objective carries its progress and pace.
+    launch = (node.children or [])[1].node
+    assert launch.health is not None
+    assert (launch.health.word, launch.health.percent) == ("off track", 10)
 
-    _, stories = alignment_map.branch_page(amap, f"epic:{map_org.form.pk}", 0)
-    assert [(s.node.label, s.node.status, s.node.estimate, s.node.team) for s in stories] == [
-        ("Form fields", "Doing", 5, "Permits"),
-        ("Upload documents", "To do", 3, "Permits"),
-        ("Save drafts", "Done", 2, "Permits"),
+    driven = page_of(map_org, f"key_result:{map_org.datasets.pk}")
+    assert (driven.child_count, driven.children) == (0, [])
+
+    epic = page_of(map_org, f"epic:{map_org.form.pk}")
+    assert epic.summary == "3 stories"
+    assert [
+        (s.node.label, s.node.status, s.node.estimate, s.node.team, s.edge)
+        for s in epic.children or []
+    ] == [
+        ("Form fields", "Doing", 5, "Permits", "story"),
+        ("Upload documents", "To do", 3, "Permits", "story"),
+        ("Save drafts", "Done", 2, "Permits", "story"),
     ]
+    amap = build(map_org.access, resolve_filters(map_org.access))
     form = amap.nodes[f"epic:{map_org.form.pk}"]
     assert (form.stories, form.active_points) == (3, 8)
 
@@ -513,15 +527,19 @@ def test_it_loads_one_branch_at_a_time(map_org: MapOrg) -> None:
 def test_it_pages_an_epics_stories(map_org: MapOrg) -> None:
     for number in range(1, 53):
         portfolio.create_story(map_org.access, map_org.portal, title=f"Dataset {number}")
-    amap = build(map_org.access, resolve_filters(map_org.access))
     portal = f"epic:{map_org.portal.pk}"
-    first, page = alignment_map.branch_page(amap, portal, 0)
+    first = page_of(map_org, portal)
+    page = first.children or []
     assert first.child_count == 53
     assert len(page) == 50
     assert page[0].node.label == "Export CSV" and page[-1].node.label == "Dataset 49"
-    assert (first.more_offset, first.remaining) == (50, 3)
-    second, rest = alignment_map.branch_page(amap, portal, 50)
-    assert [child.node.label for child in rest] == ["Dataset 50", "Dataset 51", "Dataset 52"]
+    assert (first.more_offset, first.remaining, first.next_page) == (50, 3, 3)
+    second = page_of(map_org, portal, 50)
+    assert [child.node.label for child in second.children or []] == [
+        "Dataset 50",
+        "Dataset 51",
+        "Dataset 52",
+    ]
     assert second.more_offset is None
 
 
@@ -535,6 +553,8 @@ def test_it_shows_one_teams_stories_only(map_org: MapOrg) -> None:
     form = f"epic:{map_org.form.pk}"
     assert form in contact.nodes
     assert [s.label for s in contact.stories(map_org.form.pk)] == ["Explain the form by phone"]
+    branch = page_of(map_org, form, team=map_org.contact.pk)
+    assert [s.node.label for s in branch.children or []] == ["Explain the form by phone"]
     everyone = build(access, resolve_filters(access))
     assert everyone.nodes[form].stories == 4
 
@@ -601,3 +621,30 @@ def test_it_keeps_an_objectives_period_out_of_another_periods_view(map_org: MapO
     amap = build(map_org.access, MapFilters(team=None, period=map_org.last_quarter))
     assert f"objective:{map_org.online.pk}" not in amap.nodes
     assert f"objective:{map_org.old.pk}" in amap.nodes
+
+
+def test_it_rolls_objectives_up_as_the_goals_cascade_does(map_org: MapOrg) -> None:
+    """The map reads each key result once (from the alignment graph) and rolls objectives up
+    by the cascade's rule; the goals page's cascade must agree with it, objective by
+    objective, including an objective with child objectives and no key results."""
+    parent = goals.create_objective(
+        map_org.access,
+        title="Permits, end to end, as a whole",
+        period=map_org.this_quarter,
+        status="active",
+    )
+    for objective in (map_org.online, map_org.statistics):
+        goals.update_objective(map_org.access, objective, version=objective.version, parent=parent)
+    amap = build(map_org.access, resolve_filters(map_org.access))
+    amap.judge(amap.nodes.values())
+    tree = cascade(map_org.access, map_org.this_quarter, at=amap.alignment.at)
+    drawn = {
+        node.record_id: (node.health.pace, round(node.health.progress or 0, 6))
+        for node in amap.nodes.values()
+        if node.kind == "objective" and node.health is not None
+    }
+    assert drawn == {
+        pk: (progress.pace, round(progress.progress, 6)) for pk, progress in tree.nodes.items()
+    }
+    # (70 % + 60 %) / 2: the parent has no key results of its own.
+    assert drawn[parent.pk][1] == 0.65
