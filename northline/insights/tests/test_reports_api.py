@@ -276,3 +276,15 @@ def test_it_answers_a_bad_query_parameter_with_422_naming_it(
     assert error["code"] == "invalid"
     assert [name.split(".")[0] for name in error["fields"]] == [field]
     assert error["message"]
+
+
+def test_it_explains_a_window_that_starts_after_it_ends(cast: Cast, api_as) -> None:
+    response = api_as(cast.viewer).get(f"{BASE}/flow", start="2026-03-20", end="2026-03-01")
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": {
+            "code": "invalid",
+            "message": "The window starts after it ends (2026-03-20 > 2026-03-01).",
+            "fields": {"start": "On or before 2026-03-01."},
+        }
+    }
