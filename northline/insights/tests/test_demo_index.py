@@ -38,6 +38,7 @@ def test_it_gives_every_component_data_and_a_record_that_lowers_it(ministry) -> 
         "Animated lighthouse for the permit pages",
         "Rebuild the staff intranet in a new framework",
     }
+    assert traceability.value is not None
     assert 0 < traceability.value < 100
     client = Client()
     client.force_login(ministry.user)
@@ -59,10 +60,11 @@ def test_it_keeps_sixty_days_of_snapshots_ending_at_todays_index(ministry) -> No
     assert Snapshot.objects.filter(organization=organization).count() == 60 * (1 + teams)
     assert not Snapshot.objects.filter(organization__slug="harbour-lab").exists()
     # Gently rising: the last week's mean is above the first week's, and no day jumps far.
-    first_week = [row.index for row in rows[:7]]
-    last_week = [row.index for row in rows[-7:]]
-    assert sum(last_week) / 7 > sum(first_week) / 7
-    steps = [abs(b.index - a.index) for a, b in itertools.pairwise(rows)]
+    indexes = [row.index for row in rows]
+    assert None not in indexes
+    values = [float(value or 0) for value in indexes]
+    assert sum(values[-7:]) / 7 > sum(values[:7]) / 7
+    steps = [abs(later - earlier) for earlier, later in itertools.pairwise(values)]
     assert max(steps) < 6
     for row in rows:
         present = [value for value in row.components.values() if value is not None]

@@ -244,7 +244,7 @@ def test_it_names_every_missing_authority(org: Org, gov: Governance) -> None:
 def test_it_fails_an_engagement_whose_agreement_was_edited_after_initials(
     cast: Cast, org: Org, gov: Governance
 ) -> None:
-    section = AgreementSection.objects.filter(agreement=gov.agreement).order_by("position").first()
+    section = AgreementSection.objects.get(agreement=gov.agreement, title="Co-location")
     agreements.update_section(
         org.access, section, version=section.version, body="The team works apart."
     )
