@@ -313,7 +313,7 @@ def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
     for index, column in enumerate(heat.columns):
         cx = HEAT_LABEL_W + index * HEAT_COL_W + HEAT_COL_W / 2
         when = (
-            f"{column.release.planned_date:%d %b %Y}"
+            f"{column.release.planned_date.day} {column.release.planned_date:%b %Y}"
             if column.release is not None
             else "not in a release"
         )

@@ -840,7 +840,7 @@ def flow_summary(report: FlowReport) -> str:
     counts = ", ".join(
         f"{report.latest.counts[state]} {labels[state].lower()}" for state in FLOW_STATE_KEYS
     )
-    return f"On {report.end:%d %b %Y}: {counts}."
+    return f"On {report.end.day} {report.end:%b %Y}: {counts}."
 
 
 def key_result_summary(report: KeyResultReport) -> str:
