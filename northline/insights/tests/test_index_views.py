@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northline.goals import services as goals
+from northline.insights import surveys
 from northline.insights.models import Snapshot
 from northline.insights.snapshots import take_snapshots
 from northline.insights.tests.index_org import Org, build, story
@@ -258,3 +259,23 @@ def test_it_reads_the_home_page_in_constant_queries(cast: Cast, org: Org) -> Non
 
     assert_queries_constant(lambda: viewer.get(home(cast)), grow)
     assert_queries_constant(lambda: viewer.get(drill(cast, "coverage")), grow)
+
+
+def test_it_shows_shared_understanding_from_the_surveys(cast: Cast, org: Org) -> None:
+    survey = surveys.create_survey(org.access, title="What is your work for?")
+    surveys.answer_survey(
+        org.access, survey, purpose="Zorbling quuxes", objective=org.apply, team=org.permits
+    )
+    surveys.answer_survey(cast.access(cast.editor), survey, purpose="Plonking", team=org.permits)
+    viewer = signed_in(cast.viewer)
+    page = text(viewer.get(home(cast)))
+    card = page.split('id="component-understanding"')[1]
+    # 1 of 2 answers in its own chain, none echoing the strategy: 1 of 4 = 25.0.
+    assert '<span class="component-value">25.0</span>' in card
+    assert "<dt>Own chain</dt><dd>1 of 2</dd>" in card
+    results = reverse("insights_survey", args=[cast.org.slug, survey.pk])
+    assert f'<a href="{results}">An answer to “What is your work for?”</a>' in card
+    assert "(56.5 + 50 + 60 + 66.7 + 25) / 5 = 51.6" in page
+    drill_page = text(viewer.get(drill(cast, "understanding")))
+    assert "Records that lower it (3)" in drill_page
+    assert '<td class="nowrap">Survey answer</td>' in drill_page
