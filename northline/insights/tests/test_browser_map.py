@@ -5,6 +5,8 @@ test-artifacts/screenshots/ (the ``page`` fixture takes it at the end; ``shot`` 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from northline.conftest import SCREENSHOTS
@@ -163,7 +165,7 @@ def test_it_downloads_the_map(page, cast: Cast, map_org: MapOrg) -> None:
     download = started.value
     assert download.suggested_filename.startswith("acme-alignment-map-")
     assert download.suggested_filename.endswith(".mmd")
-    text = open(download.path(), encoding="utf-8").read()
+    text = Path(download.path()).read_text(encoding="utf-8")
     assert text.splitlines()[1] == "flowchart LR"
     assert 'Work that traces to nothing"]' in text
     with page.expect_download() as started:
