@@ -9,13 +9,15 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from northline.goals import services as goals
 from northline.insights import tasks
 from northline.insights.models import Snapshot
 from northline.insights.snapshots import reading_access, snapshots, take_snapshots
 from northline.insights.tests.index_org import Org, build, story
 from northline.lib.errors import Invalid
 from northline.orgs.models import Event, Organization
-from northline.testing import Cast
+from northline.portfolio import services as portfolio
+from northline.testing import Cast, assert_queries_constant
 
 
 @pytest.fixture
@@ -169,3 +171,26 @@ def test_it_picks_the_first_five_past_midnight_after_now() -> None:
 
 def test_it_does_not_schedule_with_a_backend_that_cannot_defer(cast: Cast) -> None:
     assert tasks.schedule_daily_snapshots() is False
+
+
+def test_it_skips_an_organization_without_an_active_owner(cast: Cast, org: Org) -> None:
+    cast.owner.is_active = False
+    cast.owner.save(update_fields=["is_active"])
+    assert reading_access(cast.org) is None
+    assert take_snapshots(cast.org, timezone.localdate()) == 0
+    assert not Snapshot.objects.exists()
+
+
+def test_it_takes_snapshots_in_queries_that_grow_with_teams_only(cast: Cast, org: Org) -> None:
+    access = org.access
+    today = timezone.localdate()
+
+    def grow() -> None:
+        for number in range(3):
+            made = portfolio.create_epic(access, title=f"More work {number}", team=org.permits)
+            story(access, made, f"More {number}", 3, team=org.licensing)
+            goals.create_objective(
+                access, title=f"More aims {number}", period=org.period, status="active"
+            )
+
+    assert_queries_constant(lambda: take_snapshots(cast.org, today), grow)
