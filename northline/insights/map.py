@@ -337,6 +337,7 @@ class AlignmentMap:
         self.urls = RecordUrls(access.organization.slug)
         self.nodes: dict[str, Node] = {}
         self.tree: dict[str, list[tuple[str, EdgeKind]]] = defaultdict(list)
+        self._hung: dict[str, set[tuple[str, EdgeKind]]] = defaultdict(set)
         self.orphan_ids = [epic.pk for epic in alignment.orphan_epics()]
         self.unsupported_ids = [o.pk for o in alignment.unsupported_objectives()]
         self._orphans = set(self.orphan_ids)
@@ -352,9 +353,14 @@ class AlignmentMap:
 
     def _hang(self, parent: str, child: str, edge: EdgeKind) -> None:
         pair = (child, edge)
-        siblings = self.tree[parent]
-        if pair not in siblings:
-            siblings.append(pair)
+        hung = self._hung[parent]
+        if pair not in hung:
+            hung.add(pair)
+            self.tree[parent].append(pair)
+
+    def _add_epic(self, epic: Epic) -> None:
+        if f"epic:{epic.pk}" not in self.nodes:
+            self._add(self._epic_node(epic))
 
     def _build(self) -> None:
         alignment = self.alignment
@@ -407,7 +413,7 @@ class AlignmentMap:
         placed = self._hang_epics()
         self._hang_outside(placed)
         for epic_id in self.orphan_ids:
-            self._add(self._epic_node(alignment.epics[epic_id]))
+            self._add_epic(alignment.epics[epic_id])
             self._hang("group:orphans", f"epic:{epic_id}", "contains")
         for key in GROUP_LABELS:
             group_id = f"group:{key}"
@@ -545,14 +551,14 @@ class AlignmentMap:
         for epic in alignment.epics.values():
             for kr_id in sorted(alignment.epic_key_results.get(epic.pk, ())):
                 if f"key_result:{kr_id}" in self.nodes:
-                    self._add(self._epic_node(epic))
+                    self._add_epic(epic)
                     self._hang(f"key_result:{kr_id}", f"epic:{epic.pk}", "drives")
                     placed.add(epic.pk)
         for epic in alignment.epics.values():
             if epic.pk in placed or not self.epic_shown(epic):
                 continue
             if epic.theme_id is not None and f"theme:{epic.theme_id}" in self.nodes:
-                self._add(self._epic_node(epic))
+                self._add_epic(epic)
                 self._hang(f"theme:{epic.theme_id}", f"epic:{epic.pk}", "serves")
                 placed.add(epic.pk)
         return placed
@@ -573,7 +579,7 @@ class AlignmentMap:
                 if node_id not in self.nodes:
                     self._add(self._key_result_node(kr_id, outside=True))
                 self._hang("group:outside", node_id, "contains")
-                self._add(self._epic_node(epic))
+                self._add_epic(epic)
                 self._hang(node_id, f"epic:{epic.pk}", "drives")
 
     # Reading -------------------------------------------------------------------------------
