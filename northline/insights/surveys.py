@@ -415,6 +415,11 @@ def create_link(
             created_by=access.user,
         ),
     )
+    if now is not None:
+        # A link dated in the past was made then: the links table shows it made before it
+        # expired. (auto_now_add sets the insert's own time, so the date follows it.)
+        SurveyLink.objects.filter(pk=link.pk).update(created_at=moment)
+        link.created_at = moment
     return link, raw
 
 

@@ -448,6 +448,18 @@ class SurveyResults:
         return self.component.lowering
 
     @property
+    def lowering_rows(self) -> list[tuple[str, str | None]]:
+        """Each failed check as (reason, a short quote of the answer, or None while the
+        survey has fewer than SHOWN_FROM answers), for the results page."""
+        rows = []
+        for item in self.scored:
+            quote = excerpt(item.answer.purpose) if self.texts_shown else None
+            for reason in (item.chain_reason(), item.echo_reason()):
+                if reason:
+                    rows.append((reason, quote))
+        return rows
+
+    @property
     def outside_chain(self) -> list[str]:
         """Why each answer that named an objective outside its own chain does not count."""
         return [

@@ -8,7 +8,7 @@ import pytest
 
 from northline.conftest import SCREENSHOTS
 from northline.insights import surveys
-from northline.insights.models import SurveyAnswer
+from northline.insights.models import Survey, SurveyAnswer
 from northline.insights.tests.test_surveys import Pulse, make_pulse
 from northline.insights.tests.test_understanding import answer, five_answers
 from northline.testing import PASSWORD, Cast
@@ -123,3 +123,24 @@ def test_the_results_page_shows_shares_answers_words_and_links(page, pulse: Puls
     assert page.get_by_text("Copy it now: it is shown only this once.").is_visible()
     assert "/insights/surveys/answer/nls_" in page.locator("#share-url").inner_text()
     page.screenshot(path=SCREENSHOTS / "surveys_results_top.png")
+
+
+def test_the_demo_ministry_pulse_reads_well(page) -> None:
+    from northline.orgs.demo import DEMO_PASSWORD, load_demo
+
+    load_demo()
+    survey = Survey.objects.get(title="What is our work for? Ministry pulse")
+    page.goto("/login/")
+    page.get_by_label("Username").fill("amara")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.goto("/o/ministry-of-coast/insights/surveys/")
+    assert page.locator("tr", has_text="Ministry pulse").locator(".badge").inner_text() == "Closed"
+    page.screenshot(path=SCREENSHOTS / "surveys_demo_list.png", full_page=True)
+    page.goto(f"/o/ministry-of-coast/insights/surveys/{survey.pk}/")
+    stats = page.locator(".survey-stats")
+    assert "60.0" in stats.inner_text()
+    assert page.locator(".outside-chain li").count() == 3
+    assert page.locator(".shown-answer").count() == 6
+    page.locator("#links").scroll_into_view_if_needed()

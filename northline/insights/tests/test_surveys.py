@@ -541,3 +541,44 @@ def test_it_counts_answers_and_links_and_knows_who_has_answered(pulse: Pulse) ->
     assert surveys.has_answered(pulse.viewer, pulse.survey)
     assert not surveys.has_answered(pulse.editor, pulse.survey)
     assert not surveys.has_answered(pulse.viewer, other)
+
+
+def test_it_refuses_a_stale_close_or_reopen(pulse: Pulse) -> None:
+    surveys.update_survey(pulse.editor, pulse.survey, version=1, title="Spring pulse")
+    with pytest.raises(StaleVersion):
+        surveys.close_survey(pulse.editor, pulse.fresh(), version=1)
+    assert pulse.fresh().status == "open"
+    closed = surveys.close_survey(pulse.editor, pulse.fresh(), version=2)
+    with pytest.raises(StaleVersion):
+        surveys.reopen_survey(pulse.editor, closed, version=2)
+    assert pulse.fresh().status == "closed"
+
+
+def test_the_database_keeps_one_answer_per_person_when_two_arrive_at_once(pulse: Pulse) -> None:
+    """The check before saving can miss a twin sent at the same moment; the unique
+    constraint then refuses it, and the caller gets the same refusal, nothing written."""
+    surveys.answer_survey(pulse.viewer, pulse.survey, purpose="First.")
+    twin = SurveyAnswer(
+        organization=pulse.cast.org,
+        survey=pulse.survey,
+        respondent=pulse.cast.viewer,
+        purpose="Twin.",
+        answered_on=timezone.localdate(),
+    )
+    events = events_of(pulse.cast)
+    with pytest.raises(Conflict) as refused:
+        surveys.save_answer(twin)
+    assert refused.value.code == "already_answered"
+    assert SurveyAnswer.objects.count() == 1
+    assert events_of(pulse.cast) == events
+
+
+def test_a_link_dated_in_the_past_is_made_then(pulse: Pulse) -> None:
+    issued = timezone.now() - dt.timedelta(days=20)
+    link, _ = surveys.create_link(
+        pulse.editor, pulse.survey, label="Seasonal", expires_in_days=5, now=issued
+    )
+    stored = SurveyLink.objects.get(pk=link.pk)
+    assert stored.created_at == issued
+    assert stored.expires_at == issued + dt.timedelta(days=5)
+    assert surveys.link_state(stored) == "expired"

@@ -286,6 +286,10 @@ def test_it_hides_answer_texts_and_words_until_three_answers(pulse: Pulse) -> No
     # The shares are counts, not texts: they show from the first answer.
     assert (results.chain_share, results.echo_share) == (50.0, 50.0)
     assert [item.label for item in results.lowering] == ["An answer to “Purpose pulse”"] * 2
+    assert results.lowering_rows == [
+        ("did not name an objective", None),
+        ("purpose shares few words with the mission and objectives (best match 0.00)", None),
+    ]
 
 
 def test_it_shows_the_most_and_least_aligned_answers_without_who_or_when(pulse: Pulse) -> None:
@@ -316,6 +320,10 @@ def test_it_shows_the_most_and_least_aligned_answers_without_who_or_when(pulse: 
         "Whatever my manager asks",
     ]
     assert not any(hasattr(a, "respondent") or hasattr(a, "answered_on") for a in shown)
+    assert results.lowering_rows[1] == (
+        "named an objective outside the Permits team's chain: Answer calls first time",
+        "Answer calls first time",
+    )
     assert results.outside_chain == [
         "named an objective outside the Permits team's chain: Answer calls first time"
     ]
