@@ -881,6 +881,8 @@ def shown(
     way down to the epics, whose stories open only when the epic itself is asked for)."""
     node = child.node if isinstance(child, Child) else child
     edge = child.edge if isinstance(child, Child) else None
+    if first:
+        amap.judge([node])  # children come judged; the node a request starts from may not
     count = amap.child_count(node)
     item = Shown(
         node=node,

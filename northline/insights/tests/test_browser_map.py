@@ -152,6 +152,7 @@ def test_it_shows_one_team(page, cast: Cast, map_org: MapOrg) -> None:
     node(page, open_branch_after).wait_for()
     open_branch(page, open_branch_after)
     node(page, f"epic:{map_org.form.pk}").wait_for()
+    shot(page, "map_one_team")
     page.get_by_role("link", name="Clear filters").click()
     page.locator('li[data-node="group:orphans"]').wait_for()
 

@@ -87,6 +87,11 @@ def test_it_focuses_on_one_branch_all_the_way_down(cast: Cast, map_org: MapOrg) 
     client = signed_in(cast.viewer)
     page = client.get(PAGE, {"focus": f"objective:{map_org.online.pk}"}).content.decode()
     assert "Showing one branch of the map" in page
+    # The node the page starts from carries its health like any other.
+    assert (
+        '<span class="health health-on_track">on track · 70 %</span>'
+        in page.split("Applications made online")[0]
+    )
     for title in ("Applications made online", "Launch the online application"):
         assert title in page
     assert "Online payments working" in page
