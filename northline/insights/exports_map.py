@@ -83,9 +83,9 @@ class NodeOut(Strict):
         description=(
             "orphan: active work that traces to no active objective or theme; unsupported: an "
             "active objective no active work drives; undriven: a key result of an active "
-            "objective no epic with active work drives; no_active_work: an epic without stories "
-            "in To do or Doing; outside_view: a key result outside the filters, drawn because "
-            "work in them drives it; no_mission: no identity yet."
+            "objective no epic with active work drives; no_active_work: an epic in To do or "
+            "Doing without stories in To do or Doing; outside_view: a key result outside the "
+            "filters, drawn because work in them drives it; no_mission: no identity yet."
         ),
     )
     status: str | None = Field(..., description="Status or state in words.")

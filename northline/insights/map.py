@@ -94,6 +94,7 @@ FLAG_WORDS: dict[str, str] = {
     "no_mission": "no mission yet",
 }
 STALLED_WORD = "not moving"
+IN_PROGRESS = (EpicState.TODO, EpicState.DOING)
 # Edges drawn from the child to its parent in an export (the child drives or serves it).
 UPWARD_EDGES = {"drives", "serves", "story"}
 # A branch page opened without JavaScript renders at most this many nodes expanded; the rest
@@ -493,7 +494,9 @@ class AlignmentMap:
         )
         if epic.pk in self._orphans:
             node.flags.append("orphan")
-        if not alignment.has_active_work(epic.pk):
+        # An epic in the funnel has not started and a done one has finished: only an epic in
+        # To do or Doing is expected to hold active work.
+        if epic.state in IN_PROGRESS and not alignment.has_active_work(epic.pk):
             node.flags.append("no_active_work")
         return node
 
@@ -864,7 +867,6 @@ EMPTY_TEXT = {
     "theme": "Nothing serves this theme yet: align an objective to it, or link an epic.",
     "key_result": "No epic drives this key result yet.",
     "objective": "No key results or child objectives yet.",
-    "epic": "No stories in this view.",
 }
 
 

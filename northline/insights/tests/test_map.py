@@ -648,3 +648,38 @@ def test_it_rolls_objectives_up_as_the_goals_cascade_does(map_org: MapOrg) -> No
     }
     # (70 % + 60 %) / 2: the parent has no key results of its own.
     assert drawn[parent.pk][1] == 0.65
+
+
+def test_it_says_when_an_epic_in_progress_holds_no_active_work(map_org: MapOrg) -> None:
+    access = map_org.access
+    today = timezone.localdate()
+    planned = portfolio.create_epic(
+        access,
+        title="Publish the permit register",
+        what="The permit register as open data.",
+        why="Journalists ask for it every week.",
+        key_results=[map_org.datasets],
+    )
+    portfolio.add_lagging_indicator(
+        access,
+        planned,
+        name="Register downloads",
+        baseline=0,
+        target=500,
+        start_date=today - dt.timedelta(days=10),
+        target_date=today + dt.timedelta(days=80),
+    )
+    portfolio.move_epic(access, planned, state="todo")
+    idea = portfolio.create_epic(access, title="A register API", key_results=[map_org.datasets])
+    amap = build(access, resolve_filters(access))
+    # In To do with no story: it drives nothing yet, and says so; in the funnel it has not
+    # started, which needs no word.
+    assert amap.nodes[f"epic:{planned.pk}"].flags == ["no_active_work"]
+    assert amap.nodes[f"epic:{idea.pk}"].flags == []
+    datasets = f"key_result:{map_org.datasets.pk}"
+    assert [amap.nodes[child].label for child, _ in amap.tree[datasets]] == [
+        "Publish the permit register",
+        "A register API",
+    ]
+    assert amap.nodes[datasets].flags == ["undriven"]
+    assert amap.nodes[f"objective:{map_org.statistics.pk}"].flags == ["unsupported"]
