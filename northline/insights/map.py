@@ -274,19 +274,21 @@ class Edge:
 class RecordUrls:
     """Record pages by type, reversed once per type (a map can hold thousands of records)."""
 
-    SENTINEL = 987654321
+    SENTINEL = "987654321"
 
     def __init__(self, slug: str) -> None:
         self.slug = slug
-        self._patterns: dict[str, str] = {}
+        self._patterns: dict[str, tuple[str, str]] = {}
 
     def __call__(self, object_type: str, pk: int) -> str:
         pattern = self._patterns.get(object_type)
         if pattern is None:
             page = RECORD_PAGES[object_type]
-            pattern = reverse(page.url_name, kwargs={"slug": self.slug, page.kwarg: self.SENTINEL})
-            self._patterns[object_type] = pattern
-        return pattern.replace(str(self.SENTINEL), str(pk))
+            url = reverse(page.url_name, kwargs={"slug": self.slug, page.kwarg: self.SENTINEL})
+            # The id comes after the slug in every record page's path: split at the last one.
+            before, _, after = url.rpartition(self.SENTINEL)
+            pattern = self._patterns[object_type] = (before, after)
+        return f"{pattern[0]}{pk}{pattern[1]}"
 
 
 def objective_order(objective: Objective) -> tuple[bool, str, str, int]:

@@ -683,3 +683,24 @@ def test_it_says_when_an_epic_in_progress_holds_no_active_work(map_org: MapOrg) 
     ]
     assert amap.nodes[datasets].flags == ["undriven"]
     assert amap.nodes[f"objective:{map_org.statistics.pk}"].flags == ["unsupported"]
+
+
+def test_a_focused_page_opens_only_so_many_nodes_and_leaves_the_rest_collapsed(
+    map_org: MapOrg,
+) -> None:
+    amap = build(map_org.access, resolve_filters(map_org.access))
+    drawn = alignment_map.shown(amap, amap.root, levels=None, budget=[3])
+    # The mission's four children use the budget up: each of them stays collapsed.
+    assert drawn.is_open
+    assert [(child.node.label, child.is_open) for child in drawn.children or []] == [
+        ("Faster permits", False),
+        ("Open data", False),
+        ("Objectives serving no theme", False),
+        ("Work that traces to nothing", False),
+    ]
+
+
+def test_record_links_hold_the_records_id_whatever_the_slug() -> None:
+    urls = alignment_map.RecordUrls("team-987654321")
+    assert urls("goals.objective", 12) == "/o/team-987654321/goals/objectives/12/"
+    assert urls("portfolio.story", 7) == "/o/team-987654321/portfolio/stories/7/"
