@@ -471,6 +471,11 @@ def run_worker(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
 
+    from northline.insights.tasks import schedule_daily_snapshots
+
+    # The daily index snapshots begin with the first worker; the task then queues its next run.
+    schedule_daily_snapshots()
+
     execute_from_command_line(["northline worker", "db_worker", *args.args])
     return 0
 
