@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -223,6 +223,22 @@ def judge_key_results(
     }
 
 
+def roll_up(
+    key_results: Sequence[tuple[float, float, bool]], children: Sequence[tuple[float, bool]]
+) -> tuple[float, bool]:
+    """An objective's value from its key results' (value, weight, has a reading): their
+    weighted mean; with no key results, the plain mean of its children's (value, has a
+    reading); with neither, 0. Also whether any of them has a reading. The one place the
+    roll-up rule lives: the cascade and the insights map both call it."""
+    if key_results:
+        mean = weighted_mean([(value, weight) for value, weight, _ in key_results])
+        return mean, any(has_reading for _, _, has_reading in key_results)
+    if children:
+        mean = sum(value for value, _ in children) / len(children)
+        return mean, any(has_reading for _, has_reading in children)
+    return 0.0, False
+
+
 def cascade(access: Access, period: Period, *, at: dt.datetime | None = None) -> Cascade:
     """The period's whole tree: four queries (objectives, key results, readings, and the
     readings at the period's end once it is over), however many objectives there are."""
@@ -261,17 +277,14 @@ def cascade(access: Access, period: Period, *, at: dt.datetime | None = None) ->
             if child.pk not in path
         ]
         own = by_objective.get(objective.pk, [])
-        if own:
-            progress = weighted_mean([(r.progress, r.key_result.weight) for r in own])
-            score = weighted_mean([(r.score, r.key_result.weight) for r in own])
-            has_reading = any(r.health.readings for r in own)
-        elif children:
-            progress = sum(child.progress for child in children) / len(children)
-            score = sum(child.score for child in children) / len(children)
-            has_reading = any(child.has_reading for child in children)
-        else:
-            progress = score = 0.0
-            has_reading = False
+        progress, has_reading = roll_up(
+            [(r.progress, r.key_result.weight, bool(r.health.readings)) for r in own],
+            [(child.progress, child.has_reading) for child in children],
+        )
+        score, _ = roll_up(
+            [(r.score, r.key_result.weight, False) for r in own],
+            [(child.score, False) for child in children],
+        )
         node = ObjectiveProgress(
             objective=objective,
             progress=progress,

@@ -44,10 +44,10 @@ from django.urls import reverse
 
 from northline.goals.access import access_period
 from northline.goals.models import Objective, ObjectiveStatus, Period
-from northline.goals.selectors import PACE_ORDER, current_period
+from northline.goals.selectors import PACE_ORDER, current_period, roll_up
 from northline.insights.alignment import PACE_WORDS, Alignment, load
 from northline.lib.errors import Invalid, NotFound
-from northline.measures.rules import Health, Pace, expected_progress, pace, weighted_mean
+from northline.measures.rules import Health, Pace, expected_progress, pace
 from northline.orgs.access import Access, access_team
 from northline.orgs.models import Team
 from northline.orgs.pages import RECORD_PAGES
@@ -638,11 +638,11 @@ class AlignmentMap:
                 )
 
     def objective_progress(self, objective_id: int, path: frozenset[int]) -> Rolled:
-        """(progress, has a reading) by the goals cascade's rule (northline.goals.selectors):
-        the weighted mean of its key results' progress, or with none the mean of its child
-        objectives' in its period, or 0. The key results come judged from the alignment graph
-        over the objective's period, as the cascade judges them, so no reading is read twice;
-        the cascade itself would re-read the period's objectives, key results and readings."""
+        """(progress, has a reading) by the goals cascade's roll-up (goals.selectors.roll_up),
+        over its key results or, with none, its child objectives in its period. The key results
+        come judged from the alignment graph over the objective's period, as the cascade judges
+        them, so no reading is read twice; the cascade itself would re-read the period's
+        objectives, key results and readings."""
         known = self._progress.get(objective_id)
         if known is not None:
             return known
@@ -655,24 +655,17 @@ class AlignmentMap:
             if child not in path and alignment.objectives[child].period_id == objective.period_id
         ]
         below = [self.objective_progress(child, path | {objective_id}) for child in kids]
-        if own:
-            judged = [alignment.kr_health[kr_id] for kr_id in own]
-            rolled: Rolled = (
-                weighted_mean(
-                    [
-                        (health.progress, alignment.key_results[kr_id].weight)
-                        for kr_id, health in zip(own, judged, strict=True)
-                    ]
-                ),
-                any(health.readings for health in judged),
-            )
-        elif below:
-            rolled = (
-                sum(progress for progress, _ in below) / len(below),
-                any(has_reading for _, has_reading in below),
-            )
-        else:
-            rolled = (0.0, False)
+        rolled: Rolled = roll_up(
+            [
+                (
+                    alignment.kr_health[kr_id].progress,
+                    alignment.key_results[kr_id].weight,
+                    bool(alignment.kr_health[kr_id].readings),
+                )
+                for kr_id in own
+            ],
+            below,
+        )
         self._progress[objective_id] = rolled
         return rolled
 
