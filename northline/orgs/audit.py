@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from northline.lib.context import client_address
-from northline.lib.errors import Invalid, StaleVersion
+from northline.lib.errors import Conflict, Invalid, StaleVersion
 from northline.orgs.models import Event, Organization
 
 
@@ -138,6 +138,9 @@ def create_audited(actor: Any, organization: Organization | None, instance: mode
 
 
 def delete_audited(actor: Any, organization: Organization | None, instance: models.Model) -> None:
+    """Delete ``instance`` and record it. A record that others still point to with a protected
+    foreign key (a team with objectives or surveys, a period with objectives) is refused with
+    Conflict naming what holds it; the caller's transaction then writes nothing."""
     record_event(
         actor=actor,
         organization=organization,
@@ -145,7 +148,29 @@ def delete_audited(actor: Any, organization: Organization | None, instance: mode
         obj=instance,
         changes=snapshot(instance),
     )
-    instance.delete()
+    try:
+        instance.delete()
+    except models.ProtectedError as error:
+        raise Conflict(
+            f"{instance} cannot be deleted while {holders(error.protected_objects)} "
+            "refer to it; move or delete those first.",
+            code="in_use",
+        ) from error
+
+
+def holders(records: Iterable[models.Model]) -> str:
+    """'3 objectives and 1 survey': what a protected delete found, counted by kind."""
+    counts: dict[str, int] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for record in records:
+        meta = record._meta
+        counts[meta.label] = counts.get(meta.label, 0) + 1
+        names[meta.label] = (str(meta.verbose_name), str(meta.verbose_name_plural))
+    parts = [
+        f"{count} {names[label][0] if count == 1 else names[label][1]}"
+        for label, count in sorted(counts.items())
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def update_versioned(
