@@ -78,7 +78,7 @@ api = NinjaAPI(
     title="Northline API",
     version="1",
     description=(
-        "Strategy, goals, portfolio, delivery and lab governance. Authenticate with "
+        "Strategy, goals, portfolio, delivery, lab governance and insights. Authenticate with "
         "`Authorization: Bearer <token>` (create one with `northline token create` or on your "
         "profile page) or with the browser session plus the CSRF header. Errors always answer "
         '`{"error": {"code", "message", "fields"}}`.'
