@@ -9,9 +9,9 @@ Then it measures over ``--runs`` rounds (median reported), each with its query c
 
 - **load the graph**: ``alignment.load`` (strategy, goals, work totals, every measure judged);
 - **compute the index**: ``index.alignment_index`` (all five components with their drill-down);
-- **open the Insights page**, **open the map**, **open a branch** (an epic's first stories),
-  **export the map** as JSON: whole requests through Django's test client, signed in
-  (middleware, session, view, template).
+- **open the Insights page**, **open the map**, **open a branch** (an organization objective's
+  children and key results; an epic's first stories), **export the map** as JSON: whole
+  requests through Django's test client, signed in (middleware, session, view, template).
 
 Prints a Markdown table and the machine it ran on.
 
@@ -81,6 +81,7 @@ def main() -> None:
         from django.test import Client
         from django.urls import NoReverseMatch, reverse
 
+        from northline.goals.models import Objective
         from northline.insights import alignment
         from northline.insights.tests.generated import generate
         from northline.portfolio.models import Epic
@@ -115,7 +116,8 @@ def main() -> None:
         except ImportError:
             pass
         epic = Epic.objects.filter(organization=made.organization, state="doing").first()
-        assert epic is not None
+        objective = Objective.objects.filter(organization=made.organization, team=None).first()
+        assert epic is not None and objective is not None
         pages = {
             "open the Insights page": ("insights", ""),
             "open the map (current period)": ("insights_map", ""),

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.insights.components import Component, Lowering
+from northline.lib.memory import bulk_read
 from northline.measures.models import Indicator
 from northline.measures.rules import Health, Pace
 from northline.measures.selectors import health_of
@@ -232,6 +233,7 @@ class Alignment:
 # Loading ------------------------------------------------------------------------------------
 
 
+@bulk_read
 def load(
     access: Access,
     *,
@@ -260,7 +262,7 @@ def load(
     objectives = {
         objective.pk: objective
         for objective in Objective.objects.filter(organization=organization)
-        .select_related("period", "team", "owner")
+        .select_related("period", "team")
         .order_by("team__name", "title", "id")
     }
     children: dict[int, list[int]] = defaultdict(list)
@@ -270,7 +272,7 @@ def load(
     key_results = {
         result.pk: result
         for result in KeyResult.objects.filter(organization=organization)
-        .select_related("indicator", "owner")
+        .select_related("indicator")
         .order_by("objective_id", "id")
     }
     key_results_of: dict[int, list[int]] = defaultdict(list)
@@ -281,7 +283,7 @@ def load(
         epic.pk: epic
         for epic in Epic.objects.filter(organization=organization)
         .exclude(state=EpicState.CLOSED)
-        .select_related("team", "theme", "owner")
+        .select_related("team", "theme")
         .order_by("rank", "id")
     }
     epic_key_results: dict[int, set[int]] = defaultdict(set)

@@ -33,6 +33,7 @@ from northline.insights.map import (
     NodeHealth,
     NodeKind,
 )
+from northline.lib.memory import bulk_read
 from northline.orgs.models import Organization
 
 FORMAT_NAME: Literal["northline-alignment-map"] = "northline-alignment-map"
@@ -422,6 +423,7 @@ def filename(organization: Organization, extension: str, day: dt.date) -> str:
     return f"{organization.slug}-alignment-map-{day:%Y-%m-%d}.{extension}"
 
 
+@bulk_read
 def export(
     amap: AlignmentMap, file_format: str, *, stories: bool | None, day: dt.date
 ) -> ExportFile:

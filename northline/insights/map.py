@@ -47,6 +47,7 @@ from northline.goals.models import Objective, ObjectiveStatus, Period
 from northline.goals.selectors import PACE_ORDER, current_period, roll_up
 from northline.insights.alignment import PACE_WORDS, Alignment, load
 from northline.lib.errors import Invalid, NotFound
+from northline.lib.memory import bulk_read
 from northline.measures.rules import Health, Pace, expected_progress, pace
 from northline.orgs.access import Access, access_team
 from northline.orgs.models import Team
@@ -811,6 +812,7 @@ def story_counts(access: Access, filters: MapFilters) -> dict[int, int]:
     )
 
 
+@bulk_read
 def build(access: Access, filters: MapFilters, *, at: dt.datetime | None = None) -> AlignmentMap:
     """The map of the caller's organization: the alignment graph (eleven queries) and the story
     counts (one); objectives' progress is read per period drawn, when first drawn."""
