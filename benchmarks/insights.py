@@ -121,6 +121,10 @@ def main() -> None:
         pages = {
             "open the Insights page": ("insights", ""),
             "open the map (current period)": ("insights_map", ""),
+            "open an objective's branch": (
+                "insights_map_branch",
+                f"?node=objective:{objective.pk}",
+            ),
             "open an epic's branch (first stories)": (
                 "insights_map_branch",
                 f"?node=epic:{epic.pk}",
