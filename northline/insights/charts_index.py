@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from northline.lib.charts import (
     HEIGHT,
@@ -23,9 +23,13 @@ from northline.lib.charts import (
     MARGIN_RIGHT,
     MARGIN_TOP,
     WIDTH,
+    date_axis,
+    finish,
     moment,
     nice_scale,
     number,
+    svg_open,
+    value_grid,
 )
 
 # Beyond this many days the index's dots shrink so the line stays readable.
@@ -85,7 +89,6 @@ def trend_chart(
         return MARGIN_TOP + (1 - (clamped - low) / (high - low)) * plot_h
 
     main = next((line for line in series if line.main), None)
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     valued = [(day, value) for day, value in (main.points if main else ()) if value is not None]
     if valued:
         first_day, first_value = valued[0]
@@ -102,30 +105,9 @@ def trend_chart(
         f"{main.label if main else 'Values'} from {start:%Y-%m-%d} to {end:%Y-%m-%d} on a "
         f"scale of 0 to 100. {told}" + (f" Fainter lines: {', '.join(others)}." if others else "")
     )
-    parts = [
-        f'<svg class="chart trend-chart" id="{escape(chart_id)}" role="img" '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
-        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{escape(title_id)}">{escape(title)}</title>',
-        f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
-    ]
-    for index in range(round((high - low) / step) + 1):
-        value = low + step * index
-        gy = y(value)
-        parts.append(
-            f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
-            f'y1="{gy:.1f}" y2="{gy:.1f}"/>'
-            f'<text class="chart-label" x="{MARGIN_LEFT - 6}" y="{gy + 4:.1f}" '
-            f'text-anchor="end">{escape(number(value))}</text>'
-        )
-    parts.append(
-        f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
-        f'y1="{bottom}" y2="{bottom}"/>'
-        f'<text class="chart-label" x="{MARGIN_LEFT}" y="{bottom + 18}" text-anchor="start">'
-        f"{start:%d %b %Y}</text>"
-        f'<text class="chart-label" x="{width - MARGIN_RIGHT}" y="{bottom + 18}" '
-        f'text-anchor="end">{end:%d %b %Y}</text>'
-    )
+    parts = svg_open(chart_id, width, height, title, description, css="chart trend-chart")
+    parts += value_grid(low, high, step, y, width)
+    parts += date_axis(start, end, bottom, width)
     # Faint lines first, so the main line is drawn over them.
     for line in sorted(series, key=lambda item: item.main):
         css = f"trend-line trend-{escape(line.key)}" + (" trend-main" if line.main else "")
@@ -152,5 +134,4 @@ def trend_chart(
                     f"<title>{escape(line.label)}: {escape(number(shown))} on "
                     f"{day:%Y-%m-%d}</title></circle>"
                 )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    return finish(parts)

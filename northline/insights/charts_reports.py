@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from northline.insights.reports import (
     FLOW_STATES,
@@ -22,7 +22,7 @@ from northline.insights.reports import (
     KeyResultLine,
     plural,
 )
-from northline.lib.charts import nice_scale, number
+from northline.lib.charts import finish, nice_scale, number, svg_open
 
 PACE_WORDS = {
     "on_track": "on track",
@@ -34,38 +34,13 @@ PACE_WORDS = {
 FLOW_STACK = ["closed", "done", "doing", "todo", "funnel"]
 HEAT_LEVELS = 4
 
+# The reports' charts sit at the top left of their box (the heat map scrolls sideways).
+ALIGN = "xMinYMin"
+
 
 def clip(text: str, length: int) -> str:
     """Text cut to ``length`` characters with an ellipsis (the full text goes in a title)."""
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def svg_open(
-    chart_id: str,
-    width: int,
-    height: int,
-    title: str,
-    description: str,
-    css: str = "chart",
-    fixed: bool = False,
-) -> list[str]:
-    """The opening of a chart: its size, role, title and description. ``fixed`` keeps its
-    pixel size (for wide charts in a scrolling box) instead of shrinking to the page."""
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
-    size = f' width="{width}" height="{height}"' if fixed else ""
-    return [
-        f'<svg class="{escape(css)}" id="{escape(chart_id)}" role="img"{size} '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="{escape(title_id)} '
-        f'{escape(desc_id)}" xmlns="http://www.w3.org/2000/svg" '
-        'preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{escape(title_id)}">{escape(title)}</title>',
-        f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
-    ]
-
-
-def finish(parts: list[str]) -> SafeString:
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped
 
 
 def percent(share: float) -> str:
@@ -105,7 +80,12 @@ def investment_chart(portfolio: CurrencyPortfolio, *, chart_id: str = "investmen
         + "."
     )
     parts = svg_open(
-        chart_id, width, height, f"Planned vs spent by theme ({currency})", description
+        chart_id,
+        width,
+        height,
+        f"Planned vs spent by theme ({currency})",
+        description,
+        align=ALIGN,
     )
     for index in range(round(high_tick / step) + 1):
         value = step * index
@@ -174,7 +154,9 @@ def flow_chart(report: FlowReport, *, chart_id: str = "flow") -> SafeString:
         + ", ".join(f"{labels[s].lower()} {latest.counts[s]}" for s in reversed(FLOW_STACK))
         + "."
     )
-    parts = svg_open(chart_id, FLOW_W, FLOW_H, "Cumulative flow of the board", description)
+    parts = svg_open(
+        chart_id, FLOW_W, FLOW_H, "Cumulative flow of the board", description, align=ALIGN
+    )
     for index in range(round(high_tick / step) + 1):
         value = step * index
         gy = y(value)
@@ -242,7 +224,7 @@ def key_result_chart(
         )
         + "."
     )
-    parts = svg_open(chart_id, width, height, "Key-result progress", description)
+    parts = svg_open(chart_id, width, height, "Key-result progress", description, align=ALIGN)
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         tx = x(tick)
         parts.append(
@@ -308,7 +290,14 @@ def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
         "The darker the cell, the more changes the team must adapt to."
     )
     parts = svg_open(
-        chart_id, width, height, "Dependency heat map", description, "chart heat-chart", True
+        chart_id,
+        width,
+        height,
+        "Dependency heat map",
+        description,
+        css="chart heat-chart",
+        fixed=True,
+        align=ALIGN,
     )
     for index, column in enumerate(heat.columns):
         cx = HEAT_LABEL_W + index * HEAT_COL_W + HEAT_COL_W / 2

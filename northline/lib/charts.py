@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -89,7 +89,6 @@ def progress_chart(
         return MARGIN_TOP + (1 - (value - low) / (high - low)) * plot_h
 
     suffix = f" {unit}" if unit else ""
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     if points:
         latest = points[-1]
         told = (
@@ -102,33 +101,10 @@ def progress_chart(
         f"From {start:%Y-%m-%d} to {end:%Y-%m-%d}, the expected pace runs from the baseline "
         f"{number(baseline)}{suffix} to the target {number(target)}{suffix}. {told}"
     )
-    parts = [
-        f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
-        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{escape(title_id)}">{escape(title)}</title>',
-        f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
-    ]
-    # Grid and value labels.
-    for index in range(round((high - low) / step) + 1):
-        value = low + step * index
-        gy = y(value)
-        parts.append(
-            f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
-            f'y1="{gy:.1f}" y2="{gy:.1f}"/>'
-            f'<text class="chart-label" x="{MARGIN_LEFT - 6}" y="{gy + 4:.1f}" '
-            f'text-anchor="end">{escape(number(value))}</text>'
-        )
-    # Dates at both ends of the window.
+    parts = svg_open(chart_id, width, height, title, description)
+    parts += value_grid(low, high, step, y, width)
     bottom = height - MARGIN_BOTTOM
-    parts.append(
-        f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
-        f'y1="{bottom}" y2="{bottom}"/>'
-        f'<text class="chart-label" x="{MARGIN_LEFT}" y="{bottom + 18}" text-anchor="start">'
-        f"{start:%d %b %Y}</text>"
-        f'<text class="chart-label" x="{width - MARGIN_RIGHT}" y="{bottom + 18}" '
-        f'text-anchor="end">{end:%d %b %Y}</text>'
-    )
+    parts += date_axis(start, end, bottom, width)
     # The target, and the expected pace from baseline to target.
     parts.append(
         f'<line class="chart-target" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
@@ -154,5 +130,68 @@ def progress_chart(
                 f'r="4"><title>{escape(number(point.value))}{escape(suffix)} on '
                 f"{point.at:%Y-%m-%d}</title></circle>"
             )
+    return finish(parts)
+
+
+# Pieces every chart shares ---------------------------------------------------------------------
+
+
+def svg_open(
+    chart_id: str,
+    width: int,
+    height: int,
+    title: str,
+    description: str,
+    *,
+    css: str = "chart",
+    fixed: bool = False,
+    align: str = "xMidYMid",
+) -> list[str]:
+    """The opening of a chart: its size, role, title and description (named by
+    ``aria-labelledby``). ``fixed`` keeps its pixel size (a wide chart in a scrolling box)
+    instead of shrinking to the page; ``align`` places it in its box."""
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    size = f' width="{width}" height="{height}"' if fixed else ""
+    return [
+        f'<svg class="{escape(css)}" id="{escape(chart_id)}" role="img"{size} '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{escape(title_id)} '
+        f'{escape(desc_id)}" xmlns="http://www.w3.org/2000/svg" '
+        f'preserveAspectRatio="{escape(align)} meet">',
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
+    ]
+
+
+def finish(parts: list[str]) -> SafeString:
+    """The chart's parts closed and joined; callers escape every text they interpolate."""
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped
+
+
+def value_grid(
+    low: float, high: float, step: float, y: Callable[[float], float], width: int
+) -> list[str]:
+    """A grid line with its value label at every ``step`` from ``low`` to ``high``."""
+    parts = []
+    for index in range(round((high - low) / step) + 1):
+        value = low + step * index
+        gy = y(value)
+        parts.append(
+            f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+            f'y1="{gy:.1f}" y2="{gy:.1f}"/>'
+            f'<text class="chart-label" x="{MARGIN_LEFT - 6}" y="{gy + 4:.1f}" '
+            f'text-anchor="end">{escape(number(value))}</text>'
+        )
+    return parts
+
+
+def date_axis(start: dt.date, end: dt.date, bottom: float, width: int) -> list[str]:
+    """The time axis along ``bottom``, with the first and the last day at its ends."""
+    return [
+        f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+        f'y1="{bottom}" y2="{bottom}"/>'
+        f'<text class="chart-label" x="{MARGIN_LEFT}" y="{bottom + 18}" text-anchor="start">'
+        f"{start:%d %b %Y}</text>"
+        f'<text class="chart-label" x="{width - MARGIN_RIGHT}" y="{bottom + 18}" '
+        f'text-anchor="end">{end:%d %b %Y}</text>'
+    ]
