@@ -31,7 +31,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -263,7 +263,8 @@ def load(
         objective.pk: objective
         for objective in Objective.objects.filter(organization=organization)
         .select_related("period", "team")
-        .order_by("team__name", "title", "id")
+        # Organization objectives first on every database (PostgreSQL sorts NULLs last).
+        .order_by(F("team__name").asc(nulls_first=True), "title", "id")
     }
     children: dict[int, list[int]] = defaultdict(list)
     for objective in objectives.values():
