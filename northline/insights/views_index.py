@@ -63,10 +63,8 @@ def chosen_team(access: Access, request: HttpRequest) -> Team | None:
     return access_team(access, int(raw))
 
 
-def team_query(team: Team | None, **extra: Any) -> str:
-    pairs = [("team", team.pk)] if team is not None else []
-    pairs += [(name, value) for name, value in extra.items() if value is not None]
-    return f"?{urlencode(pairs)}" if pairs else ""
+def team_query(team: Team | None) -> str:
+    return f"?{urlencode({'team': team.pk})}" if team is not None else ""
 
 
 def type_label(object_type: str) -> str:
@@ -255,10 +253,6 @@ def component(request: HttpRequest, access: Access, key: str) -> HttpResponse:
             "page": page,
             "rows": rows_of(list(page.object_list), slug),
             "team_query": team_query(team),
-            "previous_query": team_query(team, page=page.previous_page_number())
-            if page.has_previous()
-            else "",
-            "next_query": team_query(team, page=page.next_page_number()) if page.has_next() else "",
         },
         nav=NAV,
     )
