@@ -9,8 +9,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", org_views.healthz, name="healthz"),
     path("calendar/", include("northline.delivery.feed_urls")),
-    # Each app's pages live below /o/<slug>/<app>/; they come before the shell's catch-all
-    # "section" placeholder so an app that has built its section takes over its URL.
+    # Each app's pages live below /o/<slug>/<app>/; its home page is named after its section
+    # key (northline.orgs.context.SECTIONS), which the navigation links to.
     path("o/<slug:slug>/strategy/", include("northline.strategy.urls")),
     path("o/<slug:slug>/goals/", include("northline.goals.urls")),
     path("o/<slug:slug>/portfolio/", include("northline.portfolio.urls")),

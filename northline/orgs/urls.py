@@ -4,11 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
 from northline.orgs import views
-from northline.orgs.context import SECTIONS
-
-# One pattern for the sections other apps have not taken over yet; an app that builds its
-# section adds its own URLs ahead of this include and the nav follows the name "section".
-SECTION_KEYS = "|".join(key for key, _label in SECTIONS)
 
 urlpatterns = [
     path(
@@ -72,10 +67,5 @@ urlpatterns = [
         r"^o/(?P<slug>[-a-zA-Z0-9_]+)/history/(?P<object_type>[a-z_]+\.[a-z_]+)/(?P<object_id>[-\w]+)/$",
         views.object_history,
         name="object_history",
-    ),
-    re_path(
-        rf"^o/(?P<slug>[-a-zA-Z0-9_]+)/(?P<section>{SECTION_KEYS})/$",
-        views.section,
-        name="section",
     ),
 ]

@@ -90,20 +90,6 @@ def org_home(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@org_view
-def section(request: HttpRequest, access: Access, section: str) -> HttpResponse:
-    labels = dict(SECTIONS)
-    if section not in labels:
-        raise Http404("No such section.")
-    return render_org(
-        request,
-        access,
-        "orgs/section.html",
-        {"section_key": section, "label": labels[section], "promise": SECTION_PROMISES[section]},
-        nav=section,
-    )
-
-
 # Settings and members --------------------------------------------------------------------
 
 

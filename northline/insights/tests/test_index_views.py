@@ -45,8 +45,8 @@ def text(response) -> str:
 
 
 def test_it_is_the_page_the_insights_navigation_opens(cast: Cast) -> None:
-    assert reverse("section", args=[cast.org.slug, "insights"]) == home(cast)
     response = signed_in(cast.viewer).get(home(cast))
+    assert f'<a href="{home(cast)}" aria-current="page">Insights</a>' in text(response)
     assert response.status_code == 200
     assert response.templates[0].name == "insights/index/index.html"
     assert 'aria-current="page">Alignment index</a>' in text(response)

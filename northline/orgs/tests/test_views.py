@@ -54,8 +54,8 @@ def org_get_urls(cast: Cast, records) -> list[str]:
     slug = cast.org.slug
     return [
         reverse("org_home", args=[slug]),
-        *(reverse("section", args=[slug, key]) for key in ["strategy", "goals", "portfolio"]),
-        *(reverse("section", args=[slug, key]) for key in ["delivery", "lab", "insights"]),
+        *(reverse(key, args=[slug]) for key in ["strategy", "goals", "portfolio"]),
+        *(reverse(key, args=[slug]) for key in ["delivery", "lab", "insights"]),
         reverse("org_settings", args=[slug]),
         reverse("people", args=[slug]),
         reverse("person", args=[slug, records["person"].pk]),
@@ -244,10 +244,13 @@ def test_it_shows_the_overview_with_counts_and_latest_events(cast, records):
 
 
 def test_each_section_link_leads_to_its_own_pages(cast):
-    # Every section has pages of its own now; the navigation's "section" URL reaches them.
-    response = signed_in(cast.viewer).get(reverse("section", args=["acme", "insights"]))
+    # The navigation links each section to the app page named after its key.
+    response = signed_in(cast.viewer).get(reverse("insights", args=["acme"]))
     assert response.status_code == 200
     assert response.templates[0].name == "insights/index/index.html"
+    page = response.content.decode()
+    for key in ["strategy", "goals", "portfolio", "delivery", "lab", "insights"]:
+        assert f'href="/o/acme/{key}/"' in page
     assert signed_in(cast.viewer).get("/o/acme/nonsense/").status_code == 404
 
 
