@@ -50,7 +50,7 @@ from northline.orgs.access import Access
 from northline.orgs.models import Event, Team
 from northline.portfolio.models import Epic, EpicState
 from northline.strategy.models import Investment
-from northline.strategy.selectors import ZERO, ReportRow, planned_vs_actual
+from northline.strategy.selectors import ZERO, PlannedAndSpent, ReportRow, planned_vs_actual
 
 # The reports, in the order the reports home lists them: key → title.
 REPORTS: list[tuple[str, str]] = [
@@ -117,7 +117,7 @@ def parse_interval(text: str, field_name: str = "period") -> Interval:
 
 
 @dataclass
-class TargetMoney:
+class TargetMoney(PlannedAndSpent):
     """A theme's or a value stream's money in one currency, within the chosen period."""
 
     target_type: str  # "theme" | "value_stream"
@@ -130,20 +130,12 @@ class TargetMoney:
     share_of_portfolio: float = 0.0
 
     @property
-    def remaining(self) -> Decimal:
-        return self.planned - self.actual
-
-    @property
-    def spent_share(self) -> float | None:
-        return round(float(self.actual / self.planned), 4) if self.planned else None
-
-    @property
     def over(self) -> bool:
         return self.actual > self.planned
 
 
 @dataclass
-class CurrencyPortfolio:
+class CurrencyPortfolio(PlannedAndSpent):
     """Everything planned in one currency: themes first (most money first), then streams."""
 
     currency: str
@@ -155,10 +147,6 @@ class CurrencyPortfolio:
     @property
     def targets(self) -> list[TargetMoney]:
         return [*self.themes, *self.value_streams]
-
-    @property
-    def spent_share(self) -> float | None:
-        return round(float(self.actual / self.planned), 4) if self.planned else None
 
 
 @dataclass

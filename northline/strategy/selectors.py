@@ -276,8 +276,23 @@ def spends(access: Access, investment: Investment) -> QuerySet[Spend]:
     return Spend.objects.filter(organization=access.organization, investment=investment)
 
 
+class PlannedAndSpent:
+    """What is left and how much is spent, for anything with planned and actual money."""
+
+    planned: Decimal
+    actual: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.planned - self.actual
+
+    @property
+    def spent_share(self) -> float | None:
+        return round(float(self.actual / self.planned), 4) if self.planned else None
+
+
 @dataclass
-class ReportRow:
+class ReportRow(PlannedAndSpent):
     """Planned and actual money for one target (theme or value stream) in one period."""
 
     target_type: str
@@ -288,14 +303,6 @@ class ReportRow:
     currency: str
     planned: Decimal = ZERO
     actual: Decimal = ZERO
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.planned - self.actual
-
-    @property
-    def spent_share(self) -> float | None:
-        return round(float(self.actual / self.planned), 4) if self.planned else None
 
 
 @dataclass
