@@ -454,12 +454,8 @@ def coverage(alignment: Alignment) -> Component:
                         reason=f"no epic with active work drives it (objective: {objective.title})",
                     )
                 )
-    component.passed = objectives_driven + results_driven
-    component.total = objectives_total + results_total
-    component.parts = {
-        "objectives": (objectives_driven, objectives_total),
-        "key results": (results_driven, results_total),
-    }
+    component.add_part("objectives", objectives_driven, objectives_total)
+    component.add_part("key results", results_driven, results_total)
     return component
 
 
@@ -541,12 +537,8 @@ def movement(alignment: Alignment) -> Component:
         if ok is not None:
             others_total += 1
             others_ok += ok
-    component.passed = results_ok + others_ok
-    component.total = results_total + others_total
-    component.parts = {
-        "key results": (results_ok, results_total),
-        "indicators": (others_ok, others_total),
-    }
+    component.add_part("key results", results_ok, results_total)
+    component.add_part("indicators", others_ok, others_total)
     return component
 
 

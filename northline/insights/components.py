@@ -62,6 +62,13 @@ class Component:
     # name → (passed, total).
     parts: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    def add_part(self, name: str, passed: float, total: float) -> None:
+        """Count one part (governance's checks, coverage's objectives and key results…) into
+        the component's own passed and total."""
+        self.parts[name] = (passed, total)
+        self.passed += passed
+        self.total += total
+
     @property
     def label(self) -> str:
         return COMPONENT_LABELS[self.key]

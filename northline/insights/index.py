@@ -135,7 +135,7 @@ def business_cases(alignment: Alignment, component: Component) -> None:
                 ),
             )
         )
-    component.parts[BUSINESS_CASES] = (passed, total)
+    component.add_part(BUSINESS_CASES, passed, total)
 
 
 def due_impacts(access: Access, alignment: Alignment) -> list[Impact]:
@@ -200,7 +200,7 @@ def acknowledgements(access: Access, alignment: Alignment, component: Component)
                 url=url,
             )
         )
-    component.parts[ACKNOWLEDGEMENTS] = (passed, total)
+    component.add_part(ACKNOWLEDGEMENTS, passed, total)
 
 
 def coalition_authority(access: Access, component: Component) -> None:
@@ -232,7 +232,7 @@ def coalition_authority(access: Access, component: Component) -> None:
                 ),
             )
         )
-    component.parts[AUTHORITY] = (passed, len(bodies))
+    component.add_part(AUTHORITY, passed, len(bodies))
 
 
 def agreement_gap(access: Access, found: list[Agreement]) -> str | None:
@@ -300,7 +300,7 @@ def lab_engagements(access: Access, alignment: Alignment, component: Component) 
                 reason=f"{engagement.get_status_display().lower()}; " + "; ".join(gaps),
             )
         )
-    component.parts[ENGAGEMENTS] = (passed, len(listed))
+    component.add_part(ENGAGEMENTS, passed, len(listed))
 
 
 def governance(alignment: Alignment, access: Access) -> Component:
@@ -317,8 +317,6 @@ def governance(alignment: Alignment, access: Access) -> Component:
     else:
         component.explanation = f"{GOVERNANCE_EXPLANATION} {TEAM_LEAVES_OUT_AUTHORITY}"
     lab_engagements(access, alignment, component)
-    component.passed = sum(passed for passed, _ in component.parts.values())
-    component.total = sum(total for _, total in component.parts.values())
     return component
 
 

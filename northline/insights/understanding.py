@@ -281,18 +281,18 @@ def component_of(slug: str, survey: Survey, scored: Sequence[ScoredAnswer]) -> C
                         url=url,
                     )
                 )
-    return Component(
+    component = Component(
         key=KEY,
         explanation=(
             f"{count} answer{'s' if count != 1 else ''} to “{survey.title}”: one point for "
             "naming an objective in the respondent's own team chain, one for a purpose that "
             f"echoes the mission and objectives (similarity ≥ {ECHO_THRESHOLD:.2f})."
         ),
-        passed=float(in_chain + echoes),
-        total=float(2 * count),
         lowering=lowering,
-        parts={OWN_CHAIN: (float(in_chain), float(count)), ECHOES: (float(echoes), float(count))},
     )
+    component.add_part(OWN_CHAIN, float(in_chain), float(count))
+    component.add_part(ECHOES, float(echoes), float(count))
+    return component
 
 
 def no_data() -> Component:
