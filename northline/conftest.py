@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from northline.testing import ApiClient, Cast, make_cast
+from northline.testing import PASSWORD, ApiClient, Cast, make_cast
 
 
 @pytest.fixture
@@ -120,3 +120,19 @@ def page(_plain_http_live_server, browser, live_server, request):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser_page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
     context.close()
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a person does, and wait for the page after it."""
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def screenshot(page, name: str) -> None:
+    """A full-page screenshot in test-artifacts/screenshots/<name>.png, besides the one the
+    ``page`` fixture takes at the end of every test."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

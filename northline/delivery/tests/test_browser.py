@@ -6,22 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from northline.conftest import SCREENSHOTS
+from northline.conftest import SCREENSHOTS, sign_in
 from northline.delivery import services
 from northline.delivery.models import Impact
 from northline.delivery.tests.conftest import Plan
 from northline.delivery.tests.test_views import big_matrix
-from northline.testing import PASSWORD, Cast
+from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def box(locator) -> dict:

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from northline.conftest import sign_in
 from northline.goals.models import KeyResult
 from northline.orgs.demo import DEMO_PASSWORD, load_demo
 
@@ -22,16 +23,8 @@ def demo(transactional_db) -> None:
     load_demo()
 
 
-def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
 def test_it_shows_the_cascade_and_what_needs_attention(page, demo):
-    sign_in(page, "amara")
+    sign_in(page, "amara", DEMO_PASSWORD)
     # Amara belongs to the ministry and (to initial agreements) the lab: pick the ministry.
     page.goto("/o/ministry-of-coast/")
     nav = page.get_by_role("navigation", name="Ministry of Coastal Affairs")
@@ -59,7 +52,7 @@ def test_it_shows_the_cascade_and_what_needs_attention(page, demo):
 
 def test_it_checks_in_inline_without_reloading_the_page(page, demo):
     key_result = KeyResult.objects.get(title=STALLED)
-    sign_in(page, "amara")
+    sign_in(page, "amara", DEMO_PASSWORD)
     url = f"/o/ministry-of-coast/goals/key-results/{key_result.pk}/"
     page.goto(url)
     assert page.get_by_text("Not moving.").is_visible()
@@ -87,7 +80,7 @@ def test_it_checks_in_inline_without_reloading_the_page(page, demo):
 
 def test_it_shows_a_refused_inline_check_in_next_to_the_field(page, demo):
     key_result = KeyResult.objects.get(title=STALLED)
-    sign_in(page, "amara")
+    sign_in(page, "amara", DEMO_PASSWORD)
     page.goto(f"/o/ministry-of-coast/goals/key-results/{key_result.pk}/")
     page.evaluate("window.stillHere = true")
     page.get_by_label("Value").fill("21")
@@ -100,7 +93,7 @@ def test_it_shows_a_refused_inline_check_in_next_to_the_field(page, demo):
 
 def test_it_reads_well_on_a_phone(page, demo):
     page.set_viewport_size({"width": 375, "height": 800})
-    sign_in(page, "amara")
+    sign_in(page, "amara", DEMO_PASSWORD)
     page.goto("/o/ministry-of-coast/goals/")
     assert page.get_by_role("heading", name="Needs attention").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -108,7 +101,7 @@ def test_it_reads_well_on_a_phone(page, demo):
 
 
 def test_it_opens_an_objective_with_its_key_results_and_aligned_objectives(page, demo):
-    sign_in(page, "amara")
+    sign_in(page, "amara", DEMO_PASSWORD)
     page.goto("/o/ministry-of-coast/goals/")
     page.get_by_role(
         "link", name="Decide permit applications faster without cutting corners"

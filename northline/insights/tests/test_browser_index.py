@@ -7,26 +7,13 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from northline.conftest import SCREENSHOTS
+from northline.conftest import SCREENSHOTS, screenshot, sign_in
 from northline.insights.demo_snapshots import write_history
 from northline.insights.snapshots import take_snapshots
 from northline.insights.tests.index_org import add_governance, build
-from northline.testing import PASSWORD, Cast
+from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def test_the_insights_home_shows_the_index_drills_down_and_filters_by_team(page, cast: Cast):
@@ -62,7 +49,7 @@ def test_the_insights_home_shows_the_index_drills_down_and_filters_by_team(page,
     page.get_by_text("The figures, day by day").click()
     assert table.is_visible()
     assert table.locator("tbody tr").count() == 60
-    shot(page, "insights_index_home")
+    screenshot(page, "insights_index_home")
     page.locator("section.index-summary").screenshot(path=SCREENSHOTS / "insights_index_value.png")
     page.locator("ol.components").screenshot(path=SCREENSHOTS / "insights_index_components.png")
     page.locator("section.trend figure").screenshot(path=SCREENSHOTS / "insights_index_trend.png")
@@ -74,7 +61,7 @@ def test_the_insights_home_shows_the_index_drills_down_and_filters_by_team(page,
     rows = page.locator("table.lowering-table tbody tr")
     assert rows.count() == 5
     assert rows.filter(has_text="Licensing residency").get_by_text("In residence").is_visible()
-    shot(page, "insights_index_drill_down")
+    screenshot(page, "insights_index_drill_down")
 
     # The team selector narrows the page to one team (it submits itself on change).
     page.get_by_role("link", name="Alignment index").first.click()

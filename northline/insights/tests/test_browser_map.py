@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from northline.conftest import SCREENSHOTS
+from northline.conftest import screenshot, sign_in
 from northline.insights.tests.test_map import MapOrg, make_map_org
 from northline.portfolio import services as portfolio
-from northline.testing import PASSWORD, Cast
+from northline.testing import Cast
 
 pytestmark = pytest.mark.browser
 
@@ -20,19 +20,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def map_org(cast: Cast) -> MapOrg:
     return make_map_org(cast)
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def node(page, node_id: str):
@@ -106,7 +93,7 @@ def test_it_opens_branches_as_they_are_needed(page, cast: Cast, map_org: MapOrg)
     assert not node(page, online).is_visible()
     theme_branch.locator(":scope > summary").click()
     assert node(page, online).is_visible()
-    shot(page, "map_branches_opened")
+    screenshot(page, "map_branches_opened")
 
 
 def test_it_highlights_orphan_work_and_unsupported_objectives(
@@ -152,7 +139,7 @@ def test_it_shows_one_team(page, cast: Cast, map_org: MapOrg) -> None:
     node(page, open_branch_after).wait_for()
     open_branch(page, open_branch_after)
     node(page, f"epic:{map_org.form.pk}").wait_for()
-    shot(page, "map_one_team")
+    screenshot(page, "map_one_team")
     page.get_by_role("link", name="Clear filters").click()
     page.locator('li[data-node="group:orphans"]').wait_for()
 
@@ -191,6 +178,6 @@ def test_it_reads_without_javascript(browser, live_server, cast: Cast, map_org: 
         # The branch is drawn open down to its epics.
         assert node(page, f"key_result:{map_org.payments.pk}").is_visible()
         assert node(page, f"epic:{map_org.form.pk}").is_visible()
-        shot(page, "map_without_javascript")
+        screenshot(page, "map_without_javascript")
     finally:
         context.close()

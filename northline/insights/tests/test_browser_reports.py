@@ -11,22 +11,14 @@ import datetime as dt
 
 import pytest
 
-from northline.conftest import SCREENSHOTS
+from northline.conftest import SCREENSHOTS, sign_in
 from northline.insights.tests.test_reports_dependencies import build_heat
 from northline.insights.tests.test_reports_flow import build_flow, move, set_clock
 from northline.insights.tests.test_reports_investment import build_investments
 from northline.insights.tests.test_reports_key_results import build_okrs
-from northline.testing import PASSWORD, Cast
+from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def busy_board(cast: Cast) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from northline.conftest import SCREENSHOTS
+from northline.conftest import SCREENSHOTS, sign_in
 from northline.insights import surveys
 from northline.insights.models import Survey, SurveyAnswer
 from northline.insights.tests.test_surveys import Pulse, make_pulse
 from northline.insights.tests.test_understanding import answer, five_answers
-from northline.testing import PASSWORD, Cast
+from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def pulse(cast: Cast) -> Pulse:
     return make_pulse(cast)
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_viewer_answers_a_survey_signed_in(page, pulse: Pulse) -> None:

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from northline.conftest import sign_in
 from northline.lab.models import ChecklistItem
 from northline.lab.tests.conftest import Lab, fresh, qualify
-from northline.testing import PASSWORD, Cast
+from northline.testing import Cast
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_it_waives_the_training_gate_and_enters_align(cast: Cast, lab: Lab, page) -> None:

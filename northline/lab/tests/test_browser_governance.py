@@ -6,25 +6,13 @@ import datetime as dt
 
 import pytest
 
-from northline.conftest import SCREENSHOTS
+from northline.conftest import screenshot, sign_in
 from northline.lab import agreements, budget, sessions
 from northline.lab.models import Initial
 from northline.lab.tests.governance import make_signed, person_of, refreshed
-from northline.testing import PASSWORD, Cast
+from northline.testing import Cast
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def test_a_signatory_initials_their_cell_in_the_grid(cast: Cast, page) -> None:
@@ -42,7 +30,7 @@ def test_a_signatory_initials_their_cell_in_the_grid(cast: Cast, page) -> None:
     # Only the editor's own cell has a button; the owner's cells have none for her.
     assert page.get_by_role("button", name="Initial").count() == 1
     assert theirs.get_by_role("button").count() == 0
-    shot(page, "governance_grid_before")
+    screenshot(page, "governance_grid_before")
     mine.get_by_role("button", name="Initial").click()
     assert "You initialed “Openness”." in page.content()
     assert "Initialed" in page.locator(f"#cell-{signed.second.pk}-{signed.partner.pk}").inner_text()
@@ -58,7 +46,7 @@ def test_a_signatory_initials_their_cell_in_the_grid(cast: Cast, page) -> None:
     assert page.locator("#agreement-status [data-status]").first.inner_text() == "Amended"
     assert "Amended: not executed any more." in page.locator("#agreement-summary").inner_text()
     assert page.locator('[data-state="voided"]').count() == 2
-    shot(page, "governance_grid_voided")
+    screenshot(page, "governance_grid_voided")
 
 
 def test_the_print_view_has_the_sections_the_grid_and_the_signature_block(cast: Cast, page) -> None:
@@ -71,7 +59,7 @@ def test_the_print_view_has_the_sections_the_grid_and_the_signature_block(cast: 
     assert page.get_by_role("heading", name="1. Co-location").is_visible()
     assert page.get_by_role("heading", name="Initials grid").is_visible()
     assert page.get_by_role("heading", name="Signatures").is_visible()
-    shot(page, "governance_print")
+    screenshot(page, "governance_print")
 
 
 def test_the_journey_report_reads_as_a_story(cast: Cast, page) -> None:
@@ -102,7 +90,7 @@ def test_the_journey_report_reads_as_a_story(cast: Cast, page) -> None:
     assert timeline.count() >= 8
     assert "invited" in timeline.first.inner_text()  # newest first: the session's invitations
     assert page.locator('.timeline-entry[data-kind="initial"]').count() == 1
-    shot(page, "governance_journey")
+    screenshot(page, "governance_journey")
     page.goto(f"/o/acme/lab/engagements/{signed.engagement.pk}/budget/")
     assert page.locator("svg.burn-chart").is_visible()
-    shot(page, "governance_budget")
+    screenshot(page, "governance_budget")

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from northline.conftest import sign_in
 from northline.portfolio.models import Epic
 from northline.portfolio.tests.conftest import Board
 from northline.portfolio.tests.test_board import add_cards
-from northline.testing import PASSWORD, Cast
+from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def column(page, state: str):
