@@ -27,6 +27,7 @@ still read, so a team's epic that drives the organization's key result traces.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -136,6 +137,11 @@ class Alignment:
             for objective in self.objectives.values()
             if objective.status == ObjectiveStatus.ACTIVE and self.objective_in_scope(objective)
         ]
+
+    def for_team(self, team: Team | None) -> Alignment:
+        """The same graph scoped to another team (or the whole organization): nothing is read
+        again, since a team's view differs only in what it counts."""
+        return dataclasses.replace(self, team=team)
 
     def epic_in_scope(self, epic: Epic) -> bool:
         return self.team is None or epic.team_id == self.team.pk

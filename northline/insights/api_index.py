@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from northline.api import caller_access
 from northline.insights import snapshots as snapshot_reads
 from northline.insights.components import Component, Lowering
-from northline.insights.index import alignment_index, component_of, lowering_url
+from northline.insights.index import alignment_index, component_of
 from northline.insights.models import Snapshot
 from northline.lib.schemas import OrgSlug, Page
 from northline.orgs.access import Access, in_org
@@ -108,7 +108,7 @@ def lowering_out(lowering: Lowering, slug: str) -> dict[str, Any]:
         "object_id": lowering.object_id,
         "label": lowering.label,
         "reason": lowering.reason,
-        "url": lowering_url(lowering, slug),
+        "url": lowering.url_in(slug),
         "weight": lowering.weight,
     }
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from northline.delivery import rules as delivery_rules
@@ -50,6 +50,7 @@ from northline.insights.alignment import (
     traceability,
 )
 from northline.insights.components import COMPONENT_KEYS, AlignmentIndex, Component, Lowering
+from northline.insights.understanding import understanding
 from northline.lab import agreements as lab_agreements
 from northline.lab.models import (
     Agreement,
@@ -74,10 +75,6 @@ GOVERNANCE_EXPLANATION = (
 TEAM_LEAVES_OUT_AUTHORITY = (
     "A team's view leaves out the coalition's authority: coalition bodies answer to the "
     "whole organization."
-)
-UNDERSTANDING_PENDING = (
-    "People's answers to the purpose pulse survey: the share naming an objective in their own "
-    "team's chain, and how close their words are to the mission and objectives."
 )
 
 # Governance's parts, in the order pages show them.
@@ -320,30 +317,6 @@ def governance(alignment: Alignment, access: Access) -> Component:
     return component
 
 
-# Shared understanding ----------------------------------------------------------------------------
-
-
-def understanding_of(access: Access, team: Team | None) -> Component:
-    """The surveys' component, scored by northline.insights.understanding (never here)."""
-    try:
-        from northline.insights.understanding import understanding
-    except ModuleNotFoundError as missing:
-        # Until the surveys' scoring module exists the component has no data; once it lands
-        # this branch is dead. Any other import failure inside it is a real error.
-        if missing.name != "northline.insights.understanding":
-            raise
-        return Component(key="understanding", explanation=UNDERSTANDING_PENDING)
-    return understanding(access, team=team)
-
-
-def lowering_url(lowering: Lowering, slug: str) -> str:
-    """The page of a record that lowers a component, or "" if it has none (yet)."""
-    try:
-        return lowering.url_in(slug)
-    except NoReverseMatch:  # a record page registered by an app whose page is not built yet
-        return ""
-
-
 # The index ----------------------------------------------------------------------------------------
 
 
@@ -351,13 +324,17 @@ def alignment_index(
     access: Access, team: Team | None = None, at: dt.datetime | None = None
 ) -> AlignmentIndex:
     """The five components in DESIGN order, for the organization or one of its teams."""
-    alignment = load(access, team=team, at=at)
+    return index_of(access, load(access, team=team, at=at))
+
+
+def index_of(access: Access, alignment: Alignment) -> AlignmentIndex:
+    """The index of a loaded graph, in the graph's scope (the organization, or its team)."""
     components = [
         *first_three(alignment),
         governance(alignment, access),
-        understanding_of(access, team),
+        understanding(access, team=alignment.team),
     ]
-    return AlignmentIndex(components=components, team_id=team.pk if team is not None else None)
+    return AlignmentIndex(components=components, team_id=alignment.team_id)
 
 
 def component_of(access: Access, key: str, team: Team | None = None) -> Component:
@@ -365,7 +342,7 @@ def component_of(access: Access, key: str, team: Team | None = None) -> Componen
     if key not in COMPONENT_KEYS:
         raise KeyError(key)
     if key == "understanding":
-        return understanding_of(access, team)
+        return understanding(access, team=team)
     alignment = load(access, team=team)
     if key == "governance":
         return governance(alignment, access)

@@ -20,8 +20,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from northline.insights.alignment import load
 from northline.insights.components import COMPONENT_KEYS, AlignmentIndex
-from northline.insights.index import alignment_index
+from northline.insights.index import index_of
 from northline.insights.models import Snapshot
 from northline.lib.errors import Invalid
 from northline.orgs.access import Access
@@ -72,9 +73,10 @@ def take_snapshots(organization: Organization, day: dt.date) -> int:
     for the same organization (the worker and ``northline snapshot``) take turns instead of
     both inserting the day and one failing on the unique constraint.
 
-    It computes one index per team besides the organization's, so its queries grow with the
-    number of teams (each index's cost is fixed whatever the number of epics, stories and
-    objectives). An organization without an active owner is skipped (0 rows).
+    The alignment graph is read once; each team's index counts its share of it, and only its
+    governance and understanding queries repeat per team, so the queries grow with the number
+    of teams and with nothing else. An organization without an active owner is skipped
+    (0 rows).
     """
     access = reading_access(organization)
     if access is None:
@@ -82,8 +84,9 @@ def take_snapshots(organization: Organization, day: dt.date) -> int:
     at = moment_of(day)
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     teams = list(Team.objects.filter(organization=organization).order_by("name", "id"))
-    computed: list[tuple[Team | None, AlignmentIndex]] = [(None, alignment_index(access, at=at))]
-    computed += [(team, alignment_index(access, team=team, at=at)) for team in teams]
+    graph = load(access, at=at)  # read once; each team's index counts its share of it
+    computed: list[tuple[Team | None, AlignmentIndex]] = [(None, index_of(access, graph))]
+    computed += [(team, index_of(access, graph.for_team(team))) for team in teams]
     replaced = Snapshot.objects.filter(organization=organization, taken_on=day).delete()[0]
     rows = Snapshot.objects.bulk_create(
         [

@@ -28,7 +28,7 @@ from northline.insights.components import (
     Component,
     Lowering,
 )
-from northline.insights.index import alignment_index, component_of, lowering_url
+from northline.insights.index import alignment_index, component_of
 from northline.lib.charts import number
 from northline.lib.errors import NotFound
 from northline.lib.web import org_view, render_org
@@ -84,7 +84,7 @@ class RecordRow:
 
 def rows_of(lowerings: list[Lowering], slug: str) -> list[RecordRow]:
     return [
-        RecordRow(lowering, lowering_url(lowering, slug), type_label(lowering.object_type))
+        RecordRow(lowering, lowering.url_in(slug), type_label(lowering.object_type))
         for lowering in lowerings
     ]
 

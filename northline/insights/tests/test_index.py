@@ -4,14 +4,13 @@ understanding from the surveys' module, and a query count that does not grow wit
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import pytest
 from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.insights import surveys
-from northline.insights.index import alignment_index, component_of, understanding_of
+from northline.insights.index import alignment_index, component_of
 from northline.insights.tests.index_org import Org, add_governance, build, epic, move, read, story
 from northline.orgs import services as orgs
 from northline.testing import Cast, assert_queries_constant
@@ -103,14 +102,6 @@ def test_it_takes_shared_understanding_from_the_surveys(cast: Cast, org: Org) ->
     # (56.5 + 50 + 60 + 50 + 25) / 5 = 241.5 / 5 = 48.3
     assert index.value == 48.3
     assert component_of(org.access, "understanding").value == 25.0
-
-
-def test_it_says_no_data_for_understanding_until_the_surveys_module_exists(
-    org: Org, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "northline.insights.understanding", None)
-    component = understanding_of(org.access, None)
-    assert (component.key, component.value, component.lowering) == ("understanding", None, [])
 
 
 def test_it_computes_one_component_alone_for_its_drill_down(org: Org) -> None:
