@@ -112,7 +112,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     fields: dict[str, str] = {}
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
-        name = ".".join(location[1:] if location[:1] in (["query"], ["path"]) else location)
+        if location[:1] in (["query"], ["path"]):
+            # Query and path parameters are flat: name the parameter itself. For a list
+            # parameter of a query schema ninja reports "filters.release.0".
+            named = [part for part in location[1:] if not part.isdigit()]
+            name = named[-1] if named else ""
+        else:
+            name = ".".join(location)
         fields.setdefault(name or "body", error.get("msg", "Invalid value."))
     message = "The request is not valid: " + "; ".join(
         f"{name}: {text}" for name, text in fields.items()

@@ -400,8 +400,7 @@ def key_results_xlsx(
 
 
 class HeatFilters(Schema):
-    # Plain strings, checked by reports.release_statuses, so that an unknown one is refused
-    # naming ``status`` itself (a list of Literals would be named "filters.status.0").
+    # Plain strings, checked by reports.release_statuses, which the page's filter uses too.
     status: list[str] | None = Field(
         None,
         description=(

@@ -127,3 +127,10 @@ def test_it_sets_and_lists_lead_times(cast: Cast, plan, api_as) -> None:
     assert rows["Permits Online"] == (3, False)
     assert rows["Contact Centre"] == (10, False)
     assert editor.put(f"{BASE}/lead-times/{plan.builders.pk}", {"days": -1}).status_code == 422
+
+
+def test_a_bad_value_in_a_list_parameter_names_the_parameter(cast, api_as):
+    response = api_as(cast.viewer).get("/orgs/acme/delivery/matrix", release="abc")
+
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["release"]
