@@ -21,38 +21,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
-import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup(data_dir: Path) -> None:
-    os.environ["NORTHLINE_DATA_DIR"] = str(data_dir)
-    os.environ["NORTHLINE_HTTPS"] = "0"
-    # The database queue, as in production: a move queues the feedback loop's recompute.
-    os.environ["NORTHLINE_TASK_BACKEND"] = "django_tasks_db.DatabaseBackend"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "northline.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-    from django.conf import settings
-
-    django.setup()
-    # No collectstatic in a throwaway data dir: name static files straight from the package.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from common import machine, measure, setup
 
 
 def generate(cards: int) -> tuple[Any, Any]:
@@ -134,17 +109,6 @@ def generate(cards: int) -> tuple[Any, Any]:
     return owner, org
 
 
-def measure(action: Any) -> tuple[float, int, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        result = action()
-        elapsed = time.perf_counter() - started
-    return elapsed, len(captured.captured_queries), result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -223,10 +187,8 @@ def main() -> None:
                 f"| {label} | {statistics.median(times) * 1000:.0f} | "
                 f"{'–'.join(str(q) for q in counts)} | {shown} |"
             )
-        print(
-            f"\nMachine: {os.cpu_count()} CPUs, {platform.machine()}, Linux {platform.release()}, "
-            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}."
-        )
+        print()
+        print(machine())
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sqlite3
 import statistics
 import subprocess
@@ -24,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import machine
 
 
 def run_demo(data_dir: Path) -> tuple[float, int]:
@@ -89,11 +90,7 @@ def main() -> int:
         rss = statistics.median(sample[1] for sample in samples) / 1024
         print(f"| {label} | {seconds:.2f} | {rss:.0f} |")
     print()
-    print(
-        f"Machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}."
-    )
+    print(machine())
     print("Data: " + ", ".join(f"{count} {label}" for label, count in size.items()) + ".")
     return 0
 
