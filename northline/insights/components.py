@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
-
-from northline.orgs.pages import RECORD_PAGES
+from northline.orgs.pages import record_url
 
 # The five components, in the order DESIGN §2.8 lists them.
 COMPONENTS: list[tuple[str, str]] = [
@@ -41,12 +39,7 @@ class Lowering:
     def url_in(self, slug: str) -> str:
         """The page that shows the record: ``url`` if set, else the record page registered for
         its type (northline.orgs.pages), else none. Resolved only for the rows a page shows."""
-        if self.url:
-            return self.url
-        page = RECORD_PAGES.get(self.object_type)
-        if page is None:
-            return ""
-        return reverse(page.url_name, kwargs={"slug": slug, page.kwarg: self.object_id})
+        return self.url or record_url(slug, self.object_type, self.object_id)
 
 
 @dataclass

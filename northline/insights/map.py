@@ -51,7 +51,7 @@ from northline.lib.memory import bulk_read
 from northline.measures.rules import Health, Pace, expected_progress, pace
 from northline.orgs.access import Access, access_team
 from northline.orgs.models import Team
-from northline.orgs.pages import RECORD_PAGES
+from northline.orgs.pages import RecordUrls
 from northline.portfolio.models import Epic, EpicState, Story, StoryState
 from northline.strategy.models import ThemeStatus
 
@@ -270,26 +270,6 @@ class Edge:
     source: str
     target: str
     kind: EdgeKind
-
-
-class RecordUrls:
-    """Record pages by type, reversed once per type (a map can hold thousands of records)."""
-
-    SENTINEL = "987654321"
-
-    def __init__(self, slug: str) -> None:
-        self.slug = slug
-        self._patterns: dict[str, tuple[str, str]] = {}
-
-    def __call__(self, object_type: str, pk: int) -> str:
-        pattern = self._patterns.get(object_type)
-        if pattern is None:
-            page = RECORD_PAGES[object_type]
-            url = reverse(page.url_name, kwargs={"slug": self.slug, page.kwarg: self.SENTINEL})
-            # The id comes after the slug in every record page's path: split at the last one.
-            before, _, after = url.rpartition(self.SENTINEL)
-            pattern = self._patterns[object_type] = (before, after)
-        return f"{pattern[0]}{pk}{pattern[1]}"
 
 
 def objective_order(objective: Objective) -> tuple[bool, str, str, int]:

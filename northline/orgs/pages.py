@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -29,3 +30,30 @@ def register_record_page(object_type: str, url_name: str, kwarg: str) -> None:
 def model_of(object_type: str) -> type[models.Model]:
     app_label, _, model_name = object_type.partition(".")
     return apps.get_model(app_label, model_name)
+
+
+def record_url(slug: str, object_type: str, pk: int | str) -> str:
+    """The page of one record of a registered type, or "" for a type without a page."""
+    page = RECORD_PAGES.get(object_type)
+    if page is None:
+        return ""
+    return reverse(page.url_name, kwargs={"slug": slug, page.kwarg: int(pk)})
+
+
+class RecordUrls:
+    """Record pages by type, reversed once per type (a map can hold thousands of records)."""
+
+    SENTINEL = "987654321"
+
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+        self._patterns: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, object_type: str, pk: int) -> str:
+        pattern = self._patterns.get(object_type)
+        if pattern is None:
+            url = record_url(self.slug, object_type, self.SENTINEL)
+            # The id comes after the slug in every record page's path: split at the last one.
+            before, _, after = url.rpartition(self.SENTINEL)
+            pattern = self._patterns[object_type] = (before, after)
+        return f"{pattern[0]}{pk}{pattern[1]}"

@@ -24,7 +24,7 @@ from northline.orgs import forms, selectors, services
 from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
 from northline.orgs.models import ApiToken, Role, Team, TeamRole
-from northline.orgs.pages import RECORD_PAGES
+from northline.orgs.pages import RECORD_PAGES, record_url
 
 PAGE_SIZE = 50
 SECTION_PROMISES = {
@@ -384,8 +384,7 @@ def history_rows(access: Access, events: Any) -> list[dict[str, Any]]:
     for event in events:
         url = None
         if event.object_id in existing.get(event.object_type, ()):
-            page = RECORD_PAGES[event.object_type]
-            url = reverse(page.url_name, kwargs={"slug": slug, page.kwarg: int(event.object_id)})
+            url = record_url(slug, event.object_type, event.object_id)
         elif event.object_type == "orgs.organization":
             url = reverse("org_home", kwargs={"slug": slug})
         elif event.object_type == "orgs.membership":
