@@ -10,15 +10,21 @@ Authentication, the organization gate and the error shape live here once:
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.http.request import RawPostDataException
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from northline.lib.errors import DomainError, NotAuthenticated
+from northline.lib.api_errors import server_error
+from northline.lib.errors import MEANINGS, DomainError, ErrorCode, NotAuthenticated
 from northline.orgs.access import Access, access_organization
 from northline.orgs.services import user_for_token
 
@@ -74,14 +80,45 @@ def caller_access(request: HttpRequest) -> Access:
     return request.access  # type: ignore[attr-defined]
 
 
-api = NinjaAPI(
+class NorthlineAPI(NinjaAPI):
+    """The API, whose published schema also documents every error an operation can answer."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        # Built once per process: it is large, and nothing in it changes while the server runs.
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cached = self._schemas.get(key)
+        if cached is None:
+            cached = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            document_errors(cached)
+            self._schemas[key] = cached
+        return cached
+
+    @cached_property
+    def _schemas(self) -> dict[Any, Any]:
+        return {}
+
+
+def codes_table() -> str:
+    rows = "\n".join(
+        f"| {status} | `{code}` | {meaning} |" for code, (status, meaning) in MEANINGS.items()
+    )
+    return "| status | code | meaning |\n| --- | --- | --- |\n" + rows
+
+
+api = NorthlineAPI(
     title="Northline API",
     version="1",
     description=(
         "Strategy, goals, portfolio, delivery, lab governance and insights. Authenticate with "
         "`Authorization: Bearer <token>` (create one with `northline token create` or on your "
-        "profile page) or with the browser session plus the CSRF header. Errors always answer "
-        '`{"error": {"code", "message", "fields"}}`.'
+        "profile page) or with the browser session plus the CSRF header.\n\n"
+        'Every 4xx and 5xx answers `{"error": {"code", "message", "fields"}}` (the `ErrorOut` '
+        "schema); `fields` names each offending field as the request names it. Date-times must "
+        "carry a time zone; ids are positive 64-bit integers; numbers are finite; text holds no "
+        "control characters. Writes that change a versioned record need the `version` you read "
+        "(a stale one answers 409 `stale_version`).\n\nThe error codes:\n\n" + codes_table()
     ),
     auth=[BearerToken(), BrowserSession()],
     urls_namespace="api",
@@ -90,13 +127,92 @@ api = NinjaAPI(
 )
 
 
+class ErrorBody(Schema):
+    code: ErrorCode = Field(..., description="One of the codes listed in the API description.")
+    message: str = Field(..., description="For people: what went wrong and what to do.")
+    fields: dict[str, str] = Field(
+        ..., description="Each offending field or parameter, named as the request names it."
+    )
+
+
+class ErrorOut(Schema):
+    """The one error shape of the API."""
+
+    error: ErrorBody
+
+
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def document_errors(schema: dict[str, Any]) -> None:
+    """Add to each operation the errors it can answer, all in the ErrorOut shape.
+
+    Every operation needs authentication (401) and may refuse a role (403); one with path
+    parameters may find nothing (404); one with parameters or a body may refuse them (422); a
+    write may be refused by a rule or a stale version (409); a body may be unreadable (400) or
+    too large (413).
+    """
+    from ninja.openapi.schema import REF_TEMPLATE
+
+    definitions = ErrorOut.model_json_schema(ref_template=REF_TEMPLATE)
+    schema["components"]["schemas"].update(definitions.pop("$defs", {}))
+    schema["components"]["schemas"]["ErrorOut"] = definitions
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            statuses = {401: "Not signed in", 403: "Not allowed for your role"}
+            if "{" in path:
+                statuses[404] = "Not found (or not yours to see)"
+            if operation.get("parameters") or "requestBody" in operation:
+                statuses[422] = "A field or parameter is not valid"
+            if method in UNSAFE_METHODS:
+                statuses[409] = "Refused by a rule, or a stale version; nothing was changed"
+            if "requestBody" in operation:
+                statuses[400] = "The body is not valid JSON"
+                statuses[413] = "The body is too large"
+            responses = operation.setdefault("responses", {})
+            for status, description in statuses.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )
+
+
 def error_response(request: HttpRequest, status: int, payload: dict[str, Any]) -> HttpResponse:
     return api.create_response(request, payload, status=status)
 
 
+def named_as_sent(request: HttpRequest, fields: dict[str, str]) -> dict[str, str]:
+    """Services name a reference by its field (``team``); the body names it ``team_id``."""
+    if not fields:
+        return fields
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, RawPostDataException):
+        return fields
+    if not isinstance(body, dict):
+        return fields
+    named: dict[str, str] = {}
+    for name, message in fields.items():
+        if name not in body:
+            for suffix in ("_id", "_ids"):
+                if name + suffix in body:
+                    name += suffix
+                    break
+        named[name] = message
+    return named
+
+
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, exc.status, exc.as_payload())
+    payload = exc.as_payload()
+    payload["error"]["fields"] = named_as_sent(request, exc.fields)  # type: ignore[index]
+    return error_response(request, exc.status, payload)
 
 
 @api.exception_handler(AuthenticationError)
@@ -137,20 +253,43 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     )
 
 
+HTTP_ERROR_CODES = {
+    400: ErrorCode.MALFORMED,
+    401: ErrorCode.NOT_AUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    409: ErrorCode.CONFLICT,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+    429: ErrorCode.THROTTLED,
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {
-        400: "bad_request",
-        401: "not_authenticated",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        409: "conflict",
-        429: "throttled",
-    }.get(exc.status_code, "error")
+    code = HTTP_ERROR_CODES.get(exc.status_code, ErrorCode.INVALID)
+    message = str(exc)
+    if code is ErrorCode.MALFORMED:
+        message = "The body is not valid JSON: send one JSON object."
     return error_response(
-        request, exc.status_code, {"error": {"code": code, "message": str(exc), "fields": {}}}
+        request, exc.status_code, {"error": {"code": code, "message": message, "fields": {}}}
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = f"The body is larger than the {limit} bytes this server accepts."
+    return error_response(
+        request,
+        413,
+        {"error": {"code": ErrorCode.PAYLOAD_TOO_LARGE, "message": message, "fields": {}}},
+    )
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return server_error(request, exc)
 
 
 def mount_routers() -> None:

@@ -21,7 +21,7 @@ from northline.delivery.access import (
     access_webhook,
 )
 from northline.delivery.models import Impact, Release
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 from northline.orgs.access import access_team
 
 router = Router(tags=["delivery"])
@@ -79,11 +79,7 @@ class DecideIn(Input):
     )
 
 
-class VersionIn(Input):
-    version: int = Field(..., ge=1)
-
-
-class ReleaseFilters(Schema):
+class ReleaseFilters(Filters):
     status: StatusName | None = None
 
 
@@ -99,7 +95,7 @@ def create_release(request: HttpRequest, org: OrgSlug, payload: ReleaseIn) -> An
 
 
 @router.get("/delivery/releases/{release_id}", response=ReleaseOut, summary="One release")
-def get_release(request: HttpRequest, org: OrgSlug, release_id: int) -> Any:
+def get_release(request: HttpRequest, org: OrgSlug, release_id: Id) -> Any:
     return access_release(caller_access(request), release_id)
 
 
@@ -109,7 +105,7 @@ def get_release(request: HttpRequest, org: OrgSlug, release_id: int) -> Any:
     summary="Edit or move a release (a new date sends every impactee a fresh notice)",
 )
 def update_release(
-    request: HttpRequest, org: OrgSlug, release_id: int, payload: ReleasePatch
+    request: HttpRequest, org: OrgSlug, release_id: Id, payload: ReleasePatch
 ) -> Any:
     access = caller_access(request)
     release = access_release(access, release_id, "write")
@@ -119,7 +115,7 @@ def update_release(
 @router.delete(
     "/delivery/releases/{release_id}", response={204: None}, summary="Delete a planned release"
 )
-def delete_release(request: HttpRequest, org: OrgSlug, release_id: int) -> Any:
+def delete_release(request: HttpRequest, org: OrgSlug, release_id: Id) -> Any:
     access = caller_access(request)
     services.delete_release(access, access_release(access, release_id, "write"))
     return Status(204, None)
@@ -134,7 +130,7 @@ def delete_release(request: HttpRequest, org: OrgSlug, release_id: int) -> Any:
         "unless `override_reason` is given; an override is recorded in the decision log."
     ),
 )
-def decide_release(request: HttpRequest, org: OrgSlug, release_id: int, payload: DecideIn) -> Any:
+def decide_release(request: HttpRequest, org: OrgSlug, release_id: Id, payload: DecideIn) -> Any:
     access = caller_access(request)
     release = access_release(access, release_id, "write")
     return services.decide_release(access, release, **payload.dict())
@@ -145,7 +141,7 @@ def decide_release(request: HttpRequest, org: OrgSlug, release_id: int, payload:
     response=ReleaseOut,
     summary="Mark a decided release as released",
 )
-def mark_released(request: HttpRequest, org: OrgSlug, release_id: int, payload: VersionIn) -> Any:
+def mark_released(request: HttpRequest, org: OrgSlug, release_id: Id, payload: VersionIn) -> Any:
     access = caller_access(request)
     release = access_release(access, release_id, "write")
     return services.mark_released(access, release, version=payload.version)
@@ -154,16 +150,16 @@ def mark_released(request: HttpRequest, org: OrgSlug, release_id: int, payload: 
 @router.post(
     "/delivery/releases/{release_id}/cancel", response=ReleaseOut, summary="Cancel a release"
 )
-def cancel_release(request: HttpRequest, org: OrgSlug, release_id: int, payload: VersionIn) -> Any:
+def cancel_release(request: HttpRequest, org: OrgSlug, release_id: Id, payload: VersionIn) -> Any:
     access = caller_access(request)
     release = access_release(access, release_id, "write")
     return services.cancel_release(access, release, version=payload.version)
 
 
-class CellOut(Schema):
-    impact_id: int
-    feature_id: int
-    team_id: int
+class MatrixCellOut(Schema):
+    impact_id: Id
+    feature_id: Id
+    team_id: Id
     role: RoleName
     acknowledged: bool
     acknowledged_by: str | None
@@ -193,24 +189,24 @@ def cell_out(cell: selectors.Cell) -> dict[str, Any]:
     }
 
 
-class TeamRef(Schema):
+class DeliveryTeamRef(Schema):
     id: int
     name: str
 
 
-class ReadinessOut(Schema):
-    release_id: int
+class ReleaseReadinessOut(Schema):
+    release_id: Id
     ready: bool
-    waiting: list[TeamRef] = Field(..., description="Impactee teams yet to acknowledge.")
-    impactees: list[CellOut]
+    waiting: list[DeliveryTeamRef] = Field(..., description="Impactee teams yet to acknowledge.")
+    impactees: list[MatrixCellOut]
 
 
 @router.get(
     "/delivery/releases/{release_id}/readiness",
-    response=ReadinessOut,
+    response=ReleaseReadinessOut,
     summary="Whether every impactee of a release has acknowledged",
 )
-def release_readiness(request: HttpRequest, org: OrgSlug, release_id: int) -> Any:
+def release_readiness(request: HttpRequest, org: OrgSlug, release_id: Id) -> Any:
     access = caller_access(request)
     readiness = selectors.release_readiness(access, access_release(access, release_id))
     return {
@@ -229,9 +225,9 @@ class FeatureOut(Schema):
     title: str
     kind: KindName
     description: str
-    owner_team_id: int | None
-    epic_id: int | None
-    release_id: int | None
+    owner_team_id: Id | None
+    epic_id: Id | None
+    release_id: Id | None
     version: int
 
 
@@ -239,23 +235,23 @@ class FeatureIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     kind: KindName = "feature"
     description: str = ""
-    owner_team_id: int | None = None
-    epic_id: int | None = None
-    release_id: int | None = Field(None, description="Putting it in a release sends notices.")
+    owner_team_id: Id | None = None
+    epic_id: Id | None = None
+    release_id: Id | None = Field(None, description="Putting it in a release sends notices.")
 
 
 class FeaturePatch(VersionedInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     kind: KindName | None = None
     description: str | None = None
-    owner_team_id: int | None = None
-    epic_id: int | None = None
-    release_id: int | None = None
+    owner_team_id: Id | None = None
+    epic_id: Id | None = None
+    release_id: Id | None = None
 
 
-class FeatureFilters(Schema):
-    release: int | None = Field(None, description="A release id.")
-    team: int | None = Field(None, description="A team id: owner or impacted.")
+class FeatureFilters(Filters):
+    release: Id | None = Field(None, description="A release id.")
+    team: Id | None = Field(None, description="A team id: owner or impacted.")
     kind: KindName | None = None
 
 
@@ -276,7 +272,7 @@ def create_feature(request: HttpRequest, org: OrgSlug, payload: FeatureIn) -> An
 
 
 @router.get("/delivery/features/{feature_id}", response=FeatureOut, summary="One feature")
-def get_feature(request: HttpRequest, org: OrgSlug, feature_id: int) -> Any:
+def get_feature(request: HttpRequest, org: OrgSlug, feature_id: Id) -> Any:
     return access_feature(caller_access(request), feature_id)
 
 
@@ -286,7 +282,7 @@ def get_feature(request: HttpRequest, org: OrgSlug, feature_id: int) -> Any:
     summary="Edit a feature (putting it in a release sends its impactees notices)",
 )
 def update_feature(
-    request: HttpRequest, org: OrgSlug, feature_id: int, payload: FeaturePatch
+    request: HttpRequest, org: OrgSlug, feature_id: Id, payload: FeaturePatch
 ) -> Any:
     access = caller_access(request)
     feature = access_feature(access, feature_id, "write")
@@ -296,7 +292,7 @@ def update_feature(
 
 
 @router.delete("/delivery/features/{feature_id}", response={204: None}, summary="Delete a feature")
-def delete_feature(request: HttpRequest, org: OrgSlug, feature_id: int) -> Any:
+def delete_feature(request: HttpRequest, org: OrgSlug, feature_id: Id) -> Any:
     access = caller_access(request)
     services.delete_feature(access, access_feature(access, feature_id, "write"))
     return Status(204, None)
@@ -307,8 +303,8 @@ def delete_feature(request: HttpRequest, org: OrgSlug, feature_id: int) -> Any:
 
 class ImpactOut(Schema):
     id: int
-    feature_id: int
-    team_id: int
+    feature_id: Id
+    team_id: Id
     role: RoleName
     what_changes: str
     what_is_needed: str
@@ -323,8 +319,8 @@ class ImpactOut(Schema):
 
 
 class ImpactIn(Input):
-    feature_id: int
-    team_id: int
+    feature_id: Id
+    team_id: Id
     role: RoleName
     what_changes: str = ""
     what_is_needed: str = Field("", description="Training material, call scripts, …")
@@ -338,9 +334,9 @@ class ImpactPatch(VersionedInput):
     lead_time_days: int | None = Field(None, ge=0, le=365)
 
 
-class ImpactFilters(Schema):
-    feature: int | None = Field(None, description="A feature id.")
-    team: int | None = Field(None, description="A team id.")
+class ImpactFilters(Filters):
+    feature: Id | None = Field(None, description="A feature id.")
+    team: Id | None = Field(None, description="A team id.")
 
 
 @router.get("/delivery/impacts", response=list[ImpactOut], summary="Impacts of features on teams")
@@ -363,19 +359,19 @@ def create_impact(request: HttpRequest, org: OrgSlug, payload: ImpactIn) -> Any:
 
 
 @router.get("/delivery/impacts/{impact_id}", response=ImpactOut, summary="One impact")
-def get_impact(request: HttpRequest, org: OrgSlug, impact_id: int) -> Any:
+def get_impact(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
     return access_impact(caller_access(request), impact_id)
 
 
 @router.patch("/delivery/impacts/{impact_id}", response=ImpactOut, summary="Edit an impact")
-def update_impact(request: HttpRequest, org: OrgSlug, impact_id: int, payload: ImpactPatch) -> Any:
+def update_impact(request: HttpRequest, org: OrgSlug, impact_id: Id, payload: ImpactPatch) -> Any:
     access = caller_access(request)
     impact = access_impact(access, impact_id, "write")
     return services.update_impact(access, impact, version=payload.version, **payload.changes())
 
 
 @router.delete("/delivery/impacts/{impact_id}", response={204: None}, summary="Remove an impact")
-def delete_impact(request: HttpRequest, org: OrgSlug, impact_id: int) -> Any:
+def delete_impact(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
     access = caller_access(request)
     services.remove_impact(access, access_impact(access, impact_id, "write"))
     return Status(204, None)
@@ -386,7 +382,7 @@ def delete_impact(request: HttpRequest, org: OrgSlug, impact_id: int) -> Any:
     response=ImpactOut,
     summary="Acknowledge an impact for the impacted team (its members or an admin)",
 )
-def acknowledge(request: HttpRequest, org: OrgSlug, impact_id: int) -> Any:
+def acknowledge(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
     access = caller_access(request)
     return services.acknowledge(access, access_impact(access, impact_id, "write"))
 
@@ -396,10 +392,10 @@ def acknowledge(request: HttpRequest, org: OrgSlug, impact_id: int) -> Any:
 
 class NoticeOut(Schema):
     id: int
-    impact_id: int
-    team_id: int
-    feature_id: int
-    release_id: int | None
+    impact_id: Id
+    team_id: Id
+    feature_id: Id
+    release_id: Id | None
     reason: str = Field(..., description="planned, moved, decided or impact_added.")
     sent_at: dt.datetime
     release_date: dt.date | None
@@ -416,9 +412,9 @@ class NoticeOut(Schema):
         return obj.impact.feature_id
 
 
-class NoticeFilters(Schema):
-    release: int | None = Field(None, description="A release id.")
-    team: int | None = Field(None, description="A team id.")
+class NoticeFilters(Filters):
+    release: Id | None = Field(None, description="A release id.")
+    team: Id | None = Field(None, description="A team id.")
 
 
 @router.get("/delivery/notices", response=list[NoticeOut], summary="Notices sent, newest first")
@@ -434,7 +430,7 @@ class MatrixFeatureOut(Schema):
     id: int
     title: str
     kind: KindName
-    owner_team_id: int | None
+    owner_team_id: Id | None
 
 
 class MatrixGroupOut(Schema):
@@ -444,13 +440,13 @@ class MatrixGroupOut(Schema):
 
 class MatrixOut(Schema):
     groups: list[MatrixGroupOut] = Field(..., description="Features by release; null: none yet.")
-    teams: list[TeamRef]
-    cells: list[CellOut]
+    teams: list[DeliveryTeamRef]
+    cells: list[MatrixCellOut]
 
 
-class MatrixFilters(Schema):
-    release: list[int] | None = Field(None, description="Release ids (default: open ones).")
-    team: list[int] | None = Field(None, description="Team ids (default: every team touched).")
+class MatrixFilters(Filters):
+    release: list[Id] | None = Field(None, description="Release ids (default: open ones).")
+    team: list[Id] | None = Field(None, description="Team ids (default: every team touched).")
 
 
 def matrix_of(request: HttpRequest, filters: MatrixFilters) -> selectors.Matrix:
@@ -511,7 +507,7 @@ class UpcomingOut(Schema):
     response=list[UpcomingOut],
     summary="What is coming at a team: its impacts in open releases, soonest first",
 )
-def team_upcoming(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
+def team_upcoming(request: HttpRequest, org: OrgSlug, team_id: Id) -> Any:
     access = caller_access(request)
     team = access_team(access, team_id)
     return [
@@ -530,7 +526,7 @@ def team_upcoming(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
 
 
 class LeadTimeOut(Schema):
-    team_id: int
+    team_id: Id
     team_name: str
     days: int
     is_default: bool = Field(..., description="True: the team has not set its own.")
@@ -559,7 +555,7 @@ def list_lead_times(request: HttpRequest, org: OrgSlug) -> Any:
 @router.put(
     "/delivery/lead-times/{team_id}", response=LeadTimeOut, summary="Set a team's lead time"
 )
-def set_lead_time(request: HttpRequest, org: OrgSlug, team_id: int, payload: LeadTimeIn) -> Any:
+def set_lead_time(request: HttpRequest, org: OrgSlug, team_id: Id, payload: LeadTimeIn) -> Any:
     access = caller_access(request)
     team = access_team(access, team_id, "write")
     record = services.set_lead_time(access, team, days=payload.days)
@@ -621,13 +617,13 @@ def create_webhook(request: HttpRequest, org: OrgSlug, payload: WebhookIn) -> An
 
 
 @router.get("/delivery/webhooks/{webhook_id}", response=WebhookOut, summary="One webhook")
-def get_webhook(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
+def get_webhook(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     return access_webhook(caller_access(request), webhook_id)
 
 
 @router.patch("/delivery/webhooks/{webhook_id}", response=WebhookOut, summary="Edit a webhook")
 def update_webhook(
-    request: HttpRequest, org: OrgSlug, webhook_id: int, payload: WebhookPatch
+    request: HttpRequest, org: OrgSlug, webhook_id: Id, payload: WebhookPatch
 ) -> Any:
     access = caller_access(request)
     hook = access_webhook(access, webhook_id, "manage")
@@ -635,7 +631,7 @@ def update_webhook(
 
 
 @router.delete("/delivery/webhooks/{webhook_id}", response={204: None}, summary="Delete a webhook")
-def delete_webhook(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
+def delete_webhook(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     access = caller_access(request)
     services.delete_webhook(access, access_webhook(access, webhook_id, "manage"))
     return Status(204, None)
@@ -647,7 +643,7 @@ def delete_webhook(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
     summary="A webhook's delivery log, newest first",
 )
 @paginate(Page)
-def list_deliveries(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
+def list_deliveries(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     access = caller_access(request)
     return selectors.webhook_deliveries(access, access_webhook(access, webhook_id))
 
@@ -657,7 +653,7 @@ def list_deliveries(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
     response={202: DeliveryOut},
     summary="Send a webhook a signed test event",
 )
-def ping_webhook(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
+def ping_webhook(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     access = caller_access(request)
     delivery = services.ping_webhook(access, access_webhook(access, webhook_id, "manage"))
     delivery.refresh_from_db()
@@ -670,7 +666,7 @@ def ping_webhook(request: HttpRequest, org: OrgSlug, webhook_id: int) -> Any:
 class FeedOut(Schema):
     id: int
     label: str
-    team_id: int | None
+    team_id: Id | None
     created_by: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None
@@ -686,7 +682,7 @@ class FeedCreatedOut(FeedOut):
 
 class FeedIn(Input):
     label: str = Field(..., min_length=1, max_length=200)
-    team_id: int | None = Field(None, description="A team's feed; null: the whole organization.")
+    team_id: Id | None = Field(None, description="A team's feed; null: the whole organization.")
 
 
 @router.get("/delivery/calendar-feeds", response=list[FeedOut], summary="Calendar feeds")
@@ -713,7 +709,7 @@ def create_feed(request: HttpRequest, org: OrgSlug, payload: FeedIn) -> Any:
     response=FeedOut,
     summary="Revoke a calendar feed: its URL stops working",
 )
-def revoke_feed(request: HttpRequest, org: OrgSlug, calendar_feed_id: int) -> Any:
+def revoke_feed(request: HttpRequest, org: OrgSlug, calendar_feed_id: Id) -> Any:
     access = caller_access(request)
     feed = access_calendar_feed(access, calendar_feed_id, "write")
     return services.revoke_calendar_feed(access, feed)

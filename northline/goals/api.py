@@ -13,7 +13,7 @@ from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
 from northline.goals.models import KeyResult, Objective, Period
 from northline.lib.errors import NotFound
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 from northline.measures.api import HealthOut, ReadingOut, health_out
 from northline.measures.models import Reading
 
@@ -59,12 +59,12 @@ def create_period(request: HttpRequest, org: OrgSlug, payload: PeriodIn) -> Any:
 
 
 @router.get("/periods/{period_id}", response=PeriodOut, summary="One period")
-def get_period(request: HttpRequest, org: OrgSlug, period_id: int) -> Any:
+def get_period(request: HttpRequest, org: OrgSlug, period_id: Id) -> Any:
     return access_period(caller_access(request), period_id)
 
 
 @router.patch("/periods/{period_id}", response=PeriodOut, summary="Edit a period")
-def update_period(request: HttpRequest, org: OrgSlug, period_id: int, payload: PeriodPatch) -> Any:
+def update_period(request: HttpRequest, org: OrgSlug, period_id: Id, payload: PeriodPatch) -> Any:
     access = caller_access(request)
     period = access_period(access, period_id, "write")
     return services.update_period(access, period, version=payload.version, **payload.changes())
@@ -73,7 +73,7 @@ def update_period(request: HttpRequest, org: OrgSlug, period_id: int, payload: P
 @router.delete(
     "/periods/{period_id}", response={204: None}, summary="Delete a period with no objectives"
 )
-def delete_period(request: HttpRequest, org: OrgSlug, period_id: int) -> Any:
+def delete_period(request: HttpRequest, org: OrgSlug, period_id: Id) -> Any:
     access = caller_access(request)
     services.delete_period(access, access_period(access, period_id, "write"))
     return Status(204, None)
@@ -86,11 +86,11 @@ class ObjectiveOut(Schema):
     id: int
     title: str
     description: str
-    period_id: int
-    team_id: int | None = Field(..., description="None: an organization-level objective.")
-    owner_id: int | None
-    parent_id: int | None
-    theme_id: int | None
+    period_id: Id
+    team_id: Id | None = Field(..., description="None: an organization-level objective.")
+    owner_id: Id | None
+    parent_id: Id | None
+    theme_id: Id | None
     status: StatusName
     version: int
 
@@ -98,28 +98,28 @@ class ObjectiveOut(Schema):
 class ObjectiveIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = ""
-    period_id: int
-    team_id: int | None = Field(None, description="Leave out for an organization-level one.")
-    owner_id: int | None = Field(None, description="A person.")
-    parent_id: int | None = Field(None, description="An objective of the same period.")
-    theme_id: int | None = None
+    period_id: Id
+    team_id: Id | None = Field(None, description="Leave out for an organization-level one.")
+    owner_id: Id | None = Field(None, description="A person.")
+    parent_id: Id | None = Field(None, description="An objective of the same period.")
+    theme_id: Id | None = None
     status: StatusName = "draft"
 
 
 class ObjectivePatch(VersionedInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
-    period_id: int | None = None
-    team_id: int | None = None
-    owner_id: int | None = None
-    parent_id: int | None = None
-    theme_id: int | None = None
+    period_id: Id | None = None
+    team_id: Id | None = None
+    owner_id: Id | None = None
+    parent_id: Id | None = None
+    theme_id: Id | None = None
     status: StatusName | None = None
 
 
-class ObjectiveFilters(Schema):
-    period: int | None = Field(None, description="A period id.")
-    team: int | None = Field(None, description="A team id.")
+class ObjectiveFilters(Filters):
+    period: Id | None = Field(None, description="A period id.")
+    team: Id | None = Field(None, description="A team id.")
     status: StatusName | None = None
 
 
@@ -145,13 +145,13 @@ def create_objective(request: HttpRequest, org: OrgSlug, payload: ObjectiveIn) -
 
 
 @router.get("/objectives/{objective_id}", response=ObjectiveOut, summary="One objective")
-def get_objective(request: HttpRequest, org: OrgSlug, objective_id: int) -> Any:
+def get_objective(request: HttpRequest, org: OrgSlug, objective_id: Id) -> Any:
     return access_objective(caller_access(request), objective_id)
 
 
 @router.patch("/objectives/{objective_id}", response=ObjectiveOut, summary="Edit an objective")
 def update_objective(
-    request: HttpRequest, org: OrgSlug, objective_id: int, payload: ObjectivePatch
+    request: HttpRequest, org: OrgSlug, objective_id: Id, payload: ObjectivePatch
 ) -> Any:
     access = caller_access(request)
     objective = access_objective(access, objective_id, "write")
@@ -164,7 +164,7 @@ def update_objective(
     response={204: None},
     summary="Delete an objective with its key results",
 )
-def delete_objective(request: HttpRequest, org: OrgSlug, objective_id: int) -> Any:
+def delete_objective(request: HttpRequest, org: OrgSlug, objective_id: Id) -> Any:
     access = caller_access(request)
     services.delete_objective(access, access_objective(access, objective_id, "write"))
     return Status(204, None)
@@ -175,12 +175,12 @@ def delete_objective(request: HttpRequest, org: OrgSlug, objective_id: int) -> A
 
 class KeyResultOut(Schema):
     id: int
-    objective_id: int
+    objective_id: Id
     title: str
     weight: float
-    owner_id: int | None
+    owner_id: Id | None
     due_date: dt.date | None
-    indicator_id: int
+    indicator_id: Id
     kind: KindName = Field(..., alias="indicator.kind")
     unit: str = Field(..., alias="indicator.unit")
     baseline: float = Field(..., alias="indicator.baseline")
@@ -189,10 +189,10 @@ class KeyResultOut(Schema):
 
 
 class KeyResultIn(Input):
-    objective_id: int
+    objective_id: Id
     title: str = Field(..., min_length=1, max_length=200)
     weight: float = Field(1.0, ge=0)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_date: dt.date | None = None
     baseline: float
     target: float = Field(..., description="Must differ from the baseline; below it to decrease.")
@@ -207,7 +207,7 @@ class KeyResultIn(Input):
 class KeyResultPatch(VersionedInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     weight: float | None = Field(None, ge=0)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_date: dt.date | None = None
     baseline: float | None = None
     target: float | None = None
@@ -239,13 +239,13 @@ def create_key_result(request: HttpRequest, org: OrgSlug, payload: KeyResultIn) 
 
 
 @router.get("/key-results/{key_result_id}", response=KeyResultOut, summary="One key result")
-def get_key_result(request: HttpRequest, org: OrgSlug, key_result_id: int) -> Any:
+def get_key_result(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Any:
     return access_key_result(caller_access(request), key_result_id)
 
 
 @router.patch("/key-results/{key_result_id}", response=KeyResultOut, summary="Edit a key result")
 def update_key_result(
-    request: HttpRequest, org: OrgSlug, key_result_id: int, payload: KeyResultPatch
+    request: HttpRequest, org: OrgSlug, key_result_id: Id, payload: KeyResultPatch
 ) -> Any:
     access = caller_access(request)
     key_result = access_key_result(access, key_result_id, "write")
@@ -258,7 +258,7 @@ def update_key_result(
     response={204: None},
     summary="Delete a key result with its check-ins",
 )
-def delete_key_result(request: HttpRequest, org: OrgSlug, key_result_id: int) -> Any:
+def delete_key_result(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Any:
     access = caller_access(request)
     services.delete_key_result(access, access_key_result(access, key_result_id, "write"))
     return Status(204, None)
@@ -270,7 +270,7 @@ def delete_key_result(request: HttpRequest, org: OrgSlug, key_result_id: int) ->
     summary="A key result's check-ins, oldest first",
 )
 @paginate(Page)
-def list_check_ins(request: HttpRequest, org: OrgSlug, key_result_id: int) -> QuerySet[Reading]:
+def list_check_ins(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> QuerySet[Reading]:
     access = caller_access(request)
     return selectors.check_ins(access, access_key_result(access, key_result_id))
 
@@ -280,7 +280,7 @@ def list_check_ins(request: HttpRequest, org: OrgSlug, key_result_id: int) -> Qu
     response={201: ReadingOut},
     summary="Check in: record a value with confidence and a note",
 )
-def check_in(request: HttpRequest, org: OrgSlug, key_result_id: int, payload: CheckInIn) -> Any:
+def check_in(request: HttpRequest, org: OrgSlug, key_result_id: Id, payload: CheckInIn) -> Any:
     access = caller_access(request)
     key_result = access_key_result(access, key_result_id, "write")
     return Status(201, services.record_check_in(access, key_result, **payload.dict()))
@@ -290,14 +290,14 @@ def check_in(request: HttpRequest, org: OrgSlug, key_result_id: int, payload: Ch
 
 
 class KeyResultProgressOut(HealthOut):
-    key_result_id: int
+    key_result_id: Id
     title: str
     weight: float
     score: float = Field(..., description="Progress at the period's end (so far, until then).")
 
 
 class ObjectiveProgressOut(Schema):
-    objective_id: int
+    objective_id: Id
     title: str
     progress: float = Field(
         ..., description="Weighted mean of its key results, else mean of its children."
@@ -323,9 +323,9 @@ class TreeKeyResult(Schema):
 class TreeObjective(Schema):
     id: int
     title: str
-    team_id: int | None
+    team_id: Id | None
     team: str | None
-    theme_id: int | None
+    theme_id: Id | None
     status: StatusName
     progress: float
     expected: float
@@ -356,7 +356,7 @@ class TreeOut(Schema):
     needs_attention: list[int] = Field(..., description="Ids of stalled or off-track key results.")
 
 
-class TreeQuery(Schema):
+class TreeQuery(Filters):
     period: int | None = Field(None, description="A period id; default the current period.")
 
 
@@ -404,7 +404,7 @@ def tree_objective(node: selectors.ObjectiveProgress) -> dict[str, Any]:
     response=ObjectiveProgressOut,
     summary="An objective's progress, pace and score, with its key results'",
 )
-def objective_progress(request: HttpRequest, org: OrgSlug, objective_id: int) -> Any:
+def objective_progress(request: HttpRequest, org: OrgSlug, objective_id: Id) -> Any:
     access = caller_access(request)
     objective = access_objective(access, objective_id)
     tree = selectors.cascade(access, objective.period)
@@ -427,7 +427,7 @@ def objective_progress(request: HttpRequest, org: OrgSlug, objective_id: int) ->
     response=KeyResultProgressOut,
     summary="A key result's progress, pace and stalled over its objective's period",
 )
-def key_result_progress(request: HttpRequest, org: OrgSlug, key_result_id: int) -> Any:
+def key_result_progress(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Any:
     key_result = access_key_result(caller_access(request), key_result_id)
     return key_result_progress_out(selectors.key_result_progress(key_result))
 

@@ -13,7 +13,7 @@ from northline.insights import snapshots as snapshot_reads
 from northline.insights.components import Component, Lowering
 from northline.insights.index import alignment_index, component_of
 from northline.insights.models import Snapshot
-from northline.lib.schemas import OrgSlug, Page
+from northline.lib.schemas import Filters, Id, OrgSlug, Page
 from northline.orgs.access import Access, in_org
 from northline.orgs.models import Team
 
@@ -22,7 +22,7 @@ router = Router()
 ComponentKey = Literal["traceability", "coverage", "movement", "governance", "understanding"]
 
 
-class TeamFilter(Schema):
+class TeamFilter(Filters):
     team: int | None = Field(
         None, description="A team's id: that team's index. Leave out for the organization's."
     )
@@ -52,7 +52,7 @@ class ComponentOut(Schema):
 
 
 class IndexOut(Schema):
-    team_id: int | None
+    team_id: Id | None
     value: float | None = Field(
         ..., description="The mean of the components that have data; null when none has."
     )
@@ -61,7 +61,7 @@ class IndexOut(Schema):
 
 class LoweringOut(Schema):
     object_type: str = Field(..., description="The record's type, e.g. portfolio.epic.")
-    object_id: int
+    object_id: Id
     label: str
     reason: str
     url: str = Field(..., description="The record's page in the web UI (empty if it has none).")
@@ -70,7 +70,7 @@ class LoweringOut(Schema):
 
 class SnapshotOut(Schema):
     taken_on: dt.date
-    team_id: int | None
+    team_id: Id | None
     index: float | None = Field(..., description="The day's index; null when it had no data.")
     components: dict[str, float | None] = Field(
         ..., description="Each component's key → its value that day, or null (no data)."
@@ -81,7 +81,7 @@ class SnapshotOut(Schema):
         return snapshot_reads.component_values(snapshot)
 
 
-def team_in_org(access: Access, team_id: int | None) -> Team | None:
+def team_in_org(access: Access, team_id: Id | None) -> Team | None:
     return in_org(access, Team, team_id, "team")
 
 

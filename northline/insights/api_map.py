@@ -14,19 +14,19 @@ from northline.api import caller_access
 from northline.insights import exports_map
 from northline.insights import map as alignment_map
 from northline.insights.exports_map import EdgeKind, MapOut, NodeOut
-from northline.lib.schemas import OrgSlug, Page
+from northline.lib.schemas import Filters, OrgSlug, Page
 
 router = Router()
 
 
-class MapFilter(Schema):
+class MapFilter(Filters):
     team: int | None = Field(
         None, description="A team's id: its objectives, its epics and its stories only."
     )
     period: str | None = Field(
         None,
         description="A period's id, or `all` for every period. Leave out for the current period.",
-        examples=["all"],
+        json_schema_extra={"example": "all"},
     )
 
 
@@ -38,7 +38,7 @@ class BranchFilter(MapFilter):
             "key_result:<id>, epic:<id> (its stories), group:no-theme, group:outside or "
             "group:orphans."
         ),
-        examples=["objective:12"],
+        json_schema_extra={"example": "objective:12"},
     )
 
 

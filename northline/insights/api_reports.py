@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from northline.api import caller_access
 from northline.insights import exports_reports as exports
 from northline.insights import reports
-from northline.lib.schemas import OrgSlug
+from northline.lib.schemas import Filters, Id, OrgSlug
 from northline.orgs.access import Access
 from northline.portfolio.exports import Cell
 
@@ -71,7 +71,7 @@ def list_reports(request: HttpRequest, org: OrgSlug) -> Any:
 # Investment vs themes ------------------------------------------------------------------------
 
 
-class InvestmentFilters(Schema):
+class InvestmentFilters(Filters):
     period: str | None = Field(
         None,
         description=(
@@ -83,7 +83,7 @@ class InvestmentFilters(Schema):
 
 class TargetOut(Schema):
     target_type: Literal["theme", "value_stream"]
-    target_id: int
+    target_id: Id
     name: str
     planned: Decimal
     actual: Decimal = Field(..., description="Money spent.")
@@ -105,7 +105,7 @@ class CurrencyOut(Schema):
 
 class InvestmentRowOut(Schema):
     target_type: Literal["theme", "value_stream"]
-    target_id: int
+    target_id: Id
     target_name: str
     period_start: dt.date
     period_end: dt.date
@@ -116,7 +116,7 @@ class InvestmentRowOut(Schema):
     spent_share: float | None
 
 
-class InvestmentOut(Schema):
+class InvestmentReportOut(Schema):
     period: str | None = Field(..., description="The period shown (start/end); null: all.")
     periods: list[str] = Field(..., description="Every period investments are planned for.")
     currencies: list[CurrencyOut]
@@ -134,7 +134,7 @@ def target_out(target: reports.TargetMoney) -> dict[str, Any]:
 
 @router.get(
     "/insights/reports/investment",
-    response=InvestmentOut,
+    response=InvestmentReportOut,
     summary="Investment vs themes: planned and spent per theme and value stream, by currency",
 )
 def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]) -> Any:
@@ -179,7 +179,7 @@ def investment_xlsx(
 # Cumulative flow -----------------------------------------------------------------------------
 
 
-class FlowFilters(Schema):
+class FlowFilters(Filters):
     days: int | None = Field(
         None,
         ge=reports.MIN_DAYS,
@@ -248,19 +248,19 @@ def flow_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -
 # Key-result progress -------------------------------------------------------------------------
 
 
-class KeyResultFilters(Schema):
+class KeyResultFilters(Filters):
     period: int | None = Field(None, description="A period id; default the current period.")
-    team: int | None = Field(None, description="A team id: only that team's objectives.")
+    team: Id | None = Field(None, description="A team id: only that team's objectives.")
 
 
-class PeriodRef(Schema):
+class ReportPeriodRef(Schema):
     id: int
     name: str
     starts_on: dt.date
     ends_on: dt.date
 
 
-class TeamRef(Schema):
+class ReportTeamRef(Schema):
     id: int
     name: str
 
@@ -281,7 +281,7 @@ class KeyResultLineOut(Schema):
 class ObjectiveLineOut(Schema):
     id: int
     title: str
-    team_id: int | None
+    team_id: Id | None
     team: str | None
     depth: int = Field(..., description="0 for top-level objectives, 1 for their children, …")
     progress: float
@@ -292,15 +292,15 @@ class ObjectiveLineOut(Schema):
 
 
 class PeriodScoreOut(Schema):
-    period: PeriodRef
+    period: ReportPeriodRef
     key_results: int
     mean_score: float | None = Field(..., description="Mean key-result score; null if none.")
     final: bool
 
 
 class KeyResultsOut(Schema):
-    period: PeriodRef | None = Field(..., description="Null when there are no periods yet.")
-    team: TeamRef | None
+    period: ReportPeriodRef | None = Field(..., description="Null when there are no periods yet.")
+    team: ReportTeamRef | None
     at: dt.datetime
     final: bool = Field(..., description="The period has ended, so scores are final.")
     objectives: list[ObjectiveLineOut]
@@ -399,7 +399,7 @@ def key_results_xlsx(
 # Dependency heat map -------------------------------------------------------------------------
 
 
-class HeatFilters(Schema):
+class HeatFilters(Filters):
     # Plain strings, checked by reports.release_statuses, which the page's filter uses too.
     status: list[str] | None = Field(
         None,
@@ -433,7 +433,7 @@ class HeatColumnOut(Schema):
 
 
 class HeatRowOut(Schema):
-    team: TeamRef
+    team: ReportTeamRef
     cells: list[HeatCellOut] = Field(..., description="One per column, in the columns' order.")
     totals: HeatCellOut
 

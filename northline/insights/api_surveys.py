@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from northline.api import caller_access
 from northline.insights import surveys, understanding
 from northline.insights.models import Survey, SurveyLink
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 
 router = Router(tags=["insights"])
 
@@ -29,7 +29,7 @@ LinkStateName = Literal["active", "expired", "revoked", "used"]
 # Surveys -----------------------------------------------------------------------------------
 
 
-class TeamRef(Schema):
+class SurveyTeamRef(Schema):
     id: int
     name: str
 
@@ -37,7 +37,9 @@ class TeamRef(Schema):
 class SurveyOut(Schema):
     id: int
     title: str
-    team: TeamRef | None = Field(..., description="The team asked; null: the whole organization.")
+    team: SurveyTeamRef | None = Field(
+        ..., description="The team asked; null: the whole organization."
+    )
     status: Literal["open", "closed"]
     state: SurveyStateName = Field(
         ..., description="open, closed (by an editor) or ended (its closing day has passed)."
@@ -59,13 +61,13 @@ class SurveyOut(Schema):
 
 class SurveyIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
-    team_id: int | None = Field(None, description="Ask one team; leave out to ask everyone.")
+    team_id: Id | None = Field(None, description="Ask one team; leave out to ask everyone.")
     closes_on: dt.date | None = Field(None, description="The last day answers are taken.")
 
 
 class SurveyPatch(VersionedInput):
     title: str | None = Field(None, min_length=1, max_length=200)
-    team_id: int | None = Field(None, description="Cannot change once answers came in (409).")
+    team_id: Id | None = Field(None, description="Cannot change once answers came in (409).")
     closes_on: dt.date | None = None
 
     def survey_changes(self) -> dict[str, Any]:
@@ -75,11 +77,7 @@ class SurveyPatch(VersionedInput):
         return changes
 
 
-class VersionIn(Input):
-    version: int = Field(..., ge=1, description="The version you read; a stale one answers 409.")
-
-
-def fresh(request: HttpRequest, survey_id: int) -> Survey:
+def fresh(request: HttpRequest, survey_id: Id) -> Survey:
     """The survey with its counts, as the list shows it."""
     return surveys.survey_with_counts(caller_access(request), survey_id)
 
@@ -108,7 +106,7 @@ def create_survey(request: HttpRequest, org: OrgSlug, payload: SurveyIn) -> Any:
 
 
 @router.get("insights/surveys/{survey_id}", response=SurveyOut, summary="One pulse survey")
-def get_survey(request: HttpRequest, org: OrgSlug, survey_id: int) -> Any:
+def get_survey(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     return fresh(request, survey_id)
 
 
@@ -117,7 +115,7 @@ def get_survey(request: HttpRequest, org: OrgSlug, survey_id: int) -> Any:
     response=SurveyOut,
     summary="Edit a survey's title, team or closing day (versioned: a stale version answers 409)",
 )
-def update_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: SurveyPatch) -> Any:
+def update_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: SurveyPatch) -> Any:
     access = caller_access(request)
     survey = surveys.access_survey(access, survey_id, "write")
     surveys.update_survey(access, survey, version=payload.version, **payload.survey_changes())
@@ -129,7 +127,7 @@ def update_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: S
     response=SurveyOut,
     summary="Close a survey: it takes no more answers, by link or signed in",
 )
-def close_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: VersionIn) -> Any:
+def close_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: VersionIn) -> Any:
     access = caller_access(request)
     survey = surveys.access_survey(access, survey_id, "write")
     surveys.close_survey(access, survey, version=payload.version)
@@ -141,7 +139,7 @@ def close_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: Ve
     response=SurveyOut,
     summary="Reopen a closed survey (refused while its closing day is in the past)",
 )
-def reopen_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: VersionIn) -> Any:
+def reopen_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: VersionIn) -> Any:
     access = caller_access(request)
     survey = surveys.access_survey(access, survey_id, "write")
     surveys.reopen_survey(access, survey, version=payload.version)
@@ -151,7 +149,7 @@ def reopen_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: V
 # Links -------------------------------------------------------------------------------------
 
 
-class LinkOut(Schema):
+class SurveyLinkOut(Schema):
     id: int
     label: str = Field(..., description="Whom the link is for.")
     state: LinkStateName
@@ -165,12 +163,12 @@ class LinkOut(Schema):
         return surveys.link_state(obj)
 
 
-class LinkCreatedOut(LinkOut):
+class LinkCreatedOut(SurveyLinkOut):
     secret: str = Field(..., description="Shown once; only its SHA-256 is stored.")
     path: str = Field(..., description="Where the survey opens without sign-in.")
 
 
-class LinkIn(Input):
+class SurveyLinkIn(Input):
     label: str = Field(..., min_length=1, max_length=200, description="Whom the link is for.")
     expires_in_days: int = Field(
         surveys.LINK_DEFAULT_DAYS,
@@ -180,18 +178,18 @@ class LinkIn(Input):
     )
 
 
-class LinkFilters(Schema):
+class LinkFilters(Filters):
     state: LinkStateName | None = None
 
 
 @router.get(
     "insights/surveys/{survey_id}/links",
-    response=list[LinkOut],
+    response=list[SurveyLinkOut],
     summary="A survey's per-person links, newest first (filter by state)",
 )
 @paginate(Page)
 def list_links(
-    request: HttpRequest, org: OrgSlug, survey_id: int, filters: Query[LinkFilters]
+    request: HttpRequest, org: OrgSlug, survey_id: Id, filters: Query[LinkFilters]
 ) -> Any:
     access = caller_access(request)
     survey = surveys.access_survey(access, survey_id)
@@ -203,7 +201,7 @@ def list_links(
     response={201: LinkCreatedOut},
     summary="Create a per-person link for someone without a login (the secret is shown once)",
 )
-def create_link(request: HttpRequest, org: OrgSlug, survey_id: int, payload: LinkIn) -> Any:
+def create_link(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: SurveyLinkIn) -> Any:
     access = caller_access(request)
     survey = surveys.access_survey(access, survey_id, "write")
     link, raw = surveys.create_link(
@@ -219,10 +217,10 @@ def create_link(request: HttpRequest, org: OrgSlug, survey_id: int, payload: Lin
 
 @router.post(
     "insights/surveys/{survey_id}/links/{survey_link_id}/revoke",
-    response=LinkOut,
+    response=SurveyLinkOut,
     summary="Revoke a link: its page takes no answer from now on",
 )
-def revoke_link(request: HttpRequest, org: OrgSlug, survey_id: int, survey_link_id: int) -> Any:
+def revoke_link(request: HttpRequest, org: OrgSlug, survey_id: Id, survey_link_id: Id) -> Any:
     access = caller_access(request)
     survey = surveys.access_survey(access, survey_id, "write")
     link = surveys.access_survey_link(access, survey, survey_link_id, "write")
@@ -233,7 +231,7 @@ def revoke_link(request: HttpRequest, org: OrgSlug, survey_id: int, survey_link_
 # Answers and results -----------------------------------------------------------------------
 
 
-class AnswerOut(Schema):
+class SurveyAnswerOut(Schema):
     purpose: str
     objective: str | None = Field(..., description="The objective named; null: “I don't know”.")
     team: str | None = Field(
@@ -245,17 +243,17 @@ class AnswerOut(Schema):
     reasons: list[str] = Field(..., description="Why the answer lowers shared understanding.")
 
 
-class AnswerIn(Input):
+class SurveyAnswerIn(Input):
     purpose: str = Field(
         ...,
         min_length=1,
         max_length=surveys.PURPOSE_MAX_LENGTH,
         description=surveys.QUESTION_PURPOSE,
     )
-    objective_id: int | None = Field(
+    objective_id: Id | None = Field(
         None, description=f"{surveys.QUESTION_OBJECTIVE} An active objective; null: I don't know."
     )
-    team_id: int | None = Field(
+    team_id: Id | None = Field(
         None,
         description="Your team, for an organization-wide survey (null: no team); a team "
         "survey's answers belong to its team.",
@@ -263,15 +261,15 @@ class AnswerIn(Input):
 
 
 class AnswerTakenOut(Schema):
-    survey_id: int
+    survey_id: Id
     answered_on: dt.date
-    team_id: int | None
-    objective_id: int | None
+    team_id: Id | None
+    objective_id: Id | None
 
 
 @router.get(
     "insights/surveys/{survey_id}/answers",
-    response=list[AnswerOut],
+    response=list[SurveyAnswerOut],
     summary="A survey's answers, anonymized (empty until it has 3 answers)",
     description=(
         "No respondent, link or date; ordered by purpose text. The team is named only when it "
@@ -279,7 +277,7 @@ class AnswerTakenOut(Schema):
     ),
 )
 @paginate(Page)
-def list_answers(request: HttpRequest, org: OrgSlug, survey_id: int) -> Any:
+def list_answers(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     access = caller_access(request)
     survey = surveys.access_survey(access, survey_id)
     return understanding.survey_results(access, survey).shown_answers()
@@ -290,7 +288,9 @@ def list_answers(request: HttpRequest, org: OrgSlug, survey_id: int) -> Any:
     response={201: AnswerTakenOut},
     summary="Answer a survey as yourself, once (editors and above here; viewers on the page)",
 )
-def answer_survey(request: HttpRequest, org: OrgSlug, survey_id: int, payload: AnswerIn) -> Any:
+def answer_survey(
+    request: HttpRequest, org: OrgSlug, survey_id: Id, payload: SurveyAnswerIn
+) -> Any:
     access = caller_access(request)
     survey = surveys.access_survey(access, survey_id)
     answer = surveys.answer_survey(
@@ -323,13 +323,13 @@ class WordOut(Schema):
     in_strategy: bool = Field(..., description="The mission or an active objective uses it too.")
 
 
-class LoweringOut(Schema):
+class SurveyLoweringOut(Schema):
     label: str
     reason: str
 
 
 class ResultsOut(Schema):
-    survey_id: int
+    survey_id: Id
     answers: int
     dont_know: int = Field(..., description="Answers that named no objective.")
     own_chain: ShareOut
@@ -338,10 +338,10 @@ class ResultsOut(Schema):
     explanation: str
     threshold: float = Field(..., description="The similarity an answer must reach to echo.")
     texts_shown: bool = Field(..., description="False until the survey has 3 answers.")
-    most_aligned: list[AnswerOut]
-    least_aligned: list[AnswerOut]
+    most_aligned: list[SurveyAnswerOut]
+    least_aligned: list[SurveyAnswerOut]
     words: list[WordOut]
-    lowering: list[LoweringOut]
+    lowering: list[SurveyLoweringOut]
 
 
 @router.get(
@@ -349,7 +349,7 @@ class ResultsOut(Schema):
     response=ResultsOut,
     summary="A survey's results: both shares, the most and least aligned answers, the words",
 )
-def survey_results(request: HttpRequest, org: OrgSlug, survey_id: int) -> Any:
+def survey_results(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     access = caller_access(request)
     results = understanding.survey_results(access, surveys.access_survey(access, survey_id))
     most, least = results.extremes()

@@ -66,7 +66,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class HealthOut(Strict):
+class MapHealthOut(Strict):
     pace: PaceName | None = Field(..., description="None: no indicator measures it.")
     word: str = Field(..., description="The pace in words: on track, at risk, off track, …")
     stalled: bool = Field(..., description="Not moving: unchanged for 3 readings or 21 days.")
@@ -78,7 +78,7 @@ class NodeOut(Strict):
     kind: NodeKind
     label: str
     url: str | None = Field(..., description="The record's page, from the site's root.")
-    health: HealthOut | None
+    health: MapHealthOut | None
     flags: list[Flag] = Field(
         ...,
         description=(
@@ -110,12 +110,12 @@ class EdgeOut(Strict):
     )
 
 
-class TeamRef(Strict):
+class MapTeamRef(Strict):
     id: int
     name: str
 
 
-class PeriodRef(Strict):
+class MapPeriodRef(Strict):
     id: int
     name: str
     starts_on: dt.date
@@ -128,8 +128,8 @@ class OrganizationRef(Strict):
 
 
 class FiltersOut(Strict):
-    team: TeamRef | None = Field(..., description="None: every team.")
-    period: PeriodRef | None = Field(..., description="None: every period.")
+    team: MapTeamRef | None = Field(..., description="None: every team.")
+    period: MapPeriodRef | None = Field(..., description="None: every period.")
     stories: bool = Field(..., description="Whether story nodes are included.")
 
 

@@ -31,7 +31,7 @@ from northline.lab.models import (
     RequiredTraining,
     TrainingRecord,
 )
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 
 router = Router(tags=["lab"])
 
@@ -85,7 +85,7 @@ class PhasePatch(VersionedInput):
 
 class PhaseItemOut(Schema):
     id: int
-    phase_id: int
+    phase_id: Id
     kind: ItemKind
     text: str
     check_key: str = Field(..., description="Set on items Northline checks by itself.")
@@ -119,12 +119,12 @@ def create_phase(request: HttpRequest, org: OrgSlug, payload: PhaseIn) -> Any:
 
 
 @router.get("/lab/phases/{phase_id}", response=PhaseOut, summary="One phase")
-def get_phase(request: HttpRequest, org: OrgSlug, phase_id: int) -> Any:
+def get_phase(request: HttpRequest, org: OrgSlug, phase_id: Id) -> Any:
     return access_phase(caller_access(request), phase_id)
 
 
 @router.patch("/lab/phases/{phase_id}", response=PhaseOut, summary="Rename, edit or move a phase")
-def update_phase(request: HttpRequest, org: OrgSlug, phase_id: int, payload: PhasePatch) -> Any:
+def update_phase(request: HttpRequest, org: OrgSlug, phase_id: Id, payload: PhasePatch) -> Any:
     access = caller_access(request)
     phase = access_phase(access, phase_id, "write")
     changes = payload.changes()
@@ -141,7 +141,7 @@ def update_phase(request: HttpRequest, org: OrgSlug, phase_id: int, payload: Pha
 @router.delete(
     "/lab/phases/{phase_id}", response={204: None}, summary="Delete a phase no engagement uses"
 )
-def delete_phase(request: HttpRequest, org: OrgSlug, phase_id: int) -> Any:
+def delete_phase(request: HttpRequest, org: OrgSlug, phase_id: Id) -> Any:
     access = caller_access(request)
     services.delete_phase(access, access_phase(access, phase_id, "write"))
     return Status(204, None)
@@ -149,7 +149,7 @@ def delete_phase(request: HttpRequest, org: OrgSlug, phase_id: int) -> Any:
 
 @router.get("/lab/phases/{phase_id}/items", response=list[PhaseItemOut], summary="A phase's items")
 @paginate(Page)
-def list_phase_items(request: HttpRequest, org: OrgSlug, phase_id: int) -> QuerySet[PhaseItem]:
+def list_phase_items(request: HttpRequest, org: OrgSlug, phase_id: Id) -> QuerySet[PhaseItem]:
     access = caller_access(request)
     return selectors.phase_items(access, access_phase(access, phase_id))
 
@@ -158,7 +158,7 @@ def list_phase_items(request: HttpRequest, org: OrgSlug, phase_id: int) -> Query
     "/lab/phases/{phase_id}/items", response={201: PhaseItemOut}, summary="Add an item to a phase"
 )
 def create_phase_item(
-    request: HttpRequest, org: OrgSlug, phase_id: int, payload: PhaseItemIn
+    request: HttpRequest, org: OrgSlug, phase_id: Id, payload: PhaseItemIn
 ) -> Any:
     access = caller_access(request)
     phase = access_phase(access, phase_id, "write")
@@ -169,7 +169,7 @@ def create_phase_item(
     "/lab/phase-items/{phase_item_id}", response=PhaseItemOut, summary="Edit a phase item"
 )
 def update_phase_item(
-    request: HttpRequest, org: OrgSlug, phase_item_id: int, payload: PhaseItemPatch
+    request: HttpRequest, org: OrgSlug, phase_item_id: Id, payload: PhaseItemPatch
 ) -> Any:
     access = caller_access(request)
     item = access_phase_item(access, phase_item_id, "write")
@@ -179,7 +179,7 @@ def update_phase_item(
 @router.delete(
     "/lab/phase-items/{phase_item_id}", response={204: None}, summary="Delete a phase item"
 )
-def delete_phase_item(request: HttpRequest, org: OrgSlug, phase_item_id: int) -> Any:
+def delete_phase_item(request: HttpRequest, org: OrgSlug, phase_item_id: Id) -> Any:
     access = caller_access(request)
     services.delete_phase_item(access, access_phase_item(access, phase_item_id, "write"))
     return Status(204, None)
@@ -194,14 +194,14 @@ class EngagementOut(Schema):
     partner_organization: str
     business_area: str
     product: str
-    team_id: int | None
-    product_owner_id: int | None
-    executive_sponsor_id: int | None
+    team_id: Id | None
+    product_owner_id: Id | None
+    executive_sponsor_id: Id | None
     start_date: dt.date | None
     graduation_window_start: dt.date | None
     graduation_window_end: dt.date | None
     status: EngagementStatusName
-    current_phase_id: int | None
+    current_phase_id: Id | None
     closing_reason: str
     budget_low: Decimal | None
     budget_high: Decimal | None
@@ -215,9 +215,9 @@ class EngagementIn(Input):
     partner_organization: str = Field(..., min_length=1, max_length=200)
     business_area: str = Field("", max_length=200)
     product: str = Field("", max_length=200)
-    team_id: int | None = Field(None, description="The partner's team (a team of this org).")
-    product_owner_id: int | None = Field(None, description="A person.")
-    executive_sponsor_id: int | None = Field(None, description="A person.")
+    team_id: Id | None = Field(None, description="The partner's team (a team of this org).")
+    product_owner_id: Id | None = Field(None, description="A person.")
+    executive_sponsor_id: Id | None = Field(None, description="A person.")
     start_date: dt.date | None = None
     graduation_window_start: dt.date | None = None
     graduation_window_end: dt.date | None = None
@@ -232,9 +232,9 @@ class EngagementPatch(VersionedInput):
     partner_organization: str | None = Field(None, min_length=1, max_length=200)
     business_area: str | None = Field(None, max_length=200)
     product: str | None = Field(None, max_length=200)
-    team_id: int | None = None
-    product_owner_id: int | None = None
-    executive_sponsor_id: int | None = None
+    team_id: Id | None = None
+    product_owner_id: Id | None = None
+    executive_sponsor_id: Id | None = None
     start_date: dt.date | None = None
     graduation_window_start: dt.date | None = None
     graduation_window_end: dt.date | None = None
@@ -244,9 +244,9 @@ class EngagementPatch(VersionedInput):
     currency: str | None = Field(None, min_length=3, max_length=3)
 
 
-class EngagementFilters(Schema):
+class EngagementFilters(Filters):
     status: EngagementStatusName | None = None
-    phase: int | None = Field(None, description="A phase id.")
+    phase: Id | None = Field(None, description="A phase id.")
 
 
 class AdvanceIn(Input):
@@ -276,7 +276,7 @@ def create_engagement(request: HttpRequest, org: OrgSlug, payload: EngagementIn)
 
 
 @router.get("/lab/engagements/{engagement_id}", response=EngagementOut, summary="One engagement")
-def get_engagement(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def get_engagement(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     return access_engagement(caller_access(request), engagement_id)
 
 
@@ -284,7 +284,7 @@ def get_engagement(request: HttpRequest, org: OrgSlug, engagement_id: int) -> An
     "/lab/engagements/{engagement_id}", response=EngagementOut, summary="Edit an engagement"
 )
 def update_engagement(
-    request: HttpRequest, org: OrgSlug, engagement_id: int, payload: EngagementPatch
+    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: EngagementPatch
 ) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
@@ -296,7 +296,7 @@ def update_engagement(
 @router.delete(
     "/lab/engagements/{engagement_id}", response={204: None}, summary="Delete an engagement"
 )
-def delete_engagement(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def delete_engagement(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     services.delete_engagement(access, access_engagement(access, engagement_id, "write"))
     return Status(204, None)
@@ -307,7 +307,7 @@ def delete_engagement(request: HttpRequest, org: OrgSlug, engagement_id: int) ->
     response=EngagementOut,
     summary="Enter the next phase (409 gate_closed names each unmet pre-condition)",
 )
-def advance(request: HttpRequest, org: OrgSlug, engagement_id: int, payload: AdvanceIn) -> Any:
+def advance(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: AdvanceIn) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
     return services.advance_phase(access, engagement, version=payload.version)
@@ -318,7 +318,7 @@ def advance(request: HttpRequest, org: OrgSlug, engagement_id: int, payload: Adv
     response=EngagementOut,
     summary="Graduate an engagement in residence, with a reason",
 )
-def graduate(request: HttpRequest, org: OrgSlug, engagement_id: int, payload: ReasonIn) -> Any:
+def graduate(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ReasonIn) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
     return services.graduate(access, engagement, reason=payload.reason)
@@ -329,7 +329,7 @@ def graduate(request: HttpRequest, org: OrgSlug, engagement_id: int, payload: Re
     response=EngagementOut,
     summary="Pivot away from an engagement, with a reason",
 )
-def pivot_away(request: HttpRequest, org: OrgSlug, engagement_id: int, payload: ReasonIn) -> Any:
+def pivot_away(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ReasonIn) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
     return services.pivot_away(access, engagement, reason=payload.reason)
@@ -340,7 +340,7 @@ def pivot_away(request: HttpRequest, org: OrgSlug, engagement_id: int, payload: 
 
 class ChecklistItemOut(Schema):
     id: int
-    phase_id: int
+    phase_id: Id
     kind: ItemKind
     text: str
     check_key: str
@@ -352,7 +352,7 @@ class ChecklistItemOut(Schema):
     decided_by: str | None
     decided_at: dt.datetime | None
     waiver_reason: str
-    waiver_decision_id: int | None
+    waiver_decision_id: Id | None
     version: int
 
 
@@ -392,7 +392,7 @@ class WaiveIn(Input):
     response=list[ChecklistItemOut],
     summary="An engagement's checklist, every phase",
 )
-def list_checklist(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def list_checklist(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id)
     return [checklist_out(c) for c in selectors.checked_items(access, engagement)]
@@ -410,7 +410,7 @@ def one_checked(access: Any, item: Any) -> dict[str, Any]:
     summary="Mark a checklist item open or met, with evidence",
 )
 def update_checklist_item(
-    request: HttpRequest, org: OrgSlug, checklist_item_id: int, payload: ChecklistPatch
+    request: HttpRequest, org: OrgSlug, checklist_item_id: Id, payload: ChecklistPatch
 ) -> Any:
     access = caller_access(request)
     item = access_checklist_item(access, checklist_item_id, "write")
@@ -424,7 +424,7 @@ def update_checklist_item(
     summary="Waive a checklist item (needs the waive_gates authority and a reason)",
 )
 def waive_checklist_item(
-    request: HttpRequest, org: OrgSlug, checklist_item_id: int, payload: WaiveIn
+    request: HttpRequest, org: OrgSlug, checklist_item_id: Id, payload: WaiveIn
 ) -> Any:
     access = caller_access(request)
     item = access_checklist_item(access, checklist_item_id, "write")
@@ -433,7 +433,7 @@ def waive_checklist_item(
 
 
 class PhaseProgressOut(Schema):
-    phase_id: int
+    phase_id: Id
     phase: str
     total: int
     met: int
@@ -447,7 +447,7 @@ class PhaseProgressOut(Schema):
     response=list[PhaseProgressOut],
     summary="Checklist progress per phase",
 )
-def progress(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def progress(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id)
     return [
@@ -490,7 +490,7 @@ class AssessmentPatch(VersionedInput):
     response=list[AssessmentOut],
     summary="The five qualification criteria of an engagement",
 )
-def list_qualification(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def list_qualification(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     return list(selectors.qualification(access, access_engagement(access, engagement_id)))
 
@@ -500,7 +500,7 @@ def list_qualification(request: HttpRequest, org: OrgSlug, engagement_id: int) -
     response=AssessmentOut,
     summary="Assess one criterion, with evidence",
 )
-def assess(request: HttpRequest, org: OrgSlug, assessment_id: int, payload: AssessmentPatch) -> Any:
+def assess(request: HttpRequest, org: OrgSlug, assessment_id: Id, payload: AssessmentPatch) -> Any:
     access = caller_access(request)
     assessment = access_assessment(access, assessment_id, "write")
     return services.assess_criterion(
@@ -508,7 +508,7 @@ def assess(request: HttpRequest, org: OrgSlug, assessment_id: int, payload: Asse
     )
 
 
-class RuleOut(Schema):
+class CompositionRuleOut(Schema):
     key: str
     label: str
     ok: bool
@@ -517,17 +517,17 @@ class RuleOut(Schema):
 
 @router.get(
     "/lab/engagements/{engagement_id}/composition",
-    response=list[RuleOut],
+    response=list[CompositionRuleOut],
     summary="The team composition rules, checked live",
 )
-def composition(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def composition(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     return selectors.composition(access, access_engagement(access, engagement_id))
 
 
 class ReadinessCell(Schema):
-    person_id: int
-    course_id: int
+    person_id: Id
+    course_id: Id
     state: CellState
 
 
@@ -536,7 +536,7 @@ class NamedOut(Schema):
     name: str
 
 
-class ReadinessOut(Schema):
+class TrainingReadinessOut(Schema):
     people: list[NamedOut]
     courses: list[NamedOut]
     cells: list[ReadinessCell] = Field(..., description="Only pairs the person's roles require.")
@@ -545,10 +545,10 @@ class ReadinessOut(Schema):
 
 @router.get(
     "/lab/engagements/{engagement_id}/readiness",
-    response=ReadinessOut,
+    response=TrainingReadinessOut,
     summary="Training readiness: people × the courses their roles require",
 )
-def readiness(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def readiness(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     result = selectors.readiness(access, access_engagement(access, engagement_id))
     return {
@@ -603,12 +603,12 @@ def create_course(request: HttpRequest, org: OrgSlug, payload: CourseIn) -> Any:
 
 
 @router.get("/lab/courses/{course_id}", response=CourseOut, summary="One course")
-def get_course(request: HttpRequest, org: OrgSlug, course_id: int) -> Any:
+def get_course(request: HttpRequest, org: OrgSlug, course_id: Id) -> Any:
     return access_course(caller_access(request), course_id)
 
 
 @router.patch("/lab/courses/{course_id}", response=CourseOut, summary="Edit a course")
-def update_course(request: HttpRequest, org: OrgSlug, course_id: int, payload: CoursePatch) -> Any:
+def update_course(request: HttpRequest, org: OrgSlug, course_id: Id, payload: CoursePatch) -> Any:
     access = caller_access(request)
     course = access_course(access, course_id, "write")
     return services.update_course(access, course, version=payload.version, **payload.changes())
@@ -617,7 +617,7 @@ def update_course(request: HttpRequest, org: OrgSlug, course_id: int, payload: C
 @router.delete(
     "/lab/courses/{course_id}", response={204: None}, summary="Delete a course without records"
 )
-def delete_course(request: HttpRequest, org: OrgSlug, course_id: int) -> Any:
+def delete_course(request: HttpRequest, org: OrgSlug, course_id: Id) -> Any:
     access = caller_access(request)
     services.delete_course(access, access_course(access, course_id, "write"))
     return Status(204, None)
@@ -626,7 +626,7 @@ def delete_course(request: HttpRequest, org: OrgSlug, course_id: int) -> Any:
 class RequirementOut(Schema):
     id: int
     role: str
-    course_id: int
+    course_id: Id
     course: str
 
     @staticmethod
@@ -636,7 +636,7 @@ class RequirementOut(Schema):
 
 class RequirementIn(Input):
     role: RoleName
-    course_id: int
+    course_id: Id
 
 
 @router.get(
@@ -664,7 +664,7 @@ def create_requirement(request: HttpRequest, org: OrgSlug, payload: RequirementI
     response={204: None},
     summary="Stop requiring a course for a role",
 )
-def delete_requirement(request: HttpRequest, org: OrgSlug, requirement_id: int) -> Any:
+def delete_requirement(request: HttpRequest, org: OrgSlug, requirement_id: Id) -> Any:
     access = caller_access(request)
     services.unrequire_training(access, access_required_training(access, requirement_id, "write"))
     return Status(204, None)
@@ -672,16 +672,16 @@ def delete_requirement(request: HttpRequest, org: OrgSlug, requirement_id: int) 
 
 class RecordOut(Schema):
     id: int
-    person_id: int
-    course_id: int
+    person_id: Id
+    course_id: Id
     status: TrainingStatusName
     completed_on: dt.date | None
     version: int
 
 
 class RecordIn(Input):
-    person_id: int
-    course_id: int
+    person_id: Id
+    course_id: Id
     status: TrainingStatusName = "planned"
     completed_on: dt.date | None = Field(None, description="Completed only; today if left out.")
 
@@ -691,9 +691,9 @@ class RecordPatch(VersionedInput):
     completed_on: dt.date | None = None
 
 
-class RecordFilters(Schema):
-    person: int | None = Field(None, description="A person id.")
-    course: int | None = Field(None, description="A course id.")
+class RecordFilters(Filters):
+    person: Id | None = Field(None, description="A person id.")
+    course: Id | None = Field(None, description="A course id.")
 
 
 @router.get("/lab/training-records", response=list[RecordOut], summary="Training records")
@@ -721,7 +721,7 @@ def create_record(request: HttpRequest, org: OrgSlug, payload: RecordIn) -> Any:
     summary="Update a training record",
 )
 def update_record(
-    request: HttpRequest, org: OrgSlug, training_record_id: int, payload: RecordPatch
+    request: HttpRequest, org: OrgSlug, training_record_id: Id, payload: RecordPatch
 ) -> Any:
     access = caller_access(request)
     record = access_training_record(access, training_record_id, "write")
@@ -735,7 +735,7 @@ def update_record(
     response={204: None},
     summary="Delete a training record",
 )
-def delete_record(request: HttpRequest, org: OrgSlug, training_record_id: int) -> Any:
+def delete_record(request: HttpRequest, org: OrgSlug, training_record_id: Id) -> Any:
     access = caller_access(request)
     services.delete_training_record(
         access, access_training_record(access, training_record_id, "write")

@@ -28,7 +28,7 @@ from northline.lab.models import (
     TemplateSection,
 )
 from northline.lib.errors import NotFound
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 
 router = Router(tags=["lab governance"])
 
@@ -98,13 +98,13 @@ def create_template(request: HttpRequest, org: OrgSlug, payload: TemplateIn) -> 
 
 
 @router.get("/lab/templates/{template_id}", response=TemplateOut, summary="One template")
-def get_template(request: HttpRequest, org: OrgSlug, template_id: int) -> Any:
+def get_template(request: HttpRequest, org: OrgSlug, template_id: Id) -> Any:
     return agreements.access_template(caller_access(request), template_id)
 
 
 @router.patch("/lab/templates/{template_id}", response=TemplateOut, summary="Edit a template")
 def update_template(
-    request: HttpRequest, org: OrgSlug, template_id: int, payload: TemplatePatch
+    request: HttpRequest, org: OrgSlug, template_id: Id, payload: TemplatePatch
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_template(access, template_id, "write")
@@ -116,7 +116,7 @@ def update_template(
     response={204: None},
     summary="Delete a template (agreements keep their copies)",
 )
-def delete_template(request: HttpRequest, org: OrgSlug, template_id: int) -> Any:
+def delete_template(request: HttpRequest, org: OrgSlug, template_id: Id) -> Any:
     access = caller_access(request)
     agreements.delete_template(access, agreements.access_template(access, template_id, "write"))
     return Status(204, None)
@@ -129,7 +129,7 @@ def delete_template(request: HttpRequest, org: OrgSlug, template_id: int) -> Any
 )
 @paginate(Page)
 def list_template_sections(
-    request: HttpRequest, org: OrgSlug, template_id: int
+    request: HttpRequest, org: OrgSlug, template_id: Id
 ) -> QuerySet[TemplateSection]:
     access = caller_access(request)
     return agreements.template_sections(access, agreements.access_template(access, template_id))
@@ -141,7 +141,7 @@ def list_template_sections(
     summary="Add a section to a template",
 )
 def create_template_section(
-    request: HttpRequest, org: OrgSlug, template_id: int, payload: SectionIn
+    request: HttpRequest, org: OrgSlug, template_id: Id, payload: SectionIn
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_template(access, template_id, "write")
@@ -154,7 +154,7 @@ def create_template_section(
     summary="Edit a template section",
 )
 def update_template_section(
-    request: HttpRequest, org: OrgSlug, template_section_id: int, payload: SectionPatch
+    request: HttpRequest, org: OrgSlug, template_section_id: Id, payload: SectionPatch
 ) -> Any:
     access = caller_access(request)
     section = agreements.access_template_section(access, template_section_id, "write")
@@ -168,7 +168,7 @@ def update_template_section(
     response={204: None},
     summary="Delete a template section",
 )
-def delete_template_section(request: HttpRequest, org: OrgSlug, template_section_id: int) -> Any:
+def delete_template_section(request: HttpRequest, org: OrgSlug, template_section_id: Id) -> Any:
     access = caller_access(request)
     agreements.delete_template_section(
         access, agreements.access_template_section(access, template_section_id, "write")
@@ -181,8 +181,8 @@ def delete_template_section(request: HttpRequest, org: OrgSlug, template_section
 
 class AgreementOut(Schema):
     id: int
-    engagement_id: int
-    template_id: int | None
+    engagement_id: Id
+    template_id: Id | None
     title: str
     status: AgreementStatusName
     executed_at: dt.datetime | None
@@ -190,7 +190,7 @@ class AgreementOut(Schema):
 
 
 class AgreementIn(Input):
-    template_id: int | None = Field(None, description="Copy this template's sections.")
+    template_id: Id | None = Field(None, description="Copy this template's sections.")
     title: str = Field("", max_length=200, description="Defaults to the template's name.")
 
 
@@ -198,14 +198,10 @@ class AgreementPatch(VersionedInput):
     title: str | None = Field(None, min_length=1, max_length=200)
 
 
-class VersionIn(Input):
-    version: int = Field(..., ge=1, description="The version you read; a stale one answers 409.")
-
-
 class SignatoryOut(Schema):
     id: int
-    agreement_id: int
-    person_id: int
+    agreement_id: Id
+    person_id: Id
     person_name: str = Field(..., alias="person.name")
     role: str
     side: SideName
@@ -213,7 +209,7 @@ class SignatoryOut(Schema):
 
 
 class SignatoryIn(Input):
-    person_id: int
+    person_id: Id
     role: str = Field(..., min_length=1, max_length=200)
     side: SideName
 
@@ -224,36 +220,36 @@ class SignatoryPatch(VersionedInput):
 
 
 class InitialIn(Input):
-    signatory_id: int = Field(..., description="Your own signatory row on this agreement.")
+    signatory_id: Id = Field(..., description="Your own signatory row on this agreement.")
 
 
 class InitialOut(Schema):
     id: int
-    agreement_id: int
-    section_id: int
-    signatory_id: int
-    user_id: int
+    agreement_id: Id
+    section_id: Id
+    signatory_id: Id
+    user_id: Id
     initialed_at: dt.datetime
     text_sha256: str
     seal: str
 
 
-class CellOut(Schema):
-    section_id: int
-    signatory_id: int
+class AgreementCellOut(Schema):
+    section_id: Id
+    signatory_id: Id
     state: CellStateName
-    initial_id: int | None
+    initial_id: Id | None
     initialed_at: dt.datetime | None
 
 
 class GridOut(Schema):
-    agreement_id: int
+    agreement_id: Id
     status: AgreementStatusName = Field(..., description="As stored.")
     executed: bool = Field(..., description="Worked out from the cells, seals included.")
-    section_ids: list[int] = Field(..., description="Rows: sections needing initials.")
-    signatory_ids: list[int]
+    section_ids: list[Id] = Field(..., description="Rows: sections needing initials.")
+    signatory_ids: list[Id]
     counts: dict[str, int]
-    cells: list[CellOut]
+    cells: list[AgreementCellOut]
 
 
 def grid_out(grid: agreements.AgreementGrid) -> dict[str, Any]:
@@ -284,7 +280,7 @@ def grid_out(grid: agreements.AgreementGrid) -> dict[str, Any]:
     summary="An engagement's agreements",
 )
 @paginate(Page)
-def list_agreements(request: HttpRequest, org: OrgSlug, engagement_id: int) -> QuerySet[Agreement]:
+def list_agreements(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> QuerySet[Agreement]:
     access = caller_access(request)
     return agreements.agreements(access, access_engagement(access, engagement_id))
 
@@ -295,7 +291,7 @@ def list_agreements(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Q
     summary="Make an agreement (a draft) from a template",
 )
 def create_agreement(
-    request: HttpRequest, org: OrgSlug, engagement_id: int, payload: AgreementIn
+    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: AgreementIn
 ) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
@@ -305,13 +301,13 @@ def create_agreement(
 
 
 @router.get("/lab/agreements/{agreement_id}", response=AgreementOut, summary="One agreement")
-def get_agreement(request: HttpRequest, org: OrgSlug, agreement_id: int) -> Any:
+def get_agreement(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
     return agreements.access_agreement(caller_access(request), agreement_id)
 
 
 @router.patch("/lab/agreements/{agreement_id}", response=AgreementOut, summary="Rename")
 def update_agreement(
-    request: HttpRequest, org: OrgSlug, agreement_id: int, payload: AgreementPatch
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: AgreementPatch
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id, "write")
@@ -323,7 +319,7 @@ def update_agreement(
     response={204: None},
     summary="Delete a draft nobody has initialed",
 )
-def delete_agreement(request: HttpRequest, org: OrgSlug, agreement_id: int) -> Any:
+def delete_agreement(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
     access = caller_access(request)
     agreements.delete_agreement(access, agreements.access_agreement(access, agreement_id, "write"))
     return Status(204, None)
@@ -335,7 +331,7 @@ def delete_agreement(request: HttpRequest, org: OrgSlug, agreement_id: int) -> A
     summary="Send a draft out for initials",
 )
 def circulate_agreement(
-    request: HttpRequest, org: OrgSlug, agreement_id: int, payload: VersionIn
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: VersionIn
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id, "write")
@@ -348,7 +344,7 @@ def circulate_agreement(
     summary="Terminate an agreement",
 )
 def terminate_agreement(
-    request: HttpRequest, org: OrgSlug, agreement_id: int, payload: VersionIn
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: VersionIn
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id, "write")
@@ -360,7 +356,7 @@ def terminate_agreement(
     response=GridOut,
     summary="The initials grid: each required cell's state",
 )
-def agreement_grid(request: HttpRequest, org: OrgSlug, agreement_id: int) -> Any:
+def agreement_grid(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id)
     return grid_out(agreements.agreement_state(access, record))
@@ -373,7 +369,7 @@ def agreement_grid(request: HttpRequest, org: OrgSlug, agreement_id: int) -> Any
 )
 @paginate(Page)
 def list_sections(
-    request: HttpRequest, org: OrgSlug, agreement_id: int
+    request: HttpRequest, org: OrgSlug, agreement_id: Id
 ) -> QuerySet[AgreementSection]:
     access = caller_access(request)
     return agreements.sections(access, agreements.access_agreement(access, agreement_id))
@@ -384,9 +380,7 @@ def list_sections(
     response={201: SectionOut},
     summary="Add a section (amends an executed agreement)",
 )
-def create_section(
-    request: HttpRequest, org: OrgSlug, agreement_id: int, payload: SectionIn
-) -> Any:
+def create_section(request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: SectionIn) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id, "write")
     return Status(201, agreements.add_section(access, record, **payload.dict()))
@@ -398,7 +392,7 @@ def create_section(
     summary="Edit a section (a new text voids its initials)",
 )
 def update_section(
-    request: HttpRequest, org: OrgSlug, agreement_id: int, section_id: int, payload: SectionPatch
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, section_id: Id, payload: SectionPatch
 ) -> Any:
     access = caller_access(request)
     section = section_of(access, agreement_id, section_id, "write")
@@ -410,13 +404,13 @@ def update_section(
     response={204: None},
     summary="Delete a section nobody has initialed",
 )
-def delete_section(request: HttpRequest, org: OrgSlug, agreement_id: int, section_id: int) -> Any:
+def delete_section(request: HttpRequest, org: OrgSlug, agreement_id: Id, section_id: Id) -> Any:
     access = caller_access(request)
     agreements.delete_section(access, section_of(access, agreement_id, section_id, "write"))
     return Status(204, None)
 
 
-def section_of(access: Any, agreement_id: int, section_id: int, action: str) -> AgreementSection:
+def section_of(access: Any, agreement_id: Id, section_id: Id, action: str) -> AgreementSection:
     section = agreements.access_section(access, section_id, action)
     if section.agreement_id != agreement_id:
         raise NotFound(f"No section with id {section_id} in agreement {agreement_id}.")
@@ -429,7 +423,7 @@ def section_of(access: Any, agreement_id: int, section_id: int, action: str) -> 
     summary="Initial a section as yourself (only your own signatory row)",
 )
 def initial_section(
-    request: HttpRequest, org: OrgSlug, agreement_id: int, section_id: int, payload: InitialIn
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, section_id: Id, payload: InitialIn
 ) -> Any:
     access = caller_access(request)
     section = section_of(access, agreement_id, section_id, "write")
@@ -443,7 +437,7 @@ def initial_section(
     summary="An agreement's signatories",
 )
 @paginate(Page)
-def list_signatories(request: HttpRequest, org: OrgSlug, agreement_id: int) -> QuerySet[Signatory]:
+def list_signatories(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> QuerySet[Signatory]:
     access = caller_access(request)
     return agreements.signatories(access, agreements.access_agreement(access, agreement_id))
 
@@ -454,7 +448,7 @@ def list_signatories(request: HttpRequest, org: OrgSlug, agreement_id: int) -> Q
     summary="Add a signatory",
 )
 def create_signatory(
-    request: HttpRequest, org: OrgSlug, agreement_id: int, payload: SignatoryIn
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: SignatoryIn
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id, "write")
@@ -465,7 +459,7 @@ def create_signatory(
     "/lab/signatories/{signatory_id}", response=SignatoryOut, summary="Edit a signatory's role"
 )
 def update_signatory(
-    request: HttpRequest, org: OrgSlug, signatory_id: int, payload: SignatoryPatch
+    request: HttpRequest, org: OrgSlug, signatory_id: Id, payload: SignatoryPatch
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_signatory(access, signatory_id, "write")
@@ -477,7 +471,7 @@ def update_signatory(
     response={204: None},
     summary="Remove a signatory who has not initialed",
 )
-def delete_signatory(request: HttpRequest, org: OrgSlug, signatory_id: int) -> Any:
+def delete_signatory(request: HttpRequest, org: OrgSlug, signatory_id: Id) -> Any:
     access = caller_access(request)
     agreements.remove_signatory(access, agreements.access_signatory(access, signatory_id, "write"))
     return Status(204, None)
@@ -488,12 +482,12 @@ def delete_signatory(request: HttpRequest, org: OrgSlug, signatory_id: int) -> A
 
 class SessionOut(Schema):
     id: int
-    engagement_id: int
+    engagement_id: Id
     title: str
     starts_on: dt.date
     ends_on: dt.date
-    facilitator_ids: list[int]
-    attendee_ids: list[int]
+    facilitator_ids: list[Id]
+    attendee_ids: list[Id]
     agenda: str
     outcomes: str
     version: int
@@ -508,7 +502,7 @@ class SessionOut(Schema):
 
 
 class SessionDetailOut(SessionOut):
-    not_invited_ids: list[int] = Field(
+    not_invited_ids: list[Id] = Field(
         ..., description="People who work with the product owner regularly and are not invited."
     )
 
@@ -521,8 +515,8 @@ class SessionIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     starts_on: dt.date
     ends_on: dt.date = Field(..., description="The same day or the next (1 or 2 days).")
-    facilitator_ids: list[int] = []
-    attendee_ids: list[int] = []
+    facilitator_ids: list[Id] = []
+    attendee_ids: list[Id] = []
     agenda: str = ""
     outcomes: str = ""
 
@@ -531,8 +525,8 @@ class SessionPatch(VersionedInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    facilitator_ids: list[int] | None = None
-    attendee_ids: list[int] | None = None
+    facilitator_ids: list[Id] | None = None
+    attendee_ids: list[Id] | None = None
     agenda: str | None = None
     outcomes: str | None = None
 
@@ -544,9 +538,9 @@ def session_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 class CommitmentOut(Schema):
     id: int
-    session_id: int
+    session_id: Id
     description: str
-    owner_id: int
+    owner_id: Id
     due_on: dt.date
     done: bool
     version: int
@@ -554,13 +548,13 @@ class CommitmentOut(Schema):
 
 class CommitmentIn(Input):
     description: str = Field(..., min_length=1)
-    owner_id: int
+    owner_id: Id
     due_on: dt.date
 
 
 class CommitmentPatch(VersionedInput):
     description: str | None = Field(None, min_length=1)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_on: dt.date | None = None
     done: bool | None = None
 
@@ -572,7 +566,7 @@ class CommitmentPatch(VersionedInput):
 )
 @paginate(Page)
 def list_sessions(
-    request: HttpRequest, org: OrgSlug, engagement_id: int
+    request: HttpRequest, org: OrgSlug, engagement_id: Id
 ) -> QuerySet[AlignmentSession]:
     access = caller_access(request)
     return sessions.sessions(access, access_engagement(access, engagement_id))
@@ -584,7 +578,7 @@ def list_sessions(
     summary="Plan an alignment session (1 or 2 days)",
 )
 def create_session(
-    request: HttpRequest, org: OrgSlug, engagement_id: int, payload: SessionIn
+    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: SessionIn
 ) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
@@ -598,13 +592,13 @@ def create_session(
     response=SessionDetailOut,
     summary="One session, with who is not invited",
 )
-def get_session(request: HttpRequest, org: OrgSlug, session_id: int) -> Any:
+def get_session(request: HttpRequest, org: OrgSlug, session_id: Id) -> Any:
     return sessions.access_session(caller_access(request), session_id)
 
 
 @router.patch("/lab/sessions/{session_id}", response=SessionDetailOut, summary="Edit a session")
 def update_session(
-    request: HttpRequest, org: OrgSlug, session_id: int, payload: SessionPatch
+    request: HttpRequest, org: OrgSlug, session_id: Id, payload: SessionPatch
 ) -> Any:
     access = caller_access(request)
     record = sessions.access_session(access, session_id, "write")
@@ -614,7 +608,7 @@ def update_session(
 
 
 @router.delete("/lab/sessions/{session_id}", response={204: None}, summary="Delete a session")
-def delete_session(request: HttpRequest, org: OrgSlug, session_id: int) -> Any:
+def delete_session(request: HttpRequest, org: OrgSlug, session_id: Id) -> Any:
     access = caller_access(request)
     sessions.delete_session(access, sessions.access_session(access, session_id, "write"))
     return Status(204, None)
@@ -628,7 +622,7 @@ def delete_session(request: HttpRequest, org: OrgSlug, session_id: int) -> Any:
         "responses": {200: {"description": "RFC 5545", "content": {"text/calendar": {}}}}
     },
 )
-def session_ics(request: HttpRequest, org: OrgSlug, session_id: int) -> HttpResponse:
+def session_ics(request: HttpRequest, org: OrgSlug, session_id: Id) -> HttpResponse:
     record = sessions.access_session(caller_access(request), session_id)
     response = HttpResponse(
         sessions.session_ics(record, host=request.get_host().split(":")[0] or "northline"),
@@ -644,7 +638,7 @@ def session_ics(request: HttpRequest, org: OrgSlug, session_id: int) -> HttpResp
     summary="A session's commitments",
 )
 @paginate(Page)
-def list_commitments(request: HttpRequest, org: OrgSlug, session_id: int) -> QuerySet[Commitment]:
+def list_commitments(request: HttpRequest, org: OrgSlug, session_id: Id) -> QuerySet[Commitment]:
     access = caller_access(request)
     return sessions.commitments(access, sessions.access_session(access, session_id))
 
@@ -655,7 +649,7 @@ def list_commitments(request: HttpRequest, org: OrgSlug, session_id: int) -> Que
     summary="Record a commitment",
 )
 def create_commitment(
-    request: HttpRequest, org: OrgSlug, session_id: int, payload: CommitmentIn
+    request: HttpRequest, org: OrgSlug, session_id: Id, payload: CommitmentIn
 ) -> Any:
     access = caller_access(request)
     record = sessions.access_session(access, session_id, "write")
@@ -666,7 +660,7 @@ def create_commitment(
     "/lab/commitments/{commitment_id}", response=CommitmentOut, summary="Edit a commitment"
 )
 def update_commitment(
-    request: HttpRequest, org: OrgSlug, commitment_id: int, payload: CommitmentPatch
+    request: HttpRequest, org: OrgSlug, commitment_id: Id, payload: CommitmentPatch
 ) -> Any:
     access = caller_access(request)
     record = sessions.access_commitment(access, commitment_id, "write")
@@ -678,7 +672,7 @@ def update_commitment(
 @router.delete(
     "/lab/commitments/{commitment_id}", response={204: None}, summary="Delete a commitment"
 )
-def delete_commitment(request: HttpRequest, org: OrgSlug, commitment_id: int) -> Any:
+def delete_commitment(request: HttpRequest, org: OrgSlug, commitment_id: Id) -> Any:
     access = caller_access(request)
     sessions.delete_commitment(access, sessions.access_commitment(access, commitment_id, "write"))
     return Status(204, None)
@@ -689,7 +683,7 @@ def delete_commitment(request: HttpRequest, org: OrgSlug, commitment_id: int) ->
 
 class ExpenseOut(Schema):
     id: int
-    engagement_id: int
+    engagement_id: Id
     spent_on: dt.date
     amount: Decimal
     category: str
@@ -731,7 +725,7 @@ class BurnOut(Schema):
 
 
 class BudgetOut(Schema):
-    engagement_id: int
+    engagement_id: Id
     engagement_version: int
     currency: str
     total: Decimal
@@ -769,7 +763,7 @@ def budget_out(summary: budget.BudgetSummary) -> dict[str, Any]:
     response=BudgetOut,
     summary="Budget summary: spend against the planned range, by category and over time",
 )
-def get_budget(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def get_budget(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     return budget_out(budget.budget_summary(access, access_engagement(access, engagement_id)))
 
@@ -779,7 +773,7 @@ def get_budget(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
     response=BudgetOut,
     summary="Set the planned range, the monthly lab cost and the currency",
 )
-def set_budget(request: HttpRequest, org: OrgSlug, engagement_id: int, payload: BudgetPatch) -> Any:
+def set_budget(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: BudgetPatch) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
     updated = budget.set_budget(access, engagement, version=payload.version, **payload.changes())
@@ -792,7 +786,7 @@ def set_budget(request: HttpRequest, org: OrgSlug, engagement_id: int, payload: 
     summary="An engagement's expenses",
 )
 @paginate(Page)
-def list_expenses(request: HttpRequest, org: OrgSlug, engagement_id: int) -> QuerySet[Expense]:
+def list_expenses(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> QuerySet[Expense]:
     access = caller_access(request)
     return budget.expenses(access, access_engagement(access, engagement_id))
 
@@ -803,7 +797,7 @@ def list_expenses(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Que
     summary="Record an expense",
 )
 def create_expense(
-    request: HttpRequest, org: OrgSlug, engagement_id: int, payload: ExpenseIn
+    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ExpenseIn
 ) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
@@ -812,7 +806,7 @@ def create_expense(
 
 @router.patch("/lab/expenses/{expense_id}", response=ExpenseOut, summary="Edit an expense")
 def update_expense(
-    request: HttpRequest, org: OrgSlug, expense_id: int, payload: ExpensePatch
+    request: HttpRequest, org: OrgSlug, expense_id: Id, payload: ExpensePatch
 ) -> Any:
     access = caller_access(request)
     record = budget.access_expense(access, expense_id, "write")
@@ -820,7 +814,7 @@ def update_expense(
 
 
 @router.delete("/lab/expenses/{expense_id}", response={204: None}, summary="Delete an expense")
-def delete_expense(request: HttpRequest, org: OrgSlug, expense_id: int) -> Any:
+def delete_expense(request: HttpRequest, org: OrgSlug, expense_id: Id) -> Any:
     access = caller_access(request)
     budget.delete_expense(access, budget.access_expense(access, expense_id, "write"))
     return Status(204, None)
@@ -831,14 +825,14 @@ def delete_expense(request: HttpRequest, org: OrgSlug, expense_id: int) -> Any:
 
 class ExpertOut(Schema):
     id: int
-    person_id: int
+    person_id: Id
     person_name: str = Field(..., alias="person.name")
     areas: list[str]
     version: int
 
 
 class ExpertIn(Input):
-    person_id: int
+    person_id: Id
     areas: list[str] = Field(..., min_length=1)
 
 
@@ -848,10 +842,10 @@ class ExpertPatch(VersionedInput):
 
 class RequestOut(Schema):
     id: int
-    engagement_id: int
+    engagement_id: Id
     area: str
     description: str
-    expert_id: int | None
+    expert_id: Id | None
     status: RequestStatusName
     version: int
 
@@ -871,7 +865,7 @@ class RequestMoveIn(Input):
     status: RequestStatusName = Field(
         ..., description="open → assigned → done; open or assigned → declined; assigned → open."
     )
-    expert_id: int | None = Field(None, description="Required to assign.")
+    expert_id: Id | None = Field(None, description="Required to assign.")
 
 
 @router.get("/lab/experts", response=list[ExpertOut], summary="Experts in residence")
@@ -886,7 +880,7 @@ def create_expert(request: HttpRequest, org: OrgSlug, payload: ExpertIn) -> Any:
 
 
 @router.patch("/lab/experts/{expert_id}", response=ExpertOut, summary="Edit an expert's areas")
-def update_expert(request: HttpRequest, org: OrgSlug, expert_id: int, payload: ExpertPatch) -> Any:
+def update_expert(request: HttpRequest, org: OrgSlug, expert_id: Id, payload: ExpertPatch) -> Any:
     access = caller_access(request)
     record = experts.access_expert(access, expert_id, "write")
     return experts.update_expert(access, record, version=payload.version, areas=payload.areas)
@@ -897,7 +891,7 @@ def update_expert(request: HttpRequest, org: OrgSlug, expert_id: int, payload: E
     response={204: None},
     summary="Remove an expert (their assigned requests reopen)",
 )
-def delete_expert(request: HttpRequest, org: OrgSlug, expert_id: int) -> Any:
+def delete_expert(request: HttpRequest, org: OrgSlug, expert_id: Id) -> Any:
     access = caller_access(request)
     experts.delete_expert(access, experts.access_expert(access, expert_id, "write"))
     return Status(204, None)
@@ -920,7 +914,7 @@ def list_requests(
     summary="Ask for an expert",
 )
 def create_request(
-    request: HttpRequest, org: OrgSlug, engagement_id: int, payload: RequestIn
+    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: RequestIn
 ) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
@@ -930,7 +924,7 @@ def create_request(
 @router.get(
     "/lab/expert-requests/{request_id}", response=RequestOut, summary="One request for an expert"
 )
-def get_request(request: HttpRequest, org: OrgSlug, request_id: int) -> Any:
+def get_request(request: HttpRequest, org: OrgSlug, request_id: Id) -> Any:
     return experts.access_request(caller_access(request), request_id)
 
 
@@ -938,7 +932,7 @@ def get_request(request: HttpRequest, org: OrgSlug, request_id: int) -> Any:
     "/lab/expert-requests/{request_id}", response=RequestOut, summary="Edit a request's text"
 )
 def update_request(
-    request: HttpRequest, org: OrgSlug, request_id: int, payload: RequestPatch
+    request: HttpRequest, org: OrgSlug, request_id: Id, payload: RequestPatch
 ) -> Any:
     access = caller_access(request)
     record = experts.access_request(access, request_id, "write")
@@ -950,9 +944,7 @@ def update_request(
     response=RequestOut,
     summary="Move a request: assign, done, decline or reopen",
 )
-def move_request(
-    request: HttpRequest, org: OrgSlug, request_id: int, payload: RequestMoveIn
-) -> Any:
+def move_request(request: HttpRequest, org: OrgSlug, request_id: Id, payload: RequestMoveIn) -> Any:
     access = caller_access(request)
     record = experts.access_request(access, request_id, "write")
     return experts.move(
@@ -963,7 +955,7 @@ def move_request(
 # Journey reports and links -------------------------------------------------------------------
 
 
-class EventOut(Schema):
+class JourneyEventOut(Schema):
     id: int
     created_at: dt.datetime
     actor_name: str
@@ -974,8 +966,8 @@ class EventOut(Schema):
     changes: dict[str, Any]
 
 
-class PhaseProgressOut(Schema):
-    phase_id: int
+class JourneyPhaseOut(Schema):
+    phase_id: Id
     phase: str
     total: int
     met: int
@@ -985,20 +977,20 @@ class PhaseProgressOut(Schema):
 
 
 class AgreementStateOut(Schema):
-    agreement_id: int
+    agreement_id: Id
     title: str
     status: AgreementStatusName
     executed: bool
     counts: dict[str, int]
 
 
-class ReadinessOut(Schema):
+class JourneyReadinessOut(Schema):
     required: int
     completed: int
     missing: list[dict[str, Any]]
 
 
-class RuleOut(Schema):
+class JourneyRuleOut(Schema):
     key: str
     label: str
     ok: bool
@@ -1006,17 +998,17 @@ class RuleOut(Schema):
 
 
 class JourneyOut(Schema):
-    engagement_id: int
+    engagement_id: Id
     title: str
     status: str
     current_phase: str | None
-    phases: list[PhaseProgressOut]
+    phases: list[JourneyPhaseOut]
     checklist: dict[str, int]
     agreements: list[AgreementStateOut]
-    readiness: ReadinessOut
-    composition: list[RuleOut]
+    readiness: JourneyReadinessOut
+    composition: list[JourneyRuleOut]
     budget: BudgetOut
-    timeline: list[EventOut]
+    timeline: list[JourneyEventOut]
 
 
 @router.get(
@@ -1024,7 +1016,7 @@ class JourneyOut(Schema):
     response=JourneyOut,
     summary="An engagement's journey report: timeline, progress, agreements, training, budget",
 )
-def get_journey(request: HttpRequest, org: OrgSlug, engagement_id: int) -> Any:
+def get_journey(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id)
     report = journey.engagement_journey(access, engagement)
@@ -1080,7 +1072,7 @@ class StatusCountOut(Schema):
 
 
 class PhaseCountOut(Schema):
-    phase_id: int
+    phase_id: Id
     phase: str
     active: int
     engagements_ever: int
@@ -1088,7 +1080,7 @@ class PhaseCountOut(Schema):
 
 
 class ClosingOut(Schema):
-    engagement_id: int
+    engagement_id: Id
     title: str
     partner: str
     reason: str
@@ -1191,6 +1183,6 @@ def create_report_link(request: HttpRequest, org: OrgSlug, payload: ReportLinkIn
     response=ReportLinkOut,
     summary="Revoke a link: it answers 404 from now on",
 )
-def revoke_report_link(request: HttpRequest, org: OrgSlug, link_id: int) -> Any:
+def revoke_report_link(request: HttpRequest, org: OrgSlug, link_id: Id) -> Any:
     access = caller_access(request)
     return journey.revoke_report_link(access, journey.access_report_link(access, link_id, "manage"))

@@ -1,37 +1,138 @@
-"""Shared pieces of the API's request and response models."""
+"""Shared pieces of the API's request and response models.
+
+The rules every request obeys live here once, in :class:`Input` (bodies) and :class:`Filters`
+(query strings), so no route can forget them:
+
+* no unknown fields in a body (422, never silently dropped);
+* text without control characters (they break CSV/XLSX downloads and terminals);
+* date-times with a time zone (a naive one is ambiguous; docs/api.md);
+* whole numbers within the database's 64-bit range, and finite real numbers.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationInfo, field_validator
+
+# The range of the database's integer columns (SQLite and PostgreSQL bigint alike).
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+# C0 controls except tab, line feed and carriage return; DEL; C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# A record's id: positive and within the database's range, so an absurd id is a 422 naming the
+# parameter instead of an overflow deep in the database driver.
+Id = Annotated[int, Field(ge=1, le=INT_MAX)]
 
 
-class Input(Schema):
+def check_value(value: Any) -> Any:
+    """Refuse what the database, the exports or the clock cannot take; see the module docstring."""
+    if isinstance(value, str):
+        found = CONTROL_CHARACTERS.search(value)
+        if found:
+            raise ValueError(
+                f"Control characters are not allowed (found U+{ord(found.group()):04X})."
+            )
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        if not INT_MIN <= value <= INT_MAX:
+            raise ValueError(f"Must be between {INT_MIN} and {INT_MAX}.")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("Must be a finite number.")
+    elif isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                "Give a time zone, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00."
+            )
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            check_value(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_value(key)
+            check_value(item)
+    return value
+
+
+def bound_integers(schema: dict[str, Any]) -> None:
+    """Publish the 64-bit range on every integer the schema leaves unbounded, nested ones too."""
+    if schema.get("type") == "integer":
+        schema.setdefault("maximum", INT_MAX)
+        schema.setdefault("minimum", INT_MIN)
+    for key in ("properties", "$defs"):
+        for child in schema.get(key, {}).values():
+            if isinstance(child, dict):
+                bound_integers(child)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            bound_integers(schema[key])
+    for key in ("anyOf", "oneOf", "allOf"):
+        for child in schema.get(key, []):
+            if isinstance(child, dict):
+                bound_integers(child)
+
+
+def publish_bounds(schema: dict[str, Any], model: type) -> None:
+    bound_integers(schema)
+
+
+class Checked(Schema):
+    """The value rules of the module docstring, for bodies and query strings alike."""
+
+    model_config = ConfigDict(allow_inf_nan=False, json_schema_extra=publish_bounds)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _check(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_value(value)
+
+
+class Input(Checked):
     """A strict request body: unknown fields are refused (422), never silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class Filters(Checked):
+    """The query parameters of a list or a report."""
+
+
 class VersionedInput(Input):
     """A partial update; ``version`` is the one the caller read (stale → 409, nothing changed)."""
 
-    version: int = Field(..., ge=1, description="The version you read; a stale one answers 409.")
+    version: int = Field(
+        ..., ge=1, le=INT_MAX, description="The version you read; a stale one answers 409."
+    )
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True, exclude={"version"})
 
 
+class VersionIn(Input):
+    """A state change that carries nothing but the version the caller read."""
+
+    version: int = Field(
+        ..., ge=1, le=INT_MAX, description="The version you read; a stale one answers 409."
+    )
+
+
 class Page(LimitOffsetPagination):
     """``?limit=&offset=`` pages: items, count, and the offset of the next page (or null)."""
 
-    class Input(Schema):
+    class Input(Filters):
         limit: int = Field(50, ge=1, le=200, description="Items per page (at most 200).")
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=INT_MAX)
 
     class Output(Schema):
         items: list[Any]
@@ -45,8 +146,11 @@ class Page(LimitOffsetPagination):
     ) -> Any:
         offset, limit = pagination.offset, pagination.limit
         count = self._items_count(queryset)
+        # Past the end there is nothing to read (and an offset near 2**63 would overflow the
+        # database's LIMIT/OFFSET arithmetic).
+        items = queryset[offset : offset + limit] if offset < count else []
         return {
-            "items": queryset[offset : offset + limit],
+            "items": items,
             "count": count,
             "limit": limit,
             "offset": offset,

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.api import caller_access
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 from northline.measures import selectors, services
 from northline.measures.access import access_indicator
 from northline.measures.models import Indicator, Reading
@@ -92,7 +92,7 @@ class HealthOut(Schema):
     unchanged_since: dt.datetime | None
 
 
-class HealthQuery(Schema):
+class HealthQuery(Filters):
     at: dt.datetime | None = Field(None, description="Judge as of this moment (default now).")
 
 
@@ -124,13 +124,13 @@ def create_indicator(request: HttpRequest, org: OrgSlug, payload: IndicatorIn) -
 
 
 @router.get("/indicators/{indicator_id}", response=IndicatorOut, summary="One indicator")
-def get_indicator(request: HttpRequest, org: OrgSlug, indicator_id: int) -> Any:
+def get_indicator(request: HttpRequest, org: OrgSlug, indicator_id: Id) -> Any:
     return access_indicator(caller_access(request), indicator_id)
 
 
 @router.patch("/indicators/{indicator_id}", response=IndicatorOut, summary="Edit an indicator")
 def update_indicator(
-    request: HttpRequest, org: OrgSlug, indicator_id: int, payload: IndicatorPatch
+    request: HttpRequest, org: OrgSlug, indicator_id: Id, payload: IndicatorPatch
 ) -> Any:
     access = caller_access(request)
     indicator = access_indicator(access, indicator_id, "write")
@@ -140,7 +140,7 @@ def update_indicator(
 
 
 @router.delete("/indicators/{indicator_id}", response={204: None}, summary="Delete an indicator")
-def delete_indicator(request: HttpRequest, org: OrgSlug, indicator_id: int) -> Any:
+def delete_indicator(request: HttpRequest, org: OrgSlug, indicator_id: Id) -> Any:
     access = caller_access(request)
     services.delete_indicator(access, access_indicator(access, indicator_id, "write"))
     return Status(204, None)
@@ -152,7 +152,7 @@ def delete_indicator(request: HttpRequest, org: OrgSlug, indicator_id: int) -> A
     summary="Readings, oldest first",
 )
 @paginate(Page)
-def list_readings(request: HttpRequest, org: OrgSlug, indicator_id: int) -> QuerySet[Reading]:
+def list_readings(request: HttpRequest, org: OrgSlug, indicator_id: Id) -> QuerySet[Reading]:
     access = caller_access(request)
     return selectors.readings(access, access_indicator(access, indicator_id))
 
@@ -160,9 +160,7 @@ def list_readings(request: HttpRequest, org: OrgSlug, indicator_id: int) -> Quer
 @router.post(
     "/indicators/{indicator_id}/readings", response={201: ReadingOut}, summary="Record a reading"
 )
-def record_reading(
-    request: HttpRequest, org: OrgSlug, indicator_id: int, payload: ReadingIn
-) -> Any:
+def record_reading(request: HttpRequest, org: OrgSlug, indicator_id: Id, payload: ReadingIn) -> Any:
     access = caller_access(request)
     indicator = access_indicator(access, indicator_id, "write")
     return Status(201, services.record_reading(access, indicator, **payload.dict()))
@@ -174,7 +172,7 @@ def record_reading(
     summary="Progress, pace and stalled (DESIGN §2.2)",
 )
 def indicator_health(
-    request: HttpRequest, org: OrgSlug, indicator_id: int, query: Query[HealthQuery]
+    request: HttpRequest, org: OrgSlug, indicator_id: Id, query: Query[HealthQuery]
 ) -> Any:
     indicator = access_indicator(caller_access(request), indicator_id)
     return health_out(selectors.health(indicator, at=query.at))

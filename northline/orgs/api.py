@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.api import caller, caller_access
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.models import (
@@ -92,7 +92,7 @@ class PersonOut(Schema):
     name: str
     email: str
     title: str
-    user_id: int | None
+    user_id: Id | None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -135,7 +135,7 @@ class TeamPatch(VersionedInput):
 
 class TeamMemberOut(Schema):
     id: int
-    team_id: int
+    team_id: Id
     person: PersonOut
     roles: list[TeamRoleName]
     is_employee: bool
@@ -144,7 +144,7 @@ class TeamMemberOut(Schema):
 
 
 class TeamMemberIn(Input):
-    person_id: int
+    person_id: Id
     roles: list[TeamRoleName] = Field(default_factory=lambda: ["member"])  # type: ignore[arg-type]
     is_employee: bool = True
     co_located: bool = True
@@ -197,14 +197,14 @@ class NotificationOut(Schema):
 
 
 class MarkReadIn(Input):
-    ids: list[int] | None = Field(None, description="Notifications to mark read; omit for all.")
+    ids: list[Id] | None = Field(None, description="Notifications to mark read; omit for all.")
 
 
 class MarkedOut(Schema):
     marked: int
 
 
-class EventFilter(Schema):
+class EventFilter(Filters):
     object_type: str | None = Field(None, description="For example `orgs.team`.")
     object_id: str | None = None
 
@@ -243,7 +243,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke an API token")
-def revoke_token(request: HttpRequest, token_id: int) -> Any:
+def revoke_token(request: HttpRequest, token_id: Id) -> Any:
     token = acl.access_token(caller(request), token_id)
     return services.revoke_token(caller(request), token)
 
@@ -312,13 +312,13 @@ def add_member(request: HttpRequest, org: OrgSlug, payload: MembershipIn) -> Any
 
 
 @org_router.get("/members/{membership_id}", response=MembershipOut, summary="One membership")
-def get_member(request: HttpRequest, org: OrgSlug, membership_id: int) -> Any:
+def get_member(request: HttpRequest, org: OrgSlug, membership_id: Id) -> Any:
     return acl.access_membership(caller_access(request), membership_id)
 
 
 @org_router.patch("/members/{membership_id}", response=MembershipOut, summary="Change a role")
 def change_role(
-    request: HttpRequest, org: OrgSlug, membership_id: int, payload: MembershipPatch
+    request: HttpRequest, org: OrgSlug, membership_id: Id, payload: MembershipPatch
 ) -> Any:
     access = caller_access(request)
     membership = acl.access_membership(access, membership_id, "manage")
@@ -326,7 +326,7 @@ def change_role(
 
 
 @org_router.delete("/members/{membership_id}", response={204: None}, summary="Remove a member")
-def remove_member(request: HttpRequest, org: OrgSlug, membership_id: int) -> Any:
+def remove_member(request: HttpRequest, org: OrgSlug, membership_id: Id) -> Any:
     access = caller_access(request)
     services.remove_member(access, acl.access_membership(access, membership_id, "write"))
     return Status(204, None)
@@ -347,19 +347,19 @@ def create_person(request: HttpRequest, org: OrgSlug, payload: PersonIn) -> Any:
 
 
 @org_router.get("/people/{person_id}", response=PersonOut, summary="One person")
-def get_person(request: HttpRequest, org: OrgSlug, person_id: int) -> Any:
+def get_person(request: HttpRequest, org: OrgSlug, person_id: Id) -> Any:
     return acl.access_person(caller_access(request), person_id)
 
 
 @org_router.patch("/people/{person_id}", response=PersonOut, summary="Edit a person (admin)")
-def update_person(request: HttpRequest, org: OrgSlug, person_id: int, payload: PersonPatch) -> Any:
+def update_person(request: HttpRequest, org: OrgSlug, person_id: Id, payload: PersonPatch) -> Any:
     access = caller_access(request)
     person = acl.access_person(access, person_id, "manage")
     return services.update_person(access, person, version=payload.version, **payload.changes())
 
 
 @org_router.delete("/people/{person_id}", response={204: None}, summary="Delete a person (admin)")
-def delete_person(request: HttpRequest, org: OrgSlug, person_id: int) -> Any:
+def delete_person(request: HttpRequest, org: OrgSlug, person_id: Id) -> Any:
     access = caller_access(request)
     services.delete_person(access, acl.access_person(access, person_id, "manage"))
     return Status(204, None)
@@ -380,12 +380,12 @@ def create_team(request: HttpRequest, org: OrgSlug, payload: TeamIn) -> Any:
 
 
 @org_router.get("/teams/{team_id}", response=TeamOut, summary="One team")
-def get_team(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
+def get_team(request: HttpRequest, org: OrgSlug, team_id: Id) -> Any:
     return selectors.team_with_count(acl.access_team(caller_access(request), team_id))
 
 
 @org_router.patch("/teams/{team_id}", response=TeamOut, summary="Edit a team (admin)")
-def update_team(request: HttpRequest, org: OrgSlug, team_id: int, payload: TeamPatch) -> Any:
+def update_team(request: HttpRequest, org: OrgSlug, team_id: Id, payload: TeamPatch) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id, "manage")
     updated = services.update_team(access, team, version=payload.version, **payload.changes())
@@ -393,7 +393,7 @@ def update_team(request: HttpRequest, org: OrgSlug, team_id: int, payload: TeamP
 
 
 @org_router.delete("/teams/{team_id}", response={204: None}, summary="Delete a team (admin)")
-def delete_team(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
+def delete_team(request: HttpRequest, org: OrgSlug, team_id: Id) -> Any:
     access = caller_access(request)
     services.delete_team(access, acl.access_team(access, team_id, "manage"))
     return Status(204, None)
@@ -401,7 +401,7 @@ def delete_team(request: HttpRequest, org: OrgSlug, team_id: int) -> Any:
 
 @org_router.get("/teams/{team_id}/members", response=list[TeamMemberOut], summary="Team members")
 @paginate(Page)
-def list_team_members(request: HttpRequest, org: OrgSlug, team_id: int) -> QuerySet[TeamMember]:
+def list_team_members(request: HttpRequest, org: OrgSlug, team_id: Id) -> QuerySet[TeamMember]:
     access = caller_access(request)
     return selectors.team_members(access, acl.access_team(access, team_id))
 
@@ -409,7 +409,7 @@ def list_team_members(request: HttpRequest, org: OrgSlug, team_id: int) -> Query
 @org_router.post(
     "/teams/{team_id}/members", response={201: TeamMemberOut}, summary="Put a person on a team"
 )
-def add_team_member(request: HttpRequest, org: OrgSlug, team_id: int, payload: TeamMemberIn) -> Any:
+def add_team_member(request: HttpRequest, org: OrgSlug, team_id: Id, payload: TeamMemberIn) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id, "manage")
     person = acl.access_person(access, payload.person_id)
@@ -421,7 +421,7 @@ def add_team_member(request: HttpRequest, org: OrgSlug, team_id: int, payload: T
     "/teams/{team_id}/members/{member_id}", response=TeamMemberOut, summary="Change roles or flags"
 )
 def update_team_member(
-    request: HttpRequest, org: OrgSlug, team_id: int, member_id: int, payload: TeamMemberPatch
+    request: HttpRequest, org: OrgSlug, team_id: Id, member_id: Id, payload: TeamMemberPatch
 ) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id)
@@ -432,7 +432,7 @@ def update_team_member(
 @org_router.delete(
     "/teams/{team_id}/members/{member_id}", response={204: None}, summary="Take off a team"
 )
-def remove_team_member(request: HttpRequest, org: OrgSlug, team_id: int, member_id: int) -> Any:
+def remove_team_member(request: HttpRequest, org: OrgSlug, team_id: Id, member_id: Id) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id)
     services.remove_team_member(access, acl.access_team_member(access, team, member_id, "manage"))

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.api import caller_access
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 from northline.measures.access import access_indicator
 from northline.measures.api import IndicatorOut
 from northline.orgs.access import Access
@@ -25,6 +25,11 @@ from northline.portfolio.access import (
 from northline.portfolio.models import Epic, Recommendation, Sprint, Story
 
 router = Router(tags=["portfolio"])
+
+DELETE_NEEDS_NO_VERSION = (
+    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
+    "record as it was."
+)
 
 StateName = Literal["funnel", "todo", "doing", "done", "closed"]
 StoryStateName = Literal["todo", "doing", "done"]
@@ -48,15 +53,15 @@ class EpicOut(Schema):
     title: str
     description: str
     state: StateName
-    value_stream_id: int | None
-    theme_id: int | None
-    owner_id: int | None
-    team_id: int | None
+    value_stream_id: Id | None
+    theme_id: Id | None
+    owner_id: Id | None
+    team_id: Id | None
     what: str
     why: str
     hypothesis: str
-    lagging_indicator_ids: list[int]
-    key_result_ids: list[int]
+    lagging_indicator_ids: list[Id]
+    key_result_ids: list[Id]
     business_value: int | None
     time_criticality: int | None
     risk_reduction: int | None
@@ -68,7 +73,7 @@ class EpicOut(Schema):
     close_note: str
     rank: str
     rank_is_manual: bool = Field(..., description="Placed by hand: WSJF no longer orders it.")
-    pivoted_from_id: int | None
+    pivoted_from_id: Id | None
     version: int
 
     @staticmethod
@@ -118,7 +123,7 @@ class EpicDetailOut(EpicOut):
         ..., description="The highest-WSJF epic in todo with a complete business case."
     )
     lagging: list[LaggingOut]
-    open_recommendation_ids: list[int]
+    open_recommendation_ids: list[Id]
     next_moves: dict[str, dict[str, str]] = Field(
         ..., description="Each column the epic could go to next → the rules still unmet."
     )
@@ -162,10 +167,10 @@ def epic_detail_out(access: Access, epic: Epic) -> Epic:
 class EpicIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = ""
-    value_stream_id: int | None = None
-    theme_id: int | None = None
-    owner_id: int | None = Field(None, description="A person.")
-    team_id: int | None = None
+    value_stream_id: Id | None = None
+    theme_id: Id | None = None
+    owner_id: Id | None = Field(None, description="A person.")
+    team_id: Id | None = None
     what: str = Field("", description="Business case: what will change.")
     why: str = Field("", description="Business case: who benefits and how.")
     hypothesis: str = ""
@@ -174,16 +179,16 @@ class EpicIn(Input):
     risk_reduction: Scale | None = None
     job_size: Scale | None = None
     target_date: dt.date | None = None
-    key_result_ids: list[int] = Field(default_factory=list, description="Key results it drives.")
+    key_result_ids: list[Id] = Field(default_factory=list, description="Key results it drives.")
 
 
 class EpicPatch(VersionedInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
-    value_stream_id: int | None = None
-    theme_id: int | None = None
-    owner_id: int | None = None
-    team_id: int | None = None
+    value_stream_id: Id | None = None
+    theme_id: Id | None = None
+    owner_id: Id | None = None
+    team_id: Id | None = None
     what: str | None = None
     why: str | None = None
     hypothesis: str | None = None
@@ -192,15 +197,15 @@ class EpicPatch(VersionedInput):
     risk_reduction: Scale | None = None
     job_size: Scale | None = None
     target_date: dt.date | None = None
-    key_result_ids: list[int] | None = None
+    key_result_ids: list[Id] | None = None
 
 
-class EpicFilters(Schema):
+class EpicFilters(Filters):
     state: StateName | None = None
-    value_stream: int | None = Field(None, description="A value stream id.")
-    theme: int | None = Field(None, description="A theme id.")
-    team: int | None = Field(None, description="A team id: the card's or one of its stories'.")
-    owner: int | None = Field(None, description="A person id.")
+    value_stream: Id | None = Field(None, description="A value stream id.")
+    theme: Id | None = Field(None, description="A theme id.")
+    team: Id | None = Field(None, description="A team id: the card's or one of its stories'.")
+    owner: Id | None = Field(None, description="A person id.")
     order: Literal["wsjf", "rank"] = Field(
         "rank", description="rank: the board's order; wsjf: highest WSJF first."
     )
@@ -213,9 +218,9 @@ class EpicFilters(Schema):
 
 class MoveIn(Input):
     state: StateName
-    before_id: int | None = Field(None, description="The card just above it in that column.")
-    after_id: int | None = Field(None, description="The card just below it in that column.")
-    version: int | None = Field(None, ge=1, description="The version you read (stale → 409).")
+    before_id: Id | None = Field(None, description="The card just above it in that column.")
+    after_id: Id | None = Field(None, description="The card just below it in that column.")
+    version: int = Field(..., ge=1, description="The epic's version you read (stale → 409).")
     close_reason: CloseReasonName | Literal[""] = ""
     close_note: str = ""
 
@@ -277,13 +282,13 @@ def create_epic(request: HttpRequest, org: OrgSlug, payload: EpicIn) -> Any:
     response=EpicDetailOut,
     summary="One epic with its WSJF breakdown and the feedback loop's numbers",
 )
-def get_epic(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
+def get_epic(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
     access = caller_access(request)
     return epic_detail_out(access, access_epic(access, epic_id))
 
 
 @router.patch("/epics/{epic_id}", response=EpicOut, summary="Edit an epic")
-def update_epic(request: HttpRequest, org: OrgSlug, epic_id: int, payload: EpicPatch) -> Any:
+def update_epic(request: HttpRequest, org: OrgSlug, epic_id: Id, payload: EpicPatch) -> Any:
     access = caller_access(request)
     epic = access_epic(access, epic_id, "write")
     return services.update_epic(
@@ -291,8 +296,13 @@ def update_epic(request: HttpRequest, org: OrgSlug, epic_id: int, payload: EpicP
     )
 
 
-@router.delete("/epics/{epic_id}", response={204: None}, summary="Delete an epic in the funnel")
-def delete_epic(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
+@router.delete(
+    "/epics/{epic_id}",
+    response={204: None},
+    summary="Delete an epic in the funnel",
+    description=DELETE_NEEDS_NO_VERSION,
+)
+def delete_epic(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
     access = caller_access(request)
     services.delete_epic(access, access_epic(access, epic_id, "write"))
     return Status(204, None)
@@ -305,21 +315,27 @@ def delete_epic(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
     description=(
         "A refused move answers 409 with code `move_refused`; `fields` names every unmet rule "
         "(transition, business_case_what, business_case_why, lagging_indicator, wsjf_inputs, "
-        "has_story, wip_limit, close_reason, close_note) and nothing changes."
+        "has_story, wip_limit, close_reason, close_note) and nothing changes. `version` is "
+        "required: when someone else moved or edited the card since you read it, the move "
+        "answers 409 `stale_version` and changes nothing."
     ),
 )
-def move_epic(request: HttpRequest, org: OrgSlug, epic_id: int, payload: MoveIn) -> Any:
+def move_epic(request: HttpRequest, org: OrgSlug, epic_id: Id, payload: MoveIn) -> Any:
     access = caller_access(request)
     epic = access_epic(access, epic_id, "write")
     return services.move_epic(access, epic, **payload.dict())
 
 
 @router.post(
-    "/epics/{epic_id}/reset-rank", response=EpicOut, summary="Put an epic back in WSJF order"
+    "/epics/{epic_id}/reset-rank",
+    response=EpicOut,
+    summary="Put an epic back in WSJF order",
+    description="A stale `version` (someone placed the card since you read it) answers 409.",
 )
-def reset_rank(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
+def reset_rank(request: HttpRequest, org: OrgSlug, epic_id: Id, payload: VersionIn) -> Any:
     access = caller_access(request)
-    return services.reset_rank(access, access_epic(access, epic_id, "write"))
+    epic = access_epic(access, epic_id, "write")
+    return services.reset_rank(access, epic, version=payload.version)
 
 
 # Lagging indicators ----------------------------------------------------------------------
@@ -340,7 +356,7 @@ class NewIndicatorIn(Input):
     response=list[IndicatorOut],
     summary="The lagging indicators of an epic's business case",
 )
-def list_lagging_indicators(request: HttpRequest, org: OrgSlug, epic_id: int) -> Any:
+def list_lagging_indicators(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
     epic = access_epic(caller_access(request), epic_id)
     return list(epic.lagging_indicators.order_by("name", "id"))
 
@@ -351,7 +367,7 @@ def list_lagging_indicators(request: HttpRequest, org: OrgSlug, epic_id: int) ->
     summary="Create a lagging indicator for an epic",
 )
 def create_lagging_indicator(
-    request: HttpRequest, org: OrgSlug, epic_id: int, payload: NewIndicatorIn
+    request: HttpRequest, org: OrgSlug, epic_id: Id, payload: NewIndicatorIn
 ) -> Any:
     access = caller_access(request)
     epic = access_epic(access, epic_id, "write")
@@ -362,9 +378,12 @@ def create_lagging_indicator(
     "/epics/{epic_id}/lagging-indicators/{indicator_id}",
     response={204: None},
     summary="Measure an epic with an existing lagging indicator",
+    description=(
+        "Needs no version: linking changes no field of the epic, and linking twice changes nothing."
+    ),
 )
 def link_lagging_indicator(
-    request: HttpRequest, org: OrgSlug, epic_id: int, indicator_id: int
+    request: HttpRequest, org: OrgSlug, epic_id: Id, indicator_id: Id
 ) -> Any:
     access = caller_access(request)
     epic = access_epic(access, epic_id, "write")
@@ -376,9 +395,13 @@ def link_lagging_indicator(
     "/epics/{epic_id}/lagging-indicators/{indicator_id}",
     response={204: None},
     summary="Stop measuring an epic with an indicator (its readings stay)",
+    description=(
+        "Needs no version: unlinking changes no field of the epic; unlinking what is not "
+        "linked answers 404."
+    ),
 )
 def unlink_lagging_indicator(
-    request: HttpRequest, org: OrgSlug, epic_id: int, indicator_id: int
+    request: HttpRequest, org: OrgSlug, epic_id: Id, indicator_id: Id
 ) -> Any:
     access = caller_access(request)
     epic = access_epic(access, epic_id, "write")
@@ -391,16 +414,16 @@ def unlink_lagging_indicator(
 
 class StoryOut(Schema):
     id: int
-    epic_id: int
+    epic_id: Id
     title: str
     description: str
     acceptance_criteria: str
     state: StoryStateName
     estimate: int | None = Field(..., description="Story points.")
-    team_id: int | None
-    sprint_id: int | None
+    team_id: Id | None
+    sprint_id: Id | None
     rank: str
-    leading_indicator_ids: list[int]
+    leading_indicator_ids: list[Id]
     version: int
 
     @staticmethod
@@ -409,13 +432,13 @@ class StoryOut(Schema):
 
 
 class StoryIn(Input):
-    epic_id: int
+    epic_id: Id
     title: str = Field(..., min_length=1, max_length=200)
     description: str = ""
     acceptance_criteria: str = ""
     estimate: int | None = Field(None, ge=0, le=1000, description="Story points.")
-    team_id: int | None = Field(None, description="Defaults to the sprint's team.")
-    sprint_id: int | None = None
+    team_id: Id | None = Field(None, description="Defaults to the sprint's team.")
+    sprint_id: Id | None = None
 
 
 class StoryPatch(VersionedInput):
@@ -423,16 +446,16 @@ class StoryPatch(VersionedInput):
     description: str | None = None
     acceptance_criteria: str | None = None
     estimate: int | None = Field(None, ge=0, le=1000)
-    team_id: int | None = None
-    sprint_id: int | None = None
+    team_id: Id | None = None
+    sprint_id: Id | None = None
 
 
 class StoryMoveIn(Input):
     state: StoryStateName
-    version: int | None = Field(None, ge=1)
+    version: int = Field(..., ge=1, description="The story's version you read (stale → 409).")
 
 
-class StoryFilters(Schema):
+class StoryFilters(Filters):
     epic: int | None = None
     sprint: int | None = None
     team: int | None = None
@@ -456,12 +479,12 @@ def create_story(request: HttpRequest, org: OrgSlug, payload: StoryIn) -> Any:
 
 
 @router.get("/stories/{story_id}", response=StoryOut, summary="One story")
-def get_story(request: HttpRequest, org: OrgSlug, story_id: int) -> Any:
+def get_story(request: HttpRequest, org: OrgSlug, story_id: Id) -> Any:
     return access_story(caller_access(request), story_id)
 
 
 @router.patch("/stories/{story_id}", response=StoryOut, summary="Edit a story")
-def update_story(request: HttpRequest, org: OrgSlug, story_id: int, payload: StoryPatch) -> Any:
+def update_story(request: HttpRequest, org: OrgSlug, story_id: Id, payload: StoryPatch) -> Any:
     access = caller_access(request)
     story = access_story(access, story_id, "write")
     return services.update_story(
@@ -469,15 +492,25 @@ def update_story(request: HttpRequest, org: OrgSlug, story_id: int, payload: Sto
     )
 
 
-@router.delete("/stories/{story_id}", response={204: None}, summary="Delete a story")
-def delete_story(request: HttpRequest, org: OrgSlug, story_id: int) -> Any:
+@router.delete(
+    "/stories/{story_id}",
+    response={204: None},
+    summary="Delete a story",
+    description=DELETE_NEEDS_NO_VERSION,
+)
+def delete_story(request: HttpRequest, org: OrgSlug, story_id: Id) -> Any:
     access = caller_access(request)
     services.delete_story(access, access_story(access, story_id, "write"))
     return Status(204, None)
 
 
-@router.post("/stories/{story_id}/move", response=StoryOut, summary="Move a story")
-def move_story(request: HttpRequest, org: OrgSlug, story_id: int, payload: StoryMoveIn) -> Any:
+@router.post(
+    "/stories/{story_id}/move",
+    response=StoryOut,
+    summary="Move a story",
+    description="A stale `version` answers 409 `stale_version` and changes nothing.",
+)
+def move_story(request: HttpRequest, org: OrgSlug, story_id: Id, payload: StoryMoveIn) -> Any:
     access = caller_access(request)
     story = access_story(access, story_id, "write")
     return services.move_story(access, story, state=payload.state, version=payload.version)
@@ -489,7 +522,7 @@ def move_story(request: HttpRequest, org: OrgSlug, story_id: int, payload: Story
     summary="Create a leading indicator for a story",
 )
 def create_leading_indicator(
-    request: HttpRequest, org: OrgSlug, story_id: int, payload: NewIndicatorIn
+    request: HttpRequest, org: OrgSlug, story_id: Id, payload: NewIndicatorIn
 ) -> Any:
     access = caller_access(request)
     story = access_story(access, story_id, "write")
@@ -501,7 +534,7 @@ def create_leading_indicator(
 
 class SprintOut(Schema):
     id: int
-    team_id: int
+    team_id: Id
     name: str
     starts_on: dt.date
     ends_on: dt.date
@@ -517,7 +550,7 @@ class SprintOut(Schema):
 
 
 class SprintIn(Input):
-    team_id: int
+    team_id: Id
     name: str = Field(..., min_length=1, max_length=100)
     starts_on: dt.date
     ends_on: dt.date
@@ -525,7 +558,7 @@ class SprintIn(Input):
 
 
 class SprintPatch(VersionedInput):
-    team_id: int | None = None
+    team_id: Id | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
@@ -550,13 +583,13 @@ def create_sprint(request: HttpRequest, org: OrgSlug, payload: SprintIn) -> Any:
 
 
 @router.get("/sprints/{sprint_id}", response=SprintOut, summary="One sprint with its load")
-def get_sprint(request: HttpRequest, org: OrgSlug, sprint_id: int) -> Any:
+def get_sprint(request: HttpRequest, org: OrgSlug, sprint_id: Id) -> Any:
     access = caller_access(request)
     return sprint_out(access, access_sprint(access, sprint_id))
 
 
 @router.patch("/sprints/{sprint_id}", response=SprintOut, summary="Edit a sprint")
-def update_sprint(request: HttpRequest, org: OrgSlug, sprint_id: int, payload: SprintPatch) -> Any:
+def update_sprint(request: HttpRequest, org: OrgSlug, sprint_id: Id, payload: SprintPatch) -> Any:
     access = caller_access(request)
     sprint = access_sprint(access, sprint_id, "write")
     services.update_sprint(access, sprint, version=payload.version, **references(payload.changes()))
@@ -564,9 +597,12 @@ def update_sprint(request: HttpRequest, org: OrgSlug, sprint_id: int, payload: S
 
 
 @router.delete(
-    "/sprints/{sprint_id}", response={204: None}, summary="Delete a sprint (its stories stay)"
+    "/sprints/{sprint_id}",
+    response={204: None},
+    summary="Delete a sprint (its stories stay)",
+    description=DELETE_NEEDS_NO_VERSION,
 )
-def delete_sprint(request: HttpRequest, org: OrgSlug, sprint_id: int) -> Any:
+def delete_sprint(request: HttpRequest, org: OrgSlug, sprint_id: Id) -> Any:
     access = caller_access(request)
     services.delete_sprint(access, access_sprint(access, sprint_id, "write"))
     return Status(204, None)
@@ -609,6 +645,11 @@ def get_wip_limits(request: HttpRequest, org: OrgSlug) -> Any:
     "/portfolio/wip-limits",
     response=WipLimitsOut,
     summary="Set or remove WIP limits (admins)",
+    description=(
+        "Needs no version: each column named is set to the value sent, whatever it was (a "
+        "setting, not an edit that merges with someone else's); sending it twice changes "
+        "nothing more, and the audit log keeps every change."
+    ),
 )
 def set_wip_limits(request: HttpRequest, org: OrgSlug, payload: WipLimitsIn) -> Any:
     access = caller_access(request)
@@ -623,23 +664,23 @@ def set_wip_limits(request: HttpRequest, org: OrgSlug, payload: WipLimitsIn) -> 
 
 class RecommendationOut(Schema):
     id: int
-    epic_id: int
+    epic_id: Id
     epic_title: str = Field(..., alias="epic.title")
     kind: Literal["close_lower_return", "pivot_outcome_not_moving"]
     status: RecommendationStatusName
     message: str
     details: dict[str, Any]
-    candidate_id: int | None
+    candidate_id: Id | None
     answer: str
     answer_note: str
     answered_by: str | None = Field(None, alias="answered_by.username")
     answered_at: dt.datetime | None
-    decision_id: int | None
+    decision_id: Id | None
     created_at: dt.datetime
     version: int
 
 
-class AnswerIn(Input):
+class RecommendationAnswerIn(Input):
     answer: AnswerName
     note: str = Field("", description="Why: required to keep; the close note when closing.")
     close_reason: CloseReasonName | Literal[""] = Field(
@@ -648,10 +689,10 @@ class AnswerIn(Input):
     pivot_title: str = Field("", max_length=200, description="The new epic's title, to pivot.")
 
 
-class AnswerOut(Schema):
-    decision_id: int
+class RecommendationAnswerOut(Schema):
+    decision_id: Id
     recommendation: RecommendationOut
-    pivot_epic_id: int | None
+    pivot_epic_id: Id | None
 
 
 @router.get(
@@ -675,17 +716,22 @@ def list_recommendations(
     response=RecommendationOut,
     summary="One recommendation",
 )
-def get_recommendation(request: HttpRequest, org: OrgSlug, recommendation_id: int) -> Any:
+def get_recommendation(request: HttpRequest, org: OrgSlug, recommendation_id: Id) -> Any:
     return access_recommendation(caller_access(request), recommendation_id)
 
 
 @router.post(
     "/recommendations/{recommendation_id}/answer",
-    response=AnswerOut,
+    response=RecommendationAnswerOut,
     summary="Answer a recommendation: keep, close or pivot (written to the decision log)",
+    description=(
+        "Needs no version: only an open recommendation can be answered, so a second answer "
+        "is refused with 409 `recommendation_closed` instead of overwriting the first. "
+        "Closing goes through the board's rules (409 `move_refused`)."
+    ),
 )
 def answer_recommendation(
-    request: HttpRequest, org: OrgSlug, recommendation_id: int, payload: AnswerIn
+    request: HttpRequest, org: OrgSlug, recommendation_id: Id, payload: RecommendationAnswerIn
 ) -> Any:
     access = caller_access(request)
     recommendation = access_recommendation(access, recommendation_id, "write")

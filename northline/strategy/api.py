@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from northline.api import caller_access
 from northline.lib.errors import Invalid, NotFound
-from northline.lib.schemas import Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 from northline.measures.access import access_indicator
 from northline.orgs import access as org_acl
 from northline.orgs.access import Access
@@ -184,7 +184,7 @@ class SwotOut(Schema):
     id: int
     kind: SwotKindName
     statement: str
-    theme_ids: list[int]
+    theme_ids: list[Id]
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -197,13 +197,13 @@ class SwotOut(Schema):
 class SwotIn(Input):
     kind: SwotKindName
     statement: str = Field(..., min_length=1)
-    theme_ids: list[int] = Field(default_factory=list)
+    theme_ids: list[Id] = Field(default_factory=list)
 
 
 class SwotPatch(VersionedInput):
     kind: SwotKindName | None = None
     statement: str | None = Field(None, min_length=1)
-    theme_ids: list[int] | None = None
+    theme_ids: list[Id] | None = None
 
 
 @router.get("/swot", response=list[SwotOut], summary="SWOT items")
@@ -225,12 +225,12 @@ def create_swot(request: HttpRequest, org: OrgSlug, payload: SwotIn) -> Any:
 
 
 @router.get("/swot/{swot_item_id}", response=SwotOut, summary="One SWOT item")
-def get_swot(request: HttpRequest, org: OrgSlug, swot_item_id: int) -> Any:
+def get_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id) -> Any:
     return acl.access_swot_item(caller_access(request), swot_item_id)
 
 
 @router.patch("/swot/{swot_item_id}", response=SwotOut, summary="Edit a SWOT item")
-def update_swot(request: HttpRequest, org: OrgSlug, swot_item_id: int, payload: SwotPatch) -> Any:
+def update_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id, payload: SwotPatch) -> Any:
     access = caller_access(request)
     item = acl.access_swot_item(access, swot_item_id, "write")
     changes = payload.changes()
@@ -241,7 +241,7 @@ def update_swot(request: HttpRequest, org: OrgSlug, swot_item_id: int, payload: 
 
 
 @router.delete("/swot/{swot_item_id}", response={204: None}, summary="Delete a SWOT item")
-def delete_swot(request: HttpRequest, org: OrgSlug, swot_item_id: int) -> Any:
+def delete_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id) -> Any:
     access = caller_access(request)
     services.delete_swot_item(access, acl.access_swot_item(access, swot_item_id, "write"))
     return Status(204, None)
@@ -331,7 +331,7 @@ def theme_out(theme: Theme, measured: list[selectors.MeasuredIndicator]) -> dict
     }
 
 
-def one_theme(access: Access, theme_id: int) -> dict[str, Any]:
+def one_theme(access: Access, theme_id: Id) -> dict[str, Any]:
     theme = selectors.themes(access).get(pk=theme_id)
     return theme_out(theme, selectors.with_health([theme])[theme.pk])
 
@@ -355,13 +355,13 @@ def create_theme(request: HttpRequest, org: OrgSlug, payload: ThemeIn) -> Any:
 
 
 @router.get("/themes/{theme_id}", response=ThemeOut, summary="One theme")
-def get_theme(request: HttpRequest, org: OrgSlug, theme_id: int) -> Any:
+def get_theme(request: HttpRequest, org: OrgSlug, theme_id: Id) -> Any:
     access = caller_access(request)
     return one_theme(access, acl.access_theme(access, theme_id).pk)
 
 
 @router.patch("/themes/{theme_id}", response=ThemeOut, summary="Edit a theme")
-def update_theme(request: HttpRequest, org: OrgSlug, theme_id: int, payload: ThemePatch) -> Any:
+def update_theme(request: HttpRequest, org: OrgSlug, theme_id: Id, payload: ThemePatch) -> Any:
     access = caller_access(request)
     theme = acl.access_theme(access, theme_id, "write")
     services.update_theme(access, theme, version=payload.version, **payload.changes())
@@ -369,7 +369,7 @@ def update_theme(request: HttpRequest, org: OrgSlug, theme_id: int, payload: The
 
 
 @router.delete("/themes/{theme_id}", response={204: None}, summary="Delete a theme")
-def delete_theme(request: HttpRequest, org: OrgSlug, theme_id: int) -> Any:
+def delete_theme(request: HttpRequest, org: OrgSlug, theme_id: Id) -> Any:
     access = caller_access(request)
     services.delete_theme(access, acl.access_theme(access, theme_id, "write"))
     return Status(204, None)
@@ -381,7 +381,7 @@ def delete_theme(request: HttpRequest, org: OrgSlug, theme_id: int) -> Any:
     summary="Create a lagging indicator for a theme",
 )
 def add_theme_indicator(
-    request: HttpRequest, org: OrgSlug, theme_id: int, payload: ThemeIndicatorIn
+    request: HttpRequest, org: OrgSlug, theme_id: Id, payload: ThemeIndicatorIn
 ) -> Any:
     access = caller_access(request)
     theme = acl.access_theme(access, theme_id, "write")
@@ -394,9 +394,7 @@ def add_theme_indicator(
     response=ThemeOut,
     summary="Measure a theme by an existing lagging indicator",
 )
-def link_theme_indicator(
-    request: HttpRequest, org: OrgSlug, theme_id: int, indicator_id: int
-) -> Any:
+def link_theme_indicator(request: HttpRequest, org: OrgSlug, theme_id: Id, indicator_id: Id) -> Any:
     access = caller_access(request)
     theme = acl.access_theme(access, theme_id, "write")
     services.link_indicator(access, theme, access_indicator(access, indicator_id))
@@ -409,7 +407,7 @@ def link_theme_indicator(
     summary="Stop measuring a theme by an indicator",
 )
 def unlink_theme_indicator(
-    request: HttpRequest, org: OrgSlug, theme_id: int, indicator_id: int
+    request: HttpRequest, org: OrgSlug, theme_id: Id, indicator_id: Id
 ) -> Any:
     access = caller_access(request)
     theme = acl.access_theme(access, theme_id, "write")
@@ -424,7 +422,7 @@ class ValueStreamOut(Schema):
     id: int
     name: str
     description: str
-    team_ids: list[int]
+    team_ids: list[Id]
     version: int
 
     @staticmethod
@@ -435,13 +433,13 @@ class ValueStreamOut(Schema):
 class ValueStreamIn(Input):
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
-    team_ids: list[int] = Field(default_factory=list)
+    team_ids: list[Id] = Field(default_factory=list)
 
 
 class ValueStreamPatch(VersionedInput):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
-    team_ids: list[int] | None = None
+    team_ids: list[Id] | None = None
 
 
 @router.get("/value-streams", response=list[ValueStreamOut], summary="Value streams")
@@ -461,7 +459,7 @@ def create_value_stream(request: HttpRequest, org: OrgSlug, payload: ValueStream
 
 
 @router.get("/value-streams/{value_stream_id}", response=ValueStreamOut, summary="One stream")
-def get_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: int) -> Any:
+def get_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: Id) -> Any:
     return acl.access_value_stream(caller_access(request), value_stream_id)
 
 
@@ -469,7 +467,7 @@ def get_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: int) -
     "/value-streams/{value_stream_id}", response=ValueStreamOut, summary="Edit a value stream"
 )
 def update_value_stream(
-    request: HttpRequest, org: OrgSlug, value_stream_id: int, payload: ValueStreamPatch
+    request: HttpRequest, org: OrgSlug, value_stream_id: Id, payload: ValueStreamPatch
 ) -> Any:
     access = caller_access(request)
     stream = acl.access_value_stream(access, value_stream_id, "write")
@@ -483,7 +481,7 @@ def update_value_stream(
 @router.delete(
     "/value-streams/{value_stream_id}", response={204: None}, summary="Delete a value stream"
 )
-def delete_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: int) -> Any:
+def delete_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: Id) -> Any:
     access = caller_access(request)
     services.delete_value_stream(access, acl.access_value_stream(access, value_stream_id, "write"))
     return Status(204, None)
@@ -494,8 +492,8 @@ def delete_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: int
 
 class InvestmentOut(Schema):
     id: int
-    theme_id: int | None
-    value_stream_id: int | None
+    theme_id: Id | None
+    value_stream_id: Id | None
     period_start: dt.date
     period_end: dt.date
     planned_amount: Money
@@ -505,8 +503,8 @@ class InvestmentOut(Schema):
 
 
 class InvestmentIn(Input):
-    theme_id: int | None = Field(None, description="A theme, or …")
-    value_stream_id: int | None = Field(None, description="… a value stream (exactly one).")
+    theme_id: Id | None = Field(None, description="A theme, or …")
+    value_stream_id: Id | None = Field(None, description="… a value stream (exactly one).")
     period_start: dt.date
     period_end: dt.date
     planned_amount: Money = Field(..., ge=0, max_digits=14, decimal_places=2)
@@ -514,8 +512,8 @@ class InvestmentIn(Input):
 
 
 class InvestmentPatch(VersionedInput):
-    theme_id: int | None = None
-    value_stream_id: int | None = None
+    theme_id: Id | None = None
+    value_stream_id: Id | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     planned_amount: Money | None = Field(None, ge=0, max_digits=14, decimal_places=2)
@@ -524,7 +522,7 @@ class InvestmentPatch(VersionedInput):
 
 class SpendOut(Schema):
     id: int
-    investment_id: int
+    investment_id: Id
     amount: Money
     spent_on: dt.date
     category: str
@@ -548,7 +546,7 @@ class SpendPatch(VersionedInput):
 
 class ReportRowOut(Schema):
     target_type: Literal["theme", "value_stream"]
-    target_id: int
+    target_id: Id
     target_name: str
     period_start: dt.date
     period_end: dt.date
@@ -560,7 +558,7 @@ class ReportRowOut(Schema):
 
 
 class ThemeShareOut(Schema):
-    theme_id: int
+    theme_id: Id
     name: str
     currency: str
     planned: Money
@@ -596,7 +594,7 @@ def investment_targets(access: Access, fields: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def one_investment(access: Access, investment_id: int) -> Investment:
+def one_investment(access: Access, investment_id: Id) -> Investment:
     return selectors.investments(access).get(pk=investment_id)
 
 
@@ -632,14 +630,14 @@ def investment_report(request: HttpRequest, org: OrgSlug) -> Any:
 
 
 @router.get("/investments/{investment_id}", response=InvestmentOut, summary="One investment")
-def get_investment(request: HttpRequest, org: OrgSlug, investment_id: int) -> Any:
+def get_investment(request: HttpRequest, org: OrgSlug, investment_id: Id) -> Any:
     access = caller_access(request)
     return one_investment(access, acl.access_investment(access, investment_id).pk)
 
 
 @router.patch("/investments/{investment_id}", response=InvestmentOut, summary="Edit investment")
 def update_investment(
-    request: HttpRequest, org: OrgSlug, investment_id: int, payload: InvestmentPatch
+    request: HttpRequest, org: OrgSlug, investment_id: Id, payload: InvestmentPatch
 ) -> Any:
     access = caller_access(request)
     investment = acl.access_investment(access, investment_id, "write")
@@ -649,7 +647,7 @@ def update_investment(
 
 
 @router.delete("/investments/{investment_id}", response={204: None}, summary="Delete an investment")
-def delete_investment(request: HttpRequest, org: OrgSlug, investment_id: int) -> Any:
+def delete_investment(request: HttpRequest, org: OrgSlug, investment_id: Id) -> Any:
     access = caller_access(request)
     services.delete_investment(access, acl.access_investment(access, investment_id, "write"))
     return Status(204, None)
@@ -657,7 +655,7 @@ def delete_investment(request: HttpRequest, org: OrgSlug, investment_id: int) ->
 
 @router.get("/investments/{investment_id}/spends", response=list[SpendOut], summary="Spend entries")
 @paginate(Page)
-def list_spends(request: HttpRequest, org: OrgSlug, investment_id: int) -> QuerySet[Spend]:
+def list_spends(request: HttpRequest, org: OrgSlug, investment_id: Id) -> QuerySet[Spend]:
     access = caller_access(request)
     return selectors.spends(access, acl.access_investment(access, investment_id))
 
@@ -665,7 +663,7 @@ def list_spends(request: HttpRequest, org: OrgSlug, investment_id: int) -> Query
 @router.post(
     "/investments/{investment_id}/spends", response={201: SpendOut}, summary="Record spend"
 )
-def record_spend(request: HttpRequest, org: OrgSlug, investment_id: int, payload: SpendIn) -> Any:
+def record_spend(request: HttpRequest, org: OrgSlug, investment_id: Id, payload: SpendIn) -> Any:
     access = caller_access(request)
     investment = acl.access_investment(access, investment_id, "write")
     return Status(201, services.record_spend(access, investment, **payload.dict()))
@@ -675,7 +673,7 @@ def record_spend(request: HttpRequest, org: OrgSlug, investment_id: int, payload
     "/investments/{investment_id}/spends/{spend_id}", response=SpendOut, summary="Edit spend"
 )
 def update_spend(
-    request: HttpRequest, org: OrgSlug, investment_id: int, spend_id: int, payload: SpendPatch
+    request: HttpRequest, org: OrgSlug, investment_id: Id, spend_id: Id, payload: SpendPatch
 ) -> Any:
     access = caller_access(request)
     investment = acl.access_investment(access, investment_id)
@@ -686,7 +684,7 @@ def update_spend(
 @router.delete(
     "/investments/{investment_id}/spends/{spend_id}", response={204: None}, summary="Delete spend"
 )
-def delete_spend(request: HttpRequest, org: OrgSlug, investment_id: int, spend_id: int) -> Any:
+def delete_spend(request: HttpRequest, org: OrgSlug, investment_id: Id, spend_id: Id) -> Any:
     access = caller_access(request)
     investment = acl.access_investment(access, investment_id)
     services.delete_spend(access, acl.access_spend(access, investment, spend_id, "write"))
@@ -698,9 +696,9 @@ def delete_spend(request: HttpRequest, org: OrgSlug, investment_id: int, spend_i
 
 class ResponsibilityOut(Schema):
     id: int
-    body_id: int
+    body_id: Id
     kind: ResponsibilityKindName
-    theme_id: int | None
+    theme_id: Id | None
     description: str
     needs: list[AuthorityName] = Field(..., description="The authorities this kind needs.")
     version: int
@@ -712,13 +710,13 @@ class ResponsibilityOut(Schema):
 
 class ResponsibilityIn(Input):
     kind: ResponsibilityKindName
-    theme_id: int | None = Field(None, description="The theme an outcome responsibility owns.")
+    theme_id: Id | None = Field(None, description="The theme an outcome responsibility owns.")
     description: str = Field("", max_length=300)
 
 
 class ResponsibilityPatch(VersionedInput):
     kind: ResponsibilityKindName | None = None
-    theme_id: int | None = None
+    theme_id: Id | None = None
     description: str | None = Field(None, max_length=300)
 
 
@@ -728,7 +726,7 @@ class BodyOut(Schema):
     kind: BodyKindName
     description: str
     authorities: list[AuthorityName]
-    member_ids: list[int]
+    member_ids: list[Id]
     responsibilities: list[ResponsibilityOut]
     missing_authorities: list[AuthorityName]
     responsibility_without_authority: bool
@@ -756,7 +754,7 @@ class BodyIn(Input):
     kind: BodyKindName
     description: str = ""
     authorities: list[AuthorityName] = Field(default_factory=list)
-    member_ids: list[int] = Field(default_factory=list, description="People on the body.")
+    member_ids: list[Id] = Field(default_factory=list, description="People on the body.")
 
 
 class BodyPatch(VersionedInput):
@@ -764,17 +762,17 @@ class BodyPatch(VersionedInput):
     kind: BodyKindName | None = None
     description: str | None = None
     authorities: list[AuthorityName] | None = None
-    member_ids: list[int] | None = None
+    member_ids: list[Id] | None = None
 
 
 class HolderOut(Schema):
     id: int
     name: str
     title: str
-    user_id: int | None
+    user_id: Id | None
 
 
-def one_body(access: Access, body_id: int) -> CoalitionBody:
+def one_body(access: Access, body_id: Id) -> CoalitionBody:
     return acl.access_body(access, body_id)
 
 
@@ -810,12 +808,12 @@ def create_body(request: HttpRequest, org: OrgSlug, payload: BodyIn) -> Any:
 
 
 @router.get("/bodies/{body_id}", response=BodyOut, summary="One coalition body")
-def get_body(request: HttpRequest, org: OrgSlug, body_id: int) -> Any:
+def get_body(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
     return one_body(caller_access(request), body_id)
 
 
 @router.patch("/bodies/{body_id}", response=BodyOut, summary="Edit a coalition body")
-def update_body(request: HttpRequest, org: OrgSlug, body_id: int, payload: BodyPatch) -> Any:
+def update_body(request: HttpRequest, org: OrgSlug, body_id: Id, payload: BodyPatch) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
     changes = payload.changes()
@@ -830,14 +828,14 @@ def update_body(request: HttpRequest, org: OrgSlug, body_id: int, payload: BodyP
 
 
 @router.delete("/bodies/{body_id}", response={204: None}, summary="Delete a coalition body")
-def delete_body(request: HttpRequest, org: OrgSlug, body_id: int) -> Any:
+def delete_body(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
     access = caller_access(request)
     services.delete_body(access, acl.access_body(access, body_id, "write"))
     return Status(204, None)
 
 
 @router.put("/bodies/{body_id}/members/{person_id}", response=BodyOut, summary="Add a member")
-def add_body_member(request: HttpRequest, org: OrgSlug, body_id: int, person_id: int) -> Any:
+def add_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: Id) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
     services.add_body_member(access, body, org_acl.access_person(access, person_id))
@@ -845,7 +843,7 @@ def add_body_member(request: HttpRequest, org: OrgSlug, body_id: int, person_id:
 
 
 @router.delete("/bodies/{body_id}/members/{person_id}", response=BodyOut, summary="Remove a member")
-def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: int, person_id: int) -> Any:
+def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: Id) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
     services.remove_body_member(access, body, org_acl.access_person(access, person_id))
@@ -858,7 +856,7 @@ def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: int, person_
     summary="A body's responsibilities",
 )
 @paginate(Page)
-def list_responsibilities(request: HttpRequest, org: OrgSlug, body_id: int) -> Any:
+def list_responsibilities(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
     return list(one_body(caller_access(request), body_id).responsibilities.all())
 
 
@@ -868,7 +866,7 @@ def list_responsibilities(request: HttpRequest, org: OrgSlug, body_id: int) -> A
     summary="Give a body a responsibility",
 )
 def add_responsibility(
-    request: HttpRequest, org: OrgSlug, body_id: int, payload: ResponsibilityIn
+    request: HttpRequest, org: OrgSlug, body_id: Id, payload: ResponsibilityIn
 ) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
@@ -884,8 +882,8 @@ def add_responsibility(
 def update_responsibility(
     request: HttpRequest,
     org: OrgSlug,
-    body_id: int,
-    responsibility_id: int,
+    body_id: Id,
+    responsibility_id: Id,
     payload: ResponsibilityPatch,
 ) -> Any:
     access = caller_access(request)
@@ -903,7 +901,7 @@ def update_responsibility(
     summary="Remove a responsibility",
 )
 def delete_responsibility(
-    request: HttpRequest, org: OrgSlug, body_id: int, responsibility_id: int
+    request: HttpRequest, org: OrgSlug, body_id: Id, responsibility_id: Id
 ) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id)
@@ -926,14 +924,14 @@ def authority_holders(request: HttpRequest, org: OrgSlug, authority: AuthorityNa
 # Decisions ---------------------------------------------------------------------------------
 
 
-class LinkOut(Schema):
+class DecisionLinkOut(Schema):
     id: int
     object_type: str
     object_id: str
     label: str
 
 
-class LinkIn(Input):
+class DecisionLinkIn(Input):
     object_type: str = Field(
         ..., pattern=r"^[a-z_]+\.[a-z_]+$", description='For example "strategy.theme".'
     )
@@ -949,10 +947,10 @@ class DecisionOut(Schema):
     decision: str = Field(..., description="Markdown.")
     status: DecisionStatusName
     decided_on: dt.date
-    made_by_body_id: int | None
-    made_by_person_id: int | None
-    superseded_by_id: int | None
-    links: list[LinkOut]
+    made_by_body_id: Id | None
+    made_by_person_id: Id | None
+    superseded_by_id: Id | None
+    links: list[DecisionLinkOut]
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -969,10 +967,10 @@ class DecisionIn(Input):
     decision: str = ""
     status: DecisionStatusName = "proposed"
     decided_on: dt.date | None = Field(None, description="Defaults to today.")
-    made_by_body_id: int | None = None
-    made_by_person_id: int | None = None
-    superseded_by_id: int | None = None
-    links: list[LinkIn] = Field(default_factory=list)
+    made_by_body_id: Id | None = None
+    made_by_person_id: Id | None = None
+    superseded_by_id: Id | None = None
+    links: list[DecisionLinkIn] = Field(default_factory=list)
 
 
 class DecisionPatch(VersionedInput):
@@ -982,12 +980,12 @@ class DecisionPatch(VersionedInput):
     decision: str | None = None
     status: DecisionStatusName | None = None
     decided_on: dt.date | None = None
-    made_by_body_id: int | None = None
-    made_by_person_id: int | None = None
-    superseded_by_id: int | None = None
+    made_by_body_id: Id | None = None
+    made_by_person_id: Id | None = None
+    superseded_by_id: Id | None = None
 
 
-class DecisionFilter(Schema):
+class DecisionFilter(Filters):
     status: DecisionStatusName | None = None
     topic: DecisionTopicName | None = None
 
@@ -1007,7 +1005,7 @@ def decision_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def one_decision(access: Access, decision_id: int) -> Decision:
+def one_decision(access: Access, decision_id: Id) -> Decision:
     return selectors.decisions(access).prefetch_related("links").get(pk=decision_id)
 
 
@@ -1035,14 +1033,14 @@ def create_decision(request: HttpRequest, org: OrgSlug, payload: DecisionIn) -> 
 
 
 @router.get("/decisions/{decision_id}", response=DecisionOut, summary="One decision")
-def get_decision(request: HttpRequest, org: OrgSlug, decision_id: int) -> Any:
+def get_decision(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
     access = caller_access(request)
     return one_decision(access, acl.access_decision(access, decision_id).pk)
 
 
 @router.patch("/decisions/{decision_id}", response=DecisionOut, summary="Edit a decision")
 def update_decision(
-    request: HttpRequest, org: OrgSlug, decision_id: int, payload: DecisionPatch
+    request: HttpRequest, org: OrgSlug, decision_id: Id, payload: DecisionPatch
 ) -> Any:
     access = caller_access(request)
     decision = acl.access_decision(access, decision_id, "write")
@@ -1052,25 +1050,31 @@ def update_decision(
 
 
 @router.delete("/decisions/{decision_id}", response={204: None}, summary="Delete a decision")
-def delete_decision(request: HttpRequest, org: OrgSlug, decision_id: int) -> Any:
+def delete_decision(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
     access = caller_access(request)
     services.delete_decision(access, acl.access_decision(access, decision_id, "write"))
     return Status(204, None)
 
 
 @router.get(
-    "/decisions/{decision_id}/links", response=list[LinkOut], summary="Records a decision affects"
+    "/decisions/{decision_id}/links",
+    response=list[DecisionLinkOut],
+    summary="Records a decision affects",
 )
 @paginate(Page)
-def list_decision_links(request: HttpRequest, org: OrgSlug, decision_id: int) -> Any:
+def list_decision_links(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
     access = caller_access(request)
     return acl.access_decision(access, decision_id).links.all()
 
 
 @router.post(
-    "/decisions/{decision_id}/links", response={201: LinkOut}, summary="Link a decision to a record"
+    "/decisions/{decision_id}/links",
+    response={201: DecisionLinkOut},
+    summary="Link a decision to a record",
 )
-def add_decision_link(request: HttpRequest, org: OrgSlug, decision_id: int, payload: LinkIn) -> Any:
+def add_decision_link(
+    request: HttpRequest, org: OrgSlug, decision_id: Id, payload: DecisionLinkIn
+) -> Any:
     access = caller_access(request)
     decision = acl.access_decision(access, decision_id, "write")
     return Status(201, services.add_decision_link(access, decision, **payload.dict()))
@@ -1082,7 +1086,7 @@ def add_decision_link(request: HttpRequest, org: OrgSlug, decision_id: int, payl
     summary="Remove a decision's link",
 )
 def remove_decision_link(
-    request: HttpRequest, org: OrgSlug, decision_id: int, decision_link_id: int
+    request: HttpRequest, org: OrgSlug, decision_id: Id, decision_link_id: Id
 ) -> Any:
     access = caller_access(request)
     decision = acl.access_decision(access, decision_id)
