@@ -389,19 +389,26 @@ def test_it_runs_a_journey_through_a_client_generated_from_the_live_schema(
         version,
     )
 
+    reason = "The call script is written; the centre signs off on Monday."
     decided = api.delivery_decide_release(
-        org,
-        release.id,
-        body=m.DecideIn(
-            version=version,
-            override_reason="The call script is written; the centre signs off on Monday.",
-        ),
+        org, release.id, body=m.DecideIn(version=version, override_reason=reason)
     )
     assert decided.status_code == 200
     assert isinstance(decided.parsed, m.ReleaseOut)
     assert decided.parsed.status == m.ReleaseOutStatus.DECIDED
     assert decided.parsed.decided_by == "edith"
-    assert decided.parsed.override_reason == (
-        "The call script is written; the centre signs off on Monday."
-    )
+    assert decided.parsed.override_reason == reason
     assert decided.parsed.version == version + 1
+
+    # The override is in the decision log, linked to the release.
+    log = api.strategy_list_decisions(
+        org, topic=m.NorthlineStrategyApiListDecisionsTopicType0.DELIVERY
+    )
+    assert log.status_code == 200
+    assert isinstance(log.parsed, m.PagedDecisionOut)
+    [entry] = log.parsed.items
+    assert entry.decision == reason
+    assert entry.context == "Still waiting for: Contact Centre."
+    assert [(link.object_type, link.object_id) for link in entry.links] == [
+        ("delivery.release", str(release.id))
+    ]
