@@ -198,7 +198,11 @@ class StoryEditForm(StoryForm, VersionedForm):
         )
 
 
-class StoryMoveForm(DomainForm):
+class VersionForm(VersionedForm):
+    """An action that carries nothing but the version the page showed (back to WSJF order)."""
+
+
+class StoryMoveForm(VersionedForm):
     state = forms.ChoiceField(choices=StoryState.choices)
 
 
@@ -217,7 +221,8 @@ class MoveForm(DomainForm):
     close_note = forms.CharField(
         label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The card's version as the board showed it: a move from a stale board is refused.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class CloseForm(DomainForm):

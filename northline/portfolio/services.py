@@ -372,6 +372,9 @@ def move_epic(
 
     Refused → ``Conflict(code="move_refused")`` whose ``fields`` name every unmet rule;
     nothing changes. Staying in the same column with neighbours is a re-rank by hand.
+    ``version`` is the one the caller read: the API and the pages always send it, so a stale
+    one is refused (StaleVersion) before anything changes; None is for callers that hold the
+    row they just read (the demo loader, answering a recommendation).
     """
     access.require("write")
     # The row lock serialises two moves of the same card; the WIP limit row's lock (below)
@@ -413,9 +416,11 @@ def move_epic(
 
 
 @transaction.atomic
-def reset_rank(access: Access, epic: Epic) -> Epic:
-    """Back to WSJF order: the manual placement is forgotten."""
+def reset_rank(access: Access, epic: Epic, *, version: int | None = None) -> Epic:
+    """Back to WSJF order: the manual placement is forgotten. ``version`` is the one the
+    caller read (the API and the pages always send it; None: a caller holding the row)."""
     access.require("write")
+    check_version(epic, version)
     return update_versioned(
         access.user,
         access.organization,
@@ -508,7 +513,8 @@ def update_story(access: Access, story: Story, *, version: int, **changes: Any) 
 
 @transaction.atomic
 def move_story(access: Access, story: Story, *, state: str, version: int | None = None) -> Story:
-    """A story moves freely between todo, doing and done."""
+    """A story moves freely between todo, doing and done; a stale ``version`` is refused
+    (None: a caller holding the row, such as the demo loader)."""
     access.require("write")
     check_version(story, version)
     if state not in StoryState.values:

@@ -174,8 +174,11 @@ def epic_move(request: HttpRequest, access: Access, epic_id: int) -> HttpRespons
     back = safe_next(request, board_url(access)) + f"#epic-{epic.pk}"
     if not form.is_valid():
         if inline:
+            fields = {
+                name: " ".join(str(e) for e in errors) for name, errors in form.errors.items()
+            }
             return JsonResponse(
-                {"error": {"code": "invalid", "message": "Check the move.", "fields": {}}},
+                {"error": {"code": "invalid", "message": "Check the move.", "fields": fields}},
                 status=422,
             )
         messages.error(request, "That move was not understood.")
@@ -396,9 +399,17 @@ def epic_close(request: HttpRequest, access: Access, epic_id: int) -> HttpRespon
 @org_view
 def epic_reset_rank(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     record = access_epic(access, epic_id, "write")
-    services.reset_rank(access, record)
+    back = safe_next(request, epic_url(access, record))
+    form = forms.VersionForm(request.POST)
+    if not submit(form, lambda data: services.reset_rank(access, record, version=data["version"])):
+        messages.error(
+            request,
+            " ".join(str(error) for error in form.errors.get("__all__", []))
+            or "Reload the page and try again.",
+        )
+        return redirect(back)
     messages.success(request, f"“{record.title}” is back in WSJF order.")
-    return redirect(safe_next(request, epic_url(access, record)))
+    return redirect(back)
 
 
 @require_POST
@@ -492,7 +503,11 @@ def story_move(request: HttpRequest, access: Access, story_id: int) -> HttpRespo
     record = access_story(access, story_id, "write")
     form = forms.StoryMoveForm(request.POST)
     back = safe_next(request, epic_url(access, record.epic) + "#stories")
-    if submit(form, lambda data: services.move_story(access, record, state=data["state"])):
+
+    def save(data: dict[str, Any]) -> None:
+        services.move_story(access, record, state=data["state"], version=data["version"])
+
+    if submit(form, save):
         messages.success(
             request,
             f"“{record.title}” is now {StoryState(form.cleaned_data['state']).label.lower()}.",

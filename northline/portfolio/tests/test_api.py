@@ -27,7 +27,9 @@ def test_it_refuses_todo_without_a_lagging_indicator_naming_the_rule(
     epic = board.epic("Mooring renewals", lagging=False)
     editor = api_as(cast.editor)
     events = Event.objects.count()
-    response = editor.post(f"{BASE}/epics/{epic.pk}/move", {"state": "todo"})
+    response = editor.post(
+        f"{BASE}/epics/{epic.pk}/move", {"state": "todo", "version": epic.version}
+    )
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "move_refused"
@@ -72,13 +74,14 @@ def test_it_creates_an_epic_adds_its_case_and_walks_it_to_doing(cast: Cast, boar
     )
     assert indicator.status_code == 201, indicator.content
     assert indicator.json()["kind"] == "lagging"
-    assert editor.post(f"{epic_url}/move", {"state": "todo"}).status_code == 200
-    refused = editor.post(f"{epic_url}/move", {"state": "doing"})
+    todo = editor.post(f"{epic_url}/move", {"state": "todo", "version": body["version"]})
+    assert todo.status_code == 200, todo.content
+    refused = editor.post(f"{epic_url}/move", {"state": "doing", "version": todo.json()["version"]})
     assert refused.status_code == 409
     assert list(refused.json()["error"]["fields"]) == ["has_story"]
     story = editor.post(f"{BASE}/stories", {"epic_id": body["id"], "title": "Pay", "estimate": 3})
     assert story.status_code == 201, story.content
-    moved = editor.post(f"{epic_url}/move", {"state": "doing"})
+    moved = editor.post(f"{epic_url}/move", {"state": "doing", "version": todo.json()["version"]})
     assert moved.status_code == 200, moved.content
     detail = editor.get(epic_url).json()
     assert (detail["state"], detail["points_total"], detail["remaining_wsjf"]) == ("doing", 3, 2.0)
@@ -100,13 +103,115 @@ def test_it_answers_409_to_a_stale_version_and_changes_nothing(cast: Cast, board
     assert (fresh.title, fresh.state, fresh.version) == ("New", "funnel", epic.version + 1)
 
 
+def test_it_refuses_an_epic_move_without_a_version_naming_it(cast: Cast, board: Board, api_as):
+    epic = board.epic("Quay booking", state="todo")
+    editor = api_as(cast.editor)
+    events = Event.objects.count()
+    response = editor.post(f"{BASE}/epics/{epic.pk}/move", {"state": "doing"})
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["version"]
+    fresh = Epic.objects.get(pk=epic.pk)
+    assert (fresh.state, fresh.version) == ("todo", epic.version)
+    assert Event.objects.count() == events
+
+
+def test_it_refuses_a_move_after_someone_else_moved_the_card(cast: Cast, board: Board, api_as):
+    epic = board.epic("Quay booking", state="todo")
+    seen = epic.version
+    first = api_as(cast.owner).post(
+        f"{BASE}/epics/{epic.pk}/move", {"state": "doing", "version": seen}
+    )
+    assert first.status_code == 200, first.content
+    editor = api_as(cast.editor)
+    events = Event.objects.count()
+    second = editor.post(
+        f"{BASE}/epics/{epic.pk}/move",
+        {"state": "closed", "close_reason": "other", "close_note": "Not now.", "version": seen},
+    )
+    assert second.status_code == 409
+    assert second.json()["error"]["code"] == "stale_version"
+    assert list(second.json()["error"]["fields"]) == ["version"]
+    fresh = Epic.objects.get(pk=epic.pk)
+    assert (fresh.state, fresh.version, fresh.close_note) == ("doing", seen + 1, "")
+    assert Event.objects.count() == events
+
+
+def test_it_moves_an_epic_with_the_current_version(cast: Cast, board: Board, api_as):
+    epic = board.epic("Quay booking", state="todo")
+    moves = Event.objects.filter(verb="moved", object_repr="Quay booking")
+    before = moves.count()
+    response = api_as(cast.editor).post(
+        f"{BASE}/epics/{epic.pk}/move", {"state": "doing", "version": epic.version}
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["state"], response.json()["version"]) == ("doing", epic.version + 1)
+    assert moves.count() == before + 1
+
+
+def test_it_resets_a_rank_only_with_the_current_version(cast: Cast, board: Board, api_as):
+    top = board.epic("Top", wsjf=(20, 20, 20, 1))
+    placed = board.epic("Placed", wsjf=(1, 1, 1, 20))
+    editor = api_as(cast.editor)
+    moved = editor.post(
+        f"{BASE}/epics/{placed.pk}/move",
+        {"state": "funnel", "after_id": top.pk, "version": placed.version},
+    )
+    assert moved.json()["rank_is_manual"] is True
+    url = f"{BASE}/epics/{placed.pk}/reset-rank"
+    assert editor.post(url, {}).status_code == 422
+    stale = editor.post(url, {"version": placed.version})
+    assert stale.status_code == 409
+    assert Epic.objects.get(pk=placed.pk).rank_is_manual is True
+    reset = editor.post(url, {"version": placed.version + 1})
+    assert reset.status_code == 200, reset.content
+    assert (reset.json()["rank_is_manual"], reset.json()["version"]) == (False, placed.version + 2)
+
+
+def test_it_refuses_a_story_move_without_a_version_naming_it(cast: Cast, board: Board, api_as):
+    story = board.epic("Quay booking").stories.get()
+    editor = api_as(cast.editor)
+    events = Event.objects.count()
+    response = editor.post(f"{BASE}/stories/{story.pk}/move", {"state": "doing"})
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["version"]
+    fresh = Story.objects.get(pk=story.pk)
+    assert (fresh.state, fresh.version) == ("todo", story.version)
+    assert Event.objects.count() == events
+
+
+def test_it_refuses_a_stale_story_move_and_changes_nothing(cast: Cast, board: Board, api_as):
+    story = board.epic("Quay booking").stories.get()
+    seen = story.version
+    first = api_as(cast.owner).post(
+        f"{BASE}/stories/{story.pk}/move", {"state": "done", "version": seen}
+    )
+    assert first.status_code == 200, first.content
+    editor = api_as(cast.editor)
+    events = Event.objects.count()
+    second = editor.post(f"{BASE}/stories/{story.pk}/move", {"state": "doing", "version": seen})
+    assert second.status_code == 409
+    assert second.json()["error"]["code"] == "stale_version"
+    fresh = Story.objects.get(pk=story.pk)
+    assert (fresh.state, fresh.version) == ("done", seen + 1)
+    assert Event.objects.count() == events
+
+
+def test_it_moves_a_story_with_the_current_version(cast: Cast, board: Board, api_as):
+    story = board.epic("Quay booking").stories.get()
+    response = api_as(cast.editor).post(
+        f"{BASE}/stories/{story.pk}/move", {"state": "doing", "version": story.version}
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["state"], response.json()["version"]) == ("doing", story.version + 1)
+
+
 def test_it_places_a_card_between_two_others(cast: Cast, board: Board, api_as):
     top = board.epic("Top", wsjf=(20, 20, 20, 1))
     bottom = board.epic("Bottom", wsjf=(1, 1, 1, 20))
     middle = board.epic("Middle", wsjf=None)
     response = api_as(cast.editor).post(
         f"{BASE}/epics/{middle.pk}/move",
-        {"state": "funnel", "before_id": top.pk, "after_id": bottom.pk},
+        {"state": "funnel", "before_id": top.pk, "after_id": bottom.pk, "version": middle.version},
     )
     assert response.status_code == 200
     assert response.json()["rank_is_manual"] is True

@@ -118,9 +118,14 @@ def test_a_move_costs_the_same_queries_in_a_long_column(cast: Cast, board: Board
     editor = signed_in(cast.editor)
     url = reverse("portfolio_epic_move", args=["acme", ready.pk])
     headers = {"X-Requested-With": "fetch"}
-    small = statements(lambda: editor.post(url, {"direction": "down"}, headers=headers))
+
+    def step_down() -> int:
+        body = {"direction": "down", "version": Epic.objects.get(pk=ready.pk).version}
+        return statements(lambda: editor.post(url, body, headers=headers))
+
+    small = step_down()
     add_cards(board, 400)
-    large = statements(lambda: editor.post(url, {"direction": "down"}, headers=headers))
+    large = step_down()
     assert small == large
     # Session, user, membership, the epic, its step neighbours; then the service: the locked
     # row, the neighbours, the update and its audit event. A re-rank reads none of the facts
@@ -145,7 +150,11 @@ def test_a_move_into_another_column_stays_within_15_queries(cast: Cast, board: B
         top = Epic.objects.filter(state="doing").order_by("rank", "id").first()
         assert top is not None
         moved = statements(
-            lambda: editor.post(url, {"state": "doing", "after_id": top.pk}, headers=headers)
+            lambda: editor.post(
+                url,
+                {"state": "doing", "after_id": top.pk, "version": ready.version},
+                headers=headers,
+            )
         )
         ready.refresh_from_db()
         assert ready.state == "doing"

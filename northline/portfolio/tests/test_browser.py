@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from northline.conftest import sign_in
+from northline.portfolio import services
 from northline.portfolio.models import Epic
 from northline.portfolio.tests.conftest import Board
 from northline.portfolio.tests.test_board import add_cards
@@ -101,3 +102,27 @@ def test_scrolling_a_long_column_loads_more_cards(page, cast: Cast, board: Board
     assert todo.locator(".epic-card").count() == 130
     assert todo.locator(".more-item").count() == 0
     assert column(page, "funnel").locator(".epic-card").count() == 50
+
+
+def test_the_board_sends_the_version_and_refuses_a_card_moved_meanwhile(
+    page, cast: Cast, board: Board
+):
+    ready = board.epic("Mooring permits online", state="todo")
+    board.epic("Harbour dues online", state="doing")
+    sign_in(page, "edith")
+    page.goto("/o/acme/portfolio/")
+    # Two moves in a row: the second carries the version the first one answered.
+    card(page, "Mooring permits online").drag_to(column(page, "doing").locator("[data-cards]"))
+    column(page, "doing").locator(f'[data-version="{ready.version + 1}"]').wait_for()
+    card(page, "Mooring permits online").drag_to(column(page, "todo").locator("[data-cards]"))
+    column(page, "todo").locator(f'[data-version="{ready.version + 2}"]').wait_for()
+    assert Epic.objects.get(pk=ready.pk).state == "todo"
+    # Someone else moves the card; this board still shows the old version.
+    seen = Epic.objects.get(pk=ready.pk)
+    services.move_epic(board.access, seen, state="doing", version=seen.version)
+    card(page, "Mooring permits online").drag_to(column(page, "funnel").locator("[data-cards]"))
+    alert = page.get_by_role("alert")
+    alert.filter(has_text="changed by someone else").wait_for()
+    assert column(page, "todo").locator(".epic-card", has_text="Mooring permits online").count()
+    stored = Epic.objects.get(pk=ready.pk)
+    assert (stored.state, stored.version) == ("doing", seen.version + 1)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from northline.orgs.models import Event
 from northline.portfolio import services
-from northline.portfolio.models import Epic, Recommendation, Sprint
+from northline.portfolio.models import Epic, Recommendation, Sprint, Story
 from northline.portfolio.tests.conftest import Board
 from northline.testing import Cast
 
@@ -211,7 +211,9 @@ def test_it_refuses_a_move_with_409_naming_every_rule_and_changes_nothing(cast: 
     epic = board.epic("No case yet", what="", why="", lagging=False, stories=0)
     events_before = Event.objects.count()
     response = signed_in(cast.editor).post(
-        reverse("portfolio_epic_move", args=["acme", epic.pk]), {"state": "todo"}, headers=FETCH
+        reverse("portfolio_epic_move", args=["acme", epic.pk]),
+        {"state": "todo", "version": epic.version},
+        headers=FETCH,
     )
     assert response.status_code == 409
     error = json.loads(response.content)["error"]
@@ -227,12 +229,12 @@ def test_it_moves_a_card_by_drag_and_answers_json(cast: Cast, board: Board):
     first = board.epic("Already going", state="doing")
     response = signed_in(cast.editor).post(
         reverse("portfolio_epic_move", args=["acme", ready.pk]),
-        {"state": "doing", "before_id": first.pk},
+        {"state": "doing", "before_id": first.pk, "version": ready.version},
         headers=FETCH,
     )
     assert response.status_code == 200
     answer = json.loads(response.content)
-    assert answer["epic"]["state"] == "doing"
+    assert (answer["epic"]["state"], answer["epic"]["version"]) == ("doing", ready.version + 1)
     assert answer["epic"]["rank_is_manual"] is True
     moved = Epic.objects.get(pk=ready.pk)
     assert moved.state == "doing"
@@ -246,14 +248,14 @@ def test_it_moves_with_the_plain_form_and_shows_refusals_as_a_message(cast: Cast
     url = reverse("portfolio", args=["acme"])
     response = editor.post(
         reverse("portfolio_epic_move", args=["acme", ready.pk]),
-        {"state": "doing", "next": url},
+        {"state": "doing", "next": url, "version": ready.version},
         follow=True,
     )
     assert Epic.objects.get(pk=ready.pk).state == "doing"
     assert "Moved “Ready to start” to Doing." in response.content.decode()
     response = editor.post(
         reverse("portfolio_epic_move", args=["acme", incomplete.pk]),
-        {"state": "todo", "next": url},
+        {"state": "todo", "next": url, "version": incomplete.version},
         follow=True,
     )
     page = response.content.decode()
@@ -262,12 +264,63 @@ def test_it_moves_with_the_plain_form_and_shows_refusals_as_a_message(cast: Cast
     assert Epic.objects.get(pk=incomplete.pk).state == "funnel"
 
 
+def test_it_refuses_a_drag_from_a_stale_board_and_changes_nothing(cast: Cast, board: Board):
+    card = board.epic("Ready to start", state="todo")
+    seen = card.version
+    services.move_epic(board.access, card, state="doing", version=seen)
+    editor = signed_in(cast.editor)
+    events_before = Event.objects.count()
+    response = editor.post(
+        reverse("portfolio_epic_move", args=["acme", card.pk]),
+        {"state": "funnel", "version": seen},
+        headers=FETCH,
+    )
+    assert response.status_code == 409
+    error = json.loads(response.content)["error"]
+    assert error["code"] == "stale_version"
+    assert "changed by someone else" in error["message"]
+    fresh = Epic.objects.get(pk=card.pk)
+    assert (fresh.state, fresh.version) == ("doing", seen + 1)
+    assert Event.objects.count() == events_before
+    missing = editor.post(
+        reverse("portfolio_epic_move", args=["acme", card.pk]), {"state": "todo"}, headers=FETCH
+    )
+    assert missing.status_code == 422
+    assert list(json.loads(missing.content)["error"]["fields"]) == ["version"]
+    assert Epic.objects.get(pk=card.pk).version == seen + 1
+
+
+def test_it_refuses_a_story_state_from_a_stale_page(cast: Cast, records):
+    story = records["story"]
+    seen = story.version
+    services.move_story(cast.owner_access, story, state="doing", version=seen)
+    editor = signed_in(cast.editor)
+    response = editor.post(
+        reverse("portfolio_story_move", args=["acme", story.pk]),
+        {"state": "done", "version": seen},
+        follow=True,
+    )
+    assert "changed by someone else" in response.content.decode()
+    fresh = Story.objects.get(pk=story.pk)
+    assert (fresh.state, fresh.version) == ("doing", seen + 1)
+
+
+def test_it_sends_the_version_with_every_move_control(cast: Cast, records):
+    epic, story = records["epic"], records["story"]
+    editor = signed_in(cast.editor)
+    board_page = editor.get(reverse("portfolio", args=["acme"])).content.decode()
+    assert f'<input type="hidden" name="version" value="{epic.version}">' in board_page
+    epic_page = editor.get(reverse("portfolio_epic", args=["acme", epic.pk])).content.decode()
+    assert f'<input type="hidden" name="version" value="{story.version}">' in epic_page
+    story_page = editor.get(reverse("portfolio_story", args=["acme", story.pk])).content.decode()
+    assert f'<input type="hidden" name="version" value="{story.version}">' in story_page
+
+
 def test_it_reranks_one_step_up_and_down_with_the_keyboard_buttons(cast: Cast, board: Board):
     top = board.epic("Top", wsjf=(20, 20, 20, 1))
     middle = board.epic("Middle", wsjf=(8, 8, 8, 8))
     bottom = board.epic("Bottom", wsjf=(1, 1, 1, 20))
     editor = signed_in(cast.editor)
-    move = reverse("portfolio_epic_move", args=["acme", bottom.pk])
 
     def order() -> list[str]:
         return list(
@@ -276,16 +329,22 @@ def test_it_reranks_one_step_up_and_down_with_the_keyboard_buttons(cast: Cast, b
             .values_list("title", flat=True)
         )
 
+    def step(epic: Epic, direction: str) -> int:
+        """One press of the card's button, carrying the version the board shows."""
+        version = Epic.objects.get(pk=epic.pk).version
+        url = reverse("portfolio_epic_move", args=["acme", epic.pk])
+        return editor.post(url, {"direction": direction, "version": version}).status_code
+
     assert order() == ["Top", "Middle", "Bottom"]
-    assert editor.post(move, {"direction": "up"}).status_code == 302
+    assert step(bottom, "up") == 302
     assert order() == ["Top", "Bottom", "Middle"]
-    editor.post(move, {"direction": "up"})
+    step(bottom, "up")
     assert order() == ["Bottom", "Top", "Middle"]
     # Already first: nothing to do, nothing written.
     version = Epic.objects.get(pk=bottom.pk).version
-    editor.post(move, {"direction": "up"})
+    step(bottom, "up")
     assert Epic.objects.get(pk=bottom.pk).version == version
-    editor.post(reverse("portfolio_epic_move", args=["acme", top.pk]), {"direction": "down"})
+    step(top, "down")
     assert order() == ["Bottom", "Middle", "Top"]
     assert Epic.objects.get(pk=bottom.pk).rank_is_manual
     assert not Epic.objects.get(pk=middle.pk).rank_is_manual
@@ -300,7 +359,8 @@ def test_it_asks_for_a_reason_before_closing_from_the_plain_board_form(cast: Cas
     epic = board.epic("To close")
     editor = signed_in(cast.editor)
     response = editor.post(
-        reverse("portfolio_epic_move", args=["acme", epic.pk]), {"state": "closed"}
+        reverse("portfolio_epic_move", args=["acme", epic.pk]),
+        {"state": "closed", "version": epic.version},
     )
     assert response.status_code == 302
     assert response["Location"].endswith(f"/epics/{epic.pk}/#close-epic")
@@ -322,14 +382,19 @@ def test_it_closes_through_the_board_dialog_with_reason_and_note(cast: Cast, boa
     epic = board.epic("To close")
     response = signed_in(cast.editor).post(
         reverse("portfolio_epic_move", args=["acme", epic.pk]),
-        {"state": "closed", "close_reason": "", "close_note": ""},
+        {"state": "closed", "close_reason": "", "close_note": "", "version": epic.version},
         headers=FETCH,
     )
     assert response.status_code == 409
     assert set(json.loads(response.content)["error"]["fields"]) == {"close_reason", "close_note"}
     response = signed_in(cast.editor).post(
         reverse("portfolio_epic_move", args=["acme", epic.pk]),
-        {"state": "closed", "close_reason": "other", "close_note": "Not needed."},
+        {
+            "state": "closed",
+            "close_reason": "other",
+            "close_note": "Not needed.",
+            "version": epic.version,
+        },
         headers=FETCH,
     )
     assert response.status_code == 200
@@ -398,7 +463,11 @@ def test_it_adds_edits_and_moves_a_story(cast: Cast, records):
         },
     )
     assert response.status_code == 302
-    editor.post(reverse("portfolio_story_move", args=["acme", story.pk]), {"state": "done"})
+    story.refresh_from_db()
+    editor.post(
+        reverse("portfolio_story_move", args=["acme", story.pk]),
+        {"state": "done", "version": story.version},
+    )
     story.refresh_from_db()
     assert (story.title, story.estimate, story.state) == ("Upload hull papers", 5, "done")
 

@@ -31,7 +31,9 @@
   const showRefusal = (title, target, error) => {
     if (!alertRegion) return;
     const lead = document.createElement("p");
-    const reasons = Object.values(error.fields || {});
+    // Only a refused move's fields are reasons to read; a stale card's or a stale position's
+    // are for programs, and their message already says what to do (reload).
+    const reasons = error.code === "move_refused" ? Object.values(error.fields || {}) : [];
     // With reasons listed one by one, the lead only says what did not happen.
     lead.textContent = reasons.length
       ? `“${title}” was not moved to ${target}:`
@@ -108,10 +110,19 @@
       dialog.showModal();
     });
 
+  // The card's version as last read travels with every move: a move made from a stale board
+  // (someone else moved or edited the card meanwhile) is refused with 409, never applied.
+  const setVersion = (card, version) => {
+    card.dataset.version = version;
+    const input = card.querySelector("form[data-move-form] input[name=version]");
+    if (input) input.value = version;
+  };
+
   // Send one move; resolve with the server's JSON answer and whether it was accepted.
   const postMove = async (card, fields) => {
     const form = card.querySelector("form[data-move-form]");
     const body = new FormData();
+    body.append("version", card.dataset.version);
     for (const [name, value] of Object.entries(fields)) {
       if (value !== null && value !== undefined) body.append(name, value);
     }
@@ -161,7 +172,7 @@
     card.classList.remove("just-moved", "refused");
     if (ok && answer.epic) {
       card.dataset.rank = answer.epic.rank;
-      card.dataset.version = answer.epic.version;
+      setVersion(card, answer.epic.version);
       const select = card.querySelector("select[name=state]");
       if (select) select.value = answer.epic.state;
       card.classList.add("just-moved");
