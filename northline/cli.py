@@ -15,9 +15,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from northline.lib.errors import DomainError
+
+if TYPE_CHECKING:
+    from northline.orgs.transfer import Imported
 
 DEFAULT_DATA_DIR = ".northline"
 DEFAULT_PORT = 8000
@@ -140,8 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         run_import,
         "Load an exported organization into this database (which must not hold it yet).",
+        epilog="Agreement initials are sealed with the exporting installation's secret key. "
+        "Into an installation with another key, give that key (--seal-key-file, or "
+        "NORTHLINE_SOURCE_SECRET_KEY): every seal is verified with it and each that holds is "
+        "re-sealed with this installation's key; those that fail are listed and read as "
+        "tampered. Without it the import is refused, unless --unverified-seals. See docs/cli.md.",
     )
     imports.add_argument("file", metavar="FILE", help="an export, or - for standard input")
+    imports.add_argument(
+        "--seal-key-file",
+        metavar="PATH",
+        help="a file holding the exporting installation's secret key (its data dir's "
+        "secret_key, or its NORTHLINE_SECRET_KEY); default: NORTHLINE_SOURCE_SECRET_KEY",
+    )
+    imports.add_argument(
+        "--unverified-seals",
+        action="store_true",
+        help="import seals made under another key without verifying them: every initial then "
+        "reads as tampered (its agreement is not executed here)",
+    )
 
     snapshot = command(
         "snapshot",
@@ -417,6 +437,7 @@ def run_import(args: argparse.Namespace) -> int:
     setup_django()
     from northline.orgs.transfer import count_records, import_document
 
+    source_key = source_secret_key(args.seal_key_file)
     try:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
     except OSError as error:
@@ -427,10 +448,51 @@ def run_import(args: argparse.Namespace) -> int:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise UserError(f"{args.file} is not JSON: {error}") from error
-    organization = import_document(document)
+    imported = import_document(
+        document,
+        source_key=source_key,
+        unverified_seals=args.unverified_seals,
+        source="standard input" if args.file == "-" else Path(args.file).name,
+    )
     report_counts("Imported", count_records(document))
+    organization = imported.organization
     say(f"Imported organization {organization.slug} ({organization.name}).")
+    report_seals(imported)
     return 0
+
+
+def source_secret_key(path: str | None) -> str | None:
+    """The exporting installation's secret key: from ``path``, else the environment."""
+    if path is None:
+        return os.environ.get("NORTHLINE_SOURCE_SECRET_KEY") or None
+    try:
+        key = Path(path).read_text("utf-8").strip()
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path} is not UTF-8 text") from error
+    if not key:
+        raise UserError(f"{path} is empty; it should hold the source installation's secret key")
+    return key
+
+
+def report_seals(imported: Imported) -> None:
+    if imported.seal_check == "unverified":
+        say(
+            f"Seals: {imported.unverified} imported unverified (--unverified-seals); they read "
+            "as tampered here."
+        )
+        return
+    for label, report in imported.seals.items():
+        say(
+            f"Seals of {label}: {report.resealed} re-sealed with this installation's key, "
+            f"{report.kept} kept, {len(report.failures)} failing."
+        )
+    failures = imported.failures
+    if failures:
+        say(f"warning: {len(failures)} seal(s) failed verification; they read as tampered:")
+        for failure in failures:
+            say(f"  {failure}")
 
 
 def parse_day(text: str) -> Any:

@@ -10,6 +10,9 @@ one engagement and lists its signatories on both sides. The rules of initialing:
   shown as voided);
 * each initial carries a ``seal``, an HMAC-SHA256 keyed with ``settings.SECRET_KEY`` over its
   own fields (:func:`seal_of`), so a row changed behind the application's back is "tampered";
+  an import from another installation verifies the seals with that installation's key and
+  re-seals those that hold (:func:`reseal_imported`, docs/lab.md "Seals and moving
+  installations");
 * the agreement is executed exactly when every required cell (sections needing initials ×
   signatories) holds a valid, matching, untampered initial; :func:`sync_status` moves it to
   ``executed`` at that moment and back to ``amended`` when a cell stops being valid.
@@ -52,8 +55,9 @@ from northline.orgs.audit import (
     snapshot,
     update_versioned,
 )
-from northline.orgs.models import Person
+from northline.orgs.models import Organization, Person
 from northline.orgs.services import refuse_unknown
+from northline.orgs.transfer import SealReport, key_fingerprint
 
 TEMPLATE_FIELDS = {"name", "description"}
 SECTION_FIELDS = {"title", "body", "needs_initials", "position"}
@@ -91,9 +95,11 @@ def seal_of(
     user_id: int,
     initialed_at: Any,
     text_sha256: str,
+    key: str | None = None,
 ) -> str:
-    """HMAC-SHA256 (key: SECRET_KEY) over an initial's fields, joined by "|" in this order:
-    agreement id, section id, signatory id, user id, initialed_at (ISO 8601, UTC), hash."""
+    """HMAC-SHA256 over an initial's fields, joined by "|" in this order: agreement id, section
+    id, signatory id, user id, initialed_at (ISO 8601, UTC), hash. The key is this
+    installation's SECRET_KEY unless ``key`` names another (an import's source key)."""
     message = "|".join(
         [
             str(agreement_id),
@@ -104,20 +110,25 @@ def seal_of(
             text_sha256,
         ]
     )
-    key = settings.SECRET_KEY.encode("utf-8")
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    secret = (settings.SECRET_KEY if key is None else key).encode("utf-8")
+    return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def seal_holds(initial: Initial) -> bool:
-    expected = seal_of(
+def seal_for(initial: Initial, key: str | None = None) -> str:
+    """The seal ``initial``'s fields should carry under ``key`` (default: this installation's)."""
+    return seal_of(
         agreement_id=initial.agreement_id,
         section_id=initial.section_id,
         signatory_id=initial.signatory_id,
         user_id=initial.user_id,
         initialed_at=initial.initialed_at,
         text_sha256=initial.text_sha256,
+        key=key,
     )
-    return hmac.compare_digest(expected, initial.seal)
+
+
+def seal_holds(initial: Initial, key: str | None = None) -> bool:
+    return hmac.compare_digest(seal_for(initial, key), initial.seal)
 
 
 # Access helpers ------------------------------------------------------------------------------
@@ -806,3 +817,51 @@ def initial_section(access: Access, section: AgreementSection, signatory: Signat
     )
     sync_status(access, locked)
     return initial
+
+
+# Moving installations ------------------------------------------------------------------------
+
+IMPORT_ACTOR = "northline import"
+
+
+def reseal_imported(organization: Organization, *, source_key: str, source: str) -> SealReport:
+    """Verify every initial of the just-imported ``organization`` with ``source_key`` (the
+    exporting installation's SECRET_KEY) and re-seal each that holds with this installation's
+    key, recording one ``resealed`` event per initial that names the import (``source``).
+
+    An initial whose seal fails is left exactly as it came, so it still reads tampered here,
+    and is reported by agreement, section and signatory. Under the same key nothing changes.
+    Runs inside the import's transaction (the caller's), like every other write of it.
+    """
+    fingerprints = [key_fingerprint(source_key), key_fingerprint(settings.SECRET_KEY)]
+    rows = (
+        Initial.objects.filter(organization=organization)
+        .select_related("agreement", "section", "signatory__person")
+        .order_by("agreement_id", "section__position", "section_id", "signatory_id", "id")
+    )
+    report = SealReport()
+    for initial in rows:
+        if not seal_holds(initial, source_key):
+            report.failures.append(
+                f"agreement {initial.agreement_id} “{initial.agreement.title}”, section "
+                f"{initial.section_id} “{initial.section.title}”, signatory "
+                f"{initial.signatory_id} {initial.signatory.person.name} "
+                f"({initial.signatory.role}): initial {initial.pk} fails its seal"
+            )
+            continue
+        resealed = seal_for(initial)
+        if resealed == initial.seal:
+            report.kept += 1
+            continue
+        # The seal is the installation's word for the row, not part of what was initialed:
+        # the one field of an append-only initial that changes, by queryset (save() refuses).
+        Initial.objects.filter(pk=initial.pk).update(seal=resealed)
+        record_event(
+            actor=IMPORT_ACTOR,
+            organization=organization,
+            verb="resealed",
+            obj=initial,
+            changes={"seal": [initial.seal, resealed], "key": fingerprints, "import": source},
+        )
+        report.resealed += 1
+    return report

@@ -184,9 +184,37 @@ class AgreementOut(Schema):
     engagement_id: Id
     template_id: Id | None
     title: str
-    status: AgreementStatusName
+    status: AgreementStatusName = Field(
+        ...,
+        description="As stored: the workflow's last step. It still says executed when an "
+        "initial was changed outside Northline; `executed` and `tampered` tell.",
+    )
+    executed: bool = Field(
+        ...,
+        description="Worked out from the cells, seals included, as the agreement's page shows "
+        "it: every required cell holds a valid initial whose seal holds.",
+    )
+    tampered: int = Field(
+        ..., description="Stored initials that fail their seal; each keeps its cell unexecuted."
+    )
     executed_at: dt.datetime | None
     version: int
+
+
+def agreement_out(access: Any, agreement: Agreement) -> dict[str, Any]:
+    """The agreement with its standing worked out from the cells (three queries)."""
+    grid = agreements.agreement_state(access, agreement)
+    return {
+        "id": agreement.pk,
+        "engagement_id": agreement.engagement_id,
+        "template_id": agreement.template_id,
+        "title": agreement.title,
+        "status": agreement.status,
+        "executed": grid.executed,
+        "tampered": grid.counts[agreements.TAMPERED],
+        "executed_at": agreement.executed_at,
+        "version": agreement.version,
+    }
 
 
 class AgreementIn(Input):
@@ -280,9 +308,13 @@ def grid_out(grid: agreements.AgreementGrid) -> dict[str, Any]:
     summary="An engagement's agreements",
 )
 @paginate(Page)
-def list_agreements(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> QuerySet[Agreement]:
+def list_agreements(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> list[dict[str, Any]]:
     access = caller_access(request)
-    return agreements.agreements(access, access_engagement(access, engagement_id))
+    # An engagement has a handful of agreements: each is judged from its cells, as on the page.
+    return [
+        agreement_out(access, agreement)
+        for agreement in agreements.agreements(access, access_engagement(access, engagement_id))
+    ]
 
 
 @router.post(
@@ -295,14 +327,14 @@ def create_agreement(
 ) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
-    return Status(
-        201, agreements.create_agreement(access, engagement, **references(payload.dict()))
-    )
+    created = agreements.create_agreement(access, engagement, **references(payload.dict()))
+    return Status(201, agreement_out(access, created))
 
 
 @router.get("/lab/agreements/{agreement_id}", response=AgreementOut, summary="One agreement")
 def get_agreement(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
-    return agreements.access_agreement(caller_access(request), agreement_id)
+    access = caller_access(request)
+    return agreement_out(access, agreements.access_agreement(access, agreement_id))
 
 
 @router.patch("/lab/agreements/{agreement_id}", response=AgreementOut, summary="Rename")
@@ -311,7 +343,10 @@ def update_agreement(
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id, "write")
-    return agreements.update_agreement(access, record, version=payload.version, **payload.changes())
+    updated = agreements.update_agreement(
+        access, record, version=payload.version, **payload.changes()
+    )
+    return agreement_out(access, updated)
 
 
 @router.delete(
@@ -335,7 +370,7 @@ def circulate_agreement(
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id, "write")
-    return agreements.circulate(access, record, version=payload.version)
+    return agreement_out(access, agreements.circulate(access, record, version=payload.version))
 
 
 @router.post(
@@ -348,7 +383,7 @@ def terminate_agreement(
 ) -> Any:
     access = caller_access(request)
     record = agreements.access_agreement(access, agreement_id, "write")
-    return agreements.terminate(access, record, version=payload.version)
+    return agreement_out(access, agreements.terminate(access, record, version=payload.version))
 
 
 @router.get(

@@ -27,3 +27,9 @@ class LabConfig(AppConfig):
         register_record_page("lab.engagement", "lab_engagement", "engagement_id")
         register_record_page("lab.agreement", "lab_agreement", "agreement_id")
         register_record_page("lab.alignmentsession", "lab_session", "session_id")
+
+        from northline.lab.agreements import reseal_imported
+        from northline.orgs.transfer import register_sealed_model
+
+        # Initials are sealed with SECRET_KEY: an import from another installation re-seals them.
+        register_sealed_model("lab.initial", reseal_imported)

@@ -3,7 +3,8 @@
 The document::
 
     {"format": "northline-export", "format_version": 1, "organization": "<slug>",
-     "records": [{"model": "auth.user", "pk": 1, "fields": {...}}, ...]}
+     "records": [{"model": "auth.user", "pk": 1, "fields": {...}}, ...],
+     "seal_key_fingerprint": "<16 hex digits>"}
 
 ``records`` are Django's serializer records: the users the organization refers to (without
 their superuser and staff bits), those users' API tokens (digests only), the organization, then
@@ -13,19 +14,30 @@ The envelope holds no timestamp, so export → import → export gives the same 
 
 Import goes into a database that holds none of it: the slug, the usernames and every primary
 key must be free, or nothing is written.
+
+Some records carry a seal, an HMAC keyed with the installation's SECRET_KEY (the lab's agreement
+initials; apps register them with :func:`register_sealed_model`). The key never travels: the
+export names it by :func:`key_fingerprint`. An import under the same key keeps the seals; from
+another installation it needs that installation's key to verify them, and re-seals those that
+hold under this one's (docs/lab.md, "Seals and moving installations"). Without that key it is
+refused, unless the caller accepts the seals unverified.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
+import hmac
 import json
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
@@ -38,6 +50,8 @@ from northline.orgs.models import ApiToken, Organization
 
 FORMAT = "northline-export"
 FORMAT_VERSION = 1
+# The envelope's name for the key the export's seals were made with (older exports lack it).
+SEAL_KEY_FIELD = "seal_key_fingerprint"
 
 USER_FIELDS = (
     "username",
@@ -51,6 +65,37 @@ USER_FIELDS = (
 )
 # Per-user records that belong to no organization but travel with their users.
 USER_LEVEL_MODELS: tuple[type[models.Model], ...] = (ApiToken,)
+
+
+# Seals -----------------------------------------------------------------------------------
+
+
+def key_fingerprint(key: str) -> str:
+    """Names a sealing key without giving it away: the first 16 hex digits of the SHA-256 of a
+    key id derived from it (an HMAC with a fixed purpose). Equal keys, equal fingerprints."""
+    key_id = hmac.new(key.encode("utf-8"), b"northline.seal-key-id", hashlib.sha256).digest()
+    return hashlib.sha256(key_id).hexdigest()[:16]
+
+
+@dataclass
+class SealReport:
+    """What checking one sealed model's records found on import."""
+
+    resealed: int = 0  # held under the source key, now sealed with this installation's
+    kept: int = 0  # held, and already sealed with this installation's key
+    failures: list[str] = field(default_factory=list)  # fail their seal: left as they came
+
+
+# ``reseal(organization, *, source_key, source)``: verify the imported organization's records
+# with ``source_key``, re-seal those that hold with this installation's key (audited, naming
+# ``source``), leave the others; it runs inside the import's transaction.
+Resealer = Callable[..., SealReport]
+SEALED_MODELS: dict[str, Resealer] = {}
+
+
+def register_sealed_model(label: str, reseal: Resealer) -> None:
+    """An app's model (``"app.model"``) whose rows carry a seal keyed with SECRET_KEY."""
+    SEALED_MODELS[label] = reseal
 
 
 # Which models, in which order ------------------------------------------------------------
@@ -139,6 +184,7 @@ def export_organization(slug: str) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "organization": organization.slug,
         "records": [plain(record) for record in records],
+        SEAL_KEY_FIELD: key_fingerprint(settings.SECRET_KEY),
     }
 
 
@@ -163,13 +209,49 @@ def dumps_document(document: dict[str, Any]) -> str:
 # Import ----------------------------------------------------------------------------------
 
 
-def import_document(document: Any) -> Organization:
-    """Insert an exported organization into this database, all or nothing."""
+@dataclass
+class Imported:
+    """An import's outcome: the organization, and what became of its sealed records."""
+
+    organization: Organization
+    # "none" (nothing sealed), "verified" (checked with a key; see ``seals``) or "unverified".
+    seal_check: str
+    seals: dict[str, SealReport]  # per sealed model label, when verified
+    unverified: int = 0  # sealed records imported without a check
+
+    @property
+    def resealed(self) -> int:
+        return sum(report.resealed for report in self.seals.values())
+
+    @property
+    def failures(self) -> list[str]:
+        return [failure for report in self.seals.values() for failure in report.failures]
+
+
+def import_document(
+    document: Any,
+    *,
+    source_key: str | None = None,
+    unverified_seals: bool = False,
+    source: str = "",
+) -> Imported:
+    """Insert an exported organization into this database, all or nothing.
+
+    ``source_key`` is the exporting installation's SECRET_KEY, needed when the export's seals
+    were made under another key than this installation's; ``unverified_seals`` imports them
+    without it, as they are. ``source`` names the import in the audit trail (a file name).
+    """
     records = check_envelope(document)
     slug = document["organization"]
     allowed = allowed_models()
     by_model: dict[type[models.Model], list[Any]] = {}
     organization_pk = check_records(records, slug, allowed, by_model)
+    sealed = {
+        model._meta.label_lower: len(rows)
+        for model, rows in by_model.items()
+        if model._meta.label_lower in SEALED_MODELS
+    }
+    verify_with = seal_key_for(document, sealed, source_key, unverified_seals)
     refuse_existing(slug, records, by_model)
     with transaction.atomic(), connection.constraint_checks_disabled():
         try:
@@ -183,7 +265,63 @@ def import_document(document: Any) -> Organization:
         except DatabaseError as error:
             raise Invalid(f"The export is inconsistent: {first_line(error)}") from error
         reset_sequences(by_model)
-    return Organization.objects.get(pk=organization_pk)
+        organization = Organization.objects.get(pk=organization_pk)
+        if verify_with is None:
+            return Imported(
+                organization,
+                seal_check="unverified" if sealed else "none",
+                seals={},
+                unverified=sum(sealed.values()),
+            )
+        reports = {
+            label: SEALED_MODELS[label](
+                organization,
+                source_key=verify_with,
+                source=source or f"export of {slug}",
+            )
+            for label in sorted(sealed)
+        }
+        return Imported(organization, seal_check="verified", seals=reports)
+
+
+def seal_key_for(
+    document: dict[str, Any],
+    sealed: dict[str, int],
+    source_key: str | None,
+    unverified_seals: bool,
+) -> str | None:
+    """The key to verify the export's seals with, or None to take them unverified (or when
+    nothing is sealed). Refuses, before anything is written, an import whose seals were made
+    under another key when that key is not given, or a key that is not the one they name."""
+    if not sealed:
+        return None
+    exported = document.get(SEAL_KEY_FIELD)
+    if exported is not None and not isinstance(exported, str):
+        raise Invalid(f"The export's {SEAL_KEY_FIELD} must be a string.")
+    local = key_fingerprint(settings.SECRET_KEY)
+    if source_key is not None:
+        given = key_fingerprint(source_key)
+        if exported is not None and given != exported:
+            raise Invalid(
+                f"The source key given (fingerprint {given}) is not the key this export was "
+                f"sealed with (fingerprint {exported}); nothing was imported."
+            )
+        return source_key
+    if exported == local:
+        return settings.SECRET_KEY
+    if unverified_seals:
+        return None
+    what = ", ".join(
+        f"{count} {allowed_models()[label]._meta.verbose_name_plural}"
+        for label, count in sorted(sealed.items())
+    )
+    raise Invalid(
+        f"The export's seals ({what}) were made by another installation (key fingerprint "
+        f"{exported or 'not recorded'}; this installation's is {local}). Give that "
+        "installation's secret key (--seal-key-file, or NORTHLINE_SOURCE_SECRET_KEY) to verify "
+        "and re-seal them, or accept them unverified (--unverified-seals: they will read as "
+        "tampered); nothing was imported."
+    )
 
 
 def check_envelope(document: Any) -> list[dict[str, Any]]:

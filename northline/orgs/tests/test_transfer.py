@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection
@@ -51,10 +52,11 @@ def test_it_imports_an_export_into_an_empty_database_exactly(cast):
     wipe_database()
     assert Organization.objects.count() == 0
 
-    organization = import_document(before)
+    imported = import_document(before)
 
     after = export_organization("acme")
-    assert organization.slug == "acme"
+    assert imported.organization.slug == "acme"
+    assert imported.seal_check == "none"
     assert after == before
     assert dumps_document(after) == dumps_document(before)
     assert Team.objects.get().name == "Permits Online"
@@ -111,6 +113,9 @@ def test_it_writes_the_document_in_one_stable_form(cast):
     text = dumps_document(export_organization("acme"))
 
     assert text.startswith('{\n  "format": "northline-export",\n  "format_version": 1,\n')
+    # The sealing key is named by a fingerprint, never written out.
+    assert settings.SECRET_KEY not in text
+    assert '"seal_key_fingerprint": "' in text
     assert text.endswith("}\n")
     assert "exported_at" not in text
     order = [record["model"] for record in export_organization("acme")["records"]]
