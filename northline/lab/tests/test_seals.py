@@ -464,3 +464,33 @@ def test_the_api_reports_an_honest_agreement_as_executed(cast: Cast, api_as) -> 
     one = api_as(cast.viewer).get(f"/orgs/acme/lab/agreements/{signed.agreement.pk}").json()
 
     assert (one["status"], one["executed"], one["tampered"]) == ("executed", True, 0)
+
+
+def test_the_agreement_writes_answer_with_the_standing_too(cast: Cast, api_as) -> None:
+    signed = make_signed(cast)
+    api = api_as(cast.editor)
+
+    created = api.post(
+        f"/orgs/acme/lab/engagements/{signed.engagement.pk}/agreements", {"title": "Addendum"}
+    )
+    renamed = api.patch(
+        f"/orgs/acme/lab/agreements/{signed.agreement.pk}",
+        {"version": signed.agreement.version, "title": "Residency agreement 2027"},
+    )
+
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["title"], body["status"], body["executed"], body["tampered"]) == (
+        "Addendum",
+        "draft",
+        False,
+        0,
+    )
+    assert renamed.status_code == 200
+    body = renamed.json()
+    assert (body["title"], body["status"], body["executed"], body["tampered"]) == (
+        "Residency agreement 2027",
+        "circulating",
+        False,
+        0,
+    )
