@@ -26,6 +26,12 @@ from northline.orgs.access import access_team
 
 router = Router(tags=["delivery"])
 
+# Shared by every DELETE route's description: why it takes no version (issue 12).
+DELETE_NEEDS_NO_VERSION = (
+    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
+    "record as it was."
+)
+
 StatusName = Literal["planned", "decided", "released", "cancelled"]
 KindName = Literal["feature", "experiment", "campaign", "process_change"]
 RoleName = Literal["impactor", "impactee"]
@@ -113,7 +119,10 @@ def update_release(
 
 
 @router.delete(
-    "/delivery/releases/{release_id}", response={204: None}, summary="Delete a planned release"
+    "/delivery/releases/{release_id}",
+    response={204: None},
+    summary="Delete a planned release",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_release(request: HttpRequest, org: OrgSlug, release_id: Id) -> Any:
     access = caller_access(request)
@@ -291,7 +300,12 @@ def update_feature(
     )
 
 
-@router.delete("/delivery/features/{feature_id}", response={204: None}, summary="Delete a feature")
+@router.delete(
+    "/delivery/features/{feature_id}",
+    response={204: None},
+    summary="Delete a feature",
+    description=DELETE_NEEDS_NO_VERSION,
+)
 def delete_feature(request: HttpRequest, org: OrgSlug, feature_id: Id) -> Any:
     access = caller_access(request)
     services.delete_feature(access, access_feature(access, feature_id, "write"))
@@ -370,7 +384,12 @@ def update_impact(request: HttpRequest, org: OrgSlug, impact_id: Id, payload: Im
     return services.update_impact(access, impact, version=payload.version, **payload.changes())
 
 
-@router.delete("/delivery/impacts/{impact_id}", response={204: None}, summary="Remove an impact")
+@router.delete(
+    "/delivery/impacts/{impact_id}",
+    response={204: None},
+    summary="Remove an impact",
+    description=DELETE_NEEDS_NO_VERSION,
+)
 def delete_impact(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
     access = caller_access(request)
     services.remove_impact(access, access_impact(access, impact_id, "write"))
@@ -381,6 +400,10 @@ def delete_impact(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
     "/delivery/impacts/{impact_id}/acknowledge",
     response=ImpactOut,
     summary="Acknowledge an impact for the impacted team (its members or an admin)",
+    description=(
+        "Needs no version: acknowledging is idempotent (a second acknowledgement keeps the "
+        "first one's who and when) and changes nothing anyone else edits."
+    ),
 )
 def acknowledge(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
     access = caller_access(request)
@@ -553,7 +576,14 @@ def list_lead_times(request: HttpRequest, org: OrgSlug) -> Any:
 
 
 @router.put(
-    "/delivery/lead-times/{team_id}", response=LeadTimeOut, summary="Set a team's lead time"
+    "/delivery/lead-times/{team_id}",
+    response=LeadTimeOut,
+    summary="Set a team's lead time",
+    description=(
+        "Needs no version: the lead time is set to the value sent, whatever it was (a setting "
+        "with one field, nothing to merge); sending it twice changes nothing more, and the "
+        "audit log keeps every change."
+    ),
 )
 def set_lead_time(request: HttpRequest, org: OrgSlug, team_id: Id, payload: LeadTimeIn) -> Any:
     access = caller_access(request)
@@ -630,7 +660,12 @@ def update_webhook(
     return services.update_webhook(access, hook, version=payload.version, **payload.changes())
 
 
-@router.delete("/delivery/webhooks/{webhook_id}", response={204: None}, summary="Delete a webhook")
+@router.delete(
+    "/delivery/webhooks/{webhook_id}",
+    response={204: None},
+    summary="Delete a webhook",
+    description=DELETE_NEEDS_NO_VERSION,
+)
 def delete_webhook(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     access = caller_access(request)
     services.delete_webhook(access, access_webhook(access, webhook_id, "manage"))
@@ -652,6 +687,7 @@ def list_deliveries(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     "/delivery/webhooks/{webhook_id}/test",
     response={202: DeliveryOut},
     summary="Send a webhook a signed test event",
+    description="Needs no version: it records a delivery and changes no field of the webhook.",
 )
 def ping_webhook(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     access = caller_access(request)
@@ -708,6 +744,10 @@ def create_feed(request: HttpRequest, org: OrgSlug, payload: FeedIn) -> Any:
     "/delivery/calendar-feeds/{calendar_feed_id}/revoke",
     response=FeedOut,
     summary="Revoke a calendar feed: its URL stops working",
+    description=(
+        "Needs no version: revoking is idempotent (a revoked feed stays revoked, with the "
+        "first time) and nothing undoes it."
+    ),
 )
 def revoke_feed(request: HttpRequest, org: OrgSlug, calendar_feed_id: Id) -> Any:
     access = caller_access(request)

@@ -19,6 +19,12 @@ from northline.measures.models import Reading
 
 router = Router(tags=["goals"])
 
+# Shared by every DELETE route's description: why it takes no version (issue 12).
+DELETE_NEEDS_NO_VERSION = (
+    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
+    "record as it was."
+)
+
 StatusName = Literal["draft", "active", "closed"]
 KindName = Literal["leading", "lagging"]
 PaceName = Literal["on_track", "at_risk", "off_track", "not_started"]
@@ -71,7 +77,10 @@ def update_period(request: HttpRequest, org: OrgSlug, period_id: Id, payload: Pe
 
 
 @router.delete(
-    "/periods/{period_id}", response={204: None}, summary="Delete a period with no objectives"
+    "/periods/{period_id}",
+    response={204: None},
+    summary="Delete a period with no objectives",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_period(request: HttpRequest, org: OrgSlug, period_id: Id) -> Any:
     access = caller_access(request)
@@ -163,6 +172,7 @@ def update_objective(
     "/objectives/{objective_id}",
     response={204: None},
     summary="Delete an objective with its key results",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_objective(request: HttpRequest, org: OrgSlug, objective_id: Id) -> Any:
     access = caller_access(request)
@@ -257,6 +267,7 @@ def update_key_result(
     "/key-results/{key_result_id}",
     response={204: None},
     summary="Delete a key result with its check-ins",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_key_result(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Any:
     access = caller_access(request)
@@ -279,6 +290,10 @@ def list_check_ins(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Que
     "/key-results/{key_result_id}/check-ins",
     response={201: ReadingOut},
     summary="Check in: record a value with confidence and a note",
+    description=(
+        "Needs no version: a check-in is a new reading appended to the key result's "
+        "indicator; it changes no record, so two people checking in at once both count."
+    ),
 )
 def check_in(request: HttpRequest, org: OrgSlug, key_result_id: Id, payload: CheckInIn) -> Any:
     access = caller_access(request)

@@ -35,6 +35,12 @@ from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedIn
 
 router = Router(tags=["lab"])
 
+# Shared by every DELETE route's description: why it takes no version (issue 12).
+DELETE_NEEDS_NO_VERSION = (
+    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
+    "record as it was."
+)
+
 ItemKind = Literal["precondition", "success_criterion", "standard", "activity", "resource"]
 ItemState = Literal["open", "met", "waived"]
 EngagementStatusName = Literal[
@@ -139,7 +145,10 @@ def update_phase(request: HttpRequest, org: OrgSlug, phase_id: Id, payload: Phas
 
 
 @router.delete(
-    "/lab/phases/{phase_id}", response={204: None}, summary="Delete a phase no engagement uses"
+    "/lab/phases/{phase_id}",
+    response={204: None},
+    summary="Delete a phase no engagement uses",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_phase(request: HttpRequest, org: OrgSlug, phase_id: Id) -> Any:
     access = caller_access(request)
@@ -177,7 +186,10 @@ def update_phase_item(
 
 
 @router.delete(
-    "/lab/phase-items/{phase_item_id}", response={204: None}, summary="Delete a phase item"
+    "/lab/phase-items/{phase_item_id}",
+    response={204: None},
+    summary="Delete a phase item",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_phase_item(request: HttpRequest, org: OrgSlug, phase_item_id: Id) -> Any:
     access = caller_access(request)
@@ -255,6 +267,7 @@ class AdvanceIn(Input):
 
 class ReasonIn(Input):
     reason: str = Field(..., min_length=1, description="Why; it goes into the decision log.")
+    version: int = Field(..., ge=1, description="The engagement's version you read.")
 
 
 @router.get("/lab/engagements", response=list[EngagementOut], summary="Engagements")
@@ -294,7 +307,10 @@ def update_engagement(
 
 
 @router.delete(
-    "/lab/engagements/{engagement_id}", response={204: None}, summary="Delete an engagement"
+    "/lab/engagements/{engagement_id}",
+    response={204: None},
+    summary="Delete an engagement",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_engagement(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
@@ -317,22 +333,24 @@ def advance(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: Adva
     "/lab/engagements/{engagement_id}/graduate",
     response=EngagementOut,
     summary="Graduate an engagement in residence, with a reason",
+    description="A stale `version` answers 409 `stale_version`; nothing is logged or changed.",
 )
 def graduate(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ReasonIn) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
-    return services.graduate(access, engagement, reason=payload.reason)
+    return services.graduate(access, engagement, reason=payload.reason, version=payload.version)
 
 
 @router.post(
     "/lab/engagements/{engagement_id}/pivot-away",
     response=EngagementOut,
     summary="Pivot away from an engagement, with a reason",
+    description="A stale `version` answers 409 `stale_version`; nothing is logged or changed.",
 )
 def pivot_away(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ReasonIn) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id, "write")
-    return services.pivot_away(access, engagement, reason=payload.reason)
+    return services.pivot_away(access, engagement, reason=payload.reason, version=payload.version)
 
 
 # Checklists -------------------------------------------------------------------------------
@@ -384,7 +402,7 @@ class ChecklistPatch(VersionedInput):
 
 class WaiveIn(Input):
     reason: str = Field(..., min_length=1, description="Why; it goes into the decision log.")
-    version: int | None = Field(None, ge=1, description="The item's version you read.")
+    version: int = Field(..., ge=1, description="The item's version you read (stale → 409).")
 
 
 @router.get(
@@ -422,6 +440,10 @@ def update_checklist_item(
     "/lab/checklist-items/{checklist_item_id}/waive",
     response=ChecklistItemOut,
     summary="Waive a checklist item (needs the waive_gates authority and a reason)",
+    description=(
+        "A stale `version` (someone marked or waived the item since you read it) answers 409 "
+        "`stale_version`; no decision is logged and nothing changes."
+    ),
 )
 def waive_checklist_item(
     request: HttpRequest, org: OrgSlug, checklist_item_id: Id, payload: WaiveIn
@@ -615,7 +637,10 @@ def update_course(request: HttpRequest, org: OrgSlug, course_id: Id, payload: Co
 
 
 @router.delete(
-    "/lab/courses/{course_id}", response={204: None}, summary="Delete a course without records"
+    "/lab/courses/{course_id}",
+    response={204: None},
+    summary="Delete a course without records",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_course(request: HttpRequest, org: OrgSlug, course_id: Id) -> Any:
     access = caller_access(request)
@@ -663,6 +688,7 @@ def create_requirement(request: HttpRequest, org: OrgSlug, payload: RequirementI
     "/lab/required-training/{requirement_id}",
     response={204: None},
     summary="Stop requiring a course for a role",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_requirement(request: HttpRequest, org: OrgSlug, requirement_id: Id) -> Any:
     access = caller_access(request)
@@ -734,6 +760,7 @@ def update_record(
     "/lab/training-records/{training_record_id}",
     response={204: None},
     summary="Delete a training record",
+    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_record(request: HttpRequest, org: OrgSlug, training_record_id: Id) -> Any:
     access = caller_access(request)

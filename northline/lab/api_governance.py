@@ -1217,6 +1217,10 @@ def create_report_link(request: HttpRequest, org: OrgSlug, payload: ReportLinkIn
     "/lab/report-links/{link_id}/revoke",
     response=ReportLinkOut,
     summary="Revoke a link: it answers 404 from now on",
+    description=(
+        "Needs no version: revoking cannot be undone and a second revoke is refused with 409 "
+        "`already_revoked`, so nothing is overwritten."
+    ),
 )
 def revoke_report_link(request: HttpRequest, org: OrgSlug, link_id: Id) -> Any:
     access = caller_access(request)

@@ -96,7 +96,9 @@ class VersionOnlyForm(VersionedForm):
     pass
 
 
-class ReasonForm(DomainForm):
+class ReasonForm(VersionedForm):
+    """Graduating or pivoting away: a reason, and the engagement's version the page showed."""
+
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), help_text="It goes into the decision log."
     )

@@ -40,7 +40,7 @@ from northline.lab.models import (
 )
 from northline.lib.errors import Conflict, Forbidden, Invalid
 from northline.orgs.access import Access, in_org
-from northline.orgs.audit import create_audited, delete_audited, update_versioned
+from northline.orgs.audit import check_version, create_audited, delete_audited, update_versioned
 from northline.orgs.models import Person, Team, TeamRole
 from northline.orgs.services import refuse_unknown
 from northline.strategy import services as strategy
@@ -381,9 +381,18 @@ def advance_phase(access: Access, engagement: Engagement, *, version: int) -> En
 
 
 def close(
-    access: Access, engagement: Engagement, *, reason: str, status: str, verb: str, title: str
+    access: Access,
+    engagement: Engagement,
+    *,
+    reason: str,
+    status: str,
+    verb: str,
+    title: str,
+    version: int | None,
 ) -> Engagement:
     access.require("write")
+    # Before the decision is logged: a stale copy writes nothing at all.
+    check_version(engagement, version)
     refuse_closed(engagement)
     reason = (reason or "").strip()
     if not reason:
@@ -410,9 +419,14 @@ def close(
 
 
 @transaction.atomic
-def graduate(access: Access, engagement: Engagement, *, reason: str) -> Engagement:
-    """Only an engagement in residence graduates; the reason goes into the decision log."""
+def graduate(
+    access: Access, engagement: Engagement, *, reason: str, version: int | None = None
+) -> Engagement:
+    """Only an engagement in residence graduates; the reason goes into the decision log.
+    ``version`` is the one the caller read (the API and the page always send it; None: a
+    caller holding the row it just read)."""
     access.require("write")
+    check_version(engagement, version)
     refuse_closed(engagement)
     if engagement.status != EngagementStatus.IN_RESIDENCE:
         raise Conflict(
@@ -427,11 +441,15 @@ def graduate(access: Access, engagement: Engagement, *, reason: str) -> Engageme
         status=EngagementStatus.GRADUATED,
         verb="graduated",
         title="Graduated",
+        version=version,
     )
 
 
 @transaction.atomic
-def pivot_away(access: Access, engagement: Engagement, *, reason: str) -> Engagement:
+def pivot_away(
+    access: Access, engagement: Engagement, *, reason: str, version: int | None = None
+) -> Engagement:
+    """Leave an engagement before graduation; the reason goes into the decision log."""
     return close(
         access,
         engagement,
@@ -439,6 +457,7 @@ def pivot_away(access: Access, engagement: Engagement, *, reason: str) -> Engage
         status=EngagementStatus.PIVOTED_AWAY,
         verb="pivoted away",
         title="Pivoted away",
+        version=version,
     )
 
 
@@ -512,7 +531,9 @@ def waive_item(
     access: Access, item: ChecklistItem, *, reason: str, version: int | None = None
 ) -> ChecklistItem:
     """Waive an item: only for a person in a coalition body holding ``waive_gates``, with a
-    reason, logged as a decision that links the engagement and stored on the item."""
+    reason, logged as a decision that links the engagement and stored on the item.
+    ``version`` is the item's as the caller read it: the API and the page always send it, so
+    a stale one is refused before the decision is logged (None: a caller holding the row)."""
     access.require("write")
     person = person_of(access)
     body = waiving_body(person)
@@ -522,8 +543,7 @@ def waive_item(
             f"Waiving needs the waive_gates authority: {who} does not belong to a coalition "
             "body that holds it."
         )
-    if version is not None and item.version != version:
-        return update_versioned(access.user, access.organization, item, version=version, changes={})
+    check_version(item, version)
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("Say why the item is waived.", fields={"reason": "A reason is required."})

@@ -203,8 +203,16 @@ def render_engagement(
                 engagement.pk,
                 forms.VersionOnlyForm(initial={"version": engagement.version}),
             ),
-            "graduate_form": form_for("graduate", engagement.pk, forms.ReasonForm(prefix="g")),
-            "pivot_form": form_for("pivot", engagement.pk, forms.ReasonForm(prefix="p")),
+            "graduate_form": form_for(
+                "graduate",
+                engagement.pk,
+                forms.ReasonForm(prefix="g", initial={"version": engagement.version}),
+            ),
+            "pivot_form": form_for(
+                "pivot",
+                engagement.pk,
+                forms.ReasonForm(prefix="p", initial={"version": engagement.version}),
+            ),
             "error": error,
         },
         nav=NAV,
@@ -296,7 +304,9 @@ def graduate(request: HttpRequest, access: Access, engagement_id: int) -> HttpRe
         "graduate",
         record.pk,
         form,
-        lambda data: services.graduate(access, record, reason=data["reason"]),
+        lambda data: services.graduate(
+            access, record, reason=data["reason"], version=data["version"]
+        ),
         f"“{record.title}” graduated; the reason is in the decision log.",
     )
 
@@ -313,7 +323,9 @@ def pivot_away(request: HttpRequest, access: Access, engagement_id: int) -> Http
         "pivot",
         record.pk,
         form,
-        lambda data: services.pivot_away(access, record, reason=data["reason"]),
+        lambda data: services.pivot_away(
+            access, record, reason=data["reason"], version=data["version"]
+        ),
         f"The lab pivoted away from “{record.title}”; the reason is in the decision log.",
     )
 

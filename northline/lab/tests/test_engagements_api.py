@@ -35,7 +35,10 @@ def test_it_refuses_a_waiver_through_the_api_without_waive_gates(
     item = ChecklistItem.objects.get(engagement=lab.engagement, check_key="product_owner_trained")
     api = api_as(cast.editor)
     events = Event.objects.count()
-    response = api.post(f"{base(cast)}/checklist-items/{item.pk}/waive", {"reason": "Trust me."})
+    response = api.post(
+        f"{base(cast)}/checklist-items/{item.pk}/waive",
+        {"reason": "Trust me.", "version": item.version},
+    )
     assert response.status_code == 403
     assert "waive_gates" in response.json()["error"]["message"]
     assert Event.objects.count() == events
@@ -87,9 +90,69 @@ def test_it_reports_readiness_cells_and_the_gap(cast: Cast, lab: Lab, api_as) ->
 def test_it_graduates_and_pivots_through_the_api_with_reasons(cast: Cast, lab: Lab, api_as) -> None:
     api = api_as(cast.editor)
     url = f"{base(cast)}/engagements/{lab.engagement.pk}"
-    assert api.post(f"{url}/graduate", {"reason": "Done."}).status_code == 409
-    assert api.post(f"{url}/pivot-away", {"reason": ""}).status_code == 422
-    response = api.post(f"{url}/pivot-away", {"reason": "The service was outsourced."})
+    version = lab.engagement.version
+    graduate = api.post(f"{url}/graduate", {"reason": "Done.", "version": version})
+    assert graduate.status_code == 409
+    assert api.post(f"{url}/pivot-away", {"reason": "", "version": version}).status_code == 422
+    response = api.post(
+        f"{url}/pivot-away", {"reason": "The service was outsourced.", "version": version}
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "pivoted_away"
     assert response.json()["closing_reason"] == "The service was outsourced."
+
+
+def test_it_refuses_a_waiver_without_a_version_naming_it(cast: Cast, lab: Lab, api_as) -> None:
+    item = ChecklistItem.objects.get(engagement=lab.engagement, check_key="product_owner_trained")
+    api = api_as(cast.owner)
+    events, decisions = Event.objects.count(), Decision.objects.count()
+    response = api.post(
+        f"{base(cast)}/checklist-items/{item.pk}/waive", {"reason": "Booked on the next cohort."}
+    )
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["version"]
+    fresh_item = ChecklistItem.objects.get(pk=item.pk)
+    assert (fresh_item.state, fresh_item.version) == ("open", item.version)
+    assert (Event.objects.count(), Decision.objects.count()) == (events, decisions)
+
+
+def test_it_refuses_a_stale_waiver_and_logs_nothing(cast: Cast, lab: Lab, api_as) -> None:
+    item = ChecklistItem.objects.get(engagement=lab.engagement, check_key="product_owner_trained")
+    seen = item.version
+    url = f"{base(cast)}/checklist-items/{item.pk}"
+    editor, owner = api_as(cast.editor), api_as(cast.owner)
+    noted = editor.patch(url, {"version": seen, "evidence": "Pat starts on Monday."})
+    assert noted.status_code == 200, noted.content
+    events, decisions = Event.objects.count(), Decision.objects.count()
+    response = owner.post(f"{url}/waive", {"reason": "Booked on the next cohort.", "version": seen})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "stale_version"
+    fresh_item = ChecklistItem.objects.get(pk=item.pk)
+    assert (fresh_item.state, fresh_item.version, fresh_item.waiver_reason) == (
+        "open",
+        seen + 1,
+        "",
+    )
+    assert (Event.objects.count(), Decision.objects.count()) == (events, decisions)
+    current = owner.post(
+        f"{url}/waive", {"reason": "Booked on the next cohort.", "version": seen + 1}
+    )
+    assert current.status_code == 200, current.content
+    assert (current.json()["state"], current.json()["version"]) == ("waived", seen + 2)
+
+
+def test_it_refuses_to_close_a_stale_engagement(cast: Cast, lab: Lab, api_as) -> None:
+    engagement = fresh(lab.engagement)
+    api = api_as(cast.editor)
+    url = f"{base(cast)}/engagements/{engagement.pk}"
+    edited = api.patch(url, {"version": engagement.version, "product": "Harbour permits"})
+    assert edited.status_code == 200, edited.content
+    events, decisions = Event.objects.count(), Decision.objects.count()
+    missing = api.post(f"{url}/pivot-away", {"reason": "Outsourced."})
+    assert list(missing.json()["error"]["fields"]) == ["version"]
+    stale = api.post(f"{url}/pivot-away", {"reason": "Outsourced.", "version": engagement.version})
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "stale_version"
+    after = fresh(lab.engagement)
+    assert (after.status, after.version) == ("candidate", engagement.version + 1)
+    assert (Event.objects.count(), Decision.objects.count()) == (events, decisions)

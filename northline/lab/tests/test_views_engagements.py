@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from northline.lab import services
 from northline.lab.models import ChecklistItem, Engagement
 from northline.lab.tests.conftest import Lab, fresh, qualify, signed_in
 from northline.orgs.models import Event
@@ -188,7 +189,28 @@ def test_it_refuses_a_stale_item_update_and_changes_nothing(cast: Cast, lab: Lab
 )
 def test_it_needs_a_reason_to_close(cast: Cast, lab: Lab, prefix: str, url_name: str) -> None:
     response = signed_in(cast.editor).post(
-        reverse(url_name, args=[cast.org.slug, lab.engagement.pk]), {f"{prefix}-reason": ""}
+        reverse(url_name, args=[cast.org.slug, lab.engagement.pk]),
+        {f"{prefix}-reason": "", f"{prefix}-version": lab.engagement.version},
     )
     assert response.status_code == 422
     assert fresh(lab.engagement).status == "candidate"
+
+
+def test_it_refuses_to_pivot_away_from_a_stale_page_and_logs_nothing(cast: Cast, lab: Lab) -> None:
+    seen = lab.engagement.version
+    client = signed_in(cast.owner)
+    page = client.get(reverse("lab_engagement", args=[cast.org.slug, lab.engagement.pk]))
+    assert f'name="p-version" value="{seen}"' in page.content.decode()
+    services.update_engagement(
+        cast.owner_access, fresh(lab.engagement), version=seen, product="Harbour permits"
+    )
+    decisions = Decision.objects.count()
+    response = client.post(
+        reverse("lab_engagement_pivot", args=[cast.org.slug, lab.engagement.pk]),
+        {"p-reason": "Outsourced.", "p-version": seen},
+    )
+    assert response.status_code == 409
+    assert "changed by someone else" in response.content.decode()
+    after = fresh(lab.engagement)
+    assert (after.status, after.version) == ("candidate", seen + 1)
+    assert Decision.objects.count() == decisions
