@@ -39,7 +39,7 @@ from northline.orgs.audit import (
     record_event,
     update_versioned,
 )
-from northline.orgs.models import Team, TeamMember
+from northline.orgs.models import Person, Team, TeamMember
 from northline.orgs.services import refuse_unknown
 from northline.portfolio.models import Epic
 from northline.strategy.models import DecisionStatus, DecisionTopic
@@ -195,11 +195,17 @@ def decide_release(
             context="Still waiting for: " + ", ".join(team.name for team in waiting) + ".",
             decision=override_reason,
             status=DecisionStatus.ACCEPTED,
+            made_by_person=acting_person(access),
             links=[release],
         )
     notices.send(access, impacts, "decided")
     webhooks.emit(access.organization, "release.decided", release_data(release))
     return release
+
+
+def acting_person(access: Access) -> Person | None:
+    """The Person the acting user is in this organization, if any: who made a decision."""
+    return Person.objects.filter(organization=access.organization, user_id=access.user.pk).first()
 
 
 @transaction.atomic

@@ -823,6 +823,9 @@ def answer_recommendation(
         status=DecisionStatus.ACCEPTED,
         context=rec.message,
         decision=decided,
+        made_by_person=Person.objects.filter(
+            organization=access.organization, user_id=access.user.pk
+        ).first(),
         links=links,
     )
     Recommendation.objects.filter(pk=rec.pk).update(

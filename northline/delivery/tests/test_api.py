@@ -58,7 +58,10 @@ def test_it_plans_moves_and_decides_a_release_with_an_override(cast: Cast, plan,
     assert decided.status_code == 200, decided.content
     assert decided.json()["status"] == "decided"
     assert decided.json()["decided_by"] == "edith"
-    assert Decision.objects.get().decision == "The course runs the week after."
+    entry = Decision.objects.get()
+    assert entry.decision == "The course runs the week after."
+    assert entry.made_by_person is not None
+    assert (entry.made_by_person.name, entry.made_by_person.user) == ("Edith", cast.editor)
 
 
 def test_it_answers_409_to_a_stale_version_and_changes_nothing(cast: Cast, plan, api_as) -> None:

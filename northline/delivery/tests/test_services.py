@@ -102,6 +102,13 @@ def test_it_records_an_override_in_the_decision_log(plan, two_impactees) -> None
     assert entry.decision == reason
     assert entry.title == "Release “Spring update” decided before every impactee acknowledged"
     assert entry.context == "Still waiting for: Contact Centre, Training."
+    # Made by the person who decided the release (the owner's Person), as the release says.
+    assert decided.decided_by == plan.access.user
+    assert entry.made_by_person is not None
+    assert (entry.made_by_person.name, entry.made_by_person.user) == (
+        "Olivia Owner",
+        plan.access.user,
+    )
     link = DecisionLink.objects.get(decision=entry)
     assert (link.object_type, link.object_id) == ("delivery.release", str(release.pk))
 

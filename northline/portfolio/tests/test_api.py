@@ -292,6 +292,9 @@ def test_it_lists_recommendations_and_answers_one_into_the_decision_log(
     assert Epic.objects.get(pk=body["pivot_epic_id"]).pivoted_from_id == epic.pk
     decision = Decision.objects.get(pk=body["decision_id"])
     assert decision.topic == "portfolio"
+    # Made by the person who answered.
+    assert decision.made_by_person is not None
+    assert (decision.made_by_person.name, decision.made_by_person.user) == ("Edith", cast.editor)
     assert api_as(cast.viewer).get(f"{BASE}/recommendations").json()["count"] == 0
     everything = api_as(cast.viewer).get(f"{BASE}/recommendations", status="all").json()
     assert [(item["status"], item["answer"]) for item in everything["items"]] == [
