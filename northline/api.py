@@ -11,6 +11,7 @@ Authentication, the organization gate and the error shape live here once:
 from __future__ import annotations
 
 import json
+import typing
 from functools import cached_property
 from typing import Any
 
@@ -25,6 +26,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from northline.lib.api_errors import server_error
 from northline.lib.errors import MEANINGS, DomainError, ErrorCode, NotAuthenticated
+from northline.lib.schemas import VersionedInput
 from northline.orgs.access import Access, access_organization
 from northline.orgs.services import user_for_token
 
@@ -318,4 +320,34 @@ def mount_routers() -> None:
         api.add_router("/orgs/{org}/", app_router)
 
 
+def nullable(annotation: Any) -> bool:
+    return annotation is None or type(None) in typing.get_args(annotation)
+
+
+def derive_clearable_fields() -> None:
+    """Each partial update may clear (send null for) exactly the fields its record can show as
+    null: read off the response model of the routes that take it (see VersionedInput)."""
+    found: dict[type[VersionedInput], set[str]] = {}
+    for router in api._get_bound_routers():
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                body = typing.get_type_hints(operation.view_func).get("payload")
+                if not (isinstance(body, type) and issubclass(body, VersionedInput)):
+                    continue
+                wrapper = operation.response_models.get(200)
+                response = getattr(wrapper, "model_fields", {}).get("response")
+                if response is None or not isinstance(response.annotation, type):
+                    continue
+                shown = getattr(response.annotation, "model_fields", {})
+                clearable = {
+                    name
+                    for name in body.model_fields
+                    if name in shown and nullable(shown[name].annotation)
+                }
+                found.setdefault(body, set()).update(clearable)
+    for body, clearable in found.items():
+        body.clearable = frozenset(clearable)
+
+
 mount_routers()
+derive_clearable_fields()

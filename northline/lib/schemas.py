@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -85,6 +85,19 @@ def bound_integers(schema: dict[str, Any]) -> None:
 
 def publish_bounds(schema: dict[str, Any], model: type) -> None:
     bound_integers(schema)
+    clearable = getattr(model, "clearable", None)
+    if clearable is None:
+        return
+    for name, prop in schema.get("properties", {}).items():
+        if name not in clearable and "anyOf" in prop:
+            branches = [b for b in prop["anyOf"] if b != {"type": "null"}]
+            if len(branches) == 1:
+                prop.update(branches[0])
+                del prop["anyOf"]
+            else:
+                prop["anyOf"] = branches
+            if prop.get("default", 0) is None:
+                del prop["default"]
 
 
 class Checked(Schema):
@@ -95,6 +108,10 @@ class Checked(Schema):
     @field_validator("*", mode="after")
     @classmethod
     def _check(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            clearable = getattr(cls, "clearable", None)
+            if clearable is not None and info.field_name not in clearable:
+                raise ValueError("Cannot be null: leave the field out to keep its value.")
         return check_value(value)
 
 
@@ -109,7 +126,15 @@ class Filters(Checked):
 
 
 class VersionedInput(Input):
-    """A partial update; ``version`` is the one the caller read (stale → 409, nothing changed)."""
+    """A partial update; ``version`` is the one the caller read (stale → 409, nothing changed).
+
+    A field left out keeps its value. ``null`` clears a field only where the record itself
+    can show null (``clearable``, which ``northline.api`` derives from each PATCH route's
+    response model); anywhere else ``null`` is refused with 422 naming the field, and the
+    published schema does not offer it.
+    """
+
+    clearable: ClassVar[frozenset[str] | None] = None  # None: not derived yet, allow all
 
     version: int = Field(
         ..., ge=1, le=INT_MAX, description="The version you read; a stale one answers 409."
@@ -147,8 +172,10 @@ class Page(LimitOffsetPagination):
         offset, limit = pagination.offset, pagination.limit
         count = self._items_count(queryset)
         # Past the end there is nothing to read (and an offset near 2**63 would overflow the
-        # database's LIMIT/OFFSET arithmetic).
-        items = queryset[offset : offset + limit] if offset < count else []
+        # database's LIMIT/OFFSET arithmetic). The first page always queries, so a page's
+        # query count does not depend on whether there are rows.
+        past_the_end = offset > 0 and offset >= count
+        items = [] if past_the_end else queryset[offset : offset + limit]
         return {
             "items": items,
             "count": count,

@@ -112,7 +112,7 @@ def test_it_refuses_a_cycle_and_unknown_fields(cast, goals: Goals, api_as):
         f"{BASE}/objectives/{goals.objective.pk}", {"parent_id": goals.child.pk, "version": 1}
     )
     assert cycle.status_code == 422
-    assert cycle.json()["error"]["fields"] == {"parent": "This would make a cycle."}
+    assert cycle.json()["error"]["fields"] == {"parent_id": "This would make a cycle."}
     unknown = editor.post(
         f"{BASE}/periods",
         {"name": "Q", "starts_on": "2026-01-01", "ends_on": "2026-02-01", "colour": "red"},

@@ -131,7 +131,7 @@ def test_it_answers_bad_survey_input_naming_the_field(pulse: Pulse, api_as) -> N
     assert "status" in unknown.json()["error"]["fields"]
     missing_team = editor.post(BASE, {"title": "X", "team_id": 999_999})
     assert missing_team.status_code == 404
-    assert missing_team.json()["error"]["fields"] == {"team": "Not found."}
+    assert missing_team.json()["error"]["fields"] == {"team_id": "Not found."}
     assert Survey.objects.count() == 1
 
 
@@ -198,7 +198,7 @@ def test_it_takes_one_answer_from_the_caller(pulse: Pulse, api_as) -> None:
     assert (again.status_code, again.json()["error"]["code"]) == (409, "already_answered")
     draft = api_as(pulse.cast.admin).post(path, {"purpose": "X.", "objective_id": pulse.draft.pk})
     assert draft.status_code == 422
-    assert list(draft.json()["error"]["fields"]) == ["objective"]
+    assert list(draft.json()["error"]["fields"]) == ["objective_id"]
     empty = api_as(pulse.cast.admin).post(path, {"purpose": ""})
     assert empty.status_code == 422
     assert "purpose" in empty.json()["error"]["fields"]
