@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Annotated, Any, ClassVar
 
 from django.db.models import QuerySet
@@ -22,12 +21,12 @@ from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from northline.lib.text import CONTROL_CHARACTERS
+
 # The range of the database's integer columns (SQLite and PostgreSQL bigint alike).
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
 
-# C0 controls except tab, line feed and carriage return; DEL; C1 controls.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # A record's id: positive and within the database's range, so an absurd id is a 422 naming the
 # parameter instead of an overflow deep in the database driver.

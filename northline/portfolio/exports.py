@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from northline.lib.text import without_controls
 from northline.orgs.models import Organization
 from northline.portfolio import feedback
 from northline.portfolio.models import Epic
@@ -55,6 +56,12 @@ def safe(value: Cell) -> Cell:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def plain(value: Cell) -> Cell:
+    """Text without control characters: the API refuses them now, but older records or
+    other ways in may hold some, and one such cell would make the whole XLSX fail."""
+    return without_controls(value) if isinstance(value, str) else value
 
 
 def rounded(value: float | None) -> float | None:
@@ -101,7 +108,7 @@ def as_csv(rows: Sequence[Sequence[Cell]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow(["" if cell is None else plain(cell) for cell in row])
     return buffer.getvalue()
 
 
@@ -111,7 +118,7 @@ def as_xlsx(rows: Sequence[Sequence[Cell]], *, title: str = "Backlog") -> bytes:
     assert sheet is not None
     sheet.title = title[:31]
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([plain(cell) for cell in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -276,3 +276,37 @@ def client_in_other_org(cast: Cast) -> int:
     from northline.orgs.models import Team
 
     return Team.objects.create(organization=cast.other_org, name="Elsewhere team").pk
+
+
+def test_it_keeps_downloads_working_when_a_stored_value_holds_a_control_character(
+    cast: Cast,
+) -> None:
+    """Older records (or another way in) may hold one: the files drop it instead of failing."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from northline.delivery import services as delivery
+    from northline.orgs.models import Team
+    from northline.portfolio import services as portfolio
+
+    access = cast.access(cast.editor)
+    portfolio.create_epic(access, title="Permit\x0btracker")
+    release = delivery.create_release(access, name="R1", planned_date=dt.date(2027, 3, 1))
+    team = Team.objects.create(organization=cast.org, name="Contact\x07 Centre")
+    feature = delivery.create_feature(access, title="Online\x1b permits", release=release)
+    delivery.add_impact(access, feature, team=team, role="impactee")
+    client = ApiClient(cast.viewer)
+
+    backlog = client.get("/api/v1/orgs/acme/epics/export.xlsx")
+    assert backlog.status_code == 200, backlog.content
+    sheet = load_workbook(io.BytesIO(backlog.content)).active
+    assert sheet["B2"].value == "Permittracker"
+    assert "Permittracker" in client.get("/api/v1/orgs/acme/epics/export.csv").content.decode()
+
+    matrix = client.get("/api/v1/orgs/acme/delivery/matrix.xlsx")
+    assert matrix.status_code == 200, matrix.content
+    cells = [c.value for row in load_workbook(io.BytesIO(matrix.content)).active for c in row]
+    assert "Online permits" in cells
+    assert any(isinstance(value, str) and "Contact Centre" in value for value in cells)

@@ -1,0 +1,14 @@
+"""Plain-text rules shared by the API's input checks and the file exports."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab, line feed and carriage return; DEL; C1 controls. XLSX cannot hold
+# them at all (openpyxl refuses the file), and in CSV or a terminal they hide or garble text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` with every control character of CONTROL_CHARACTERS removed."""
+    return CONTROL_CHARACTERS.sub("", text)
