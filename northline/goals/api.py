@@ -1,12 +1,15 @@
 """API routes for periods, objectives, key results, check-ins, progress and the cascade."""
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from northline.api import caller_access
 from northline.goals import selectors, services
@@ -24,6 +27,61 @@ DELETE_NEEDS_NO_VERSION = (
     "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
     "record as it was."
 )
+
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def end_of_day(value: Any) -> Any:
+    """``?at=2026-10-25`` means as of the end of that day, in the installation's time zone
+    (NORTHLINE_TIME_ZONE, UTC by default: the zone ``timezone.localdate()`` calls today in), so
+    a day's last check-in counts. A date-time keeps its own zone; one without a zone stays
+    naive and ``Filters`` refuses it with 422, never guessing."""
+    if isinstance(value, str) and PLAIN_DATE.fullmatch(value):
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return timezone.make_aware(dt.datetime.combine(value, dt.time.max))
+    return value
+
+
+# A day inside each end of the calendar, so the moment converts to UTC and to the local zone.
+EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+
+def in_range(value: dt.datetime) -> dt.datetime:
+    """An aware moment in UTC, refused (422) when it lies at the very edge of the calendar,
+    where converting it to UTC or to the local zone would overflow."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value  # Filters refuses it, naming the field.
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError("Choose a moment between 0001-01-02 and 9999-12-30.")
+    return value.astimezone(dt.UTC)
+
+
+AS_OF_DESCRIPTION = (
+    "Judge as of then (default now): a date-time with a time zone, or a plain date meaning the "
+    "end of that day in the installation's time zone (UTC unless NORTHLINE_TIME_ZONE says "
+    "otherwise). A date-time without a time zone is refused (422)."
+)
+
+# ``at`` on the progress routes and the tree: a moment, or a plain date read as its end.
+AsOf = Annotated[
+    dt.datetime,
+    BeforeValidator(end_of_day),
+    AfterValidator(in_range),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+            ]
+        }
+    ),
+]
+
+
+# A moment a client sends: aware, and converted to UTC (see in_range).
+Moment = Annotated[dt.datetime, AfterValidator(in_range)]
 
 StatusName = Literal["draft", "active", "closed"]
 KindName = Literal["leading", "lagging"]
@@ -228,7 +286,7 @@ class CheckInIn(Input):
     value: float
     confidence: int | None = Field(None, ge=0, le=100, description="0 to 100 %.")
     note: str = ""
-    recorded_at: dt.datetime | None = Field(None, description="Defaults to now; not in the future.")
+    recorded_at: Moment | None = Field(None, description="Defaults to now; not in the future.")
 
 
 @router.get("/key-results", response=list[KeyResultOut], summary="Key results")
@@ -371,7 +429,11 @@ class TreeOut(Schema):
     needs_attention: list[int] = Field(..., description="Ids of stalled or off-track key results.")
 
 
-class TreeQuery(Filters):
+class AsOfQuery(Filters):
+    at: AsOf | None = Field(None, description=AS_OF_DESCRIPTION)
+
+
+class TreeQuery(AsOfQuery):
     period: int | None = Field(None, description="A period id; default the current period.")
 
 
@@ -419,10 +481,12 @@ def tree_objective(node: selectors.ObjectiveProgress) -> dict[str, Any]:
     response=ObjectiveProgressOut,
     summary="An objective's progress, pace and score, with its key results'",
 )
-def objective_progress(request: HttpRequest, org: OrgSlug, objective_id: Id) -> Any:
+def objective_progress(
+    request: HttpRequest, org: OrgSlug, objective_id: Id, query: Query[AsOfQuery]
+) -> Any:
     access = caller_access(request)
     objective = access_objective(access, objective_id)
-    tree = selectors.cascade(access, objective.period)
+    tree = selectors.cascade(access, objective.period, at=query.at)
     node = tree.nodes[objective.pk]
     return {
         "objective_id": objective.pk,
@@ -442,9 +506,11 @@ def objective_progress(request: HttpRequest, org: OrgSlug, objective_id: Id) -> 
     response=KeyResultProgressOut,
     summary="A key result's progress, pace and stalled over its objective's period",
 )
-def key_result_progress(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Any:
+def key_result_progress(
+    request: HttpRequest, org: OrgSlug, key_result_id: Id, query: Query[AsOfQuery]
+) -> Any:
     key_result = access_key_result(caller_access(request), key_result_id)
-    return key_result_progress_out(selectors.key_result_progress(key_result))
+    return key_result_progress_out(selectors.key_result_progress(key_result, at=query.at))
 
 
 @router.get(
@@ -455,11 +521,12 @@ def goals_tree(request: HttpRequest, org: OrgSlug, query: Query[TreeQuery]) -> A
     if query.period is not None:
         period = access_period(access, query.period)
     else:
-        found = selectors.current_period(access)
+        today = timezone.localdate(query.at) if query.at is not None else None
+        found = selectors.current_period(access, today)
         if found is None:
             raise NotFound("This organization has no periods yet; create one first.")
         period = found
-    tree = selectors.cascade(access, period)
+    tree = selectors.cascade(access, period, at=query.at)
     return {
         "period": period,
         "at": tree.at,

@@ -204,3 +204,104 @@ def test_it_builds_the_tree_with_the_same_queries_for_n_and_5n_objectives(
     assert count == 6
     tree = viewer.get(url, period=goals.period.pk).json()
     assert len(tree["groups"][0]["objectives"][0]["children"]) == 1 + 15
+
+
+@pytest.fixture
+def winter(cast) -> dict:
+    """A past period, 1 January to 31 March 2026 (a window of 89 days), with one team
+    objective under an organization one, and a key result from 100 to 200 checked in at 120
+    (10 January), 150 (10 February) and 190 (10 March), each at noon UTC."""
+    access = cast.owner_access
+    period = services.create_period(
+        access, name="Winter 2026", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 3, 31)
+    )
+    parent = services.create_objective(
+        access, title="Harbour services online", period=period, status="active"
+    )
+    child = services.create_objective(
+        access, title="Berth bookings online", period=period, parent=parent, status="active"
+    )
+    key_result = services.create_key_result(
+        access, child, title="Bookings a month", baseline=100, target=200
+    )
+    for day, value in [((2026, 1, 10), 120), ((2026, 2, 10), 150), ((2026, 3, 10), 190)]:
+        services.record_check_in(
+            access,
+            key_result,
+            value=value,
+            recorded_at=dt.datetime(*day, 12, tzinfo=dt.UTC),
+        )
+    return {"period": period, "parent": parent, "child": child, "key_result": key_result}
+
+
+def test_it_judges_a_key_result_as_of_a_past_date(cast, winter, api_as):
+    """?at=2026-02-10 is the end of 10 February (UTC): the check-ins of 120 and 150 count, so
+    progress = (150 − 100) / (200 − 100) = 0.5; the elapsed share is 41 of 89 days ≈ 0.461,
+    and 0.5 ≥ 0.461 − 0.10: on track. The period has not ended then: the score is 0.5."""
+    viewer = api_as(cast.viewer)
+    url = f"{BASE}/key-results/{winter['key_result'].pk}/progress"
+    body = viewer.get(url, at="2026-02-10").json()
+    assert (body["progress"], body["current"], body["readings"]) == (0.5, 150, 2)
+    assert body["expected"] == pytest.approx(41 / 89)
+    assert (body["pace"], body["stalled"], body["score"]) == ("on_track", False, 0.5)
+    assert body["last_reading_at"] == "2026-02-10T12:00:00Z"
+    # An aware moment: midnight UTC at the start of 31 January, only 120 counts:
+    # progress 0.2, expected 30/89 ≈ 0.337; 0.2 < 0.337 − 0.10 but ≥ 0.337 − 0.25: at risk.
+    early = viewer.get(url, at="2026-01-31T00:00:00Z").json()
+    assert (early["progress"], early["readings"], early["pace"]) == (0.2, 1, "at_risk")
+    assert early["expected"] == pytest.approx(30 / 89)
+    # The same moment written in another zone judges the same.
+    assert viewer.get(url, at="2026-01-31T01:00:00+01:00").json() == early
+
+
+def test_it_judges_an_objective_and_the_tree_as_of_a_past_date(cast, winter, api_as):
+    viewer = api_as(cast.viewer)
+    child = viewer.get(f"{BASE}/objectives/{winter['child'].pk}/progress", at="2026-02-10").json()
+    assert (child["progress"], child["pace"], child["score"]) == (0.5, "on_track", 0.5)
+    assert child["expected"] == pytest.approx(41 / 89)
+    assert child["score_final"] is False
+    # The parent has no key results: the mean of its one child.
+    parent = viewer.get(f"{BASE}/objectives/{winter['parent'].pk}/progress", at="2026-02-10").json()
+    assert (parent["progress"], parent["children"]) == (0.5, [winter["child"].pk])
+    # Without ?period= the tree is the period current on that date, not today's.
+    tree = viewer.get(f"{BASE}/goals/tree", at="2026-02-10").json()
+    assert tree["period"]["name"] == "Winter 2026"
+    assert tree["at"] == "2026-02-10T23:59:59.999Z"
+    [group] = tree["groups"]
+    [top] = group["objectives"]
+    [node] = top["children"]
+    assert (top["title"], top["progress"], node["progress"]) == (
+        "Harbour services online",
+        0.5,
+        0.5,
+    )
+    # After the period's end the score is final: 190 → 0.9.
+    after = viewer.get(f"{BASE}/goals/tree", period=winter["period"].pk, at="2026-04-15").json()
+    assert after["score_final"] is True
+    assert after["groups"][0]["objectives"][0]["children"][0]["score"] == pytest.approx(0.9)
+
+
+def test_it_refuses_an_at_without_a_time_zone_naming_it(cast, winter, api_as):
+    viewer = api_as(cast.viewer)
+    for url in [
+        f"{BASE}/key-results/{winter['key_result'].pk}/progress",
+        f"{BASE}/objectives/{winter['child'].pk}/progress",
+        f"{BASE}/goals/tree",
+    ]:
+        response = viewer.get(url, at="2026-02-10T12:00:00")
+        assert response.status_code == 422, url
+        assert list(response.json()["error"]["fields"]) == ["at"], url
+        assert viewer.get(url, at="10 February").status_code == 422, url
+        # At the calendar's edge, where the moment in UTC would overflow.
+        edge = viewer.get(url, at="0001-01-01T00:00:00+01:00")
+        assert (edge.status_code, list(edge.json()["error"]["fields"])) == (422, ["at"]), url
+    editor = api_as(cast.editor)
+    check_in = editor.post(
+        f"{BASE}/key-results/{winter['key_result'].pk}/check-ins",
+        {"value": 160, "recorded_at": "0001-01-01T00:00:00+01:00"},
+    )
+    assert (check_in.status_code, list(check_in.json()["error"]["fields"])) == (
+        422,
+        ["recorded_at"],
+    )
+    assert winter["key_result"].indicator.readings.count() == 3
