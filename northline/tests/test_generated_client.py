@@ -400,7 +400,11 @@ def test_it_runs_a_journey_through_a_client_generated_from_the_live_schema(
     assert decided.parsed.override_reason == reason
     assert decided.parsed.version == version + 1
 
-    # The override is in the decision log, linked to the release.
+    # The override is in the decision log, made by the editor and linked to the release.
+    people = api.orgs_list_people(org, q="Edith")
+    assert people.status_code == 200
+    [edith] = people.parsed.items
+    assert isinstance(edith, m.PersonOut)
     log = api.strategy_list_decisions(
         org, topic=m.NorthlineStrategyApiListDecisionsTopicType0.DELIVERY
     )
@@ -409,6 +413,7 @@ def test_it_runs_a_journey_through_a_client_generated_from_the_live_schema(
     [entry] = log.parsed.items
     assert entry.decision == reason
     assert entry.context == "Still waiting for: Contact Centre."
+    assert entry.made_by_person_id == edith.id
     assert [(link.object_type, link.object_id) for link in entry.links] == [
         ("delivery.release", str(release.id))
     ]
