@@ -202,9 +202,10 @@ def named_as_sent(request: HttpRequest, fields: dict[str, str]) -> dict[str, str
     named: dict[str, str] = {}
     for name, message in fields.items():
         if name not in body:
-            for suffix in ("_id", "_ids"):
-                if name + suffix in body:
-                    name += suffix
+            # "key_results" → "key_result_ids", "team" → "team_id".
+            for candidate in (f"{name}_id", f"{name}_ids", f"{name.removesuffix('s')}_ids"):
+                if candidate in body:
+                    name = candidate
                     break
         named[name] = message
     return named

@@ -27,7 +27,7 @@ from northline.lab.models import (
     Signatory,
     TemplateSection,
 )
-from northline.lib.errors import NotFound
+from northline.lib.errors import NotFound, naming
 from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 
 router = Router(tags=["lab governance"])
@@ -462,7 +462,8 @@ def initial_section(
 ) -> Any:
     access = caller_access(request)
     section = section_of(access, agreement_id, section_id, "write")
-    signatory = agreements.access_signatory(access, payload.signatory_id, "write")
+    with naming("signatory_id"):
+        signatory = agreements.access_signatory(access, payload.signatory_id, "write")
     return Status(201, agreements.initial_section(access, section, signatory))
 
 

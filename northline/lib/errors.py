@@ -8,6 +8,8 @@ docs/api.md list; an error raised with any other code fails at once (and so in t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 
 
@@ -194,3 +196,14 @@ class Invalid(DomainError):
 
     status = 422
     code = ErrorCode.INVALID
+
+
+@contextmanager
+def naming(field: str) -> Iterator[None]:
+    """Name ``field`` in a NotFound raised inside: a body's reference to a record that is not
+    in the organization is that field's fault, and the client should be told which."""
+    try:
+        yield
+    except NotFound as missing:
+        missing.fields = missing.fields or {field: missing.message}
+        raise

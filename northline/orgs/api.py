@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.api import caller, caller_access
+from northline.lib.errors import naming
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
@@ -412,7 +413,8 @@ def list_team_members(request: HttpRequest, org: OrgSlug, team_id: Id) -> QueryS
 def add_team_member(request: HttpRequest, org: OrgSlug, team_id: Id, payload: TeamMemberIn) -> Any:
     access = caller_access(request)
     team = acl.access_team(access, team_id, "manage")
-    person = acl.access_person(access, payload.person_id)
+    with naming("person_id"):
+        person = acl.access_person(access, payload.person_id)
     data = payload.dict(exclude={"person_id"})
     return Status(201, services.add_team_member(access, team, person=person, **data))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -261,21 +260,16 @@ def test_it_refuses_null_where_the_record_cannot_be_null(cast: Cast) -> None:
 
 
 def test_it_names_a_reference_as_the_body_names_it(cast: Cast) -> None:
+    from northline.portfolio import services as portfolio
+
+    theirs = portfolio.create_epic(cast.access(cast.outsider, cast.other_org), title="Theirs")
     client = ApiClient(cast.editor)
-    foreign = client_in_other_org(cast)
-    response = client.post(
-        "/api/v1/orgs/acme/epics", {"title": "Permit tracker", "team_id": foreign}
-    )
-    assert response.status_code in (404, 422), response.content
-    fields = response.json()["error"]["fields"]
-    assert fields and all(not re.fullmatch(r"team", name) for name in fields), fields
+    story = client.post("/api/v1/orgs/acme/stories", {"epic_id": theirs.pk, "title": "Form"})
+    assert list(assert_error(story, 404, "not_found")["fields"]) == ["epic_id"]
+    epic = client.post("/api/v1/orgs/acme/epics", {"title": "E", "key_result_ids": [999]})
+    assert assert_error(epic, 404, "not_found")["fields"] == {"key_result_ids": "Not found."}
     assert Story.objects.count() == 0
-
-
-def client_in_other_org(cast: Cast) -> int:
-    from northline.orgs.models import Team
-
-    return Team.objects.create(organization=cast.other_org, name="Elsewhere team").pk
+    assert Epic.objects.filter(organization=cast.org).count() == 0
 
 
 def test_it_keeps_downloads_working_when_a_stored_value_holds_a_control_character(
