@@ -21,6 +21,7 @@ from northline.delivery.access import (
     access_webhook,
 )
 from northline.delivery.models import Impact, Release
+from northline.lib.errors import naming
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 from northline.orgs.access import access_team
 
@@ -367,7 +368,8 @@ def list_impacts(request: HttpRequest, org: OrgSlug, filters: Query[ImpactFilter
 def create_impact(request: HttpRequest, org: OrgSlug, payload: ImpactIn) -> Any:
     access = caller_access(request)
     fields = payload.dict()
-    feature = access_feature(access, fields.pop("feature_id"), "write")
+    with naming("feature_id"):
+        feature = access_feature(access, fields.pop("feature_id"), "write")
     impact = services.add_impact(access, feature, team=fields.pop("team_id"), **fields)
     return Status(201, impact)
 
@@ -530,6 +532,7 @@ class UpcomingOut(Schema):
     response=list[UpcomingOut],
     summary="What is coming at a team: its impacts in open releases, soonest first",
 )
+@paginate(Page)
 def team_upcoming(request: HttpRequest, org: OrgSlug, team_id: Id) -> Any:
     access = caller_access(request)
     team = access_team(access, team_id)
@@ -571,6 +574,7 @@ def lead_time_out(item: selectors.LeadTime) -> dict[str, Any]:
 @router.get(
     "/delivery/lead-times", response=list[LeadTimeOut], summary="Each team's lead time in days"
 )
+@paginate(Page)
 def list_lead_times(request: HttpRequest, org: OrgSlug) -> Any:
     return [lead_time_out(item) for item in selectors.lead_times(caller_access(request))]
 

@@ -15,7 +15,7 @@ from northline.api import caller_access
 from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
 from northline.goals.models import KeyResult, Objective, Period
-from northline.lib.errors import NotFound
+from northline.lib.errors import NotFound, naming
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 from northline.measures.api import HealthOut, ReadingOut, health_out
 from northline.measures.models import Reading
@@ -301,7 +301,8 @@ def list_key_results(
 def create_key_result(request: HttpRequest, org: OrgSlug, payload: KeyResultIn) -> Any:
     access = caller_access(request)
     fields = payload.dict()
-    objective = access_objective(access, fields.pop("objective_id"), "write")
+    with naming("objective_id"):
+        objective = access_objective(access, fields.pop("objective_id"), "write")
     fields["owner"] = fields.pop("owner_id")
     return Status(201, services.create_key_result(access, objective, **fields))
 

@@ -410,6 +410,7 @@ class WaiveIn(Input):
     response=list[ChecklistItemOut],
     summary="An engagement's checklist, every phase",
 )
+@paginate(Page)
 def list_checklist(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id)
@@ -469,6 +470,7 @@ class PhaseProgressOut(Schema):
     response=list[PhaseProgressOut],
     summary="Checklist progress per phase",
 )
+@paginate(Page)
 def progress(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id)
@@ -512,9 +514,10 @@ class AssessmentPatch(VersionedInput):
     response=list[AssessmentOut],
     summary="The five qualification criteria of an engagement",
 )
+@paginate(Page)
 def list_qualification(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
-    return list(selectors.qualification(access, access_engagement(access, engagement_id)))
+    return selectors.qualification(access, access_engagement(access, engagement_id))
 
 
 @router.patch(
@@ -542,6 +545,7 @@ class CompositionRuleOut(Schema):
     response=list[CompositionRuleOut],
     summary="The team composition rules, checked live",
 )
+@paginate(Page)
 def composition(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     return selectors.composition(access, access_engagement(access, engagement_id))

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.api import caller_access
+from northline.lib.errors import naming
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 from northline.measures.access import access_indicator
 from northline.measures.api import IndicatorOut
@@ -356,9 +357,10 @@ class NewIndicatorIn(Input):
     response=list[IndicatorOut],
     summary="The lagging indicators of an epic's business case",
 )
+@paginate(Page)
 def list_lagging_indicators(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
     epic = access_epic(caller_access(request), epic_id)
-    return list(epic.lagging_indicators.order_by("name", "id"))
+    return epic.lagging_indicators.order_by("name", "id")
 
 
 @router.post(
@@ -474,7 +476,8 @@ def list_stories(
 def create_story(request: HttpRequest, org: OrgSlug, payload: StoryIn) -> Any:
     access = caller_access(request)
     fields = references(payload.dict())
-    epic = access_epic(access, fields.pop("epic"), "write")
+    with naming("epic_id"):
+        epic = access_epic(access, fields.pop("epic"), "write")
     return Status(201, services.create_story(access, epic, **fields))
 
 

@@ -156,3 +156,52 @@ def test_it_refuses_to_close_a_stale_engagement(cast: Cast, lab: Lab, api_as) ->
     after = fresh(lab.engagement)
     assert (after.status, after.version) == ("candidate", engagement.version + 1)
     assert (Event.objects.count(), Decision.objects.count()) == (events, decisions)
+
+
+def test_it_pages_the_checklist_qualification_composition_and_progress(
+    cast: Cast, lab: Lab, api_as
+) -> None:
+    """Every list is a page ({items, count, limit, offset, next_offset}), these four too."""
+    viewer = api_as(cast.viewer)
+    url = f"{base(cast)}/engagements/{lab.engagement.pk}"
+
+    qualification = viewer.get(f"{url}/qualification", limit=2).json()
+    assert (qualification["count"], qualification["limit"], qualification["next_offset"]) == (
+        5,
+        2,
+        2,
+    )
+    assert [item["criterion"] for item in qualification["items"]] == ["complex", "continuous"]
+    last = viewer.get(f"{url}/qualification", offset=4).json()
+    assert ([item["criterion"] for item in last["items"]], last["next_offset"]) == (
+        ["priority"],
+        None,
+    )
+
+    # Pat, Dev and Emma are employees and co-located, Carl a contractor elsewhere; Pat has
+    # not taken the product owner's course.
+    composition = viewer.get(f"{url}/composition").json()
+    assert (composition["count"], composition["next_offset"]) == (4, None)
+    assert [(rule["key"], rule["ok"]) for rule in composition["items"]] == [
+        ("employees", True),
+        ("product_owner_trained", False),
+        ("devops", True),
+        ("co_located", True),
+    ]
+
+    stored = ChecklistItem.objects.filter(engagement=lab.engagement).count()
+    checklist = viewer.get(f"{url}/checklist", limit=3).json()
+    assert (checklist["count"], len(checklist["items"]), checklist["next_offset"]) == (
+        stored,
+        3,
+        3,
+    )
+
+    progress = viewer.get(f"{url}/progress").json()
+    assert [(row["phase"], row["is_current"]) for row in progress["items"]] == [
+        ("Qualify", True),
+        ("Align", False),
+        ("Build", False),
+        ("Graduate", False),
+    ]
+    assert progress["count"] == 4
