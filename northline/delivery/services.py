@@ -115,7 +115,7 @@ def create_release(
 
 
 @transaction.atomic
-def update_release(access: Access, release: Release, *, version: int, **changes: Any) -> Release:
+def update_release(access: Access, release: Release, /, *, version: int, **changes: Any) -> Release:
     """Edit a release; a new planned date is a move, and every impactee gets a fresh notice
     (late if the new date leaves fewer days than its lead time)."""
     access.require("write")
@@ -299,7 +299,7 @@ def create_feature(
 
 
 @transaction.atomic
-def update_feature(access: Access, feature: Feature, *, version: int, **changes: Any) -> Feature:
+def update_feature(access: Access, feature: Feature, /, *, version: int, **changes: Any) -> Feature:
     """Edit a feature; putting it in a release plans its impacts there (notices)."""
     access.require("write")
     refuse_unknown(changes, FEATURE_FIELDS)
@@ -374,7 +374,7 @@ def add_impact(
 
 
 @transaction.atomic
-def update_impact(access: Access, impact: Impact, *, version: int, **changes: Any) -> Impact:
+def update_impact(access: Access, impact: Impact, /, *, version: int, **changes: Any) -> Impact:
     """Edit an impact; one that becomes an impactee is told, as if it were just added."""
     access.require("write")
     refuse_unknown(changes, IMPACT_FIELDS)
@@ -501,7 +501,7 @@ def create_webhook(
 
 
 @transaction.atomic
-def update_webhook(access: Access, webhook: Webhook, *, version: int, **changes: Any) -> Webhook:
+def update_webhook(access: Access, webhook: Webhook, /, *, version: int, **changes: Any) -> Webhook:
     access.require("manage")
     refuse_unknown(changes, WEBHOOK_FIELDS)
     if "url" in changes:

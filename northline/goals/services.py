@@ -67,7 +67,7 @@ def create_period(access: Access, *, name: str, starts_on: dt.date, ends_on: dt.
 
 
 @transaction.atomic
-def update_period(access: Access, period: Period, *, version: int, **changes: Any) -> Period:
+def update_period(access: Access, period: Period, /, *, version: int, **changes: Any) -> Period:
     access.require("write")
     refuse_unknown(changes, PERIOD_FIELDS)
     return update_versioned(
@@ -136,7 +136,7 @@ def create_objective(access: Access, **fields: Any) -> Objective:
 
 @transaction.atomic
 def update_objective(
-    access: Access, objective: Objective, *, version: int, **changes: Any
+    access: Access, objective: Objective, /, *, version: int, **changes: Any
 ) -> Objective:
     access.require("write")
     refuse_unknown(changes, OBJECTIVE_FIELDS)
@@ -223,7 +223,7 @@ def create_key_result(
 
 @transaction.atomic
 def update_key_result(
-    access: Access, key_result: KeyResult, *, version: int, **changes: Any
+    access: Access, key_result: KeyResult, /, *, version: int, **changes: Any
 ) -> KeyResult:
     """Edit a key result; its baseline, target and unit are its indicator's and change there."""
     access.require("write")

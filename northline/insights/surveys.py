@@ -298,7 +298,7 @@ def locked(survey: Survey) -> Survey:
 
 
 @transaction.atomic
-def update_survey(access: Access, survey: Survey, *, version: int, **changes: Any) -> Survey:
+def update_survey(access: Access, survey: Survey, /, *, version: int, **changes: Any) -> Survey:
     """Edit the title, the team or the closing day. The team cannot change once answers came
     in: they were given for the team that was asked."""
     access.require("write")

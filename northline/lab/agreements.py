@@ -367,7 +367,7 @@ def create_template(access: Access, *, name: str, description: str = "") -> Agre
 
 @transaction.atomic
 def update_template(
-    access: Access, template: AgreementTemplate, *, version: int, **changes: Any
+    access: Access, template: AgreementTemplate, /, *, version: int, **changes: Any
 ) -> AgreementTemplate:
     access.require("write")
     refuse_unknown(changes, TEMPLATE_FIELDS)
@@ -418,7 +418,7 @@ def add_template_section(
 
 @transaction.atomic
 def update_template_section(
-    access: Access, section: TemplateSection, *, version: int, **changes: Any
+    access: Access, section: TemplateSection, /, *, version: int, **changes: Any
 ) -> TemplateSection:
     access.require("write")
     refuse_unknown(changes, SECTION_FIELDS)
@@ -527,7 +527,7 @@ def create_agreement(
 
 @transaction.atomic
 def update_agreement(
-    access: Access, agreement: Agreement, *, version: int, **changes: Any
+    access: Access, agreement: Agreement, /, *, version: int, **changes: Any
 ) -> Agreement:
     access.require("write")
     refuse_unknown(changes, AGREEMENT_FIELDS)
@@ -637,7 +637,7 @@ def add_section(
 
 @transaction.atomic
 def update_section(
-    access: Access, section: AgreementSection, *, version: int, **changes: Any
+    access: Access, section: AgreementSection, /, *, version: int, **changes: Any
 ) -> AgreementSection:
     """Edit a section. A new title or body changes the text's hash, which voids every initial
     on it (they stay, shown as voided) and moves an executed agreement to amended."""
@@ -706,7 +706,7 @@ def add_signatory(
 
 @transaction.atomic
 def update_signatory(
-    access: Access, signatory: Signatory, *, version: int, **changes: Any
+    access: Access, signatory: Signatory, /, *, version: int, **changes: Any
 ) -> Signatory:
     access.require("write")
     refuse_unknown(changes, SIGNATORY_FIELDS)

@@ -85,7 +85,7 @@ def add_expense(
 
 
 @transaction.atomic
-def update_expense(access: Access, expense: Expense, *, version: int, **changes: Any) -> Expense:
+def update_expense(access: Access, expense: Expense, /, *, version: int, **changes: Any) -> Expense:
     access.require("write")
     refuse_unknown(changes, EXPENSE_FIELDS)
     if "amount" in changes:

@@ -160,7 +160,7 @@ def create_request(
 
 @transaction.atomic
 def update_request(
-    access: Access, request: ExpertRequest, *, version: int, **changes: Any
+    access: Access, request: ExpertRequest, /, *, version: int, **changes: Any
 ) -> ExpertRequest:
     access.require("write")
     unknown = sorted(set(changes) - REQUEST_FIELDS)

@@ -109,7 +109,7 @@ def create_phase(
 
 
 @transaction.atomic
-def update_phase(access: Access, phase: Phase, *, version: int, **changes: Any) -> Phase:
+def update_phase(access: Access, phase: Phase, /, *, version: int, **changes: Any) -> Phase:
     access.require("write")
     refuse_unknown(changes, PHASE_FIELDS)
     return update_versioned(
@@ -202,7 +202,7 @@ def create_phase_item(
 
 @transaction.atomic
 def update_phase_item(
-    access: Access, item: PhaseItem, *, version: int, **changes: Any
+    access: Access, item: PhaseItem, /, *, version: int, **changes: Any
 ) -> PhaseItem:
     access.require("write")
     refuse_unknown(changes, ITEM_FIELDS)
@@ -292,7 +292,7 @@ def create_engagement(access: Access, **fields: Any) -> Engagement:
 
 @transaction.atomic
 def update_engagement(
-    access: Access, engagement: Engagement, *, version: int, **changes: Any
+    access: Access, engagement: Engagement, /, *, version: int, **changes: Any
 ) -> Engagement:
     """Details only: the phase and status move through advance, graduate and pivot away."""
     access.require("write")
@@ -660,7 +660,7 @@ def create_course(
 
 
 @transaction.atomic
-def update_course(access: Access, course: Course, *, version: int, **changes: Any) -> Course:
+def update_course(access: Access, course: Course, /, *, version: int, **changes: Any) -> Course:
     access.require("write")
     refuse_unknown(changes, COURSE_FIELDS)
     if "audience_roles" in changes:
@@ -743,7 +743,7 @@ def record_training(
 
 @transaction.atomic
 def update_training_record(
-    access: Access, record: TrainingRecord, *, version: int, **changes: Any
+    access: Access, record: TrainingRecord, /, *, version: int, **changes: Any
 ) -> TrainingRecord:
     access.require("write")
     refuse_unknown(changes, RECORD_FIELDS)

@@ -182,7 +182,7 @@ def create_session(
 
 @transaction.atomic
 def update_session(
-    access: Access, session: AlignmentSession, *, version: int, **changes: Any
+    access: Access, session: AlignmentSession, /, *, version: int, **changes: Any
 ) -> AlignmentSession:
     """Edit fields and the lists of people; the dates are checked together as they would be."""
     access.require("write")
@@ -261,7 +261,7 @@ def add_commitment(
 
 @transaction.atomic
 def update_commitment(
-    access: Access, commitment: Commitment, *, version: int, **changes: Any
+    access: Access, commitment: Commitment, /, *, version: int, **changes: Any
 ) -> Commitment:
     access.require("write")
     refuse_unknown(changes, COMMITMENT_FIELDS)

@@ -46,7 +46,7 @@ def create_indicator(access: Access, **fields: Any) -> Indicator:
 
 @transaction.atomic
 def update_indicator(
-    access: Access, indicator: Indicator, *, version: int, **changes: Any
+    access: Access, indicator: Indicator, /, *, version: int, **changes: Any
 ) -> Indicator:
     access.require("write")
     refuse_unknown(changes, INDICATOR_FIELDS)

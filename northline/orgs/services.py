@@ -79,7 +79,7 @@ def create_organization(user: User, *, slug: str, name: str, description: str = 
 
 
 @transaction.atomic
-def update_organization(access: Access, *, version: int, **changes: Any) -> Organization:
+def update_organization(access: Access, /, *, version: int, **changes: Any) -> Organization:
     access.require("manage")
     allowed = {"name", "description"}
     refuse_unknown(changes, allowed)
@@ -223,7 +223,7 @@ def create_person(
 
 
 @transaction.atomic
-def update_person(access: Access, person: Person, *, version: int, **changes: Any) -> Person:
+def update_person(access: Access, person: Person, /, *, version: int, **changes: Any) -> Person:
     access.require("manage")
     refuse_unknown(changes, {"name", "email", "title"})
     return update_versioned(
@@ -251,7 +251,7 @@ def create_team(access: Access, *, name: str, kind: str, description: str = "") 
 
 
 @transaction.atomic
-def update_team(access: Access, team: Team, *, version: int, **changes: Any) -> Team:
+def update_team(access: Access, team: Team, /, *, version: int, **changes: Any) -> Team:
     access.require("manage")
     refuse_unknown(changes, {"name", "kind", "description"})
     return update_versioned(
@@ -311,7 +311,7 @@ def add_team_member(
 
 @transaction.atomic
 def update_team_member(
-    access: Access, member: TeamMember, *, version: int, **changes: Any
+    access: Access, member: TeamMember, /, *, version: int, **changes: Any
 ) -> TeamMember:
     access.require("manage")
     refuse_unknown(changes, {"roles", "is_employee", "co_located"})

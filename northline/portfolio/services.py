@@ -198,7 +198,7 @@ def create_epic(
 
 
 @transaction.atomic
-def update_epic(access: Access, epic: Epic, *, version: int, **changes: Any) -> Epic:
+def update_epic(access: Access, epic: Epic, /, *, version: int, **changes: Any) -> Epic:
     """Edit an epic's fields; new WSJF inputs re-rank it by WSJF unless it was placed by hand."""
     access.require("write")
     refuse_unknown(changes, EPIC_FIELDS)
@@ -494,7 +494,7 @@ def create_story(
 
 
 @transaction.atomic
-def update_story(access: Access, story: Story, *, version: int, **changes: Any) -> Story:
+def update_story(access: Access, story: Story, /, *, version: int, **changes: Any) -> Story:
     access.require("write")
     refuse_unknown(changes, STORY_FIELDS)
     check_version(story, version)
@@ -588,7 +588,7 @@ def create_sprint(
 
 
 @transaction.atomic
-def update_sprint(access: Access, sprint: Sprint, *, version: int, **changes: Any) -> Sprint:
+def update_sprint(access: Access, sprint: Sprint, /, *, version: int, **changes: Any) -> Sprint:
     access.require("write")
     refuse_unknown(changes, SPRINT_FIELDS)
     check_version(sprint, version)

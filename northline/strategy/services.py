@@ -257,7 +257,7 @@ def create_theme(
 
 
 @transaction.atomic
-def update_theme(access: Access, theme: Theme, *, version: int, **changes: Any) -> Theme:
+def update_theme(access: Access, theme: Theme, /, *, version: int, **changes: Any) -> Theme:
     access.require("write")
     refuse_unknown(changes, THEME_FIELDS)
     return update_versioned(
@@ -414,7 +414,7 @@ def create_investment(
 
 @transaction.atomic
 def update_investment(
-    access: Access, investment: Investment, *, version: int, **changes: Any
+    access: Access, investment: Investment, /, *, version: int, **changes: Any
 ) -> Investment:
     access.require("write")
     refuse_unknown(changes, INVESTMENT_FIELDS)
@@ -470,7 +470,7 @@ def record_spend(
 
 
 @transaction.atomic
-def update_spend(access: Access, spend: Spend, *, version: int, **changes: Any) -> Spend:
+def update_spend(access: Access, spend: Spend, /, *, version: int, **changes: Any) -> Spend:
     access.require("write")
     refuse_unknown(changes, {"amount", "spent_on", "category", "note"})
     if "spent_on" in changes:
@@ -600,7 +600,7 @@ def add_responsibility(
 
 @transaction.atomic
 def update_responsibility(
-    access: Access, responsibility: Responsibility, *, version: int, **changes: Any
+    access: Access, responsibility: Responsibility, /, *, version: int, **changes: Any
 ) -> Responsibility:
     access.require("write")
     refuse_unknown(changes, {"kind", "theme", "description"})
@@ -753,7 +753,7 @@ DECISION_FIELDS = {
 
 @transaction.atomic
 def update_decision(
-    access: Access, decision: Decision, *, version: int, **changes: Any
+    access: Access, decision: Decision, /, *, version: int, **changes: Any
 ) -> Decision:
     access.require("write")
     refuse_unknown(changes, DECISION_FIELDS)

@@ -304,3 +304,17 @@ def test_it_keeps_downloads_working_when_a_stored_value_holds_a_control_characte
     cells = [c.value for row in load_workbook(io.BytesIO(matrix.content)).active for c in row]
     assert "Online permits" in cells
     assert any(isinstance(value, str) and "Contact Centre" in value for value in cells)
+
+
+def test_it_takes_a_body_field_named_like_the_record_it_changes(cast: Cast) -> None:
+    """A decision has a ``decision`` (its text): the update service takes the record itself
+    positionally, so the field cannot collide with it (found by the fuzzing above)."""
+    client = ApiClient(cast.editor)
+    decision = client.post("/api/v1/orgs/acme/decisions", {"title": "Pilot with one team"})
+    assert decision.status_code == 201, decision.content
+    changed = client.patch(
+        f"/api/v1/orgs/acme/decisions/{decision.json()['id']}",
+        {"version": decision.json()["version"], "decision": "Start with Permits."},
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["decision"] == "Start with Permits."
