@@ -26,6 +26,7 @@ from northline.lib.errors import (
     NotAuthenticated,
     NotFound,
 )
+from northline.lib.text import CONTROL_CHARACTERS
 
 View = Callable[..., HttpResponse]
 
@@ -40,6 +41,18 @@ class DomainForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.status = 200
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The same rule as the API's (northline.lib.schemas): no control characters in text.
+        for name, value in list(cleaned.items()):
+            found = CONTROL_CHARACTERS.search(value) if isinstance(value, str) else None
+            if found:
+                self.add_error(
+                    name,
+                    f"Control characters are not allowed (found U+{ord(found.group()):04X}).",
+                )
+        return cleaned
 
     def add_domain_error(self, error: DomainError) -> None:
         self.status = error.status

@@ -567,6 +567,17 @@ def test_it_refuses_a_duplicate_team_name(cast, records):
     assert Team.objects.filter(organization=cast.org).count() == 1
 
 
+def test_it_refuses_control_characters_in_a_form_naming_the_field(cast):
+    response = signed_in(cast.admin).post(
+        reverse("teams", args=["acme"]), {"name": "Da\x0bta", "kind": "support"}
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["name"] == [
+        "Control characters are not allowed (found U+000B)."
+    ]
+    assert not Team.objects.filter(organization=cast.org).exists()
+
+
 def test_it_lists_teams_with_kind_and_member_count(cast, records):
     response = signed_in(cast.viewer).get(reverse("teams", args=["acme"]))
     assert [(t.name, t.kind, t.member_count) for t in response.context["teams"]] == [
