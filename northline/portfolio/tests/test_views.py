@@ -548,3 +548,21 @@ def test_it_keeps_the_answer_form_with_the_reason_when_keep_has_no_note(cast: Ca
     assert "needs a note" in response.content.decode()
     recommendation.refresh_from_db()
     assert recommendation.status == "open"
+
+
+def test_it_puts_a_card_back_in_wsjf_order_only_from_a_current_page(cast: Cast, board: Board):
+    top = board.epic("Top", wsjf=(20, 20, 20, 1))
+    placed = board.epic("Placed", wsjf=(1, 1, 1, 20))
+    placed = services.move_epic(
+        board.access, placed, state="funnel", after_id=top.pk, version=placed.version
+    )
+    editor = signed_in(cast.editor)
+    page = editor.get(reverse("portfolio_epic", args=["acme", placed.pk])).content.decode()
+    assert f'<input type="hidden" name="version" value="{placed.version}"><button' in page
+    url = reverse("portfolio_epic_reset_rank", args=["acme", placed.pk])
+    stale = editor.post(url, {"version": placed.version - 1}, follow=True)
+    assert "changed by someone else" in stale.content.decode()
+    assert Epic.objects.get(pk=placed.pk).rank_is_manual is True
+    editor.post(url, {"version": placed.version})
+    fresh = Epic.objects.get(pk=placed.pk)
+    assert (fresh.rank_is_manual, fresh.version) == (False, placed.version + 1)
