@@ -26,7 +26,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from northline.lib.api_errors import server_error
 from northline.lib.errors import MEANINGS, DomainError, ErrorCode, NotAuthenticated
-from northline.lib.schemas import VersionedInput
+from northline.lib.schemas import DELETE_NEEDS_NO_VERSION, VersionedInput
 from northline.orgs.access import Access, access_organization
 from northline.orgs.services import user_for_token
 
@@ -144,6 +144,7 @@ class ErrorOut(Schema):
 
 
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+CREATES_NEED_NO_VERSION = "Needs no version: it adds a new record and changes none."
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
@@ -174,6 +175,12 @@ def document_errors(schema: dict[str, Any]) -> None:
             if "requestBody" in operation:
                 statuses[400] = "The body is not valid JSON"
                 statuses[413] = "The body is too large"
+            if method == "delete":
+                operation.setdefault("description", DELETE_NEEDS_NO_VERSION)
+            elif method == "post" and "201" in map(str, operation.get("responses", {})):
+                text = operation.get("description", "")
+                if "version" not in text.lower():
+                    operation["description"] = (text + "\n\n" + CREATES_NEED_NO_VERSION).strip()
             responses = operation.setdefault("responses", {})
             for status, description in statuses.items():
                 responses.setdefault(

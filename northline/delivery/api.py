@@ -22,16 +22,19 @@ from northline.delivery.access import (
 )
 from northline.delivery.models import Impact, Release
 from northline.lib.errors import naming
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
+from northline.lib.schemas import (
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    Page,
+    VersionedInput,
+    VersionIn,
+)
 from northline.orgs.access import access_team
 
 router = Router(tags=["delivery"])
 
-# Shared by every DELETE route's description: why it takes no version (issue 12).
-DELETE_NEEDS_NO_VERSION = (
-    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
-    "record as it was."
-)
 
 StatusName = Literal["planned", "decided", "released", "cancelled"]
 KindName = Literal["feature", "experiment", "campaign", "process_change"]
@@ -123,7 +126,6 @@ def update_release(
     "/delivery/releases/{release_id}",
     response={204: None},
     summary="Delete a planned release",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_release(request: HttpRequest, org: OrgSlug, release_id: Id) -> Any:
     access = caller_access(request)
@@ -305,7 +307,6 @@ def update_feature(
     "/delivery/features/{feature_id}",
     response={204: None},
     summary="Delete a feature",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_feature(request: HttpRequest, org: OrgSlug, feature_id: Id) -> Any:
     access = caller_access(request)
@@ -390,7 +391,6 @@ def update_impact(request: HttpRequest, org: OrgSlug, impact_id: Id, payload: Im
     "/delivery/impacts/{impact_id}",
     response={204: None},
     summary="Remove an impact",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_impact(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
     access = caller_access(request)
@@ -668,7 +668,6 @@ def update_webhook(
     "/delivery/webhooks/{webhook_id}",
     response={204: None},
     summary="Delete a webhook",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_webhook(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     access = caller_access(request)

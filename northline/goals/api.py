@@ -1,87 +1,33 @@
 """API routes for periods, objectives, key results, check-ins, progress and the cascade."""
 
 import datetime as dt
-import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from northline.api import caller_access
 from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
 from northline.goals.models import KeyResult, Objective, Period
 from northline.lib.errors import NotFound, naming
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import (
+    AS_OF_DESCRIPTION,
+    AsOf,
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    Page,
+    VersionedInput,
+)
 from northline.measures.api import HealthOut, ReadingOut, health_out
 from northline.measures.models import Reading
 
 router = Router(tags=["goals"])
-
-# Shared by every DELETE route's description: why it takes no version (issue 12).
-DELETE_NEEDS_NO_VERSION = (
-    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
-    "record as it was."
-)
-
-PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def end_of_day(value: Any) -> Any:
-    """``?at=2026-10-25`` means as of the end of that day, in the installation's time zone
-    (NORTHLINE_TIME_ZONE, UTC by default: the zone ``timezone.localdate()`` calls today in), so
-    a day's last check-in counts. A date-time keeps its own zone; one without a zone stays
-    naive and ``Filters`` refuses it with 422, never guessing."""
-    if isinstance(value, str) and PLAIN_DATE.fullmatch(value):
-        value = dt.date.fromisoformat(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return timezone.make_aware(dt.datetime.combine(value, dt.time.max))
-    return value
-
-
-# A day inside each end of the calendar, so the moment converts to UTC and to the local zone.
-EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
-LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
-
-
-def in_range(value: dt.datetime) -> dt.datetime:
-    """An aware moment in UTC, refused (422) when it lies at the very edge of the calendar,
-    where converting it to UTC or to the local zone would overflow."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value  # Filters refuses it, naming the field.
-    if not EARLIEST <= value <= LATEST:
-        raise ValueError("Choose a moment between 0001-01-02 and 9999-12-30.")
-    return value.astimezone(dt.UTC)
-
-
-AS_OF_DESCRIPTION = (
-    "Judge as of then (default now): a date-time with a time zone, or a plain date meaning the "
-    "end of that day in the installation's time zone (UTC unless NORTHLINE_TIME_ZONE says "
-    "otherwise). A date-time without a time zone is refused (422)."
-)
-
-# ``at`` on the progress routes and the tree: a moment, or a plain date read as its end.
-AsOf = Annotated[
-    dt.datetime,
-    BeforeValidator(end_of_day),
-    AfterValidator(in_range),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "format": "date-time"},
-                {"type": "string", "format": "date"},
-            ]
-        }
-    ),
-]
-
-
-# A moment a client sends: aware, and converted to UTC (see in_range).
-Moment = Annotated[dt.datetime, AfterValidator(in_range)]
 
 StatusName = Literal["draft", "active", "closed"]
 KindName = Literal["leading", "lagging"]
@@ -138,7 +84,6 @@ def update_period(request: HttpRequest, org: OrgSlug, period_id: Id, payload: Pe
     "/periods/{period_id}",
     response={204: None},
     summary="Delete a period with no objectives",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_period(request: HttpRequest, org: OrgSlug, period_id: Id) -> Any:
     access = caller_access(request)
@@ -230,7 +175,6 @@ def update_objective(
     "/objectives/{objective_id}",
     response={204: None},
     summary="Delete an objective with its key results",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_objective(request: HttpRequest, org: OrgSlug, objective_id: Id) -> Any:
     access = caller_access(request)
@@ -286,7 +230,7 @@ class CheckInIn(Input):
     value: float
     confidence: int | None = Field(None, ge=0, le=100, description="0 to 100 %.")
     note: str = ""
-    recorded_at: Moment | None = Field(None, description="Defaults to now; not in the future.")
+    recorded_at: dt.datetime | None = Field(None, description="Defaults to now; not in the future.")
 
 
 @router.get("/key-results", response=list[KeyResultOut], summary="Key results")
@@ -326,7 +270,6 @@ def update_key_result(
     "/key-results/{key_result_id}",
     response={204: None},
     summary="Delete a key result with its check-ins",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_key_result(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Any:
     access = caller_access(request)

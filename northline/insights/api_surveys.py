@@ -219,6 +219,7 @@ def create_link(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: Surv
     "insights/surveys/{survey_id}/links/{survey_link_id}/revoke",
     response=SurveyLinkOut,
     summary="Revoke a link: its page takes no answer from now on",
+    description="Needs no version: revoking is one-way; a second revoke answers 409.",
 )
 def revoke_link(request: HttpRequest, org: OrgSlug, survey_id: Id, survey_link_id: Id) -> Any:
     access = caller_access(request)

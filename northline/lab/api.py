@@ -31,15 +31,17 @@ from northline.lab.models import (
     RequiredTraining,
     TrainingRecord,
 )
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import (
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    Page,
+    VersionedInput,
+)
 
 router = Router(tags=["lab"])
 
-# Shared by every DELETE route's description: why it takes no version (issue 12).
-DELETE_NEEDS_NO_VERSION = (
-    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
-    "record as it was."
-)
 
 ItemKind = Literal["precondition", "success_criterion", "standard", "activity", "resource"]
 ItemState = Literal["open", "met", "waived"]
@@ -148,7 +150,6 @@ def update_phase(request: HttpRequest, org: OrgSlug, phase_id: Id, payload: Phas
     "/lab/phases/{phase_id}",
     response={204: None},
     summary="Delete a phase no engagement uses",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_phase(request: HttpRequest, org: OrgSlug, phase_id: Id) -> Any:
     access = caller_access(request)
@@ -189,7 +190,6 @@ def update_phase_item(
     "/lab/phase-items/{phase_item_id}",
     response={204: None},
     summary="Delete a phase item",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_phase_item(request: HttpRequest, org: OrgSlug, phase_item_id: Id) -> Any:
     access = caller_access(request)
@@ -310,7 +310,6 @@ def update_engagement(
     "/lab/engagements/{engagement_id}",
     response={204: None},
     summary="Delete an engagement",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_engagement(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
@@ -644,7 +643,6 @@ def update_course(request: HttpRequest, org: OrgSlug, course_id: Id, payload: Co
     "/lab/courses/{course_id}",
     response={204: None},
     summary="Delete a course without records",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_course(request: HttpRequest, org: OrgSlug, course_id: Id) -> Any:
     access = caller_access(request)
@@ -692,7 +690,6 @@ def create_requirement(request: HttpRequest, org: OrgSlug, payload: RequirementI
     "/lab/required-training/{requirement_id}",
     response={204: None},
     summary="Stop requiring a course for a role",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_requirement(request: HttpRequest, org: OrgSlug, requirement_id: Id) -> Any:
     access = caller_access(request)
@@ -764,7 +761,6 @@ def update_record(
     "/lab/training-records/{training_record_id}",
     response={204: None},
     summary="Delete a training record",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_record(request: HttpRequest, org: OrgSlug, training_record_id: Id) -> Any:
     access = caller_access(request)

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 
 from northline.lib.text import CONTROL_CHARACTERS
 
@@ -31,6 +33,52 @@ INT_MAX = 2**63 - 1
 # A record's id: positive and within the database's range, so an absurd id is a 422 naming the
 # parameter instead of an overflow deep in the database driver.
 Id = Annotated[int, Field(ge=1, le=INT_MAX)]
+
+
+# A day inside each end of the calendar, so every moment converts to UTC and the local zone.
+EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Every DELETE route's description: why it takes no version.
+DELETE_NEEDS_NO_VERSION = (
+    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
+    "record as it was."
+)
+
+
+def end_of_day(value: Any) -> Any:
+    """``?at=2026-10-25`` means as of the end of that day, in the installation's time zone
+    (NORTHLINE_TIME_ZONE, UTC by default: the zone ``timezone.localdate()`` calls today in), so
+    a day's last check-in counts. A date-time keeps its own zone; one without a zone stays
+    naive and ``check_value`` refuses it with 422, never guessing."""
+    if isinstance(value, str) and PLAIN_DATE.fullmatch(value):
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return timezone.make_aware(dt.datetime.combine(value, dt.time.max))
+    return value
+
+
+AS_OF_DESCRIPTION = (
+    "Judge as of then (default now): a date-time with a time zone, or a plain date meaning the "
+    "end of that day in the installation's time zone (UTC unless NORTHLINE_TIME_ZONE says "
+    "otherwise). A date-time without a time zone is refused (422)."
+)
+
+# ``?at=`` on every route that judges measures: a moment, or a plain date read as its end.
+AsOf = Annotated[
+    dt.datetime,
+    BeforeValidator(end_of_day),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+            ]
+        }
+    ),
+]
 
 
 def check_value(value: Any) -> Any:
@@ -54,6 +102,9 @@ def check_value(value: Any) -> Any:
             raise ValueError(
                 "Give a time zone, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00."
             )
+        if not EARLIEST <= value <= LATEST:
+            # At the very edge of the calendar, converting to UTC or the local zone overflows.
+            raise ValueError("Choose a moment between 0001-01-02 and 9999-12-30.")
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
             check_value(item)

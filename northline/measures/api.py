@@ -9,7 +9,16 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.api import caller_access
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import (
+    AS_OF_DESCRIPTION,
+    AsOf,
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    Page,
+    VersionedInput,
+)
 from northline.measures import selectors, services
 from northline.measures.access import access_indicator
 from northline.measures.models import Indicator, Reading
@@ -93,7 +102,7 @@ class HealthOut(Schema):
 
 
 class HealthQuery(Filters):
-    at: dt.datetime | None = Field(None, description="Judge as of this moment (default now).")
+    at: AsOf | None = Field(None, description=AS_OF_DESCRIPTION)
 
 
 def health_out(health: Health) -> dict[str, Any]:

@@ -255,7 +255,12 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[N
     return selectors.inbox(caller(request), unread_only=unread)
 
 
-@router.post("/inbox/read", response=MarkedOut, summary="Mark notifications read")
+@router.post(
+    "/inbox/read",
+    response=MarkedOut,
+    summary="Mark notifications read",
+    description="Needs no version: marking read is idempotent and touches only your own inbox.",
+)
 def mark_notifications_read(request: HttpRequest, payload: MarkReadIn) -> Any:
     user = caller(request)
     notifications = selectors.inbox(user)

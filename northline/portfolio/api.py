@@ -12,7 +12,15 @@ from ninja.pagination import paginate
 
 from northline.api import caller_access
 from northline.lib.errors import naming
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
+from northline.lib.schemas import (
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    Page,
+    VersionedInput,
+    VersionIn,
+)
 from northline.measures.access import access_indicator
 from northline.measures.api import IndicatorOut
 from northline.orgs.access import Access
@@ -27,10 +35,6 @@ from northline.portfolio.models import Epic, Recommendation, Sprint, Story
 
 router = Router(tags=["portfolio"])
 
-DELETE_NEEDS_NO_VERSION = (
-    "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
-    "record as it was."
-)
 
 StateName = Literal["funnel", "todo", "doing", "done", "closed"]
 StoryStateName = Literal["todo", "doing", "done"]
@@ -301,7 +305,6 @@ def update_epic(request: HttpRequest, org: OrgSlug, epic_id: Id, payload: EpicPa
     "/epics/{epic_id}",
     response={204: None},
     summary="Delete an epic in the funnel",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_epic(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
     access = caller_access(request)
@@ -499,7 +502,6 @@ def update_story(request: HttpRequest, org: OrgSlug, story_id: Id, payload: Stor
     "/stories/{story_id}",
     response={204: None},
     summary="Delete a story",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_story(request: HttpRequest, org: OrgSlug, story_id: Id) -> Any:
     access = caller_access(request)
@@ -603,7 +605,6 @@ def update_sprint(request: HttpRequest, org: OrgSlug, sprint_id: Id, payload: Sp
     "/sprints/{sprint_id}",
     response={204: None},
     summary="Delete a sprint (its stories stay)",
-    description=DELETE_NEEDS_NO_VERSION,
 )
 def delete_sprint(request: HttpRequest, org: OrgSlug, sprint_id: Id) -> Any:
     access = caller_access(request)

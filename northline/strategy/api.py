@@ -131,7 +131,13 @@ def list_revisions(request: HttpRequest, org: OrgSlug) -> QuerySet[IdentityRevis
 
 
 @router.post(
-    "/identity/revisions", response={201: RevisionOut}, summary="Save a new identity revision"
+    "/identity/revisions",
+    response={201: RevisionOut},
+    summary="Save a new identity revision",
+    description=(
+        "`based_on` is the version check: the number of the revision you started from (0 for "
+        "the first). If someone saved a revision since, nothing is saved (409 stale_version)."
+    ),
 )
 def revise_identity(request: HttpRequest, org: OrgSlug, payload: RevisionIn) -> Any:
     fields = payload.dict()
@@ -393,6 +399,10 @@ def add_theme_indicator(
     "/themes/{theme_id}/indicators/{indicator_id}",
     response=ThemeOut,
     summary="Measure a theme by an existing lagging indicator",
+    description=(
+        "Needs no version: linking is idempotent (a link that exists stays), so two people "
+        "doing it at once cannot undo each other."
+    ),
 )
 def link_theme_indicator(request: HttpRequest, org: OrgSlug, theme_id: Id, indicator_id: Id) -> Any:
     access = caller_access(request)
@@ -405,6 +415,10 @@ def link_theme_indicator(request: HttpRequest, org: OrgSlug, theme_id: Id, indic
     "/themes/{theme_id}/indicators/{indicator_id}",
     response=ThemeOut,
     summary="Stop measuring a theme by an indicator",
+    description=(
+        "Needs no version: unlinking is idempotent (a link that is gone stays gone), and "
+        "history keeps who did it."
+    ),
 )
 def unlink_theme_indicator(
     request: HttpRequest, org: OrgSlug, theme_id: Id, indicator_id: Id
@@ -834,7 +848,15 @@ def delete_body(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
     return Status(204, None)
 
 
-@router.put("/bodies/{body_id}/members/{person_id}", response=BodyOut, summary="Add a member")
+@router.put(
+    "/bodies/{body_id}/members/{person_id}",
+    response=BodyOut,
+    summary="Add a member",
+    description=(
+        "Needs no version: linking is idempotent (a link that exists stays), so two people "
+        "doing it at once cannot undo each other."
+    ),
+)
 def add_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: Id) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
@@ -842,7 +864,15 @@ def add_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: 
     return one_body(access, body.pk)
 
 
-@router.delete("/bodies/{body_id}/members/{person_id}", response=BodyOut, summary="Remove a member")
+@router.delete(
+    "/bodies/{body_id}/members/{person_id}",
+    response=BodyOut,
+    summary="Remove a member",
+    description=(
+        "Needs no version: unlinking is idempotent (a link that is gone stays gone), and "
+        "history keeps who did it."
+    ),
+)
 def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: Id) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")

@@ -87,6 +87,33 @@ def test_it_documents_the_errors_of_every_operation(schema: dict[str, Any]) -> N
                 assert body == error_ref, f"{where} {status}"
 
 
+def body_model(schema: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    body = operation.get("requestBody")
+    if body is None:
+        return {}
+    model = body["content"]["application/json"]["schema"]
+    if "$ref" in model:
+        model = schema["components"]["schemas"][model["$ref"].rsplit("/", 1)[-1]]
+    return model
+
+
+def test_it_requires_the_version_on_every_write_or_says_why_not(schema: dict[str, Any]) -> None:
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in {"post", "put", "patch", "delete"}:
+                continue
+            model = body_model(schema, operation)
+            checked = {"version", "based_on"} & set(model.get("properties", {}))
+            if checked:
+                optional = checked - set(model.get("required", []))
+                assert not optional, f"{method.upper()} {path}: {optional} is optional"
+                continue
+            description = operation.get("description", "")
+            assert "version" in description.lower(), (
+                f"{method.upper()} {path} takes no version and does not say why"
+            )
+
+
 def test_it_lists_every_error_code_in_the_schema_and_the_guide(schema: dict[str, Any]) -> None:
     guide = (DOCS / "api.md").read_text()
     assert set(MEANINGS) == set(ErrorCode)
@@ -318,3 +345,30 @@ def test_it_takes_a_body_field_named_like_the_record_it_changes(cast: Cast) -> N
     )
     assert changed.status_code == 200, changed.content
     assert changed.json()["decision"] == "Start with Permits."
+
+
+def test_it_judges_an_indicator_as_of_a_plain_date_and_refuses_the_calendar_edge(
+    cast: Cast,
+) -> None:
+    client = ApiClient(cast.editor)
+    indicator = client.post("/api/v1/orgs/acme/indicators", INDICATOR).json()
+    base = f"/api/v1/orgs/acme/indicators/{indicator['id']}"
+    assert (
+        client.post(
+            f"{base}/readings", {"value": 50, "recorded_at": "2026-11-01T12:00:00Z"}
+        ).status_code
+        == 201
+    )
+    as_of_day = client.get(f"{base}/health?at=2026-11-01")
+    assert as_of_day.status_code == 200, as_of_day.content
+    assert (as_of_day.json()["readings"], as_of_day.json()["progress"]) == (1, 0.5)
+    before = client.get(f"{base}/health?at=2026-10-31")
+    assert (before.json()["readings"], before.json()["progress"]) == (0, 0.0)
+    naive = client.get(f"{base}/health?at=2026-10-25T10:00:00")
+    assert set(assert_error(naive, 422, "invalid")["fields"]) == {"at"}
+    edge = client.get(f"{base}/health?at=0001-01-01T00:00:00%2B01:00")
+    assert set(assert_error(edge, 422, "invalid")["fields"]) == {"at"}
+    reading = client.post(
+        f"{base}/readings", {"value": 5, "recorded_at": "0001-01-01T00:00:00+01:00"}
+    )
+    assert set(assert_error(reading, 422, "invalid")["fields"]) == {"recorded_at"}
