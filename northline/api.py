@@ -170,6 +170,8 @@ def document_errors(schema: dict[str, Any]) -> None:
                 statuses[404] = "Not found (or not yours to see)"
             if operation.get("parameters") or "requestBody" in operation:
                 statuses[422] = "A field or parameter is not valid"
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                statuses[414] = "The address is too long"
             if method in UNSAFE_METHODS:
                 statuses[409] = "Refused by a rule, or a stale version; nothing was changed"
             if "requestBody" in operation:

@@ -330,6 +330,10 @@ def serve(*, host: str, port: int, workers: int) -> int:
                 "accesslog": "-",
                 "errorlog": "-",
                 "proc_name": "northline",
+                # Gunicorn would answer a request line over 4 KiB itself, in plain text; let it
+                # through so the application answers 414 in the API's error shape (and with
+                # its own limit: northline.lib.api_errors.MAX_URL_LENGTH).
+                "limit_request_line": 0,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -20,6 +20,8 @@ from northline.lib.errors import ErrorCode
 logger = logging.getLogger("northline.api")
 
 API_PREFIX = "/api/"
+# The longest path and query string taken, as gunicorn's own default would allow twice over.
+MAX_URL_LENGTH = 8190
 
 
 def error_response(
@@ -59,6 +61,16 @@ class ApiErrorShapeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.get_full_path()) > MAX_URL_LENGTH:
+            if not request.path.startswith(API_PREFIX):
+                return HttpResponse(
+                    "The address is too long.", status=414, content_type="text/plain"
+                )
+            return error_response(
+                414,
+                ErrorCode.URI_TOO_LONG,
+                f"The address is longer than the {MAX_URL_LENGTH} characters this server takes.",
+            )
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIX) or response.status_code < 400:
             return response

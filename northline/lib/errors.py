@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     STALE_VERSION = "stale_version"
     GONE = "link_gone"
     PAYLOAD_TOO_LARGE = "payload_too_large"
+    URI_TOO_LONG = "uri_too_long"
     INVALID = "invalid"
     THROTTLED = "throttled"
     SERVER_ERROR = "server_error"
@@ -88,6 +89,7 @@ MEANINGS: dict[ErrorCode, tuple[int, str]] = {
     ErrorCode.STALE_VERSION: (409, "the record changed since the version you sent"),
     ErrorCode.GONE: (410, "a survey link that was revoked, expired or used"),
     ErrorCode.PAYLOAD_TOO_LARGE: (413, "the body is larger than the server accepts"),
+    ErrorCode.URI_TOO_LONG: (414, "the address (path and query) is too long"),
     ErrorCode.INVALID: (422, "a field or parameter is not valid; `fields` names each one"),
     ErrorCode.THROTTLED: (429, "too many requests; retry after the Retry-After header"),
     ErrorCode.SERVER_ERROR: (500, "a fault of ours; the message carries a request id"),

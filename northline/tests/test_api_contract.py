@@ -372,3 +372,9 @@ def test_it_judges_an_indicator_as_of_a_plain_date_and_refuses_the_calendar_edge
         f"{base}/readings", {"value": 5, "recorded_at": "0001-01-01T00:00:00+01:00"}
     )
     assert set(assert_error(reading, 422, "invalid")["fields"]) == {"recorded_at"}
+
+
+def test_it_answers_an_address_too_long_in_the_error_shape(cast: Cast) -> None:
+    client = ApiClient(cast.editor)
+    response = client.get("/api/v1/orgs/acme/epics?owner=" + "9" * 9000)
+    assert_error(response, 414, "uri_too_long")
