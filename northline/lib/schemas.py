@@ -46,6 +46,14 @@ DELETE_NEEDS_NO_VERSION = (
     "Needs no version: a deletion overwrites no one's change, and the audit log keeps the "
     "record as it was."
 )
+LINK_NEEDS_NO_VERSION = (
+    "Needs no version: linking is idempotent (a link that exists stays), so two people doing "
+    "it at once cannot undo each other."
+)
+UNLINK_NEEDS_NO_VERSION = (
+    "Needs no version: unlinking is idempotent (a link that is gone stays gone), and history "
+    "keeps who did it."
+)
 
 
 def end_of_day(value: Any) -> Any:

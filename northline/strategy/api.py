@@ -13,7 +13,16 @@ from ninja.pagination import paginate
 
 from northline.api import caller_access
 from northline.lib.errors import Invalid, NotFound
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.schemas import (
+    LINK_NEEDS_NO_VERSION,
+    UNLINK_NEEDS_NO_VERSION,
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    Page,
+    VersionedInput,
+)
 from northline.measures.access import access_indicator
 from northline.orgs import access as org_acl
 from northline.orgs.access import Access
@@ -399,10 +408,7 @@ def add_theme_indicator(
     "/themes/{theme_id}/indicators/{indicator_id}",
     response=ThemeOut,
     summary="Measure a theme by an existing lagging indicator",
-    description=(
-        "Needs no version: linking is idempotent (a link that exists stays), so two people "
-        "doing it at once cannot undo each other."
-    ),
+    description=LINK_NEEDS_NO_VERSION,
 )
 def link_theme_indicator(request: HttpRequest, org: OrgSlug, theme_id: Id, indicator_id: Id) -> Any:
     access = caller_access(request)
@@ -415,10 +421,7 @@ def link_theme_indicator(request: HttpRequest, org: OrgSlug, theme_id: Id, indic
     "/themes/{theme_id}/indicators/{indicator_id}",
     response=ThemeOut,
     summary="Stop measuring a theme by an indicator",
-    description=(
-        "Needs no version: unlinking is idempotent (a link that is gone stays gone), and "
-        "history keeps who did it."
-    ),
+    description=UNLINK_NEEDS_NO_VERSION,
 )
 def unlink_theme_indicator(
     request: HttpRequest, org: OrgSlug, theme_id: Id, indicator_id: Id
@@ -852,10 +855,7 @@ def delete_body(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
     "/bodies/{body_id}/members/{person_id}",
     response=BodyOut,
     summary="Add a member",
-    description=(
-        "Needs no version: linking is idempotent (a link that exists stays), so two people "
-        "doing it at once cannot undo each other."
-    ),
+    description=LINK_NEEDS_NO_VERSION,
 )
 def add_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: Id) -> Any:
     access = caller_access(request)
@@ -868,10 +868,7 @@ def add_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: 
     "/bodies/{body_id}/members/{person_id}",
     response=BodyOut,
     summary="Remove a member",
-    description=(
-        "Needs no version: unlinking is idempotent (a link that is gone stays gone), and "
-        "history keeps who did it."
-    ),
+    description=UNLINK_NEEDS_NO_VERSION,
 )
 def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: Id) -> Any:
     access = caller_access(request)
