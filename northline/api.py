@@ -1,6 +1,7 @@
 """The HTTP API at /api/v1/ (DESIGN §4): one NinjaAPI that mounts each app's router.
 
-Authentication, the organization gate and the error shape live here once:
+Authentication and the organization gate (defined in northline.orgs.api_auth) apply to every
+route here, and so does the error shape:
 
 * a bearer token (``Authorization: Bearer nl_…``) or the browser session (with CSRF);
 * under ``/orgs/{org}/`` the caller must be a member (else 404, as if it did not exist) and a
@@ -16,70 +17,16 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyCookie, HttpBearer
 
 from northline.lib.api_errors import server_error
 from northline.lib.errors import MEANINGS, DomainError, ErrorCode, NotAuthenticated
 from northline.lib.schemas import DELETE_NEEDS_NO_VERSION, VersionedInput
-from northline.orgs.access import Access, access_organization
-from northline.orgs.services import user_for_token
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def enter_organization(request: HttpRequest, user: User) -> User:
-    """Resolve ``{org}`` for routes below /orgs/{org}/ and refuse viewers' writes early."""
-    match = request.resolver_match
-    slug = match.kwargs.get("org") if match else None
-    if slug is not None:
-        access = access_organization(user, slug)
-        if request.method not in SAFE_METHODS:
-            access.require("write")
-        request.access = access  # type: ignore[attr-defined]
-    return user
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token)
-        if user is None:
-            return None
-        return enter_organization(request, user)
-
-
-class BrowserSession(APIKeyCookie):
-    """Django's session; unsafe methods need the CSRF token, as in the web UI."""
-
-    param_name = "sessionid"
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        # Without a signed-in session this method does not apply: fall through to 401 rather
-        # than failing the CSRF check with 403. With one, the parent enforces CSRF.
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        return super()._get_key(request)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        if key is None:
-            return None
-        return enter_organization(request, request.user)  # type: ignore[arg-type]
-
-
-def caller(request: HttpRequest) -> User:
-    """The user the authentication above identified."""
-    return request.auth  # type: ignore[attr-defined]
-
-
-def caller_access(request: HttpRequest) -> Access:
-    """The Access that the organization gate resolved for this request."""
-    return request.access  # type: ignore[attr-defined]
+from northline.orgs.api_auth import BearerToken, BrowserSession
 
 
 class NorthlineAPI(NinjaAPI):

@@ -11,7 +11,6 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller_access
 from northline.delivery import exports, selectors, services
 from northline.delivery.access import (
     access_calendar_feed,
@@ -32,6 +31,7 @@ from northline.lib.schemas import (
     VersionIn,
 )
 from northline.orgs.access import access_team
+from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["delivery"])
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller_access
 from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
 from northline.goals.models import KeyResult, Objective, Period
@@ -26,6 +25,7 @@ from northline.lib.schemas import (
 )
 from northline.measures.api import HealthOut, ReadingOut, health_out
 from northline.measures.models import Reading
+from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["goals"])
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from northline.api import caller_access
 from northline.insights import exports_map
 from northline.insights import map as alignment_map
 from northline.insights.exports_map import EdgeKind, MapOut, NodeOut
 from northline.lib.schemas import Filters, OrgSlug, Page
+from northline.orgs.api_auth import caller_access
 
 router = Router()
 

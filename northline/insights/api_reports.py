@@ -15,11 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from northline.api import caller_access
 from northline.insights import exports_reports as exports
 from northline.insights import reports
 from northline.lib.schemas import Filters, Id, OrgSlug
 from northline.orgs.access import Access
+from northline.orgs.api_auth import caller_access
 from northline.portfolio.exports import Cell
 
 router = Router()

@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller_access
 from northline.lab import selectors, services
 from northline.lab.access import (
     access_assessment,
@@ -39,6 +38,7 @@ from northline.lib.schemas import (
     Page,
     VersionedInput,
 )
+from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["lab"])
 

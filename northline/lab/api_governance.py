@@ -11,7 +11,6 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller_access
 from northline.lab import agreements, budget, experts, journey, sessions
 from northline.lab.access import access_engagement
 from northline.lab.models import (
@@ -29,6 +28,7 @@ from northline.lab.models import (
 )
 from northline.lib.errors import NotFound, naming
 from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput, VersionIn
+from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["lab governance"])
 

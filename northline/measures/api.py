@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller_access
 from northline.lib.schemas import (
     AS_OF_DESCRIPTION,
     AsOf,
@@ -23,6 +22,7 @@ from northline.measures import selectors, services
 from northline.measures.access import access_indicator
 from northline.measures.models import Indicator, Reading
 from northline.measures.rules import Health
+from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["measures"])
 

@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller, caller_access
 from northline.lib.errors import naming
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
+from northline.orgs.api_auth import caller, caller_access
 from northline.orgs.models import (
     ApiToken,
     Event,

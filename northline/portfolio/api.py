@@ -10,7 +10,6 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller_access
 from northline.lib.errors import naming
 from northline.lib.schemas import (
     Filters,
@@ -24,6 +23,7 @@ from northline.lib.schemas import (
 from northline.measures.access import access_indicator
 from northline.measures.api import IndicatorOut
 from northline.orgs.access import Access
+from northline.orgs.api_auth import caller_access
 from northline.portfolio import exports, rules, selectors, services
 from northline.portfolio.access import (
     access_epic,

@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.api import caller_access
 from northline.lib.errors import Invalid, NotFound
 from northline.lib.schemas import (
     LINK_NEEDS_NO_VERSION,
@@ -26,6 +25,7 @@ from northline.lib.schemas import (
 from northline.measures.access import access_indicator
 from northline.orgs import access as org_acl
 from northline.orgs.access import Access
+from northline.orgs.api_auth import caller_access
 from northline.strategy import access as acl
 from northline.strategy import selectors, services
 from northline.strategy.models import (
