@@ -8,9 +8,12 @@ Each answer to a pulse survey is checked twice:
   do not.
 * **echoes the strategy**: its purpose text is close to the strategy's own words. The texts
   are the current mission and each active objective's title and description; each answer's
-  best TF-IDF cosine similarity against them (scikit-learn's ``TfidfVectorizer`` with English
-  stop words, fitted on the strategy texts and the survey's purposes together, and
-  ``cosine_similarity``) must reach :data:`ECHO_THRESHOLD`.
+  best TF-IDF cosine similarity against them (:func:`best_matches`: lowercase words of two
+  characters or more without English stop words, weighted by count times smoothed inverse
+  document frequency over the strategy texts and the survey's purposes together) must reach
+  :data:`ECHO_THRESHOLD`. Plain Python: it gives the scores scikit-learn's
+  ``TfidfVectorizer(stop_words="english")`` and ``cosine_similarity`` gave, without loading
+  NumPy and SciPy into every process that scores answers.
 
 The component's value is (answers in their own chain + answers that echo the strategy) /
 (2 × answers), over the answers of the most recent survey that has answers in scope: for the
@@ -25,10 +28,11 @@ an answer (or names its team) only where :data:`northline.insights.surveys.SHOWN
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Case, When
 from django.urls import reverse
@@ -121,37 +125,82 @@ def load_strategy(access: Access) -> Strategy:
     return Strategy(mission=identity.mission if identity else "", objectives=nodes)
 
 
-# Similarity (scikit-learn) ---------------------------------------------------------------
+# Similarity: TF-IDF cosine --------------------------------------------------------------
+
+# Two or more letters, digits or underscores, between word boundaries (Unicode aware).
+WORD = re.compile(r"\b\w\w+\b")
+# Words too common to say anything: scikit-learn's English list (ENGLISH_STOP_WORDS, 318
+# words), which the similarity used while it ran on scikit-learn; kept word for word so the
+# scores did not change when it moved to plain Python.
+ENGLISH_STOP_WORDS = """
+    a about above across after afterwards again against all almost alone along already also
+    although always am among amongst amoungst amount an and another any anyhow anyone anything
+    anyway anywhere are around as at back be became because become becomes becoming been before
+    beforehand behind being below beside besides between beyond bill both bottom but by call can
+    cannot cant co con could couldnt cry de describe detail do done down due during each eg
+    eight either eleven else elsewhere empty enough etc even ever every everyone everything
+    everywhere except few fifteen fifty fill find fire first five for former formerly forty
+    found four from front full further get give go had has hasnt have he hence her here
+    hereafter hereby herein hereupon hers herself him himself his how however hundred i ie if in
+    inc indeed interest into is it its itself keep last latter latterly least less ltd made many
+    may me meanwhile might mill mine more moreover most mostly move much must my myself name
+    namely neither never nevertheless next nine no nobody none noone nor not nothing now nowhere
+    of off often on once one only onto or other others otherwise our ours ourselves out over own
+    part per perhaps please put rather re same see seem seemed seeming seems serious several she
+    should show side since sincere six sixty so some somehow someone something sometime
+    sometimes somewhere still such system take ten than that the their them themselves then
+    thence there thereafter thereby therefore therein thereupon these they thick thin third this
+    those though three through throughout thru thus to together too top toward towards twelve
+    twenty two un under until up upon us very via was we well were what whatever when whence
+    whenever where whereafter whereas whereby wherein whereupon wherever whether which while
+    whither who whoever whole whom whose why will with within without would yet you your yours
+    yourself yourselves
+"""
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS.split())
+
+
+def words_of(text: str) -> list[str]:
+    """The meaningful words of ``text`` as the similarity sees them, in order: lowercase, two
+    characters or more, no stop words."""
+    return [word for word in WORD.findall(text.lower()) if word not in STOP_WORDS]
+
+
+Vector = dict[str, float]
+
+
+def tf_idf(documents: Sequence[Sequence[str]]) -> list[Vector]:
+    """Each document's weights: a word's count in it times its inverse document frequency,
+    smoothed as if one more document held every word once: ln((1 + n) / (1 + df)) + 1 for n
+    documents, df of which hold the word."""
+    df = Counter(word for words in documents for word in set(words))
+    n = len(documents)
+    idf = {word: math.log((1 + n) / (1 + count)) + 1 for word, count in df.items()}
+    return [{word: tf * idf[word] for word, tf in Counter(words).items()} for words in documents]
+
+
+def length(vector: Vector) -> float:
+    return math.sqrt(sum(weight * weight for weight in vector.values()))
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """a·b / (|a| |b|); 0 when either has no word."""
+    norms = length(a) * length(b)
+    if not norms:
+        return 0.0
+    return sum(weight * b.get(word, 0.0) for word, weight in a.items()) / norms
 
 
 def best_matches(purposes: Sequence[str], strategy_texts: Sequence[str]) -> list[float]:
     """Each purpose's highest TF-IDF cosine against the strategy texts, rounded to 2 places
-    (the figure pages show and the threshold is compared with). The vectorizer is fitted on
+    (the figure pages show and the threshold is compared with). The weights are computed over
     both sets, so a word's weight reflects how rare it is across this survey and strategy."""
     texts = [text for text in strategy_texts if text.strip()]
-    if not purposes:
-        return []
-    if not texts:
-        return [0.0] * len(purposes)
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    vectorizer = TfidfVectorizer(stop_words="english")
-    try:
-        matrix = vectorizer.fit_transform([*texts, *purposes])
-    except ValueError:  # nothing but stop words anywhere: no vocabulary, no similarity
-        return [0.0] * len(purposes)
-    scores = cosine_similarity(matrix[len(texts) :], matrix[: len(texts)])
-    return [round(float(row.max()), 2) for row in scores]
-
-
-def words_of(text: str) -> list[str]:
-    """The meaningful words of ``text`` as the similarity sees them (lowercase, no English
-    stop words, two letters or more)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    analyze: Any = TfidfVectorizer(stop_words="english").build_analyzer()
-    return list(analyze(text))
+    vectors = tf_idf([words_of(text) for text in [*texts, *purposes]])
+    targets, answers = vectors[: len(texts)], vectors[len(texts) :]
+    return [
+        round(max((cosine(answer, target) for target in targets), default=0.0), 2)
+        for answer in answers
+    ]
 
 
 @dataclass(frozen=True)
