@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -110,17 +110,34 @@ def account_view(view: View) -> View:
     return login_required(maps_domain_errors(view))
 
 
+# (user, organization slug) → the caller's Access. lib imports no app (DESIGN §5): the orgs app
+# sets its ``access_organization`` here from its AppConfig.ready.
+AccessResolver = Callable[[Any, str], Any]
+_resolve_access: AccessResolver | None = None
+
+
+def enter_organizations_with(resolver: AccessResolver) -> None:
+    """Set how :func:`org_view` turns the signed-in user and the URL's slug into an Access."""
+    global _resolve_access
+    _resolve_access = resolver
+
+
+def resolve_access(user: Any, slug: str) -> Any:
+    if _resolve_access is None:
+        raise ImproperlyConfigured("org_view needs the orgs app: it sets the access resolver.")
+    return _resolve_access(user, slug)
+
+
 def org_view(view: View) -> View:
     """A page of one organization: ``view(request, access, …)`` with the caller's Access.
 
-    ``access_organization`` answers 404 to anyone who is not a member, exactly as for an
-    organization that does not exist.
+    The resolver (orgs' ``access_organization``) answers 404 to anyone who is not a member,
+    exactly as for an organization that does not exist.
     """
-    from northline.orgs.access import access_organization
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        access = access_organization(request.user, slug)
+        access = resolve_access(request.user, slug)
         return view(request, access, *args, **kwargs)
 
     return login_required(maps_domain_errors(wrapper))

@@ -7,6 +7,12 @@ class OrgsConfig(AppConfig):
     verbose_name = "Organizations"
 
     def ready(self) -> None:
+        from northline.lib.web import enter_organizations_with
+        from northline.orgs.access import access_organization
+
+        # Every organization page (lib.web.org_view) resolves the caller's Access through orgs.
+        enter_organizations_with(access_organization)
+
         from northline.orgs.pages import register_record_page
 
         register_record_page("orgs.person", "person", "person_id")
