@@ -124,10 +124,6 @@ class Feedback:
         return self.epics.get(epic_id)
 
 
-def business_case_complete(epic: Epic, lagging_count: int) -> bool:
-    return bool(epic.what.strip() and epic.why.strip() and lagging_count >= 1)
-
-
 def compute(
     organization: Organization,
     *,
@@ -186,10 +182,8 @@ def compute(
         done, total = points.get(epic.pk, (0, 0))
         done_share = done / total if total else 0.0
         realized = sum(health.progress for _, health in lagging) / len(lagging) if lagging else 0.0
-        delay = rules.cost_of_delay(epic.business_value, epic.time_criticality, epic.risk_reduction)
-        score = rules.wsjf(
-            epic.business_value, epic.time_criticality, epic.risk_reduction, epic.job_size
-        )
+        delay = rules.cost_of_delay_of(epic)
+        score = rules.wsjf_of(epic)
         remaining = (
             rules.remaining_wsjf(delay, epic.job_size, realized, done_share)
             if delay is not None and epic.job_size
@@ -229,7 +223,7 @@ def best_candidate(items: Iterable[EpicFeedback]) -> EpicFeedback | None:
         for item in items
         if item.epic.state == EpicState.TODO
         and item.wsjf is not None
-        and business_case_complete(item.epic, len(item.lagging))
+        and rules.business_case_complete(item.epic.what, item.epic.why, len(item.lagging))
     ]
     if not eligible:
         return None

@@ -1,7 +1,10 @@
 """The portfolio's rules (DESIGN §2.5): WSJF, remaining WSJF and which board moves are allowed.
 
 Pure functions over plain values, no database: the services gather the facts, these judge them,
-and the API, the board and the tests all read the same rule names.
+and the API, the board and the tests all read the same rule names. WSJF is defined once here,
+over :data:`COST_OF_DELAY_INPUTS` and :data:`JOB_SIZE`; :func:`wsjf` computes it in Python and
+:func:`wsjf_expression` builds the same arithmetic as an ORM expression for the lists that sort
+by it in the database (a property test holds the two equal on every input of the scale).
 
 Rule names (stable; the API's ``fields`` and the UI's messages are keyed by them):
 
@@ -15,8 +18,15 @@ Rule names (stable; the API's ``fields`` and the UI's messages are keyed by them
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import reduce
+from typing import Protocol
+
+from django.db.models import F, FloatField
+from django.db.models.expressions import Combinable, CombinedExpression
+from django.db.models.functions import Cast, NullIf
 
 FUNNEL, TODO, DOING, DONE, CLOSED = "funnel", "todo", "doing", "done", "closed"
 FLOW = (FUNNEL, TODO, DOING, DONE)
@@ -47,6 +57,26 @@ RULES = (
 EPSILON = 1e-9
 
 
+# WSJF's operands, by field name, with the words a refusal names them by: cost of delay is the
+# sum of the first three, WSJF divides it by the job size.
+COST_OF_DELAY_INPUTS = {
+    "business_value": "business value",
+    "time_criticality": "time criticality",
+    "risk_reduction": "risk reduction",
+}
+JOB_SIZE = "job_size"
+WSJF_INPUTS = {**COST_OF_DELAY_INPUTS, JOB_SIZE: "job size"}
+
+
+class WsjfInputs(Protocol):
+    """A record with WSJF's inputs (an epic, or an epic's facts)."""
+
+    business_value: int | None
+    time_criticality: int | None
+    risk_reduction: int | None
+    job_size: int | None
+
+
 def cost_of_delay(bv: int | None, tc: int | None, rr: int | None) -> int | None:
     """Business value + time criticality + risk reduction / opportunity enablement."""
     if bv is None or tc is None or rr is None:
@@ -55,11 +85,32 @@ def cost_of_delay(bv: int | None, tc: int | None, rr: int | None) -> int | None:
 
 
 def wsjf(bv: int | None, tc: int | None, rr: int | None, job: int | None) -> float | None:
-    """Cost of delay / job size; None while any input is missing."""
+    """Cost of delay / job size; None while any input is missing (or the job size is 0)."""
     delay = cost_of_delay(bv, tc, rr)
     if delay is None or not job:
         return None
     return delay / job
+
+
+def cost_of_delay_of(record: WsjfInputs) -> int | None:
+    return cost_of_delay(*(getattr(record, name) for name in COST_OF_DELAY_INPUTS))
+
+
+def wsjf_of(record: WsjfInputs) -> float | None:
+    return wsjf(*(getattr(record, name) for name in WSJF_INPUTS))
+
+
+def cost_of_delay_expression() -> Combinable:
+    """:func:`cost_of_delay` in SQL: the same sum, null while any input is (as None is)."""
+    return reduce(operator.add, (F(name) for name in COST_OF_DELAY_INPUTS))
+
+
+def wsjf_expression() -> CombinedExpression:
+    """:func:`wsjf` in SQL: the same quotient in floating point (as Python's ``/``), null while
+    any input is null or the job size is 0 (as None is)."""
+    return Cast(cost_of_delay_expression(), FloatField()) / Cast(
+        NullIf(F(JOB_SIZE), 0), FloatField()
+    )
 
 
 def remaining_wsjf(
@@ -93,6 +144,26 @@ class EpicFacts:
     wip_limits: Mapping[str, int] = field(default_factory=dict)
     close_reason: str = ""
     close_note: str = ""
+
+
+def business_case_gaps(what: str, why: str, lagging_indicators: int) -> dict[str, str]:
+    """What the business case still lacks, by rule name (empty: complete): a what, a why and
+    at least one lagging indicator. An epic needs it whole to reach To do, and to be the
+    feedback loop's candidate."""
+    gaps: dict[str, str] = {}
+    if not what.strip():
+        gaps["business_case_what"] = "The business case needs a “what”: what will change."
+    if not why.strip():
+        gaps["business_case_why"] = "The business case needs a “why”: who benefits and how."
+    if lagging_indicators < 1:
+        gaps["lagging_indicator"] = (
+            "The business case needs at least one lagging indicator to show the outcome."
+        )
+    return gaps
+
+
+def business_case_complete(what: str, why: str, lagging_indicators: int) -> bool:
+    return not business_case_gaps(what, why, lagging_indicators)
 
 
 def transition_allowed(current: str, target: str) -> bool:
@@ -133,25 +204,9 @@ def unmet_rules(facts: EpicFacts, target_state: str) -> dict[str, str]:
     if not transition_allowed(current, target_state):
         unmet["transition"] = transition_message(current, target_state)
     if target_state == TODO:
-        if not facts.what.strip():
-            unmet["business_case_what"] = "The business case needs a “what”: what will change."
-        if not facts.why.strip():
-            unmet["business_case_why"] = "The business case needs a “why”: who benefits and how."
-        if facts.lagging_indicators < 1:
-            unmet["lagging_indicator"] = (
-                "The business case needs at least one lagging indicator to show the outcome."
-            )
+        unmet.update(business_case_gaps(facts.what, facts.why, facts.lagging_indicators))
     if target_state == DOING:
-        missing = [
-            label
-            for label, value in (
-                ("business value", facts.business_value),
-                ("time criticality", facts.time_criticality),
-                ("risk reduction", facts.risk_reduction),
-                ("job size", facts.job_size),
-            )
-            if value is None
-        ]
+        missing = [label for name, label in WSJF_INPUTS.items() if getattr(facts, name) is None]
         if missing:
             unmet["wsjf_inputs"] = "WSJF needs " + ", ".join(missing) + "."
         if facts.stories < 1:

@@ -17,14 +17,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from northline.lib.errors import Invalid
 from northline.measures.models import Indicator
@@ -117,11 +116,11 @@ class BoardFilters:
 
 
 def wsjf_annotated(queryset: QuerySet[Epic]) -> QuerySet[Epic]:
-    """``cost_of_delay_value`` and ``wsjf_value`` computed in SQL (null while an input is)."""
-    delay = F("business_value") + F("time_criticality") + F("risk_reduction")
+    """``cost_of_delay_value`` and ``wsjf_value`` computed in SQL by the rules' own definition
+    (null while an input is), so the database can sort by them."""
     return queryset.annotate(
-        cost_of_delay_value=delay,
-        wsjf_value=Cast(delay, FloatField()) / Cast(NullIf(F("job_size"), 0), FloatField()),
+        cost_of_delay_value=rules.cost_of_delay_expression(),
+        wsjf_value=rules.wsjf_expression(),
     )
 
 
@@ -224,9 +223,7 @@ def cards_for(epics_: Sequence[Epic], *, at: dt.datetime | None = None) -> list[
         cards.append(
             Card(
                 epic=epic,
-                wsjf=rules.wsjf(
-                    epic.business_value, epic.time_criticality, epic.risk_reduction, epic.job_size
-                ),
+                wsjf=rules.wsjf_of(epic),
                 indicator_pace=pace.value if pace else None,
                 stalled=any(health.stalled for health in judged),
                 story_points_done=done,
