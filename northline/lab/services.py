@@ -43,6 +43,7 @@ from northline.orgs.access import Access, in_org
 from northline.orgs.audit import check_version, create_audited, delete_audited, update_versioned
 from northline.orgs.models import Person, Team, TeamRole
 from northline.orgs.services import refuse_unknown
+from northline.strategy import selectors as strategy_selectors
 from northline.strategy import services as strategy
 from northline.strategy.models import Authority, CoalitionBody, DecisionStatus, DecisionTopic
 
@@ -514,15 +515,9 @@ def set_item_state(
 
 
 def waiving_body(person: Person | None) -> CoalitionBody | None:
-    if person is None:
-        return None
-    return next(
-        (
-            body
-            for body in person.coalition_bodies.order_by("name", "id")
-            if Authority.WAIVE_GATES in body.authorities
-        ),
-        None,
+    """The coalition body a waiver is made in the name of (None: the person may not waive)."""
+    return (
+        None if person is None else strategy_selectors.body_holding(person, Authority.WAIVE_GATES)
     )
 
 

@@ -75,13 +75,18 @@ def authority_label(authority: str) -> str:
     return dict(Authority.choices).get(authority, authority)
 
 
+def holds(body: CoalitionBody, authority: str) -> bool:
+    """A body holds an authority when the authority is in its list."""
+    return authority in body.authorities
+
+
 def bodies_holding(organization: Organization, authority: str) -> list[CoalitionBody]:
     # Bodies are few per organization; filtering the JSON list here works alike on SQLite
     # and PostgreSQL (SQLite has no JSON "contains").
     return [
         body
         for body in CoalitionBody.objects.filter(organization=organization)
-        if authority in body.authorities
+        if holds(body, authority)
     ]
 
 
@@ -93,9 +98,13 @@ def people_holding(organization: Organization, authority: str) -> QuerySet[Perso
     ).distinct()
 
 
-def holds_authority(person: Person, authority: str) -> bool:
-    """Whether a body the person belongs to holds ``authority`` (the lab asks for waive_gates)."""
-    return any(authority in body.authorities for body in person.coalition_bodies.all())
+def body_holding(person: Person, authority: str) -> CoalitionBody | None:
+    """The body (the first by name) through which ``person`` holds ``authority``; None: the
+    person holds it through none of their bodies. The lab asks it for ``waive_gates``."""
+    return next(
+        (body for body in person.coalition_bodies.order_by("name", "id") if holds(body, authority)),
+        None,
+    )
 
 
 # Identity ----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def test_it_loads_a_believable_strategy_for_the_ministry():
     flags = {body.kind: selectors.missing_authorities(body) for body in bodies}
     assert flags == {"LACE": [], "VMO": ["change_process"]}
     lace_members = ctx.extra["strategy"]["bodies"]["lace"].members.all()
-    assert all(selectors.holds_authority(person, "waive_gates") for person in lace_members)
+    assert all(selectors.body_holding(person, "waive_gates") for person in lace_members)
     statuses = set(Decision.objects.filter(organization=ministry).values_list("status", flat=True))
     assert statuses == {"proposed", "accepted", "rejected", "superseded"}
     proposed = Notification.objects.filter(title__startswith="Proposed strategy decision")
