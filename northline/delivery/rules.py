@@ -42,11 +42,18 @@ def is_late(sent_on: dt.date, release_date: dt.date, lead_time_days: int) -> boo
     return days_left(sent_on, release_date) < lead_time_days
 
 
+def waiting_for[A: Acknowledgeable](impacts: Iterable[A]) -> list[A]:
+    """The impacts a release still waits for: impactees that have not acknowledged (impactors
+    do not acknowledge)."""
+    return [
+        impact for impact in impacts if impact.role == "impactee" and impact.acknowledged_at is None
+    ]
+
+
 def is_ready(impacts: Iterable[Acknowledgeable]) -> bool:
-    """Every impactee has acknowledged (impactors do not acknowledge; none at all is ready)."""
-    return all(
-        impact.acknowledged_at is not None for impact in impacts if impact.role == "impactee"
-    )
+    """Ready when it waits for no impact: every impactee has acknowledged (none at all is
+    ready)."""
+    return not waiting_for(impacts)
 
 
 def risk(

@@ -30,6 +30,7 @@ from northline.delivery.models import (
     TeamLeadTime,
     Webhook,
 )
+from northline.delivery.rules import waiting_for
 from northline.lib.errors import Conflict, Forbidden, Invalid
 from northline.orgs.access import Access, in_org
 from northline.orgs.audit import (
@@ -140,11 +141,7 @@ def update_release(access: Access, release: Release, /, *, version: int, **chang
 
 def waiting_teams(release: Release) -> list[Team]:
     """The impactee teams of the release that have not acknowledged, by name."""
-    teams = {
-        impact.team.pk: impact.team
-        for impact in release_impacts(release)
-        if impact.role == ImpactRole.IMPACTEE and impact.acknowledged_at is None
-    }
+    teams = {impact.team.pk: impact.team for impact in waiting_for(release_impacts(release))}
     return sorted(teams.values(), key=lambda team: (team.name, team.pk))
 
 

@@ -46,6 +46,14 @@ def test_it_is_ready_only_when_every_impactee_acknowledged() -> None:
     assert rules.is_ready([FakeImpact(acknowledged_at=now), FakeImpact(role="impactor")]) is True
 
 
+def test_it_waits_only_for_impactees_that_have_not_acknowledged() -> None:
+    now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    told = FakeImpact(lead_time_days=10)
+    impacts = [FakeImpact(role="impactor"), FakeImpact(acknowledged_at=now), told]
+    assert rules.waiting_for(impacts) == [told]
+    assert rules.waiting_for([FakeImpact(role="impactor")]) == []
+
+
 def colour(role: str, acknowledged: bool, notice_late: bool, release: dt.date | None) -> str:
     """A cell's risk on 1 March 2026 for a team with a lead time of 10 days."""
     return rules.risk(
