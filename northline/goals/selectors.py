@@ -28,8 +28,16 @@ from django.utils import timezone
 
 from northline.goals.models import KeyResult, Objective, Period
 from northline.measures.models import Indicator, Reading
-from northline.measures.rules import Health, Pace, day_start, expected_progress, pace, weighted_mean
-from northline.measures.selectors import Window, health_of
+from northline.measures.rules import (
+    Health,
+    Pace,
+    day_start,
+    expected_progress,
+    judge,
+    pace,
+    weighted_mean,
+)
+from northline.measures.selectors import Window, health_of, points_of
 from northline.orgs.access import Access
 from northline.orgs.models import Person, Team
 from northline.strategy.models import Theme
@@ -112,6 +120,40 @@ def period_window(period: Period) -> Window:
 def period_end(period: Period) -> dt.datetime:
     """The end of the period's last day: check-ins made on that day still count."""
     return day_start(period.ends_on + dt.timedelta(days=1))
+
+
+def score_is_final(period: Period, at: dt.datetime) -> bool:
+    """Whether the period has ended at ``at``, so its scores no longer change."""
+    return period_end(period) <= at
+
+
+def score_moment(period: Period, at: dt.datetime) -> dt.datetime:
+    """When a key result's score is judged: at the end of its period's last day, or, while the
+    period runs, at ``at`` (the score so far)."""
+    return min(period_end(period), at)
+
+
+def key_result_scores(
+    results: Iterable[tuple[KeyResult, Period]], at: dt.datetime
+) -> dict[int, float]:
+    """The score of each key result (with ``indicator`` selected) of its period, as known at
+    ``at``: its progress judged at :func:`score_moment` over the period. One query for the
+    readings, whatever the number of periods; the one place the score rule is applied."""
+    pairs = list(results)
+    points = points_of((result.indicator_id for result, _ in pairs), at)
+    scores: dict[int, float] = {}
+    for result, period in pairs:
+        start, end = period_window(period)
+        indicator = result.indicator
+        scores[result.pk] = judge(
+            baseline=indicator.baseline,
+            target=indicator.target,
+            points=points.get(indicator.pk, []),
+            start=start,
+            end=end,
+            at=score_moment(period, at),
+        ).progress
+    return scores
 
 
 @dataclass
@@ -211,13 +253,14 @@ def judge_key_results(
     indicators: list[Indicator] = [result.indicator for result in results]
     windows = {indicator.pk: period_window(period) for indicator in indicators}
     now = health_of(indicators, at=at, windows=windows)
-    end = period_end(period)
-    final = health_of(indicators, at=end, windows=windows) if end <= at else now
+    if score_moment(period, at) < at:
+        scores = key_result_scores(((result, period) for result in results), at)
+    else:
+        # The score is judged at ``at`` itself: the progress just judged is the score so far.
+        scores = {result.pk: now[result.indicator_id].progress for result in results}
     return {
         result.pk: KeyResultProgress(
-            key_result=result,
-            health=now[result.indicator_id],
-            score=final[result.indicator_id].progress,
+            key_result=result, health=now[result.indicator_id], score=scores[result.pk]
         )
         for result in results
     }
@@ -304,7 +347,7 @@ def cascade(access: Access, period: Period, *, at: dt.datetime | None = None) ->
     return Cascade(
         period=period,
         at=moment,
-        final=period_end(period) <= moment,
+        final=score_is_final(period, moment),
         groups=group_by_theme(roots),
         nodes=nodes,
     )

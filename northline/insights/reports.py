@@ -38,14 +38,13 @@ from northline.goals.selectors import (
     cascade,
     current_period,
     filtered,
-    period_end,
-    period_window,
+    key_result_scores,
     periods,
+    score_is_final,
 )
 from northline.lib.errors import Invalid
 from northline.measures.models import Reading
-from northline.measures.rules import Pace, judge
-from northline.measures.selectors import points_of
+from northline.measures.rules import Pace
 from northline.orgs.access import Access
 from northline.orgs.models import Event, Team
 from northline.portfolio.models import Epic, EpicState
@@ -545,9 +544,9 @@ def scores_by_period(
     """Every period's (``all_periods``, default the organization's) mean key-result score,
     latest period first: two queries, three without the periods.
 
-    A score is the key result's progress at the end of its period's last day (so far, while
-    the period runs), the same rule ``goals.selectors.judge_key_results`` applies; it is
-    judged here in one batch over every period rather than one cascade per period.
+    A score is ``goals.selectors.key_result_scores``' (the key result's progress at the end of
+    its period's last day, so far while the period runs), judged here in one batch over every
+    period rather than one cascade per period.
     """
     if all_periods is None:
         all_periods = list(periods(access))
@@ -557,22 +556,13 @@ def scores_by_period(
     if team is not None:
         results = results.filter(objective__team=team)
     result_list = list(results)
-    points = points_of((result.indicator_id for result in result_list), at)
-    by_period: dict[int, list[float]] = defaultdict(list)
     period_by_id = {period.pk: period for period in all_periods}
+    scores = key_result_scores(
+        ((result, period_by_id[result.objective.period_id]) for result in result_list), at
+    )
+    by_period: dict[int, list[float]] = defaultdict(list)
     for result in result_list:
-        period = period_by_id[result.objective.period_id]
-        start, end = period_window(period)
-        indicator = result.indicator
-        health = judge(
-            baseline=indicator.baseline,
-            target=indicator.target,
-            points=points.get(indicator.pk, []),
-            start=start,
-            end=end,
-            at=min(period_end(period), at),
-        )
-        by_period[period.pk].append(health.progress)
+        by_period[result.objective.period_id].append(scores[result.pk])
     return [
         PeriodScore(
             period=period,
@@ -582,7 +572,7 @@ def scores_by_period(
                 if by_period[period.pk]
                 else None
             ),
-            final=period_end(period) <= at,
+            final=score_is_final(period, at),
         )
         for period in all_periods
     ]

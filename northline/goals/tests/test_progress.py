@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from northline.goals import selectors, services
-from northline.goals.models import Objective
+from northline.goals.models import KeyResult, Objective
 from northline.measures.rules import Pace
 from northline.testing import Cast
 
@@ -129,6 +129,40 @@ def test_it_scores_at_the_end_of_the_period(cast, period):
     # mid-February the score is provisional: the progress so far, (50 − 40) / 50 = 0.2
     assert not during.final
     assert during.nodes[goal.pk].score == pytest.approx(0.2)
+
+
+def test_it_scores_the_key_results_of_several_periods_in_one_query(
+    cast, period, django_assert_num_queries
+):
+    """An ended period's score stops at its last day; a running one's is the progress so far."""
+    access = cast.owner_access
+    q2 = services.create_period(
+        access, name="Q2 2026", starts_on=dt.date(2026, 4, 2), ends_on=dt.date(2026, 7, 1)
+    )
+    ended = services.create_key_result(
+        access, objective(cast, period, "Faster decisions"), title="Decided", baseline=40, target=90
+    )
+    running = services.create_key_result(
+        access, objective(cast, q2, "Fewer visits"), title="Online share", baseline=0, target=80
+    )
+    for key_result, when, value in [
+        (ended, dt.datetime(2026, 4, 1, 18, 0, tzinfo=UTC), 70),  # Q1's last day: counts
+        (ended, dt.datetime(2026, 4, 20, tzinfo=UTC), 90),  # after Q1: does not
+        (running, dt.datetime(2026, 4, 20, tzinfo=UTC), 20),
+        (running, dt.datetime(2026, 5, 20, tzinfo=UTC), 60),  # after ``at``: not yet known
+    ]:
+        services.record_check_in(access, key_result, value=value, recorded_at=when)
+    ended, running = KeyResult.objects.select_related("indicator").order_by("id")
+
+    with django_assert_num_queries(1):
+        scores = selectors.key_result_scores(
+            [(ended, period), (running, q2)], dt.datetime(2026, 5, 1, tzinfo=UTC)
+        )
+
+    # Q1: (70 − 40) / (90 − 40) = 0.6; Q2 so far: (20 − 0) / (80 − 0) = 0.25
+    assert scores == {ended.pk: pytest.approx(0.6), running.pk: pytest.approx(0.25)}
+    assert selectors.score_is_final(period, dt.datetime(2026, 5, 1, tzinfo=UTC))
+    assert not selectors.score_is_final(q2, dt.datetime(2026, 5, 1, tzinfo=UTC))
 
 
 def test_it_judges_pace_and_stalled_over_the_objective_period(cast, period):
