@@ -197,7 +197,12 @@ def update_versioned(
     altered = [name for name in changes if field_value(instance, name) != before[name]]
     if not altered:
         return instance
-    validate(instance, exclude=unchanged_fields(instance, altered))
+    try:
+        validate(instance, exclude=unchanged_fields(instance, altered))
+    except Invalid as refused:
+        # A rule across fields (a check constraint) names no field: name the ones changed.
+        refused.fields = refused.fields or {name: refused.message for name in altered}
+        raise
     columns = {
         instance._meta.get_field(name).attname: field_value(instance, name) for name in altered
     }
@@ -232,12 +237,21 @@ def unchanged_fields(instance: models.Model, altered: Iterable[str]) -> list[str
     them again costs queries (a foreign key's target, a check constraint on the database).
     Fields of a unique constraint stay in, because Django skips a constraint when any of its
     fields is excluded and the altered field must still be checked for duplicates."""
+    altered = set(altered)
     constrained = {
         name
         for constraint in instance._meta.constraints
         for name in getattr(constraint, "fields", ())
     }
-    keep = set(altered) | constrained
+    # A check constraint that spans an altered field and one left alone (a period's start
+    # before its end) must see both: Django skips it when any field it reads is excluded, and
+    # the database would then refuse the UPDATE with an IntegrityError instead of a message.
+    for constraint in instance._meta.constraints:
+        condition = getattr(constraint, "condition", None)
+        reads = set(getattr(condition, "referenced_base_fields", ()))
+        if isinstance(constraint, models.CheckConstraint) and reads & altered:
+            constrained |= reads
+    keep = altered | constrained
     return [field.name for field in instance._meta.concrete_fields if field.name not in keep]
 
 

@@ -378,3 +378,23 @@ def test_it_answers_an_address_too_long_in_the_error_shape(cast: Cast) -> None:
     client = ApiClient(cast.editor)
     response = client.get("/api/v1/orgs/acme/epics?owner=" + "9" * 9000)
     assert_error(response, 414, "uri_too_long")
+
+
+def test_it_refuses_an_update_that_breaks_a_check_spanning_a_field_left_alone(
+    cast: Cast,
+) -> None:
+    """A period's end must follow its start: moving only the start past the end is a 422
+    naming the fields, not a database error (found by a schemathesis run)."""
+    client = ApiClient(cast.editor)
+    period = client.post(
+        "/api/v1/orgs/acme/periods",
+        {"name": "2027 Q1", "starts_on": "2027-01-01", "ends_on": "2027-03-31"},
+    ).json()
+    response = client.patch(
+        f"/api/v1/orgs/acme/periods/{period['id']}",
+        {"version": period["version"], "starts_on": "2027-06-01"},
+    )
+    error = assert_error(response, 422, "invalid")
+    assert error["fields"] == {"starts_on": "A period must end after it starts."}
+    unchanged = client.get(f"/api/v1/orgs/acme/periods/{period['id']}").json()
+    assert (unchanged["starts_on"], unchanged["version"]) == ("2027-01-01", period["version"])
