@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from northline.testing import PASSWORD, ApiClient, Cast, make_cast
 
@@ -29,6 +33,60 @@ def api_as(cast: Cast):
 def _immediate_tasks(settings) -> None:
     # Background tasks run inline in tests so their effects can be asserted at once.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def only_the_tests_transactions(connection: Any) -> bool:
+    """True when the connection is inside the test's own atomic blocks and no others."""
+    return connection.in_atomic_block and all(
+        block._from_testcase for block in connection.atomic_blocks
+    )
+
+
+def run_commit_hooks(connection: Any) -> None:
+    """Run the on_commit callbacks waiting on ``connection``, as Django does after a commit."""
+    if connection.needs_rollback or not only_the_tests_transactions(connection):
+        return
+    pending, connection.run_on_commit = connection.run_on_commit, []
+    for _savepoints, callback, robust in pending:
+        if not robust:
+            callback()
+            continue
+        try:
+            callback()
+        except Exception:
+            logging.getLogger("django.db.backends.base").exception("on_commit callback failed")
+
+
+@pytest.fixture(autouse=True)
+def _commits_as_in_production(monkeypatch) -> None:
+    """Side effects queued with ``transaction.on_commit`` run when the transaction of the code
+    under test commits, as in production, instead of never.
+
+    pytest-django wraps each test in atomic blocks that never commit, so a service's
+    ``transaction.atomic`` is only a savepoint and its on_commit callbacks (the tasks it queues)
+    would wait for a commit that never comes. Here the test's own blocks do not count: when the
+    outermost block of the code under test exits without an error its callbacks run, a callback
+    queued outside any such block runs at once (as in autocommit), and a block that rolls back
+    drops its callbacks (Django does that). With the immediate task backend above, what a task
+    does can then be asserted right after the call that queued it, and a refused change queues
+    nothing. Tests on a real transaction (``transactional_db``, the live server) commit for real
+    and this changes nothing for them.
+    """
+    exit_atomic = transaction.Atomic.__exit__
+    on_commit = BaseDatabaseWrapper.on_commit
+
+    def exit_then_commit(block: Any, exc_type: Any, exc_value: Any, traceback: Any) -> Any:
+        result = exit_atomic(block, exc_type, exc_value, traceback)
+        if exc_type is None and not block._from_testcase:
+            run_commit_hooks(transaction.get_connection(block.using))
+        return result
+
+    def on_commit_then_commit(connection: Any, func: Any, robust: bool = False) -> None:
+        on_commit(connection, func, robust)
+        run_commit_hooks(connection)
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_then_commit)
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit_then_commit)
 
 
 @pytest.fixture(autouse=True)

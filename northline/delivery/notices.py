@@ -2,9 +2,11 @@
 
 A service that plans, moves or decides a release, or adds an impact, calls :func:`send` in its
 own transaction. ``send`` writes one Notice per impactee impact (dated, with the days left and
-whether that was fewer than the team's lead time: late) and enqueues :func:`deliver`, which
-puts the notice in the inbox of every team member who has a login, e-mails them (through
-``northline.orgs.services.notify``) and emits the ``notice.sent`` webhook event.
+whether that was fewer than the team's lead time: late) and, once that transaction commits,
+enqueues :func:`deliver_notices`, which puts the notice in the inbox of every team member who
+has a login, e-mails them (through ``northline.orgs.services.notify``) and emits the
+``notice.sent`` webhook event. The task is declared here, next to the work it runs, so that
+enqueueing it needs no import of northline.delivery.tasks (no import cycle, DESIGN §5).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import transaction
+from django.tasks import task
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -68,9 +72,8 @@ def send(access: Access, impacts: Iterable[Impact], reason: str) -> list[Notice]
             changes=snapshot(notice),
         )
         made.append(notice)
-    from northline.delivery.tasks import deliver_notices
-
-    deliver_notices.enqueue([notice.pk for notice in made])
+    notice_ids = [notice.pk for notice in made]
+    transaction.on_commit(lambda: deliver_notices.enqueue(notice_ids))
     return made
 
 
@@ -157,3 +160,9 @@ def deliver(notice_ids: list[int]) -> int:
         )
         webhooks.emit(notice.organization, "notice.sent", payload(notice))
     return delivered
+
+
+@task()
+def deliver_notices(notice_ids: list[int]) -> int:
+    """Tell each notice's team: inbox and e-mail for its members, and the webhooks."""
+    return deliver(notice_ids)

@@ -3,8 +3,8 @@
 
 Each function is one transaction: it checks the role and the rules, writes, records the audit
 event, and sends what the change calls for: notices to impactee teams (northline.delivery
-.notices) and webhook events (northline.delivery.webhooks), both queued as tasks that commit
-with the change. Records a function points at (a team, an epic, a release) may be passed as
+.notices) and webhook events (northline.delivery.webhooks), both queued as tasks once the
+change commits. Records a function points at (a team, an epic, a release) may be passed as
 instances or ids; one of another organization is "not found", as one that does not exist.
 """
 

@@ -36,6 +36,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from northline.delivery.models import DeliveryStatus, Webhook, WebhookDelivery
@@ -155,8 +157,8 @@ def signed_headers(secret: str, body: str, *, now: float | None = None) -> dict[
 def emit(organization: Organization, event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     """Queue ``event`` for every active webhook of the organization subscribed to it.
 
-    Runs inside the caller's transaction: with the database task backend the task rows
-    commit, or roll back, with the change that caused them.
+    Runs inside the caller's transaction: the delivery rows commit, or roll back, with the
+    change that caused them, and each attempt is queued once that transaction commits.
     """
     hooks = [
         hook
@@ -169,8 +171,6 @@ def emit(organization: Organization, event: str, data: dict[str, Any]) -> list[W
 
 
 def queue(hook: Webhook, event: str, data: dict[str, Any]) -> WebhookDelivery:
-    from northline.delivery.tasks import send_webhook
-
     delivery = WebhookDelivery.objects.create(
         organization_id=hook.organization_id,
         webhook=hook,
@@ -184,7 +184,7 @@ def queue(hook: Webhook, event: str, data: dict[str, Any]) -> WebhookDelivery:
         },
         next_attempt_at=timezone.now(),
     )
-    send_webhook.enqueue(delivery.pk)
+    transaction.on_commit(lambda: send_webhook.enqueue(delivery.pk))
     return delivery
 
 
@@ -309,10 +309,9 @@ def send(delivery: WebhookDelivery) -> WebhookDelivery:
 
 
 def schedule_retry(delivery: WebhookDelivery) -> None:
-    from northline.delivery.tasks import send_webhook
-
     if send_webhook.get_backend().supports_defer:
-        send_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+        retry = send_webhook.using(run_after=delivery.next_attempt_at)
+        transaction.on_commit(lambda: retry.enqueue(delivery.pk))
     # Otherwise next_attempt_at stays recorded for retry_due().
 
 
@@ -327,3 +326,22 @@ def retry_due(now: dt.datetime | None = None) -> int:
         send(delivery)
         count += 1
     return count
+
+
+# Tasks, declared next to the work they run so that queueing one needs no import of
+# northline.delivery.tasks (no import cycle, DESIGN §5) -----------------------------------
+
+
+@task()
+def send_webhook(delivery_id: int) -> str:
+    """One attempt of one webhook delivery; a failure schedules the next attempt."""
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None:
+        return "gone"
+    return send(delivery).status
+
+
+@task()
+def retry_due_webhooks() -> int:
+    """For task backends that cannot defer: send the deliveries whose retry is due."""
+    return retry_due()

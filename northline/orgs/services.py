@@ -37,6 +37,7 @@ from northline.orgs.models import (
     TeamRole,
 )
 from northline.orgs.signals import organization_created
+from northline.orgs.tasks import email_notifications
 
 TOKEN_PREFIX = "nl_"
 
@@ -444,11 +445,9 @@ def notify(
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox and queue the e-mails.
 
-    Runs inside the caller's transaction; the task row is written to the same database, so
-    the e-mails are queued if and only if the change that caused them commits.
+    Runs inside the caller's transaction: the inbox rows commit, or roll back, with the change
+    that caused them, and the e-mails are queued once it commits.
     """
-    from northline.orgs.tasks import email_notifications
-
     unique = {user.pk: user for user in recipients if user.is_active}
     notifications = Notification.objects.bulk_create(
         Notification(
@@ -462,7 +461,8 @@ def notify(
         for user in unique.values()
     )
     if notifications:
-        email_notifications.enqueue([n.pk for n in notifications])
+        notification_ids = [n.pk for n in notifications]
+        transaction.on_commit(lambda: email_notifications.enqueue(notification_ids))
     return notifications
 
 

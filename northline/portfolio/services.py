@@ -1,10 +1,10 @@
 """Every write to epics, stories, sprints, WIP limits and recommendations (STYLE §2).
 
 Each function is one transaction: it checks the role and the rules, writes, records the audit
-event, and (for epics and stories) enqueues the feedback loop, which runs inline in tests and on
-`northline worker` otherwise. Records a function points at (a value stream, a theme, an owner,
-a team, a sprint, key results) may be passed as instances or ids; one of another organization
-is "not found" (404), exactly as one that does not exist.
+event, and (for epics and stories) enqueues the feedback loop once the transaction commits; it
+runs inline in tests and on `northline worker` otherwise. Records a function points at (a value
+stream, a theme, an owner, a team, a sprint, key results) may be passed as instances or ids; one
+of another organization is "not found" (404), exactly as one that does not exist.
 
 Board moves (DESIGN §2.5) are judged by northline.portfolio.rules: a refused move raises
 ``Conflict(code="move_refused")`` naming every unmet rule and changes nothing. A move writes
@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
+from django.tasks import task
 from django.utils import timezone
 
 from northline.goals.models import KeyResult
@@ -58,7 +59,6 @@ from northline.portfolio.models import (
     WipLimit,
 )
 from northline.portfolio.selectors import epic_facts
-from northline.portfolio.tasks import recompute_feedback_task
 from northline.strategy.models import Decision, DecisionStatus, DecisionTopic, Theme, ValueStream
 from northline.strategy.services import log_decision
 
@@ -105,12 +105,12 @@ def feedback_paused() -> Iterator[None]:
 
 
 def schedule_feedback(organization: Organization | int) -> None:
-    """Recompute the feedback loop after this change (inline with the immediate backend; with
-    the database backend the task row commits, or rolls back, with the change itself)."""
+    """Recompute the feedback loop once this change commits (:func:`recompute_feedback_task`;
+    a change that rolls back queues nothing)."""
     if feedback_is_paused.get():
         return
     pk = organization if isinstance(organization, int) else organization.pk
-    recompute_feedback_task.enqueue(pk)
+    transaction.on_commit(lambda: recompute_feedback_task.enqueue(pk))
 
 
 def key_results_in_org(access: Access, values: Iterable[KeyResult | int]) -> list[KeyResult]:
@@ -737,6 +737,17 @@ def recompute_feedback(organization: Organization) -> dict[str, int]:
     if events:
         Event.objects.bulk_create(events)
     return {"opened": len(opened), "updated": len(refreshed), "withdrawn": len(withdrawn)}
+
+
+@task()
+def recompute_feedback_task(organization_id: int) -> dict[str, int]:
+    """:func:`recompute_feedback` as background work, run by `northline worker` (inline in
+    tests). Declared here, next to the work it runs, so that enqueueing it needs no import of
+    northline.portfolio.tasks, which imports this module (no import cycle, DESIGN §5)."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:  # deleted since the task was enqueued
+        return {"opened": 0, "updated": 0, "withdrawn": 0}
+    return recompute_feedback(organization)
 
 
 DEFAULT_CLOSE_REASON = {

@@ -1,32 +1,24 @@
 """Background work of the portfolio: the feedback loop, run by `northline worker` (inline in
-tests). Every epic and story service enqueues it, and so does every reading of an indicator an
-epic or a story measures through (see ``PortfolioConfig.ready``)."""
+tests). Every epic and story service enqueues it once its transaction commits, and so does every
+reading of an indicator an epic or a story measures through (see ``PortfolioConfig.ready``).
+
+The task is declared in northline.portfolio.services, next to the work it runs: this module
+imports services, and services import no task module (no import cycle, DESIGN §5). It is also
+reachable here, where tasks queued by earlier versions name it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.tasks import task
+from northline.portfolio.models import Epic, Story
+from northline.portfolio.services import recompute_feedback_task, schedule_feedback
 
-from northline.orgs.models import Organization
-
-
-@task()
-def recompute_feedback_task(organization_id: int) -> dict[str, int]:
-    """Open, refresh and withdraw the organization's recommendations; returns the counts."""
-    from northline.portfolio.services import recompute_feedback
-
-    organization = Organization.objects.filter(pk=organization_id).first()
-    if organization is None:  # deleted since the task was enqueued
-        return {"opened": 0, "updated": 0, "withdrawn": 0}
-    return recompute_feedback(organization)
+__all__ = ["on_reading_recorded", "recompute_feedback_task"]
 
 
 def on_reading_recorded(sender: Any, reading: Any, indicator: Any, **kwargs: Any) -> None:
     """A reading moved an indicator: recompute if an epic or a story measures through it."""
-    from northline.portfolio.models import Epic, Story
-    from northline.portfolio.services import schedule_feedback
-
     measured = (
         Epic.lagging_indicators.through.objects.filter(indicator_id=indicator.pk).exists()
         or Story.leading_indicators.through.objects.filter(indicator_id=indicator.pk).exists()
