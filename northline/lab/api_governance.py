@@ -938,7 +938,7 @@ def delete_expert(request: HttpRequest, org: OrgSlug, expert_id: Id) -> Any:
 def list_requests(
     request: HttpRequest,
     org: OrgSlug,
-    engagement: int | None = None,
+    engagement: Id | None = None,
     status: RequestStatusName | None = None,
 ) -> QuerySet[ExpertRequest]:
     return experts.requests(caller_access(request), engagement=engagement, status=status)

@@ -201,7 +201,7 @@ def update_versioned(
         validate(instance, exclude=unchanged_fields(instance, altered))
     except Invalid as refused:
         # A rule across fields (a check constraint) names no field: name the ones changed.
-        refused.fields = refused.fields or {name: refused.message for name in altered}
+        refused.fields = refused.fields or dict.fromkeys(altered, refused.message)
         raise
     columns = {
         instance._meta.get_field(name).attname: field_value(instance, name) for name in altered

@@ -576,7 +576,7 @@ def sprint_out(access: Access, sprint: Sprint) -> Sprint:
 
 @router.get("/sprints", response=list[SprintOut], summary="Sprints with load vs capacity")
 @paginate(Page)
-def list_sprints(request: HttpRequest, org: OrgSlug, team: int | None = None) -> QuerySet[Sprint]:
+def list_sprints(request: HttpRequest, org: OrgSlug, team: Id | None = None) -> QuerySet[Sprint]:
     return selectors.sprints(caller_access(request), team=team)
 
 

@@ -398,3 +398,20 @@ def test_it_refuses_an_update_that_breaks_a_check_spanning_a_field_left_alone(
     assert error["fields"] == {"starts_on": "A period must end after it starts."}
     unchanged = client.get(f"/api/v1/orgs/acme/periods/{period['id']}").json()
     assert (unchanged["starts_on"], unchanged["version"]) == ("2027-01-01", period["version"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/orgs/acme/sprints?team={huge}",
+        "/api/v1/orgs/acme/key-results?objective={huge}",
+        "/api/v1/orgs/acme/lab/expert-requests?engagement={huge}",
+        "/api/v1/orgs/acme/identity/diff?to={huge}",
+        "/api/v1/orgs/acme/identity/revisions/{huge}",
+    ],
+)
+def test_it_refuses_an_id_beyond_the_database_in_every_loose_parameter(
+    cast: Cast, path: str
+) -> None:
+    response = ApiClient(cast.editor).get(path.format(huge=2**70))
+    assert_error(response, 422, "invalid")
