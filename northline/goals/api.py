@@ -25,13 +25,13 @@ from northline.lib.schemas import (
 )
 from northline.measures.api import HealthOut, ReadingOut, health_out
 from northline.measures.models import Reading
+from northline.measures.rules import PaceName
 from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["goals"])
 
 StatusName = Literal["draft", "active", "closed"]
 KindName = Literal["leading", "lagging"]
-PaceName = Literal["on_track", "at_risk", "off_track", "not_started"]
 
 
 # Periods ---------------------------------------------------------------------------------

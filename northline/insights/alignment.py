@@ -57,13 +57,6 @@ from northline.strategy.models import (
 ACTIVE_STORY_STATES = (StoryState.TODO, StoryState.DOING)
 FINISHED_EPIC_STATES = (EpicState.DONE, EpicState.CLOSED)
 
-PACE_WORDS = {
-    Pace.ON_TRACK: "on track",
-    Pace.AT_RISK: "at risk",
-    Pace.OFF_TRACK: "off track",
-    Pace.NOT_STARTED: "not started",
-}
-
 
 @dataclass
 class TeamWork:
@@ -472,7 +465,7 @@ def health_reason(health: Health) -> str | None:
     words = []
     if health.pace != Pace.ON_TRACK:
         words.append(
-            f"{PACE_WORDS[health.pace]} (progress {health.percent} %, expected "
+            f"{health.pace.label.lower()} (progress {health.percent} %, expected "
             f"{round(health.expected * 100)} %)"
         )
     if health.stalled:

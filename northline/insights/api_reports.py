@@ -18,13 +18,13 @@ from ninja import Field, Query, Router, Schema
 from northline.insights import exports_reports as exports
 from northline.insights import reports
 from northline.lib.schemas import Filters, Id, OrgSlug
+from northline.measures.rules import PaceName
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
 from northline.portfolio.exports import Cell
 
 router = Router()
 
-PaceName = Literal["on_track", "at_risk", "off_track", "not_started"]
 StatusName = Literal["planned", "decided", "released", "cancelled"]
 
 

@@ -24,12 +24,6 @@ from northline.insights.reports import (
 )
 from northline.lib.charts import finish, nice_scale, number, svg_open
 
-PACE_WORDS = {
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "not_started": "not started",
-}
 # Bottom to top: finished work settles at the bottom of a cumulative flow.
 FLOW_STACK = ["closed", "done", "doing", "todo", "funnel"]
 HEAT_LEVELS = 4
@@ -218,7 +212,7 @@ def key_result_chart(
         "the share expected by now: "
         + "; ".join(
             f"{line.key_result.title}: {percent(line.progress)} of an expected "
-            f"{percent(line.expected)}, {PACE_WORDS[line.pace.value]}"
+            f"{percent(line.expected)}, {line.pace.label.lower()}"
             + (", not moving" if line.stalled else "")
             for line in lines
         )
@@ -235,7 +229,7 @@ def key_result_chart(
     for row, line in enumerate(lines):
         y0 = KR_TOP + row * KR_ROW + 6
         title = line.key_result.title
-        pace_word = PACE_WORDS[line.pace.value] + (", not moving" if line.stalled else "")
+        pace_word = line.pace.label.lower() + (", not moving" if line.stalled else "")
         expected_x = x(line.expected)
         parts.append(
             f'<g class="kr-row"><title>{escape(title)}: {percent(line.progress)}, expected '

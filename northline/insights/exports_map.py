@@ -34,13 +34,13 @@ from northline.insights.map import (
     NodeKind,
 )
 from northline.lib.memory import bulk_read
+from northline.measures.rules import PaceName
 from northline.orgs.models import Organization
 
 FORMAT_NAME: Literal["northline-alignment-map"] = "northline-alignment-map"
 FORMAT_VERSION: Literal[1] = 1
 
 Format = Literal["json", "dot", "mermaid"]
-PaceName = Literal["on_track", "at_risk", "off_track", "not_started"]
 
 
 @dataclass(frozen=True)

@@ -42,12 +42,6 @@ FILES: dict[str, tuple[str, str]] = {
     "key-results": ("key-results", "Key results"),
     "dependencies": ("dependencies", "Dependencies"),
 }
-PACE_WORDS = {
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "not_started": "not started",
-}
 
 
 def money(amount: Decimal) -> float:
@@ -133,7 +127,7 @@ def key_result_rows(report: KeyResultReport) -> list[list[Cell]]:
                     result.key_result.weight,
                     share(result.progress),
                     share(result.expected),
-                    PACE_WORDS[result.pace.value],
+                    result.pace.label.lower(),
                     result.stalled,
                     result.confidence,
                     share(result.score),

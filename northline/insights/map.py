@@ -45,7 +45,7 @@ from django.urls import reverse
 from northline.goals.access import access_period
 from northline.goals.models import Objective, ObjectiveStatus, Period
 from northline.goals.selectors import PACE_ORDER, current_period, roll_up
-from northline.insights.alignment import PACE_WORDS, Alignment, load
+from northline.insights.alignment import Alignment, load
 from northline.lib.errors import Invalid, NotFound
 from northline.lib.memory import bulk_read
 from northline.measures.rules import Health, Pace, expected_progress, pace
@@ -190,7 +190,7 @@ class NodeHealth:
 
     @property
     def word(self) -> str:
-        return PACE_WORDS[self.pace] if self.pace is not None else "no indicators"
+        return self.pace.label.lower() if self.pace is not None else "no indicators"
 
     @property
     def css(self) -> str:

@@ -44,7 +44,7 @@ from northline.goals.selectors import (
 )
 from northline.lib.errors import Invalid
 from northline.measures.models import Reading
-from northline.measures.rules import Pace
+from northline.measures.rules import Pace, needs_attention
 from northline.orgs.access import Access
 from northline.orgs.models import Event, Team
 from northline.portfolio.models import Epic, EpicState
@@ -427,7 +427,7 @@ class KeyResultLine:
 
     @property
     def needs_attention(self) -> bool:
-        return self.stalled or self.pace == Pace.OFF_TRACK
+        return needs_attention(self.pace, self.stalled)
 
 
 @dataclass
@@ -831,9 +831,8 @@ def key_result_summary(report: KeyResultReport) -> str:
     mean = report.mean_score
     return (
         f"{report.period.name}: {plural(len(lines), 'key result')}, "
-        f"{counts['on_track']} on track, {counts['at_risk']} at risk, "
-        f"{counts['off_track']} off track, {counts['not_started']} not started; "
-        f"mean score {mean:.2f}."
+        + ", ".join(f"{counts[pace.value]} {pace.label.lower()}" for pace in Pace)
+        + f"; mean score {mean:.2f}."
     )
 
 

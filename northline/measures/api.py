@@ -21,7 +21,7 @@ from northline.lib.schemas import (
 from northline.measures import selectors, services
 from northline.measures.access import access_indicator
 from northline.measures.models import Indicator, Reading
-from northline.measures.rules import Health
+from northline.measures.rules import Health, PaceName
 from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["measures"])
@@ -93,7 +93,7 @@ class HealthOut(Schema):
         ..., description="clamp((current − baseline) / (target − baseline), 0, 1)"
     )
     expected: float = Field(..., description="Elapsed share of the window.")
-    pace: Literal["on_track", "at_risk", "off_track", "not_started"]
+    pace: PaceName
     stalled: bool
     current: float | None
     readings: int

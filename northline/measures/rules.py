@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
 
 ON_TRACK_MARGIN = 0.10  # progress may lag the expected share by this much and still be on track
 AT_RISK_MARGIN = 0.25  # … and by this much before it is off track
@@ -22,10 +22,66 @@ EPSILON = 1e-9
 
 
 class Pace(StrEnum):
+    """How a measure keeps up with its window; the one list of paces, their labels and their
+    rules in words (pages, exports, charts and the API all ask it)."""
+
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     NOT_STARTED = "not_started"
+
+    @property
+    def label(self) -> str:
+        """ "On track", as pages name it (lower-cased in running text)."""
+        return {
+            Pace.ON_TRACK: "On track",
+            Pace.AT_RISK: "At risk",
+            Pace.OFF_TRACK: "Off track",
+            Pace.NOT_STARTED: "Not started",
+        }[self]
+
+    @property
+    def rule(self) -> str:
+        """When a measure has this pace, in words, from the margins :func:`pace` applies."""
+        on_track, at_risk = points(ON_TRACK_MARGIN), points(AT_RISK_MARGIN)
+        return {
+            Pace.ON_TRACK: (
+                f"progress is within {on_track} points of the share of the period that has passed"
+            ),
+            Pace.AT_RISK: f"behind by {on_track} to {at_risk} points",
+            Pace.OFF_TRACK: f"behind by more than {at_risk} points",
+            Pace.NOT_STARTED: f"no check-in {span(NOT_STARTED_AFTER)} after the start",
+        }[self]
+
+
+# The paces as the API publishes them ("on_track", …): a Literal built from Pace, so the schema
+# lists the same four strings (a type checker sees them as plain strings).
+if TYPE_CHECKING:
+    PaceName = str
+else:
+    PaceName = Literal[tuple(pace.value for pace in Pace)]
+
+
+def points(margin: float) -> int:
+    """A margin of progress in percentage points: 0.10 → 10."""
+    return round(margin * 100)
+
+
+def span(length: dt.timedelta) -> str:
+    """7 days → "a week"; other lengths in days."""
+    return "a week" if length == dt.timedelta(days=7) else f"{length.days} days"
+
+
+def stalled_rule() -> str:
+    """When a measure is not moving, in words, from the limits :func:`stalled` applies."""
+    return (
+        f"the same value for the last {STALLED_READINGS} readings, or for {STALLED_AFTER.days} days"
+    )
+
+
+def needs_attention(pace: Pace, stalled: bool) -> bool:
+    """A measure needs attention when it is not moving or off track."""
+    return stalled or pace == Pace.OFF_TRACK
 
 
 @dataclass(frozen=True)
@@ -51,15 +107,11 @@ class Health:
 
     @property
     def needs_attention(self) -> bool:
-        return self.stalled or self.pace == Pace.OFF_TRACK
+        return needs_attention(self.pace, self.stalled)
 
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
-
-
-def as_float(value: float | Decimal | int) -> float:
-    return float(value)
 
 
 def progress(baseline: float, target: float, current: float | None) -> float:

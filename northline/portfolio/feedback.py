@@ -88,12 +88,12 @@ class EpicFeedback:
 
     @property
     def not_moving(self) -> list[tuple[Indicator, Health]]:
-        """Lagging indicators stalled or off track after enough readings to judge."""
+        """Lagging indicators that need attention (stalled or off track) after enough readings
+        to judge."""
         return [
             (indicator, health)
             for indicator, health in self.lagging
-            if health.readings >= PIVOT_AFTER_READINGS
-            and (health.stalled or health.pace == Pace.OFF_TRACK)
+            if health.readings >= PIVOT_AFTER_READINGS and health.needs_attention
         ]
 
     @property

@@ -4,7 +4,7 @@ guiding coalition and the decision log (DESIGN §2.3)."""
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -23,12 +23,14 @@ from northline.lib.schemas import (
     VersionedInput,
 )
 from northline.measures.access import access_indicator
+from northline.measures.rules import PaceName
 from northline.orgs import access as org_acl
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
 from northline.strategy import access as acl
 from northline.strategy import selectors, services
 from northline.strategy.models import (
+    Authority,
     CoalitionBody,
     Decision,
     IdentityRevision,
@@ -43,10 +45,12 @@ router = Router(tags=["strategy"])
 SwotKindName = Literal["strength", "weakness", "opportunity", "threat"]
 ThemeStatusName = Literal["proposed", "active", "achieved", "retired"]
 BodyKindName = Literal["LACE", "VMO", "PMO", "community_of_practice", "other"]
-AuthorityName = Literal[
-    "fund_epics", "change_process", "approve_releases", "change_strategy", "staff_teams",
-    "waive_gates",
-]  # fmt: skip
+# The authorities as the API publishes them, built from the model's choices (a type checker
+# sees plain strings).
+if TYPE_CHECKING:
+    AuthorityName = str
+else:
+    AuthorityName = Literal[tuple(Authority.values)]
 ResponsibilityKindName = Literal[
     "outcome", "strategy", "release_coordination", "lab_program", "practice"
 ]
@@ -274,7 +278,7 @@ class ThemeIndicatorOut(Schema):
     current: float | None
     progress: float
     expected: float
-    pace: Literal["on_track", "at_risk", "off_track", "not_started"]
+    pace: PaceName
     stalled: bool
 
 

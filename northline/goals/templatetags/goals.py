@@ -8,19 +8,6 @@ from northline.goals.models import ObjectiveStatus
 
 register = template.Library()
 
-PACE_LABELS = {
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "not_started": "Not started",
-}
-
-
-@register.filter
-def pace_label(pace: object) -> str:
-    """``on_track`` → "On track"."""
-    return PACE_LABELS.get(str(pace), str(pace))
-
 
 @register.filter
 def status_label(status: str) -> str:

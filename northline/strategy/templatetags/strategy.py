@@ -8,13 +8,6 @@ from django import template
 
 register = template.Library()
 
-PACE_LABELS = {
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "not_started": "Not started",
-}
-
 
 @register.filter
 def money(amount: Decimal | float | int | None) -> str:
@@ -33,9 +26,3 @@ def whole_percent(share: float | None) -> int:
     if share is None:
         return 0
     return max(0, min(100, round(share * 100)))
-
-
-@register.filter
-def pace_label(pace: object) -> str:
-    key = getattr(pace, "value", pace)
-    return PACE_LABELS.get(str(key), str(key))

@@ -1,0 +1,31 @@
+"""Template filters and tags for measures: ``{% load measures %}``. Pages name paces and explain
+the pace and "not moving" rules by asking :mod:`northline.measures.rules`, never restating its
+labels or thresholds."""
+
+from __future__ import annotations
+
+from django import template
+
+from northline.measures.rules import Pace, stalled_rule
+
+register = template.Library()
+
+
+@register.filter
+def pace_label(pace: object) -> str:
+    """``on_track`` (or ``Pace.ON_TRACK``) → "On track"; anything else as it is."""
+    value = str(getattr(pace, "value", pace))
+    return Pace(value).label if value in Pace else value
+
+
+@register.simple_tag
+def paces() -> list[Pace]:
+    """Every pace in order, for legends: ``{% paces as paces %}``, then ``pace.label`` and
+    ``pace.rule``."""
+    return list(Pace)
+
+
+@register.simple_tag(name="stalled_rule")
+def stalled_rule_tag() -> str:
+    """When a measure is not moving, in words: "the same value for the last 3 readings, …"."""
+    return stalled_rule()
