@@ -7,7 +7,6 @@ from northline.delivery.models import (
     CalendarFeed,
     Feature,
     Impact,
-    Notice,
     Release,
     Webhook,
 )
@@ -31,10 +30,6 @@ def access_impact(access: Access, impact_id: int, action: str = "read") -> Impac
         impact_id,
         action,
     )
-
-
-def access_notice(access: Access, notice_id: int) -> Notice:
-    return get_in_org(access, Notice.objects.select_related("impact__team"), notice_id)
 
 
 def access_webhook(access: Access, webhook_id: int, action: str = "read") -> Webhook:

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from northline.goals import services
-from northline.goals.models import KeyResult, Objective, Period
+from northline.goals.models import KeyResult, Objective
 from northline.measures.rules import day_start, expected_progress
 from northline.orgs.demo import MINISTRY_SLUG, DemoContext, Step
 
@@ -344,7 +344,3 @@ def create_goals(ctx: DemoContext) -> None:
 
 
 STEPS: list[tuple[str, Step]] = [("objectives and key results", create_goals)]
-
-
-def demo_period(ctx: DemoContext) -> Period:
-    return ctx.extra["goals"]["period"]
