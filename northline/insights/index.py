@@ -84,7 +84,6 @@ AUTHORITY = "coalition authority"
 ENGAGEMENTS = "lab engagements"
 
 PAST_FUNNEL = (EpicState.TODO, EpicState.DOING, EpicState.DONE)
-BUSINESS_CASE_RULES = ("business_case_what", "business_case_why", "lagging_indicator")
 ACTIVE_ENGAGEMENTS = (EngagementStatus.ALIGNING, EngagementStatus.IN_RESIDENCE)
 TRAINING_WORDS = {status.value: status.label.lower() for status in TrainingStatus} | {
     "missing": "no record"
@@ -110,14 +109,11 @@ def business_cases(alignment: Alignment, component: Component) -> None:
         if epic.state not in PAST_FUNNEL or not alignment.epic_in_scope(epic):
             continue
         total += 1
-        facts = portfolio_rules.EpicFacts(
-            state=portfolio_rules.FUNNEL,
-            what=epic.what,
-            why=epic.why,
-            lagging_indicators=len(alignment.epic_indicators.get(epic.pk, ())),
+        gaps = list(
+            portfolio_rules.business_case_gaps(
+                epic.what, epic.why, len(alignment.epic_indicators.get(epic.pk, ()))
+            ).values()
         )
-        unmet = portfolio_rules.unmet_rules(facts, portfolio_rules.TODO)
-        gaps = [unmet[rule] for rule in BUSINESS_CASE_RULES if rule in unmet]
         if not gaps:
             passed += 1
             continue
