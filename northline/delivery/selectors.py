@@ -237,9 +237,8 @@ def release_readiness(access: Access, release: Release) -> Readiness:
         for impact in impacts
     ]
     waiting: dict[int, Team] = {}
-    for impact in impacts:
-        if impact.acknowledged_at is None:
-            waiting.setdefault(impact.team_id, impact.team)
+    for impact in rules.waiting_for(impacts):
+        waiting.setdefault(impact.team_id, impact.team)
     return Readiness(
         release=release,
         ready=rules.is_ready(impacts),
