@@ -6,6 +6,8 @@ import pytest
 
 from northline.portfolio.rules import (
     EpicFacts,
+    business_case_complete,
+    business_case_gaps,
     cost_of_delay,
     refusal_message,
     remaining_wsjf,
@@ -142,3 +144,20 @@ def test_a_re_rank_within_a_column_meets_no_entry_rule():
     # In doing at its WIP limit: moving within doing is not a new arrival.
     full = facts(state="doing", wip_limits={"doing": 1}, column_counts={"doing": 1})
     assert unmet_rules(full, "doing") == {}
+
+
+def test_it_judges_a_business_case_by_its_what_why_and_lagging_indicator():
+    assert business_case_complete("Online mooring permits.", "No counter queues.", 1) is True
+    assert business_case_gaps("Online mooring permits.", "No counter queues.", 1) == {}
+    assert list(business_case_gaps("  ", "No counter queues.", 0)) == [
+        "business_case_what",
+        "lagging_indicator",
+    ]
+    assert business_case_complete("Online mooring permits.", "", 2) is False
+
+
+def test_it_names_the_missing_wsjf_inputs_in_words():
+    unsized = facts(state="todo", time_criticality=None, job_size=None)
+    assert unmet_rules(unsized, "doing")["wsjf_inputs"] == (
+        "WSJF needs time criticality, job size."
+    )
