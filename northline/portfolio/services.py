@@ -79,7 +79,7 @@ EPIC_FIELDS = {
     "target_date",
     "key_results",
 }
-WSJF_FIELDS = {"business_value", "time_criticality", "risk_reduction", "job_size"}
+WSJF_FIELDS = set(rules.WSJF_INPUTS)
 EPIC_REFERENCES: dict[str, type[models.Model]] = {
     "value_stream": ValueStream,
     "theme": Theme,
@@ -126,10 +126,7 @@ def key_results_in_org(access: Access, values: Iterable[KeyResult | int]) -> lis
 
 
 def wsjf_rank(epic: Epic) -> str:
-    score = rules.wsjf(
-        epic.business_value, epic.time_criticality, epic.risk_reduction, epic.job_size
-    )
-    return key_for_score(score, epic.pk)
+    return key_for_score(rules.wsjf_of(epic), epic.pk)
 
 
 # Epics -----------------------------------------------------------------------------------
