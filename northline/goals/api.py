@@ -236,7 +236,7 @@ class CheckInIn(Input):
 @router.get("/key-results", response=list[KeyResultOut], summary="Key results")
 @paginate(Page)
 def list_key_results(
-    request: HttpRequest, org: OrgSlug, objective: int | None = None
+    request: HttpRequest, org: OrgSlug, objective: Id | None = None
 ) -> QuerySet[KeyResult]:
     return selectors.key_results(caller_access(request), objective=objective)
 

@@ -161,22 +161,23 @@ def revise_identity(request: HttpRequest, org: OrgSlug, payload: RevisionIn) -> 
 @router.get(
     "/identity/revisions/{revision_number}", response=RevisionOut, summary="One identity revision"
 )
-def get_revision(request: HttpRequest, org: OrgSlug, revision_number: int) -> Any:
+def get_revision(request: HttpRequest, org: OrgSlug, revision_number: Id) -> Any:
     return acl.access_revision(caller_access(request), revision_number)
 
 
-@router.get("/identity/diff", response=DiffOut, summary="Differences between two revisions")
-def identity_diff(
-    request: HttpRequest,
-    org: OrgSlug,
-    from_number: int | None = Query(
+class DiffQuery(Filters):
+    from_number: Id | None = Field(
         None, alias="from", description="The older revision (default: the one before `to`)."
-    ),
-    to_number: int | None = Query(
+    )
+    to_number: Id | None = Field(
         None, alias="to", description="The newer revision (default: the current one)."
-    ),
-) -> Any:
+    )
+
+
+@router.get("/identity/diff", response=DiffOut, summary="Differences between two revisions")
+def identity_diff(request: HttpRequest, org: OrgSlug, query: Query[DiffQuery]) -> Any:
     access = caller_access(request)
+    from_number, to_number = query.from_number, query.to_number
     if to_number is None:
         to_number = services.latest_revision_number(access.organization)
     new = acl.access_revision(access, to_number)
