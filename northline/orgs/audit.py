@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -197,23 +197,25 @@ def update_versioned(
     altered = [name for name in changes if field_value(instance, name) != before[name]]
     if not altered:
         return instance
-    try:
-        validate(instance, exclude=unchanged_fields(instance, altered))
-    except Invalid as refused:
-        # A rule across fields (a check constraint) names no field: name the ones changed.
-        refused.fields = refused.fields or dict.fromkeys(altered, refused.message)
-        raise
+    validate(instance, exclude=unchanged_fields(instance, altered))
     columns = {
         instance._meta.get_field(name).attname: field_value(instance, name) for name in altered
     }
     now = timezone.now()
     if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
         columns["updated_at"] = now
-    count = (
-        type(instance)
-        ._base_manager.filter(pk=instance.pk, version=version)
-        .update(**columns, version=F("version") + 1)
-    )
+    try:
+        count = (
+            type(instance)
+            ._base_manager.filter(pk=instance.pk, version=version)
+            .update(**columns, version=F("version") + 1)
+        )
+    except IntegrityError as refused:
+        # A check constraint spanning a changed field and one left alone (a period's start
+        # moved past its end): validation skipped it with the unchanged fields, to spare a
+        # query on every update, so the database is the one to refuse. The service's
+        # transaction rolls back as the Invalid leaves it.
+        raise broken_check(instance, altered, refused) from refused
     if count != 1:
         raise stale(instance, version)
     instance.version = version + 1
@@ -232,26 +234,29 @@ def update_versioned(
     return instance
 
 
+def broken_check(instance: models.Model, altered: list[str], error: IntegrityError) -> Exception:
+    """The Invalid for a check constraint the database refused, named as the model names it
+    (its message), on the changed fields it reads; any other integrity error as it was."""
+    for constraint in instance._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint) and constraint.name in str(error):
+            reads = set(getattr(constraint.condition, "referenced_base_fields", ()))
+            message = str(constraint.get_violation_error_message())
+            named = [name for name in altered if name in reads] or altered
+            return Invalid(message, fields=dict.fromkeys(named, message))
+    return error
+
+
 def unchanged_fields(instance: models.Model, altered: Iterable[str]) -> list[str]:
     """Fields an update leaves alone: they were validated when they were set, and checking
     them again costs queries (a foreign key's target, a check constraint on the database).
     Fields of a unique constraint stay in, because Django skips a constraint when any of its
     fields is excluded and the altered field must still be checked for duplicates."""
-    altered = set(altered)
     constrained = {
         name
         for constraint in instance._meta.constraints
         for name in getattr(constraint, "fields", ())
     }
-    # A check constraint that spans an altered field and one left alone (a period's start
-    # before its end) must see both: Django skips it when any field it reads is excluded, and
-    # the database would then refuse the UPDATE with an IntegrityError instead of a message.
-    for constraint in instance._meta.constraints:
-        condition = getattr(constraint, "condition", None)
-        reads = set(getattr(condition, "referenced_base_fields", ()))
-        if isinstance(constraint, models.CheckConstraint) and reads & altered:
-            constrained |= reads
-    keep = altered | constrained
+    keep = set(altered) | constrained
     return [field.name for field in instance._meta.concrete_fields if field.name not in keep]
 
 
