@@ -27,8 +27,10 @@ from northline.orgs.audit import (
     delete_audited,
     object_type,
     record_event,
+    snapshot,
     stale,
     update_versioned,
+    validate,
 )
 from northline.orgs.models import Organization, Person, Team
 from northline.orgs.services import leadership_of, notify, refuse_unknown
@@ -156,6 +158,29 @@ def set_related(access: Access, instance: Any, name: str, records: Sequence[mode
     return True
 
 
+def create_with_related(
+    access: Access, instance: Any, related: Mapping[str, Sequence[models.Model]]
+) -> Any:
+    """create_audited plus many-to-many sets: the ``created`` event holds the links' ids, sorted,
+    beside the audited fields, as updates record them (who sits on a coalition body is
+    governance data from the start)."""
+    validate(instance)
+    instance.save(force_insert=True)
+    links: dict[str, list[Any]] = {}
+    for name, records in related.items():
+        if records:
+            getattr(instance, name).set(records)
+        links[name] = sorted({record.pk for record in records})
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="created",
+        obj=instance,
+        changes={**snapshot(instance), **links},
+    )
+    return instance
+
+
 def update_with_related(
     access: Access,
     instance: Any,
@@ -192,14 +217,11 @@ def create_swot_item(
     access: Access, *, kind: str, statement: str, themes: Sequence[Theme] = ()
 ) -> SwotItem:
     access.require("write")
-    item = create_audited(
-        access.user,
-        access.organization,
+    return create_with_related(
+        access,
         SwotItem(organization=access.organization, kind=kind, statement=statement),
+        {"themes": same_org(access, themes, "theme")},
     )
-    if themes:
-        item.themes.set(same_org(access, themes, "theme"))
-    return item
 
 
 @transaction.atomic
@@ -329,14 +351,11 @@ def create_value_stream(
     access: Access, *, name: str, description: str = "", teams: Sequence[Team] = ()
 ) -> ValueStream:
     access.require("write")
-    stream = create_audited(
-        access.user,
-        access.organization,
+    return create_with_related(
+        access,
         ValueStream(organization=access.organization, name=name, description=description),
+        {"teams": same_org(access, teams, "team")},
     )
-    if teams:
-        stream.teams.set(same_org(access, teams, "team"))
-    return stream
 
 
 @transaction.atomic
@@ -512,9 +531,8 @@ def create_body(
     members: Sequence[Person] = (),
 ) -> CoalitionBody:
     access.require("write")
-    body = create_audited(
-        access.user,
-        access.organization,
+    return create_with_related(
+        access,
         CoalitionBody(
             organization=access.organization,
             name=name,
@@ -522,10 +540,8 @@ def create_body(
             description=description,
             authorities=clean_authorities(authorities),
         ),
+        {"members": same_org(access, members, "person")},
     )
-    if members:
-        body.members.set(same_org(access, members, "person"))
-    return body
 
 
 @transaction.atomic

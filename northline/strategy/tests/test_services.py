@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from northline.lib.errors import Invalid, StaleVersion
+from northline.lib.errors import Invalid, NotFound, StaleVersion
+from northline.orgs import services as org_services
 from northline.orgs.models import Event, Notification
 from northline.strategy import selectors, services
-from northline.strategy.models import IdentityRevision
+from northline.strategy.models import CoalitionBody, IdentityRevision
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,83 @@ def test_it_refuses_values_without_a_name(cast):
             cast.owner_access, mission="M.", values=[{"name": "A"}, {"meaning": "x"}], based_on=0
         )
     assert IdentityRevision.objects.count() == 0
+
+
+# Links set on create ----------------------------------------------------------------------
+
+
+def created_event(record) -> Event:
+    return Event.objects.get(
+        verb="created", object_type=record._meta.label_lower, object_id=str(record.pk)
+    )
+
+
+def test_it_records_a_swot_items_themes_in_its_created_event(cast):
+    access = cast.owner_access
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    permits = services.create_theme(access, name="Permits", starts_on=start, ends_on=end)
+    skills = services.create_theme(access, name="Skills", starts_on=start, ends_on=end)
+
+    item = services.create_swot_item(
+        access, kind="weakness", statement="Paper forms.", themes=[skills, permits]
+    )
+    bare = services.create_swot_item(access, kind="strength", statement="Staff.")
+
+    assert created_event(item).changes == {
+        "kind": "weakness",
+        "statement": "Paper forms.",
+        "themes": [permits.pk, skills.pk],
+    }
+    assert created_event(bare).changes == {"kind": "strength", "statement": "Staff.", "themes": []}
+
+
+def test_it_records_a_value_streams_teams_in_its_created_event(cast):
+    access = cast.owner_access
+    team = org_services.create_team(access, name="Permits squad", kind="product")
+
+    stream = services.create_value_stream(access, name="Get a permit", teams=[team])
+
+    assert created_event(stream).changes == {
+        "name": "Get a permit",
+        "description": "",
+        "teams": [team.pk],
+    }
+
+
+def test_it_records_who_sits_on_a_coalition_body_in_its_created_event(cast):
+    access = cast.owner_access
+    rosa = org_services.create_person(access, name="Rosa Fischer")
+    omar = org_services.create_person(access, name="Omar Haddad")
+
+    body = services.create_body(
+        access,
+        name="Value Office",
+        kind="VMO",
+        authorities=["fund_epics"],
+        members=[omar, rosa],
+    )
+
+    assert created_event(body).changes == {
+        "name": "Value Office",
+        "kind": "VMO",
+        "description": "",
+        "authorities": ["fund_epics"],
+        "members": [rosa.pk, omar.pk],
+    }
+    assert Event.objects.filter(object_type="strategy.coalitionbody").count() == 1
+
+
+def test_it_creates_no_body_and_no_event_when_a_member_is_of_another_organization(cast):
+    stranger = org_services.create_person(
+        cast.access(cast.outsider, cast.other_org), name="Sam Stranger"
+    )
+    events = Event.objects.count()
+
+    with pytest.raises(NotFound, match="No such person"):
+        services.create_body(cast.owner_access, name="Value Office", kind="VMO", members=[stranger])
+
+    assert CoalitionBody.objects.count() == 0
+    assert Event.objects.count() == events
 
 
 # Investment --------------------------------------------------------------------------------
