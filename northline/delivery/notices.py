@@ -1,29 +1,25 @@
-"""Notices to impactee teams (DESIGN §2.6).
+"""Delivering notices to impactee teams (DESIGN §2.6): the message, the webhook payload and
+the task.
 
-A service that plans, moves or decides a release, or adds an impact, calls :func:`send` in its
-own transaction. ``send`` writes one Notice per impactee impact (dated, with the days left and
-whether that was fewer than the team's lead time: late) and, once that transaction commits,
-enqueues :func:`deliver_notices`, which puts the notice in the inbox of every team member who
-has a login, e-mails them (through ``northline.orgs.services.notify``) and emits the
-``notice.sent`` webhook event. The task is declared here, next to the work it runs, so that
-enqueueing it needs no import of northline.delivery.tasks (no import cycle, DESIGN §5).
+A service that plans, moves or decides a release, or adds an impact, writes one Notice per
+impactee impact through ``northline.delivery.services.send_notices`` in its own transaction
+and, once that commits, enqueues :func:`deliver_notices`, which puts the notice in the inbox of
+every team member who has a login, e-mails them (through ``northline.orgs.services.notify``)
+and emits the ``notice.sent`` webhook event. The task is declared here, next to the work it
+runs, so that enqueueing it needs no import of northline.delivery.tasks (no import cycle,
+DESIGN §5). Nothing here writes a domain record or an audit event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.tasks import task
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from northline.delivery import rules, webhooks
-from northline.delivery.models import Impact, ImpactRole, Notice, TeamLeadTime
-from northline.orgs.access import Access
-from northline.orgs.audit import record_event, snapshot
+from northline.delivery import webhooks
+from northline.delivery.models import Notice
 from northline.orgs.services import notify
 
 REASONS = {
@@ -32,49 +28,6 @@ REASONS = {
     "decided": "decided",
     "impact_added": "impact added",
 }
-
-
-def team_defaults(team_ids: Iterable[int]) -> dict[int, int]:
-    return dict(
-        TeamLeadTime.objects.filter(team_id__in=list(team_ids)).values_list("team_id", "days")
-    )
-
-
-def send(access: Access, impacts: Iterable[Impact], reason: str) -> list[Notice]:
-    """A notice for each impactee among ``impacts``, delivered by a task after this one."""
-    impactees = [impact for impact in impacts if impact.role == ImpactRole.IMPACTEE]
-    if not impactees:
-        return []
-    defaults = team_defaults(impact.team_id for impact in impactees)
-    now = timezone.now()
-    today = timezone.localdate()
-    made = []
-    for impact in impactees:
-        release = impact.feature.release
-        lead = rules.lead_time(impact, defaults.get(impact.team_id))
-        release_date = release.planned_date if release is not None else None
-        notice = Notice.objects.create(
-            organization=access.organization,
-            impact=impact,
-            release=release,
-            reason=reason,
-            sent_at=now,
-            release_date=release_date,
-            days_left=rules.days_left(today, release_date) if release_date else None,
-            lead_time_days=lead,
-            late=release_date is not None and rules.is_late(today, release_date, lead),
-        )
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="sent",
-            obj=notice,
-            changes=snapshot(notice),
-        )
-        made.append(notice)
-    notice_ids = [notice.pk for notice in made]
-    transaction.on_commit(lambda: deliver_notices.enqueue(notice_ids))
-    return made
 
 
 def team_url(notice: Notice) -> str:

@@ -1,11 +1,12 @@
-"""Every write to releases, features, impacts, lead times, webhooks and calendar feeds
+"""Every write to releases, features, impacts, notices, lead times, webhooks and calendar feeds
 (STYLE §2).
 
 Each function is one transaction: it checks the role and the rules, writes, records the audit
-event, and sends what the change calls for: notices to impactee teams (northline.delivery
-.notices) and webhook events (northline.delivery.webhooks), both queued as tasks once the
-change commits. Records a function points at (a team, an epic, a release) may be passed as
-instances or ids; one of another organization is "not found", as one that does not exist.
+event, and sends what the change calls for: notices to impactee teams (written here, delivered
+by northline.delivery.notices) and webhook events (northline.delivery.webhooks), both queued as
+tasks once the change commits. Records a function points at (a team, an epic, a release) may be
+passed as instances or ids; one of another organization is "not found", as one that does not
+exist.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -25,12 +27,13 @@ from northline.delivery.models import (
     FeatureKind,
     Impact,
     ImpactRole,
+    Notice,
     Release,
     ReleaseStatus,
     TeamLeadTime,
     Webhook,
 )
-from northline.delivery.rules import waiting_for
+from northline.delivery.rules import days_left, is_late, lead_time, waiting_for
 from northline.lib.errors import Conflict, Forbidden, Invalid
 from northline.orgs.access import Access, in_org
 from northline.orgs.audit import (
@@ -38,6 +41,7 @@ from northline.orgs.audit import (
     create_audited,
     delete_audited,
     record_event,
+    snapshot,
     update_versioned,
 )
 from northline.orgs.models import Person, Team, TeamMember
@@ -93,6 +97,54 @@ def check_open(release: Release, doing: str) -> None:
         )
 
 
+# Notices ---------------------------------------------------------------------------------
+
+
+def lead_time_defaults(team_ids: Iterable[int]) -> dict[int, int]:
+    return dict(
+        TeamLeadTime.objects.filter(team_id__in=list(team_ids)).values_list("team_id", "days")
+    )
+
+
+def send_notices(access: Access, impacts: Iterable[Impact], reason: str) -> list[Notice]:
+    """A notice for each impactee among ``impacts`` (dated, with the days left and whether that
+    was fewer than the team's lead time: late), written and audited in the caller's
+    transaction and delivered by ``notices.deliver_notices`` once it commits."""
+    impactees = [impact for impact in impacts if impact.role == ImpactRole.IMPACTEE]
+    if not impactees:
+        return []
+    defaults = lead_time_defaults(impact.team_id for impact in impactees)
+    now = timezone.now()
+    today = timezone.localdate()
+    made = []
+    for impact in impactees:
+        release = impact.feature.release
+        lead = lead_time(impact, defaults.get(impact.team_id))
+        release_date = release.planned_date if release is not None else None
+        notice = Notice.objects.create(
+            organization=access.organization,
+            impact=impact,
+            release=release,
+            reason=reason,
+            sent_at=now,
+            release_date=release_date,
+            days_left=days_left(today, release_date) if release_date else None,
+            lead_time_days=lead,
+            late=release_date is not None and is_late(today, release_date, lead),
+        )
+        record_event(
+            actor=access.user,
+            organization=access.organization,
+            verb="sent",
+            obj=notice,
+            changes=snapshot(notice),
+        )
+        made.append(notice)
+    notice_ids = [notice.pk for notice in made]
+    transaction.on_commit(lambda: notices.deliver_notices.enqueue(notice_ids))
+    return made
+
+
 # Releases --------------------------------------------------------------------------------
 
 
@@ -130,7 +182,7 @@ def update_release(access: Access, release: Release, /, *, version: int, **chang
         access.user, access.organization, release, version=version, changes=changes
     )
     if release.planned_date != old_date:
-        notices.send(access, release_impacts(release), "moved")
+        send_notices(access, release_impacts(release), "moved")
         webhooks.emit(
             access.organization,
             "release.moved",
@@ -195,7 +247,7 @@ def decide_release(
             made_by_person=acting_person(access),
             links=[release],
         )
-    notices.send(access, impacts, "decided")
+    send_notices(access, impacts, "decided")
     webhooks.emit(access.organization, "release.decided", release_data(release))
     return release
 
@@ -312,7 +364,7 @@ def update_feature(access: Access, feature: Feature, /, *, version: int, **chang
     )
     if feature.release_id is not None and feature.release_id != old_release:
         feature.release = Release.objects.get(pk=feature.release_id)
-        notices.send(access, list(feature.impacts.select_related("team")), "planned")
+        send_notices(access, list(feature.impacts.select_related("team")), "planned")
     return feature
 
 
@@ -365,7 +417,7 @@ def add_impact(
             lead_time_days=lead_time_days,
         ),
     )
-    notices.send(access, [impact], "impact_added")
+    send_notices(access, [impact], "impact_added")
     webhooks.emit(access.organization, "impact.added", impact_data(impact))
     return impact
 
@@ -389,7 +441,7 @@ def update_impact(access: Access, impact: Impact, /, *, version: int, **changes:
         access.user, access.organization, impact, version=version, changes=changes
     )
     if old_role != ImpactRole.IMPACTEE and impact.role == ImpactRole.IMPACTEE:
-        notices.send(access, [impact], "impact_added")
+        send_notices(access, [impact], "impact_added")
     return impact
 
 

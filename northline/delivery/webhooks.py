@@ -17,6 +17,17 @@ Retries: a failed attempt is tried again after 1, 5, 25 and 125 minutes (five at
 all). The next attempt is a task deferred with ``run_after`` when the task backend can defer
 (the default database backend can); otherwise ``next_attempt_at`` is recorded and
 :func:`retry_due` (the ``retry_due_webhooks`` task) sends what is due.
+
+The delivery log is its own record, the way the audit trail's Event is, so its writes do not go
+through the audit helpers (northline.orgs.audit) and this module is not a ``services`` module
+(the import-linter ``audit`` contract keeps it out on purpose). A WebhookDelivery row is
+written by :func:`queue` inside the transaction of the change that caused it, and that change
+is audited by its service (``sent`` for a notice, ``moved`` for a release, ``pinged`` for the
+test button); after that the row is only appended to by the sending task, which has no actor:
+one more attempt, its status code and error, the next time. No user edits or deletes a
+delivery (it goes only with its webhook, whose deletion is audited). An Event per attempt
+would say again, without an actor, what the row already says, and flood the trail with up to
+five entries per event per webhook.
 """
 
 from __future__ import annotations

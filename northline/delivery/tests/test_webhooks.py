@@ -15,6 +15,7 @@ from django.utils import timezone
 from northline.delivery import services, webhooks
 from northline.delivery.models import WebhookDelivery
 from northline.lib.errors import Invalid
+from northline.orgs.models import Event
 from northline.testing import Cast
 
 GUIDE = Path(__file__).resolve().parents[3] / "docs" / "delivery.md"
@@ -191,3 +192,26 @@ def test_it_lets_only_admins_manage_webhooks(cast: Cast, api_as) -> None:
         "/orgs/acme/delivery/webhooks", {"url": "http://10.0.0.1/", "events": ["notice.sent"]}
     )
     assert response.status_code == 403
+
+
+def test_it_keeps_attempts_in_the_delivery_log_and_out_of_the_audit_trail(
+    plan, receiver, allow_private
+) -> None:
+    receiver.answers["/hook"] = (500, {})
+    services.create_webhook(plan.access, url=receiver.url(), events=["release.planned"])
+    first = Event.objects.order_by("-id").values_list("id", flat=True).first()
+
+    release = plan.release(30)
+    delivery = WebhookDelivery.objects.get()
+    for _ in range(4):
+        assert delivery.next_attempt_at is not None
+        webhooks.retry_due(now=delivery.next_attempt_at)
+        delivery.refresh_from_db()
+
+    # The release that caused the delivery is audited by its service; the five attempts are
+    # the log's own, with no event of their own.
+    assert list(Event.objects.filter(id__gt=first).values_list("verb", "object_type")) == [
+        ("created", "delivery.release")
+    ]
+    assert Event.objects.get(id__gt=first).object_id == str(release.pk)
+    assert (delivery.event, delivery.status, delivery.attempts) == ("release.planned", "failed", 5)
