@@ -22,4 +22,4 @@ def people_of(access: Access) -> Any:
 
 
 class VersionOnlyForm(VersionedForm):
-    """A button that changes state (circulate, terminate, a request's move)."""
+    """A button that changes state (advance a gate, circulate, terminate, a request's move)."""

@@ -6,9 +6,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from northline.lab.models import (
-    Engagement,
-)
+from northline.lab.models import Engagement
 from northline.orgs.access import Access
 
 NAV = "lab"

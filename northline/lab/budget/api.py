@@ -11,9 +11,7 @@ from ninja.pagination import paginate
 
 from northline.lab.access import access_engagement
 from northline.lab.budget import selectors, services
-from northline.lab.models import (
-    Expense,
-)
+from northline.lab.models import Expense
 from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput
 from northline.orgs.api_auth import caller_access
 

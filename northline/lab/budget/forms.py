@@ -5,9 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from northline.lab.forms import DateInput
-from northline.lab.models import (
-    Engagement,
-)
+from northline.lab.models import Engagement
 from northline.lib.web import DomainForm
 from northline.orgs.forms import VersionedForm
 

@@ -9,9 +9,7 @@ from django.views.decorators.http import require_POST
 
 from northline.lab.access import access_engagement
 from northline.lab.budget import charts, forms, selectors, services
-from northline.lab.models import (
-    Engagement,
-)
+from northline.lab.models import Engagement
 from northline.lab.pages import NAV, engagement_context
 from northline.lib.web import org_view, render_org, status_of, submit
 from northline.orgs.access import Access

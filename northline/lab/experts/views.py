@@ -8,9 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from northline.lab.experts import forms, selectors, services
-from northline.lab.models import (
-    RequestStatus,
-)
+from northline.lab.models import RequestStatus
 from northline.lab.pages import NAV, lab_url
 from northline.lib.web import org_view, render_org, status_of, submit
 from northline.orgs.access import Access

@@ -13,9 +13,7 @@ from northline.lab.access import access_engagement
 from northline.lab.agreements.api import AgreementStatusName
 from northline.lab.budget.api import BudgetOut, budget_out
 from northline.lab.journey import selectors, services
-from northline.lab.models import (
-    ReportLink,
-)
+from northline.lab.models import ReportLink
 from northline.lib.schemas import Id, Input, OrgSlug, Page
 from northline.orgs.api_auth import caller_access
 

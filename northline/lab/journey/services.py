@@ -8,9 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from northline.lab.journey.selectors import LINK_PREFIX
-from northline.lab.models import (
-    ReportLink,
-)
+from northline.lab.models import ReportLink
 from northline.lib.errors import Conflict
 from northline.orgs.access import Access
 from northline.orgs.audit import create_audited, update_versioned

@@ -8,9 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from northline.lab.access import access_engagement
-from northline.lab.models import (
-    AlignmentSession,
-)
+from northline.lab.models import AlignmentSession
 from northline.lab.pages import NAV, engagement_context
 from northline.lab.sessions import calendar, forms, selectors, services
 from northline.lib.web import org_view, render_org, status_of, submit
