@@ -1,5 +1,6 @@
 """API routes for the playbook, engagements and their gates, qualification, composition and
-training (DESIGN §2.7). Agreements, sessions, budget, experts and reports: api_governance."""
+training (DESIGN §2.7). Agreements, sessions, budget, experts and reports have their own
+subpackages; ``lab.api`` mounts them all."""
 
 import datetime as dt
 from decimal import Decimal

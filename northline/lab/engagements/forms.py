@@ -1,4 +1,4 @@
-"""Forms that parse the lab pages' input; the services decide what is allowed.
+"""Forms that parse the engagement pages' input; the services decide what is allowed.
 
 Choice fields offer only records of the caller's organization; the services check again.
 """
