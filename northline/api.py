@@ -256,7 +256,6 @@ def mount_routers() -> None:
     from northline.goals.api import router as goals
     from northline.insights.api import router as insights
     from northline.lab.api import router as lab
-    from northline.lab.api_governance import router as lab_governance
     from northline.measures.api import router as measures
     from northline.orgs.api import org_router, router
     from northline.portfolio.api import router as portfolio
@@ -271,7 +270,6 @@ def mount_routers() -> None:
         portfolio,
         delivery,
         lab,
-        lab_governance,
         insights,
     ):
         api.add_router("/orgs/{org}/", app_router)

@@ -25,10 +25,11 @@ Governance's checks, for the organization (or, in a team's view, the team's shar
 Query cost: :func:`governance` reads impacts (1 query), coalition bodies and their
 responsibilities (2, organization only) and engagements with their agreements (2), whatever the
 number of epics, stories, objectives and impacts. Each engagement aligning or in residence then
-costs the lab's own reads: three for its training readiness (``lab.selectors.readiness``) and
-three per agreement not terminated (``lab.agreements.agreement_state``). A lab hosts a handful
-of such engagements at a time; these are read through the lab's selectors rather than batched
-here so that the readiness and execution rules stay in one place.
+costs the lab's own reads: three for its training readiness
+(``lab.engagements.selectors.readiness``) and three per agreement not terminated
+(``lab.agreements.selectors.agreement_state``). A lab hosts a handful of such engagements at a
+time; these are read through the lab's selectors rather than batched here so that the readiness
+and execution rules stay in one place.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ from northline.insights.alignment import (
 )
 from northline.insights.components import COMPONENT_KEYS, AlignmentIndex, Component, Lowering
 from northline.insights.understanding import understanding
-from northline.lab import agreements as lab_agreements
+from northline.lab.agreements import selectors as agreement_selectors
+from northline.lab.engagements.selectors import readiness
 from northline.lab.models import (
     Agreement,
     AgreementStatus,
@@ -59,7 +61,6 @@ from northline.lab.models import (
     EngagementStatus,
     TrainingStatus,
 )
-from northline.lab.selectors import readiness
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.portfolio import rules as portfolio_rules
@@ -235,12 +236,12 @@ def agreement_gap(access: Access, found: list[Agreement]) -> str | None:
         return "no partnership agreement yet"
     described = []
     for agreement in found:
-        grid = lab_agreements.agreement_state(access, agreement)
+        grid = agreement_selectors.agreement_state(access, agreement)
         if grid.executed:
             return None
         described.append(
             f"“{agreement.title}” is {agreement.get_status_display().lower()} with "
-            f"{grid.counts.get(lab_agreements.VALID, 0)} of {grid.total} cells initialed"
+            f"{grid.counts.get(agreement_selectors.VALID, 0)} of {grid.total} cells initialed"
         )
     return "agreement not executed: " + "; ".join(described)
 

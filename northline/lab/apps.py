@@ -7,8 +7,8 @@ class LabConfig(AppConfig):
     verbose_name = "Lab"
 
     def ready(self) -> None:
-        from northline.lab.agreement_template import install_default_template
-        from northline.lab.playbook import install_default_playbook
+        from northline.lab.agreements.services import install_default_template
+        from northline.lab.engagements.playbook import install_default_playbook
         from northline.orgs.signals import organization_created
 
         # A new organization starts with the default playbook and partnership agreement.
@@ -18,7 +18,7 @@ class LabConfig(AppConfig):
         )
 
         from northline.delivery.calendar import register_calendar_source
-        from northline.lab.sessions import calendar_events
+        from northline.lab.sessions.calendar import calendar_events
         from northline.orgs.pages import register_record_page
 
         # Sessions appear in the delivery calendar feeds beside releases and experiments.
@@ -28,7 +28,7 @@ class LabConfig(AppConfig):
         register_record_page("lab.agreement", "lab_agreement", "agreement_id")
         register_record_page("lab.alignmentsession", "lab_session", "session_id")
 
-        from northline.lab.agreements import reseal_imported
+        from northline.lab.agreements.services import reseal_imported
         from northline.orgs.transfer import register_sealed_model
 
         # Initials are sealed with SECRET_KEY: an import from another installation re-seals them.

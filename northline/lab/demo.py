@@ -1,7 +1,17 @@
 """The lab's demo: engagements and their gates first, then agreements, sessions, budget,
 experts and reports built on them."""
 
-from northline.lab.demo_engagements import STEPS as ENGAGEMENT_STEPS
-from northline.lab.demo_governance import STEPS as GOVERNANCE_STEPS
+from northline.lab.agreements.demo import create_agreements
+from northline.lab.budget.demo import create_budgets
+from northline.lab.engagements.demo import STEPS as ENGAGEMENT_STEPS
+from northline.lab.experts.demo import create_experts
+from northline.lab.sessions.demo import create_sessions
+from northline.orgs.demo import Step
 
-STEPS = [*ENGAGEMENT_STEPS, *GOVERNANCE_STEPS]
+STEPS: list[tuple[str, Step]] = [
+    *ENGAGEMENT_STEPS,
+    ("lab: agreements and initials", create_agreements),
+    ("lab: alignment sessions", create_sessions),
+    ("lab: budgets and expenses", create_budgets),
+    ("lab: experts in residence", create_experts),
+]

@@ -41,8 +41,8 @@ from northline.delivery import services as delivery
 from northline.delivery.models import Feature, Impact, Release
 from northline.goals import services as goals
 from northline.goals.models import KeyResult, Objective, Period
-from northline.lab import agreements
-from northline.lab import services as lab
+from northline.lab.agreements import services as agreement_services
+from northline.lab.engagements import services as lab
 from northline.lab.models import Agreement, Course, Engagement
 from northline.lab.tests.governance import make_engagement, make_signed, person_of
 from northline.measures import services as measures
@@ -385,8 +385,8 @@ def add_governance(cast: Cast, org: Org) -> Governance:
     )
     signed = make_signed(cast, ready)
     for section in (signed.first, signed.second):
-        agreements.initial_section(access, section, signed.lab)
-        agreements.initial_section(cast.access(cast.editor), section, signed.partner)
+        agreement_services.initial_section(access, section, signed.lab)
+        agreement_services.initial_section(cast.access(cast.editor), section, signed.partner)
     unready = make_engagement(
         cast,
         "Licensing residency",

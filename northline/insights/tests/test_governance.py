@@ -22,8 +22,8 @@ from northline.insights.tests.index_org import (
     move,
     story,
 )
-from northline.lab import agreements
-from northline.lab import services as lab
+from northline.lab.agreements import services as agreement_services
+from northline.lab.engagements import services as lab
 from northline.lab.models import AgreementSection, TrainingRecord
 from northline.lab.tests.governance import make_engagement, make_signed, person_of
 from northline.orgs import services as orgs
@@ -245,7 +245,7 @@ def test_it_fails_an_engagement_whose_agreement_was_edited_after_initials(
     cast: Cast, org: Org, gov: Governance
 ) -> None:
     section = AgreementSection.objects.get(agreement=gov.agreement, title="Co-location")
-    agreements.update_section(
+    agreement_services.update_section(
         org.access, section, version=section.version, body="The team works apart."
     )
     component = judged(org)
@@ -258,7 +258,7 @@ def test_it_fails_an_engagement_whose_agreement_was_edited_after_initials(
 
 def test_it_ignores_a_terminated_agreement(cast: Cast, org: Org, gov: Governance) -> None:
     agreement = type(gov.agreement).objects.get(pk=gov.agreement.pk)
-    agreements.terminate(org.access, agreement, version=agreement.version)
+    agreement_services.terminate(org.access, agreement, version=agreement.version)
     assert reasons(judged(org))["Permits residency"] == "aligning; no partnership agreement yet"
 
 
@@ -278,8 +278,8 @@ def test_it_passes_an_engagement_once_its_people_are_trained_and_it_signs(
     )
     signed = make_signed(cast, gov.unready)
     for section in (signed.first, signed.second):
-        agreements.initial_section(org.access, section, signed.lab)
-        agreements.initial_section(cast.access(cast.editor), section, signed.partner)
+        agreement_services.initial_section(org.access, section, signed.lab)
+        agreement_services.initial_section(cast.access(cast.editor), section, signed.partner)
     assert judged(org).parts["lab engagements"] == (2, 2)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from northline.lab import services
+from northline.lab.engagements import services
 from northline.lab.models import Course, Criterion, Engagement, QualificationAssessment
 from northline.orgs import services as org_services
 from northline.orgs.models import Person, Team, TeamMember

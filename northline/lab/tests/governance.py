@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.test import Client
 
-from northline.lab import agreements
+from northline.lab.agreements import services as agreement_services
 from northline.lab.models import Agreement, AgreementSection, Engagement, Signatory
 from northline.orgs.audit import create_audited
 from northline.orgs.models import Organization, Person
@@ -58,17 +58,17 @@ class Signed:
 def make_signed(cast: Cast, engagement: Engagement | None = None) -> Signed:
     access = cast.owner_access
     engagement = engagement or make_engagement(cast)
-    agreement = agreements.create_agreement(access, engagement, title="Residency agreement")
-    first = agreements.add_section(
+    agreement = agreement_services.create_agreement(access, engagement, title="Residency agreement")
+    first = agreement_services.add_section(
         access, agreement, title="Co-location", body="The team works **side by side**."
     )
-    second = agreements.add_section(
+    second = agreement_services.add_section(
         access, agreement, title="Openness", body="Code is open unless there is a reason."
     )
-    lab = agreements.add_signatory(
+    lab = agreement_services.add_signatory(
         access, agreement, person=person_of(cast.owner, cast.org), role="Lab director", side="lab"
     )
-    partner = agreements.add_signatory(
+    partner = agreement_services.add_signatory(
         access,
         agreement,
         person=person_of(cast.editor, cast.org),
@@ -76,7 +76,7 @@ def make_signed(cast: Cast, engagement: Engagement | None = None) -> Signed:
         side="partner",
     )
     agreement.refresh_from_db()
-    agreement = agreements.circulate(access, agreement, version=agreement.version)
+    agreement = agreement_services.circulate(access, agreement, version=agreement.version)
     return Signed(engagement, agreement, first, second, lab, partner)
 
 

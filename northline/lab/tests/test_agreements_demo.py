@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from northline.lab import agreements, budget, experts, journey, sessions
+from northline.lab.agreements import selectors as agreement_selectors
+from northline.lab.budget import selectors as budget_selectors
+from northline.lab.experts import selectors as expert_selectors
+from northline.lab.journey import selectors as journey_selectors
 from northline.lab.models import Engagement
+from northline.lab.sessions import selectors as session_selectors
 from northline.orgs.access import access_organization
 from northline.orgs.demo import load_demo
 
@@ -22,28 +26,28 @@ def test_the_demo_shows_valid_missing_voided_cells_and_an_executed_agreement() -
         organization=access.organization, title="Harbour moorings booking"
     )
 
-    partly = agreements.agreements(access, aligning).get()
-    grid = agreements.agreement_state(access, partly)
+    partly = agreement_selectors.agreements(access, aligning).get()
+    grid = agreement_selectors.agreement_state(access, partly)
     # 10 sections need initials × 4 signatories. Robin initialed all 10, Nadia 6, Amara 3; then
     # "Team composition" (initialed by Robin and Nadia) was reworded, voiding those two.
     assert grid.total == 40
     assert grid.counts == {"valid": 17, "missing": 21, "voided": 2, "tampered": 0}
     assert partly.status == "circulating"
 
-    executed = agreements.agreements(access, building).get()
+    executed = agreement_selectors.agreements(access, building).get()
     assert executed.status == "executed"
-    assert agreements.agreement_state(access, executed).executed is True
+    assert agreement_selectors.agreement_state(access, executed).executed is True
 
-    kickoff = sessions.sessions(access, aligning).get()
-    assert [p.name for p in sessions.not_invited(kickoff)] == ["Mei Tanaka"]
-    past = sessions.sessions(access, building).get()
-    assert sessions.commitments(access, past).count() == 4
+    kickoff = session_selectors.sessions(access, aligning).get()
+    assert [p.name for p in session_selectors.not_invited(kickoff)] == ["Mei Tanaka"]
+    past = session_selectors.sessions(access, building).get()
+    assert session_selectors.commitments(access, past).count() == 4
 
-    summary = budget.budget_summary(access, building)
+    summary = budget_selectors.budget_summary(access, building)
     # 5 × 42,000 salaries, 2 × 38,000 and 24,000 contractors, 6,500 + 3,200 + 1,800 more.
     assert summary.total == 5 * 42000 + 2 * 38000 + 24000 + 6500 + 3200 + 1800
     assert summary.state == "under"  # 321,500 is below the 450,000 bottom of the range
 
-    states = sorted(r.status for r in experts.requests(access))
+    states = sorted(r.status for r in expert_selectors.requests(access))
     assert states == ["assigned", "declined", "done", "open"]
-    assert journey.timeline(access, building)
+    assert journey_selectors.timeline(access, building)

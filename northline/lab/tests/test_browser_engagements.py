@@ -18,7 +18,7 @@ def test_it_waives_the_training_gate_and_enters_align(cast: Cast, lab: Lab, page
     sponsor = ChecklistItem.objects.get(
         engagement=lab.engagement, text__startswith="An executive sponsor"
     )
-    from northline.lab import services
+    from northline.lab.engagements import services
 
     services.set_item_state(
         cast.owner_access, sponsor, version=sponsor.version, state="met", evidence="Minutes."

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 
 from northline.conftest import screenshot, sign_in
-from northline.lab import agreements, budget, sessions
+from northline.lab.agreements import services as agreement_services
+from northline.lab.budget import services as budget_services
 from northline.lab.models import Initial
+from northline.lab.sessions import services as session_services
 from northline.lab.tests.governance import make_signed, person_of, refreshed
 from northline.testing import Cast
 
@@ -19,8 +21,8 @@ def test_a_signatory_initials_their_cell_in_the_grid(cast: Cast, page) -> None:
     signed = make_signed(cast)
     owner = cast.owner_access
     for section in (signed.first, signed.second):
-        agreements.initial_section(owner, section, signed.lab)
-    agreements.initial_section(cast.access(cast.editor), signed.first, signed.partner)
+        agreement_services.initial_section(owner, section, signed.lab)
+    agreement_services.initial_section(cast.access(cast.editor), signed.first, signed.partner)
 
     sign_in(page, cast.editor.username)
     page.goto(f"/o/acme/lab/agreements/{signed.agreement.pk}/")
@@ -39,7 +41,7 @@ def test_a_signatory_initials_their_cell_in_the_grid(cast: Cast, page) -> None:
 
     # The owner rewords a section: its initials are voided and the agreement is amended.
     section = refreshed(signed).first
-    agreements.update_section(
+    agreement_services.update_section(
         owner, section, version=section.version, body="The team works side by side, mostly."
     )
     page.reload()
@@ -51,7 +53,7 @@ def test_a_signatory_initials_their_cell_in_the_grid(cast: Cast, page) -> None:
 
 def test_the_print_view_has_the_sections_the_grid_and_the_signature_block(cast: Cast, page) -> None:
     signed = make_signed(cast)
-    agreements.initial_section(cast.owner_access, signed.first, signed.lab)
+    agreement_services.initial_section(cast.owner_access, signed.first, signed.lab)
     sign_in(page, cast.viewer.username)
     page.goto(f"/o/acme/lab/agreements/{signed.agreement.pk}/print/")
     page.emulate_media(media="print")
@@ -65,16 +67,16 @@ def test_the_print_view_has_the_sections_the_grid_and_the_signature_block(cast: 
 def test_the_journey_report_reads_as_a_story(cast: Cast, page) -> None:
     signed = make_signed(cast)
     owner = cast.owner_access
-    agreements.initial_section(owner, signed.first, signed.lab)
+    agreement_services.initial_section(owner, signed.first, signed.lab)
     for days, amount, category in [(50, 250000, "Salaries"), (20, 300000, "Salaries")]:
-        budget.add_expense(
+        budget_services.add_expense(
             owner,
             signed.engagement,
             spent_on=dt.date.today() - dt.timedelta(days=days),
             amount=amount,
             category=category,
         )
-    sessions.create_session(
+    session_services.create_session(
         owner,
         signed.engagement,
         title="Kick-off",

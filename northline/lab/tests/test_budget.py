@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from northline.lab import budget
+from northline.lab.budget import charts as budget_charts
+from northline.lab.budget import selectors as budget_selectors
+from northline.lab.budget import services as budget_services
 from northline.lab.tests.governance import make_engagement, signed_in
 from northline.testing import Cast
 
@@ -20,8 +22,10 @@ def test_it_sums_spend_by_category_and_over_time(cast: Cast) -> None:
         (dt.date(2026, 2, 10), "49999.50", "Training"),
         (dt.date(2026, 3, 1), "350000", "Salaries"),
     ]:
-        budget.add_expense(access, engagement, spent_on=day, amount=amount, category=category)
-    summary = budget.budget_summary(access, engagement, today=dt.date(2026, 4, 14))
+        budget_services.add_expense(
+            access, engagement, spent_on=day, amount=amount, category=category
+        )
+    summary = budget_selectors.budget_summary(access, engagement, today=dt.date(2026, 4, 14))
     assert summary.total == Decimal("850000.00")
     assert summary.by_category == [
         ("Salaries", Decimal("650000.00")),
@@ -41,33 +45,39 @@ def test_it_sums_spend_by_category_and_over_time(cast: Cast) -> None:
     assert summary.months_in_residence == 2
     assert summary.lab_cost_to_date == Decimal("120000.00")
     assert (
-        budget.budget_summary(access, engagement, today=dt.date(2026, 4, 15)).months_in_residence
+        budget_selectors.budget_summary(
+            access, engagement, today=dt.date(2026, 4, 15)
+        ).months_in_residence
         == 3
     )
 
 
 def test_whole_months() -> None:
-    assert budget.whole_months(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 0
-    assert budget.whole_months(dt.date(2026, 1, 15), dt.date(2026, 3, 15)) == 2
-    assert budget.whole_months(dt.date(2026, 5, 1), dt.date(2026, 4, 1)) == 0
+    assert budget_selectors.whole_months(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 0
+    assert budget_selectors.whole_months(dt.date(2026, 1, 15), dt.date(2026, 3, 15)) == 2
+    assert budget_selectors.whole_months(dt.date(2026, 5, 1), dt.date(2026, 4, 1)) == 0
 
 
 def test_over_and_under_the_range(cast: Cast) -> None:
     access = cast.owner_access
     engagement = make_engagement(cast, budget_low=Decimal("100"), budget_high=Decimal("200"))
-    assert budget.budget_summary(access, engagement).state == "under"
-    budget.add_expense(access, engagement, spent_on=dt.date(2026, 2, 1), amount=250, category="X")
-    assert budget.budget_summary(access, engagement).state == "over"
+    assert budget_selectors.budget_summary(access, engagement).state == "under"
+    budget_services.add_expense(
+        access, engagement, spent_on=dt.date(2026, 2, 1), amount=250, category="X"
+    )
+    assert budget_selectors.budget_summary(access, engagement).state == "over"
 
 
 def test_the_burn_chart_draws_the_range_and_the_steps(cast: Cast) -> None:
     access = cast.owner_access
     engagement = make_engagement(cast)
-    budget.add_expense(
+    budget_services.add_expense(
         access, engagement, spent_on=dt.date(2026, 2, 1), amount=400000, category="S"
     )
     svg = str(
-        budget.burn_chart(budget.budget_summary(access, engagement, today=dt.date(2026, 3, 1)))
+        budget_charts.burn_chart(
+            budget_selectors.budget_summary(access, engagement, today=dt.date(2026, 3, 1))
+        )
     )
     assert svg.startswith('<svg class="chart burn-chart"')
     assert 'class="burn-range"' in svg and svg.count('class="burn-bound"') == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from northline.lab import selectors, services
+from northline.lab.engagements import selectors, services
 from northline.lab.models import ChecklistItem
 from northline.lab.tests.conftest import Lab, train
 from northline.orgs import services as org_services

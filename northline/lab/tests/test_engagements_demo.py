@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from northline.lab import selectors
+from northline.lab.engagements import selectors
 from northline.lab.models import ChecklistItem, Engagement
 from northline.orgs.access import access_organization
 from northline.orgs.demo import load_demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from northline.lab import experts
+from northline.lab.experts import services as expert_services
 from northline.lab.tests.governance import make_engagement, person_of
 from northline.lib.errors import Conflict, Invalid
 from northline.testing import Cast
@@ -12,45 +12,53 @@ from northline.testing import Cast
 
 def test_a_request_moves_open_assigned_done(cast: Cast) -> None:
     access = cast.access(cast.editor)
-    expert = experts.create_expert(
+    expert = expert_services.create_expert(
         access, person=person_of(cast.admin, cast.org), areas="data, DevOps"
     )
     assert expert.areas == ["data", "DevOps"]
-    request = experts.create_request(access, make_engagement(cast), area="data", description="A")
+    request = expert_services.create_request(
+        access, make_engagement(cast), area="data", description="A"
+    )
     assert request.status == "open" and request.expert is None
     with pytest.raises(Conflict, match="open cannot become done; it can become assigned, declined"):
-        experts.complete(access, request, version=request.version)
+        expert_services.complete(access, request, version=request.version)
     with pytest.raises(Invalid, match="Choose the expert"):
-        experts.move(access, request, to="assigned", version=request.version)
-    request = experts.assign(access, request, expert=expert, version=request.version)
+        expert_services.move(access, request, to="assigned", version=request.version)
+    request = expert_services.assign(access, request, expert=expert, version=request.version)
     assert (request.status, request.expert_id) == ("assigned", expert.pk)
-    request = experts.reopen(access, request, version=request.version)
+    request = expert_services.reopen(access, request, version=request.version)
     assert (request.status, request.expert_id) == ("open", None)
-    request = experts.assign(access, request, expert=expert, version=request.version)
-    request = experts.complete(access, request, version=request.version)
+    request = expert_services.assign(access, request, expert=expert, version=request.version)
+    request = expert_services.complete(access, request, version=request.version)
     assert request.status == "done"
     with pytest.raises(Conflict, match="nothing \\(it is closed\\)"):
-        experts.decline(access, request, version=request.version)
+        expert_services.decline(access, request, version=request.version)
 
 
 def test_declining_and_removing_an_expert_reopens_what_they_held(cast: Cast) -> None:
     access = cast.owner_access
-    expert = experts.create_expert(access, person=person_of(cast.admin, cast.org), areas=["x"])
+    expert = expert_services.create_expert(
+        access, person=person_of(cast.admin, cast.org), areas=["x"]
+    )
     engagement = make_engagement(cast)
-    declined = experts.create_request(access, engagement, area="x", description="A")
-    declined = experts.decline(access, declined, version=declined.version)
+    declined = expert_services.create_request(access, engagement, area="x", description="A")
+    declined = expert_services.decline(access, declined, version=declined.version)
     assert declined.status == "declined"
-    held = experts.create_request(access, engagement, area="x", description="B")
-    held = experts.assign(access, held, expert=expert, version=held.version)
-    experts.delete_expert(access, expert)
+    held = expert_services.create_request(access, engagement, area="x", description="B")
+    held = expert_services.assign(access, held, expert=expert, version=held.version)
+    expert_services.delete_expert(access, expert)
     held.refresh_from_db()
     assert (held.status, held.expert_id) == ("open", None)
 
 
 def test_the_api_moves_a_request_and_refuses_a_stale_move(cast: Cast, api_as) -> None:
     access = cast.owner_access
-    expert = experts.create_expert(access, person=person_of(cast.admin, cast.org), areas=["x"])
-    request = experts.create_request(access, make_engagement(cast), area="x", description="A")
+    expert = expert_services.create_expert(
+        access, person=person_of(cast.admin, cast.org), areas=["x"]
+    )
+    request = expert_services.create_request(
+        access, make_engagement(cast), area="x", description="A"
+    )
     api = api_as(cast.editor)
     path = f"/orgs/acme/lab/expert-requests/{request.pk}/move"
     response = api.post(path, {"version": 1, "status": "assigned", "expert_id": expert.pk})

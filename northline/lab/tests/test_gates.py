@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from northline.lab import services
+from northline.lab.engagements import services
 from northline.lab.models import ChecklistItem, EngagementStatus
 from northline.lab.tests.conftest import Lab, fresh, person_of, qualify, train
 from northline.lib.errors import Conflict, Forbidden, Invalid, StaleVersion

@@ -9,7 +9,8 @@ import hmac
 import pytest
 from django.conf import settings
 
-from northline.lab import agreements
+from northline.lab.agreements import selectors as agreement_selectors
+from northline.lab.agreements import services as agreement_services
 from northline.lab.models import Initial
 from northline.lab.tests.governance import make_signed, refreshed, signed_in
 from northline.lib.errors import Conflict, Forbidden
@@ -20,13 +21,13 @@ from northline.testing import Cast, assert_queries_constant
 def initial_all(cast: Cast, signed) -> None:
     owner, editor = cast.owner_access, cast.access(cast.editor)
     for section in (signed.first, signed.second):
-        agreements.initial_section(owner, section, signed.lab)
-        agreements.initial_section(editor, section, signed.partner)
+        agreement_services.initial_section(owner, section, signed.lab)
+        agreement_services.initial_section(editor, section, signed.partner)
 
 
 def test_it_stores_the_hash_of_the_text_as_initialed_and_a_seal(cast: Cast) -> None:
     signed = make_signed(cast)
-    initial = agreements.initial_section(cast.owner_access, signed.first, signed.lab)
+    initial = agreement_services.initial_section(cast.owner_access, signed.first, signed.lab)
     # Title, a blank line, the body, as UTF-8.
     text = "Co-location\n\nThe team works **side by side**."
     assert initial.text_sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -48,7 +49,7 @@ def test_it_refuses_another_user_initialing_a_signatorys_cell_and_writes_nothing
     events = Event.objects.count()
     # The owner, though they may write everything else, cannot initial for the editor.
     with pytest.raises(Forbidden, match="Only Edith can initial Edith's cells"):
-        agreements.initial_section(cast.owner_access, signed.first, signed.partner)
+        agreement_services.initial_section(cast.owner_access, signed.first, signed.partner)
     assert Initial.objects.count() == 0
     assert Event.objects.count() == events
 
@@ -79,30 +80,30 @@ def test_it_refuses_it_through_the_api_too(cast: Cast, api_as) -> None:
 def test_it_is_executed_only_when_every_required_cell_is_initialed(cast: Cast) -> None:
     signed = make_signed(cast)
     owner, editor = cast.owner_access, cast.access(cast.editor)
-    agreements.initial_section(owner, signed.first, signed.lab)
-    agreements.initial_section(owner, signed.second, signed.lab)
-    agreements.initial_section(editor, signed.first, signed.partner)
+    agreement_services.initial_section(owner, signed.first, signed.lab)
+    agreement_services.initial_section(owner, signed.second, signed.lab)
+    agreement_services.initial_section(editor, signed.first, signed.partner)
     signed = refreshed(signed)
     assert signed.agreement.status == "circulating"
-    grid = agreements.agreement_state(owner, signed.agreement)
+    grid = agreement_selectors.agreement_state(owner, signed.agreement)
     assert grid.counts == {"valid": 3, "missing": 1, "voided": 0, "tampered": 0}
     assert grid.executed is False
-    agreements.initial_section(editor, signed.second, signed.partner)
+    agreement_services.initial_section(editor, signed.second, signed.partner)
     signed = refreshed(signed)
     assert signed.agreement.status == "executed"
     assert signed.agreement.executed_at is not None
-    assert agreements.agreement_state(owner, signed.agreement).executed is True
+    assert agreement_selectors.agreement_state(owner, signed.agreement).executed is True
 
 
 def test_a_section_needing_no_initials_is_not_a_required_cell(cast: Cast) -> None:
     signed = make_signed(cast)
     owner = cast.owner_access
-    agreements.add_section(
+    agreement_services.add_section(
         owner, signed.agreement, title="Preamble", body="Hi.", needs_initials=False
     )
     initial_all(cast, signed)
     assert refreshed(signed).agreement.status == "executed"
-    grid = agreements.agreement_state(owner, signed.agreement)
+    grid = agreement_selectors.agreement_state(owner, signed.agreement)
     assert len(grid.sections) == 3 and len(grid.required) == 2 and grid.total == 4
 
 
@@ -111,36 +112,36 @@ def test_editing_a_section_voids_its_initials_and_amends_the_agreement(cast: Cas
     initial_all(cast, signed)
     signed = refreshed(signed)
     assert signed.agreement.status == "executed"
-    agreements.update_section(
+    agreement_services.update_section(
         cast.owner_access, signed.first, version=signed.first.version, body="Mostly side by side."
     )
     signed = refreshed(signed)
     assert signed.agreement.status == "amended"
     assert signed.agreement.executed_at is None
-    grid = agreements.agreement_state(cast.owner_access, signed.agreement)
+    grid = agreement_selectors.agreement_state(cast.owner_access, signed.agreement)
     assert [cell.state for cell in grid.cells_of(signed.lab)] == ["voided", "valid"]
     assert [cell.state for cell in grid.cells_of(signed.partner)] == ["voided", "valid"]
     # The initials are kept.
     assert Initial.objects.filter(section=signed.first).count() == 2
     # Initialing the new text again executes it once more.
-    agreements.initial_section(cast.owner_access, signed.first, signed.lab)
-    agreements.initial_section(cast.access(cast.editor), signed.first, signed.partner)
+    agreement_services.initial_section(cast.owner_access, signed.first, signed.lab)
+    agreement_services.initial_section(cast.access(cast.editor), signed.first, signed.partner)
     assert refreshed(signed).agreement.status == "executed"
 
 
 def test_changing_only_needs_initials_keeps_the_initials_valid(cast: Cast) -> None:
     signed = make_signed(cast)
-    agreements.initial_section(cast.owner_access, signed.first, signed.lab)
-    agreements.update_section(
+    agreement_services.initial_section(cast.owner_access, signed.first, signed.lab)
+    agreement_services.update_section(
         cast.owner_access, signed.second, version=signed.second.version, needs_initials=False
     )
-    agreements.update_section(
+    agreement_services.update_section(
         cast.owner_access,
         refreshed(signed).second,
         version=signed.second.version,
         needs_initials=True,
     )
-    grid = agreements.agreement_state(cast.owner_access, refreshed(signed).agreement)
+    grid = agreement_selectors.agreement_state(cast.owner_access, refreshed(signed).agreement)
     assert grid.cells[(signed.first.pk, signed.lab.pk)].state == "valid"
 
 
@@ -148,7 +149,7 @@ def test_a_new_signatory_amends_an_executed_agreement(cast: Cast) -> None:
     signed = make_signed(cast)
     initial_all(cast, signed)
     admin_person = cast.admin.people.get(organization=cast.org)
-    agreements.add_signatory(
+    agreement_services.add_signatory(
         cast.owner_access,
         refreshed(signed).agreement,
         person=admin_person,
@@ -166,7 +167,7 @@ def test_a_stored_initial_changed_behind_the_apps_back_is_tampered(cast: Cast) -
     Initial.objects.filter(section=signed.second, signatory=signed.partner).update(
         text_sha256="0" * 64
     )
-    grid = agreements.agreement_state(cast.owner_access, signed.agreement)
+    grid = agreement_selectors.agreement_state(cast.owner_access, signed.agreement)
     assert grid.cells[(signed.second.pk, signed.partner.pk)].state == "tampered"
     assert grid.counts == {"valid": 3, "missing": 0, "voided": 0, "tampered": 1}
     assert grid.executed is False
@@ -179,19 +180,19 @@ def test_a_stored_initial_changed_behind_the_apps_back_is_tampered(cast: Cast) -
 
 def test_a_row_moved_to_another_user_is_tampered_and_stays_so(cast: Cast) -> None:
     signed = make_signed(cast)
-    agreements.initial_section(cast.owner_access, signed.first, signed.lab)
+    agreement_services.initial_section(cast.owner_access, signed.first, signed.lab)
     Initial.objects.filter(signatory=signed.lab).update(user=cast.editor)
-    grid = agreements.agreement_state(cast.owner_access, signed.agreement)
+    grid = agreement_selectors.agreement_state(cast.owner_access, signed.agreement)
     assert grid.cells[(signed.first.pk, signed.lab.pk)].state == "tampered"
     # Initialing again would hide nothing: it is refused, and the cell stays tampered.
     with pytest.raises(Conflict, match="fails its seal"):
-        agreements.initial_section(cast.owner_access, signed.first, signed.lab)
+        agreement_services.initial_section(cast.owner_access, signed.first, signed.lab)
     assert Initial.objects.filter(signatory=signed.lab).count() == 1
 
 
 def test_initials_are_append_only(cast: Cast) -> None:
     signed = make_signed(cast)
-    initial = agreements.initial_section(cast.owner_access, signed.first, signed.lab)
+    initial = agreement_services.initial_section(cast.owner_access, signed.first, signed.lab)
     with pytest.raises(TypeError, match="append-only"):
         initial.save()
     with pytest.raises(TypeError, match="append-only"):
@@ -201,20 +202,20 @@ def test_initials_are_append_only(cast: Cast) -> None:
 def test_it_refuses_initialing_twice_a_draft_and_a_terminated_agreement(cast: Cast) -> None:
     signed = make_signed(cast)
     owner = cast.owner_access
-    agreements.initial_section(owner, signed.first, signed.lab)
+    agreement_services.initial_section(owner, signed.first, signed.lab)
     with pytest.raises(Conflict, match="already initialed"):
-        agreements.initial_section(owner, signed.first, signed.lab)
+        agreement_services.initial_section(owner, signed.first, signed.lab)
     agreement = refreshed(signed).agreement
-    agreements.terminate(owner, agreement, version=agreement.version)
+    agreement_services.terminate(owner, agreement, version=agreement.version)
     with pytest.raises(Conflict, match="terminated"):
-        agreements.initial_section(owner, signed.second, signed.lab)
-    draft = agreements.create_agreement(owner, signed.engagement, title="Draft")
-    section = agreements.add_section(owner, draft, title="A", body="B")
-    signatory = agreements.add_signatory(
+        agreement_services.initial_section(owner, signed.second, signed.lab)
+    draft = agreement_services.create_agreement(owner, signed.engagement, title="Draft")
+    section = agreement_services.add_section(owner, draft, title="A", body="B")
+    signatory = agreement_services.add_signatory(
         owner, draft, person=signed.lab.person, role="Director", side="lab"
     )
     with pytest.raises(Conflict, match="draft"):
-        agreements.initial_section(owner, section, signatory)
+        agreement_services.initial_section(owner, section, signatory)
 
 
 def test_the_grid_takes_the_same_queries_for_more_sections_and_signatories(cast: Cast) -> None:
@@ -224,9 +225,11 @@ def test_the_grid_takes_the_same_queries_for_more_sections_and_signatories(cast:
 
     def grow() -> None:
         for index in range(4):
-            agreements.add_section(owner, signed.agreement, title=f"Extra {index}", body="Text.")
+            agreement_services.add_section(
+                owner, signed.agreement, title=f"Extra {index}", body="Text."
+            )
         for user in (cast.admin, cast.viewer):
-            agreements.add_signatory(
+            agreement_services.add_signatory(
                 owner,
                 refreshed(signed).agreement,
                 person=user.people.get(organization=cast.org),
@@ -235,10 +238,10 @@ def test_the_grid_takes_the_same_queries_for_more_sections_and_signatories(cast:
             )
 
     count = assert_queries_constant(
-        lambda: agreements.agreement_state(owner, signed.agreement), grow
+        lambda: agreement_selectors.agreement_state(owner, signed.agreement), grow
     )
     assert count == 3
-    assert agreements.agreement_state(owner, signed.agreement).total == 6 * 4
+    assert agreement_selectors.agreement_state(owner, signed.agreement).total == 6 * 4
 
 
 def test_the_grid_page_takes_the_same_queries_for_more_cells(cast: Cast) -> None:
@@ -249,10 +252,10 @@ def test_the_grid_page_takes_the_same_queries_for_more_cells(cast: Cast) -> None
 
     def grow() -> None:
         for index in range(3):
-            agreements.add_section(
+            agreement_services.add_section(
                 cast.owner_access, signed.agreement, title=f"More {index}", body="Text."
             )
-        agreements.add_signatory(
+        agreement_services.add_signatory(
             cast.owner_access,
             refreshed(signed).agreement,
             person=cast.admin.people.get(organization=cast.org),

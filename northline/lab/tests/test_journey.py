@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from northline.lab import agreements, budget, journey
+from northline.lab.agreements import services as agreement_services
+from northline.lab.budget import services as budget_services
+from northline.lab.journey import selectors as journey_selectors
 from northline.lab.models import Engagement, Phase
 from northline.lab.tests.governance import make_engagement, make_signed, signed_in
 from northline.orgs.audit import update_versioned
@@ -16,13 +18,15 @@ from northline.testing import Cast
 def test_the_timeline_gathers_the_engagement_and_its_records_events(cast: Cast) -> None:
     signed = make_signed(cast)
     access = cast.owner_access
-    agreements.initial_section(access, signed.first, signed.lab)
-    budget.add_expense(
+    agreement_services.initial_section(access, signed.first, signed.lab)
+    budget_services.add_expense(
         access, signed.engagement, spent_on=dt.date(2026, 2, 1), amount=10, category="Room"
     )
     other = make_engagement(cast, title="Someone else's")
-    budget.add_expense(access, other, spent_on=dt.date(2026, 2, 1), amount=99, category="Other")
-    entries = journey.timeline(access, signed.engagement)
+    budget_services.add_expense(
+        access, other, spent_on=dt.date(2026, 2, 1), amount=99, category="Other"
+    )
+    entries = journey_selectors.timeline(access, signed.engagement)
     told = [(e.event.verb, e.kind) for e in entries]
     # Newest first: the expense, the initial, then the agreement's making, oldest last.
     assert told[0] == ("created", "expense")
@@ -53,7 +57,7 @@ def test_the_aggregated_report_counts_statuses_phases_and_time_in_phase(cast: Ca
         changes={"status": "pivoted_away", "closing_reason": "No product owner could be freed."},
     )
     later = timezone.localdate() + dt.timedelta(days=10)
-    report = journey.lab_report(cast.org, today=later)
+    report = journey_selectors.lab_report(cast.org, today=later)
     assert report.total == 3
     counts = {value: count for value, _, count in report.by_status}
     assert counts["candidate"] == 2 and counts["pivoted_away"] == 1

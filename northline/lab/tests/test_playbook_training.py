@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from northline.lab import selectors, services
+from northline.lab.engagements import selectors, services
 from northline.lab.models import Phase, PhaseItem
 from northline.lab.tests.conftest import Lab, train
 from northline.lib.errors import Conflict

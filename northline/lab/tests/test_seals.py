@@ -14,7 +14,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from northline.cli import main
-from northline.lab import agreements
+from northline.lab.agreements import selectors as agreement_selectors
+from northline.lab.agreements import services as agreement_services
 from northline.lab.models import Agreement, Initial
 from northline.lab.tests.governance import Signed, make_signed, signed_in
 from northline.lib.errors import Invalid
@@ -36,8 +37,8 @@ FINGERPRINT_WRONG = "db9f869a9c28fb9d"
 def initial_all(cast: Cast, signed: Signed) -> None:
     owner, editor = cast.owner_access, cast.access(cast.editor)
     for section in (signed.first, signed.second):
-        agreements.initial_section(owner, section, signed.lab)
-        agreements.initial_section(editor, section, signed.partner)
+        agreement_services.initial_section(owner, section, signed.lab)
+        agreement_services.initial_section(editor, section, signed.partner)
 
 
 def two_executed_agreements(cast: Cast, settings) -> tuple[Signed, Signed]:
@@ -68,10 +69,12 @@ def seal_under(key: str, initial: Initial) -> str:
     return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def grid_of(cast: Cast, signed: Signed) -> agreements.AgreementGrid:
+def grid_of(cast: Cast, signed: Signed) -> agreement_selectors.AgreementGrid:
     owner = get_user_model().objects.get(username="olivia")
     access = cast.access(owner)
-    return agreements.agreement_state(access, Agreement.objects.get(pk=signed.agreement.pk))
+    return agreement_selectors.agreement_state(
+        access, Agreement.objects.get(pk=signed.agreement.pk)
+    )
 
 
 def without_seals(document: dict) -> dict:

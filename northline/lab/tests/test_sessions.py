@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from northline.lab import sessions
 from northline.lab.models import AlignmentSession
+from northline.lab.sessions import selectors as session_selectors
+from northline.lab.sessions import services as session_services
 from northline.lab.tests.governance import make_engagement, signed_in
 from northline.lib.errors import Invalid
 from northline.orgs import services as org_services
@@ -16,7 +17,7 @@ from northline.testing import Cast
 
 
 def plan(cast: Cast, engagement, starts: dt.date, ends: dt.date, **extra) -> AlignmentSession:
-    return sessions.create_session(
+    return session_services.create_session(
         cast.owner_access, engagement, title="Alignment", starts_on=starts, ends_on=ends, **extra
     )
 
@@ -24,7 +25,7 @@ def plan(cast: Cast, engagement, starts: dt.date, ends: dt.date, **extra) -> Ali
 def test_it_accepts_one_and_two_days_and_refuses_three_naming_ends_on(cast: Cast) -> None:
     engagement = make_engagement(cast)
     monday = dt.date(2026, 3, 2)
-    assert sessions.length_in_days(monday, monday) == 1
+    assert session_selectors.length_in_days(monday, monday) == 1
     plan(cast, engagement, monday, monday)
     plan(cast, engagement, monday, dt.date(2026, 3, 3))
     with pytest.raises(Invalid) as refused:
@@ -37,7 +38,7 @@ def test_it_accepts_one_and_two_days_and_refuses_three_naming_ends_on(cast: Cast
 def test_it_refuses_lengthening_a_session_to_three_days(cast: Cast) -> None:
     session = plan(cast, make_engagement(cast), dt.date(2026, 3, 2), dt.date(2026, 3, 3))
     with pytest.raises(Invalid):
-        sessions.update_session(
+        session_services.update_session(
             cast.owner_access, session, version=session.version, starts_on=dt.date(2026, 3, 1)
         )
     session.refresh_from_db()
@@ -76,11 +77,14 @@ def test_it_warns_about_the_product_owners_regular_collaborators_not_invited(cas
         facilitators=[people["Pat Owner"]],
         attendees=[people["Nina Elsewhere"]],
     )
-    assert [p.name for p in sessions.not_invited(session)] == ["Sam Member", "Sue Stakeholder"]
+    assert [p.name for p in session_selectors.not_invited(session)] == [
+        "Sam Member",
+        "Sue Stakeholder",
+    ]
     page = signed_in(cast.viewer).get(f"/o/acme/lab/sessions/{session.pk}/").content.decode()
     assert "Not invited, though they work with the product owner regularly" in page
     assert "Sue Stakeholder" in page
-    sessions.update_session(
+    session_services.update_session(
         access,
         session,
         version=session.version,
@@ -88,7 +92,7 @@ def test_it_warns_about_the_product_owners_regular_collaborators_not_invited(cas
     )
     session.refresh_from_db()
     assert session.version == 2
-    assert sessions.not_invited(session) == []
+    assert session_selectors.not_invited(session) == []
 
 
 def test_the_ics_file_is_one_all_day_event_with_crlf_escaping_and_folding(cast: Cast) -> None:
@@ -131,14 +135,14 @@ def test_the_ics_file_is_one_all_day_event_with_crlf_escaping_and_folding(cast: 
 def test_commitments_have_owners_and_due_dates(cast: Cast) -> None:
     session = plan(cast, make_engagement(cast), dt.date(2026, 3, 2), dt.date(2026, 3, 2))
     owner = Person.objects.get(organization=cast.org, user=cast.editor)
-    commitment = sessions.add_commitment(
+    commitment = session_services.add_commitment(
         cast.access(cast.editor),
         session,
         description="Book the room",
         owner=owner,
         due_on=dt.date(2026, 3, 9),
     )
-    done = sessions.update_commitment(
+    done = session_services.update_commitment(
         cast.access(cast.editor), commitment, version=commitment.version, done=True
     )
     assert (done.owner, done.due_on, done.done, done.version) == (

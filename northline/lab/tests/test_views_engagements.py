@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from northline.lab import services
+from northline.lab.engagements import services
 from northline.lab.models import ChecklistItem, Engagement
 from northline.lab.tests.conftest import Lab, fresh, qualify, signed_in
 from northline.orgs.models import Event
@@ -34,7 +34,7 @@ def post_urls(cast: Cast, lab: Lab) -> list[str]:
     phase_item = phase.items.first()
     assessment = e.qualification.first()
     requirement = lab.course.required_for.first()
-    from northline.lab import services
+    from northline.lab.engagements import services
 
     record = services.record_training(cast.owner_access, person=lab.emma, course=lab.course)
     return [

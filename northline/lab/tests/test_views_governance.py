@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from northline.lab import agreements, budget, experts, journey, sessions
+from northline.lab.agreements import selectors as agreement_selectors
+from northline.lab.agreements import services as agreement_services
+from northline.lab.budget import services as budget_services
+from northline.lab.experts import services as expert_services
+from northline.lab.journey import services as journey_services
 from northline.lab.models import AgreementSection, Engagement
+from northline.lab.sessions import services as session_services
 from northline.lab.tests.governance import make_signed, person_of, refreshed, signed_in
 from northline.orgs.models import Event
 from northline.testing import Cast
@@ -21,7 +26,7 @@ def records(cast: Cast) -> dict[str, Any]:
     access = cast.owner_access
     signed = make_signed(cast)
     owner = person_of(cast.owner, cast.org)
-    session = sessions.create_session(
+    session = session_services.create_session(
         access,
         signed.engagement,
         title="Kick-off",
@@ -29,18 +34,18 @@ def records(cast: Cast) -> dict[str, Any]:
         ends_on=dt.date(2026, 2, 3),
         attendees=[owner],
     )
-    commitment = sessions.add_commitment(
+    commitment = session_services.add_commitment(
         access, session, description="Book the room", owner=owner, due_on=dt.date(2026, 2, 9)
     )
-    expense = budget.add_expense(
+    expense = budget_services.add_expense(
         access, signed.engagement, spent_on=dt.date(2026, 2, 4), amount="500", category="Room"
     )
-    expert = experts.create_expert(access, person=owner, areas=["service design"])
-    request = experts.create_request(
+    expert = expert_services.create_expert(access, person=owner, areas=["service design"])
+    request = expert_services.create_request(
         access, signed.engagement, area="service design", description="Journey map"
     )
-    link, raw = journey.create_report_link(access, label="Board")
-    template = agreements.templates(access).first()
+    link, raw = journey_services.create_report_link(access, label="Board")
+    template = agreement_selectors.templates(access).first()
     assert template is not None
     return {
         "signed": signed,
@@ -149,8 +154,8 @@ def test_editing_a_section_on_the_page_voids_its_initials_visibly(cast: Cast, re
     signed = records["signed"]
     owner, editor = cast.owner_access, cast.access(cast.editor)
     for section in (signed.first, signed.second):
-        agreements.initial_section(owner, section, signed.lab)
-        agreements.initial_section(editor, section, signed.partner)
+        agreement_services.initial_section(owner, section, signed.lab)
+        agreement_services.initial_section(editor, section, signed.partner)
     client = signed_in(cast.editor)
     page = reverse("lab_agreement", args=["acme", signed.agreement.pk])
     assert 'data-status="executed"' in client.get(page).content.decode()

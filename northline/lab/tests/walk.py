@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from northline.lab import services
+from northline.lab.engagements import services
 from northline.lab.models import ChecklistItem, Phase, PhaseItem, QualificationAssessment
 from northline.orgs.models import Person
 from northline.testing import Cast

@@ -10,8 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from northline.lab import agreements, budget, experts, journey, sessions
+from northline.lab.agreements import selectors as agreement_selectors
+from northline.lab.agreements import services as agreement_services
+from northline.lab.budget import services as budget_services
+from northline.lab.experts import services as expert_services
+from northline.lab.journey import services as journey_services
 from northline.lab.models import Engagement
+from northline.lab.sessions import services as session_services
 from northline.orgs.audit import create_audited
 from northline.orgs.models import Person
 from northline.testing import Cast
@@ -31,16 +36,16 @@ def build(cast: Cast, values: dict[str, Any]) -> None:
     )
     values.setdefault("engagement_id", engagement.pk)
     owner = Person.objects.get(organization=cast.org, user=cast.owner)
-    template = agreements.create_template(access, name="Walk template")
-    template_section = agreements.add_template_section(
+    template = agreement_services.create_template(access, name="Walk template")
+    template_section = agreement_services.add_template_section(
         access, template, title="Openness", body="We work in the open."
     )
-    agreement = agreements.create_agreement(access, engagement, template=template)
-    section = agreements.sections(access, agreement).get()
-    signatory = agreements.add_signatory(
+    agreement = agreement_services.create_agreement(access, engagement, template=template)
+    section = agreement_selectors.sections(access, agreement).get()
+    signatory = agreement_services.add_signatory(
         access, agreement, person=owner, role="Lab director", side="lab"
     )
-    session = sessions.create_session(
+    session = session_services.create_session(
         access,
         engagement,
         title="Walk alignment",
@@ -48,17 +53,17 @@ def build(cast: Cast, values: dict[str, Any]) -> None:
         ends_on=dt.date(2026, 3, 3),
         attendees=[owner],
     )
-    commitment = sessions.add_commitment(
+    commitment = session_services.add_commitment(
         access, session, description="Share the backlog", owner=owner, due_on=dt.date(2026, 3, 9)
     )
-    expense = budget.add_expense(
+    expense = budget_services.add_expense(
         access, engagement, spent_on=dt.date(2026, 3, 4), amount="1200", category="Training"
     )
-    expert = experts.create_expert(access, person=owner, areas=["agile coaching"])
-    request = experts.create_request(
+    expert = expert_services.create_expert(access, person=owner, areas=["agile coaching"])
+    request = expert_services.create_request(
         access, engagement, area="agile coaching", description="Help with the first retro"
     )
-    link, _ = journey.create_report_link(access, label="Walk link")
+    link, _ = journey_services.create_report_link(access, label="Walk link")
     values.update(
         template_id=template.pk,
         template_section_id=template_section.pk,

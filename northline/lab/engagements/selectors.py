@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from northline.lab import rules
+from northline.lab.engagements import rules
+from northline.lab.engagements.rules import RuleState
 from northline.lab.models import (
     ChecklistItem,
     ChecklistState,
@@ -20,7 +21,6 @@ from northline.lab.models import (
     RequiredTraining,
     TrainingRecord,
 )
-from northline.lab.rules import RuleState
 from northline.orgs.access import Access
 from northline.orgs.models import Person, TeamMember, TeamRole
 

@@ -17,10 +17,11 @@ Dates are relative to today so the demo reads the same whenever it is loaded.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
-from northline.lab import selectors, services
+from northline.lab.engagements import selectors, services
 from northline.lab.models import ChecklistItem, Course, Engagement, QualificationAssessment
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
@@ -77,6 +78,19 @@ EVIDENCE = {
 
 def days_ago(days: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=days)
+
+
+def engagements_of(ctx: DemoContext) -> dict[str, Engagement]:
+    return dict(ctx.extra.get("lab", {}).get("engagements", {}))
+
+
+def login_person(ctx: DemoContext, username: str) -> Person:
+    return Person.objects.get(organization=ctx.lab, user=ctx.users[username])
+
+
+def partner_person(ctx: DemoContext, key: str) -> Person | None:
+    people: dict[str, Any] = ctx.extra.get("lab", {}).get("partner_people", {})
+    return people.get(key)
 
 
 def assess(access: Access, engagement: Engagement, verdicts: dict[str, bool]) -> None:

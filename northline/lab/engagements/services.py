@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from northline.lab import rules, selectors
+from northline.lab.engagements import rules, selectors
 from northline.lab.models import (
     ChecklistItem,
     ChecklistState,

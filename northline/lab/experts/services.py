@@ -1,8 +1,5 @@
-"""Experts in residence and the requests engagements make of them (DESIGN §2.7).
-
-A request moves open → assigned (an expert takes it) → done, or is declined while open or
-assigned; an assigned request can also go back to open (the expert hands it back). Any other
-move is refused with the states it may move to.
+"""Writes to experts in residence and the requests for them, which move open → assigned → done or
+declined.
 """
 
 from __future__ import annotations
@@ -10,11 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 
 from northline.lab.models import Engagement, Expert, ExpertRequest, RequestStatus
 from northline.lib.errors import Conflict, Invalid, NotFound
-from northline.orgs.access import Access, get_in_org
+from northline.orgs.access import Access
 from northline.orgs.audit import create_audited, delete_audited, update_versioned
 from northline.orgs.models import Person
 
@@ -32,48 +28,6 @@ MOVES: dict[str, set[str]] = {
     DECLINED: set(),
 }
 REQUEST_FIELDS = {"area", "description"}
-
-
-def access_expert(access: Access, expert_id: int, action: str = "read") -> Expert:
-    return get_in_org(
-        access, Expert.objects.select_related("person"), expert_id, action, label="expert"
-    )
-
-
-def access_request(access: Access, request_id: int, action: str = "read") -> ExpertRequest:
-    return get_in_org(
-        access,
-        ExpertRequest.objects.select_related("engagement", "expert__person"),
-        request_id,
-        action,
-        label="expert request",
-    )
-
-
-def experts(access: Access) -> QuerySet[Expert]:
-    return (
-        Expert.objects.filter(organization=access.organization)
-        .select_related("person")
-        .annotate(
-            active_requests=Count("requests", filter=Q(requests__status=ASSIGNED), distinct=True)
-        )
-        .order_by("person__name", "id")
-    )
-
-
-def requests(
-    access: Access, *, engagement: Engagement | int | None = None, status: str | None = None
-) -> QuerySet[ExpertRequest]:
-    queryset = ExpertRequest.objects.filter(organization=access.organization).select_related(
-        "engagement", "expert__person"
-    )
-    if engagement is not None:
-        queryset = queryset.filter(
-            engagement_id=engagement.pk if isinstance(engagement, Engagement) else engagement
-        )
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset
 
 
 def clean_areas(areas: Any) -> list[str]:

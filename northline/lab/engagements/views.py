@@ -18,7 +18,6 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from northline.lab import forms, selectors, services
 from northline.lab.access import (
     access_assessment,
     access_checklist_item,
@@ -29,13 +28,14 @@ from northline.lab.access import (
     access_required_training,
     access_training_record,
 )
+from northline.lab.engagements import forms, selectors, services
+from northline.lab.forms import VersionOnlyForm
 from northline.lab.models import Engagement, EngagementStatus, PhaseItemKind
+from northline.lab.pages import NAV
 from northline.lib.errors import Conflict, DomainError, Invalid
 from northline.lib.web import DomainForm, org_view, render_org, status_of, submit
 from northline.orgs.access import Access
 from northline.orgs.models import TeamRole
-
-NAV = "lab"
 
 # The governance side's pages the engagement page links to (docs/dev/lab-contract.md).
 GOVERNANCE_LINKS = [
@@ -201,7 +201,7 @@ def render_engagement(
             "advance_form": form_for(
                 "advance",
                 engagement.pk,
-                forms.VersionOnlyForm(initial={"version": engagement.version}),
+                VersionOnlyForm(initial={"version": engagement.version}),
             ),
             "graduate_form": form_for(
                 "graduate",
@@ -279,7 +279,7 @@ def engagement_delete(request: HttpRequest, access: Access, engagement_id: int) 
 @org_view
 def advance(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
     record = access_engagement(access, engagement_id, "write")
-    form = forms.VersionOnlyForm(request.POST)
+    form = VersionOnlyForm(request.POST)
     return act(
         request,
         access,
@@ -488,7 +488,7 @@ def phase(request: HttpRequest, access: Access, phase_id: int) -> HttpResponse:
 @org_view
 def phase_move(request: HttpRequest, access: Access, phase_id: int) -> HttpResponse:
     record = access_phase(access, phase_id, "write")
-    form = forms.VersionOnlyForm(request.POST)
+    form = VersionOnlyForm(request.POST)
     step = -1 if request.POST.get("direction") == "up" else 1
     if submit(
         form,

@@ -2,7 +2,7 @@
 words: Qualify → Align → Build → Graduate. Editors change it freely afterwards; engagements keep
 the checklist they were given.
 
-Items with a ``check_key`` are checked by Northline (see ``northline.lab.rules``):
+Items with a ``check_key`` are checked by Northline (see ``northline.lab.engagements.rules``):
 ``qualified`` and ``product_owner_trained`` gate Align, ``composition_ok`` gates Build, and
 ``devops_plan`` is where a contracted DevOps specialist's plan is recorded as evidence.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from northline.lab.engagements import services
 from northline.lab.models import Phase, PhaseItemKind
 from northline.orgs.access import Access
 
@@ -134,8 +135,6 @@ DEFAULT_PLAYBOOK: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
 @transaction.atomic
 def install_playbook(access: Access) -> list[Phase]:
     """Write the default playbook into ``access.organization`` (through the services)."""
-    from northline.lab import services
-
     phases = []
     for key, name, description, items in DEFAULT_PLAYBOOK:
         phase = services.create_phase(access, name=name, key=key, description=description)

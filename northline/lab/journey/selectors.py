@@ -1,29 +1,23 @@
-"""Journey reports (DESIGN §2.7): one engagement's story, and the lab's outcomes across them.
-
-The per-engagement report gathers the timeline (the audit events of the engagement and every
-record that hangs off it, read in one query on ``Event``), phase progress, checklist states,
-agreement state, training readiness, composition and budget. The aggregated report counts
-engagements by status and phase, works out time spent in each phase from the engagement's
-``current_phase`` changes in the audit trail, and lists graduations and pivots with their
-reasons. It can be shared read-only by a link whose secret is shown once and stored only as a
-SHA-256 digest, like an API token.
+"""Reads across an engagement's governance: its timeline (the audit events of the engagement
+and the records that point at it), its journey page, the lab report aggregated over
+engagements, and the organization a shared report link opens.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from northline.lab import agreements as agreement_service
-from northline.lab import budget, selectors
+from northline.lab.agreements import selectors as agreement_selectors
+from northline.lab.budget import selectors as budget_selectors
+from northline.lab.engagements import selectors
 from northline.lab.models import (
     Agreement,
     AgreementSection,
@@ -40,9 +34,8 @@ from northline.lab.models import (
     ReportLink,
     Signatory,
 )
-from northline.lib.errors import Conflict, NotFound
+from northline.lib.errors import NotFound
 from northline.orgs.access import Access, get_in_org
-from northline.orgs.audit import create_audited, object_type, update_versioned
 from northline.orgs.models import Event, Organization
 from northline.orgs.services import digest_of
 
@@ -87,7 +80,8 @@ class TimelineEntry:
 def timeline(access: Access, engagement: Engagement, *, limit: int = 200) -> list[TimelineEntry]:
     """The engagement's events, newest first: one query per related kind for the ids (each a
     cheap indexed read), then one query on the events."""
-    wanted: dict[str, list[str]] = {object_type(engagement): [str(engagement.pk)]}
+    # Events name their record by its model label ("lab.engagement"), as the audit helpers write it.
+    wanted: dict[str, list[str]] = {engagement._meta.label_lower: [str(engagement.pk)]}
     for model, path in RELATED:
         ids = model._default_manager.filter(
             organization=access.organization, **{path: engagement}
@@ -117,10 +111,10 @@ class EngagementJourney:
     timeline: list[TimelineEntry]
     phases: list[Any]  # selectors.PhaseProgress
     checklist: dict[str, int]  # open / met / waived counts over all phases
-    agreements: list[tuple[Agreement, agreement_service.AgreementGrid]]
+    agreements: list[tuple[Agreement, agreement_selectors.AgreementGrid]]
     readiness: Any  # selectors.Readiness
     composition: list[Any]  # selectors.RuleState
-    budget: budget.BudgetSummary
+    budget: budget_selectors.BudgetSummary
     sessions: list[AlignmentSession]
     requests: list[ExpertRequest]
 
@@ -133,8 +127,8 @@ def engagement_journey(access: Access, engagement: Engagement) -> EngagementJour
         "waived": sum(p.waived for p in progress),
     }
     grids = [
-        (agreement, agreement_service.agreement_state(access, agreement))
-        for agreement in agreement_service.agreements(access, engagement)
+        (agreement, agreement_selectors.agreement_state(access, agreement))
+        for agreement in agreement_selectors.agreements(access, engagement)
     ]
     return EngagementJourney(
         engagement=engagement,
@@ -144,7 +138,7 @@ def engagement_journey(access: Access, engagement: Engagement) -> EngagementJour
         agreements=grids,
         readiness=selectors.readiness(access, engagement),
         composition=selectors.composition(access, engagement),
-        budget=budget.budget_summary(access, engagement),
+        budget=budget_selectors.budget_summary(access, engagement),
         sessions=list(
             AlignmentSession.objects.filter(organization=access.organization, engagement=engagement)
         ),
@@ -297,40 +291,6 @@ def access_report_link(access: Access, link_id: int, action: str = "read") -> Re
 
 def report_links(access: Access) -> QuerySet[ReportLink]:
     return ReportLink.objects.filter(organization=access.organization).select_related("created_by")
-
-
-@transaction.atomic
-def create_report_link(access: Access, *, label: str) -> tuple[ReportLink, str]:
-    """A new read-only link; the secret is returned here once and never stored. Sharing the
-    lab's report outside the organization is an administrator's call."""
-    access.require("manage")
-    raw = LINK_PREFIX + secrets.token_urlsafe(24)
-    link = create_audited(
-        access.user,
-        access.organization,
-        ReportLink(
-            organization=access.organization,
-            label=label,
-            digest=digest_of(raw),
-            created_by=access.user,
-        ),
-    )
-    return link, raw
-
-
-@transaction.atomic
-def revoke_report_link(access: Access, link: ReportLink) -> ReportLink:
-    access.require("manage")
-    if link.revoked_at is not None:
-        raise Conflict(f"“{link.label}” is already revoked.", code="already_revoked")
-    return update_versioned(
-        access.user,
-        access.organization,
-        link,
-        version=link.version,
-        changes={"revoked_at": timezone.now()},
-        verb="revoked",
-    )
 
 
 def shared_organization(slug: str, raw: str) -> Organization:

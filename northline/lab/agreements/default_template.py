@@ -1,20 +1,8 @@
-"""The default residency agreement every new organization starts with (DESIGN §2.7).
-
-Written for Northline: it covers the topics a lab and a partner usually settle before a team
-moves in (who qualifies, what each side brings, how the team is made up, money, working in the
-open, reporting, graduating and leaving early), one section each, every one to be initialed by
-each signatory. Organizations edit it freely; agreements copy it, so edits never reach an
-agreement already made.
+"""The default partnership agreement's text, installed in every new organization by
+``agreements.services.install_default_template``.
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-from northline.lab.models import AgreementTemplate, TemplateSection
-from northline.orgs.access import Access
-from northline.orgs.audit import create_audited
-from northline.orgs.models import Organization
 
 DEFAULT_TEMPLATE_NAME = "Residency agreement"
 DEFAULT_TEMPLATE_DESCRIPTION = (
@@ -117,37 +105,3 @@ DEFAULT_SECTIONS: list[tuple[str, str, bool]] = [
         True,
     ),
 ]
-
-
-def create_default_template(access: Access, organization: Organization) -> AgreementTemplate:
-    template = create_audited(
-        access.user,
-        organization,
-        AgreementTemplate(
-            organization=organization,
-            name=DEFAULT_TEMPLATE_NAME,
-            description=DEFAULT_TEMPLATE_DESCRIPTION,
-        ),
-    )
-    for position, (title, body, needs_initials) in enumerate(DEFAULT_SECTIONS, start=1):
-        create_audited(
-            access.user,
-            organization,
-            TemplateSection(
-                organization=organization,
-                template=template,
-                position=position,
-                title=title,
-                body=body,
-                needs_initials=needs_initials,
-            ),
-        )
-    return template
-
-
-def install_default_template(
-    sender: Any, organization: Organization, access: Access, **kwargs: Any
-) -> None:
-    """Receiver of ``organization_created``: the new organization gets the default template
-    (inside create_organization's transaction, so both are written or neither is)."""
-    create_default_template(access, organization)

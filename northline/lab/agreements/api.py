@@ -1,0 +1,499 @@
+"""API routes for agreement templates, agreements, their sections, signatories and initials."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.lab.access import access_engagement
+from northline.lab.agreements import selectors, services
+from northline.lab.models import (
+    Agreement,
+    AgreementSection,
+    AgreementTemplate,
+    Signatory,
+    TemplateSection,
+)
+from northline.lab.schemas import references
+from northline.lib.errors import NotFound, naming
+from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput, VersionIn
+from northline.orgs.api_auth import caller_access
+
+router = Router(tags=["lab governance"])
+
+SideName = Literal["lab", "partner"]
+AgreementStatusName = Literal["draft", "circulating", "executed", "amended", "terminated"]
+CellStateName = Literal["valid", "missing", "voided", "tampered"]
+
+
+# Templates -----------------------------------------------------------------------------------
+
+
+class TemplateOut(Schema):
+    id: int
+    name: str
+    description: str
+    version: int
+
+
+class TemplateIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+
+
+class TemplatePatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+
+
+class SectionOut(Schema):
+    id: int
+    position: int
+    title: str
+    body: str = Field(..., description="Markdown.")
+    needs_initials: bool
+    version: int
+
+
+class SectionIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    body: str = Field(..., min_length=1, description="Markdown.")
+    needs_initials: bool = True
+    position: int | None = Field(None, ge=0, description="Leave out to add it at the end.")
+
+
+class SectionPatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    body: str | None = Field(None, min_length=1)
+    needs_initials: bool | None = None
+    position: int | None = Field(None, ge=0)
+
+
+@router.get("/lab/templates", response=list[TemplateOut], summary="Agreement templates")
+@paginate(Page)
+def list_templates(request: HttpRequest, org: OrgSlug) -> QuerySet[AgreementTemplate]:
+    return selectors.templates(caller_access(request))
+
+
+@router.post("/lab/templates", response={201: TemplateOut}, summary="Create a template")
+def create_template(request: HttpRequest, org: OrgSlug, payload: TemplateIn) -> Any:
+    return Status(201, services.create_template(caller_access(request), **payload.dict()))
+
+
+@router.get("/lab/templates/{template_id}", response=TemplateOut, summary="One template")
+def get_template(request: HttpRequest, org: OrgSlug, template_id: Id) -> Any:
+    return selectors.access_template(caller_access(request), template_id)
+
+
+@router.patch("/lab/templates/{template_id}", response=TemplateOut, summary="Edit a template")
+def update_template(
+    request: HttpRequest, org: OrgSlug, template_id: Id, payload: TemplatePatch
+) -> Any:
+    access = caller_access(request)
+    record = selectors.access_template(access, template_id, "write")
+    return services.update_template(access, record, version=payload.version, **payload.changes())
+
+
+@router.delete(
+    "/lab/templates/{template_id}",
+    response={204: None},
+    summary="Delete a template (agreements keep their copies)",
+)
+def delete_template(request: HttpRequest, org: OrgSlug, template_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_template(access, selectors.access_template(access, template_id, "write"))
+    return Status(204, None)
+
+
+@router.get(
+    "/lab/templates/{template_id}/sections",
+    response=list[SectionOut],
+    summary="A template's sections",
+)
+@paginate(Page)
+def list_template_sections(
+    request: HttpRequest, org: OrgSlug, template_id: Id
+) -> QuerySet[TemplateSection]:
+    access = caller_access(request)
+    return selectors.template_sections(access, selectors.access_template(access, template_id))
+
+
+@router.post(
+    "/lab/templates/{template_id}/sections",
+    response={201: SectionOut},
+    summary="Add a section to a template",
+)
+def create_template_section(
+    request: HttpRequest, org: OrgSlug, template_id: Id, payload: SectionIn
+) -> Any:
+    access = caller_access(request)
+    record = selectors.access_template(access, template_id, "write")
+    return Status(201, services.add_template_section(access, record, **payload.dict()))
+
+
+@router.patch(
+    "/lab/template-sections/{template_section_id}",
+    response=SectionOut,
+    summary="Edit a template section",
+)
+def update_template_section(
+    request: HttpRequest, org: OrgSlug, template_section_id: Id, payload: SectionPatch
+) -> Any:
+    access = caller_access(request)
+    section = selectors.access_template_section(access, template_section_id, "write")
+    return services.update_template_section(
+        access, section, version=payload.version, **payload.changes()
+    )
+
+
+@router.delete(
+    "/lab/template-sections/{template_section_id}",
+    response={204: None},
+    summary="Delete a template section",
+)
+def delete_template_section(request: HttpRequest, org: OrgSlug, template_section_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_template_section(
+        access, selectors.access_template_section(access, template_section_id, "write")
+    )
+    return Status(204, None)
+
+
+# Agreements ----------------------------------------------------------------------------------
+
+
+class AgreementOut(Schema):
+    id: int
+    engagement_id: Id
+    template_id: Id | None
+    title: str
+    status: AgreementStatusName = Field(
+        ...,
+        description="As stored: the workflow's last step. It still says executed when an "
+        "initial was changed outside Northline; `executed` and `tampered` tell.",
+    )
+    executed: bool = Field(
+        ...,
+        description="Worked out from the cells, seals included, as the agreement's page shows "
+        "it: every required cell holds a valid initial whose seal holds.",
+    )
+    tampered: int = Field(
+        ..., description="Stored initials that fail their seal; each keeps its cell unexecuted."
+    )
+    executed_at: dt.datetime | None
+    version: int
+
+
+def agreement_out(access: Any, agreement: Agreement) -> dict[str, Any]:
+    """The agreement with its standing worked out from the cells (three queries)."""
+    grid = selectors.agreement_state(access, agreement)
+    return {
+        "id": agreement.pk,
+        "engagement_id": agreement.engagement_id,
+        "template_id": agreement.template_id,
+        "title": agreement.title,
+        "status": agreement.status,
+        "executed": grid.executed,
+        "tampered": grid.counts[selectors.TAMPERED],
+        "executed_at": agreement.executed_at,
+        "version": agreement.version,
+    }
+
+
+class AgreementIn(Input):
+    template_id: Id | None = Field(None, description="Copy this template's sections.")
+    title: str = Field("", max_length=200, description="Defaults to the template's name.")
+
+
+class AgreementPatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+
+
+class SignatoryOut(Schema):
+    id: int
+    agreement_id: Id
+    person_id: Id
+    person_name: str = Field(..., alias="person.name")
+    role: str
+    side: SideName
+    version: int
+
+
+class SignatoryIn(Input):
+    person_id: Id
+    role: str = Field(..., min_length=1, max_length=200)
+    side: SideName
+
+
+class SignatoryPatch(VersionedInput):
+    role: str | None = Field(None, min_length=1, max_length=200)
+    side: SideName | None = None
+
+
+class InitialIn(Input):
+    signatory_id: Id = Field(..., description="Your own signatory row on this agreement.")
+
+
+class InitialOut(Schema):
+    id: int
+    agreement_id: Id
+    section_id: Id
+    signatory_id: Id
+    user_id: Id
+    initialed_at: dt.datetime
+    text_sha256: str
+    seal: str
+
+
+class AgreementCellOut(Schema):
+    section_id: Id
+    signatory_id: Id
+    state: CellStateName
+    initial_id: Id | None
+    initialed_at: dt.datetime | None
+
+
+class GridOut(Schema):
+    agreement_id: Id
+    status: AgreementStatusName = Field(..., description="As stored.")
+    executed: bool = Field(..., description="Worked out from the cells, seals included.")
+    section_ids: list[Id] = Field(..., description="Rows: sections needing initials.")
+    signatory_ids: list[Id]
+    counts: dict[str, int]
+    cells: list[AgreementCellOut]
+
+
+def grid_out(grid: selectors.AgreementGrid) -> dict[str, Any]:
+    return {
+        "agreement_id": grid.agreement.pk,
+        "status": grid.agreement.status,
+        "executed": grid.executed,
+        "section_ids": [s.pk for s in grid.required],
+        "signatory_ids": [s.pk for s in grid.signatories],
+        "counts": grid.counts,
+        "cells": [
+            {
+                "section_id": cell.section.pk,
+                "signatory_id": cell.signatory.pk,
+                "state": cell.state,
+                "initial_id": cell.initial.pk if cell.initial else None,
+                "initialed_at": cell.initial.initialed_at if cell.initial else None,
+            }
+            for _, cells in grid.rows
+            for cell in cells
+        ],
+    }
+
+
+@router.get(
+    "/lab/engagements/{engagement_id}/agreements",
+    response=list[AgreementOut],
+    summary="An engagement's agreements",
+)
+@paginate(Page)
+def list_agreements(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> list[dict[str, Any]]:
+    access = caller_access(request)
+    # An engagement has a handful of agreements: each is judged from its cells, as on the page.
+    return [
+        agreement_out(access, agreement)
+        for agreement in selectors.agreements(access, access_engagement(access, engagement_id))
+    ]
+
+
+@router.post(
+    "/lab/engagements/{engagement_id}/agreements",
+    response={201: AgreementOut},
+    summary="Make an agreement (a draft) from a template",
+)
+def create_agreement(
+    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: AgreementIn
+) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id, "write")
+    created = services.create_agreement(access, engagement, **references(payload.dict()))
+    return Status(201, agreement_out(access, created))
+
+
+@router.get("/lab/agreements/{agreement_id}", response=AgreementOut, summary="One agreement")
+def get_agreement(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
+    access = caller_access(request)
+    return agreement_out(access, selectors.access_agreement(access, agreement_id))
+
+
+@router.patch("/lab/agreements/{agreement_id}", response=AgreementOut, summary="Rename")
+def update_agreement(
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: AgreementPatch
+) -> Any:
+    access = caller_access(request)
+    record = selectors.access_agreement(access, agreement_id, "write")
+    updated = services.update_agreement(
+        access, record, version=payload.version, **payload.changes()
+    )
+    return agreement_out(access, updated)
+
+
+@router.delete(
+    "/lab/agreements/{agreement_id}",
+    response={204: None},
+    summary="Delete a draft nobody has initialed",
+)
+def delete_agreement(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_agreement(access, selectors.access_agreement(access, agreement_id, "write"))
+    return Status(204, None)
+
+
+@router.post(
+    "/lab/agreements/{agreement_id}/circulate",
+    response=AgreementOut,
+    summary="Send a draft out for initials",
+)
+def circulate_agreement(
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: VersionIn
+) -> Any:
+    access = caller_access(request)
+    record = selectors.access_agreement(access, agreement_id, "write")
+    return agreement_out(access, services.circulate(access, record, version=payload.version))
+
+
+@router.post(
+    "/lab/agreements/{agreement_id}/terminate",
+    response=AgreementOut,
+    summary="Terminate an agreement",
+)
+def terminate_agreement(
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: VersionIn
+) -> Any:
+    access = caller_access(request)
+    record = selectors.access_agreement(access, agreement_id, "write")
+    return agreement_out(access, services.terminate(access, record, version=payload.version))
+
+
+@router.get(
+    "/lab/agreements/{agreement_id}/grid",
+    response=GridOut,
+    summary="The initials grid: each required cell's state",
+)
+def agreement_grid(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
+    access = caller_access(request)
+    record = selectors.access_agreement(access, agreement_id)
+    return grid_out(selectors.agreement_state(access, record))
+
+
+@router.get(
+    "/lab/agreements/{agreement_id}/sections",
+    response=list[SectionOut],
+    summary="An agreement's sections",
+)
+@paginate(Page)
+def list_sections(
+    request: HttpRequest, org: OrgSlug, agreement_id: Id
+) -> QuerySet[AgreementSection]:
+    access = caller_access(request)
+    return selectors.sections(access, selectors.access_agreement(access, agreement_id))
+
+
+@router.post(
+    "/lab/agreements/{agreement_id}/sections",
+    response={201: SectionOut},
+    summary="Add a section (amends an executed agreement)",
+)
+def create_section(request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: SectionIn) -> Any:
+    access = caller_access(request)
+    record = selectors.access_agreement(access, agreement_id, "write")
+    return Status(201, services.add_section(access, record, **payload.dict()))
+
+
+@router.patch(
+    "/lab/agreements/{agreement_id}/sections/{section_id}",
+    response=SectionOut,
+    summary="Edit a section (a new text voids its initials)",
+)
+def update_section(
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, section_id: Id, payload: SectionPatch
+) -> Any:
+    access = caller_access(request)
+    section = section_of(access, agreement_id, section_id, "write")
+    return services.update_section(access, section, version=payload.version, **payload.changes())
+
+
+@router.delete(
+    "/lab/agreements/{agreement_id}/sections/{section_id}",
+    response={204: None},
+    summary="Delete a section nobody has initialed",
+)
+def delete_section(request: HttpRequest, org: OrgSlug, agreement_id: Id, section_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_section(access, section_of(access, agreement_id, section_id, "write"))
+    return Status(204, None)
+
+
+def section_of(access: Any, agreement_id: Id, section_id: Id, action: str) -> AgreementSection:
+    section = selectors.access_section(access, section_id, action)
+    if section.agreement_id != agreement_id:
+        raise NotFound(f"No section with id {section_id} in agreement {agreement_id}.")
+    return section
+
+
+@router.post(
+    "/lab/agreements/{agreement_id}/sections/{section_id}/initial",
+    response={201: InitialOut},
+    summary="Initial a section as yourself (only your own signatory row)",
+)
+def initial_section(
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, section_id: Id, payload: InitialIn
+) -> Any:
+    access = caller_access(request)
+    section = section_of(access, agreement_id, section_id, "write")
+    with naming("signatory_id"):
+        signatory = selectors.access_signatory(access, payload.signatory_id, "write")
+    return Status(201, services.initial_section(access, section, signatory))
+
+
+@router.get(
+    "/lab/agreements/{agreement_id}/signatories",
+    response=list[SignatoryOut],
+    summary="An agreement's signatories",
+)
+@paginate(Page)
+def list_signatories(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> QuerySet[Signatory]:
+    access = caller_access(request)
+    return selectors.signatories(access, selectors.access_agreement(access, agreement_id))
+
+
+@router.post(
+    "/lab/agreements/{agreement_id}/signatories",
+    response={201: SignatoryOut},
+    summary="Add a signatory",
+)
+def create_signatory(
+    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: SignatoryIn
+) -> Any:
+    access = caller_access(request)
+    record = selectors.access_agreement(access, agreement_id, "write")
+    return Status(201, services.add_signatory(access, record, **references(payload.dict())))
+
+
+@router.patch(
+    "/lab/signatories/{signatory_id}", response=SignatoryOut, summary="Edit a signatory's role"
+)
+def update_signatory(
+    request: HttpRequest, org: OrgSlug, signatory_id: Id, payload: SignatoryPatch
+) -> Any:
+    access = caller_access(request)
+    record = selectors.access_signatory(access, signatory_id, "write")
+    return services.update_signatory(access, record, version=payload.version, **payload.changes())
+
+
+@router.delete(
+    "/lab/signatories/{signatory_id}",
+    response={204: None},
+    summary="Remove a signatory who has not initialed",
+)
+def delete_signatory(request: HttpRequest, org: OrgSlug, signatory_id: Id) -> Any:
+    access = caller_access(request)
+    services.remove_signatory(access, selectors.access_signatory(access, signatory_id, "write"))
+    return Status(204, None)

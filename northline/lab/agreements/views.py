@@ -1,0 +1,352 @@
+"""Web pages for agreement templates and agreements: the grid of initials, printing, and
+the changes a signatory or an editor makes.
+
+Thin views (STYLE §1): parse with a form, resolve records through the access helpers, call
+one service or selector, render. Every change is a POST that redirects back, or re-renders the
+page with the refusal next to the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from northline.lab.access import access_engagement
+from northline.lab.agreements import forms, selectors, services
+from northline.lab.forms import VersionOnlyForm
+from northline.lab.models import (
+    Agreement,
+    AgreementStatus,
+)
+from northline.lab.pages import NAV, engagement_context, lab_url
+from northline.lib.web import org_view, render_org, status_of, submit
+from northline.orgs.access import Access
+
+# Templates -----------------------------------------------------------------------------------
+
+
+@org_view
+def templates(request: HttpRequest, access: Access) -> HttpResponse:
+    form = forms.TemplateForm()
+    if request.method == "POST":
+        access.require("write")
+        form = forms.TemplateForm(request.POST)
+        made: list[Any] = []
+        if submit(form, lambda data: made.append(services.create_template(access, **data))):
+            messages.success(request, f"Created the template “{made[0].name}”. Add its sections.")
+            return redirect("lab_template", slug=access.organization.slug, template_id=made[0].pk)
+    return render_org(
+        request,
+        access,
+        "lab/governance/templates.html",
+        {"templates": selectors.templates(access), "form": form, "lab_url": lab_url(access)},
+        nav=NAV,
+        status=status_of(form),
+    )
+
+
+def render_template(
+    request: HttpRequest,
+    access: Access,
+    template: Any,
+    *,
+    edit_form: forms.TemplateEditForm | None = None,
+    section_form: forms.SectionForm | None = None,
+    failed: tuple[int, forms.SectionEditForm] | None = None,
+) -> HttpResponse:
+    rows = []
+    for section in selectors.template_sections(access, template):
+        edit = (
+            failed[1] if failed and failed[0] == section.pk else forms.SectionEditForm.of(section)
+        )
+        rows.append((section, edit))
+    edit_form = edit_form or forms.TemplateEditForm.of(template)
+    section_form = section_form or forms.SectionForm()
+    return render_org(
+        request,
+        access,
+        "lab/governance/template.html",
+        {
+            "template": template,
+            "rows": rows,
+            "edit_form": edit_form,
+            "section_form": section_form,
+        },
+        nav=NAV,
+        status=status_of(edit_form, section_form, failed[1] if failed else None),
+    )
+
+
+@org_view
+def template(request: HttpRequest, access: Access, template_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_template(request, access, selectors.access_template(access, template_id))
+    record = selectors.access_template(access, template_id, "write")
+    form = forms.TemplateEditForm(request.POST, prefix="template")
+    if submit(
+        form,
+        lambda data: services.update_template(
+            access, record, version=data["version"], **form.changes()
+        ),
+    ):
+        messages.success(request, f"Saved “{record.name}”.")
+        return redirect("lab_template", slug=access.organization.slug, template_id=record.pk)
+    return render_template(request, access, record, edit_form=form)
+
+
+@require_POST
+@org_view
+def template_delete(request: HttpRequest, access: Access, template_id: int) -> HttpResponse:
+    record = selectors.access_template(access, template_id, "write")
+    services.delete_template(access, record)
+    messages.success(request, f"Deleted the template “{record.name}”.")
+    return redirect("lab_templates", slug=access.organization.slug)
+
+
+@require_POST
+@org_view
+def template_section_new(request: HttpRequest, access: Access, template_id: int) -> HttpResponse:
+    record = selectors.access_template(access, template_id, "write")
+    form = forms.SectionForm(request.POST)
+    if submit(form, lambda data: services.add_template_section(access, record, **data)):
+        messages.success(request, "Added the section.")
+        return redirect("lab_template", slug=access.organization.slug, template_id=record.pk)
+    return render_template(request, access, record, section_form=form)
+
+
+@require_POST
+@org_view
+def template_section(request: HttpRequest, access: Access, section_id: int) -> HttpResponse:
+    section = selectors.access_template_section(access, section_id, "write")
+    form = forms.SectionEditForm(request.POST, prefix=f"s{section.pk}")
+    if submit(
+        form,
+        lambda data: services.update_template_section(
+            access, section, version=data["version"], **form.changes()
+        ),
+    ):
+        messages.success(request, f"Saved “{section.title}”.")
+        return redirect(
+            "lab_template", slug=access.organization.slug, template_id=section.template_id
+        )
+    return render_template(request, access, section.template, failed=(section.pk, form))
+
+
+@require_POST
+@org_view
+def template_section_delete(request: HttpRequest, access: Access, section_id: int) -> HttpResponse:
+    section = selectors.access_template_section(access, section_id, "write")
+    services.delete_template_section(access, section)
+    messages.success(request, f"Deleted “{section.title}”.")
+    return redirect("lab_template", slug=access.organization.slug, template_id=section.template_id)
+
+
+# Agreements ----------------------------------------------------------------------------------
+
+
+@org_view
+def engagement_agreements(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
+    engagement = access_engagement(access, engagement_id)
+    form = forms.AgreementForm(access=access)
+    if request.method == "POST":
+        access.require("write")
+        form = forms.AgreementForm(request.POST, access=access)
+        made: list[Agreement] = []
+        if submit(
+            form,
+            lambda data: made.append(services.create_agreement(access, engagement, **data)),
+        ):
+            messages.success(request, f"Made “{made[0].title}”. Add its signatories.")
+            return redirect("lab_agreement", slug=access.organization.slug, agreement_id=made[0].pk)
+    rows = [
+        (agreement, selectors.agreement_state(access, agreement))
+        for agreement in selectors.agreements(access, engagement)
+    ]
+    return render_org(
+        request,
+        access,
+        "lab/governance/agreements.html",
+        {**engagement_context(access, engagement, "agreements"), "rows": rows, "form": form},
+        nav=NAV,
+        status=status_of(form),
+    )
+
+
+def render_agreement(
+    request: HttpRequest,
+    access: Access,
+    agreement: Agreement,
+    *,
+    section_form: forms.SectionForm | None = None,
+    signatory_form: forms.SignatoryForm | None = None,
+    failed: tuple[int, forms.SectionEditForm] | None = None,
+) -> HttpResponse:
+    grid = selectors.agreement_state(access, agreement)
+    editable = access.can_write and agreement.status != AgreementStatus.TERMINATED
+    sections = [
+        (
+            section,
+            failed[1] if failed and failed[0] == section.pk else forms.SectionEditForm.of(section),
+        )
+        for section in grid.sections
+    ]
+    section_form = section_form or forms.SectionForm()
+    signatory_form = signatory_form or forms.SignatoryForm(access=access)
+    return render_org(
+        request,
+        access,
+        "lab/governance/agreement.html",
+        {
+            **engagement_context(access, agreement.engagement, "agreements"),
+            "agreement": agreement,
+            "grid": grid,
+            "document_sections": sections,
+            "editable": editable,
+            "open_for_initials": agreement.status in selectors.OPEN_FOR_INITIALS,
+            "section_form": section_form,
+            "signatory_form": signatory_form,
+        },
+        nav=NAV,
+        status=status_of(section_form, signatory_form, failed[1] if failed else None),
+    )
+
+
+@org_view
+def agreement(request: HttpRequest, access: Access, agreement_id: int) -> HttpResponse:
+    return render_agreement(request, access, selectors.access_agreement(access, agreement_id))
+
+
+@require_POST
+@org_view
+def agreement_action(request: HttpRequest, access: Access, agreement_id: int) -> HttpResponse:
+    record = selectors.access_agreement(access, agreement_id, "write")
+    form = VersionOnlyForm(request.POST)
+    action = request.POST.get("action", "")
+    if not form.is_valid() or action not in {"circulate", "terminate", "delete"}:
+        messages.error(request, "Reload the page and try again.")
+        return redirect("lab_agreement", slug=access.organization.slug, agreement_id=record.pk)
+    version = form.cleaned_data["version"]
+    if action == "delete":
+        services.delete_agreement(access, record)
+        messages.success(request, f"Deleted “{record.title}”.")
+        return redirect(
+            "lab_engagement_agreements",
+            slug=access.organization.slug,
+            engagement_id=record.engagement_id,
+        )
+    if action == "circulate":
+        services.circulate(access, record, version=version)
+        messages.success(request, "The agreement is circulating: signatories can initial it.")
+    else:
+        services.terminate(access, record, version=version)
+        messages.success(request, "The agreement is terminated.")
+    return redirect("lab_agreement", slug=access.organization.slug, agreement_id=record.pk)
+
+
+@require_POST
+@org_view
+def agreement_initial(
+    request: HttpRequest, access: Access, section_id: int, signatory_id: int
+) -> HttpResponse:
+    section = selectors.access_section(access, section_id, "write")
+    signatory = selectors.access_signatory(access, signatory_id, "write")
+    services.initial_section(access, section, signatory)
+    messages.success(request, f"You initialed “{section.title}”.")
+    return redirect(
+        reverse("lab_agreement", args=[access.organization.slug, section.agreement_id])
+        + f"#cell-{section.pk}-{signatory.pk}"
+    )
+
+
+@require_POST
+@org_view
+def agreement_section_new(request: HttpRequest, access: Access, agreement_id: int) -> HttpResponse:
+    record = selectors.access_agreement(access, agreement_id, "write")
+    form = forms.SectionForm(request.POST)
+    if submit(form, lambda data: services.add_section(access, record, **data)):
+        messages.success(request, "Added the section.")
+        return redirect("lab_agreement", slug=access.organization.slug, agreement_id=record.pk)
+    return render_agreement(request, access, record, section_form=form)
+
+
+@require_POST
+@org_view
+def agreement_section(request: HttpRequest, access: Access, section_id: int) -> HttpResponse:
+    section = selectors.access_section(access, section_id, "write")
+    form = forms.SectionEditForm(request.POST, prefix=f"s{section.pk}")
+    if submit(
+        form,
+        lambda data: services.update_section(
+            access, section, version=data["version"], **form.changes()
+        ),
+    ):
+        section.agreement.refresh_from_db()
+        note = (
+            " Its initials no longer match the text and are voided."
+            if selectors.initials(access, section.agreement).filter(section=section).exists()
+            else ""
+        )
+        messages.success(request, f"Saved “{section.title}”.{note}")
+        return redirect(
+            "lab_agreement", slug=access.organization.slug, agreement_id=section.agreement_id
+        )
+    section.agreement.refresh_from_db()
+    return render_agreement(request, access, section.agreement, failed=(section.pk, form))
+
+
+@require_POST
+@org_view
+def agreement_section_delete(request: HttpRequest, access: Access, section_id: int) -> HttpResponse:
+    section = selectors.access_section(access, section_id, "write")
+    services.delete_section(access, section)
+    messages.success(request, f"Deleted “{section.title}”.")
+    return redirect(
+        "lab_agreement", slug=access.organization.slug, agreement_id=section.agreement_id
+    )
+
+
+@require_POST
+@org_view
+def agreement_signatory_new(
+    request: HttpRequest, access: Access, agreement_id: int
+) -> HttpResponse:
+    record = selectors.access_agreement(access, agreement_id, "write")
+    form = forms.SignatoryForm(request.POST, access=access)
+    if submit(form, lambda data: services.add_signatory(access, record, **data)):
+        messages.success(request, f"{form.cleaned_data['person'].name} signs the agreement.")
+        return redirect("lab_agreement", slug=access.organization.slug, agreement_id=record.pk)
+    return render_agreement(request, access, record, signatory_form=form)
+
+
+@require_POST
+@org_view
+def agreement_signatory_delete(
+    request: HttpRequest, access: Access, signatory_id: int
+) -> HttpResponse:
+    signatory = selectors.access_signatory(access, signatory_id, "write")
+    services.remove_signatory(access, signatory)
+    messages.success(request, f"{signatory.person.name} no longer signs the agreement.")
+    return redirect(
+        "lab_agreement", slug=access.organization.slug, agreement_id=signatory.agreement_id
+    )
+
+
+@require_GET
+@org_view
+def agreement_print(request: HttpRequest, access: Access, agreement_id: int) -> HttpResponse:
+    record = selectors.access_agreement(access, agreement_id)
+    return render(
+        request,
+        "lab/governance/agreement_print.html",
+        {
+            "org": access.organization,
+            "agreement": record,
+            "engagement": record.engagement,
+            "grid": selectors.agreement_state(access, record),
+        },
+    )

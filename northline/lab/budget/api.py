@@ -1,0 +1,160 @@
+"""API routes for an engagement's budget and expenses."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.lab.access import access_engagement
+from northline.lab.budget import selectors, services
+from northline.lab.models import Expense
+from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput
+from northline.orgs.api_auth import caller_access
+
+router = Router(tags=["lab governance"])
+
+
+# Budget --------------------------------------------------------------------------------------
+
+
+class ExpenseOut(Schema):
+    id: int
+    engagement_id: Id
+    spent_on: dt.date
+    amount: Decimal
+    category: str
+    note: str
+    version: int
+
+
+class ExpenseIn(Input):
+    spent_on: dt.date
+    amount: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
+    category: str = Field(..., min_length=1, max_length=100)
+    note: str = Field("", max_length=300)
+
+
+class ExpensePatch(VersionedInput):
+    spent_on: dt.date | None = None
+    amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    category: str | None = Field(None, min_length=1, max_length=100)
+    note: str | None = Field(None, max_length=300)
+
+
+class BudgetPatch(VersionedInput):
+    """The engagement's version: the budget lives on the engagement."""
+
+    budget_low: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget_high: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    monthly_lab_cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+
+
+class CategoryOut(Schema):
+    category: str
+    amount: Decimal
+
+
+class BurnOut(Schema):
+    on: dt.date
+    cumulative: Decimal
+
+
+class BudgetOut(Schema):
+    engagement_id: Id
+    engagement_version: int
+    currency: str
+    total: Decimal
+    budget_low: Decimal | None
+    budget_high: Decimal | None
+    left_to_high: Decimal | None
+    state: Literal["under", "within", "over"]
+    monthly_lab_cost: Decimal | None
+    months_in_residence: int
+    lab_cost_to_date: Decimal | None
+    by_category: list[CategoryOut]
+    burn: list[BurnOut]
+
+
+def budget_out(summary: selectors.BudgetSummary) -> dict[str, Any]:
+    return {
+        "engagement_id": summary.engagement.pk,
+        "engagement_version": summary.engagement.version,
+        "currency": summary.currency,
+        "total": summary.total,
+        "budget_low": summary.low,
+        "budget_high": summary.high,
+        "left_to_high": summary.left_to_high,
+        "state": summary.state,
+        "monthly_lab_cost": summary.monthly_lab_cost,
+        "months_in_residence": summary.months_in_residence,
+        "lab_cost_to_date": summary.lab_cost_to_date,
+        "by_category": [{"category": c, "amount": a} for c, a in summary.by_category],
+        "burn": [{"on": p.on, "cumulative": p.cumulative} for p in summary.burn],
+    }
+
+
+@router.get(
+    "/lab/engagements/{engagement_id}/budget",
+    response=BudgetOut,
+    summary="Budget summary: spend against the planned range, by category and over time",
+)
+def get_budget(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
+    access = caller_access(request)
+    return budget_out(selectors.budget_summary(access, access_engagement(access, engagement_id)))
+
+
+@router.patch(
+    "/lab/engagements/{engagement_id}/budget",
+    response=BudgetOut,
+    summary="Set the planned range, the monthly lab cost and the currency",
+)
+def set_budget(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: BudgetPatch) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id, "write")
+    updated = services.set_budget(access, engagement, version=payload.version, **payload.changes())
+    return budget_out(selectors.budget_summary(access, updated))
+
+
+@router.get(
+    "/lab/engagements/{engagement_id}/expenses",
+    response=list[ExpenseOut],
+    summary="An engagement's expenses",
+)
+@paginate(Page)
+def list_expenses(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> QuerySet[Expense]:
+    access = caller_access(request)
+    return selectors.expenses(access, access_engagement(access, engagement_id))
+
+
+@router.post(
+    "/lab/engagements/{engagement_id}/expenses",
+    response={201: ExpenseOut},
+    summary="Record an expense",
+)
+def create_expense(
+    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ExpenseIn
+) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id, "write")
+    return Status(201, services.add_expense(access, engagement, **payload.dict()))
+
+
+@router.patch("/lab/expenses/{expense_id}", response=ExpenseOut, summary="Edit an expense")
+def update_expense(
+    request: HttpRequest, org: OrgSlug, expense_id: Id, payload: ExpensePatch
+) -> Any:
+    access = caller_access(request)
+    record = selectors.access_expense(access, expense_id, "write")
+    return services.update_expense(access, record, version=payload.version, **payload.changes())
+
+
+@router.delete("/lab/expenses/{expense_id}", response={204: None}, summary="Delete an expense")
+def delete_expense(request: HttpRequest, org: OrgSlug, expense_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_expense(access, selectors.access_expense(access, expense_id, "write"))
+    return Status(204, None)

@@ -1,0 +1,767 @@
+"""API routes for the playbook, engagements and their gates, qualification, composition and
+training (DESIGN §2.7). Agreements, sessions, budget, experts and reports have their own
+subpackages; ``lab.api`` mounts them all."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from northline.lab.access import (
+    access_assessment,
+    access_checklist_item,
+    access_course,
+    access_engagement,
+    access_phase,
+    access_phase_item,
+    access_required_training,
+    access_training_record,
+)
+from northline.lab.engagements import selectors, services
+from northline.lab.models import (
+    Course,
+    Engagement,
+    Phase,
+    PhaseItem,
+    QualificationAssessment,
+    RequiredTraining,
+    TrainingRecord,
+)
+from northline.lab.schemas import references
+from northline.lib.schemas import (
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    Page,
+    VersionedInput,
+)
+from northline.orgs.api_auth import caller_access
+
+router = Router(tags=["lab"])
+
+
+ItemKind = Literal["precondition", "success_criterion", "standard", "activity", "resource"]
+ItemState = Literal["open", "met", "waived"]
+EngagementStatusName = Literal[
+    "candidate", "qualified", "aligning", "in_residence", "graduated", "pivoted_away"
+]
+RoleName = Literal[
+    "product_owner",
+    "devops_specialist",
+    "executive_sponsor",
+    "scrum_master",
+    "member",
+    "stakeholder",
+]
+TrainingStatusName = Literal["planned", "in_progress", "completed"]
+CellState = Literal["completed", "in_progress", "planned", "missing"]
+
+
+# The playbook -----------------------------------------------------------------------------
+
+
+class PhaseOut(Schema):
+    id: int
+    name: str
+    key: str
+    position: int
+    description: str
+    version: int
+
+
+class PhaseIn(Input):
+    name: str = Field(..., min_length=1, max_length=100)
+    key: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
+    description: str = ""
+    position: int | None = Field(None, ge=0, description="0 is first; leave out to append.")
+
+
+class PhasePatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    key: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
+    description: str | None = None
+    position: int | None = Field(None, ge=0, description="Move the phase; 0 is first.")
+
+
+class PhaseItemOut(Schema):
+    id: int
+    phase_id: Id
+    kind: ItemKind
+    text: str
+    check_key: str = Field(..., description="Set on items Northline checks by itself.")
+    position: int
+    version: int
+
+
+class PhaseItemIn(Input):
+    kind: ItemKind
+    text: str = Field(..., min_length=1)
+    check_key: str = ""
+    position: int | None = Field(None, ge=0)
+
+
+class PhaseItemPatch(VersionedInput):
+    kind: ItemKind | None = None
+    text: str | None = Field(None, min_length=1)
+    check_key: str | None = None
+    position: int | None = Field(None, ge=0)
+
+
+@router.get("/lab/phases", response=list[PhaseOut], summary="The playbook's phases, in order")
+@paginate(Page)
+def list_phases(request: HttpRequest, org: OrgSlug) -> QuerySet[Phase]:
+    return selectors.phases(caller_access(request))
+
+
+@router.post("/lab/phases", response={201: PhaseOut}, summary="Add a phase to the playbook")
+def create_phase(request: HttpRequest, org: OrgSlug, payload: PhaseIn) -> Any:
+    return Status(201, services.create_phase(caller_access(request), **payload.dict()))
+
+
+@router.get("/lab/phases/{phase_id}", response=PhaseOut, summary="One phase")
+def get_phase(request: HttpRequest, org: OrgSlug, phase_id: Id) -> Any:
+    return access_phase(caller_access(request), phase_id)
+
+
+@router.patch("/lab/phases/{phase_id}", response=PhaseOut, summary="Rename, edit or move a phase")
+def update_phase(request: HttpRequest, org: OrgSlug, phase_id: Id, payload: PhasePatch) -> Any:
+    access = caller_access(request)
+    phase = access_phase(access, phase_id, "write")
+    changes = payload.changes()
+    position = changes.pop("position", None)
+    version = payload.version
+    if changes:
+        phase = services.update_phase(access, phase, version=version, **changes)
+        version = phase.version
+    if position is not None:
+        phase = services.move_phase(access, phase, position=position, version=version)
+    return phase
+
+
+@router.delete(
+    "/lab/phases/{phase_id}",
+    response={204: None},
+    summary="Delete a phase no engagement uses",
+)
+def delete_phase(request: HttpRequest, org: OrgSlug, phase_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_phase(access, access_phase(access, phase_id, "write"))
+    return Status(204, None)
+
+
+@router.get("/lab/phases/{phase_id}/items", response=list[PhaseItemOut], summary="A phase's items")
+@paginate(Page)
+def list_phase_items(request: HttpRequest, org: OrgSlug, phase_id: Id) -> QuerySet[PhaseItem]:
+    access = caller_access(request)
+    return selectors.phase_items(access, access_phase(access, phase_id))
+
+
+@router.post(
+    "/lab/phases/{phase_id}/items", response={201: PhaseItemOut}, summary="Add an item to a phase"
+)
+def create_phase_item(
+    request: HttpRequest, org: OrgSlug, phase_id: Id, payload: PhaseItemIn
+) -> Any:
+    access = caller_access(request)
+    phase = access_phase(access, phase_id, "write")
+    return Status(201, services.create_phase_item(access, phase, **payload.dict()))
+
+
+@router.patch(
+    "/lab/phase-items/{phase_item_id}", response=PhaseItemOut, summary="Edit a phase item"
+)
+def update_phase_item(
+    request: HttpRequest, org: OrgSlug, phase_item_id: Id, payload: PhaseItemPatch
+) -> Any:
+    access = caller_access(request)
+    item = access_phase_item(access, phase_item_id, "write")
+    return services.update_phase_item(access, item, version=payload.version, **payload.changes())
+
+
+@router.delete(
+    "/lab/phase-items/{phase_item_id}",
+    response={204: None},
+    summary="Delete a phase item",
+)
+def delete_phase_item(request: HttpRequest, org: OrgSlug, phase_item_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_phase_item(access, access_phase_item(access, phase_item_id, "write"))
+    return Status(204, None)
+
+
+# Engagements ------------------------------------------------------------------------------
+
+
+class EngagementOut(Schema):
+    id: int
+    title: str
+    partner_organization: str
+    business_area: str
+    product: str
+    team_id: Id | None
+    product_owner_id: Id | None
+    executive_sponsor_id: Id | None
+    start_date: dt.date | None
+    graduation_window_start: dt.date | None
+    graduation_window_end: dt.date | None
+    status: EngagementStatusName
+    current_phase_id: Id | None
+    closing_reason: str
+    budget_low: Decimal | None
+    budget_high: Decimal | None
+    monthly_lab_cost: Decimal | None
+    currency: str
+    version: int
+
+
+class EngagementIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    partner_organization: str = Field(..., min_length=1, max_length=200)
+    business_area: str = Field("", max_length=200)
+    product: str = Field("", max_length=200)
+    team_id: Id | None = Field(None, description="The partner's team (a team of this org).")
+    product_owner_id: Id | None = Field(None, description="A person.")
+    executive_sponsor_id: Id | None = Field(None, description="A person.")
+    start_date: dt.date | None = None
+    graduation_window_start: dt.date | None = None
+    graduation_window_end: dt.date | None = None
+    budget_low: Decimal | None = Field(None, ge=0)
+    budget_high: Decimal | None = Field(None, ge=0)
+    monthly_lab_cost: Decimal | None = Field(None, ge=0)
+    currency: str = Field("EUR", min_length=3, max_length=3)
+
+
+class EngagementPatch(VersionedInput):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    partner_organization: str | None = Field(None, min_length=1, max_length=200)
+    business_area: str | None = Field(None, max_length=200)
+    product: str | None = Field(None, max_length=200)
+    team_id: Id | None = None
+    product_owner_id: Id | None = None
+    executive_sponsor_id: Id | None = None
+    start_date: dt.date | None = None
+    graduation_window_start: dt.date | None = None
+    graduation_window_end: dt.date | None = None
+    budget_low: Decimal | None = Field(None, ge=0)
+    budget_high: Decimal | None = Field(None, ge=0)
+    monthly_lab_cost: Decimal | None = Field(None, ge=0)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+
+
+class EngagementFilters(Filters):
+    status: EngagementStatusName | None = None
+    phase: Id | None = Field(None, description="A phase id.")
+
+
+class AdvanceIn(Input):
+    version: int = Field(..., ge=1, description="The engagement's version you read.")
+
+
+class ReasonIn(Input):
+    reason: str = Field(..., min_length=1, description="Why; it goes into the decision log.")
+    version: int = Field(..., ge=1, description="The engagement's version you read.")
+
+
+@router.get("/lab/engagements", response=list[EngagementOut], summary="Engagements")
+@paginate(Page)
+def list_engagements(
+    request: HttpRequest, org: OrgSlug, filters: Query[EngagementFilters]
+) -> QuerySet[Engagement]:
+    return selectors.engagements(caller_access(request), status=filters.status, phase=filters.phase)
+
+
+@router.post(
+    "/lab/engagements",
+    response={201: EngagementOut},
+    summary="Create an engagement (first phase, checklists copied from the playbook)",
+)
+def create_engagement(request: HttpRequest, org: OrgSlug, payload: EngagementIn) -> Any:
+    fields = references(payload.dict())
+    return Status(201, services.create_engagement(caller_access(request), **fields))
+
+
+@router.get("/lab/engagements/{engagement_id}", response=EngagementOut, summary="One engagement")
+def get_engagement(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
+    return access_engagement(caller_access(request), engagement_id)
+
+
+@router.patch(
+    "/lab/engagements/{engagement_id}", response=EngagementOut, summary="Edit an engagement"
+)
+def update_engagement(
+    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: EngagementPatch
+) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id, "write")
+    return services.update_engagement(
+        access, engagement, version=payload.version, **references(payload.changes())
+    )
+
+
+@router.delete(
+    "/lab/engagements/{engagement_id}",
+    response={204: None},
+    summary="Delete an engagement",
+)
+def delete_engagement(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_engagement(access, access_engagement(access, engagement_id, "write"))
+    return Status(204, None)
+
+
+@router.post(
+    "/lab/engagements/{engagement_id}/advance",
+    response=EngagementOut,
+    summary="Enter the next phase (409 gate_closed names each unmet pre-condition)",
+)
+def advance(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: AdvanceIn) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id, "write")
+    return services.advance_phase(access, engagement, version=payload.version)
+
+
+@router.post(
+    "/lab/engagements/{engagement_id}/graduate",
+    response=EngagementOut,
+    summary="Graduate an engagement in residence, with a reason",
+    description="A stale `version` answers 409 `stale_version`; nothing is logged or changed.",
+)
+def graduate(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ReasonIn) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id, "write")
+    return services.graduate(access, engagement, reason=payload.reason, version=payload.version)
+
+
+@router.post(
+    "/lab/engagements/{engagement_id}/pivot-away",
+    response=EngagementOut,
+    summary="Pivot away from an engagement, with a reason",
+    description="A stale `version` answers 409 `stale_version`; nothing is logged or changed.",
+)
+def pivot_away(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ReasonIn) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id, "write")
+    return services.pivot_away(access, engagement, reason=payload.reason, version=payload.version)
+
+
+# Checklists -------------------------------------------------------------------------------
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    phase_id: Id
+    kind: ItemKind
+    text: str
+    check_key: str
+    automatic: bool = Field(..., description="Checked live by Northline.")
+    state: ItemState = Field(..., description="As the gate reads it (automatic items live).")
+    stored_state: ItemState
+    detail: str = Field(..., description="Why an automatic item is met or open.")
+    evidence: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    waiver_reason: str
+    waiver_decision_id: Id | None
+    version: int
+
+
+def checklist_out(checked: selectors.CheckedItem) -> dict[str, Any]:
+    item = checked.item
+    return {
+        "id": item.pk,
+        "phase_id": item.phase_id,
+        "kind": item.kind,
+        "text": item.text,
+        "check_key": item.check_key,
+        "automatic": checked.automatic,
+        "state": checked.state,
+        "stored_state": item.state,
+        "detail": checked.detail,
+        "evidence": item.evidence,
+        "decided_by": item.decided_by.get_username() if item.decided_by else None,
+        "decided_at": item.decided_at,
+        "waiver_reason": item.waiver_reason,
+        "waiver_decision_id": item.waiver_decision_id,
+        "version": item.version,
+    }
+
+
+class ChecklistPatch(VersionedInput):
+    state: Literal["open", "met"] | None = Field(None, description="Waive with …/waive.")
+    evidence: str | None = None
+
+
+class WaiveIn(Input):
+    reason: str = Field(..., min_length=1, description="Why; it goes into the decision log.")
+    version: int = Field(..., ge=1, description="The item's version you read (stale → 409).")
+
+
+@router.get(
+    "/lab/engagements/{engagement_id}/checklist",
+    response=list[ChecklistItemOut],
+    summary="An engagement's checklist, every phase",
+)
+@paginate(Page)
+def list_checklist(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id)
+    return [checklist_out(c) for c in selectors.checked_items(access, engagement)]
+
+
+def one_checked(access: Any, item: Any) -> dict[str, Any]:
+    engagement = access_engagement(access, item.engagement_id)
+    checked = next(c for c in selectors.checked_items(access, engagement) if c.item.pk == item.pk)
+    return checklist_out(checked)
+
+
+@router.patch(
+    "/lab/checklist-items/{checklist_item_id}",
+    response=ChecklistItemOut,
+    summary="Mark a checklist item open or met, with evidence",
+)
+def update_checklist_item(
+    request: HttpRequest, org: OrgSlug, checklist_item_id: Id, payload: ChecklistPatch
+) -> Any:
+    access = caller_access(request)
+    item = access_checklist_item(access, checklist_item_id, "write")
+    item = services.set_item_state(access, item, version=payload.version, **payload.changes())
+    return one_checked(access, item)
+
+
+@router.post(
+    "/lab/checklist-items/{checklist_item_id}/waive",
+    response=ChecklistItemOut,
+    summary="Waive a checklist item (needs the waive_gates authority and a reason)",
+    description=(
+        "A stale `version` (someone marked or waived the item since you read it) answers 409 "
+        "`stale_version`; no decision is logged and nothing changes."
+    ),
+)
+def waive_checklist_item(
+    request: HttpRequest, org: OrgSlug, checklist_item_id: Id, payload: WaiveIn
+) -> Any:
+    access = caller_access(request)
+    item = access_checklist_item(access, checklist_item_id, "write")
+    item = services.waive_item(access, item, reason=payload.reason, version=payload.version)
+    return one_checked(access, item)
+
+
+class PhaseProgressOut(Schema):
+    phase_id: Id
+    phase: str
+    total: int
+    met: int
+    waived: int
+    open: int
+    is_current: bool
+
+
+@router.get(
+    "/lab/engagements/{engagement_id}/progress",
+    response=list[PhaseProgressOut],
+    summary="Checklist progress per phase",
+)
+@paginate(Page)
+def progress(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
+    access = caller_access(request)
+    engagement = access_engagement(access, engagement_id)
+    return [
+        {
+            "phase_id": p.phase.pk,
+            "phase": p.phase.name,
+            "total": p.total,
+            "met": p.met,
+            "waived": p.waived,
+            "open": p.open,
+            "is_current": p.is_current,
+        }
+        for p in selectors.phase_progress(access, engagement)
+    ]
+
+
+# Qualification, composition, readiness ------------------------------------------------------
+
+
+class AssessmentOut(Schema):
+    id: int
+    criterion: str
+    label: str
+    met: bool | None = Field(..., description="None until assessed.")
+    evidence: str
+    version: int
+
+    @staticmethod
+    def resolve_label(obj: QualificationAssessment) -> str:
+        return obj.get_criterion_display()
+
+
+class AssessmentPatch(VersionedInput):
+    met: bool | None = Field(..., description="true, false, or null for not assessed.")
+    evidence: str = ""
+
+
+@router.get(
+    "/lab/engagements/{engagement_id}/qualification",
+    response=list[AssessmentOut],
+    summary="The five qualification criteria of an engagement",
+)
+@paginate(Page)
+def list_qualification(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
+    access = caller_access(request)
+    return selectors.qualification(access, access_engagement(access, engagement_id))
+
+
+@router.patch(
+    "/lab/qualification/{assessment_id}",
+    response=AssessmentOut,
+    summary="Assess one criterion, with evidence",
+)
+def assess(request: HttpRequest, org: OrgSlug, assessment_id: Id, payload: AssessmentPatch) -> Any:
+    access = caller_access(request)
+    assessment = access_assessment(access, assessment_id, "write")
+    return services.assess_criterion(
+        access, assessment, version=payload.version, met=payload.met, evidence=payload.evidence
+    )
+
+
+class CompositionRuleOut(Schema):
+    key: str
+    label: str
+    ok: bool
+    detail: str
+
+
+@router.get(
+    "/lab/engagements/{engagement_id}/composition",
+    response=list[CompositionRuleOut],
+    summary="The team composition rules, checked live",
+)
+@paginate(Page)
+def composition(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
+    access = caller_access(request)
+    return selectors.composition(access, access_engagement(access, engagement_id))
+
+
+class ReadinessCell(Schema):
+    person_id: Id
+    course_id: Id
+    state: CellState
+
+
+class NamedOut(Schema):
+    id: int
+    name: str
+
+
+class TrainingReadinessOut(Schema):
+    people: list[NamedOut]
+    courses: list[NamedOut]
+    cells: list[ReadinessCell] = Field(..., description="Only pairs the person's roles require.")
+    missing: list[ReadinessCell] = Field(..., description="Required and not completed.")
+
+
+@router.get(
+    "/lab/engagements/{engagement_id}/readiness",
+    response=TrainingReadinessOut,
+    summary="Training readiness: people × the courses their roles require",
+)
+def readiness(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
+    access = caller_access(request)
+    result = selectors.readiness(access, access_engagement(access, engagement_id))
+    return {
+        "people": [{"id": p.pk, "name": p.name} for p in result.people],
+        "courses": [{"id": c.pk, "name": c.name} for c in result.courses],
+        "cells": [
+            {"person_id": person, "course_id": course, "state": state}
+            for (person, course), state in result.cells.items()
+        ],
+        "missing": [
+            {"person_id": p.pk, "course_id": c.pk, "state": result.cells[(p.pk, c.pk)]}
+            for p, c in result.missing
+        ],
+    }
+
+
+# Training ---------------------------------------------------------------------------------
+
+
+class CourseOut(Schema):
+    id: int
+    name: str
+    provider: str
+    hours: Decimal | None
+    audience_roles: list[str]
+    version: int
+
+
+class CourseIn(Input):
+    name: str = Field(..., min_length=1, max_length=200)
+    provider: str = Field("", max_length=200)
+    hours: Decimal | None = Field(None, ge=0)
+    audience_roles: list[RoleName] = []
+
+
+class CoursePatch(VersionedInput):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    provider: str | None = Field(None, max_length=200)
+    hours: Decimal | None = Field(None, ge=0)
+    audience_roles: list[RoleName] | None = None
+
+
+@router.get("/lab/courses", response=list[CourseOut], summary="Courses")
+@paginate(Page)
+def list_courses(request: HttpRequest, org: OrgSlug) -> QuerySet[Course]:
+    return selectors.courses(caller_access(request))
+
+
+@router.post("/lab/courses", response={201: CourseOut}, summary="Add a course")
+def create_course(request: HttpRequest, org: OrgSlug, payload: CourseIn) -> Any:
+    return Status(201, services.create_course(caller_access(request), **payload.dict()))
+
+
+@router.get("/lab/courses/{course_id}", response=CourseOut, summary="One course")
+def get_course(request: HttpRequest, org: OrgSlug, course_id: Id) -> Any:
+    return access_course(caller_access(request), course_id)
+
+
+@router.patch("/lab/courses/{course_id}", response=CourseOut, summary="Edit a course")
+def update_course(request: HttpRequest, org: OrgSlug, course_id: Id, payload: CoursePatch) -> Any:
+    access = caller_access(request)
+    course = access_course(access, course_id, "write")
+    return services.update_course(access, course, version=payload.version, **payload.changes())
+
+
+@router.delete(
+    "/lab/courses/{course_id}",
+    response={204: None},
+    summary="Delete a course without records",
+)
+def delete_course(request: HttpRequest, org: OrgSlug, course_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_course(access, access_course(access, course_id, "write"))
+    return Status(204, None)
+
+
+class RequirementOut(Schema):
+    id: int
+    role: str
+    course_id: Id
+    course: str
+
+    @staticmethod
+    def resolve_course(obj: RequiredTraining) -> str:
+        return obj.course.name
+
+
+class RequirementIn(Input):
+    role: RoleName
+    course_id: Id
+
+
+@router.get(
+    "/lab/required-training", response=list[RequirementOut], summary="Training required per role"
+)
+@paginate(Page)
+def list_requirements(request: HttpRequest, org: OrgSlug) -> QuerySet[RequiredTraining]:
+    return selectors.required_training(caller_access(request))
+
+
+@router.post(
+    "/lab/required-training",
+    response={201: RequirementOut},
+    summary="Require a course for a role",
+)
+def create_requirement(request: HttpRequest, org: OrgSlug, payload: RequirementIn) -> Any:
+    access = caller_access(request)
+    return Status(
+        201, services.require_training(access, role=payload.role, course=payload.course_id)
+    )
+
+
+@router.delete(
+    "/lab/required-training/{requirement_id}",
+    response={204: None},
+    summary="Stop requiring a course for a role",
+)
+def delete_requirement(request: HttpRequest, org: OrgSlug, requirement_id: Id) -> Any:
+    access = caller_access(request)
+    services.unrequire_training(access, access_required_training(access, requirement_id, "write"))
+    return Status(204, None)
+
+
+class RecordOut(Schema):
+    id: int
+    person_id: Id
+    course_id: Id
+    status: TrainingStatusName
+    completed_on: dt.date | None
+    version: int
+
+
+class RecordIn(Input):
+    person_id: Id
+    course_id: Id
+    status: TrainingStatusName = "planned"
+    completed_on: dt.date | None = Field(None, description="Completed only; today if left out.")
+
+
+class RecordPatch(VersionedInput):
+    status: TrainingStatusName | None = None
+    completed_on: dt.date | None = None
+
+
+class RecordFilters(Filters):
+    person: Id | None = Field(None, description="A person id.")
+    course: Id | None = Field(None, description="A course id.")
+
+
+@router.get("/lab/training-records", response=list[RecordOut], summary="Training records")
+@paginate(Page)
+def list_records(
+    request: HttpRequest, org: OrgSlug, filters: Query[RecordFilters]
+) -> QuerySet[TrainingRecord]:
+    return selectors.training_records(
+        caller_access(request), person=filters.person, course=filters.course
+    )
+
+
+@router.post(
+    "/lab/training-records", response={201: RecordOut}, summary="Record a person's training"
+)
+def create_record(request: HttpRequest, org: OrgSlug, payload: RecordIn) -> Any:
+    return Status(
+        201, services.record_training(caller_access(request), **references(payload.dict()))
+    )
+
+
+@router.patch(
+    "/lab/training-records/{training_record_id}",
+    response=RecordOut,
+    summary="Update a training record",
+)
+def update_record(
+    request: HttpRequest, org: OrgSlug, training_record_id: Id, payload: RecordPatch
+) -> Any:
+    access = caller_access(request)
+    record = access_training_record(access, training_record_id, "write")
+    return services.update_training_record(
+        access, record, version=payload.version, **payload.changes()
+    )
+
+
+@router.delete(
+    "/lab/training-records/{training_record_id}",
+    response={204: None},
+    summary="Delete a training record",
+)
+def delete_record(request: HttpRequest, org: OrgSlug, training_record_id: Id) -> Any:
+    access = caller_access(request)
+    services.delete_training_record(
+        access, access_training_record(access, training_record_id, "write")
+    )
+    return Status(204, None)

@@ -1,0 +1,52 @@
+"""Reads of experts in residence (with how many requests each holds) and requests for them."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from northline.lab.models import Engagement, Expert, ExpertRequest, RequestStatus
+from northline.orgs.access import Access, get_in_org
+
+
+def access_expert(access: Access, expert_id: int, action: str = "read") -> Expert:
+    return get_in_org(
+        access, Expert.objects.select_related("person"), expert_id, action, label="expert"
+    )
+
+
+def access_request(access: Access, request_id: int, action: str = "read") -> ExpertRequest:
+    return get_in_org(
+        access,
+        ExpertRequest.objects.select_related("engagement", "expert__person"),
+        request_id,
+        action,
+        label="expert request",
+    )
+
+
+def experts(access: Access) -> QuerySet[Expert]:
+    return (
+        Expert.objects.filter(organization=access.organization)
+        .select_related("person")
+        .annotate(
+            active_requests=Count(
+                "requests", filter=Q(requests__status=RequestStatus.ASSIGNED), distinct=True
+            )
+        )
+        .order_by("person__name", "id")
+    )
+
+
+def requests(
+    access: Access, *, engagement: Engagement | int | None = None, status: str | None = None
+) -> QuerySet[ExpertRequest]:
+    queryset = ExpertRequest.objects.filter(organization=access.organization).select_related(
+        "engagement", "expert__person"
+    )
+    if engagement is not None:
+        queryset = queryset.filter(
+            engagement_id=engagement.pk if isinstance(engagement, Engagement) else engagement
+        )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset

@@ -1,0 +1,112 @@
+"""Web pages for experts in residence and requests for them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from northline.lab.experts import forms, selectors, services
+from northline.lab.models import RequestStatus
+from northline.lab.pages import NAV, lab_url
+from northline.lib.web import org_view, render_org, status_of, submit
+from northline.orgs.access import Access
+
+# Experts -------------------------------------------------------------------------------------
+
+
+def render_experts(
+    request: HttpRequest,
+    access: Access,
+    *,
+    expert_form: forms.ExpertForm | None = None,
+    request_form: forms.RequestForm | None = None,
+) -> HttpResponse:
+    expert_form = expert_form or forms.ExpertForm(access=access)
+    request_form = request_form or forms.RequestForm(access=access)
+    expert_list = list(selectors.experts(access))
+    rows = [
+        (
+            item,
+            forms.RequestMoveForm(
+                access=access, prefix=f"r{item.pk}", initial={"version": item.version}
+            ),
+            sorted(services.MOVES[item.status]),
+        )
+        for item in selectors.requests(access)
+    ]
+    return render_org(
+        request,
+        access,
+        "lab/governance/experts.html",
+        {
+            "experts": expert_list,
+            "rows": rows,
+            "expert_form": expert_form,
+            "request_form": request_form,
+            "lab_url": lab_url(access),
+            "statuses": RequestStatus,
+        },
+        nav=NAV,
+        status=status_of(expert_form, request_form),
+    )
+
+
+@org_view
+def experts_page(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method != "POST":
+        return render_experts(request, access)
+    access.require("write")
+    form = forms.ExpertForm(request.POST, access=access)
+    if submit(form, lambda data: services.create_expert(access, **data)):
+        messages.success(request, f"{form.cleaned_data['person'].name} is an expert in residence.")
+        return redirect("lab_experts", slug=access.organization.slug)
+    return render_experts(request, access, expert_form=form)
+
+
+@require_POST
+@org_view
+def expert_delete(request: HttpRequest, access: Access, expert_id: int) -> HttpResponse:
+    expert = selectors.access_expert(access, expert_id, "write")
+    services.delete_expert(access, expert)
+    messages.success(request, f"{expert.person.name} is no longer an expert in residence.")
+    return redirect("lab_experts", slug=access.organization.slug)
+
+
+@require_POST
+@org_view
+def expert_request_new(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require("write")
+    form = forms.RequestForm(request.POST, access=access)
+    if submit(
+        form,
+        lambda data: services.create_request(
+            access, data["engagement"], area=data["area"], description=data["description"]
+        ),
+    ):
+        messages.success(request, "Recorded the request.")
+        return redirect("lab_experts", slug=access.organization.slug)
+    return render_experts(request, access, request_form=form)
+
+
+@require_POST
+@org_view
+def expert_request(request: HttpRequest, access: Access, request_id: int) -> HttpResponse:
+    record = selectors.access_request(access, request_id, "write")
+    form = forms.RequestMoveForm(request.POST, access=access, prefix=f"r{record.pk}")
+    if submit(
+        form,
+        lambda data: services.move(
+            access, record, to=data["to"], version=data["version"], expert=data.get("expert")
+        ),
+    ):
+        messages.success(request, "Saved the request.")
+    else:
+        problems = [str(e) for e in form.non_field_errors()] + [
+            f"{name}: {' '.join(str(e) for e in errors)}"
+            for name, errors in form.errors.items()
+            if name != "__all__"
+        ]
+        messages.error(request, " ".join(problems) or "Try again.")
+    return redirect("lab_experts", slug=access.organization.slug)

@@ -1,0 +1,153 @@
+"""Web pages for an engagement's alignment sessions and their commitments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from northline.lab.access import access_engagement
+from northline.lab.models import AlignmentSession
+from northline.lab.pages import NAV, engagement_context
+from northline.lab.sessions import calendar, forms, selectors, services
+from northline.lib.web import org_view, render_org, status_of, submit
+from northline.orgs.access import Access
+
+# Alignment sessions --------------------------------------------------------------------------
+
+
+@org_view
+def engagement_sessions(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
+    engagement = access_engagement(access, engagement_id)
+    form = forms.SessionForm(access=access)
+    if request.method == "POST":
+        access.require("write")
+        form = forms.SessionForm(request.POST, access=access)
+        made: list[AlignmentSession] = []
+        if submit(
+            form, lambda data: made.append(services.create_session(access, engagement, **data))
+        ):
+            messages.success(request, f"Planned “{made[0].title}”.")
+            return redirect("lab_session", slug=access.organization.slug, session_id=made[0].pk)
+    rows = [
+        (session, selectors.not_invited(session))
+        for session in selectors.sessions(access, engagement)
+    ]
+    return render_org(
+        request,
+        access,
+        "lab/governance/sessions.html",
+        {
+            **engagement_context(access, engagement, "sessions"),
+            "rows": rows,
+            "form": form,
+            "collaborators": selectors.regular_collaborators(engagement),
+        },
+        nav=NAV,
+        status=status_of(form),
+    )
+
+
+def render_session(
+    request: HttpRequest,
+    access: Access,
+    session: AlignmentSession,
+    *,
+    edit_form: forms.SessionEditForm | None = None,
+    commitment_form: forms.CommitmentForm | None = None,
+) -> HttpResponse:
+    edit_form = edit_form or forms.SessionEditForm.of(session, access)
+    commitment_form = commitment_form or forms.CommitmentForm(access=access)
+    commitments = [
+        (commitment, forms.CommitmentDoneForm.of(commitment))
+        for commitment in selectors.commitments(access, session)
+    ]
+    return render_org(
+        request,
+        access,
+        "lab/governance/session.html",
+        {
+            **engagement_context(access, session.engagement, "sessions"),
+            "session": session,
+            "days": selectors.length_in_days(session.starts_on, session.ends_on),
+            "not_invited": selectors.not_invited(session),
+            "facilitators": list(session.facilitators.all()),
+            "attendees": list(session.attendees.all()),
+            "commitments": commitments,
+            "edit_form": edit_form,
+            "commitment_form": commitment_form,
+        },
+        nav=NAV,
+        status=status_of(edit_form, commitment_form),
+    )
+
+
+@org_view
+def session(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return render_session(request, access, selectors.access_session(access, session_id))
+    record = selectors.access_session(access, session_id, "write")
+    form = forms.SessionEditForm(request.POST, access=access)
+    if submit(
+        form,
+        lambda data: services.update_session(
+            access, record, version=data["version"], **form.changes()
+        ),
+    ):
+        messages.success(request, f"Saved “{record.title}”.")
+        return redirect("lab_session", slug=access.organization.slug, session_id=record.pk)
+    return render_session(request, access, record, edit_form=form)
+
+
+@require_POST
+@org_view
+def session_delete(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
+    record = selectors.access_session(access, session_id, "write")
+    services.delete_session(access, record)
+    messages.success(request, f"Deleted “{record.title}”.")
+    return redirect(
+        "lab_engagement_sessions",
+        slug=access.organization.slug,
+        engagement_id=record.engagement_id,
+    )
+
+
+@require_GET
+@org_view
+def session_ics(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
+    record = selectors.access_session(access, session_id)
+    response = HttpResponse(
+        calendar.session_ics(record, host=request.get_host().split(":")[0] or "northline"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="alignment-session-{record.pk}.ics"'
+    return response
+
+
+@require_POST
+@org_view
+def commitment_new(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
+    record = selectors.access_session(access, session_id, "write")
+    form = forms.CommitmentForm(request.POST, access=access)
+    if submit(form, lambda data: services.add_commitment(access, record, **data)):
+        messages.success(request, "Recorded the commitment.")
+        return redirect("lab_session", slug=access.organization.slug, session_id=record.pk)
+    return render_session(request, access, record, commitment_form=form)
+
+
+@require_POST
+@org_view
+def commitment(request: HttpRequest, access: Access, commitment_id: int) -> HttpResponse:
+    record = selectors.access_commitment(access, commitment_id, "write")
+    form = forms.CommitmentDoneForm(request.POST, prefix=f"c{record.pk}")
+    if submit(
+        form,
+        lambda data: services.update_commitment(
+            access, record, version=data["version"], done=data["done"]
+        ),
+    ):
+        messages.success(request, "Saved the commitment.")
+    else:
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or "Try again.")
+    return redirect("lab_session", slug=access.organization.slug, session_id=record.session_id)
