@@ -111,6 +111,33 @@ def delete_organization(access: Access, *, confirm_slug: str) -> None:
     organization.delete()
 
 
+IMPORT_ACTOR = "northline import"
+
+
+def record_import(
+    organization: Organization, *, source: str, sha256: str, counts: dict[str, int]
+) -> None:
+    """The ``imported`` event of an organization just inserted by ``orgs.transfer``, in the
+    import's transaction: which file (its name and SHA-256) and how many records of each model.
+
+    Like a deleted organization's event it belongs to the installation (organization None), not
+    to the organization's own trail, so that export → import → export still gives the same
+    bytes; it names the organization as its object.
+    """
+    record_event(
+        actor=IMPORT_ACTOR,
+        organization=None,
+        verb="imported",
+        obj=organization,
+        changes={
+            "slug": organization.slug,
+            "source": source,
+            "sha256": sha256,
+            "records": dict(sorted(counts.items())),
+        },
+    )
+
+
 # Memberships -----------------------------------------------------------------------------
 
 

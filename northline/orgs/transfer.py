@@ -13,7 +13,9 @@ among them), models ordered so that each comes after the models it points to, re
 The envelope holds no timestamp, so export → import → export gives the same bytes.
 
 Import goes into a database that holds none of it: the slug, the usernames and every primary
-key must be free, or nothing is written.
+key must be free, or nothing is written. It records one ``imported`` event (through
+``northline.orgs.services.record_import``, in the same transaction) naming the source, its
+SHA-256 and the records per model.
 
 Some records carry a seal, an HMAC keyed with the installation's SECRET_KEY (the lab's agreement
 initials; apps register them with :func:`register_sealed_model`). The key never travels: the
@@ -47,6 +49,7 @@ from django.db import DatabaseError, connection, models, transaction
 
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.orgs.models import ApiToken, Organization
+from northline.orgs.services import record_import
 
 FORMAT = "northline-export"
 FORMAT_VERSION = 1
@@ -234,12 +237,16 @@ def import_document(
     source_key: str | None = None,
     unverified_seals: bool = False,
     source: str = "",
+    sha256: str | None = None,
 ) -> Imported:
     """Insert an exported organization into this database, all or nothing.
 
     ``source_key`` is the exporting installation's SECRET_KEY, needed when the export's seals
     were made under another key than this installation's; ``unverified_seals`` imports them
-    without it, as they are. ``source`` names the import in the audit trail (a file name).
+    without it, as they are. ``source`` names the import in the audit trail (a file name) and
+    ``sha256`` is the hex SHA-256 of that file's bytes; without it, the SHA-256 of the
+    document's one text form (:func:`dumps_document`), which is the file's own for a file that
+    ``northline export`` wrote.
     """
     records = check_envelope(document)
     slug = document["organization"]
@@ -266,6 +273,12 @@ def import_document(
             raise Invalid(f"The export is inconsistent: {first_line(error)}") from error
         reset_sequences(by_model)
         organization = Organization.objects.get(pk=organization_pk)
+        record_import(
+            organization,
+            source=source or f"export of {slug}",
+            sha256=sha256 or hashlib.sha256(dumps_document(document).encode()).hexdigest(),
+            counts=count_records(document),
+        )
         if verify_with is None:
             return Imported(
                 organization,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -206,3 +209,72 @@ def test_it_continues_ids_after_the_imported_ones(cast):
 
     imported_ids = [r["pk"] for r in document["records"] if r["model"] == "orgs.team"]
     assert team.pk > max(imported_ids)
+
+
+ORGS_LABELS = (
+    "auth.user",
+    "orgs.apitoken",
+    "orgs.membership",
+    "orgs.organization",
+    "orgs.person",
+    "orgs.team",
+    "orgs.teammember",
+)
+
+
+def test_it_records_one_imported_event_naming_the_file_and_its_records(cast):
+    fill(cast)
+    text = dumps_document(export_organization("acme"))
+    wipe_database()
+
+    imported = import_document(json.loads(text), source="acme.json")
+
+    event = Event.objects.get(verb="imported")
+    assert (event.organization, event.actor, event.actor_name) == (None, None, "northline import")
+    assert (event.object_type, event.object_id) == (
+        "orgs.organization",
+        str(imported.organization.pk),
+    )
+    records = event.changes.pop("records")
+    assert event.changes == {
+        "slug": "acme",
+        "source": "acme.json",
+        # The file's own digest: the export wrote exactly this text.
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+    }
+    assert {label: records[label] for label in ORGS_LABELS} == {
+        "auth.user": 4,
+        "orgs.apitoken": 1,
+        "orgs.membership": 4,
+        "orgs.organization": 1,
+        "orgs.person": 5,
+        "orgs.team": 1,
+        "orgs.teammember": 1,
+    }
+    # Every record is counted, the imported events and the other apps' records too.
+    assert records["orgs.event"] == Event.objects.exclude(verb="imported").count()
+    assert sum(records.values()) == len(json.loads(text)["records"])
+    # The import's event is the installation's, outside the organization's own trail.
+    assert export_organization("acme") == json.loads(text)
+
+
+def test_it_names_the_digest_the_caller_read_from_the_file(cast):
+    document = export_organization("acme")
+    wipe_database()
+
+    import_document(document, source="standard input", sha256="ab" * 32)
+
+    event = Event.objects.get(verb="imported")
+    assert (event.changes["source"], event.changes["sha256"]) == ("standard input", "ab" * 32)
+
+
+def test_it_records_no_import_when_the_export_is_refused(cast):
+    document = export_organization("acme")
+    wipe_database()
+    person = next(r for r in document["records"] if r["model"] == "orgs.person")
+    person["fields"]["organization"] = 999
+
+    with pytest.raises(Invalid):
+        import_document(document)
+
+    assert not Event.objects.filter(verb="imported").exists()
