@@ -19,75 +19,9 @@ from northline.testing import Cast, assert_queries_constant
 pytestmark = pytest.mark.django_db
 
 
-def get_urls(goals: Goals) -> list[str]:
-    return [
-        reverse("goals", args=["acme"]),
-        reverse("goals_periods", args=["acme"]),
-        reverse("goals_objective_new", args=["acme"]),
-        reverse("goals_objective", args=["acme", goals.objective.pk]),
-        reverse("goals_key_result", args=["acme", goals.key_result.pk]),
-    ]
-
-
-def post_urls(goals: Goals) -> list[str]:
-    return [
-        reverse("goals_periods", args=["acme"]),
-        reverse("goals_period", args=["acme", goals.period.pk]),
-        reverse("goals_period_delete", args=["acme", goals.period.pk]),
-        reverse("goals_objective_new", args=["acme"]),
-        reverse("goals_objective", args=["acme", goals.child.pk]),
-        reverse("goals_objective_delete", args=["acme", goals.child.pk]),
-        reverse("goals_key_result_new", args=["acme", goals.child.pk]),
-        reverse("goals_key_result", args=["acme", goals.key_result.pk]),
-        reverse("goals_key_result_delete", args=["acme", goals.key_result.pk]),
-        reverse("goals_check_in", args=["acme", goals.key_result.pk]),
-    ]
-
-
-def anything(goals: Goals) -> dict[str, object]:
-    """A body that every write form would accept."""
-    return {
-        "name": "Changed",
-        "starts_on": "2026-01-01",
-        "ends_on": "2026-03-31",
-        f"p{goals.period.pk}-name": "Changed",
-        f"p{goals.period.pk}-starts_on": "2026-01-01",
-        f"p{goals.period.pk}-ends_on": "2026-03-31",
-        f"p{goals.period.pk}-version": 1,
-        "title": "Changed",
-        "period": goals.period.pk,
-        "status": "active",
-        "weight": 1,
-        "baseline": 0,
-        "target": 10,
-        "kind": "lagging",
-        "value": 180,
-        "version": 1,
-    }
-
-
 # Who may see what ------------------------------------------------------------------------
-
-
-def test_it_sends_anonymous_visitors_to_sign_in_from_every_page(client, goals):
-    for url in get_urls(goals):
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith("/login/?next="), url
-    for url in post_urls(goals):
-        response = client.post(url, anything(goals))
-        assert response.status_code == 302, url
-        assert response["Location"].startswith("/login/?next="), url
-
-
-def test_it_answers_404_to_outsiders_on_every_goals_page(cast, goals):
-    outsider = signed_in(cast.outsider)
-    events_before = Event.objects.count()
-    for url in get_urls(goals):
-        assert outsider.get(url).status_code == 404, url
-    for url in post_urls(goals):
-        assert outsider.post(url, anything(goals)).status_code == 404, url
-    assert Event.objects.count() == events_before
+# Every page for the anonymous visitor, an outsider, a viewer's writes and each member's reads:
+# the generated walk, northline/tests/test_views_walk.py.
 
 
 def test_it_answers_404_for_records_of_another_organization(cast, goals):
@@ -101,20 +35,10 @@ def test_it_answers_404_for_records_of_another_organization(cast, goals):
     assert owner.get(reverse("goals", args=["acme"]) + f"?period={period.pk}").status_code == 404
 
 
-def test_it_lets_every_member_read_every_page(cast, goals):
-    for user in [cast.viewer, cast.editor, cast.admin, cast.owner]:
-        reader = signed_in(user)
-        for url in get_urls(goals):
-            assert reader.get(url).status_code == 200, (user, url)
-
-
-def test_it_answers_403_to_a_viewer_posting_any_write_form_and_changes_nothing(cast, goals):
+def test_it_answers_403_to_a_viewers_inline_check_in_and_changes_nothing(cast, goals):
     viewer = signed_in(cast.viewer)
     events_before = Event.objects.count()
-    for url in post_urls(goals):
-        response = viewer.post(url, anything(goals))
-        assert response.status_code == 403, url
-    # The inline check-in is refused the same way.
+    # The inline check-in is refused as the plain form is (the walk posts that one).
     response = viewer.post(
         reverse("goals_check_in", args=["acme", goals.key_result.pk]),
         {"value": 180},
@@ -122,8 +46,6 @@ def test_it_answers_403_to_a_viewer_posting_any_write_form_and_changes_nothing(c
     )
     assert response.status_code == 403
     assert Event.objects.count() == events_before
-    assert Period.objects.get(pk=goals.period.pk).name == "This quarter"
-    assert Objective.objects.filter(pk=goals.child.pk).exists()
     assert KeyResult.objects.get(pk=goals.key_result.pk).title == "Applications made online"
     assert not Reading.objects.exists()
 
