@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import json
 import os
 import sys
@@ -457,6 +458,7 @@ def run_import(args: argparse.Namespace) -> int:
         source_key=source_key,
         unverified_seals=args.unverified_seals,
         source="standard input" if args.file == "-" else Path(args.file).name,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     report_counts("Imported", count_records(document))
     organization = imported.organization
