@@ -45,7 +45,7 @@ def purposes(count: int, seed: int = 13) -> list[str]:
     from the strategy's words, everyday words and stop words, in varied case and punctuation
     (some only stop words, some empty)."""
     from northline.goals.demo import OBJECTIVES
-    from northline.insights.demo_surveys import LINK_ANSWERS, SIGNED_IN_ANSWERS, TEAM_ANSWERS
+    from northline.insights.surveys.demo import LINK_ANSWERS, SIGNED_IN_ANSWERS, TEAM_ANSWERS
 
     texts = [purpose for _, _, purpose, _ in LINK_ANSWERS]
     texts += [purpose for _, _, _, purpose, _ in SIGNED_IN_ANSWERS]

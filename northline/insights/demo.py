@@ -3,7 +3,8 @@ ministry (DESIGN §2.8). Runs after every other app's demo steps, so it sees the
 
 from __future__ import annotations
 
-from northline.insights import demo_snapshots, demo_surveys
+from northline.insights.index import demo as demo_snapshots
+from northline.insights.surveys import demo as demo_surveys
 
 STEPS = [
     ("Insights: a completed purpose pulse survey", demo_surveys.step),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from northline.conftest import SCREENSHOTS, sign_in
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.insights.models import Survey, SurveyAnswer
 from northline.insights.tests.test_surveys import Pulse, make_pulse
 from northline.insights.tests.test_understanding import answer, five_answers

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from northline.goals import services as goals
-from northline.insights import surveys
-from northline.insights.index import alignment_index, component_of
+from northline.insights.surveys import services as surveys
+from northline.insights.index.selectors import alignment_index, component_of
 from northline.insights.tests.index_org import Org, add_governance, build, epic, move, read, story
 from northline.orgs import services as orgs
 from northline.testing import Cast, assert_queries_constant

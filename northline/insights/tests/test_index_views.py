@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northline.goals import services as goals
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.insights.models import Snapshot
-from northline.insights.snapshots import take_snapshots
+from northline.insights.index.services import take_snapshots
 from northline.insights.tests.index_org import Org, build, story
 from northline.orgs import services as orgs
 from northline.portfolio import services as portfolio

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.goals.models import Objective
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.insights.models import Survey, SurveyAnswer, SurveyLink
 from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from northline.orgs import services as org_services

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.insights.models import Survey, SurveyAnswer, SurveyLink
 from northline.insights.tests.test_surveys import Pulse, make_pulse
 from northline.insights.tests.test_understanding import answer, five_answers

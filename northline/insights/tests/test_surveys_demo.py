@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.insights.models import Survey, SurveyAnswer
-from northline.insights.understanding import survey_results, understanding
+from northline.insights.surveys.understanding import survey_results, understanding
 from northline.orgs.access import access_organization
 from northline.orgs.demo import MINISTRY_SLUG, load_demo
 from northline.orgs.models import Team

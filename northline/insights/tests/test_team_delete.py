@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from northline.goals import services as goals
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.lib.errors import Conflict
 from northline.orgs import services
 from northline.orgs.models import Event, Team

@@ -14,10 +14,10 @@ import math
 import pytest
 
 from northline.goals.models import Objective
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.insights.models import Survey
 from northline.insights.tests.test_surveys import Pulse, make_pulse
-from northline.insights.understanding import (
+from northline.insights.surveys.understanding import (
     ECHO_THRESHOLD,
     Strategy,
     WordCount,

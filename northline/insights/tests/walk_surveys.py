@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.testing import Cast
 
 

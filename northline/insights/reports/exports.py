@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 
-from northline.insights.reports import (
+from northline.insights.reports.selectors import (
     FLOW_STATES,
     FlowReport,
     HeatMap,

@@ -18,8 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from northline.insights import snapshots as snapshot_reads
-from northline.insights.charts_index import Series, trend_chart
+from northline.insights.index import services as snapshot_reads
+from northline.insights.index.charts import Series, trend_chart
 from northline.insights.components import (
     COMPONENT_KEYS,
     COMPONENT_LABELS,
@@ -28,7 +28,7 @@ from northline.insights.components import (
     Component,
     Lowering,
 )
-from northline.insights.index import alignment_index, component_of
+from northline.insights.index.selectors import alignment_index, component_of
 from northline.lib.charts import number
 from northline.lib.errors import NotFound
 from northline.lib.web import org_view, render_org

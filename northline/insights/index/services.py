@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from northline.insights.alignment import load
 from northline.insights.components import COMPONENT_KEYS, AlignmentIndex
-from northline.insights.index import index_of
+from northline.insights.index.selectors import index_of
 from northline.insights.models import Snapshot
 from northline.lib.errors import Invalid
 from northline.orgs.access import Access

@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.orgs.demo import MINISTRY_SLUG, DemoContext
 
 OWNER = "amara"

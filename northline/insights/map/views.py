@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northline.goals.selectors import periods
-from northline.insights import exports_map
-from northline.insights import map as alignment_map
-from northline.insights.map import MapFilters, Shown
+from northline.insights.map import exports as exports_map
+from northline.insights.map import selectors as alignment_map
+from northline.insights.map.selectors import MapFilters, Shown
 from northline.lib.errors import Invalid
 from northline.lib.web import org_view, render_org
 from northline.orgs.access import Access

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from northline.insights import snapshots as snapshot_reads
+from northline.insights.index import services as snapshot_reads
 from northline.insights.components import Component, Lowering
-from northline.insights.index import alignment_index, component_of
+from northline.insights.index.selectors import alignment_index, component_of
 from northline.insights.models import Snapshot
 from northline.lib.schemas import Filters, Id, OrgSlug, Page
 from northline.orgs.access import Access, in_org

@@ -4,7 +4,7 @@ The components, in the order the design lists them:
 
 1. traceability, 2. coverage, 3. movement: northline.insights.alignment counts them;
 4. **governance** (here): four checks, each record one item that passes or lowers it;
-5. shared understanding: northline.insights.understanding scores the pulse surveys.
+5. shared understanding: northline.insights.surveys.understanding scores the pulse surveys.
 
 The index is the mean of the components that have data (``AlignmentIndex.value``); a component
 without items says "no data" and is left out of the mean, never given a score.
@@ -50,7 +50,7 @@ from northline.insights.alignment import (
     traceability,
 )
 from northline.insights.components import COMPONENT_KEYS, AlignmentIndex, Component, Lowering
-from northline.insights.understanding import understanding
+from northline.insights.surveys.understanding import understanding
 from northline.lab import agreements as lab_agreements
 from northline.lab.models import (
     Agreement,

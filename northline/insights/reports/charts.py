@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from northline.insights.reports import (
+from northline.insights.reports.selectors import (
     FLOW_STATES,
     CurrencyPortfolio,
     FlowReport,

@@ -2,7 +2,7 @@
 its edit form and links, the signed-in answer form, and the public page a link opens.
 
 Thin views (STYLE §1): parse with a form, resolve records through the access helpers of
-``northline.insights.surveys``, call one service or selector, render. The public page is the
+``northline.insights.surveys.services``, call one service or selector, render. The public page is the
 one page without sign-in: the link's secret is the permission, and it shows nothing beyond the
 survey's title, the organization's name, the questions and the lists to choose from.
 """
@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from northline.insights import surveys, understanding
-from northline.insights.forms_surveys import AnswerForm, LinkForm, SurveyEditForm, SurveyForm
+from northline.insights.surveys import services as surveys
+from northline.insights.surveys import understanding
+from northline.insights.surveys.forms import AnswerForm, LinkForm, SurveyEditForm, SurveyForm
 from northline.insights.models import Survey, SurveyLink
 from northline.lib.errors import DomainError, NotFound
 from northline.lib.web import org_view, render_org, status_of, submit

@@ -1,4 +1,4 @@
-"""Forms of the pulse survey pages; the services in ``northline.insights.surveys`` decide what
+"""Forms of the pulse survey pages; the services in ``northline.insights.surveys.services`` decide what
 is allowed. Choices offer only records of the survey's organization, and the services check
 again, so a forged id from elsewhere is refused either way."""
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from northline.insights import surveys
+from northline.insights.surveys import services as surveys
 from northline.insights.models import Survey
 from northline.lib.web import DomainForm
 from northline.orgs.access import Access

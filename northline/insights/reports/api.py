@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from northline.insights import exports_reports as exports
-from northline.insights import reports
+from northline.insights.reports import exports
+from northline.insights.reports import selectors as reports
 from northline.lib.schemas import Filters, Id, OrgSlug
 from northline.measures.rules import PaceName
 from northline.orgs.access import Access

@@ -15,7 +15,8 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.insights import surveys, understanding
+from northline.insights.surveys import services as surveys
+from northline.insights.surveys import understanding
 from northline.insights.models import Survey, SurveyLink
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 from northline.orgs.api_auth import caller_access

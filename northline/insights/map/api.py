@@ -10,9 +10,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from northline.insights import exports_map
-from northline.insights import map as alignment_map
-from northline.insights.exports_map import EdgeKind, MapOut, NodeOut
+from northline.insights.map import exports as exports_map
+from northline.insights.map import selectors as alignment_map
+from northline.insights.map.exports import EdgeKind, MapOut, NodeOut
 from northline.lib.schemas import Filters, OrgSlug, Page
 from northline.orgs.api_auth import caller_access
 
