@@ -81,8 +81,8 @@ def make(data_dir: Path, answers: int) -> tuple[str, int]:
 
     from northline.goals import services as goals
     from northline.goals.demo import OBJECTIVES
-    from northline.insights import surveys
     from northline.insights.models import SurveyAnswer
+    from northline.insights.surveys import services as surveys
     from northline.orgs import services as orgs
     from northline.orgs.access import access_organization
     from northline.strategy import services as strategy
@@ -148,8 +148,8 @@ def score(data_dir: Path, slug: str, survey_id: int) -> dict[str, float]:
 
     get_resolver().url_patterns  # noqa: B018 - every view module imported, as a server has them
 
-    from northline.insights import understanding
     from northline.insights.models import Survey
+    from northline.insights.surveys import understanding
     from northline.orgs.access import access_organization
 
     access = access_organization(get_user_model().objects.get(username="bench"), slug)

@@ -24,9 +24,8 @@ import random
 from django.utils import timezone
 
 from northline.insights.components import COMPONENT_KEYS
-from northline.insights.models import Snapshot
 from northline.insights.index.services import take_snapshots
-from northline.insights.tasks import schedule_daily_snapshots
+from northline.insights.models import Snapshot
 from northline.orgs.demo import MINISTRY_SLUG, DemoContext
 from northline.orgs.models import Organization, Team
 from northline.portfolio import services as portfolio
@@ -128,6 +127,3 @@ def step(ctx: DemoContext) -> None:
     today = timezone.localdate()
     take_snapshots(ctx.ministry, today)
     write_history(ctx.ministry, today)
-    # With the database queue, `northline worker` then keeps taking one a day (a no-op with a
-    # backend that cannot defer, such as the tests' immediate one).
-    schedule_daily_snapshots()

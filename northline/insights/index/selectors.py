@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,6 +50,7 @@ from northline.insights.alignment import (
     traceability,
 )
 from northline.insights.components import COMPONENT_KEYS, AlignmentIndex, Component, Lowering
+from northline.insights.models import Snapshot
 from northline.insights.surveys.understanding import understanding
 from northline.lab import agreements as lab_agreements
 from northline.lab.models import (
@@ -60,6 +61,7 @@ from northline.lab.models import (
     TrainingStatus,
 )
 from northline.lab.selectors import readiness
+from northline.lib.errors import Invalid
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.portfolio import rules as portfolio_rules
@@ -345,3 +347,34 @@ def component_of(access: Access, key: str, team: Team | None = None) -> Componen
     return {"traceability": traceability, "coverage": coverage, "movement": movement}[key](
         alignment
     )
+
+
+# Reads ------------------------------------------------------------------------------------------
+
+
+def snapshots(
+    access: Access,
+    *,
+    team: Team | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[Snapshot]:
+    """The organization's (or one team's) snapshots from ``since`` to ``until``, oldest first."""
+    if since is not None and until is not None and since > until:
+        raise Invalid(
+            f"The range starts on {since:%Y-%m-%d}, after it ends ({until:%Y-%m-%d}).",
+            fields={"since": "On or before “until”."},
+        )
+    queryset = Snapshot.objects.filter(organization=access.organization)
+    queryset = queryset.filter(team=team) if team is not None else queryset.filter(team=None)
+    if since is not None:
+        queryset = queryset.filter(taken_on__gte=since)
+    if until is not None:
+        queryset = queryset.filter(taken_on__lte=until)
+    return queryset.order_by("taken_on", "id")
+
+
+def component_values(snapshot: Snapshot) -> dict[str, float | None]:
+    """A snapshot's component values by key, every key present (null: no data that day)."""
+    stored = snapshot.components or {}
+    return {key: stored.get(key) for key in COMPONENT_KEYS}

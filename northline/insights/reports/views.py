@@ -18,8 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from northline.delivery.models import ReleaseStatus
 from northline.goals.models import Period
-from northline.insights.reports import charts
-from northline.insights.reports import exports
+from northline.insights.reports import charts, exports
 from northline.insights.reports import selectors as reports
 from northline.lib.errors import Invalid
 from northline.lib.web import org_view, render_org
