@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from northline.insights.map import exports as exports_map
 from northline.insights.map import selectors as alignment_map
 from northline.insights.map.exports import EdgeKind, MapOut, NodeOut
+from northline.lib.exports import attachment
 from northline.lib.schemas import Filters, OrgSlug, Page
 from northline.orgs.api_auth import caller_access
 
@@ -131,6 +132,4 @@ def export_map(
 ) -> HttpResponse:
     amap = resolved(request, filters)
     file = exports_map.export(amap, format, stories=stories, day=timezone.localdate())
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    return response
+    return attachment(file.content, file.content_type, file.filename)

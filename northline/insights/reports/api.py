@@ -17,11 +17,11 @@ from ninja import Field, Query, Router, Schema
 
 from northline.insights.reports import exports
 from northline.insights.reports import selectors as reports
+from northline.lib.exports import Cell
 from northline.lib.schemas import Filters, Id, OrgSlug
 from northline.measures.rules import PaceName
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
-from northline.portfolio.exports import Cell
 
 # Each route's operation_id is the one ninja derived when these routes lived in
 # northline.insights.api_reports: the published schema's operation ids outlive the move.

@@ -21,10 +21,10 @@ from northline.goals.models import Period
 from northline.insights.reports import charts, exports
 from northline.insights.reports import selectors as reports
 from northline.lib.errors import Invalid
+from northline.lib.exports import Cell
 from northline.lib.web import org_view, render_org
 from northline.orgs.access import Access
 from northline.orgs.models import Team
-from northline.portfolio.exports import Cell
 
 NAV = "insights"
 
