@@ -26,6 +26,7 @@ from northline.lab.models import (
     Engagement,
     RequestStatus,
 )
+from northline.lib.exports import attachment
 from northline.lib.web import DomainForm, maps_domain_errors, org_view, render_org, status_of
 from northline.lib.web import submit as submit_form
 from northline.orgs.access import Access
@@ -489,12 +490,11 @@ def session_delete(request: HttpRequest, access: Access, session_id: int) -> Htt
 @org_view
 def session_ics(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
     record = sessions.access_session(access, session_id)
-    response = HttpResponse(
+    return attachment(
         sessions.session_ics(record, host=request.get_host().split(":")[0] or "northline"),
-        content_type="text/calendar; charset=utf-8",
+        "text/calendar; charset=utf-8",
+        f"alignment-session-{record.pk}.ics",
     )
-    response["Content-Disposition"] = f'attachment; filename="alignment-session-{record.pk}.ics"'
-    return response
 
 
 @require_POST
