@@ -29,6 +29,9 @@ costs the lab's own reads: three for its training readiness (``lab.selectors.rea
 three per agreement not terminated (``lab.agreements.agreement_state``). A lab hosts a handful
 of such engagements at a time; these are read through the lab's selectors rather than batched
 here so that the readiness and execution rules stay in one place.
+
+At the end, the reads of the daily snapshots that keep the index's trend
+(:func:`northline.insights.index.services.take_snapshots` takes them).
 """
 
 from __future__ import annotations
