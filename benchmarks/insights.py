@@ -76,7 +76,7 @@ def main() -> None:
             ),
         }
         try:
-            from northline.insights.index import alignment_index
+            from northline.insights.index.selectors import alignment_index
 
             actions["compute the index (five components)"] = lambda: alignment_index(access)
         except ImportError:

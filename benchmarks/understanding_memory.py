@@ -45,7 +45,7 @@ def purposes(count: int, seed: int = 13) -> list[str]:
     from the strategy's words, everyday words and stop words, in varied case and punctuation
     (some only stop words, some empty)."""
     from northline.goals.demo import OBJECTIVES
-    from northline.insights.demo_surveys import LINK_ANSWERS, SIGNED_IN_ANSWERS, TEAM_ANSWERS
+    from northline.insights.surveys.demo import LINK_ANSWERS, SIGNED_IN_ANSWERS, TEAM_ANSWERS
 
     texts = [purpose for _, _, purpose, _ in LINK_ANSWERS]
     texts += [purpose for _, _, _, purpose, _ in SIGNED_IN_ANSWERS]
@@ -81,8 +81,8 @@ def make(data_dir: Path, answers: int) -> tuple[str, int]:
 
     from northline.goals import services as goals
     from northline.goals.demo import OBJECTIVES
-    from northline.insights import surveys
     from northline.insights.models import SurveyAnswer
+    from northline.insights.surveys import services as surveys
     from northline.orgs import services as orgs
     from northline.orgs.access import access_organization
     from northline.strategy import services as strategy
@@ -148,8 +148,8 @@ def score(data_dir: Path, slug: str, survey_id: int) -> dict[str, float]:
 
     get_resolver().url_patterns  # noqa: B018 - every view module imported, as a server has them
 
-    from northline.insights import understanding
     from northline.insights.models import Survey
+    from northline.insights.surveys import understanding
     from northline.orgs.access import access_organization
 
     access = access_organization(get_user_model().objects.get(username="bench"), slug)

@@ -514,7 +514,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
     setup_django()
     from django.utils import timezone
 
-    from northline.insights.snapshots import take_snapshots
+    from northline.insights.index.services import take_snapshots
     from northline.orgs.models import Organization
 
     organizations = Organization.objects.order_by("slug")

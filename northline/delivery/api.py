@@ -21,6 +21,7 @@ from northline.delivery.access import (
 )
 from northline.delivery.models import Impact, Release
 from northline.lib.errors import naming
+from northline.lib.exports import table_attachment
 from northline.lib.schemas import (
     Filters,
     Id,
@@ -48,7 +49,6 @@ EventName = Literal[
     "impact.added",
     "impact.acknowledged",
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # Releases --------------------------------------------------------------------------------
@@ -500,20 +500,16 @@ def get_matrix(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]
 def matrix_csv(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]) -> HttpResponse:
     access = caller_access(request)
     rows = exports.matrix_rows(matrix_of(request, filters))
-    response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
     name = exports.filename(access.organization, "csv", timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_attachment(rows, "csv", name, sheet="Matrix")
 
 
 @router.get("/delivery/matrix.xlsx", summary="The dependency matrix as an Excel workbook")
 def matrix_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]) -> HttpResponse:
     access = caller_access(request)
     rows = exports.matrix_rows(matrix_of(request, filters))
-    response = HttpResponse(exports.as_xlsx(rows, title="Matrix"), content_type=XLSX)
     name = exports.filename(access.organization, "xlsx", timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_attachment(rows, "xlsx", name, sheet="Matrix")
 
 
 class UpcomingOut(Schema):

@@ -1,7 +1,7 @@
 """The dependency matrix as CSV and XLSX: one row per feature, one column per team.
 
 A cell reads like the matrix page: role, then acknowledged or the risk (e.g. "impactee,
-late"). Text a spreadsheet would run as a formula is quoted (northline.portfolio.exports.safe).
+late"). Text a spreadsheet would run as a formula is quoted (northline.lib.exports.safe).
 """
 
 from __future__ import annotations
@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from northline.delivery.selectors import Cell, Matrix
+from northline.lib.exports import Cell as Value
+from northline.lib.exports import safe
 from northline.orgs.models import Organization
-from northline.portfolio.exports import Cell as Value
-from northline.portfolio.exports import as_csv, as_xlsx, safe
-
-__all__ = ["as_csv", "as_xlsx", "filename", "matrix_rows"]
 
 FIXED = ["release", "release date", "feature", "kind", "owner team"]
 

@@ -4,10 +4,10 @@ Each area keeps its routes in its own module; this router mounts them."""
 
 from ninja import Router
 
-from northline.insights.api_index import router as index_router
-from northline.insights.api_map import router as map_router
-from northline.insights.api_reports import router as reports_router
-from northline.insights.api_surveys import router as surveys_router
+from northline.insights.index.api import router as index_router
+from northline.insights.map.api import router as map_router
+from northline.insights.reports.api import router as reports_router
+from northline.insights.surveys.api import router as surveys_router
 
 router = Router(tags=["insights"])
 router.add_router("", index_router)

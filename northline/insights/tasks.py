@@ -71,7 +71,7 @@ def schedule_daily_snapshots(now: dt.datetime | None = None) -> bool:
 @task()
 def take_daily_snapshots() -> int:
     """Snapshot every organization for today; returns the rows written."""
-    from northline.insights.snapshots import take_snapshots
+    from northline.insights.index.services import take_snapshots
 
     day = timezone.localdate()
     written = 0

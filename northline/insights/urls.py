@@ -3,8 +3,8 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("northline.insights.urls_index")),
-    path("map/", include("northline.insights.urls_map")),
-    path("surveys/", include("northline.insights.urls_surveys")),
-    path("reports/", include("northline.insights.urls_reports")),
+    path("", include("northline.insights.index.urls")),
+    path("map/", include("northline.insights.map.urls")),
+    path("surveys/", include("northline.insights.surveys.urls")),
+    path("reports/", include("northline.insights.reports.urls")),
 ]

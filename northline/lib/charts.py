@@ -50,6 +50,45 @@ def nice_scale(low: float, high: float, ticks: int = TICKS) -> tuple[float, floa
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
+@dataclass(frozen=True)
+class Axis:
+    """A value axis from ``low`` to ``high`` with a tick every ``step``, and where a value
+    falls on it: every chart derives its scale here (from :func:`nice_scale`)."""
+
+    low: float
+    high: float
+    step: float
+
+    @classmethod
+    def around(cls, low: float, high: float, ticks: int = TICKS) -> Axis:
+        """The round axis that spans ``low`` to ``high`` (:func:`nice_scale`)."""
+        return cls(*nice_scale(low, high, ticks))
+
+    def ticks(self) -> list[float]:
+        """The value at every tick, from ``low`` to ``high``."""
+        count = round((self.high - self.low) / self.step) + 1
+        return [self.low + self.step * index for index in range(count)]
+
+    def share(self, value: float) -> float:
+        """How far up the axis ``value`` is: 0 at ``low``, 1 at ``high``."""
+        return (value - self.low) / (self.high - self.low)
+
+    def upward(self, top: float, length: float) -> Callable[[float], float]:
+        """The y of a value on a vertical axis ``length`` pixels tall from ``top``: ``low``
+        at the bottom, ``high`` at the top (SVG's y grows downward)."""
+        return lambda value: top + (1 - self.share(value)) * length
+
+    def across(self, left: float, length: float) -> Callable[[float], float]:
+        """The x of a value on a horizontal axis ``length`` pixels wide from ``left``."""
+        return lambda value: left + self.share(value) * length
+
+
+def along(share: float, start: float, length: float) -> float:
+    """The pixel ``share`` of the way along ``length`` from ``start``, kept within it (a
+    point before the window's start or after its end is drawn at its edge)."""
+    return start + min(max(share, 0.0), 1.0) * length
+
+
 def moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
@@ -77,16 +116,14 @@ def progress_chart(
     x0, x1 = moment(start), moment(end)
     span_seconds = max((x1 - x0).total_seconds(), 1.0)
     values = [baseline, target, *(point.value for point in points)]
-    low, high, step = nice_scale(min(values), max(values))
+    axis = Axis.around(min(values), max(values))
     plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
 
     def x(at: dt.datetime) -> float:
-        share = (at - x0).total_seconds() / span_seconds
-        return MARGIN_LEFT + min(max(share, 0.0), 1.0) * plot_w
+        return along((at - x0).total_seconds() / span_seconds, MARGIN_LEFT, plot_w)
 
-    def y(value: float) -> float:
-        return MARGIN_TOP + (1 - (value - low) / (high - low)) * plot_h
+    y = axis.upward(MARGIN_TOP, plot_h)
 
     suffix = f" {unit}" if unit else ""
     if points:
@@ -102,7 +139,7 @@ def progress_chart(
         f"{number(baseline)}{suffix} to the target {number(target)}{suffix}. {told}"
     )
     parts = svg_open(chart_id, width, height, title, description)
-    parts += value_grid(low, high, step, y, width)
+    parts += value_grid(axis, y, width)
     bottom = height - MARGIN_BOTTOM
     parts += date_axis(start, end, bottom, width)
     # The target, and the expected pace from baseline to target.
@@ -168,13 +205,10 @@ def finish(parts: list[str]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped
 
 
-def value_grid(
-    low: float, high: float, step: float, y: Callable[[float], float], width: int
-) -> list[str]:
-    """A grid line with its value label at every ``step`` from ``low`` to ``high``."""
+def value_grid(axis: Axis, y: Callable[[float], float], width: int) -> list[str]:
+    """A grid line with its value label at every tick of ``axis``."""
     parts = []
-    for index in range(round((high - low) / step) + 1):
-        value = low + step * index
+    for value in axis.ticks():
         gy = y(value)
         parts.append(
             f'<line class="chart-grid" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '

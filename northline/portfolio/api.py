@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.lib.errors import naming
+from northline.lib.exports import table_attachment
 from northline.lib.schemas import (
     Filters,
     Id,
@@ -257,23 +258,16 @@ def list_epics(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) 
 def export_csv(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) -> HttpResponse:
     access = caller_access(request)
     rows = exports.backlog_rows(access.organization, listed(access, filters))
-    response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
     name = exports.filename(access.organization, "csv", timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_attachment(rows, "csv", name)
 
 
 @router.get("/epics/export.xlsx", summary="The epics as an Excel workbook, with the WSJF columns")
 def export_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) -> HttpResponse:
     access = caller_access(request)
     rows = exports.backlog_rows(access.organization, listed(access, filters))
-    response = HttpResponse(
-        exports.as_xlsx(rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = exports.filename(access.organization, "xlsx", timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_attachment(rows, "xlsx", name)
 
 
 @router.post("/epics", response={201: EpicOut}, summary="Create an epic in the funnel")

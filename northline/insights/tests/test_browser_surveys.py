@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from northline.conftest import SCREENSHOTS, sign_in
-from northline.insights import surveys
 from northline.insights.models import Survey, SurveyAnswer
+from northline.insights.surveys import services
 from northline.insights.tests.test_surveys import Pulse, make_pulse
 from northline.insights.tests.test_understanding import answer, five_answers
 from northline.testing import Cast
@@ -52,7 +52,7 @@ def test_a_viewer_answers_a_survey_signed_in(page, pulse: Pulse) -> None:
 
 
 def test_someone_without_a_login_answers_through_a_link(page, pulse: Pulse) -> None:
-    link, secret = surveys.create_link(pulse.editor, pulse.survey, label="Ann at the desk")
+    link, secret = services.create_link(pulse.editor, pulse.survey, label="Ann at the desk")
     page.goto(f"/o/acme/insights/surveys/answer/{secret}/")
     assert page.get_by_role("heading", name="Purpose pulse").is_visible()
     assert page.get_by_text("A question from Acme Ministry").is_visible()
@@ -87,9 +87,9 @@ def test_someone_without_a_login_answers_through_a_link(page, pulse: Pulse) -> N
 def test_the_results_page_shows_shares_answers_words_and_links(page, pulse: Pulse) -> None:
     five_answers(pulse)
     answer(pulse, "We protect the coast by deciding permits fairly", pulse.faster, pulse.permits)
-    surveys.create_link(pulse.editor, pulse.survey, label="Front desk, Harbour office")
-    revoked, _ = surveys.create_link(pulse.editor, pulse.survey, label="Wrong address")
-    surveys.revoke_link(pulse.editor, revoked)
+    services.create_link(pulse.editor, pulse.survey, label="Front desk, Harbour office")
+    revoked, _ = services.create_link(pulse.editor, pulse.survey, label="Wrong address")
+    services.revoke_link(pulse.editor, revoked)
     sign_in(page, "edith")
     page.goto(f"/o/acme/insights/surveys/{pulse.survey.pk}/")
     assert page.get_by_role("heading", name="Most aligned answers").is_visible()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northline.insights.components import COMPONENT_KEYS
-from northline.insights.index import alignment_index
+from northline.insights.index.selectors import alignment_index
 from northline.insights.models import Snapshot
 from northline.orgs.access import access_organization
 from northline.orgs.demo import MINISTRY_SLUG, load_demo

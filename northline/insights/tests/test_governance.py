@@ -11,7 +11,7 @@ from django.utils import timezone
 from northline.delivery import services as delivery
 from northline.delivery.models import Release
 from northline.insights.alignment import load
-from northline.insights.index import governance
+from northline.insights.index.selectors import governance
 from northline.insights.tests.index_org import (
     Governance,
     Org,

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from northline.goals import services as goals
-from northline.insights import surveys
-from northline.insights.index import alignment_index, component_of
+from northline.insights.index.selectors import alignment_index, component_of
+from northline.insights.surveys import services
 from northline.insights.tests.index_org import Org, add_governance, build, epic, move, read, story
 from northline.orgs import services as orgs
 from northline.testing import Cast, assert_queries_constant
@@ -84,12 +84,12 @@ def test_it_has_no_value_when_no_component_has_data(cast: Cast) -> None:
 
 def test_it_takes_shared_understanding_from_the_surveys(cast: Cast, org: Org) -> None:
     add_governance(cast, org)
-    survey = surveys.create_survey(org.access, title="What is your work for?")
+    survey = services.create_survey(org.access, title="What is your work for?")
     # Words the strategy never uses: neither purpose echoes it.
-    surveys.answer_survey(
+    services.answer_survey(
         org.access, survey, purpose="Zorbling quuxes daily", objective=org.apply, team=org.permits
     )
-    surveys.answer_survey(
+    services.answer_survey(
         cast.access(cast.editor), survey, purpose="Plonking wibbles", team=org.permits
     )
     index = alignment_index(org.access)
@@ -115,8 +115,8 @@ def test_it_computes_one_component_alone_for_its_drill_down(org: Org) -> None:
 def test_it_reads_the_index_in_constant_queries_whatever_the_rows(cast: Cast, org: Org) -> None:
     add_governance(cast, org)
     access = org.access
-    survey = surveys.create_survey(access, title="Pulse")
-    surveys.answer_survey(access, survey, purpose="Faster permits", objective=org.decide)
+    survey = services.create_survey(access, title="Pulse")
+    services.answer_survey(access, survey, purpose="Faster permits", objective=org.decide)
     grown = {"n": 0}
 
     def grow() -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from northline.goals import services as goals
-from northline.insights.snapshots import take_snapshots
+from northline.insights.index.services import take_snapshots
 from northline.insights.tests.index_org import Org, build
 from northline.orgs import services as orgs
 from northline.testing import Cast, assert_queries_constant

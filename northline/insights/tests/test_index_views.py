@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northline.goals import services as goals
-from northline.insights import surveys
+from northline.insights.index.services import take_snapshots
 from northline.insights.models import Snapshot
-from northline.insights.snapshots import take_snapshots
+from northline.insights.surveys import services
 from northline.insights.tests.index_org import Org, build, story
 from northline.orgs import services as orgs
 from northline.portfolio import services as portfolio
@@ -262,11 +262,11 @@ def test_it_reads_the_home_page_in_constant_queries(cast: Cast, org: Org) -> Non
 
 
 def test_it_shows_shared_understanding_from_the_surveys(cast: Cast, org: Org) -> None:
-    survey = surveys.create_survey(org.access, title="What is your work for?")
-    surveys.answer_survey(
+    survey = services.create_survey(org.access, title="What is your work for?")
+    services.answer_survey(
         org.access, survey, purpose="Zorbling quuxes", objective=org.apply, team=org.permits
     )
-    surveys.answer_survey(cast.access(cast.editor), survey, purpose="Plonking", team=org.permits)
+    services.answer_survey(cast.access(cast.editor), survey, purpose="Plonking", team=org.permits)
     viewer = signed_in(cast.viewer)
     page = text(viewer.get(home(cast)))
     card = page.split('id="component-understanding"')[1]

@@ -31,8 +31,8 @@ from django.utils import timezone
 from northline.goals import services as goals
 from northline.goals.models import KeyResult, Objective, Period
 from northline.goals.selectors import cascade
-from northline.insights import map as alignment_map
-from northline.insights.map import MapFilters, build, resolve_filters
+from northline.insights.map import selectors as alignment_map
+from northline.insights.map.selectors import MapFilters, build, resolve_filters
 from northline.lib.errors import Invalid, NotFound
 from northline.measures import services as measures
 from northline.measures.models import Indicator

@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from northline.goals import services as goals
-from northline.insights.exports_map import MapOut
+from northline.insights.map.exports import MapOut
 from northline.insights.tests.test_map import MapOrg, make_map_org
 from northline.insights.tests.test_map_exports import expected_edges, expected_nodes
 from northline.orgs import services as org_services

@@ -10,9 +10,9 @@ import re
 import pytest
 
 from northline.goals import services as goals
-from northline.insights import exports_map
-from northline.insights.exports_map import MapOut
-from northline.insights.map import build, resolve_filters
+from northline.insights.map import exports as exports_map
+from northline.insights.map.exports import MapOut
+from northline.insights.map.selectors import build, resolve_filters
 from northline.insights.tests.test_map import MapOrg, make_map_org
 from northline.testing import Cast
 

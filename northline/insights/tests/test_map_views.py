@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northline.goals import services as goals
-from northline.insights.exports_map import MapOut
+from northline.insights.map.exports import MapOut
 from northline.insights.tests.test_map import MapOrg, make_map_org, readings
 from northline.orgs import services as org_services
 from northline.portfolio import services as portfolio

@@ -15,7 +15,9 @@ import pytest
 
 from northline.delivery import services
 from northline.delivery.models import Impact, Release
-from northline.insights import charts_reports, exports_reports, reports
+from northline.insights.reports import charts as charts_reports
+from northline.insights.reports import exports as exports_reports
+from northline.insights.reports import selectors as reports
 from northline.insights.tests.test_reports_flow import set_clock
 from northline.lib.errors import Invalid
 from northline.orgs import services as org_services

@@ -14,7 +14,9 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
-from northline.insights import charts_reports, exports_reports, reports
+from northline.insights.reports import charts as charts_reports
+from northline.insights.reports import exports as exports_reports
+from northline.insights.reports import selectors as reports
 from northline.lib.errors import Invalid
 from northline.orgs import services as org_services
 from northline.orgs.access import Access

@@ -10,8 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from northline.insights import charts_reports, exports_reports, reports
-from northline.insights.reports import Interval
+from northline.insights.reports import charts as charts_reports
+from northline.insights.reports import exports as exports_reports
+from northline.insights.reports import selectors as reports
+from northline.insights.reports.selectors import Interval
 from northline.lib.errors import Invalid
 from northline.orgs.access import Access
 from northline.strategy import services

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from northline.insights import reports
+from northline.insights.reports import selectors as reports
 from northline.insights.tests.generated import generate
 from northline.insights.tests.test_scale import counts_at_two_sizes
 from northline.testing import make_user

@@ -43,7 +43,7 @@ def test_it_loads_the_graph_in_eleven_queries_at_any_size() -> None:
 
 @pytest.mark.django_db
 def test_it_computes_the_index_in_the_same_queries_at_any_size() -> None:
-    from northline.insights.index import alignment_index
+    from northline.insights.index.selectors import alignment_index
 
     small, large = counts_at_two_sizes(lambda made: alignment_index(made.access))
 

@@ -11,8 +11,9 @@ from django_tasks_db.models import DBTaskResult
 
 from northline.goals import services as goals
 from northline.insights import tasks
+from northline.insights.index.selectors import snapshots
+from northline.insights.index.services import reading_access, take_snapshots
 from northline.insights.models import Snapshot
-from northline.insights.snapshots import reading_access, snapshots, take_snapshots
 from northline.insights.tests.index_org import Org, build, story
 from northline.lib.errors import Invalid
 from northline.orgs.models import Event, Organization

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.goals.models import Objective
-from northline.insights import surveys
 from northline.insights.models import Survey, SurveyAnswer, SurveyLink
+from northline.insights.surveys import selectors, services
 from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
@@ -89,7 +89,7 @@ def make_pulse(cast: Cast) -> Pulse:
     draft = goals.create_objective(
         owner, title="Draft idea", period=period, team=contact, status="draft"
     )
-    survey = surveys.create_survey(cast.access(cast.editor), title="Purpose pulse")
+    survey = services.create_survey(cast.access(cast.editor), title="Purpose pulse")
     return Pulse(cast, permits, contact, faster, moorings, calls, draft, survey)
 
 
@@ -108,7 +108,7 @@ def events_of(cast: Cast) -> int:
 def test_it_starts_an_open_survey_for_everyone_or_one_team(pulse: Pulse) -> None:
     assert (pulse.survey.status, pulse.survey.team, pulse.survey.closes_on) == ("open", None, None)
     closes = timezone.localdate() + dt.timedelta(days=7)
-    team_survey = surveys.create_survey(
+    team_survey = services.create_survey(
         pulse.editor, title="  Permits pulse ", team=pulse.permits.pk, closes_on=closes
     )
     assert (team_survey.title, team_survey.team, team_survey.closes_on) == (
@@ -116,7 +116,7 @@ def test_it_starts_an_open_survey_for_everyone_or_one_team(pulse: Pulse) -> None
         pulse.permits,
         closes,
     )
-    assert surveys.survey_state(team_survey) == "open"
+    assert selectors.survey_state(team_survey) == "open"
     event = Event.objects.get(object_type="insights.survey", object_id=str(team_survey.pk))
     assert (event.verb, event.actor) == ("created", pulse.cast.editor)
 
@@ -130,15 +130,15 @@ def test_it_refuses_a_survey_without_title_a_past_closing_day_or_another_orgs_te
     )
     before = (Survey.objects.count(), events_of(cast))
     with pytest.raises(Invalid) as no_title:
-        surveys.create_survey(pulse.editor, title="   ")
+        services.create_survey(pulse.editor, title="   ")
     assert "title" in no_title.value.fields
     with pytest.raises(Invalid) as past:
-        surveys.create_survey(
+        services.create_survey(
             pulse.editor, title="Late", closes_on=timezone.localdate() - dt.timedelta(days=1)
         )
     assert past.value.fields == {"closes_on": "Choose today or a later day, or leave it empty."}
     with pytest.raises(NotFound) as theirs:
-        surveys.create_survey(pulse.editor, title="Theirs", team=elsewhere.pk)
+        services.create_survey(pulse.editor, title="Theirs", team=elsewhere.pk)
     assert theirs.value.fields == {"team": "Not found."}
     assert (Survey.objects.count(), events_of(cast)) == before
 
@@ -146,20 +146,20 @@ def test_it_refuses_a_survey_without_title_a_past_closing_day_or_another_orgs_te
 def test_it_lets_only_editors_and_above_manage_surveys(pulse: Pulse) -> None:
     before = events_of(pulse.cast)
     with pytest.raises(Forbidden):
-        surveys.create_survey(pulse.viewer, title="Mine")
+        services.create_survey(pulse.viewer, title="Mine")
     with pytest.raises(Forbidden):
-        surveys.update_survey(pulse.viewer, pulse.survey, version=1, title="Renamed")
+        services.update_survey(pulse.viewer, pulse.survey, version=1, title="Renamed")
     with pytest.raises(Forbidden):
-        surveys.close_survey(pulse.viewer, pulse.survey, version=1)
+        services.close_survey(pulse.viewer, pulse.survey, version=1)
     with pytest.raises(Forbidden):
-        surveys.create_link(pulse.viewer, pulse.survey, label="Ann")
+        services.create_link(pulse.viewer, pulse.survey, label="Ann")
     assert events_of(pulse.cast) == before
     assert pulse.fresh().title == "Purpose pulse"
 
 
 def test_it_edits_a_survey_with_its_version_and_refuses_a_stale_one(pulse: Pulse) -> None:
     closes = timezone.localdate() + dt.timedelta(days=10)
-    edited = surveys.update_survey(
+    edited = services.update_survey(
         pulse.editor, pulse.survey, version=1, title="Spring pulse", closes_on=closes
     )
     assert (edited.title, edited.closes_on, edited.version) == ("Spring pulse", closes, 2)
@@ -169,7 +169,7 @@ def test_it_edits_a_survey_with_its_version_and_refuses_a_stale_one(pulse: Pulse
         "closes_on": [None, closes.isoformat()],
     }
     with pytest.raises(StaleVersion):
-        surveys.update_survey(pulse.editor, pulse.survey, version=1, title="Lost update")
+        services.update_survey(pulse.editor, pulse.survey, version=1, title="Lost update")
     assert pulse.fresh().title == "Spring pulse"
 
 
@@ -177,29 +177,33 @@ def test_it_refuses_unknown_fields_and_moving_a_survey_with_answers_to_another_t
     pulse: Pulse,
 ) -> None:
     with pytest.raises(Invalid) as unknown:
-        surveys.update_survey(pulse.editor, pulse.survey, version=1, status="closed")
+        services.update_survey(pulse.editor, pulse.survey, version=1, status="closed")
     assert unknown.value.fields == {"status": "Not editable."}
     # Before any answer the team may change.
-    moved = surveys.update_survey(pulse.editor, pulse.survey, version=1, team=pulse.contact)
+    moved = services.update_survey(pulse.editor, pulse.survey, version=1, team=pulse.contact)
     assert moved.team_id == pulse.contact.pk
-    surveys.answer_survey(pulse.editor, pulse.fresh(), purpose="Calls answered well.")
+    services.answer_survey(pulse.editor, pulse.fresh(), purpose="Calls answered well.")
     with pytest.raises(Conflict) as refused:
-        surveys.update_survey(pulse.editor, pulse.fresh(), version=2, team=None)
+        services.update_survey(pulse.editor, pulse.fresh(), version=2, team=None)
     assert refused.value.code == "survey_has_answers"
     assert refused.value.fields == {"team": "Fixed once answers came in."}
     assert pulse.fresh().team_id == pulse.contact.pk
 
 
 def test_it_closes_and_reopens_a_survey(pulse: Pulse) -> None:
-    closed = surveys.close_survey(pulse.editor, pulse.survey, version=1)
-    assert (closed.status, closed.version, surveys.survey_state(closed)) == ("closed", 2, "closed")
+    closed = services.close_survey(pulse.editor, pulse.survey, version=1)
+    assert (closed.status, closed.version, selectors.survey_state(closed)) == (
+        "closed",
+        2,
+        "closed",
+    )
     with pytest.raises(Conflict) as twice:
-        surveys.close_survey(pulse.editor, closed, version=2)
+        services.close_survey(pulse.editor, closed, version=2)
     assert twice.value.code == "already_closed"
-    reopened = surveys.reopen_survey(pulse.editor, closed, version=2)
+    reopened = services.reopen_survey(pulse.editor, closed, version=2)
     assert (reopened.status, reopened.version) == ("open", 3)
     with pytest.raises(Conflict) as open_again:
-        surveys.reopen_survey(pulse.editor, reopened, version=3)
+        services.reopen_survey(pulse.editor, reopened, version=3)
     assert open_again.value.code == "already_open"
     verbs = list(
         Event.objects.filter(object_type="insights.survey")
@@ -211,24 +215,24 @@ def test_it_closes_and_reopens_a_survey(pulse: Pulse) -> None:
 
 def test_it_refuses_to_reopen_while_the_closing_day_is_past(pulse: Pulse) -> None:
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    surveys.close_survey(pulse.editor, pulse.survey, version=1)
+    services.close_survey(pulse.editor, pulse.survey, version=1)
     # A closing day that passed while the survey was closed.
     Survey.objects.filter(pk=pulse.survey.pk).update(closes_on=yesterday)
     with pytest.raises(Conflict) as refused:
-        surveys.reopen_survey(pulse.editor, pulse.fresh(), version=2)
+        services.reopen_survey(pulse.editor, pulse.fresh(), version=2)
     assert refused.value.code == "closing_day_passed"
     assert pulse.fresh().status == "closed"
     # Moving the closing day first lets it reopen.
     today = timezone.localdate()
-    moved = surveys.update_survey(pulse.editor, pulse.fresh(), version=2, closes_on=today)
-    assert surveys.reopen_survey(pulse.editor, moved, version=3).status == "open"
+    moved = services.update_survey(pulse.editor, pulse.fresh(), version=2, closes_on=today)
+    assert services.reopen_survey(pulse.editor, moved, version=3).status == "open"
 
 
 # Answers signed in -----------------------------------------------------------------------
 
 
 def test_it_takes_one_answer_per_signed_in_person_viewers_included(pulse: Pulse) -> None:
-    answer = surveys.answer_survey(
+    answer = services.answer_survey(
         pulse.viewer,
         pulse.survey,
         purpose="  I make mooring permits easy to get online.  ",
@@ -247,14 +251,14 @@ def test_it_takes_one_answer_per_signed_in_person_viewers_included(pulse: Pulse)
     )
     before = (SurveyAnswer.objects.count(), events_of(pulse.cast))
     with pytest.raises(Conflict) as again:
-        surveys.answer_survey(pulse.viewer, pulse.survey, purpose="A second opinion.")
+        services.answer_survey(pulse.viewer, pulse.survey, purpose="A second opinion.")
     assert again.value.code == "already_answered"
     assert again.value.message == (
         "You have already answered “Purpose pulse”; each person answers once."
     )
     assert (SurveyAnswer.objects.count(), events_of(pulse.cast)) == before
     # Someone else still may.
-    surveys.answer_survey(pulse.editor, pulse.survey, purpose="Calls.")
+    services.answer_survey(pulse.editor, pulse.survey, purpose="Calls.")
     assert SurveyAnswer.objects.count() == 2
 
 
@@ -264,7 +268,7 @@ def test_it_keeps_no_respondent_no_address_and_no_text_in_an_answers_audit_event
     from northline.lib.context import acting_from
 
     with acting_from("203.0.113.7"):
-        answer = surveys.answer_survey(
+        answer = services.answer_survey(
             pulse.viewer, pulse.survey, purpose="Secret words here.", objective=pulse.faster
         )
     event = Event.objects.get(object_type="insights.surveyanswer")
@@ -308,7 +312,7 @@ def test_it_refuses_an_answer_that_breaks_a_rule_naming_the_field(
     if fields.get("objective") == "draft":
         fields = {**fields, "objective": pulse.draft.pk}
     with pytest.raises(Invalid) as refused:
-        surveys.answer_survey(pulse.editor, pulse.survey, **fields)
+        services.answer_survey(pulse.editor, pulse.survey, **fields)
     assert refused.value.message == message
     assert field in refused.value.fields
     assert SurveyAnswer.objects.count() == 0
@@ -324,49 +328,49 @@ def test_it_refuses_another_organizations_objective(pulse: Pulse) -> None:
     )
     objective = goals.create_objective(theirs, title="Theirs", period=period, status="active")
     with pytest.raises(Invalid) as refused:
-        surveys.answer_survey(pulse.editor, pulse.survey, purpose="X.", objective=objective.pk)
+        services.answer_survey(pulse.editor, pulse.survey, purpose="X.", objective=objective.pk)
     assert refused.value.fields == {"objective": "Not an active objective of this organization."}
 
 
 def test_it_fixes_the_team_of_a_team_surveys_answers(pulse: Pulse) -> None:
-    team_survey = surveys.create_survey(pulse.editor, title="Permits", team=pulse.permits)
-    answer = surveys.answer_survey(pulse.editor, team_survey, purpose="Moorings.")
+    team_survey = services.create_survey(pulse.editor, title="Permits", team=pulse.permits)
+    answer = services.answer_survey(pulse.editor, team_survey, purpose="Moorings.")
     assert answer.team == pulse.permits
     with pytest.raises(Invalid) as other:
-        surveys.answer_survey(pulse.viewer, team_survey, purpose="X.", team=pulse.contact)
+        services.answer_survey(pulse.viewer, team_survey, purpose="X.", team=pulse.contact)
     assert other.value.fields == {"team": "Must be Permits (or left out)."}
 
 
 def test_it_takes_no_answer_on_a_closed_survey_or_after_its_closing_day(pulse: Pulse) -> None:
-    closed = surveys.close_survey(pulse.editor, pulse.survey, version=1)
+    closed = services.close_survey(pulse.editor, pulse.survey, version=1)
     with pytest.raises(Conflict) as on_closed:
-        surveys.answer_survey(pulse.viewer, closed, purpose="Too late.")
+        services.answer_survey(pulse.viewer, closed, purpose="Too late.")
     assert on_closed.value.message == "“Purpose pulse” is closed and takes no more answers."
-    ended = surveys.create_survey(pulse.editor, title="Ended", closes_on=timezone.localdate())
+    ended = services.create_survey(pulse.editor, title="Ended", closes_on=timezone.localdate())
     # The survey took answers through its closing day, which is now yesterday.
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Survey.objects.filter(pk=ended.pk).update(closes_on=yesterday)
     ended.refresh_from_db()
-    assert surveys.survey_state(ended) == "ended"
+    assert selectors.survey_state(ended) == "ended"
     with pytest.raises(Conflict) as past:
-        surveys.answer_survey(pulse.viewer, ended, purpose="Too late.")
+        services.answer_survey(pulse.viewer, ended, purpose="Too late.")
     assert past.value.code == "survey_closed"
     assert "took answers until" in past.value.message
     # On its closing day itself an answer is still taken.
-    on_the_day = surveys.create_survey(pulse.editor, title="Today", closes_on=timezone.localdate())
-    surveys.answer_survey(pulse.viewer, on_the_day, purpose="Just in time.")
+    on_the_day = services.create_survey(pulse.editor, title="Today", closes_on=timezone.localdate())
+    services.answer_survey(pulse.viewer, on_the_day, purpose="Just in time.")
     assert SurveyAnswer.objects.filter(survey=on_the_day).count() == 1
     assert SurveyAnswer.objects.filter(survey__in=[closed, ended]).count() == 0
 
 
 def test_it_finds_the_signed_in_persons_first_team(pulse: Pulse) -> None:
     # Edith joined Contact, then Permits; Victor is on no team.
-    assert surveys.default_team(pulse.editor) == pulse.contact
-    assert surveys.default_team(pulse.viewer) is None
+    assert selectors.default_team(pulse.editor) == pulse.contact
+    assert selectors.default_team(pulse.viewer) is None
 
 
 def test_it_groups_the_active_objectives_by_team(pulse: Pulse) -> None:
-    groups = surveys.objective_groups(pulse.cast.org)
+    groups = selectors.objective_groups(pulse.cast.org)
     assert [(g.label, [o.title for o in g.objectives]) for g in groups] == [
         ("Organization-wide", ["Decide permits faster"]),
         ("Contact", ["Answer calls first time"]),
@@ -379,7 +383,7 @@ def test_it_groups_the_active_objectives_by_team(pulse: Pulse) -> None:
 
 def test_it_shows_a_links_secret_once_and_keeps_only_its_digest(pulse: Pulse) -> None:
     before = timezone.now()
-    link, raw = surveys.create_link(pulse.editor, pulse.survey, label="Ann at the front desk")
+    link, raw = services.create_link(pulse.editor, pulse.survey, label="Ann at the front desk")
     assert raw.startswith("nls_") and len(raw) > 30
     stored = SurveyLink.objects.get(pk=link.pk)
     assert stored.digest == digest_of(raw)
@@ -389,7 +393,7 @@ def test_it_shows_a_links_secret_once_and_keeps_only_its_digest(pulse: Pulse) ->
     assert stored.expires_at <= timezone.now() + dt.timedelta(days=14)
     event = Event.objects.get(object_type="insights.surveylink")
     assert raw not in str(event.changes)
-    assert surveys.link_state(stored) == "active"
+    assert selectors.link_state(stored) == "active"
 
 
 @pytest.mark.parametrize("days", [0, 91, -3])
@@ -397,7 +401,7 @@ def test_it_refuses_a_link_lasting_less_than_a_day_or_more_than_ninety(
     pulse: Pulse, days: int
 ) -> None:
     with pytest.raises(Invalid) as refused:
-        surveys.create_link(pulse.editor, pulse.survey, label="Ann", expires_in_days=days)
+        services.create_link(pulse.editor, pulse.survey, label="Ann", expires_in_days=days)
     assert refused.value.fields == {"expires_in_days": "Between 1 and 90."}
     assert SurveyLink.objects.count() == 0
 
@@ -406,54 +410,54 @@ def test_it_refuses_a_link_without_label_or_for_a_survey_that_takes_no_answers(
     pulse: Pulse,
 ) -> None:
     with pytest.raises(Invalid) as unlabelled:
-        surveys.create_link(pulse.editor, pulse.survey, label=" ")
+        services.create_link(pulse.editor, pulse.survey, label=" ")
     assert list(unlabelled.value.fields) == ["label"]
-    closed = surveys.close_survey(pulse.editor, pulse.survey, version=1)
+    closed = services.close_survey(pulse.editor, pulse.survey, version=1)
     with pytest.raises(Conflict) as refused:
-        surveys.create_link(pulse.editor, closed, label="Ann")
+        services.create_link(pulse.editor, closed, label="Ann")
     assert refused.value.code == "survey_closed"
     assert SurveyLink.objects.count() == 0
 
 
 def test_it_takes_exactly_one_answer_through_a_link(pulse: Pulse) -> None:
-    link, raw = surveys.create_link(pulse.editor, pulse.survey, label="Ann")
-    answer = surveys.answer_by_link(
+    link, raw = services.create_link(pulse.editor, pulse.survey, label="Ann")
+    answer = services.answer_by_link(
         "acme", raw, purpose="Moorings online.", objective=pulse.moorings, team=pulse.permits
     )
     assert (answer.link_id, answer.respondent, answer.team) == (link.pk, None, pulse.permits)
     event = Event.objects.get(object_type="insights.surveyanswer")
     assert (event.actor, event.actor_name) == (None, "survey respondent")
     before = (SurveyAnswer.objects.count(), events_of(pulse.cast))
-    with pytest.raises(surveys.LinkGone) as twice:
-        surveys.answer_by_link("acme", raw, purpose="Again.")
+    with pytest.raises(selectors.LinkGone) as twice:
+        services.answer_by_link("acme", raw, purpose="Again.")
     assert twice.value.status == 410
     assert "already been used" in twice.value.message
     assert (SurveyAnswer.objects.count(), events_of(pulse.cast)) == before
-    assert surveys.link_state(SurveyLink.objects.get(pk=link.pk)) == "used"
+    assert selectors.link_state(SurveyLink.objects.get(pk=link.pk)) == "used"
 
 
 def test_it_refuses_unknown_expired_and_revoked_links(pulse: Pulse) -> None:
     with pytest.raises(NotFound):
-        surveys.answer_by_link("acme", "nls_not-a-real-token", purpose="X.")
-    _, raw = surveys.create_link(pulse.editor, pulse.survey, label="Bo")
+        services.answer_by_link("acme", "nls_not-a-real-token", purpose="X.")
+    _, raw = services.create_link(pulse.editor, pulse.survey, label="Bo")
     # The right secret under another organization's address is not found either.
     with pytest.raises(NotFound):
-        surveys.answer_by_link("elsewhere", raw, purpose="X.")
-    expired, old = surveys.create_link(
+        services.answer_by_link("elsewhere", raw, purpose="X.")
+    expired, old = services.create_link(
         pulse.editor,
         pulse.survey,
         label="Cy",
         expires_in_days=3,
         now=timezone.now() - dt.timedelta(days=4),
     )
-    assert surveys.link_state(expired) == "expired"
-    with pytest.raises(surveys.LinkGone) as gone:
-        surveys.answer_by_link("acme", old, purpose="X.")
+    assert selectors.link_state(expired) == "expired"
+    with pytest.raises(selectors.LinkGone) as gone:
+        services.answer_by_link("acme", old, purpose="X.")
     assert gone.value.message.startswith("This link expired on ")
-    revoked, withdrawn = surveys.create_link(pulse.editor, pulse.survey, label="Di")
-    surveys.revoke_link(pulse.editor, revoked)
-    with pytest.raises(surveys.LinkGone) as revoked_gone:
-        surveys.answer_by_link("acme", withdrawn, purpose="X.")
+    revoked, withdrawn = services.create_link(pulse.editor, pulse.survey, label="Di")
+    services.revoke_link(pulse.editor, revoked)
+    with pytest.raises(selectors.LinkGone) as revoked_gone:
+        services.answer_by_link("acme", withdrawn, purpose="X.")
     assert "withdrawn" in revoked_gone.value.message
     assert SurveyAnswer.objects.count() == 0
 
@@ -461,54 +465,54 @@ def test_it_refuses_unknown_expired_and_revoked_links(pulse: Pulse) -> None:
 def test_it_refuses_a_live_link_once_the_survey_is_closed_or_past_its_closing_day(
     pulse: Pulse,
 ) -> None:
-    _, raw = surveys.create_link(pulse.editor, pulse.survey, label="Ed")
-    surveys.close_survey(pulse.editor, pulse.survey, version=1)
+    _, raw = services.create_link(pulse.editor, pulse.survey, label="Ed")
+    services.close_survey(pulse.editor, pulse.survey, version=1)
     with pytest.raises(Conflict) as closed:
-        surveys.answer_by_link("acme", raw, purpose="X.")
+        services.answer_by_link("acme", raw, purpose="X.")
     assert closed.value.status == 409
     assert closed.value.message == "“Purpose pulse” is closed and takes no more answers."
-    other = surveys.create_survey(pulse.editor, title="Short", closes_on=timezone.localdate())
-    _, second = surveys.create_link(pulse.editor, other, label="Flo")
+    other = services.create_survey(pulse.editor, title="Short", closes_on=timezone.localdate())
+    _, second = services.create_link(pulse.editor, other, label="Flo")
     Survey.objects.filter(pk=other.pk).update(closes_on=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(Conflict) as ended:
-        surveys.answer_by_link("acme", second, purpose="X.")
+        services.answer_by_link("acme", second, purpose="X.")
     assert ended.value.code == "survey_closed"
     assert SurveyAnswer.objects.count() == 0
 
 
 def test_it_revokes_a_link_once_and_never_a_used_one(pulse: Pulse) -> None:
-    link, _ = surveys.create_link(pulse.editor, pulse.survey, label="Gil")
-    revoked = surveys.revoke_link(pulse.editor, link)
-    assert revoked.revoked_at is not None and surveys.link_state(revoked) == "revoked"
+    link, _ = services.create_link(pulse.editor, pulse.survey, label="Gil")
+    revoked = services.revoke_link(pulse.editor, link)
+    assert revoked.revoked_at is not None and selectors.link_state(revoked) == "revoked"
     with pytest.raises(Conflict) as again:
-        surveys.revoke_link(pulse.editor, revoked)
+        services.revoke_link(pulse.editor, revoked)
     assert again.value.code == "already_revoked"
-    used, secret = surveys.create_link(pulse.editor, pulse.survey, label="Hal")
-    surveys.answer_by_link("acme", secret, purpose="Done.")
+    used, secret = services.create_link(pulse.editor, pulse.survey, label="Hal")
+    services.answer_by_link("acme", secret, purpose="Done.")
     with pytest.raises(Conflict) as spent:
-        surveys.revoke_link(pulse.editor, used)
+        services.revoke_link(pulse.editor, used)
     assert spent.value.code == "link_used"
     assert SurveyLink.objects.get(pk=used.pk).revoked_at is None
 
 
 def test_it_lists_links_by_state(pulse: Pulse) -> None:
     now = timezone.now()
-    surveys.create_link(pulse.editor, pulse.survey, label="Active")
-    surveys.create_link(
+    services.create_link(pulse.editor, pulse.survey, label="Active")
+    services.create_link(
         pulse.editor,
         pulse.survey,
         label="Expired",
         expires_in_days=1,
         now=now - dt.timedelta(days=2),
     )
-    revoked, _ = surveys.create_link(pulse.editor, pulse.survey, label="Revoked")
-    surveys.revoke_link(pulse.editor, revoked)
-    _, used = surveys.create_link(pulse.editor, pulse.survey, label="Used")
-    surveys.answer_by_link("acme", used, purpose="Done.")
+    revoked, _ = services.create_link(pulse.editor, pulse.survey, label="Revoked")
+    services.revoke_link(pulse.editor, revoked)
+    _, used = services.create_link(pulse.editor, pulse.survey, label="Used")
+    services.answer_by_link("acme", used, purpose="Done.")
     access = pulse.editor
     labels = {
-        state: [link.label for link in surveys.survey_links(access, pulse.survey, state=state)]
-        for state in surveys.LINK_STATES
+        state: [link.label for link in selectors.survey_links(access, pulse.survey, state=state)]
+        for state in selectors.LINK_STATES
     }
     assert labels == {
         "active": ["Active"],
@@ -516,48 +520,48 @@ def test_it_lists_links_by_state(pulse: Pulse) -> None:
         "revoked": ["Revoked"],
         "used": ["Used"],
     }
-    assert surveys.link_counts(access, pulse.survey) == {
+    assert selectors.link_counts(access, pulse.survey) == {
         "active": 1,
         "expired": 1,
         "revoked": 1,
         "used": 1,
     }
     with pytest.raises(Invalid) as unknown:
-        list(surveys.survey_links(access, pulse.survey, state="lost"))
+        list(selectors.survey_links(access, pulse.survey, state="lost"))
     assert list(unknown.value.fields) == ["state"]
 
 
 def test_it_counts_answers_and_links_and_knows_who_has_answered(pulse: Pulse) -> None:
-    surveys.create_link(pulse.editor, pulse.survey, label="One")
-    surveys.create_link(pulse.editor, pulse.survey, label="Two")
-    surveys.answer_survey(pulse.viewer, pulse.survey, purpose="Mine.")
-    other = surveys.create_survey(pulse.editor, title="Empty")
+    services.create_link(pulse.editor, pulse.survey, label="One")
+    services.create_link(pulse.editor, pulse.survey, label="Two")
+    services.answer_survey(pulse.viewer, pulse.survey, purpose="Mine.")
+    other = services.create_survey(pulse.editor, title="Empty")
     rows = {
         # The counts are annotations of surveys(), which the type checker cannot see.
         s.title: (s.answer_count, s.link_count, s.answered_by_me)  # type: ignore[attr-defined]
-        for s in surveys.surveys(pulse.viewer)
+        for s in selectors.surveys(pulse.viewer)
     }
     assert rows == {"Purpose pulse": (1, 2, True), "Empty": (0, 0, False)}
-    assert surveys.has_answered(pulse.viewer, pulse.survey)
-    assert not surveys.has_answered(pulse.editor, pulse.survey)
-    assert not surveys.has_answered(pulse.viewer, other)
+    assert selectors.has_answered(pulse.viewer, pulse.survey)
+    assert not selectors.has_answered(pulse.editor, pulse.survey)
+    assert not selectors.has_answered(pulse.viewer, other)
 
 
 def test_it_refuses_a_stale_close_or_reopen(pulse: Pulse) -> None:
-    surveys.update_survey(pulse.editor, pulse.survey, version=1, title="Spring pulse")
+    services.update_survey(pulse.editor, pulse.survey, version=1, title="Spring pulse")
     with pytest.raises(StaleVersion):
-        surveys.close_survey(pulse.editor, pulse.fresh(), version=1)
+        services.close_survey(pulse.editor, pulse.fresh(), version=1)
     assert pulse.fresh().status == "open"
-    closed = surveys.close_survey(pulse.editor, pulse.fresh(), version=2)
+    closed = services.close_survey(pulse.editor, pulse.fresh(), version=2)
     with pytest.raises(StaleVersion):
-        surveys.reopen_survey(pulse.editor, closed, version=2)
+        services.reopen_survey(pulse.editor, closed, version=2)
     assert pulse.fresh().status == "closed"
 
 
 def test_the_database_keeps_one_answer_per_person_when_two_arrive_at_once(pulse: Pulse) -> None:
     """The check before saving can miss a twin sent at the same moment; the unique
     constraint then refuses it, and the caller gets the same refusal, nothing written."""
-    surveys.answer_survey(pulse.viewer, pulse.survey, purpose="First.")
+    services.answer_survey(pulse.viewer, pulse.survey, purpose="First.")
     twin = SurveyAnswer(
         organization=pulse.cast.org,
         survey=pulse.survey,
@@ -567,7 +571,7 @@ def test_the_database_keeps_one_answer_per_person_when_two_arrive_at_once(pulse:
     )
     events = events_of(pulse.cast)
     with pytest.raises(Conflict) as refused:
-        surveys.save_answer(twin)
+        services.save_answer(twin)
     assert refused.value.code == "already_answered"
     assert SurveyAnswer.objects.count() == 1
     assert events_of(pulse.cast) == events
@@ -575,10 +579,10 @@ def test_the_database_keeps_one_answer_per_person_when_two_arrive_at_once(pulse:
 
 def test_a_link_dated_in_the_past_is_made_then(pulse: Pulse) -> None:
     issued = timezone.now() - dt.timedelta(days=20)
-    link, _ = surveys.create_link(
+    link, _ = services.create_link(
         pulse.editor, pulse.survey, label="Seasonal", expires_in_days=5, now=issued
     )
     stored = SurveyLink.objects.get(pk=link.pk)
     assert stored.created_at == issued
     assert stored.expires_at == issued + dt.timedelta(days=5)
-    assert surveys.link_state(stored) == "expired"
+    assert selectors.link_state(stored) == "expired"

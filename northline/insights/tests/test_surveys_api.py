@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from northline.insights import surveys
 from northline.insights.models import Survey, SurveyAnswer, SurveyLink
+from northline.insights.surveys import services
 from northline.insights.tests.test_surveys import Pulse, make_pulse
 from northline.insights.tests.test_understanding import answer, five_answers
 from northline.orgs.models import Event
@@ -29,7 +29,7 @@ def pulse(cast: Cast) -> Pulse:
 
 @pytest.fixture
 def link_id(pulse: Pulse) -> int:
-    link, _ = surveys.create_link(pulse.editor, pulse.survey, label="Ann")
+    link, _ = services.create_link(pulse.editor, pulse.survey, label="Ann")
     return link.pk
 
 
@@ -137,7 +137,7 @@ def test_it_answers_bad_survey_input_naming_the_field(pulse: Pulse, api_as) -> N
 
 def test_it_lists_surveys_in_pages(pulse: Pulse, api_as) -> None:
     for index in range(3):
-        surveys.create_survey(pulse.editor, title=f"Extra {index}")
+        services.create_survey(pulse.editor, title=f"Extra {index}")
     page = api_as(pulse.cast.viewer).get(BASE, limit=2)
     body = page.json()
     assert (body["count"], body["next_offset"]) == (4, 2)
@@ -172,7 +172,7 @@ def test_it_shows_a_links_secret_once_and_lists_and_revokes_links(pulse: Pulse, 
     ]
     assert editor.get(f"{one}/links", state="active").json()["count"] == 0
     # A link id of another survey is not found under this one.
-    other = surveys.create_survey(pulse.editor, title="Other")
+    other = services.create_survey(pulse.editor, title="Other")
     assert editor.post(f"{BASE}{other.pk}/links/{body['id']}/revoke").status_code == 404
 
 
@@ -289,5 +289,5 @@ def test_the_results_take_the_same_queries_whatever_the_answers(pulse: Pulse, ap
     assert_queries_constant(lambda: viewer.get(path), grow)
     assert_queries_constant(lambda: viewer.get(f"{BASE}{pulse.survey.pk}/answers"), grow)
     assert_queries_constant(
-        lambda: viewer.get(BASE), lambda: surveys.create_survey(pulse.editor, title="More")
+        lambda: viewer.get(BASE), lambda: services.create_survey(pulse.editor, title="More")
     )

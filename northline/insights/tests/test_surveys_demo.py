@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from northline.insights import surveys
 from northline.insights.models import Survey, SurveyAnswer
-from northline.insights.understanding import survey_results, understanding
+from northline.insights.surveys import selectors
+from northline.insights.surveys.understanding import survey_results, understanding
 from northline.orgs.access import access_organization
 from northline.orgs.demo import MINISTRY_SLUG, load_demo
 from northline.orgs.models import Team
@@ -35,7 +35,7 @@ def test_it_loads_a_closed_pulse_with_mixed_answers_and_an_open_team_survey() ->
         {(timezone.localdate() - day).days for day in answers.values_list("answered_on", flat=True)}
     )
     assert days[0] >= 3 and days[-1] <= 13
-    assert surveys.link_counts(access, pulse) == {
+    assert selectors.link_counts(access, pulse) == {
         "active": 3,
         "expired": 1,
         "revoked": 1,
@@ -67,9 +67,9 @@ def test_it_loads_a_closed_pulse_with_mixed_answers_and_an_open_team_survey() ->
         organization=access.organization, title="Permits Online: what is our work for?"
     )
     permits = Team.objects.get(organization=access.organization, name="Permits Online")
-    assert (surveys.survey_state(team_survey), team_survey.team) == ("open", permits)
+    assert (selectors.survey_state(team_survey), team_survey.team) == ("open", permits)
     assert SurveyAnswer.objects.filter(survey=team_survey).count() == 2
     assert understanding(access, team=permits).value == 100.0
     for username in ("amara", "demo"):
         login = access_organization(User.objects.get(username=username), MINISTRY_SLUG)
-        assert not surveys.has_answered(login, team_survey)
+        assert not selectors.has_answered(login, team_survey)

@@ -11,11 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from northline.insights import surveys
 from northline.insights.models import Survey, SurveyAnswer, SurveyLink
+from northline.insights.surveys import services
 from northline.insights.tests.test_surveys import Pulse, make_pulse
 from northline.insights.tests.test_understanding import answer, five_answers
 from northline.orgs.models import Event
+from northline.orgs.services import digest_of
 from northline.testing import Cast, assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def urls(survey: Survey, link_id: int) -> dict[str, str]:
 
 @pytest.fixture
 def link_id(pulse: Pulse) -> int:
-    return surveys.create_link(pulse.editor, pulse.survey, label="Ann")[0].pk
+    return services.create_link(pulse.editor, pulse.survey, label="Ann")[0].pk
 
 
 def public(secret: str) -> str:
@@ -124,10 +125,10 @@ def test_it_shows_an_empty_state_without_surveys(cast: Cast) -> None:
 
 
 def test_it_lists_surveys_with_state_and_counts_in_pages(pulse: Pulse) -> None:
-    surveys.create_link(pulse.editor, pulse.survey, label="Ann")
+    services.create_link(pulse.editor, pulse.survey, label="Ann")
     answer(pulse, "Moorings.", pulse.moorings, pulse.permits)
-    closed = surveys.create_survey(pulse.editor, title="Old pulse")
-    surveys.close_survey(pulse.editor, closed, version=1)
+    closed = services.create_survey(pulse.editor, title="Old pulse")
+    services.close_survey(pulse.editor, closed, version=1)
     text = signed_in(pulse.cast.editor).get(reverse("insights_surveys", args=["acme"])).content
     page = text.decode()
     assert "Purpose pulse" in page and "Old pulse" in page
@@ -137,7 +138,7 @@ def test_it_lists_surveys_with_state_and_counts_in_pages(pulse: Pulse) -> None:
     assert '<td class="num">1</td>\n      <td class="num">2</td>' in page
     assert "Start a survey" in page
     for index in range(25):
-        surveys.create_survey(pulse.editor, title=f"Pulse {index:02}")
+        services.create_survey(pulse.editor, title=f"Pulse {index:02}")
     second = signed_in(pulse.cast.viewer).get(
         reverse("insights_surveys", args=["acme"]), {"page": 2}
     )
@@ -200,7 +201,7 @@ def test_it_shows_a_new_links_address_once(pulse: Pulse) -> None:
     assert "Copy it now: it is shown only this once." in text
     link = SurveyLink.objects.get()
     secret = text.split("/insights/surveys/answer/")[1].split("/")[0]
-    assert surveys.digest_of(secret) == link.digest
+    assert digest_of(secret) == link.digest
     later = client.get(reverse("insights_survey", args=["acme", pulse.survey.pk])).content
     assert secret not in later.decode()
     assert "Ann at the desk" in later.decode()
@@ -217,7 +218,7 @@ def test_it_revokes_a_link_and_filters_links_by_state(pulse: Pulse, link_id: int
     assert SurveyLink.objects.get(pk=link_id).revoked_at is not None
     twice = client.post(revoke)
     assert twice.status_code == 409
-    surveys.create_link(pulse.editor, pulse.survey, label="Bo")
+    services.create_link(pulse.editor, pulse.survey, label="Bo")
     url = reverse("insights_survey", args=["acme", pulse.survey.pk])
     revoked = client.get(url, {"links": "revoked"}).content.decode()
     assert "<td>Ann</td>" in revoked and "<td>Bo</td>" not in revoked
@@ -271,13 +272,13 @@ def test_the_survey_page_takes_the_same_queries_whatever_the_answers_and_links(
     def grow() -> None:
         for index in range(8):
             answer(pulse, f"Coast work {index}", pulse.calls, pulse.contact)
-            surveys.create_link(pulse.editor, pulse.survey, label=f"Spare {index}")
+            services.create_link(pulse.editor, pulse.survey, label=f"Spare {index}")
 
     assert_queries_constant(lambda: client.get(url), grow)
     listing = reverse("insights_surveys", args=["acme"])
     assert_queries_constant(
         lambda: client.get(listing),
-        lambda: [surveys.create_survey(pulse.editor, title=f"More {i}") for i in range(5)],
+        lambda: [services.create_survey(pulse.editor, title=f"More {i}") for i in range(5)],
     )
 
 
@@ -329,7 +330,7 @@ def test_it_names_the_field_a_refused_answer_breaks(pulse: Pulse) -> None:
 
 
 def test_it_says_when_a_survey_takes_no_answers(pulse: Pulse) -> None:
-    surveys.close_survey(pulse.editor, pulse.survey, version=1)
+    services.close_survey(pulse.editor, pulse.survey, version=1)
     client = signed_in(pulse.cast.viewer)
     url = reverse("insights_survey_answer", args=["acme", pulse.survey.pk])
     page = client.get(url).content.decode()
@@ -341,7 +342,7 @@ def test_it_says_when_a_survey_takes_no_answers(pulse: Pulse) -> None:
 
 
 def test_a_team_surveys_form_asks_no_team(pulse: Pulse) -> None:
-    team_survey = surveys.create_survey(pulse.editor, title="Permits pulse", team=pulse.permits)
+    team_survey = services.create_survey(pulse.editor, title="Permits pulse", team=pulse.permits)
     url = reverse("insights_survey_answer", args=["acme", team_survey.pk])
     client = signed_in(pulse.cast.viewer)
     assert "Your team" not in client.get(url).content.decode()
@@ -360,8 +361,8 @@ def assert_private(response) -> None:
 
 def test_the_public_page_shows_only_the_questions_and_what_to_choose_from(pulse: Pulse) -> None:
     answer(pulse, "An earlier answer nobody else should read", pulse.faster, None)
-    surveys.create_link(pulse.editor, pulse.survey, label="Label only editors see")
-    _, secret = surveys.create_link(pulse.editor, pulse.survey, label="Ann")
+    services.create_link(pulse.editor, pulse.survey, label="Label only editors see")
+    _, secret = services.create_link(pulse.editor, pulse.survey, label="Ann")
     response = Client().get(public(secret))
     assert response.status_code == 200
     assert_private(response)
@@ -376,7 +377,7 @@ def test_the_public_page_shows_only_the_questions_and_what_to_choose_from(pulse:
 
 
 def test_the_public_page_takes_one_answer_without_a_session(pulse: Pulse) -> None:
-    link, secret = surveys.create_link(pulse.editor, pulse.survey, label="Ann")
+    link, secret = services.create_link(pulse.editor, pulse.survey, label="Ann")
     # Strict CSRF checks, no token: the page rests on its secret alone and sets no cookie.
     client = Client(enforce_csrf_checks=True)
     form = client.get(public(secret))
@@ -402,7 +403,7 @@ def test_the_public_page_takes_one_answer_without_a_session(pulse: Pulse) -> Non
 
 
 def test_the_public_page_refuses_an_incomplete_answer_and_keeps_the_link(pulse: Pulse) -> None:
-    _, secret = surveys.create_link(pulse.editor, pulse.survey, label="Ann")
+    _, secret = services.create_link(pulse.editor, pulse.survey, label="Ann")
     refused = Client().post(public(secret), {"purpose": "", "objective": "unknown"})
     assert refused.status_code == 422
     assert_private(refused)
@@ -412,16 +413,16 @@ def test_the_public_page_refuses_an_incomplete_answer_and_keeps_the_link(pulse: 
 
 
 def test_the_public_page_says_why_a_link_takes_no_answer(pulse: Pulse) -> None:
-    _, old = surveys.create_link(
+    _, old = services.create_link(
         pulse.editor,
         pulse.survey,
         label="Old",
         expires_in_days=1,
         now=timezone.now() - dt.timedelta(days=3),
     )
-    revoked, withdrawn = surveys.create_link(pulse.editor, pulse.survey, label="Gone")
-    surveys.revoke_link(pulse.editor, revoked)
-    _, live = surveys.create_link(pulse.editor, pulse.survey, label="Live")
+    revoked, withdrawn = services.create_link(pulse.editor, pulse.survey, label="Gone")
+    services.revoke_link(pulse.editor, revoked)
+    _, live = services.create_link(pulse.editor, pulse.survey, label="Live")
     client = Client()
     cases = [
         ("nls_unknown", 404, "No such survey link."),
@@ -436,12 +437,12 @@ def test_the_public_page_says_why_a_link_takes_no_answer(pulse: Pulse) -> None:
             assert response.status_code == status, (secret, method)
             assert words in response.content.decode()
             assert_private(response)
-    surveys.close_survey(pulse.editor, pulse.survey, version=1)
+    services.close_survey(pulse.editor, pulse.survey, version=1)
     closed = client.post(public(live), {"purpose": "X", "objective": "unknown", "team": "none"})
     assert closed.status_code == 409
     assert "“Purpose pulse” is closed and takes no more answers." in closed.content.decode()
     survey = pulse.fresh()
-    surveys.reopen_survey(pulse.editor, survey, version=survey.version)
+    services.reopen_survey(pulse.editor, survey, version=survey.version)
     Survey.objects.filter(pk=survey.pk).update(closes_on=timezone.localdate() - dt.timedelta(1))
     ended = client.get(public(live))
     assert ended.status_code == 409
@@ -454,7 +455,7 @@ def test_the_public_page_says_why_a_link_takes_no_answer(pulse: Pulse) -> None:
 
 
 def test_a_team_surveys_public_page_asks_no_team(pulse: Pulse) -> None:
-    team_survey = surveys.create_survey(pulse.editor, title="Permits pulse", team=pulse.permits)
-    _, secret = surveys.create_link(pulse.editor, team_survey, label="Ann")
+    team_survey = services.create_survey(pulse.editor, title="Permits pulse", team=pulse.permits)
+    _, secret = services.create_link(pulse.editor, team_survey, label="Ann")
     text = Client().get(public(secret)).content.decode()
     assert "Your team" not in text and "for the Permits team" in text

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from northline.goals import services as goals
-from northline.insights import surveys
+from northline.insights.surveys import services as survey_services
 from northline.lib.errors import Conflict
 from northline.orgs import services
 from northline.orgs.models import Event, Team
@@ -21,7 +21,7 @@ from northline.testing import Cast
 def held_team(cast: Cast) -> Team:
     access = cast.owner_access
     team = services.create_team(access, name="Permits", kind="product")
-    surveys.create_survey(access, title="Purpose pulse", team=team)
+    survey_services.create_survey(access, title="Purpose pulse", team=team)
     period = goals.create_period(
         access, name="Q1", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 3, 31)
     )

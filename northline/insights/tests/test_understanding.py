@@ -14,10 +14,9 @@ import math
 import pytest
 
 from northline.goals.models import Objective
-from northline.insights import surveys
 from northline.insights.models import Survey
-from northline.insights.tests.test_surveys import Pulse, make_pulse
-from northline.insights.understanding import (
+from northline.insights.surveys import services
+from northline.insights.surveys.understanding import (
     ECHO_THRESHOLD,
     Strategy,
     WordCount,
@@ -27,6 +26,7 @@ from northline.insights.understanding import (
     survey_results,
     understanding,
 )
+from northline.insights.tests.test_surveys import Pulse, make_pulse
 from northline.orgs.models import Team
 from northline.testing import Cast, assert_queries_constant
 
@@ -46,8 +46,8 @@ def answer(
     survey: Survey | None = None,
 ) -> None:
     """One answer through a fresh link (each link answers once; no login needed)."""
-    _, raw = surveys.create_link(pulse.editor, survey or pulse.survey, label=purpose[:40])
-    surveys.answer_by_link("acme", raw, purpose=purpose, objective=objective, team=team)
+    _, raw = services.create_link(pulse.editor, survey or pulse.survey, label=purpose[:40])
+    services.answer_by_link("acme", raw, purpose=purpose, objective=objective, team=team)
 
 
 def five_answers(pulse: Pulse) -> None:
@@ -216,7 +216,7 @@ def test_it_scores_one_team_on_the_answers_whose_team_it_is(pulse: Pulse) -> Non
 
 def test_it_reads_the_most_recent_survey_with_answers_in_scope(pulse: Pulse) -> None:
     five_answers(pulse)
-    newer = surveys.create_survey(pulse.editor, title="Second pulse")
+    newer = services.create_survey(pulse.editor, title="Second pulse")
     # No answers yet: the first survey still counts.
     assert understanding(pulse.editor).explanation.startswith("5 answers to “Purpose pulse”")
     answer(pulse, "Lunch breaks", None, pulse.contact, survey=newer)
@@ -229,13 +229,13 @@ def test_an_organization_wide_survey_speaks_for_the_organization_before_a_teams(
     pulse: Pulse,
 ) -> None:
     # A pilot: only the Permits team has been asked so far. Its survey speaks for everyone.
-    pilot = surveys.create_survey(pulse.editor, title="Permits pilot", team=pulse.permits)
+    pilot = services.create_survey(pulse.editor, title="Permits pilot", team=pulse.permits)
     answer(pulse, "Online mooring applications", pulse.moorings, survey=pilot)
     assert understanding(pulse.editor).explanation.startswith("1 answer to “Permits pilot”")
     # Then the whole organization answers: that survey counts for it from now on, even
     # when a newer team survey has answers too.
     answer(pulse, "Lunch breaks", None, pulse.contact)
-    newer = surveys.create_survey(pulse.editor, title="Permits again", team=pulse.permits)
+    newer = services.create_survey(pulse.editor, title="Permits again", team=pulse.permits)
     answer(pulse, "Online mooring applications", pulse.moorings, survey=newer)
     whole = understanding(pulse.editor)
     assert (whole.value, whole.explanation[:30]) == (0.0, "1 answer to “Purpose pulse”: o")
@@ -248,9 +248,9 @@ def test_an_organization_wide_survey_speaks_for_the_organization_before_a_teams(
 def test_it_never_reads_another_organizations_answers(pulse: Pulse) -> None:
     cast = pulse.cast
     theirs = cast.access(cast.outsider, cast.other_org)
-    other = surveys.create_survey(theirs, title="Elsewhere pulse")
-    _, raw = surveys.create_link(theirs, other, label="X")
-    surveys.answer_by_link("elsewhere", raw, purpose="Whatever.")
+    other = services.create_survey(theirs, title="Elsewhere pulse")
+    _, raw = services.create_link(theirs, other, label="X")
+    services.answer_by_link("elsewhere", raw, purpose="Whatever.")
     assert understanding(pulse.editor).value is None
     assert understanding(theirs).value == 0.0
 

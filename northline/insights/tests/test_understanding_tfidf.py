@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from northline.insights.understanding import best_matches, cosine, tf_idf, words_of
+from northline.insights.surveys.understanding import best_matches, cosine, tf_idf, words_of
 
 MISSION = "Protect the coast."  # protect, coast
 OBJECTIVE = "Decide permits, decide fairly!"  # decide ×2, permits, fairly

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from northline.insights import surveys
+from northline.insights.surveys import services
 from northline.testing import Cast
 
 
 def build(cast: Cast, values: dict[str, Any]) -> None:
     access = cast.owner_access
-    survey = surveys.create_survey(access, title="Walk pulse")
-    link, _ = surveys.create_link(access, survey, label="Walk respondent")
+    survey = services.create_survey(access, title="Walk pulse")
+    link, _ = services.create_link(access, survey, label="Walk respondent")
     values.update(survey_id=survey.pk, survey_link_id=link.pk)

@@ -15,6 +15,7 @@ from northline.lab.models import (
 )
 from northline.lab.schemas import references
 from northline.lab.sessions import calendar, selectors, services
+from northline.lib.exports import attachment
 from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput
 from northline.orgs.api_auth import caller_access
 
@@ -168,12 +169,11 @@ def delete_session(request: HttpRequest, org: OrgSlug, session_id: Id) -> Any:
 )
 def session_ics(request: HttpRequest, org: OrgSlug, session_id: Id) -> HttpResponse:
     record = selectors.access_session(caller_access(request), session_id)
-    response = HttpResponse(
+    return attachment(
         calendar.session_ics(record, host=request.get_host().split(":")[0] or "northline"),
-        content_type="text/calendar; charset=utf-8",
+        "text/calendar; charset=utf-8",
+        f"alignment-session-{record.pk}.ics",
     )
-    response["Content-Disposition"] = f'attachment; filename="alignment-session-{record.pk}.ics"'
-    return response
 
 
 @router.get(

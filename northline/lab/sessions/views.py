@@ -11,6 +11,7 @@ from northline.lab.access import access_engagement
 from northline.lab.models import AlignmentSession
 from northline.lab.pages import NAV, engagement_context
 from northline.lab.sessions import calendar, forms, selectors, services
+from northline.lib.exports import attachment
 from northline.lib.web import org_view, render_org, status_of, submit
 from northline.orgs.access import Access
 
@@ -117,12 +118,11 @@ def session_delete(request: HttpRequest, access: Access, session_id: int) -> Htt
 @org_view
 def session_ics(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
     record = selectors.access_session(access, session_id)
-    response = HttpResponse(
+    return attachment(
         calendar.session_ics(record, host=request.get_host().split(":")[0] or "northline"),
-        content_type="text/calendar; charset=utf-8",
+        "text/calendar; charset=utf-8",
+        f"alignment-session-{record.pk}.ics",
     )
-    response["Content-Disposition"] = f'attachment; filename="alignment-session-{record.pk}.ics"'
-    return response
 
 
 @require_POST

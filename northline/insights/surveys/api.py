@@ -15,11 +15,13 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.insights import surveys, understanding
 from northline.insights.models import Survey, SurveyLink
+from northline.insights.surveys import selectors, services, understanding
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 from northline.orgs.api_auth import caller_access
 
+# Each route's operation_id is the one ninja derived when these routes lived in
+# northline.insights.api_surveys: the published schema's operation ids outlive the move.
 router = Router(tags=["insights"])
 
 SurveyStateName = Literal["open", "closed", "ended"]
@@ -56,7 +58,7 @@ class SurveyOut(Schema):
 
     @staticmethod
     def resolve_state(obj: Survey) -> str:
-        return surveys.survey_state(obj)
+        return selectors.survey_state(obj)
 
 
 class SurveyIn(Input):
@@ -79,33 +81,40 @@ class SurveyPatch(VersionedInput):
 
 def fresh(request: HttpRequest, survey_id: Id) -> Survey:
     """The survey with its counts, as the list shows it."""
-    return surveys.survey_with_counts(caller_access(request), survey_id)
+    return selectors.survey_with_counts(caller_access(request), survey_id)
 
 
 @router.get(
     "insights/surveys/",
     response=list[SurveyOut],
     summary="Pulse surveys, newest first, with answer and link counts",
+    operation_id="northline_insights_api_surveys_list_surveys",
 )
 @paginate(Page)
 def list_surveys(request: HttpRequest, org: OrgSlug) -> Any:
-    return surveys.surveys(caller_access(request))
+    return selectors.surveys(caller_access(request))
 
 
 @router.post(
     "insights/surveys/",
     response={201: SurveyOut},
     summary="Start a pulse survey for everyone or for one team (editors)",
+    operation_id="northline_insights_api_surveys_create_survey",
 )
 def create_survey(request: HttpRequest, org: OrgSlug, payload: SurveyIn) -> Any:
     access = caller_access(request)
-    survey = surveys.create_survey(
+    survey = services.create_survey(
         access, title=payload.title, team=payload.team_id, closes_on=payload.closes_on
     )
     return Status(201, fresh(request, survey.pk))
 
 
-@router.get("insights/surveys/{survey_id}", response=SurveyOut, summary="One pulse survey")
+@router.get(
+    "insights/surveys/{survey_id}",
+    response=SurveyOut,
+    summary="One pulse survey",
+    operation_id="northline_insights_api_surveys_get_survey",
+)
 def get_survey(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     return fresh(request, survey_id)
 
@@ -114,11 +123,12 @@ def get_survey(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     "insights/surveys/{survey_id}",
     response=SurveyOut,
     summary="Edit a survey's title, team or closing day (versioned: a stale version answers 409)",
+    operation_id="northline_insights_api_surveys_update_survey",
 )
 def update_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: SurveyPatch) -> Any:
     access = caller_access(request)
-    survey = surveys.access_survey(access, survey_id, "write")
-    surveys.update_survey(access, survey, version=payload.version, **payload.survey_changes())
+    survey = selectors.access_survey(access, survey_id, "write")
+    services.update_survey(access, survey, version=payload.version, **payload.survey_changes())
     return fresh(request, survey_id)
 
 
@@ -126,11 +136,12 @@ def update_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: Su
     "insights/surveys/{survey_id}/close",
     response=SurveyOut,
     summary="Close a survey: it takes no more answers, by link or signed in",
+    operation_id="northline_insights_api_surveys_close_survey",
 )
 def close_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: VersionIn) -> Any:
     access = caller_access(request)
-    survey = surveys.access_survey(access, survey_id, "write")
-    surveys.close_survey(access, survey, version=payload.version)
+    survey = selectors.access_survey(access, survey_id, "write")
+    services.close_survey(access, survey, version=payload.version)
     return fresh(request, survey_id)
 
 
@@ -138,11 +149,12 @@ def close_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: Ver
     "insights/surveys/{survey_id}/reopen",
     response=SurveyOut,
     summary="Reopen a closed survey (refused while its closing day is in the past)",
+    operation_id="northline_insights_api_surveys_reopen_survey",
 )
 def reopen_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: VersionIn) -> Any:
     access = caller_access(request)
-    survey = surveys.access_survey(access, survey_id, "write")
-    surveys.reopen_survey(access, survey, version=payload.version)
+    survey = selectors.access_survey(access, survey_id, "write")
+    services.reopen_survey(access, survey, version=payload.version)
     return fresh(request, survey_id)
 
 
@@ -160,7 +172,7 @@ class SurveyLinkOut(Schema):
 
     @staticmethod
     def resolve_state(obj: SurveyLink) -> str:
-        return surveys.link_state(obj)
+        return selectors.link_state(obj)
 
 
 class LinkCreatedOut(SurveyLinkOut):
@@ -171,10 +183,10 @@ class LinkCreatedOut(SurveyLinkOut):
 class SurveyLinkIn(Input):
     label: str = Field(..., min_length=1, max_length=200, description="Whom the link is for.")
     expires_in_days: int = Field(
-        surveys.LINK_DEFAULT_DAYS,
+        services.LINK_DEFAULT_DAYS,
         ge=1,
-        le=surveys.LINK_MAX_DAYS,
-        description=f"How long the link works (1 to {surveys.LINK_MAX_DAYS} days).",
+        le=services.LINK_MAX_DAYS,
+        description=f"How long the link works (1 to {services.LINK_MAX_DAYS} days).",
     )
 
 
@@ -186,28 +198,30 @@ class LinkFilters(Filters):
     "insights/surveys/{survey_id}/links",
     response=list[SurveyLinkOut],
     summary="A survey's per-person links, newest first (filter by state)",
+    operation_id="northline_insights_api_surveys_list_links",
 )
 @paginate(Page)
 def list_links(
     request: HttpRequest, org: OrgSlug, survey_id: Id, filters: Query[LinkFilters]
 ) -> Any:
     access = caller_access(request)
-    survey = surveys.access_survey(access, survey_id)
-    return surveys.survey_links(access, survey, state=filters.state)
+    survey = selectors.access_survey(access, survey_id)
+    return selectors.survey_links(access, survey, state=filters.state)
 
 
 @router.post(
     "insights/surveys/{survey_id}/links",
     response={201: LinkCreatedOut},
     summary="Create a per-person link for someone without a login (the secret is shown once)",
+    operation_id="northline_insights_api_surveys_create_link",
 )
 def create_link(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: SurveyLinkIn) -> Any:
     access = caller_access(request)
-    survey = surveys.access_survey(access, survey_id, "write")
-    link, raw = surveys.create_link(
+    survey = selectors.access_survey(access, survey_id, "write")
+    link, raw = services.create_link(
         access, survey, label=payload.label, expires_in_days=payload.expires_in_days
     )
-    created = surveys.access_survey_link(access, survey, link.pk)
+    created = selectors.access_survey_link(access, survey, link.pk)
     created.secret = raw  # type: ignore[attr-defined]
     created.path = reverse(  # type: ignore[attr-defined]
         "insights_survey_public", args=[access.organization.slug, raw]
@@ -220,13 +234,14 @@ def create_link(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: Surv
     response=SurveyLinkOut,
     summary="Revoke a link: its page takes no answer from now on",
     description="Needs no version: revoking is one-way; a second revoke answers 409.",
+    operation_id="northline_insights_api_surveys_revoke_link",
 )
 def revoke_link(request: HttpRequest, org: OrgSlug, survey_id: Id, survey_link_id: Id) -> Any:
     access = caller_access(request)
-    survey = surveys.access_survey(access, survey_id, "write")
-    link = surveys.access_survey_link(access, survey, survey_link_id, "write")
-    surveys.revoke_link(access, link)
-    return surveys.access_survey_link(access, survey, survey_link_id)
+    survey = selectors.access_survey(access, survey_id, "write")
+    link = selectors.access_survey_link(access, survey, survey_link_id, "write")
+    services.revoke_link(access, link)
+    return selectors.access_survey_link(access, survey, survey_link_id)
 
 
 # Answers and results -----------------------------------------------------------------------
@@ -248,11 +263,11 @@ class SurveyAnswerIn(Input):
     purpose: str = Field(
         ...,
         min_length=1,
-        max_length=surveys.PURPOSE_MAX_LENGTH,
-        description=surveys.QUESTION_PURPOSE,
+        max_length=services.PURPOSE_MAX_LENGTH,
+        description=selectors.QUESTION_PURPOSE,
     )
     objective_id: Id | None = Field(
-        None, description=f"{surveys.QUESTION_OBJECTIVE} An active objective; null: I don't know."
+        None, description=f"{selectors.QUESTION_OBJECTIVE} An active objective; null: I don't know."
     )
     team_id: Id | None = Field(
         None,
@@ -276,11 +291,12 @@ class AnswerTakenOut(Schema):
         "No respondent, link or date; ordered by purpose text. The team is named only when it "
         "gave at least 3 answers."
     ),
+    operation_id="northline_insights_api_surveys_list_answers",
 )
 @paginate(Page)
 def list_answers(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     access = caller_access(request)
-    survey = surveys.access_survey(access, survey_id)
+    survey = selectors.access_survey(access, survey_id)
     return understanding.survey_results(access, survey).shown_answers()
 
 
@@ -288,13 +304,14 @@ def list_answers(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     "insights/surveys/{survey_id}/answers",
     response={201: AnswerTakenOut},
     summary="Answer a survey as yourself, once (editors and above here; viewers on the page)",
+    operation_id="northline_insights_api_surveys_answer_survey",
 )
 def answer_survey(
     request: HttpRequest, org: OrgSlug, survey_id: Id, payload: SurveyAnswerIn
 ) -> Any:
     access = caller_access(request)
-    survey = surveys.access_survey(access, survey_id)
-    answer = surveys.answer_survey(
+    survey = selectors.access_survey(access, survey_id)
+    answer = services.answer_survey(
         access,
         survey,
         purpose=payload.purpose,
@@ -349,10 +366,11 @@ class ResultsOut(Schema):
     "insights/surveys/{survey_id}/results",
     response=ResultsOut,
     summary="A survey's results: both shares, the most and least aligned answers, the words",
+    operation_id="northline_insights_api_surveys_survey_results",
 )
 def survey_results(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     access = caller_access(request)
-    results = understanding.survey_results(access, surveys.access_survey(access, survey_id))
+    results = understanding.survey_results(access, selectors.access_survey(access, survey_id))
     most, least = results.extremes()
     count = results.count
     return {

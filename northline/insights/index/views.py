@@ -18,8 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from northline.insights import snapshots as snapshot_reads
-from northline.insights.charts_index import Series, trend_chart
 from northline.insights.components import (
     COMPONENT_KEYS,
     COMPONENT_LABELS,
@@ -28,7 +26,9 @@ from northline.insights.components import (
     Component,
     Lowering,
 )
-from northline.insights.index import alignment_index, component_of
+from northline.insights.index import selectors
+from northline.insights.index.charts import Series, trend_chart
+from northline.insights.index.selectors import alignment_index, component_of
 from northline.lib.charts import number
 from northline.lib.errors import NotFound
 from northline.lib.web import org_view, render_org
@@ -140,12 +140,12 @@ def trend_days(request: HttpRequest) -> int:
 def trend(access: Access, team: Team | None, days: int) -> dict[str, Any]:
     today = timezone.localdate()
     since = today - dt.timedelta(days=days - 1)
-    taken = list(snapshot_reads.snapshots(access, team=team, since=since, until=today))
+    taken = list(selectors.snapshots(access, team=team, since=since, until=today))
     rows = [
         TrendRow(
             day=snapshot.taken_on,
             index=snapshot.index,
-            components=list(snapshot_reads.component_values(snapshot).values()),
+            components=list(selectors.component_values(snapshot).values()),
         )
         for snapshot in taken
     ]

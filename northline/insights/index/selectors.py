@@ -4,7 +4,7 @@ The components, in the order the design lists them:
 
 1. traceability, 2. coverage, 3. movement: northline.insights.alignment counts them;
 4. **governance** (here): four checks, each record one item that passes or lowers it;
-5. shared understanding: northline.insights.understanding scores the pulse surveys.
+5. shared understanding: northline.insights.surveys.understanding scores the pulse surveys.
 
 The index is the mean of the components that have data (``AlignmentIndex.value``); a component
 without items says "no data" and is left out of the mean, never given a score.
@@ -30,13 +30,16 @@ costs the lab's own reads: three for its training readiness
 (``lab.agreements.selectors.agreement_state``). A lab hosts a handful of such engagements at a
 time; these are read through the lab's selectors rather than batched here so that the readiness
 and execution rules stay in one place.
+
+At the end, the reads of the daily snapshots that keep the index's trend
+(:func:`northline.insights.index.services.take_snapshots` takes them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,7 +54,8 @@ from northline.insights.alignment import (
     traceability,
 )
 from northline.insights.components import COMPONENT_KEYS, AlignmentIndex, Component, Lowering
-from northline.insights.understanding import understanding
+from northline.insights.models import Snapshot
+from northline.insights.surveys.understanding import understanding
 from northline.lab.agreements import selectors as agreement_selectors
 from northline.lab.engagements.selectors import readiness
 from northline.lab.models import (
@@ -61,6 +65,7 @@ from northline.lab.models import (
     EngagementStatus,
     TrainingStatus,
 )
+from northline.lib.errors import Invalid
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.portfolio import rules as portfolio_rules
@@ -346,3 +351,34 @@ def component_of(access: Access, key: str, team: Team | None = None) -> Componen
     return {"traceability": traceability, "coverage": coverage, "movement": movement}[key](
         alignment
     )
+
+
+# Reads ------------------------------------------------------------------------------------------
+
+
+def snapshots(
+    access: Access,
+    *,
+    team: Team | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[Snapshot]:
+    """The organization's (or one team's) snapshots from ``since`` to ``until``, oldest first."""
+    if since is not None and until is not None and since > until:
+        raise Invalid(
+            f"The range starts on {since:%Y-%m-%d}, after it ends ({until:%Y-%m-%d}).",
+            fields={"since": "On or before “until”."},
+        )
+    queryset = Snapshot.objects.filter(organization=access.organization)
+    queryset = queryset.filter(team=team) if team is not None else queryset.filter(team=None)
+    if since is not None:
+        queryset = queryset.filter(taken_on__gte=since)
+    if until is not None:
+        queryset = queryset.filter(taken_on__lte=until)
+    return queryset.order_by("taken_on", "id")
+
+
+def component_values(snapshot: Snapshot) -> dict[str, float | None]:
+    """A snapshot's component values by key, every key present (null: no data that day)."""
+    stored = snapshot.components or {}
+    return {key: stored.get(key) for key in COMPONENT_KEYS}

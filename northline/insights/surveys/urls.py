@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from northline.insights import views_surveys as views
+from northline.insights.surveys import views
 
 urlpatterns = [
     path("", views.survey_list, name="insights_surveys"),

@@ -17,12 +17,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from northline.insights.alignment import load
-from northline.insights.components import COMPONENT_KEYS, AlignmentIndex
-from northline.insights.index import index_of
+from northline.insights.components import AlignmentIndex
+from northline.insights.index.selectors import index_of
 from northline.insights.models import Snapshot
 from northline.lib.errors import Invalid
 from northline.orgs.access import Access
@@ -113,34 +112,3 @@ def take_snapshots(organization: Organization, day: dt.date) -> int:
         },
     )
     return len(rows)
-
-
-# Reads ------------------------------------------------------------------------------------------
-
-
-def snapshots(
-    access: Access,
-    *,
-    team: Team | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> QuerySet[Snapshot]:
-    """The organization's (or one team's) snapshots from ``since`` to ``until``, oldest first."""
-    if since is not None and until is not None and since > until:
-        raise Invalid(
-            f"The range starts on {since:%Y-%m-%d}, after it ends ({until:%Y-%m-%d}).",
-            fields={"since": "On or before “until”."},
-        )
-    queryset = Snapshot.objects.filter(organization=access.organization)
-    queryset = queryset.filter(team=team) if team is not None else queryset.filter(team=None)
-    if since is not None:
-        queryset = queryset.filter(taken_on__gte=since)
-    if until is not None:
-        queryset = queryset.filter(taken_on__lte=until)
-    return queryset.order_by("taken_on", "id")
-
-
-def component_values(snapshot: Snapshot) -> dict[str, float | None]:
-    """A snapshot's component values by key, every key present (null: no data that day)."""
-    stored = snapshot.components or {}
-    return {key: stored.get(key) for key in COMPONENT_KEYS}

@@ -23,7 +23,8 @@ answers whose team it is, from the most recent survey that has such answers. No 
 data.
 
 Nothing here names a respondent: a lowering points to the survey's results page, and quotes
-an answer (or names its team) only where :data:`northline.insights.surveys.SHOWN_FROM` allows.
+an answer (or names its team) only where
+:data:`northline.insights.surveys.selectors.SHOWN_FROM` allows.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from django.urls import reverse
 from northline.goals.models import Objective, ObjectiveStatus
 from northline.insights.components import Component, Lowering
 from northline.insights.models import Survey, SurveyAnswer
-from northline.insights.surveys import SHOWN_FROM
+from northline.insights.surveys.selectors import SHOWN_FROM
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.strategy.selectors import current_identity

@@ -15,14 +15,16 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from northline.insights import exports_reports as exports
-from northline.insights import reports
+from northline.insights.reports import exports
+from northline.insights.reports import selectors as reports
+from northline.lib.exports import Cell
 from northline.lib.schemas import Filters, Id, OrgSlug
 from northline.measures.rules import PaceName
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
-from northline.portfolio.exports import Cell
 
+# Each route's operation_id is the one ninja derived when these routes lived in
+# northline.insights.api_reports: the published schema's operation ids outlive the move.
 router = Router()
 
 StatusName = Literal["planned", "decided", "released", "cancelled"]
@@ -52,6 +54,7 @@ class ReportsOut(Schema):
     "/insights/reports",
     response=ReportsOut,
     summary="The four reports, each with a one-line summary",
+    operation_id="northline_insights_api_reports_list_reports",
 )
 def list_reports(request: HttpRequest, org: OrgSlug) -> Any:
     access = caller_access(request)
@@ -136,6 +139,7 @@ def target_out(target: reports.TargetMoney) -> dict[str, Any]:
     "/insights/reports/investment",
     response=InvestmentReportOut,
     summary="Investment vs themes: planned and spent per theme and value stream, by currency",
+    operation_id="northline_insights_api_reports_investment",
 )
 def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]) -> Any:
     report = investment_of(request, filters)
@@ -160,7 +164,11 @@ def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilt
     }
 
 
-@router.get("/insights/reports/investment.csv", summary="Investment vs themes as CSV")
+@router.get(
+    "/insights/reports/investment.csv",
+    summary="Investment vs themes as CSV",
+    operation_id="northline_insights_api_reports_investment_csv",
+)
 def investment_csv(
     request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]
 ) -> HttpResponse:
@@ -168,7 +176,11 @@ def investment_csv(
     return download(caller_access(request), "investment", rows, "csv")
 
 
-@router.get("/insights/reports/investment.xlsx", summary="Investment vs themes as XLSX")
+@router.get(
+    "/insights/reports/investment.xlsx",
+    summary="Investment vs themes as XLSX",
+    operation_id="northline_insights_api_reports_investment_xlsx",
+)
 def investment_xlsx(
     request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]
 ) -> HttpResponse:
@@ -222,6 +234,7 @@ def flow_of(request: HttpRequest, filters: FlowFilters) -> reports.FlowReport:
     "/insights/reports/flow",
     response=FlowOut,
     summary="Cumulative flow: epics per board state on each day of a window",
+    operation_id="northline_insights_api_reports_flow",
 )
 def flow(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> Any:
     report = flow_of(request, filters)
@@ -233,13 +246,21 @@ def flow(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> Any
     }
 
 
-@router.get("/insights/reports/flow.csv", summary="Cumulative flow as CSV")
+@router.get(
+    "/insights/reports/flow.csv",
+    summary="Cumulative flow as CSV",
+    operation_id="northline_insights_api_reports_flow_csv",
+)
 def flow_csv(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> HttpResponse:
     rows = exports.flow_rows(flow_of(request, filters))
     return download(caller_access(request), "flow", rows, "csv")
 
 
-@router.get("/insights/reports/flow.xlsx", summary="Cumulative flow as XLSX")
+@router.get(
+    "/insights/reports/flow.xlsx",
+    summary="Cumulative flow as XLSX",
+    operation_id="northline_insights_api_reports_flow_xlsx",
+)
 def flow_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> HttpResponse:
     rows = exports.flow_rows(flow_of(request, filters))
     return download(caller_access(request), "flow", rows, "xlsx")
@@ -331,6 +352,7 @@ def period_ref(period: Any) -> dict[str, Any] | None:
     "/insights/reports/key-results",
     response=KeyResultsOut,
     summary="Key-result progress of a period: progress, expected share, pace, confidence, score",
+    operation_id="northline_insights_api_reports_key_results",
 )
 def key_results(request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]) -> Any:
     report = key_results_of(request, filters)
@@ -380,7 +402,11 @@ def key_results(request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilt
     }
 
 
-@router.get("/insights/reports/key-results.csv", summary="Key-result progress as CSV")
+@router.get(
+    "/insights/reports/key-results.csv",
+    summary="Key-result progress as CSV",
+    operation_id="northline_insights_api_reports_key_results_csv",
+)
 def key_results_csv(
     request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]
 ) -> HttpResponse:
@@ -388,7 +414,11 @@ def key_results_csv(
     return download(caller_access(request), "key-results", rows, "csv")
 
 
-@router.get("/insights/reports/key-results.xlsx", summary="Key-result progress as XLSX")
+@router.get(
+    "/insights/reports/key-results.xlsx",
+    summary="Key-result progress as XLSX",
+    operation_id="northline_insights_api_reports_key_results_xlsx",
+)
 def key_results_xlsx(
     request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]
 ) -> HttpResponse:
@@ -458,6 +488,7 @@ def cell_out(cell: reports.HeatCell) -> dict[str, int]:
     "/insights/reports/dependencies",
     response=HeatMapOut,
     summary="Dependency heat map: impacts per team and release, unacknowledged and late",
+    operation_id="northline_insights_api_reports_dependencies",
 )
 def dependencies(request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]) -> Any:
     heat = heat_of(request, filters)
@@ -480,7 +511,11 @@ def dependencies(request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
     }
 
 
-@router.get("/insights/reports/dependencies.csv", summary="Dependency heat map as CSV")
+@router.get(
+    "/insights/reports/dependencies.csv",
+    summary="Dependency heat map as CSV",
+    operation_id="northline_insights_api_reports_dependencies_csv",
+)
 def dependencies_csv(
     request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
 ) -> HttpResponse:
@@ -488,7 +523,11 @@ def dependencies_csv(
     return download(caller_access(request), "dependencies", rows, "csv")
 
 
-@router.get("/insights/reports/dependencies.xlsx", summary="Dependency heat map as XLSX")
+@router.get(
+    "/insights/reports/dependencies.xlsx",
+    summary="Dependency heat map as XLSX",
+    operation_id="northline_insights_api_reports_dependencies_xlsx",
+)
 def dependencies_xlsx(
     request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
 ) -> HttpResponse:

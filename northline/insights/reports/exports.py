@@ -1,31 +1,30 @@
 """The reports as rows for CSV and XLSX (DESIGN §2.8: "CSV and XLSX export").
 
 Each function returns the header and the rows of the table its page shows, written through
-``northline.portfolio.exports.safe`` so text a spreadsheet would run as a formula (a theme
-named ``=HYPERLINK(…)``) stays text; ``as_csv`` / ``as_xlsx`` write them.
+``northline.lib.exports.safe`` so text a spreadsheet would run as a formula (a theme named
+``=HYPERLINK(…)``) stays text; ``northline.lib.exports`` writes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
 
-from northline.insights.reports import (
+from northline.insights.reports.selectors import (
     FLOW_STATES,
     FlowReport,
     HeatMap,
     InvestmentReport,
     KeyResultReport,
 )
+from northline.lib.exports import Cell, safe, table_attachment
 from northline.orgs.models import Organization
-from northline.portfolio.exports import Cell, as_csv, as_xlsx, safe
 
 __all__ = [
-    "as_csv",
-    "as_xlsx",
     "attachment",
     "dependency_rows",
     "filename",
@@ -34,7 +33,6 @@ __all__ = [
     "key_result_rows",
 ]
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The report's key → the word in its file name and the worksheet's title.
 FILES: dict[str, tuple[str, str]] = {
     "investment": ("investment", "Investment"),
@@ -186,10 +184,6 @@ def attachment(
 ) -> HttpResponse:
     """The rows as a CSV or XLSX download named ``<slug>-<report>-<date>.<extension>``; the
     pages and the API both answer with it."""
-    if extension == "csv":
-        response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(as_xlsx(rows, title=sheet_title(report)), content_type=XLSX)
     name = filename(organization, report, extension, timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    kind: Literal["csv", "xlsx"] = "csv" if extension == "csv" else "xlsx"
+    return table_attachment(rows, kind, name, sheet=sheet_title(report))

@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from northline.insights import surveys
+from northline.insights.surveys import services
 from northline.orgs.demo import MINISTRY_SLUG, DemoContext
 
 OWNER = "amara"
@@ -120,13 +120,13 @@ def step(ctx: DemoContext) -> None:
     def ago(days: int, hours: int = 0) -> dt.datetime:
         return now - dt.timedelta(days=days, hours=hours)
 
-    pulse = surveys.create_survey(access, title="What is our work for? Ministry pulse")
+    pulse = services.create_survey(access, title="What is our work for? Ministry pulse")
     sent = ago(14)
     for index, (team, objective, purpose, days) in enumerate(LINK_ANSWERS, start=1):
-        _, secret = surveys.create_link(
+        _, secret = services.create_link(
             access, pulse, label=f"Staff member {index}", expires_in_days=21, now=sent
         )
-        surveys.answer_by_link(
+        services.answer_by_link(
             MINISTRY_SLUG,
             secret,
             purpose=purpose,
@@ -135,7 +135,7 @@ def step(ctx: DemoContext) -> None:
             now=ago(days, hours=index % 5),
         )
     for username, team, objective, purpose, days in SIGNED_IN_ANSWERS:
-        surveys.answer_survey(
+        services.answer_survey(
             ctx.access(MINISTRY_SLUG, username),
             pulse,
             purpose=purpose,
@@ -144,30 +144,30 @@ def step(ctx: DemoContext) -> None:
             answered_on=timezone.localdate(ago(days)),
         )
     for label in ("Harbour office front desk", "Night shift, contact centre", "Field officer"):
-        surveys.create_link(access, pulse, label=label, expires_in_days=21, now=sent)
-    revoked, _ = surveys.create_link(
+        services.create_link(access, pulse, label=label, expires_in_days=21, now=sent)
+    revoked, _ = services.create_link(
         access, pulse, label="Sent to the wrong address", expires_in_days=21, now=sent
     )
-    surveys.revoke_link(access, revoked)
-    surveys.create_link(access, pulse, label="Seasonal assessor", expires_in_days=5, now=ago(20))
-    pulse = surveys.close_survey(access, pulse, version=pulse.version)
+    services.revoke_link(access, revoked)
+    services.create_link(access, pulse, label="Seasonal assessor", expires_in_days=5, now=ago(20))
+    pulse = services.close_survey(access, pulse, version=pulse.version)
 
-    permits = surveys.create_survey(
+    permits = services.create_survey(
         access,
         title="Permits Online: what is our work for?",
         team=teams["permits"],
         closes_on=timezone.localdate() + dt.timedelta(days=10),
     )
     for index, (objective, purpose, days) in enumerate(TEAM_ANSWERS, start=1):
-        _, secret = surveys.create_link(
+        _, secret = services.create_link(
             access, permits, label=f"Permits team member {index}", now=ago(2)
         )
-        surveys.answer_by_link(
+        services.answer_by_link(
             MINISTRY_SLUG,
             secret,
             purpose=purpose,
             objective=objectives[objective],
             now=ago(days, hours=1),
         )
-    surveys.create_link(access, permits, label="Permits team member 3", now=ago(2))
+    services.create_link(access, permits, label="Permits team member 3", now=ago(2))
     ctx.extra["insights_surveys"] = {"pulse": pulse, "permits": permits}

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northline.goals.selectors import periods
-from northline.insights import exports_map
-from northline.insights import map as alignment_map
-from northline.insights.map import MapFilters, Shown
+from northline.insights.map import exports as exports_map
+from northline.insights.map import selectors as alignment_map
+from northline.insights.map.selectors import MapFilters, Shown
 from northline.lib.errors import Invalid
+from northline.lib.exports import attachment
 from northline.lib.web import org_view, render_org
 from northline.orgs.access import Access
 from northline.orgs.models import Team
@@ -184,6 +185,4 @@ def map_export(request: HttpRequest, access: Access) -> HttpResponse:
     )
     amap = alignment_map.build(access, filters)
     file = exports_map.export(amap, file_format, stories=stories, day=timezone.localdate())
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    return response
+    return attachment(file.content, file.content_type, file.filename)

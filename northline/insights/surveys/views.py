@@ -2,9 +2,9 @@
 its edit form and links, the signed-in answer form, and the public page a link opens.
 
 Thin views (STYLE §1): parse with a form, resolve records through the access helpers of
-``northline.insights.surveys``, call one service or selector, render. The public page is the
-one page without sign-in: the link's secret is the permission, and it shows nothing beyond the
-survey's title, the organization's name, the questions and the lists to choose from.
+``northline.insights.surveys.selectors``, call one service or selector, render. The public page
+is the one page without sign-in: the link's secret is the permission, and it shows nothing beyond
+the survey's title, the organization's name, the questions and the lists to choose from.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from northline.insights import surveys, understanding
-from northline.insights.forms_surveys import AnswerForm, LinkForm, SurveyEditForm, SurveyForm
 from northline.insights.models import Survey, SurveyLink
+from northline.insights.surveys import selectors, services, understanding
+from northline.insights.surveys.forms import AnswerForm, LinkForm, SurveyEditForm, SurveyForm
 from northline.lib.errors import DomainError, NotFound
 from northline.lib.web import org_view, render_org, status_of, submit
 from northline.orgs.access import Access
@@ -45,8 +45,8 @@ def public_url(request: HttpRequest, slug: str, secret: str) -> str:
 
 
 def render_list(request: HttpRequest, access: Access, form: SurveyForm | None = None) -> Any:
-    page = Paginator(surveys.surveys(access), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(survey, surveys.survey_state(survey)) for survey in page.object_list]
+    page = Paginator(selectors.surveys(access), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(survey, selectors.survey_state(survey)) for survey in page.object_list]
     if access.can_write:
         form = form or SurveyForm(access=access)
     return render_org(
@@ -57,7 +57,7 @@ def render_list(request: HttpRequest, access: Access, form: SurveyForm | None = 
             "page": page,
             "rows": rows,
             "form": form,
-            "state_labels": surveys.STATE_LABELS,
+            "state_labels": selectors.STATE_LABELS,
             "subnav": SUBNAV,
         },
         nav=NAV,
@@ -72,7 +72,7 @@ def survey_list(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("write")
     form = SurveyForm(request.POST, access=access)
     made: list[Survey] = []
-    if submit(form, lambda _: made.append(surveys.create_survey(access, **form.survey_fields()))):
+    if submit(form, lambda _: made.append(services.create_survey(access, **form.survey_fields()))):
         messages.success(
             request,
             f"Started “{made[0].title}”. Share it: members answer signed in; create a link "
@@ -98,23 +98,23 @@ def render_survey(
     results = understanding.survey_results(access, survey)
     context: dict[str, Any] = {
         "survey": survey,
-        "state": surveys.survey_state(survey),
-        "state_labels": surveys.STATE_LABELS,
-        "refusal": surveys.refusal(survey),
+        "state": selectors.survey_state(survey),
+        "state_labels": selectors.STATE_LABELS,
+        "refusal": selectors.refusal(survey),
         "results": results,
         "component": results.component,
-        "answered": surveys.has_answered(access, survey),
+        "answered": selectors.has_answered(access, survey),
         "chain_rule": understanding.CHAIN_RULE,
         "echo_rule": understanding.ECHO_RULE,
         "threshold": understanding.ECHO_THRESHOLD,
-        "shown_from": surveys.SHOWN_FROM,
+        "shown_from": selectors.SHOWN_FROM,
         "subnav": SUBNAV,
     }
     if access.can_write:
         state_filter = request.GET.get("links", "")
-        if state_filter not in surveys.LINK_STATES:
+        if state_filter not in selectors.LINK_STATES:
             state_filter = ""
-        links = surveys.survey_links(access, survey, state=state_filter or None)
+        links = selectors.survey_links(access, survey, state=state_filter or None)
         link_page = Paginator(links, LINKS_PAGE_SIZE).get_page(request.GET.get("links_page"))
         edit_form = edit_form or SurveyEditForm.of(survey, access)
         link_form = link_form or LinkForm()
@@ -124,10 +124,10 @@ def render_survey(
                 "link_form": link_form,
                 "version_form": VersionedForm(initial={"version": survey.version}),
                 "link_page": link_page,
-                "link_rows": [(link, surveys.link_state(link)) for link in link_page.object_list],
-                "link_counts": surveys.link_counts(access, survey),
+                "link_rows": [(link, selectors.link_state(link)) for link in link_page.object_list],
+                "link_counts": selectors.link_counts(access, survey),
                 "link_filter": state_filter,
-                "link_states": surveys.LINK_STATES,
+                "link_states": selectors.LINK_STATES,
                 "secret": secret,
                 "secret_url": public_url(request, access.organization.slug, secret)
                 if secret
@@ -147,25 +147,27 @@ def render_survey(
 @org_view
 def survey(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
     if request.method != "POST":
-        return render_survey(request, access, surveys.access_survey(access, survey_id))
-    record = surveys.access_survey(access, survey_id, "write")
+        return render_survey(request, access, selectors.access_survey(access, survey_id))
+    record = selectors.access_survey(access, survey_id, "write")
     form = SurveyEditForm(request.POST, access=access)
     if submit(
         form,
-        lambda data: surveys.update_survey(
+        lambda data: services.update_survey(
             access, record, version=data["version"], **form.survey_fields()
         ),
     ):
         messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
         return redirect(survey_url(access, record))
-    return render_survey(request, access, surveys.access_survey(access, survey_id), edit_form=form)
+    return render_survey(
+        request, access, selectors.access_survey(access, survey_id), edit_form=form
+    )
 
 
 def change_status(
     request: HttpRequest, access: Access, survey_id: int, change: Any, done: str
 ) -> HttpResponse:
     """Close or reopen: a button with the version; a refusal shows on the survey's page."""
-    record = surveys.access_survey(access, survey_id, "write")
+    record = selectors.access_survey(access, survey_id, "write")
     form = VersionedForm(request.POST)
     if submit(form, lambda data: change(access, record, version=data["version"])):
         messages.success(request, f"“{record.title}” {done}.")
@@ -173,7 +175,7 @@ def change_status(
     reason = " ".join(str(error) for error in form.errors.get("__all__", []))
     messages.error(request, reason or "Reload the page and try again.")
     return render_survey(
-        request, access, surveys.access_survey(access, survey_id), status=form.status
+        request, access, selectors.access_survey(access, survey_id), status=form.status
     )
 
 
@@ -181,7 +183,7 @@ def change_status(
 @org_view
 def survey_close(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
     return change_status(
-        request, access, survey_id, surveys.close_survey, "is closed: it takes no more answers"
+        request, access, survey_id, services.close_survey, "is closed: it takes no more answers"
     )
 
 
@@ -189,17 +191,17 @@ def survey_close(request: HttpRequest, access: Access, survey_id: int) -> HttpRe
 @org_view
 def survey_reopen(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
     return change_status(
-        request, access, survey_id, surveys.reopen_survey, "is open again and takes answers"
+        request, access, survey_id, services.reopen_survey, "is open again and takes answers"
     )
 
 
 @require_POST
 @org_view
 def link_new(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
-    record = surveys.access_survey(access, survey_id, "write")
+    record = selectors.access_survey(access, survey_id, "write")
     form = LinkForm(request.POST)
     made: list[tuple[SurveyLink, str]] = []
-    if submit(form, lambda data: made.append(surveys.create_link(access, record, **data))):
+    if submit(form, lambda data: made.append(services.create_link(access, record, **data))):
         return render_survey(request, access, record, secret=made[0][1])
     return render_survey(request, access, record, link_form=form)
 
@@ -207,9 +209,9 @@ def link_new(request: HttpRequest, access: Access, survey_id: int) -> HttpRespon
 @require_POST
 @org_view
 def link_revoke(request: HttpRequest, access: Access, survey_id: int, link_id: int) -> HttpResponse:
-    record = surveys.access_survey(access, survey_id, "write")
-    link = surveys.access_survey_link(access, record, link_id, "write")
-    surveys.revoke_link(access, link)
+    record = selectors.access_survey(access, survey_id, "write")
+    link = selectors.access_survey_link(access, record, link_id, "write")
+    services.revoke_link(access, link)
     messages.success(request, f"Revoked the link for “{link.label}”: it takes no answer now.")
     return redirect(survey_url(access, record) + "#links")
 
@@ -220,15 +222,15 @@ def link_revoke(request: HttpRequest, access: Access, survey_id: int, link_id: i
 @org_view
 def survey_answer(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
     """The signed-in caller answers, once; any member may, viewers included."""
-    record = surveys.access_survey(access, survey_id)
+    record = selectors.access_survey(access, survey_id)
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         organization=access.organization,
         survey=record,
-        default_team=surveys.default_team(access),
+        default_team=selectors.default_team(access),
     )
     if request.method == "POST" and submit(
-        form, lambda _: surveys.answer_survey(access, record, **form.answer_fields())
+        form, lambda _: services.answer_survey(access, record, **form.answer_fields())
     ):
         messages.success(
             request, "Thank you. Your answer is recorded; it is shown without your name."
@@ -243,8 +245,8 @@ def survey_answer(request: HttpRequest, access: Access, survey_id: int) -> HttpR
         {
             "survey": record,
             "form": form,
-            "answered": surveys.has_answered(access, record),
-            "refusal": surveys.refusal(record),
+            "answered": selectors.has_answered(access, record),
+            "refusal": selectors.refusal(record),
             "subnav": SUBNAV,
         },
         nav=NAV,
@@ -270,13 +272,13 @@ def survey_public(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return private(HttpResponse(status=405, headers={"Allow": "GET, POST"}))
     try:
-        link = surveys.link_for_token(slug, token)
+        link = selectors.link_for_token(slug, token)
     except NotFound as error:
         return private(
             render(request, "insights/surveys/public.html", {"problem": error}, status=404)
         )
     context: dict[str, Any] = {"survey": link.survey, "shared_org": link.organization}
-    problem = surveys.link_refusal(link)
+    problem = selectors.link_refusal(link)
     if problem is not None:
         context["problem"] = problem
         return private(
@@ -289,7 +291,7 @@ def survey_public(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     )
     if request.method == "POST":
         try:
-            if submit(form, lambda _: surveys.answer_by_link(slug, token, **form.answer_fields())):
+            if submit(form, lambda _: services.answer_by_link(slug, token, **form.answer_fields())):
                 context["thanks"] = True
                 return private(render(request, "insights/surveys/public.html", context))
         except DomainError as error:  # the link went away between reading and answering

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from northline.insights import views_map
+from northline.insights.map import views as views_map
 
 urlpatterns = [
     path("", views_map.map_page, name="insights_map"),

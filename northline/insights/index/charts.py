@@ -23,10 +23,11 @@ from northline.lib.charts import (
     MARGIN_RIGHT,
     MARGIN_TOP,
     WIDTH,
+    Axis,
+    along,
     date_axis,
     finish,
     moment,
-    nice_scale,
     number,
     svg_open,
     value_grid,
@@ -73,20 +74,19 @@ def trend_chart(
     height: int = HEIGHT,
 ) -> SafeString:
     """Lines over the days from ``start`` to ``end`` on a 0–100 scale, the main one on top."""
-    low, high, step = nice_scale(0, 100)
+    axis = Axis.around(0, 100)
     x0, x1 = moment(start), moment(end)
     span = max((x1 - x0).total_seconds(), 1.0)
     plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
     bottom = height - MARGIN_BOTTOM
+    upward = axis.upward(MARGIN_TOP, plot_h)
 
     def x(day: dt.date) -> float:
-        share = (moment(day) - x0).total_seconds() / span
-        return MARGIN_LEFT + min(max(share, 0.0), 1.0) * plot_w
+        return along((moment(day) - x0).total_seconds() / span, MARGIN_LEFT, plot_w)
 
     def y(value: float) -> float:
-        clamped = min(max(value, low), high)
-        return MARGIN_TOP + (1 - (clamped - low) / (high - low)) * plot_h
+        return upward(min(max(value, axis.low), axis.high))
 
     main = next((line for line in series if line.main), None)
     valued = [(day, value) for day, value in (main.points if main else ()) if value is not None]
@@ -106,7 +106,7 @@ def trend_chart(
         f"scale of 0 to 100. {told}" + (f" Fainter lines: {', '.join(others)}." if others else "")
     )
     parts = svg_open(chart_id, width, height, title, description, css="chart trend-chart")
-    parts += value_grid(low, high, step, y, width)
+    parts += value_grid(axis, y, width)
     parts += date_axis(start, end, bottom, width)
     # Faint lines first, so the main line is drawn over them.
     for line in sorted(series, key=lambda item: item.main):

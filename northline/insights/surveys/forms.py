@@ -1,6 +1,6 @@
-"""Forms of the pulse survey pages; the services in ``northline.insights.surveys`` decide what
-is allowed. Choices offer only records of the survey's organization, and the services check
-again, so a forged id from elsewhere is refused either way."""
+"""Forms of the pulse survey pages; the services in ``northline.insights.surveys.services``
+decide what is allowed. Choices offer only records of the survey's organization, and the
+services check again, so a forged id from elsewhere is refused either way."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from django import forms
 
-from northline.insights import surveys
 from northline.insights.models import Survey
+from northline.insights.surveys import selectors, services
 from northline.lib.web import DomainForm
 from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
@@ -79,10 +79,10 @@ class LinkForm(DomainForm):
     )
     expires_in_days = forms.IntegerField(
         min_value=1,
-        max_value=surveys.LINK_MAX_DAYS,
-        initial=surveys.LINK_DEFAULT_DAYS,
+        max_value=services.LINK_MAX_DAYS,
+        initial=services.LINK_DEFAULT_DAYS,
         label="Works for (days)",
-        help_text=f"From 1 to {surveys.LINK_MAX_DAYS} days; {surveys.LINK_DEFAULT_DAYS} unless "
+        help_text=f"From 1 to {services.LINK_MAX_DAYS} days; {services.LINK_DEFAULT_DAYS} unless "
         "you change it. A link takes one answer.",
     )
 
@@ -90,7 +90,7 @@ class LinkForm(DomainForm):
 def objective_choices(organization: Organization) -> list[Any]:
     """A placeholder, "I don't know", then the active objectives grouped by team."""
     choices: list[Any] = [("", "Choose…"), (DONT_KNOW, "I don't know")]
-    for group in surveys.objective_groups(organization):
+    for group in selectors.objective_groups(organization):
         choices.append(
             (group.label, [(str(objective.pk), objective.title) for objective in group.objectives])
         )
@@ -101,14 +101,14 @@ class AnswerForm(DomainForm):
     """The two questions, and the respondent's team on an organization-wide survey."""
 
     purpose = forms.CharField(
-        label=surveys.QUESTION_PURPOSE,
-        max_length=surveys.PURPOSE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": surveys.PURPOSE_MAX_LENGTH}),
-        help_text=f"In your own words, a sentence or two (at most {surveys.PURPOSE_MAX_LENGTH} "
+        label=selectors.QUESTION_PURPOSE,
+        max_length=services.PURPOSE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": services.PURPOSE_MAX_LENGTH}),
+        help_text=f"In your own words, a sentence or two (at most {services.PURPOSE_MAX_LENGTH} "
         "characters). Your answer is shown without your name.",
     )
     objective = forms.ChoiceField(
-        label=surveys.QUESTION_OBJECTIVE,
+        label=selectors.QUESTION_OBJECTIVE,
         help_text="The objective your work moves most. “I don't know” is a fine answer.",
         error_messages={"required": "Choose an objective, or “I don't know”."},
     )
@@ -131,7 +131,7 @@ class AnswerForm(DomainForm):
         if survey.team_id is not None:
             del self.fields["team"]
         else:
-            teams = [(str(team.pk), team.name) for team in surveys.answer_teams(organization)]
+            teams = [(str(team.pk), team.name) for team in selectors.answer_teams(organization)]
             self.fields["team"].choices = [(NO_TEAM, "No team"), *teams]  # type: ignore[attr-defined]
             self.fields["team"].initial = str(default_team.pk) if default_team else NO_TEAM
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from northline.insights.map import (
+from northline.insights.map.selectors import (
     FLAG_WORDS,
     STALLED_WORD,
     AlignmentMap,

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from northline.insights import views_reports as views
+from northline.insights.reports import views
 
 urlpatterns = [
     path("", views.reports_home, name="insights_reports"),

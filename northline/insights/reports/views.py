@@ -18,14 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from northline.delivery.models import ReleaseStatus
 from northline.goals.models import Period
-from northline.insights import charts_reports as charts
-from northline.insights import exports_reports as exports
-from northline.insights import reports
+from northline.insights.reports import charts, exports
+from northline.insights.reports import selectors as reports
 from northline.lib.errors import Invalid
+from northline.lib.exports import Cell
 from northline.lib.web import org_view, render_org
 from northline.orgs.access import Access
 from northline.orgs.models import Team
-from northline.portfolio.exports import Cell
 
 NAV = "insights"
 

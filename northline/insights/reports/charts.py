@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from northline.insights.reports import (
+from northline.insights.reports.selectors import (
     FLOW_STATES,
     CurrencyPortfolio,
     FlowReport,
@@ -22,7 +22,7 @@ from northline.insights.reports import (
     KeyResultLine,
     plural,
 )
-from northline.lib.charts import finish, nice_scale, number, svg_open
+from northline.lib.charts import Axis, along, finish, number, svg_open
 
 # Bottom to top: finished work settles at the bottom of a cumulative flow.
 FLOW_STACK = ["closed", "done", "doing", "todo", "funnel"]
@@ -58,10 +58,8 @@ def investment_chart(portfolio: CurrencyPortfolio, *, chart_id: str = "investmen
     height = top + bottom + BAR_ROW * max(len(targets), 1)
     plot_w = width - BAR_LABEL_W - BAR_RIGHT
     high = max([float(t.planned) for t in targets] + [float(t.actual) for t in targets] + [1.0])
-    _, high_tick, step = nice_scale(0, high)
-
-    def x(value: float) -> float:
-        return BAR_LABEL_W + value / high_tick * plot_w
+    axis = Axis.around(0, high)
+    x = axis.across(BAR_LABEL_W, plot_w)
 
     currency = portfolio.currency
     description = (
@@ -81,8 +79,7 @@ def investment_chart(portfolio: CurrencyPortfolio, *, chart_id: str = "investmen
         description,
         align=ALIGN,
     )
-    for index in range(round(high_tick / step) + 1):
-        value = step * index
+    for value in axis.ticks():
         gx = x(value)
         parts.append(
             f'<line class="chart-grid" x1="{gx:.1f}" x2="{gx:.1f}" y1="{top - 6}" '
@@ -128,7 +125,7 @@ def flow_chart(report: FlowReport, *, chart_id: str = "flow") -> SafeString:
     days = report.days
     labels = dict(FLOW_STATES)
     high = max((day.total for day in days), default=0)
-    _, high_tick, step = nice_scale(0, max(high, 4))
+    axis = Axis.around(0, max(high, 4))
     plot_w = FLOW_W - FLOW_LEFT - FLOW_RIGHT
     plot_h = FLOW_H - FLOW_TOP - FLOW_BOTTOM
     last_index = max(len(days) - 1, 1)
@@ -136,8 +133,7 @@ def flow_chart(report: FlowReport, *, chart_id: str = "flow") -> SafeString:
     def x(index: int) -> float:
         return FLOW_LEFT + index / last_index * plot_w
 
-    def y(value: float) -> float:
-        return FLOW_TOP + (1 - value / high_tick) * plot_h
+    y = axis.upward(FLOW_TOP, plot_h)
 
     first, latest = report.first, report.latest
     description = (
@@ -151,8 +147,7 @@ def flow_chart(report: FlowReport, *, chart_id: str = "flow") -> SafeString:
     parts = svg_open(
         chart_id, FLOW_W, FLOW_H, "Cumulative flow of the board", description, align=ALIGN
     )
-    for index in range(round(high_tick / step) + 1):
-        value = step * index
+    for value in axis.ticks():
         gy = y(value)
         parts.append(
             f'<line class="chart-grid" x1="{FLOW_LEFT}" x2="{FLOW_W - FLOW_RIGHT}" '
@@ -205,7 +200,7 @@ def key_result_chart(
     height = KR_TOP + KR_ROW * max(len(lines), 1) + 10
 
     def x(share: float) -> float:
-        return KR_LABEL_W + min(max(share, 0.0), 1.0) * KR_BAR_W
+        return along(share, KR_LABEL_W, KR_BAR_W)
 
     description = (
         f"Progress of {len(lines)} key {'result' if len(lines) == 1 else 'results'} against "

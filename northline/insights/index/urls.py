@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from northline.insights import views_index
+from northline.insights.index import views as views_index
 
 urlpatterns = [
     path("", views_index.index, name="insights"),

@@ -3,7 +3,7 @@
 First the step adds two pet projects to the ministry's portfolio (through the portfolio's
 services): epics still in the funnel with stories under way that serve no theme and drive no
 key result, the work traceability exists to find. Then it takes today's snapshot of the
-ministry and its teams through :func:`northline.insights.snapshots.take_snapshots`, so the last
+ministry and its teams through :func:`northline.insights.index.services.take_snapshots`, so the last
 point of the trend is the index every page shows today.
 
 The 59 days before today are **demo history**, written with ``bulk_create``: a snapshot of a
@@ -24,9 +24,8 @@ import random
 from django.utils import timezone
 
 from northline.insights.components import COMPONENT_KEYS
+from northline.insights.index.services import take_snapshots
 from northline.insights.models import Snapshot
-from northline.insights.snapshots import take_snapshots
-from northline.insights.tasks import schedule_daily_snapshots
 from northline.orgs.demo import MINISTRY_SLUG, DemoContext
 from northline.orgs.models import Organization, Team
 from northline.portfolio import services as portfolio
@@ -128,6 +127,3 @@ def step(ctx: DemoContext) -> None:
     today = timezone.localdate()
     take_snapshots(ctx.ministry, today)
     write_history(ctx.ministry, today)
-    # With the database queue, `northline worker` then keeps taking one a day (a no-op with a
-    # backend that cannot defer, such as the tests' immediate one).
-    schedule_daily_snapshots()

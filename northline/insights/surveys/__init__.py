@@ -1,0 +1,1 @@
+"""Purpose pulse surveys (DESIGN §2.8, component 5): surveys, links, answers and their scoring."""
