@@ -66,7 +66,15 @@ class RolledBack(Exception):
 @pytest.fixture
 def api_schema(cast: Cast, settings: Any) -> Any:
     settings.ALLOWED_HOSTS = ["*"]
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from northline.wsgi import application
+
+    # As Django's test client does: a request must not close the test's connection (with
+    # conn_max_age=0 on PostgreSQL it would, and the test's transaction with it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
 
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
