@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -64,7 +65,7 @@ class RolledBack(Exception):
 
 
 @pytest.fixture
-def api_schema(cast: Cast, settings: Any) -> Any:
+def api_schema(cast: Cast, settings: Any) -> Iterator[Any]:
     settings.ALLOWED_HOSTS = ["*"]
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
@@ -75,8 +76,11 @@ def api_schema(cast: Cast, settings: Any) -> Any:
     # conn_max_age=0 on PostgreSQL it would, and the test's transaction with it).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def run_operation(
