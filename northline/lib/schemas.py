@@ -23,7 +23,7 @@ from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 
-from northline.lib.text import CONTROL_CHARACTERS
+from northline.lib.text import control_character_problem
 
 # The range of the database's integer columns (SQLite and PostgreSQL bigint alike).
 INT_MIN = -(2**63)
@@ -92,11 +92,9 @@ AsOf = Annotated[
 def check_value(value: Any) -> Any:
     """Refuse what the database, the exports or the clock cannot take; see the module docstring."""
     if isinstance(value, str):
-        found = CONTROL_CHARACTERS.search(value)
-        if found:
-            raise ValueError(
-                f"Control characters are not allowed (found U+{ord(found.group()):04X})."
-            )
+        problem = control_character_problem(value)
+        if problem:
+            raise ValueError(problem)
     elif isinstance(value, bool):
         pass
     elif isinstance(value, int):

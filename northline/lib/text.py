@@ -12,3 +12,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def without_controls(text: str) -> str:
     """``text`` with every control character of CONTROL_CHARACTERS removed."""
     return CONTROL_CHARACTERS.sub("", text)
+
+
+def control_character_problem(text: str) -> str | None:
+    """The message that refuses ``text`` for a control character, or None when it has none:
+    the one wording the API's input checks and the web forms share."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return f"Control characters are not allowed (found U+{ord(found.group()):04X})."

@@ -26,7 +26,7 @@ from northline.lib.errors import (
     NotAuthenticated,
     NotFound,
 )
-from northline.lib.text import CONTROL_CHARACTERS
+from northline.lib.text import control_character_problem
 
 View = Callable[..., HttpResponse]
 
@@ -46,12 +46,9 @@ class DomainForm(forms.Form):
         cleaned = super().clean() or {}
         # The same rule as the API's (northline.lib.schemas): no control characters in text.
         for name, value in list(cleaned.items()):
-            found = CONTROL_CHARACTERS.search(value) if isinstance(value, str) else None
-            if found:
-                self.add_error(
-                    name,
-                    f"Control characters are not allowed (found U+{ord(found.group()):04X}).",
-                )
+            problem = control_character_problem(value) if isinstance(value, str) else None
+            if problem:
+                self.add_error(name, problem)
         return cleaned
 
     def add_domain_error(self, error: DomainError) -> None:
