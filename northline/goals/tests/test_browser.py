@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import sign_in
 from northline.goals.models import KeyResult
@@ -106,11 +107,11 @@ def test_it_opens_an_objective_with_its_key_results_and_aligned_objectives(page,
     page.get_by_role(
         "link", name="Decide permit applications faster without cutting corners"
     ).click()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    expect(page.get_by_role("heading", level=1)).to_have_text(
         "Decide permit applications faster without cutting corners"
     )
     rows = page.locator("table tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert page.get_by_role("link", name="Clear the backlog of applications waiting for a decision")
     page.get_by_role("link", name="Align a new objective to this one").click()
     assert (

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.orgs import services
 from northline.testing import PASSWORD, Cast, make_cast
@@ -105,10 +106,10 @@ def test_it_opens_the_people_and_history_pages(page, browser_cast):
     sign_in(page, "olivia")
     page.get_by_role("navigation", name="Acme Ministry").get_by_role("link", name="People").click()
     rows = page.locator("table tbody tr")
-    assert rows.count() == 11
+    expect(rows).to_have_count(11)
     page.get_by_label("Search people").fill("scrum")
     page.get_by_role("button", name="Search").click()
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     rows.first.get_by_role("link").click()
     assert page.get_by_role("heading", name="Dana Levi").is_visible()
     page.locator(".page-head").get_by_role("link", name="History").click()

@@ -113,9 +113,14 @@ def test_the_board_sends_the_version_and_refuses_a_card_moved_meanwhile(
     page.goto("/o/acme/portfolio/")
     # Two moves in a row: the second carries the version the first one answered.
     card(page, "Mooring permits online").drag_to(column(page, "doing").locator("[data-cards]"))
-    column(page, "doing").locator(f'[data-version="{ready.version + 1}"]').wait_for()
+    # Wait on this card's own version: the other card in "doing" may hold the same number.
+    column(page, "doing").locator(
+        f'.epic-card[data-version="{ready.version + 1}"]', has_text="Mooring permits online"
+    ).wait_for()
     card(page, "Mooring permits online").drag_to(column(page, "todo").locator("[data-cards]"))
-    column(page, "todo").locator(f'[data-version="{ready.version + 2}"]').wait_for()
+    column(page, "todo").locator(
+        f'.epic-card[data-version="{ready.version + 2}"]', has_text="Mooring permits online"
+    ).wait_for()
     assert Epic.objects.get(pk=ready.pk).state == "todo"
     # Someone else moves the card; this board still shows the old version.
     seen = Epic.objects.get(pk=ready.pk)
