@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from northline.lib.errors import (
     Conflict,
@@ -152,3 +154,74 @@ def render_org(
     """Render a page of the organization's shell; ``nav`` marks the current navigation item."""
     page = {"access": access, "org": access.organization, "nav": nav, **(context or {})}
     return render(request, template, page, status=status)
+
+
+# Generic edges -------------------------------------------------------------------------------
+#
+# The plain POST pages of a record (edit one row, delete one row, add one) all do the same:
+# find the record for writing (404 / 403 through the app's access function), call the service
+# through the form, say what happened, go back; or re-render the page with the refused form.
+# Apps declare them once with these factories; custom actions stay explicit views.
+
+Find = Callable[..., Any]  # find(access, pk, mode) → the record
+Said = str | Callable[[Any], str]  # a message, or record → message
+Back = Callable[[Any, Any], HttpResponse]  # (access, record) → the redirect after success
+Failed = Callable[[HttpRequest, Any, Any, DomainForm], HttpResponse]  # re-render with the form
+
+
+def _said(said: Said, record: Any) -> str:
+    return said(record) if callable(said) else said.format(record=record)
+
+
+def _the_id(ids: dict[str, Any]) -> Any:
+    if len(ids) != 1:
+        raise ImproperlyConfigured(f"A generic record view takes one id, not {sorted(ids)}.")
+    return next(iter(ids.values()))
+
+
+def delete_view(find: Find, remove: Callable[[Any, Any], Any], *, said: Said, back: Back) -> View:
+    """POST only: delete the record named by the URL's one id, say ``said`` and go ``back``."""
+
+    @require_POST
+    @org_view
+    def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
+        record = find(access, _the_id(ids), "write")
+        remove(access, record)
+        messages.success(request, _said(said, record))
+        return back(access, record)
+
+    return view
+
+
+def edit_view(
+    find: Find,
+    form_class: type[DomainForm],
+    save: Callable[..., Any],
+    *,
+    said: Said,
+    back: Back,
+    failed: Failed,
+    prefix: Callable[[Any], str] | None = None,
+    with_access: bool = False,
+) -> View:
+    """POST only: ``save(access, record, **cleaned data)`` from ``form_class``; on refusal
+    ``failed(request, access, record, form)`` re-renders the page with the form's errors.
+
+    ``prefix(record)`` names the form's fields when a page holds one such form per row;
+    ``with_access`` passes ``access=`` to forms whose choices are the organization's records.
+    """
+
+    @require_POST
+    @org_view
+    def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
+        record = find(access, _the_id(ids), "write")
+        options: dict[str, Any] = {"access": access} if with_access else {}
+        if prefix is not None:
+            options["prefix"] = prefix(record)
+        form = form_class(request.POST, **options)
+        if submit(form, lambda data: save(access, record, **data)):
+            messages.success(request, _said(said, record))
+            return back(access, record)
+        return failed(request, access, record, form)
+
+    return view

@@ -23,7 +23,6 @@ from northline.lab.access import (
 )
 from northline.lab.engagements import selectors, services
 from northline.lab.models import (
-    Course,
     Engagement,
     Phase,
     PhaseItem,
@@ -41,6 +40,7 @@ from northline.lib.schemas import (
     VersionedInput,
 )
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 
 router = Router(tags=["lab"])
 
@@ -613,38 +613,26 @@ class CoursePatch(VersionedInput):
     audience_roles: list[RoleName] | None = None
 
 
-@router.get("/lab/courses", response=list[CourseOut], summary="Courses")
-@paginate(Page)
-def list_courses(request: HttpRequest, org: OrgSlug) -> QuerySet[Course]:
-    return selectors.courses(caller_access(request))
-
-
-@router.post("/lab/courses", response={201: CourseOut}, summary="Add a course")
-def create_course(request: HttpRequest, org: OrgSlug, payload: CourseIn) -> Any:
-    return Status(201, services.create_course(caller_access(request), **payload.dict()))
-
-
-@router.get("/lab/courses/{course_id}", response=CourseOut, summary="One course")
-def get_course(request: HttpRequest, org: OrgSlug, course_id: Id) -> Any:
-    return access_course(caller_access(request), course_id)
-
-
-@router.patch("/lab/courses/{course_id}", response=CourseOut, summary="Edit a course")
-def update_course(request: HttpRequest, org: OrgSlug, course_id: Id, payload: CoursePatch) -> Any:
-    access = caller_access(request)
-    course = access_course(access, course_id, "write")
-    return services.update_course(access, course, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/lab/courses/{course_id}",
-    response={204: None},
-    summary="Delete a course without records",
+record_routes(
+    router,
+    "/lab/courses",
+    "course_id",
+    module="northline.lab.api",
+    names=Names("course", "courses"),
+    out=CourseOut,
+    find=access_course,
+    listing=(None, selectors.courses),
+    create=(CourseIn, create_from_fields(services.create_course)),
+    update=(CoursePatch, update_with_version(services.update_course)),
+    delete=services.delete_course,
+    summaries={
+        "list": "Courses",
+        "create": "Add a course",
+        "get": "One course",
+        "update": "Edit a course",
+        "delete": "Delete a course without records",
+    },
 )
-def delete_course(request: HttpRequest, org: OrgSlug, course_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_course(access, access_course(access, course_id, "write"))
-    return Status(204, None)
 
 
 class RequirementOut(Schema):

@@ -10,6 +10,7 @@ would answer; a waiver without the ``waive_gates`` authority is a 403.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +34,15 @@ from northline.lab.forms import VersionOnlyForm
 from northline.lab.models import Engagement, EngagementStatus, PhaseItemKind
 from northline.lab.pages import NAV
 from northline.lib.errors import Conflict, DomainError, Invalid
-from northline.lib.web import DomainForm, org_view, render_org, status_of, submit
+from northline.lib.web import (
+    DomainForm,
+    delete_view,
+    edit_view,
+    org_view,
+    render_org,
+    status_of,
+    submit,
+)
 from northline.orgs.access import Access
 from northline.orgs.models import TeamRole
 
@@ -618,50 +627,47 @@ def training(request: HttpRequest, access: Access) -> HttpResponse:
     return render_training(request, access, record_form=record_form)
 
 
-@require_POST
-@org_view
-def course(request: HttpRequest, access: Access, course_id: int) -> HttpResponse:
-    record = access_course(access, course_id, "write")
-    form = forms.CourseEditForm(request.POST, prefix=f"c{record.pk}")
-    if submit(form, lambda data: services.update_course(access, record, **data)):
-        messages.success(request, f"Saved {record.name}.")
-        return back_to_training(access)
-    return render_training(request, access, failed=("course", record.pk, form))
+def training_failed(kind: str) -> Callable[[HttpRequest, Access, Any, DomainForm], HttpResponse]:
+    def failed(request: HttpRequest, access: Access, record: Any, form: DomainForm) -> HttpResponse:
+        return render_training(request, access, failed=(kind, record.pk, form))
+
+    return failed
 
 
-@require_POST
-@org_view
-def course_delete(request: HttpRequest, access: Access, course_id: int) -> HttpResponse:
-    record = access_course(access, course_id, "write")
-    services.delete_course(access, record)
-    messages.success(request, f"Deleted {record.name}.")
+def to_training(access: Access, record: Any) -> HttpResponse:
     return back_to_training(access)
 
 
-@require_POST
-@org_view
-def requirement_delete(request: HttpRequest, access: Access, requirement_id: int) -> HttpResponse:
-    record = access_required_training(access, requirement_id, "write")
-    services.unrequire_training(access, record)
-    messages.success(request, "The course is no longer required for the role.")
-    return back_to_training(access)
-
-
-@require_POST
-@org_view
-def record(request: HttpRequest, access: Access, record_id: int) -> HttpResponse:
-    entry = access_training_record(access, record_id, "write")
-    form = forms.RecordEditForm(request.POST, prefix=f"r{entry.pk}")
-    if submit(form, lambda data: services.update_training_record(access, entry, **data)):
-        messages.success(request, "Saved the training record.")
-        return back_to_training(access)
-    return render_training(request, access, failed=("record", entry.pk, form))
-
-
-@require_POST
-@org_view
-def record_delete(request: HttpRequest, access: Access, record_id: int) -> HttpResponse:
-    entry = access_training_record(access, record_id, "write")
-    services.delete_training_record(access, entry)
-    messages.success(request, "Deleted the training record.")
-    return back_to_training(access)
+course = edit_view(
+    access_course,
+    forms.CourseEditForm,
+    services.update_course,
+    prefix=lambda record: f"c{record.pk}",
+    said="Saved {record.name}.",
+    back=to_training,
+    failed=training_failed("course"),
+)
+course_delete = delete_view(
+    access_course, services.delete_course, said="Deleted {record.name}.", back=to_training
+)
+requirement_delete = delete_view(
+    access_required_training,
+    services.unrequire_training,
+    said="The course is no longer required for the role.",
+    back=to_training,
+)
+record = edit_view(
+    access_training_record,
+    forms.RecordEditForm,
+    services.update_training_record,
+    prefix=lambda entry: f"r{entry.pk}",
+    said="Saved the training record.",
+    back=to_training,
+    failed=training_failed("record"),
+)
+record_delete = delete_view(
+    access_training_record,
+    services.delete_training_record,
+    said="Deleted the training record.",
+    back=to_training,
+)
