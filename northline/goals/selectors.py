@@ -42,10 +42,6 @@ from northline.orgs.access import Access
 from northline.orgs.models import Person, Team
 from northline.strategy.models import Theme
 
-# Pace → the order "needs attention" lists key results in: the worst first.
-PACE_ORDER = {Pace.OFF_TRACK: 0, Pace.NOT_STARTED: 1, Pace.AT_RISK: 2, Pace.ON_TRACK: 3}
-
-
 # Plain reads -----------------------------------------------------------------------------
 
 
@@ -230,7 +226,7 @@ class Cascade:
             for result in node.key_results
             if result.needs_attention
         ]
-        return sorted(found, key=lambda r: (PACE_ORDER[r.pace], r.progress, r.key_result.pk))
+        return sorted(found, key=lambda r: (r.pace.severity, r.progress, r.key_result.pk))
 
     def __len__(self) -> int:
         return len(self.nodes)

@@ -7,7 +7,7 @@ so themes, key results, epics, stories and insights all judge alike and tests ca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
@@ -52,6 +52,21 @@ class Pace(StrEnum):
             Pace.OFF_TRACK: f"behind by more than {at_risk} points",
             Pace.NOT_STARTED: f"no check-in {span(NOT_STARTED_AFTER)} after the start",
         }[self]
+
+    @property
+    def severity(self) -> int:
+        """0 for the worst pace: the order "needs attention" lists measures in, and which pace a
+        card shows for several measures. Not started comes before at risk: nobody has checked
+        in at all, so nothing says how far behind it is."""
+        return SEVERITY.index(self)
+
+
+SEVERITY = (Pace.OFF_TRACK, Pace.NOT_STARTED, Pace.AT_RISK, Pace.ON_TRACK)
+
+
+def worst_pace(paces: Iterable[Pace]) -> Pace | None:
+    """The worst of several paces (by :attr:`Pace.severity`); None for none."""
+    return min(paces, key=lambda pace: pace.severity, default=None)
 
 
 # The paces as the API publishes them ("on_track", …): a Literal built from Pace, so the schema

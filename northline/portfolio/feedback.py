@@ -32,7 +32,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from northline.measures.models import Indicator
-from northline.measures.rules import Health, Pace
+from northline.measures.rules import Health, Pace, worst_pace
 from northline.measures.selectors import health_of
 from northline.orgs.models import Organization
 from northline.portfolio import rules
@@ -46,19 +46,12 @@ from northline.portfolio.models import (
 
 # A lagging indicator needs this many readings before "not moving" counts against its epic.
 PIVOT_AFTER_READINGS = 3
-# The worst pace first: what a card shows for several indicators.
-PACE_SEVERITY = [Pace.OFF_TRACK, Pace.AT_RISK, Pace.NOT_STARTED, Pace.ON_TRACK]
 
 
 def number(value: float) -> str:
     """A WSJF as people write it: at most two decimals, no trailing zeros (3, 2.5, 2.67)."""
     cents = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{cents:f}".rstrip("0").rstrip(".")
-
-
-def worst_pace(healths: Iterable[Health]) -> Pace | None:
-    paces = {health.pace for health in healths}
-    return next((pace for pace in PACE_SEVERITY if pace in paces), None)
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,7 @@ class EpicFeedback:
 
     @property
     def indicator_pace(self) -> Pace | None:
-        return worst_pace(health for _, health in self.lagging)
+        return worst_pace(health.pace for _, health in self.lagging)
 
     @property
     def stalled(self) -> bool:

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from northline.lib.errors import Invalid
 from northline.measures.models import Indicator
-from northline.measures.rules import Health
+from northline.measures.rules import Health, worst_pace
 from northline.measures.selectors import health_of
 from northline.orgs.access import Access
 from northline.portfolio import feedback, rules
@@ -218,7 +218,7 @@ def cards_for(epics_: Sequence[Epic], *, at: dt.datetime | None = None) -> list[
     cards = []
     for epic in epics_:
         judged: list[Health] = [healths[indicator.pk] for indicator in lagging.get(epic.pk, [])]
-        pace = feedback.worst_pace(judged)
+        pace = worst_pace(health.pace for health in judged)
         done, total = points.get(epic.pk, (0, 0))
         cards.append(
             Card(

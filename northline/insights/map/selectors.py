@@ -44,7 +44,7 @@ from django.urls import reverse
 
 from northline.goals.access import access_period
 from northline.goals.models import Objective, ObjectiveStatus, Period
-from northline.goals.selectors import PACE_ORDER, current_period, roll_up
+from northline.goals.selectors import current_period, roll_up
 from northline.insights.alignment import Alignment, load
 from northline.lib.errors import Invalid, NotFound
 from northline.lib.memory import bulk_read
@@ -210,7 +210,7 @@ class NodeHealth:
         judged = list(healths)
         if not judged:
             return None
-        worst = min(judged, key=lambda health: (PACE_ORDER[health.pace], health.progress))
+        worst = min(judged, key=lambda health: (health.pace.severity, health.progress))
         return cls(
             pace=worst.pace,
             stalled=any(health.stalled for health in judged),

@@ -15,6 +15,7 @@ from northline.measures.rules import (
     progress,
     stalled,
     weighted_mean,
+    worst_pace,
 )
 
 START = dt.date(2026, 1, 1)
@@ -59,6 +60,26 @@ class TestExpected:
     def test_it_stays_within_zero_and_one_outside_the_window(self) -> None:
         assert expected_progress(START, END, day(-5)) == 0.0
         assert expected_progress(START, END, day(130)) == 1.0
+
+
+class TestWorstPace:
+    """One order of severity for every "worst first" (needs attention, a card's pace)."""
+
+    def test_off_track_is_worst(self) -> None:
+        paces = [Pace.ON_TRACK, Pace.AT_RISK, Pace.OFF_TRACK, Pace.NOT_STARTED]
+        assert worst_pace(paces) == Pace.OFF_TRACK
+
+    def test_not_started_comes_before_at_risk(self) -> None:
+        assert worst_pace([Pace.AT_RISK, Pace.NOT_STARTED, Pace.ON_TRACK]) == Pace.NOT_STARTED
+
+    def test_at_risk_comes_before_on_track(self) -> None:
+        assert worst_pace([Pace.ON_TRACK, Pace.AT_RISK]) == Pace.AT_RISK
+
+    def test_no_pace_is_none(self) -> None:
+        assert worst_pace([]) is None
+
+    def test_severity_counts_from_the_worst(self) -> None:
+        assert [pace.severity for pace in (Pace.OFF_TRACK, Pace.ON_TRACK)] == [0, 3]
 
 
 class TestPace:
