@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 
 DEFAULT_DATA_DIR = ".northline"
 DEFAULT_PORT = 8000
+NO_WORKER_HELP = (
+    "do not start the background task worker beside the web server (for deployments that run "
+    "`northline worker` separately; see docs/deploy.md)"
+)
+# Set in the environment of the task worker that serve or demo start: the parent's pid.
+WORKER_PARENT = "NORTHLINE_WORKER_PARENT"
 
 
 class UserError(Exception):
@@ -87,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--no-serve", action="store_true", help="prepare the database and the demo, then stop"
     )
+    demo.add_argument("--no-worker", action="store_true", help=NO_WORKER_HELP)
 
     serve = command("serve", run_serve, "Serve Northline with the production server (gunicorn).")
     serve.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="as above")
@@ -100,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="worker processes (default NORTHLINE_WORKERS, or 2 x CPUs + 1)",
     )
+    serve.add_argument("--no-worker", action="store_true", help=NO_WORKER_HELP)
 
     command("migrate", run_migrate, "Create or update the database tables.")
 
@@ -289,7 +297,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print("Serving; press Ctrl+C to stop.", flush=True)
-    return serve(host=args.host, port=args.port, workers=2)
+    return serve(host=args.host, port=args.port, workers=2, with_worker=not args.no_worker)
 
 
 def is_loaded_after_migrate(is_loaded: Callable[[], bool]) -> bool:
@@ -306,14 +314,78 @@ def run_serve(args: argparse.Namespace) -> int:
     setup_django()
     call("collectstatic", interactive=False, verbosity=0)
     workers = args.workers or int(os.environ.get("NORTHLINE_WORKERS", 0)) or default_workers()
-    return serve(host=args.host, port=args.port, workers=workers)
+    return serve(host=args.host, port=args.port, workers=workers, with_worker=not args.no_worker)
 
 
 def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
-def serve(*, host: str, port: int, workers: int) -> int:
+class EmbeddedWorker:
+    """``northline worker`` as a child of the web server on one machine: started with it,
+    restarted if it dies (after a pause that grows while it keeps dying), stopped with it.
+
+    Queued work is never lost when it dies: the queue is in the database and the next worker
+    takes it up. If the server is killed without stopping its child, the child notices that
+    its parent is gone and stops itself (``northline.orgs.worker.start_beating``).
+    """
+
+    QUICK_DEATH = 60.0  # seconds: a worker that dies sooner is restarted after a longer pause
+    MAX_PAUSE = 30.0
+
+    def __init__(self) -> None:
+        import threading
+
+        self.stopping = threading.Event()
+        self.process: Any = None
+        # Gunicorn forks its web workers from this process, and each one leaves through
+        # serve()'s ``finally`` too: only the process that started the worker may stop it.
+        self.owner = os.getpid()
+        self.thread = threading.Thread(target=self.supervise, name="northline-worker", daemon=True)
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "northline", "worker", "--no-startup-delay"]
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def supervise(self) -> None:
+        import subprocess
+        import time
+
+        pause = 1.0
+        environment = {**os.environ, WORKER_PARENT: str(os.getpid())}
+        while not self.stopping.is_set():
+            began = time.monotonic()
+            # Our own interpreter and arguments, no shell: nothing from outside is executed.
+            self.process = subprocess.Popen(self.command(), env=environment)  # noqa: S603
+            say(f"Task worker started (pid {self.process.pid}).")
+            code = self.process.wait()
+            if self.stopping.is_set():
+                return
+            pause = 1.0 if time.monotonic() - began > self.QUICK_DEATH else pause
+            say(f"The task worker stopped (exit {code}); starting another in {pause:.0f} s.")
+            self.stopping.wait(pause)
+            pause = min(pause * 2, self.MAX_PAUSE)
+
+    def stop(self) -> None:
+        import subprocess
+
+        if os.getpid() != self.owner:
+            return
+        self.stopping.set()
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> int:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -344,10 +416,16 @@ def serve(*, host: str, port: int, workers: int) -> int:
 
             return application
 
+    worker = EmbeddedWorker() if with_worker else None
+    if worker is not None:
+        worker.start()
     try:
         Server().run()
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else 1
+    finally:
+        if worker is not None:
+            worker.stop()
     return 0
 
 
@@ -540,9 +618,13 @@ def run_worker(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
     from northline.insights.tasks import schedule_daily_snapshots
+    from northline.orgs.worker import start_beating
 
     # The daily index snapshots begin with the first worker; the task then queues its next run.
     schedule_daily_snapshots()
+    # Pages and /healthz/tasks say whether a worker is alive from its beats.
+    parent = os.environ.get(WORKER_PARENT, "")
+    start_beating(parent=int(parent) if parent.isdigit() else None)
 
     execute_from_command_line(["northline worker", "db_worker", *args.args])
     return 0

@@ -8,6 +8,7 @@ from northline.orgs import views as org_views
 urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", org_views.healthz, name="healthz"),
+    path("healthz/tasks", org_views.healthz_tasks, name="healthz_tasks"),
     path("calendar/", include("northline.delivery.feed_urls")),
     # Each app's pages live below /o/<slug>/<app>/; its home page is named after its section
     # key (northline.orgs.context.SECTIONS), which the navigation links to.

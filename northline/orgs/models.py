@@ -295,3 +295,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkerBeat(models.Model):
+    """A task worker's last sign of life. ``northline worker`` writes its row when it starts and
+    every half minute after, so that pages and ``/healthz/tasks`` can say whether queued work
+    will run (a queue that nobody reads looks exactly like one that is busy)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.host}"

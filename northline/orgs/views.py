@@ -25,6 +25,7 @@ from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
 from northline.orgs.models import ApiToken, Role, Team, TeamRole
 from northline.orgs.pages import RECORD_PAGES, record_url
+from northline.orgs.worker import queue_state
 
 PAGE_SIZE = 50
 SECTION_PROMISES = {
@@ -47,6 +48,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def healthz_tasks(request: HttpRequest) -> JsonResponse:
+    """The task queue for monitoring: how much waits, for how long, and when a worker was last
+    seen. 503 when work waits and no worker has been seen for five minutes, so that a plain
+    HTTP check can alert on it. Counts only: no task names, arguments or organizations."""
+    state = queue_state()
+    return JsonResponse(state.as_json(), status=503 if state.stuck else 200)
 
 
 # Home and organizations ------------------------------------------------------------------

@@ -46,7 +46,7 @@ ORG_PREFIX = "o/<slug:slug>/"
 
 # Patterns that are not a member's or an account's pages: signing in and out, the health check,
 # the API (walked by test_openapi_walk) and the calendar feed (its secret URL is the key).
-NOT_WALKED = {"login", "logout", "healthz", "delivery_calendar_feed"}
+NOT_WALKED = {"login", "logout", "healthz", "healthz_tasks", "delivery_calendar_feed"}
 
 # Organization pages anyone holding the link may open: a shared lab report and a survey's
 # public answer page. An unknown link is 404 to everyone, signed in or not.
