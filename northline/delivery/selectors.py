@@ -26,6 +26,7 @@ from northline.delivery.models import (
 )
 from northline.orgs.access import Access
 from northline.orgs.models import Team
+from northline.orgs.worker import queued_arguments
 
 OPEN_STATUSES = (ReleaseStatus.PLANNED, ReleaseStatus.DECIDED)
 RISKS = ("ok", "late", "at_risk", "unacknowledged")
@@ -435,3 +436,22 @@ def webhooks_with_log(access: Access) -> list[Webhook]:
             )
         )
     )
+
+
+# The task that delivers notices (northline.delivery.notices.deliver_notices), by its path: the
+# page of a decided release reads whether it still has work to do.
+DELIVER_NOTICES = "northline.delivery.notices.deliver_notices"
+
+
+def teams_being_told(release: Release) -> int:
+    """How many teams' notices about ``release`` are queued and not delivered yet (inbox,
+    e-mail, webhooks): the release page says so until the worker has done it."""
+    waiting = {
+        notice_id
+        for arguments in queued_arguments(DELIVER_NOTICES)
+        for notice_id in (arguments[0] if arguments and isinstance(arguments[0], list) else [])
+    }
+    if not waiting:
+        return 0
+    notices = Notice.objects.filter(release=release, pk__in=waiting)
+    return notices.values("impact__team").distinct().count()

@@ -17,9 +17,11 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import close_old_connections, connection
 from django.db.models import Max, Min, Q
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -125,6 +127,18 @@ def queue_state(now: dt.datetime | None = None) -> QueueState:
         worker_seen=WorkerBeat.objects.aggregate(seen=Max("seen_at"))["seen"],
         now=now,
     )
+
+
+def queued_arguments(task_path: str) -> list[list[Any]]:
+    """The positional arguments of each task of ``task_path`` (``module.function``) that is
+    still waiting or running: how a page tells that the work its action queued is not done."""
+    unfinished = DBTaskResult.objects.filter(
+        task_path=task_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    return [
+        list((arguments or {}).get("args", []))
+        for arguments in unfinished.values_list("args_kwargs", flat=True)
+    ]
 
 
 def beat(worker_id: str, started_at: dt.datetime) -> None:
