@@ -12,7 +12,7 @@ from northline.lab.models import AlignmentSession
 from northline.lab.pages import NAV, engagement_context
 from northline.lab.sessions import calendar, forms, selectors, services
 from northline.lib.exports import attachment
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import delete_view, org_view, render_org, status_of, submit
 from northline.orgs.access import Access
 
 # Alignment sessions --------------------------------------------------------------------------
@@ -101,17 +101,16 @@ def session(request: HttpRequest, access: Access, session_id: int) -> HttpRespon
     return render_session(request, access, record, edit_form=form)
 
 
-@require_POST
-@org_view
-def session_delete(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
-    record = selectors.access_session(access, session_id, "write")
-    services.delete_session(access, record)
-    messages.success(request, f"Deleted “{record.title}”.")
-    return redirect(
+session_delete = delete_view(
+    selectors.access_session,
+    services.delete_session,
+    said="Deleted “{record.title}”.",
+    back=lambda access, record: redirect(
         "lab_engagement_sessions",
         slug=access.organization.slug,
         engagement_id=record.engagement_id,
-    )
+    ),
+)
 
 
 @require_GET
