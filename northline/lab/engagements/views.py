@@ -481,9 +481,13 @@ def back_to_playbook(access: Access) -> HttpResponse:
     return redirect("lab_playbook", slug=access.organization.slug)
 
 
-def playbook_failed(kind: str) -> Callable[[HttpRequest, Access, Any, DomainForm], HttpResponse]:
+def shown_again(
+    render: Callable[..., HttpResponse], kind: str
+) -> Callable[[HttpRequest, Access, Any, DomainForm], HttpResponse]:
+    """Render the page again with the refused form in place of the record's ``kind`` form."""
+
     def failed(request: HttpRequest, access: Access, record: Any, form: DomainForm) -> HttpResponse:
-        return render_playbook(request, access, failed=(kind, record.pk, form))
+        return render(request, access, failed=(kind, record.pk, form))
 
     return failed
 
@@ -499,7 +503,7 @@ phase = edit_view(
     prefix=lambda record: f"ph{record.pk}",
     said="Saved the phase {record.name}.",
     back=to_playbook,
-    failed=playbook_failed("phase"),
+    failed=shown_again(render_playbook, "phase"),
 )
 
 
@@ -543,7 +547,7 @@ phase_item = edit_view(
     prefix=lambda record: f"it{record.pk}",
     said="Saved the item.",
     back=to_playbook,
-    failed=playbook_failed("item"),
+    failed=shown_again(render_playbook, "item"),
 )
 phase_item_delete = delete_view(
     access_phase_item, services.delete_phase_item, said="Deleted the item.", back=to_playbook
@@ -627,13 +631,6 @@ def training(request: HttpRequest, access: Access) -> HttpResponse:
     return render_training(request, access, record_form=record_form)
 
 
-def training_failed(kind: str) -> Callable[[HttpRequest, Access, Any, DomainForm], HttpResponse]:
-    def failed(request: HttpRequest, access: Access, record: Any, form: DomainForm) -> HttpResponse:
-        return render_training(request, access, failed=(kind, record.pk, form))
-
-    return failed
-
-
 def to_training(access: Access, record: Any) -> HttpResponse:
     return back_to_training(access)
 
@@ -645,7 +642,7 @@ course = edit_view(
     prefix=lambda record: f"c{record.pk}",
     said="Saved {record.name}.",
     back=to_training,
-    failed=training_failed("course"),
+    failed=shown_again(render_training, "course"),
 )
 course_delete = delete_view(
     access_course, services.delete_course, said="Deleted {record.name}.", back=to_training
@@ -663,7 +660,7 @@ record = edit_view(
     prefix=lambda entry: f"r{entry.pk}",
     said="Saved the training record.",
     back=to_training,
-    failed=training_failed("record"),
+    failed=shown_again(render_training, "record"),
 )
 record_delete = delete_view(
     access_training_record,
