@@ -13,7 +13,6 @@ from northline.lab.agreements import selectors, services
 from northline.lab.models import (
     Agreement,
     AgreementSection,
-    AgreementTemplate,
     Signatory,
     TemplateSection,
 )
@@ -21,6 +20,7 @@ from northline.lab.schemas import references
 from northline.lib.errors import NotFound, naming
 from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 
 router = Router(tags=["lab governance"])
 
@@ -72,40 +72,26 @@ class SectionPatch(VersionedInput):
     position: int | None = Field(None, ge=0)
 
 
-@router.get("/lab/templates", response=list[TemplateOut], summary="Agreement templates")
-@paginate(Page)
-def list_templates(request: HttpRequest, org: OrgSlug) -> QuerySet[AgreementTemplate]:
-    return selectors.templates(caller_access(request))
-
-
-@router.post("/lab/templates", response={201: TemplateOut}, summary="Create a template")
-def create_template(request: HttpRequest, org: OrgSlug, payload: TemplateIn) -> Any:
-    return Status(201, services.create_template(caller_access(request), **payload.dict()))
-
-
-@router.get("/lab/templates/{template_id}", response=TemplateOut, summary="One template")
-def get_template(request: HttpRequest, org: OrgSlug, template_id: Id) -> Any:
-    return selectors.access_template(caller_access(request), template_id)
-
-
-@router.patch("/lab/templates/{template_id}", response=TemplateOut, summary="Edit a template")
-def update_template(
-    request: HttpRequest, org: OrgSlug, template_id: Id, payload: TemplatePatch
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_template(access, template_id, "write")
-    return services.update_template(access, record, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/lab/templates/{template_id}",
-    response={204: None},
-    summary="Delete a template (agreements keep their copies)",
+record_routes(
+    router,
+    "/lab/templates",
+    "template_id",
+    module="northline.lab.api_governance",
+    names=Names("template", "templates"),
+    out=TemplateOut,
+    find=selectors.access_template,
+    listing=(None, selectors.templates),
+    create=(TemplateIn, create_from_fields(services.create_template)),
+    update=(TemplatePatch, update_with_version(services.update_template)),
+    delete=services.delete_template,
+    summaries={
+        "list": "Agreement templates",
+        "create": "Create a template",
+        "get": "One template",
+        "update": "Edit a template",
+        "delete": "Delete a template (agreements keep their copies)",
+    },
 )
-def delete_template(request: HttpRequest, org: OrgSlug, template_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_template(access, selectors.access_template(access, template_id, "write"))
-    return Status(204, None)
 
 
 @router.get(
@@ -317,33 +303,23 @@ def create_agreement(
     return Status(201, agreement_out(access, created))
 
 
-@router.get("/lab/agreements/{agreement_id}", response=AgreementOut, summary="One agreement")
-def get_agreement(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
-    access = caller_access(request)
-    return agreement_out(access, selectors.access_agreement(access, agreement_id))
-
-
-@router.patch("/lab/agreements/{agreement_id}", response=AgreementOut, summary="Rename")
-def update_agreement(
-    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: AgreementPatch
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_agreement(access, agreement_id, "write")
-    updated = services.update_agreement(
-        access, record, version=payload.version, **payload.changes()
-    )
-    return agreement_out(access, updated)
-
-
-@router.delete(
-    "/lab/agreements/{agreement_id}",
-    response={204: None},
-    summary="Delete a draft nobody has initialed",
+record_routes(
+    router,
+    "/lab/agreements",
+    "agreement_id",
+    module="northline.lab.api_governance",
+    names=Names("agreement", "agreements"),
+    out=AgreementOut,
+    find=selectors.access_agreement,
+    update=(AgreementPatch, update_with_version(services.update_agreement)),
+    delete=services.delete_agreement,
+    present=agreement_out,
+    summaries={
+        "get": "One agreement",
+        "update": "Rename",
+        "delete": "Delete a draft nobody has initialed",
+    },
 )
-def delete_agreement(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_agreement(access, selectors.access_agreement(access, agreement_id, "write"))
-    return Status(204, None)
 
 
 @router.post(

@@ -24,7 +24,15 @@ from northline.lab.models import (
     AgreementStatus,
 )
 from northline.lab.pages import NAV, engagement_context, lab_url
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import (
+    DomainForm,
+    delete_view,
+    edit_view,
+    org_view,
+    render_org,
+    status_of,
+    submit,
+)
 from northline.orgs.access import Access
 
 # Templates -----------------------------------------------------------------------------------
@@ -57,7 +65,7 @@ def render_template(
     *,
     edit_form: forms.TemplateEditForm | None = None,
     section_form: forms.SectionForm | None = None,
-    failed: tuple[int, forms.SectionEditForm] | None = None,
+    failed: tuple[int, DomainForm] | None = None,
 ) -> HttpResponse:
     rows = []
     for section in selectors.template_sections(access, template):
@@ -99,13 +107,12 @@ def template(request: HttpRequest, access: Access, template_id: int) -> HttpResp
     return render_template(request, access, record, edit_form=form)
 
 
-@require_POST
-@org_view
-def template_delete(request: HttpRequest, access: Access, template_id: int) -> HttpResponse:
-    record = selectors.access_template(access, template_id, "write")
-    services.delete_template(access, record)
-    messages.success(request, f"Deleted the template “{record.name}”.")
-    return redirect("lab_templates", slug=access.organization.slug)
+template_delete = delete_view(
+    selectors.access_template,
+    services.delete_template,
+    said="Deleted the template “{record.name}”.",
+    back=lambda access, record: redirect("lab_templates", slug=access.organization.slug),
+)
 
 
 @require_POST
@@ -119,31 +126,27 @@ def template_section_new(request: HttpRequest, access: Access, template_id: int)
     return render_template(request, access, record, section_form=form)
 
 
-@require_POST
-@org_view
-def template_section(request: HttpRequest, access: Access, section_id: int) -> HttpResponse:
-    section = selectors.access_template_section(access, section_id, "write")
-    form = forms.SectionEditForm(request.POST, prefix=f"s{section.pk}")
-    if submit(
-        form,
-        lambda data: services.update_template_section(
-            access, section, version=data["version"], **form.changes()
-        ),
-    ):
-        messages.success(request, f"Saved “{section.title}”.")
-        return redirect(
-            "lab_template", slug=access.organization.slug, template_id=section.template_id
-        )
-    return render_template(request, access, section.template, failed=(section.pk, form))
-
-
-@require_POST
-@org_view
-def template_section_delete(request: HttpRequest, access: Access, section_id: int) -> HttpResponse:
-    section = selectors.access_template_section(access, section_id, "write")
-    services.delete_template_section(access, section)
-    messages.success(request, f"Deleted “{section.title}”.")
+def to_template(access: Access, section: Any) -> HttpResponse:
     return redirect("lab_template", slug=access.organization.slug, template_id=section.template_id)
+
+
+template_section = edit_view(
+    selectors.access_template_section,
+    forms.SectionEditForm,
+    services.update_template_section,
+    prefix=lambda section: f"s{section.pk}",
+    said="Saved “{record.title}”.",
+    back=to_template,
+    failed=lambda request, access, section, form: render_template(
+        request, access, section.template, failed=(section.pk, form)
+    ),
+)
+template_section_delete = delete_view(
+    selectors.access_template_section,
+    services.delete_template_section,
+    said="Deleted “{record.title}”.",
+    back=to_template,
+)
 
 
 # Agreements ----------------------------------------------------------------------------------
@@ -299,15 +302,17 @@ def agreement_section(request: HttpRequest, access: Access, section_id: int) -> 
     return render_agreement(request, access, section.agreement, failed=(section.pk, form))
 
 
-@require_POST
-@org_view
-def agreement_section_delete(request: HttpRequest, access: Access, section_id: int) -> HttpResponse:
-    section = selectors.access_section(access, section_id, "write")
-    services.delete_section(access, section)
-    messages.success(request, f"Deleted “{section.title}”.")
-    return redirect(
-        "lab_agreement", slug=access.organization.slug, agreement_id=section.agreement_id
-    )
+def to_agreement(access: Access, part: Any) -> HttpResponse:
+    """Back to the agreement a section or a signatory belongs to."""
+    return redirect("lab_agreement", slug=access.organization.slug, agreement_id=part.agreement_id)
+
+
+agreement_section_delete = delete_view(
+    selectors.access_section,
+    services.delete_section,
+    said="Deleted “{record.title}”.",
+    back=to_agreement,
+)
 
 
 @require_POST
@@ -323,17 +328,12 @@ def agreement_signatory_new(
     return render_agreement(request, access, record, signatory_form=form)
 
 
-@require_POST
-@org_view
-def agreement_signatory_delete(
-    request: HttpRequest, access: Access, signatory_id: int
-) -> HttpResponse:
-    signatory = selectors.access_signatory(access, signatory_id, "write")
-    services.remove_signatory(access, signatory)
-    messages.success(request, f"{signatory.person.name} no longer signs the agreement.")
-    return redirect(
-        "lab_agreement", slug=access.organization.slug, agreement_id=signatory.agreement_id
-    )
+agreement_signatory_delete = delete_view(
+    selectors.access_signatory,
+    services.remove_signatory,
+    said=lambda signatory: f"{signatory.person.name} no longer signs the agreement.",
+    back=to_agreement,
+)
 
 
 @require_GET

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from northline.lab.budget.selectors import BudgetSummary
-from northline.lib.charts import nice_scale, number
+from northline.lib.charts import Axis, along, finish, number, svg_open
 
 # The burn chart ------------------------------------------------------------------------------
 
@@ -29,15 +29,13 @@ def burn_chart(summary: BudgetSummary, *, chart_id: str = "burn") -> SafeString:
     for bound in (summary.low, summary.high):
         if bound is not None:
             values.append(float(bound))
-    low, high, step = nice_scale(min(values), max(values))
+    axis = Axis.around(min(values), max(values))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day: dt.date) -> float:
-        share = (day - start).days / span
-        return LEFT + min(max(share, 0.0), 1.0) * plot_w
+        return along((day - start).days / span, LEFT, plot_w)
 
-    def y(value: float) -> float:
-        return TOP + (1 - (value - low) / (high - low)) * plot_h
+    y = axis.upward(TOP, plot_h)
 
     currency = summary.currency
     planned = (
@@ -51,22 +49,15 @@ def burn_chart(summary: BudgetSummary, *, chart_id: str = "burn") -> SafeString:
         f"{number(float(summary.total))} {currency} over {summary.expense_count} expense"
         f"{'s' if summary.expense_count != 1 else ''}. {planned}"
     )
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
-    parts = [
-        f'<svg class="chart burn-chart" id="{escape(chart_id)}" role="img" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" aria-labelledby="{title_id} {desc_id}" '
-        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{title_id}">Budget burn: {escape(summary.engagement.title)}</title>',
-        f'<desc id="{desc_id}">{escape(description)}</desc>',
-    ]
+    title = f"Budget burn: {summary.engagement.title}"
+    parts = svg_open(chart_id, WIDTH, HEIGHT, title, description, css="chart burn-chart")
     if summary.low is not None and summary.high is not None:
         top, bottom = y(float(summary.high)), y(float(summary.low))
         parts.append(
             f'<rect class="burn-range" x="{LEFT}" y="{top:.1f}" width="{plot_w}" '
             f'height="{max(bottom - top, 1):.1f}"><title>Planned range</title></rect>'
         )
-    for index in range(round((high - low) / step) + 1):
-        value = low + step * index
+    for value in axis.ticks():
         gy = y(value)
         parts.append(
             f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{gy:.1f}" '
@@ -106,5 +97,4 @@ def burn_chart(summary: BudgetSummary, *, chart_id: str = "burn") -> SafeString:
             f"{escape(number(float(point.cumulative)))} {escape(currency)} by "
             f"{point.on:%Y-%m-%d}</title></circle>"
         )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    return finish(parts)

@@ -11,7 +11,7 @@ from northline.lab.access import access_engagement
 from northline.lab.budget import charts, forms, selectors, services
 from northline.lab.models import Engagement
 from northline.lab.pages import NAV, engagement_context
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import delete_view, org_view, render_org, status_of, submit
 from northline.orgs.access import Access
 
 # Budget --------------------------------------------------------------------------------------
@@ -78,12 +78,11 @@ def expense_new(request: HttpRequest, access: Access, engagement_id: int) -> Htt
     return render_budget(request, access, engagement, expense_form=form)
 
 
-@require_POST
-@org_view
-def expense_delete(request: HttpRequest, access: Access, expense_id: int) -> HttpResponse:
-    expense = selectors.access_expense(access, expense_id, "write")
-    services.delete_expense(access, expense)
-    messages.success(request, "Deleted the expense.")
-    return redirect(
+expense_delete = delete_view(
+    selectors.access_expense,
+    services.delete_expense,
+    said="Deleted the expense.",
+    back=lambda access, expense: redirect(
         "lab_engagement_budget", slug=access.organization.slug, engagement_id=expense.engagement_id
-    )
+    ),
+)

@@ -23,7 +23,6 @@ from northline.lab.access import (
 )
 from northline.lab.engagements import selectors, services
 from northline.lab.models import (
-    Engagement,
     Phase,
     PhaseItem,
     QualificationAssessment,
@@ -112,26 +111,8 @@ class PhaseItemPatch(VersionedInput):
     position: int | None = Field(None, ge=0)
 
 
-@router.get("/lab/phases", response=list[PhaseOut], summary="The playbook's phases, in order")
-@paginate(Page)
-def list_phases(request: HttpRequest, org: OrgSlug) -> QuerySet[Phase]:
-    return selectors.phases(caller_access(request))
-
-
-@router.post("/lab/phases", response={201: PhaseOut}, summary="Add a phase to the playbook")
-def create_phase(request: HttpRequest, org: OrgSlug, payload: PhaseIn) -> Any:
-    return Status(201, services.create_phase(caller_access(request), **payload.dict()))
-
-
-@router.get("/lab/phases/{phase_id}", response=PhaseOut, summary="One phase")
-def get_phase(request: HttpRequest, org: OrgSlug, phase_id: Id) -> Any:
-    return access_phase(caller_access(request), phase_id)
-
-
-@router.patch("/lab/phases/{phase_id}", response=PhaseOut, summary="Rename, edit or move a phase")
-def update_phase(request: HttpRequest, org: OrgSlug, phase_id: Id, payload: PhasePatch) -> Any:
-    access = caller_access(request)
-    phase = access_phase(access, phase_id, "write")
+def edit_phase(access: Any, phase: Phase, payload: PhasePatch) -> Phase:
+    """Edit the phase's fields, then move it: a PATCH may do both."""
     changes = payload.changes()
     position = changes.pop("position", None)
     version = payload.version
@@ -143,15 +124,26 @@ def update_phase(request: HttpRequest, org: OrgSlug, phase_id: Id, payload: Phas
     return phase
 
 
-@router.delete(
-    "/lab/phases/{phase_id}",
-    response={204: None},
-    summary="Delete a phase no engagement uses",
+record_routes(
+    router,
+    "/lab/phases",
+    "phase_id",
+    module="northline.lab.api",
+    names=Names("phase", "phases"),
+    out=PhaseOut,
+    find=access_phase,
+    listing=(None, selectors.phases),
+    create=(PhaseIn, create_from_fields(services.create_phase)),
+    update=(PhasePatch, edit_phase),
+    delete=services.delete_phase,
+    summaries={
+        "list": "The playbook's phases, in order",
+        "create": "Add a phase to the playbook",
+        "get": "One phase",
+        "update": "Rename, edit or move a phase",
+        "delete": "Delete a phase no engagement uses",
+    },
 )
-def delete_phase(request: HttpRequest, org: OrgSlug, phase_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_phase(access, access_phase(access, phase_id, "write"))
-    return Status(204, None)
 
 
 @router.get("/lab/phases/{phase_id}/items", response=list[PhaseItemOut], summary="A phase's items")
@@ -267,51 +259,34 @@ class ReasonIn(Input):
     version: int = Field(..., ge=1, description="The engagement's version you read.")
 
 
-@router.get("/lab/engagements", response=list[EngagementOut], summary="Engagements")
-@paginate(Page)
-def list_engagements(
-    request: HttpRequest, org: OrgSlug, filters: Query[EngagementFilters]
-) -> QuerySet[Engagement]:
-    return selectors.engagements(caller_access(request), status=filters.status, phase=filters.phase)
-
-
-@router.post(
+record_routes(
+    router,
     "/lab/engagements",
-    response={201: EngagementOut},
-    summary="Create an engagement (first phase, checklists copied from the playbook)",
+    "engagement_id",
+    module="northline.lab.api",
+    names=Names("engagement", "engagements"),
+    out=EngagementOut,
+    find=access_engagement,
+    listing=(EngagementFilters, selectors.engagements),
+    create=(
+        EngagementIn,
+        lambda access, payload: services.create_engagement(access, **references(payload.dict())),
+    ),
+    update=(
+        EngagementPatch,
+        lambda access, engagement, payload: services.update_engagement(
+            access, engagement, version=payload.version, **references(payload.changes())
+        ),
+    ),
+    delete=services.delete_engagement,
+    summaries={
+        "list": "Engagements",
+        "create": "Create an engagement (first phase, checklists copied from the playbook)",
+        "get": "One engagement",
+        "update": "Edit an engagement",
+        "delete": "Delete an engagement",
+    },
 )
-def create_engagement(request: HttpRequest, org: OrgSlug, payload: EngagementIn) -> Any:
-    fields = references(payload.dict())
-    return Status(201, services.create_engagement(caller_access(request), **fields))
-
-
-@router.get("/lab/engagements/{engagement_id}", response=EngagementOut, summary="One engagement")
-def get_engagement(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    return access_engagement(caller_access(request), engagement_id)
-
-
-@router.patch(
-    "/lab/engagements/{engagement_id}", response=EngagementOut, summary="Edit an engagement"
-)
-def update_engagement(
-    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: EngagementPatch
-) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id, "write")
-    return services.update_engagement(
-        access, engagement, version=payload.version, **references(payload.changes())
-    )
-
-
-@router.delete(
-    "/lab/engagements/{engagement_id}",
-    response={204: None},
-    summary="Delete an engagement",
-)
-def delete_engagement(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_engagement(access, access_engagement(access, engagement_id, "write"))
-    return Status(204, None)
 
 
 @router.post(

@@ -275,13 +275,12 @@ def act(
     )
 
 
-@require_POST
-@org_view
-def engagement_delete(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    record = access_engagement(access, engagement_id, "write")
-    services.delete_engagement(access, record)
-    messages.success(request, f"Deleted “{record.title}”.")
-    return redirect("lab", slug=access.organization.slug)
+engagement_delete = delete_view(
+    access_engagement,
+    services.delete_engagement,
+    said="Deleted “{record.title}”.",
+    back=lambda access, record: redirect("lab", slug=access.organization.slug),
+)
 
 
 @require_POST
@@ -482,15 +481,30 @@ def back_to_playbook(access: Access) -> HttpResponse:
     return redirect("lab_playbook", slug=access.organization.slug)
 
 
-@require_POST
-@org_view
-def phase(request: HttpRequest, access: Access, phase_id: int) -> HttpResponse:
-    record = access_phase(access, phase_id, "write")
-    form = forms.PhaseEditForm(request.POST, prefix=f"ph{record.pk}")
-    if submit(form, lambda data: services.update_phase(access, record, **data)):
-        messages.success(request, f"Saved the phase {record.name}.")
-        return back_to_playbook(access)
-    return render_playbook(request, access, failed=("phase", record.pk, form))
+def shown_again(
+    render: Callable[..., HttpResponse], kind: str
+) -> Callable[[HttpRequest, Access, Any, DomainForm], HttpResponse]:
+    """Render the page again with the refused form in place of the record's ``kind`` form."""
+
+    def failed(request: HttpRequest, access: Access, record: Any, form: DomainForm) -> HttpResponse:
+        return render(request, access, failed=(kind, record.pk, form))
+
+    return failed
+
+
+def to_playbook(access: Access, record: Any) -> HttpResponse:
+    return back_to_playbook(access)
+
+
+phase = edit_view(
+    access_phase,
+    forms.PhaseEditForm,
+    services.update_phase,
+    prefix=lambda record: f"ph{record.pk}",
+    said="Saved the phase {record.name}.",
+    back=to_playbook,
+    failed=shown_again(render_playbook, "phase"),
+)
 
 
 @require_POST
@@ -510,13 +524,9 @@ def phase_move(request: HttpRequest, access: Access, phase_id: int) -> HttpRespo
     return render_playbook(request, access, failed=("phase", record.pk, form))
 
 
-@require_POST
-@org_view
-def phase_delete(request: HttpRequest, access: Access, phase_id: int) -> HttpResponse:
-    record = access_phase(access, phase_id, "write")
-    services.delete_phase(access, record)
-    messages.success(request, f"Deleted the phase {record.name}.")
-    return back_to_playbook(access)
+phase_delete = delete_view(
+    access_phase, services.delete_phase, said="Deleted the phase {record.name}.", back=to_playbook
+)
 
 
 @require_POST
@@ -530,24 +540,18 @@ def phase_item_new(request: HttpRequest, access: Access, phase_id: int) -> HttpR
     return render_playbook(request, access, failed=("new_item", record.pk, form))
 
 
-@require_POST
-@org_view
-def phase_item(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
-    record = access_phase_item(access, item_id, "write")
-    form = forms.PhaseItemEditForm(request.POST, prefix=f"it{record.pk}")
-    if submit(form, lambda data: services.update_phase_item(access, record, **data)):
-        messages.success(request, "Saved the item.")
-        return back_to_playbook(access)
-    return render_playbook(request, access, failed=("item", record.pk, form))
-
-
-@require_POST
-@org_view
-def phase_item_delete(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
-    record = access_phase_item(access, item_id, "write")
-    services.delete_phase_item(access, record)
-    messages.success(request, "Deleted the item.")
-    return back_to_playbook(access)
+phase_item = edit_view(
+    access_phase_item,
+    forms.PhaseItemEditForm,
+    services.update_phase_item,
+    prefix=lambda record: f"it{record.pk}",
+    said="Saved the item.",
+    back=to_playbook,
+    failed=shown_again(render_playbook, "item"),
+)
+phase_item_delete = delete_view(
+    access_phase_item, services.delete_phase_item, said="Deleted the item.", back=to_playbook
+)
 
 
 # Training -------------------------------------------------------------------------------
@@ -627,13 +631,6 @@ def training(request: HttpRequest, access: Access) -> HttpResponse:
     return render_training(request, access, record_form=record_form)
 
 
-def training_failed(kind: str) -> Callable[[HttpRequest, Access, Any, DomainForm], HttpResponse]:
-    def failed(request: HttpRequest, access: Access, record: Any, form: DomainForm) -> HttpResponse:
-        return render_training(request, access, failed=(kind, record.pk, form))
-
-    return failed
-
-
 def to_training(access: Access, record: Any) -> HttpResponse:
     return back_to_training(access)
 
@@ -645,7 +642,7 @@ course = edit_view(
     prefix=lambda record: f"c{record.pk}",
     said="Saved {record.name}.",
     back=to_training,
-    failed=training_failed("course"),
+    failed=shown_again(render_training, "course"),
 )
 course_delete = delete_view(
     access_course, services.delete_course, said="Deleted {record.name}.", back=to_training
@@ -663,7 +660,7 @@ record = edit_view(
     prefix=lambda entry: f"r{entry.pk}",
     said="Saved the training record.",
     back=to_training,
-    failed=training_failed("record"),
+    failed=shown_again(render_training, "record"),
 )
 record_delete = delete_view(
     access_training_record,

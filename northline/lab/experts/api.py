@@ -16,6 +16,7 @@ from northline.lab.models import (
 from northline.lab.schemas import references
 from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, record_routes, update_with_version
 
 router = Router(tags=["lab governance"])
 
@@ -124,22 +125,17 @@ def create_request(
     return Status(201, services.create_request(access, engagement, **payload.dict()))
 
 
-@router.get(
-    "/lab/expert-requests/{request_id}", response=RequestOut, summary="One request for an expert"
+record_routes(
+    router,
+    "/lab/expert-requests",
+    "request_id",
+    module="northline.lab.api_governance",
+    names=Names("request", "requests"),
+    out=RequestOut,
+    find=selectors.access_request,
+    update=(RequestPatch, update_with_version(services.update_request)),
+    summaries={"get": "One request for an expert", "update": "Edit a request's text"},
 )
-def get_request(request: HttpRequest, org: OrgSlug, request_id: Id) -> Any:
-    return selectors.access_request(caller_access(request), request_id)
-
-
-@router.patch(
-    "/lab/expert-requests/{request_id}", response=RequestOut, summary="Edit a request's text"
-)
-def update_request(
-    request: HttpRequest, org: OrgSlug, request_id: Id, payload: RequestPatch
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_request(access, request_id, "write")
-    return services.update_request(access, record, version=payload.version, **payload.changes())
 
 
 @router.post(

@@ -179,8 +179,3 @@ def complete(access: Access, request: ExpertRequest, *, version: int) -> ExpertR
 @transaction.atomic
 def decline(access: Access, request: ExpertRequest, *, version: int) -> ExpertRequest:
     return move(access, request, to=DECLINED, version=version)
-
-
-@transaction.atomic
-def reopen(access: Access, request: ExpertRequest, *, version: int) -> ExpertRequest:
-    return move(access, request, to=OPEN, version=version)

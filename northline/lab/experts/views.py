@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from northline.lab.experts import forms, selectors, services
 from northline.lab.models import RequestStatus
 from northline.lab.pages import NAV, lab_url
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import delete_view, org_view, render_org, status_of, submit
 from northline.orgs.access import Access
 
 # Experts -------------------------------------------------------------------------------------
@@ -65,13 +65,12 @@ def experts_page(request: HttpRequest, access: Access) -> HttpResponse:
     return render_experts(request, access, expert_form=form)
 
 
-@require_POST
-@org_view
-def expert_delete(request: HttpRequest, access: Access, expert_id: int) -> HttpResponse:
-    expert = selectors.access_expert(access, expert_id, "write")
-    services.delete_expert(access, expert)
-    messages.success(request, f"{expert.person.name} is no longer an expert in residence.")
-    return redirect("lab_experts", slug=access.organization.slug)
+expert_delete = delete_view(
+    selectors.access_expert,
+    services.delete_expert,
+    said=lambda expert: f"{expert.person.name} is no longer an expert in residence.",
+    back=lambda access, expert: redirect("lab_experts", slug=access.organization.slug),
+)
 
 
 @require_POST

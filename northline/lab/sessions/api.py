@@ -18,6 +18,7 @@ from northline.lab.sessions import calendar, selectors, services
 from northline.lib.exports import attachment
 from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, record_routes
 
 router = Router(tags=["lab governance"])
 
@@ -132,31 +133,27 @@ def create_session(
     )
 
 
-@router.get(
-    "/lab/sessions/{session_id}",
-    response=SessionDetailOut,
-    summary="One session, with who is not invited",
+record_routes(
+    router,
+    "/lab/sessions",
+    "session_id",
+    module="northline.lab.api_governance",
+    names=Names("session", "sessions"),
+    out=SessionDetailOut,
+    find=selectors.access_session,
+    update=(
+        SessionPatch,
+        lambda access, record, payload: services.update_session(
+            access, record, version=payload.version, **session_fields(payload.changes())
+        ),
+    ),
+    delete=services.delete_session,
+    summaries={
+        "get": "One session, with who is not invited",
+        "update": "Edit a session",
+        "delete": "Delete a session",
+    },
 )
-def get_session(request: HttpRequest, org: OrgSlug, session_id: Id) -> Any:
-    return selectors.access_session(caller_access(request), session_id)
-
-
-@router.patch("/lab/sessions/{session_id}", response=SessionDetailOut, summary="Edit a session")
-def update_session(
-    request: HttpRequest, org: OrgSlug, session_id: Id, payload: SessionPatch
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_session(access, session_id, "write")
-    return services.update_session(
-        access, record, version=payload.version, **session_fields(payload.changes())
-    )
-
-
-@router.delete("/lab/sessions/{session_id}", response={204: None}, summary="Delete a session")
-def delete_session(request: HttpRequest, org: OrgSlug, session_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_session(access, selectors.access_session(access, session_id, "write"))
-    return Status(204, None)
 
 
 @router.get(

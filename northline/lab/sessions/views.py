@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -12,7 +14,15 @@ from northline.lab.models import AlignmentSession
 from northline.lab.pages import NAV, engagement_context
 from northline.lab.sessions import calendar, forms, selectors, services
 from northline.lib.exports import attachment
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import (
+    DomainForm,
+    delete_view,
+    edit_view,
+    org_view,
+    render_org,
+    status_of,
+    submit,
+)
 from northline.orgs.access import Access
 
 # Alignment sessions --------------------------------------------------------------------------
@@ -101,17 +111,16 @@ def session(request: HttpRequest, access: Access, session_id: int) -> HttpRespon
     return render_session(request, access, record, edit_form=form)
 
 
-@require_POST
-@org_view
-def session_delete(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
-    record = selectors.access_session(access, session_id, "write")
-    services.delete_session(access, record)
-    messages.success(request, f"Deleted “{record.title}”.")
-    return redirect(
+session_delete = delete_view(
+    selectors.access_session,
+    services.delete_session,
+    said="Deleted “{record.title}”.",
+    back=lambda access, record: redirect(
         "lab_engagement_sessions",
         slug=access.organization.slug,
         engagement_id=record.engagement_id,
-    )
+    ),
+)
 
 
 @require_GET
@@ -136,18 +145,24 @@ def commitment_new(request: HttpRequest, access: Access, session_id: int) -> Htt
     return render_session(request, access, record, commitment_form=form)
 
 
-@require_POST
-@org_view
-def commitment(request: HttpRequest, access: Access, commitment_id: int) -> HttpResponse:
-    record = selectors.access_commitment(access, commitment_id, "write")
-    form = forms.CommitmentDoneForm(request.POST, prefix=f"c{record.pk}")
-    if submit(
-        form,
-        lambda data: services.update_commitment(
-            access, record, version=data["version"], done=data["done"]
-        ),
-    ):
-        messages.success(request, "Saved the commitment.")
-    else:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or "Try again.")
-    return redirect("lab_session", slug=access.organization.slug, session_id=record.session_id)
+def back_to_session(access: Access, commitment: Any) -> HttpResponse:
+    return redirect("lab_session", slug=access.organization.slug, session_id=commitment.session_id)
+
+
+def commitment_not_saved(
+    request: HttpRequest, access: Access, commitment: Any, form: DomainForm
+) -> HttpResponse:
+    """The commitment's checkbox has no place for an error: say it at the top of the page."""
+    messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or "Try again.")
+    return back_to_session(access, commitment)
+
+
+commitment = edit_view(
+    selectors.access_commitment,
+    forms.CommitmentDoneForm,
+    services.update_commitment,
+    prefix=lambda record: f"c{record.pk}",
+    said="Saved the commitment.",
+    back=back_to_session,
+    failed=commitment_not_saved,
+)

@@ -26,7 +26,7 @@ def test_a_request_moves_open_assigned_done(cast: Cast) -> None:
         expert_services.move(access, request, to="assigned", version=request.version)
     request = expert_services.assign(access, request, expert=expert, version=request.version)
     assert (request.status, request.expert_id) == ("assigned", expert.pk)
-    request = expert_services.reopen(access, request, version=request.version)
+    request = expert_services.move(access, request, to="open", version=request.version)
     assert (request.status, request.expert_id) == ("open", None)
     request = expert_services.assign(access, request, expert=expert, version=request.version)
     request = expert_services.complete(access, request, version=request.version)
