@@ -123,3 +123,44 @@ def test_it_tells_the_impactees_when_the_release_is_decided(plan) -> None:
     release.refresh_from_db()
     services.decide_release(plan.access, release, version=release.version)
     assert Notice.objects.filter(reason="decided").count() == 1
+
+
+def test_a_release_page_knows_which_teams_notices_still_wait_for_the_worker(cast: Cast, plan):
+    """The page says "notices to N teams are being sent" while their delivery task is queued
+    or running, and stops saying it once the worker has finished it."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from northline.delivery.selectors import DELIVER_NOTICES, teams_being_told
+
+    release = plan.release(30)
+    feature = plan.feature(release)
+    for team in (plan.contact, plan.training):
+        services.add_impact(plan.access, feature, team=team, role="impactee")
+    other = plan.release(40, name="Summer update")
+    services.add_impact(
+        plan.access, plan.feature(other, "Other"), team=plan.contact, role="impactee"
+    )
+    ours = sorted(Notice.objects.filter(release=release).values_list("pk", flat=True))
+    theirs = list(Notice.objects.filter(release=other).values_list("pk", flat=True))
+    assert len(ours) == 2 and len(theirs) == 1
+    # The test settings run tasks at once; here the queue is what the database backend keeps.
+    assert teams_being_told(release) == 0
+
+    def queue(notice_ids: list[int], status: str) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            args_kwargs={"args": [notice_ids], "kwargs": {}},
+            task_path=DELIVER_NOTICES,
+            backend_name="default",
+            run_after=get_date_max(),
+            status=status,
+        )
+
+    waiting = queue(ours, "READY")
+    queue(theirs, "RUNNING")
+    queue(ours, "SUCCESSFUL")
+    assert teams_being_told(release) == 2
+    assert teams_being_told(other) == 1
+    DBTaskResult.objects.filter(pk=waiting.pk).update(status="RUNNING")
+    assert teams_being_told(release) == 2
+    DBTaskResult.objects.filter(pk=waiting.pk).update(status="SUCCESSFUL")
+    assert teams_being_told(release) == 0
