@@ -25,8 +25,9 @@ from northline.lib.schemas import (
 from northline.measures.access import access_indicator
 from northline.measures.rules import PaceName
 from northline.orgs import access as org_acl
-from northline.orgs.access import Access
+from northline.orgs.access import Access, get_in_org
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 from northline.strategy import access as acl
 from northline.strategy import selectors, services
 from northline.strategy.models import (
@@ -38,6 +39,7 @@ from northline.strategy.models import (
     Spend,
     SwotItem,
     Theme,
+    ValueStream,
 )
 
 router = Router(tags=["strategy"])
@@ -226,45 +228,44 @@ class SwotPatch(VersionedInput):
     theme_ids: list[Id] | None = None
 
 
-@router.get("/swot", response=list[SwotOut], summary="SWOT items")
-@paginate(Page)
-def list_swot(
-    request: HttpRequest, org: OrgSlug, kind: SwotKindName | None = None
-) -> QuerySet[SwotItem]:
-    return selectors.swot_items(caller_access(request), kind=kind)
+class SwotFilter(Filters):
+    kind: SwotKindName | None = None
 
 
-@router.post("/swot", response={201: SwotOut}, summary="Add a SWOT item")
-def create_swot(request: HttpRequest, org: OrgSlug, payload: SwotIn) -> Any:
-    access = caller_access(request)
+def new_swot_item(access: Access, payload: SwotIn) -> SwotItem:
     themes = refs(acl.access_theme, access, payload.theme_ids, "theme_ids")
-    item = services.create_swot_item(
+    return services.create_swot_item(
         access, kind=payload.kind, statement=payload.statement, themes=themes
     )
-    return Status(201, acl.access_swot_item(access, item.pk))
 
 
-@router.get("/swot/{swot_item_id}", response=SwotOut, summary="One SWOT item")
-def get_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id) -> Any:
-    return acl.access_swot_item(caller_access(request), swot_item_id)
-
-
-@router.patch("/swot/{swot_item_id}", response=SwotOut, summary="Edit a SWOT item")
-def update_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id, payload: SwotPatch) -> Any:
-    access = caller_access(request)
-    item = acl.access_swot_item(access, swot_item_id, "write")
+def change_swot_item(access: Access, item: SwotItem, payload: SwotPatch) -> None:
     changes = payload.changes()
     theme_ids = changes.pop("theme_ids", None)
     themes = None if theme_ids is None else refs(acl.access_theme, access, theme_ids, "theme_ids")
     services.update_swot_item(access, item, version=payload.version, themes=themes, **changes)
-    return acl.access_swot_item(access, item.pk)
 
 
-@router.delete("/swot/{swot_item_id}", response={204: None}, summary="Delete a SWOT item")
-def delete_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_swot_item(access, acl.access_swot_item(access, swot_item_id, "write"))
-    return Status(204, None)
+record_routes(
+    router,
+    "/swot",
+    "swot_item_id",
+    module=__name__,
+    names=Names("swot", "swot"),
+    out=SwotOut,
+    find=acl.access_swot_item,
+    listing=(SwotFilter, selectors.swot_items),
+    create=(SwotIn, new_swot_item),
+    update=(SwotPatch, change_swot_item),
+    delete=services.delete_swot_item,
+    summaries={
+        "list": "SWOT items",
+        "create": "Add a SWOT item",
+        "get": "One SWOT item",
+        "update": "Edit a SWOT item",
+        "delete": "Delete a SWOT item",
+    },
+)
 
 
 # Themes ------------------------------------------------------------------------------------
@@ -367,32 +368,25 @@ def list_themes(
     return [theme_out(theme, measured[theme.pk]) for theme in themes]
 
 
-@router.post("/themes", response={201: ThemeOut}, summary="Create a theme")
-def create_theme(request: HttpRequest, org: OrgSlug, payload: ThemeIn) -> Any:
-    access = caller_access(request)
-    theme = services.create_theme(access, **payload.dict())
-    return Status(201, one_theme(access, theme.pk))
-
-
-@router.get("/themes/{theme_id}", response=ThemeOut, summary="One theme")
-def get_theme(request: HttpRequest, org: OrgSlug, theme_id: Id) -> Any:
-    access = caller_access(request)
-    return one_theme(access, acl.access_theme(access, theme_id).pk)
-
-
-@router.patch("/themes/{theme_id}", response=ThemeOut, summary="Edit a theme")
-def update_theme(request: HttpRequest, org: OrgSlug, theme_id: Id, payload: ThemePatch) -> Any:
-    access = caller_access(request)
-    theme = acl.access_theme(access, theme_id, "write")
-    services.update_theme(access, theme, version=payload.version, **payload.changes())
-    return one_theme(access, theme.pk)
-
-
-@router.delete("/themes/{theme_id}", response={204: None}, summary="Delete a theme")
-def delete_theme(request: HttpRequest, org: OrgSlug, theme_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_theme(access, acl.access_theme(access, theme_id, "write"))
-    return Status(204, None)
+record_routes(
+    router,
+    "/themes",
+    "theme_id",
+    module=__name__,
+    names=Names("theme", "themes"),
+    out=ThemeOut,
+    find=acl.access_theme,
+    create=(ThemeIn, create_from_fields(services.create_theme)),
+    update=(ThemePatch, update_with_version(services.update_theme)),
+    delete=services.delete_theme,
+    present=lambda access, theme: one_theme(access, theme.pk),
+    summaries={
+        "create": "Create a theme",
+        "get": "One theme",
+        "update": "Edit a theme",
+        "delete": "Delete a theme",
+    },
+)
 
 
 @router.post(
@@ -464,49 +458,40 @@ class ValueStreamPatch(VersionedInput):
     team_ids: list[Id] | None = None
 
 
-@router.get("/value-streams", response=list[ValueStreamOut], summary="Value streams")
-@paginate(Page)
-def list_value_streams(request: HttpRequest, org: OrgSlug) -> Any:
-    return selectors.value_streams(caller_access(request))
-
-
-@router.post("/value-streams", response={201: ValueStreamOut}, summary="Create a value stream")
-def create_value_stream(request: HttpRequest, org: OrgSlug, payload: ValueStreamIn) -> Any:
-    access = caller_access(request)
+def new_value_stream(access: Access, payload: ValueStreamIn) -> ValueStream:
     teams = refs(org_acl.access_team, access, payload.team_ids, "team_ids")
-    stream = services.create_value_stream(
+    return services.create_value_stream(
         access, name=payload.name, description=payload.description, teams=teams
     )
-    return Status(201, acl.access_value_stream(access, stream.pk))
 
 
-@router.get("/value-streams/{value_stream_id}", response=ValueStreamOut, summary="One stream")
-def get_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: Id) -> Any:
-    return acl.access_value_stream(caller_access(request), value_stream_id)
-
-
-@router.patch(
-    "/value-streams/{value_stream_id}", response=ValueStreamOut, summary="Edit a value stream"
-)
-def update_value_stream(
-    request: HttpRequest, org: OrgSlug, value_stream_id: Id, payload: ValueStreamPatch
-) -> Any:
-    access = caller_access(request)
-    stream = acl.access_value_stream(access, value_stream_id, "write")
+def change_value_stream(access: Access, stream: ValueStream, payload: ValueStreamPatch) -> None:
     changes = payload.changes()
     team_ids = changes.pop("team_ids", None)
     teams = None if team_ids is None else refs(org_acl.access_team, access, team_ids, "team_ids")
     services.update_value_stream(access, stream, version=payload.version, teams=teams, **changes)
-    return acl.access_value_stream(access, stream.pk)
 
 
-@router.delete(
-    "/value-streams/{value_stream_id}", response={204: None}, summary="Delete a value stream"
+record_routes(
+    router,
+    "/value-streams",
+    "value_stream_id",
+    module=__name__,
+    names=Names("value_stream", "value_streams"),
+    out=ValueStreamOut,
+    find=acl.access_value_stream,
+    listing=(None, selectors.value_streams),
+    create=(ValueStreamIn, new_value_stream),
+    update=(ValueStreamPatch, change_value_stream),
+    delete=services.delete_value_stream,
+    summaries={
+        "list": "Value streams",
+        "create": "Create a value stream",
+        "get": "One stream",
+        "update": "Edit a value stream",
+        "delete": "Delete a value stream",
+    },
 )
-def delete_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_value_stream(access, acl.access_value_stream(access, value_stream_id, "write"))
-    return Status(204, None)
 
 
 # Investment --------------------------------------------------------------------------------
@@ -616,21 +601,9 @@ def investment_targets(access: Access, fields: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def one_investment(access: Access, investment_id: Id) -> Investment:
-    return selectors.investments(access).get(pk=investment_id)
-
-
-@router.get("/investments", response=list[InvestmentOut], summary="Investments")
-@paginate(Page)
-def list_investments(request: HttpRequest, org: OrgSlug) -> QuerySet[Investment]:
-    return selectors.investments(caller_access(request))
-
-
-@router.post("/investments", response={201: InvestmentOut}, summary="Plan an investment")
-def create_investment(request: HttpRequest, org: OrgSlug, payload: InvestmentIn) -> Any:
-    access = caller_access(request)
-    investment = services.create_investment(access, **investment_targets(access, payload.dict()))
-    return Status(201, one_investment(access, investment.pk))
+def find_investment(access: Access, investment_id: Id, action: str = "read") -> Investment:
+    """An investment with its spend total (``actual``), as the API answers it."""
+    return get_in_org(access, selectors.investments(access), investment_id, action)
 
 
 @router.get(
@@ -651,28 +624,40 @@ def investment_report(request: HttpRequest, org: OrgSlug) -> Any:
     }
 
 
-@router.get("/investments/{investment_id}", response=InvestmentOut, summary="One investment")
-def get_investment(request: HttpRequest, org: OrgSlug, investment_id: Id) -> Any:
-    access = caller_access(request)
-    return one_investment(access, acl.access_investment(access, investment_id).pk)
-
-
-@router.patch("/investments/{investment_id}", response=InvestmentOut, summary="Edit investment")
-def update_investment(
-    request: HttpRequest, org: OrgSlug, investment_id: Id, payload: InvestmentPatch
-) -> Any:
-    access = caller_access(request)
-    investment = acl.access_investment(access, investment_id, "write")
-    changes = investment_targets(access, payload.changes())
-    services.update_investment(access, investment, version=payload.version, **changes)
-    return one_investment(access, investment.pk)
-
-
-@router.delete("/investments/{investment_id}", response={204: None}, summary="Delete an investment")
-def delete_investment(request: HttpRequest, org: OrgSlug, investment_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_investment(access, acl.access_investment(access, investment_id, "write"))
-    return Status(204, None)
+# After the report: ninja matches "/investments/report" before "/investments/{investment_id}".
+record_routes(
+    router,
+    "/investments",
+    "investment_id",
+    module=__name__,
+    names=Names("investment", "investments"),
+    out=InvestmentOut,
+    find=find_investment,
+    listing=(None, selectors.investments),
+    create=(
+        InvestmentIn,
+        lambda access, payload: services.create_investment(
+            access, **investment_targets(access, payload.dict())
+        ),
+    ),
+    update=(
+        InvestmentPatch,
+        lambda access, investment, payload: services.update_investment(
+            access,
+            investment,
+            version=payload.version,
+            **investment_targets(access, payload.changes()),
+        ),
+    ),
+    delete=services.delete_investment,
+    summaries={
+        "list": "Investments",
+        "create": "Plan an investment",
+        "get": "One investment",
+        "update": "Edit investment",
+        "delete": "Delete an investment",
+    },
+)
 
 
 @router.get("/investments/{investment_id}/spends", response=list[SpendOut], summary="Spend entries")
@@ -794,10 +779,6 @@ class HolderOut(Schema):
     user_id: Id | None
 
 
-def one_body(access: Access, body_id: Id) -> CoalitionBody:
-    return acl.access_body(access, body_id)
-
-
 def responsibility_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
     out = dict(fields)
     if "theme_id" in out:
@@ -806,19 +787,9 @@ def responsibility_fields(access: Access, fields: dict[str, Any]) -> dict[str, A
     return out
 
 
-@router.get(
-    "/bodies", response=list[BodyOut], summary="Coalition bodies, flagged when lacking authority"
-)
-@paginate(Page)
-def list_bodies(request: HttpRequest, org: OrgSlug) -> QuerySet[CoalitionBody]:
-    return selectors.bodies(caller_access(request))
-
-
-@router.post("/bodies", response={201: BodyOut}, summary="Create a coalition body")
-def create_body(request: HttpRequest, org: OrgSlug, payload: BodyIn) -> Any:
-    access = caller_access(request)
+def new_body(access: Access, payload: BodyIn) -> CoalitionBody:
     members = refs(org_acl.access_person, access, payload.member_ids, "member_ids")
-    body = services.create_body(
+    return services.create_body(
         access,
         name=payload.name,
         kind=payload.kind,
@@ -826,18 +797,9 @@ def create_body(request: HttpRequest, org: OrgSlug, payload: BodyIn) -> Any:
         authorities=payload.authorities,
         members=members,
     )
-    return Status(201, one_body(access, body.pk))
 
 
-@router.get("/bodies/{body_id}", response=BodyOut, summary="One coalition body")
-def get_body(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
-    return one_body(caller_access(request), body_id)
-
-
-@router.patch("/bodies/{body_id}", response=BodyOut, summary="Edit a coalition body")
-def update_body(request: HttpRequest, org: OrgSlug, body_id: Id, payload: BodyPatch) -> Any:
-    access = caller_access(request)
-    body = acl.access_body(access, body_id, "write")
+def change_body(access: Access, body: CoalitionBody, payload: BodyPatch) -> None:
     changes = payload.changes()
     member_ids = changes.pop("member_ids", None)
     members = (
@@ -846,14 +808,28 @@ def update_body(request: HttpRequest, org: OrgSlug, body_id: Id, payload: BodyPa
         else refs(org_acl.access_person, access, member_ids, "member_ids")
     )
     services.update_body(access, body, version=payload.version, members=members, **changes)
-    return one_body(access, body.pk)
 
 
-@router.delete("/bodies/{body_id}", response={204: None}, summary="Delete a coalition body")
-def delete_body(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_body(access, acl.access_body(access, body_id, "write"))
-    return Status(204, None)
+record_routes(
+    router,
+    "/bodies",
+    "body_id",
+    module=__name__,
+    names=Names("body", "bodies"),
+    out=BodyOut,
+    find=acl.access_body,
+    listing=(None, selectors.bodies),
+    create=(BodyIn, new_body),
+    update=(BodyPatch, change_body),
+    delete=services.delete_body,
+    summaries={
+        "list": "Coalition bodies, flagged when lacking authority",
+        "create": "Create a coalition body",
+        "get": "One coalition body",
+        "update": "Edit a coalition body",
+        "delete": "Delete a coalition body",
+    },
+)
 
 
 @router.put(
@@ -866,7 +842,7 @@ def add_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: 
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
     services.add_body_member(access, body, org_acl.access_person(access, person_id))
-    return one_body(access, body.pk)
+    return acl.access_body(access, body.pk)
 
 
 @router.delete(
@@ -879,7 +855,7 @@ def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_i
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
     services.remove_body_member(access, body, org_acl.access_person(access, person_id))
-    return one_body(access, body.pk)
+    return acl.access_body(access, body.pk)
 
 
 @router.get(
@@ -889,7 +865,7 @@ def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_i
 )
 @paginate(Page)
 def list_responsibilities(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
-    return list(one_body(caller_access(request), body_id).responsibilities.all())
+    return list(acl.access_body(caller_access(request), body_id).responsibilities.all())
 
 
 @router.post(
@@ -1037,55 +1013,48 @@ def decision_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def one_decision(access: Access, decision_id: Id) -> Decision:
-    return selectors.decisions(access).prefetch_related("links").get(pk=decision_id)
+def find_decision(access: Access, decision_id: Id, action: str = "read") -> Decision:
+    """A decision with its links, as the API answers it."""
+    return get_in_org(
+        access, selectors.decisions(access).prefetch_related("links"), decision_id, action
+    )
 
 
-@router.get("/decisions", response=list[DecisionOut], summary="The decision log, newest first")
-@paginate(Page)
-def list_decisions(
-    request: HttpRequest, org: OrgSlug, filters: Query[DecisionFilter]
-) -> QuerySet[Decision]:
-    return selectors.decisions(
-        caller_access(request), status=filters.status, topic=filters.topic
-    ).prefetch_related("links")
+def logged_decisions(access: Access, **filters: Any) -> QuerySet[Decision]:
+    return selectors.decisions(access, **filters).prefetch_related("links")
 
 
-@router.post(
-    "/decisions",
-    response={201: DecisionOut},
-    summary="Log a decision (identity and strategy decisions notify owners and admins)",
-)
-def create_decision(request: HttpRequest, org: OrgSlug, payload: DecisionIn) -> Any:
-    access = caller_access(request)
+def log_decision(access: Access, payload: DecisionIn) -> Decision:
     fields = decision_fields(access, payload.dict(exclude={"links"}))
     links = [(link.object_type, link.object_id, link.label) for link in payload.links]
-    decision = services.log_decision(access, links=links, **fields)
-    return Status(201, one_decision(access, decision.pk))
+    return services.log_decision(access, links=links, **fields)
 
 
-@router.get("/decisions/{decision_id}", response=DecisionOut, summary="One decision")
-def get_decision(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
-    access = caller_access(request)
-    return one_decision(access, acl.access_decision(access, decision_id).pk)
-
-
-@router.patch("/decisions/{decision_id}", response=DecisionOut, summary="Edit a decision")
-def update_decision(
-    request: HttpRequest, org: OrgSlug, decision_id: Id, payload: DecisionPatch
-) -> Any:
-    access = caller_access(request)
-    decision = acl.access_decision(access, decision_id, "write")
+def change_decision(access: Access, decision: Decision, payload: DecisionPatch) -> None:
     changes = decision_fields(access, payload.changes())
     services.update_decision(access, decision, version=payload.version, **changes)
-    return one_decision(access, decision.pk)
 
 
-@router.delete("/decisions/{decision_id}", response={204: None}, summary="Delete a decision")
-def delete_decision(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_decision(access, acl.access_decision(access, decision_id, "write"))
-    return Status(204, None)
+record_routes(
+    router,
+    "/decisions",
+    "decision_id",
+    module=__name__,
+    names=Names("decision", "decisions"),
+    out=DecisionOut,
+    find=find_decision,
+    listing=(DecisionFilter, logged_decisions),
+    create=(DecisionIn, log_decision),
+    update=(DecisionPatch, change_decision),
+    delete=services.delete_decision,
+    summaries={
+        "list": "The decision log, newest first",
+        "create": "Log a decision (identity and strategy decisions notify owners and admins)",
+        "get": "One decision",
+        "update": "Edit a decision",
+        "delete": "Delete a decision",
+    },
+)
 
 
 @router.get(
