@@ -8,6 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from northline.lib.web import DomainForm
+from northline.orgs import selectors as org_selectors
+from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
 from northline.orgs.models import Person, Team
 from northline.strategy.models import (
@@ -51,6 +53,10 @@ def checkboxes(queryset: QuerySet[Any]) -> forms.ModelMultipleChoiceField:
 def set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any] | None) -> None:
     if queryset is not None:
         form.fields[name].queryset = queryset  # type: ignore[attr-defined]
+
+
+def theme_choices(access: Access) -> QuerySet[Theme]:
+    return Theme.objects.filter(organization=access.organization)
 
 
 # Identity ----------------------------------------------------------------------------------
@@ -106,9 +112,15 @@ class SwotItemForm(DomainForm):
     statement = text_area(2, required=True)
     themes = checkboxes(Theme.objects.none())
 
-    def __init__(self, *args: Any, themes: QuerySet[Theme] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        themes: QuerySet[Theme] | None = None,
+        access: Access | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "themes", themes)
+        set_queryset(self, "themes", theme_choices(access) if access is not None else themes)
 
 
 class SwotItemEditForm(SwotItemForm, VersionedForm):
@@ -169,9 +181,15 @@ class ValueStreamForm(DomainForm):
     description = text_area(2)
     teams = checkboxes(Team.objects.none())
 
-    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        teams: QuerySet[Team] | None = None,
+        access: Access | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "teams", teams)
+        set_queryset(self, "teams", org_selectors.teams(access) if access is not None else teams)
 
 
 class ValueStreamEditForm(ValueStreamForm, VersionedForm):

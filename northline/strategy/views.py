@@ -3,6 +3,7 @@ and render (errors become responses in ``northline.lib.web``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from northline.lib.errors import NotFound
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import delete_view, edit_view, org_view, render_org, status_of, submit
 from northline.measures.access import access_indicator
 from northline.orgs import selectors as org_selectors
 from northline.orgs.access import Access
@@ -39,12 +40,13 @@ def back(access: Access, name: str, **kwargs: Any) -> HttpResponse:
     return redirect(name, slug=access.organization.slug, **kwargs)
 
 
+def to(name: str) -> Callable[[Access, Any], HttpResponse]:
+    """Back to the page ``name`` after a plain edit or delete."""
+    return lambda access, record: back(access, name)
+
+
 def authority_labels(values: list[str]) -> list[str]:
     return [selectors.authority_label(value) for value in values]
-
-
-def theme_choices(access: Access) -> Any:
-    return Theme.objects.filter(organization=access.organization)
 
 
 # Home --------------------------------------------------------------------------------------
@@ -149,7 +151,7 @@ def identity_diff(request: HttpRequest, access: Access) -> HttpResponse:
 
 @org_view
 def swot(request: HttpRequest, access: Access) -> HttpResponse:
-    themes = theme_choices(access)
+    themes = forms.theme_choices(access)
     form = forms.SwotItemForm(request.POST or None, themes=themes)
     if request.method == "POST":
         access.require("write")
@@ -160,7 +162,7 @@ def swot(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def render_swot(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
-    themes = theme_choices(access)
+    themes = forms.theme_choices(access)
     failed, failed_id = forms_.get("edit_form"), forms_.get("item_id")
     items = list(selectors.swot_items(access))
     edit_forms = {
@@ -176,23 +178,24 @@ def render_swot(request: HttpRequest, access: Access, **forms_: Any) -> HttpResp
     )
 
 
-@require_POST
-@org_view
-def swot_item(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
-    item = acl.access_swot_item(access, item_id, "write")
-    form = forms.SwotItemEditForm(request.POST, prefix=f"s{item.pk}", themes=theme_choices(access))
-    if submit(form, lambda data: services.update_swot_item(access, item, **data)):
-        messages.success(request, "Saved the SWOT item.")
-        return back(access, "strategy_swot")
-    return render_swot(request, access, edit_form=form, item_id=item.pk)
-
-
-@require_POST
-@org_view
-def swot_item_delete(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
-    services.delete_swot_item(access, acl.access_swot_item(access, item_id, "write"))
-    messages.success(request, "Removed the SWOT item.")
-    return back(access, "strategy_swot")
+swot_item = edit_view(
+    acl.access_swot_item,
+    forms.SwotItemEditForm,
+    services.update_swot_item,
+    prefix=lambda item: f"s{item.pk}",
+    with_access=True,
+    said="Saved the SWOT item.",
+    back=to("strategy_swot"),
+    failed=lambda request, access, item, form: render_swot(
+        request, access, edit_form=form, item_id=item.pk
+    ),
+)
+swot_item_delete = delete_view(
+    acl.access_swot_item,
+    services.delete_swot_item,
+    said="Removed the SWOT item.",
+    back=to("strategy_swot"),
+)
 
 
 # Themes ------------------------------------------------------------------------------------
@@ -258,13 +261,12 @@ def theme(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
     return render_theme(request, access, record, edit_form=form)
 
 
-@require_POST
-@org_view
-def theme_delete(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
-    record = acl.access_theme(access, theme_id, "write")
-    services.delete_theme(access, record)
-    messages.success(request, f"Deleted {record.name}.")
-    return back(access, "strategy_themes")
+theme_delete = delete_view(
+    acl.access_theme,
+    services.delete_theme,
+    said="Deleted {record.name}.",
+    back=to("strategy_themes"),
+)
 
 
 @require_POST
@@ -326,33 +328,31 @@ def value_streams(request: HttpRequest, access: Access) -> HttpResponse:
     return render_streams(request, access, add_form=form)
 
 
-@require_POST
-@org_view
-def value_stream(request: HttpRequest, access: Access, stream_id: int) -> HttpResponse:
-    stream = acl.access_value_stream(access, stream_id, "write")
-    form = forms.ValueStreamEditForm(
-        request.POST, prefix=f"v{stream.pk}", teams=org_selectors.teams(access)
-    )
-    if submit(form, lambda data: services.update_value_stream(access, stream, **data)):
-        messages.success(request, f"Saved {stream.name}.")
-        return back(access, "strategy_value_streams")
-    return render_streams(request, access, edit_form=form, stream_id=stream.pk)
-
-
-@require_POST
-@org_view
-def value_stream_delete(request: HttpRequest, access: Access, stream_id: int) -> HttpResponse:
-    stream = acl.access_value_stream(access, stream_id, "write")
-    services.delete_value_stream(access, stream)
-    messages.success(request, f"Deleted {stream.name}.")
-    return back(access, "strategy_value_streams")
+value_stream = edit_view(
+    acl.access_value_stream,
+    forms.ValueStreamEditForm,
+    services.update_value_stream,
+    prefix=lambda stream: f"v{stream.pk}",
+    with_access=True,
+    said="Saved {record.name}.",
+    back=to("strategy_value_streams"),
+    failed=lambda request, access, stream, form: render_streams(
+        request, access, edit_form=form, stream_id=stream.pk
+    ),
+)
+value_stream_delete = delete_view(
+    acl.access_value_stream,
+    services.delete_value_stream,
+    said="Deleted {record.name}.",
+    back=to("strategy_value_streams"),
+)
 
 
 # Investment --------------------------------------------------------------------------------
 
 
 def target_querysets(access: Access) -> dict[str, Any]:
-    return {"themes": theme_choices(access), "streams": selectors.value_streams(access)}
+    return {"themes": forms.theme_choices(access), "streams": selectors.value_streams(access)}
 
 
 @org_view
@@ -422,12 +422,12 @@ def investment(request: HttpRequest, access: Access, investment_id: int) -> Http
     return render_investment(request, access, record.pk, edit_form=form)
 
 
-@require_POST
-@org_view
-def investment_delete(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
-    services.delete_investment(access, acl.access_investment(access, investment_id, "write"))
-    messages.success(request, "Deleted the investment and its spend entries.")
-    return back(access, "strategy_investments")
+investment_delete = delete_view(
+    acl.access_investment,
+    services.delete_investment,
+    said="Deleted the investment and its spend entries.",
+    back=to("strategy_investments"),
+)
 
 
 @require_POST
@@ -487,7 +487,7 @@ def bodies(request: HttpRequest, access: Access) -> HttpResponse:
 def render_body(request: HttpRequest, access: Access, body_id: int, **forms_: Any) -> HttpResponse:
     body = acl.access_body(access, body_id)
     people = org_selectors.people(access)
-    themes = theme_choices(access)
+    themes = forms.theme_choices(access)
     edit_form = forms_.get("edit_form") or forms.BodyEditForm.of(body, people)
     responsibility_form = forms_.get("responsibility_form") or forms.ResponsibilityForm(
         themes=themes
@@ -533,20 +533,16 @@ def body(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
     return render_body(request, access, record.pk, edit_form=form)
 
 
-@require_POST
-@org_view
-def body_delete(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
-    record = acl.access_body(access, body_id, "write")
-    services.delete_body(access, record)
-    messages.success(request, f"Deleted {record.name}.")
-    return back(access, "strategy_bodies")
+body_delete = delete_view(
+    acl.access_body, services.delete_body, said="Deleted {record.name}.", back=to("strategy_bodies")
+)
 
 
 @require_POST
 @org_view
 def responsibility_add(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
     record = acl.access_body(access, body_id, "write")
-    form = forms.ResponsibilityForm(request.POST, themes=theme_choices(access))
+    form = forms.ResponsibilityForm(request.POST, themes=forms.theme_choices(access))
     if submit(form, lambda data: services.add_responsibility(access, record, **data)):
         messages.success(request, f"{record.name} now answers for this.")
         return back(access, "strategy_body", body_id=record.pk)
@@ -643,13 +639,12 @@ def decision(request: HttpRequest, access: Access, decision_id: int) -> HttpResp
     return render_decision(request, access, record.pk, edit_form=form)
 
 
-@require_POST
-@org_view
-def decision_delete(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
-    record = acl.access_decision(access, decision_id, "write")
-    services.delete_decision(access, record)
-    messages.success(request, f"Deleted “{record.title}” from the log.")
-    return back(access, "strategy_decisions")
+decision_delete = delete_view(
+    acl.access_decision,
+    services.delete_decision,
+    said="Deleted “{record.title}” from the log.",
+    back=to("strategy_decisions"),
+)
 
 
 @require_POST
