@@ -39,7 +39,6 @@ from northline.strategy.models import (
     Spend,
     SwotItem,
     Theme,
-    ValueStream,
 )
 
 router = Router(tags=["strategy"])
@@ -73,6 +72,37 @@ def refs[R](
     lookup: Callable[[Access, int], R], access: Access, ids: list[int], field: str
 ) -> list[R]:
     return [ref(lookup, access, pk, field) for pk in dict.fromkeys(ids)]
+
+
+Lookups = dict[str, Callable[[Access, int], Any]]
+
+
+def records_for(access: Access, fields: dict[str, Any], lookups: Lookups) -> dict[str, Any]:
+    """A body's fields as the services take them: each ``<name>_id`` of ``lookups`` becomes the
+    record ``<name>`` (null clears it) and each ``<name>_ids`` the records ``<name>s``, looked
+    up in the given order; a field left out stays out."""
+    out = dict(fields)
+    for key, lookup in lookups.items():
+        if key not in out:
+            continue
+        value = out.pop(key)
+        if key.endswith("_ids"):
+            out[f"{key[:-4]}s"] = None if value is None else refs(lookup, access, value, key)
+        else:
+            out[key[:-3]] = None if value is None else ref(lookup, access, value, key)
+    return out
+
+
+def create_with(service: Callable[..., Any], lookups: Lookups) -> Callable[[Access, Any], Any]:
+    """``service(access, **fields)`` with the ids of ``lookups`` as records."""
+    return lambda access, payload: service(access, **records_for(access, payload.dict(), lookups))
+
+
+def update_with(service: Callable[..., Any], lookups: Lookups) -> Callable[[Access, Any, Any], Any]:
+    """``service(access, record, version=…, **changed fields)`` with the ids as records."""
+    return lambda access, record, payload: service(
+        access, record, version=payload.version, **records_for(access, payload.changes(), lookups)
+    )
 
 
 # Identity ----------------------------------------------------------------------------------
@@ -232,18 +262,7 @@ class SwotFilter(Filters):
     kind: SwotKindName | None = None
 
 
-def new_swot_item(access: Access, payload: SwotIn) -> SwotItem:
-    themes = refs(acl.access_theme, access, payload.theme_ids, "theme_ids")
-    return services.create_swot_item(
-        access, kind=payload.kind, statement=payload.statement, themes=themes
-    )
-
-
-def change_swot_item(access: Access, item: SwotItem, payload: SwotPatch) -> None:
-    changes = payload.changes()
-    theme_ids = changes.pop("theme_ids", None)
-    themes = None if theme_ids is None else refs(acl.access_theme, access, theme_ids, "theme_ids")
-    services.update_swot_item(access, item, version=payload.version, themes=themes, **changes)
+SWOT_REFS: Lookups = {"theme_ids": acl.access_theme}
 
 
 record_routes(
@@ -255,8 +274,8 @@ record_routes(
     out=SwotOut,
     find=acl.access_swot_item,
     listing=(SwotFilter, selectors.swot_items),
-    create=(SwotIn, new_swot_item),
-    update=(SwotPatch, change_swot_item),
+    create=(SwotIn, create_with(services.create_swot_item, SWOT_REFS)),
+    update=(SwotPatch, update_with(services.update_swot_item, SWOT_REFS)),
     delete=services.delete_swot_item,
     summaries={
         "list": "SWOT items",
@@ -458,18 +477,7 @@ class ValueStreamPatch(VersionedInput):
     team_ids: list[Id] | None = None
 
 
-def new_value_stream(access: Access, payload: ValueStreamIn) -> ValueStream:
-    teams = refs(org_acl.access_team, access, payload.team_ids, "team_ids")
-    return services.create_value_stream(
-        access, name=payload.name, description=payload.description, teams=teams
-    )
-
-
-def change_value_stream(access: Access, stream: ValueStream, payload: ValueStreamPatch) -> None:
-    changes = payload.changes()
-    team_ids = changes.pop("team_ids", None)
-    teams = None if team_ids is None else refs(org_acl.access_team, access, team_ids, "team_ids")
-    services.update_value_stream(access, stream, version=payload.version, teams=teams, **changes)
+STREAM_REFS: Lookups = {"team_ids": org_acl.access_team}
 
 
 record_routes(
@@ -481,8 +489,8 @@ record_routes(
     out=ValueStreamOut,
     find=acl.access_value_stream,
     listing=(None, selectors.value_streams),
-    create=(ValueStreamIn, new_value_stream),
-    update=(ValueStreamPatch, change_value_stream),
+    create=(ValueStreamIn, create_with(services.create_value_stream, STREAM_REFS)),
+    update=(ValueStreamPatch, update_with(services.update_value_stream, STREAM_REFS)),
     delete=services.delete_value_stream,
     summaries={
         "list": "Value streams",
@@ -587,18 +595,11 @@ class ReportOut(Schema):
     totals: list[TotalOut]
 
 
-def investment_targets(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
-    """``theme_id``/``value_stream_id`` of a body as records (None clears one)."""
-    out = dict(fields)
-    if "theme_id" in out:
-        pk = out.pop("theme_id")
-        out["theme"] = None if pk is None else ref(acl.access_theme, access, pk, "theme_id")
-    if "value_stream_id" in out:
-        pk = out.pop("value_stream_id")
-        out["value_stream"] = (
-            None if pk is None else ref(acl.access_value_stream, access, pk, "value_stream_id")
-        )
-    return out
+# An investment funds a theme or a value stream.
+INVESTMENT_REFS: Lookups = {
+    "theme_id": acl.access_theme,
+    "value_stream_id": acl.access_value_stream,
+}
 
 
 def find_investment(access: Access, investment_id: Id, action: str = "read") -> Investment:
@@ -634,21 +635,8 @@ record_routes(
     out=InvestmentOut,
     find=find_investment,
     listing=(None, selectors.investments),
-    create=(
-        InvestmentIn,
-        lambda access, payload: services.create_investment(
-            access, **investment_targets(access, payload.dict())
-        ),
-    ),
-    update=(
-        InvestmentPatch,
-        lambda access, investment, payload: services.update_investment(
-            access,
-            investment,
-            version=payload.version,
-            **investment_targets(access, payload.changes()),
-        ),
-    ),
+    create=(InvestmentIn, create_with(services.create_investment, INVESTMENT_REFS)),
+    update=(InvestmentPatch, update_with(services.update_investment, INVESTMENT_REFS)),
     delete=services.delete_investment,
     summaries={
         "list": "Investments",
@@ -779,35 +767,8 @@ class HolderOut(Schema):
     user_id: Id | None
 
 
-def responsibility_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
-    out = dict(fields)
-    if "theme_id" in out:
-        pk = out.pop("theme_id")
-        out["theme"] = None if pk is None else ref(acl.access_theme, access, pk, "theme_id")
-    return out
-
-
-def new_body(access: Access, payload: BodyIn) -> CoalitionBody:
-    members = refs(org_acl.access_person, access, payload.member_ids, "member_ids")
-    return services.create_body(
-        access,
-        name=payload.name,
-        kind=payload.kind,
-        description=payload.description,
-        authorities=payload.authorities,
-        members=members,
-    )
-
-
-def change_body(access: Access, body: CoalitionBody, payload: BodyPatch) -> None:
-    changes = payload.changes()
-    member_ids = changes.pop("member_ids", None)
-    members = (
-        None
-        if member_ids is None
-        else refs(org_acl.access_person, access, member_ids, "member_ids")
-    )
-    services.update_body(access, body, version=payload.version, members=members, **changes)
+RESPONSIBILITY_REFS: Lookups = {"theme_id": acl.access_theme}
+BODY_REFS: Lookups = {"member_ids": org_acl.access_person}
 
 
 record_routes(
@@ -819,8 +780,8 @@ record_routes(
     out=BodyOut,
     find=acl.access_body,
     listing=(None, selectors.bodies),
-    create=(BodyIn, new_body),
-    update=(BodyPatch, change_body),
+    create=(BodyIn, create_with(services.create_body, BODY_REFS)),
+    update=(BodyPatch, update_with(services.update_body, BODY_REFS)),
     delete=services.delete_body,
     summaries={
         "list": "Coalition bodies, flagged when lacking authority",
@@ -878,7 +839,7 @@ def add_responsibility(
 ) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
-    fields = responsibility_fields(access, payload.dict())
+    fields = records_for(access, payload.dict(), RESPONSIBILITY_REFS)
     return Status(201, services.add_responsibility(access, body, **fields))
 
 
@@ -897,7 +858,7 @@ def update_responsibility(
     access = caller_access(request)
     body = acl.access_body(access, body_id)
     responsibility = acl.access_responsibility(access, body, responsibility_id, "write")
-    changes = responsibility_fields(access, payload.changes())
+    changes = records_for(access, payload.changes(), RESPONSIBILITY_REFS)
     return services.update_responsibility(
         access, responsibility, version=payload.version, **changes
     )
@@ -998,19 +959,11 @@ class DecisionFilter(Filters):
     topic: DecisionTopicName | None = None
 
 
-def decision_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
-    lookups: dict[str, Callable[[Access, int], Any]] = {
-        "made_by_body": acl.access_body,
-        "made_by_person": org_acl.access_person,
-        "superseded_by": acl.access_decision,
-    }
-    out = dict(fields)
-    for name, lookup in lookups.items():
-        key = f"{name}_id"
-        if key in out:
-            pk = out.pop(key)
-            out[name] = None if pk is None else ref(lookup, access, pk, key)
-    return out
+DECISION_REFS: Lookups = {
+    "made_by_body_id": acl.access_body,
+    "made_by_person_id": org_acl.access_person,
+    "superseded_by_id": acl.access_decision,
+}
 
 
 def find_decision(access: Access, decision_id: Id, action: str = "read") -> Decision:
@@ -1025,14 +978,9 @@ def logged_decisions(access: Access, **filters: Any) -> QuerySet[Decision]:
 
 
 def log_decision(access: Access, payload: DecisionIn) -> Decision:
-    fields = decision_fields(access, payload.dict(exclude={"links"}))
+    fields = records_for(access, payload.dict(exclude={"links"}), DECISION_REFS)
     links = [(link.object_type, link.object_id, link.label) for link in payload.links]
     return services.log_decision(access, links=links, **fields)
-
-
-def change_decision(access: Access, decision: Decision, payload: DecisionPatch) -> None:
-    changes = decision_fields(access, payload.changes())
-    services.update_decision(access, decision, version=payload.version, **changes)
 
 
 record_routes(
@@ -1045,7 +993,7 @@ record_routes(
     find=find_decision,
     listing=(DecisionFilter, logged_decisions),
     create=(DecisionIn, log_decision),
-    update=(DecisionPatch, change_decision),
+    update=(DecisionPatch, update_with(services.update_decision, DECISION_REFS)),
     delete=services.delete_decision,
     summaries={
         "list": "The decision log, newest first",
