@@ -329,9 +329,15 @@ class ResponsibilityForm(DomainForm):
     )
     description = forms.CharField(max_length=300, required=False)
 
-    def __init__(self, *args: Any, themes: QuerySet[Theme] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        themes: QuerySet[Theme] | None = None,
+        access: Access | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "theme", themes)
+        set_queryset(self, "theme", theme_choices(access) if access is not None else themes)
 
 
 # Decisions ---------------------------------------------------------------------------------

@@ -40,9 +40,18 @@ def back(access: Access, name: str, **kwargs: Any) -> HttpResponse:
     return redirect(name, slug=access.organization.slug, **kwargs)
 
 
-def to(name: str) -> Callable[[Access, Any], HttpResponse]:
-    """Back to the page ``name`` after a plain edit or delete."""
-    return lambda access, record: back(access, name)
+def to(name: str, param: str = "") -> Callable[[Access, Any], HttpResponse]:
+    """Back to the page ``name`` after a plain edit or delete; ``param`` names the record's id
+    when the page is the record's own."""
+    return lambda access, record: back(access, name, **({param: record.pk} if param else {}))
+
+
+def again(render: Callable[..., HttpResponse], form_name: str) -> Callable[..., HttpResponse]:
+    """Re-render the record's page (``render(request, access, pk, …)``) with the refused form
+    in place of ``form_name``."""
+    return lambda request, access, record, form: render(
+        request, access, record.pk, **{form_name: form}
+    )
 
 
 def authority_labels(values: list[str]) -> list[str]:
@@ -430,15 +439,14 @@ investment_delete = delete_view(
 )
 
 
-@require_POST
-@org_view
-def spend_add(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
-    record = acl.access_investment(access, investment_id, "write")
-    form = forms.SpendForm(request.POST)
-    if submit(form, lambda data: services.record_spend(access, record, **data)):
-        messages.success(request, "Recorded the spend.")
-        return back(access, "strategy_investment", investment_id=record.pk)
-    return render_investment(request, access, record.pk, spend_form=form)
+spend_add = edit_view(
+    acl.access_investment,
+    forms.SpendForm,
+    services.record_spend,
+    said="Recorded the spend.",
+    back=to("strategy_investment", "investment_id"),
+    failed=again(render_investment, "spend_form"),
+)
 
 
 @require_POST
@@ -538,15 +546,15 @@ body_delete = delete_view(
 )
 
 
-@require_POST
-@org_view
-def responsibility_add(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
-    record = acl.access_body(access, body_id, "write")
-    form = forms.ResponsibilityForm(request.POST, themes=forms.theme_choices(access))
-    if submit(form, lambda data: services.add_responsibility(access, record, **data)):
-        messages.success(request, f"{record.name} now answers for this.")
-        return back(access, "strategy_body", body_id=record.pk)
-    return render_body(request, access, record.pk, responsibility_form=form)
+responsibility_add = edit_view(
+    acl.access_body,
+    forms.ResponsibilityForm,
+    services.add_responsibility,
+    with_access=True,
+    said="{record.name} now answers for this.",
+    back=to("strategy_body", "body_id"),
+    failed=again(render_body, "responsibility_form"),
+)
 
 
 @require_POST
@@ -647,15 +655,14 @@ decision_delete = delete_view(
 )
 
 
-@require_POST
-@org_view
-def decision_link_add(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
-    record = acl.access_decision(access, decision_id, "write")
-    form = forms.DecisionLinkForm(request.POST)
-    if submit(form, lambda data: services.add_decision_link(access, record, **data)):
-        messages.success(request, "Linked the record.")
-        return back(access, "strategy_decision", decision_id=record.pk)
-    return render_decision(request, access, record.pk, link_form=form)
+decision_link_add = edit_view(
+    acl.access_decision,
+    forms.DecisionLinkForm,
+    services.add_decision_link,
+    said="Linked the record.",
+    back=to("strategy_decision", "decision_id"),
+    failed=again(render_decision, "link_form"),
+)
 
 
 @require_POST
