@@ -28,6 +28,7 @@ from northline.strategy.models import (
     ThemeStatus,
     ValueStream,
 )
+from northline.strategy.selectors import value_streams
 
 
 class DateInput(forms.DateInput):
@@ -234,9 +235,12 @@ class InvestmentForm(DomainForm):
         *args: Any,
         themes: QuerySet[Theme] | None = None,
         streams: QuerySet[ValueStream] | None = None,
+        access: Access | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if access is not None:
+            themes, streams = theme_choices(access), value_streams(access)
         self.themes = themes
         self.streams = streams
         self.fields["target"].choices = target_choices(themes, streams)  # type: ignore[attr-defined]
@@ -299,9 +303,17 @@ class BodyForm(DomainForm):
     )
     members = checkboxes(Person.objects.none())
 
-    def __init__(self, *args: Any, people: QuerySet[Person] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: QuerySet[Person] | None = None,
+        access: Access | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "members", people)
+        set_queryset(
+            self, "members", org_selectors.people(access) if access is not None else people
+        )
 
 
 class BodyEditForm(BodyForm, VersionedForm):

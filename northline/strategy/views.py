@@ -12,13 +12,20 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from northline.lib.errors import NotFound
-from northline.lib.web import delete_view, edit_view, org_view, render_org, status_of, submit
+from northline.lib.web import View, delete_view, edit_view, org_view, render_org, status_of, submit
 from northline.measures.access import access_indicator
 from northline.orgs import selectors as org_selectors
 from northline.orgs.access import Access
 from northline.strategy import access as acl
 from northline.strategy import forms, selectors, services
-from northline.strategy.models import Authority, Decision, DecisionStatus, DecisionTopic, Theme
+from northline.strategy.models import (
+    Authority,
+    Decision,
+    DecisionStatus,
+    DecisionTopic,
+    Investment,
+    Theme,
+)
 
 NAV = "strategy"
 RECENT_DECISIONS = 5
@@ -52,6 +59,21 @@ def again(render: Callable[..., HttpResponse], form_name: str) -> Callable[..., 
     return lambda request, access, record, form: render(
         request, access, record.pk, **{form_name: form}
     )
+
+
+def record_page(find: Callable[..., Any], render: Callable[..., HttpResponse], edit: View) -> View:
+    """A record's page and its edit form at one URL: POST goes to ``edit`` (an edit_view); any
+    other method finds the record and shows ``render(request, access, pk)``."""
+
+    @org_view
+    def show(request: HttpRequest, access: Access, **ids: Any) -> HttpResponse:
+        (pk,) = ids.values()
+        return render(request, access, find(access, pk).pk)
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return (edit if request.method == "POST" else show)(request, *args, **kwargs)
+
+    return view
 
 
 def authority_labels(values: list[str]) -> list[str]:
@@ -230,8 +252,10 @@ def themes(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-def render_theme(request: HttpRequest, access: Access, theme: Theme, **forms_: Any) -> HttpResponse:
-    theme = selectors.themes(access).get(pk=theme.pk)
+def render_theme(
+    request: HttpRequest, access: Access, theme_id: int, **forms_: Any
+) -> HttpResponse:
+    theme = selectors.themes(access).get(pk=theme_id)
     edit_form = forms_.get("edit_form") or forms.ThemeEditForm.of(theme)
     indicator_form = forms_.get("indicator_form") or forms.ThemeIndicatorForm()
     report = selectors.planned_vs_actual(access)
@@ -258,18 +282,18 @@ def render_theme(request: HttpRequest, access: Access, theme: Theme, **forms_: A
     )
 
 
-@org_view
-def theme(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_theme(request, access, acl.access_theme(access, theme_id))
-    record = acl.access_theme(access, theme_id, "write")
-    form = forms.ThemeEditForm(request.POST)
-    if submit(form, lambda data: services.update_theme(access, record, **data)):
-        messages.success(request, f"Saved {record.name}.")
-        return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record, edit_form=form)
-
-
+theme = record_page(
+    acl.access_theme,
+    render_theme,
+    edit_view(
+        acl.access_theme,
+        forms.ThemeEditForm,
+        services.update_theme,
+        said="Saved {record.name}.",
+        back=to("strategy_theme", "theme_id"),
+        failed=again(render_theme, "edit_form"),
+    ),
+)
 theme_delete = delete_view(
     acl.access_theme,
     services.delete_theme,
@@ -286,7 +310,7 @@ def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> 
     if submit(form, lambda data: services.add_theme_indicator(access, record, **data)):
         messages.success(request, f"Added the indicator {form.cleaned_data['name']}.")
         return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record, indicator_form=form)
+    return render_theme(request, access, record.pk, indicator_form=form)
 
 
 @require_POST
@@ -360,13 +384,9 @@ value_stream_delete = delete_view(
 # Investment --------------------------------------------------------------------------------
 
 
-def target_querysets(access: Access) -> dict[str, Any]:
-    return {"themes": forms.theme_choices(access), "streams": selectors.value_streams(access)}
-
-
 @org_view
 def investments(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.InvestmentForm(request.POST or None, **target_querysets(access))
+    form = forms.InvestmentForm(request.POST or None, access=access)
     if request.method == "POST":
         access.require("write")
         if submit(
@@ -393,9 +413,7 @@ def render_investment(
     request: HttpRequest, access: Access, investment_id: int, **forms_: Any
 ) -> HttpResponse:
     investment = selectors.investments(access).get(pk=investment_id)
-    edit_form = forms_.get("edit_form") or forms.InvestmentEditForm.of(
-        investment, **target_querysets(access)
-    )
+    edit_form = forms_.get("edit_form") or forms.InvestmentEditForm.of(investment, access=access)
     spend_form = forms_.get("spend_form") or forms.SpendForm()
     return page(
         request,
@@ -413,22 +431,26 @@ def render_investment(
     )
 
 
-@org_view
-def investment(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_investment(request, access, acl.access_investment(access, investment_id).pk)
-    record = acl.access_investment(access, investment_id, "write")
-    form = forms.InvestmentEditForm(request.POST, **target_querysets(access))
+def save_investment(
+    access: Access, record: Investment, *, version: int, target: dict[str, Any], **fields: Any
+) -> None:
+    """The edit form's fields as the service takes them (``target`` is a theme or a stream)."""
+    services.update_investment(access, record, version=version, **fields, **target)
 
-    def save(data: dict[str, Any]) -> None:
-        services.update_investment(
-            access, record, version=data["version"], **form.fields_for_service()
-        )
 
-    if submit(form, save):
-        messages.success(request, "Saved the investment.")
-        return back(access, "strategy_investment", investment_id=record.pk)
-    return render_investment(request, access, record.pk, edit_form=form)
+investment = record_page(
+    acl.access_investment,
+    render_investment,
+    edit_view(
+        acl.access_investment,
+        forms.InvestmentEditForm,
+        save_investment,
+        with_access=True,
+        said="Saved the investment.",
+        back=to("strategy_investment", "investment_id"),
+        failed=again(render_investment, "edit_form"),
+    ),
+)
 
 
 investment_delete = delete_view(
@@ -529,16 +551,19 @@ def render_body(request: HttpRequest, access: Access, body_id: int, **forms_: An
     )
 
 
-@org_view
-def body(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_body(request, access, acl.access_body(access, body_id).pk)
-    record = acl.access_body(access, body_id, "write")
-    form = forms.BodyEditForm(request.POST, people=org_selectors.people(access))
-    if submit(form, lambda data: services.update_body(access, record, **data)):
-        messages.success(request, f"Saved {record.name}.")
-        return back(access, "strategy_body", body_id=record.pk)
-    return render_body(request, access, record.pk, edit_form=form)
+body = record_page(
+    acl.access_body,
+    render_body,
+    edit_view(
+        acl.access_body,
+        forms.BodyEditForm,
+        services.update_body,
+        with_access=True,
+        said="Saved {record.name}.",
+        back=to("strategy_body", "body_id"),
+        failed=again(render_body, "edit_form"),
+    ),
+)
 
 
 body_delete = delete_view(
