@@ -60,6 +60,12 @@ def theme_choices(access: Access) -> QuerySet[Theme]:
     return Theme.objects.filter(organization=access.organization)
 
 
+def initial_of(record: Any, *names: str, **values: Any) -> dict[str, Any]:
+    """An edit form's initial values: the record's fields ``names``, the other ``values`` and
+    the version the user sees."""
+    return {**{name: getattr(record, name) for name in names}, **values, "version": record.version}
+
+
 # Identity ----------------------------------------------------------------------------------
 
 
@@ -130,12 +136,9 @@ class SwotItemEditForm(SwotItemForm, VersionedForm):
         return cls(
             prefix=f"s{item.pk}",
             themes=themes,
-            initial={
-                "kind": item.kind,
-                "statement": item.statement,
-                "themes": [theme.pk for theme in item.themes.all()],
-                "version": item.version,
-            },
+            initial=initial_of(
+                item, "kind", "statement", themes=[theme.pk for theme in item.themes.all()]
+            ),
         )
 
 
@@ -155,14 +158,7 @@ class ThemeEditForm(ThemeForm, VersionedForm):
     @classmethod
     def of(cls, theme: Theme) -> ThemeEditForm:
         return cls(
-            initial={
-                "name": theme.name,
-                "description": theme.description,
-                "starts_on": theme.starts_on,
-                "ends_on": theme.ends_on,
-                "status": theme.status,
-                "version": theme.version,
-            }
+            initial=initial_of(theme, "name", "description", "starts_on", "ends_on", "status")
         )
 
 
@@ -199,12 +195,9 @@ class ValueStreamEditForm(ValueStreamForm, VersionedForm):
         return cls(
             prefix=f"v{stream.pk}",
             teams=teams,
-            initial={
-                "name": stream.name,
-                "description": stream.description,
-                "teams": [team.pk for team in stream.teams.all()],
-                "version": stream.version,
-            },
+            initial=initial_of(
+                stream, "name", "description", teams=[team.pk for team in stream.teams.all()]
+            ),
         )
 
 
@@ -267,14 +260,14 @@ class InvestmentEditForm(InvestmentForm, VersionedForm):
             else f"stream:{investment.value_stream_id}"
         )
         return cls(
-            initial={
-                "target": target,
-                "period_start": investment.period_start,
-                "period_end": investment.period_end,
-                "planned_amount": investment.planned_amount,
-                "currency": investment.currency,
-                "version": investment.version,
-            },
+            initial=initial_of(
+                investment,
+                "period_start",
+                "period_end",
+                "planned_amount",
+                "currency",
+                target=target,
+            ),
             **choices,
         )
 
@@ -321,14 +314,14 @@ class BodyEditForm(BodyForm, VersionedForm):
     def of(cls, body: CoalitionBody, people: QuerySet[Person]) -> BodyEditForm:
         return cls(
             people=people,
-            initial={
-                "name": body.name,
-                "kind": body.kind,
-                "description": body.description,
-                "authorities": body.authorities,
-                "members": [person.pk for person in body.members.all()],
-                "version": body.version,
-            },
+            initial=initial_of(
+                body,
+                "name",
+                "kind",
+                "description",
+                "authorities",
+                members=[person.pk for person in body.members.all()],
+            ),
         )
 
 
@@ -403,18 +396,18 @@ class DecisionEditForm(DecisionForm, VersionedForm):
     @classmethod
     def of(cls, decision: Decision, **choices: Any) -> DecisionEditForm:
         return cls(
-            initial={
-                "title": decision.title,
-                "topic": decision.topic,
-                "status": decision.status,
-                "decided_on": decision.decided_on,
-                "context": decision.context,
-                "decision": decision.decision,
-                "made_by_body": decision.made_by_body_id,
-                "made_by_person": decision.made_by_person_id,
-                "superseded_by": decision.superseded_by_id,
-                "version": decision.version,
-            },
+            initial=initial_of(
+                decision,
+                "title",
+                "topic",
+                "status",
+                "decided_on",
+                "context",
+                "decision",
+                made_by_body=decision.made_by_body_id,
+                made_by_person=decision.made_by_person_id,
+                superseded_by=decision.superseded_by_id,
+            ),
             **choices,
         )
 
