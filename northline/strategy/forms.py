@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
@@ -66,6 +67,19 @@ def initial_of(record: Any, *names: str, **values: Any) -> dict[str, Any]:
     return {**{name: getattr(record, name) for name in names}, **values, "version": record.version}
 
 
+class OrgChoicesForm(DomainForm):
+    """A form whose choice fields hold the organization's records: given ``access=`` (as
+    edit_view passes it), it fills each field of ``org_choices`` itself."""
+
+    org_choices: ClassVar[dict[str, Callable[[Access], QuerySet[Any]]]] = {}
+
+    def __init__(self, *args: Any, access: Access | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if access is not None:
+            for name, choices in self.org_choices.items():
+                set_queryset(self, name, choices(access))
+
+
 # Identity ----------------------------------------------------------------------------------
 
 
@@ -114,20 +128,15 @@ class IdentityForm(DomainForm):
 # SWOT --------------------------------------------------------------------------------------
 
 
-class SwotItemForm(DomainForm):
+class SwotItemForm(OrgChoicesForm):
+    org_choices = {"themes": theme_choices}
     kind = forms.ChoiceField(choices=SwotKind.choices)
     statement = text_area(2, required=True)
     themes = checkboxes(Theme.objects.none())
 
-    def __init__(
-        self,
-        *args: Any,
-        themes: QuerySet[Theme] | None = None,
-        access: Access | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, themes: QuerySet[Theme] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "themes", theme_choices(access) if access is not None else themes)
+        set_queryset(self, "themes", themes)
 
 
 class SwotItemEditForm(SwotItemForm, VersionedForm):
@@ -173,20 +182,15 @@ class ThemeIndicatorForm(DomainForm):
 # Value streams -----------------------------------------------------------------------------
 
 
-class ValueStreamForm(DomainForm):
+class ValueStreamForm(OrgChoicesForm):
+    org_choices = {"teams": org_selectors.teams}
     name = forms.CharField(max_length=200)
     description = text_area(2)
     teams = checkboxes(Team.objects.none())
 
-    def __init__(
-        self,
-        *args: Any,
-        teams: QuerySet[Team] | None = None,
-        access: Access | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "teams", org_selectors.teams(access) if access is not None else teams)
+        set_queryset(self, "teams", teams)
 
 
 class ValueStreamEditForm(ValueStreamForm, VersionedForm):
@@ -284,7 +288,8 @@ class SpendForm(DomainForm):
 # Coalition bodies --------------------------------------------------------------------------
 
 
-class BodyForm(DomainForm):
+class BodyForm(OrgChoicesForm):
+    org_choices = {"members": org_selectors.people}
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=BodyKind.choices)
     description = text_area(2)
@@ -296,17 +301,9 @@ class BodyForm(DomainForm):
     )
     members = checkboxes(Person.objects.none())
 
-    def __init__(
-        self,
-        *args: Any,
-        people: QuerySet[Person] | None = None,
-        access: Access | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, people: QuerySet[Person] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(
-            self, "members", org_selectors.people(access) if access is not None else people
-        )
+        set_queryset(self, "members", people)
 
 
 class BodyEditForm(BodyForm, VersionedForm):
@@ -325,7 +322,8 @@ class BodyEditForm(BodyForm, VersionedForm):
         )
 
 
-class ResponsibilityForm(DomainForm):
+class ResponsibilityForm(OrgChoicesForm):
+    org_choices = {"theme": theme_choices}
     kind = forms.ChoiceField(choices=ResponsibilityKind.choices)
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(),
@@ -334,15 +332,9 @@ class ResponsibilityForm(DomainForm):
     )
     description = forms.CharField(max_length=300, required=False)
 
-    def __init__(
-        self,
-        *args: Any,
-        themes: QuerySet[Theme] | None = None,
-        access: Access | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, themes: QuerySet[Theme] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "theme", theme_choices(access) if access is not None else themes)
+        set_queryset(self, "theme", themes)
 
 
 # Decisions ---------------------------------------------------------------------------------
