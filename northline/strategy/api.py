@@ -25,8 +25,9 @@ from northline.lib.schemas import (
 from northline.measures.access import access_indicator
 from northline.measures.rules import PaceName
 from northline.orgs import access as org_acl
-from northline.orgs.access import Access
+from northline.orgs.access import Access, get_in_org
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 from northline.strategy import access as acl
 from northline.strategy import selectors, services
 from northline.strategy.models import (
@@ -71,6 +72,37 @@ def refs[R](
     lookup: Callable[[Access, int], R], access: Access, ids: list[int], field: str
 ) -> list[R]:
     return [ref(lookup, access, pk, field) for pk in dict.fromkeys(ids)]
+
+
+Lookups = dict[str, Callable[[Access, int], Any]]
+
+
+def records_for(access: Access, fields: dict[str, Any], lookups: Lookups) -> dict[str, Any]:
+    """A body's fields as the services take them: each ``<name>_id`` of ``lookups`` becomes the
+    record ``<name>`` (null clears it) and each ``<name>_ids`` the records ``<name>s``, looked
+    up in the given order; a field left out stays out."""
+    out = dict(fields)
+    for key, lookup in lookups.items():
+        if key not in out:
+            continue
+        value = out.pop(key)
+        if key.endswith("_ids"):
+            out[f"{key[:-4]}s"] = None if value is None else refs(lookup, access, value, key)
+        else:
+            out[key[:-3]] = None if value is None else ref(lookup, access, value, key)
+    return out
+
+
+def create_with(service: Callable[..., Any], lookups: Lookups) -> Callable[[Access, Any], Any]:
+    """``service(access, **fields)`` with the ids of ``lookups`` as records."""
+    return lambda access, payload: service(access, **records_for(access, payload.dict(), lookups))
+
+
+def update_with(service: Callable[..., Any], lookups: Lookups) -> Callable[[Access, Any, Any], Any]:
+    """``service(access, record, version=…, **changed fields)`` with the ids as records."""
+    return lambda access, record, payload: service(
+        access, record, version=payload.version, **records_for(access, payload.changes(), lookups)
+    )
 
 
 # Identity ----------------------------------------------------------------------------------
@@ -226,45 +258,33 @@ class SwotPatch(VersionedInput):
     theme_ids: list[Id] | None = None
 
 
-@router.get("/swot", response=list[SwotOut], summary="SWOT items")
-@paginate(Page)
-def list_swot(
-    request: HttpRequest, org: OrgSlug, kind: SwotKindName | None = None
-) -> QuerySet[SwotItem]:
-    return selectors.swot_items(caller_access(request), kind=kind)
+class SwotFilter(Filters):
+    kind: SwotKindName | None = None
 
 
-@router.post("/swot", response={201: SwotOut}, summary="Add a SWOT item")
-def create_swot(request: HttpRequest, org: OrgSlug, payload: SwotIn) -> Any:
-    access = caller_access(request)
-    themes = refs(acl.access_theme, access, payload.theme_ids, "theme_ids")
-    item = services.create_swot_item(
-        access, kind=payload.kind, statement=payload.statement, themes=themes
-    )
-    return Status(201, acl.access_swot_item(access, item.pk))
+SWOT_REFS: Lookups = {"theme_ids": acl.access_theme}
 
 
-@router.get("/swot/{swot_item_id}", response=SwotOut, summary="One SWOT item")
-def get_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id) -> Any:
-    return acl.access_swot_item(caller_access(request), swot_item_id)
-
-
-@router.patch("/swot/{swot_item_id}", response=SwotOut, summary="Edit a SWOT item")
-def update_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id, payload: SwotPatch) -> Any:
-    access = caller_access(request)
-    item = acl.access_swot_item(access, swot_item_id, "write")
-    changes = payload.changes()
-    theme_ids = changes.pop("theme_ids", None)
-    themes = None if theme_ids is None else refs(acl.access_theme, access, theme_ids, "theme_ids")
-    services.update_swot_item(access, item, version=payload.version, themes=themes, **changes)
-    return acl.access_swot_item(access, item.pk)
-
-
-@router.delete("/swot/{swot_item_id}", response={204: None}, summary="Delete a SWOT item")
-def delete_swot(request: HttpRequest, org: OrgSlug, swot_item_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_swot_item(access, acl.access_swot_item(access, swot_item_id, "write"))
-    return Status(204, None)
+record_routes(
+    router,
+    "/swot",
+    "swot_item_id",
+    module=__name__,
+    names=Names("swot", "swot"),
+    out=SwotOut,
+    find=acl.access_swot_item,
+    listing=(SwotFilter, selectors.swot_items),
+    create=(SwotIn, create_with(services.create_swot_item, SWOT_REFS)),
+    update=(SwotPatch, update_with(services.update_swot_item, SWOT_REFS)),
+    delete=services.delete_swot_item,
+    summaries={
+        "list": "SWOT items",
+        "create": "Add a SWOT item",
+        "get": "One SWOT item",
+        "update": "Edit a SWOT item",
+        "delete": "Delete a SWOT item",
+    },
+)
 
 
 # Themes ------------------------------------------------------------------------------------
@@ -367,32 +387,25 @@ def list_themes(
     return [theme_out(theme, measured[theme.pk]) for theme in themes]
 
 
-@router.post("/themes", response={201: ThemeOut}, summary="Create a theme")
-def create_theme(request: HttpRequest, org: OrgSlug, payload: ThemeIn) -> Any:
-    access = caller_access(request)
-    theme = services.create_theme(access, **payload.dict())
-    return Status(201, one_theme(access, theme.pk))
-
-
-@router.get("/themes/{theme_id}", response=ThemeOut, summary="One theme")
-def get_theme(request: HttpRequest, org: OrgSlug, theme_id: Id) -> Any:
-    access = caller_access(request)
-    return one_theme(access, acl.access_theme(access, theme_id).pk)
-
-
-@router.patch("/themes/{theme_id}", response=ThemeOut, summary="Edit a theme")
-def update_theme(request: HttpRequest, org: OrgSlug, theme_id: Id, payload: ThemePatch) -> Any:
-    access = caller_access(request)
-    theme = acl.access_theme(access, theme_id, "write")
-    services.update_theme(access, theme, version=payload.version, **payload.changes())
-    return one_theme(access, theme.pk)
-
-
-@router.delete("/themes/{theme_id}", response={204: None}, summary="Delete a theme")
-def delete_theme(request: HttpRequest, org: OrgSlug, theme_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_theme(access, acl.access_theme(access, theme_id, "write"))
-    return Status(204, None)
+record_routes(
+    router,
+    "/themes",
+    "theme_id",
+    module=__name__,
+    names=Names("theme", "themes"),
+    out=ThemeOut,
+    find=acl.access_theme,
+    create=(ThemeIn, create_from_fields(services.create_theme)),
+    update=(ThemePatch, update_with_version(services.update_theme)),
+    delete=services.delete_theme,
+    present=lambda access, theme: one_theme(access, theme.pk),
+    summaries={
+        "create": "Create a theme",
+        "get": "One theme",
+        "update": "Edit a theme",
+        "delete": "Delete a theme",
+    },
+)
 
 
 @router.post(
@@ -464,49 +477,29 @@ class ValueStreamPatch(VersionedInput):
     team_ids: list[Id] | None = None
 
 
-@router.get("/value-streams", response=list[ValueStreamOut], summary="Value streams")
-@paginate(Page)
-def list_value_streams(request: HttpRequest, org: OrgSlug) -> Any:
-    return selectors.value_streams(caller_access(request))
+STREAM_REFS: Lookups = {"team_ids": org_acl.access_team}
 
 
-@router.post("/value-streams", response={201: ValueStreamOut}, summary="Create a value stream")
-def create_value_stream(request: HttpRequest, org: OrgSlug, payload: ValueStreamIn) -> Any:
-    access = caller_access(request)
-    teams = refs(org_acl.access_team, access, payload.team_ids, "team_ids")
-    stream = services.create_value_stream(
-        access, name=payload.name, description=payload.description, teams=teams
-    )
-    return Status(201, acl.access_value_stream(access, stream.pk))
-
-
-@router.get("/value-streams/{value_stream_id}", response=ValueStreamOut, summary="One stream")
-def get_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: Id) -> Any:
-    return acl.access_value_stream(caller_access(request), value_stream_id)
-
-
-@router.patch(
-    "/value-streams/{value_stream_id}", response=ValueStreamOut, summary="Edit a value stream"
+record_routes(
+    router,
+    "/value-streams",
+    "value_stream_id",
+    module=__name__,
+    names=Names("value_stream", "value_streams"),
+    out=ValueStreamOut,
+    find=acl.access_value_stream,
+    listing=(None, selectors.value_streams),
+    create=(ValueStreamIn, create_with(services.create_value_stream, STREAM_REFS)),
+    update=(ValueStreamPatch, update_with(services.update_value_stream, STREAM_REFS)),
+    delete=services.delete_value_stream,
+    summaries={
+        "list": "Value streams",
+        "create": "Create a value stream",
+        "get": "One stream",
+        "update": "Edit a value stream",
+        "delete": "Delete a value stream",
+    },
 )
-def update_value_stream(
-    request: HttpRequest, org: OrgSlug, value_stream_id: Id, payload: ValueStreamPatch
-) -> Any:
-    access = caller_access(request)
-    stream = acl.access_value_stream(access, value_stream_id, "write")
-    changes = payload.changes()
-    team_ids = changes.pop("team_ids", None)
-    teams = None if team_ids is None else refs(org_acl.access_team, access, team_ids, "team_ids")
-    services.update_value_stream(access, stream, version=payload.version, teams=teams, **changes)
-    return acl.access_value_stream(access, stream.pk)
-
-
-@router.delete(
-    "/value-streams/{value_stream_id}", response={204: None}, summary="Delete a value stream"
-)
-def delete_value_stream(request: HttpRequest, org: OrgSlug, value_stream_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_value_stream(access, acl.access_value_stream(access, value_stream_id, "write"))
-    return Status(204, None)
 
 
 # Investment --------------------------------------------------------------------------------
@@ -602,35 +595,16 @@ class ReportOut(Schema):
     totals: list[TotalOut]
 
 
-def investment_targets(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
-    """``theme_id``/``value_stream_id`` of a body as records (None clears one)."""
-    out = dict(fields)
-    if "theme_id" in out:
-        pk = out.pop("theme_id")
-        out["theme"] = None if pk is None else ref(acl.access_theme, access, pk, "theme_id")
-    if "value_stream_id" in out:
-        pk = out.pop("value_stream_id")
-        out["value_stream"] = (
-            None if pk is None else ref(acl.access_value_stream, access, pk, "value_stream_id")
-        )
-    return out
+# An investment funds a theme or a value stream.
+INVESTMENT_REFS: Lookups = {
+    "theme_id": acl.access_theme,
+    "value_stream_id": acl.access_value_stream,
+}
 
 
-def one_investment(access: Access, investment_id: Id) -> Investment:
-    return selectors.investments(access).get(pk=investment_id)
-
-
-@router.get("/investments", response=list[InvestmentOut], summary="Investments")
-@paginate(Page)
-def list_investments(request: HttpRequest, org: OrgSlug) -> QuerySet[Investment]:
-    return selectors.investments(caller_access(request))
-
-
-@router.post("/investments", response={201: InvestmentOut}, summary="Plan an investment")
-def create_investment(request: HttpRequest, org: OrgSlug, payload: InvestmentIn) -> Any:
-    access = caller_access(request)
-    investment = services.create_investment(access, **investment_targets(access, payload.dict()))
-    return Status(201, one_investment(access, investment.pk))
+def find_investment(access: Access, investment_id: Id, action: str = "read") -> Investment:
+    """An investment with its spend total (``actual``), as the API answers it."""
+    return get_in_org(access, selectors.investments(access), investment_id, action)
 
 
 @router.get(
@@ -651,28 +625,27 @@ def investment_report(request: HttpRequest, org: OrgSlug) -> Any:
     }
 
 
-@router.get("/investments/{investment_id}", response=InvestmentOut, summary="One investment")
-def get_investment(request: HttpRequest, org: OrgSlug, investment_id: Id) -> Any:
-    access = caller_access(request)
-    return one_investment(access, acl.access_investment(access, investment_id).pk)
-
-
-@router.patch("/investments/{investment_id}", response=InvestmentOut, summary="Edit investment")
-def update_investment(
-    request: HttpRequest, org: OrgSlug, investment_id: Id, payload: InvestmentPatch
-) -> Any:
-    access = caller_access(request)
-    investment = acl.access_investment(access, investment_id, "write")
-    changes = investment_targets(access, payload.changes())
-    services.update_investment(access, investment, version=payload.version, **changes)
-    return one_investment(access, investment.pk)
-
-
-@router.delete("/investments/{investment_id}", response={204: None}, summary="Delete an investment")
-def delete_investment(request: HttpRequest, org: OrgSlug, investment_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_investment(access, acl.access_investment(access, investment_id, "write"))
-    return Status(204, None)
+# After the report: ninja matches "/investments/report" before "/investments/{investment_id}".
+record_routes(
+    router,
+    "/investments",
+    "investment_id",
+    module=__name__,
+    names=Names("investment", "investments"),
+    out=InvestmentOut,
+    find=find_investment,
+    listing=(None, selectors.investments),
+    create=(InvestmentIn, create_with(services.create_investment, INVESTMENT_REFS)),
+    update=(InvestmentPatch, update_with(services.update_investment, INVESTMENT_REFS)),
+    delete=services.delete_investment,
+    summaries={
+        "list": "Investments",
+        "create": "Plan an investment",
+        "get": "One investment",
+        "update": "Edit investment",
+        "delete": "Delete an investment",
+    },
+)
 
 
 @router.get("/investments/{investment_id}/spends", response=list[SpendOut], summary="Spend entries")
@@ -794,66 +767,30 @@ class HolderOut(Schema):
     user_id: Id | None
 
 
-def one_body(access: Access, body_id: Id) -> CoalitionBody:
-    return acl.access_body(access, body_id)
+RESPONSIBILITY_REFS: Lookups = {"theme_id": acl.access_theme}
+BODY_REFS: Lookups = {"member_ids": org_acl.access_person}
 
 
-def responsibility_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
-    out = dict(fields)
-    if "theme_id" in out:
-        pk = out.pop("theme_id")
-        out["theme"] = None if pk is None else ref(acl.access_theme, access, pk, "theme_id")
-    return out
-
-
-@router.get(
-    "/bodies", response=list[BodyOut], summary="Coalition bodies, flagged when lacking authority"
+record_routes(
+    router,
+    "/bodies",
+    "body_id",
+    module=__name__,
+    names=Names("body", "bodies"),
+    out=BodyOut,
+    find=acl.access_body,
+    listing=(None, selectors.bodies),
+    create=(BodyIn, create_with(services.create_body, BODY_REFS)),
+    update=(BodyPatch, update_with(services.update_body, BODY_REFS)),
+    delete=services.delete_body,
+    summaries={
+        "list": "Coalition bodies, flagged when lacking authority",
+        "create": "Create a coalition body",
+        "get": "One coalition body",
+        "update": "Edit a coalition body",
+        "delete": "Delete a coalition body",
+    },
 )
-@paginate(Page)
-def list_bodies(request: HttpRequest, org: OrgSlug) -> QuerySet[CoalitionBody]:
-    return selectors.bodies(caller_access(request))
-
-
-@router.post("/bodies", response={201: BodyOut}, summary="Create a coalition body")
-def create_body(request: HttpRequest, org: OrgSlug, payload: BodyIn) -> Any:
-    access = caller_access(request)
-    members = refs(org_acl.access_person, access, payload.member_ids, "member_ids")
-    body = services.create_body(
-        access,
-        name=payload.name,
-        kind=payload.kind,
-        description=payload.description,
-        authorities=payload.authorities,
-        members=members,
-    )
-    return Status(201, one_body(access, body.pk))
-
-
-@router.get("/bodies/{body_id}", response=BodyOut, summary="One coalition body")
-def get_body(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
-    return one_body(caller_access(request), body_id)
-
-
-@router.patch("/bodies/{body_id}", response=BodyOut, summary="Edit a coalition body")
-def update_body(request: HttpRequest, org: OrgSlug, body_id: Id, payload: BodyPatch) -> Any:
-    access = caller_access(request)
-    body = acl.access_body(access, body_id, "write")
-    changes = payload.changes()
-    member_ids = changes.pop("member_ids", None)
-    members = (
-        None
-        if member_ids is None
-        else refs(org_acl.access_person, access, member_ids, "member_ids")
-    )
-    services.update_body(access, body, version=payload.version, members=members, **changes)
-    return one_body(access, body.pk)
-
-
-@router.delete("/bodies/{body_id}", response={204: None}, summary="Delete a coalition body")
-def delete_body(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_body(access, acl.access_body(access, body_id, "write"))
-    return Status(204, None)
 
 
 @router.put(
@@ -866,7 +803,7 @@ def add_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: 
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
     services.add_body_member(access, body, org_acl.access_person(access, person_id))
-    return one_body(access, body.pk)
+    return acl.access_body(access, body.pk)
 
 
 @router.delete(
@@ -879,7 +816,7 @@ def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_i
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
     services.remove_body_member(access, body, org_acl.access_person(access, person_id))
-    return one_body(access, body.pk)
+    return acl.access_body(access, body.pk)
 
 
 @router.get(
@@ -889,7 +826,7 @@ def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_i
 )
 @paginate(Page)
 def list_responsibilities(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
-    return list(one_body(caller_access(request), body_id).responsibilities.all())
+    return list(acl.access_body(caller_access(request), body_id).responsibilities.all())
 
 
 @router.post(
@@ -902,7 +839,7 @@ def add_responsibility(
 ) -> Any:
     access = caller_access(request)
     body = acl.access_body(access, body_id, "write")
-    fields = responsibility_fields(access, payload.dict())
+    fields = records_for(access, payload.dict(), RESPONSIBILITY_REFS)
     return Status(201, services.add_responsibility(access, body, **fields))
 
 
@@ -921,7 +858,7 @@ def update_responsibility(
     access = caller_access(request)
     body = acl.access_body(access, body_id)
     responsibility = acl.access_responsibility(access, body, responsibility_id, "write")
-    changes = responsibility_fields(access, payload.changes())
+    changes = records_for(access, payload.changes(), RESPONSIBILITY_REFS)
     return services.update_responsibility(
         access, responsibility, version=payload.version, **changes
     )
@@ -1022,70 +959,50 @@ class DecisionFilter(Filters):
     topic: DecisionTopicName | None = None
 
 
-def decision_fields(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
-    lookups: dict[str, Callable[[Access, int], Any]] = {
-        "made_by_body": acl.access_body,
-        "made_by_person": org_acl.access_person,
-        "superseded_by": acl.access_decision,
-    }
-    out = dict(fields)
-    for name, lookup in lookups.items():
-        key = f"{name}_id"
-        if key in out:
-            pk = out.pop(key)
-            out[name] = None if pk is None else ref(lookup, access, pk, key)
-    return out
+DECISION_REFS: Lookups = {
+    "made_by_body_id": acl.access_body,
+    "made_by_person_id": org_acl.access_person,
+    "superseded_by_id": acl.access_decision,
+}
 
 
-def one_decision(access: Access, decision_id: Id) -> Decision:
-    return selectors.decisions(access).prefetch_related("links").get(pk=decision_id)
+def find_decision(access: Access, decision_id: Id, action: str = "read") -> Decision:
+    """A decision with its links, as the API answers it."""
+    return get_in_org(
+        access, selectors.decisions(access).prefetch_related("links"), decision_id, action
+    )
 
 
-@router.get("/decisions", response=list[DecisionOut], summary="The decision log, newest first")
-@paginate(Page)
-def list_decisions(
-    request: HttpRequest, org: OrgSlug, filters: Query[DecisionFilter]
-) -> QuerySet[Decision]:
-    return selectors.decisions(
-        caller_access(request), status=filters.status, topic=filters.topic
-    ).prefetch_related("links")
+def logged_decisions(access: Access, **filters: Any) -> QuerySet[Decision]:
+    return selectors.decisions(access, **filters).prefetch_related("links")
 
 
-@router.post(
-    "/decisions",
-    response={201: DecisionOut},
-    summary="Log a decision (identity and strategy decisions notify owners and admins)",
-)
-def create_decision(request: HttpRequest, org: OrgSlug, payload: DecisionIn) -> Any:
-    access = caller_access(request)
-    fields = decision_fields(access, payload.dict(exclude={"links"}))
+def log_decision(access: Access, payload: DecisionIn) -> Decision:
+    fields = records_for(access, payload.dict(exclude={"links"}), DECISION_REFS)
     links = [(link.object_type, link.object_id, link.label) for link in payload.links]
-    decision = services.log_decision(access, links=links, **fields)
-    return Status(201, one_decision(access, decision.pk))
+    return services.log_decision(access, links=links, **fields)
 
 
-@router.get("/decisions/{decision_id}", response=DecisionOut, summary="One decision")
-def get_decision(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
-    access = caller_access(request)
-    return one_decision(access, acl.access_decision(access, decision_id).pk)
-
-
-@router.patch("/decisions/{decision_id}", response=DecisionOut, summary="Edit a decision")
-def update_decision(
-    request: HttpRequest, org: OrgSlug, decision_id: Id, payload: DecisionPatch
-) -> Any:
-    access = caller_access(request)
-    decision = acl.access_decision(access, decision_id, "write")
-    changes = decision_fields(access, payload.changes())
-    services.update_decision(access, decision, version=payload.version, **changes)
-    return one_decision(access, decision.pk)
-
-
-@router.delete("/decisions/{decision_id}", response={204: None}, summary="Delete a decision")
-def delete_decision(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_decision(access, acl.access_decision(access, decision_id, "write"))
-    return Status(204, None)
+record_routes(
+    router,
+    "/decisions",
+    "decision_id",
+    module=__name__,
+    names=Names("decision", "decisions"),
+    out=DecisionOut,
+    find=find_decision,
+    listing=(DecisionFilter, logged_decisions),
+    create=(DecisionIn, log_decision),
+    update=(DecisionPatch, update_with(services.update_decision, DECISION_REFS)),
+    delete=services.delete_decision,
+    summaries={
+        "list": "The decision log, newest first",
+        "create": "Log a decision (identity and strategy decisions notify owners and admins)",
+        "get": "One decision",
+        "update": "Edit a decision",
+        "delete": "Delete a decision",
+    },
+)
 
 
 @router.get(

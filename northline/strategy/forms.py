@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
 
 from northline.lib.web import DomainForm
+from northline.orgs import selectors as org_selectors
+from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
 from northline.orgs.models import Person, Team
 from northline.strategy.models import (
@@ -26,6 +29,7 @@ from northline.strategy.models import (
     ThemeStatus,
     ValueStream,
 )
+from northline.strategy.selectors import value_streams
 
 
 class DateInput(forms.DateInput):
@@ -51,6 +55,29 @@ def checkboxes(queryset: QuerySet[Any]) -> forms.ModelMultipleChoiceField:
 def set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any] | None) -> None:
     if queryset is not None:
         form.fields[name].queryset = queryset  # type: ignore[attr-defined]
+
+
+def theme_choices(access: Access) -> QuerySet[Theme]:
+    return Theme.objects.filter(organization=access.organization)
+
+
+def initial_of(record: Any, *names: str, **values: Any) -> dict[str, Any]:
+    """An edit form's initial values: the record's fields ``names``, the other ``values`` and
+    the version the user sees."""
+    return {**{name: getattr(record, name) for name in names}, **values, "version": record.version}
+
+
+class OrgChoicesForm(DomainForm):
+    """A form whose choice fields hold the organization's records: given ``access=`` (as
+    edit_view passes it), it fills each field of ``org_choices`` itself."""
+
+    org_choices: ClassVar[dict[str, Callable[[Access], QuerySet[Any]]]] = {}
+
+    def __init__(self, *args: Any, access: Access | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if access is not None:
+            for name, choices in self.org_choices.items():
+                set_queryset(self, name, choices(access))
 
 
 # Identity ----------------------------------------------------------------------------------
@@ -101,7 +128,8 @@ class IdentityForm(DomainForm):
 # SWOT --------------------------------------------------------------------------------------
 
 
-class SwotItemForm(DomainForm):
+class SwotItemForm(OrgChoicesForm):
+    org_choices = {"themes": theme_choices}
     kind = forms.ChoiceField(choices=SwotKind.choices)
     statement = text_area(2, required=True)
     themes = checkboxes(Theme.objects.none())
@@ -117,12 +145,9 @@ class SwotItemEditForm(SwotItemForm, VersionedForm):
         return cls(
             prefix=f"s{item.pk}",
             themes=themes,
-            initial={
-                "kind": item.kind,
-                "statement": item.statement,
-                "themes": [theme.pk for theme in item.themes.all()],
-                "version": item.version,
-            },
+            initial=initial_of(
+                item, "kind", "statement", themes=[theme.pk for theme in item.themes.all()]
+            ),
         )
 
 
@@ -142,14 +167,7 @@ class ThemeEditForm(ThemeForm, VersionedForm):
     @classmethod
     def of(cls, theme: Theme) -> ThemeEditForm:
         return cls(
-            initial={
-                "name": theme.name,
-                "description": theme.description,
-                "starts_on": theme.starts_on,
-                "ends_on": theme.ends_on,
-                "status": theme.status,
-                "version": theme.version,
-            }
+            initial=initial_of(theme, "name", "description", "starts_on", "ends_on", "status")
         )
 
 
@@ -164,7 +182,8 @@ class ThemeIndicatorForm(DomainForm):
 # Value streams -----------------------------------------------------------------------------
 
 
-class ValueStreamForm(DomainForm):
+class ValueStreamForm(OrgChoicesForm):
+    org_choices = {"teams": org_selectors.teams}
     name = forms.CharField(max_length=200)
     description = text_area(2)
     teams = checkboxes(Team.objects.none())
@@ -180,12 +199,9 @@ class ValueStreamEditForm(ValueStreamForm, VersionedForm):
         return cls(
             prefix=f"v{stream.pk}",
             teams=teams,
-            initial={
-                "name": stream.name,
-                "description": stream.description,
-                "teams": [team.pk for team in stream.teams.all()],
-                "version": stream.version,
-            },
+            initial=initial_of(
+                stream, "name", "description", teams=[team.pk for team in stream.teams.all()]
+            ),
         )
 
 
@@ -216,9 +232,12 @@ class InvestmentForm(DomainForm):
         *args: Any,
         themes: QuerySet[Theme] | None = None,
         streams: QuerySet[ValueStream] | None = None,
+        access: Access | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if access is not None:
+            themes, streams = theme_choices(access), value_streams(access)
         self.themes = themes
         self.streams = streams
         self.fields["target"].choices = target_choices(themes, streams)  # type: ignore[attr-defined]
@@ -245,14 +264,14 @@ class InvestmentEditForm(InvestmentForm, VersionedForm):
             else f"stream:{investment.value_stream_id}"
         )
         return cls(
-            initial={
-                "target": target,
-                "period_start": investment.period_start,
-                "period_end": investment.period_end,
-                "planned_amount": investment.planned_amount,
-                "currency": investment.currency,
-                "version": investment.version,
-            },
+            initial=initial_of(
+                investment,
+                "period_start",
+                "period_end",
+                "planned_amount",
+                "currency",
+                target=target,
+            ),
             **choices,
         )
 
@@ -269,7 +288,8 @@ class SpendForm(DomainForm):
 # Coalition bodies --------------------------------------------------------------------------
 
 
-class BodyForm(DomainForm):
+class BodyForm(OrgChoicesForm):
+    org_choices = {"members": org_selectors.people}
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=BodyKind.choices)
     description = text_area(2)
@@ -291,18 +311,19 @@ class BodyEditForm(BodyForm, VersionedForm):
     def of(cls, body: CoalitionBody, people: QuerySet[Person]) -> BodyEditForm:
         return cls(
             people=people,
-            initial={
-                "name": body.name,
-                "kind": body.kind,
-                "description": body.description,
-                "authorities": body.authorities,
-                "members": [person.pk for person in body.members.all()],
-                "version": body.version,
-            },
+            initial=initial_of(
+                body,
+                "name",
+                "kind",
+                "description",
+                "authorities",
+                members=[person.pk for person in body.members.all()],
+            ),
         )
 
 
-class ResponsibilityForm(DomainForm):
+class ResponsibilityForm(OrgChoicesForm):
+    org_choices = {"theme": theme_choices}
     kind = forms.ChoiceField(choices=ResponsibilityKind.choices)
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(),
@@ -367,18 +388,18 @@ class DecisionEditForm(DecisionForm, VersionedForm):
     @classmethod
     def of(cls, decision: Decision, **choices: Any) -> DecisionEditForm:
         return cls(
-            initial={
-                "title": decision.title,
-                "topic": decision.topic,
-                "status": decision.status,
-                "decided_on": decision.decided_on,
-                "context": decision.context,
-                "decision": decision.decision,
-                "made_by_body": decision.made_by_body_id,
-                "made_by_person": decision.made_by_person_id,
-                "superseded_by": decision.superseded_by_id,
-                "version": decision.version,
-            },
+            initial=initial_of(
+                decision,
+                "title",
+                "topic",
+                "status",
+                "decided_on",
+                "context",
+                "decision",
+                made_by_body=decision.made_by_body_id,
+                made_by_person=decision.made_by_person_id,
+                superseded_by=decision.superseded_by_id,
+            ),
             **choices,
         )
 

@@ -3,6 +3,7 @@ and render (errors become responses in ``northline.lib.web``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,13 +12,20 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from northline.lib.errors import NotFound
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import View, delete_view, edit_view, org_view, render_org, status_of, submit
 from northline.measures.access import access_indicator
 from northline.orgs import selectors as org_selectors
 from northline.orgs.access import Access
 from northline.strategy import access as acl
 from northline.strategy import forms, selectors, services
-from northline.strategy.models import Authority, Decision, DecisionStatus, DecisionTopic, Theme
+from northline.strategy.models import (
+    Authority,
+    Decision,
+    DecisionStatus,
+    DecisionTopic,
+    Investment,
+    Theme,
+)
 
 NAV = "strategy"
 RECENT_DECISIONS = 5
@@ -39,12 +47,37 @@ def back(access: Access, name: str, **kwargs: Any) -> HttpResponse:
     return redirect(name, slug=access.organization.slug, **kwargs)
 
 
+def to(name: str, param: str = "") -> Callable[[Access, Any], HttpResponse]:
+    """Back to the page ``name`` after a plain edit or delete; ``param`` names the record's id
+    when the page is the record's own."""
+    return lambda access, record: back(access, name, **({param: record.pk} if param else {}))
+
+
+def again(render: Callable[..., HttpResponse], form_name: str) -> Callable[..., HttpResponse]:
+    """Re-render the record's page (``render(request, access, pk, …)``) with the refused form
+    in place of ``form_name``."""
+    return lambda request, access, record, form: render(
+        request, access, record.pk, **{form_name: form}
+    )
+
+
+def record_page(find: Callable[..., Any], render: Callable[..., HttpResponse], edit: View) -> View:
+    """A record's page and its edit form at one URL: POST goes to ``edit`` (an edit_view); any
+    other method finds the record and shows ``render(request, access, pk)``."""
+
+    @org_view
+    def show(request: HttpRequest, access: Access, **ids: Any) -> HttpResponse:
+        (pk,) = ids.values()
+        return render(request, access, find(access, pk).pk)
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return (edit if request.method == "POST" else show)(request, *args, **kwargs)
+
+    return view
+
+
 def authority_labels(values: list[str]) -> list[str]:
     return [selectors.authority_label(value) for value in values]
-
-
-def theme_choices(access: Access) -> Any:
-    return Theme.objects.filter(organization=access.organization)
 
 
 # Home --------------------------------------------------------------------------------------
@@ -149,7 +182,7 @@ def identity_diff(request: HttpRequest, access: Access) -> HttpResponse:
 
 @org_view
 def swot(request: HttpRequest, access: Access) -> HttpResponse:
-    themes = theme_choices(access)
+    themes = forms.theme_choices(access)
     form = forms.SwotItemForm(request.POST or None, themes=themes)
     if request.method == "POST":
         access.require("write")
@@ -160,7 +193,7 @@ def swot(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def render_swot(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
-    themes = theme_choices(access)
+    themes = forms.theme_choices(access)
     failed, failed_id = forms_.get("edit_form"), forms_.get("item_id")
     items = list(selectors.swot_items(access))
     edit_forms = {
@@ -176,23 +209,24 @@ def render_swot(request: HttpRequest, access: Access, **forms_: Any) -> HttpResp
     )
 
 
-@require_POST
-@org_view
-def swot_item(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
-    item = acl.access_swot_item(access, item_id, "write")
-    form = forms.SwotItemEditForm(request.POST, prefix=f"s{item.pk}", themes=theme_choices(access))
-    if submit(form, lambda data: services.update_swot_item(access, item, **data)):
-        messages.success(request, "Saved the SWOT item.")
-        return back(access, "strategy_swot")
-    return render_swot(request, access, edit_form=form, item_id=item.pk)
-
-
-@require_POST
-@org_view
-def swot_item_delete(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
-    services.delete_swot_item(access, acl.access_swot_item(access, item_id, "write"))
-    messages.success(request, "Removed the SWOT item.")
-    return back(access, "strategy_swot")
+swot_item = edit_view(
+    acl.access_swot_item,
+    forms.SwotItemEditForm,
+    services.update_swot_item,
+    prefix=lambda item: f"s{item.pk}",
+    with_access=True,
+    said="Saved the SWOT item.",
+    back=to("strategy_swot"),
+    failed=lambda request, access, item, form: render_swot(
+        request, access, edit_form=form, item_id=item.pk
+    ),
+)
+swot_item_delete = delete_view(
+    acl.access_swot_item,
+    services.delete_swot_item,
+    said="Removed the SWOT item.",
+    back=to("strategy_swot"),
+)
 
 
 # Themes ------------------------------------------------------------------------------------
@@ -218,8 +252,10 @@ def themes(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-def render_theme(request: HttpRequest, access: Access, theme: Theme, **forms_: Any) -> HttpResponse:
-    theme = selectors.themes(access).get(pk=theme.pk)
+def render_theme(
+    request: HttpRequest, access: Access, theme_id: int, **forms_: Any
+) -> HttpResponse:
+    theme = selectors.themes(access).get(pk=theme_id)
     edit_form = forms_.get("edit_form") or forms.ThemeEditForm.of(theme)
     indicator_form = forms_.get("indicator_form") or forms.ThemeIndicatorForm()
     report = selectors.planned_vs_actual(access)
@@ -246,25 +282,24 @@ def render_theme(request: HttpRequest, access: Access, theme: Theme, **forms_: A
     )
 
 
-@org_view
-def theme(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_theme(request, access, acl.access_theme(access, theme_id))
-    record = acl.access_theme(access, theme_id, "write")
-    form = forms.ThemeEditForm(request.POST)
-    if submit(form, lambda data: services.update_theme(access, record, **data)):
-        messages.success(request, f"Saved {record.name}.")
-        return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record, edit_form=form)
-
-
-@require_POST
-@org_view
-def theme_delete(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
-    record = acl.access_theme(access, theme_id, "write")
-    services.delete_theme(access, record)
-    messages.success(request, f"Deleted {record.name}.")
-    return back(access, "strategy_themes")
+theme = record_page(
+    acl.access_theme,
+    render_theme,
+    edit_view(
+        acl.access_theme,
+        forms.ThemeEditForm,
+        services.update_theme,
+        said="Saved {record.name}.",
+        back=to("strategy_theme", "theme_id"),
+        failed=again(render_theme, "edit_form"),
+    ),
+)
+theme_delete = delete_view(
+    acl.access_theme,
+    services.delete_theme,
+    said="Deleted {record.name}.",
+    back=to("strategy_themes"),
+)
 
 
 @require_POST
@@ -275,7 +310,7 @@ def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> 
     if submit(form, lambda data: services.add_theme_indicator(access, record, **data)):
         messages.success(request, f"Added the indicator {form.cleaned_data['name']}.")
         return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record, indicator_form=form)
+    return render_theme(request, access, record.pk, indicator_form=form)
 
 
 @require_POST
@@ -326,38 +361,32 @@ def value_streams(request: HttpRequest, access: Access) -> HttpResponse:
     return render_streams(request, access, add_form=form)
 
 
-@require_POST
-@org_view
-def value_stream(request: HttpRequest, access: Access, stream_id: int) -> HttpResponse:
-    stream = acl.access_value_stream(access, stream_id, "write")
-    form = forms.ValueStreamEditForm(
-        request.POST, prefix=f"v{stream.pk}", teams=org_selectors.teams(access)
-    )
-    if submit(form, lambda data: services.update_value_stream(access, stream, **data)):
-        messages.success(request, f"Saved {stream.name}.")
-        return back(access, "strategy_value_streams")
-    return render_streams(request, access, edit_form=form, stream_id=stream.pk)
-
-
-@require_POST
-@org_view
-def value_stream_delete(request: HttpRequest, access: Access, stream_id: int) -> HttpResponse:
-    stream = acl.access_value_stream(access, stream_id, "write")
-    services.delete_value_stream(access, stream)
-    messages.success(request, f"Deleted {stream.name}.")
-    return back(access, "strategy_value_streams")
+value_stream = edit_view(
+    acl.access_value_stream,
+    forms.ValueStreamEditForm,
+    services.update_value_stream,
+    prefix=lambda stream: f"v{stream.pk}",
+    with_access=True,
+    said="Saved {record.name}.",
+    back=to("strategy_value_streams"),
+    failed=lambda request, access, stream, form: render_streams(
+        request, access, edit_form=form, stream_id=stream.pk
+    ),
+)
+value_stream_delete = delete_view(
+    acl.access_value_stream,
+    services.delete_value_stream,
+    said="Deleted {record.name}.",
+    back=to("strategy_value_streams"),
+)
 
 
 # Investment --------------------------------------------------------------------------------
 
 
-def target_querysets(access: Access) -> dict[str, Any]:
-    return {"themes": theme_choices(access), "streams": selectors.value_streams(access)}
-
-
 @org_view
 def investments(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.InvestmentForm(request.POST or None, **target_querysets(access))
+    form = forms.InvestmentForm(request.POST or None, access=access)
     if request.method == "POST":
         access.require("write")
         if submit(
@@ -384,9 +413,7 @@ def render_investment(
     request: HttpRequest, access: Access, investment_id: int, **forms_: Any
 ) -> HttpResponse:
     investment = selectors.investments(access).get(pk=investment_id)
-    edit_form = forms_.get("edit_form") or forms.InvestmentEditForm.of(
-        investment, **target_querysets(access)
-    )
+    edit_form = forms_.get("edit_form") or forms.InvestmentEditForm.of(investment, access=access)
     spend_form = forms_.get("spend_form") or forms.SpendForm()
     return page(
         request,
@@ -404,41 +431,44 @@ def render_investment(
     )
 
 
-@org_view
-def investment(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_investment(request, access, acl.access_investment(access, investment_id).pk)
-    record = acl.access_investment(access, investment_id, "write")
-    form = forms.InvestmentEditForm(request.POST, **target_querysets(access))
-
-    def save(data: dict[str, Any]) -> None:
-        services.update_investment(
-            access, record, version=data["version"], **form.fields_for_service()
-        )
-
-    if submit(form, save):
-        messages.success(request, "Saved the investment.")
-        return back(access, "strategy_investment", investment_id=record.pk)
-    return render_investment(request, access, record.pk, edit_form=form)
+def save_investment(
+    access: Access, record: Investment, *, version: int, target: dict[str, Any], **fields: Any
+) -> None:
+    """The edit form's fields as the service takes them (``target`` is a theme or a stream)."""
+    services.update_investment(access, record, version=version, **fields, **target)
 
 
-@require_POST
-@org_view
-def investment_delete(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
-    services.delete_investment(access, acl.access_investment(access, investment_id, "write"))
-    messages.success(request, "Deleted the investment and its spend entries.")
-    return back(access, "strategy_investments")
+investment = record_page(
+    acl.access_investment,
+    render_investment,
+    edit_view(
+        acl.access_investment,
+        forms.InvestmentEditForm,
+        save_investment,
+        with_access=True,
+        said="Saved the investment.",
+        back=to("strategy_investment", "investment_id"),
+        failed=again(render_investment, "edit_form"),
+    ),
+)
 
 
-@require_POST
-@org_view
-def spend_add(request: HttpRequest, access: Access, investment_id: int) -> HttpResponse:
-    record = acl.access_investment(access, investment_id, "write")
-    form = forms.SpendForm(request.POST)
-    if submit(form, lambda data: services.record_spend(access, record, **data)):
-        messages.success(request, "Recorded the spend.")
-        return back(access, "strategy_investment", investment_id=record.pk)
-    return render_investment(request, access, record.pk, spend_form=form)
+investment_delete = delete_view(
+    acl.access_investment,
+    services.delete_investment,
+    said="Deleted the investment and its spend entries.",
+    back=to("strategy_investments"),
+)
+
+
+spend_add = edit_view(
+    acl.access_investment,
+    forms.SpendForm,
+    services.record_spend,
+    said="Recorded the spend.",
+    back=to("strategy_investment", "investment_id"),
+    failed=again(render_investment, "spend_form"),
+)
 
 
 @require_POST
@@ -487,7 +517,7 @@ def bodies(request: HttpRequest, access: Access) -> HttpResponse:
 def render_body(request: HttpRequest, access: Access, body_id: int, **forms_: Any) -> HttpResponse:
     body = acl.access_body(access, body_id)
     people = org_selectors.people(access)
-    themes = theme_choices(access)
+    themes = forms.theme_choices(access)
     edit_form = forms_.get("edit_form") or forms.BodyEditForm.of(body, people)
     responsibility_form = forms_.get("responsibility_form") or forms.ResponsibilityForm(
         themes=themes
@@ -521,36 +551,35 @@ def render_body(request: HttpRequest, access: Access, body_id: int, **forms_: An
     )
 
 
-@org_view
-def body(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_body(request, access, acl.access_body(access, body_id).pk)
-    record = acl.access_body(access, body_id, "write")
-    form = forms.BodyEditForm(request.POST, people=org_selectors.people(access))
-    if submit(form, lambda data: services.update_body(access, record, **data)):
-        messages.success(request, f"Saved {record.name}.")
-        return back(access, "strategy_body", body_id=record.pk)
-    return render_body(request, access, record.pk, edit_form=form)
+body = record_page(
+    acl.access_body,
+    render_body,
+    edit_view(
+        acl.access_body,
+        forms.BodyEditForm,
+        services.update_body,
+        with_access=True,
+        said="Saved {record.name}.",
+        back=to("strategy_body", "body_id"),
+        failed=again(render_body, "edit_form"),
+    ),
+)
 
 
-@require_POST
-@org_view
-def body_delete(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
-    record = acl.access_body(access, body_id, "write")
-    services.delete_body(access, record)
-    messages.success(request, f"Deleted {record.name}.")
-    return back(access, "strategy_bodies")
+body_delete = delete_view(
+    acl.access_body, services.delete_body, said="Deleted {record.name}.", back=to("strategy_bodies")
+)
 
 
-@require_POST
-@org_view
-def responsibility_add(request: HttpRequest, access: Access, body_id: int) -> HttpResponse:
-    record = acl.access_body(access, body_id, "write")
-    form = forms.ResponsibilityForm(request.POST, themes=theme_choices(access))
-    if submit(form, lambda data: services.add_responsibility(access, record, **data)):
-        messages.success(request, f"{record.name} now answers for this.")
-        return back(access, "strategy_body", body_id=record.pk)
-    return render_body(request, access, record.pk, responsibility_form=form)
+responsibility_add = edit_view(
+    acl.access_body,
+    forms.ResponsibilityForm,
+    services.add_responsibility,
+    with_access=True,
+    said="{record.name} now answers for this.",
+    back=to("strategy_body", "body_id"),
+    failed=again(render_body, "responsibility_form"),
+)
 
 
 @require_POST
@@ -643,24 +672,22 @@ def decision(request: HttpRequest, access: Access, decision_id: int) -> HttpResp
     return render_decision(request, access, record.pk, edit_form=form)
 
 
-@require_POST
-@org_view
-def decision_delete(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
-    record = acl.access_decision(access, decision_id, "write")
-    services.delete_decision(access, record)
-    messages.success(request, f"Deleted “{record.title}” from the log.")
-    return back(access, "strategy_decisions")
+decision_delete = delete_view(
+    acl.access_decision,
+    services.delete_decision,
+    said="Deleted “{record.title}” from the log.",
+    back=to("strategy_decisions"),
+)
 
 
-@require_POST
-@org_view
-def decision_link_add(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
-    record = acl.access_decision(access, decision_id, "write")
-    form = forms.DecisionLinkForm(request.POST)
-    if submit(form, lambda data: services.add_decision_link(access, record, **data)):
-        messages.success(request, "Linked the record.")
-        return back(access, "strategy_decision", decision_id=record.pk)
-    return render_decision(request, access, record.pk, link_form=form)
+decision_link_add = edit_view(
+    acl.access_decision,
+    forms.DecisionLinkForm,
+    services.add_decision_link,
+    said="Linked the record.",
+    back=to("strategy_decision", "decision_id"),
+    failed=again(render_decision, "link_form"),
+)
 
 
 @require_POST
