@@ -19,7 +19,7 @@ from northline.delivery.access import (
     access_release,
     access_webhook,
 )
-from northline.delivery.models import Impact, Release
+from northline.delivery.models import Feature, Impact, Release, Webhook
 from northline.lib.errors import naming
 from northline.lib.exports import table_attachment
 from northline.lib.schemas import (
@@ -31,8 +31,9 @@ from northline.lib.schemas import (
     VersionedInput,
     VersionIn,
 )
-from northline.orgs.access import access_team
+from northline.orgs.access import Access, access_team
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 
 router = Router(tags=["delivery"])
 
@@ -93,44 +94,26 @@ class ReleaseFilters(Filters):
     status: StatusName | None = None
 
 
-@router.get("/delivery/releases", response=list[ReleaseOut], summary="Releases, by date")
-@paginate(Page)
-def list_releases(request: HttpRequest, org: OrgSlug, filters: Query[ReleaseFilters]) -> Any:
-    return selectors.releases(caller_access(request), status=filters.status)
-
-
-@router.post("/delivery/releases", response={201: ReleaseOut}, summary="Plan a release")
-def create_release(request: HttpRequest, org: OrgSlug, payload: ReleaseIn) -> Any:
-    return Status(201, services.create_release(caller_access(request), **payload.dict()))
-
-
-@router.get("/delivery/releases/{release_id}", response=ReleaseOut, summary="One release")
-def get_release(request: HttpRequest, org: OrgSlug, release_id: Id) -> Any:
-    return access_release(caller_access(request), release_id)
-
-
-@router.patch(
-    "/delivery/releases/{release_id}",
-    response=ReleaseOut,
-    summary="Edit or move a release (a new date sends every impactee a fresh notice)",
+record_routes(
+    router,
+    "/delivery/releases",
+    "release_id",
+    module=__name__,
+    names=Names("release", "releases"),
+    out=ReleaseOut,
+    find=access_release,
+    listing=(ReleaseFilters, selectors.releases),
+    create=(ReleaseIn, create_from_fields(services.create_release)),
+    update=(ReleasePatch, update_with_version(services.update_release)),
+    delete=services.delete_release,
+    summaries={
+        "list": "Releases, by date",
+        "create": "Plan a release",
+        "get": "One release",
+        "update": "Edit or move a release (a new date sends every impactee a fresh notice)",
+        "delete": "Delete a planned release",
+    },
 )
-def update_release(
-    request: HttpRequest, org: OrgSlug, release_id: Id, payload: ReleasePatch
-) -> Any:
-    access = caller_access(request)
-    release = access_release(access, release_id, "write")
-    return services.update_release(access, release, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/delivery/releases/{release_id}",
-    response={204: None},
-    summary="Delete a planned release",
-)
-def delete_release(request: HttpRequest, org: OrgSlug, release_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_release(access, access_release(access, release_id, "write"))
-    return Status(204, None)
 
 
 @router.post(
@@ -271,47 +254,35 @@ def references(fields: dict[str, Any]) -> dict[str, Any]:
     return {name.removesuffix("_id"): value for name, value in fields.items()}
 
 
-@router.get("/delivery/features", response=list[FeatureOut], summary="Features")
-@paginate(Page)
-def list_features(request: HttpRequest, org: OrgSlug, filters: Query[FeatureFilters]) -> Any:
-    return selectors.features(caller_access(request), **filters.dict())
-
-
-@router.post("/delivery/features", response={201: FeatureOut}, summary="Create a feature")
-def create_feature(request: HttpRequest, org: OrgSlug, payload: FeatureIn) -> Any:
-    feature = services.create_feature(caller_access(request), **references(payload.dict()))
-    return Status(201, feature)
-
-
-@router.get("/delivery/features/{feature_id}", response=FeatureOut, summary="One feature")
-def get_feature(request: HttpRequest, org: OrgSlug, feature_id: Id) -> Any:
-    return access_feature(caller_access(request), feature_id)
-
-
-@router.patch(
-    "/delivery/features/{feature_id}",
-    response=FeatureOut,
-    summary="Edit a feature (putting it in a release sends its impactees notices)",
-)
-def update_feature(
-    request: HttpRequest, org: OrgSlug, feature_id: Id, payload: FeaturePatch
-) -> Any:
-    access = caller_access(request)
-    feature = access_feature(access, feature_id, "write")
+def update_feature(access: Access, feature: Feature, payload: FeaturePatch) -> Feature:
     return services.update_feature(
         access, feature, version=payload.version, **references(payload.changes())
     )
 
 
-@router.delete(
-    "/delivery/features/{feature_id}",
-    response={204: None},
-    summary="Delete a feature",
+record_routes(
+    router,
+    "/delivery/features",
+    "feature_id",
+    module=__name__,
+    names=Names("feature", "features"),
+    out=FeatureOut,
+    find=access_feature,
+    listing=(FeatureFilters, selectors.features),
+    create=(
+        FeatureIn,
+        lambda access, payload: services.create_feature(access, **references(payload.dict())),
+    ),
+    update=(FeaturePatch, update_feature),
+    delete=services.delete_feature,
+    summaries={
+        "list": "Features",
+        "create": "Create a feature",
+        "get": "One feature",
+        "update": "Edit a feature (putting it in a release sends its impactees notices)",
+        "delete": "Delete a feature",
+    },
 )
-def delete_feature(request: HttpRequest, org: OrgSlug, feature_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_feature(access, access_feature(access, feature_id, "write"))
-    return Status(204, None)
 
 
 # Impacts ---------------------------------------------------------------------------------
@@ -355,47 +326,33 @@ class ImpactFilters(Filters):
     team: Id | None = Field(None, description="A team id.")
 
 
-@router.get("/delivery/impacts", response=list[ImpactOut], summary="Impacts of features on teams")
-@paginate(Page)
-def list_impacts(request: HttpRequest, org: OrgSlug, filters: Query[ImpactFilters]) -> Any:
-    return selectors.impacts(caller_access(request), **filters.dict())
-
-
-@router.post(
-    "/delivery/impacts",
-    response={201: ImpactOut},
-    summary="Record a feature's impact on a team (an impactee gets a notice)",
-)
-def create_impact(request: HttpRequest, org: OrgSlug, payload: ImpactIn) -> Any:
-    access = caller_access(request)
+def create_impact(access: Access, payload: ImpactIn) -> Impact:
     fields = payload.dict()
     with naming("feature_id"):
         feature = access_feature(access, fields.pop("feature_id"), "write")
-    impact = services.add_impact(access, feature, team=fields.pop("team_id"), **fields)
-    return Status(201, impact)
+    return services.add_impact(access, feature, team=fields.pop("team_id"), **fields)
 
 
-@router.get("/delivery/impacts/{impact_id}", response=ImpactOut, summary="One impact")
-def get_impact(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
-    return access_impact(caller_access(request), impact_id)
-
-
-@router.patch("/delivery/impacts/{impact_id}", response=ImpactOut, summary="Edit an impact")
-def update_impact(request: HttpRequest, org: OrgSlug, impact_id: Id, payload: ImpactPatch) -> Any:
-    access = caller_access(request)
-    impact = access_impact(access, impact_id, "write")
-    return services.update_impact(access, impact, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/delivery/impacts/{impact_id}",
-    response={204: None},
-    summary="Remove an impact",
+record_routes(
+    router,
+    "/delivery/impacts",
+    "impact_id",
+    module=__name__,
+    names=Names("impact", "impacts"),
+    out=ImpactOut,
+    find=access_impact,
+    listing=(ImpactFilters, selectors.impacts),
+    create=(ImpactIn, create_impact),
+    update=(ImpactPatch, update_with_version(services.update_impact)),
+    delete=services.remove_impact,
+    summaries={
+        "list": "Impacts of features on teams",
+        "create": "Record a feature's impact on a team (an impactee gets a notice)",
+        "get": "One impact",
+        "update": "Edit an impact",
+        "delete": "Remove an impact",
+    },
 )
-def delete_impact(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
-    access = caller_access(request)
-    services.remove_impact(access, access_impact(access, impact_id, "write"))
-    return Status(204, None)
 
 
 @router.post(
@@ -631,12 +588,32 @@ class DeliveryOut(Schema):
     created_at: dt.datetime
 
 
-@router.get("/delivery/webhooks", response=list[WebhookOut], summary="Outgoing webhooks")
-@paginate(Page)
-def list_webhooks(request: HttpRequest, org: OrgSlug) -> Any:
-    return selectors.webhooks(caller_access(request))
+def access_webhook_to_manage(access: Access, webhook_id: int, mode: str = "read") -> Webhook:
+    """A webhook's writes need ``manage``, not ``write``."""
+    return access_webhook(access, webhook_id, "manage" if mode == "write" else mode)
 
 
+record_routes(
+    router,
+    "/delivery/webhooks",
+    "webhook_id",
+    module=__name__,
+    names=Names("webhook", "webhooks"),
+    out=WebhookOut,
+    find=access_webhook_to_manage,
+    listing=(None, selectors.webhooks),
+    update=(WebhookPatch, update_with_version(services.update_webhook)),
+    delete=services.delete_webhook,
+    summaries={
+        "list": "Outgoing webhooks",
+        "get": "One webhook",
+        "update": "Edit a webhook",
+        "delete": "Delete a webhook",
+    },
+)
+
+
+# Its answer shows the secret, once: a record read again would not have it.
 @router.post(
     "/delivery/webhooks",
     response={201: WebhookCreatedOut},
@@ -644,31 +621,6 @@ def list_webhooks(request: HttpRequest, org: OrgSlug) -> Any:
 )
 def create_webhook(request: HttpRequest, org: OrgSlug, payload: WebhookIn) -> Any:
     return Status(201, services.create_webhook(caller_access(request), **payload.dict()))
-
-
-@router.get("/delivery/webhooks/{webhook_id}", response=WebhookOut, summary="One webhook")
-def get_webhook(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
-    return access_webhook(caller_access(request), webhook_id)
-
-
-@router.patch("/delivery/webhooks/{webhook_id}", response=WebhookOut, summary="Edit a webhook")
-def update_webhook(
-    request: HttpRequest, org: OrgSlug, webhook_id: Id, payload: WebhookPatch
-) -> Any:
-    access = caller_access(request)
-    hook = access_webhook(access, webhook_id, "manage")
-    return services.update_webhook(access, hook, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/delivery/webhooks/{webhook_id}",
-    response={204: None},
-    summary="Delete a webhook",
-)
-def delete_webhook(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_webhook(access, access_webhook(access, webhook_id, "manage"))
-    return Status(204, None)
 
 
 @router.get(

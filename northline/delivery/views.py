@@ -27,6 +27,7 @@ from northline.delivery.access import (
     access_webhook,
 )
 from northline.delivery.models import Feature, Release, ReleaseStatus
+from northline.lib import web
 from northline.lib.errors import Conflict
 from northline.lib.web import org_view, render_org, status_of, submit
 from northline.orgs.access import Access, access_team
@@ -241,7 +242,7 @@ def render_feature(
     *,
     edit_form: forms.FeatureEditForm | None = None,
     impact_form: forms.ImpactForm | None = None,
-    failed_impact: tuple[int, forms.ImpactEditForm] | None = None,
+    failed_impact: tuple[int, web.DomainForm] | None = None,
 ) -> HttpResponse:
     impacts = [
         (
@@ -282,17 +283,21 @@ def feature(request: HttpRequest, access: Access, feature_id: int) -> HttpRespon
     return render_feature(request, access, access_feature(access, feature_id), edit_form=form)
 
 
-@require_POST
-@org_view
-def feature_delete(request: HttpRequest, access: Access, feature_id: int) -> HttpResponse:
-    record = access_feature(access, feature_id, "write")
-    services.delete_feature(access, record)
-    messages.success(request, f"Deleted “{record.title}” and its impacts.")
+def after_feature(access: Access, record: Feature) -> HttpResponse:
+    """Back to the deleted feature's release, or to the releases."""
     if record.release_id is not None:
         return redirect(
             "delivery_release", slug=access.organization.slug, release_id=record.release_id
         )
     return redirect("delivery_releases", slug=access.organization.slug)
+
+
+feature_delete = web.delete_view(
+    access_feature,
+    services.delete_feature,
+    said="Deleted “{record.title}” and its impacts.",
+    back=after_feature,
+)
 
 
 @require_POST
@@ -309,25 +314,25 @@ def impact_new(request: HttpRequest, access: Access, feature_id: int) -> HttpRes
     return render_feature(request, access, record, impact_form=form)
 
 
-@require_POST
-@org_view
-def impact(request: HttpRequest, access: Access, impact_id: int) -> HttpResponse:
-    record = access_impact(access, impact_id, "write")
-    form = forms.ImpactEditForm(request.POST, prefix=f"i{record.pk}")
-    if submit(form, lambda data: services.update_impact(access, record, **data)):
-        messages.success(request, f"Saved the impact on {record.team.name}.")
-        return redirect(feature_url(access, record.feature) + f"#impact-{record.pk}")
-    feature_record = access_feature(access, record.feature_id)
-    return render_feature(request, access, feature_record, failed_impact=(record.pk, form))
-
-
-@require_POST
-@org_view
-def impact_remove(request: HttpRequest, access: Access, impact_id: int) -> HttpResponse:
-    record = access_impact(access, impact_id, "write")
-    services.remove_impact(access, record)
-    messages.success(request, f"Removed the impact on {record.team.name}.")
-    return redirect(feature_url(access, record.feature) + "#impacts")
+impact = web.edit_view(
+    access_impact,
+    forms.ImpactEditForm,
+    services.update_impact,
+    prefix=lambda record: f"i{record.pk}",
+    said="Saved the impact on {record.team.name}.",
+    back=lambda access, record: redirect(
+        feature_url(access, record.feature) + f"#impact-{record.pk}"
+    ),
+    failed=lambda request, access, record, form: render_feature(
+        request, access, access_feature(access, record.feature_id), failed_impact=(record.pk, form)
+    ),
+)
+impact_remove = web.delete_view(
+    access_impact,
+    services.remove_impact,
+    said="Removed the impact on {record.team.name}.",
+    back=lambda access, record: redirect(feature_url(access, record.feature) + "#impacts"),
+)
 
 
 @require_POST
@@ -471,13 +476,13 @@ def webhook_new(request: HttpRequest, access: Access) -> HttpResponse:
     return render_settings(request, access, webhook_form=form)
 
 
-@require_POST
-@org_view
-def webhook_delete(request: HttpRequest, access: Access, webhook_id: int) -> HttpResponse:
-    record = access_webhook(access, webhook_id, "manage")
-    services.delete_webhook(access, record)
-    messages.success(request, f"Deleted the webhook to {record.url}.")
-    return redirect(settings_url(access, "webhooks"))
+webhook_delete = web.delete_view(
+    # Deleting a webhook needs manage, not write.
+    lambda access, webhook_id, mode: access_webhook(access, webhook_id, "manage"),
+    services.delete_webhook,
+    said="Deleted the webhook to {record.url}.",
+    back=lambda access, record: redirect(settings_url(access, "webhooks")),
+)
 
 
 @require_POST

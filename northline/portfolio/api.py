@@ -25,6 +25,7 @@ from northline.measures.access import access_indicator
 from northline.measures.api import IndicatorOut
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, record_routes
 from northline.portfolio import exports, rules, selectors, services
 from northline.portfolio.access import (
     access_epic,
@@ -461,46 +462,39 @@ class StoryFilters(Filters):
     state: StoryStateName | None = None
 
 
-@router.get("/stories", response=list[StoryOut], summary="Stories")
-@paginate(Page)
-def list_stories(
-    request: HttpRequest, org: OrgSlug, filters: Query[StoryFilters]
-) -> QuerySet[Story]:
-    return selectors.stories(caller_access(request), **filters.dict())
-
-
-@router.post("/stories", response={201: StoryOut}, summary="Create a story of an epic")
-def create_story(request: HttpRequest, org: OrgSlug, payload: StoryIn) -> Any:
-    access = caller_access(request)
+def create_story(access: Access, payload: StoryIn) -> Story:
     fields = references(payload.dict())
     with naming("epic_id"):
         epic = access_epic(access, fields.pop("epic"), "write")
-    return Status(201, services.create_story(access, epic, **fields))
+    return services.create_story(access, epic, **fields)
 
 
-@router.get("/stories/{story_id}", response=StoryOut, summary="One story")
-def get_story(request: HttpRequest, org: OrgSlug, story_id: Id) -> Any:
-    return access_story(caller_access(request), story_id)
-
-
-@router.patch("/stories/{story_id}", response=StoryOut, summary="Edit a story")
-def update_story(request: HttpRequest, org: OrgSlug, story_id: Id, payload: StoryPatch) -> Any:
-    access = caller_access(request)
-    story = access_story(access, story_id, "write")
+def update_story(access: Access, story: Story, payload: StoryPatch) -> Story:
     return services.update_story(
         access, story, version=payload.version, **references(payload.changes())
     )
 
 
-@router.delete(
-    "/stories/{story_id}",
-    response={204: None},
-    summary="Delete a story",
+record_routes(
+    router,
+    "/stories",
+    "story_id",
+    module=__name__,
+    names=Names("story", "stories"),
+    out=StoryOut,
+    find=access_story,
+    listing=(StoryFilters, selectors.stories),
+    create=(StoryIn, create_story),
+    update=(StoryPatch, update_story),
+    delete=services.delete_story,
+    summaries={
+        "list": "Stories",
+        "create": "Create a story of an epic",
+        "get": "One story",
+        "update": "Edit a story",
+        "delete": "Delete a story",
+    },
 )
-def delete_story(request: HttpRequest, org: OrgSlug, story_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_story(access, access_story(access, story_id, "write"))
-    return Status(204, None)
 
 
 @router.post(
@@ -574,36 +568,33 @@ def list_sprints(request: HttpRequest, org: OrgSlug, team: Id | None = None) -> 
     return selectors.sprints(caller_access(request), team=team)
 
 
-@router.post("/sprints", response={201: SprintOut}, summary="Create a sprint")
-def create_sprint(request: HttpRequest, org: OrgSlug, payload: SprintIn) -> Any:
-    access = caller_access(request)
-    sprint = services.create_sprint(access, **references(payload.dict()))
-    return Status(201, sprint_out(access, sprint))
-
-
-@router.get("/sprints/{sprint_id}", response=SprintOut, summary="One sprint with its load")
-def get_sprint(request: HttpRequest, org: OrgSlug, sprint_id: Id) -> Any:
-    access = caller_access(request)
-    return sprint_out(access, access_sprint(access, sprint_id))
-
-
-@router.patch("/sprints/{sprint_id}", response=SprintOut, summary="Edit a sprint")
-def update_sprint(request: HttpRequest, org: OrgSlug, sprint_id: Id, payload: SprintPatch) -> Any:
-    access = caller_access(request)
-    sprint = access_sprint(access, sprint_id, "write")
-    services.update_sprint(access, sprint, version=payload.version, **references(payload.changes()))
-    return sprint_out(access, sprint)
-
-
-@router.delete(
-    "/sprints/{sprint_id}",
-    response={204: None},
-    summary="Delete a sprint (its stories stay)",
+record_routes(
+    router,
+    "/sprints",
+    "sprint_id",
+    module=__name__,
+    names=Names("sprint", "sprints"),
+    out=SprintOut,
+    find=access_sprint,
+    create=(
+        SprintIn,
+        lambda access, payload: services.create_sprint(access, **references(payload.dict())),
+    ),
+    update=(
+        SprintPatch,
+        lambda access, sprint, payload: services.update_sprint(
+            access, sprint, version=payload.version, **references(payload.changes())
+        ),
+    ),
+    delete=services.delete_sprint,
+    present=sprint_out,
+    summaries={
+        "create": "Create a sprint",
+        "get": "One sprint with its load",
+        "update": "Edit a sprint",
+        "delete": "Delete a sprint (its stories stay)",
+    },
 )
-def delete_sprint(request: HttpRequest, org: OrgSlug, sprint_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_sprint(access, access_sprint(access, sprint_id, "write"))
-    return Status(204, None)
 
 
 # WIP limits ------------------------------------------------------------------------------

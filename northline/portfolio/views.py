@@ -8,6 +8,7 @@ keyboard controls) and gets JSON back: the moved card, or the 409 with each unme
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from northline.lib import web
 from northline.lib.charts import ChartPoint, progress_chart
 from northline.lib.errors import Conflict, Invalid
 from northline.lib.web import org_view, render_org, status_of, submit
@@ -314,7 +316,7 @@ def render_epic(
     access: Access,
     epic: Epic,
     *,
-    edit_form: forms.EpicEditForm | None = None,
+    edit_form: web.DomainForm | None = None,
     story_form: forms.StoryForm | None = None,
     indicator_form: forms.LaggingIndicatorForm | None = None,
     link_form: forms.LinkIndicatorForm | None = None,
@@ -367,17 +369,43 @@ def render_epic(
     )
 
 
-@org_view
-def epic(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_epic(request, access, access_epic(access, epic_id))
-    record = access_epic(access, epic_id, "write")
-    form = forms.EpicEditForm(request.POST, access=access)
-    if submit(form, lambda data: services.update_epic(access, record, **data)):
-        messages.success(request, f"Saved “{record.title}”.")
-        return redirect(epic_url(access, record))
-    # Show the epic as it is stored, with the refused form.
-    return render_epic(request, access, access_epic(access, epic_id), edit_form=form)
+def page_and_edit(
+    find: web.Find,
+    render_page: Callable[..., HttpResponse],
+    form_class: type[web.DomainForm],
+    save: Callable[..., Any],
+    **options: Any,
+) -> web.View:
+    """One URL for a record's page (any method but POST) and its edit form (POST, see
+    :func:`~northline.lib.web.edit_view`); a refused form is shown on the page with the
+    record as it is stored."""
+
+    @org_view
+    def page(request: HttpRequest, access: Access, **ids: int) -> HttpResponse:
+        (record_id,) = ids.values()
+        return render_page(request, access, find(access, record_id))
+
+    def failed(
+        request: HttpRequest, access: Access, record: Any, form: web.DomainForm
+    ) -> HttpResponse:
+        return render_page(request, access, find(access, record.pk), edit_form=form)
+
+    edit = web.edit_view(find, form_class, save, with_access=True, failed=failed, **options)
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return (edit if request.method == "POST" else page)(request, *args, **kwargs)
+
+    return view
+
+
+epic = page_and_edit(
+    access_epic,
+    render_epic,
+    forms.EpicEditForm,
+    services.update_epic,
+    said="Saved “{record.title}”.",
+    back=lambda access, record: redirect(epic_url(access, record)),
+)
 
 
 @require_POST
@@ -472,7 +500,7 @@ def story_new(request: HttpRequest, access: Access, epic_id: int) -> HttpRespons
 
 
 def render_story(
-    request: HttpRequest, access: Access, story: Story, edit_form: forms.StoryEditForm | None = None
+    request: HttpRequest, access: Access, story: Story, edit_form: web.DomainForm | None = None
 ) -> HttpResponse:
     edit_form = edit_form or forms.StoryEditForm.of(story, access)
     return render_org(
@@ -485,16 +513,19 @@ def render_story(
     )
 
 
-@org_view
-def story(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_story(request, access, access_story(access, story_id))
-    record = access_story(access, story_id, "write")
-    form = forms.StoryEditForm(request.POST, access=access, prefix=f"s{record.pk}")
-    if submit(form, lambda data: services.update_story(access, record, **data)):
-        messages.success(request, f"Saved “{record.title}”.")
-        return redirect(epic_url(access, record.epic) + "#stories")
-    return render_story(request, access, access_story(access, story_id), edit_form=form)
+def to_stories(access: Access, record: Story) -> HttpResponse:
+    return redirect(epic_url(access, record.epic) + "#stories")
+
+
+story = page_and_edit(
+    access_story,
+    render_story,
+    forms.StoryEditForm,
+    services.update_story,
+    prefix=lambda record: f"s{record.pk}",
+    said="Saved “{record.title}”.",
+    back=to_stories,
+)
 
 
 @require_POST
@@ -520,13 +551,9 @@ def story_move(request: HttpRequest, access: Access, story_id: int) -> HttpRespo
     return redirect(back)
 
 
-@require_POST
-@org_view
-def story_delete(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
-    record = access_story(access, story_id, "write")
-    services.delete_story(access, record)
-    messages.success(request, f"Deleted the story “{record.title}”.")
-    return redirect(epic_url(access, record.epic) + "#stories")
+story_delete = web.delete_view(
+    access_story, services.delete_story, said="Deleted the story “{record.title}”.", back=to_stories
+)
 
 
 # Feedback ----------------------------------------------------------------------------------
@@ -630,7 +657,7 @@ def render_sprint(
     request: HttpRequest,
     access: Access,
     sprint: Sprint,
-    edit_form: forms.SprintEditForm | None = None,
+    edit_form: web.DomainForm | None = None,
 ) -> HttpResponse:
     edit_form = edit_form or forms.SprintEditForm.of(sprint, access)
     return render_org(
@@ -643,22 +670,19 @@ def render_sprint(
     )
 
 
-@org_view
-def sprint(request: HttpRequest, access: Access, sprint_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_sprint(request, access, access_sprint(access, sprint_id))
-    record = access_sprint(access, sprint_id, "write")
-    form = forms.SprintEditForm(request.POST, access=access)
-    if submit(form, lambda data: services.update_sprint(access, record, **data)):
-        messages.success(request, f"Saved {record.name}.")
-        return redirect("portfolio_sprint", slug=access.organization.slug, sprint_id=record.pk)
-    return render_sprint(request, access, access_sprint(access, sprint_id), edit_form=form)
-
-
-@require_POST
-@org_view
-def sprint_delete(request: HttpRequest, access: Access, sprint_id: int) -> HttpResponse:
-    record = access_sprint(access, sprint_id, "write")
-    services.delete_sprint(access, record)
-    messages.success(request, f"Deleted {record.name}; its stories are unplanned again.")
-    return redirect("portfolio_sprints", slug=access.organization.slug)
+sprint = page_and_edit(
+    access_sprint,
+    render_sprint,
+    forms.SprintEditForm,
+    services.update_sprint,
+    said="Saved {record.name}.",
+    back=lambda access, record: redirect(
+        "portfolio_sprint", slug=access.organization.slug, sprint_id=record.pk
+    ),
+)
+sprint_delete = web.delete_view(
+    access_sprint,
+    services.delete_sprint,
+    said="Deleted {record.name}; its stories are unplanned again.",
+    back=lambda access, record: redirect("portfolio_sprints", slug=access.organization.slug),
+)
