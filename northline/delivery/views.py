@@ -151,6 +151,7 @@ def render_release(
             "teams": grid.teams,
             "readiness": selectors.release_readiness(access, release),
             "notices": selectors.notices(access, release=release.pk)[:50],
+            "being_told": selectors.teams_being_told(release),
             "edit_form": edit_form,
             "decide_form": decide_form,
             "feature_form": feature_form,

@@ -164,3 +164,28 @@ def test_a_release_page_knows_which_teams_notices_still_wait_for_the_worker(cast
     assert teams_being_told(release) == 2
     DBTaskResult.objects.filter(pk=waiting.pk).update(status="SUCCESSFUL")
     assert teams_being_told(release) == 0
+
+
+def test_the_release_page_says_notices_are_being_sent_until_they_are(cast: Cast, plan, client):
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from northline.delivery.selectors import DELIVER_NOTICES
+
+    release = plan.release(30)
+    feature = plan.feature(release)
+    for team in (plan.contact, plan.training):
+        services.add_impact(plan.access, feature, team=team, role="impactee")
+    client.force_login(cast.viewer)
+    url = reverse("delivery_release", args=[cast.org.slug, release.pk])
+    assert "being sent" not in client.get(url).content.decode()
+    task = DBTaskResult.objects.create(
+        args_kwargs={"args": [list(Notice.objects.values_list("pk", flat=True))], "kwargs": {}},
+        task_path=DELIVER_NOTICES,
+        backend_name="default",
+        run_after=get_date_max(),
+    )
+    page = client.get(url).content.decode()
+    assert "Notices to 2 teams are being sent" in page
+    DBTaskResult.objects.filter(pk=task.pk).update(status="SUCCESSFUL")
+    assert "being sent" not in client.get(url).content.decode()
