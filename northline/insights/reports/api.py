@@ -8,6 +8,7 @@ window's start after its end) by ``insights.reports``.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -20,7 +21,6 @@ from northline.insights.reports import selectors as reports
 from northline.lib.exports import Cell
 from northline.lib.schemas import Filters, Id, OrgSlug
 from northline.measures.rules import PaceName
-from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
 
 # Each route's operation_id is the one ninja derived when these routes lived in
@@ -30,8 +30,33 @@ router = Router()
 StatusName = Literal["planned", "decided", "released", "cancelled"]
 
 
-def download(access: Access, report: str, rows: list[list[Cell]], extension: str) -> HttpResponse:
-    return exports.attachment(access.organization, report, rows, extension)
+def export_routes(
+    report: str,
+    title: str,
+    schema: type[Filters],
+    report_of: Callable[[HttpRequest, Any], Any],
+    rows_of: Callable[[Any], list[list[Cell]]],
+) -> None:
+    """A report's files: ``/insights/reports/{report}.csv`` and ``.xlsx``, the rows of
+    ``rows_of(report_of(request, filters))``, filtered by ``schema`` as the JSON route is."""
+
+    def declare(extension: str) -> None:
+        @router.get(
+            f"/insights/reports/{report}.{extension}",
+            summary=f"{title} as {extension.upper()}",
+            operation_id=f"northline_insights_api_reports_{report.replace('-', '_')}_{extension}",
+        )
+        def export(
+            request: HttpRequest,
+            org: OrgSlug,
+            filters: Query[schema],  # type: ignore[valid-type]
+        ) -> HttpResponse:
+            rows = rows_of(report_of(request, filters))
+            organization = caller_access(request).organization
+            return exports.attachment(organization, report, rows, extension)
+
+    declare("csv")
+    declare("xlsx")
 
 
 # The list of reports -------------------------------------------------------------------------
@@ -164,28 +189,9 @@ def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilt
     }
 
 
-@router.get(
-    "/insights/reports/investment.csv",
-    summary="Investment vs themes as CSV",
-    operation_id="northline_insights_api_reports_investment_csv",
+export_routes(
+    "investment", "Investment vs themes", InvestmentFilters, investment_of, exports.investment_rows
 )
-def investment_csv(
-    request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]
-) -> HttpResponse:
-    rows = exports.investment_rows(investment_of(request, filters))
-    return download(caller_access(request), "investment", rows, "csv")
-
-
-@router.get(
-    "/insights/reports/investment.xlsx",
-    summary="Investment vs themes as XLSX",
-    operation_id="northline_insights_api_reports_investment_xlsx",
-)
-def investment_xlsx(
-    request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]
-) -> HttpResponse:
-    rows = exports.investment_rows(investment_of(request, filters))
-    return download(caller_access(request), "investment", rows, "xlsx")
 
 
 # Cumulative flow -----------------------------------------------------------------------------
@@ -246,24 +252,7 @@ def flow(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> Any
     }
 
 
-@router.get(
-    "/insights/reports/flow.csv",
-    summary="Cumulative flow as CSV",
-    operation_id="northline_insights_api_reports_flow_csv",
-)
-def flow_csv(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> HttpResponse:
-    rows = exports.flow_rows(flow_of(request, filters))
-    return download(caller_access(request), "flow", rows, "csv")
-
-
-@router.get(
-    "/insights/reports/flow.xlsx",
-    summary="Cumulative flow as XLSX",
-    operation_id="northline_insights_api_reports_flow_xlsx",
-)
-def flow_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> HttpResponse:
-    rows = exports.flow_rows(flow_of(request, filters))
-    return download(caller_access(request), "flow", rows, "xlsx")
+export_routes("flow", "Cumulative flow", FlowFilters, flow_of, exports.flow_rows)
 
 
 # Key-result progress -------------------------------------------------------------------------
@@ -402,28 +391,13 @@ def key_results(request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilt
     }
 
 
-@router.get(
-    "/insights/reports/key-results.csv",
-    summary="Key-result progress as CSV",
-    operation_id="northline_insights_api_reports_key_results_csv",
+export_routes(
+    "key-results",
+    "Key-result progress",
+    KeyResultFilters,
+    key_results_of,
+    exports.key_result_rows,
 )
-def key_results_csv(
-    request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]
-) -> HttpResponse:
-    rows = exports.key_result_rows(key_results_of(request, filters))
-    return download(caller_access(request), "key-results", rows, "csv")
-
-
-@router.get(
-    "/insights/reports/key-results.xlsx",
-    summary="Key-result progress as XLSX",
-    operation_id="northline_insights_api_reports_key_results_xlsx",
-)
-def key_results_xlsx(
-    request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]
-) -> HttpResponse:
-    rows = exports.key_result_rows(key_results_of(request, filters))
-    return download(caller_access(request), "key-results", rows, "xlsx")
 
 
 # Dependency heat map -------------------------------------------------------------------------
@@ -511,25 +485,4 @@ def dependencies(request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
     }
 
 
-@router.get(
-    "/insights/reports/dependencies.csv",
-    summary="Dependency heat map as CSV",
-    operation_id="northline_insights_api_reports_dependencies_csv",
-)
-def dependencies_csv(
-    request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
-) -> HttpResponse:
-    rows = exports.dependency_rows(heat_of(request, filters))
-    return download(caller_access(request), "dependencies", rows, "csv")
-
-
-@router.get(
-    "/insights/reports/dependencies.xlsx",
-    summary="Dependency heat map as XLSX",
-    operation_id="northline_insights_api_reports_dependencies_xlsx",
-)
-def dependencies_xlsx(
-    request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
-) -> HttpResponse:
-    rows = exports.dependency_rows(heat_of(request, filters))
-    return download(caller_access(request), "dependencies", rows, "xlsx")
+export_routes("dependencies", "Dependency heat map", HeatFilters, heat_of, exports.dependency_rows)
