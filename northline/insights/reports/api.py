@@ -27,36 +27,71 @@ from northline.orgs.api_auth import caller_access
 # northline.insights.api_reports: the published schema's operation ids outlive the move.
 router = Router()
 
+Present = Callable[[Any], dict[str, Any]]  # a built report → its JSON
 StatusName = Literal["planned", "decided", "released", "cancelled"]
 
 
-def export_routes(
-    report: str,
-    title: str,
-    schema: type[Filters],
-    report_of: Callable[[HttpRequest, Any], Any],
-    rows_of: Callable[[Any], list[list[Cell]]],
-) -> None:
-    """A report's files: ``/insights/reports/{report}.csv`` and ``.xlsx``, the rows of
-    ``rows_of(report_of(request, filters))``, filtered by ``schema`` as the JSON route is."""
+# Each report's title (its files' summaries say "<title> as CSV") and its JSON route's summary.
+SUMMARIES: dict[str, tuple[str, str]] = {
+    "investment": (
+        "Investment vs themes",
+        "Investment vs themes: planned and spent per theme and value stream, by currency",
+    ),
+    "flow": ("Cumulative flow", "Cumulative flow: epics per board state on each day of a window"),
+    "key-results": (
+        "Key-result progress",
+        "Key-result progress of a period: progress, expected share, pace, confidence, score",
+    ),
+    "dependencies": (
+        "Dependency heat map",
+        "Dependency heat map: impacts per team and release, unacknowledged and late",
+    ),
+}
 
-    def declare(extension: str) -> None:
+
+def report_routes(
+    report: str,
+    schema: type[Filters],
+    out: type[Schema],
+    build: Callable[[HttpRequest, Any], Any],
+    rows_of: Callable[[Any], list[list[Cell]]],
+) -> Callable[[Present], Present]:
+    """Declare a report's routes around ``present(report) -> its JSON``: the JSON at
+    ``/insights/reports/{report}``, its table ``rows_of(report)`` at ``.csv`` and ``.xlsx``,
+    the report built by ``build(request, filters)`` from the query, checked by ``schema``."""
+    title, summary = SUMMARIES[report]
+    path = f"/insights/reports/{report}"
+    operation = f"northline_insights_api_reports_{report.replace('-', '_')}"
+
+    def export_route(extension: str) -> None:
         @router.get(
-            f"/insights/reports/{report}.{extension}",
+            f"{path}.{extension}",
             summary=f"{title} as {extension.upper()}",
-            operation_id=f"northline_insights_api_reports_{report.replace('-', '_')}_{extension}",
+            operation_id=f"{operation}_{extension}",
         )
         def export(
             request: HttpRequest,
             org: OrgSlug,
             filters: Query[schema],  # type: ignore[valid-type]
         ) -> HttpResponse:
-            rows = rows_of(report_of(request, filters))
+            rows = rows_of(build(request, filters))
             organization = caller_access(request).organization
             return exports.attachment(organization, report, rows, extension)
 
-    declare("csv")
-    declare("xlsx")
+    def declare(present: Present) -> Present:
+        @router.get(path, response=out, summary=summary, operation_id=operation)
+        def show(
+            request: HttpRequest,
+            org: OrgSlug,
+            filters: Query[schema],  # type: ignore[valid-type]
+        ) -> Any:
+            return present(build(request, filters))
+
+        export_route("csv")
+        export_route("xlsx")
+        return present
+
+    return declare
 
 
 # The list of reports -------------------------------------------------------------------------
@@ -160,14 +195,10 @@ def target_out(target: reports.TargetMoney) -> dict[str, Any]:
     return {**vars(target), "remaining": target.remaining, "spent_share": target.spent_share}
 
 
-@router.get(
-    "/insights/reports/investment",
-    response=InvestmentReportOut,
-    summary="Investment vs themes: planned and spent per theme and value stream, by currency",
-    operation_id="northline_insights_api_reports_investment",
+@report_routes(
+    "investment", InvestmentFilters, InvestmentReportOut, investment_of, exports.investment_rows
 )
-def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]) -> Any:
-    report = investment_of(request, filters)
+def investment_out(report: reports.InvestmentReport) -> dict[str, Any]:
     return {
         "period": report.period.key if report.period else None,
         "periods": [period.key for period in report.periods],
@@ -187,11 +218,6 @@ def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilt
             for row in report.rows
         ],
     }
-
-
-export_routes(
-    "investment", "Investment vs themes", InvestmentFilters, investment_of, exports.investment_rows
-)
 
 
 # Cumulative flow -----------------------------------------------------------------------------
@@ -236,23 +262,14 @@ def flow_of(request: HttpRequest, filters: FlowFilters) -> reports.FlowReport:
     )
 
 
-@router.get(
-    "/insights/reports/flow",
-    response=FlowOut,
-    summary="Cumulative flow: epics per board state on each day of a window",
-    operation_id="northline_insights_api_reports_flow",
-)
-def flow(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> Any:
-    report = flow_of(request, filters)
+@report_routes("flow", FlowFilters, FlowOut, flow_of, exports.flow_rows)
+def flow_out(report: reports.FlowReport) -> dict[str, Any]:
     return {
         "start": report.start,
         "end": report.end,
         "states": [{"key": key, "label": label} for key, label in reports.FLOW_STATES],
         "days": [{"date": day.day, **day.counts, "total": day.total} for day in report.days],
     }
-
-
-export_routes("flow", "Cumulative flow", FlowFilters, flow_of, exports.flow_rows)
 
 
 # Key-result progress -------------------------------------------------------------------------
@@ -337,14 +354,10 @@ def period_ref(period: Any) -> dict[str, Any] | None:
     }
 
 
-@router.get(
-    "/insights/reports/key-results",
-    response=KeyResultsOut,
-    summary="Key-result progress of a period: progress, expected share, pace, confidence, score",
-    operation_id="northline_insights_api_reports_key_results",
+@report_routes(
+    "key-results", KeyResultFilters, KeyResultsOut, key_results_of, exports.key_result_rows
 )
-def key_results(request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]) -> Any:
-    report = key_results_of(request, filters)
+def key_results_out(report: reports.KeyResultReport) -> dict[str, Any]:
     return {
         "period": period_ref(report.period),
         "team": {"id": report.team.pk, "name": report.team.name} if report.team else None,
@@ -389,15 +402,6 @@ def key_results(request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilt
             for score in report.across
         ],
     }
-
-
-export_routes(
-    "key-results",
-    "Key-result progress",
-    KeyResultFilters,
-    key_results_of,
-    exports.key_result_rows,
-)
 
 
 # Dependency heat map -------------------------------------------------------------------------
@@ -458,14 +462,8 @@ def cell_out(cell: reports.HeatCell) -> dict[str, int]:
     return vars(cell)
 
 
-@router.get(
-    "/insights/reports/dependencies",
-    response=HeatMapOut,
-    summary="Dependency heat map: impacts per team and release, unacknowledged and late",
-    operation_id="northline_insights_api_reports_dependencies",
-)
-def dependencies(request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]) -> Any:
-    heat = heat_of(request, filters)
+@report_routes("dependencies", HeatFilters, HeatMapOut, heat_of, exports.dependency_rows)
+def dependencies_out(heat: reports.HeatMap) -> dict[str, Any]:
     return {
         "statuses": heat.statuses,
         "today": heat.today,
@@ -483,6 +481,3 @@ def dependencies(request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
         ],
         "totals": cell_out(heat.totals),
     }
-
-
-export_routes("dependencies", "Dependency heat map", HeatFilters, heat_of, exports.dependency_rows)
