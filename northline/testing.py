@@ -70,6 +70,13 @@ def make_cast() -> Cast:
     )
 
 
+def signed_in(user: User) -> Client:
+    """A web client with ``user``'s session, as after signing in."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 class ApiClient:
     """JSON calls to /api/v1 with a bearer token (or none, for the anonymous caller)."""
 

@@ -37,7 +37,7 @@ from northline.orgs.models import Event
 from northline.portfolio.models import Epic
 from northline.strategy import services as strategy_services
 from northline.strategy.models import Theme
-from northline.testing import Cast
+from northline.testing import Cast, signed_in
 from northline.tests.test_openapi_walk import build_path_values
 
 pytestmark = pytest.mark.django_db
@@ -229,12 +229,6 @@ def organization_pages() -> list[Page]:
 
 def account_pages() -> list[Page]:
     return [page for page in walked_pages() if not page.in_organization]
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_it_walks_every_page_of_the_urlconf(walk: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ window's start after its end) by ``insights.reports``.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -20,18 +21,77 @@ from northline.insights.reports import selectors as reports
 from northline.lib.exports import Cell
 from northline.lib.schemas import Filters, Id, OrgSlug
 from northline.measures.rules import PaceName
-from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
 
 # Each route's operation_id is the one ninja derived when these routes lived in
 # northline.insights.api_reports: the published schema's operation ids outlive the move.
 router = Router()
 
+Present = Callable[[Any], dict[str, Any]]  # a built report → its JSON
 StatusName = Literal["planned", "decided", "released", "cancelled"]
 
 
-def download(access: Access, report: str, rows: list[list[Cell]], extension: str) -> HttpResponse:
-    return exports.attachment(access.organization, report, rows, extension)
+# Each report's title (its files' summaries say "<title> as CSV") and its JSON route's summary.
+SUMMARIES: dict[str, tuple[str, str]] = {
+    "investment": (
+        "Investment vs themes",
+        "Investment vs themes: planned and spent per theme and value stream, by currency",
+    ),
+    "flow": ("Cumulative flow", "Cumulative flow: epics per board state on each day of a window"),
+    "key-results": (
+        "Key-result progress",
+        "Key-result progress of a period: progress, expected share, pace, confidence, score",
+    ),
+    "dependencies": (
+        "Dependency heat map",
+        "Dependency heat map: impacts per team and release, unacknowledged and late",
+    ),
+}
+
+
+def report_routes(
+    report: str,
+    schema: type[Filters],
+    out: type[Schema],
+    build: Callable[[HttpRequest, Any], Any],
+    rows_of: Callable[[Any], list[list[Cell]]],
+) -> Callable[[Present], Present]:
+    """Declare a report's routes around ``present(report) -> its JSON``: the JSON at
+    ``/insights/reports/{report}``, its table ``rows_of(report)`` at ``.csv`` and ``.xlsx``,
+    the report built by ``build(request, filters)`` from the query, checked by ``schema``."""
+    title, summary = SUMMARIES[report]
+    path = f"/insights/reports/{report}"
+    operation = f"northline_insights_api_reports_{report.replace('-', '_')}"
+
+    def export_route(extension: str) -> None:
+        @router.get(
+            f"{path}.{extension}",
+            summary=f"{title} as {extension.upper()}",
+            operation_id=f"{operation}_{extension}",
+        )
+        def export(
+            request: HttpRequest,
+            org: OrgSlug,
+            filters: Query[schema],  # type: ignore[valid-type]
+        ) -> HttpResponse:
+            rows = rows_of(build(request, filters))
+            organization = caller_access(request).organization
+            return exports.attachment(organization, report, rows, extension)
+
+    def declare(present: Present) -> Present:
+        @router.get(path, response=out, summary=summary, operation_id=operation)
+        def show(
+            request: HttpRequest,
+            org: OrgSlug,
+            filters: Query[schema],  # type: ignore[valid-type]
+        ) -> Any:
+            return present(build(request, filters))
+
+        export_route("csv")
+        export_route("xlsx")
+        return present
+
+    return declare
 
 
 # The list of reports -------------------------------------------------------------------------
@@ -135,14 +195,10 @@ def target_out(target: reports.TargetMoney) -> dict[str, Any]:
     return {**vars(target), "remaining": target.remaining, "spent_share": target.spent_share}
 
 
-@router.get(
-    "/insights/reports/investment",
-    response=InvestmentReportOut,
-    summary="Investment vs themes: planned and spent per theme and value stream, by currency",
-    operation_id="northline_insights_api_reports_investment",
+@report_routes(
+    "investment", InvestmentFilters, InvestmentReportOut, investment_of, exports.investment_rows
 )
-def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]) -> Any:
-    report = investment_of(request, filters)
+def investment_out(report: reports.InvestmentReport) -> dict[str, Any]:
     return {
         "period": report.period.key if report.period else None,
         "periods": [period.key for period in report.periods],
@@ -162,30 +218,6 @@ def investment(request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilt
             for row in report.rows
         ],
     }
-
-
-@router.get(
-    "/insights/reports/investment.csv",
-    summary="Investment vs themes as CSV",
-    operation_id="northline_insights_api_reports_investment_csv",
-)
-def investment_csv(
-    request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]
-) -> HttpResponse:
-    rows = exports.investment_rows(investment_of(request, filters))
-    return download(caller_access(request), "investment", rows, "csv")
-
-
-@router.get(
-    "/insights/reports/investment.xlsx",
-    summary="Investment vs themes as XLSX",
-    operation_id="northline_insights_api_reports_investment_xlsx",
-)
-def investment_xlsx(
-    request: HttpRequest, org: OrgSlug, filters: Query[InvestmentFilters]
-) -> HttpResponse:
-    rows = exports.investment_rows(investment_of(request, filters))
-    return download(caller_access(request), "investment", rows, "xlsx")
 
 
 # Cumulative flow -----------------------------------------------------------------------------
@@ -230,40 +262,14 @@ def flow_of(request: HttpRequest, filters: FlowFilters) -> reports.FlowReport:
     )
 
 
-@router.get(
-    "/insights/reports/flow",
-    response=FlowOut,
-    summary="Cumulative flow: epics per board state on each day of a window",
-    operation_id="northline_insights_api_reports_flow",
-)
-def flow(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> Any:
-    report = flow_of(request, filters)
+@report_routes("flow", FlowFilters, FlowOut, flow_of, exports.flow_rows)
+def flow_out(report: reports.FlowReport) -> dict[str, Any]:
     return {
         "start": report.start,
         "end": report.end,
         "states": [{"key": key, "label": label} for key, label in reports.FLOW_STATES],
         "days": [{"date": day.day, **day.counts, "total": day.total} for day in report.days],
     }
-
-
-@router.get(
-    "/insights/reports/flow.csv",
-    summary="Cumulative flow as CSV",
-    operation_id="northline_insights_api_reports_flow_csv",
-)
-def flow_csv(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> HttpResponse:
-    rows = exports.flow_rows(flow_of(request, filters))
-    return download(caller_access(request), "flow", rows, "csv")
-
-
-@router.get(
-    "/insights/reports/flow.xlsx",
-    summary="Cumulative flow as XLSX",
-    operation_id="northline_insights_api_reports_flow_xlsx",
-)
-def flow_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[FlowFilters]) -> HttpResponse:
-    rows = exports.flow_rows(flow_of(request, filters))
-    return download(caller_access(request), "flow", rows, "xlsx")
 
 
 # Key-result progress -------------------------------------------------------------------------
@@ -348,14 +354,10 @@ def period_ref(period: Any) -> dict[str, Any] | None:
     }
 
 
-@router.get(
-    "/insights/reports/key-results",
-    response=KeyResultsOut,
-    summary="Key-result progress of a period: progress, expected share, pace, confidence, score",
-    operation_id="northline_insights_api_reports_key_results",
+@report_routes(
+    "key-results", KeyResultFilters, KeyResultsOut, key_results_of, exports.key_result_rows
 )
-def key_results(request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]) -> Any:
-    report = key_results_of(request, filters)
+def key_results_out(report: reports.KeyResultReport) -> dict[str, Any]:
     return {
         "period": period_ref(report.period),
         "team": {"id": report.team.pk, "name": report.team.name} if report.team else None,
@@ -400,30 +402,6 @@ def key_results(request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilt
             for score in report.across
         ],
     }
-
-
-@router.get(
-    "/insights/reports/key-results.csv",
-    summary="Key-result progress as CSV",
-    operation_id="northline_insights_api_reports_key_results_csv",
-)
-def key_results_csv(
-    request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]
-) -> HttpResponse:
-    rows = exports.key_result_rows(key_results_of(request, filters))
-    return download(caller_access(request), "key-results", rows, "csv")
-
-
-@router.get(
-    "/insights/reports/key-results.xlsx",
-    summary="Key-result progress as XLSX",
-    operation_id="northline_insights_api_reports_key_results_xlsx",
-)
-def key_results_xlsx(
-    request: HttpRequest, org: OrgSlug, filters: Query[KeyResultFilters]
-) -> HttpResponse:
-    rows = exports.key_result_rows(key_results_of(request, filters))
-    return download(caller_access(request), "key-results", rows, "xlsx")
 
 
 # Dependency heat map -------------------------------------------------------------------------
@@ -484,14 +462,8 @@ def cell_out(cell: reports.HeatCell) -> dict[str, int]:
     return vars(cell)
 
 
-@router.get(
-    "/insights/reports/dependencies",
-    response=HeatMapOut,
-    summary="Dependency heat map: impacts per team and release, unacknowledged and late",
-    operation_id="northline_insights_api_reports_dependencies",
-)
-def dependencies(request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]) -> Any:
-    heat = heat_of(request, filters)
+@report_routes("dependencies", HeatFilters, HeatMapOut, heat_of, exports.dependency_rows)
+def dependencies_out(heat: reports.HeatMap) -> dict[str, Any]:
     return {
         "statuses": heat.statuses,
         "today": heat.today,
@@ -509,27 +481,3 @@ def dependencies(request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
         ],
         "totals": cell_out(heat.totals),
     }
-
-
-@router.get(
-    "/insights/reports/dependencies.csv",
-    summary="Dependency heat map as CSV",
-    operation_id="northline_insights_api_reports_dependencies_csv",
-)
-def dependencies_csv(
-    request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
-) -> HttpResponse:
-    rows = exports.dependency_rows(heat_of(request, filters))
-    return download(caller_access(request), "dependencies", rows, "csv")
-
-
-@router.get(
-    "/insights/reports/dependencies.xlsx",
-    summary="Dependency heat map as XLSX",
-    operation_id="northline_insights_api_reports_dependencies_xlsx",
-)
-def dependencies_xlsx(
-    request: HttpRequest, org: OrgSlug, filters: Query[HeatFilters]
-) -> HttpResponse:
-    rows = exports.dependency_rows(heat_of(request, filters))
-    return download(caller_access(request), "dependencies", rows, "xlsx")

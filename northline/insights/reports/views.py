@@ -22,7 +22,7 @@ from northline.insights.reports import charts, exports
 from northline.insights.reports import selectors as reports
 from northline.lib.errors import Invalid
 from northline.lib.exports import Cell
-from northline.lib.web import org_view, render_org
+from northline.lib.web import View, org_view, render_org
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 
@@ -266,24 +266,20 @@ def reports_home(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@org_view
-def investment(request: HttpRequest, access: Access) -> HttpResponse:
-    return render_report(request, access, "investment")
+def report_page(report: str) -> View:
+    """The page of one report, its filters read from the query string."""
+
+    @org_view
+    def page(request: HttpRequest, access: Access) -> HttpResponse:
+        return render_report(request, access, report)
+
+    return page
 
 
-@org_view
-def flow(request: HttpRequest, access: Access) -> HttpResponse:
-    return render_report(request, access, "flow")
-
-
-@org_view
-def key_results(request: HttpRequest, access: Access) -> HttpResponse:
-    return render_report(request, access, "key-results")
-
-
-@org_view
-def dependencies(request: HttpRequest, access: Access) -> HttpResponse:
-    return render_report(request, access, "dependencies")
+investment = report_page("investment")
+flow = report_page("flow")
+key_results = report_page("key-results")
+dependencies = report_page("dependencies")
 
 
 @org_view

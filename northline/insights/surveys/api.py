@@ -18,7 +18,9 @@ from ninja.pagination import paginate
 from northline.insights.models import Survey, SurveyLink
 from northline.insights.surveys import selectors, services, understanding
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
+from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, record_routes
 
 # Each route's operation_id is the one ninja derived when these routes lived in
 # northline.insights.api_surveys: the published schema's operation ids outlive the move.
@@ -79,57 +81,53 @@ class SurveyPatch(VersionedInput):
         return changes
 
 
-def fresh(request: HttpRequest, survey_id: Id) -> Survey:
-    """The survey with its counts, as the list shows it."""
-    return selectors.survey_with_counts(caller_access(request), survey_id)
+def find_survey(access: Access, survey_id: Id, action: str = "read") -> Survey:
+    """The survey to write, or to read with its counts as the list shows it."""
+    if action == "read":
+        return selectors.survey_with_counts(access, survey_id)
+    return selectors.access_survey(access, survey_id, action)
 
 
-@router.get(
-    "insights/surveys/",
-    response=list[SurveyOut],
-    summary="Pulse surveys, newest first, with answer and link counts",
-    operation_id="northline_insights_api_surveys_list_surveys",
-)
-@paginate(Page)
-def list_surveys(request: HttpRequest, org: OrgSlug) -> Any:
-    return selectors.surveys(caller_access(request))
-
-
-@router.post(
-    "insights/surveys/",
-    response={201: SurveyOut},
-    summary="Start a pulse survey for everyone or for one team (editors)",
-    operation_id="northline_insights_api_surveys_create_survey",
-)
-def create_survey(request: HttpRequest, org: OrgSlug, payload: SurveyIn) -> Any:
-    access = caller_access(request)
-    survey = services.create_survey(
+def create_survey(access: Access, payload: SurveyIn) -> Survey:
+    return services.create_survey(
         access, title=payload.title, team=payload.team_id, closes_on=payload.closes_on
     )
-    return Status(201, fresh(request, survey.pk))
 
 
-@router.get(
-    "insights/surveys/{survey_id}",
-    response=SurveyOut,
-    summary="One pulse survey",
-    operation_id="northline_insights_api_surveys_get_survey",
+def update_survey(access: Access, survey: Survey, payload: SurveyPatch) -> Survey:
+    return services.update_survey(
+        access, survey, version=payload.version, **payload.survey_changes()
+    )
+
+
+record_routes(
+    router,
+    "insights/surveys/",
+    "survey_id",
+    # The trailing slash of the list's path is the published one; ninja folds the item's
+    # "surveys//{survey_id}" into "surveys/{survey_id}", as it was written by hand.
+    module="northline.insights.api_surveys",
+    names=Names("survey", "surveys"),
+    out=SurveyOut,
+    find=find_survey,
+    listing=(None, selectors.surveys),
+    create=(SurveyIn, create_survey),
+    update=(SurveyPatch, update_survey),
+    summaries={
+        "list": "Pulse surveys, newest first, with answer and link counts",
+        "create": "Start a pulse survey for everyone or for one team (editors)",
+        "get": "One pulse survey",
+        "update": "Edit a survey's title, team or closing day (versioned: a stale version "
+        "answers 409)",
+    },
 )
-def get_survey(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
-    return fresh(request, survey_id)
 
 
-@router.patch(
-    "insights/surveys/{survey_id}",
-    response=SurveyOut,
-    summary="Edit a survey's title, team or closing day (versioned: a stale version answers 409)",
-    operation_id="northline_insights_api_surveys_update_survey",
-)
-def update_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: SurveyPatch) -> Any:
+def change_status(request: HttpRequest, survey_id: Id, version: int, change: Any) -> Survey:
+    """Close or reopen: ``change(access, survey, version=…)``, then the survey as listed."""
     access = caller_access(request)
-    survey = selectors.access_survey(access, survey_id, "write")
-    services.update_survey(access, survey, version=payload.version, **payload.survey_changes())
-    return fresh(request, survey_id)
+    change(access, find_survey(access, survey_id, "write"), version=version)
+    return find_survey(access, survey_id)
 
 
 @router.post(
@@ -139,10 +137,7 @@ def update_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: Su
     operation_id="northline_insights_api_surveys_close_survey",
 )
 def close_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: VersionIn) -> Any:
-    access = caller_access(request)
-    survey = selectors.access_survey(access, survey_id, "write")
-    services.close_survey(access, survey, version=payload.version)
-    return fresh(request, survey_id)
+    return change_status(request, survey_id, payload.version, services.close_survey)
 
 
 @router.post(
@@ -152,10 +147,7 @@ def close_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: Ver
     operation_id="northline_insights_api_surveys_reopen_survey",
 )
 def reopen_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: VersionIn) -> Any:
-    access = caller_access(request)
-    survey = selectors.access_survey(access, survey_id, "write")
-    services.reopen_survey(access, survey, version=payload.version)
-    return fresh(request, survey_id)
+    return change_status(request, survey_id, payload.version, services.reopen_survey)
 
 
 # Links -------------------------------------------------------------------------------------

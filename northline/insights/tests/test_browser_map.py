@@ -10,16 +10,11 @@ from pathlib import Path
 import pytest
 
 from northline.conftest import screenshot, sign_in
-from northline.insights.tests.test_map import MapOrg, make_map_org
+from northline.insights.tests.test_map import MapOrg
 from northline.portfolio import services as portfolio
 from northline.testing import Cast
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def map_org(cast: Cast) -> MapOrg:
-    return make_map_org(cast)
 
 
 def node(page, node_id: str):

@@ -9,16 +9,10 @@ import pytest
 from northline.conftest import SCREENSHOTS, sign_in
 from northline.insights.models import Survey, SurveyAnswer
 from northline.insights.surveys import services
-from northline.insights.tests.test_surveys import Pulse, make_pulse
+from northline.insights.tests.test_surveys import Pulse
 from northline.insights.tests.test_understanding import answer, five_answers
-from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def pulse(cast: Cast) -> Pulse:
-    return make_pulse(cast)
 
 
 def test_a_viewer_answers_a_survey_signed_in(page, pulse: Pulse) -> None:

@@ -5,22 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.insights.alignment import coverage, load, movement, traceability
-from northline.insights.tests.index_org import Org, build, read, story
+from northline.insights.tests.index_org import Org, read, story
 from northline.measures.rules import day_start
 from northline.portfolio import services as portfolio
 from northline.portfolio.models import Epic
 from northline.strategy import services as strategy
 from northline.testing import Cast
-
-
-@pytest.fixture
-def org(cast: Cast) -> Org:
-    return build(cast)
 
 
 def lowered(component) -> list[tuple[str, str]]:

@@ -17,7 +17,6 @@ from northline.insights.tests.index_org import (
     Org,
     add_governance,
     backdate_acknowledgement,
-    build,
     epic,
     move,
     story,
@@ -31,11 +30,6 @@ from northline.portfolio import services as portfolio
 from northline.portfolio.models import Epic
 from northline.strategy import services as strategy
 from northline.testing import Cast, assert_queries_constant, count_queries
-
-
-@pytest.fixture
-def org(cast: Cast) -> Org:
-    return build(cast)
 
 
 @pytest.fixture

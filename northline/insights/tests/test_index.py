@@ -11,14 +11,9 @@ from django.utils import timezone
 from northline.goals import services as goals
 from northline.insights.index.selectors import alignment_index, component_of
 from northline.insights.surveys import services
-from northline.insights.tests.index_org import Org, add_governance, build, epic, move, read, story
+from northline.insights.tests.index_org import Org, add_governance, epic, move, read, story
 from northline.orgs import services as orgs
 from northline.testing import Cast, assert_queries_constant
-
-
-@pytest.fixture
-def org(cast: Cast) -> Org:
-    return build(cast)
 
 
 def values(index) -> dict[str, float | None]:

@@ -5,19 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.insights.index.services import take_snapshots
-from northline.insights.tests.index_org import Org, build
+from northline.insights.tests.index_org import Org
 from northline.orgs import services as orgs
 from northline.testing import Cast, assert_queries_constant
-
-
-@pytest.fixture
-def org(cast: Cast) -> Org:
-    return build(cast)
 
 
 def base(cast: Cast) -> str:

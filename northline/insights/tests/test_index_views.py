@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,21 +14,10 @@ from northline.goals import services as goals
 from northline.insights.index.services import take_snapshots
 from northline.insights.models import Snapshot
 from northline.insights.surveys import services
-from northline.insights.tests.index_org import Org, build, story
+from northline.insights.tests.index_org import Org, story
 from northline.orgs import services as orgs
 from northline.portfolio import services as portfolio
-from northline.testing import Cast, assert_queries_constant
-
-
-@pytest.fixture
-def org(cast: Cast) -> Org:
-    return build(cast)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 
 def home(cast: Cast) -> str:

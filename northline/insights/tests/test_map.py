@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -193,9 +194,23 @@ def make_map_org(cast: Cast) -> MapOrg:
     )
 
 
-@pytest.fixture
-def map_org(cast: Cast) -> MapOrg:
-    return make_map_org(cast)
+# Two branches of the tree that stay the same under the filters the tests below try.
+NO_THEME: tuple[str, str, list[Any]] = (
+    "Objectives serving no theme",
+    "contains",
+    [
+        (
+            "Answer on the first contact",
+            "contains",
+            [("First-contact resolution", "key_result", [("Phone menu refresh", "drives", [])])],
+        )
+    ],
+)
+UNTRACED: tuple[str, str, list[Any]] = (
+    "Work that traces to nothing",
+    "contains",
+    [("Chatbot experiment", "contains", [])],
+)
 
 
 def tree_of(amap: alignment_map.AlignmentMap, node_id: str = "mission") -> list:
@@ -258,24 +273,8 @@ def test_it_hangs_every_record_where_the_design_draws_it(map_org: MapOrg) -> Non
                 ("Open data portal", "serves", []),
             ],
         ),
-        (
-            "Objectives serving no theme",
-            "contains",
-            [
-                (
-                    "Answer on the first contact",
-                    "contains",
-                    [
-                        (
-                            "First-contact resolution",
-                            "key_result",
-                            [("Phone menu refresh", "drives", [])],
-                        )
-                    ],
-                )
-            ],
-        ),
-        ("Work that traces to nothing", "contains", [("Chatbot experiment", "contains", [])]),
+        NO_THEME,
+        UNTRACED,
     ]
     # The coalition body that owns the theme, as a label linking to its page.
     faster = amap.nodes[f"theme:{map_org.faster.pk}"]
@@ -394,7 +393,7 @@ def test_it_shows_every_period_or_one_other_period(map_org: MapOrg) -> None:
                 ("First-contact resolution", "contains", [("Phone menu refresh", "drives", [])]),
             ],
         ),
-        ("Work that traces to nothing", "contains", [("Chatbot experiment", "contains", [])]),
+        UNTRACED,
     ]
     outside = last.nodes[f"key_result:{map_org.applications.pk}"]
     assert outside.flags == ["outside_view"]
@@ -440,24 +439,8 @@ def test_it_shows_one_teams_objectives_and_work(map_org: MapOrg) -> None:
     assert tree_of(contact) == [
         ("Faster permits", "contains", []),
         ("Open data", "contains", []),
-        (
-            "Objectives serving no theme",
-            "contains",
-            [
-                (
-                    "Answer on the first contact",
-                    "contains",
-                    [
-                        (
-                            "First-contact resolution",
-                            "key_result",
-                            [("Phone menu refresh", "drives", [])],
-                        )
-                    ],
-                )
-            ],
-        ),
-        ("Work that traces to nothing", "contains", [("Chatbot experiment", "contains", [])]),
+        NO_THEME,
+        UNTRACED,
     ]
 
 

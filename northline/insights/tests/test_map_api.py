@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-import pytest
-
 from northline.goals import services as goals
 from northline.insights.map.exports import MapOut
-from northline.insights.tests.test_map import MapOrg, make_map_org
+from northline.insights.tests.test_map import MapOrg
 from northline.insights.tests.test_map_exports import expected_edges, expected_nodes
 from northline.orgs import services as org_services
 from northline.portfolio import services as portfolio
@@ -18,11 +16,6 @@ from northline.testing import ApiClient, Cast, assert_queries_constant
 MAP = "/orgs/acme/insights/map"
 BRANCH = "/orgs/acme/insights/map/branch"
 EXPORT = "/orgs/acme/insights/map/export"
-
-
-@pytest.fixture
-def map_org(cast: Cast) -> MapOrg:
-    return make_map_org(cast)
 
 
 def test_it_answers_the_map_as_nodes_and_edges(cast: Cast, map_org: MapOrg) -> None:

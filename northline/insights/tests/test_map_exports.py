@@ -7,22 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-
 from northline.goals import services as goals
 from northline.insights.map import exports as exports_map
 from northline.insights.map.exports import MapOut
 from northline.insights.map.selectors import build, resolve_filters
-from northline.insights.tests.test_map import MapOrg, make_map_org
-from northline.testing import Cast
+from northline.insights.tests.test_map import MapOrg
 
 DAY = dt.date(2026, 3, 1)
 NASTY = 'Say "yes" [fast] {now} <b>bold</b> & #1; a \\ back\nthen --> "more" `code` (end)'
-
-
-@pytest.fixture
-def map_org(cast: Cast) -> MapOrg:
-    return make_map_org(cast)
 
 
 def expected_nodes(m: MapOrg, *, stories: bool) -> set[tuple[str, str, str]]:

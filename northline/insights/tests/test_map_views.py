@@ -13,25 +13,14 @@ from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.insights.map.exports import MapOut
-from northline.insights.tests.test_map import MapOrg, make_map_org, readings
+from northline.insights.tests.test_map import MapOrg, readings
 from northline.orgs import services as org_services
 from northline.portfolio import services as portfolio
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 PAGE = "/o/acme/insights/map/"
 BRANCH = "/o/acme/insights/map/branch/"
 EXPORT = "/o/acme/insights/map/export/"
-
-
-@pytest.fixture
-def map_org(cast: Cast) -> MapOrg:
-    return make_map_org(cast)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_routes_are_where_the_subnav_and_the_benchmark_expect_them() -> None:

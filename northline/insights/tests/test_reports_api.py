@@ -16,7 +16,7 @@ from northline.insights.tests.test_reports_dependencies import build_heat
 from northline.insights.tests.test_reports_flow import build_flow, set_clock
 from northline.insights.tests.test_reports_investment import build_investments
 from northline.insights.tests.test_reports_key_results import AT, build_okrs
-from northline.testing import Cast
+from northline.testing import ApiClient, Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +31,21 @@ ROUTES = [
 ]
 
 
-def test_it_refuses_the_anonymous_caller_everywhere(api_as) -> None:
-    anonymous = api_as(None)
+def assert_refused_everywhere(client: ApiClient, status: int, field: str, says: str) -> None:
+    """Every route answers ``status`` with ``says`` in the error's ``field``."""
     for path in ROUTES:
-        response = anonymous.get(path)
-        assert response.status_code == 401, path
-        assert response.json()["error"]["code"] == "not_authenticated", path
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert response.json()["error"][field] == says, path
+
+
+def test_it_refuses_the_anonymous_caller_everywhere(api_as) -> None:
+    assert_refused_everywhere(api_as(None), 401, "code", "not_authenticated")
 
 
 def test_it_hides_every_route_from_outsiders(cast: Cast, api_as) -> None:
-    outsider = api_as(cast.outsider)
-    for path in ROUTES:
-        response = outsider.get(path)
-        assert response.status_code == 404, path
-        assert response.json()["error"]["message"] == "No organization named 'acme'.", path
+    message = "No organization named 'acme'."
+    assert_refused_everywhere(api_as(cast.outsider), 404, "message", message)
 
 
 def test_it_answers_a_viewer_on_every_route_even_with_nothing_to_show(cast: Cast, api_as) -> None:

@@ -18,7 +18,7 @@ from northline.insights.tests.test_reports_flow import build_flow, set_clock
 from northline.insights.tests.test_reports_investment import build_investments
 from northline.insights.tests.test_reports_key_results import AT, build_okrs
 from northline.portfolio import services as portfolio
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,6 @@ def urls(slug: str = "acme") -> list[str]:
         for report in REPORTS
         for fmt in ("csv", "xlsx")
     ]
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def text(response) -> str:

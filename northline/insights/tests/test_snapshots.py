@@ -14,16 +14,11 @@ from northline.insights import tasks
 from northline.insights.index.selectors import snapshots
 from northline.insights.index.services import reading_access, take_snapshots
 from northline.insights.models import Snapshot
-from northline.insights.tests.index_org import Org, build, story
+from northline.insights.tests.index_org import Org, story
 from northline.lib.errors import Invalid
 from northline.orgs.models import Event, Organization
 from northline.portfolio import services as portfolio
 from northline.testing import Cast, assert_queries_constant
-
-
-@pytest.fixture
-def org(cast: Cast) -> Org:
-    return build(cast)
 
 
 def rows_of(organization: Organization, day: dt.date) -> dict[str | None, tuple]:

@@ -93,11 +93,6 @@ def make_pulse(cast: Cast) -> Pulse:
     return Pulse(cast, permits, contact, faster, moorings, calls, draft, survey)
 
 
-@pytest.fixture
-def pulse(cast: Cast) -> Pulse:
-    return make_pulse(cast)
-
-
 def events_of(cast: Cast) -> int:
     return Event.objects.filter(organization=cast.org).count()
 

@@ -5,32 +5,22 @@ versions; links whose secret is shown once; anonymized answers; results by hand.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from northline.insights.models import Survey, SurveyAnswer, SurveyLink
 from northline.insights.surveys import services
-from northline.insights.tests.test_surveys import Pulse, make_pulse
+from northline.insights.tests.test_surveys import Pulse
 from northline.insights.tests.test_understanding import answer, five_answers
 from northline.orgs.models import Event
 from northline.orgs.services import digest_of
-from northline.testing import ApiClient, Cast, assert_queries_constant
+from northline.testing import ApiClient, assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/orgs/acme/insights/surveys/"
-
-
-@pytest.fixture
-def pulse(cast: Cast) -> Pulse:
-    return make_pulse(cast)
-
-
-@pytest.fixture
-def link_id(pulse: Pulse) -> int:
-    link, _ = services.create_link(pulse.editor, pulse.survey, label="Ann")
-    return link.pk
 
 
 def routes(survey_id: int, link_id: int) -> list[tuple[str, str, dict]]:
@@ -51,11 +41,17 @@ def routes(survey_id: int, link_id: int) -> list[tuple[str, str, dict]]:
     ]
 
 
+def call_every_route(client: ApiClient, pulse: Pulse, link_id: int) -> list[tuple[str, str, Any]]:
+    """Each route called by ``client``: (its method, "method path", the response)."""
+    return [
+        (method, f"{method} {path}", client.call(method, path, body))
+        for method, path, body in routes(pulse.survey.pk, link_id)
+    ]
+
+
 def test_it_refuses_the_anonymous_caller_on_every_route(pulse: Pulse, link_id: int) -> None:
-    anonymous = ApiClient()
-    for method, path, body in routes(pulse.survey.pk, link_id):
-        response = anonymous.call(method, path, body)
-        assert response.status_code == 401, f"{method} {path}"
+    for _, route, response in call_every_route(ApiClient(), pulse, link_id):
+        assert response.status_code == 401, route
         assert response.json()["error"]["code"] == "not_authenticated"
 
 
@@ -63,9 +59,8 @@ def test_it_hides_every_route_from_outsiders(pulse: Pulse, link_id: int) -> None
     cast = pulse.cast
     before = Event.objects.filter(organization=cast.org).count()
     outsider = ApiClient(cast.outsider)
-    for method, path, body in routes(pulse.survey.pk, link_id):
-        response = outsider.call(method, path, body)
-        assert response.status_code == 404, f"{method} {path}"
+    for _, route, response in call_every_route(outsider, pulse, link_id):
+        assert response.status_code == 404, route
     # A member of elsewhere asking for acme's survey under elsewhere's slug: not found.
     theirs = outsider.get(f"/orgs/elsewhere/insights/surveys/{pulse.survey.pk}")
     assert theirs.status_code == 404
@@ -75,11 +70,9 @@ def test_it_hides_every_route_from_outsiders(pulse: Pulse, link_id: int) -> None
 def test_it_refuses_every_write_by_a_viewer_and_lets_them_read(pulse: Pulse, link_id: int) -> None:
     cast = pulse.cast
     before = Event.objects.filter(organization=cast.org).count()
-    viewer = ApiClient(cast.viewer)
-    for method, path, body in routes(pulse.survey.pk, link_id):
-        response = viewer.call(method, path, body)
+    for method, route, response in call_every_route(ApiClient(cast.viewer), pulse, link_id):
         expected = 200 if method == "get" else 403
-        assert response.status_code == expected, f"{method} {path}: {response.content!r}"
+        assert response.status_code == expected, f"{route}: {response.content!r}"
     assert Event.objects.filter(organization=cast.org).count() == before
     assert SurveyAnswer.objects.count() == 0
 

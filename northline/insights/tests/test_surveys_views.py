@@ -13,104 +13,67 @@ from django.utils import timezone
 
 from northline.insights.models import Survey, SurveyAnswer, SurveyLink
 from northline.insights.surveys import services
-from northline.insights.tests.test_surveys import Pulse, make_pulse
+from northline.insights.tests.test_surveys import Pulse
 from northline.insights.tests.test_understanding import answer, five_answers
-from northline.orgs.models import Event
 from northline.orgs.services import digest_of
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pulse(cast: Cast) -> Pulse:
-    return make_pulse(cast)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def urls(survey: Survey, link_id: int) -> dict[str, str]:
-    return {
-        "list": reverse("insights_surveys", args=["acme"]),
-        "survey": reverse("insights_survey", args=["acme", survey.pk]),
-        "answer": reverse("insights_survey_answer", args=["acme", survey.pk]),
-        "close": reverse("insights_survey_close", args=["acme", survey.pk]),
-        "reopen": reverse("insights_survey_reopen", args=["acme", survey.pk]),
-        "link_new": reverse("insights_survey_link_new", args=["acme", survey.pk]),
-        "revoke": reverse("insights_survey_link_revoke", args=["acme", survey.pk, link_id]),
-    }
-
-
-@pytest.fixture
-def link_id(pulse: Pulse) -> int:
-    return services.create_link(pulse.editor, pulse.survey, label="Ann")[0].pk
-
-
 def public(secret: str) -> str:
-    return reverse("insights_survey_public", args=["acme", secret])
+    return acme_url("insights_survey_public", secret)
+
+
+def acme_url(name: str, *args: int | str) -> str:
+    """A survey page of the cast's organization."""
+    return reverse(name, args=["acme", *args])
 
 
 # Who may --------------------------------------------------------------------------------
+# The generated walk (northline/tests/test_views_walk.py) asks every survey page what each
+# caller gets: the anonymous one the sign-in page, an outsider 404 (GET and POST, writing
+# nothing), a viewer 403 for every write but the answer, every member 200 for a GET. What it
+# does not ask is below.
 
 
-POST_ONLY = {"close", "reopen", "link_new", "revoke"}
-
-
-def test_it_sends_the_anonymous_caller_to_sign_in(pulse: Pulse, link_id: int) -> None:
-    client = Client()
-    for name, url in urls(pulse.survey, link_id).items():
-        for method in ("get", "post"):
-            response = getattr(client, method)(url)
-            if method == "get" and name in POST_ONLY:
-                assert response.status_code == 405, name  # a button's target, never a page
-                continue
-            assert response.status_code == 302, f"{method} {name}"
-            assert response["Location"].startswith("/login/?next="), name
+def test_a_buttons_target_is_never_a_page(pulse: Pulse, link_id: int) -> None:
+    survey = pulse.survey.pk
+    for url in (
+        acme_url("insights_survey_close", survey),
+        acme_url("insights_survey_reopen", survey),
+        acme_url("insights_survey_link_new", survey),
+        acme_url("insights_survey_link_revoke", survey, link_id),
+    ):
+        assert Client().get(url).status_code == 405, url
+    sent = Client().post(acme_url("insights_survey_answer", survey), {"purpose": "X"})
+    assert sent.status_code == 302
     assert SurveyAnswer.objects.count() == 0
 
 
-def test_it_hides_every_page_from_outsiders(pulse: Pulse, link_id: int) -> None:
-    client = signed_in(pulse.cast.outsider)
-    before = Event.objects.filter(organization=pulse.cast.org).count()
-    for name, url in urls(pulse.survey, link_id).items():
-        for method in ("get", "post"):
-            response = getattr(client, method)(url, {"version": 1, "purpose": "X"})
-            assert response.status_code in (404, 405), f"{method} {name}"
-            if method == "get" and name in ("list", "survey", "answer"):
-                assert response.status_code == 404
-    # Another organization's survey under the outsider's own slug is not found either.
+def test_it_hides_another_organizations_survey_under_the_outsiders_own_slug(
+    pulse: Pulse,
+) -> None:
     theirs = reverse("insights_survey", args=["elsewhere", pulse.survey.pk])
-    assert client.get(theirs).status_code == 404
-    assert Event.objects.filter(organization=pulse.cast.org).count() == before
+    assert signed_in(pulse.cast.outsider).get(theirs).status_code == 404
 
 
-def test_a_viewer_reads_and_answers_but_cannot_manage(pulse: Pulse, link_id: int) -> None:
+def test_a_viewer_answers_but_cannot_manage(pulse: Pulse, link_id: int) -> None:
     client = signed_in(pulse.cast.viewer)
-    pages = urls(pulse.survey, link_id)
-    for name in ("list", "survey", "answer"):
-        assert client.get(pages[name]).status_code == 200, name
-    before = Event.objects.filter(organization=pulse.cast.org).count()
-    writes = {
-        "list": {"title": "Mine"},
-        "survey": {"title": "Renamed", "version": 1},
-        "close": {"version": 1},
-        "reopen": {"version": 1},
-        "link_new": {"label": "Bo", "expires_in_days": 7},
-        "revoke": {},
-    }
-    for name, data in writes.items():
-        assert client.post(pages[name], data).status_code == 403, name
-    assert Event.objects.filter(organization=pulse.cast.org).count() == before
+    survey = pulse.survey.pk
+    new_survey = client.post(acme_url("insights_surveys"), {"title": "Mine"})
+    new_link = client.post(
+        acme_url("insights_survey_link_new", survey), {"label": "Bo", "expires_in_days": 7}
+    )
+    assert (new_survey.status_code, new_link.status_code) == (403, 403)
     assert (Survey.objects.count(), SurveyLink.objects.count()) == (1, 1)
     # The viewer answers on the page.
-    response = client.post(pages["answer"], {"purpose": "Calls.", "objective": "unknown"})
+    response = client.post(
+        acme_url("insights_survey_answer", survey), {"purpose": "Calls.", "objective": "unknown"}
+    )
     assert response.status_code == 302
     assert SurveyAnswer.objects.get().respondent == pulse.cast.viewer
-    manage = client.get(pages["survey"]).content.decode()
+    manage = client.get(acme_url("insights_survey", survey)).content.decode()
     assert "Edit the survey" not in manage and "Create link" not in manage
 
 
@@ -118,7 +81,7 @@ def test_a_viewer_reads_and_answers_but_cannot_manage(pulse: Pulse, link_id: int
 
 
 def test_it_shows_an_empty_state_without_surveys(cast: Cast) -> None:
-    page = signed_in(cast.viewer).get(reverse("insights_surveys", args=["acme"]))
+    page = signed_in(cast.viewer).get(acme_url("insights_surveys"))
     text = page.content.decode()
     assert "No pulse surveys yet" in text and "An editor can start one." in text
     assert "Start a survey" not in text
@@ -129,7 +92,7 @@ def test_it_lists_surveys_with_state_and_counts_in_pages(pulse: Pulse) -> None:
     answer(pulse, "Moorings.", pulse.moorings, pulse.permits)
     closed = services.create_survey(pulse.editor, title="Old pulse")
     services.close_survey(pulse.editor, closed, version=1)
-    text = signed_in(pulse.cast.editor).get(reverse("insights_surveys", args=["acme"])).content
+    text = signed_in(pulse.cast.editor).get(acme_url("insights_surveys")).content
     page = text.decode()
     assert "Purpose pulse" in page and "Old pulse" in page
     assert '<span class="badge survey-closed">Closed</span>' in page
@@ -139,20 +102,18 @@ def test_it_lists_surveys_with_state_and_counts_in_pages(pulse: Pulse) -> None:
     assert "Start a survey" in page
     for index in range(25):
         services.create_survey(pulse.editor, title=f"Pulse {index:02}")
-    second = signed_in(pulse.cast.viewer).get(
-        reverse("insights_surveys", args=["acme"]), {"page": 2}
-    )
+    second = signed_in(pulse.cast.viewer).get(acme_url("insights_surveys"), {"page": 2})
     assert "Page 2 of 2" in second.content.decode()
     assert "Purpose pulse" in second.content.decode()
 
 
 def test_it_starts_a_survey_from_the_page(pulse: Pulse) -> None:
     client = signed_in(pulse.cast.editor)
-    url = reverse("insights_surveys", args=["acme"])
+    url = acme_url("insights_surveys")
     response = client.post(url, {"title": "Permits pulse", "team": pulse.permits.pk})
     made = Survey.objects.get(title="Permits pulse")
     assert response.status_code == 302
-    assert response["Location"] == reverse("insights_survey", args=["acme", made.pk])
+    assert response["Location"] == acme_url("insights_survey", made.pk)
     assert made.team == pulse.permits
     past = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     refused = client.post(url, {"title": "Late", "closes_on": past})
@@ -168,7 +129,7 @@ def test_it_starts_a_survey_from_the_page(pulse: Pulse) -> None:
 
 def test_it_edits_with_the_version_and_says_when_it_is_stale(pulse: Pulse) -> None:
     client = signed_in(pulse.cast.editor)
-    url = reverse("insights_survey", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey", pulse.survey.pk)
     saved = client.post(url, {"title": "Spring pulse", "version": 1})
     assert saved.status_code == 302
     stale = client.post(url, {"title": "Lost update", "version": 1})
@@ -179,14 +140,14 @@ def test_it_edits_with_the_version_and_says_when_it_is_stale(pulse: Pulse) -> No
 
 def test_it_closes_and_reopens_from_the_page(pulse: Pulse) -> None:
     client = signed_in(pulse.cast.editor)
-    close = reverse("insights_survey_close", args=["acme", pulse.survey.pk])
-    reopen = reverse("insights_survey_reopen", args=["acme", pulse.survey.pk])
+    close = acme_url("insights_survey_close", pulse.survey.pk)
+    reopen = acme_url("insights_survey_reopen", pulse.survey.pk)
     assert client.post(close, {"version": 1}).status_code == 302
     assert pulse.fresh().status == "closed"
     again = client.post(close, {"version": 2})
     assert again.status_code == 409
     assert "is already closed" in again.content.decode()
-    page = client.get(reverse("insights_survey", args=["acme", pulse.survey.pk])).content
+    page = client.get(acme_url("insights_survey", pulse.survey.pk)).content
     assert "Reopen the survey" in page.decode()
     assert client.post(reopen, {"version": 2}).status_code == 302
     assert pulse.fresh().status == "open"
@@ -194,7 +155,7 @@ def test_it_closes_and_reopens_from_the_page(pulse: Pulse) -> None:
 
 def test_it_shows_a_new_links_address_once(pulse: Pulse) -> None:
     client = signed_in(pulse.cast.editor)
-    url = reverse("insights_survey_link_new", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey_link_new", pulse.survey.pk)
     response = client.post(url, {"label": "Ann at the desk", "expires_in_days": 7})
     text = response.content.decode()
     assert response.status_code == 200
@@ -202,7 +163,7 @@ def test_it_shows_a_new_links_address_once(pulse: Pulse) -> None:
     link = SurveyLink.objects.get()
     secret = text.split("/insights/surveys/answer/")[1].split("/")[0]
     assert digest_of(secret) == link.digest
-    later = client.get(reverse("insights_survey", args=["acme", pulse.survey.pk])).content
+    later = client.get(acme_url("insights_survey", pulse.survey.pk)).content
     assert secret not in later.decode()
     assert "Ann at the desk" in later.decode()
     refused = client.post(url, {"label": "Bo", "expires_in_days": 120})
@@ -213,13 +174,13 @@ def test_it_shows_a_new_links_address_once(pulse: Pulse) -> None:
 
 def test_it_revokes_a_link_and_filters_links_by_state(pulse: Pulse, link_id: int) -> None:
     client = signed_in(pulse.cast.editor)
-    revoke = reverse("insights_survey_link_revoke", args=["acme", pulse.survey.pk, link_id])
+    revoke = acme_url("insights_survey_link_revoke", pulse.survey.pk, link_id)
     assert client.post(revoke).status_code == 302
     assert SurveyLink.objects.get(pk=link_id).revoked_at is not None
     twice = client.post(revoke)
     assert twice.status_code == 409
     services.create_link(pulse.editor, pulse.survey, label="Bo")
-    url = reverse("insights_survey", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey", pulse.survey.pk)
     revoked = client.get(url, {"links": "revoked"}).content.decode()
     assert "<td>Ann</td>" in revoked and "<td>Bo</td>" not in revoked
     everything = client.get(url).content.decode()
@@ -229,7 +190,7 @@ def test_it_revokes_a_link_and_filters_links_by_state(pulse: Pulse, link_id: int
 def test_it_hides_answer_texts_until_three_answers(pulse: Pulse) -> None:
     answer(pulse, "Online mooring applications", pulse.moorings, pulse.permits)
     answer(pulse, "Lunch breaks", None, pulse.contact)
-    url = reverse("insights_survey", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey", pulse.survey.pk)
     text = signed_in(pulse.cast.viewer).get(url).content.decode()
     assert "stay hidden until at least 3 people have answered (2 so far)" in text
     assert "Lunch breaks" not in text and "Online mooring applications</blockquote>" not in text
@@ -238,7 +199,7 @@ def test_it_hides_answer_texts_until_three_answers(pulse: Pulse) -> None:
 
 def test_it_shows_the_results_the_outside_chain_answer_and_the_words(pulse: Pulse) -> None:
     five_answers(pulse)
-    url = reverse("insights_survey", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey", pulse.survey.pk)
     text = signed_in(pulse.cast.viewer).get(url).content.decode()
     assert "60.0" in text and "3 of 5 answers" in text
     assert "Most aligned answers" in text and "Least aligned answers" in text
@@ -256,7 +217,7 @@ def test_it_shows_the_results_the_outside_chain_answer_and_the_words(pulse: Puls
 def test_it_escapes_answer_texts(pulse: Pulse) -> None:
     for purpose in ("<script>alert(1)</script> coast", "Plain one", "Plain two"):
         answer(pulse, purpose, None, None)
-    url = reverse("insights_survey", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey", pulse.survey.pk)
     text = signed_in(pulse.cast.viewer).get(url).content.decode()
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; coast" in text
@@ -267,7 +228,7 @@ def test_the_survey_page_takes_the_same_queries_whatever_the_answers_and_links(
 ) -> None:
     client = signed_in(pulse.cast.editor)
     five_answers(pulse)
-    url = reverse("insights_survey", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey", pulse.survey.pk)
 
     def grow() -> None:
         for index in range(8):
@@ -275,7 +236,7 @@ def test_the_survey_page_takes_the_same_queries_whatever_the_answers_and_links(
             services.create_link(pulse.editor, pulse.survey, label=f"Spare {index}")
 
     assert_queries_constant(lambda: client.get(url), grow)
-    listing = reverse("insights_surveys", args=["acme"])
+    listing = acme_url("insights_surveys")
     assert_queries_constant(
         lambda: client.get(listing),
         lambda: [services.create_survey(pulse.editor, title=f"More {i}") for i in range(5)],
@@ -286,7 +247,7 @@ def test_the_survey_page_takes_the_same_queries_whatever_the_answers_and_links(
 
 
 def test_it_offers_the_questions_with_the_persons_first_team_chosen(pulse: Pulse) -> None:
-    url = reverse("insights_survey_answer", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey_answer", pulse.survey.pk)
     text = signed_in(pulse.cast.editor).get(url).content.decode()
     assert "What is the purpose of your work?" in text
     assert "Which objective does your work drive?" in text
@@ -299,7 +260,7 @@ def test_it_offers_the_questions_with_the_persons_first_team_chosen(pulse: Pulse
 
 def test_it_takes_one_answer_per_person_on_the_page(pulse: Pulse) -> None:
     client = signed_in(pulse.cast.editor)
-    url = reverse("insights_survey_answer", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey_answer", pulse.survey.pk)
     sent = client.post(
         url,
         {"purpose": "Moorings online.", "objective": pulse.moorings.pk, "team": pulse.permits.pk},
@@ -317,7 +278,7 @@ def test_it_takes_one_answer_per_person_on_the_page(pulse: Pulse) -> None:
 
 def test_it_names_the_field_a_refused_answer_breaks(pulse: Pulse) -> None:
     client = signed_in(pulse.cast.editor)
-    url = reverse("insights_survey_answer", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey_answer", pulse.survey.pk)
     no_choice = client.post(url, {"purpose": "Moorings.", "objective": "", "team": "none"})
     assert no_choice.status_code == 422
     assert "Choose an objective, or “I don&#x27;t know”." in no_choice.content.decode()
@@ -332,7 +293,7 @@ def test_it_names_the_field_a_refused_answer_breaks(pulse: Pulse) -> None:
 def test_it_says_when_a_survey_takes_no_answers(pulse: Pulse) -> None:
     services.close_survey(pulse.editor, pulse.survey, version=1)
     client = signed_in(pulse.cast.viewer)
-    url = reverse("insights_survey_answer", args=["acme", pulse.survey.pk])
+    url = acme_url("insights_survey_answer", pulse.survey.pk)
     page = client.get(url).content.decode()
     assert "“Purpose pulse” is closed and takes no more answers." in page
     assert "Send my answer" not in page
@@ -343,7 +304,7 @@ def test_it_says_when_a_survey_takes_no_answers(pulse: Pulse) -> None:
 
 def test_a_team_surveys_form_asks_no_team(pulse: Pulse) -> None:
     team_survey = services.create_survey(pulse.editor, title="Permits pulse", team=pulse.permits)
-    url = reverse("insights_survey_answer", args=["acme", team_survey.pk])
+    url = acme_url("insights_survey_answer", team_survey.pk)
     client = signed_in(pulse.cast.viewer)
     assert "Your team" not in client.get(url).content.decode()
     client.post(url, {"purpose": "Moorings.", "objective": "unknown"})

@@ -26,16 +26,11 @@ from northline.insights.surveys.understanding import (
     survey_results,
     understanding,
 )
-from northline.insights.tests.test_surveys import Pulse, make_pulse
+from northline.insights.tests.test_surveys import Pulse
 from northline.orgs.models import Team
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pulse(cast: Cast) -> Pulse:
-    return make_pulse(cast)
 
 
 def answer(
