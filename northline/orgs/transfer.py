@@ -48,7 +48,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, models, transaction
 
 from northline.lib.errors import Conflict, Invalid, NotFound
-from northline.orgs.models import ApiToken, Organization
+from northline.orgs.models import ApiToken, Organization, WorkerBeat
 from northline.orgs.services import record_import
 
 FORMAT = "northline-export"
@@ -68,6 +68,9 @@ USER_FIELDS = (
 )
 # Per-user records that belong to no organization but travel with their users.
 USER_LEVEL_MODELS: tuple[type[models.Model], ...] = (ApiToken,)
+# Records of the installation itself, which no organization's export carries: a task worker's
+# sign of life describes this machine's processes, not the organization.
+INSTALLATION_MODELS: tuple[type[models.Model], ...] = (WorkerBeat,)
 
 
 # Seals -----------------------------------------------------------------------------------

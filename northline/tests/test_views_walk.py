@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -284,10 +285,24 @@ def test_it_hides_every_organization_page_from_outsiders(walk: dict[str, str], c
     assert Event.objects.count() == events
 
 
+def takes_writes(owner: Client, url: str) -> bool:
+    """Whether the page treats a POST as a write: the owner's same POST writes, redirects after
+    success or refuses the body (422/409). Tried in a savepoint that is rolled back, so the
+    walk's records stay as they are for the next pages."""
+    with transaction.atomic():
+        before = Event.objects.count()
+        response = owner.post(url, PAYLOAD)
+        wrote = Event.objects.count() != before
+        transaction.set_rollback(True)
+    return wrote or response.status_code in (302, 303, 409, 422)
+
+
 def test_it_refuses_every_write_by_a_viewer(walk: dict[str, str], cast: Cast) -> None:
     """403 from every page that writes. A page that only reads answers a POST as it would a
-    GET (200, or 405 from one that takes GET alone); that request must write nothing either."""
+    GET (200, or 405 from one that takes GET alone); that request must write nothing either,
+    and the owner's same POST must not be a write (else the viewer's 200 hid a missing check)."""
     viewer = signed_in(cast.viewer)
+    owner = signed_in(cast.owner)
     events = Event.objects.count()
     wrong = []
     for page in organization_pages():
@@ -300,6 +315,8 @@ def test_it_refuses_every_write_by_a_viewer(walk: dict[str, str], cast: Cast) ->
         if response.status_code == 200 and page.name not in VIEWER_WRITES:
             if Event.objects.count() != before:
                 wrong.append(f"viewer POST {page.name} {url}: 200 and wrote")
+            elif takes_writes(owner, url):
+                wrong.append(f"viewer POST {page.name} {url}: 200 from a page that writes")
             continue
         if response.status_code != expected:
             wrong.append(f"viewer POST {page.name} {url}: {response.status_code}")
