@@ -357,7 +357,7 @@ def expert_requests(user: User, organizations: list[Organization]) -> Iterable[t
                     "lab_expert_request",
                     kwargs={"slug": slugs[request.organization_id], "request_id": request.pk},
                 ),
-                detail=request.get_status_display(),
+                detail=f"{request.get_status_display()}: {request.description[:80]}",
             ),
         )
 
