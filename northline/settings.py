@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "northline.delivery",
     "northline.lab",
     "northline.insights",
+    "northline.mywork",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +93,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "my_work"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

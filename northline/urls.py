@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", org_views.healthz, name="healthz"),
     path("healthz/tasks", org_views.healthz_tasks, name="healthz_tasks"),
     path("calendar/", include("northline.delivery.feed_urls")),
+    path("me/", include("northline.mywork.urls")),
     # Each app's pages live below /o/<slug>/<app>/; its home page is named after its section
     # key (northline.orgs.context.SECTIONS), which the navigation links to.
     path("o/<slug:slug>/strategy/", include("northline.strategy.urls")),

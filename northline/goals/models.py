@@ -101,6 +101,10 @@ class KeyResult(TenantModel):
     )
     due_date = models.DateField(null=True, blank=True)
     indicator = models.OneToOneField(Indicator, on_delete=models.PROTECT, related_name="key_result")
+    checkin_every_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="How often the owner checks in, in days; past it the key result is due.",
+    )
 
     audit_fields = ("objective", "title", "weight", "owner", "due_date")
 

@@ -89,6 +89,7 @@ def test_it_switches_organization_with_the_switcher(page, browser_cast):
     cast = browser_cast
     services.add_member(cast.access(cast.outsider, cast.other_org), user=cast.owner, role="viewer")
     sign_in(page, "olivia")
+    page.goto("/")  # signing in lands on My work; home is the organizations' page
     # Two organizations: home lists them instead of choosing one.
     assert page.get_by_role("heading", name="Your organizations").is_visible()
     page.get_by_role("link", name="Acme Ministry").click()
@@ -104,6 +105,7 @@ def test_it_switches_organization_with_the_switcher(page, browser_cast):
 def test_it_opens_the_people_and_history_pages(page, browser_cast):
     fill_organization(browser_cast)
     sign_in(page, "olivia")
+    page.goto("/")  # one organization: home takes her to it
     page.get_by_role("navigation", name="Acme Ministry").get_by_role("link", name="People").click()
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(11)

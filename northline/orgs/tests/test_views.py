@@ -98,8 +98,9 @@ def test_it_hides_write_forms_from_viewers(cast, records):
 def test_it_signs_in_through_the_login_form(client, cast):
     response = client.post(reverse("login"), {"username": "olivia", "password": PASSWORD})
     assert response.status_code == 302
-    # Olivia has exactly one organization, so home takes her straight to it.
-    assert client.get(response["Location"])["Location"] == "/o/acme/"
+    # Signing in lands on My work; home still takes a member of one organization to it.
+    assert response["Location"] == "/me/"
+    assert client.get(reverse("home"))["Location"] == "/o/acme/"
 
 
 def test_it_refuses_a_wrong_password(client, cast):
