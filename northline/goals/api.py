@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
-from northline.goals.models import KeyResult, Objective, Period
+from northline.goals.models import KeyResult, Objective
 from northline.lib.errors import NotFound, naming
 from northline.lib.schemas import (
     AS_OF_DESCRIPTION,
@@ -26,7 +26,9 @@ from northline.lib.schemas import (
 from northline.measures.api import HealthOut, ReadingOut, health_out
 from northline.measures.models import Reading
 from northline.measures.rules import PaceName
+from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 
 router = Router(tags=["goals"])
 
@@ -57,38 +59,26 @@ class PeriodPatch(VersionedInput):
     ends_on: dt.date | None = None
 
 
-@router.get("/periods", response=list[PeriodOut], summary="Periods, the latest first")
-@paginate(Page)
-def list_periods(request: HttpRequest, org: OrgSlug) -> QuerySet[Period]:
-    return selectors.periods(caller_access(request))
-
-
-@router.post("/periods", response={201: PeriodOut}, summary="Create a period")
-def create_period(request: HttpRequest, org: OrgSlug, payload: PeriodIn) -> Any:
-    return Status(201, services.create_period(caller_access(request), **payload.dict()))
-
-
-@router.get("/periods/{period_id}", response=PeriodOut, summary="One period")
-def get_period(request: HttpRequest, org: OrgSlug, period_id: Id) -> Any:
-    return access_period(caller_access(request), period_id)
-
-
-@router.patch("/periods/{period_id}", response=PeriodOut, summary="Edit a period")
-def update_period(request: HttpRequest, org: OrgSlug, period_id: Id, payload: PeriodPatch) -> Any:
-    access = caller_access(request)
-    period = access_period(access, period_id, "write")
-    return services.update_period(access, period, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/periods/{period_id}",
-    response={204: None},
-    summary="Delete a period with no objectives",
+record_routes(
+    router,
+    "/periods",
+    "period_id",
+    module=__name__,
+    names=Names("period", "periods"),
+    out=PeriodOut,
+    find=access_period,
+    listing=(None, selectors.periods),
+    create=(PeriodIn, create_from_fields(services.create_period)),
+    update=(PeriodPatch, update_with_version(services.update_period)),
+    delete=services.delete_period,
+    summaries={
+        "list": "Periods, the latest first",
+        "create": "Create a period",
+        "get": "One period",
+        "update": "Edit a period",
+        "delete": "Delete a period with no objectives",
+    },
 )
-def delete_period(request: HttpRequest, org: OrgSlug, period_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_period(access, access_period(access, period_id, "write"))
-    return Status(204, None)
 
 
 # Objectives ------------------------------------------------------------------------------
@@ -140,46 +130,34 @@ def references(fields: dict[str, Any]) -> dict[str, Any]:
     return {name.removesuffix("_id"): value for name, value in fields.items()}
 
 
-@router.get("/objectives", response=list[ObjectiveOut], summary="Objectives")
-@paginate(Page)
-def list_objectives(
-    request: HttpRequest, org: OrgSlug, filters: Query[ObjectiveFilters]
-) -> QuerySet[Objective]:
-    return selectors.objectives(
-        caller_access(request), period=filters.period, team=filters.team, status=filters.status
-    )
-
-
-@router.post("/objectives", response={201: ObjectiveOut}, summary="Create an objective")
-def create_objective(request: HttpRequest, org: OrgSlug, payload: ObjectiveIn) -> Any:
-    fields = references(payload.dict())
-    return Status(201, services.create_objective(caller_access(request), **fields))
-
-
-@router.get("/objectives/{objective_id}", response=ObjectiveOut, summary="One objective")
-def get_objective(request: HttpRequest, org: OrgSlug, objective_id: Id) -> Any:
-    return access_objective(caller_access(request), objective_id)
-
-
-@router.patch("/objectives/{objective_id}", response=ObjectiveOut, summary="Edit an objective")
-def update_objective(
-    request: HttpRequest, org: OrgSlug, objective_id: Id, payload: ObjectivePatch
-) -> Any:
-    access = caller_access(request)
-    objective = access_objective(access, objective_id, "write")
+def change_objective(access: Access, objective: Objective, payload: ObjectivePatch) -> Any:
     changes = references(payload.changes())
     return services.update_objective(access, objective, version=payload.version, **changes)
 
 
-@router.delete(
-    "/objectives/{objective_id}",
-    response={204: None},
-    summary="Delete an objective with its key results",
+record_routes(
+    router,
+    "/objectives",
+    "objective_id",
+    module=__name__,
+    names=Names("objective", "objectives"),
+    out=ObjectiveOut,
+    find=access_objective,
+    listing=(ObjectiveFilters, selectors.objectives),
+    create=(
+        ObjectiveIn,
+        lambda access, payload: services.create_objective(access, **references(payload.dict())),
+    ),
+    update=(ObjectivePatch, change_objective),
+    delete=services.delete_objective,
+    summaries={
+        "list": "Objectives",
+        "create": "Create an objective",
+        "get": "One objective",
+        "update": "Edit an objective",
+        "delete": "Delete an objective with its key results",
+    },
 )
-def delete_objective(request: HttpRequest, org: OrgSlug, objective_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_objective(access, access_objective(access, objective_id, "write"))
-    return Status(204, None)
 
 
 # Key results and check-ins ---------------------------------------------------------------
@@ -233,6 +211,7 @@ class CheckInIn(Input):
     recorded_at: dt.datetime | None = Field(None, description="Defaults to now; not in the future.")
 
 
+# A plain query parameter, not a Filters schema: the published schema names no component for it.
 @router.get("/key-results", response=list[KeyResultOut], summary="Key results")
 @paginate(Page)
 def list_key_results(
@@ -241,40 +220,37 @@ def list_key_results(
     return selectors.key_results(caller_access(request), objective=objective)
 
 
-@router.post("/key-results", response={201: KeyResultOut}, summary="Create a key result")
-def create_key_result(request: HttpRequest, org: OrgSlug, payload: KeyResultIn) -> Any:
-    access = caller_access(request)
+def make_key_result(access: Access, payload: KeyResultIn) -> KeyResult:
     fields = payload.dict()
     with naming("objective_id"):
         objective = access_objective(access, fields.pop("objective_id"), "write")
     fields["owner"] = fields.pop("owner_id")
-    return Status(201, services.create_key_result(access, objective, **fields))
+    return services.create_key_result(access, objective, **fields)
 
 
-@router.get("/key-results/{key_result_id}", response=KeyResultOut, summary="One key result")
-def get_key_result(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Any:
-    return access_key_result(caller_access(request), key_result_id)
-
-
-@router.patch("/key-results/{key_result_id}", response=KeyResultOut, summary="Edit a key result")
-def update_key_result(
-    request: HttpRequest, org: OrgSlug, key_result_id: Id, payload: KeyResultPatch
-) -> Any:
-    access = caller_access(request)
-    key_result = access_key_result(access, key_result_id, "write")
+def change_key_result(access: Access, key_result: KeyResult, payload: KeyResultPatch) -> Any:
     changes = references(payload.changes())
     return services.update_key_result(access, key_result, version=payload.version, **changes)
 
 
-@router.delete(
-    "/key-results/{key_result_id}",
-    response={204: None},
-    summary="Delete a key result with its check-ins",
+record_routes(
+    router,
+    "/key-results",
+    "key_result_id",
+    module=__name__,
+    names=Names("key_result", "key_results"),
+    out=KeyResultOut,
+    find=access_key_result,
+    create=(KeyResultIn, make_key_result),
+    update=(KeyResultPatch, change_key_result),
+    delete=services.delete_key_result,
+    summaries={
+        "create": "Create a key result",
+        "get": "One key result",
+        "update": "Edit a key result",
+        "delete": "Delete a key result with its check-ins",
+    },
 )
-def delete_key_result(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_key_result(access, access_key_result(access, key_result_id, "write"))
-    return Status(204, None)
 
 
 @router.get(

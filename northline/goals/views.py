@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from northline.goals import forms, selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
 from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.lib import web
 from northline.lib.charts import ChartPoint, progress_chart
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import DomainForm, org_view, render_org, status_of, submit
 from northline.orgs.access import Access
 
 NAV = "goals"
@@ -86,7 +87,7 @@ def render_periods(
     request: HttpRequest,
     access: Access,
     form: forms.PeriodForm | None = None,
-    failed: tuple[int, forms.PeriodEditForm] | None = None,
+    failed: tuple[int, DomainForm] | None = None,
 ) -> HttpResponse:
     rows = []
     for period in selectors.periods(access):
@@ -120,24 +121,24 @@ def periods(request: HttpRequest, access: Access) -> HttpResponse:
     return render_periods(request, access, form=form)
 
 
-@require_POST
-@org_view
-def period(request: HttpRequest, access: Access, period_id: int) -> HttpResponse:
-    record = access_period(access, period_id, "write")
-    form = forms.PeriodEditForm(request.POST, prefix=f"p{record.pk}")
-    if submit(form, lambda data: services.update_period(access, record, **data)):
-        messages.success(request, f"Saved {record.name}.")
-        return redirect("goals_periods", slug=access.organization.slug)
-    return render_periods(request, access, failed=(record.pk, form))
-
-
-@require_POST
-@org_view
-def period_delete(request: HttpRequest, access: Access, period_id: int) -> HttpResponse:
-    record = access_period(access, period_id, "write")
-    services.delete_period(access, record)
-    messages.success(request, f"Deleted {record.name}.")
+def to_periods(access: Access, record: Period) -> HttpResponse:
     return redirect("goals_periods", slug=access.organization.slug)
+
+
+period = web.edit_view(
+    access_period,
+    forms.PeriodEditForm,
+    services.update_period,
+    prefix=lambda record: f"p{record.pk}",
+    said="Saved {record.name}.",
+    back=to_periods,
+    failed=lambda request, access, record, form: render_periods(
+        request, access, failed=(record.pk, form)
+    ),
+)
+period_delete = web.delete_view(
+    access_period, services.delete_period, said="Deleted {record.name}.", back=to_periods
+)
 
 
 # Objectives ------------------------------------------------------------------------------
@@ -216,15 +217,14 @@ def objective(request: HttpRequest, access: Access, objective_id: int) -> HttpRe
     return render_objective(request, access, stored, edit_form=form)
 
 
-@require_POST
-@org_view
-def objective_delete(request: HttpRequest, access: Access, objective_id: int) -> HttpResponse:
-    record = access_objective(access, objective_id, "write")
-    services.delete_objective(access, record)
-    messages.success(request, f"Deleted “{record.title}”.")
-    return redirect(
+objective_delete = web.delete_view(
+    access_objective,
+    services.delete_objective,
+    said="Deleted “{record.title}”.",
+    back=lambda access, record: redirect(
         reverse("goals", args=[access.organization.slug]) + f"?period={record.period_id}"
-    )
+    ),
+)
 
 
 @require_POST
@@ -309,15 +309,14 @@ def key_result(request: HttpRequest, access: Access, key_result_id: int) -> Http
     return render_key_result(request, access, stored, edit_form=form)
 
 
-@require_POST
-@org_view
-def key_result_delete(request: HttpRequest, access: Access, key_result_id: int) -> HttpResponse:
-    record = access_key_result(access, key_result_id, "write")
-    services.delete_key_result(access, record)
-    messages.success(request, f"Deleted “{record.title}” and its check-ins.")
-    return redirect(
+key_result_delete = web.delete_view(
+    access_key_result,
+    services.delete_key_result,
+    said="Deleted “{record.title}” and its check-ins.",
+    back=lambda access, record: redirect(
         "goals_objective", slug=access.organization.slug, objective_id=record.objective_id
-    )
+    ),
+)
 
 
 @require_POST

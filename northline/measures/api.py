@@ -23,6 +23,7 @@ from northline.measures.access import access_indicator
 from northline.measures.models import Indicator, Reading
 from northline.measures.rules import Health, PaceName
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Names, record_routes, update_with_version
 
 router = Router(tags=["measures"])
 
@@ -118,6 +119,7 @@ def health_out(health: Health) -> dict[str, Any]:
     }
 
 
+# A plain query parameter, not a Filters schema: the published schema names no component for it.
 @router.get("/indicators", response=list[IndicatorOut], summary="Indicators")
 @paginate(Page)
 def list_indicators(
@@ -126,33 +128,30 @@ def list_indicators(
     return selectors.indicators(caller_access(request), kind=kind)
 
 
-@router.post("/indicators", response={201: IndicatorOut}, summary="Create an indicator")
-def create_indicator(request: HttpRequest, org: OrgSlug, payload: IndicatorIn) -> Any:
-    fields = payload.dict(exclude_none=True)
-    return Status(201, services.create_indicator(caller_access(request), **fields))
-
-
-@router.get("/indicators/{indicator_id}", response=IndicatorOut, summary="One indicator")
-def get_indicator(request: HttpRequest, org: OrgSlug, indicator_id: Id) -> Any:
-    return access_indicator(caller_access(request), indicator_id)
-
-
-@router.patch("/indicators/{indicator_id}", response=IndicatorOut, summary="Edit an indicator")
-def update_indicator(
-    request: HttpRequest, org: OrgSlug, indicator_id: Id, payload: IndicatorPatch
-) -> Any:
-    access = caller_access(request)
-    indicator = access_indicator(access, indicator_id, "write")
-    return services.update_indicator(
-        access, indicator, version=payload.version, **payload.changes()
-    )
-
-
-@router.delete("/indicators/{indicator_id}", response={204: None}, summary="Delete an indicator")
-def delete_indicator(request: HttpRequest, org: OrgSlug, indicator_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_indicator(access, access_indicator(access, indicator_id, "write"))
-    return Status(204, None)
+record_routes(
+    router,
+    "/indicators",
+    "indicator_id",
+    module=__name__,
+    names=Names("indicator", "indicators"),
+    out=IndicatorOut,
+    find=access_indicator,
+    create=(
+        IndicatorIn,
+        # A direction left out is derived from baseline and target by the service.
+        lambda access, payload: services.create_indicator(
+            access, **payload.dict(exclude_none=True)
+        ),
+    ),
+    update=(IndicatorPatch, update_with_version(services.update_indicator)),
+    delete=services.delete_indicator,
+    summaries={
+        "create": "Create an indicator",
+        "get": "One indicator",
+        "update": "Edit an indicator",
+        "delete": "Delete an indicator",
+    },
+)
 
 
 @router.get(

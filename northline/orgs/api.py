@@ -1,5 +1,6 @@
 """API routes for organizations, memberships, people, teams, tokens and history."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -12,7 +13,9 @@ from northline.lib.errors import naming
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
+from northline.orgs.access import Access
 from northline.orgs.api_auth import caller, caller_access
+from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 from northline.orgs.models import (
     ApiToken,
     Event,
@@ -347,62 +350,64 @@ def list_people(request: HttpRequest, org: OrgSlug, q: str = "") -> QuerySet[Per
     return selectors.people(caller_access(request), search=q)
 
 
-@org_router.post("/people", response={201: PersonOut}, summary="Add a person (admin)")
-def create_person(request: HttpRequest, org: OrgSlug, payload: PersonIn) -> Any:
-    return Status(201, services.create_person(caller_access(request), **payload.dict()))
+def managed(find: Callable[..., Any]) -> Callable[..., Any]:
+    """``find`` for a record only admins change: writing it needs the manage right."""
+
+    def find_managed(access: Access, pk: int, action: str = "read") -> Any:
+        return find(access, pk, "manage" if action == "write" else action)
+
+    return find_managed
 
 
-@org_router.get("/people/{person_id}", response=PersonOut, summary="One person")
-def get_person(request: HttpRequest, org: OrgSlug, person_id: Id) -> Any:
-    return acl.access_person(caller_access(request), person_id)
-
-
-@org_router.patch("/people/{person_id}", response=PersonOut, summary="Edit a person (admin)")
-def update_person(request: HttpRequest, org: OrgSlug, person_id: Id, payload: PersonPatch) -> Any:
-    access = caller_access(request)
-    person = acl.access_person(access, person_id, "manage")
-    return services.update_person(access, person, version=payload.version, **payload.changes())
-
-
-@org_router.delete("/people/{person_id}", response={204: None}, summary="Delete a person (admin)")
-def delete_person(request: HttpRequest, org: OrgSlug, person_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_person(access, acl.access_person(access, person_id, "manage"))
-    return Status(204, None)
+record_routes(
+    org_router,
+    "/people",
+    "person_id",
+    module=__name__,
+    names=Names("person", "people"),
+    out=PersonOut,
+    find=managed(acl.access_person),
+    create=(PersonIn, create_from_fields(services.create_person)),
+    update=(PersonPatch, update_with_version(services.update_person)),
+    delete=services.delete_person,
+    summaries={
+        "create": "Add a person (admin)",
+        "get": "One person",
+        "update": "Edit a person (admin)",
+        "delete": "Delete a person (admin)",
+    },
+)
 
 
 # Teams -----------------------------------------------------------------------------------
 
 
-@org_router.get("/teams", response=list[TeamOut], summary="Teams")
-@paginate(Page)
-def list_teams(request: HttpRequest, org: OrgSlug) -> QuerySet[Team]:
-    return selectors.teams(caller_access(request))
+def find_team(access: Access, team_id: int, action: str = "read") -> Team:
+    """A team to change (manage right), or to read with its member count, as TeamOut shows."""
+    team = managed(acl.access_team)(access, team_id, action)
+    return selectors.team_with_count(team) if action == "read" else team
 
 
-@org_router.post("/teams", response={201: TeamOut}, summary="Create a team (admin)")
-def create_team(request: HttpRequest, org: OrgSlug, payload: TeamIn) -> Any:
-    return Status(201, services.create_team(caller_access(request), **payload.dict()))
-
-
-@org_router.get("/teams/{team_id}", response=TeamOut, summary="One team")
-def get_team(request: HttpRequest, org: OrgSlug, team_id: Id) -> Any:
-    return selectors.team_with_count(acl.access_team(caller_access(request), team_id))
-
-
-@org_router.patch("/teams/{team_id}", response=TeamOut, summary="Edit a team (admin)")
-def update_team(request: HttpRequest, org: OrgSlug, team_id: Id, payload: TeamPatch) -> Any:
-    access = caller_access(request)
-    team = acl.access_team(access, team_id, "manage")
-    updated = services.update_team(access, team, version=payload.version, **payload.changes())
-    return selectors.team_with_count(updated)
-
-
-@org_router.delete("/teams/{team_id}", response={204: None}, summary="Delete a team (admin)")
-def delete_team(request: HttpRequest, org: OrgSlug, team_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_team(access, acl.access_team(access, team_id, "manage"))
-    return Status(204, None)
+record_routes(
+    org_router,
+    "/teams",
+    "team_id",
+    module=__name__,
+    names=Names("team", "teams"),
+    out=TeamOut,
+    find=find_team,
+    listing=(None, selectors.teams),
+    create=(TeamIn, create_from_fields(services.create_team)),
+    update=(TeamPatch, update_with_version(services.update_team)),
+    delete=services.delete_team,
+    summaries={
+        "list": "Teams",
+        "create": "Create a team (admin)",
+        "get": "One team",
+        "update": "Edit a team (admin)",
+        "delete": "Delete a team (admin)",
+    },
+)
 
 
 @org_router.get("/teams/{team_id}/members", response=list[TeamMemberOut], summary="Team members")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 
 from northline.lib.web import DomainForm
-from northline.orgs.models import Organization, Person, Role, TeamKind, TeamRole
+from northline.orgs.models import Person, Role, TeamKind, TeamRole
 
 
 class VersionedForm(DomainForm):
@@ -19,6 +19,14 @@ class VersionedForm(DomainForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
+class RecordForm(VersionedForm):
+    """An edit form whose every field, the version too, is an attribute of the record."""
+
+    @classmethod
+    def of(cls, record: Any, **options: Any) -> Self:
+        return cls(initial={name: getattr(record, name) for name in cls.base_fields}, **options)
+
+
 class OrganizationCreateForm(DomainForm):
     name = forms.CharField(max_length=200)
     slug = forms.CharField(
@@ -28,19 +36,9 @@ class OrganizationCreateForm(DomainForm):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OrganizationForm(VersionedForm):
+class OrganizationForm(RecordForm):
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-    @classmethod
-    def of(cls, organization: Organization) -> OrganizationForm:
-        return cls(
-            initial={
-                "name": organization.name,
-                "description": organization.description,
-                "version": organization.version,
-            }
-        )
 
 
 def role_choices(can_grant_owner: bool) -> list[tuple[str, str]]:
@@ -74,17 +72,8 @@ class PersonForm(DomainForm):
     title = forms.CharField(required=False, max_length=200)
 
 
-class PersonEditForm(PersonForm, VersionedForm):
-    @classmethod
-    def of(cls, person: Person) -> PersonEditForm:
-        return cls(
-            initial={
-                "name": person.name,
-                "email": person.email,
-                "title": person.title,
-                "version": person.version,
-            }
-        )
+class PersonEditForm(PersonForm, RecordForm):
+    pass
 
 
 class TeamForm(DomainForm):
@@ -93,17 +82,8 @@ class TeamForm(DomainForm):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TeamEditForm(TeamForm, VersionedForm):
-    @classmethod
-    def of(cls, team: Any) -> TeamEditForm:
-        return cls(
-            initial={
-                "name": team.name,
-                "kind": team.kind,
-                "description": team.description,
-                "version": team.version,
-            }
-        )
+class TeamEditForm(TeamForm, RecordForm):
+    pass
 
 
 class TeamMemberFields(DomainForm):
@@ -126,18 +106,12 @@ class AddTeamMemberForm(TeamMemberFields):
             self.fields["person"].queryset = people  # type: ignore[attr-defined]
 
 
-class TeamMemberForm(TeamMemberFields, VersionedForm):
+class TeamMemberForm(TeamMemberFields, RecordForm):
+    """One row of the team page: its fields are named after the membership (``m<id>-``)."""
+
     @classmethod
-    def of(cls, member: Any) -> TeamMemberForm:
-        return cls(
-            prefix=f"m{member.pk}",
-            initial={
-                "roles": member.roles,
-                "is_employee": member.is_employee,
-                "co_located": member.co_located,
-                "version": member.version,
-            },
-        )
+    def of(cls, record: Any, **options: Any) -> Self:
+        return super().of(record, prefix=f"m{record.pk}", **options)
 
 
 class TokenForm(DomainForm):

@@ -18,6 +18,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from northline.lib import web
 from northline.lib.web import account_view, org_view, render_org, status_of, submit
 from northline.orgs import access as acl
 from northline.orgs import forms, selectors, services
@@ -167,15 +168,21 @@ def member_add(request: HttpRequest, access: Access) -> HttpResponse:
     return render_settings(request, access, add_form=form)
 
 
-@require_POST
-@org_view
-def member_role(request: HttpRequest, access: Access, membership_id: int) -> HttpResponse:
-    membership = acl.access_membership(access, membership_id, "manage")
-    form = forms.RoleForm(request.POST)
-    if submit(form, lambda data: services.change_role(access, membership, **data)):
-        messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
-        return redirect("org_settings", slug=access.organization.slug)
-    return render_settings(request, access, role_form=form, membership_id=membership.pk)
+def for_admins(find: Any) -> Any:
+    """``find`` for the generic views of a record only admins change: the manage right."""
+    return lambda access, pk, action: find(access, pk, "manage")
+
+
+member_role = web.edit_view(
+    for_admins(acl.access_membership),
+    forms.RoleForm,
+    services.change_role,
+    said=lambda membership: f"{membership.user.get_username()} is now {membership.role}.",
+    back=lambda access, membership: redirect("org_settings", slug=access.organization.slug),
+    failed=lambda request, access, membership, form: render_settings(
+        request, access, role_form=form, membership_id=membership.pk
+    ),
+)
 
 
 @require_POST
@@ -262,13 +269,12 @@ def person(request: HttpRequest, access: Access, person_id: int) -> HttpResponse
     )
 
 
-@require_POST
-@org_view
-def person_delete(request: HttpRequest, access: Access, person_id: int) -> HttpResponse:
-    record = acl.access_person(access, person_id, "manage")
-    services.delete_person(access, record)
-    messages.success(request, f"Deleted {record.name}.")
-    return redirect("people", slug=access.organization.slug)
+person_delete = web.delete_view(
+    for_admins(acl.access_person),
+    services.delete_person,
+    said="Deleted {record.name}.",
+    back=lambda access, record: redirect("people", slug=access.organization.slug),
+)
 
 
 # Teams -----------------------------------------------------------------------------------
@@ -328,13 +334,12 @@ def team(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
     return render_team(request, access, record, edit_form=form)
 
 
-@require_POST
-@org_view
-def team_delete(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
-    record = acl.access_team(access, team_id, "manage")
-    services.delete_team(access, record)
-    messages.success(request, f"Deleted {record.name}.")
-    return redirect("teams", slug=access.organization.slug)
+team_delete = web.delete_view(
+    for_admins(acl.access_team),
+    services.delete_team,
+    said="Deleted {record.name}.",
+    back=lambda access, record: redirect("teams", slug=access.organization.slug),
+)
 
 
 @require_POST
