@@ -26,7 +26,7 @@ from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
 from northline.orgs.models import ApiToken, Role, Team, TeamRole
 from northline.orgs.pages import RECORD_PAGES, record_url
-from northline.orgs.worker import queue_state
+from northline.orgs.worker import QueueState, queue_state
 
 PAGE_SIZE = 50
 SECTION_PROMISES = {
@@ -86,6 +86,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def queue_for(access: Access) -> QueueState | None:
+    """The background task queue, for the owners and admins who can act when it is stuck."""
+    return queue_state() if access.can_manage else None
+
+
 @org_view
 def org_home(request: HttpRequest, access: Access) -> HttpResponse:
     counts = selectors.overview_counts(access)
@@ -95,7 +100,12 @@ def org_home(request: HttpRequest, access: Access) -> HttpResponse:
         request,
         access,
         "orgs/org_home.html",
-        {"counts": counts, "events": history_rows(access, latest), "cards": cards},
+        {
+            "counts": counts,
+            "events": history_rows(access, latest),
+            "cards": cards,
+            "queue": queue_for(access),
+        },
         nav="overview",
     )
 
@@ -128,6 +138,7 @@ def render_settings(request: HttpRequest, access: Access, **forms_: Any) -> Http
         access,
         "orgs/settings.html",
         {
+            "queue": queue_for(access),
             "org_form": org_form,
             "add_form": add_form,
             "delete_form": delete_form,

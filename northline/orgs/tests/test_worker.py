@@ -257,3 +257,40 @@ def test_the_demo_runs_queued_work_by_itself(tmp_path):
     text = (tmp_path / "demo.log").read_text()
     assert "Task worker started" in text
     assert "The task worker stopped" not in text
+
+
+@pytest.mark.django_db
+def test_owners_and_admins_are_warned_when_work_waits_without_a_worker(client, cast):
+    from django.urls import reverse
+
+    pages = [
+        reverse("org_home", args=[cast.org.slug]),
+        reverse("org_settings", args=[cast.org.slug]),
+    ]
+    client.force_login(cast.owner)
+    for url in pages:
+        assert "Background work is not running" not in client.get(url).content.decode()
+    settings_page = client.get(pages[1]).content.decode()
+    assert "Nothing is waiting to be done. No task worker has been seen yet." in settings_page
+
+    queued(0)
+    for user in (cast.owner, cast.admin):
+        client.force_login(user)
+        for url in pages:
+            page = client.get(url).content.decode()
+            assert "Background work is not running" in page, (user, url)
+            assert "1 task is waiting" in page
+    # Editors and viewers cannot act on it: no warning, and no queue section in settings.
+    for user in (cast.editor, cast.viewer):
+        client.force_login(user)
+        for url in pages:
+            page = client.get(url).content.decode()
+            assert "Background work is not running" not in page
+            assert "task is waiting" not in page
+
+    seen(0)
+    WorkerBeat.objects.update(seen_at=timezone.now())
+    client.force_login(cast.owner)
+    for url in pages:
+        assert "Background work is not running" not in client.get(url).content.decode()
+    assert "A task worker was last seen just now." in client.get(pages[1]).content.decode()
