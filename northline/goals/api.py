@@ -163,6 +163,12 @@ record_routes(
 # Key results and check-ins ---------------------------------------------------------------
 
 
+CADENCE = (
+    "How often the owner checks in, in days (1 to 365); with no check-in for longer, the key "
+    "result is due in the owner's My work."
+)
+
+
 class KeyResultOut(Schema):
     id: int
     objective_id: Id
@@ -170,6 +176,7 @@ class KeyResultOut(Schema):
     weight: float
     owner_id: Id | None
     due_date: dt.date | None
+    checkin_every_days: int
     indicator_id: Id
     kind: KindName = Field(..., alias="indicator.kind")
     unit: str = Field(..., alias="indicator.unit")
@@ -184,6 +191,7 @@ class KeyResultIn(Input):
     weight: float = Field(1.0, ge=0)
     owner_id: Id | None = None
     due_date: dt.date | None = None
+    checkin_every_days: int = Field(7, ge=1, le=365, description=CADENCE)
     baseline: float
     target: float = Field(..., description="Must differ from the baseline; below it to decrease.")
     unit: str = Field("", max_length=40)
@@ -199,6 +207,7 @@ class KeyResultPatch(VersionedInput):
     weight: float | None = Field(None, ge=0)
     owner_id: Id | None = None
     due_date: dt.date | None = None
+    checkin_every_days: int | None = Field(None, ge=1, le=365, description=CADENCE)
     baseline: float | None = None
     target: float | None = None
     unit: str | None = Field(None, max_length=40)

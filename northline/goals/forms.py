@@ -127,6 +127,18 @@ class KeyResultFields(DomainForm):
     )
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
     due_date = forms.DateField(label="Due date", required=False, widget=DateInput)
+    checkin_every_days = forms.IntegerField(
+        label="Check in every (days)",
+        min_value=1,
+        max_value=365,
+        initial=7,
+        required=False,
+        help_text="Past this many days without a check-in, the owner's My work lists it as due.",
+    )
+
+    def clean_checkin_every_days(self) -> int:
+        """Left empty: weekly, the default."""
+        return self.cleaned_data.get("checkin_every_days") or 7
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -160,6 +172,7 @@ class KeyResultEditForm(KeyResultFields, VersionedForm):
                 "weight": key_result.weight,
                 "owner": key_result.owner_id,
                 "due_date": key_result.due_date,
+                "checkin_every_days": key_result.checkin_every_days,
                 "baseline": indicator.baseline,
                 "target": indicator.target,
                 "unit": indicator.unit,

@@ -106,7 +106,7 @@ class KeyResult(TenantModel):
         help_text="How often the owner checks in, in days; past it the key result is due.",
     )
 
-    audit_fields = ("objective", "title", "weight", "owner", "due_date")
+    audit_fields = ("objective", "title", "weight", "owner", "due_date", "checkin_every_days")
 
     class Meta:
         ordering = ["objective_id", "id"]

@@ -33,7 +33,9 @@ from northline.strategy.models import Theme
 
 PERIOD_FIELDS = {"name", "starts_on", "ends_on"}
 OBJECTIVE_FIELDS = {"title", "description", "period", "team", "owner", "parent", "theme", "status"}
-KEY_RESULT_FIELDS = {"title", "weight", "owner", "due_date"}
+KEY_RESULT_FIELDS = {"title", "weight", "owner", "due_date", "checkin_every_days"}
+# How often an owner may be asked to check in: at least daily, at most once a year.
+CHECKIN_EVERY_DAYS = range(1, 366)
 # Fields of the key result's indicator that may be edited through the key result.
 KEY_RESULT_MEASURE_FIELDS = {"baseline", "target", "unit"}
 CHECK_IN_SOURCE = "check-in"
@@ -189,9 +191,11 @@ def create_key_result(
     start_date: dt.date | None = None,
     target_date: dt.date | None = None,
     description: str = "",
+    checkin_every_days: int = 7,
 ) -> KeyResult:
     """A key result and the indicator whose readings are its check-ins, in one transaction."""
     access.require("write")
+    check_cadence(checkin_every_days)
     if objective.organization_id != access.organization.pk:
         raise NotFound(f"No objective with id {objective.pk} in this organization.")
     period = objective.period
@@ -217,8 +221,16 @@ def create_key_result(
             owner=in_org(access, Person, owner, "owner"),
             due_date=due_date,
             indicator=indicator,
+            checkin_every_days=checkin_every_days,
         ),
     )
+
+
+def check_cadence(days: int) -> None:
+    """The check-in cadence: 1 to 365 days (past it, the owner's My work lists it as due)."""
+    if days not in CHECKIN_EVERY_DAYS:
+        message = "Check in at least once a year and at most daily: 1 to 365 days."
+        raise Invalid(message, fields={"checkin_every_days": message})
 
 
 @transaction.atomic
@@ -231,6 +243,8 @@ def update_key_result(
     measure = {
         name: changes.pop(name) for name in list(changes) if name in KEY_RESULT_MEASURE_FIELDS
     }
+    if "checkin_every_days" in changes:
+        check_cadence(changes["checkin_every_days"])
     if "owner" in changes:
         owner = in_org(access, Person, changes["owner"], "owner")
         changes["owner"] = owner.pk if owner is not None else None

@@ -10,6 +10,7 @@ from django.utils import timezone
 from northline.goals import services
 from northline.goals.models import KeyResult, Objective, Period
 from northline.goals.tests.conftest import Goals
+from northline.lib.errors import Invalid
 from northline.orgs.models import Event
 from northline.testing import Cast, assert_queries_constant
 
@@ -62,6 +63,45 @@ def test_it_creates_an_objective_and_a_key_result_then_checks_in(cast, goals: Go
     assert check_in.json()["author"] == "edith"
     listed = editor.get(f"{BASE}/key-results/{body['id']}/check-ins").json()
     assert [(item["value"], item["note"]) for item in listed["items"]] == [(10, "First batch out")]
+
+
+def test_a_key_result_keeps_its_check_in_cadence(cast, goals: Goals, api_as):
+    """Weekly unless set; 1 to 365 days; a refused value names the field and changes nothing."""
+    editor = api_as(cast.editor)
+    url = f"{BASE}/key-results/{goals.key_result.pk}"
+    shown = editor.get(url).json()
+    assert shown["checkin_every_days"] == 7
+    changed = editor.patch(url, {"version": shown["version"], "checkin_every_days": 14})
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["checkin_every_days"] == 14
+    for wrong in (0, 366):
+        refused = editor.patch(url, {"version": shown["version"] + 1, "checkin_every_days": wrong})
+        assert refused.status_code == 422
+        assert "checkin_every_days" in refused.json()["error"]["fields"]
+    assert KeyResult.objects.get(pk=goals.key_result.pk).checkin_every_days == 14
+    event = Event.objects.filter(object_type="goals.keyresult", verb="updated").latest("pk")
+    assert event.changes["checkin_every_days"] == [7, 14]
+    created = editor.post(
+        f"{BASE}/key-results",
+        {
+            "objective_id": goals.child.pk,
+            "title": "Checked monthly",
+            "baseline": 0,
+            "target": 10,
+            "checkin_every_days": 30,
+        },
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["checkin_every_days"] == 30
+    with pytest.raises(Invalid, match="1 to 365 days"):
+        services.create_key_result(
+            cast.owner_access,
+            goals.child,
+            title="Never",
+            baseline=0,
+            target=1,
+            checkin_every_days=0,
+        )
 
 
 def test_it_reports_progress_that_moves_with_a_check_in(cast, goals: Goals, api_as):
