@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from icalendar import Calendar, Event
 
-from northline.delivery.calendar import PRODID, all_day
+from northline.delivery.calendar import PRODID, all_day, releases_for, uid
 from northline.delivery.models import Release, ReleaseStatus
 from northline.goals import selectors as goals
 from northline.measures.rules import Pace
@@ -101,6 +101,7 @@ class Item:
     """One bar on the roadmap, its dates and its state in words."""
 
     kind: str  # "release", "epic" or "objective"
+    pk: int
     title: str
     url: str
     start: dt.date
@@ -199,15 +200,13 @@ def objective_flag(pace: Pace, ends_on: dt.date, closed: bool, today: dt.date) -
 
 
 def releases(access: Access, filters: Filters, today: dt.date) -> list[Item]:
-    rows = Release.objects.filter(organization=access.organization).exclude(
-        status=ReleaseStatus.CANCELLED
-    )
-    if filters.team is not None:
-        rows = rows.filter(features__owner_team=filters.team).distinct()
+    """Releases that are not cancelled; for a team, those the calendar feed gives it (its
+    features or its impacts). Themes and value streams do not apply to releases."""
     slug = access.organization.slug
     return [
         Item(
             kind="release",
+            pk=release.pk,
             title=release.name,
             url=reverse("delivery_release", args=[slug, release.pk]),
             start=release.planned_date,
@@ -215,7 +214,8 @@ def releases(access: Access, filters: Filters, today: dt.date) -> list[Item]:
             state=release.get_status_display(),
             flag=release_flag(release, today),
         )
-        for release in rows.order_by("planned_date", "id")
+        for release in releases_for(access.organization, filters.team)
+        if release.status != ReleaseStatus.CANCELLED
     ]
 
 
@@ -238,6 +238,7 @@ def epics(access: Access, filters: Filters, today: dt.date) -> list[Item]:
         items.append(
             Item(
                 kind="epic",
+                pk=epic.pk,
                 title=epic.title,
                 url=reverse("portfolio_epic", args=[slug, epic.pk]),
                 start=epic.target_date,
@@ -270,6 +271,7 @@ def objectives(access: Access, filters: Filters, today: dt.date) -> list[Item]:
         items.append(
             Item(
                 kind="objective",
+                pk=objective.pk,
                 title=objective.title,
                 url=reverse("goals_objective", args=[slug, objective.pk]),
                 start=period.starts_on,
@@ -342,8 +344,11 @@ def calendar_of(
         if item.kind == "objective":
             continue
         event = Event()
-        # The item's own page is unique per record, so its path makes a stable uid.
-        event.add("uid", f"roadmap{item.url.replace('/', '-')}@{organization.slug}.northline")
+        # The feeds' uid for a release, so a calendar that holds both sees one event.
+        event.add(
+            "uid",
+            uid(item.kind if item.kind == "release" else "epic-target", item.pk, organization),
+        )
         event.add("dtstamp", dt.datetime.now(dt.UTC))
         all_day(event, item.start)
         label = "Release" if item.kind == "release" else "Epic target"

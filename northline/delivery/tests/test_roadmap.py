@@ -95,7 +95,11 @@ def test_it_filters_by_team_theme_and_value_stream(plan: Plan, cast: Cast) -> No
     stream = strategy_services.create_value_stream(plan.access, name="Permits")
     epic(plan, "Themed epic", 30, theme=theme, value_stream=stream, team=plan.builders)
     epic(plan, "Other epic", 30, team=plan.contact)
+    plan.feature(plan.release(20, name="Builders release"))  # a feature of Permits Online
+    plan.release(25, name="Unrelated release")
     client = signed_in(cast.viewer)
+    text = client.get(url(plan), {"team": plan.builders.pk}).text
+    assert "Builders release" in text and "Unrelated release" not in text
     for params in (
         {"theme": theme.pk},
         {"value_stream": stream.pk},
@@ -175,7 +179,13 @@ def test_it_exports_csv_and_ical(plan: Plan, cast: Cast) -> None:
     calendar = Calendar.from_ical(response.content)
     events = {str(event["summary"]): event for event in calendar.walk("VEVENT")}
     assert set(events) == {"Release: Spring update", "Epic target: =Formula epic"}
-    assert events["Release: Spring update"].decoded("dtstart") == today() + dt.timedelta(days=10)
+    release = events["Release: Spring update"]
+    assert release.decoded("dtstart") == today() + dt.timedelta(days=10)
+    assert release.decoded("dtend") == today() + dt.timedelta(days=11)
+    # The calendar feed's uid, so a calendar holding both shows the release once.
+    assert str(release["uid"]).startswith("release-") and str(release["uid"]).endswith(
+        "@acme.northline"
+    )
 
 
 def test_it_shows_an_empty_state(plan: Plan, cast: Cast) -> None:
