@@ -88,6 +88,22 @@ def test_it_shows_the_current_periods_objectives_with_their_pace(plan: Plan, cas
     assert "Objectives" in text
 
 
+def test_it_marks_an_objective_behind_its_pace_at_risk(plan: Plan, cast: Cast) -> None:
+    # Thirty days into the period with no check-in: the pace rule says "not started".
+    period = goal_services.create_period(
+        plan.access,
+        name="Running",
+        starts_on=today() - dt.timedelta(days=30),
+        ends_on=today() + dt.timedelta(days=60),
+    )
+    goal_services.create_objective(
+        plan.access, title="Shorter queues", period=period, status="active"
+    )
+    text = signed_in(cast.viewer).get(url(plan)).text
+    assert 'Shorter queues</a> <span class="flag flag-at_risk">At risk</span>' in text
+    assert "Active, not started" in text
+
+
 def test_it_filters_by_team_theme_and_value_stream(plan: Plan, cast: Cast) -> None:
     theme = strategy_services.create_theme(
         plan.access, name="Digital first", starts_on=today(), ends_on=today() + dt.timedelta(400)
