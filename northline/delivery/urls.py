@@ -6,6 +6,9 @@ from northline.delivery import views
 
 urlpatterns = [
     path("", views.matrix, name="delivery"),
+    path("roadmap/", views.roadmap_page, name="delivery_roadmap"),
+    path("roadmap.csv", views.roadmap_csv, name="delivery_roadmap_csv"),
+    path("roadmap.ics", views.roadmap_ics, name="delivery_roadmap_ics"),
     path("releases/", views.releases, name="delivery_releases"),
     path("releases/<int:release_id>/", views.release, name="delivery_release"),
     path("releases/<int:release_id>/decide/", views.release_decide, name="delivery_release_decide"),

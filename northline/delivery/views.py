@@ -8,17 +8,19 @@ JavaScript; the pages' small script only adds conveniences (copying a secret URL
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from northline.delivery import forms, selectors, services
+from northline.delivery import forms, roadmap, selectors, services
 from northline.delivery.access import (
     access_calendar_feed,
     access_feature,
@@ -29,8 +31,13 @@ from northline.delivery.access import (
 from northline.delivery.models import Feature, Release, ReleaseStatus
 from northline.lib import web
 from northline.lib.errors import Conflict
+from northline.lib.exports import CSV, as_csv, attachment, safe
+from northline.lib.exports import Cell as Value
 from northline.lib.web import org_view, render_org, status_of, submit
 from northline.orgs.access import Access, access_team
+from northline.orgs.models import Team
+from northline.strategy.access import access_theme, access_value_stream
+from northline.strategy.models import Theme, ValueStream
 
 NAV = "delivery"
 
@@ -535,3 +542,125 @@ def lead_times(request: HttpRequest, access: Access) -> HttpResponse:
         messages.success(request, "Saved the teams' lead times.")
         return redirect(settings_url(access, "lead-times"))
     return render_settings(request, access, lead_times_form=form)
+
+
+# The roadmap -------------------------------------------------------------------------------
+
+ROADMAP_FILTERS = ("team", "theme", "value_stream", "from", "quarters", "group")
+
+
+def roadmap_id(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404(f"No such {name.replace('_', ' ')}.")
+    return int(raw)
+
+
+def roadmap_request(request: HttpRequest, access: Access) -> tuple[roadmap.Window, roadmap.Filters]:
+    """The window and filters a roadmap URL asks for; 404 for an id that is not of this
+    organization (the same answer as for one that does not exist) or a malformed window."""
+    filters = roadmap.Filters()
+    if (team_id := roadmap_id(request, "team")) is not None:
+        filters.team = access_team(access, team_id)
+    if (theme_id := roadmap_id(request, "theme")) is not None:
+        filters.theme = access_theme(access, theme_id)
+    if (stream_id := roadmap_id(request, "value_stream")) is not None:
+        filters.value_stream = access_value_stream(access, stream_id)
+    start: dt.date | None = None
+    if raw := request.GET.get("from", ""):
+        try:
+            start = dt.datetime.strptime(raw, "%Y-%m").date()
+        except ValueError:
+            raise Http404("The window starts at a month written YYYY-MM.") from None
+    quarters = roadmap_id(request, "quarters")
+    if quarters is not None and not 1 <= quarters <= roadmap.MAX_QUARTERS:
+        raise Http404(f"A roadmap shows 1 to {roadmap.MAX_QUARTERS} quarters.")
+    return roadmap.window_of(start, quarters, timezone.localdate()), filters
+
+
+def roadmap_query(request: HttpRequest, *, start: dt.date | None = None) -> str:
+    """The current filters as a query string, the window moved to ``start`` if given."""
+    params = {name: request.GET[name] for name in ROADMAP_FILTERS if request.GET.get(name)}
+    if start is not None:
+        params["from"] = f"{start:%Y-%m}"
+    return urlencode(params)
+
+
+def build_roadmap(request: HttpRequest, access: Access, *, capped: bool) -> roadmap.Roadmap:
+    window, filters = roadmap_request(request, access)
+    return roadmap.build(
+        access,
+        window,
+        filters,
+        today=timezone.localdate(),
+        group_by="theme" if request.GET.get("group") == "theme" else "team",
+        expanded=request.GET.get("more", ""),
+        capped=capped,
+    )
+
+
+@require_safe
+@org_view
+def roadmap_page(request: HttpRequest, access: Access) -> HttpResponse:
+    plan = build_roadmap(request, access, capped=True)
+    window = plan.window
+    base = reverse("delivery_roadmap", args=[access.organization.slug])
+    return render_org(
+        request,
+        access,
+        "delivery/roadmap.html",
+        {
+            "plan": plan,
+            "teams": Team.objects.filter(organization=access.organization).order_by("name"),
+            "themes": Theme.objects.filter(organization=access.organization).order_by("name"),
+            "streams": ValueStream.objects.filter(organization=access.organization).order_by(
+                "name"
+            ),
+            "chosen": {name: request.GET.get(name, "") for name in ROADMAP_FILTERS},
+            "query": roadmap_query(request),
+            "base": base,
+            "previous_url": f"{base}?{roadmap_query(request, start=window.previous)}",
+            "next_url": f"{base}?{roadmap_query(request, start=window.next)}",
+            "columns": len(window.months),
+        },
+        nav=NAV,
+    )
+
+
+@require_safe
+@org_view
+def roadmap_csv(request: HttpRequest, access: Access) -> HttpResponse:
+    plan = build_roadmap(request, access, capped=False)
+    rows: list[list[Value]] = [
+        ["kind", "title", "team", "theme", "start", "end", "state", "late/at risk", "URL"]
+    ]
+    for item in plan.items:
+        rows.append(
+            [
+                safe(value)
+                for value in (
+                    item.kind,
+                    item.title,
+                    item.team,
+                    item.theme,
+                    item.start,
+                    item.end,
+                    item.state,
+                    item.flag_label,
+                    request.build_absolute_uri(item.url),
+                )
+            ]
+        )
+    name = f"{access.organization.slug}-roadmap-{plan.window.start:%Y-%m}.csv"
+    return attachment(as_csv(rows), CSV, name)
+
+
+@require_safe
+@org_view
+def roadmap_ics(request: HttpRequest, access: Access) -> HttpResponse:
+    plan = build_roadmap(request, access, capped=False)
+    calendar = roadmap.calendar_of(access.organization, plan, request.build_absolute_uri)
+    name = f"{access.organization.slug}-roadmap-{plan.window.start:%Y-%m}.ics"
+    return attachment(calendar.to_ical(), "text/calendar; charset=utf-8", name)
