@@ -231,6 +231,34 @@ def update_epic(access: Access, epic: Epic, /, *, version: int, **changes: Any) 
 
 
 @transaction.atomic
+def link_key_result(
+    access: Access, epic: Epic, key_result: KeyResult | int, *, version: int
+) -> Epic:
+    """The epic drives one more key result (the alignment the coverage counts); a key result of
+    another organization is refused with 404 and nothing changes."""
+    current = list(epic.key_results.values_list("pk", flat=True))
+    (found,) = key_results_in_org(access, [key_result])
+    return update_epic(access, epic, version=version, key_results=[*current, found.pk])
+
+
+@transaction.atomic
+def unlink_key_result(
+    access: Access, epic: Epic, key_result: KeyResult | int, *, version: int
+) -> Epic:
+    """The epic stops driving the key result (the key result and its check-ins stay)."""
+    pk = key_result.pk if isinstance(key_result, KeyResult) else key_result
+    current = list(epic.key_results.values_list("pk", flat=True))
+    if pk not in current:
+        raise NotFound(
+            f"“{epic.title}” does not drive a key result with id {pk}.",
+            fields={"key_results": "Not linked."},
+        )
+    return update_epic(
+        access, epic, version=version, key_results=[item for item in current if item != pk]
+    )
+
+
+@transaction.atomic
 def delete_epic(access: Access, epic: Epic) -> None:
     """Only an epic still in the funnel goes; later ones are history (close them instead)."""
     access.require("write")

@@ -37,6 +37,18 @@ urlpatterns = [
         views.indicator_unlink,
         name="portfolio_indicator_unlink",
     ),
+    path(
+        "epics/<int:epic_id>/key-results/link/",
+        views.key_result_link,
+        name="portfolio_key_result_link",
+    ),
+    path(
+        "epics/<int:epic_id>/key-results/unlink/",
+        views.key_result_unlink,
+        name="portfolio_key_result_unlink",
+    ),
+    path("choose/key-results/", views.choose_key_results, name="portfolio_choose_key_results"),
+    path("choose/epics/", views.choose_epics, name="portfolio_choose_epics"),
     path("epics/<int:epic_id>/stories/new/", views.story_new, name="portfolio_story_new"),
     path("stories/<int:story_id>/", views.story, name="portfolio_story"),
     path("stories/<int:story_id>/move/", views.story_move, name="portfolio_story_move"),
