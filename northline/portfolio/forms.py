@@ -307,3 +307,15 @@ class EpicLinkForm(DomainForm):
 
     key_result = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     epic = forms.IntegerField(min_value=1, label="Epic")
+
+
+class LinkLeadingIndicatorForm(DomainForm):
+    """An existing leading indicator of the organization to watch a story with (or stop)."""
+
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.none(), label="Existing leading indicator"
+    )
+
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_to_org(self, access, indicator=Indicator.objects.filter(kind=IndicatorKind.LEADING))

@@ -583,6 +583,51 @@ def add_leading_indicator(access: Access, story: Story, **indicator_fields: Any)
     return indicator
 
 
+@transaction.atomic
+def link_leading_indicator(access: Access, story: Story, indicator: Indicator) -> None:
+    """Watch the story with an existing leading indicator (another story's, a key result's);
+    linking one twice changes nothing."""
+    access.require("write")
+    same_org_indicator(access, indicator)
+    if indicator.kind != IndicatorKind.LEADING:
+        raise Invalid(
+            f"“{indicator.name}” is a lagging indicator; a story is watched with leading ones.",
+            fields={"indicator": "Choose a leading indicator."},
+        )
+    if story.leading_indicators.filter(pk=indicator.pk).exists():
+        return
+    story.leading_indicators.add(indicator)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="linked",
+        obj=story,
+        changes={"leading_indicators": {"added": indicator.pk, "name": indicator.name}},
+    )
+    schedule_feedback(access.organization)
+
+
+@transaction.atomic
+def unlink_leading_indicator(access: Access, story: Story, indicator: Indicator) -> None:
+    """Stop watching the story with the indicator (the indicator and its readings stay)."""
+    access.require("write")
+    same_org_indicator(access, indicator)
+    if not story.leading_indicators.filter(pk=indicator.pk).exists():
+        raise NotFound(
+            f"“{indicator.name}” is not a leading indicator of “{story.title}”.",
+            fields={"indicator": "Not linked."},
+        )
+    story.leading_indicators.remove(indicator)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="unlinked",
+        obj=story,
+        changes={"leading_indicators": {"removed": indicator.pk, "name": indicator.name}},
+    )
+    schedule_feedback(access.organization)
+
+
 # Sprints ---------------------------------------------------------------------------------
 
 

@@ -51,6 +51,16 @@ urlpatterns = [
     path("choose/epics/", views.choose_epics, name="portfolio_choose_epics"),
     path("epics/<int:epic_id>/stories/new/", views.story_new, name="portfolio_story_new"),
     path("stories/<int:story_id>/", views.story, name="portfolio_story"),
+    path(
+        "stories/<int:story_id>/indicators/link/",
+        views.story_indicator_link,
+        name="portfolio_story_indicator_link",
+    ),
+    path(
+        "stories/<int:story_id>/indicators/unlink/",
+        views.story_indicator_unlink,
+        name="portfolio_story_indicator_unlink",
+    ),
     path("stories/<int:story_id>/move/", views.story_move, name="portfolio_story_move"),
     path("stories/<int:story_id>/delete/", views.story_delete, name="portfolio_story_delete"),
     path("sprints/", views.sprints, name="portfolio_sprints"),

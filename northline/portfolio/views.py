@@ -568,17 +568,60 @@ def story_new(request: HttpRequest, access: Access, epic_id: int) -> HttpRespons
 
 
 def render_story(
-    request: HttpRequest, access: Access, story: Story, edit_form: web.DomainForm | None = None
+    request: HttpRequest,
+    access: Access,
+    story: Story,
+    edit_form: web.DomainForm | None = None,
+    leading_form: forms.LinkLeadingIndicatorForm | None = None,
 ) -> HttpResponse:
     edit_form = edit_form or forms.StoryEditForm.of(story, access)
+    leading_form = leading_form or forms.LinkLeadingIndicatorForm(access=access)
     return render_org(
         request,
         access,
         "portfolio/story.html",
-        {"story": story, "edit_form": edit_form, "story_states": StoryState.choices},
+        {
+            "story": story,
+            "edit_form": edit_form,
+            "story_states": StoryState.choices,
+            "leading": list(story.leading_indicators.order_by("name", "pk")),
+            "leading_form": leading_form,
+        },
         nav=NAV,
-        status=status_of(edit_form),
+        status=status_of(edit_form, leading_form),
     )
+
+
+def story_url(access: Access, story: Story) -> str:
+    return reverse("portfolio_story", args=[access.organization.slug, story.pk]) + "#leading"
+
+
+@require_POST
+@org_view
+def story_indicator_link(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
+    record = access_story(access, story_id, "write")
+    form = forms.LinkLeadingIndicatorForm(request.POST, access=access)
+    if submit(
+        form, lambda data: services.link_leading_indicator(access, record, data["indicator"])
+    ):
+        messages.success(request, f"Linked “{form.cleaned_data['indicator'].name}”.")
+        return redirect(story_url(access, record))
+    return render_story(request, access, record, leading_form=form)
+
+
+@require_POST
+@org_view
+def story_indicator_unlink(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
+    record = access_story(access, story_id, "write")
+    form = forms.LinkLeadingIndicatorForm(request.POST, access=access)
+    if submit(
+        form, lambda data: services.unlink_leading_indicator(access, record, data["indicator"])
+    ):
+        messages.success(
+            request, f"Unlinked “{form.cleaned_data['indicator'].name}”; its readings stay."
+        )
+        return redirect(story_url(access, record))
+    return render_story(request, access, record, leading_form=form)
 
 
 def to_stories(access: Access, record: Story) -> HttpResponse:
