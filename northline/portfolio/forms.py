@@ -292,3 +292,30 @@ class WipLimitsForm(DomainForm):
             self.fields[state] = forms.IntegerField(
                 label=label, min_value=1, required=False, initial=limits.get(state)
             )
+
+
+class KeyResultLinkForm(VersionedForm):
+    """One key result to link to (or unlink from) the epic, by id: the chooser offers the
+    organization's key results and the service refuses any other (404)."""
+
+    key_result = forms.IntegerField(min_value=1, label="Key result")
+    error_aliases = {"key_results": "key_result"}
+
+
+class EpicLinkForm(DomainForm):
+    """From the coverage drill-down: an epic to drive one key result."""
+
+    key_result = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    epic = forms.IntegerField(min_value=1, label="Epic")
+
+
+class LinkLeadingIndicatorForm(DomainForm):
+    """An existing leading indicator of the organization to watch a story with (or stop)."""
+
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.none(), label="Existing leading indicator"
+    )
+
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_to_org(self, access, indicator=Indicator.objects.filter(kind=IndicatorKind.LEADING))

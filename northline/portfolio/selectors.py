@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -25,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
+from northline.goals.models import KeyResult
 from northline.lib.errors import Invalid
 from northline.measures.models import Indicator
 from northline.measures.rules import Health, worst_pace
@@ -452,3 +454,57 @@ def step_neighbours(
     if not below:
         return None
     return below[0], (below[1] if len(below) > 1 else None)
+
+
+# Choosers ----------------------------------------------------------------------------------
+# A chooser lists every choice while there are few (a plain select); past CHOOSER_ALL it asks
+# for a search and shows CHOOSER_PAGE matches. Its script asks the JSON endpoints for
+# CHOOSER_MATCHES as the user types. Each is one query, cut by LIMIT, so 2,850 key results cost
+# what 10 do.
+CHOOSER_ALL = 100
+CHOOSER_PAGE = 50
+CHOOSER_MATCHES = 20
+
+
+@dataclass(frozen=True)
+class Chooser:
+    """What a chooser shows: its options, and whether the list is long enough to need ``q``."""
+
+    options: list[tuple[int, str]]
+    searching: bool
+    q: str
+
+
+def key_results_matching(access: Access, q: str = "", *, exclude: Iterable[int] = ()) -> Any:
+    found = KeyResult.objects.filter(organization=access.organization).exclude(pk__in=exclude)
+    if q:
+        found = found.filter(title__icontains=q)
+    return found.select_related("objective").order_by("title", "pk")
+
+
+def open_epics_matching(access: Access, q: str = "", *, exclude: Iterable[int] = ()) -> Any:
+    found = (
+        Epic.objects.filter(organization=access.organization)
+        .filter(state__in=OPEN_STATES)
+        .exclude(pk__in=exclude)
+    )
+    if q:
+        found = found.filter(title__icontains=q)
+    return found.order_by("title", "pk")
+
+
+def key_result_label(record: KeyResult) -> str:
+    return f"{record.title} ({record.objective.title})"
+
+
+def chooser(matching: Any, q: str, label: Any = str) -> Chooser:
+    """The page's chooser: all choices up to CHOOSER_ALL, else the first CHOOSER_PAGE matches of
+    ``q`` (one query either way: one row past the limit tells whether there are more)."""
+    rows = list(matching[: CHOOSER_ALL + 1])
+    searching = bool(q) or len(rows) > CHOOSER_ALL
+    shown = rows[:CHOOSER_PAGE] if searching else rows
+    return Chooser([(row.pk, label(row)) for row in shown], searching, q)
+
+
+def matches(matching: Any, label: Any = str) -> list[dict[str, Any]]:
+    return [{"id": row.pk, "label": label(row)} for row in matching[:CHOOSER_MATCHES]]

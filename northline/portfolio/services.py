@@ -231,6 +231,34 @@ def update_epic(access: Access, epic: Epic, /, *, version: int, **changes: Any) 
 
 
 @transaction.atomic
+def link_key_result(
+    access: Access, epic: Epic, key_result: KeyResult | int, *, version: int
+) -> Epic:
+    """The epic drives one more key result (the alignment the coverage counts); a key result of
+    another organization is refused with 404 and nothing changes."""
+    current = list(epic.key_results.values_list("pk", flat=True))
+    (found,) = key_results_in_org(access, [key_result])
+    return update_epic(access, epic, version=version, key_results=[*current, found.pk])
+
+
+@transaction.atomic
+def unlink_key_result(
+    access: Access, epic: Epic, key_result: KeyResult | int, *, version: int
+) -> Epic:
+    """The epic stops driving the key result (the key result and its check-ins stay)."""
+    pk = key_result.pk if isinstance(key_result, KeyResult) else key_result
+    current = list(epic.key_results.values_list("pk", flat=True))
+    if pk not in current:
+        raise NotFound(
+            f"“{epic.title}” does not drive a key result with id {pk}.",
+            fields={"key_results": "Not linked."},
+        )
+    return update_epic(
+        access, epic, version=version, key_results=[item for item in current if item != pk]
+    )
+
+
+@transaction.atomic
 def delete_epic(access: Access, epic: Epic) -> None:
     """Only an epic still in the funnel goes; later ones are history (close them instead)."""
     access.require("write")
@@ -553,6 +581,51 @@ def add_leading_indicator(access: Access, story: Story, **indicator_fields: Any)
     )
     schedule_feedback(access.organization)
     return indicator
+
+
+@transaction.atomic
+def link_leading_indicator(access: Access, story: Story, indicator: Indicator) -> None:
+    """Watch the story with an existing leading indicator (another story's, a key result's);
+    linking one twice changes nothing."""
+    access.require("write")
+    same_org_indicator(access, indicator)
+    if indicator.kind != IndicatorKind.LEADING:
+        raise Invalid(
+            f"“{indicator.name}” is a lagging indicator; a story is watched with leading ones.",
+            fields={"indicator": "Choose a leading indicator."},
+        )
+    if story.leading_indicators.filter(pk=indicator.pk).exists():
+        return
+    story.leading_indicators.add(indicator)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="linked",
+        obj=story,
+        changes={"leading_indicators": {"added": indicator.pk, "name": indicator.name}},
+    )
+    schedule_feedback(access.organization)
+
+
+@transaction.atomic
+def unlink_leading_indicator(access: Access, story: Story, indicator: Indicator) -> None:
+    """Stop watching the story with the indicator (the indicator and its readings stay)."""
+    access.require("write")
+    same_org_indicator(access, indicator)
+    if not story.leading_indicators.filter(pk=indicator.pk).exists():
+        raise NotFound(
+            f"“{indicator.name}” is not a leading indicator of “{story.title}”.",
+            fields={"indicator": "Not linked."},
+        )
+    story.leading_indicators.remove(indicator)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="unlinked",
+        obj=story,
+        changes={"leading_indicators": {"removed": indicator.pk, "name": indicator.name}},
+    )
+    schedule_feedback(access.organization)
 
 
 # Sprints ---------------------------------------------------------------------------------

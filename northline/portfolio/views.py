@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from northline.lib import web
 from northline.lib.charts import ChartPoint, progress_chart
@@ -322,8 +322,17 @@ def render_epic(
     link_form: forms.LinkIndicatorForm | None = None,
     close_form: forms.CloseForm | None = None,
     answer_form: tuple[int, forms.AnswerForm] | None = None,
+    key_result_form: forms.KeyResultLinkForm | None = None,
 ) -> HttpResponse:
     detail = selectors.epic_detail(access, epic)
+    driven = list(epic.key_results.select_related("objective").order_by("title", "pk"))
+    key_result_form = key_result_form or forms.KeyResultLinkForm(initial={"version": epic.version})
+    q = request.GET.get("q", "").strip()
+    key_result_chooser = selectors.chooser(
+        selectors.key_results_matching(access, q, exclude=[item.pk for item in driven]),
+        q,
+        selectors.key_result_label,
+    )
     edit_form = edit_form or forms.EpicEditForm.of(epic, access)
     story_form = story_form or forms.StoryForm(access=access)
     indicator_form = indicator_form or forms.LaggingIndicatorForm()
@@ -352,6 +361,9 @@ def render_epic(
             "story_form": story_form,
             "indicator_form": indicator_form,
             "link_form": link_form,
+            "driven": driven,
+            "key_result_form": key_result_form,
+            "key_result_chooser": key_result_chooser,
             "close_form": close_form,
             "closable": epic.state not in (EpicState.DONE, EpicState.CLOSED),
             "story_states": StoryState.choices,
@@ -365,6 +377,7 @@ def render_epic(
             link_form,
             close_form,
             answer_form[1] if answer_form else None,
+            key_result_form,
         ),
     )
 
@@ -485,6 +498,61 @@ def indicator_unlink(
     return redirect(epic_url(access, record) + "#indicators")
 
 
+def key_results_url(access: Access, epic: Epic) -> str:
+    return epic_url(access, epic) + "#key-results"
+
+
+@require_POST
+@org_view
+def key_result_link(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    record = access_epic(access, epic_id, "write")
+    form = forms.KeyResultLinkForm(request.POST)
+    linked: list[Epic] = []
+
+    def save(data: dict[str, Any]) -> None:
+        linked.append(
+            services.link_key_result(access, record, data["key_result"], version=data["version"])
+        )
+
+    if submit(form, save):
+        messages.success(request, f"“{record.title}” now drives the key result.")
+        return redirect(key_results_url(access, record))
+    return render_epic(request, access, access_epic(access, epic_id), key_result_form=form)
+
+
+@require_POST
+@org_view
+def key_result_unlink(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
+    record = access_epic(access, epic_id, "write")
+    form = forms.KeyResultLinkForm(request.POST)
+
+    def save(data: dict[str, Any]) -> None:
+        services.unlink_key_result(access, record, data["key_result"], version=data["version"])
+
+    if submit(form, save):
+        messages.success(request, f"“{record.title}” no longer drives the key result.")
+        return redirect(key_results_url(access, record))
+    return render_epic(request, access, access_epic(access, epic_id), key_result_form=form)
+
+
+# Choosers: the matches a chooser's script shows as the user types (portfolio/chooser.js) ---
+
+
+@require_safe
+@org_view
+def choose_key_results(request: HttpRequest, access: Access) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    found = selectors.key_results_matching(access, q)
+    return JsonResponse({"matches": selectors.matches(found, selectors.key_result_label)})
+
+
+@require_safe
+@org_view
+def choose_epics(request: HttpRequest, access: Access) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    return JsonResponse({"matches": selectors.matches(selectors.open_epics_matching(access, q))})
+
+
 # Stories -----------------------------------------------------------------------------------
 
 
@@ -500,17 +568,60 @@ def story_new(request: HttpRequest, access: Access, epic_id: int) -> HttpRespons
 
 
 def render_story(
-    request: HttpRequest, access: Access, story: Story, edit_form: web.DomainForm | None = None
+    request: HttpRequest,
+    access: Access,
+    story: Story,
+    edit_form: web.DomainForm | None = None,
+    leading_form: forms.LinkLeadingIndicatorForm | None = None,
 ) -> HttpResponse:
     edit_form = edit_form or forms.StoryEditForm.of(story, access)
+    leading_form = leading_form or forms.LinkLeadingIndicatorForm(access=access)
     return render_org(
         request,
         access,
         "portfolio/story.html",
-        {"story": story, "edit_form": edit_form, "story_states": StoryState.choices},
+        {
+            "story": story,
+            "edit_form": edit_form,
+            "story_states": StoryState.choices,
+            "leading": list(story.leading_indicators.order_by("name", "pk")),
+            "leading_form": leading_form,
+        },
         nav=NAV,
-        status=status_of(edit_form),
+        status=status_of(edit_form, leading_form),
     )
+
+
+def story_url(access: Access, story: Story) -> str:
+    return reverse("portfolio_story", args=[access.organization.slug, story.pk]) + "#leading"
+
+
+@require_POST
+@org_view
+def story_indicator_link(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
+    record = access_story(access, story_id, "write")
+    form = forms.LinkLeadingIndicatorForm(request.POST, access=access)
+    if submit(
+        form, lambda data: services.link_leading_indicator(access, record, data["indicator"])
+    ):
+        messages.success(request, f"Linked “{form.cleaned_data['indicator'].name}”.")
+        return redirect(story_url(access, record))
+    return render_story(request, access, record, leading_form=form)
+
+
+@require_POST
+@org_view
+def story_indicator_unlink(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
+    record = access_story(access, story_id, "write")
+    form = forms.LinkLeadingIndicatorForm(request.POST, access=access)
+    if submit(
+        form, lambda data: services.unlink_leading_indicator(access, record, data["indicator"])
+    ):
+        messages.success(
+            request, f"Unlinked “{form.cleaned_data['indicator'].name}”; its readings stay."
+        )
+        return redirect(story_url(access, record))
+    return render_story(request, access, record, leading_form=form)
 
 
 def to_stories(access: Access, record: Story) -> HttpResponse:

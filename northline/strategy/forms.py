@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from northline.lib.web import DomainForm
+from northline.measures.models import Indicator, IndicatorKind
 from northline.orgs import selectors as org_selectors
 from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
@@ -413,3 +414,23 @@ class DecisionLinkForm(DomainForm):
     )
     object_id = forms.CharField(max_length=64, label="Record id")
     label = forms.CharField(max_length=300)
+
+
+class ThemeLinkIndicatorForm(DomainForm):
+    """An existing lagging indicator of the organization to measure the theme by; one of
+    another organization is not a choice (and the service refuses it too)."""
+
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.none(), label="Existing lagging indicator"
+    )
+    error_aliases = {"indicator_id": "indicator"}
+
+    def __init__(self, *args: Any, access: Access, exclude: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicator"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Indicator.objects.filter(organization=access.organization, kind=IndicatorKind.LAGGING)
+            .exclude(pk__in=exclude)
+            .order_by("name", "pk")
+        )

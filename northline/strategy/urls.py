@@ -22,6 +22,11 @@ urlpatterns = [
         name="strategy_theme_indicator_add",
     ),
     path(
+        "themes/<int:theme_id>/indicators/link/",
+        views.theme_indicator_link,
+        name="strategy_theme_indicator_link",
+    ),
+    path(
         "themes/<int:theme_id>/indicators/<int:indicator_id>/unlink/",
         views.theme_indicator_unlink,
         name="strategy_theme_indicator_unlink",

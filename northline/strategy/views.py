@@ -258,6 +258,9 @@ def render_theme(
     theme = selectors.themes(access).get(pk=theme_id)
     edit_form = forms_.get("edit_form") or forms.ThemeEditForm.of(theme)
     indicator_form = forms_.get("indicator_form") or forms.ThemeIndicatorForm()
+    link_form = forms_.get("link_form") or forms.ThemeLinkIndicatorForm(
+        access=access, exclude=list(theme.indicators.values_list("pk", flat=True))
+    )
     report = selectors.planned_vs_actual(access)
     return page(
         request,
@@ -276,9 +279,11 @@ def render_theme(
             "responsibilities": theme.responsibilities.select_related("body"),
             "edit_form": edit_form,
             "indicator_form": indicator_form,
+            "link_form": link_form,
         },
         edit_form,
         indicator_form,
+        link_form,
     )
 
 
@@ -311,6 +316,22 @@ def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> 
         messages.success(request, f"Added the indicator {form.cleaned_data['name']}.")
         return back(access, "strategy_theme", theme_id=record.pk)
     return render_theme(request, access, record.pk, indicator_form=form)
+
+
+@require_POST
+@org_view
+def theme_indicator_link(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
+    record = acl.access_theme(access, theme_id, "write")
+    form = forms.ThemeLinkIndicatorForm(
+        request.POST,
+        access=access,
+        exclude=list(record.indicators.values_list("pk", flat=True)),
+    )
+    if submit(form, lambda data: services.link_indicator(access, record, data["indicator"])):
+        indicator = form.cleaned_data["indicator"]
+        messages.success(request, f"{record.name} is now measured by {indicator.name}.")
+        return back(access, "strategy_theme", theme_id=record.pk)
+    return render_theme(request, access, record.pk, link_form=form)
 
 
 @require_POST

@@ -1,0 +1,36 @@
+"""Linking a key result from the epic page in a real browser: with 120 key results the chooser
+asks for a search, and typing offers the matches the JSON endpoint answers (chooser.js)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from northline.conftest import screenshot, sign_in
+from northline.portfolio.tests.conftest import Board
+from northline.portfolio.tests.test_links import key_results
+from northline.testing import Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_links_a_key_result_found_by_typing_in_the_chooser(page, cast: Cast, board: Board):
+    epic = board.epic("Mooring permits online")
+    key_results(board.access, *(f"Result {number:03}" for number in range(119)))
+    (median,) = key_results(board.access, "Median days to decide", objective_title="Decide")
+    sign_in(page, "edith")
+    page.goto(f"/o/acme/portfolio/epics/{epic.pk}/")
+    assert page.get_by_text("Too many to list").is_visible()
+    choice = page.locator("#link-key-result-choice")
+    assert choice.locator("option").count() == 50
+
+    page.get_by_label("Search key results").press_sequentially("median")
+    # The 50 listed first include it too (titles in order): wait for the answer to leave it alone.
+    expect(choice.locator("option")).to_have_count(1)
+    expect(choice.locator("option")).to_have_text("Median days to decide (Decide)")
+    screenshot(page, "epic_key_result_chooser")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Link key result").click()
+
+    assert page.get_by_role("link", name="Median days to decide").is_visible()
+    assert list(epic.key_results.all()) == [median]
