@@ -294,44 +294,71 @@ def add_lagging_indicator(access: Access, epic: Epic, **indicator_fields: Any) -
 def link_lagging_indicator(access: Access, epic: Epic, indicator: Indicator) -> None:
     """Measure the epic's outcome with an existing lagging indicator (a theme's, a key
     result's); linking one twice changes nothing."""
-    access.require("write")
-    same_org_indicator(access, indicator)
-    if indicator.kind != IndicatorKind.LAGGING:
-        raise Invalid(
-            f"“{indicator.name}” is a leading indicator; a business case measures its outcome "
-            "with lagging ones.",
-            fields={"indicator": "Choose a lagging indicator."},
-        )
-    if epic.lagging_indicators.filter(pk=indicator.pk).exists():
-        return
-    epic.lagging_indicators.add(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="linked",
-        obj=epic,
-        changes={"lagging_indicators": {"added": indicator.pk, "name": indicator.name}},
+    link_indicator(
+        access,
+        epic,
+        "lagging_indicators",
+        indicator,
+        IndicatorKind.LAGGING,
+        f"“{indicator.name}” is a leading indicator; a business case measures its outcome "
+        "with lagging ones.",
     )
-    schedule_feedback(access.organization)
 
 
 @transaction.atomic
 def unlink_lagging_indicator(access: Access, epic: Epic, indicator: Indicator) -> None:
     """Stop measuring the epic with the indicator (the indicator and its readings stay)."""
+    unlink_indicator(access, epic, "lagging_indicators", indicator, "a lagging indicator")
+
+
+def link_indicator(
+    access: Access,
+    record: Epic | Story,
+    relation: str,
+    indicator: Indicator,
+    kind: IndicatorKind,
+    wrong_kind: str,
+) -> None:
+    """Add ``indicator`` to ``record``'s ``relation`` (its lagging or leading indicators), with a
+    "linked" event and the feedback loop queued; a link that exists stays as it is."""
     access.require("write")
     same_org_indicator(access, indicator)
-    if not epic.lagging_indicators.filter(pk=indicator.pk).exists():
+    if indicator.kind != kind:
+        raise Invalid(wrong_kind, fields={"indicator": f"Choose a {kind.label.lower()} indicator."})
+    linked = getattr(record, relation)
+    if linked.filter(pk=indicator.pk).exists():
+        return
+    linked.add(indicator)
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="linked",
+        obj=record,
+        changes={relation: {"added": indicator.pk, "name": indicator.name}},
+    )
+    schedule_feedback(access.organization)
+
+
+def unlink_indicator(
+    access: Access, record: Epic | Story, relation: str, indicator: Indicator, what: str
+) -> None:
+    """Remove ``indicator`` from ``record``'s ``relation`` (it and its readings stay), with an
+    "unlinked" event; one that is not linked is a 404 naming the field."""
+    access.require("write")
+    same_org_indicator(access, indicator)
+    linked = getattr(record, relation)
+    if not linked.filter(pk=indicator.pk).exists():
         raise NotFound(
-            f"“{indicator.name}” is not a lagging indicator of “{epic.title}”.",
+            f"“{indicator.name}” is not {what} of “{record.title}”.",
             fields={"indicator": "Not linked."},
         )
-    epic.lagging_indicators.remove(indicator)
+    linked.remove(indicator)
     record_event(
         actor=access.user,
         organization=access.organization,
         verb="unlinked",
-        obj=epic,
-        changes={"lagging_indicators": {"removed": indicator.pk, "name": indicator.name}},
+        obj=record,
+        changes={relation: {"removed": indicator.pk, "name": indicator.name}},
     )
     schedule_feedback(access.organization)
 
@@ -587,45 +614,20 @@ def add_leading_indicator(access: Access, story: Story, **indicator_fields: Any)
 def link_leading_indicator(access: Access, story: Story, indicator: Indicator) -> None:
     """Watch the story with an existing leading indicator (another story's, a key result's);
     linking one twice changes nothing."""
-    access.require("write")
-    same_org_indicator(access, indicator)
-    if indicator.kind != IndicatorKind.LEADING:
-        raise Invalid(
-            f"“{indicator.name}” is a lagging indicator; a story is watched with leading ones.",
-            fields={"indicator": "Choose a leading indicator."},
-        )
-    if story.leading_indicators.filter(pk=indicator.pk).exists():
-        return
-    story.leading_indicators.add(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="linked",
-        obj=story,
-        changes={"leading_indicators": {"added": indicator.pk, "name": indicator.name}},
+    link_indicator(
+        access,
+        story,
+        "leading_indicators",
+        indicator,
+        IndicatorKind.LEADING,
+        f"“{indicator.name}” is a lagging indicator; a story is watched with leading ones.",
     )
-    schedule_feedback(access.organization)
 
 
 @transaction.atomic
 def unlink_leading_indicator(access: Access, story: Story, indicator: Indicator) -> None:
     """Stop watching the story with the indicator (the indicator and its readings stay)."""
-    access.require("write")
-    same_org_indicator(access, indicator)
-    if not story.leading_indicators.filter(pk=indicator.pk).exists():
-        raise NotFound(
-            f"“{indicator.name}” is not a leading indicator of “{story.title}”.",
-            fields={"indicator": "Not linked."},
-        )
-    story.leading_indicators.remove(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="unlinked",
-        obj=story,
-        changes={"leading_indicators": {"removed": indicator.pk, "name": indicator.name}},
-    )
-    schedule_feedback(access.organization)
+    unlink_indicator(access, story, "leading_indicators", indicator, "a leading indicator")
 
 
 # Sprints ---------------------------------------------------------------------------------
