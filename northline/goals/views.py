@@ -24,6 +24,7 @@ from northline.lib import web
 from northline.lib.charts import ChartPoint, progress_chart
 from northline.lib.web import DomainForm, org_view, render_org, status_of, submit
 from northline.orgs.access import Access
+from northline.orgs.pages import record_panels
 
 NAV = "goals"
 # The header goals/checkin.js sends; the check-in view then answers with the live fragment.
@@ -290,7 +291,12 @@ def render_key_result(
         request,
         access,
         "goals/key_result.html",
-        {**live_context(access, key_result, check_in_form), "edit_form": edit_form},
+        {
+            **live_context(access, key_result, check_in_form),
+            "edit_form": edit_form,
+            # What the apps above link to it: the epics that drive it (portfolio).
+            "panels": record_panels(request, access, "goals.keyresult", key_result),
+        },
         nav=NAV,
         status=status_of(edit_form, check_in_form),
     )

@@ -6,11 +6,16 @@ pages from its ``AppConfig.ready``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.http import HttpRequest
 from django.urls import reverse
+
+from northline.orgs.access import Access
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,31 @@ class RecordUrls:
             before, _, after = url.rpartition(self.SENTINEL)
             pattern = self._patterns[object_type] = (before, after)
         return f"{pattern[0]}{pk}{pattern[1]}"
+
+
+# Panels: what an app above shows on another app's record page --------------------------------
+
+# A record page of a lower app cannot know what the apps above it link to the record (the key
+# result's page cannot import the portfolio's epics), so an upper app registers a panel for the
+# record type from its ``AppConfig.ready``: ``panel(request, access, record)`` returns the HTML
+# it adds to the page (rendered from its own template, so escaped), or "" to add nothing.
+RecordPanel = Callable[[HttpRequest, Access, Any], str]
+RECORD_PANELS: dict[str, list[RecordPanel]] = {}
+
+
+def register_record_panel(object_type: str, panel: RecordPanel) -> None:
+    """``register_record_panel("goals.keyresult", key_result_epics_panel)``."""
+    panels = RECORD_PANELS.setdefault(object_type, [])
+    if panel not in panels:
+        panels.append(panel)
+
+
+def record_panels(
+    request: HttpRequest, access: Access, object_type: str, record: models.Model
+) -> list[str]:
+    """The registered panels' HTML for one record's page, in registration order."""
+    return [
+        html
+        for panel in RECORD_PANELS.get(object_type, [])
+        if (html := panel(request, access, record))
+    ]

@@ -13,8 +13,11 @@ class PortfolioConfig(AppConfig):
         # A reading of an epic's or a story's indicator feeds the feedback loop (DESIGN §2.5).
         reading_recorded.connect(on_reading_recorded, dispatch_uid="portfolio.feedback")
 
-        from northline.orgs.pages import register_record_page
+        from northline.orgs.pages import register_record_page, register_record_panel
+        from northline.portfolio.views import key_result_epics_panel
 
         register_record_page("portfolio.epic", "portfolio_epic", "epic_id")
         register_record_page("portfolio.story", "portfolio_story", "story_id")
         register_record_page("portfolio.sprint", "portfolio_sprint", "sprint_id")
+        # The key result's page shows the epics that drive it (goals cannot import portfolio).
+        register_record_panel("goals.keyresult", key_result_epics_panel)

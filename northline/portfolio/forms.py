@@ -128,6 +128,34 @@ class EpicForm(DomainForm):
         )
 
 
+class NewEpicForm(EpicForm):
+    """A new epic, optionally driving one key result from the start (the chooser on the page,
+    or the key result whose "Driven by" section sent the user here). More are linked on the
+    epic's page."""
+
+    key_result = forms.IntegerField(
+        min_value=1, required=False, label="Drives key result", widget=forms.HiddenInput
+    )
+    error_aliases = {"key_results": "key_result"}
+
+    def offer(self, options: list[tuple[int, str]]) -> None:
+        """Show the key result as a select of ``options`` (a chooser's, enhanced by
+        chooser.js) instead of the hidden field that carries a key result chosen elsewhere."""
+        self.fields["key_result"].widget = forms.Select(
+            choices=[("", "None yet (link key results on the epic's page)"), *options],
+            attrs={"data-chooser": "key_result", "data-chooser-optional": ""},
+        )
+        self.fields[
+            "key_result"
+        ].help_text = "The key result this epic's work moves, so the alignment index counts it."
+
+    def changes(self) -> dict[str, Any]:
+        """The service's arguments: the one key result becomes the epic's list of them."""
+        data = dict(self.cleaned_data)
+        chosen = data.pop("key_result", None)
+        return {**data, "key_results": [chosen] if chosen else []}
+
+
 class EpicEditForm(EpicForm, VersionedForm):
     @classmethod
     def of(cls, epic: Epic, access: Access) -> EpicEditForm:
@@ -303,10 +331,14 @@ class KeyResultLinkForm(VersionedForm):
 
 
 class EpicLinkForm(DomainForm):
-    """From the coverage drill-down: an epic to drive one key result."""
+    """From a key result's page or the coverage drill-down: an epic to drive the key result."""
 
     key_result = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     epic = forms.IntegerField(min_value=1, label="Epic")
+
+
+class EpicUnlinkForm(EpicLinkForm, VersionedForm):
+    """From a key result's page: the epic stops driving it, at the version the page showed."""
 
 
 class LinkLeadingIndicatorForm(DomainForm):

@@ -493,6 +493,21 @@ def open_epics_matching(access: Access, q: str = "", *, exclude: Iterable[int] =
     return found.order_by("title", "pk")
 
 
+def key_result_named(access: Access, value: Any) -> KeyResult | None:
+    """The organization's key result whose id a form or address carries, if there is one."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return (
+        KeyResult.objects.filter(organization=access.organization, pk=pk)
+        .select_related("objective")
+        .first()
+        if 0 < pk < 2**63
+        else None
+    )
+
+
 def key_result_label(record: KeyResult) -> str:
     return f"{record.title} ({record.objective.title})"
 

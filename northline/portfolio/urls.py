@@ -47,6 +47,16 @@ urlpatterns = [
         views.key_result_unlink,
         name="portfolio_key_result_unlink",
     ),
+    path(
+        "key-results/link-epic/",
+        views.key_result_epic_link,
+        name="portfolio_key_result_epic_link",
+    ),
+    path(
+        "key-results/unlink-epic/",
+        views.key_result_epic_unlink,
+        name="portfolio_key_result_epic_unlink",
+    ),
     path("choose/key-results/", views.choose_key_results, name="portfolio_choose_key_results"),
     path("choose/epics/", views.choose_epics, name="portfolio_choose_epics"),
     path("epics/<int:epic_id>/stories/new/", views.story_new, name="portfolio_story_new"),

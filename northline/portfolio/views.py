@@ -15,11 +15,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from northline.goals.models import KeyResult
 from northline.lib import web
 from northline.lib.charts import ChartPoint, progress_chart
 from northline.lib.errors import Conflict, Invalid
@@ -263,9 +265,9 @@ def epic_url(access: Access, epic: Epic) -> str:
 def epic_new(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method == "POST":
         access.require("write")
-        form = forms.EpicForm(request.POST, access=access)
+        form = forms.NewEpicForm(request.POST, access=access)
         created: list[Epic] = []
-        if submit(form, lambda data: created.append(services.create_epic(access, **data))):
+        if submit(form, lambda _: created.append(services.create_epic(access, **form.changes()))):
             messages.success(
                 request,
                 f"Created “{created[0].title}” in the funnel. Add a lagging indicator and "
@@ -273,12 +275,21 @@ def epic_new(request: HttpRequest, access: Access) -> HttpResponse:
             )
             return redirect(epic_url(access, created[0]))
     else:
-        form = forms.EpicForm(access=access)
+        chosen_id = request.GET.get("key_result")
+        form = forms.NewEpicForm(access=access, initial={"key_result": chosen_id})
+    # Sent from a key result's "Driven by" section: that one, named; else a chooser.
+    chosen = selectors.key_result_named(access, form["key_result"].value())
+    q = request.GET.get("q", "").strip()
+    chooser = selectors.chooser(
+        selectors.key_results_matching(access, q), q, selectors.key_result_label
+    )
+    if chosen is None:
+        form.offer(chooser.options)
     return render_org(
         request,
         access,
         "portfolio/epic_new.html",
-        {"form": form},
+        {"form": form, "key_result_chooser": chooser, "chosen": chosen},
         nav=NAV,
         status=status_of(form),
     )
@@ -533,6 +544,77 @@ def key_result_unlink(request: HttpRequest, access: Access, epic_id: int) -> Htt
         messages.success(request, f"“{record.title}” no longer drives the key result.")
         return redirect(key_results_url(access, record))
     return render_epic(request, access, access_epic(access, epic_id), key_result_form=form)
+
+
+# The other end: which epics drive a key result, on the key result's page (goals) and from
+# the coverage drill-down (insights). Both post here and come back to the page they came from.
+
+
+def key_result_page(access: Access, key_result_id: int) -> str:
+    return (
+        reverse("goals_key_result", args=[access.organization.slug, key_result_id]) + "#driven-by"
+    )
+
+
+def key_result_epics_panel(request: HttpRequest, access: Access, key_result: KeyResult) -> str:
+    """The key result page's "Driven by" section: the epics that drive it, each with Unlink,
+    and a chooser of the open epics that do not yet (registered in apps.py)."""
+    driving = list(key_result.epics.order_by("title", "pk"))
+    chooser = None
+    if access.can_write:
+        q = request.GET.get("q", "").strip()
+        chooser = selectors.chooser(
+            selectors.open_epics_matching(access, q, exclude=[epic.pk for epic in driving]), q
+        )
+    return render_to_string(
+        "portfolio/_key_result_epics.html",
+        {
+            "org": access.organization,
+            "access": access,
+            "key_result": key_result,
+            "driving": driving,
+            "epic_chooser": chooser,
+            "here": key_result_page(access, key_result.pk),
+        },
+        request=request,
+    )
+
+
+@require_POST
+@org_view
+def key_result_epic_link(request: HttpRequest, access: Access) -> HttpResponse:
+    """Link the chosen open epic to the key result, then back to the page the form was on."""
+    form = forms.EpicLinkForm(request.POST)
+    if not form.is_valid():
+        access.require("write")
+        messages.error(request, "Choose an epic to link.")
+        return redirect(safe_next(request, reverse("portfolio", args=[access.organization.slug])))
+    epic = access_epic(access, form.cleaned_data["epic"], "write")
+    back = safe_next(request, key_result_page(access, form.cleaned_data["key_result"]))
+    services.link_key_result(access, epic, form.cleaned_data["key_result"], version=epic.version)
+    messages.success(request, f"“{epic.title}” now drives the key result.")
+    return redirect(back)
+
+
+@require_POST
+@org_view
+def key_result_epic_unlink(request: HttpRequest, access: Access) -> HttpResponse:
+    """The epic stops driving the key result; the page's version of the epic must be current."""
+    form = forms.EpicUnlinkForm(request.POST)
+    if not form.is_valid():
+        access.require("write")
+        raise Http404("No such link.")
+    epic = access_epic(access, form.cleaned_data["epic"], "write")
+    back = safe_next(request, key_result_page(access, form.cleaned_data["key_result"]))
+    try:
+        services.unlink_key_result(
+            access, epic, form.cleaned_data["key_result"], version=form.cleaned_data["version"]
+        )
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"“{epic.title}” no longer drives the key result.")
+    return redirect(back)
 
 
 # Choosers: the matches a chooser's script shows as the user types (portfolio/chooser.js) ---

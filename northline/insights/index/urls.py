@@ -6,10 +6,5 @@ from northline.insights.index import views as views_index
 
 urlpatterns = [
     path("", views_index.index, name="insights"),
-    path(
-        "components/coverage/link-epic/",
-        views_index.link_epic,
-        name="insights_coverage_link_epic",
-    ),
     path("components/<slug:key>/", views_index.component, name="insights_component"),
 ]

@@ -3,9 +3,9 @@ drill-down, and the trend of the index over time (DESIGN §2.8).
 
 Thin views (STYLE §1): read the team filter, call one selector (``index.alignment_index``,
 ``index.component_of``, ``snapshots.snapshots``), render. Reading only: any member may look,
-an outsider gets 404, and so does a team of another organization. One write: from the coverage
-drill-down, an editor links an open epic to a key result no epic drives (portfolio's audited
-``link_key_result``) and comes back to the page, where the row is gone.
+an outsider gets 404, and so does a team of another organization. The coverage drill-down offers
+editors a "Link an epic" form on each key result no epic drives; it posts to the portfolio's
+``key_result_epic_link`` (the audited ``link_key_result``), which comes back here.
 """
 
 from __future__ import annotations
@@ -15,13 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from northline.insights.components import (
     COMPONENT_KEYS,
@@ -40,10 +37,7 @@ from northline.lib.web import org_view, render_org
 from northline.orgs.access import Access, access_team
 from northline.orgs.models import Team
 from northline.orgs.pages import model_of
-from northline.portfolio import forms as portfolio_forms
 from northline.portfolio import selectors as portfolio_selectors
-from northline.portfolio import services as portfolio_services
-from northline.portfolio.access import access_epic
 
 NAV = "insights"
 # Records shown under each component on the home page; the rest on its drill-down page.
@@ -273,24 +267,3 @@ def component(request: HttpRequest, access: Access, key: str) -> HttpResponse:
         },
         nav=NAV,
     )
-
-
-@require_POST
-@org_view
-def link_epic(request: HttpRequest, access: Access) -> HttpResponse:
-    """Link the chosen epic to a key result the coverage drill-down lists, then back there."""
-    access.require("write")
-    back = reverse("insights_component", args=[access.organization.slug, "coverage"])
-    target = request.POST.get("next", "")
-    if target.startswith(back):
-        back = target
-    form = portfolio_forms.EpicLinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose an epic to link.")
-        return redirect(back)
-    epic = access_epic(access, form.cleaned_data["epic"], "write")
-    portfolio_services.link_key_result(
-        access, epic, form.cleaned_data["key_result"], version=epic.version
-    )
-    messages.success(request, f"“{epic.title}” now drives the key result.")
-    return redirect(back)

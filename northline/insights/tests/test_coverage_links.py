@@ -18,7 +18,7 @@ def drill(cast: Cast) -> str:
 
 
 def link_url(cast: Cast) -> str:
-    return reverse("insights_coverage_link_epic", args=[cast.org.slug])
+    return reverse("portfolio_key_result_epic_link", args=[cast.org.slug])
 
 
 def text(response) -> str:

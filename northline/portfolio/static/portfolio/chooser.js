@@ -15,6 +15,10 @@
           return new Option(match.label, match.id);
         });
         if (!options.length) options.push(new Option("No match", ""));
+        // An optional choice keeps its "none" option first.
+        if ("chooserOptional" in select.dataset && select.options.length && select.options[0].value === "") {
+          options.unshift(new Option(select.options[0].text, ""));
+        }
         select.replaceChildren.apply(select, options);
       });
     }
