@@ -32,12 +32,25 @@ from northline.lab.agreements.selectors import (
     Cell,
     cell_state,
 )
-from northline.lab.models import AgreementSection, ExpertRequest, Initial, RequestStatus, Signatory
+from northline.lab.engagements.selectors import phase_after
+from northline.lab.engagements.services import CLOSED as ENGAGEMENT_CLOSED
+from northline.lab.models import (
+    AgreementSection,
+    ChecklistItem,
+    ChecklistState,
+    ExpertRequest,
+    Initial,
+    Phase,
+    PhaseItemKind,
+    RequestStatus,
+    Signatory,
+)
 from northline.orgs import selectors as org_selectors
 from northline.orgs.access import Access, organizations_of
 from northline.orgs.models import Organization, TeamMember
 from northline.orgs.pages import RecordUrls
-from northline.strategy.models import Decision, DecisionStatus
+from northline.strategy.models import Authority, CoalitionBody, Decision, DecisionStatus
+from northline.strategy.selectors import holds
 
 # The span the alignment index's trend is read over.
 TREND_DAYS = 7
@@ -83,6 +96,7 @@ class OrganizationWork:
     acknowledgements: list[Item] = field(default_factory=list)
     decisions: list[Item] = field(default_factory=list)
     initials: list[Item] = field(default_factory=list)
+    gates: list[Item] = field(default_factory=list)
     expert_requests: list[Item] = field(default_factory=list)
     surveys: list[Item] = field(default_factory=list)
     unread: int = 0
@@ -96,6 +110,7 @@ class OrganizationWork:
             ("Impacts your teams must acknowledge", self.acknowledgements),
             ("Decisions waiting for your body", self.decisions),
             ("Agreements waiting for your initials", self.initials),
+            ("Gates you may waive", self.gates),
             ("Expert requests assigned to you", self.expert_requests),
             ("Surveys you have not answered", self.surveys),
         ]
@@ -128,6 +143,8 @@ def my_work(user: User, *, now: dt.datetime | None = None) -> list[OrganizationW
         work[org_id].decisions.append(item)
     for org_id, item in agreements_to_initial(user, ids, urls):
         work[org_id].initials.append(item)
+    for org_id, item in gates_to_waive(user, ids, urls):
+        work[org_id].gates.append(item)
     for org_id, item in expert_requests(user, organizations):
         work[org_id].expert_requests.append(item)
     for org_id, item in surveys_to_answer(user, ids, urls, today):
@@ -330,6 +347,67 @@ def agreements_to_initial(
                     detail=f"{plural(waiting, 'section')} to initial as {signatory.role}",
                 ),
             )
+
+
+# 5. Gates the user may waive ----------------------------------------------------------------
+
+
+def gates_to_waive(
+    user: User, org_ids: list[int], urls: dict[int, RecordUrls]
+) -> Iterable[tuple[int, Item]]:
+    """Engagements whose next gate waits on pre-conditions a person decides, in the
+    organizations where the user sits on a coalition body holding ``waive_gates`` (who may
+    waive: :func:`northline.lab.engagements.services.waiving_body`). The gate into the next
+    phase opens when each of that phase's pre-conditions is met or waived (``advance_phase``);
+    the ones Northline checks by itself (a ``check_key``) are left out, as they pass when their
+    check does. Three queries: the user's bodies, the playbooks' phases, the open items."""
+    bodies: dict[int, CoalitionBody] = {}
+    for body in CoalitionBody.objects.filter(
+        organization_id__in=org_ids, members__user_id=user.pk
+    ).order_by("name", "id"):
+        if holds(body, Authority.WAIVE_GATES):
+            bodies.setdefault(body.organization_id, body)
+    if not bodies:
+        return
+    playbooks: dict[int, list[Phase]] = defaultdict(list)
+    for phase in Phase.objects.filter(organization_id__in=list(bodies)):
+        playbooks[phase.organization_id].append(phase)
+    rows = (
+        ChecklistItem.objects.filter(
+            organization_id__in=list(bodies),
+            kind=PhaseItemKind.PRECONDITION,
+            state=ChecklistState.OPEN,
+            check_key="",
+        )
+        .exclude(engagement__status__in=ENGAGEMENT_CLOSED)
+        .values_list(
+            "organization_id",
+            "engagement_id",
+            "engagement__title",
+            "engagement__current_phase_id",
+            "phase_id",
+        )
+        .order_by("engagement__title", "engagement_id")
+    )
+    waiting: dict[tuple[int, int, str], tuple[Phase, int]] = {}
+    for org_id, engagement_id, title, current_id, phase_id in rows:
+        target = phase_after(playbooks[org_id], current_id)
+        if target is not None and target.pk == phase_id:
+            key = (org_id, engagement_id, title)
+            waiting[key] = (target, waiting.get(key, (target, 0))[1] + 1)
+    for (org_id, engagement_id, title), (target, count) in waiting.items():
+        yield (
+            org_id,
+            Item(
+                kind="gate",
+                title=title,
+                url=urls[org_id]("lab.engagement", engagement_id),
+                detail=(
+                    f"Entering {target.name} waits on {plural(count, 'pre-condition')}; "
+                    f"you may waive them ({bodies[org_id].name} holds waive gates)"
+                ),
+            ),
+        )
 
 
 # 6. Expert requests -------------------------------------------------------------------------

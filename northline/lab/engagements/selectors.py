@@ -162,13 +162,18 @@ def phase_progress(access: Access, engagement: Engagement) -> list[PhaseProgress
 
 
 def next_phase(access: Access, engagement: Engagement) -> Phase | None:
-    ordered = list(phases(access))
-    if engagement.current_phase_id is None:
+    return phase_after(list(phases(access)), engagement.current_phase_id)
+
+
+def phase_after(ordered: list[Phase], current_phase_id: int | None) -> Phase | None:
+    """The phase an engagement enters next, from the playbook's phases in order: the first one
+    before any; None after the last, or when its phase is no longer in the playbook."""
+    if current_phase_id is None:
         return ordered[0] if ordered else None
     ids = [phase.pk for phase in ordered]
-    if engagement.current_phase_id not in ids:
+    if current_phase_id not in ids:
         return None
-    index = ids.index(engagement.current_phase_id)
+    index = ids.index(current_phase_id)
     return ordered[index + 1] if index + 1 < len(ordered) else None
 
 

@@ -3,8 +3,9 @@
 ``work.for_edith()`` gives Edith (the editor of ``cast.org``) one item of every kind, or
 ``count`` of each: a key result she owns in the current period with no check-in, an impact on
 her team "Contact Centre" in a release 5 days away (the team's lead time is the default 14:
-late), a decision proposed for the body "Steering" she sits on, an agreement out for initials
-with a section she must initial, an expert request assigned to her, and a survey of the whole
+late), a decision proposed for the body "Steering" she sits on (it holds the authority to waive
+gates), an agreement out for initials with a section she must initial, an engagement whose next
+gate waits on a pre-condition, an expert request assigned to her, and a survey of the whole
 organization. Olivia (the owner) does the writing, as an editor of those apps would.
 """
 
@@ -65,6 +66,7 @@ class Items:
     signatory: Signatory
     request: ExpertRequest
     survey: Survey
+    gate: Engagement
 
 
 @dataclass
@@ -127,6 +129,11 @@ class Work:
         )
         request = experts.assign(access, request, expert=self.expert, version=request.version)
         survey = surveys.create_survey(access, title=f"What is your work for? #{n}")
+        # In its first phase: entering the second waits on a sponsor's commitment (a person
+        # decides it) besides two pre-conditions Northline checks by itself.
+        gate = engagements.create_engagement(
+            access, title=f"Harbour permits #{n}", partner_organization="Harbour board"
+        )
         items = Items(
             key_result=key_result,
             impact=impact,
@@ -136,6 +143,7 @@ class Work:
             signatory=signatory,
             request=request,
             survey=survey,
+            gate=gate,
         )
         self.batches.append(items)
         return items
@@ -148,7 +156,11 @@ def work(cast: Cast) -> Work:
     team = org_services.create_team(access, name="Contact Centre", kind="support")
     org_services.add_team_member(access, team, person=edith, roles=["member"])
     body = strategy.create_body(
-        access, name="Steering", kind="other", authorities=["fund_epics"], members=[edith]
+        access,
+        name="Steering",
+        kind="other",
+        authorities=["fund_epics", "waive_gates"],
+        members=[edith],
     )
     today = timezone.localdate()
     period = goals.create_period(

@@ -15,7 +15,9 @@ from northline.goals import services as goals
 from northline.insights.models import Snapshot
 from northline.insights.surveys import services as surveys
 from northline.lab.agreements import services as agreements
+from northline.lab.engagements import services as engagements
 from northline.lab.experts import services as experts
+from northline.lab.models import ChecklistItem
 from northline.mywork.tests.conftest import Work, signed_in
 from northline.orgs import services as org_services
 from northline.orgs.models import Notification
@@ -171,6 +173,38 @@ def test_it_lists_an_agreement_until_she_has_initialed_every_section(work: Work)
     assert "Permits partnership #1" not in my_work(edith)
 
 
+# 5. Gates she may waive ----------------------------------------------------------------------
+
+
+def test_it_lists_a_gate_she_may_waive_until_its_pre_condition_is_waived(work: Work) -> None:
+    gate = work.for_edith().gate
+    url = reverse("lab_engagement", kwargs={"slug": "acme", "engagement_id": gate.pk})
+    edith = signed_in(work.cast.editor)
+    page = my_work(edith)
+    assert link(url, "Harbour permits #1") in page
+    # Only the sponsor's commitment: the two automatic pre-conditions are not a person's call.
+    assert "Entering Align waits on 1 pre-condition; you may waive them" in page
+    assert "(Steering holds waive gates)" in page
+    # Olivia sits on no body holding the authority.
+    assert "Harbour permits #1" not in my_work(signed_in(work.cast.owner))
+
+    (item,) = ChecklistItem.objects.filter(
+        engagement=gate, phase__name="Align", kind="precondition", check_key=""
+    )
+    engagements.waive_item(
+        work.edith_access, item, reason="The minister signed it.", version=item.version
+    )
+    assert "Harbour permits #1" not in my_work(edith)
+
+
+def test_it_leaves_out_gates_when_her_body_cannot_waive(work: Work) -> None:
+    strategy.update_body(
+        work.access, work.body, version=work.body.version, authorities=["fund_epics"]
+    )
+    work.for_edith()
+    assert "Harbour permits" not in my_work(signed_in(work.cast.editor))
+
+
 # 6. Expert requests ------------------------------------------------------------------------
 
 
@@ -269,8 +303,10 @@ def test_its_query_count_does_not_grow_with_the_items(work: Work) -> None:
     count = assert_queries_constant(lambda: my_work(edith), lambda: work.for_edith(4))
     page = my_work(edith)
     assert page.count('data-kind="decision"') == 6
+    # Six engagements made for her, and the fixture's own (its agreements and requests).
+    assert page.count('data-kind="gate"') == 7
     # The session, the user, the header (organizations, unread count), the organizations, then
     # one query per kind: key results, impacts, lead times (one organization has impacts),
-    # notices, decisions, signatories, sections, initials, expert requests, surveys, unread
-    # notifications, the index snapshots.
-    assert count == 17
+    # notices, decisions, signatories, sections, initials, bodies, phases and pre-conditions
+    # (gates), expert requests, surveys, unread notifications, the index snapshots.
+    assert count == 20
