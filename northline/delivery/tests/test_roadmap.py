@@ -237,3 +237,30 @@ def test_it_reads_in_a_constant_number_of_queries(plan: Plan, cast: Cast) -> Non
     # The same 13 for 10 epics and 10 releases as for 30 of each (session and membership, the
     # current period and its cascade, releases, epics, the filters' teams, themes, streams).
     assert count == 13
+
+
+def test_it_stays_readable_with_500_epics_and_60_releases(plan: Plan, cast: Cast) -> None:
+    """The size the issue names, all within the default window (four quarters from this
+    quarter's start): every lane capped at 50 with "Show N more", the same queries."""
+    client = signed_in(cast.viewer)
+    teams = [plan.builders, plan.contact]
+    made = iter(range(10_000))
+
+    def grow(epics: int, releases: int) -> None:
+        for _ in range(epics):
+            k = next(made)
+            epic(plan, f"Epic {k:03}", 10 + k % 240, team=teams[k % 2])
+        for _ in range(releases):
+            k = next(made)
+            plan.release(5 + (k * 7) % 240, name=f"Release {k:03}")
+
+    grow(10, 6)
+    count = assert_queries_constant(lambda: client.get(url(plan)), lambda: grow(490, 54))
+    # As for 30 (above), less the current period's cascade: there is no period here.
+    assert count == 12
+    text = client.get(url(plan)).text
+    # Two team lanes of 250 epics each and one lane of 60 releases, 50 shown in each.
+    assert text.count('class="rm-row rm-item kind-epic') == 100
+    assert text.count('class="rm-row rm-item kind-release') == 50
+    assert "Show 10 more in Releases" in text
+    assert text.count("Show 200 more in Epics") == 2

@@ -57,3 +57,25 @@ def test_the_roadmap_reads_at_desktop_and_phone_width(page, plan: Plan, width: i
     page.emulate_media(media="print")
     assert not page.locator(".roadmap-filters").is_visible()
     screenshot(page, f"roadmap_{width}_print")
+
+
+def test_the_roadmap_reads_with_500_epics_and_60_releases(page, plan: Plan) -> None:
+    today = timezone.localdate()
+    teams = [plan.builders, plan.contact]
+    for k in range(500):
+        portfolio_services.create_epic(
+            plan.access,
+            title=f"Epic {k:03}",
+            team=teams[k % 2],
+            target_date=today + dt.timedelta(days=10 + k % 240),
+        )
+    for k in range(60):
+        plan.release(5 + (k * 7) % 240, name=f"Release {k:03}")
+    sign_in(page, "victor")
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/o/{plan.access.organization.slug}/delivery/roadmap/")
+        assert page.locator(".rm-item").count() == 150  # 50 per lane: two teams, releases
+        assert page.get_by_text("Show 200 more in Epics").first.is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+        screenshot(page, f"roadmap_500_{width}")

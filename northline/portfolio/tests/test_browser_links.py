@@ -29,6 +29,8 @@ def test_it_links_a_key_result_found_by_typing_in_the_chooser(page, cast: Cast, 
     # The 50 listed first include it too (titles in order): wait for the answer to leave it alone.
     expect(choice.locator("option")).to_have_count(1)
     expect(choice.locator("option")).to_have_text("Median days to decide (Decide)")
+    expect(page.get_by_text("Showing 1 match of “median”.")).to_be_visible()
+    assert not page.get_by_text("Too many to list").is_visible()
     screenshot(page, "epic_key_result_chooser")
     with page.expect_navigation():
         page.get_by_role("button", name="Link key result").click()

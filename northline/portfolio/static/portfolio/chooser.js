@@ -33,7 +33,16 @@
           })
           .then(function (data) {
             // An older answer arriving late must not replace a newer one.
-            if (mine === asked) offer(data.matches);
+            if (mine !== asked) return;
+            offer(data.matches);
+            // The note under the search said what the page listed; now it is these matches.
+            var note = input.form && input.form.querySelector("p.muted");
+            if (note) {
+              var q = input.value.trim();
+              note.textContent = q
+                ? "Showing " + data.matches.length + " match" + (data.matches.length === 1 ? "" : "es") + " of \u201c" + q + "\u201d."
+                : "Showing the first " + data.matches.length + ": type to find the one you mean.";
+            }
           })
           .catch(function () {
             // The plain Search button still works.
