@@ -10,7 +10,10 @@ from typing import Any
 
 from django import forms
 
+from northline.goals import selectors
 from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.goals.selectors import objective_label
+from northline.lib import choosers
 from northline.lib.web import DomainForm
 from northline.measures.models import IndicatorKind
 from northline.orgs.access import Access
@@ -75,37 +78,53 @@ class ObjectiveForm(DomainForm):
         choices=ObjectiveStatus.choices, initial=ObjectiveStatus.ACTIVE
     )
 
-    def __init__(self, *args: Any, access: Access, exclude: int | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        access: Access,
+        exclude: int | None = None,
+        q: str = "",
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         org = access.organization
         choices: dict[str, Any] = {
             "period": Period.objects.filter(organization=org),
             "team": Team.objects.filter(organization=org),
             "owner": Person.objects.filter(organization=org),
-            "parent": Objective.objects.filter(organization=org)
-            .select_related("period", "team")
-            .order_by("-period__starts_on", "team_id", "title"),
+            "parent": selectors.objectives_matching(access, exclude=[exclude] if exclude else []),
             "theme": Theme.objects.filter(organization=org),
         }
-        if exclude is not None:
-            choices["parent"] = choices["parent"].exclude(pk=exclude)
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]
-        parent_field = self.fields["parent"]
-        parent_field.label_from_instance = objective_label  # type: ignore[attr-defined]
+        self.offer_parents(access, exclude, q)
 
-
-def objective_label(objective: Objective) -> str:
-    owner = objective.team.name if objective.team else "Organization"
-    return f"{objective.title} ({owner}, {objective.period.name})"
+    def offer_parents(self, access: Access, exclude: int | None, q: str) -> None:
+        """The parent select is a chooser (an organization may have 1,425 objectives): all of
+        them up to a hundred, else the first fifty matching ``q``, and always the current one.
+        Validation still accepts any objective of the organization (one query by id)."""
+        excluded = [exclude] if exclude else []
+        self.parent_chooser = choosers.chooser(
+            selectors.objectives_matching(access, q, exclude=excluded), q, objective_label
+        )
+        options = list(self.parent_chooser.options)
+        current = choosers.chosen_id(self["parent"].value())
+        if current is not None and current not in {pk for pk, _ in options}:
+            chosen = selectors.objectives_matching(access, exclude=excluded).filter(pk=current)
+            options = [(row.pk, objective_label(row)) for row in chosen] + options
+        self.fields["parent"].widget = forms.Select(
+            choices=[("", "None (top level)"), *options],
+            attrs={"data-chooser": "parent", "data-chooser-optional": ""},
+        )
 
 
 class ObjectiveEditForm(ObjectiveForm, VersionedForm):
     @classmethod
-    def of(cls, objective: Objective, access: Access) -> ObjectiveEditForm:
+    def of(cls, objective: Objective, access: Access, q: str = "") -> ObjectiveEditForm:
         return cls(
             access=access,
             exclude=objective.pk,
+            q=q,
             initial={
                 "title": objective.title,
                 "description": objective.description,

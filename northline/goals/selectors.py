@@ -398,3 +398,26 @@ def key_result_progress(
 ) -> KeyResultProgress:
     moment = at or timezone.now()
     return judge_key_results([key_result], key_result.objective.period, moment)[key_result.pk]
+
+
+# The objective chooser (northline.lib.choosers) ------------------------------------------------
+
+
+def objectives_matching(
+    access: Access, q: str = "", *, exclude: Iterable[int] = ()
+) -> QuerySet[Objective]:
+    """The organization's objectives an objective may be aligned to, newest period first, whose
+    title contains ``q``."""
+    found = (
+        Objective.objects.filter(organization=access.organization)
+        .exclude(pk__in=list(exclude))
+        .select_related("period", "team")
+    )
+    if q:
+        found = found.filter(title__icontains=q)
+    return found.order_by("-period__starts_on", "team_id", "title", "pk")
+
+
+def objective_label(objective: Objective) -> str:
+    owner = objective.team.name if objective.team else "Organization"
+    return f"{objective.title} ({owner}, {objective.period.name})"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("periods/<int:period_id>/", views.period, name="goals_period"),
     path("periods/<int:period_id>/delete/", views.period_delete, name="goals_period_delete"),
     path("objectives/new/", views.objective_new, name="goals_objective_new"),
+    path("choose/objectives/", views.choose_objectives, name="goals_choose_objectives"),
     path("objectives/<int:objective_id>/", views.objective, name="goals_objective"),
     path(
         "objectives/<int:objective_id>/delete/",

@@ -11,17 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from northline.goals import forms, selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
 from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
-from northline.lib import web
+from northline.lib import choosers, web
 from northline.lib.charts import ChartPoint, progress_chart
+from northline.lib.choosers import chosen_id
 from northline.lib.web import DomainForm, org_view, render_org, status_of, submit
 from northline.orgs.access import Access
 from northline.orgs.pages import record_panels
@@ -31,16 +32,12 @@ NAV = "goals"
 INLINE_HEADER = "fetch"
 
 
-def as_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 # The Goals page --------------------------------------------------------------------------
 
 
 @org_view
 def goals(request: HttpRequest, access: Access) -> HttpResponse:
-    period_id = as_int(request.GET.get("period"))
+    period_id = chosen_id(request.GET.get("period"))
     period = access_period(access, period_id) if period_id else selectors.current_period(access)
     team_filter = request.GET.get("team", "")
     status_filter = request.GET.get("status", "")
@@ -51,7 +48,7 @@ def goals(request: HttpRequest, access: Access) -> HttpResponse:
         tree = selectors.cascade(access, period)
         shown = tree
         if team_filter or status_filter:
-            team_id = as_int(team_filter)
+            team_id = chosen_id(team_filter)
 
             def keep(objective: Objective) -> bool:
                 if team_filter == "org" and objective.team_id is not None:
@@ -158,14 +155,14 @@ def objective_new(request: HttpRequest, access: Access) -> HttpResponse:
             )
     else:
         initial: dict[str, Any] = {"status": ObjectiveStatus.ACTIVE}
-        if period_id := as_int(request.GET.get("period")):
+        if period_id := chosen_id(request.GET.get("period")):
             initial["period"] = access_period(access, period_id).pk
-        if parent_id := as_int(request.GET.get("parent")):
+        if parent_id := chosen_id(request.GET.get("parent")):
             parent = access_objective(access, parent_id)
             initial.update(parent=parent.pk, period=parent.period_id, theme=parent.theme_id)
         if "period" not in initial and (current := selectors.current_period(access)):
             initial["period"] = current.pk
-        form = forms.ObjectiveForm(initial=initial, access=access)
+        form = forms.ObjectiveForm(initial=initial, access=access, q=search_of(request))
     return render_org(
         request,
         access,
@@ -186,7 +183,7 @@ def render_objective(
 ) -> HttpResponse:
     tree = selectors.cascade(access, objective.period)
     node = tree.nodes[objective.pk]
-    edit_form = edit_form or forms.ObjectiveEditForm.of(objective, access)
+    edit_form = edit_form or forms.ObjectiveEditForm.of(objective, access, q=search_of(request))
     key_result_form = key_result_form or forms.KeyResultForm(access=access)
     return render_org(
         request,
@@ -216,6 +213,19 @@ def objective(request: HttpRequest, access: Access, objective_id: int) -> HttpRe
     # Show the page as it is stored, with the refused form.
     stored = access_objective(access, objective_id)
     return render_objective(request, access, stored, edit_form=form)
+
+
+def search_of(request: HttpRequest) -> str:
+    """What the user searched a page's chooser for (``?q=``)."""
+    return request.GET.get("q", "").strip()
+
+
+@require_safe
+@org_view
+def choose_objectives(request: HttpRequest, access: Access) -> HttpResponse:
+    """The objective chooser's matches as the user types (northline/chooser.js)."""
+    found = selectors.objectives_matching(access, search_of(request))
+    return JsonResponse({"matches": choosers.matches(found, selectors.objective_label)})
 
 
 objective_delete = web.delete_view(

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from northline.goals.models import KeyResult
+from northline.lib.choosers import chosen_id
 from northline.lib.errors import Invalid
 from northline.measures.models import Indicator
 from northline.measures.rules import Health, worst_pace
@@ -456,23 +457,7 @@ def step_neighbours(
     return below[0], (below[1] if len(below) > 1 else None)
 
 
-# Choosers ----------------------------------------------------------------------------------
-# A chooser lists every choice while there are few (a plain select); past CHOOSER_ALL it asks
-# for a search and shows CHOOSER_PAGE matches. Its script asks the JSON endpoints for
-# CHOOSER_MATCHES as the user types. Each is one query, cut by LIMIT, so 2,850 key results cost
-# what 10 do.
-CHOOSER_ALL = 100
-CHOOSER_PAGE = 50
-CHOOSER_MATCHES = 20
-
-
-@dataclass(frozen=True)
-class Chooser:
-    """What a chooser shows: its options, and whether the list is long enough to need ``q``."""
-
-    options: list[tuple[int, str]]
-    searching: bool
-    q: str
+# Choosers (northline.lib.choosers): what the portfolio's choosers offer -------------------
 
 
 def key_results_matching(access: Access, q: str = "", *, exclude: Iterable[int] = ()) -> Any:
@@ -495,31 +480,15 @@ def open_epics_matching(access: Access, q: str = "", *, exclude: Iterable[int] =
 
 def key_result_named(access: Access, value: Any) -> KeyResult | None:
     """The organization's key result whose id a form or address carries, if there is one."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
+    pk = chosen_id(value)
+    if pk is None:
         return None
     return (
         KeyResult.objects.filter(organization=access.organization, pk=pk)
         .select_related("objective")
         .first()
-        if 0 < pk < 2**63
-        else None
     )
 
 
 def key_result_label(record: KeyResult) -> str:
     return f"{record.title} ({record.objective.title})"
-
-
-def chooser(matching: Any, q: str, label: Any = str) -> Chooser:
-    """The page's chooser: all choices up to CHOOSER_ALL, else the first CHOOSER_PAGE matches of
-    ``q`` (one query either way: one row past the limit tells whether there are more)."""
-    rows = list(matching[: CHOOSER_ALL + 1])
-    searching = bool(q) or len(rows) > CHOOSER_ALL
-    shown = rows[:CHOOSER_PAGE] if searching else rows
-    return Chooser([(row.pk, label(row)) for row in shown], searching, q)
-
-
-def matches(matching: Any, label: Any = str) -> list[dict[str, Any]]:
-    return [{"id": row.pk, "label": label(row)} for row in matching[:CHOOSER_MATCHES]]

@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from northline.goals.models import KeyResult
-from northline.lib import web
+from northline.lib import choosers, web
 from northline.lib.charts import ChartPoint, progress_chart
 from northline.lib.errors import Conflict, Invalid
 from northline.lib.web import org_view, render_org, status_of, submit
@@ -280,7 +280,7 @@ def epic_new(request: HttpRequest, access: Access) -> HttpResponse:
     # Sent from a key result's "Driven by" section: that one, named; else a chooser.
     chosen = selectors.key_result_named(access, form["key_result"].value())
     q = request.GET.get("q", "").strip()
-    chooser = selectors.chooser(
+    chooser = choosers.chooser(
         selectors.key_results_matching(access, q), q, selectors.key_result_label
     )
     if chosen is None:
@@ -339,7 +339,7 @@ def render_epic(
     driven = list(epic.key_results.select_related("objective").order_by("title", "pk"))
     key_result_form = key_result_form or forms.KeyResultLinkForm(initial={"version": epic.version})
     q = request.GET.get("q", "").strip()
-    key_result_chooser = selectors.chooser(
+    key_result_chooser = choosers.chooser(
         selectors.key_results_matching(access, q, exclude=[item.pk for item in driven]),
         q,
         selectors.key_result_label,
@@ -563,7 +563,7 @@ def key_result_epics_panel(request: HttpRequest, access: Access, key_result: Key
     chooser = None
     if access.can_write:
         q = request.GET.get("q", "").strip()
-        chooser = selectors.chooser(
+        chooser = choosers.chooser(
             selectors.open_epics_matching(access, q, exclude=[epic.pk for epic in driving]), q
         )
     return render_to_string(
@@ -617,7 +617,7 @@ def key_result_epic_unlink(request: HttpRequest, access: Access) -> HttpResponse
     return redirect(back)
 
 
-# Choosers: the matches a chooser's script shows as the user types (portfolio/chooser.js) ---
+# Choosers: the matches a chooser's script shows as the user types (northline/chooser.js) ---
 
 
 @require_safe
@@ -625,14 +625,14 @@ def key_result_epic_unlink(request: HttpRequest, access: Access) -> HttpResponse
 def choose_key_results(request: HttpRequest, access: Access) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     found = selectors.key_results_matching(access, q)
-    return JsonResponse({"matches": selectors.matches(found, selectors.key_result_label)})
+    return JsonResponse({"matches": choosers.matches(found, selectors.key_result_label)})
 
 
 @require_safe
 @org_view
 def choose_epics(request: HttpRequest, access: Access) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    return JsonResponse({"matches": selectors.matches(selectors.open_epics_matching(access, q))})
+    return JsonResponse({"matches": choosers.matches(selectors.open_epics_matching(access, q))})
 
 
 # Stories -----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from northline.insights.components import (
 from northline.insights.index import selectors
 from northline.insights.index.charts import Series, trend_chart
 from northline.insights.index.selectors import alignment_index, component_of
+from northline.lib import choosers
 from northline.lib.charts import number
 from northline.lib.errors import NotFound
 from northline.lib.web import org_view, render_org
@@ -244,9 +245,7 @@ def component(request: HttpRequest, access: Access, key: str) -> HttpResponse:
     epic_chooser = None
     if key == "coverage" and access.can_write:
         q = request.GET.get("q", "").strip()
-        epic_chooser = portfolio_selectors.chooser(
-            portfolio_selectors.open_epics_matching(access, q), q
-        )
+        epic_chooser = choosers.chooser(portfolio_selectors.open_epics_matching(access, q), q)
     return render_org(
         request,
         access,
