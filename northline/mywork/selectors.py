@@ -404,7 +404,8 @@ def gates_to_waive(
                 url=urls[org_id]("lab.engagement", engagement_id),
                 detail=(
                     f"Entering {target.name} waits on {plural(count, 'pre-condition')}; "
-                    f"you may waive them ({bodies[org_id].name} holds waive gates)"
+                    f"you may waive {'it' if count == 1 else 'them'} "
+                    f"({bodies[org_id].name} holds waive gates)"
                 ),
             ),
         )

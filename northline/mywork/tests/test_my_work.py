@@ -183,7 +183,7 @@ def test_it_lists_a_gate_she_may_waive_until_its_pre_condition_is_waived(work: W
     page = my_work(edith)
     assert link(url, "Harbour permits #1") in page
     # Only the sponsor's commitment: the two automatic pre-conditions are not a person's call.
-    assert "Entering Align waits on 1 pre-condition; you may waive them" in page
+    assert "Entering Align waits on 1 pre-condition; you may waive it" in page
     assert "(Steering holds waive gates)" in page
     # Olivia sits on no body holding the authority.
     assert "Harbour permits #1" not in my_work(signed_in(work.cast.owner))
