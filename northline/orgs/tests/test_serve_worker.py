@@ -1,0 +1,97 @@
+"""`northline serve` runs queued work by itself: it starts the task worker beside the web
+server (a supervised child), and `--no-worker` leaves the queue to a worker run apart.
+A task is queued from another process, as a page's action would, and its row in the database
+queue is watched until the worker has run it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from northline.orgs.tests.test_cli import (
+    fetch,
+    free_port,
+    northline,
+    northline_process_env,
+    subprocess_test,
+)
+
+QUEUE_ONE = (
+    "from northline.orgs.tasks import email_notifications; "
+    "print(email_notifications.enqueue([]).id)"
+)
+
+
+def task_status(database: Path, task_id: str) -> str:
+    with sqlite3.connect(database) as connection:
+        (status,) = connection.execute(
+            "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = ?",
+            [task_id.replace("-", "")],
+        ).fetchone()
+    return status
+
+
+def serving(data_dir: Path, log: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "northline", "serve", "--port", str(port), "--workers", "1", *extra],
+        env=northline_process_env(data_dir) | {"NORTHLINE_HTTPS": "false"},
+        cwd=data_dir,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    status = None
+    while time.monotonic() < deadline and server.poll() is None and status != 200:
+        try:
+            status, _ = fetch(f"{base}/healthz")
+        except OSError:
+            status = None
+        time.sleep(0.3)
+    assert status == 200, log.read_text()
+    return server, base
+
+
+def queue_one(data_dir: Path) -> str:
+    made = northline("manage", "shell", "-c", QUEUE_ONE, data_dir=data_dir)
+    assert made.returncode == 0, made.stderr
+    return made.stdout.strip().splitlines()[-1]
+
+
+@subprocess_test
+def test_serve_starts_the_worker_and_no_worker_leaves_the_queue_alone(tmp_path):
+    assert northline("migrate", data_dir=tmp_path).returncode == 0
+    database = tmp_path / "northline.sqlite3"
+
+    log = tmp_path / "serve.log"
+    server, base = serving(tmp_path, log)
+    try:
+        task_id = queue_one(tmp_path)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and task_status(database, task_id) != "SUCCESSFUL":
+            time.sleep(0.25)
+        assert task_status(database, task_id) == "SUCCESSFUL", log.read_text()
+        health = json.loads(fetch(f"{base}/healthz/tasks")[1])
+        assert health["worker_last_seen"] is not None
+        assert health["waiting"] == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    assert "Task worker started" in log.read_text()
+
+    log = tmp_path / "serve-no-worker.log"
+    server, base = serving(tmp_path, log, "--no-worker")
+    try:
+        task_id = queue_one(tmp_path)
+        time.sleep(5)  # ample for a worker that polls every second, were one running
+        assert task_status(database, task_id) == "READY"
+        assert json.loads(fetch(f"{base}/healthz/tasks")[1])["waiting"] == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    assert "Task worker started" not in log.read_text()
