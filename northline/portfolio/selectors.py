@@ -33,6 +33,7 @@ from northline.measures.models import Indicator
 from northline.measures.rules import Health, worst_pace
 from northline.measures.selectors import health_of
 from northline.orgs.access import Access
+from northline.orgs.worker import queued_arguments
 from northline.portfolio import feedback, rules
 from northline.portfolio.models import (
     Epic,
@@ -492,3 +493,19 @@ def key_result_named(access: Access, value: Any) -> KeyResult | None:
 
 def key_result_label(record: KeyResult) -> str:
     return f"{record.title} ({record.objective.title})"
+
+
+# Background work ----------------------------------------------------------------------------
+
+# The feedback loop's task, by its path in the queue (the task lives in services, which this
+# module does not import: services imports the selectors).
+RECOMPUTE_FEEDBACK = "northline.portfolio.services.recompute_feedback_task"
+
+
+def feedback_pending(access: Access) -> bool:
+    """A recompute of the organization's feedback loop is queued or running: the board and the
+    feedback page say so, as their recommendations may still change."""
+    return any(
+        arguments[:1] == [access.organization.pk]
+        for arguments in queued_arguments(RECOMPUTE_FEEDBACK)
+    )

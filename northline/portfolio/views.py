@@ -117,6 +117,7 @@ def render_board(
             "close_reasons": CloseReason.choices,
             "wip_form": wip_form,
             "here": request.get_full_path(),
+            "feedback_pending": selectors.feedback_pending(access),
         },
         nav=NAV,
         status=status_of(wip_form),
@@ -774,7 +775,11 @@ def render_feedback(
         request,
         access,
         "portfolio/feedback.html",
-        {"open": open_ones, "answered": answered},
+        {
+            "open": open_ones,
+            "answered": answered,
+            "feedback_pending": selectors.feedback_pending(access),
+        },
         nav=NAV,
         status=status_of(failed[1] if failed else None),
     )

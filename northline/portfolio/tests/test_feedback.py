@@ -12,7 +12,7 @@ from northline.portfolio import feedback, services
 from northline.portfolio.models import Epic, Recommendation, Story
 from northline.portfolio.tests.conftest import Board, indicator_fields, readings
 from northline.strategy.models import Decision
-from northline.testing import assert_queries_constant
+from northline.testing import Cast, assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,37 @@ def test_it_recomputes_in_a_constant_number_of_queries(board: Board):
     count = assert_queries_constant(lambda: services.recompute_feedback(organization), grow)
     assert count <= 10
     assert Indicator.objects.count() == 9
+
+
+def test_the_board_and_feedback_page_say_while_a_recompute_waits(cast: Cast, board, client):
+    """A move queues the feedback loop's recompute; until the worker has run it, the board and
+    the feedback page say recommendations may still change (another organization's queued
+    recompute does not count)."""
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from northline.portfolio.selectors import RECOMPUTE_FEEDBACK
+    from northline.portfolio.services import recompute_feedback_task
+
+    assert recompute_feedback_task.module_path == RECOMPUTE_FEEDBACK
+    client.force_login(cast.viewer)
+    pages = [reverse(name, args=[cast.org.slug]) for name in ("portfolio", "portfolio_feedback")]
+    said = "The feedback loop is being recomputed"
+
+    def queue(organization_id: int) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            args_kwargs={"args": [organization_id], "kwargs": {}},
+            task_path=RECOMPUTE_FEEDBACK,
+            backend_name="default",
+            run_after=get_date_max(),
+        )
+
+    assert all(said not in client.get(page).content.decode() for page in pages)
+    queue(cast.other_org.pk)
+    assert all(said not in client.get(page).content.decode() for page in pages)
+    ours = queue(cast.org.pk)
+    assert all(said in client.get(page).content.decode() for page in pages)
+    DBTaskResult.objects.filter(pk=ours.pk).update(status="RUNNING")
+    assert all(said in client.get(page).content.decode() for page in pages)
+    DBTaskResult.objects.filter(pk=ours.pk).update(status="SUCCESSFUL")
+    assert all(said not in client.get(page).content.decode() for page in pages)
