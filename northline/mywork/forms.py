@@ -21,9 +21,4 @@ class PreferenceForm(DomainForm):
 
     @classmethod
     def of(cls, preference: NotificationPreference) -> PreferenceForm:
-        return cls(
-            initial={
-                "delivery": preference.delivery,
-                "checkin_reminders": preference.checkin_reminders,
-            }
-        )
+        return cls(initial={name: getattr(preference, name) for name in cls.base_fields})

@@ -4,6 +4,7 @@ owners who can and want to receive it, sent by the worker, which then queues nex
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -40,14 +41,8 @@ def owned_by(goals: Goals, person: Person | None) -> KeyResult:
 
 def test_an_owner_with_a_key_result_due_gets_one_mail_listing_it(cast: Cast, goals: Goals) -> None:
     kr = owned_by(goals, edith(cast))
-    second = services.create_key_result(
-        cast.owner_access,
-        goals.child,
-        title="Paper forms retired",
-        baseline=0,
-        target=10,
-        owner=edith(cast),
-    )
+    retired = {"title": "Paper forms retired", "baseline": 0, "target": 10, "owner": edith(cast)}
+    second = services.create_key_result(cast.owner_access, goals.child, **retired)
     services.record_check_in(
         cast.owner_access,
         second,
@@ -70,20 +65,29 @@ def test_an_owner_with_a_key_result_due_gets_one_mail_listing_it(cast: Cast, goa
     assert message.body.endswith(f"{BASE}/me/preferences/")
 
 
+def saved(record: Any, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.save(update_fields=list(fields))
+
+
+def assert_nobody_is_reminded() -> None:
+    assert tasks.send_checkin_reminders_at(timezone.now()) == 0
+    assert mail.outbox == []
+
+
 def test_a_key_result_checked_in_within_its_cadence_is_not_due(cast: Cast, goals: Goals) -> None:
     kr = owned_by(goals, edith(cast))
     services.record_check_in(
         cast.owner_access, kr, value=120, recorded_at=timezone.now() - dt.timedelta(days=2)
     )
-    assert tasks.send_checkin_reminders_at(timezone.now()) == 0
-    assert mail.outbox == []
+    assert_nobody_is_reminded()
 
 
 def test_an_owner_who_turned_reminders_off_gets_nothing(cast: Cast, goals: Goals) -> None:
     owned_by(goals, edith(cast))
     org_services.set_preference(cast.editor, checkin_reminders=False)
-    assert tasks.send_checkin_reminders_at(timezone.now()) == 0
-    assert mail.outbox == []
+    assert_nobody_is_reminded()
 
 
 def test_a_digest_or_inbox_only_choice_leaves_the_reminder_on(cast: Cast, goals: Goals) -> None:
@@ -97,35 +101,28 @@ def test_a_person_without_a_login_gets_nothing(cast: Cast, goals: Goals) -> None
         cast.owner_access, name="Sam Signatory", email="sam@example.org"
     )
     owned_by(goals, signatory)
-    assert tasks.send_checkin_reminders_at(timezone.now()) == 0
-    assert mail.outbox == []
+    assert_nobody_is_reminded()
 
 
 def test_an_owner_without_an_address_or_inactive_gets_nothing(cast: Cast, goals: Goals) -> None:
     owned_by(goals, edith(cast))
-    cast.editor.email = ""
-    cast.editor.save(update_fields=["email"])
-    assert tasks.send_checkin_reminders_at(timezone.now()) == 0
-    cast.editor.email = "edith@example.org"
-    cast.editor.is_active = False
-    cast.editor.save(update_fields=["email", "is_active"])
-    assert tasks.send_checkin_reminders_at(timezone.now()) == 0
-    assert mail.outbox == []
+    saved(cast.editor, email="")
+    assert_nobody_is_reminded()
+    saved(cast.editor, email="edith@example.org", is_active=False)
+    assert_nobody_is_reminded()
 
 
 def test_an_owner_removed_from_the_organization_gets_nothing(cast: Cast, goals: Goals) -> None:
     owned_by(goals, edith(cast))
     membership = Membership.objects.get(user=cast.editor, organization=cast.org)
     org_services.remove_member(cast.owner_access, membership)
-    assert tasks.send_checkin_reminders_at(timezone.now()) == 0
-    assert mail.outbox == []
+    assert_nobody_is_reminded()
 
 
 def test_a_closed_objective_asks_for_no_check_in(cast: Cast, goals: Goals) -> None:
     owned_by(goals, edith(cast))
-    goals.child.status = "closed"
-    goals.child.save(update_fields=["status"])
-    assert tasks.send_checkin_reminders_at(timezone.now()) == 0
+    saved(goals.child, status="closed")
+    assert_nobody_is_reminded()
 
 
 # Scheduling and the worker ----------------------------------------------------------------
