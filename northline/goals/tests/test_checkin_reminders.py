@@ -41,7 +41,12 @@ def owned_by(goals: Goals, person: Person | None) -> KeyResult:
 
 def test_an_owner_with_a_key_result_due_gets_one_mail_listing_it(cast: Cast, goals: Goals) -> None:
     kr = owned_by(goals, edith(cast))
-    retired = {"title": "Paper forms retired", "baseline": 0, "target": 10, "owner": edith(cast)}
+    retired: dict[str, Any] = {
+        "title": "Paper forms retired",
+        "baseline": 0,
+        "target": 10,
+        "owner": edith(cast),
+    }
     second = services.create_key_result(cast.owner_access, goals.child, **retired)
     services.record_check_in(
         cast.owner_access,
