@@ -617,11 +617,16 @@ def run_worker(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
 
+    from northline.goals.tasks import schedule_checkin_reminders
     from northline.insights.tasks import schedule_daily_snapshots
+    from northline.orgs.tasks import schedule_digests
     from northline.orgs.worker import start_beating
 
-    # The daily index snapshots begin with the first worker; the task then queues its next run.
+    # The scheduled tasks begin with the first worker; each then queues its own next run, and
+    # a run already waiting is not queued twice (northline.orgs.schedule).
     schedule_daily_snapshots()
+    schedule_digests()
+    schedule_checkin_reminders()
     # Pages and /healthz/tasks say whether a worker is alive from its beats.
     parent = os.environ.get(WORKER_PARENT, "")
     start_beating(parent=int(parent) if parent.isdigit() else None)

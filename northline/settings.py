@@ -127,6 +127,9 @@ TASKS = {
 
 MAILERS = {"default": email_from_url(os.environ.get("NORTHLINE_EMAIL_URL", ""))}
 DEFAULT_FROM_EMAIL = os.environ.get("NORTHLINE_FROM_EMAIL", "northline@localhost")
+# Where people reach this installation: e-mail is read away from any request, so its links back
+# (to a record, the preference page, the unsubscribe link) are built on this.
+NORTHLINE_BASE_URL = os.environ.get("NORTHLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security: secure by default, relaxed only where plain-HTTP local use needs it.
 SECURE_HTTPS = env_bool("NORTHLINE_HTTPS", default=not DEBUG)

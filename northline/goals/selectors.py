@@ -23,10 +23,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from northline.goals.models import KeyResult, Objective, Period
+from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.measures.models import Indicator, Reading
 from northline.measures.rules import (
     Health,
@@ -80,6 +80,47 @@ def check_ins(access: Access, key_result: KeyResult) -> QuerySet[Reading]:
     return Reading.objects.filter(
         organization=access.organization, indicator_id=key_result.indicator_id
     ).select_related("author")
+
+
+# The check-in cadence --------------------------------------------------------------------
+
+
+def checkin_due(last_reading_at: dt.datetime | None, every_days: int, now: dt.datetime) -> bool:
+    """Due when the key result has no reading within its cadence (never checked in: due)."""
+    return last_reading_at is None or last_reading_at <= now - dt.timedelta(days=every_days)
+
+
+@dataclass(frozen=True)
+class CheckInDue:
+    """A key result due a check-in, and when it was last checked in (None: never)."""
+
+    key_result: KeyResult
+    last_reading_at: dt.datetime | None
+
+
+def due_for_check_in(key_results: QuerySet[KeyResult], now: dt.datetime) -> list[CheckInDue]:
+    """Of ``key_results``, those of objectives not closed, in a period that contains today,
+    with no reading within their cadence (:func:`checkin_due`). The longest waiting first,
+    never checked in before all. One query, whatever the number of key results: My work and
+    the weekly check-in reminder read it."""
+    today = timezone.localdate(now)
+    rows = (
+        key_results.filter(
+            objective__period__starts_on__lte=today,
+            objective__period__ends_on__gte=today,
+        )
+        .exclude(objective__status=ObjectiveStatus.CLOSED)
+        .select_related("objective")
+        .annotate(last_reading_at=Max("indicator__readings__recorded_at"))
+        .order_by("title", "id")
+    )
+    due = [
+        CheckInDue(key_result=kr, last_reading_at=kr.last_reading_at)
+        for kr in rows
+        if checkin_due(kr.last_reading_at, kr.checkin_every_days, now)
+    ]
+    due.sort(key=lambda item: (item.last_reading_at is not None, item.last_reading_at))
+    return due
 
 
 def teams(access: Access) -> QuerySet[Team]:

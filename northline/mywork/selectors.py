@@ -5,8 +5,9 @@ of the person's organizations (the lead times of impactees, one query per organi
 impacts waiting), whatever the number of records (STYLE §5). The rules come from the apps that
 own them: delivery's lead time and lateness, the lab's initials grid, the surveys' open state.
 
-Only the rule of the check-in cadence is new, and lives here: a key result is due a check-in
-when its indicator has no reading within its ``checkin_every_days``.
+The rule of the check-in cadence (a key result is due a check-in when its indicator has no
+reading within its ``checkin_every_days``) is goals', which the weekly check-in reminder reads
+too.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from northline.delivery.models import Impact, ImpactRole
 from northline.delivery.selectors import OPEN_STATUSES, cell_for, latest_notices
 from northline.delivery.selectors import lead_time_defaults as delivery_lead_time_defaults
-from northline.goals.models import KeyResult, ObjectiveStatus
+from northline.goals.models import KeyResult
+from northline.goals.selectors import due_for_check_in
 from northline.insights.models import Snapshot, Survey, SurveyAnswer, SurveyStatus
 from northline.insights.surveys.selectors import survey_state
 from northline.lab.agreements.selectors import (
@@ -58,11 +60,6 @@ TREND_DAYS = 7
 EXPERT_REQUEST_OPEN = (RequestStatus.OPEN, RequestStatus.ASSIGNED)
 # The risks of delivery's matrix that mean the team hears of a change too late.
 LATE_RISKS = ("late", "at_risk")
-
-
-def checkin_due(last_reading_at: dt.datetime | None, every_days: int, now: dt.datetime) -> bool:
-    """Due when the key result has no reading within its cadence (never checked in: due)."""
-    return last_reading_at is None or last_reading_at <= now - dt.timedelta(days=every_days)
 
 
 @dataclass(frozen=True)
@@ -163,25 +160,12 @@ def my_work(user: User, *, now: dt.datetime | None = None) -> list[OrganizationW
 def key_results_due(
     user: User, org_ids: list[int], urls: dict[int, RecordUrls], now: dt.datetime
 ) -> Iterable[tuple[int, Item]]:
-    """Key results the user owns, of objectives not closed in a period that contains today,
-    with no reading within their cadence; the longest waiting first. One query."""
+    """Key results the user owns that are due a check-in (goals' rule); the longest waiting
+    first. One query."""
     today = timezone.localdate(now)
-    rows = (
-        KeyResult.objects.filter(
-            organization_id__in=org_ids,
-            owner__user_id=user.pk,
-            objective__period__starts_on__lte=today,
-            objective__period__ends_on__gte=today,
-        )
-        .exclude(objective__status=ObjectiveStatus.CLOSED)
-        .select_related("objective")
-        .annotate(last_reading_at=Max("indicator__readings__recorded_at"))
-        .order_by("title", "id")
-    )
-    due = [kr for kr in rows if checkin_due(kr.last_reading_at, kr.checkin_every_days, now)]
-    due.sort(key=lambda kr: (kr.last_reading_at is not None, kr.last_reading_at))
-    for kr in due:
-        last: dt.datetime | None = kr.last_reading_at
+    owned = KeyResult.objects.filter(organization_id__in=org_ids, owner__user_id=user.pk)
+    for due in due_for_check_in(owned, now):
+        kr, last = due.key_result, due.last_reading_at
         if last is None:
             detail = "No check-in yet"
         else:

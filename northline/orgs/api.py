@@ -177,6 +177,27 @@ class TokenIn(Input):
     name: str = Field(..., min_length=1, max_length=100)
 
 
+DeliveryName = Literal["inbox", "immediate", "daily", "weekly"]
+
+
+class PreferenceOut(Schema):
+    delivery: DeliveryName = Field(
+        ...,
+        description=(
+            "`inbox`: inbox only, no e-mail; `immediate`: an e-mail for each notification at "
+            "once; `daily`: one digest e-mail a day; `weekly`: one digest each Monday."
+        ),
+    )
+    checkin_reminders: bool = Field(
+        ..., description="A weekly e-mail listing the key results you own that are due."
+    )
+
+
+class PreferencePatch(Input):
+    delivery: DeliveryName | None = Field(None, description="Left out or null: unchanged.")
+    checkin_reminders: bool | None = Field(None, description="Left out or null: unchanged.")
+
+
 class EventOut(Schema):
     id: int
     actor: str = Field(..., alias="actor_name")
@@ -250,6 +271,24 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 def revoke_token(request: HttpRequest, token_id: Id) -> Any:
     token = acl.access_token(caller(request), token_id)
     return services.revoke_token(caller(request), token)
+
+
+@router.get("/me/preferences", response=PreferenceOut, summary="My e-mail preferences")
+def get_preferences(request: HttpRequest) -> Any:
+    return selectors.preference_of(caller(request))
+
+
+@router.patch(
+    "/me/preferences",
+    response=PreferenceOut,
+    summary="Change my e-mail preferences",
+    description=(
+        "Needs no version: the preference is yours alone, and each field you send simply "
+        "replaces its value."
+    ),
+)
+def change_preferences(request: HttpRequest, payload: PreferencePatch) -> Any:
+    return services.set_preference(caller(request), **payload.dict())
 
 
 @router.get("/inbox", response=list[NotificationOut], summary="My notifications, newest first")

@@ -271,7 +271,7 @@ class Event(models.Model):
 
 
 class Notification(models.Model):
-    """An item in a user's in-app inbox; e-mailed too when the user has an address."""
+    """An item in a user's in-app inbox; e-mailed too, as the user's preference says."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
@@ -295,6 +295,47 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Delivery(models.TextChoices):
+    INBOX = "inbox", "Inbox only, no e-mail"
+    IMMEDIATE = "immediate", "Inbox, and an e-mail for each notification at once"
+    DAILY = "daily", "Inbox, and one e-mail a day listing what is new"
+    WEEKLY = "weekly", "Inbox, and one e-mail each Monday listing the week's news"
+
+
+# The choices that gather notifications into one e-mail (orgs.tasks sends them).
+DIGESTS = (Delivery.DAILY, Delivery.WEEKLY)
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to hear from Northline; without a row, the defaults below apply."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    checkin_reminders = models.BooleanField(
+        default=True,
+        help_text="A weekly e-mail listing the key results one owns that are due a check-in.",
+    )
+    # The end of the span the last digest covered: the next one lists what arrived after it.
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivery__in=[choice.value for choice in Delivery]),
+                name="notification_preference_delivery_known",
+                violation_error_message="Choose inbox, immediate, daily or weekly.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} hears by {self.delivery}"
 
 
 class WorkerBeat(models.Model):

@@ -11,6 +11,7 @@ from northline.orgs.models import (
     Event,
     Membership,
     Notification,
+    NotificationPreference,
     Person,
     Team,
     TeamMember,
@@ -120,3 +121,11 @@ def inbox(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return inbox(user, unread_only=True).count()
+
+
+def preference_of(user: User) -> NotificationPreference:
+    """The user's notification preference; without a saved one, the defaults (e-mail at once,
+    check-in reminders on), unsaved."""
+    return NotificationPreference.objects.filter(user_id=user.pk).first() or (
+        NotificationPreference(user=user)
+    )

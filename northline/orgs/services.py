@@ -25,10 +25,14 @@ from northline.orgs.audit import (
     update_versioned,
     validate,
 )
+from northline.orgs.mail import user_id_of_unsubscribe_token
 from northline.orgs.models import (
+    DIGESTS,
     ApiToken,
+    Delivery,
     Membership,
     Notification,
+    NotificationPreference,
     Organization,
     Person,
     Role,
@@ -511,3 +515,63 @@ def mark_read(user: User, notifications: models.QuerySet[Notification]) -> int:
     return notifications.filter(recipient_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# Notification preferences ----------------------------------------------------------------
+
+
+@transaction.atomic
+def set_preference(
+    user: User, *, delivery: str | None = None, checkin_reminders: bool | None = None
+) -> NotificationPreference:
+    """Change how ``user`` hears from Northline; a field left None stays as it is.
+
+    The preference is the person's own, across all their organizations, and the audit trail
+    is kept per organization: there is no organization to record it in, so no event is
+    written (like marking notifications read). Switching to a digest starts it now, so the
+    first digest lists what arrives from here, not the inbox's whole past (already e-mailed,
+    or deliberately not).
+    """
+    if delivery is not None and delivery not in Delivery.values:
+        raise Invalid(
+            f"Choose one of: {', '.join(Delivery.values)}.",
+            fields={"delivery": f"Choose one of: {', '.join(Delivery.values)}."},
+        )
+    # The row lock makes two saves at once apply one after the other.
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    changed = []
+    if delivery is not None and delivery != preference.delivery:
+        if delivery in DIGESTS and preference.delivery not in DIGESTS:
+            preference.last_digest_at = timezone.now()
+            changed.append("last_digest_at")
+        preference.delivery = delivery
+        changed.append("delivery")
+    if checkin_reminders is not None and checkin_reminders != preference.checkin_reminders:
+        preference.checkin_reminders = checkin_reminders
+        changed.append("checkin_reminders")
+    if changed:
+        validate(preference)
+        preference.save(update_fields=[*changed, "updated_at"])
+    return preference
+
+
+def user_of_unsubscribe_token(token: str) -> User:
+    """The active user a digest's unsubscribe token names; NotFound for a token we did not
+    sign (tampered, or made for another purpose) or a user who is gone."""
+    user_id = user_id_of_unsubscribe_token(token)
+    user = (
+        get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        if user_id is not None
+        else None
+    )
+    if user is None:
+        raise NotFound("This unsubscribe link is not valid. Sign in to choose your e-mail.")
+    return user
+
+
+@transaction.atomic
+def unsubscribe_from_digests(token: str) -> User:
+    """One-click unsubscribe: the token's user hears by inbox only from now on."""
+    user = user_of_unsubscribe_token(token)
+    set_preference(user, delivery=Delivery.INBOX)
+    return user

@@ -48,7 +48,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, models, transaction
 
 from northline.lib.errors import Conflict, Invalid, NotFound
-from northline.orgs.models import ApiToken, Organization, WorkerBeat
+from northline.orgs.models import ApiToken, NotificationPreference, Organization, WorkerBeat
 from northline.orgs.services import record_import
 
 FORMAT = "northline-export"
@@ -67,7 +67,7 @@ USER_FIELDS = (
     "last_login",
 )
 # Per-user records that belong to no organization but travel with their users.
-USER_LEVEL_MODELS: tuple[type[models.Model], ...] = (ApiToken,)
+USER_LEVEL_MODELS: tuple[type[models.Model], ...] = (ApiToken, NotificationPreference)
 # Records of the installation itself, which no organization's export carries: a task worker's
 # sign of life describes this machine's processes, not the organization.
 INSTALLATION_MODELS: tuple[type[models.Model], ...] = (WorkerBeat,)
@@ -178,9 +178,11 @@ def export_organization(slug: str) -> dict[str, Any]:
                 user_ids.update(value for value in row if value is not None)
     users = get_user_model()._base_manager.filter(pk__in=user_ids).order_by("pk")
     tokens = ApiToken._base_manager.filter(user_id__in=user_ids).order_by("pk")
+    preferences = NotificationPreference._base_manager.filter(user_id__in=user_ids).order_by("pk")
     records = [
         *serializers.serialize("python", users, fields=USER_FIELDS),
         *serializers.serialize("python", tokens),
+        *serializers.serialize("python", preferences),
         *serializers.serialize("python", [organization]),
     ]
     for queryset in tenant_querysets:

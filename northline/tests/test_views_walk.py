@@ -49,9 +49,11 @@ ORG_PREFIX = "o/<slug:slug>/"
 # the API (walked by test_openapi_walk) and the calendar feed (its secret URL is the key).
 NOT_WALKED = {"login", "logout", "healthz", "healthz_tasks", "delivery_calendar_feed"}
 
-# Organization pages anyone holding the link may open: a shared lab report and a survey's
-# public answer page. An unknown link is 404 to everyone, signed in or not.
-PUBLIC = {"lab_shared_report", "insights_survey_public"}
+# Pages anyone holding the link may open: a shared lab report, a survey's public answer page,
+# and a digest's unsubscribe link (its signed token is the authority, since a mail client's
+# one-click unsubscribe comes without a session). An unknown link is 404 to everyone, signed in
+# or not.
+PUBLIC = {"lab_shared_report", "insights_survey_public", "unsubscribe"}
 
 # A pattern's argument under the name the API walk gives its record, where the page names it
 # differently. Keyed by (the path segment before the argument, the argument) where one name
@@ -75,6 +77,7 @@ ALIASES: dict[tuple[str, str] | str, str] = {
     ("epics/<int:epic_id>/indicators", "indicator_id"): "epic_indicator_id",
     ("shared", "token"): "unknown_token",
     ("answer", "token"): "unknown_token",
+    ("unsubscribe", "token"): "unknown_token",
 }
 
 # A viewer's GET answers 200 (405 from a page that takes only POST) except on these pages.
@@ -229,7 +232,7 @@ def organization_pages() -> list[Page]:
 
 
 def account_pages() -> list[Page]:
-    return [page for page in walked_pages() if not page.in_organization]
+    return [page for page in walked_pages() if not page.in_organization and page.name not in PUBLIC]
 
 
 def test_it_walks_every_page_of_the_urlconf(walk: dict[str, str]) -> None:
@@ -239,7 +242,7 @@ def test_it_walks_every_page_of_the_urlconf(walk: dict[str, str]) -> None:
     for name in ("strategy", "goals", "portfolio", "delivery", "lab", "insights", "org_home"):
         assert name in names, name
     assert len(organization_pages()) >= 170
-    assert {page.name for page in account_pages()} >= {"home", "inbox", "tokens"}
+    assert {page.name for page in account_pages()} >= {"home", "inbox", "tokens", "preferences"}
 
 
 def not_taken(response: Any, method: str) -> bool:

@@ -41,3 +41,22 @@ def test_it_lands_on_my_work_and_leads_to_the_check_in(page, work: Work) -> None
     expect(page.get_by_role("heading", name="Calls answered within a minute #1")).to_be_visible()
     page.get_by_role("link", name="My work").click()
     expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
+
+
+def test_she_chooses_a_weekly_digest_on_the_preferences_page(page, work: Work) -> None:
+    from northline.orgs.selectors import preference_of
+
+    sign_in(page, "edith")
+    page.get_by_role("link", name="E-mail preferences").first.click()
+    expect(page.get_by_role("heading", name="E-mail preferences", level=1)).to_be_visible()
+    expect(page.get_by_label("Inbox, and an e-mail for each notification at once")).to_be_checked()
+    page.get_by_label("Inbox, and one e-mail each Monday listing the week's news").check()
+    page.get_by_label("E-mail me each Monday the key results I own").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(
+        page.get_by_label("Inbox, and one e-mail each Monday listing the week's news")
+    ).to_be_checked()
+    screenshot(page, "mywork_preferences")
+    preference = preference_of(work.cast.editor)
+    assert (preference.delivery, preference.checkin_reminders) == ("weekly", False)

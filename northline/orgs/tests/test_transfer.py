@@ -14,7 +14,15 @@ from django.db import connection
 
 from northline.lib.errors import Conflict, Invalid
 from northline.orgs import services
-from northline.orgs.models import ApiToken, Event, Organization, Person, Team, TeamMember
+from northline.orgs.models import (
+    ApiToken,
+    Event,
+    NotificationPreference,
+    Organization,
+    Person,
+    Team,
+    TeamMember,
+)
 from northline.orgs.transfer import (
     INSTALLATION_MODELS,
     USER_LEVEL_MODELS,
@@ -37,6 +45,7 @@ def fill(cast):
     services.update_team_member(access, member, version=1, roles=["product_owner", "member"])
     services.update_team(access, team, version=1, name="Permits Online")
     services.create_token(cast.owner, name="backup script")
+    services.set_preference(cast.editor, delivery="weekly", checkin_reminders=False)
 
 
 def wipe_database():
@@ -66,6 +75,13 @@ def test_it_imports_an_export_into_an_empty_database_exactly(cast):
     assert Team.objects.get().name == "Permits Online"
     assert TeamMember.objects.get().roles == ["product_owner", "member"]
     assert ApiToken.objects.get().name == "backup script"
+    # A person's e-mail preference travels with them.
+    preference = NotificationPreference.objects.get()
+    assert (preference.user.username, preference.delivery, preference.checkin_reminders) == (
+        "edith",
+        "weekly",
+        False,
+    )
 
 
 def test_it_keeps_passwords_so_people_can_still_sign_in(cast, client):
