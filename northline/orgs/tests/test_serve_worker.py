@@ -1,11 +1,15 @@
 """`northline serve` runs queued work by itself: it starts the task worker beside the web
-server (a supervised child), and `--no-worker` leaves the queue to a worker run apart.
+server (a supervised child, started again when it dies, losing no task), and `--no-worker`
+leaves the queue to a worker run apart.
 A task is queued from another process, as a page's action would, and its row in the database
 queue is watched until the worker has run it."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -79,6 +83,19 @@ def test_serve_starts_the_worker_and_no_worker_leaves_the_queue_alone(tmp_path):
         health = json.loads(fetch(f"{base}/healthz/tasks")[1])
         assert health["worker_last_seen"] is not None
         assert health["waiting"] == 0
+
+        # The worker crashes: what is queued meanwhile waits in the database, and the worker
+        # the server starts in its place runs it.
+        (pid,) = re.findall(r"Task worker started \(pid (\d+)\)", log.read_text())
+        os.kill(int(pid), signal.SIGKILL)
+        task_id = queue_one(tmp_path)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and task_status(database, task_id) != "SUCCESSFUL":
+            time.sleep(0.25)
+        assert task_status(database, task_id) == "SUCCESSFUL", log.read_text()
+        text = log.read_text()
+        assert f"The task worker stopped (exit -{signal.SIGKILL.value})" in text
+        assert len(re.findall(r"Task worker started", text)) == 2
     finally:
         server.terminate()
         server.wait(timeout=60)
