@@ -50,6 +50,16 @@ class PhaseItemKind(models.TextChoices):
     RESOURCE = "resource", "Resource"
 
 
+# The headings over a phase's lines of one kind (English plurals are not label + "s").
+KIND_PLURALS: dict[str, str] = {
+    PhaseItemKind.PRECONDITION: "Pre-conditions",
+    PhaseItemKind.SUCCESS_CRITERION: "Success criteria",
+    PhaseItemKind.STANDARD: "Standards",
+    PhaseItemKind.ACTIVITY: "Activities",
+    PhaseItemKind.RESOURCE: "Resources",
+}
+
+
 class PhaseItem(TenantModel):
     """A line of a phase: a pre-condition to enter it, a criterion of success, a standard, an
     activity or a resource."""

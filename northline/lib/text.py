@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls. XLSX cannot hold
 # them at all (openpyxl refuses the file), and in CSV or a terminal they hide or garble text.
@@ -21,3 +22,11 @@ def control_character_problem(text: str) -> str | None:
     if found is None:
         return None
     return f"Control characters are not allowed (found U+{ord(found.group()):04X})."
+
+
+def sentences(texts: Iterable[str]) -> str:
+    """Sentences written apart, run together as prose: each ends with its own full stop (one
+    is added where it has none) and a space separates them ("…are met. A product…", never
+    "…are met.; A product…")."""
+    cleaned = (text.strip() for text in texts)
+    return " ".join(text if text[-1] in ".!?" else f"{text}." for text in cleaned if text)

@@ -39,6 +39,7 @@ from northline.lab.models import (
     TrainingStatus,
 )
 from northline.lib.errors import Conflict, Forbidden, Invalid
+from northline.lib.text import sentences
 from northline.orgs.access import Access, in_org
 from northline.orgs.audit import check_version, create_audited, delete_audited, update_versioned
 from northline.orgs.models import Person, Team, TeamRole
@@ -363,7 +364,7 @@ def advance_phase(access: Access, engagement: Engagement, *, version: int) -> En
         raise Conflict(
             f"{engagement.title} cannot enter {target.name}: "
             f"{len(unmet)} pre-condition{'s are' if len(unmet) != 1 else ' is'} neither met nor "
-            "waived — " + "; ".join(item.text for item in unmet),
+            "waived: " + sentences(item.text for item in unmet),
             code="gate_closed",
             fields={f"item_{item.pk}": item.text for item in unmet},
         )

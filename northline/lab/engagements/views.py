@@ -31,7 +31,7 @@ from northline.lab.access import (
 )
 from northline.lab.engagements import forms, selectors, services
 from northline.lab.forms import VersionOnlyForm
-from northline.lab.models import Engagement, EngagementStatus, PhaseItemKind
+from northline.lab.models import KIND_PLURALS, Engagement, EngagementStatus, PhaseItemKind
 from northline.lab.pages import NAV
 from northline.lib.errors import Conflict, DomainError, Invalid
 from northline.lib.web import (
@@ -61,6 +61,15 @@ def optional_url(name: str, *args: Any) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
+
+
+def by_kind(items: list[Any], kind_of: Callable[[Any], str]) -> list[tuple[str, list[Any]]]:
+    """A phase's lines under one heading per kind (``KIND_PLURALS``), kinds in the playbook's
+    order (pre-conditions first), lines in their own order within a kind."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        grouped[kind_of(item)].append(item)
+    return [(KIND_PLURALS[kind], grouped[kind]) for kind in PhaseItemKind.values if grouped[kind]]
 
 
 # Lab home -------------------------------------------------------------------------------
@@ -138,7 +147,6 @@ def render_engagement(
     progress = selectors.phase_progress(access, engagement)
     phases = []
     for step in progress:
-        items_by_kind: dict[str, list[Any]] = defaultdict(list)
         for checked in step.items:
             item = checked.item
             checked.state_form = form_for(  # type: ignore[attr-defined]
@@ -158,12 +166,9 @@ def render_engagement(
                 item.pk,
                 forms.WaiveForm(prefix=f"w{item.pk}", initial={"version": item.version}),
             )
-            items_by_kind[item.kind].append(checked)
-        step.kinds = [  # type: ignore[attr-defined]
-            (label, items_by_kind[value])
-            for value, label in PhaseItemKind.choices
-            if items_by_kind[value]
-        ]
+        step.kinds = by_kind(  # type: ignore[attr-defined]
+            step.items, lambda checked: checked.item.kind
+        )
         phases.append(step)
     assessments = []
     for assessment in selectors.qualification(access, engagement):
@@ -449,6 +454,7 @@ def render_playbook(
                     "new_item", phase.pk, forms.PhaseItemForm(prefix=f"n{phase.pk}")
                 ),
                 "items": items_by_phase[phase.pk],
+                "kinds": by_kind(items_by_phase[phase.pk], lambda item: item.kind),
                 "first": index == 0,
                 "last": index == len(phases) - 1,
                 "in_use": phase.pk in used,

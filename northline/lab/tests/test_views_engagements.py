@@ -61,7 +61,36 @@ def test_it_shows_a_closed_gate_naming_each_unmet_precondition(cast: Cast, lab: 
     assert "cannot enter Align" in text
     assert "All five qualification criteria are met." in text
     assert "A product owner is named and has finished the training their role requires." in text
+    # One sentence after another, as prose: never "…are met.; A product…".
+    assert (
+        "3 pre-conditions are neither met nor waived: All five qualification criteria are met. "
+        "A product owner is named"
+    ) in text
+    assert ".;" not in text
     assert fresh(lab.engagement).current_phase.key == "qualify"
+
+
+def test_it_heads_each_kind_of_line_with_its_plural(cast: Cast, lab: Lab) -> None:
+    client = signed_in(cast.viewer)
+    for url in (
+        reverse("lab_engagement", args=[cast.org.slug, lab.engagement.pk]),
+        reverse("lab_playbook", args=[cast.org.slug]),
+    ):
+        text = client.get(url).content.decode()
+        headings = [
+            line.split(">")[1].split("<")[0]
+            for line in text.splitlines()
+            if '<h3 class="kind-head">' in line
+        ]
+        # Pre-conditions first, in the playbook's order; English plurals.
+        assert headings[:5] == [
+            "Pre-conditions",
+            "Success criteria",
+            "Standards",
+            "Activities",
+            "Resources",
+        ], url
+        assert "criterions" not in text.lower() and "activitys" not in text.lower()
 
 
 def test_it_refuses_a_waiver_through_the_ui_without_waive_gates(cast: Cast, lab: Lab) -> None:
