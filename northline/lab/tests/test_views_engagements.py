@@ -180,3 +180,11 @@ def test_it_refuses_to_pivot_away_from_a_stale_page_and_logs_nothing(cast: Cast,
     after = fresh(lab.engagement)
     assert (after.status, after.version) == ("candidate", seen + 1)
     assert Decision.objects.count() == decisions
+
+
+def test_the_lab_report_button_is_named_as_the_page_it_opens(cast: Cast, lab: Lab) -> None:
+    client = signed_in(cast.viewer)
+    home = client.get(reverse("lab", args=[cast.org.slug])).content.decode()
+    report = reverse("lab_report", args=[cast.org.slug])
+    assert f'<a class="button small" href="{report}">Lab report</a>' in home
+    assert "<h1>Lab report</h1>" in client.get(report).content.decode()
