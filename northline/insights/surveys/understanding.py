@@ -61,9 +61,12 @@ CHAIN_RULE = (
     "objectives or an objective those align to (parent upward); with no team, any "
     "organization-level objective counts."
 )
+# In words a respondent reads on the results page; the measure itself is in docs/insights/surveys.md.
 ECHO_RULE = (
-    f"A purpose echoes the strategy when its TF-IDF cosine similarity with the mission or with "
-    f"an active objective (title and description) reaches {ECHO_THRESHOLD:.2f}."
+    "A purpose echoes the strategy when it says, in the respondent's own words, much of what "
+    "the mission or an active objective says: Northline compares the words they share, giving "
+    "more weight to words the strategy rarely uses (common words such as “the” or “work” count "
+    f"for little), and counts a purpose that reaches {ECHO_THRESHOLD:.0%} of a perfect match."
 )
 WORDS_SHOWN = 12
 

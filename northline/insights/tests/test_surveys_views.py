@@ -209,7 +209,10 @@ def test_it_shows_the_results_the_outside_chain_answer_and_the_words(pulse: Puls
     )
     assert '<span class="word">permits</span>' in text
     assert "also in the mission or objectives" in text
-    assert "similarity with the mission or with an active objective" in text
+    # The scoring in plain words, not the name of the measure.
+    assert "says, in the respondent&#x27;s own words, much of what the mission" in text
+    assert "reaches 20% of a perfect match" in text
+    assert "TF-IDF" not in text and "cosine" not in text
     # No names, no times: the respondents' usernames never appear beside the answers.
     assert "victor" not in text.split('id="results"')[1].split('id="manage"')[0]
 
