@@ -17,6 +17,12 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Answer texts, the word view and a respondent's team appear only once this many people have
+# answered (a survey's ``shown_from``): in a small team, three answers can be told apart.
+SHOWN_FROM_DEFAULT = 5
+SHOWN_FROM_MIN = 3
+
+
 class Survey(TenantModel):
     """A purpose pulse: people say what their work is for and which objective it drives."""
 
@@ -31,8 +37,13 @@ class Survey(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    shown_from = models.PositiveSmallIntegerField(
+        default=SHOWN_FROM_DEFAULT,
+        help_text="Answer texts and the word view appear once this many people have answered "
+        f"(never fewer than {SHOWN_FROM_MIN}).",
+    )
 
-    audit_fields = ("title", "team", "status", "closes_on")
+    audit_fields = ("title", "team", "status", "closes_on", "shown_from")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -41,7 +52,12 @@ class Survey(TenantModel):
                 condition=Q(status__in=SurveyStatus.values),
                 name="survey_status_valid",
                 violation_error_message="Status must be open or closed.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(shown_from__gte=SHOWN_FROM_MIN),
+                name="survey_shown_from_at_least_min",
+                violation_error_message=f"Show answers from {SHOWN_FROM_MIN} answers or more.",
+            ),
         ]
 
     def __str__(self) -> str:

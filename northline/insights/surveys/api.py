@@ -15,7 +15,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.insights.models import Survey, SurveyLink
+from northline.insights.models import SHOWN_FROM_DEFAULT, SHOWN_FROM_MIN, Survey, SurveyLink
 from northline.insights.surveys import selectors, services, understanding
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
 from northline.orgs.access import Access
@@ -49,6 +49,11 @@ class SurveyOut(Schema):
         ..., description="open, closed (by an editor) or ended (its closing day has passed)."
     )
     closes_on: dt.date | None = Field(..., description="No answer is taken after this day.")
+    shown_from: int = Field(
+        ...,
+        description="Answer texts, the word view and respondents' teams appear once this many "
+        "people have answered.",
+    )
     answer_count: int
     link_count: int
     created_at: dt.datetime
@@ -67,12 +72,26 @@ class SurveyIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     team_id: Id | None = Field(None, description="Ask one team; leave out to ask everyone.")
     closes_on: dt.date | None = Field(None, description="The last day answers are taken.")
+    shown_from: int = Field(
+        SHOWN_FROM_DEFAULT,
+        ge=SHOWN_FROM_MIN,
+        le=1000,
+        description="Answer texts, the word view and respondents' teams appear once this many "
+        f"people have answered (at least {SHOWN_FROM_MIN}); 5 unless given.",
+    )
 
 
 class SurveyPatch(VersionedInput):
     title: str | None = Field(None, min_length=1, max_length=200)
     team_id: Id | None = Field(None, description="Cannot change once answers came in (409).")
     closes_on: dt.date | None = None
+    shown_from: int | None = Field(
+        None,
+        ge=SHOWN_FROM_MIN,
+        le=1000,
+        description="Answer texts, the word view and respondents' teams appear once this many "
+        f"people have answered (at least {SHOWN_FROM_MIN}).",
+    )
 
     def survey_changes(self) -> dict[str, Any]:
         changes = self.changes()
@@ -90,7 +109,11 @@ def find_survey(access: Access, survey_id: Id, action: str = "read") -> Survey:
 
 def create_survey(access: Access, payload: SurveyIn) -> Survey:
     return services.create_survey(
-        access, title=payload.title, team=payload.team_id, closes_on=payload.closes_on
+        access,
+        title=payload.title,
+        team=payload.team_id,
+        closes_on=payload.closes_on,
+        shown_from=payload.shown_from,
     )
 
 
@@ -243,7 +266,9 @@ class SurveyAnswerOut(Schema):
     purpose: str
     objective: str | None = Field(..., description="The objective named; null: “I don't know”.")
     team: str | None = Field(
-        ..., description="The respondent's team, only when it gave at least 3 answers."
+        ...,
+        description="The respondent's team, only when it gave as many answers as the "
+        "survey's shown_from.",
     )
     in_own_chain: bool
     echoes_strategy: bool
@@ -278,10 +303,10 @@ class AnswerTakenOut(Schema):
 @router.get(
     "insights/surveys/{survey_id}/answers",
     response=list[SurveyAnswerOut],
-    summary="A survey's answers, anonymized (empty until it has 3 answers)",
+    summary="A survey's answers, anonymized (empty until it has shown_from answers)",
     description=(
         "No respondent, link or date; ordered by purpose text. The team is named only when it "
-        "gave at least 3 answers."
+        "gave as many answers as the survey's shown_from (5 unless set, never below 3)."
     ),
     operation_id="northline_insights_api_surveys_list_answers",
 )

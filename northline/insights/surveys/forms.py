@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from northline.insights.models import Survey
+from northline.insights.models import SHOWN_FROM_DEFAULT, SHOWN_FROM_MIN, Survey
 from northline.insights.surveys import selectors, services
 from northline.lib.web import DomainForm
 from northline.orgs.access import Access
@@ -44,6 +44,16 @@ class SurveyForm(DomainForm):
         help_text="The last day answers are taken. Leave it empty to take answers until you "
         "close the survey.",
     )
+    shown_from = forms.IntegerField(
+        required=False,
+        min_value=SHOWN_FROM_MIN,
+        max_value=1000,
+        initial=SHOWN_FROM_DEFAULT,
+        label="Show answers from",
+        help_text="Answer texts and the word view appear once this many people have answered, "
+        f"so that no one answer can be told apart (at least {SHOWN_FROM_MIN}; "
+        f"{SHOWN_FROM_DEFAULT} unless you change it).",
+    )
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,7 +63,11 @@ class SurveyForm(DomainForm):
 
     def survey_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"title": data["title"], "team": data["team"], "closes_on": data["closes_on"]}
+        fields = {name: data[name] for name in ("title", "team", "closes_on")}
+        # Left empty: the default for a new survey, unchanged for an edited one.
+        if data["shown_from"] is not None:
+            fields["shown_from"] = data["shown_from"]
+        return fields
 
 
 class SurveyEditForm(SurveyForm, VersionedForm):
@@ -65,6 +79,7 @@ class SurveyEditForm(SurveyForm, VersionedForm):
                 "title": survey.title,
                 "team": survey.team_id,
                 "closes_on": survey.closes_on,
+                "shown_from": survey.shown_from,
                 "version": survey.version,
             },
         )

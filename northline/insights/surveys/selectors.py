@@ -23,10 +23,6 @@ from northline.orgs.access import Access, get_in_org
 from northline.orgs.models import Organization, Person, Team, TeamMember
 from northline.orgs.services import digest_of
 
-# Answer texts (and the word view) show once a survey has this many answers; a team is named
-# beside an answer only when it has this many answers in the survey.
-SHOWN_FROM = 3
-
 QUESTION_PURPOSE = "What is the purpose of your work?"
 QUESTION_OBJECTIVE = "Which objective does your work drive?"
 

@@ -29,7 +29,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from northline.goals.models import Objective, ObjectiveStatus
-from northline.insights.models import Survey, SurveyAnswer, SurveyLink, SurveyStatus
+from northline.insights.models import (
+    SHOWN_FROM_DEFAULT,
+    SHOWN_FROM_MIN,
+    Survey,
+    SurveyAnswer,
+    SurveyLink,
+    SurveyStatus,
+)
 from northline.insights.surveys.selectors import (
     answer_count,
     day_label,
@@ -47,7 +54,7 @@ from northline.orgs.audit import check_version, create_audited, record_event, up
 from northline.orgs.models import Organization, Team
 from northline.orgs.services import digest_of, refuse_unknown
 
-SURVEY_FIELDS = {"title", "team", "closes_on"}
+SURVEY_FIELDS = {"title", "team", "closes_on", "shown_from"}
 PURPOSE_MAX_LENGTH = 1000
 LINK_PREFIX = "nls_"
 LINK_DEFAULT_DAYS = 14
@@ -74,6 +81,16 @@ def check_closing_day(closes_on: dt.date | None, today: dt.date | None = None) -
         )
 
 
+def check_shown_from(shown_from: int) -> None:
+    """Anonymity: fewer than SHOWN_FROM_MIN answers can be told apart, whatever a survey says."""
+    if shown_from < SHOWN_FROM_MIN:
+        raise Invalid(
+            f"Answers are shown from {SHOWN_FROM_MIN} answers at the least: fewer can be told "
+            "apart.",
+            fields={"shown_from": f"Choose {SHOWN_FROM_MIN} or more."},
+        )
+
+
 @transaction.atomic
 def create_survey(
     access: Access,
@@ -81,10 +98,13 @@ def create_survey(
     title: str,
     team: Team | int | None = None,
     closes_on: dt.date | None = None,
+    shown_from: int = SHOWN_FROM_DEFAULT,
 ) -> Survey:
-    """A new open survey for everyone (``team`` None) or one team."""
+    """A new open survey for everyone (``team`` None) or one team; its answer texts appear once
+    ``shown_from`` people have answered."""
     access.require("write")
     check_closing_day(closes_on)
+    check_shown_from(shown_from)
     return create_audited(
         access.user,
         access.organization,
@@ -93,6 +113,7 @@ def create_survey(
             title=(title or "").strip(),
             team=in_org(access, Team, team, "team"),
             closes_on=closes_on,
+            shown_from=shown_from,
             created_by=access.user,
         ),
     )
@@ -105,8 +126,8 @@ def locked(survey: Survey) -> Survey:
 
 @transaction.atomic
 def update_survey(access: Access, survey: Survey, /, *, version: int, **changes: Any) -> Survey:
-    """Edit the title, the team or the closing day. The team cannot change once answers came
-    in: they were given for the team that was asked."""
+    """Edit the title, the team, the closing day or from how many answers texts are shown. The
+    team cannot change once answers came in: they were given for the team that was asked."""
     access.require("write")
     refuse_unknown(changes, SURVEY_FIELDS)
     record = locked(survey)
@@ -125,6 +146,8 @@ def update_survey(access: Access, survey: Survey, /, *, version: int, **changes:
         changes["team"] = team.pk if team else None
     if "closes_on" in changes and changes["closes_on"] != record.closes_on:
         check_closing_day(changes["closes_on"])
+    if "shown_from" in changes:
+        check_shown_from(changes["shown_from"])
     return update_versioned(
         access.user, access.organization, record, version=version, changes=changes
     )

@@ -24,7 +24,7 @@ data.
 
 Nothing here names a respondent: a lowering points to the survey's results page, and quotes
 an answer (or names its team) only where
-:data:`northline.insights.surveys.selectors.SHOWN_FROM` allows.
+:attr:`Survey.shown_from <northline.insights.models.Survey.shown_from>` allows.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ from django.urls import reverse
 from northline.goals.models import Objective, ObjectiveStatus
 from northline.insights.components import Component, Lowering
 from northline.insights.models import Survey, SurveyAnswer
-from northline.insights.surveys.selectors import SHOWN_FROM
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.strategy.selectors import current_identity
@@ -61,7 +60,7 @@ CHAIN_RULE = (
     "objectives or an objective those align to (parent upward); with no team, any "
     "organization-level objective counts."
 )
-# In words a respondent reads on the results page; the measure itself is in docs/insights/surveys.md.
+# In words a respondent reads on the results page (the measure: docs/insights/surveys.md).
 ECHO_RULE = (
     "A purpose echoes the strategy when it says, in the respondent's own words, much of what "
     "the mission or an active objective says: Northline compares the words they share, giving "
@@ -281,8 +280,11 @@ class ScoredAnswer:
         )
 
 
-def score(answers: Sequence[SurveyAnswer], strategy: Strategy) -> list[ScoredAnswer]:
-    """Both checks for every answer; no queries (answers come with objective and team)."""
+def score(
+    answers: Sequence[SurveyAnswer], strategy: Strategy, shown_from: int
+) -> list[ScoredAnswer]:
+    """Both checks for every answer; no queries (answers come with objective and team). A
+    team is named beside an answer only when ``shown_from`` of its people answered."""
     matches = best_matches([answer.purpose for answer in answers], strategy.texts())
     per_team = Counter(answer.team_id for answer in answers)
     chains: dict[int | None, set[int]] = {}
@@ -296,7 +298,7 @@ def score(answers: Sequence[SurveyAnswer], strategy: Strategy) -> list[ScoredAns
                 answer=answer,
                 in_chain=in_chain,
                 best_match=match,
-                team_shown=per_team[answer.team_id] >= SHOWN_FROM,
+                team_shown=per_team[answer.team_id] >= shown_from,
             )
         )
     return scored
@@ -321,7 +323,7 @@ def component_of(slug: str, survey: Survey, scored: Sequence[ScoredAnswer]) -> C
     lowering: list[Lowering] = []
     for item in scored:
         label = f"An answer to “{survey.title}”"
-        if count >= SHOWN_FROM:
+        if count >= survey.shown_from:
             label += f": “{excerpt(item.answer.purpose)}”"
         for reason in (item.chain_reason(), item.echo_reason()):
             if reason:
@@ -393,7 +395,7 @@ def understanding(access: Access, team: Team | int | None = None) -> Component:
     survey = answered.first()
     if survey is None:
         return no_data()
-    scored = score(survey_answers(survey, team_id), load_strategy(access))
+    scored = score(survey_answers(survey, team_id), load_strategy(access), survey.shown_from)
     return component_of(access.organization.slug, survey, scored)
 
 
@@ -439,7 +441,7 @@ class SurveyResults:
 
     @property
     def texts_shown(self) -> bool:
-        return self.count >= SHOWN_FROM
+        return self.count >= self.survey.shown_from
 
     @property
     def in_chain(self) -> int:
@@ -469,7 +471,7 @@ class SurveyResults:
 
     def extremes(self) -> tuple[list[ShownAnswer], list[ShownAnswer]]:
         """Up to three most and three least aligned answers, never the same one twice; none
-        while the survey has fewer than SHOWN_FROM answers."""
+        while the survey has fewer answers than its ``shown_from``."""
         if not self.texts_shown:
             return [], []
         ranked = self.ranked()
@@ -488,7 +490,7 @@ class SurveyResults:
 
     def shown_answers(self) -> list[ShownAnswer]:
         """Every answer, anonymized, in a fixed order that says nothing of who answered when
-        (by purpose text); empty while the survey has fewer than SHOWN_FROM answers."""
+        (by purpose text); empty while the survey has fewer answers than its ``shown_from``."""
         if not self.texts_shown:
             return []
         ordered = sorted(
@@ -503,7 +505,7 @@ class SurveyResults:
     @property
     def lowering_rows(self) -> list[tuple[str, str | None]]:
         """Each failed check as (reason, a short quote of the answer, or None while the
-        survey has fewer than SHOWN_FROM answers), for the results page."""
+        survey has fewer answers than its ``shown_from``), for the results page."""
         rows = []
         for item in self.scored:
             quote = excerpt(item.answer.purpose) if self.texts_shown else None
@@ -525,7 +527,7 @@ class SurveyResults:
 def survey_results(access: Access, survey: Survey) -> SurveyResults:
     """A survey's results, over all its answers. Three queries: answers, objectives, identity."""
     strategy = load_strategy(access)
-    scored = score(survey_answers(survey), strategy)
+    scored = score(survey_answers(survey), strategy, survey.shown_from)
     results = SurveyResults(
         survey=survey,
         scored=scored,

@@ -107,7 +107,7 @@ def render_survey(
         "chain_rule": understanding.CHAIN_RULE,
         "echo_rule": understanding.ECHO_RULE,
         "threshold": understanding.ECHO_THRESHOLD,
-        "shown_from": selectors.SHOWN_FROM,
+        "shown_from": survey.shown_from,
         "subnav": SUBNAV,
     }
     if access.can_write:

@@ -89,7 +89,9 @@ def make_pulse(cast: Cast) -> Pulse:
     draft = goals.create_objective(
         owner, title="Draft idea", period=period, team=contact, status="draft"
     )
-    survey = services.create_survey(cast.access(cast.editor), title="Purpose pulse")
+    # The smallest anonymity threshold a survey may set, so five answers show what is kept
+    # apart at three and what is shown (the default of 5: test_it_shows_texts_from_five_...).
+    survey = services.create_survey(cast.access(cast.editor), title="Purpose pulse", shown_from=3)
     return Pulse(cast, permits, contact, faster, moorings, calls, draft, survey)
 
 
@@ -98,6 +100,24 @@ def events_of(cast: Cast) -> int:
 
 
 # Surveys ---------------------------------------------------------------------------------
+
+
+def test_a_survey_shows_answers_from_five_unless_set_and_never_below_three(
+    pulse: Pulse,
+) -> None:
+    assert services.create_survey(pulse.editor, title="Default").shown_from == 5
+    events = events_of(pulse.cast)
+    with pytest.raises(Invalid) as refused:
+        services.create_survey(pulse.editor, title="Too few", shown_from=2)
+    assert refused.value.fields == {"shown_from": "Choose 3 or more."}
+    survey = pulse.survey
+    with pytest.raises(Invalid):
+        services.update_survey(pulse.editor, survey, version=survey.version, shown_from=1)
+    assert events_of(pulse.cast) == events
+    updated = services.update_survey(pulse.editor, survey, version=survey.version, shown_from=8)
+    assert updated.shown_from == 8
+    event = Event.objects.filter(object_type="insights.survey").latest("pk")
+    assert event.changes == {"shown_from": [3, 8]}
 
 
 def test_it_starts_an_open_survey_for_everyone_or_one_team(pulse: Pulse) -> None:

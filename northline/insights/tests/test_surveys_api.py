@@ -77,6 +77,22 @@ def test_it_refuses_every_write_by_a_viewer_and_lets_them_read(pulse: Pulse, lin
     assert SurveyAnswer.objects.count() == 0
 
 
+def test_the_anonymity_threshold_defaults_to_five_and_never_goes_below_three(
+    pulse: Pulse, api_as
+) -> None:
+    editor = api_as(pulse.cast.editor)
+    created = editor.post(BASE, {"title": "Default pulse"})
+    assert created.json()["shown_from"] == 5
+    refused = editor.post(BASE, {"title": "Too few", "shown_from": 2})
+    assert refused.status_code == 422
+    assert "shown_from" in refused.json()["error"]["fields"]
+    one = f"{BASE}{created.json()['id']}"
+    low = editor.patch(one, {"version": 1, "shown_from": 1})
+    assert (low.status_code, "shown_from" in low.json()["error"]["fields"]) == (422, True)
+    raised = editor.patch(one, {"version": 1, "shown_from": 7})
+    assert (raised.status_code, raised.json()["shown_from"]) == (200, 7)
+
+
 def test_it_creates_reads_edits_closes_and_reopens_a_survey(pulse: Pulse, api_as) -> None:
     editor = api_as(pulse.cast.editor)
     closes = (timezone.localdate() + dt.timedelta(days=5)).isoformat()

@@ -188,6 +188,7 @@ def test_it_revokes_a_link_and_filters_links_by_state(pulse: Pulse, link_id: int
 
 
 def test_it_hides_answer_texts_until_three_answers(pulse: Pulse) -> None:
+    """The pulse fixture sets the lowest threshold a survey may have, 3."""
     answer(pulse, "Online mooring applications", pulse.moorings, pulse.permits)
     answer(pulse, "Lunch breaks", None, pulse.contact)
     url = acme_url("insights_survey", pulse.survey.pk)
@@ -195,6 +196,41 @@ def test_it_hides_answer_texts_until_three_answers(pulse: Pulse) -> None:
     assert "stay hidden until at least 3 people have answered (2 so far)" in text
     assert "Lunch breaks" not in text and "Online mooring applications</blockquote>" not in text
     assert "50.0%" in text
+
+
+def test_it_shows_texts_from_five_answers_unless_the_survey_says_otherwise(pulse: Pulse) -> None:
+    """A small team's three answers can be told apart: by default texts wait for five, and
+    a respondent does not see even their own answer quoted before then."""
+    survey = services.create_survey(pulse.editor, title="Team pulse", team=pulse.permits)
+    for purpose in ("Online mooring applications", "Decide permits faster", "Lunch breaks"):
+        answer(pulse, purpose, pulse.moorings, pulse.permits, survey=survey)
+    url = acme_url("insights_survey", survey.pk)
+    viewer = signed_in(pulse.cast.viewer)
+    text = viewer.get(url).content.decode()
+    assert "stay hidden until at least 5 people have answered (3 so far)" in text
+    assert "<blockquote>Lunch breaks</blockquote>" not in text
+    for purpose in ("Answer calls first time", "Whatever my manager asks"):
+        answer(pulse, purpose, pulse.moorings, pulse.permits, survey=survey)
+    text = viewer.get(url).content.decode()
+    assert "stay hidden until" not in text
+    assert "<blockquote>Lunch breaks</blockquote>" in text
+
+
+def test_an_editor_sets_the_threshold_but_never_below_three(pulse: Pulse) -> None:
+    survey = pulse.survey
+    url = acme_url("insights_survey", survey.pk)
+    editor = signed_in(pulse.cast.editor)
+    page = editor.get(url).content.decode()
+    assert 'name="shown_from" value="3"' in page
+    fields = {"title": survey.title, "closes_on": "", "team": "", "version": survey.version}
+
+    refused = editor.post(url, {**fields, "shown_from": 2})
+
+    assert refused.status_code == 422
+    assert "Ensure this value is greater than or equal to 3." in refused.content.decode()
+    assert Survey.objects.get(pk=survey.pk).shown_from == 3
+    assert editor.post(url, {**fields, "shown_from": 6}).status_code == 302
+    assert Survey.objects.get(pk=survey.pk).shown_from == 6
 
 
 def test_it_shows_the_results_the_outside_chain_answer_and_the_words(pulse: Pulse) -> None:
