@@ -11,9 +11,10 @@ services under a simulated clock (time-machine moves ``datetime`` and ``time`` t
 ``timezone.now()``, ``auto_now_add`` and the audit trail follow it). The steps run on the
 first day of the history, at :data:`SETUP_TIME`, and do their set-up there; what happens on a
 later day they register with :meth:`DemoContext.on`. :func:`load_demo` then plays those
-actions in order of (day, time, registration), and at the end of each day takes that day's
-alignment-index snapshots with the same function the daily task calls. No event, snapshot or
-timestamp is written directly, so every report reads a history made by the rules themselves.
+actions in order of (day, time, registration), and at the end of each day runs the evening
+tasks the steps gave it (insights takes the alignment-index snapshots there, with the function
+the daily task calls). No event, snapshot or timestamp is written directly, so every report
+reads a history made by the rules themselves.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ class DemoContext:
     timeline: list[tuple[tuple[int, dt.time, int], Action]] = field(default_factory=list)
     counter: Iterator[int] = field(default_factory=itertools.count)
     playing: tuple[int, dt.time, int] | None = None  # the key of the action being played
-    # What runs at the end of every day of the history, given the day (the daily snapshots).
+    # What runs at the end of every day of the history, given the day (index snapshots).
     evenings: list[Callable[[dt.date], object]] = field(default_factory=list)
 
     def on(
