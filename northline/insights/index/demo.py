@@ -23,7 +23,7 @@ from northline.portfolio.models import Story
 
 OWNER = "amara"
 # The nightly task snapshots every day; the demo does so every third day (today, 3 days ago, …,
-# 87 days ago): 90 snapshots of the ministry and its six teams cost about 5 s of the demo's
+# 87 days ago): 90 snapshots of the ministry and its five teams cost about 5 s of the demo's
 # 20-second start-up budget, 30 cost a third of that (docs/benchmarks.md, "Demo start-up").
 SNAPSHOT_EVERY = 3
 PET_PROJECTS_DAY = -30  # proposed a month ago; a story of each under way the week after
