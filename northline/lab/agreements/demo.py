@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from northline.lab.agreements import selectors, services
 from northline.lab.engagements.demo import engagements_of, login_person, partner_person
-from northline.lab.models import AgreementTemplate, Signatory
+from northline.lab.models import Agreement, AgreementTemplate, Signatory
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
 from northline.orgs.demo import DEMO_USERNAME, LAB_SLUG, DemoContext
@@ -39,36 +39,50 @@ def create_agreements(ctx: DemoContext) -> None:
     ctx.on(-58, "lab: permits agreement", lambda: draft_aligning(ctx))
 
 
+DIRECTOR = "Director, Lab Operations"
+SPONSOR = ("Executive sponsor", "partner")
+
+
+def sign_up(
+    lab: Access, agreement: Agreement, rows: list[tuple[Person, str, str]]
+) -> list[Signatory]:
+    """Add a signatory per (person, role, side), in order."""
+    return [
+        services.add_signatory(lab, agreement, person=person, role=role, side=side)
+        for person, role, side in rows
+    ]
+
+
 def signatories_of(ctx: DemoContext) -> tuple[Person, Person, Person]:
     return login_person(ctx, DEMO_USERNAME), login_person(ctx, "nadia"), add_amara(ctx)
 
 
-def draft_aligning(ctx: DemoContext) -> None:
-    aligning = engagements_of(ctx).get("aligning")
+def start_agreement(ctx: DemoContext, key: str) -> Agreement | None:
+    """The agreement of engagement ``key`` from the lab's default template, if both exist."""
+    engagement = engagements_of(ctx).get(key)
     lab = ctx.access(LAB_SLUG)
     template = default_template(lab)
-    if aligning is None or template is None:
+    if engagement is None or template is None:
+        return None
+    return services.create_agreement(lab, engagement, template=template)
+
+
+def draft_aligning(ctx: DemoContext) -> None:
+    agreement = start_agreement(ctx, "aligning")
+    if agreement is None:
         return
+    lab = ctx.access(LAB_SLUG)
     robin, nadia, amara = signatories_of(ctx)
     as_nadia = ctx.access(LAB_SLUG, "nadia")
     as_amara = ctx.access(LAB_SLUG, "amara")
-    agreement = services.create_agreement(lab, aligning, template=template)
-    signatories = [
-        services.add_signatory(
-            lab, agreement, person=robin, role="Director, Lab Operations", side="lab"
-        ),
-        services.add_signatory(lab, agreement, person=nadia, role="Delivery Lead", side="lab"),
-        services.add_signatory(
-            lab, agreement, person=amara, role="Executive sponsor", side="partner"
-        ),
-    ]
+    signatories = sign_up(
+        lab,
+        agreement,
+        [(robin, DIRECTOR, "lab"), (nadia, "Delivery Lead", "lab"), (amara, *SPONSOR)],
+    )
     jonah = partner_person(ctx, "jonah")
     if jonah is not None:
-        signatories.append(
-            services.add_signatory(
-                lab, agreement, person=jonah, role="Product owner", side="partner"
-            )
-        )
+        signatories += sign_up(lab, agreement, [(jonah, "Product owner", "partner")])
     agreement.refresh_from_db()
     services.circulate(lab, agreement, version=agreement.version)
     required = list(selectors.sections(lab, agreement).filter(needs_initials=True))
@@ -98,28 +112,14 @@ def draft_aligning(ctx: DemoContext) -> None:
 
 
 def draft_building(ctx: DemoContext) -> None:
-    building = engagements_of(ctx).get("building")
-    lab = ctx.access(LAB_SLUG)
-    template = default_template(lab)
-    if building is None or template is None:
+    agreement = start_agreement(ctx, "building")
+    if agreement is None:
         return
+    lab = ctx.access(LAB_SLUG)
     robin, _, amara = signatories_of(ctx)
     as_amara = ctx.access(LAB_SLUG, "amara")
-    agreement = services.create_agreement(lab, building, template=template)
-    rows = [
-        (
-            services.add_signatory(
-                lab, agreement, person=robin, role="Director, Lab Operations", side="lab"
-            ),
-            lab,
-        ),
-        (
-            services.add_signatory(
-                lab, agreement, person=amara, role="Executive sponsor", side="partner"
-            ),
-            as_amara,
-        ),
-    ]
+    robin_row, amara_row = sign_up(lab, agreement, [(robin, DIRECTOR, "lab"), (amara, *SPONSOR)])
+    rows = [(robin_row, lab), (amara_row, as_amara)]
     agreement.refresh_from_db()
     services.circulate(lab, agreement, version=agreement.version)
     required = list(selectors.sections(lab, agreement).filter(needs_initials=True))
