@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
-
-from django.utils import timezone
 
 from northline.goals import services
 from northline.goals.models import KeyResult, Objective
 from northline.measures.rules import day_start, expected_progress
-from northline.orgs.demo import MINISTRY_SLUG, DemoContext, Step
+from northline.orgs.demo import MINISTRY_SLUG, DemoContext, Step, demo_now
 
 # Below this elapsed share of the calendar quarter, "off track" cannot happen yet (progress
 # cannot lag the expected share by more than 0.25 when that share is under 0.25), so the demo
@@ -294,7 +293,7 @@ def create_goals(ctx: DemoContext) -> None:
     people = ctx.people[MINISTRY_SLUG]
     teams = ctx.teams[MINISTRY_SLUG]
     themes: dict[str, Any] = ctx.extra.get("strategy", {}).get("themes", {})
-    now = timezone.now()
+    now = demo_now()
     name, starts, ends = demo_quarter(now)
     period = services.create_period(access, name=name, starts_on=starts, ends_on=ends)
 
@@ -331,13 +330,18 @@ def create_goals(ctx: DemoContext) -> None:
         for index, share in enumerate(shares, start=1):
             # Spread over the quarter so far; the latest a few days ago, well inside 21 days.
             when = day_start(starts) + elapsed * (0.95 * index / len(shares))
-            services.record_check_in(
-                access,
-                key_result,
-                value=value_at(baseline, target, share, unit),
-                confidence=CONFIDENCE[shape.name],
-                note=note if index == len(shares) else "",
-                recorded_at=when,
+            ctx.at(
+                when,
+                f"check-in on {title}",
+                partial(
+                    services.record_check_in,
+                    access,
+                    key_result,
+                    value=value_at(baseline, target, share, unit),
+                    confidence=CONFIDENCE[shape.name],
+                    note=note if index == len(shares) else "",
+                    recorded_at=when,
+                ),
             )
         key_results[title] = key_result
     ctx.extra["goals"] = {"period": period, "objectives": objectives, "key_results": key_results}

@@ -1,5 +1,6 @@
-"""Demo data of insights: a completed pulse survey and 60 days of index snapshots, for the
-ministry (DESIGN §2.8). Runs after every other app's demo steps, so it sees their records."""
+"""Demo data of insights: a completed pulse survey and index snapshots taken every third day of
+the demo's 90, for the ministry (DESIGN §2.8). Runs after every other app's demo steps, so it
+sees their records."""
 
 from __future__ import annotations
 
@@ -20,5 +21,5 @@ def snapshots_step(ctx: DemoContext) -> None:
 
 STEPS = [
     ("Insights: a completed purpose pulse survey", surveys_demo.step),
-    ("Insights: 60 days of alignment index snapshots", snapshots_step),
+    ("Insights: the alignment index, snapshotted every third day", snapshots_step),
 ]

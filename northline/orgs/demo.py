@@ -5,19 +5,36 @@ real organization gets. :func:`load_demo` runs the steps of every Northline app 
 ``INSTALLED_APPS`` (so an app's steps can use the records of the apps below it): this module's
 ``STEPS`` first, then each later app's ``northline.<app>.demo.STEPS``, a list of
 ``(label, step)`` pairs where ``step(ctx)`` adds that app's records to the :class:`DemoContext`.
+
+The demo has a past: the organization's last :data:`HISTORY_DAYS` days are played through the
+services under a simulated clock (time-machine moves ``datetime`` and ``time`` themselves, so
+``timezone.now()``, ``auto_now_add`` and the audit trail follow it). The steps run on the
+first day of the history, at :data:`SETUP_TIME`, and do their set-up there; what happens on a
+later day they register with :meth:`DemoContext.on`. :func:`load_demo` then plays those
+actions in order of (day, time, registration), and at the end of each day runs the evening
+tasks the steps gave it (insights takes the alignment-index snapshots there, with the function
+the daily task calls). No event, snapshot or timestamp is written directly, so every report
+reads a history made by the rules themselves.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import heapq
 import importlib
 import importlib.util
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+import time_machine
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from northline.orgs import services
 from northline.orgs.access import Access, access_organization
@@ -28,6 +45,54 @@ MINISTRY_SLUG = "ministry-of-coast"
 DEMO_USERNAME = "demo"
 # Printed by `northline demo`; the demo database lives on the user's own machine.
 DEMO_PASSWORD = "northline-demo"
+
+# Today and the 89 days before it; the steps run on the first of them.
+HISTORY_DAYS = 90
+FIRST_DAY = -(HISTORY_DAYS - 1)
+SETUP_TIME = dt.time(8, 0)
+HISTORY_LABEL = f"the last {HISTORY_DAYS} days, day by day"
+EVENING = dt.time(23, 30)  # after the day's actions, when the nightly tasks run
+
+# The moment the load began: what the steps mean by "now" and "today" while the clock is back
+# in the past (``demo_now()`` outside a load is the real clock).
+_started: ContextVar[dt.datetime | None] = ContextVar("demo_started", default=None)
+
+
+def demo_now() -> dt.datetime:
+    """The demo's "now": when the load began, whatever the simulated clock says."""
+    started = _started.get()
+    return started if started is not None else timezone.now()
+
+
+def demo_today() -> dt.date:
+    return timezone.localdate(demo_now())
+
+
+def day_of(offset: int) -> dt.date:
+    """The demo's day ``offset`` (0: today, -89: the first day of the history)."""
+    return demo_today() + dt.timedelta(days=offset)
+
+
+def moment_at(offset: int, at: dt.time) -> dt.datetime:
+    """``at`` on day ``offset``, never later than the demo's now (today's actions that are
+    due later in the day happen now instead, in the same order)."""
+    moment = timezone.make_aware(dt.datetime.combine(day_of(offset), at))
+    return min(moment, demo_now())
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something a step has the demo do on a later day, through the services."""
+
+    day: int  # 0: today, -89: the first day of the history
+    at: dt.time
+    order: int  # registration order: the steps register in INSTALLED_APPS order
+    label: str
+    run: Callable[[], object]
+
+    @property
+    def key(self) -> tuple[int, dt.time, int]:
+        return (self.day, self.at, self.order)
 
 
 @dataclass(frozen=True)
@@ -67,6 +132,36 @@ class DemoContext:
     team_members: dict[str, dict[tuple[str, str], TeamMember]] = field(default_factory=dict)
     # Later apps keep their own records here, under their app label.
     extra: dict[str, Any] = field(default_factory=dict)
+    # What happens after the set-up, as a heap on the actions' keys: load_demo plays it in
+    # date order, and an action may register later ones while it plays.
+    timeline: list[tuple[tuple[int, dt.time, int], Action]] = field(default_factory=list)
+    counter: Iterator[int] = field(default_factory=itertools.count)
+    playing: tuple[int, dt.time, int] | None = None  # the key of the action being played
+    # What runs at the end of every day of the history, given the day (index snapshots).
+    evenings: list[Callable[[dt.date], object]] = field(default_factory=list)
+
+    def on(
+        self, day: int, label: str, run: Callable[[], object], *, at: dt.time = dt.time(10, 0)
+    ) -> None:
+        """Have ``run()`` happen at ``at`` on day ``day`` (0: today, negative: days ago).
+
+        ``run`` reads the records it needs when it runs (from this context or the database),
+        not when it is registered: an action can build on one registered after it that
+        happens before it. A day before the history's first is played on the first day; an
+        action may register later ones (a reading on the day after its indicator is added).
+        """
+        day = max(day, FIRST_DAY)
+        if day > 0:
+            raise ValueError(f"The demo has no future: day {day} of {label!r}.")
+        action = Action(day, at, next(self.counter), label, run)
+        if self.playing is not None and action.key < self.playing:
+            raise ValueError(f"{label!r} is due before the action that registers it.")
+        heapq.heappush(self.timeline, (action.key, action))
+
+    def at(self, moment: dt.datetime, label: str, run: Callable[[], object]) -> None:
+        """Have ``run()`` happen at ``moment`` (one before the history: on its first day)."""
+        local = timezone.localtime(moment)
+        self.on((local.date() - demo_today()).days, label, run, at=local.time())
 
     @property
     def lab(self) -> Organization:
@@ -299,7 +394,12 @@ def add_team_members(ctx: DemoContext) -> None:
 
 
 def make_edits(ctx: DemoContext) -> None:
-    """A few ordinary changes, so the history shows updates with their before and after."""
+    """A few ordinary changes a month into the history, so it shows updates with their before
+    and after."""
+    ctx.on(-60, "edits", lambda: edit(ctx), at=dt.time(14, 0))
+
+
+def edit(ctx: DemoContext) -> None:
     ministry = ctx.access(MINISTRY_SLUG)
     permits = ctx.teams[MINISTRY_SLUG]["permits"]
     ctx.teams[MINISTRY_SLUG]["permits"] = services.update_team(
@@ -331,7 +431,8 @@ STEPS: list[tuple[str, Step]] = [
 
 
 def demo_steps() -> list[tuple[str, Step]]:
-    """The steps of every Northline app that has a ``demo`` module, in INSTALLED_APPS order."""
+    """The steps of every Northline app that has a ``demo`` module, in INSTALLED_APPS order,
+    then the history they registered (:func:`play`)."""
     steps: list[tuple[str, Step]] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("northline."):
@@ -340,7 +441,7 @@ def demo_steps() -> list[tuple[str, Step]]:
         if importlib.util.find_spec(name) is None:
             continue
         steps.extend(importlib.import_module(name).STEPS)
-    return steps
+    return [*steps, (HISTORY_LABEL, play)]
 
 
 def is_loaded() -> bool:
@@ -357,19 +458,64 @@ def demo_info(created: bool) -> DemoInfo:
     )
 
 
+@contextmanager
+def clock_at(moment: dt.datetime) -> Iterator[None]:
+    """The clock stands still at ``moment`` (tick=False: every write of one action carries
+    the same time, and a slow machine cannot push one past the next action's)."""
+    with time_machine.travel(moment, tick=False):
+        yield
+
+
+def play(ctx: DemoContext) -> None:
+    """The timeline, day by day, each day closed by its evening tasks (the insights step's
+    snapshots, taken as the nightly task takes them: a day's snapshot sees only what had
+    happened by then)."""
+    for offset in range(FIRST_DAY, 1):
+        while ctx.timeline and ctx.timeline[0][0][0] == offset:
+            key, action = heapq.heappop(ctx.timeline)
+            ctx.playing = key
+            with clock_at(moment_at(offset, action.at)):
+                action.run()
+        day = day_of(offset)
+        with clock_at(moment_at(offset, EVENING)):
+            for task in ctx.evenings:
+                task(day)
+
+
 def load_demo(progress: Progress | None = None) -> DemoInfo:
-    """Load the demo unless it is there already; ``progress(index, total, label)`` per step.
+    """Load the demo unless it is there already; ``progress(index, total, label)`` per step
+    (the history, played after every app's set-up, is the last step).
 
     One transaction: an interrupted load leaves nothing behind, so the next run starts over
     instead of finding half a demo and taking it for a whole one.
     """
     if is_loaded():
         return demo_info(created=False)
-    steps = demo_steps()
-    ctx = DemoContext()
     with transaction.atomic():
+        run_steps(DemoContext(), demo_steps(), progress)
+    return demo_info(created=True)
+
+
+def run_steps(
+    ctx: DemoContext, steps: list[tuple[str, Step]], progress: Progress | None = None
+) -> DemoContext:
+    """Run ``steps`` on the history's first day, then play the history they registered.
+
+    :func:`play` is the last of :func:`demo_steps`; a list without it (a test of one app's
+    steps) has the history played after its steps all the same.
+    """
+    if all(step is not play for _, step in steps):
+        steps = [*steps, (HISTORY_LABEL, play)]
+    token = _started.set(timezone.now())
+    try:
         for index, (label, step) in enumerate(steps, start=1):
             if progress is not None:
                 progress(index, len(steps), label)
-            step(ctx)
-    return demo_info(created=True)
+            if step is play:
+                play(ctx)
+            else:
+                with clock_at(moment_at(FIRST_DAY, SETUP_TIME)):
+                    step(ctx)
+    finally:
+        _started.reset(token)
+    return ctx

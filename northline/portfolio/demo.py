@@ -17,15 +17,14 @@ organization gets no portfolio: it is left for the lab's own issue.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
-
 from northline.measures import services as measures
-from northline.orgs.demo import MINISTRY_SLUG, DemoContext, Step
+from northline.orgs.demo import MINISTRY_SLUG, DemoContext, Step, demo_now
 from northline.portfolio import services
-from northline.portfolio.models import Epic
+from northline.portfolio.models import Epic, Story
 
 OWNER = "amara"
 DOING_LIMIT = 6
@@ -489,7 +488,74 @@ def days_ago(now: dt.datetime, days: int) -> dt.datetime:
     return now - dt.timedelta(days=days)
 
 
+# The epics' past, in days relative to today (DAY 0), so the cumulative flow has bands that
+# rise and fall: (created, to do, doing, done or closed). The n-th epic of a column in PLANS
+# takes the n-th row of its column. Chosen so Doing never holds more than DOING_LIMIT: the
+# done epics leave Doing (from day -60, every 8 days) as the epics still there arrive (from
+# day -55, every 9 days).
+FUNNEL_DAYS = [-80, -71, -62, -53, -44, -35, -26, -17]
+TODO_DAYS = [(-86, -76), (-83, -70), (-79, -64), (-75, -50), (-68, -38), (-60, -22), (-48, -12)]
+DOING_DAYS = [(-88, -82, -55), (-87, -74, -46), (-85, -66, -37), (-84, -58, -28), (-81, -50, -19)]
+DONE_DAYS = [
+    (-89, -87, -84, -60),
+    (-89, -86, -80, -52),
+    (-89, -85, -76, -44),
+    (-89, -84, -72, -36),
+    (-89, -83, -68, -28),
+]
+CLOSED_DAYS = [(-89, -70), (-89, -40), (-60, -58), (-89, -25)]
+# Times of day: creations in the morning, stories at noon, column moves in the afternoon;
+# an epic leaves Doing (09:00) before another enters it on the same day (15:00).
+CREATED_AT, STORY_AT, DONE_AT, MOVE_AT = (
+    dt.time(9, 30),
+    dt.time(12, 0),
+    dt.time(9, 0),
+    dt.time(15, 0),
+)
+
+
+@dataclass(frozen=True)
+class Past:
+    """When an epic was created and reached each column of its path (days, 0: today)."""
+
+    created: int
+    moves: dict[str, int]  # state → day
+
+    def story_days(self, states: list[str]) -> list[int]:
+        """When each of the epic's stories left To do: spread over its time in Doing, before
+        it was done; a story in an epic that never reached Doing moves on creation + 3."""
+        began = self.moves.get("doing", self.created + 3)
+        ended = self.moves.get("done", self.moves.get("closed", -1))
+        span = max(ended - began - 1, 1)
+        return [
+            min(began + 1 + (span * (index + 1)) // (len(states) + 1), -1)
+            for index, _ in enumerate(states)
+        ]
+
+
+def pasts() -> list[Past]:
+    queues: dict[str, list[Any]] = {
+        "funnel": list(FUNNEL_DAYS),
+        "todo": list(TODO_DAYS),
+        "doing": list(DOING_DAYS),
+        "done": list(DONE_DAYS),
+        "closed": list(CLOSED_DAYS),
+    }
+    made: list[Past] = []
+    for plan in PLANS:
+        row = queues[plan.state].pop(0)
+        if plan.state == "funnel":
+            made.append(Past(row, {}))
+        elif plan.state == "closed":
+            made.append(Past(row[0], {"closed": row[1]}))
+        else:
+            created, *moves = row
+            made.append(Past(created, dict(zip(path_to(plan.state), moves, strict=True))))
+    return made
+
+
 def add_measure(ctx: DemoContext, epic: Epic, measure: Measure, now: dt.datetime) -> None:
+    """The epic's lagging indicator, added with the epic; each reading on its day."""
     access = ctx.access(MINISTRY_SLUG, OWNER)
     today = now.date()
     indicator = services.add_lagging_indicator(
@@ -513,13 +579,30 @@ def add_measure(ctx: DemoContext, epic: Epic, measure: Measure, now: dt.datetime
     else:
         return
     for share, days in zip(shares, dates, strict=True):
-        measures.record_reading(
-            access,
-            indicator,
-            value=round(measure.baseline + share * span, 1),
-            recorded_at=days_ago(now, days),
-            source="Service dashboard",
+        recorded_at = days_ago(now, days)
+        ctx.at(
+            recorded_at,
+            f"reading of {measure.name}",
+            paused(
+                measures.record_reading,
+                access,
+                indicator,
+                value=round(measure.baseline + share * span, 1),
+                recorded_at=recorded_at,
+                source="Service dashboard",
+            ),
         )
+
+
+def paused(run: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[[], object]:
+    """``run(*args, **kwargs)`` with the feedback loop held, as the whole set-up is: the
+    demo recomputes it once, at the end of its history."""
+
+    def action() -> object:
+        with services.feedback_paused():
+            return run(*args, **kwargs)
+
+    return action
 
 
 def create_sprints(ctx: DemoContext, now: dt.datetime) -> list[Any]:
@@ -545,75 +628,134 @@ def create_sprints(ctx: DemoContext, now: dt.datetime) -> list[Any]:
 
 
 def create_portfolio(ctx: DemoContext) -> None:
-    # Hundreds of writes in a row: one recompute at the end, not a task after each of them.
+    # Hundreds of writes in a row: one recompute at the end of the history, not a task after
+    # each of them.
     with services.feedback_paused():
         build_portfolio(ctx)
-    services.recompute_feedback(ctx.ministry)
+    ctx.on(
+        0,
+        "feedback loop",
+        lambda: services.recompute_feedback(ctx.ministry),
+        at=dt.time(23, 0),
+    )
 
 
 def build_portfolio(ctx: DemoContext) -> None:
+    """Set-up now (the WIP limit, the sprints); each epic on the day it was proposed, with its
+    stories and indicator, then its moves across the board on their days."""
     access = ctx.access(MINISTRY_SLUG, OWNER)
-    now = timezone.now()
+    now = demo_now()
+    services.set_wip_limit(access, state="doing", limit=DOING_LIMIT)
+    last, current, upcoming = create_sprints(ctx, now)
+    made: dict[str, Epic] = {}
+    ctx.extra["portfolio"] = {"epics": made, "sprints": [last, current, upcoming]}
+    for plan, past in zip(PLANS, pasts(), strict=True):
+        ctx.on(
+            past.created,
+            f"epic {plan.title}",
+            paused(propose_epic, ctx, plan, past, now),
+            at=CREATED_AT,
+        )
+        for state, day in past.moves.items():
+            if state == "closed":
+                continue  # closed below, with its reason
+            ctx.on(
+                day,
+                f"{plan.title} to {state}",
+                paused(move_epic, ctx, plan.title, state),
+                at=DONE_AT if state == "done" else MOVE_AT,
+            )
+        if plan.close is not None:
+            reason, note = plan.close
+            ctx.on(
+                past.moves["closed"],
+                f"close {plan.title}",
+                paused(move_epic, ctx, plan.title, "closed", reason, note),
+                at=MOVE_AT,
+            )
+    # One leading indicator on a done story of the moorings epic, moving nicely.
+    ctx.on(-70, "leading indicator", paused(add_leading, ctx, now), at=dt.time(16, 0))
+    # One card placed by hand, so the board shows a manual rank.
+    ctx.on(-10, "manual rank", paused(place_by_hand, ctx), at=MOVE_AT)
+
+
+def propose_epic(ctx: DemoContext, plan: Plan, past: Past, now: dt.datetime) -> None:
+    access = ctx.access(MINISTRY_SLUG, OWNER)
     teams = ctx.teams[MINISTRY_SLUG]
     people = ctx.people[MINISTRY_SLUG]
     strategy: dict[str, Any] = ctx.extra.get("strategy", {})
     themes = strategy.get("themes", {})
     streams = strategy.get("value_streams", {})
     key_results = ctx.extra.get("goals", {}).get("key_results", {})
-    services.set_wip_limit(access, state="doing", limit=DOING_LIMIT)
-    last, current, upcoming = create_sprints(ctx, now)
-    made: dict[str, Epic] = {}
-    for plan in PLANS:
-        bv, tc, rr, job = plan.wsjf or (None, None, None, None)
-        linked = key_results.get(plan.key_result) if plan.key_result else None
-        epic = services.create_epic(
+    last, current, upcoming = ctx.extra["portfolio"]["sprints"]
+    bv, tc, rr, job = plan.wsjf or (None, None, None, None)
+    linked = key_results.get(plan.key_result) if plan.key_result else None
+    epic = services.create_epic(
+        access,
+        title=plan.title,
+        value_stream=streams.get(plan.stream) if plan.stream else None,
+        theme=themes.get(plan.theme) if plan.theme else None,
+        owner=people.get(plan.owner),
+        team=teams[plan.team],
+        what=plan.what,
+        why=plan.why,
+        hypothesis=plan.hypothesis,
+        business_value=bv,
+        time_criticality=tc,
+        risk_reduction=rr,
+        job_size=job,
+        target_date=(now + dt.timedelta(days=120)).date() if plan.state != "done" else None,
+        key_results=[linked] if linked is not None else [],
+    )
+    ctx.extra["portfolio"]["epics"][plan.title] = epic
+    if plan.measure is not None:
+        add_measure(ctx, epic, plan.measure, now)
+    moving = [story for story in plan.stories if story[2] != "todo"]
+    days = iter(past.story_days([state for *_, state in moving]))
+    for title, points, state in plan.stories:
+        team = teams[plan.team]
+        sprint = None
+        if team == teams["permits"]:
+            sprint = {"done": last, "doing": current, "todo": upcoming}[state]
+            if plan.state in ("todo", "closed"):
+                sprint = None
+        story = services.create_story(
             access,
-            title=plan.title,
-            value_stream=streams.get(plan.stream) if plan.stream else None,
-            theme=themes.get(plan.theme) if plan.theme else None,
-            owner=people.get(plan.owner),
-            team=teams[plan.team],
-            what=plan.what,
-            why=plan.why,
-            hypothesis=plan.hypothesis,
-            business_value=bv,
-            time_criticality=tc,
-            risk_reduction=rr,
-            job_size=job,
-            target_date=(now + dt.timedelta(days=120)).date() if plan.state != "done" else None,
-            key_results=[linked] if linked is not None else [],
+            epic,
+            title=title,
+            estimate=points,
+            team=team,
+            sprint=sprint,
+            acceptance_criteria=f"Done when {title[0].lower()}{title[1:]} works for a "
+            "real applicant in the test service.",
         )
-        if plan.measure is not None:
-            add_measure(ctx, epic, plan.measure, now)
-        for title, points, state in plan.stories:
-            team = teams[plan.team]
-            sprint = None
-            if team == teams["permits"]:
-                sprint = {"done": last, "doing": current, "todo": upcoming}[state]
-                if plan.state in ("todo", "closed"):
-                    sprint = None
-            story = services.create_story(
-                access,
-                epic,
-                title=title,
-                estimate=points,
-                team=team,
-                sprint=sprint,
-                acceptance_criteria=f"Done when {title[0].lower()}{title[1:]} works for a "
-                "real applicant in the test service.",
+        if state != "todo":
+            ctx.on(
+                next(days),
+                f"story {title} to {state}",
+                paused(move_story, ctx, story.pk, state),
+                at=STORY_AT,
             )
-            if state != "todo":
-                services.move_story(access, story, state=state)
-        for step in path_to(plan.state):
-            epic = services.move_epic(access, epic, state=step)
-        if plan.close is not None:
-            reason, note = plan.close
-            epic = services.move_epic(
-                access, epic, state="closed", close_reason=reason, close_note=note
-            )
-        made[plan.title] = epic
-    # One leading indicator on a done story of the moorings epic, moving nicely.
-    moorings = made["Mooring permits online"]
+
+
+def move_epic(
+    ctx: DemoContext, title: str, state: str, close_reason: str = "", close_note: str = ""
+) -> None:
+    access = ctx.access(MINISTRY_SLUG, OWNER)
+    epics: dict[str, Epic] = ctx.extra["portfolio"]["epics"]
+    epics[title] = services.move_epic(
+        access, epics[title], state=state, close_reason=close_reason, close_note=close_note
+    )
+
+
+def move_story(ctx: DemoContext, story_id: int, state: str) -> None:
+    access = ctx.access(MINISTRY_SLUG, OWNER)
+    services.move_story(access, Story.objects.get(pk=story_id), state=state)
+
+
+def add_leading(ctx: DemoContext, now: dt.datetime) -> None:
+    access = ctx.access(MINISTRY_SLUG, OWNER)
+    moorings = ctx.extra["portfolio"]["epics"]["Mooring permits online"]
     form_story = moorings.stories.get(title="Online application form")
     leading = services.add_leading_indicator(
         access,
@@ -626,13 +768,23 @@ def build_portfolio(ctx: DemoContext) -> None:
         target_date=now.date() + dt.timedelta(days=WINDOW_AFTER),
     )
     for value, days in ((30, 40), (41, 20), (52, 4)):
-        measures.record_reading(access, leading, value=value, recorded_at=days_ago(now, days))
-    # One card placed by hand, so the board shows a manual rank.
-    funnel = made["Text message alerts for storm closures"]
+        recorded_at = days_ago(now, days)
+        ctx.at(
+            recorded_at,
+            "reading of the leading indicator",
+            paused(measures.record_reading, access, leading, value=value, recorded_at=recorded_at),
+        )
+
+
+def place_by_hand(ctx: DemoContext) -> None:
+    access = ctx.access(MINISTRY_SLUG, OWNER)
+    made: dict[str, Epic] = ctx.extra["portfolio"]["epics"]
     services.move_epic(
-        access, funnel, state="funnel", after_id=made["Map of permitted works along the coast"].pk
+        access,
+        made["Text message alerts for storm closures"],
+        state="funnel",
+        after_id=made["Map of permitted works along the coast"].pk,
     )
-    ctx.extra["portfolio"] = {"epics": made, "sprints": [last, current, upcoming]}
 
 
 def path_to(state: str) -> list[str]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
 
 from northline.measures import services as measures
-from northline.orgs.demo import MINISTRY_SLUG, DemoContext, Step
+from northline.orgs.demo import MINISTRY_SLUG, DemoContext, Step, demo_now, demo_today
 from northline.strategy import services
 from northline.strategy.models import Theme
 
@@ -21,11 +22,11 @@ OWNER = "amara"
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return demo_today()
 
 
 def days_ago(days: int, hour: int = 10) -> dt.datetime:
-    moment = timezone.now() - dt.timedelta(days=days)
+    moment = demo_now() - dt.timedelta(days=days)
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
@@ -141,15 +142,23 @@ def create_themes(ctx: DemoContext) -> None:
             access, theme, name=label, unit=unit, baseline=baseline, target=target
         )
         # From 125 days ago to 5 days ago, so only a measure whose last readings repeat
-        # (the workforce one) shows as not moving.
+        # (the workforce one) shows as not moving. Each is recorded on its day (those older
+        # than the demo's history on its first day, dated back).
         spacing = 120 // max(len(readings) - 1, 1)
         for position, value in enumerate(readings):
-            measures.record_reading(
-                access,
-                created,
-                value=value,
-                recorded_at=days_ago(125 - position * spacing),
-                source="Monthly service report",
+            ago = 125 - position * spacing
+            ctx.on(
+                -ago,
+                f"reading of {label}",
+                partial(
+                    measures.record_reading,
+                    access,
+                    created,
+                    value=value,
+                    recorded_at=days_ago(ago),
+                    source="Monthly service report",
+                ),
+                at=dt.time(11, 0),
             )
         made[key] = theme
     shared(ctx)["themes"] = made
@@ -332,37 +341,46 @@ def log_decisions(ctx: DemoContext) -> None:
         context="Releases used to need a change board each time.",
         decision="Bundle changes into one release a quarter.",
     )
-    fortnightly = services.log_decision(
-        access,
-        title="Release every two weeks, when the business says so",
-        topic="delivery",
-        status="accepted",
-        decided_on=today() - dt.timedelta(days=60),
-        made_by_body=bodies["vmo"],
-        context="Quarterly releases held finished work back for months.",
-        decision="Releases are decoupled from the calendar: the product owner decides, "
-        "at most every two weeks, after the contact centre confirms it is ready.",
-    )
-    services.update_decision(
-        access,
-        quarterly,
-        version=quarterly.version,
-        status="superseded",
-        superseded_by=fortnightly,
-    )
-    services.log_decision(
-        access,
-        title="Let the Permits Value Office change how work is done",
-        topic="strategy",
-        status="proposed",
-        decided_on=today() - dt.timedelta(days=3),
-        made_by_body=bodies["vmo"],
-        context="The office answers for two outcomes but must ask the LACE before changing "
-        "any process, which slows every improvement to the way permits are decided.",
-        decision="Proposed: grant the office the *change process* authority for the permit "
-        "value stream, reviewed after one quarter.",
-        links=[bodies["vmo"], themes["faster_decisions"]],
-    )
+
+    def release_fortnightly() -> None:
+        fortnightly = services.log_decision(
+            access,
+            title="Release every two weeks, when the business says so",
+            topic="delivery",
+            status="accepted",
+            decided_on=timezone.localdate(),
+            made_by_body=bodies["vmo"],
+            context="Quarterly releases held finished work back for months.",
+            decision="Releases are decoupled from the calendar: the product owner decides, "
+            "at most every two weeks, after the contact centre confirms it is ready.",
+        )
+        quarterly.refresh_from_db()
+        services.update_decision(
+            access,
+            quarterly,
+            version=quarterly.version,
+            status="superseded",
+            superseded_by=fortnightly,
+        )
+
+    def propose_authority() -> None:
+        services.log_decision(
+            access,
+            title="Let the Permits Value Office change how work is done",
+            topic="strategy",
+            status="proposed",
+            decided_on=timezone.localdate(),
+            made_by_body=bodies["vmo"],
+            context="The office answers for two outcomes but must ask the LACE before changing "
+            "any process, which slows every improvement to the way permits are decided.",
+            decision="Proposed: grant the office the *change process* authority for the permit "
+            "value stream, reviewed after one quarter.",
+            links=[bodies["vmo"], themes["faster_decisions"]],
+        )
+
+    # Decided within the demo's history: logged on the day they were taken.
+    ctx.on(-60, "decision: release every two weeks", release_fortnightly, at=dt.time(15, 0))
+    ctx.on(-3, "decision: a proposal for the value office", propose_authority, at=dt.time(15, 0))
 
 
 STEPS: list[tuple[str, Step]] = [

@@ -1,39 +1,32 @@
-"""Demo step: the ministry's alignment index over the last 60 days, ending at today's real one.
+"""Demo step: the ministry's alignment index over the demo's 90 days, each taken on its day.
 
 First the step adds two pet projects to the ministry's portfolio (through the portfolio's
-services): epics still in the funnel with stories under way that serve no theme and drive no
-key result, the work traceability exists to find. Then it takes today's snapshot of the
-ministry and its teams through :func:`northline.insights.index.services.take_snapshots`, so the last
-point of the trend is the index every page shows today.
+services), a month ago: epics still in the funnel with stories under way that serve no theme
+and drive no key result, the work traceability exists to find. Then it has the demo take the
+snapshots of the ministry and its teams at the end of every third day of the history, through
+:func:`northline.insights.index.services.take_snapshots` (the function the daily task calls),
+under the demo's clock: each point of the trend is the index of what had happened by that
+evening, and the last is the index every page shows today. Nothing is invented.
 
-The 59 days before today are **demo history**, written with ``bulk_create``: a snapshot of a
-past day cannot be recomputed (the records have changed since), so the demo invents a
-plausible past. Each component of the organization and of each team starts about 6 to 14
-points below today's value 59 days ago and rises evenly towards it, with a day-to-day wobble
-of up to two points either way; a component with no data today has none in the past either.
-The day's index is the mean of that day's components, as the real index is. The wobble comes
-from ``random.Random`` seeded with the organization, the team and the component, so every
-load of the demo draws the same lines.
+Only the ministry is snapshotted: the lab has no portfolio, so its index would be empty.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import random
+from functools import partial
 
-from django.utils import timezone
-
-from northline.insights.components import COMPONENT_KEYS
 from northline.insights.index.services import take_snapshots
-from northline.insights.models import Snapshot
-from northline.orgs.demo import MINISTRY_SLUG, DemoContext
-from northline.orgs.models import Organization, Team
+from northline.orgs.demo import MINISTRY_SLUG, DemoContext, demo_today
 from northline.portfolio import services as portfolio
+from northline.portfolio.models import Story
 
 OWNER = "amara"
-HISTORY_DAYS = 60  # today and the 59 days before it
-RISE = (6.0, 14.0)  # how far below today's value a component starts, in points
-WOBBLE = 2.0  # the day-to-day noise, in points either way
+# The nightly task snapshots every day; the demo does so every third day (today, 3 days ago, …,
+# 87 days ago): 90 snapshots of the ministry and its five teams cost about 5 s of the demo's
+# 20-second start-up budget, 30 cost a third of that (docs/benchmarks.md, "Demo start-up").
+SNAPSHOT_EVERY = 3
+PET_PROJECTS_DAY = -30  # proposed a month ago; a story of each under way the week after
 
 # (title, team key, owner key, what, stories as (title, points, state))
 PET_PROJECTS: list[tuple[str, str, str, str, list[tuple[str, int, str]]]] = [
@@ -72,58 +65,23 @@ def add_pet_projects(ctx: DemoContext) -> None:
             for story_title, points, state in stories:
                 story = portfolio.create_story(access, epic, title=story_title, estimate=points)
                 if state != "todo":
-                    portfolio.move_story(access, story, state=state)
+                    ctx.on(
+                        PET_PROJECTS_DAY + 7,
+                        f"start {story_title}",
+                        partial(start_story, ctx, story, state),
+                    )
 
 
-def history_of(
-    today_values: dict[str, float | None], seed: str, days: int = HISTORY_DAYS
-) -> dict[int, dict[str, float | None]]:
-    """Component values for each of the ``days - 1`` days before today (days ago → values)."""
-    past: dict[int, dict[str, float | None]] = {ago: {} for ago in range(1, days)}
-    for key in COMPONENT_KEYS:
-        value = today_values.get(key)
-        draw = random.Random(f"{seed}:{key}")
-        rise = draw.uniform(*RISE)
-        for ago in range(1, days):
-            if value is None:
-                past[ago][key] = None
-                continue
-            trend = value - rise * ago / (days - 1)
-            wobble = draw.uniform(-WOBBLE, WOBBLE)
-            past[ago][key] = round(min(max(trend + wobble, 0.0), 100.0), 1)
-    return past
+def start_story(ctx: DemoContext, story: Story, state: str) -> None:
+    with portfolio.feedback_paused():
+        portfolio.move_story(ctx.access(MINISTRY_SLUG, OWNER), story, state=state)
 
 
-def mean_of(values: dict[str, float | None]) -> float | None:
-    present = [value for value in values.values() if value is not None]
-    return round(sum(present) / len(present), 1) if present else None
-
-
-def write_history(organization: Organization, today: dt.date) -> int:
-    """The demo's invented past, from today's real snapshots; returns the rows written."""
-    rows: list[Snapshot] = []
-    teams: dict[int, Team] = {
-        team.pk: team for team in Team.objects.filter(organization=organization)
-    }
-    for snapshot in Snapshot.objects.filter(organization=organization, taken_on=today):
-        team = teams.get(snapshot.team_id) if snapshot.team_id is not None else None
-        seed = f"{organization.slug}:{team.name if team is not None else 'organization'}"
-        for ago, values in history_of(snapshot.components, seed).items():
-            rows.append(
-                Snapshot(
-                    organization=organization,
-                    team=team,
-                    taken_on=today - dt.timedelta(days=ago),
-                    index=mean_of(values),
-                    components=values,
-                )
-            )
-    Snapshot.objects.bulk_create(rows)
-    return len(rows)
+def snapshot_ministry(ctx: DemoContext, day: dt.date) -> None:
+    if (demo_today() - day).days % SNAPSHOT_EVERY == 0:
+        take_snapshots(ctx.ministry, day)
 
 
 def step(ctx: DemoContext) -> None:
-    add_pet_projects(ctx)
-    today = timezone.localdate()
-    take_snapshots(ctx.ministry, today)
-    write_history(ctx.ministry, today)
+    ctx.on(PET_PROJECTS_DAY, "pet projects", lambda: add_pet_projects(ctx), at=dt.time(11, 0))
+    ctx.evenings.append(lambda day: snapshot_ministry(ctx, day))

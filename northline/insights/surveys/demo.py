@@ -8,17 +8,18 @@ name another team's objective, some say "I don't know", a few are vague. An open
 Permits Online team has two answers so far; the demo logins have not answered it yet, so they
 can try the form.
 
-Everything goes through the services, like every other demo step.
+Everything goes through the services, like every other demo step, each on its day of the
+demo's history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-
-from django.utils import timezone
+from functools import partial
+from typing import Any
 
 from northline.insights.surveys import services
-from northline.orgs.demo import MINISTRY_SLUG, DemoContext
+from northline.orgs.demo import MINISTRY_SLUG, DemoContext, demo_now, demo_today
 
 OWNER = "amara"
 
@@ -112,62 +113,117 @@ TEAM_ANSWERS: list[tuple[str, str, int]] = [
 
 
 def step(ctx: DemoContext) -> None:
+    """The pulse drafted three weeks ago and its links sent a week later; each answer on the
+    day it was given; closed after the last. The team survey opened three days ago. Each runs
+    under the demo's clock, so no service is told a date: they read it as a user's would."""
     access = ctx.access(MINISTRY_SLUG, OWNER)
     teams = ctx.teams[MINISTRY_SLUG]
     objectives = ctx.extra["goals"]["objectives"]
-    now = timezone.now()
+    now = demo_now()
+    made: dict[str, Any] = {}
+    ctx.extra["insights_surveys"] = made
 
     def ago(days: int, hours: int = 0) -> dt.datetime:
         return now - dt.timedelta(days=days, hours=hours)
 
-    pulse = services.create_survey(access, title="What is our work for? Ministry pulse")
-    sent = ago(14)
-    for index, (team, objective, purpose, days) in enumerate(LINK_ANSWERS, start=1):
-        _, secret = services.create_link(
-            access, pulse, label=f"Staff member {index}", expires_in_days=21, now=sent
+    def draft_pulse() -> None:
+        made["pulse"] = services.create_survey(access, title="What is our work for? Ministry pulse")
+        # Expires before the others are sent: never used.
+        services.create_link(access, made["pulse"], label="Seasonal assessor", expires_in_days=5)
+
+    def send_links() -> None:
+        for index in range(1, len(LINK_ANSWERS) + 1):
+            _, secret = services.create_link(
+                access, made["pulse"], label=f"Staff member {index}", expires_in_days=21
+            )
+            made[f"secret {index}"] = secret
+        for label in ("Harbour office front desk", "Night shift, contact centre", "Field officer"):
+            services.create_link(access, made["pulse"], label=label, expires_in_days=21)
+        made["revoked"], _ = services.create_link(
+            access, made["pulse"], label="Sent to the wrong address", expires_in_days=21
         )
-        services.answer_by_link(
-            MINISTRY_SLUG,
-            secret,
-            purpose=purpose,
-            objective=objectives[objective] if objective else None,
-            team=teams[team] if team else None,
-            now=ago(days, hours=index % 5),
+
+    def close_pulse() -> None:
+        pulse = made["pulse"]
+        pulse.refresh_from_db()
+        made["pulse"] = services.close_survey(access, pulse, version=pulse.version)
+
+    def open_team_survey() -> None:
+        made["permits"] = services.create_survey(
+            access,
+            title="Permits Online: what is our work for?",
+            team=teams["permits"],
+            closes_on=demo_today() + dt.timedelta(days=10),
+        )
+
+    def send_team_links() -> None:
+        for index, _ in enumerate(TEAM_ANSWERS, start=1):
+            _, made[f"team secret {index}"] = services.create_link(
+                access, made["permits"], label=f"Permits team member {index}"
+            )
+        services.create_link(access, made["permits"], label="Permits team member 3")
+
+    ctx.at(ago(20), "pulse drafted", draft_pulse)
+    ctx.at(ago(14), "pulse links sent", send_links)
+    ctx.at(
+        ago(13, hours=-2),
+        "a link revoked",
+        lambda: services.revoke_link(access, made["revoked"]),
+    )
+    for index, (team, objective, purpose, days) in enumerate(LINK_ANSWERS, start=1):
+        moment = ago(days, hours=index % 5)
+        ctx.at(
+            moment,
+            f"pulse answer {index}",
+            partial(
+                answer_by_link,
+                made,
+                f"secret {index}",
+                purpose=purpose,
+                objective=objectives[objective] if objective else None,
+                team=teams[team] if team else None,
+            ),
         )
     for username, team, objective, purpose, days in SIGNED_IN_ANSWERS:
-        services.answer_survey(
-            ctx.access(MINISTRY_SLUG, username),
-            pulse,
-            purpose=purpose,
-            objective=objectives[objective] if objective else None,
-            team=teams[team] if team else None,
-            answered_on=timezone.localdate(ago(days)),
+        ctx.on(
+            -days,
+            f"pulse answer of {username}",
+            partial(
+                answer_signed_in,
+                ctx,
+                made,
+                username,
+                purpose=purpose,
+                objective=objectives[objective] if objective else None,
+                team=teams[team] if team else None,
+            ),
+            at=dt.time(16, 0),
         )
-    for label in ("Harbour office front desk", "Night shift, contact centre", "Field officer"):
-        services.create_link(access, pulse, label=label, expires_in_days=21, now=sent)
-    revoked, _ = services.create_link(
-        access, pulse, label="Sent to the wrong address", expires_in_days=21, now=sent
-    )
-    services.revoke_link(access, revoked)
-    services.create_link(access, pulse, label="Seasonal assessor", expires_in_days=5, now=ago(20))
-    pulse = services.close_survey(access, pulse, version=pulse.version)
-
-    permits = services.create_survey(
-        access,
-        title="Permits Online: what is our work for?",
-        team=teams["permits"],
-        closes_on=timezone.localdate() + dt.timedelta(days=10),
-    )
+    ctx.on(-2, "pulse closed", close_pulse, at=dt.time(9, 0))
+    ctx.at(ago(3), "team survey opened", open_team_survey)
+    ctx.at(ago(2), "team survey links sent", send_team_links)
     for index, (objective, purpose, days) in enumerate(TEAM_ANSWERS, start=1):
-        _, secret = services.create_link(
-            access, permits, label=f"Permits team member {index}", now=ago(2)
+        moment = ago(days, hours=1)
+        ctx.at(
+            moment,
+            f"team answer {index}",
+            partial(
+                answer_by_link,
+                made,
+                f"team secret {index}",
+                purpose=purpose,
+                objective=objectives[objective],
+            ),
         )
-        services.answer_by_link(
-            MINISTRY_SLUG,
-            secret,
-            purpose=purpose,
-            objective=objectives[objective],
-            now=ago(days, hours=1),
-        )
-    services.create_link(access, permits, label="Permits team member 3", now=ago(2))
-    ctx.extra["insights_surveys"] = {"pulse": pulse, "permits": permits}
+
+
+def answer_by_link(made: dict[str, Any], secret_key: str, **answer: Any) -> None:
+    services.answer_by_link(MINISTRY_SLUG, made[secret_key], **answer)
+
+
+def answer_signed_in(ctx: DemoContext, made: dict[str, Any], username: str, **answer: Any) -> None:
+    services.answer_survey(
+        ctx.access(MINISTRY_SLUG, username),
+        made["pulse"],
+        **answer,
+    )

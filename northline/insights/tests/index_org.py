@@ -32,6 +32,7 @@ indicators) = 60.0. Governance (:func:`add_governance`) adds its own records.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,8 @@ from northline.delivery import services as delivery
 from northline.delivery.models import Feature, Impact, Release
 from northline.goals import services as goals
 from northline.goals.models import KeyResult, Objective, Period
+from northline.insights.components import COMPONENT_KEYS
+from northline.insights.models import Snapshot
 from northline.lab.agreements import services as agreement_services
 from northline.lab.engagements import services as lab
 from northline.lab.models import Agreement, Course, Engagement
@@ -49,7 +52,7 @@ from northline.measures import services as measures
 from northline.measures.models import Indicator
 from northline.orgs import services as orgs
 from northline.orgs.access import Access
-from northline.orgs.models import Team
+from northline.orgs.models import Organization, Team
 from northline.portfolio import services as portfolio
 from northline.portfolio.models import Epic, Story
 from northline.strategy import services as strategy
@@ -412,3 +415,60 @@ def add_governance(cast: Cast, org: Org) -> Governance:
         agreement=Agreement.objects.get(pk=signed.agreement.pk),
         course=course,
     )
+
+
+# A trend for the chart's browser test ---------------------------------------------------------
+# Invented on purpose, and only here: the chart needs 60 days of points, and this organization
+# is built today. (The demo's own trend is taken day by day under its clock; see
+# northline.insights.index.demo.)
+
+TREND_DAYS = 60  # today and the 59 days before it
+RISE = (6.0, 14.0)  # how far below today's value a component starts, in points
+WOBBLE = 2.0  # the day-to-day noise, in points either way
+
+
+def history_of(
+    today_values: dict[str, float | None], seed: str, days: int = TREND_DAYS
+) -> dict[int, dict[str, float | None]]:
+    """Component values for each of the ``days - 1`` days before today (days ago → values)."""
+    past: dict[int, dict[str, float | None]] = {ago: {} for ago in range(1, days)}
+    for key in COMPONENT_KEYS:
+        value = today_values.get(key)
+        draw = random.Random(f"{seed}:{key}")
+        rise = draw.uniform(*RISE)
+        for ago in range(1, days):
+            if value is None:
+                past[ago][key] = None
+                continue
+            trend = value - rise * ago / (days - 1)
+            wobble = draw.uniform(-WOBBLE, WOBBLE)
+            past[ago][key] = round(min(max(trend + wobble, 0.0), 100.0), 1)
+    return past
+
+
+def mean_of(values: dict[str, float | None]) -> float | None:
+    present = [value for value in values.values() if value is not None]
+    return round(sum(present) / len(present), 1) if present else None
+
+
+def write_history(organization: Organization, today: dt.date) -> int:
+    """An invented past, from today's real snapshots; returns the rows written."""
+    rows: list[Snapshot] = []
+    teams: dict[int, Team] = {
+        team.pk: team for team in Team.objects.filter(organization=organization)
+    }
+    for snapshot in Snapshot.objects.filter(organization=organization, taken_on=today):
+        team = teams.get(snapshot.team_id) if snapshot.team_id is not None else None
+        seed = f"{organization.slug}:{team.name if team is not None else 'organization'}"
+        for ago, values in history_of(snapshot.components, seed).items():
+            rows.append(
+                Snapshot(
+                    organization=organization,
+                    team=team,
+                    taken_on=today - dt.timedelta(days=ago),
+                    index=mean_of(values),
+                    components=values,
+                )
+            )
+    Snapshot.objects.bulk_create(rows)
+    return len(rows)

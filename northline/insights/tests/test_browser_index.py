@@ -8,9 +8,8 @@ import pytest
 from django.utils import timezone
 
 from northline.conftest import SCREENSHOTS, screenshot, sign_in
-from northline.insights.index.demo import write_history
 from northline.insights.index.services import take_snapshots
-from northline.insights.tests.index_org import add_governance, build
+from northline.insights.tests.index_org import add_governance, build, write_history
 from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,10 +1,9 @@
 """The demo's alignment index: every component has data and drills down to records that lower
-it, and 60 days of snapshots rise gently to today's real index."""
+it, and a snapshot every third day of the history's 90, taken on that day, ends at today's index."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from django.contrib.auth.models import User
@@ -48,25 +47,27 @@ def test_it_gives_every_component_data_and_a_record_that_lowers_it(ministry) -> 
         assert b"Records that lower it (" in page.content, key
 
 
-def test_it_keeps_sixty_days_of_snapshots_ending_at_todays_index(ministry) -> None:
+def test_it_takes_a_snapshot_every_third_day_of_the_history_ending_at_todays_index(
+    ministry,
+) -> None:
     today = timezone.localdate()
     organization = ministry.organization
     rows = list(Snapshot.objects.filter(organization=organization, team=None))
+    # Today, 3 days ago, …, 87 days ago: 30 evenings of the history's 90.
     assert [row.taken_on for row in rows] == [
-        today - dt.timedelta(days=ago) for ago in range(59, -1, -1)
+        today - dt.timedelta(days=ago) for ago in range(87, -1, -3)
     ]
     assert rows[-1].index == alignment_index(ministry).value
     teams = Team.objects.filter(organization=organization).count()
-    assert Snapshot.objects.filter(organization=organization).count() == 60 * (1 + teams)
+    assert Snapshot.objects.filter(organization=organization).count() == 30 * (1 + teams)
     assert not Snapshot.objects.filter(organization__slug="harbour-lab").exists()
-    # Gently rising: the last week's mean is above the first week's, and no day jumps far.
+    # Each index is what take_snapshots computed from that day's records: it moves as the
+    # history does (epics proposed and moved, readings, check-ins), not along a made-up line.
     indexes = [row.index for row in rows]
-    assert None not in indexes
-    values = [float(value or 0) for value in indexes]
-    assert sum(values[-7:]) / 7 > sum(values[:7]) / 7
-    steps = [abs(later - earlier) for earlier, later in itertools.pairwise(values)]
-    assert max(steps) < 6
+    assert len(set(indexes)) > 10
+    assert indexes[0] != indexes[-1]
     for row in rows:
         present = [value for value in row.components.values() if value is not None]
         assert all(0 <= value <= 100 for value in present)
-        assert row.index == round(sum(present) / len(present), 1)
+        if present:
+            assert row.index == round(sum(present) / len(present), 1)

@@ -1,12 +1,13 @@
 """The demo's agreements (see ``lab.demo``): an agreement in ``aligning`` circulating and
-partly initialed, with voided cells after a rewording, and an executed one in ``building``.
+partly initialed, with voided cells after a rewording, and an executed one in ``building``;
+each initial on its own day of the demo's history.
 """
 
 from __future__ import annotations
 
 from northline.lab.agreements import selectors, services
 from northline.lab.engagements.demo import engagements_of, login_person, partner_person
-from northline.lab.models import AgreementTemplate
+from northline.lab.models import Agreement, AgreementTemplate, Signatory
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
 from northline.orgs.demo import DEMO_USERNAME, LAB_SLUG, DemoContext
@@ -31,48 +32,69 @@ def add_amara(ctx: DemoContext) -> Person:
 
 
 def create_agreements(ctx: DemoContext) -> None:
-    engagements = engagements_of(ctx)
-    if not engagements:
-        return
+    """Each agreement on the days its engagement reaches it: the moorings one drafted,
+    circulated and fully initialed in the engagement's first week; the permits one drafted
+    once it entered Align, then initialed by one signatory after another over three weeks."""
+    ctx.on(-87, "lab: moorings agreement", lambda: draft_building(ctx))
+    ctx.on(-58, "lab: permits agreement", lambda: draft_aligning(ctx))
+
+
+DIRECTOR = "Director, Lab Operations"
+SPONSOR = ("Executive sponsor", "partner")
+
+
+def sign_up(
+    lab: Access, agreement: Agreement, rows: list[tuple[Person, str, str]]
+) -> list[Signatory]:
+    """Add a signatory per (person, role, side), in order."""
+    return [
+        services.add_signatory(lab, agreement, person=person, role=role, side=side)
+        for person, role, side in rows
+    ]
+
+
+def signatories_of(ctx: DemoContext) -> tuple[Person, Person, Person]:
+    return login_person(ctx, DEMO_USERNAME), login_person(ctx, "nadia"), add_amara(ctx)
+
+
+def start_agreement(ctx: DemoContext, key: str) -> Agreement | None:
+    """The agreement of engagement ``key`` from the lab's default template, if both exist."""
+    engagement = engagements_of(ctx).get(key)
     lab = ctx.access(LAB_SLUG)
     template = default_template(lab)
-    if template is None:
+    if engagement is None or template is None:
+        return None
+    return services.create_agreement(lab, engagement, template=template)
+
+
+def draft_aligning(ctx: DemoContext) -> None:
+    agreement = start_agreement(ctx, "aligning")
+    if agreement is None:
         return
-    robin, nadia = login_person(ctx, DEMO_USERNAME), login_person(ctx, "nadia")
-    amara = add_amara(ctx)
+    lab = ctx.access(LAB_SLUG)
+    robin, nadia, amara = signatories_of(ctx)
     as_nadia = ctx.access(LAB_SLUG, "nadia")
     as_amara = ctx.access(LAB_SLUG, "amara")
+    signatories = sign_up(
+        lab,
+        agreement,
+        [(robin, DIRECTOR, "lab"), (nadia, "Delivery Lead", "lab"), (amara, *SPONSOR)],
+    )
+    jonah = partner_person(ctx, "jonah")
+    if jonah is not None:
+        signatories += sign_up(lab, agreement, [(jonah, "Product owner", "partner")])
+    agreement.refresh_from_db()
+    services.circulate(lab, agreement, version=agreement.version)
+    required = list(selectors.sections(lab, agreement).filter(needs_initials=True))
+    robin_row, nadia_row, amara_row = signatories[:3]
 
-    if (aligning := engagements.get("aligning")) is not None:
-        agreement = services.create_agreement(lab, aligning, template=template)
-        signatories = [
-            services.add_signatory(
-                lab, agreement, person=robin, role="Director, Lab Operations", side="lab"
-            ),
-            services.add_signatory(lab, agreement, person=nadia, role="Delivery Lead", side="lab"),
-            services.add_signatory(
-                lab, agreement, person=amara, role="Executive sponsor", side="partner"
-            ),
-        ]
-        jonah = partner_person(ctx, "jonah")
-        if jonah is not None:
-            signatories.append(
-                services.add_signatory(
-                    lab, agreement, person=jonah, role="Product owner", side="partner"
-                )
-            )
-        agreement.refresh_from_db()
-        services.circulate(lab, agreement, version=agreement.version)
-        required = list(selectors.sections(lab, agreement).filter(needs_initials=True))
-        robin_row, nadia_row, amara_row = signatories[:3]
-        for section in required:
-            services.initial_section(lab, section, robin_row)
-        for section in required[:6]:
-            services.initial_section(as_nadia, section, nadia_row)
-        for section in required[:3]:
-            services.initial_section(as_amara, section, amara_row)
+    def initial(access: Access, row: Signatory, count: int | None) -> None:
+        for section in required[:count]:
+            services.initial_section(access, section, row)
+
+    def reword() -> None:
         # The partner asked for a gentler wording of co-location after three had initialed it.
-        reworded = next(s for s in required if s.title == "Team composition")
+        reworded = selectors.sections(lab, agreement).get(title="Team composition")
         services.update_section(
             lab,
             reworded,
@@ -83,24 +105,28 @@ def create_agreements(ctx: DemoContext) -> None:
             ),
         )
 
-    if (building := engagements.get("building")) is not None:
-        agreement = services.create_agreement(lab, building, template=template)
-        rows = [
-            (
-                services.add_signatory(
-                    lab, agreement, person=robin, role="Director, Lab Operations", side="lab"
-                ),
-                lab,
-            ),
-            (
-                services.add_signatory(
-                    lab, agreement, person=amara, role="Executive sponsor", side="partner"
-                ),
-                as_amara,
-            ),
-        ]
-        agreement.refresh_from_db()
-        services.circulate(lab, agreement, version=agreement.version)
-        for section in selectors.sections(lab, agreement).filter(needs_initials=True):
-            for signatory, access in rows:
+    ctx.on(-56, "lab: Robin initials the permits agreement", lambda: initial(lab, robin_row, None))
+    ctx.on(-51, "lab: Nadia initials six sections", lambda: initial(as_nadia, nadia_row, 6))
+    ctx.on(-44, "lab: Amara initials three sections", lambda: initial(as_amara, amara_row, 3))
+    ctx.on(-40, "lab: the partner's rewording", reword)
+
+
+def draft_building(ctx: DemoContext) -> None:
+    agreement = start_agreement(ctx, "building")
+    if agreement is None:
+        return
+    lab = ctx.access(LAB_SLUG)
+    robin, _, amara = signatories_of(ctx)
+    as_amara = ctx.access(LAB_SLUG, "amara")
+    robin_row, amara_row = sign_up(lab, agreement, [(robin, DIRECTOR, "lab"), (amara, *SPONSOR)])
+    rows = [(robin_row, lab), (amara_row, as_amara)]
+    agreement.refresh_from_db()
+    services.circulate(lab, agreement, version=agreement.version)
+    required = list(selectors.sections(lab, agreement).filter(needs_initials=True))
+    for day, (signatory, access) in zip((-86, -85), rows, strict=True):
+
+        def initial(signatory: Signatory = signatory, access: Access = access) -> None:
+            for section in required:
                 services.initial_section(access, section, signatory)
+
+        ctx.on(day, f"lab: {signatory.person} initials the moorings agreement", initial)

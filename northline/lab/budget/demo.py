@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from northline.lab.budget import services
 from northline.lab.engagements.demo import days_ago, engagements_of
@@ -26,7 +28,14 @@ BUILDING_EXPENSES = [
 
 
 def create_budgets(ctx: DemoContext) -> None:
-    engagements = engagements_of(ctx)
+    """The moorings budget on the engagement's first day, each expense on the day it was
+    spent (those before the history on its first day); the permits budget once it aligns."""
+    ctx.on(-89, "lab: moorings budget", lambda: set_budgets(ctx, "building"), at=dt.time(16, 30))
+    ctx.on(-55, "lab: permits budget", lambda: set_budgets(ctx, "aligning"))
+
+
+def set_budgets(ctx: DemoContext, key: str) -> None:
+    engagements = {k: e for k, e in engagements_of(ctx).items() if k == key}
     lab = ctx.access(LAB_SLUG)
     if (building := engagements.get("building")) is not None:
         building.refresh_from_db()
@@ -40,13 +49,19 @@ def create_budgets(ctx: DemoContext) -> None:
             currency="EUR",
         )
         for days, amount, category, note in BUILDING_EXPENSES:
-            services.add_expense(
-                lab,
-                building,
-                spent_on=days_ago(days),
-                amount=amount,
-                category=category,
-                note=note,
+            ctx.on(
+                -days,
+                f"lab: expense {category}",
+                partial(
+                    services.add_expense,
+                    lab,
+                    building,
+                    spent_on=days_ago(days),
+                    amount=amount,
+                    category=category,
+                    note=note,
+                ),
+                at=dt.time(17, 0),
             )
     if (aligning := engagements.get("aligning")) is not None:
         aligning.refresh_from_db()
@@ -58,11 +73,16 @@ def create_budgets(ctx: DemoContext) -> None:
             budget_high=Decimal("900000"),
             monthly_lab_cost=Decimal("55000"),
         )
-        services.add_expense(
-            lab,
-            aligning,
-            spent_on=days_ago(20),
-            amount="4800",
-            category="Training",
-            note="Agile fundamentals seats",
+        ctx.on(
+            -20,
+            "lab: expense Training",
+            partial(
+                services.add_expense,
+                lab,
+                aligning,
+                spent_on=days_ago(20),
+                amount="4800",
+                category="Training",
+                note="Agile fundamentals seats",
+            ),
         )

@@ -11,7 +11,9 @@ playbook, stored in ``ctx.extra["lab"]["engagements"]`` for the governance steps
   finished the course when it asked to enter Align, so Robin, for the lab's leadership, waived
   that pre-condition (the decision log shows the waiver); she completed it during Align.
 
-Dates are relative to today so the demo reads the same whenever it is loaded.
+Dates are relative to today so the demo reads the same whenever it is loaded. The set-up
+(body, courses, partner people and teams, old training) happens on the demo's first day; each
+engagement is proposed, judged and let through its gates on its own day of the history.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from northline.lab.engagements import selectors, services
 from northline.lab.models import ChecklistItem, Course, Engagement, QualificationAssessment
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
-from northline.orgs.demo import DEMO_USERNAME, LAB_SLUG, DemoContext, Step
+from northline.orgs.demo import DEMO_USERNAME, LAB_SLUG, DemoContext, Step, demo_today
 from northline.orgs.models import Person, Team
 from northline.strategy import services as strategy
 
@@ -77,7 +79,8 @@ EVIDENCE = {
 
 
 def days_ago(days: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=days)
+    """A date relative to the demo's today (not the simulated clock's)."""
+    return demo_today() - dt.timedelta(days=days)
 
 
 def engagements_of(ctx: DemoContext) -> dict[str, Engagement]:
@@ -209,88 +212,188 @@ def create_lab_engagements(ctx: DemoContext) -> None:
         access, person=people["tom"], course=courses["devops"], status="planned"
     )
 
-    # Qualifying: a candidate with three criteria judged.
-    qualifying = services.create_engagement(
-        access,
-        title="Fishing licence renewals",
-        partner_organization="Ministry of Coast",
-        business_area="Fisheries Services",
-        product="Renew a commercial fishing licence online",
-        product_owner=people["fiona"],
-        executive_sponsor=people["dev"],
-        start_date=days_ago(12),
-    )
-    assess(access, qualifying, {"priority": True, "digital": True, "continuous": False})
-
-    # Aligning: entered Align with Lucía as its trained product owner; Jonah took over since.
-    aligning = services.create_engagement(
-        access,
-        title="Coastal permits online",
-        partner_organization="Ministry of Coast",
-        business_area="Licensing Branch",
-        product="Apply for and track a coastal permit online",
-        team=teams["permits"],
-        product_owner=people["lucia"],
-        executive_sponsor=people["amara"],
-        start_date=days_ago(75),
-        graduation_window_start=days_ago(-240),
-        graduation_window_end=days_ago(-330),
-    )
-    assess(access, aligning, dict.fromkeys(EVIDENCE, True))
-    meet_manual(access, aligning, "align", "Amara confirmed at the steering meeting.")
-    aligning = advance(access, aligning)
-    aligning = services.update_engagement(
-        access, aligning, version=aligning.version, product_owner=people["jonah"]
-    )
-
-    # Building: through Align on a waiver from the lab's leadership, now in residence.
-    building = services.create_engagement(
-        access,
-        title="Harbour moorings booking",
-        partner_organization="Harbour Master's Office",
-        business_area="Harbour Operations",
-        product="Book and pay for a mooring online",
-        team=teams["moorings"],
-        product_owner=people["hana"],
-        executive_sponsor=people["joan"],
-        start_date=days_ago(160),
-        graduation_window_start=days_ago(-60),
-        graduation_window_end=days_ago(-120),
-    )
-    assess(access, building, dict.fromkeys(EVIDENCE, True))
-    meet_manual(access, building, "align", "Joan opened the alignment session herself.")
-    gate = ChecklistItem.objects.get(engagement=building, check_key="product_owner_trained")
-    services.waive_item(
-        access,
-        gate,
-        reason="Hana is booked on the next Agile fundamentals cohort and has run the booking "
-        "desk for six years; waiting a season would lose the harbour's summer data.",
-    )
-    building = advance(access, building)
-    services.record_training(
-        access,
-        person=people["hana"],
-        course=courses["devops"],
-        status="completed",
-        completed_on=days_ago(100),
-    )
-    agile = selectors.training_records(access, person=people["hana"].pk).get(
-        course=courses["agile"]
-    )
-    services.update_training_record(
-        access, agile, version=agile.version, status="completed", completed_on=days_ago(95)
-    )
-    meet_manual(access, building, "build", "Agreement executed; DevOps specialist is on staff.")
-    building = advance(access, building)
-
+    engagements: dict[str, Engagement] = {}
     ctx.extra.setdefault("lab", {})
     ctx.extra["lab"].update(
         body=body,
         courses=courses,
         partner_people=people,
         partner_teams=teams,
-        engagements={"qualifying": qualifying, "aligning": aligning, "building": building},
+        engagements=engagements,
     )
+    play_building(ctx, access, people, teams, courses)
+    play_aligning(ctx, access, people, teams)
+    play_qualifying(ctx, access, people)
+
+
+# The engagements' past: each gate opens on its own day, so the lab report's days per phase
+# are the days the rules held each engagement there. Days are relative to today (0).
+
+
+def play_qualifying(ctx: DemoContext, access: Access, people: dict[str, Person]) -> None:
+    """A candidate since twelve days ago, three criteria judged four days later."""
+    engagements = engagements_of_record(ctx)
+
+    def propose() -> None:
+        engagements["qualifying"] = services.create_engagement(
+            access,
+            title="Fishing licence renewals",
+            partner_organization="Ministry of Coast",
+            business_area="Fisheries Services",
+            product="Renew a commercial fishing licence online",
+            product_owner=people["fiona"],
+            executive_sponsor=people["dev"],
+            start_date=days_ago(12),
+        )
+
+    ctx.on(-12, "lab: fishing licences proposed", propose)
+    ctx.on(
+        -8,
+        "lab: fishing licences assessed",
+        lambda: assess(
+            access,
+            engagements["qualifying"],
+            {"priority": True, "digital": True, "continuous": False},
+        ),
+    )
+
+
+def play_aligning(
+    ctx: DemoContext, access: Access, people: dict[str, Person], teams: dict[str, Team]
+) -> None:
+    """Proposed 75 days ago, in Align since day -60 with Lucía as its trained product owner;
+    Jonah took the role over on day -30."""
+    engagements = engagements_of_record(ctx)
+
+    def propose() -> None:
+        engagements["aligning"] = services.create_engagement(
+            access,
+            title="Coastal permits online",
+            partner_organization="Ministry of Coast",
+            business_area="Licensing Branch",
+            product="Apply for and track a coastal permit online",
+            team=teams["permits"],
+            product_owner=people["lucia"],
+            executive_sponsor=people["amara"],
+            start_date=days_ago(75),
+            graduation_window_start=days_ago(-240),
+            graduation_window_end=days_ago(-330),
+        )
+
+    def hand_over() -> None:
+        aligning = engagements["aligning"]
+        aligning.refresh_from_db()
+        engagements["aligning"] = services.update_engagement(
+            access, aligning, version=aligning.version, product_owner=people["jonah"]
+        )
+
+    def enter_align() -> None:
+        engagements["aligning"] = advance(access, engagements["aligning"])
+
+    ctx.on(-75, "lab: coastal permits proposed", propose)
+    ctx.on(
+        -72,
+        "lab: coastal permits assessed",
+        lambda: assess(access, engagements["aligning"], dict.fromkeys(EVIDENCE, True)),
+    )
+    ctx.on(
+        -62,
+        "lab: coastal permits ready to align",
+        lambda: meet_manual(
+            access, engagements["aligning"], "align", "Amara confirmed at the steering meeting."
+        ),
+    )
+    ctx.on(-60, "lab: coastal permits enter Align", enter_align, at=dt.time(14, 0))
+    ctx.on(-30, "lab: Jonah takes over as product owner", hand_over)
+
+
+def play_building(
+    ctx: DemoContext,
+    access: Access,
+    people: dict[str, Person],
+    teams: dict[str, Team],
+    courses: dict[str, Course],
+) -> None:
+    """Proposed long before the history (its start date is 160 days ago) and judged on its
+    first day; through Align on a waiver from the lab's leadership (day -84), in Build since
+    day -44. Its product owner completed the course during Align."""
+    engagements = engagements_of_record(ctx)
+
+    def propose() -> None:
+        building = services.create_engagement(
+            access,
+            title="Harbour moorings booking",
+            partner_organization="Harbour Master's Office",
+            business_area="Harbour Operations",
+            product="Book and pay for a mooring online",
+            team=teams["moorings"],
+            product_owner=people["hana"],
+            executive_sponsor=people["joan"],
+            start_date=days_ago(160),
+            graduation_window_start=days_ago(-60),
+            graduation_window_end=days_ago(-120),
+        )
+        assess(access, building, dict.fromkeys(EVIDENCE, True))
+        engagements["building"] = building
+
+    def waive() -> None:
+        building = engagements["building"]
+        meet_manual(access, building, "align", "Joan opened the alignment session herself.")
+        gate = ChecklistItem.objects.get(engagement=building, check_key="product_owner_trained")
+        services.waive_item(
+            access,
+            gate,
+            reason="Hana is booked on the next Agile fundamentals cohort and has run the booking "
+            "desk for six years; waiting a season would lose the harbour's summer data.",
+        )
+
+    def enter() -> None:
+        engagements["building"] = advance(access, engagements["building"])
+
+    def completes_agile() -> None:
+        agile = selectors.training_records(access, person=people["hana"].pk).get(
+            course=courses["agile"]
+        )
+        services.update_training_record(
+            access,
+            agile,
+            version=agile.version,
+            status="completed",
+            completed_on=timezone.localdate(),
+        )
+
+    ctx.on(-89, "lab: moorings booking proposed", propose, at=dt.time(9, 0))
+    ctx.on(-85, "lab: moorings booking waiver", waive)
+    ctx.on(-84, "lab: moorings booking enters Align", enter)
+    ctx.on(
+        -70,
+        "lab: Hana's DevOps course",
+        lambda: services.record_training(
+            access,
+            person=people["hana"],
+            course=courses["devops"],
+            status="completed",
+            completed_on=timezone.localdate(),
+        ),
+    )
+    ctx.on(-60, "lab: Hana completes Agile fundamentals", completes_agile)
+    ctx.on(
+        -45,
+        "lab: moorings booking ready to build",
+        lambda: meet_manual(
+            access,
+            engagements["building"],
+            "build",
+            "Agreement executed; DevOps specialist is on staff.",
+        ),
+    )
+    ctx.on(-44, "lab: moorings booking enters Build", enter)
+
+
+def engagements_of_record(ctx: DemoContext) -> dict[str, Engagement]:
+    """The engagements the demo has made so far, by key, filled in as the history plays."""
+    engagements: dict[str, Engagement] = ctx.extra["lab"]["engagements"]
+    return engagements
 
 
 STEPS: list[tuple[str, Step]] = [

@@ -4,13 +4,24 @@ past two-day session with commitments.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from northline.lab.engagements.demo import days_ago, engagements_of, partner_person
 from northline.lab.sessions import services
 from northline.orgs.demo import LAB_SLUG, DemoContext
 
 
 def create_sessions(ctx: DemoContext) -> None:
-    engagements = engagements_of(ctx)
+    """The moorings session is recorded (after the fact) on the engagement's first day; the
+    permits one is planned three weeks before it takes place."""
+    ctx.on(
+        -89, "lab: moorings session", lambda: record_sessions(ctx, "building"), at=dt.time(16, 0)
+    )
+    ctx.on(-19, "lab: permits session planned", lambda: record_sessions(ctx, "aligning"))
+
+
+def record_sessions(ctx: DemoContext, key: str) -> None:
+    engagements = {k: e for k, e in engagements_of(ctx).items() if k == key}
     lab = ctx.access(LAB_SLUG)
     lab_people = ctx.people.get(LAB_SLUG, {})
     facilitators = [p for p in (lab_people.get("priya"), lab_people.get("elena")) if p]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from northline.orgs.access import access_organization
 from northline.orgs.demo import load_demo
+from northline.orgs.models import Event
 from northline.portfolio import selectors
 from northline.portfolio.models import Epic, Recommendation, Sprint, WipLimit
 
@@ -45,3 +47,14 @@ def test_it_loads_a_board_with_both_recommendation_cases():
     assert epics.exclude(theme=None).exists()
     # The lab has no portfolio yet.
     assert not Epic.objects.filter(organization__slug="harbour-lab").exists()
+
+    # A past: epics proposed over weeks, each done epic moved through To do, Doing and Done on
+    # three different days (the moves are in the audit trail with the day they happened).
+    proposed = {timezone.localdate(moment) for moment in epics.values_list("created_at", flat=True)}
+    assert len(proposed) > 15
+    for epic in epics.filter(state="done"):
+        moves = Event.objects.filter(
+            object_type="portfolio.epic", object_id=str(epic.pk), changes__has_key="state"
+        )
+        days = [timezone.localdate(moment) for moment in moves.values_list("created_at", flat=True)]
+        assert len(set(days)) >= 3, epic.title
