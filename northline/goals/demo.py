@@ -283,6 +283,12 @@ KEY_RESULTS: list[tuple[str, str, str, float, float, str, float, str, Shape, str
 WHOLE_UNITS = {"forms", "types", "applications", "templates", "people"}
 
 
+# The key result of the demo's owner (Amara) whose latest check-in is late against its weekly
+# cadence, so that her "My work" page opens with a key result due a check-in.
+LATE_CHECK_IN = "Staff who finished digital service training"
+LATE_SPAN = 0.75
+
+
 def value_at(baseline: float, target: float, share: float, unit: str) -> float:
     value = baseline + share * (target - baseline)
     return float(round(value)) if unit in WHOLE_UNITS else round(value, 1)
@@ -327,9 +333,11 @@ def create_goals(ctx: DemoContext) -> None:
             kind=kind,
         )
         shares = shape.shares(expected)
+        span = LATE_SPAN if title == LATE_CHECK_IN else 0.95
         for index, share in enumerate(shares, start=1):
-            # Spread over the quarter so far; the latest a few days ago, well inside 21 days.
-            when = day_start(starts) + elapsed * (0.95 * index / len(shares))
+            # Spread over the quarter so far; the latest a few days ago, well inside 21 days
+            # (Amara's own key result: about two weeks ago, so it is due a check-in).
+            when = day_start(starts) + elapsed * (span * index / len(shares))
             ctx.at(
                 when,
                 f"check-in on {title}",

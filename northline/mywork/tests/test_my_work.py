@@ -310,3 +310,33 @@ def test_its_query_count_does_not_grow_with_the_items(work: Work) -> None:
     # notices, decisions, signatories, sections, initials, bodies, phases and pre-conditions
     # (gates), expert requests, surveys, unread notifications, the index snapshots.
     assert count == 20
+
+
+# The demo's people ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_gives_its_people_something_to_do(transactional_db) -> None:
+    """Signed in as each demo login, My work is not empty where the demo's story has work for
+    them: Amara's late check-in and the survey she has not answered, the demo owner's gates and
+    impacts, Nadia's initials; Tomas, a viewer, has nothing of his own."""
+    from django.contrib.auth.models import User
+
+    from northline.goals.demo import LATE_CHECK_IN
+    from northline.mywork.selectors import my_work as work_of
+    from northline.orgs.demo import load_demo
+
+    load_demo()
+
+    def kinds(username: str) -> dict[str, list[str]]:
+        return {
+            org.organization.slug: [item.title for _, items in org.sections for item in items]
+            for org in work_of(User.objects.get(username=username))
+        }
+
+    amara = kinds("amara")["ministry-of-coast"]
+    assert any(title.startswith(LATE_CHECK_IN) for title in amara)
+    demo = kinds("demo")
+    assert demo["harbour-lab"] and demo["ministry-of-coast"]
+    assert kinds("nadia")["harbour-lab"]
+    assert kinds("tomas")["harbour-lab"] == []
