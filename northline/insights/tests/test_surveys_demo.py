@@ -49,8 +49,7 @@ def test_it_loads_a_closed_pulse_with_mixed_answers_and_an_open_team_survey() ->
     # A team is named only from the survey's threshold (5 answers by default): neither team
     # gave that many, so each answer says "their own team".
     assert results.outside_chain == [
-        "named an objective outside their own team's chain: Take dock and mooring "
-        "permits online",
+        "named an objective outside their own team's chain: Take dock and mooring permits online",
         "named an objective outside their own team's chain: Clear the backlog of "
         "applications waiting for a decision",
         "named a team's objective but no team of their own (with no team only "
