@@ -149,6 +149,9 @@ def test_it_runs_next_on_a_monday_at_seven_utc() -> None:
     )
 
 
+# The worker closes the database connection when its batch ends: outside a test transaction
+# (as in production) the next query simply connects again; PostgreSQL cannot inside one.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_the_reminders_and_queues_next_monday(
     cast: Cast, goals: Goals, settings
 ) -> None:
