@@ -306,6 +306,21 @@ def fetch(url: str) -> tuple[int, str]:
         return error.code, ""
 
 
+def wait_until_healthy(process: subprocess.Popen, base: str, log: Path, seconds: float) -> None:
+    """Poll ``/healthz`` of a started server until it answers 200; fail with its log if it
+    dies or does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    status = None
+    while time.monotonic() < deadline and process.poll() is None and status != 200:
+        try:
+            status, _ = fetch(f"{base}/healthz")
+        except OSError:
+            status = None
+        if status != 200:
+            time.sleep(0.3)
+    assert status == 200, log.read_text()
+
+
 @subprocess_test
 def test_it_serves_pages_and_static_files_in_production_mode(tmp_path):
     migrated = northline("migrate", data_dir=tmp_path)
@@ -322,17 +337,7 @@ def test_it_serves_pages_and_static_files_in_production_mode(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        status = None
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                status, _ = fetch(f"{base}/healthz")
-            except OSError:
-                status = None
-            if status == 200:
-                break
-            time.sleep(0.2)
-        assert status == 200, (tmp_path / "serve.log").read_text()
+        wait_until_healthy(server, base, tmp_path / "serve.log", 60)
 
         status, page = fetch(f"{base}/login/")
         assert status == 200, (tmp_path / "serve.log").read_text()

@@ -22,6 +22,7 @@ from northline.orgs.tests.test_cli import (
     northline,
     northline_process_env,
     subprocess_test,
+    wait_until_healthy,
 )
 
 QUEUE_ONE = (
@@ -49,15 +50,7 @@ def serving(data_dir: Path, log: Path, *extra: str) -> tuple[subprocess.Popen, s
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    status = None
-    while time.monotonic() < deadline and server.poll() is None and status != 200:
-        try:
-            status, _ = fetch(f"{base}/healthz")
-        except OSError:
-            status = None
-        time.sleep(0.3)
-    assert status == 200, log.read_text()
+    wait_until_healthy(server, base, log, 90)
     return server, base
 
 

@@ -23,6 +23,7 @@ from northline.orgs.tests.test_cli import (
     northline,
     northline_process_env,
     subprocess_test,
+    wait_until_healthy,
 )
 from northline.orgs.worker import FORGET_AFTER, beat, queue_state
 
@@ -212,15 +213,7 @@ def test_the_demo_runs_queued_work_by_itself(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240
-        status = None
-        while time.monotonic() < deadline and demo.poll() is None and status != 200:
-            try:
-                status, _ = fetch(f"{base}/healthz")
-            except OSError:
-                status = None
-            time.sleep(0.5)
-        assert status == 200, (tmp_path / "demo.log").read_text()
+        wait_until_healthy(demo, base, tmp_path / "demo.log", 240)
         made = northline("token", "create", "--user", "demo", "--name", "e2e", data_dir=data_dir)
         assert made.returncode == 0, made.stderr
         token = made.stdout.strip()
