@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from northline.delivery import forms, roadmap, selectors, services
 from northline.delivery.access import (
@@ -33,7 +33,7 @@ from northline.lib import web
 from northline.lib.errors import Conflict
 from northline.lib.exports import CSV, as_csv, attachment, safe
 from northline.lib.exports import Cell as Value
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access, access_team
 from northline.orgs.models import Team
 from northline.strategy.access import access_theme, access_value_stream
@@ -181,7 +181,7 @@ def release(request: HttpRequest, access: Access, release_id: int) -> HttpRespon
     return render_release(request, access, access_release(access, release_id), edit_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def release_decide(request: HttpRequest, access: Access, release_id: int) -> HttpResponse:
     record = access_release(access, release_id, "write")
@@ -211,13 +211,13 @@ def status_change(
     return redirect(release_url(access, record))
 
 
-@require_POST
+@post_only
 @org_view
 def release_released(request: HttpRequest, access: Access, release_id: int) -> HttpResponse:
     return status_change(request, access, release_id, services.mark_released, "is released")
 
 
-@require_POST
+@post_only
 @org_view
 def release_cancel(request: HttpRequest, access: Access, release_id: int) -> HttpResponse:
     return status_change(request, access, release_id, services.cancel_release, "is cancelled")
@@ -226,7 +226,7 @@ def release_cancel(request: HttpRequest, access: Access, release_id: int) -> Htt
 # Features and impacts ----------------------------------------------------------------------
 
 
-@require_POST
+@post_only
 @org_view
 def feature_new(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("write")
@@ -308,7 +308,7 @@ feature_delete = web.delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def impact_new(request: HttpRequest, access: Access, feature_id: int) -> HttpResponse:
     record = access_feature(access, feature_id, "write")
@@ -343,7 +343,7 @@ impact_remove = web.delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def acknowledge(request: HttpRequest, access: Access, impact_id: int) -> HttpResponse:
     record = access_impact(access, impact_id, "write")
@@ -400,7 +400,7 @@ def team(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
     return render_team(request, access, team_id)
 
 
-@require_POST
+@post_only
 @org_view
 def team_lead_time(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
     record = access_team(access, team_id, "write")
@@ -411,7 +411,7 @@ def team_lead_time(request: HttpRequest, access: Access, team_id: int) -> HttpRe
     return render_team(request, access, team_id, lead_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def team_feed(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
     record = access_team(access, team_id, "write")
@@ -471,7 +471,7 @@ def settings_url(access: Access, anchor: str) -> str:
     return reverse("delivery_settings", args=[access.organization.slug]) + f"#{anchor}"
 
 
-@require_POST
+@post_only
 @org_view
 def webhook_new(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("manage")
@@ -493,7 +493,7 @@ webhook_delete = web.delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def webhook_ping(request: HttpRequest, access: Access, webhook_id: int) -> HttpResponse:
     record = access_webhook(access, webhook_id, "manage")
@@ -502,7 +502,7 @@ def webhook_ping(request: HttpRequest, access: Access, webhook_id: int) -> HttpR
     return redirect(settings_url(access, f"webhook-{record.pk}"))
 
 
-@require_POST
+@post_only
 @org_view
 def feed_new(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("write")
@@ -513,7 +513,7 @@ def feed_new(request: HttpRequest, access: Access) -> HttpResponse:
     return render_settings(request, access, feed_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def feed_revoke(request: HttpRequest, access: Access, feed_id: int) -> HttpResponse:
     record = access_calendar_feed(access, feed_id, "write")
@@ -525,7 +525,7 @@ def feed_revoke(request: HttpRequest, access: Access, feed_id: int) -> HttpRespo
     return redirect(back)
 
 
-@require_POST
+@post_only
 @org_view
 def lead_times(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("write")

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from northline.goals import forms, selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
@@ -23,7 +23,7 @@ from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.lib import choosers, web
 from northline.lib.charts import ChartPoint, progress_chart
 from northline.lib.choosers import chosen_id
-from northline.lib.web import DomainForm, org_view, render_org, status_of, submit
+from northline.lib.web import DomainForm, org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
 from northline.orgs.pages import record_panels
 
@@ -238,7 +238,7 @@ objective_delete = web.delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def key_result_new(request: HttpRequest, access: Access, objective_id: int) -> HttpResponse:
     record = access_objective(access, objective_id, "write")
@@ -335,7 +335,7 @@ key_result_delete = web.delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def check_in(request: HttpRequest, access: Access, key_result_id: int) -> HttpResponse:
     record = access_key_result(access, key_result_id, "write")

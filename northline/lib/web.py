@@ -16,9 +16,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 
 from northline.lib.errors import (
     Conflict,
@@ -127,6 +127,48 @@ def resolve_access(user: Any, slug: str) -> Any:
     return _resolve_access(user, slug)
 
 
+def post_only(view: View) -> View:
+    """A button's target: it takes POST, and is never a page of its own (post/redirect/get).
+
+    A GET of it (a reload of a refused form, a link, a revisited address) goes to the page the
+    button belongs to: the nearest enclosing address that is a page (``/releases/5/decide/`` →
+    ``/releases/5/``). The answer depends on the address alone, the same for every caller, so it
+    tells nobody anything; the anonymous visitor is first asked to sign in, as on any page.
+    While a POST is answered with a re-rendered page (a refused form), ``request.page_address``
+    names that page, and the browser shows it in the address bar (base.html, northline.js), so a
+    reload shows the record instead of resubmitting or reaching this target by GET.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            request.page_address = page_of(request.path_info)  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return redirect(page_of(request.path_info), permanent=False)
+
+    wrapper.post_only = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def page_of(path: str) -> str:
+    """The nearest enclosing address of ``path`` that is a page (not a button's target)."""
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) + "/"
+        try:
+            match = resolve(candidate)
+        except Resolver404:
+            continue
+        if not getattr(match.func, "post_only", False):
+            return candidate
+    return "/"
+
+
 def org_view(view: View) -> View:
     """A page of one organization: ``view(request, access, …)`` with the caller's Access.
 
@@ -182,7 +224,7 @@ def _the_id(ids: dict[str, Any]) -> Any:
 def delete_view(find: Find, remove: Callable[[Any, Any], Any], *, said: Said, back: Back) -> View:
     """POST only: delete the record named by the URL's one id, say ``said`` and go ``back``."""
 
-    @require_POST
+    @post_only
     @org_view
     def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
         record = find(access, _the_id(ids), "write")
@@ -211,7 +253,7 @@ def edit_view(
     ``with_access`` passes ``access=`` to forms whose choices are the organization's records.
     """
 
-    @require_POST
+    @post_only
     @org_view
     def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
         record = find(access, _the_id(ids), "write")

@@ -16,10 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from northline.lib import web
-from northline.lib.web import account_view, org_view, render_org, status_of, submit
+from northline.lib.web import account_view, org_view, post_only, render_org, status_of, submit
 from northline.orgs import access as acl
 from northline.orgs import forms, selectors, services
 from northline.orgs.access import Access
@@ -163,7 +162,7 @@ def org_settings(request: HttpRequest, access: Access) -> HttpResponse:
     return render_settings(request, access, org_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def member_add(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("manage")
@@ -196,7 +195,7 @@ member_role = web.edit_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def member_remove(request: HttpRequest, access: Access, membership_id: int) -> HttpResponse:
     # Any member may leave; the service requires the manage right to remove someone else.
@@ -212,7 +211,7 @@ def member_remove(request: HttpRequest, access: Access, membership_id: int) -> H
     return render_settings(request, access, role_form=form, membership_id=membership.pk)
 
 
-@require_POST
+@post_only
 @org_view
 def org_delete(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("own")
@@ -353,7 +352,7 @@ team_delete = web.delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def team_member_add(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
     record = acl.access_team(access, team_id, "manage")
@@ -364,7 +363,7 @@ def team_member_add(request: HttpRequest, access: Access, team_id: int) -> HttpR
     return render_team(request, access, record, add_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def team_member(request: HttpRequest, access: Access, team_id: int, member_id: int) -> HttpResponse:
     record = acl.access_team(access, team_id, "manage")
@@ -376,7 +375,7 @@ def team_member(request: HttpRequest, access: Access, team_id: int, member_id: i
     return render_team(request, access, record, member_form=form, member_id=member.pk)
 
 
-@require_POST
+@post_only
 @org_view
 def team_member_remove(
     request: HttpRequest, access: Access, team_id: int, member_id: int
@@ -516,7 +515,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only
 @account_view
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = acl.access_token(request.user, token_id)
@@ -535,7 +534,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/inbox.html", {"page": page, "unread_only": unread_only})
 
 
-@require_POST
+@post_only
 @account_view
 def inbox_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all of them read, then go back to the inbox."""

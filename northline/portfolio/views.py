@@ -19,13 +19,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from northline.goals.models import KeyResult
 from northline.lib import choosers, web
 from northline.lib.charts import ChartPoint, progress_chart
 from northline.lib.errors import Conflict, Invalid
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import org_view, post_only, render_org, status_of, submit
 from northline.measures.models import Indicator
 from northline.measures.rules import Health
 from northline.measures.selectors import points_of
@@ -149,7 +149,7 @@ def column(request: HttpRequest, access: Access, state: str) -> HttpResponse:
     return render_org(request, access, "portfolio/column.html", context, nav=NAV)
 
 
-@require_POST
+@post_only
 @org_view
 def wip_limits(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("manage")
@@ -169,7 +169,7 @@ def wip_limits(request: HttpRequest, access: Access) -> HttpResponse:
     return render_board(request, access, columns, filter_form, query, form)
 
 
-@require_POST
+@post_only
 @org_view
 def epic_move(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     """Move a card to a column and between two cards, or one step up or down (re-rank)."""
@@ -433,7 +433,7 @@ epic = page_and_edit(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def epic_close(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     record = access_epic(access, epic_id, "write")
@@ -448,7 +448,7 @@ def epic_close(request: HttpRequest, access: Access, epic_id: int) -> HttpRespon
     return render_epic(request, access, access_epic(access, epic_id), close_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def epic_reset_rank(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     record = access_epic(access, epic_id, "write")
@@ -465,7 +465,7 @@ def epic_reset_rank(request: HttpRequest, access: Access, epic_id: int) -> HttpR
     return redirect(back)
 
 
-@require_POST
+@post_only
 @org_view
 def indicator_new(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     record = access_epic(access, epic_id, "write")
@@ -476,7 +476,7 @@ def indicator_new(request: HttpRequest, access: Access, epic_id: int) -> HttpRes
     return render_epic(request, access, record, indicator_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def indicator_link(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     record = access_epic(access, epic_id, "write")
@@ -489,7 +489,7 @@ def indicator_link(request: HttpRequest, access: Access, epic_id: int) -> HttpRe
     return render_epic(request, access, record, link_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def indicator_unlink(
     request: HttpRequest, access: Access, epic_id: int, indicator_id: int
@@ -514,7 +514,7 @@ def key_results_url(access: Access, epic: Epic) -> str:
     return epic_url(access, epic) + "#key-results"
 
 
-@require_POST
+@post_only
 @org_view
 def key_result_link(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     record = access_epic(access, epic_id, "write")
@@ -532,7 +532,7 @@ def key_result_link(request: HttpRequest, access: Access, epic_id: int) -> HttpR
     return render_epic(request, access, access_epic(access, epic_id), key_result_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def key_result_unlink(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     record = access_epic(access, epic_id, "write")
@@ -581,7 +581,7 @@ def key_result_epics_panel(request: HttpRequest, access: Access, key_result: Key
     )
 
 
-@require_POST
+@post_only
 @org_view
 def key_result_epic_link(request: HttpRequest, access: Access) -> HttpResponse:
     """Link the chosen open epic to the key result, then back to the page the form was on."""
@@ -597,7 +597,7 @@ def key_result_epic_link(request: HttpRequest, access: Access) -> HttpResponse:
     return redirect(back)
 
 
-@require_POST
+@post_only
 @org_view
 def key_result_epic_unlink(request: HttpRequest, access: Access) -> HttpResponse:
     """The epic stops driving the key result; the page's version of the epic must be current."""
@@ -639,7 +639,7 @@ def choose_epics(request: HttpRequest, access: Access) -> HttpResponse:
 # Stories -----------------------------------------------------------------------------------
 
 
-@require_POST
+@post_only
 @org_view
 def story_new(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
     record = access_epic(access, epic_id, "write")
@@ -679,7 +679,7 @@ def story_url(access: Access, story: Story) -> str:
     return reverse("portfolio_story", args=[access.organization.slug, story.pk]) + "#leading"
 
 
-@require_POST
+@post_only
 @org_view
 def story_indicator_link(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
     record = access_story(access, story_id, "write")
@@ -692,7 +692,7 @@ def story_indicator_link(request: HttpRequest, access: Access, story_id: int) ->
     return render_story(request, access, record, leading_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def story_indicator_unlink(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
     record = access_story(access, story_id, "write")
@@ -722,7 +722,7 @@ story = page_and_edit(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def story_move(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
     record = access_story(access, story_id, "write")
@@ -785,7 +785,7 @@ def render_feedback(
     )
 
 
-@require_POST
+@post_only
 @org_view
 def answer(request: HttpRequest, access: Access, recommendation_id: int) -> HttpResponse:
     record = access_recommendation(access, recommendation_id, "write")

@@ -9,10 +9,18 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from northline.lib.errors import NotFound
-from northline.lib.web import View, delete_view, edit_view, org_view, render_org, status_of, submit
+from northline.lib.web import (
+    View,
+    delete_view,
+    edit_view,
+    org_view,
+    post_only,
+    render_org,
+    status_of,
+    submit,
+)
 from northline.measures.access import access_indicator
 from northline.orgs import selectors as org_selectors
 from northline.orgs.access import Access
@@ -307,7 +315,7 @@ theme_delete = delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
     record = acl.access_theme(access, theme_id, "write")
@@ -318,7 +326,7 @@ def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> 
     return render_theme(request, access, record.pk, indicator_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def theme_indicator_link(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
     record = acl.access_theme(access, theme_id, "write")
@@ -334,7 +342,7 @@ def theme_indicator_link(request: HttpRequest, access: Access, theme_id: int) ->
     return render_theme(request, access, record.pk, link_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def theme_indicator_unlink(
     request: HttpRequest, access: Access, theme_id: int, indicator_id: int
@@ -492,7 +500,7 @@ spend_add = edit_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def spend_delete(
     request: HttpRequest, access: Access, investment_id: int, spend_id: int
@@ -603,7 +611,7 @@ responsibility_add = edit_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def responsibility_delete(
     request: HttpRequest, access: Access, body_id: int, responsibility_id: int
@@ -711,7 +719,7 @@ decision_link_add = edit_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def decision_link_delete(
     request: HttpRequest, access: Access, decision_id: int, link_id: int

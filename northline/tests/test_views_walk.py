@@ -18,9 +18,12 @@ What every page must answer:
   request of the viewer's writes anything;
 * every member's GET (viewer to owner) → 200, or the answer :data:`GET_ANSWERS` names.
 
-A page that does not take a method (a GET of a page that takes only POST, a POST of a download)
-answers 405 to every caller, before any question of who is asking; the walk accepts that
-answer everywhere, provided its Allow header leaves the method out.
+A page that does not take a method (a POST of a download) answers 405 to every caller, before
+any question of who is asking; the walk accepts that answer everywhere, provided its Allow
+header leaves the method out. A button's target (a URL that takes only POST) answers a signed-in
+GET with a redirect to the page it sits under, computed from the address alone (the same for
+every caller, so it tells an outsider nothing); the walk accepts that too, and the anonymous
+visitor is sent to sign in first, as everywhere.
 """
 
 from __future__ import annotations
@@ -245,11 +248,20 @@ def test_it_walks_every_page_of_the_urlconf(walk: dict[str, str]) -> None:
     assert {page.name for page in account_pages()} >= {"home", "inbox", "tokens", "preferences"}
 
 
-def not_taken(response: Any, method: str) -> bool:
-    """A request refused with 405 by a page that does not take its method (a GET of a page that
-    takes only POST, a POST of a download): the same answer for every caller and every
-    organization, so it tells an outsider nothing."""
-    return response.status_code == 405 and method not in response["Allow"]
+def not_taken(response: Any, method: str, url: str = "") -> bool:
+    """A request refused with 405 by a page that does not take its method (a POST of a
+    download), or a signed-in GET of a button's target sent on to an enclosing address (``url``
+    given): the same answer for every caller and every organization, so it tells an outsider
+    nothing."""
+    if response.status_code == 405:
+        return method not in response["Allow"]
+    return (
+        bool(url)
+        and method == "GET"
+        and response.status_code == 302
+        and url.startswith(response["Location"])
+        and len(response["Location"]) < len(url)
+    )
 
 
 def test_it_sends_the_anonymous_visitor_to_sign_in_from_every_page(walk: dict[str, str]) -> None:
@@ -280,7 +292,7 @@ def test_it_hides_every_organization_page_from_outsiders(walk: dict[str, str], c
     for page in organization_pages():
         url = walk[page.name]
         for method, response in (("GET", outsider.get(url)), ("POST", outsider.post(url, PAYLOAD))):
-            if not_taken(response, method):
+            if not_taken(response, method, url):
                 continue
             if response.status_code != 404:
                 wrong.append(f"outsider {method} {page.name} {url}: {response.status_code}")
@@ -338,7 +350,7 @@ def test_it_lets_every_member_read_every_page(walk: dict[str, str], cast: Cast) 
         for page in organization_pages() + account_pages():
             url = walk[page.name]
             response = member.get(url)
-            if not_taken(response, "GET"):
+            if not_taken(response, "GET", url):
                 continue
             if response.status_code != GET_ANSWERS.get(page.name, 200):
                 wrong.append(f"{user.username} GET {page.name} {url}: {response.status_code}")

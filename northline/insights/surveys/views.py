@@ -17,13 +17,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from northline.insights.models import Survey, SurveyLink
 from northline.insights.surveys import selectors, services, understanding
 from northline.insights.surveys.forms import AnswerForm, LinkForm, SurveyEditForm, SurveyForm
 from northline.lib.errors import DomainError, NotFound
-from northline.lib.web import org_view, render_org, status_of, submit
+from northline.lib.web import org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
 
@@ -179,7 +178,7 @@ def change_status(
     )
 
 
-@require_POST
+@post_only
 @org_view
 def survey_close(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
     return change_status(
@@ -187,7 +186,7 @@ def survey_close(request: HttpRequest, access: Access, survey_id: int) -> HttpRe
     )
 
 
-@require_POST
+@post_only
 @org_view
 def survey_reopen(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
     return change_status(
@@ -195,7 +194,7 @@ def survey_reopen(request: HttpRequest, access: Access, survey_id: int) -> HttpR
     )
 
 
-@require_POST
+@post_only
 @org_view
 def link_new(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
     record = selectors.access_survey(access, survey_id, "write")
@@ -206,7 +205,7 @@ def link_new(request: HttpRequest, access: Access, survey_id: int) -> HttpRespon
     return render_survey(request, access, record, link_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def link_revoke(request: HttpRequest, access: Access, survey_id: int, link_id: int) -> HttpResponse:
     record = selectors.access_survey(access, survey_id, "write")

@@ -45,7 +45,9 @@ def test_a_buttons_target_is_never_a_page(pulse: Pulse, link_id: int) -> None:
         acme_url("insights_survey_link_new", survey),
         acme_url("insights_survey_link_revoke", survey, link_id),
     ):
-        assert Client().get(url).status_code == 405, url
+        assert Client().get(url)["Location"] == f"/login/?next={url}", url
+        revisited = signed_in(pulse.cast.owner).get(url)
+        assert revisited["Location"] == acme_url("insights_survey", survey), url
     sent = Client().post(acme_url("insights_survey_answer", survey), {"purpose": "X"})
     assert sent.status_code == 302
     assert SurveyAnswer.objects.count() == 0

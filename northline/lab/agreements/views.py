@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from northline.lab.access import access_engagement
 from northline.lab.agreements import forms, selectors, services
@@ -29,6 +29,7 @@ from northline.lib.web import (
     delete_view,
     edit_view,
     org_view,
+    post_only,
     render_org,
     status_of,
     submit,
@@ -115,7 +116,7 @@ template_delete = delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def template_section_new(request: HttpRequest, access: Access, template_id: int) -> HttpResponse:
     record = selectors.access_template(access, template_id, "write")
@@ -224,7 +225,7 @@ def agreement(request: HttpRequest, access: Access, agreement_id: int) -> HttpRe
     return render_agreement(request, access, selectors.access_agreement(access, agreement_id))
 
 
-@require_POST
+@post_only
 @org_view
 def agreement_action(request: HttpRequest, access: Access, agreement_id: int) -> HttpResponse:
     record = selectors.access_agreement(access, agreement_id, "write")
@@ -251,7 +252,7 @@ def agreement_action(request: HttpRequest, access: Access, agreement_id: int) ->
     return redirect("lab_agreement", slug=access.organization.slug, agreement_id=record.pk)
 
 
-@require_POST
+@post_only
 @org_view
 def agreement_initial(
     request: HttpRequest, access: Access, section_id: int, signatory_id: int
@@ -266,7 +267,7 @@ def agreement_initial(
     )
 
 
-@require_POST
+@post_only
 @org_view
 def agreement_section_new(request: HttpRequest, access: Access, agreement_id: int) -> HttpResponse:
     record = selectors.access_agreement(access, agreement_id, "write")
@@ -277,7 +278,7 @@ def agreement_section_new(request: HttpRequest, access: Access, agreement_id: in
     return render_agreement(request, access, record, section_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def agreement_section(request: HttpRequest, access: Access, section_id: int) -> HttpResponse:
     section = selectors.access_section(access, section_id, "write")
@@ -315,7 +316,7 @@ agreement_section_delete = delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def agreement_signatory_new(
     request: HttpRequest, access: Access, agreement_id: int

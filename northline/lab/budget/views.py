@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from northline.lab.access import access_engagement
 from northline.lab.budget import charts, forms, selectors, services
 from northline.lab.models import Engagement
 from northline.lab.pages import NAV, engagement_context
-from northline.lib.web import delete_view, org_view, render_org, status_of, submit
+from northline.lib.web import delete_view, org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
 
 # Budget --------------------------------------------------------------------------------------
@@ -65,7 +64,7 @@ def engagement_budget(request: HttpRequest, access: Access, engagement_id: int) 
     return render_budget(request, access, engagement, budget_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def expense_new(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
     engagement = access_engagement(access, engagement_id, "write")

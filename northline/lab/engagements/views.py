@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
 
 from northline.lab.access import (
     access_assessment,
@@ -39,6 +38,7 @@ from northline.lib.web import (
     delete_view,
     edit_view,
     org_view,
+    post_only,
     render_org,
     status_of,
     submit,
@@ -288,7 +288,7 @@ engagement_delete = delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def advance(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
     record = access_engagement(access, engagement_id, "write")
@@ -305,7 +305,7 @@ def advance(request: HttpRequest, access: Access, engagement_id: int) -> HttpRes
     )
 
 
-@require_POST
+@post_only
 @org_view
 def graduate(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
     record = access_engagement(access, engagement_id, "write")
@@ -324,7 +324,7 @@ def graduate(request: HttpRequest, access: Access, engagement_id: int) -> HttpRe
     )
 
 
-@require_POST
+@post_only
 @org_view
 def pivot_away(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
     record = access_engagement(access, engagement_id, "write")
@@ -343,7 +343,7 @@ def pivot_away(request: HttpRequest, access: Access, engagement_id: int) -> Http
     )
 
 
-@require_POST
+@post_only
 @org_view
 def item_state(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
     item = access_checklist_item(access, item_id, "write")
@@ -360,7 +360,7 @@ def item_state(request: HttpRequest, access: Access, item_id: int) -> HttpRespon
     )
 
 
-@require_POST
+@post_only
 @org_view
 def item_waive(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
     item = access_checklist_item(access, item_id, "write")
@@ -377,7 +377,7 @@ def item_waive(request: HttpRequest, access: Access, item_id: int) -> HttpRespon
     )
 
 
-@require_POST
+@post_only
 @org_view
 def assess(request: HttpRequest, access: Access, assessment_id: int) -> HttpResponse:
     assessment = access_assessment(access, assessment_id, "write")
@@ -513,7 +513,7 @@ phase = edit_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def phase_move(request: HttpRequest, access: Access, phase_id: int) -> HttpResponse:
     record = access_phase(access, phase_id, "write")
@@ -535,7 +535,7 @@ phase_delete = delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def phase_item_new(request: HttpRequest, access: Access, phase_id: int) -> HttpResponse:
     record = access_phase(access, phase_id, "write")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from northline.lab.experts import forms, selectors, services
 from northline.lab.models import RequestStatus
 from northline.lab.pages import NAV, lab_url
-from northline.lib.web import delete_view, org_view, render_org, status_of, submit
+from northline.lib.web import delete_view, org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
 
 # Experts -------------------------------------------------------------------------------------
@@ -73,7 +72,7 @@ expert_delete = delete_view(
 )
 
 
-@require_POST
+@post_only
 @org_view
 def expert_request_new(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("write")
@@ -89,7 +88,7 @@ def expert_request_new(request: HttpRequest, access: Access) -> HttpResponse:
     return render_experts(request, access, request_form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def expert_request(request: HttpRequest, access: Access, request_id: int) -> HttpResponse:
     record = selectors.access_request(access, request_id, "write")

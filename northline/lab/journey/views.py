@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from northline.lab.access import access_engagement
 from northline.lab.journey import forms, selectors, services
 from northline.lab.pages import NAV, engagement_context, lab_url
-from northline.lib.web import maps_domain_errors, org_view, render_org, status_of, submit
+from northline.lib.web import maps_domain_errors, org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
 
 # Journey reports -----------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def report(request: HttpRequest, access: Access) -> HttpResponse:
     return render_report(request, access, form=form)
 
 
-@require_POST
+@post_only
 @org_view
 def report_link_revoke(request: HttpRequest, access: Access, link_id: int) -> HttpResponse:
     link = selectors.access_report_link(access, link_id, "manage")

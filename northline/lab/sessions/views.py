@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from northline.lab.access import access_engagement
 from northline.lab.models import AlignmentSession
@@ -19,6 +19,7 @@ from northline.lib.web import (
     delete_view,
     edit_view,
     org_view,
+    post_only,
     render_org,
     status_of,
     submit,
@@ -134,7 +135,7 @@ def session_ics(request: HttpRequest, access: Access, session_id: int) -> HttpRe
     )
 
 
-@require_POST
+@post_only
 @org_view
 def commitment_new(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
     record = selectors.access_session(access, session_id, "write")
