@@ -56,7 +56,7 @@ def test_the_reports_home_lists_the_four_reports(page, cast: Cast) -> None:
         "250,000 EUR planned across 2 themes and 1 value stream, 46 % spent"
     ).is_visible()
     assert page.get_by_text("9 impacts on 3 teams across 3 releases").is_visible()
-    assert page.locator('.insights-nav a[aria-current="page"]').inner_text() == "Reports"
+    assert page.locator('.subnav a[aria-current="page"]').inner_text() == "Reports"
     page.screenshot(path=SCREENSHOTS / "insights_reports_home.png", full_page=True)
     with page.expect_navigation():
         page.get_by_role("link", name="Investment vs themes").click()

@@ -1,5 +1,8 @@
 // Northline's shared script: pages work without it. It saves a click on the organization
-// switcher, shows a refused form's own page in the address bar, and brings the refusal into view.
+// switcher, shows a refused form's own page in the address bar, brings the refusal into view,
+// and says so when wide content (a table, the board, the roadmap, the map) scrolls sideways.
+const WIDE_CONTENT = ".table-wrap, .scroll-box, .board, .roadmap-scroll, .heat-wrap, .map-tree";
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
     const button = select.form.querySelector("[data-autosubmit-button]");
@@ -7,6 +10,16 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => {
       if (select.value) select.form.submit();
     });
+  }
+  for (const box of document.querySelectorAll(WIDE_CONTENT)) {
+    const hint = document.createElement("p");
+    hint.className = "scroll-hint";
+    hint.textContent = "Scroll sideways to see all columns";
+    hint.setAttribute("aria-hidden", "true"); // a cue for the eye; the content reads in order
+    box.before(hint);
+    const update = () => { hint.hidden = box.scrollWidth <= box.clientWidth + 1; };
+    new ResizeObserver(update).observe(box);
+    update();
   }
   // A refused form re-rendered by a button's target (…/decide/): the address bar names the
   // record's page, so a reload shows the record instead of resubmitting the form.
