@@ -36,6 +36,15 @@ def open_move_controls(page, title: str) -> None:
     page.keyboard.press("Enter")
 
 
+def move_to_todo_with_keys(page, picker) -> None:
+    """From the focused column picker: one step down (Funnel → To do), Tab to Move, Enter."""
+    expect(picker).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(picker).to_have_value("todo")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+
 def test_it_reranks_and_moves_a_card_with_keys_only(page, cast: Cast, board: Board):
     board.epic("First in funnel", wsjf=(20, 20, 20, 1))
     board.epic("Second in funnel", wsjf=(1, 1, 1, 20))
@@ -70,11 +79,7 @@ def test_it_reranks_and_moves_a_card_with_keys_only(page, cast: Cast, board: Boa
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     picker = second.get_by_label("Column for “Second in funnel”")
-    expect(picker).to_be_focused()
-    page.keyboard.press("ArrowDown")
-    expect(picker).to_have_value("todo")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    move_to_todo_with_keys(page, picker)
     moved = column(page, "todo").locator(".epic-card", has_text="Second in funnel")
     expect(moved.locator(".card-note")).to_have_text("Moved “Second in funnel” to To do.")
     expect(moved.locator(".card-note")).to_be_visible()
@@ -97,11 +102,7 @@ def test_a_refused_keyboard_move_resets_the_picker_and_says_why_on_the_card(
     open_move_controls(page, "Half-written case")
     page.keyboard.press("Tab")
     picker = card(page, "Half-written case").get_by_label("Column for “Half-written case”")
-    expect(picker).to_be_focused()
-    page.keyboard.press("ArrowDown")
-    expect(picker).to_have_value("todo")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    move_to_todo_with_keys(page, picker)
 
     refused = column(page, "funnel").locator(".epic-card", has_text="Half-written case")
     note = refused.locator(".card-note.refused")
