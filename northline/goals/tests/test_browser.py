@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from northline.conftest import sign_in
+from northline.conftest import screenshot, sign_in
 from northline.goals.models import KeyResult
 from northline.orgs.demo import DEMO_PASSWORD, load_demo
 
@@ -79,7 +79,7 @@ def test_it_checks_in_inline_without_reloading_the_page(page, demo):
     assert page.get_by_label("Value").input_value() == ""
 
 
-def test_it_shows_a_refused_inline_check_in_next_to_the_field(page, demo):
+def test_it_shows_a_refused_inline_check_in_at_the_top_of_the_form(page, demo):
     key_result = KeyResult.objects.get(title=STALLED)
     sign_in(page, "amara", DEMO_PASSWORD)
     page.goto(f"/o/ministry-of-coast/goals/key-results/{key_result.pk}/")
@@ -87,9 +87,50 @@ def test_it_shows_a_refused_inline_check_in_next_to_the_field(page, demo):
     page.get_by_label("Value").fill("21")
     page.get_by_label("Confidence (%)").fill("140")
     page.get_by_role("button", name="Record check-in").click()
-    page.get_by_text("Ensure this value is less than or equal to 100.").wait_for()
+    # The reasons at the top of the form, with the focus moved there; and beside the field.
+    refusal = page.locator("form[data-inline-check-in] > [data-check-in-refusal]")
+    expect(refusal).to_be_focused()
+    expect(refusal).to_have_text(
+        "The check-in was not saved. "
+        "Confidence (%): Ensure this value is less than or equal to 100."
+    )
+    field = page.locator(".field.has-error", has=page.get_by_label("Confidence (%)"))
+    expect(field).to_contain_text("Ensure this value is less than or equal to 100.")
+    assert page.locator("[data-check-in-saved]").count() == 0
     assert page.evaluate("window.stillHere") is True
     assert key_result.indicator.readings.count() == 4
+
+
+def test_it_checks_in_from_the_keyboard_with_a_visible_confirmation(page, demo):
+    key_result = KeyResult.objects.get(title=STALLED)
+    sign_in(page, "amara", DEMO_PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/o/ministry-of-coast/goals/key-results/{key_result.pk}/")
+    page.evaluate("window.stillHere = true")
+    page.get_by_label("Value").focus()
+    page.keyboard.type("20")
+    page.keyboard.press("Tab")
+    page.keyboard.type("70")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Typed, not clicked.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Record check-in")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # baseline 40, target 15: (20 − 40) / (15 − 40) = 0.8 → 80 %; shown above the form, on
+    # screen where the focus is, and read out by the status region.
+    check_in = page.locator("section", has=page.get_by_role("heading", name="Check in"))
+    saved = check_in.locator("[data-check-in-saved]")
+    expect(saved).to_contain_text("Check-in saved. Progress is 80 %")
+    expect(saved).to_be_in_viewport()
+    assert page.locator("#kr-announce").inner_text() == saved.inner_text()
+    expect(page.get_by_label("Value")).to_be_focused()
+    # The new state without a reload: the progress and the check-in row.
+    assert page.locator("[data-progress]").inner_text() == "80 %"
+    assert page.get_by_role("cell", name="Typed, not clicked.").is_visible()
+    assert page.evaluate("window.stillHere") is True
+    assert key_result.indicator.readings.count() == 5
+    screenshot(page, "check_in_keyboard_saved_390")
 
 
 def test_it_reads_well_on_a_phone(page, demo):

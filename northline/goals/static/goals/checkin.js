@@ -3,7 +3,9 @@
 // Without this script the check-in form is a plain POST that redirects back to the page. With
 // it, the form is sent with fetch and the server answers with the freshly rendered live part of
 // the page (numbers, pace, chart, check-ins and the form, with any errors), which replaces the
-// old one in place: no page reload, and the rules stay on the server.
+// old one in place: no page reload, and the rules stay on the server. A saved check-in shows a
+// confirmation above the form (and says it in the status region); a refused one lists its
+// reasons at the top of the form and moves the focus there.
 "use strict";
 
 (() => {
@@ -51,13 +53,19 @@
     }
     live.replaceWith(fresh);
     if (response.status === 200) {
-      announce(fresh.dataset.announce);
+      // The confirmation shows above the form; the status region reads the same words out.
+      const saved = fresh.querySelector("[data-check-in-saved]");
+      announce(saved ? saved.textContent.trim() : "Check-in saved.");
       const value = fresh.querySelector("form[data-inline-check-in] input[name=value]");
       if (value) value.focus();
     } else {
-      const invalid = fresh.querySelector(".has-error input, .has-error textarea");
-      announce("The check-in was not saved. " + (fresh.querySelector(".form-error")?.textContent.trim() || ""));
-      if (invalid) invalid.focus();
+      // The reasons are listed at the top of the form (role=alert): focus goes there, so the
+      // next Tab reaches the links to each field in error.
+      const refusal = fresh.querySelector("[data-check-in-refusal]");
+      if (refusal) {
+        refusal.scrollIntoView({ block: "center" });
+        refusal.focus();
+      }
     }
   });
 })();

@@ -3,8 +3,10 @@
 //
 // A move is the same POST the card's Move form sends, with the X-Requested-With header so the
 // server answers JSON: the moved card, or 409 with every unmet rule by name. The server decides;
-// this script only shows the answer. A refused card goes back exactly where it was and the
-// reasons appear in the alert region above the board.
+// this script only shows the answer, where the eye is: a note on the card itself says what
+// happened (moved, placed by hand, or not moved and why), and the live regions above the board
+// say the same to a screen reader. A refused card goes back exactly where it was, its column
+// picker back to its real column.
 "use strict";
 
 (() => {
@@ -28,8 +30,46 @@
   const clearAlert = () => {
     if (alertRegion) alertRegion.replaceChildren();
   };
-  const showRefusal = (title, target, error) => {
-    if (!alertRegion) return;
+  // One note at a time, on the card last acted on: a word beside the card's outline colour.
+  const noteOn = (card, kind, parts) => {
+    for (const old of board.querySelectorAll(".card-note")) old.remove();
+    for (const other of board.querySelectorAll(".just-moved, .refused")) {
+      if (other !== card) other.classList.remove("just-moved", "refused");
+    }
+    const note = document.createElement("div");
+    note.className = `card-note ${kind}`;
+    note.replaceChildren(...parts);
+    const controls = card.querySelector(".card-move");
+    card.insertBefore(note, controls || null);
+  };
+  const paragraph = (text) => {
+    const element = document.createElement("p");
+    element.textContent = text;
+    return element;
+  };
+  // The "manual" badge follows the answer at once: a card placed by hand shows it, a card
+  // sorted back into WSJF order does not.
+  const showManual = (card, manual) => {
+    const badge = card.querySelector(".badge.manual");
+    if (manual && !badge) {
+      const fresh = document.createElement("span");
+      fresh.className = "badge manual";
+      fresh.title = "Placed by hand, not in WSJF order";
+      fresh.textContent = "manual";
+      const wsjf = card.querySelector(".epic-meta .wsjf");
+      if (wsjf) wsjf.after(fresh);
+    } else if (!manual && badge) {
+      badge.remove();
+    }
+  };
+  // The column picker shows the column the card is really in, after a move and after a refusal.
+  const showState = (card, state) => {
+    card.dataset.state = state;
+    const select = card.querySelector("select[name=state]");
+    if (select) select.value = state;
+  };
+
+  const showRefusal = (card, title, target, error) => {
     const lead = document.createElement("p");
     // Only a refused move's fields are reasons to read; a stale card's or a stale position's
     // are for programs, and their message already says what to do (reload).
@@ -48,7 +88,8 @@
       }
       parts.push(list);
     }
-    alertRegion.replaceChildren(...parts);
+    noteOn(card, "refused", parts.map((part) => part.cloneNode(true)));
+    if (alertRegion) alertRegion.replaceChildren(...parts);
   };
 
   // Column counts and the over-limit flag follow the cards that moved.
@@ -158,12 +199,16 @@
       const reason = await askCloseReason(title);
       if (!reason) {
         origin.parent.insertBefore(card, origin.next);
-        say(`“${title}” stays in ${from.querySelector("h2").textContent}.`);
+        showState(card, from.dataset.column);
+        const stays = `“${title}” stays in ${from.querySelector("h2").textContent}.`;
+        noteOn(card, "kept", [paragraph(stays)]);
+        say(stays);
         return;
       }
       Object.assign(fields, reason);
     }
     clearAlert();
+    noteOn(card, "busy", [paragraph("Moving…")]);
     if (from !== to) {
       adjustCount(from, -1);
       adjustCount(to, 1);
@@ -173,10 +218,12 @@
     if (ok && answer.epic) {
       card.dataset.rank = answer.epic.rank;
       setVersion(card, answer.epic.version);
-      const select = card.querySelector("select[name=state]");
-      if (select) select.value = answer.epic.state;
+      showState(card, answer.epic.state);
+      showManual(card, answer.epic.rank_is_manual);
       card.classList.add("just-moved");
-      say(answer.message || `Moved “${title}”.`);
+      const message = answer.message || `“${title}” stays where it was.`;
+      noteOn(card, "moved", [paragraph(message)]);
+      say(message);
       return;
     }
     // Refused: back exactly where it was, counts as they were, and the reasons shown.
@@ -185,8 +232,9 @@
       adjustCount(from, 1);
       adjustCount(to, -1);
     }
+    showState(card, from.dataset.column);
     card.classList.add("refused");
-    showRefusal(title, to.querySelector("h2").textContent, answer.error || {});
+    showRefusal(card, title, to.querySelector("h2").textContent, answer.error || {});
   };
 
   const originOf = (card) => ({ parent: card.parentNode, next: card.nextSibling });
@@ -266,20 +314,30 @@
       const { before, after } = neighbours(card);
       if (direction === "up" && before) card.parentNode.insertBefore(card, before);
       else if (direction === "down" && after) card.parentNode.insertBefore(card, after.nextSibling);
-      else if (!before && direction === "up") return say(`“${card.dataset.title}” is already first.`);
-      else return say(`“${card.dataset.title}” is already last of the cards shown.`);
-      commit(card, origin, { direction }).then(() => event.submitter && event.submitter.focus());
+      else {
+        const edge = direction === "up" ? "already first" : "already last of the cards shown";
+        const text = `“${card.dataset.title}” is ${edge}.`;
+        noteOn(card, "kept", [paragraph(text)]);
+        return say(text);
+      }
+      // Moving the card in the page takes the focus from the button: give it back.
+      const submitter = event.submitter;
+      if (submitter) submitter.focus();
+      commit(card, origin, { direction }).then(() => submitter && submitter.focus());
       return;
     }
     const state = form.elements.state.value;
     const target = board.querySelector(`[data-column="${state}"] [data-cards]`);
     if (!target || columnOf(card).dataset.column === state) return;
-    // A move to another column keeps the card's rank: it lands where that rank sorts.
+    // A move to another column keeps the card's rank: it lands where that rank sorts. The
+    // focus follows the card, on the button that moved it (or back on its Move summary).
+    const keep = () => {
+      const button = event.submitter || card.querySelector("summary");
+      if (button) button.focus();
+    };
     placeByRank(target, card);
-    commit(card, origin, {}).then(() => {
-      const summary = card.querySelector("summary");
-      if (summary) summary.focus();
-    });
+    keep();
+    commit(card, origin, {}).then(keep);
   });
 
   // More cards on scroll ---------------------------------------------------------------------
