@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import Count, Q, QuerySet
 
@@ -56,14 +58,82 @@ def teams_of_person(access: Access, person: Person) -> QuerySet[TeamMember]:
 
 
 def events(
-    access: Access, *, object_type: str | None = None, object_id: str | None = None
+    access: Access,
+    *,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    actor: str | None = None,
+    app_labels: list[str] | None = None,
+    since: dt.datetime | None = None,
+    before: dt.datetime | None = None,
 ) -> QuerySet[Event]:
+    """The organization's events, newest first, narrowed by any of: record type and record,
+    who (a user's id, or the name of an automatic actor such as "daily snapshot"), the apps of
+    a section, and a time range (``since`` inclusive, ``before`` exclusive)."""
     queryset = Event.objects.filter(organization=access.organization)
     if object_type:
         queryset = queryset.filter(object_type=object_type)
     if object_id:
         queryset = queryset.filter(object_id=object_id)
+    if actor:
+        if actor.isdigit():
+            queryset = queryset.filter(actor_id=int(actor))
+        else:
+            queryset = queryset.filter(actor__isnull=True, actor_name=actor)
+    if app_labels:
+        sections = Q()
+        for label in app_labels:
+            sections |= Q(object_type__startswith=f"{label}.")
+        queryset = queryset.filter(sections)
+    if since is not None:
+        queryset = queryset.filter(created_at__gte=since)
+    if before is not None:
+        queryset = queryset.filter(created_at__lt=before)
     return queryset
+
+
+def event_actors(access: Access) -> list[tuple[str, str]]:
+    """Who appears in the organization's history, for its filter: (value, name) sorted by name.
+    Users by their person's name in the organization (else their user name), automatic actors
+    by what they are. Three queries."""
+    pairs = set(
+        Event.objects.filter(organization=access.organization)
+        .order_by()
+        .values_list("actor_id", "actor_name")
+        .distinct()
+    )
+    user_ids = {pk for pk, _ in pairs if pk is not None}
+    users = {
+        pk: f"{first} {last}".strip() or username
+        for pk, first, last, username in User.objects.filter(pk__in=user_ids).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    }
+    people = dict(
+        Person.objects.filter(organization=access.organization, user_id__in=user_ids)
+        .order_by("-id")
+        .values_list("user_id", "name")
+    )
+    found: dict[str, str] = {}
+    for pk, name in pairs:
+        if pk is not None:
+            found[str(pk)] = people.get(pk) or users.get(pk) or name
+        else:
+            found[name] = name[:1].upper() + name[1:]
+    return sorted(found.items(), key=lambda item: item[1].lower())
+
+
+def event_records(access: Access, object_type: str, limit: int = 500) -> list[tuple[str, str]]:
+    """The records of one type the history mentions, (id, latest name), for the record filter;
+    one query, the most recently changed first."""
+    latest: dict[str, str] = {}
+    for object_id, name in (
+        Event.objects.filter(organization=access.organization, object_type=object_type)
+        .order_by("-id")
+        .values_list("object_id", "object_repr")[: limit * 20]
+    ):
+        latest.setdefault(object_id, name)
+    return list(latest.items())[:limit]
 
 
 # Pages of the web UI -----------------------------------------------------------------------

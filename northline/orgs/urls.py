@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from northline.orgs import views
+from northline.orgs import history, views
 
 urlpatterns = [
     path(
@@ -62,10 +62,11 @@ urlpatterns = [
         views.team_member_remove,
         name="team_member_remove",
     ),
-    path("o/<slug:slug>/history/", views.history, name="history"),
+    path("o/<slug:slug>/history/", history.history, name="history"),
+    path("o/<slug:slug>/history/csv/", history.history_csv, name="history_csv"),
     re_path(
         r"^o/(?P<slug>[-a-zA-Z0-9_]+)/history/(?P<object_type>[a-z_]+\.[a-z_]+)/(?P<object_id>[-\w]+)/$",
-        views.object_history,
+        history.object_history,
         name="object_history",
     ),
 ]

@@ -23,8 +23,8 @@ from northline.orgs import access as acl
 from northline.orgs import forms, selectors, services
 from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
+from northline.orgs.history import history_rows
 from northline.orgs.models import ApiToken, Role, Team, TeamRole
-from northline.orgs.pages import RECORD_PAGES, record_url
 from northline.orgs.worker import QueueState, queue_state
 
 PAGE_SIZE = 50
@@ -385,107 +385,6 @@ def team_member_remove(
     services.remove_team_member(access, member)
     messages.success(request, f"Removed {member.person.name} from {record.name}.")
     return redirect("team", slug=access.organization.slug, team_id=record.pk)
-
-
-# History ---------------------------------------------------------------------------------
-
-
-# Object types whose records have a page, and the URL that shows one.
-def history_rows(access: Access, events: Any) -> list[dict[str, Any]]:
-    """Events as the history table shows them: changes as (field, before, after) rows.
-
-    Links go only to records that still exist, found with one query per linked type, so the
-    page's query count does not grow with its rows.
-    """
-    events = list(events)
-    wanted: dict[str, set[str]] = {}
-    for event in events:
-        if event.object_type in RECORD_PAGES:
-            wanted.setdefault(event.object_type, set()).add(event.object_id)
-    existing = selectors.existing_ids(access, wanted)
-    slug = access.organization.slug
-    rows = []
-    for event in events:
-        url = None
-        if event.object_id in existing.get(event.object_type, ()):
-            url = record_url(slug, event.object_type, event.object_id)
-        elif event.object_type == "orgs.organization":
-            url = reverse("org_home", kwargs={"slug": slug})
-        elif event.object_type == "orgs.membership":
-            url = reverse("org_settings", kwargs={"slug": slug})
-        changes = []
-        for field, value in (event.changes or {}).items():
-            if event.verb == "updated" and isinstance(value, list) and len(value) == 2:
-                changes.append(
-                    {"field": field, "before": shown(value[0]), "after": shown(value[1])}
-                )
-            elif value not in ("", None, []):  # a snapshot's empty fields say nothing
-                changes.append({"field": field, "value": shown(value)})
-        kind = event.object_type.rpartition(".")[2]
-        rows.append(
-            {"event": event, "url": url, "changes": changes, "kind": OBJECT_KINDS.get(kind, kind)}
-        )
-    return rows
-
-
-OBJECT_KINDS = {"teammember": "team member", "apitoken": "API token"}
-
-
-def shown(value: Any) -> str:
-    """A value of the audit trail as text for people."""
-    if value is None:
-        return "—"
-    if value == "":
-        return "(empty)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "(none)"
-    return str(value)
-
-
-@org_view
-def history(request: HttpRequest, access: Access) -> HttpResponse:
-    object_type = request.GET.get("type", "")
-    queryset = selectors.events(access, object_type=object_type or None)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_org(
-        request,
-        access,
-        "orgs/history.html",
-        {
-            "page": page,
-            "rows": history_rows(access, page.object_list),
-            "object_types": selectors.event_object_types(access),
-            "object_type": object_type,
-        },
-        nav="history",
-    )
-
-
-@org_view
-def object_history(
-    request: HttpRequest, access: Access, object_type: str, object_id: str
-) -> HttpResponse:
-    queryset = selectors.events(access, object_type=object_type, object_id=object_id)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = history_rows(access, page.object_list)
-    if not rows and page.number == 1:
-        raise Http404("No history for this record in this organization.")
-    return render_org(
-        request,
-        access,
-        "orgs/object_history.html",
-        {
-            "page": page,
-            "rows": rows,
-            "object_type": object_type,
-            "object_id": object_id,
-            "title": rows[0]["event"].object_repr,
-            "record_url": rows[0]["url"],
-        },
-        nav="history",
-    )
 
 
 # API tokens ------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from northline.lab.models import (
 )
 from northline.lib.errors import NotFound
 from northline.orgs.access import Access, get_in_org
+from northline.orgs.history import Row, history_rows, kind_of
 from northline.orgs.models import Event, Organization
 from northline.orgs.services import digest_of
 
@@ -102,6 +103,69 @@ def timeline(access: Access, engagement: Engagement, *, limit: int = 200) -> lis
     return [TimelineEntry(event=event, kind=event.object_type.split(".", 1)[1]) for event in events]
 
 
+# Bulk steps (40 checklist items made by one call) would fill the timeline with one row each:
+# consecutive events of the same actor, verb and kind of record this close together become one
+# step, its rows folded under it.
+BULK_WINDOW = dt.timedelta(seconds=60)
+
+
+@dataclass
+class TimelineStep:
+    """One row of the journey's timeline: an event in words, or a run of alike events."""
+
+    rows: list[Row]
+
+    @property
+    def first(self) -> Row:
+        return self.rows[0]
+
+    @property
+    def kind(self) -> str:
+        return self.first.event.object_type.split(".", 1)[1]
+
+    @property
+    def is_bulk(self) -> bool:
+        return len(self.rows) > 1
+
+    @property
+    def summary(self) -> str:
+        """ "40 checklist items created", said by who did it."""
+        event = self.first.event
+        kinds = kind_of(event.object_type, plural=True)
+        return f"{len(self.rows)} {kinds} {event.verb}"
+
+    @property
+    def span(self) -> str:
+        """When the run happened: "5 Dec 2026 10:00", or "… 10:00–10:01" across a minute."""
+        newest, oldest = self.rows[0].when, self.rows[-1].when
+        if newest == oldest:
+            return newest
+        return f"{oldest}–{newest.rsplit(' ', 1)[-1]}"
+
+
+def alike(step: TimelineStep, row: Row) -> bool:
+    first = step.first.event
+    event = row.event
+    return (
+        event.actor_id == first.actor_id
+        and event.actor_name == first.actor_name
+        and event.verb == first.verb
+        and event.object_type == first.object_type
+        and first.created_at - event.created_at <= BULK_WINDOW
+    )
+
+
+def timeline_steps(access: Access, entries: list[TimelineEntry]) -> list[TimelineStep]:
+    """The timeline in words, newest first, with each run of alike events as one step."""
+    steps: list[TimelineStep] = []
+    for row in history_rows(access, [entry.event for entry in entries]):
+        if steps and alike(steps[-1], row):
+            steps[-1].rows.append(row)
+        else:
+            steps.append(TimelineStep(rows=[row]))
+    return steps
+
+
 # One engagement ------------------------------------------------------------------------------
 
 
@@ -109,6 +173,7 @@ def timeline(access: Access, engagement: Engagement, *, limit: int = 200) -> lis
 class EngagementJourney:
     engagement: Engagement
     timeline: list[TimelineEntry]
+    steps: list[TimelineStep]
     phases: list[Any]  # selectors.PhaseProgress
     checklist: dict[str, int]  # open / met / waived counts over all phases
     agreements: list[tuple[Agreement, agreement_selectors.AgreementGrid]]
@@ -130,9 +195,11 @@ def engagement_journey(access: Access, engagement: Engagement) -> EngagementJour
         (agreement, agreement_selectors.agreement_state(access, agreement))
         for agreement in agreement_selectors.agreements(access, engagement)
     ]
+    entries = timeline(access, engagement)
     return EngagementJourney(
         engagement=engagement,
-        timeline=timeline(access, engagement),
+        timeline=entries,
+        steps=timeline_steps(access, entries),
         phases=progress,
         checklist=checklist,
         agreements=grids,

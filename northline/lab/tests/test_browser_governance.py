@@ -90,7 +90,8 @@ def test_the_journey_report_reads_as_a_story(cast: Cast, page) -> None:
     assert "1 of 4 cells initialed" in page.content()
     timeline = page.locator(".timeline-entry")
     assert timeline.count() >= 8
-    assert "invited" in timeline.first.inner_text()  # newest first: the session's invitations
+    # Newest first: the session's invitations.
+    assert "sent the invitations of alignment session" in timeline.first.inner_text()
     assert page.locator('.timeline-entry[data-kind="initial"]').count() == 1
     screenshot(page, "governance_journey")
     page.goto(f"/o/acme/lab/engagements/{signed.engagement.pk}/budget/")

@@ -635,14 +635,15 @@ def test_it_shows_changed_fields_in_the_history(cast, records):
     response = signed_in(cast.viewer).get(reverse("history", args=["acme"]))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "<del>Priya Patel</del> → <ins>Priya Shah</ins>" in content
+    assert "changed the name of person" in content
+    assert "” from Priya Patel to Priya Shah" in content
     assert f'href="/o/acme/people/{person.pk}/"' in content
-    assert "olivia" in content
+    assert "Olivia Owner" in content  # the owner has no person in the organization
 
 
 def test_it_filters_the_history_by_object_type(cast, records):
     response = signed_in(cast.viewer).get(reverse("history", args=["acme"]), {"type": "orgs.team"})
-    types = {row["event"].object_type for row in response.context["rows"]}
+    types = {row.event.object_type for row in response.context["rows"]}
     assert types == {"orgs.team"}
 
 
@@ -652,9 +653,10 @@ def test_it_shows_one_records_history(cast, records):
     response = signed_in(cast.viewer).get(
         reverse("object_history", args=["acme", "orgs.person", person.pk])
     )
-    verbs = [row["event"].verb for row in response.context["rows"]]
+    verbs = [row.event.verb for row in response.context["rows"]]
     assert verbs == ["updated", "created"]
-    assert "<del>(empty)</del> → <ins>Lead</ins>" in response.content.decode()
+    assert "set the title of person" in response.content.decode()
+    assert "” to Lead" in response.content.decode()
 
 
 def test_it_does_not_link_deleted_records_in_the_history(cast, records):
@@ -678,11 +680,15 @@ def test_it_keeps_the_history_page_queries_constant(cast, records):
     url = reverse("history", args=["acme"])
 
     def grow() -> None:
-        for number in range(20):
+        start = Person.objects.filter(organization=cast.org).count()  # names stay unique
+        for number in range(start, start + 20):
             person = services.create_person(access, name=f"Person {number}")
             services.update_person(access, person, version=1, title="Changed")
             services.create_team(access, name=f"Team {number}", kind="lab")
 
+    # The same kinds of event before and after: a page's queries depend on the kinds of
+    # record it names (one per kind), never on how many rows it has.
+    grow()
     assert_queries_constant(lambda: viewer.get(url), grow)
 
 
