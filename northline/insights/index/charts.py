@@ -40,7 +40,7 @@ from northline.lib.charts import (
 DENSE_DAYS = 31
 # About this many markers on each secondary line, whatever the number of days.
 MARKERS_PER_LINE = 8
-MARKER_SIZE = 4.0
+MARKER_SIZE = 3.0
 
 
 @dataclass(frozen=True)

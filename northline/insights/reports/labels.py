@@ -18,6 +18,8 @@ ELLIPSIS = "…"
 NARROW = set("iIjlftr.,:;'|!()[] ")
 WIDE = set("mwMW@%")
 BOLD_FACTOR = 1.08
+# Room for fonts wider than the table above (checked against Chromium's boxes).
+SAFETY = 1.08
 
 
 def char_width(char: str) -> float:
@@ -32,7 +34,7 @@ def char_width(char: str) -> float:
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """The estimated width in pixels of ``text`` at ``size`` pixels."""
-    width = sum(char_width(char) for char in text) * size
+    width = sum(char_width(char) for char in text) * size * SAFETY
     return width * BOLD_FACTOR if bold else width
 
 
