@@ -29,7 +29,7 @@ from northline.insights.components import (
     Lowering,
 )
 from northline.insights.index import selectors
-from northline.insights.index.charts import Series, trend_chart
+from northline.insights.index.charts import Series, legend, trend_chart
 from northline.insights.index.selectors import alignment_index, component_of
 from northline.lib import choosers
 from northline.lib.charts import number
@@ -126,6 +126,26 @@ def arithmetic(index: AlignmentIndex) -> str:
     return f"({terms}) / {len(values)} = {number(index.value)}"
 
 
+def names_in_words(names: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def partial_note(index: AlignmentIndex) -> str:
+    """Said next to an index computed from fewer than every component: "Partial: from 1 of
+    5 components — coverage, movement, governance and shared understanding have no data
+    yet." Empty when every component has data, or none (then there is no index to qualify)."""
+    missing = [c.label.lower() for c in index.components if not c.has_data]
+    used = len(index.components) - len(missing)
+    if not missing or not used:
+        return ""
+    verb = "has" if len(missing) == 1 else "have"
+    return (
+        f"Partial: from {used} of {len(index.components)} components — "
+        f"{names_in_words(missing)} {verb} no data yet."
+    )
+
+
 # The trend ---------------------------------------------------------------------------------------
 
 
@@ -154,6 +174,7 @@ def trend(access: Access, team: Team | None, days: int) -> dict[str, Any]:
         for snapshot in taken
     ]
     chart = None
+    samples: list[Any] = []
     if rows:
         # One point per day in the window: a day without a snapshot breaks the line.
         by_day = {row.day: row for row in rows}
@@ -186,9 +207,11 @@ def trend(access: Access, team: Team | None, days: int) -> dict[str, Any]:
             title=f"Alignment index of {subject}, last {days} days",
             chart_id="index-trend",
         )
+        samples = legend(lines)
     return {
         "trend_rows": list(reversed(rows)),
         "trend_chart": chart,
+        "trend_legend": samples,
         "trend_since": since,
         "trend_days": days,
         "trend_choices": TREND_DAYS,
@@ -221,6 +244,7 @@ def index(request: HttpRequest, access: Access) -> HttpResponse:
             "index_health": health,
             "index_word": word,
             "arithmetic": arithmetic(computed),
+            "partial": partial_note(computed),
             "with_data": [c for c in computed.components if c.has_data],
             "without_data": [c for c in computed.components if not c.has_data],
             "cards": [card_of(component, slug) for component in computed.components],

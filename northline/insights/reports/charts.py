@@ -9,15 +9,18 @@ number or its word (planned / spent, the state's name, the pace, the counts).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from northline.insights.reports.labels import Label, fit
 from northline.insights.reports.selectors import (
     FLOW_STATES,
     CurrencyPortfolio,
     FlowReport,
     HeatCell,
+    HeatColumn,
     HeatMap,
     KeyResultLine,
     plural,
@@ -32,9 +35,8 @@ HEAT_LEVELS = 4
 ALIGN = "xMinYMin"
 
 
-def clip(text: str, length: int) -> str:
-    """Text cut to ``length`` characters with an ellipsis (the full text goes in a title)."""
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+# The size of .chart-label in reports.css: what the labels' widths are estimated at.
+LABEL_SIZE = 12
 
 
 def percent(share: float) -> str:
@@ -91,12 +93,17 @@ def investment_chart(portfolio: CurrencyPortfolio, *, chart_id: str = "investmen
         name = target.name + (" (value stream)" if target.target_type == "value_stream" else "")
         planned, actual = float(target.planned), float(target.actual)
         over = " (over plan)" if target.over else ""
+        name_label = fit(name, BAR_LABEL_W - 16, LABEL_SIZE)
         parts.append(
             f'<g class="bar-group"><title>{escape(name)}: {escape(number(planned))} planned, '
             f"{escape(number(actual))} spent {escape(currency)}{escape(over)}</title>"
-            f'<text class="chart-label bar-name" x="{BAR_LABEL_W - 8}" y="{y0 + BAR_H + 4}" '
-            f'text-anchor="end">{escape(clip(name, 28))}</text>'
-            f'<rect class="bar-planned" x="{BAR_LABEL_W}" y="{y0}" '
+            + name_label.svg(
+                BAR_LABEL_W - 8,
+                name_label.centred_baseline(y0 + BAR_H + 1),
+                css="chart-label bar-name",
+                anchor="end",
+            )
+            + f'<rect class="bar-planned" x="{BAR_LABEL_W}" y="{y0}" '
             f'width="{max(x(planned) - BAR_LABEL_W, 1):.1f}" height="{BAR_H}"/>'
             f'<text class="chart-label" x="{x(planned) + 6:.1f}" y="{y0 + BAR_H - 3}">'
             f"{escape(number(planned))} planned</text>"
@@ -187,7 +194,7 @@ def flow_chart(report: FlowReport, *, chart_id: str = "flow") -> SafeString:
 
 KR_LABEL_W = 250
 KR_BAR_W = 300
-KR_ROW = 30
+KR_ROW = 40
 KR_TOP = 30
 
 
@@ -222,16 +229,21 @@ def key_result_chart(
             f'text-anchor="middle">{round(tick * 100)} %</text>'
         )
     for row, line in enumerate(lines):
-        y0 = KR_TOP + row * KR_ROW + 6
+        y0 = KR_TOP + row * KR_ROW + 11
         title = line.key_result.title
+        name_label = fit(title, KR_LABEL_W - 16, LABEL_SIZE)
         pace_word = line.pace.label.lower() + (", not moving" if line.stalled else "")
         expected_x = x(line.expected)
         parts.append(
             f'<g class="kr-row"><title>{escape(title)}: {percent(line.progress)}, expected '
             f"{percent(line.expected)} by now, {escape(pace_word)}</title>"
-            f'<text class="chart-label bar-name" x="{KR_LABEL_W - 8}" y="{y0 + 13}" '
-            f'text-anchor="end">{escape(clip(title, 38))}</text>'
-            f'<rect class="kr-track" x="{KR_LABEL_W}" y="{y0}" width="{KR_BAR_W}" height="18" '
+            + name_label.svg(
+                KR_LABEL_W - 8,
+                name_label.centred_baseline(y0 + 9),
+                css="chart-label bar-name",
+                anchor="end",
+            )
+            + f'<rect class="kr-track" x="{KR_LABEL_W}" y="{y0}" width="{KR_BAR_W}" height="18" '
             f'rx="3"/><rect class="kr-fill kr-{line.pace.value}" x="{KR_LABEL_W}" y="{y0}" '
             f'width="{max(x(line.progress) - KR_LABEL_W, 0):.1f}" height="18" rx="3"/>'
             f'<line class="kr-expected" x1="{expected_x:.1f}" x2="{expected_x:.1f}" '
@@ -247,7 +259,12 @@ def key_result_chart(
 HEAT_LABEL_W = 200
 HEAT_COL_W = 136
 HEAT_ROW_H = 64
-HEAT_TOP = 56
+# Room above the cells for a release name on up to three lines and its date under it.
+HEAT_NAME_LINES = 3
+HEAT_NAME_SIZE = 13
+HEAT_TOP = 24 + HEAT_NAME_LINES * 16 + 12
+HEAT_TEAM_SIZE = 14
+MARK_R = 7.0
 
 
 def heat_level(count: int, busiest: int) -> int:
@@ -257,26 +274,161 @@ def heat_level(count: int, busiest: int) -> int:
     return max(1, min(HEAT_LEVELS, -(-count * HEAT_LEVELS // busiest)))
 
 
-def cell_flags(cell: HeatCell) -> str:
-    flags = []
+@dataclass(frozen=True)
+class MarkKind:
+    """How one state of an impactee is drawn: a shape and a colour, never the colour alone."""
+
+    key: str
+    symbol: str
+    words: str
+
+
+IN_TIME = MarkKind("in_time", "✓", "Acknowledged, told in time")
+LATE = MarkKind("late", "!", "Acknowledged, but told late")
+WAITING = MarkKind("waiting", "○", "Waiting: not acknowledged yet")
+NOT_IMPACTED = MarkKind("none", "–", "Not impacted")
+MARK_KINDS = (IN_TIME, LATE, WAITING, NOT_IMPACTED)
+
+
+def cell_marks(cell: HeatCell) -> list[tuple[MarkKind, int]]:
+    """The states of a cell's impactees with how many are in each, in time first; a cell
+    without impactees is "not impacted"."""
+    counted = [
+        (IN_TIME, cell.acknowledged_in_time),
+        (LATE, cell.acknowledged_late),
+        (WAITING, cell.unacknowledged),
+    ]
+    present = [(kind, count) for kind, count in counted if count]
+    return present or [(NOT_IMPACTED, 0)]
+
+
+def cell_state(cell: HeatCell) -> str:
+    """The cell's most pressing state: waiting, then told late, then in time, then none."""
     if cell.unacknowledged:
-        flags.append(f"{cell.unacknowledged} not ack.")
-    if cell.late:
-        flags.append(f"{cell.late} late")
-    return ", ".join(flags)
+        return WAITING.key
+    if cell.acknowledged_late:
+        return LATE.key
+    return IN_TIME.key if cell.impactees else NOT_IMPACTED.key
+
+
+def mark_shape(kind: MarkKind, cx: float, cy: float, hatch_id: str) -> str:
+    """The mark's shape centred on (cx, cy): a filled green disc with a tick, a hatched amber
+    square with "!", a red ring, or a grey dash."""
+    r = MARK_R
+    if kind is IN_TIME:
+        return (
+            f'<circle class="mark-shape" cx="{cx:.1f}" cy="{cy:.1f}" r="{r}"/>'
+            f'<path class="mark-symbol" d="M{cx - 3.6:.1f},{cy + 0.2:.1f} l2.6,2.6 '
+            f'l4.8,-5.4"/>'
+        )
+    if kind is LATE:
+        return (
+            f'<rect class="mark-shape" x="{cx - r:.1f}" y="{cy - r:.1f}" width="{2 * r}" '
+            f'height="{2 * r}" rx="1.5" fill="url(#{escape(hatch_id)})"/>'
+            f'<text class="mark-symbol" x="{cx:.1f}" y="{cy + 4.5:.1f}" '
+            f'text-anchor="middle">!</text>'
+        )
+    if kind is WAITING:
+        return f'<circle class="mark-shape" cx="{cx:.1f}" cy="{cy:.1f}" r="{r - 1}"/>'
+    return (
+        f'<line class="mark-shape" x1="{cx - r:.1f}" x2="{cx + r:.1f}" y1="{cy:.1f}" '
+        f'y2="{cy:.1f}"/>'
+    )
+
+
+def hatch_pattern(pattern_id: str) -> str:
+    """The amber diagonal hatching of the "told late" mark."""
+    return (
+        f'<defs><pattern id="{escape(pattern_id)}" class="mark-hatch" width="4" height="4" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="4" height="4" fill="#fff1d6"/>'
+        '<line x1="0" y1="0" x2="0" y2="4" stroke="#b26a00" stroke-width="2"/>'
+        "</pattern></defs>"
+    )
+
+
+def mark_title(kind: MarkKind, count: int, cell: HeatCell) -> str:
+    if kind is NOT_IMPACTED:
+        return "Not impacted: no change to adapt to" + (
+            f" (causes {plural(cell.impactors, 'change')})" if cell.impactors else ""
+        )
+    risk = f", {cell.at_risk} of them at risk" if kind is WAITING and cell.at_risk else ""
+    return f"{count} {kind.words[:1].lower()}{kind.words[1:]}{risk}"
+
+
+def mark_row(cell: HeatCell, cx: float, cy: float, hatch_id: str) -> str:
+    """The cell's marks side by side, each with its count and a title in words."""
+    marks = cell_marks(cell)
+    step = 2 * MARK_R + 22
+    first = cx - step * (len(marks) - 1) / 2 - (8 if marks[0][1] else 0)
+    parts = []
+    for index, (kind, count) in enumerate(marks):
+        mx = first + index * step
+        number_text = (
+            f'<text class="mark-count" x="{mx + MARK_R + 3:.1f}" y="{cy + 4.5:.1f}">{count}</text>'
+            if count
+            else ""
+        )
+        parts.append(
+            f'<g class="heat-mark mark-{kind.key}"><title>{escape(mark_title(kind, count, cell))}'
+            f"</title>{mark_shape(kind, mx, cy, hatch_id)}{number_text}</g>"
+        )
+    return "".join(parts)
+
+
+def mark_swatch(kind: MarkKind, *, swatch_id: str) -> SafeString:
+    """The mark alone, as a small SVG for the legend (drawn by the same code as the chart)."""
+    size = int(2 * MARK_R + 4)
+    hatch = f"{swatch_id}-hatch"
+    return finish(
+        [
+            f'<svg class="mark-swatch heat-mark mark-{kind.key}" width="{size}" '
+            f'height="{size}" viewBox="0 0 {size} {size}" aria-hidden="true" '
+            'xmlns="http://www.w3.org/2000/svg">',
+            hatch_pattern(hatch) if kind is LATE else "",
+            mark_shape(kind, size / 2, size / 2, hatch),
+        ]
+    )
+
+
+def mark_legend(chart_id: str = "heat-map") -> list[tuple[MarkKind, SafeString]]:
+    """Each mark kind with its swatch, for the legend under the chart."""
+    return [
+        (kind, mark_swatch(kind, swatch_id=f"{chart_id}-key-{kind.key}")) for kind in MARK_KINDS
+    ]
+
+
+def release_label(column: HeatColumn) -> Label:
+    return fit(column.name, HEAT_COL_W - 12, HEAT_NAME_SIZE, HEAT_NAME_LINES, bold=True)
+
+
+def release_heads(columns: Sequence[HeatColumn]) -> list[tuple[Label, float, float]]:
+    """Each column's name label with the x of its centre and the baseline of its first
+    line: the names sit at the bottom of the room above the cells, and never wider than
+    their column (so two neighbours cannot overlap)."""
+    heads = []
+    for index, column in enumerate(columns):
+        label = release_label(column)
+        cx = HEAT_LABEL_W + index * HEAT_COL_W + HEAT_COL_W / 2
+        baseline = HEAT_TOP - 28 - label.line_height() * (len(label.lines) - 1)
+        heads.append((label, cx, baseline))
+    return heads
 
 
 def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
     """Teams × releases; each cell shaded by its impactee count and showing that count, the
-    impactors, and how many have not acknowledged or were told late."""
+    impactors, and a mark per state of its impactees (in time, told late, waiting)."""
     width = HEAT_LABEL_W + HEAT_COL_W * max(len(heat.columns), 1) + 8
     height = HEAT_TOP + HEAT_ROW_H * max(len(heat.rows), 1) + 8
     busiest = heat.busiest
+    hatch_id = f"{chart_id}-hatch"
     description = (
         f"{len(heat.rows)} teams by {len(heat.columns)} releases; "
         f"{heat.totals.impactees} impactee and {heat.totals.impactors} impactor impacts, "
         f"{heat.totals.unacknowledged} not acknowledged, {heat.totals.late} told late. "
-        "The darker the cell, the more changes the team must adapt to."
+        "The darker the cell, the more changes the team must adapt to; a green tick marks "
+        "changes acknowledged after a notice in time, a hatched amber square with ! those "
+        "acknowledged after a late notice, a red ring those still waiting."
     )
     parts = svg_open(
         chart_id,
@@ -288,26 +440,32 @@ def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
         fixed=True,
         align=ALIGN,
     )
-    for index, column in enumerate(heat.columns):
-        cx = HEAT_LABEL_W + index * HEAT_COL_W + HEAT_COL_W / 2
+    parts.append(hatch_pattern(hatch_id))
+    for column, (label, cx, baseline) in zip(
+        heat.columns, release_heads(heat.columns), strict=True
+    ):
         when = (
             f"{column.release.planned_date.day} {column.release.planned_date:%b %Y}"
             if column.release is not None
             else "not in a release"
         )
+        last = baseline + label.line_height() * (len(label.lines) - 1)
         parts.append(
             f'<g class="heat-head"><title>{escape(column.name)}, {escape(when)}</title>'
-            f'<text class="chart-label heat-release" x="{cx:.1f}" y="{HEAT_TOP - 28}" '
-            f'text-anchor="middle">{escape(clip(column.name, 18))}</text>'
-            f'<text class="chart-label" x="{cx:.1f}" y="{HEAT_TOP - 11}" '
-            f'text-anchor="middle">{escape(clip(when, 20))}</text></g>'
+            + label.svg(cx, baseline, css="chart-label heat-release", anchor="middle")
+            + f'<text class="chart-label" x="{cx:.1f}" y="{last + 17:.1f}" '
+            f'text-anchor="middle">{escape(when)}</text></g>'
         )
     for row_index, row in enumerate(heat.rows):
         y0 = HEAT_TOP + row_index * HEAT_ROW_H
+        team = fit(row.team.name, HEAT_LABEL_W - 18, HEAT_TEAM_SIZE, 2)
         parts.append(
-            f'<text class="chart-label heat-team" x="{HEAT_LABEL_W - 10}" '
-            f'y="{y0 + HEAT_ROW_H / 2 + 4:.1f}" text-anchor="end">'
-            f"<title>{escape(row.team.name)}</title>{escape(clip(row.team.name, 24))}</text>"
+            team.svg(
+                HEAT_LABEL_W - 10,
+                team.centred_baseline(y0 + HEAT_ROW_H / 2),
+                css="chart-label heat-team",
+                anchor="end",
+            )
         )
         for index, (column, cell) in enumerate(zip(heat.columns, row.cells, strict=True)):
             x0 = HEAT_LABEL_W + index * HEAT_COL_W
@@ -319,7 +477,8 @@ def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
                 f"{cell.late} told late"
             )
             parts.append(
-                f'<g class="heat-cell heat-{level}"><title>{escape(told)}</title>'
+                f'<g class="heat-cell heat-{level} state-{cell_state(cell)}">'
+                f"<title>{escape(told)}</title>"
                 f'<rect x="{x0 + 2}" y="{y0 + 2}" width="{HEAT_COL_W - 4}" '
                 f'height="{HEAT_ROW_H - 4}" rx="4"/>'
             )
@@ -334,18 +493,14 @@ def heat_map_chart(heat: HeatMap, *, chart_id: str = "heat-map") -> SafeString:
                     plural(cell.impactors, "impactor") if cell.impactees and cell.impactors else ""
                 )
                 parts.append(
-                    f'<text class="heat-count" x="{cx:.1f}" y="{y0 + 24}" '
+                    f'<text class="heat-count" x="{cx:.1f}" y="{y0 + 20}" '
                     f'text-anchor="middle">{escape(lead)}</text>'
-                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 40}" text-anchor="middle">'
+                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 34}" text-anchor="middle">'
                     f"{escape(also)}</text>"
-                    f'<text class="heat-note heat-flags" x="{cx:.1f}" y="{y0 + 55}" '
-                    f'text-anchor="middle">{escape(cell_flags(cell))}</text>'
                 )
+                parts.append(mark_row(cell, cx, y0 + 48, hatch_id))
             else:
-                parts.append(
-                    f'<text class="heat-note" x="{cx:.1f}" y="{y0 + 36}" '
-                    'text-anchor="middle">–</text>'
-                )
+                parts.append(mark_row(cell, cx, y0 + HEAT_ROW_H / 2, hatch_id))
             parts.append("</g>")
     return finish(parts)
 

@@ -662,6 +662,8 @@ class HeatCell:
     unacknowledged: int = 0
     # Impactees whose latest notice came with less than their lead time left.
     late: int = 0
+    # Of those, the ones that have acknowledged anyway.
+    acknowledged_late: int = 0
     # Impactees not acknowledged while the release is now closer than their lead time.
     at_risk: int = 0
 
@@ -669,11 +671,16 @@ class HeatCell:
     def total(self) -> int:
         return self.impactees + self.impactors
 
+    @property
+    def acknowledged_in_time(self) -> int:
+        return self.impactees - self.unacknowledged - self.acknowledged_late
+
     def add(self, other: HeatCell) -> None:
         self.impactees += other.impactees
         self.impactors += other.impactors
         self.unacknowledged += other.unacknowledged
         self.late += other.late
+        self.acknowledged_late += other.acknowledged_late
         self.at_risk += other.at_risk
 
 
@@ -770,6 +777,8 @@ def dependency_heat_map(
             cell.impactees += 1
             cell.unacknowledged += 0 if judged.acknowledged else 1
             cell.late += 1 if judged.risk == "late" else 0
+            if judged.acknowledged and judged.risk == "late":
+                cell.acknowledged_late += 1
             cell.at_risk += 1 if judged.risk == "at_risk" else 0
         else:
             cell.impactors += 1

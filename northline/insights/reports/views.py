@@ -225,7 +225,11 @@ def charts_of(report: str, data: Any) -> dict[str, Any]:
         return {"chart": charts.flow_chart(data)}
     if report == "key-results":
         return {"chart": charts.key_result_chart(data.key_results)} if data.key_results else {}
-    return {"chart": charts.heat_map_chart(data), "legend": charts.heat_legend(data.busiest)}
+    return {
+        "chart": charts.heat_map_chart(data),
+        "legend": charts.heat_legend(data.busiest),
+        "marks": charts.mark_legend(),
+    }
 
 
 def render_report(request: HttpRequest, access: Access, report: str) -> HttpResponse:

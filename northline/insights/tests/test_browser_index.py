@@ -82,5 +82,6 @@ def test_the_insights_home_says_what_to_do_without_snapshots(page, cast: Cast):
     sign_in(page, "victor")
     page.goto("/o/acme/insights/")
     assert page.locator(".index-summary .index-number").inner_text() == "No data"
-    assert page.get_by_text("No snapshots yet: they are taken daily by").is_visible()
+    assert page.get_by_text("The first reading appears after the nightly snapshot").is_visible()
+    assert page.locator(".trend-empty code").count() == 0
     assert page.locator("svg#index-trend").count() == 0

@@ -75,7 +75,11 @@ def test_it_shows_the_index_its_sum_and_each_component(cast: Cast, org: Org) -> 
     page = text(signed_in(cast.viewer).get(home(cast)))
     assert '<span class="index-number">58.3</span>' in page
     assert "The mean of the 4 components with data: (56.5 + 50 + 60 + 66.7) / 4 = 58.3." in page
-    assert "No data yet for shared understanding: left out of the mean" in page
+    assert (
+        '<p class="index-partial" id="index-partial">Partial: from 4 of 5 components — shared '
+        "understanding has no data yet.</p>" in page
+    )
+    assert "A component without data is left out of the mean, never counted as zero" in page
     assert '<span class="health health-off_track">Weak</span>' in page
     for key, value in [
         ("traceability", "56.5"),
@@ -189,12 +193,15 @@ def test_it_escapes_record_names(cast: Cast, org: Org) -> None:
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
 
 
-def test_it_shows_the_empty_trend_with_what_to_do(cast: Cast, org: Org) -> None:
+def test_it_shows_the_empty_trend_in_words_without_commands(cast: Cast, org: Org) -> None:
     page = text(signed_in(cast.viewer).get(home(cast)))
+    trend = page.split('id="trend-heading"')[1]
     assert (
-        "No snapshots yet: they are taken daily by <code>northline worker</code>, or run "
-        "<code>northline snapshot</code>." in page
+        "No readings yet. The first reading appears after the nightly snapshot; it runs on its "
+        "own while Northline runs." in trend
     )
+    assert "<code>" not in trend
+    assert "northline worker" not in page and "northline snapshot" not in page
     assert "<svg" not in page
 
 

@@ -248,14 +248,51 @@ def test_it_shades_cells_by_impactee_count_and_writes_the_counts(heat_teams: Tea
         "acknowledged, 0 told late</title>" in svg
     )
     # The busiest cell (2) is the darkest; one impactee is half as dark; empty cells are blank.
-    assert svg.count('class="heat-cell heat-4"') == 1
-    assert svg.count('class="heat-cell heat-2"') == 5
-    assert svg.count('class="heat-cell heat-0"') == 6
+    assert svg.count('class="heat-cell heat-4 ') == 1
+    assert svg.count('class="heat-cell heat-2 ') == 5
+    assert svg.count('class="heat-cell heat-0 ') == 6
     assert ">2 impactees</text>" in svg
     assert ">1 impactor</text>" in svg
-    assert ">1 not ack., 1 late</text>" in svg
     assert charts_reports.heat_legend(2) == [(2, 1, 1), (4, 2, 2)]
     assert charts_reports.heat_legend(8) == [(1, 1, 2), (2, 3, 4), (3, 5, 6), (4, 7, 8)]
+
+
+def marks_of(svg: str, team: str, release: str) -> list[str]:
+    """The mark kinds drawn in one cell of the chart, in their order."""
+    cell = svg.split(f"<title>{team}, {release}:")[1].split('<g class="heat-cell')[0]
+    return [part.split('"')[0] for part in cell.split('<g class="heat-mark mark-')[1:]]
+
+
+def test_it_marks_in_time_late_and_waiting_differently(heat_teams: Teams) -> None:
+    heat = reports.dependency_heat_map(heat_teams.access, today=TODAY)
+    svg = str(charts_reports.heat_map_chart(heat, chart_id="heat"))
+    # Contact Centre acknowledged the status page (told in time), not the permits yet.
+    assert marks_of(svg, "Contact Centre", "Autumn update") == ["in_time", "waiting"]
+    # Training was told five days ahead and acknowledged anyway.
+    assert marks_of(svg, "Training", "Summer update") == ["late"]
+    # Told after the date and never acknowledged: waiting, whatever the notice.
+    assert marks_of(svg, "Contact Centre", "Winter fixes") == ["waiting"]
+    # Only causing the change, or nothing at all: not impacted.
+    assert marks_of(svg, "Permits Online", "Autumn update") == ["none"]
+    assert marks_of(svg, "Training", "Winter fixes") == ["none"]
+    # The cell says its most pressing state; each mark has its words.
+    assert svg.count("state-waiting") == 5
+    assert svg.count("state-late") == 1
+    assert svg.count("state-in_time") == 0
+    assert "<title>1 acknowledged, told in time</title>" in svg
+    assert "<title>1 acknowledged, but told late</title>" in svg
+    assert "<title>1 waiting: not acknowledged yet, 1 of them at risk</title>" in svg
+    assert "<title>Not impacted: no change to adapt to (causes 1 change)</title>" in svg
+    # Each kind has its own shape: a disc, a hatched square, a ring, a dash.
+    late = svg.split('<g class="heat-mark mark-late">')[1].split("</g>")[0]
+    assert '<rect class="mark-shape"' in late and 'fill="url(#heat-hatch)"' in late
+    assert '<pattern id="heat-hatch"' in svg
+    waiting = svg.split('<g class="heat-mark mark-waiting">')[1].split("</g>")[0]
+    assert '<circle class="mark-shape"' in waiting
+    none = svg.split('<g class="heat-mark mark-none">')[1].split("</g>")[0]
+    assert '<line class="mark-shape"' in none
+    assert heat.rows[2].cells[1].acknowledged_late == 1
+    assert heat.rows[0].cells[2].acknowledged_in_time == 1
 
 
 def test_it_escapes_team_names(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:

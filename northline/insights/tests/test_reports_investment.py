@@ -213,7 +213,7 @@ def test_it_draws_planned_and_spent_bars_with_their_amounts(money: Money) -> Non
     assert svg.count('class="bar-actual"') == 2
     assert svg.count('class="bar-actual bar-over"') == 1
     assert "66,000 spent (over plan)</text>" in svg
-    assert "Licensing (value stream)</text>" in svg
+    assert ">Licensing (value stream)</tspan></text>" in svg
 
 
 def test_it_escapes_names_in_the_chart(cast: Cast) -> None:
