@@ -27,6 +27,14 @@
     if (rows.bottom - cell.bottom < needed && cell.top - rows.top - head >= needed) {
       details.classList.add("pop-above");
     }
+    // Sideways, keep them within the table: from the cell's right edge in the last columns,
+    // from its left edge next to the feature column.
+    details.classList.remove("pop-end", "pop-start");
+    var side = pop.getBoundingClientRect();
+    var column = table.querySelector("tbody th");
+    var first = column ? column.getBoundingClientRect().right : rows.left;
+    if (side.right > rows.right) details.classList.add("pop-end");
+    else if (side.left < first) details.classList.add("pop-start");
     pop.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
@@ -43,12 +51,17 @@
   );
 
   // Back from acknowledging: the impact's confirmation (or refusal) is where the eye goes.
+  // After the load, once the browser has scrolled to the #impact-… anchor (which clears focus).
   var outcome = document.querySelector("[data-ack-outcome]");
   if (outcome) {
-    var opened = outcome.closest("details[data-cell]");
-    if (opened) place(opened);
-    else outcome.scrollIntoView({ block: "center" });
-    outcome.focus({ preventScroll: true });
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        var opened = outcome.closest("details[data-cell]");
+        if (opened) place(opened);
+        else outcome.scrollIntoView({ block: "center" });
+        outcome.focus({ preventScroll: true });
+      }, 0);
+    });
   }
 
   // The matrix box says when more of it lies to the right.
