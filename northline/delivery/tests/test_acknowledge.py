@@ -13,6 +13,7 @@ from django.urls import reverse
 from northline.delivery import services
 from northline.delivery.models import Impact
 from northline.delivery.tests.conftest import Plan
+from northline.delivery.tests.test_views import signed_in
 from northline.goals import services as goal_services
 from northline.goals.models import Objective
 from northline.orgs.models import Event
@@ -21,12 +22,6 @@ from northline.portfolio.models import Epic, Story
 from northline.testing import Cast, assert_queries_constant
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
