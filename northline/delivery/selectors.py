@@ -25,7 +25,7 @@ from northline.delivery.models import (
     WebhookDelivery,
 )
 from northline.orgs.access import Access
-from northline.orgs.models import Team
+from northline.orgs.models import Team, TeamMember
 from northline.orgs.worker import queued_arguments
 
 OPEN_STATUSES = (ReleaseStatus.PLANNED, ReleaseStatus.DECIDED)
@@ -408,11 +408,19 @@ def team_lead_time(access: Access, team: Team) -> LeadTime:
     )
 
 
-def can_acknowledge(access: Access, team: Team) -> bool:
-    """Whether the caller may acknowledge the team's impacts: an admin, or a writer on it."""
-    from northline.delivery.services import is_team_member
-
-    return access.can("manage") or (access.can_write and is_team_member(access, team))
+def teams_acknowledged_by(access: Access, team_ids: Iterable[int]) -> set[int]:
+    """Which of these teams the caller may acknowledge impacts for (one query at most): all of
+    them for an admin, the writer's own teams, none for a viewer."""
+    wanted = set(team_ids)
+    if access.can("manage"):
+        return wanted
+    if not access.can_write or not wanted:
+        return set()
+    return set(
+        TeamMember.objects.filter(team_id__in=wanted, person__user_id=access.user.pk).values_list(
+            "team_id", flat=True
+        )
+    )
 
 
 def team_calendar_feeds(access: Access, team: Team) -> QuerySet[CalendarFeed]:

@@ -456,10 +456,14 @@ def is_team_member(access: Access, team: Team) -> bool:
 
 
 @transaction.atomic
-def acknowledge(access: Access, impact: Impact) -> Impact:
+def acknowledge(access: Access, impact: Impact, *, version: int | None = None) -> Impact:
     """The impacted team has read the notice and will be ready: who and when.
 
     A writer who is on the team (a person with their login) may acknowledge, or an admin.
+    ``version`` is the impact the person read (the pages send it): if the impact was edited
+    since, they have not read what they would acknowledge, so it is refused as stale. An
+    impact already acknowledged stays as it is whatever the version (acknowledging twice
+    keeps the first who and when); the API sends no version.
     """
     access.require("write")
     if not access.can("manage") and not is_team_member(access, impact.team):
@@ -482,7 +486,7 @@ def acknowledge(access: Access, impact: Impact) -> Impact:
         access.user,
         access.organization,
         impact,
-        version=impact.version,
+        version=impact.version if version is None else version,
         changes={"acknowledged_by": access.user.pk, "acknowledged_at": timezone.now()},
         verb="acknowledged",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,7 +30,7 @@ from northline.delivery.access import (
 )
 from northline.delivery.models import Feature, Release, ReleaseStatus
 from northline.lib import web
-from northline.lib.errors import Conflict
+from northline.lib.errors import Conflict, StaleVersion
 from northline.lib.exports import CSV, as_csv, attachment, safe
 from northline.lib.exports import Cell as Value
 from northline.lib.web import org_view, post_only, render_org, status_of, submit
@@ -85,6 +85,7 @@ def matrix(request: HttpRequest, access: Access) -> HttpResponse:
         access,
         "delivery/matrix.html",
         {
+            **ack_context(request, access, {team.pk for team in grid.teams}),
             "grid": selectors.matrix_rows(grid),
             "teams": grid.teams,
             "filter_form": filter_form,
@@ -252,6 +253,7 @@ def render_feature(
     impact_form: forms.ImpactForm | None = None,
     failed_impact: tuple[int, web.DomainForm] | None = None,
 ) -> HttpResponse:
+    cells = selectors.feature_cells(access, feature)
     impacts = [
         (
             cell,
@@ -259,7 +261,7 @@ def render_feature(
             if failed_impact and failed_impact[0] == cell.impact.pk
             else forms.ImpactEditForm.of(cell.impact),
         )
-        for cell in selectors.feature_cells(access, feature)
+        for cell in cells
     ]
     edit_form = edit_form or forms.FeatureEditForm.of(feature, access)
     impact_form = impact_form or forms.ImpactForm(access=access)
@@ -273,6 +275,7 @@ def render_feature(
             "edit_form": edit_form,
             "impact_form": impact_form,
             "here": request.path,
+            **ack_context(request, access, {cell.impact.team_id for cell in cells}),
         },
         nav=NAV,
         status=status_of(edit_form, impact_form, failed_impact[1] if failed_impact else None),
@@ -343,20 +346,69 @@ impact_remove = web.delete_view(
 )
 
 
+def acknowledged_url(target: str, impact_id: int, outcome: str) -> str:
+    """``target`` with ``?<outcome>=<impact id>`` and the impact's anchor: the page shows its
+    confirmation (``acknowledged``) or refusal (``changed``) beside that impact."""
+    parts = urlsplit(target)
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if name not in ACK_OUTCOMES
+    ]
+    query.append((outcome, str(impact_id)))
+    return urlunsplit(("", "", parts.path, urlencode(query), f"impact-{impact_id}"))
+
+
+ACK_OUTCOMES = ("acknowledged", "changed")
+
+
+def ack_outcome(request: HttpRequest) -> dict[str, int | None]:
+    """Which impact the page just acknowledged, or refused to as changed since it was read."""
+    found: dict[str, int | None] = {}
+    for name in ACK_OUTCOMES:
+        raw = request.GET.get(name, "")
+        found[f"just_{name}"] = int(raw) if raw.isdigit() else None
+    return found
+
+
+def ack_context(request: HttpRequest, access: Access, team_ids: set[int]) -> dict[str, Any]:
+    """What the acknowledge buttons of a page need: the teams the caller may acknowledge for,
+    the page to come back to, and the outcome of the last acknowledgement."""
+    query = [
+        (name, value)
+        for name, values in request.GET.lists()
+        for value in values
+        if name not in ACK_OUTCOMES
+    ]
+    return {
+        "ack_teams": selectors.teams_acknowledged_by(access, team_ids),
+        "ack_next": request.path + (f"?{urlencode(query)}" if query else ""),
+        **ack_outcome(request),
+    }
+
+
 @post_only
 @org_view
 def acknowledge(request: HttpRequest, access: Access, impact_id: int) -> HttpResponse:
+    """The one acknowledge action of every page (a team's pages, the matrix, the feature):
+    back to ``next`` if it is of this site, the impact marked there."""
     record = access_impact(access, impact_id, "write")
-    back = safe_next(request, team_url(access, record.team_id)) + f"#impact-{record.pk}"
+    back = safe_next(request, team_url(access, record.team_id))
+    form = forms.VersionOnlyForm(request.POST)
     try:
-        services.acknowledge(access, record)
+        if not form.is_valid():
+            raise StaleVersion("The page was out of date. Read the impact again, then acknowledge.")
+        services.acknowledge(access, record, version=form.cleaned_data["version"])
+    except StaleVersion as error:
+        messages.error(request, f"Not acknowledged. {error.message}")
+        return redirect(acknowledged_url(back, record.pk, "changed"))
     except Conflict as error:
         messages.error(request, f"Not acknowledged. {error.message}")
-        return redirect(back)
+        return redirect(acknowledged_url(back, record.pk, "acknowledged"))
     messages.success(
         request, f"{record.team.name} acknowledged “{record.feature.title}”. Thank you."
     )
-    return redirect(back)
+    return redirect(acknowledged_url(back, record.pk, "acknowledged"))
 
 
 # Teams -------------------------------------------------------------------------------------
@@ -383,7 +435,7 @@ def render_team(
             "team": team,
             "upcoming": selectors.upcoming_for_team(access, team),
             "lead_time": lead_time,
-            "can_acknowledge": selectors.can_acknowledge(access, team),
+            **ack_context(request, access, {team.pk}),
             "feeds": selectors.team_calendar_feeds(access, team),
             "lead_form": lead_form,
             "feed_form": feed_form,

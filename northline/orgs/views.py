@@ -20,7 +20,7 @@ from django.urls import reverse
 from northline.lib import web
 from northline.lib.web import account_view, org_view, post_only, render_org, status_of, submit
 from northline.orgs import access as acl
-from northline.orgs import forms, selectors, services
+from northline.orgs import forms, pages, selectors, services
 from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
 from northline.orgs.history import history_rows
@@ -326,7 +326,15 @@ def render_team(request: HttpRequest, access: Access, team: Team, **forms_: Any)
         request,
         access,
         "orgs/team.html",
-        {"team": team, "edit_form": edit_form, "add_form": add_form, "members": members},
+        {
+            "team": team,
+            "edit_form": edit_form,
+            "add_form": add_form,
+            "members": members,
+            # The team's objectives, epics, stories and incoming impacts: each app above orgs
+            # registers its own section (orgs cannot import them).
+            "panels": pages.record_panels(request, access, "orgs.team", team),
+        },
         nav="teams",
         status=status_of(edit_form, add_form, failed_member_form),
     )

@@ -21,3 +21,9 @@ class PortfolioConfig(AppConfig):
         register_record_page("portfolio.sprint", "portfolio_sprint", "sprint_id")
         # The key result's page shows the epics that drive it (goals cannot import portfolio).
         register_record_panel("goals.keyresult", key_result_epics_panel)
+
+        from northline.portfolio.team_panel import team_epics_panel, team_stories_panel
+
+        # The team page lists the team's epics and stories (orgs cannot import portfolio).
+        register_record_panel("orgs.team", team_epics_panel)
+        register_record_panel("orgs.team", team_stories_panel)

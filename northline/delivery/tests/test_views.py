@@ -400,7 +400,9 @@ def test_acknowledging_from_the_team_page_records_who_and_when(cast: Cast, recor
     assert "30 days left" in page
     assert "Acknowledge" in page
     response = editor.post(
-        reverse("delivery_acknowledge", args=["acme", impact.pk]), {"next": team_url}, follow=True
+        reverse("delivery_acknowledge", args=["acme", impact.pk]),
+        {"next": team_url, "version": impact.version},
+        follow=True,
     )
     page = response.content.decode()
     assert "Contact Centre acknowledged “Online mooring permits”." in page
@@ -428,7 +430,7 @@ def test_a_writer_not_on_the_team_sees_no_acknowledge_button(cast: Cast, plan: P
     )
     assert "A member of Training (or an admin) acknowledges." in page
     response = signed_in(cast.editor).post(
-        reverse("delivery_acknowledge", args=["acme", impact.pk])
+        reverse("delivery_acknowledge", args=["acme", impact.pk]), {"version": impact.version}
     )
     assert response.status_code == 403
     assert Impact.objects.get(pk=impact.pk).acknowledged_at is None
