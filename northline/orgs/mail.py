@@ -12,11 +12,15 @@ the only authority the unsubscribe page asks for, because a mail client's one-cl
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.urls import reverse
+
+from northline.lib.markdown import render_markdown
 
 UNSUBSCRIBE_SALT = "northline.orgs.mail.digest-unsubscribe"
 
@@ -45,6 +49,54 @@ def user_id_of_unsubscribe_token(token: str) -> int | None:
     except signing.BadSignature:
         return None
     return int(value) if value.isdigit() else None
+
+
+class PlainText(HTMLParser):
+    """Sanitized Markdown HTML to the text a person reads in a plain-text e-mail: no markup
+    characters (``**``, ``_``, backticks), a link's address after its words, one item a line."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "table"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self.parts.append("\n- ")
+        elif tag == "br" or tag == "tr":
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" | ")
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            if href and self.parts[-1:] != [href]:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data: str) -> None:
+        if "\n" in data and not data.strip():
+            return  # the line breaks between the HTML's own tags, not the author's
+        self.parts.append(data)
+
+    def text(self) -> str:
+        paragraphs = "".join(self.parts).split("\n\n")
+        return "\n\n".join(p.strip() for p in paragraphs if p.strip())
+
+
+def plain_text(markdown: str) -> str:
+    """A Markdown body as plain text for an e-mail: "**Read** [the plan](https://x.org)" →
+    "Read the plan (https://x.org)"."""
+    parser = PlainText()
+    parser.feed(render_markdown(markdown))
+    parser.close()
+    return parser.text()
 
 
 def preferences_url() -> str:

@@ -66,7 +66,7 @@ def email_notifications(notification_ids: list[int]) -> int:
     )
     sent = 0
     for notification in notifications:
-        lines = [notification.body.strip()] if notification.body.strip() else []
+        lines = [mail.plain_text(notification.body)] if notification.body.strip() else []
         if notification.url:
             lines.append(mail.absolute_url(notification.url))
         lines.append(mail.preference_footer())

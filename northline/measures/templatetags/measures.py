@@ -29,3 +29,10 @@ def paces() -> list[Pace]:
 def stalled_rule_tag() -> str:
     """When a measure is not moving, in words: "the same value for the last 3 readings, …"."""
     return stalled_rule()
+
+
+@register.filter
+def pace_rule(pace: object) -> str:
+    """``on_track`` → "progress is within 10 points of …"; "" for anything that is no pace."""
+    value = str(getattr(pace, "value", pace))
+    return Pace(value).rule if value in Pace else ""
