@@ -4,6 +4,7 @@ footer links the API documentation."""
 from __future__ import annotations
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -13,6 +14,7 @@ def test_it_sends_favicon_requests_to_the_svg_icon() -> None:
     response = Client().get("/favicon.ico", follow=True)
     assert response.redirect_chain == [("/static/northline/icon.svg", 302)]
     assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
     assert b"<svg" in b"".join(response.streaming_content)
 
 
