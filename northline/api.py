@@ -62,8 +62,8 @@ api = NorthlineAPI(
     version="1",
     description=(
         "Strategy, goals, portfolio, delivery, lab governance and insights. Authenticate with "
-        "`Authorization: Bearer <token>` (create one with `northline token create` or on your "
-        "profile page) or with the browser session plus the CSRF header.\n\n"
+        "`Authorization: Bearer <token>` (create one with `northline token create` or on the "
+        "API tokens page, /account/tokens/) or with the browser session plus the CSRF header.\n\n"
         'Every 4xx and 5xx answers `{"error": {"code", "message", "fields"}}` (the `ErrorOut` '
         "schema); `fields` names each offending field as the request names it. Date-times must "
         "carry a time zone; ids are positive 64-bit integers; numbers are finite; text holds no "

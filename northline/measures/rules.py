@@ -94,6 +94,17 @@ def stalled_rule() -> str:
     )
 
 
+AWAITING_LABEL = "No readings yet"
+
+
+def awaiting_rule() -> str:
+    """Why a measure without readings shows no pace yet, in words."""
+    return (
+        "the pace is judged from the first reading; with none "
+        f"{span(NOT_STARTED_AFTER)} after the start it is not started"
+    )
+
+
 def needs_attention(pace: Pace, stalled: bool) -> bool:
     """A measure needs attention when it is not moving or off track."""
     return stalled or pace == Pace.OFF_TRACK
@@ -127,6 +138,13 @@ class Health:
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+    @property
+    def awaiting_first_reading(self) -> bool:
+        """No reading yet and still inside the week before that counts as not started: the
+        pace rule says on track only because nothing is late yet, so pages say "No readings
+        yet" rather than "On track"."""
+        return self.readings == 0 and self.pace == Pace.ON_TRACK
 
 
 def progress(baseline: float, target: float, current: float | None) -> float:

@@ -32,7 +32,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from northline.measures.models import Indicator
-from northline.measures.rules import Health, Pace, worst_pace
+from northline.measures.rules import Health
 from northline.measures.selectors import health_of
 from northline.orgs.models import Organization
 from northline.portfolio import rules
@@ -70,10 +70,6 @@ class EpicFeedback:
     lagging: list[tuple[Indicator, Health]] = field(default_factory=list)
     # Leading indicators of the epic's done stories, with their health.
     done_leading: list[tuple[Indicator, Health]] = field(default_factory=list)
-
-    @property
-    def indicator_pace(self) -> Pace | None:
-        return worst_pace(health.pace for _, health in self.lagging)
 
     @property
     def stalled(self) -> bool:

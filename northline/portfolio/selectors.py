@@ -180,7 +180,10 @@ def backlog(
 class Card:
     epic: Epic
     wsjf: float | None
+    # The worst pace of the lagging indicators that have a reading (or are late for one);
+    # ``awaiting_readings`` when every one of them still waits for its first reading.
     indicator_pace: str | None
+    awaiting_readings: bool
     stalled: bool
     story_points_done: int
     story_points_total: int
@@ -222,13 +225,14 @@ def cards_for(epics_: Sequence[Epic], *, at: dt.datetime | None = None) -> list[
     cards = []
     for epic in epics_:
         judged: list[Health] = [healths[indicator.pk] for indicator in lagging.get(epic.pk, [])]
-        pace = worst_pace(health.pace for health in judged)
+        pace = worst_pace(health.pace for health in judged if not health.awaiting_first_reading)
         done, total = points.get(epic.pk, (0, 0))
         cards.append(
             Card(
                 epic=epic,
                 wsjf=rules.wsjf_of(epic),
                 indicator_pace=pace.value if pace else None,
+                awaiting_readings=bool(judged) and pace is None,
                 stalled=any(health.stalled for health in judged),
                 story_points_done=done,
                 story_points_total=total,

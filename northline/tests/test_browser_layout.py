@@ -39,6 +39,7 @@ MINISTRY_PAGES = [
     "portfolio_backlog",
     "portfolio_feedback",
     "portfolio_sprints",
+    "delivery",
     "delivery_releases",
     "delivery_roadmap",
     "delivery_settings",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import template
 
-from northline.measures.rules import Pace, stalled_rule
+from northline.measures.rules import AWAITING_LABEL, Pace, awaiting_rule, stalled_rule
 
 register = template.Library()
 
@@ -29,6 +29,18 @@ def paces() -> list[Pace]:
 def stalled_rule_tag() -> str:
     """When a measure is not moving, in words: "the same value for the last 3 readings, …"."""
     return stalled_rule()
+
+
+@register.simple_tag(name="awaiting_label")
+def awaiting_label_tag() -> str:
+    """What a measure without readings shows instead of a pace: "No readings yet"."""
+    return AWAITING_LABEL
+
+
+@register.simple_tag(name="awaiting_rule")
+def awaiting_rule_tag() -> str:
+    """Why it shows no pace yet, in words."""
+    return awaiting_rule()
 
 
 @register.filter

@@ -7,7 +7,7 @@ import typing
 
 from django.template import Context, Template
 
-from northline.measures.rules import Pace, PaceName, needs_attention, stalled_rule
+from northline.measures.rules import Pace, PaceName, awaiting_rule, needs_attention, stalled_rule
 
 
 def test_it_labels_every_pace() -> None:
@@ -22,6 +22,10 @@ def test_it_states_the_pace_rules_with_their_margins() -> None:
         "not_started": "no check-in a week after the start",
     }
     assert stalled_rule() == "the same value for the last 3 readings, or for 21 days"
+    assert awaiting_rule() == (
+        "the pace is judged from the first reading; with none a week after the start it is not "
+        "started"
+    )
 
 
 def test_it_publishes_the_same_four_names_in_the_api() -> None:

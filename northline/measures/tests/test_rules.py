@@ -168,6 +168,17 @@ class TestJudge:
         assert health.pace == Pace.OFF_TRACK
         assert health.needs_attention
 
+    def test_it_awaits_the_first_reading_only_inside_the_first_week(self) -> None:
+        # No reading on day 3: on track by the rule (expected 0.03), shown as "No readings yet".
+        early = judge(baseline=0, target=100, points=[], start=START, end=END, at=day(3))
+        assert (early.pace, early.awaiting_first_reading) == (Pace.ON_TRACK, True)
+        # Day 7 without one: not started, a pace of its own.
+        late = judge(baseline=0, target=100, points=[], start=START, end=END, at=day(7))
+        assert (late.pace, late.awaiting_first_reading) == (Pace.NOT_STARTED, False)
+        # One reading on day 1: judged from it.
+        read = judge(baseline=0, target=100, points=points((1, 5)), start=START, end=END, at=day(3))
+        assert (read.pace, read.awaiting_first_reading) == (Pace.ON_TRACK, False)
+
 
 @pytest.mark.parametrize(
     ("pairs", "expected"),

@@ -8,11 +8,12 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from northline.orgs.models import Event
 from northline.portfolio import services
 from northline.portfolio.models import Epic, Recommendation, Sprint, Story
-from northline.portfolio.tests.conftest import Board
+from northline.portfolio.tests.conftest import Board, indicator_fields, readings
 from northline.testing import Cast
 
 pytestmark = pytest.mark.django_db
@@ -477,3 +478,43 @@ def test_it_puts_a_card_back_in_wsjf_order_only_from_a_current_page(cast: Cast, 
     editor.post(url, {"version": placed.version})
     fresh = Epic.objects.get(pk=placed.pk)
     assert (fresh.rank_is_manual, fresh.version) == (False, placed.version + 1)
+
+
+# A new epic's measures --------------------------------------------------------------------
+
+
+def test_a_new_epic_says_no_readings_yet_until_its_first_reading(cast: Cast, board: Board):
+    """DESIGN §2.2 calls a measure with no reading on track for its first week (nothing is late
+    yet); the pages say "No readings yet" instead of a pace nobody measured."""
+    epic = board.epic("Harbour dues online", lagging=False)
+    today = timezone.localdate()
+    indicator = services.add_lagging_indicator(
+        board.access,
+        epic,
+        **indicator_fields(
+            "Dues paid online",
+            start_date=today,
+            target_date=today + dt.timedelta(days=90),
+        ),
+    )
+    viewer = signed_in(cast.viewer)
+    epic_url = reverse("portfolio_epic", args=["acme", epic.pk])
+    board_url = reverse("portfolio", args=["acme"])
+
+    def card(page: str) -> str:
+        start = page.index(f'id="epic-{epic.pk}"')
+        return page[start : page.index("</li>", start)]
+
+    page = viewer.get(epic_url).content.decode()
+    assert 'class="badge pace pace-awaiting"' in page
+    assert ">No readings yet<" in page
+    assert ">On track<" not in page
+    on_board = card(viewer.get(board_url).content.decode())
+    assert ">No readings yet<" in on_board and "On track" not in on_board
+
+    readings(board.access, indicator, 5)
+    page = viewer.get(epic_url).content.decode()
+    assert ">No readings yet<" not in page
+    assert 'class="badge pace pace-on_track"' in page
+    on_board = card(viewer.get(board_url).content.decode())
+    assert ">On track<" in on_board and "No readings yet" not in on_board
