@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -170,23 +171,38 @@ class ReferenceDocs(DocsBase):
 
     def __init__(self) -> None:
         self._pages: dict[str, str] = {}
+        # A request that arrives while warm() builds the page waits for it instead of
+        # building a second copy.
+        self._lock = threading.Lock()
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        schema_url = self.get_openapi_url(api, kwargs)
-        html = self._pages.get(schema_url)
-        if html is None:
-            schema = api.get_openapi_schema(path_params=kwargs)
-            html = render_to_string(
-                self.template,
-                {
-                    "info": schema["info"],
-                    "tags": sorted(operations_by_tag(schema).items()),
-                    "models": models(schema),
-                    "schema_url": schema_url,
-                },
-            )
-            self._pages[schema_url] = html
-        return HttpResponse(html)
+        return HttpResponse(self.page(api, kwargs))
+
+    def page(self, api: NinjaAPI, path_params: dict[str, Any]) -> str:
+        schema_url = self.get_openapi_url(api, path_params)
+        with self._lock:
+            html = self._pages.get(schema_url)
+            if html is None:
+                schema = api.get_openapi_schema(path_params=path_params)
+                html = render_to_string(
+                    self.template,
+                    {
+                        "info": schema["info"],
+                        "tags": sorted(operations_by_tag(schema).items()),
+                        "models": models(schema),
+                        "schema_url": schema_url,
+                    },
+                )
+                self._pages[schema_url] = html
+        return html
+
+
+def warm(api: NinjaAPI) -> None:
+    """Build the schema and the reference page before anyone asks for them: a server worker
+    calls this in a thread once it starts, so the first visit to /api/v1/docs is as quick as
+    the next (building them takes seconds)."""
+    if isinstance(api.docs, ReferenceDocs):
+        api.docs.page(api, {})
 
 
 def etag_of(content: bytes) -> str:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -385,6 +386,15 @@ class EmbeddedWorker:
             process.wait()
 
 
+def warm_api_reference(worker: Any) -> None:
+    """Each server worker builds the API schema and its reference page in the background as
+    it starts, so the first visitor of /api/v1/docs does not wait seconds for them."""
+    from northline.api import api
+    from northline.api_reference import warm
+
+    threading.Thread(target=warm, args=(api,), name="warm-api-reference", daemon=True).start()
+
+
 def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> int:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
@@ -407,6 +417,7 @@ def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> in
                 # through so the application answers 414 in the API's error shape (and with
                 # its own limit: northline.lib.api_errors.MAX_URL_LENGTH).
                 "limit_request_line": 0,
+                "post_worker_init": warm_api_reference,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -4,6 +4,7 @@ process, cached by clients, self-contained (nothing from another host), and quic
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 import ninja.main
@@ -39,6 +40,33 @@ def test_the_schema_is_built_once_per_process(fresh_process: list[int]) -> None:
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.get("/api/v1/docs").status_code == 200
     assert len(fresh_process) == 1
+
+
+def test_a_started_worker_builds_the_page_before_its_first_visit(
+    fresh_process: list[int], monkeypatch
+) -> None:
+    """`northline serve` warms each worker in a thread (gunicorn's post_worker_init): the
+    schema and the page are built then, and the first visit builds neither again."""
+    import northline.api_reference as reference
+    from northline.cli import warm_api_reference
+
+    pages: list[int] = []
+    render = reference.render_to_string
+
+    def counted(*args, **kwargs):
+        pages.append(1)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(reference, "render_to_string", counted)
+    warm_api_reference(worker=None)
+    for thread in threading.enumerate():
+        if thread.name == "warm-api-reference":
+            thread.join(timeout=120)
+    assert (len(fresh_process), len(pages)) == (1, 1)
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b'class="api-operation"' in response.content
+    assert (len(fresh_process), len(pages)) == (1, 1)
 
 
 def test_the_reference_lists_every_operation_and_needs_no_other_host(
