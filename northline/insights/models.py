@@ -165,4 +165,6 @@ class Snapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.team_id or ''} {self.taken_on}: {self.index}"
+        """The day and the value, as the history names the snapshot ("9 September 2026: 68.3")."""
+        value = "no value" if self.index is None else f"{self.index:g}"
+        return f"{self.taken_on.day} {self.taken_on:%B %Y}: {value}"

@@ -388,8 +388,8 @@ def describe(event: Event, names: Names) -> tuple[str, str, list[Change]]:
     verb = event.verb
     is_update = verb not in ("created", "deleted", "linked", "unlinked", "invited")
     shown_fields = {
-        name: value
-        for name, value in changes.items()
+        name: changes[name]
+        for name in in_field_order(event.object_type, changes)
         if name not in HIDDEN_FIELDS and not name.endswith("_name")
     }
     listed: list[Change] = []
@@ -464,6 +464,16 @@ def describe(event: Event, names: Names) -> tuple[str, str, list[Change]]:
     if verb == "pinged":
         return f"tested {kind}", "", listed
     return f"{verb} {kind}", "", drop_state(listed)
+
+
+def in_field_order(object_type: str, changes: dict[str, Any]) -> list[str]:
+    """The changed fields in the order their model declares them, the rest after by name: the
+    order a change list reads in, whatever order the database kept the keys in (PostgreSQL's
+    jsonb sorts them by length)."""
+    model = model_for(object_type)
+    declared = [f.name for f in model._meta.get_fields()] if model is not None else []
+    position = {name: index for index, name in enumerate(declared)}
+    return sorted(changes, key=lambda name: (position.get(name, len(declared)), name))
 
 
 def long_change(change: Change) -> bool:

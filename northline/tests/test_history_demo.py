@@ -60,11 +60,11 @@ EXPECTED = {
         "closed",
         "insights.survey",
     ): "Amara Osei closed survey “What is our work for? Ministry pulse”",
-    (
-        "snapshot taken",
-        "insights.snapshot",
-    ): "Daily snapshot took index snapshot “2  2026-09-09: 68.3”",
 }
+# The demo's first snapshot falls on a day counted back from today, so only its form is fixed.
+FIRST_SNAPSHOT = re.compile(
+    r"Daily snapshot took index snapshot “\d{1,2} [A-Z][a-z]+ 20\d\d: 68\.3”"
+)
 
 
 def test_every_kind_of_demo_event_reads_as_a_sentence(transactional_db):
@@ -87,6 +87,7 @@ def test_every_kind_of_demo_event_reads_as_a_sentence(transactional_db):
     assert len(seen) > 60  # the census: every verb on every kind the demo writes
     for kind, sentence in EXPECTED.items():
         assert seen[kind] == sentence
+    assert FIRST_SNAPSHOT.fullmatch(seen[("snapshot taken", "insights.snapshot")])
 
 
 @pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])

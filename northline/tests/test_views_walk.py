@@ -49,8 +49,9 @@ pytestmark = pytest.mark.django_db
 ORG_PREFIX = "o/<slug:slug>/"
 
 # Patterns that are not a member's or an account's pages: signing in and out, the health check,
-# the API (walked by test_openapi_walk) and the calendar feed (its secret URL is the key).
-NOT_WALKED = {"login", "logout", "healthz", "healthz_tasks", "delivery_calendar_feed"}
+# the API (walked by test_openapi_walk), the calendar feed (its secret URL is the key) and the
+# favicon (a redirect to the static icon, public like it).
+NOT_WALKED = {"login", "logout", "healthz", "healthz_tasks", "delivery_calendar_feed", "favicon"}
 
 # Pages anyone holding the link may open: a shared lab report, a survey's public answer page,
 # and a digest's unsubscribe link (its signed token is the authority, since a mail client's

@@ -79,7 +79,13 @@ def test_serve_starts_the_worker_and_no_worker_leaves_the_queue_alone(tmp_path):
 
         # The worker crashes: what is queued meanwhile waits in the database, and the worker
         # the server starts in its place runs it.
-        (pid,) = re.findall(r"Task worker started \(pid (\d+)\)", log.read_text())
+        started = r"Task worker started \(pid (\d+)\)"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not re.search(started, log.read_text()):
+            time.sleep(0.25)
+        pids = re.findall(started, log.read_text())
+        assert len(pids) == 1, log.read_text()
+        (pid,) = pids
         os.kill(int(pid), signal.SIGKILL)
         task_id = queue_one(tmp_path)
         deadline = time.monotonic() + 60
