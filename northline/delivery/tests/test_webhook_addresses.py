@@ -7,13 +7,12 @@ The resolver is patched (``socket.getaddrinfo``): no test here needs the network
 from __future__ import annotations
 
 import ipaddress
-import socket
-from typing import Any
 
 import pytest
 
 from northline.delivery import services, webhooks
 from northline.delivery.models import Webhook, WebhookDelivery
+from northline.delivery.tests.conftest import Resolver
 from northline.lib.errors import Invalid
 
 # address → the refusal's wording, or None for an address a webhook may call.
@@ -95,27 +94,6 @@ def test_allowing_private_targets_allows_all_but_unspecified_and_multicast(
 ) -> None:
     settings.NORTHLINE_WEBHOOKS_ALLOW_PRIVATE = True
     assert webhooks.is_public(ipaddress.ip_address(address)) is allowed
-
-
-class Resolver:
-    """``socket.getaddrinfo`` answering from a table: name → addresses (v4 and v6 mixed)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> None:
-        self.table = table
-        self.asked: list[str] = []
-        self.real = socket.getaddrinfo
-        monkeypatch.setattr(webhooks.socket, "getaddrinfo", self)
-
-    def __call__(self, host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        if host not in self.table:
-            return self.real(host, port, *args, **kwargs)
-        self.asked.append(host)
-        answers = []
-        for address in self.table[host]:
-            family = socket.AF_INET6 if ":" in address else socket.AF_INET
-            where = (address, port, 0, 0) if family == socket.AF_INET6 else (address, port)
-            answers.append((family, socket.SOCK_STREAM, 6, "", where))
-        return answers
 
 
 @pytest.mark.parametrize(
