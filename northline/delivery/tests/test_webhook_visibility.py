@@ -158,9 +158,7 @@ def test_a_stale_url_edit_is_refused_and_changes_nothing(
     Resolver(monkeypatch, {"hooks.example.org": ["93.184.215.14"]})
     admin = api_as(cast.admin)  # its token's creation is an event of its own
     before = Event.objects.count()
-    stale = admin.patch(
-        f"/orgs/acme/delivery/webhooks/{hook.pk}", {"version": 7, "url": MOVED}
-    )
+    stale = admin.patch(f"/orgs/acme/delivery/webhooks/{hook.pk}", {"version": 7, "url": MOVED})
     assert stale.status_code == 409
     hook.refresh_from_db()
     assert (hook.url, hook.version, Event.objects.count()) == (URL, 1, before)
