@@ -93,7 +93,7 @@ NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the last 3
 # Refused whole, whatever they wrap: 6to4 (RFC 3056, its relays deprecated by RFC 7526) and
 # its relay anycast prefix, Teredo (RFC 4380), and local-use NAT64 (RFC 8215), which reaches
 # whatever the local translator is configured to reach.
-TUNNELS = {
+TUNNELS: dict[ipaddress.IPv4Network | ipaddress.IPv6Network, str] = {
     ipaddress.IPv6Network("2002::/16"): "a 6to4 address (2002::/16)",
     ipaddress.IPv6Network("2001::/32"): "a Teredo address (2001::/32)",
     ipaddress.IPv6Network("64:ff9b:1::/48"): "a local-use NAT64 address (64:ff9b:1::/48)",
