@@ -99,6 +99,8 @@ TUNNELS: dict[ipaddress.IPv4Network | ipaddress.IPv6Network, str] = {
     ipaddress.IPv6Network("64:ff9b:1::/48"): "a local-use NAT64 address (64:ff9b:1::/48)",
     ipaddress.IPv4Network("192.88.99.0/24"): "a 6to4 relay address (192.88.99.0/24)",
 }
+# RFC 9637 (2024): newer than the tables of the Python this runs on.
+IPV6_DOCUMENTATION_2024 = ipaddress.IPv6Network("3fff::/20")
 # Ports below 1024 are other services' (SMTP, SSH, DNS, LDAP, SMB, …): a webhook posts to 80,
 # 443 or an unprivileged port.
 ALLOWED_LOW_PORTS = (80, 443)
@@ -143,6 +145,10 @@ def refusal(address: IPAddress) -> str | None:
         return "a loopback address"
     if address.is_link_local:
         return "a link-local address"
+    if isinstance(address, ipaddress.IPv6Address) and address.is_site_local:
+        return "a site-local address (fec0::/10, deprecated)"
+    if address in IPV6_DOCUMENTATION_2024:
+        return "a documentation address (3fff::/20)"
     if address.is_private:
         return "a private or special-purpose address"
     if address.is_reserved or not address.is_global:

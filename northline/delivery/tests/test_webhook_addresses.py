@@ -44,6 +44,9 @@ VERDICTS = [
     ("::", "unspecified"),
     ("ff0e::1", "multicast"),  # global-scope multicast: is_global says yes, no receiver does
     ("2001:db8::1", "private"),  # documentation
+    ("3fff::1", "documentation"),  # documentation since 2024 (RFC 9637)
+    ("fec0::1", "site-local"),  # deprecated site-local, which is_global calls global
+    ("::ffff:100.64.0.1", "shared address space"),
     # IPv4 special purpose.
     ("0.0.0.0", "unspecified"),
     ("127.0.0.1", "loopback"),
