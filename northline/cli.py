@@ -318,6 +318,54 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, workers=workers, with_worker=not args.no_worker)
 
 
+# Each instance's own gunicorn control socket (issue 16 item 8) ------------------------------
+# Gunicorn 25.1+ opens a control socket for ``gunicornc`` at one path per user
+# ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): a second server on the host
+# would take over the first one's. Each instance keeps its own in its data dir instead.
+# A Unix socket path is limited to 107 bytes on Linux (104 on macOS); past that the socket is
+# left off rather than moved somewhere shared.
+MAX_SOCKET_PATH = 100
+
+
+def control_socket_path(data_dir: Path) -> Path | None:
+    """The control socket of the instance serving ``data_dir``, or None if the path is too
+    long for a Unix socket (then the instance has none)."""
+    path = data_dir / "gunicorn.ctl"
+    return path if len(os.fsencode(path)) <= MAX_SOCKET_PATH else None
+
+
+def database_label(database: dict[str, Any]) -> str:
+    """Which database an instance uses, for its start line: never the password."""
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:{database['NAME']}"
+    host = database.get("HOST") or "localhost"
+    port = f":{database['PORT']}" if database.get("PORT") else ""
+    return f"postgresql://{host}{port}/{database['NAME']}"
+
+
+def start_line(
+    *, host: str, port: int, workers: int, with_worker: bool, socket: Path | None
+) -> str:
+    """The one line ``northline serve`` prints as it starts: what this instance serves."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from django.conf import settings
+
+    try:
+        release = version("northline")
+    except PackageNotFoundError:  # pragma: no cover - run from a checkout never installed
+        release = "(not installed)"
+    shown_host = f"[{host}]" if ":" in host else host
+    control = f"control socket {socket}" if socket else "no control socket (data dir path too long)"
+    return (
+        f"Northline {release} serving http://{shown_host}:{port} — "
+        f"data dir {settings.DATA_DIR} — "
+        f"database {database_label(settings.DATABASES['default'])} — "
+        f"{workers} web worker{'s' if workers != 1 else ''}, "
+        f"task worker {'on' if with_worker else 'off'} — {control}"
+    )
+
+
 def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
@@ -396,8 +444,15 @@ def warm_api_reference(worker: Any) -> None:
 
 
 def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> int:
+    from django.conf import settings
     from django.db import connections
     from gunicorn.app.base import BaseApplication
+
+    socket = control_socket_path(Path(settings.DATA_DIR))
+    print(
+        start_line(host=host, port=port, workers=workers, with_worker=with_worker, socket=socket),
+        flush=True,
+    )
 
     # Forked workers must not share the master's database connections.
     connections.close_all()
@@ -419,6 +474,11 @@ def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> in
                 "limit_request_line": 0,
                 "post_worker_init": warm_api_reference,
             }
+            # Never gunicorn's per-user default path (see control_socket_path).
+            if socket is None:
+                options["control_socket_disable"] = True
+            else:
+                options["control_socket"] = str(socket)
             for key, value in options.items():
                 self.cfg.set(key, value)
 

@@ -159,7 +159,8 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 
-# Webhooks refuse private, loopback and link-local targets unless this is on (DESIGN §3).
+# Webhooks call only globally routable targets unless this is on (DESIGN §3; the rule is
+# northline.delivery.webhooks.refusal, explained in docs/security.md "Webhooks").
 NORTHLINE_WEBHOOKS_ALLOW_PRIVATE = env_bool("NORTHLINE_WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # Client addresses come from REMOTE_ADDR unless a trusted proxy sets X-Forwarded-For.

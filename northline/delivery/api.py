@@ -552,16 +552,40 @@ def set_lead_time(request: HttpRequest, org: OrgSlug, team_id: Id, payload: Lead
 # Webhooks --------------------------------------------------------------------------------
 
 
+URL_MASKING = (
+    "Shown in full to admins and owners only; editors and viewers get the scheme and host "
+    'with the rest elided ("https://hooks.example.org/…"), or "configured", since many '
+    "receivers take the URL itself as their key."
+)
+ERROR_MASKING = (
+    "The last attempt's error, which may name the target's address or echo its answer: "
+    'shown to admins and owners only; editors and viewers get "(shown to admins and owners)" '
+    "when there is one, and an empty string when there is none."
+)
+HIDDEN = "(shown to admins and owners)"
+
+
+def sees_webhook_targets(context: Any) -> bool:
+    """Whether the caller may read webhook URLs and delivery errors in full (manage: admins
+    and owners); no request in the context reads as no."""
+    request = (context or {}).get("request")
+    return request is not None and caller_access(request).can_manage
+
+
 class WebhookOut(Schema):
     id: int
-    url: str
+    url: str = Field(..., description=URL_MASKING)
     events: list[str]
     active: bool
     version: int
 
+    @staticmethod
+    def resolve_url(obj: Any, context: Any) -> str:
+        return obj.url if sees_webhook_targets(context) else obj.masked_url
+
 
 class WebhookCreatedOut(WebhookOut):
-    secret: str = Field(..., description="Shown once: verify signatures with it.")
+    secret: str = Field(..., description="Shown once, in this answer: verify signatures with it.")
 
 
 class WebhookIn(Input):
@@ -583,9 +607,15 @@ class DeliveryOut(Schema):
     status: Literal["pending", "succeeded", "failed", "refused"]
     attempts: int
     last_status_code: int | None
-    last_error: str
+    last_error: str = Field(..., description=ERROR_MASKING)
     next_attempt_at: dt.datetime | None
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_last_error(obj: Any, context: Any) -> str:
+        if sees_webhook_targets(context) or not obj.last_error:
+            return str(obj.last_error)
+        return HIDDEN
 
 
 def access_webhook_to_manage(access: Access, webhook_id: int, mode: str = "read") -> Webhook:

@@ -3,6 +3,8 @@ outgoing webhooks and calendar feeds (DESIGN §2.6)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -166,6 +168,23 @@ class Notice(TenantModel):
         return f"{self.reason} notice to {self.impact.team}"
 
 
+def masked_url(url: str) -> str:
+    """A webhook URL as members below admin see it: the scheme and host, the rest elided
+    ("https://hooks.example.org/…"); "configured" if even those cannot be read.
+
+    Many receivers take the URL as their key (a token in the path or the query), so the full
+    URL is for admins and owners only (issue 16 item 6)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "configured"
+    if parts.scheme not in ("http", "https") or not host:
+        return "configured"
+    shown = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{shown}/…"
+
+
 class Webhook(TenantModel):
     """An outgoing webhook: signed JSON POSTs of the subscribed event types."""
 
@@ -175,13 +194,19 @@ class Webhook(TenantModel):
     secret = models.CharField(max_length=100, help_text="Signs each payload (HMAC-SHA256).")
     active = models.BooleanField(default=True)
 
-    audit_fields = ("url", "events", "active")
+    # Not the URL: every member reads the audit trail. Its record there is the masked form,
+    # through __str__, and a changed URL is recorded masked by services.update_webhook.
+    audit_fields = ("events", "active")
 
     class Meta:
         ordering = ["url", "id"]
 
     def __str__(self) -> str:
-        return self.url
+        return f"webhook to {self.masked_url}"
+
+    @property
+    def masked_url(self) -> str:
+        return masked_url(self.url)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from northline.delivery import notices, webhooks
@@ -42,7 +43,9 @@ from northline.orgs.audit import (
     delete_audited,
     record_event,
     snapshot,
+    unchanged_fields,
     update_versioned,
+    validate,
 )
 from northline.orgs.models import Person, Team, TeamMember
 from northline.orgs.services import refuse_unknown
@@ -562,6 +565,27 @@ def update_webhook(access: Access, webhook: Webhook, /, *, version: int, **chang
     if "events" in changes:
         changes["events"] = clean_events(changes["events"])
     webhook = locked(webhook)
+    url = changes.pop("url", None)
+    if url is not None and url != webhook.url:
+        # The URL is recorded masked: every member reads the audit trail, and a URL is often a
+        # key. It is its own versioned step (one "updated" event, the version up by one)
+        # before the other fields, which update_versioned records as it does everywhere.
+        # The row is locked (select_for_update): the version cannot move under us.
+        check_version(webhook, version)
+        before = webhook.masked_url
+        webhook.url = url
+        validate(webhook, exclude=unchanged_fields(webhook, ["url"]))
+        Webhook.objects.filter(pk=webhook.pk).update(
+            url=url, version=F("version") + 1, updated_at=timezone.now()
+        )
+        webhook.version = version = version + 1
+        record_event(
+            actor=access.user,
+            organization=access.organization,
+            verb="updated",
+            obj=webhook,
+            changes={"url": [before, webhook.masked_url]},
+        )
     return update_versioned(
         access.user, access.organization, webhook, version=version, changes=changes
     )

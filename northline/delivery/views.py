@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
-from northline.delivery import forms, roadmap, selectors, services
+from northline.delivery import forms, roadmap, selectors, services, webhooks
 from northline.delivery.access import (
     access_calendar_feed,
     access_feature,
@@ -502,6 +502,7 @@ def render_settings(
         "delivery/settings.html",
         {
             "webhooks": selectors.webhooks_with_log(access),
+            "private_targets_allowed": webhooks.private_allowed(),
             "feeds": selectors.calendar_feeds(access),
             "webhook_form": webhook_form,
             "feed_form": feed_form,

@@ -8,8 +8,10 @@ task that POSTs it. The body is JSON; two headers let the receiver check it came
   with the webhook's secret (docs/delivery.md has the receiver's ten lines).
 
 Server-side request forgery: a URL's host is resolved and every address it resolves to must be
-public (not private, loopback, link-local, multicast, reserved or unspecified) unless
-``settings.NORTHLINE_WEBHOOKS_ALLOW_PRIVATE`` is true. The check runs when the webhook is saved
+globally routable (:func:`refusal` has the rule: IPv4-mapped and NAT64 addresses are judged by
+the IPv4 address they wrap, 6to4 and Teredo are refused whole, 100.64.0.0/10 is refused) unless
+``settings.NORTHLINE_WEBHOOKS_ALLOW_PRIVATE`` is true. Credentials in the URL and ports below
+1024 other than 80 and 443 are refused too. The check runs when the webhook is saved
 and again before every attempt (DNS answers change), the connection goes to the address that
 was checked, and redirects are never followed: a 3xx is a failed attempt.
 
@@ -73,24 +75,90 @@ USER_AGENT = "Northline-Webhooks/1"
 
 
 class AddressRefused(Exception):
-    """The URL cannot be used: a bad scheme, an unresolvable host or a private address."""
+    """The URL cannot be used: a bad scheme or port, credentials in it, a host that does not
+    resolve or that resolves to an address that is not globally routable."""
 
 
 def private_allowed() -> bool:
     return bool(getattr(settings, "NORTHLINE_WEBHOOKS_ALLOW_PRIVATE", False))
 
 
-def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return not (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
+# The address rule (issue 16 item 6) -------------------------------------------------------
+# Only globally routable addresses, judged by ipaddress's ``is_global`` (the IANA special-
+# purpose registries) plus the explicit refusals below, which do not depend on the Python
+# version's tables:
+SHARED_ADDRESS_SPACE = ipaddress.IPv4Network("100.64.0.0/10")  # carrier-grade NAT, metadata
+# Addresses that carry an IPv4 address inside: the IPv4 address is what gets reached.
+NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the last 32 bits
+# Refused whole, whatever they wrap: 6to4 (RFC 3056, its relays deprecated by RFC 7526) and
+# its relay anycast prefix, Teredo (RFC 4380), and local-use NAT64 (RFC 8215), which reaches
+# whatever the local translator is configured to reach.
+TUNNELS: dict[ipaddress.IPv4Network | ipaddress.IPv6Network, str] = {
+    ipaddress.IPv6Network("2002::/16"): "a 6to4 address (2002::/16)",
+    ipaddress.IPv6Network("2001::/32"): "a Teredo address (2001::/32)",
+    ipaddress.IPv6Network("64:ff9b:1::/48"): "a local-use NAT64 address (64:ff9b:1::/48)",
+    ipaddress.IPv4Network("192.88.99.0/24"): "a 6to4 relay address (192.88.99.0/24)",
+}
+# RFC 9637 (2024): newer than the tables of the Python this runs on.
+IPV6_DOCUMENTATION_2024 = ipaddress.IPv6Network("3fff::/20")
+# Ports below 1024 are other services' (SMTP, SSH, DNS, LDAP, SMB, …): a webhook posts to 80,
+# 443 or an unprivileged port.
+ALLOWED_LOW_PORTS = (80, 443)
+
+type IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) address
+    reaches, or None."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in NAT64_WELL_KNOWN:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def refusal(address: IPAddress) -> str | None:
+    """Why ``address`` may not be called by a webhook, or None if it may.
+
+    With NORTHLINE_WEBHOOKS_ALLOW_PRIVATE on, every address may be called except the
+    unspecified and multicast ones, which no receiver listens on.
+    """
+    inner = embedded_ipv4(address)
+    if inner is not None:
+        why = refusal(inner)
+        return f"{why}, wrapped in {address}" if why else None
+    if address.is_unspecified:
+        return "the unspecified address"
+    if address.is_multicast:
+        return "a multicast address"
+    if private_allowed():
+        return None
+    for network, name in TUNNELS.items():
+        if address.version == network.version and address in network:
+            return name
+    if address.version == 4 and address in SHARED_ADDRESS_SPACE:
+        return "shared address space (100.64.0.0/10: carrier-grade NAT, cloud metadata)"
+    if address.is_loopback:
+        return "a loopback address"
+    if address.is_link_local:
+        return "a link-local address"
+    if isinstance(address, ipaddress.IPv6Address) and address.is_site_local:
+        return "a site-local address (fec0::/10, deprecated)"
+    if address in IPV6_DOCUMENTATION_2024:
+        return "a documentation address (3fff::/20)"
+    if address.is_private:
+        return "a private or special-purpose address"
+    if address.is_reserved or not address.is_global:
+        return "an address that is not globally routable"
+    return None
+
+
+def is_public(address: IPAddress) -> bool:
+    """Whether a webhook may call ``address`` (under the current setting)."""
+    return refusal(address) is None
 
 
 @dataclass(frozen=True)
@@ -104,33 +172,53 @@ class Target:
     address: str
 
 
-def check_url(url: str) -> Target:
-    """Resolve ``url``'s host and return the address to connect to, or raise AddressRefused."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise AddressRefused("Use an http:// or https:// URL.")
-    host = parts.hostname
-    if not host:
-        raise AddressRefused("The URL has no host.")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as error:
-        raise AddressRefused("The URL's port is not a number.") from error
+def resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address ``host`` resolves to, IPv4 and IPv6 (a literal resolves to itself)."""
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise AddressRefused(f"The host {host} does not resolve.") from error
-    addresses = [ipaddress.ip_address(str(answer[4][0]).split("%", 1)[0]) for answer in answers]
+    # An IPv6 link-local answer may carry a zone ("fe80::1%eth0"): the address is before it.
+    return [ipaddress.ip_address(str(answer[4][0]).split("%", 1)[0]) for answer in answers]
+
+
+def check_url(url: str) -> Target:
+    """Resolve ``url``'s host and return the address to connect to, or raise AddressRefused.
+
+    Runs when a webhook is saved and again before every attempt; the attempt connects to the
+    address returned here (see Pinned*Connection), so a name that resolves differently a
+    moment later (DNS rebinding) is not called at its new address.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise AddressRefused("Use an http:// or https:// URL.")
+    if parts.username is not None or parts.password is not None:
+        raise AddressRefused(
+            "Put no user name or password in the URL (user:password@host); "
+            "the receiver checks the signature instead."
+        )
+    host = parts.hostname
+    if not host:
+        raise AddressRefused("The URL has no host.")
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise AddressRefused("The URL's port is not a number from 1 to 65535.") from error
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
+    if port < 1024 and port not in ALLOWED_LOW_PORTS:
+        raise AddressRefused(f"Port {port} is refused: use 80, 443 or a port from 1024 up.")
+    addresses = resolve(host, port)
     if not addresses:
         raise AddressRefused(f"The host {host} does not resolve.")
-    if not private_allowed():
-        # Every answer must be public: a name with one public and one private address could
-        # otherwise be steered to the private one.
-        refused = [address for address in addresses if not is_public(address)]
-        if refused:
+    # Every answer must be allowed: a name with one public and one private address could
+    # otherwise be steered to the private one.
+    for address in addresses:
+        why = refusal(address)
+        if why:
+            allowed = "addresses" if private_allowed() else "globally routable addresses"
             raise AddressRefused(
-                f"{host} resolves to {refused[0]}, a private, loopback, link-local or reserved "
-                "address; webhooks may only call public addresses."
+                f"{host} resolves to {address}, {why}; webhooks may only call {allowed}."
             )
     path = parts.path or "/"
     if parts.query:

@@ -4,6 +4,7 @@ with a login (and one without), and a real HTTP receiver on 127.0.0.1."""
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from northline.delivery import services
+from northline.delivery import services, webhooks
 from northline.delivery.models import Feature, Release
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
@@ -112,3 +113,24 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture
 def allow_private(settings) -> None:
     settings.NORTHLINE_WEBHOOKS_ALLOW_PRIVATE = True
+
+
+class Resolver:
+    """``socket.getaddrinfo`` answering from a table: name → addresses (v4 and v6 mixed)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> None:
+        self.table = table
+        self.asked: list[str] = []
+        self.real = socket.getaddrinfo
+        monkeypatch.setattr(webhooks.socket, "getaddrinfo", self)
+
+    def __call__(self, host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in self.table:
+            return self.real(host, port, *args, **kwargs)
+        self.asked.append(host)
+        answers = []
+        for address in self.table[host]:
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            where = (address, port, 0, 0) if family == socket.AF_INET6 else (address, port)
+            answers.append((family, socket.SOCK_STREAM, 6, "", where))
+        return answers

@@ -24,10 +24,11 @@ def build(cast: Cast, values: dict[str, Any]) -> None:
         access, title="Walk chat pilot", kind="experiment", release=release
     )
     impact = services.add_impact(access, feature, team=team, role="impactee")
-    # Port 9 (discard) on loopback: nothing is sent by the walk, which never writes as owner.
+    # Loopback, on an unprivileged port (ports below 1024 but 80 and 443 are refused): nothing
+    # is sent by the walk, which never writes as owner.
     with override_settings(NORTHLINE_WEBHOOKS_ALLOW_PRIVATE=True):
         webhook = services.create_webhook(
-            access, url="http://127.0.0.1:9/hook", events=["notice.sent"]
+            access, url="http://127.0.0.1:1025/hook", events=["notice.sent"]
         )
     feed, _ = services.create_calendar_feed(access, label="Walk feed")
     values.update(
