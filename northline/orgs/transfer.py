@@ -279,6 +279,8 @@ def import_document(
     allowed = allowed_models()
     by_model: dict[type[models.Model], list[Any]] = {}
     organization_pk = check_records(records, slug, allowed, by_model)
+    if Organization.objects.filter(slug=slug).exists():
+        raise Conflict(f"This database already has an organization named {slug!r}.")
     merged = existing_users(by_model)
     if merged and not merge_users:
         raise Conflict(
@@ -297,7 +299,7 @@ def import_document(
         if model._meta.label_lower in SEALED_MODELS
     }
     verify_with = seal_key_for(document, sealed, source_key, unverified_seals)
-    refuse_existing(slug, records, by_model)
+    refuse_existing(records, by_model)
     with transaction.atomic(), connection.constraint_checks_disabled():
         try:
             objects = list(serializers.deserialize("python", records))
@@ -484,10 +486,8 @@ def check_records(
 
 
 def refuse_existing(
-    slug: str, records: list[dict[str, Any]], by_model: dict[type[models.Model], list[Any]]
+    records: list[dict[str, Any]], by_model: dict[type[models.Model], list[Any]]
 ) -> None:
-    if Organization.objects.filter(slug=slug).exists():
-        raise Conflict(f"This database already has an organization named {slug!r}.")
     prefixes = [row["fields"].get("prefix") for row in by_model.get(ApiToken, [])]
     if ApiToken._base_manager.filter(prefix__in=prefixes).exists():
         raise Conflict("Some of the exported API tokens already exist here.")
