@@ -53,7 +53,13 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, models, transaction
 
 from northline.lib.errors import Conflict, Invalid, NotFound
-from northline.orgs.models import ApiToken, NotificationPreference, Organization, WorkerBeat
+from northline.orgs.models import (
+    ApiToken,
+    Event,
+    NotificationPreference,
+    Organization,
+    WorkerBeat,
+)
 from northline.orgs.services import record_import
 
 FORMAT = "northline-export"
@@ -293,6 +299,20 @@ def import_document(
         records = merge_into_existing_users(records, merged)
         by_model = {}
         check_records(records, slug, allowed, by_model)
+    if merge_users:
+        # Organizations exported from one database share its event ids, and the first import's
+        # own ``imported`` event takes the next one: audit events whose ids are taken here get
+        # new ones (nothing refers to an event by id; the trail is ordered by time).
+        events = by_model.get(Event, [])
+        taken = set(
+            Event._base_manager.filter(pk__in=[row["pk"] for row in events]).values_list(
+                "pk", flat=True
+            )
+        )
+        for row in events:
+            if row["pk"] in taken:
+                row["pk"] = None
+        by_model[Event] = [row for row in events if row["pk"] is not None]
     sealed = {
         model._meta.label_lower: len(rows)
         for model, rows in by_model.items()
