@@ -403,7 +403,9 @@ def test_it_imports_both_demo_organizations_merging_their_shared_user(demo, empt
             "ORDER BY o.slug, u.username"
         ).fetchall()
     assert users == [("amara",), ("demo",), ("nadia",), ("tomas",)]
+    # The demo's lab roles: demo owner, amara and nadia editors, tomas viewer.
     assert memberships == [
+        ("harbour-lab", "amara", "editor"),
         ("harbour-lab", "demo", "owner"),
         ("harbour-lab", "nadia", "editor"),
         ("harbour-lab", "tomas", "viewer"),
