@@ -1,5 +1,5 @@
 """The `northline` command (DESIGN §4): demo, serve, migrate, users, tokens, export, import,
-snapshot.
+backup, restore, snapshot.
 
 Settings read ``NORTHLINE_*`` from the environment when Django starts, so options that change
 them (``--data-dir``, and the plain-HTTP switches of ``demo``) are put into the environment
@@ -172,6 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="import seals made under another key without verifying them: every initial then "
         "reads as tampered (its agreement is not executed here)",
     )
+    imports.add_argument(
+        "--merge-users",
+        action="store_true",
+        help="link the export's users whose usernames exist here to those accounts (their "
+        "passwords, tokens and preferences here are kept) instead of refusing the import",
+    )
+
+    add_backup_commands(command)  # backup and restore: see "Backup and restore" below
 
     snapshot = command(
         "snapshot",
@@ -572,7 +580,12 @@ def run_token_revoke(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     setup_django()
-    from northline.orgs.transfer import count_records, dumps_document, export_organization
+    from northline.orgs.transfer import (
+        count_records,
+        dumps_document,
+        export_organization,
+        exported_usernames,
+    )
 
     document = export_organization(args.organization)
     text = dumps_document(document)
@@ -584,6 +597,11 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     report_counts("Exported", count_records(document))
+    users = exported_usernames(document)
+    say(
+        f"Users in this export ({len(users)}): {', '.join(users) or 'none'}. An import needs "
+        "these usernames free, or --merge-users to link them to existing accounts."
+    )
     return 0
 
 
@@ -608,10 +626,17 @@ def run_import(args: argparse.Namespace) -> int:
         unverified_seals=args.unverified_seals,
         source="standard input" if args.file == "-" else Path(args.file).name,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        merge_users=args.merge_users,
     )
     report_counts("Imported", count_records(document))
     organization = imported.organization
     say(f"Imported organization {organization.slug} ({organization.name}).")
+    if imported.merged_users:
+        say(
+            f"Merged users ({len(imported.merged_users)}): {', '.join(imported.merged_users)}: "
+            "linked to the existing accounts; their passwords, tokens and preferences here "
+            "were kept, the export's skipped."
+        )
     report_seals(imported)
     return 0
 
@@ -648,6 +673,152 @@ def report_seals(imported: Imported) -> None:
         say(f"warning: {len(failures)} seal(s) failed verification; they read as tampered:")
         for failure in failures:
             say(f"  {failure}")
+
+
+# Backup and restore (issue 16) ------------------------------------------------------------
+# Kept in one block: `northline backup` and `northline restore` (northline.orgs.backup).
+
+BACKUP_WARNING = (
+    "warning: this backup is not encrypted. It holds password hashes, API token digests, "
+    "session keys and every other secret stored in the database, in clear: keep it like a "
+    "password database, or pass --passphrase-file / --passphrase-env (docs/security.md)."
+)
+
+
+def add_backup_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    backup = command(
+        "backup",
+        run_backup,
+        "Write the whole installation (every organization, user, token digest, session, "
+        "queued task and uploaded file) to one file, consistent while the server runs.",
+    )
+    backup.add_argument("file", metavar="FILE", help="the backup file to write")
+    add_passphrase_options(backup)
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    restore = command(
+        "restore",
+        run_restore,
+        "Restore a backup into this database, which must be migrated and empty.",
+        epilog="The whole file is read and its checksum verified before anything is written; "
+        "the rows are then written in one transaction. See docs/cli.md.",
+    )
+    restore.add_argument("file", metavar="FILE", help="a file that `northline backup` wrote")
+    add_passphrase_options(restore)
+    restore.add_argument(
+        "--verify-only",
+        action="store_true",
+        help="check the file (format, passphrase, checksum) and print what it holds; write nothing",
+    )
+    restore.add_argument(
+        "--seal-key-file",
+        metavar="PATH",
+        help="the backed-up installation's secret key, when it differs from this one's "
+        "(as for import); default: NORTHLINE_SOURCE_SECRET_KEY",
+    )
+    restore.add_argument(
+        "--unverified-seals", action="store_true", help="as for import: keep seals unverified"
+    )
+
+
+def add_passphrase_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--passphrase-file", metavar="PATH", help="encrypt/decrypt with the first line of PATH"
+    )
+    source.add_argument(
+        "--passphrase-env", metavar="VAR", help="encrypt/decrypt with the environment's VAR"
+    )
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    import time
+
+    setup_django()
+    from northline.orgs.backup import passphrase_from, write_backup
+
+    passphrase = passphrase_from(args.passphrase_file, args.passphrase_env)
+    target = Path(args.file)
+    if target.exists() and not args.force:
+        raise UserError(f"{target} exists; pass --force to overwrite it")
+    partial = target.with_name(f".{target.name}.partial")
+    began = time.monotonic()
+    try:
+        # Written beside the target and renamed at the end: a failed run leaves no half file
+        # under the backup's name. Readable by its owner only, whatever the umask.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            written = write_backup(
+                out,
+                passphrase=passphrase,
+                progress=report_table,
+            )
+        os.replace(partial, target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"cannot write {target}: {error.strerror}") from error
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    total = sum(written.tables.values())
+    say(
+        f"Backed up {total} rows in {len(written.tables)} tables and {written.media_files} "
+        f"media files to {target} ({target.stat().st_size} bytes, "
+        f"{time.monotonic() - began:.1f} s, SHA-256 {written.sha256[:16]}…)."
+    )
+    if not written.encrypted:
+        say(BACKUP_WARNING)
+    return 0
+
+
+def report_table(label: str, rows: int) -> None:
+    if rows:
+        say(f"  {label}: {rows} rows")
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    import time
+
+    setup_django()
+    from northline.orgs.backup import passphrase_from, restore_backup, verify
+
+    passphrase = passphrase_from(args.passphrase_file, args.passphrase_env)
+    path = Path(args.file)
+    began = time.monotonic()
+    if args.verify_only:
+        manifest = verify(path, passphrase)
+    else:
+        restored = restore_backup(
+            path,
+            passphrase=passphrase,
+            source_key=source_secret_key(args.seal_key_file),
+            unverified_seals=args.unverified_seals,
+        )
+        manifest = restored.manifest
+    header = manifest.header
+    say(
+        f"Backup of {header.get('created_at')} from a {header.get('database_vendor')} "
+        f"database, Northline {header.get('northline_version')}, format "
+        f"{header.get('format_version')}, SHA-256 {manifest.sha256[:16]}… (verified)."
+    )
+    verb = "Holds" if args.verify_only else "Restored"
+    for label, count in manifest.tables.items():
+        if count:
+            say(f"{verb} {count:>6} {label}")
+    say(f"{verb} {manifest.media_files} media files.")
+    if not args.verify_only:
+        if restored.unverified_seals:
+            say(f"Seals: {restored.unverified_seals} restored unverified (--unverified-seals).")
+        if restored.resealed or restored.seal_failures:
+            say(
+                f"Seals: {restored.resealed} re-sealed with this installation's key, "
+                f"{len(restored.seal_failures)} failing."
+            )
+        say(f"Restored in {time.monotonic() - began:.1f} s.")
+    return 0
+
+
+# End of backup and restore ----------------------------------------------------------------
 
 
 def parse_day(text: str) -> Any:

@@ -4,7 +4,7 @@ The document::
 
     {"format": "northline-export", "format_version": 1, "organization": "<slug>",
      "records": [{"model": "auth.user", "pk": 1, "fields": {...}}, ...],
-     "seal_key_fingerprint": "<16 hex digits>"}
+     "seal_key_fingerprint": "<16 hex digits>", "users": ["<username>", ...]}
 
 ``records`` are Django's serializer records: the users the organization refers to (without
 their superuser and staff bits), those users' API tokens (digests only), the organization, then
@@ -12,10 +12,15 @@ every record of every ``northline.*`` model with a ``organization`` foreign key 
 among them), models ordered so that each comes after the models it points to, records by pk.
 The envelope holds no timestamp, so export → import → export gives the same bytes.
 
+``users`` names the user accounts the export brings (informational: the records are the truth).
+
 Import goes into a database that holds none of it: the slug, the usernames and every primary
-key must be free, or nothing is written. It records one ``imported`` event (through
-``northline.orgs.services.record_import``, in the same transaction) naming the source, its
-SHA-256 and the records per model.
+key must be free, or nothing is written. Usernames that exist already are refused by name,
+unless the caller merges them (``merge_users``): the export's records then point at the
+existing accounts of the same username, whose password, details, API tokens and e-mail
+preferences stay as they are (the export's tokens and preferences of those users are skipped).
+It records one ``imported`` event (through ``northline.orgs.services.record_import``, in the
+same transaction) naming the source, its SHA-256 and the records per model.
 
 Some records carry a seal, an HMAC keyed with the installation's SECRET_KEY (the lab's agreement
 initials; apps register them with :func:`register_sealed_model`). The key never travels: the
@@ -48,13 +53,21 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, models, transaction
 
 from northline.lib.errors import Conflict, Invalid, NotFound
-from northline.orgs.models import ApiToken, NotificationPreference, Organization, WorkerBeat
+from northline.orgs.models import (
+    ApiToken,
+    Event,
+    NotificationPreference,
+    Organization,
+    WorkerBeat,
+)
 from northline.orgs.services import record_import
 
 FORMAT = "northline-export"
 FORMAT_VERSION = 1
 # The envelope's name for the key the export's seals were made with (older exports lack it).
 SEAL_KEY_FIELD = "seal_key_fingerprint"
+# The envelope's list of the usernames the export brings (older exports lack it).
+USERS_FIELD = "users"
 
 USER_FIELDS = (
     "username",
@@ -193,7 +206,18 @@ def export_organization(slug: str) -> dict[str, Any]:
         "organization": organization.slug,
         "records": [plain(record) for record in records],
         SEAL_KEY_FIELD: key_fingerprint(settings.SECRET_KEY),
+        USERS_FIELD: sorted(user.get_username() for user in users),
     }
+
+
+def exported_usernames(document: dict[str, Any]) -> list[str]:
+    """The usernames of the user records an export brings, sorted."""
+    user_label = get_user_model()._meta.label_lower
+    return sorted(
+        str(record["fields"].get("username"))
+        for record in document["records"]
+        if str(record.get("model", "")).lower() == user_label
+    )
 
 
 def plain(value: Any) -> Any:
@@ -226,6 +250,7 @@ class Imported:
     seal_check: str
     seals: dict[str, SealReport]  # per sealed model label, when verified
     unverified: int = 0  # sealed records imported without a check
+    merged_users: list[str] = field(default_factory=list)  # linked to existing accounts
 
     @property
     def resealed(self) -> int:
@@ -243,6 +268,7 @@ def import_document(
     unverified_seals: bool = False,
     source: str = "",
     sha256: str | None = None,
+    merge_users: bool = False,
 ) -> Imported:
     """Insert an exported organization into this database, all or nothing.
 
@@ -251,20 +277,49 @@ def import_document(
     without it, as they are. ``source`` names the import in the audit trail (a file name) and
     ``sha256`` is the hex SHA-256 of that file's bytes; without it, the SHA-256 of the
     document's one text form (:func:`dumps_document`), which is the file's own for a file that
-    ``northline export`` wrote.
+    ``northline export`` wrote. ``merge_users`` links the export's users whose usernames
+    exist here to those accounts instead of refusing the import.
     """
     records = check_envelope(document)
     slug = document["organization"]
     allowed = allowed_models()
     by_model: dict[type[models.Model], list[Any]] = {}
     organization_pk = check_records(records, slug, allowed, by_model)
+    if Organization.objects.filter(slug=slug).exists():
+        raise Conflict(f"This database already has an organization named {slug!r}.")
+    merged = existing_users(by_model)
+    if merged and not merge_users:
+        raise Conflict(
+            f"These users of the export already exist here: {', '.join(sorted(merged))}. "
+            "Rerun with --merge-users to link the export's records to those accounts by "
+            "username (their passwords, details, API tokens and e-mail preferences here stay "
+            "as they are), or import into a database without them; nothing was imported."
+        )
+    if merged:
+        records = merge_into_existing_users(records, merged)
+        by_model = {}
+        check_records(records, slug, allowed, by_model)
+    if merge_users:
+        # Organizations exported from one database share its event ids, and the first import's
+        # own ``imported`` event takes the next one: audit events whose ids are taken here get
+        # new ones (nothing refers to an event by id; the trail is ordered by time).
+        events = by_model.get(Event, [])
+        taken = set(
+            Event._base_manager.filter(pk__in=[row["pk"] for row in events]).values_list(
+                "pk", flat=True
+            )
+        )
+        for row in events:
+            if row["pk"] in taken:
+                row["pk"] = None
+        by_model[Event] = [row for row in events if row["pk"] is not None]
     sealed = {
         model._meta.label_lower: len(rows)
         for model, rows in by_model.items()
         if model._meta.label_lower in SEALED_MODELS
     }
     verify_with = seal_key_for(document, sealed, source_key, unverified_seals)
-    refuse_existing(slug, records, by_model)
+    refuse_existing(records, by_model)
     with transaction.atomic(), connection.constraint_checks_disabled():
         try:
             objects = list(serializers.deserialize("python", records))
@@ -290,6 +345,7 @@ def import_document(
                 seal_check="unverified" if sealed else "none",
                 seals={},
                 unverified=sum(sealed.values()),
+                merged_users=sorted(merged),
             )
         reports = {
             label: SEALED_MODELS[label](
@@ -299,7 +355,51 @@ def import_document(
             )
             for label in sorted(sealed)
         }
-        return Imported(organization, seal_check="verified", seals=reports)
+        return Imported(
+            organization, seal_check="verified", seals=reports, merged_users=sorted(merged)
+        )
+
+
+def existing_users(by_model: dict[type[models.Model], list[Any]]) -> dict[str, tuple[Any, Any]]:
+    """The export's users whose usernames exist here: username -> (exported pk, local pk)."""
+    user_model = get_user_model()
+    exported = {row["fields"].get("username"): row["pk"] for row in by_model.get(user_model, [])}
+    local = user_model._base_manager.filter(username__in=list(exported)).values_list(
+        "username", "pk"
+    )
+    return {username: (exported[username], pk) for username, pk in local}
+
+
+def merge_into_existing_users(
+    records: list[dict[str, Any]], merged: dict[str, tuple[Any, Any]]
+) -> list[dict[str, Any]]:
+    """The records with the merged users' own records left out (their user record, API tokens
+    and e-mail preferences: the local account keeps its own) and every reference to them
+    pointed at the local account."""
+    user_model = get_user_model()
+    user_label = user_model._meta.label_lower
+    local_pk = dict(merged.values())
+    own_records = {model._meta.label_lower for model in USER_LEVEL_MODELS}
+    allowed = allowed_models()
+    result = []
+    for record in records:
+        label = str(record["model"]).lower()
+        if label == user_label and record["pk"] in local_pk:
+            continue
+        if label in own_records and record["fields"].get("user") in local_pk:
+            continue
+        model = allowed[label]
+        names = [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.ForeignKey) and field.related_model is user_model
+        ]
+        fields = dict(record["fields"])
+        for name in names:
+            if fields.get(name) in local_pk:
+                fields[name] = local_pk[fields[name]]
+        result.append({**record, "fields": fields})
+    return result
 
 
 def seal_key_for(
@@ -307,6 +407,9 @@ def seal_key_for(
     sealed: dict[str, int],
     source_key: str | None,
     unverified_seals: bool,
+    *,
+    kind: str = "export",
+    undone: str = "imported",
 ) -> str | None:
     """The key to verify the export's seals with, or None to take them unverified (or when
     nothing is sealed). Refuses, before anything is written, an import whose seals were made
@@ -321,8 +424,8 @@ def seal_key_for(
         given = key_fingerprint(source_key)
         if exported is not None and given != exported:
             raise Invalid(
-                f"The source key given (fingerprint {given}) is not the key this export was "
-                f"sealed with (fingerprint {exported}); nothing was imported."
+                f"The source key given (fingerprint {given}) is not the key this {kind} was "
+                f"sealed with (fingerprint {exported}); nothing was {undone}."
             )
         return source_key
     if exported == local:
@@ -334,11 +437,11 @@ def seal_key_for(
         for label, count in sorted(sealed.items())
     )
     raise Invalid(
-        f"The export's seals ({what}) were made by another installation (key fingerprint "
+        f"The {kind}'s seals ({what}) were made by another installation (key fingerprint "
         f"{exported or 'not recorded'}; this installation's is {local}). Give that "
         "installation's secret key (--seal-key-file, or NORTHLINE_SOURCE_SECRET_KEY) to verify "
         "and re-seal them, or accept them unverified (--unverified-seals: they will read as "
-        "tampered); nothing was imported."
+        f"tampered); nothing was {undone}."
     )
 
 
@@ -403,17 +506,8 @@ def check_records(
 
 
 def refuse_existing(
-    slug: str, records: list[dict[str, Any]], by_model: dict[type[models.Model], list[Any]]
+    records: list[dict[str, Any]], by_model: dict[type[models.Model], list[Any]]
 ) -> None:
-    if Organization.objects.filter(slug=slug).exists():
-        raise Conflict(f"This database already has an organization named {slug!r}.")
-    user_model = get_user_model()
-    usernames = [row["fields"].get("username") for row in by_model.get(user_model, [])]
-    taken = sorted(
-        user_model._base_manager.filter(username__in=usernames).values_list("username", flat=True)
-    )
-    if taken:
-        raise Conflict(f"These users already exist: {', '.join(taken)}.")
     prefixes = [row["fields"].get("prefix") for row in by_model.get(ApiToken, [])]
     if ApiToken._base_manager.filter(prefix__in=prefixes).exists():
         raise Conflict("Some of the exported API tokens already exist here.")

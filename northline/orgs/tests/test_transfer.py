@@ -17,6 +17,7 @@ from northline.orgs import services
 from northline.orgs.models import (
     ApiToken,
     Event,
+    Membership,
     NotificationPreference,
     Organization,
     Person,
@@ -162,7 +163,11 @@ def test_it_refuses_users_that_exist_under_a_new_slug(cast):
         if record["model"] == "orgs.organization":
             record["fields"]["slug"] = "acme-copy"
 
-    with pytest.raises(Conflict, match="users already exist: adam, edith, olivia, victor"):
+    with pytest.raises(
+        Conflict,
+        match=r"users of the export already exist here: adam, edith, olivia, victor\. "
+        "Rerun with --merge-users",
+    ):
         import_document(document)
 
     assert not Organization.objects.filter(slug="acme-copy").exists()
@@ -296,3 +301,72 @@ def test_it_records_no_import_when_the_export_is_refused(cast):
         import_document(document)
 
     assert not Event.objects.filter(verb="imported").exists()
+
+
+# Organizations that share users ----------------------------------------------------------------
+
+
+def share_edith(cast):
+    """Edith, an editor of acme, is also a viewer of elsewhere; she has a token of her own."""
+    services.add_member(cast.access(cast.outsider, cast.other_org), user=cast.editor, role="viewer")
+    services.create_token(cast.editor, name="edith's script")
+
+
+def test_it_lists_the_users_an_export_brings(cast):
+    share_edith(cast)
+
+    assert export_organization("acme")["users"] == ["adam", "edith", "olivia", "victor"]
+    assert export_organization("elsewhere")["users"] == ["edith", "oscar"]
+
+
+def test_it_refuses_a_second_organization_whose_users_exist_naming_them(cast):
+    share_edith(cast)
+    acme, elsewhere = export_organization("acme"), export_organization("elsewhere")
+    wipe_database()
+    import_document(acme)
+
+    with pytest.raises(Conflict, match=r"already exist here: edith\. Rerun with --merge-users"):
+        import_document(elsewhere)
+
+    assert list(Organization.objects.values_list("slug", flat=True)) == ["acme"]
+
+
+def test_it_merges_shared_users_by_username_keeping_their_accounts(cast):
+    share_edith(cast)
+    acme, elsewhere = export_organization("acme"), export_organization("elsewhere")
+    wipe_database()
+    import_document(acme)
+    edith = get_user_model().objects.get(username="edith")
+    edith.set_password("a-password-of-this-installation")
+    edith.save(update_fields=["password"])
+
+    imported = import_document(elsewhere, merge_users=True)
+
+    assert imported.merged_users == ["edith"]
+    users = get_user_model().objects.order_by("username").values_list("username", flat=True)
+    assert list(users) == ["adam", "edith", "olivia", "oscar", "victor"]
+    memberships = Membership.objects.filter(user__username="edith").order_by("organization__slug")
+    assert [(m.organization.slug, m.role) for m in memberships] == [
+        ("acme", "editor"),
+        ("elsewhere", "viewer"),
+    ]
+    edith.refresh_from_db()
+    assert edith.check_password("a-password-of-this-installation")
+    # Her token came once, with the first organization; the second import skipped it.
+    assert list(ApiToken.objects.filter(user=edith).values_list("name", flat=True)) == [
+        "edith's script"
+    ]
+
+
+def test_it_points_merged_users_records_at_the_existing_account(cast):
+    share_edith(cast)
+    elsewhere = export_organization("elsewhere")
+    wipe_database()
+    # Edith exists here under another id than in the export.
+    get_user_model().objects.create_user("someone-first", password=PASSWORD)
+    here = get_user_model().objects.create_user("edith", password=PASSWORD)
+
+    import_document(elsewhere, merge_users=True)
+
+    membership = Membership.objects.get(organization__slug="elsewhere", role="viewer")
+    assert membership.user_id == here.pk
