@@ -51,6 +51,14 @@ ORG_PREFIX = "o/<slug:slug>/"
 # Patterns that are not a member's or an account's pages: signing in and out, the health check,
 # the API (walked by test_openapi_walk) and the calendar feed (its secret URL is the key).
 NOT_WALKED = {"login", "logout", "healthz", "healthz_tasks", "delivery_calendar_feed"}
+# Password reset is for people who cannot sign in: open to everyone, tested in
+# northline/orgs/tests/test_password_reset.py.
+NOT_WALKED |= {
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 # Pages anyone holding the link may open: a shared lab report, a survey's public answer page,
 # and a digest's unsubscribe link (its signed token is the authority, since a mail client's
