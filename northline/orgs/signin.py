@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from northline.lib.context import address_of
@@ -53,7 +53,8 @@ def locked_out(
     """The answer to a sign-in that axes refused (AXES_LOCKOUT_CALLABLE): 429, in our page."""
     username = username_of(request, credentials)
     ends = lockout_ends(username, address_of(request))
-    response = TemplateResponse(
+    # Rendered now: axes' middleware returns it after the view's response was rendered.
+    response = render(
         request,
         "registration/locked_out.html",
         {"username": username, "ends": ends, "limit": settings.AXES_FAILURE_LIMIT},
