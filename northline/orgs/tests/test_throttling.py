@@ -37,8 +37,8 @@ def test_the_throttles_are_on_by_default():
     environment = {k: v for k, v in os.environ.items() if not k.startswith("NORTHLINE_")}
     environment["NORTHLINE_DATA_DIR"] = os.environ["NORTHLINE_DATA_DIR"]
     script = (
-        "import json, northline.settings as s; print(json.dumps([s.NORTHLINE_API_TOKEN_FAILURE_RATE,"
-        " s.NORTHLINE_API_WRITE_RATE, s.NORTHLINE_PASSWORD_RESET_RATE, s.AXES_FAILURE_LIMIT,"
+        "import json, northline.settings as s; print(json.dumps(["
+        " s.NORTHLINE_API_TOKEN_FAILURE_RATE, s.NORTHLINE_API_WRITE_RATE, s.NORTHLINE_PASSWORD_RESET_RATE, s.AXES_FAILURE_LIMIT,"
         " s.AXES_COOLOFF_TIME.total_seconds(), s.CACHES['default']['BACKEND']]))"
     )
     output = subprocess.run(
