@@ -38,7 +38,8 @@ def test_the_throttles_are_on_by_default():
     environment["NORTHLINE_DATA_DIR"] = os.environ["NORTHLINE_DATA_DIR"]
     script = (
         "import json, northline.settings as s; print(json.dumps(["
-        " s.NORTHLINE_API_TOKEN_FAILURE_RATE, s.NORTHLINE_API_WRITE_RATE, s.NORTHLINE_PASSWORD_RESET_RATE, s.AXES_FAILURE_LIMIT,"
+        " s.NORTHLINE_API_TOKEN_FAILURE_RATE, s.NORTHLINE_API_WRITE_RATE,"
+        " s.NORTHLINE_PASSWORD_RESET_RATE, s.AXES_FAILURE_LIMIT,"
         " s.AXES_COOLOFF_TIME.total_seconds(), s.CACHES['default']['BACKEND']]))"
     )
     output = subprocess.run(
