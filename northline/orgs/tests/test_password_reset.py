@@ -7,7 +7,6 @@ import logging
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
@@ -167,6 +166,7 @@ def test_it_throttles_requests_for_one_address_known_or_not(cast, caplog):
     answers = [ask(Client(), "edith@example.org").status_code for _ in range(5)]
     with caplog.at_level(logging.WARNING, logger="northline.security"):
         refused = ask(Client(), "EDITH@example.org")
+    security = [r for r in caplog.records if r.name == "northline.security"]
     unknown = [ask(Client(), "nobody@example.org").status_code for _ in range(6)]
 
     assert answers == [302] * 5
@@ -174,7 +174,6 @@ def test_it_throttles_requests_for_one_address_known_or_not(cast, caplog):
     assert "Too many reset requests" in refused.content.decode()
     assert int(refused["Retry-After"]) <= 3600
     assert len(mail.outbox) == 5
-    security = [r for r in caplog.records if r.name == "northline.security"]
     assert [r.getMessage().split(" retry_after")[0] for r in security] == [
         "throttled password reset: POST /account/password/reset/ address=127.0.0.1"
     ]
