@@ -167,7 +167,8 @@ def test_it_throttles_requests_for_one_address_known_or_not(cast, caplog):
     with caplog.at_level(logging.WARNING, logger="northline.security"):
         refused = ask(Client(), "EDITH@example.org")
     security = [r for r in caplog.records if r.name == "northline.security"]
-    unknown = [ask(Client(), "nobody@example.org").status_code for _ in range(6)]
+    elsewhere = Client(REMOTE_ADDR="198.51.100.9")  # this client address has used up its own
+    unknown = [ask(elsewhere, "nobody@example.org").status_code for _ in range(6)]
 
     assert answers == [302] * 5
     assert refused.status_code == 429
