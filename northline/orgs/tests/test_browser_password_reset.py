@@ -38,8 +38,8 @@ def test_a_person_resets_a_forgotten_password(browser_cast, page):
     (link,) = re.findall(r"http://\S+", message.body)
     page.goto(link)
     expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
+    page.get_by_label("New password:", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password confirmation:").fill(NEW_PASSWORD)
     screenshot(page, "password-reset-choose")
     with page.expect_navigation():
         page.get_by_role("button", name="Set password").click()
