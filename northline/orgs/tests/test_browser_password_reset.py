@@ -35,7 +35,7 @@ def test_a_person_resets_a_forgotten_password(browser_cast, page):
     screenshot(page, "password-reset-sent")
 
     (message,) = mail.outbox
-    (link,) = re.findall(r"http://\S+", message.body)
+    (link,) = re.findall(r"http://\S+", str(message.body))
     page.goto(link)
     expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
     page.get_by_label("New password:", exact=True).fill(NEW_PASSWORD)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pytest
 import time_machine
@@ -19,7 +20,7 @@ START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 LIMIT = 5
 
 
-def sign_in(client: Client, password: str, username: str = "olivia", **extra: str):
+def sign_in(client: Client, password: str, username: str = "olivia", **extra: Any):
     return client.post("/login/", {"username": username, "password": password}, **extra)
 
 
@@ -27,7 +28,7 @@ def signed_in(response, client: Client) -> bool:
     return response.status_code == 302 and "_auth_user_id" in client.session
 
 
-def fail(client: Client, times: int, username: str = "olivia", **extra: str) -> list[int]:
+def fail(client: Client, times: int, username: str = "olivia", **extra: Any) -> list[int]:
     return [sign_in(client, "wrong", username, **extra).status_code for _ in range(times)]
 
 

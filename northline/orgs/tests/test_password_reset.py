@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -21,7 +22,7 @@ def base_url(settings):
     settings.NORTHLINE_BASE_URL = BASE_URL
 
 
-def ask(client: Client, email: str, **extra: str):
+def ask(client: Client, email: str, **extra: Any):
     return client.post("/account/password/reset/", {"email": email}, **extra)
 
 
