@@ -12,6 +12,7 @@ route here, and so does the error shape:
 from __future__ import annotations
 
 import json
+import math
 import typing
 from functools import cached_property
 from typing import Any
@@ -21,13 +22,14 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from northline.api_reference import ReferenceDocs, cached_by_clients
 from northline.lib.api_errors import server_error
 from northline.lib.errors import MEANINGS, DomainError, ErrorCode, NotAuthenticated
 from northline.lib.schemas import DELETE_NEEDS_NO_VERSION, VersionedInput
 from northline.orgs.api_auth import BearerToken, BrowserSession
+from northline.orgs.api_throttle import WriteThrottle
 
 
 class NorthlineAPI(NinjaAPI):
@@ -71,6 +73,7 @@ api = NorthlineAPI(
         "(a stale one answers 409 `stale_version`).\n\nThe error codes:\n\n" + codes_table()
     ),
     auth=[BearerToken(), BrowserSession()],
+    throttle=[WriteThrottle()],
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -97,6 +100,12 @@ class ErrorOut(Schema):
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 CREATES_NEED_NO_VERSION = "Needs no version: it adds a new record and changes none."
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 
 def document_errors(schema: dict[str, Any]) -> None:
@@ -105,7 +114,8 @@ def document_errors(schema: dict[str, Any]) -> None:
     Every operation needs authentication (401) and may refuse a role (403); one with path
     parameters may find nothing (404); one with parameters or a body may refuse them (422); a
     write may be refused by a rule or a stale version (409); a body may be unreadable (400) or
-    too large (413).
+    too large (413); any may be throttled (429, with Retry-After), a write per user and any
+    bearer request from an address that sent too many bad tokens.
     """
     from ninja.openapi.schema import REF_TEMPLATE
 
@@ -125,6 +135,9 @@ def document_errors(schema: dict[str, Any]) -> None:
                 statuses[414] = "The address is too long"
             if method in UNSAFE_METHODS:
                 statuses[409] = "Refused by a rule, or a stale version; nothing was changed"
+                statuses[429] = "Too many writes, or too many failed tokens; see Retry-After"
+            else:
+                statuses[429] = "Too many failed tokens from your address; see Retry-After"
             if "requestBody" in operation:
                 statuses[400] = "The body is not valid JSON"
                 statuses[413] = "The body is too large"
@@ -141,6 +154,7 @@ def document_errors(schema: dict[str, Any]) -> None:
                     {
                         "description": description,
                         "content": {"application/json": {"schema": ERROR_REF}},
+                        **({"headers": RETRY_AFTER} if status == 429 else {}),
                     },
                 )
 
@@ -234,9 +248,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
     if code is ErrorCode.MALFORMED:
         message = "The body is not valid JSON: send one JSON object."
-    return error_response(
+    wait = math.ceil(exc.wait) if isinstance(exc, Throttled) and exc.wait else None
+    if wait is not None and message == "Too many requests.":
+        message = f"Too many requests; retry after {wait} seconds."
+    response = error_response(
         request, exc.status_code, {"error": {"code": code, "message": message, "fields": {}}}
     )
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -1,5 +1,5 @@
-"""The `northline` command (DESIGN §4): demo, serve, migrate, users, tokens, export, import,
-backup, restore, snapshot.
+"""The `northline` command (DESIGN §4): demo, serve, migrate, users, tokens, unlock, export,
+import, backup, restore, snapshot.
 
 Settings read ``NORTHLINE_*`` from the environment when Django starts, so options that change
 them (``--data-dir``, and the plain-HTTP switches of ``demo``) are put into the environment
@@ -142,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=run_token_revoke)
     revoke.add_argument("--user", required=True, metavar="USERNAME")
     revoke.add_argument("id", type=int, help="the token's id, as `token list` shows it")
+
+    unlock = command(
+        "unlock",
+        run_unlock,
+        "Lift a sign-in lockout: the user may sign in again at once, from every address.",
+    )
+    unlock.add_argument("username", metavar="USERNAME")
 
     export = command(
         "export", run_export, "Write an organization and everything in it as one JSON document."
@@ -286,6 +293,7 @@ def run_demo(args: argparse.Namespace) -> int:
     total = 2 + steps
     say(f"[1/{total}] database in {data_dir}…")
     call("migrate", interactive=False, verbosity=0)
+    create_cache_table()
     say(f"[2/{total}] static files…")
     call("collectstatic", interactive=False, verbosity=0)
 
@@ -322,6 +330,7 @@ def is_loaded_after_migrate(is_loaded: Callable[[], bool]) -> bool:
 def run_serve(args: argparse.Namespace) -> int:
     setup_django()
     call("collectstatic", interactive=False, verbosity=0)
+    create_cache_table()
     workers = args.workers or int(os.environ.get("NORTHLINE_WORKERS", 0)) or default_workers()
     return serve(host=args.host, port=args.port, workers=workers, with_worker=not args.no_worker)
 
@@ -511,7 +520,14 @@ def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> in
 def run_migrate(args: argparse.Namespace) -> int:
     setup_django()
     call("migrate", interactive=False, verbosity=1)
+    create_cache_table()
     return 0
+
+
+def create_cache_table() -> None:
+    """The throttles' counters live in the database cache unless NORTHLINE_CACHE_URL names
+    another; its table is made here (nothing happens when it exists or is not used)."""
+    call("createcachetable", verbosity=0)
 
 
 def run_createuser(args: argparse.Namespace) -> int:
@@ -575,6 +591,20 @@ def run_token_revoke(args: argparse.Namespace) -> int:
     user = find_user(args.user)
     token = services.revoke_token(user, access_token(user, args.id))
     print(f"Revoked token {token.pk} ({token.name}).")
+    return 0
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.orgs import services
+
+    user = find_user(args.username)
+    cleared = services.unlock_sign_in(user)
+    name = user.get_username()
+    if cleared:
+        print(f"Unlocked {name}: cleared {cleared} record(s) of failed sign-ins.")
+    else:
+        print(f"{name} had no failed sign-ins on record; nothing to unlock.")
     return 0
 
 

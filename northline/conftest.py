@@ -96,6 +96,15 @@ def _fast_passwords(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _api_throttles_off(settings) -> None:
+    # Tests write through the API as one user from one address, hundreds of times a minute in
+    # the contract and fuzz tests. northline/orgs/tests/test_throttling.py turns the throttles
+    # on and proves that they are on by default.
+    settings.NORTHLINE_API_WRITE_RATE = None
+    settings.NORTHLINE_API_TOKEN_FAILURE_RATE = None
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings) -> None:
     # Tests talk plain HTTP to the test client and the live server.
     settings.SECURE_SSL_REDIRECT = False

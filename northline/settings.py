@@ -6,9 +6,11 @@ Every knob is a ``NORTHLINE_*`` variable; nothing here needs editing to deploy.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from northline.lib.config import (
+    cache_from_url,
     database_from_url,
     email_from_url,
     env_bool,
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "ninja",
+    "axes",  # sign-in lockout (see "Throttling and lockout" below)
     "northline.orgs",
     "northline.measures",
     "northline.strategy",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "northline.lib.context.ClientAddressMiddleware",
+    # Last: turns a sign-in that axes refused into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "northline.urls"
@@ -165,6 +170,40 @@ NORTHLINE_WEBHOOKS_ALLOW_PRIVATE = env_bool("NORTHLINE_WEBHOOKS_ALLOW_PRIVATE", 
 
 # Client addresses come from REMOTE_ADDR unless a trusted proxy sets X-Forwarded-For.
 NORTHLINE_TRUST_X_FORWARDED_FOR = env_bool("NORTHLINE_BEHIND_PROXY")
+
+# Throttling and lockout (docs/security.md). --------------------------------------------------
+# Counters live in the default cache; the database cache (the default) is shared by every
+# server process, a local-memory one is not (each process would count on its own).
+CACHES = {"default": cache_from_url(os.environ.get("NORTHLINE_CACHE_URL", ""))}
+# Sign-in: django-axes counts failures per username and address together, in its own tables;
+# the sign-in after the limit is refused (even with the right password) until the cool-off
+# has passed since the last counted failure, or `northline unlock USERNAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("NORTHLINE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=float(os.environ.get("NORTHLINE_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Tries during the lockout do not push its end further: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The same address the audit trail records (NORTHLINE_BEHIND_PROXY decides, as there).
+AXES_CLIENT_IP_CALLABLE = "northline.lib.context.address_of"
+AXES_LOCKOUT_CALLABLE = "northline.orgs.signin.locked_out"
+# Every failure is kept (AccessFailureLog, 1,000 a username); successful sign-ins are not.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The API: bearer tokens that fail, per client address (a right token is refused too once the
+# limit is reached), and writes per user; reads are not throttled. "off" turns one off.
+NORTHLINE_API_TOKEN_FAILURE_RATE = os.environ.get("NORTHLINE_API_TOKEN_FAILURE_RATE", "20/minute")
+NORTHLINE_API_WRITE_RATE = os.environ.get("NORTHLINE_API_WRITE_RATE", "600/minute")
+# Password reset requests, per e-mail address and per client address.
+NORTHLINE_PASSWORD_RESET_RATE = os.environ.get("NORTHLINE_PASSWORD_RESET_RATE", "5/hour")
+# -----------------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

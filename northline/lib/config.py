@@ -116,3 +116,30 @@ def email_from_url(url: str) -> dict[str, Any]:
             },
         }
     raise ValueError(f"NORTHLINE_EMAIL_URL: unsupported scheme {parts.scheme!r}")
+
+
+# The database cache's table (created by `northline migrate`, which runs createcachetable).
+CACHE_TABLE = "northline_cache"
+
+
+def cache_from_url(url: str) -> dict[str, Any]:
+    """Django's default cache for ``db://`` (the default: a table in Northline's database,
+    shared by every server process), ``locmem://`` (one process only), ``redis[s]://…`` or
+    ``memcached://host:port`` (these two need their client package: redis, pymemcache)."""
+    backends = "django.core.cache.backends."
+    parts = urlsplit(url)
+    if not url or parts.scheme == "db":
+        # Throttle counters are small and short-lived; culling a third of them whenever the
+        # table passes Django's default of 300 rows would forget counts under load.
+        return {
+            "BACKEND": backends + "db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    if parts.scheme == "locmem":
+        return {"BACKEND": backends + "locmem.LocMemCache"}
+    if parts.scheme in {"redis", "rediss"}:
+        return {"BACKEND": backends + "redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "memcached":
+        return {"BACKEND": backends + "memcached.PyMemcacheCache", "LOCATION": parts.netloc}
+    raise ValueError(f"NORTHLINE_CACHE_URL: unsupported scheme {parts.scheme!r}")

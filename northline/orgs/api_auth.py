@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from northline.orgs.access import Access, access_organization
+from northline.orgs.api_throttle import count_token_failure, refuse_guessing_address
 from northline.orgs.services import user_for_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -35,8 +36,10 @@ def enter_organization(request: HttpRequest, user: User) -> User:
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        refuse_guessing_address(request)  # 429 once the address has failed too often
         user = user_for_token(token)
         if user is None:
+            count_token_failure(request)
             return None
         return enter_organization(request, user)
 

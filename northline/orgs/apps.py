@@ -17,3 +17,6 @@ class OrgsConfig(AppConfig):
 
         register_record_page("orgs.person", "person", "person_id")
         register_record_page("orgs.team", "team", "team_id")
+
+        # The security log of refused and locked-out sign-ins (receivers connect on import).
+        from northline.orgs import signin  # noqa: F401

@@ -88,6 +88,9 @@ NOT_CARRIED = {
     "contenttypes.contenttype": "created by migrate; references to them travel by name",
     "auth.permission": "created by migrate; references to them travel by name",
     "orgs.workerbeat": "signs of life of this machine's task workers, not data",
+    "axes.accessattempt": "failed sign-ins that lock an account out for a while, not data",
+    "axes.accessfailurelog": "failed sign-ins that lock an account out for a while, not data",
+    "axes.accesslog": "sign-in records of this server's lockout guard, not data",
 }
 
 

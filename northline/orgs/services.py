@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import models, transaction
@@ -441,6 +442,21 @@ def create_user(
         actor=user, organization=None, verb="created", obj=user, changes={"username": username}
     )
     return user
+
+
+@transaction.atomic
+def unlock_sign_in(user: User, *, actor: Any = "northline unlock") -> int:
+    """Lift a sign-in lockout of ``user`` from every address (docs/security.md, "Throttling
+    and lockout"); returns how many failure counters were cleared (0: nothing was locked)."""
+    cleared = axes_reset(username=user.get_username())
+    record_event(
+        actor=actor,
+        organization=None,
+        verb="sign_in_unlocked",
+        obj=user,
+        changes={"failure_counters_cleared": cleared},
+    )
+    return cleared
 
 
 # Helpers ---------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ that notifications cause, as each person's preference asks (DESIGN §3, docs/con
 
 * ``email_notifications``: queued by ``services.notify`` once the change commits; e-mails each
   notification at once to the recipients who chose that (the default).
+* ``email_password_reset``: queued by the password reset form (``orgs.password_reset``) for
+  each account the address belongs to; makes the one-time link and e-mails it.
 * ``send_digests``: every day at 07:00 UTC, one e-mail per person on the daily digest, and on
   Mondays per person on the weekly one, listing their unread notifications that arrived since
   their last digest; nothing when nothing is new. It queues its own next run
@@ -18,11 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from northline.orgs import mail, schedule
 from northline.orgs.models import (
@@ -168,3 +174,32 @@ def send_digests() -> int:
     sent = send_digests_at(timezone.now())
     schedule_digests()
     return sent
+
+
+@task()
+def email_password_reset(user_id: int) -> int:
+    """E-mail ``user_id`` a link to set a new password; 0 when they may not use one (inactive,
+    no address, or no usable password: their sign-in is elsewhere). The link works once: the
+    token is made from the password hash, which setting a password changes."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return 0
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    return mail.send(
+        user,
+        subject="Reset your Northline password",
+        message_lines=[
+            f"Someone, probably you, asked to reset the password of the Northline account "
+            f"{user.get_username()!r}. To choose a new password, open this link:",
+            mail.absolute_url(path),
+            f"The link works once, for {days} day{'s' if days != 1 else ''}. If you did not ask "
+            "for it, ignore this e-mail: your password stays as it is.",
+        ],
+    )

@@ -52,6 +52,14 @@ ORG_PREFIX = "o/<slug:slug>/"
 # the API (walked by test_openapi_walk), the calendar feed (its secret URL is the key) and the
 # favicon (a redirect to the static icon, public like it).
 NOT_WALKED = {"login", "logout", "healthz", "healthz_tasks", "delivery_calendar_feed", "favicon"}
+# Password reset is for people who cannot sign in: open to everyone, tested in
+# northline/orgs/tests/test_password_reset.py.
+NOT_WALKED |= {
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 # Pages anyone holding the link may open: a shared lab report, a survey's public answer page,
 # and a digest's unsubscribe link (its signed token is the authority, since a mail client's
