@@ -17,3 +17,8 @@ class OrgsConfig(AppConfig):
 
         register_record_page("orgs.person", "person", "person_id")
         register_record_page("orgs.team", "team", "team_id")
+
+        # Sessions stamp the sign-in time on user_logged_in; tokens are revoked on a new
+        # password (post_save of the user). Both connect their receivers on import.
+        import northline.orgs.receivers
+        import northline.orgs.sessions  # noqa: F401

@@ -44,7 +44,7 @@ def fill(cast):
     member = services.add_team_member(access, team, person=person, roles=["product_owner"])
     services.update_team_member(access, member, version=1, roles=["product_owner", "member"])
     services.update_team(access, team, version=1, name="Permits Online")
-    services.create_token(cast.owner, name="backup script")
+    services.create_token(cast.owner, name="backup script", organization=cast.org)
     services.set_preference(cast.editor, delivery="weekly", checkin_reminders=False)
 
 
