@@ -26,7 +26,7 @@ from northline.lib.errors import (
     NotAuthenticated,
     NotFound,
 )
-from northline.orgs.access import Access
+from northline.orgs.access import Access, token_scope_refusal
 from northline.orgs.audit import (
     create_audited,
     delete_audited,
@@ -235,6 +235,8 @@ def remove_member(access: Access, membership: Membership) -> None:
 
 
 def check_can_grant(access: Access, role: str) -> None:
+    if role == Role.OWNER and not access.token_allows("own"):
+        raise token_scope_refusal(access.token_scope, "own")
     if role == Role.OWNER and access.role != Role.OWNER:
         raise Forbidden("Only an owner can grant or take away ownership.")
 
@@ -439,7 +441,7 @@ def create_token(
         obj=token,
         changes={
             "name": name,
-            "organization": organization.slug if organization else None,  # type: ignore[union-attr]
+            "organization": organization.slug if organization else None,
             "scope": scope,
             "expires_at": token.expires_at,
         },
