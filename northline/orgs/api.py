@@ -369,7 +369,8 @@ def update_organization(request: HttpRequest, org: OrgSlug, payload: Organizatio
     "",
     response={204: None},
     summary="Delete the organization (owner)",
-    description="Needs a signed-in browser session: no API token may delete an organization.",
+    description="Takes no version: the slug, typed again, confirms. Needs a signed-in browser "
+    "session: no API token may delete an organization.",
 )
 def delete_organization(
     request: HttpRequest,
