@@ -131,6 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
     create.set_defaults(handler=run_token_create)
     create.add_argument("--user", required=True, metavar="USERNAME")
     create.add_argument("--name", required=True, help="what the token is for")
+    create.add_argument(
+        "--org", required=True, metavar="SLUG", help="the one organization the token reaches"
+    )
+    create.add_argument(
+        "--scope",
+        choices=["read", "write"],
+        default="read",
+        help="read: look only (the default); write: also change records",
+    )
+    create.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help="days until it expires (default 90, at most NORTHLINE_TOKEN_MAX_DAYS)",
+    )
     listing = token_commands.add_parser(
         "list", help="list a user's tokens", description="List a user's tokens."
     )
@@ -559,8 +574,22 @@ def run_token_create(args: argparse.Namespace) -> int:
     setup_django()
     from northline.orgs import services
 
-    token, secret = services.create_token(find_user(args.user), name=args.name)
-    say(f"Created token {token.pk} ({token.name}). Its secret is shown only this once:")
+    try:
+        token, secret = services.create_token(
+            find_user(args.user),
+            name=args.name,
+            organization=args.org,
+            scope=args.scope,
+            expires_in_days=args.days,
+        )
+    except DomainError as error:
+        problems = "; ".join(f"{field}: {text}" for field, text in error.fields.items())
+        raise UserError(f"{error.message} {problems}".strip()) from error
+    assert token.expires_at is not None
+    say(
+        f"Created token {token.pk} ({token.name}): {token.scope} in {args.org}, "
+        f"expires {minutes(token.expires_at)}. Its secret is shown only this once:"
+    )
     print(secret)
     return 0
 
@@ -569,12 +598,17 @@ def run_token_list(args: argparse.Namespace) -> int:
     setup_django()
     user = find_user(args.user)
     tokens = user.api_tokens.order_by("pk")
-    print(f"{'ID':>5}  {'PREFIX':10}  {'STATUS':8}  {'CREATED':16}  {'LAST USED':16}  NAME")
-    for token in tokens:
+    print(
+        f"{'ID':>5}  {'PREFIX':10}  {'STATUS':8}  {'ORGANIZATION':20}  {'SCOPE':5}  "
+        f"{'CREATED':16}  {'EXPIRES':16}  {'LAST USED':16}  NAME"
+    )
+    for token in tokens.select_related("organization"):
+        status = "revoked" if token.revoked_at else "expired" if token.is_expired else "active"
+        reach = token.organization.slug if token.organization else "all (legacy)"
         print(
-            f"{token.pk:>5}  {token.prefix:10}  "
-            f"{'active' if token.is_active else 'revoked':8}  "
-            f"{minutes(token.created_at):16}  {minutes(token.last_used_at):16}  {token.name}"
+            f"{token.pk:>5}  {token.prefix:10}  {status:8}  {reach:20}  {token.scope:5}  "
+            f"{minutes(token.created_at):16}  {minutes(token.expires_at):16}  "
+            f"{minutes(token.last_used_at):16}  {token.name}"
         )
     return 0
 

@@ -14,6 +14,7 @@ from northline.lib.config import (
     database_from_url,
     email_from_url,
     env_bool,
+    env_int,
     env_list,
     load_or_create_secret_key,
 )
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "northline.lib.context.ClientAddressMiddleware",
+    # After authentication: signs out idle or too-old sessions (API tokens and sessions).
+    "northline.orgs.sessions.SessionTimeoutMiddleware",
     # Last: turns a sign-in that axes refused into the locked-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -204,6 +207,17 @@ NORTHLINE_API_WRITE_RATE = os.environ.get("NORTHLINE_API_WRITE_RATE", "600/minut
 # Password reset requests, per e-mail address and per client address.
 NORTHLINE_PASSWORD_RESET_RATE = os.environ.get("NORTHLINE_PASSWORD_RESET_RATE", "5/hour")
 # -----------------------------------------------------------------------------------------------
+# API tokens and sessions (docs/security.md). A new token lives 90 days unless its creator
+# picks otherwise, and never longer than NORTHLINE_TOKEN_MAX_DAYS. A browser session ends after
+# NORTHLINE_SESSION_IDLE_MINUTES without a request (0: never idle out) and, whatever the
+# activity, NORTHLINE_SESSION_MAX_HOURS after signing in. Sessions are stored with their user,
+# so that "sign out everywhere" can end them all.
+NORTHLINE_TOKEN_DEFAULT_DAYS = 90
+NORTHLINE_TOKEN_MAX_DAYS = env_int("NORTHLINE_TOKEN_MAX_DAYS", default=365)
+NORTHLINE_SESSION_IDLE_MINUTES = env_int("NORTHLINE_SESSION_IDLE_MINUTES", default=480)
+NORTHLINE_SESSION_MAX_HOURS = env_int("NORTHLINE_SESSION_MAX_HOURS", default=7 * 24)
+SESSION_ENGINE = "northline.orgs.sessions"
+SESSION_COOKIE_AGE = NORTHLINE_SESSION_MAX_HOURS * 3600
 
 LOGGING = {
     "version": 1,

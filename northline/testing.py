@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from northline.orgs import services
 from northline.orgs.access import Access, access_organization
-from northline.orgs.models import Organization, Role
+from northline.orgs.models import ApiToken, Organization, Role
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -77,15 +78,43 @@ def signed_in(user: User) -> Client:
     return client
 
 
-class ApiClient:
-    """JSON calls to /api/v1 with a bearer token (or none, for the anonymous caller)."""
+def legacy_token(user: User, name: str = "tests") -> tuple[ApiToken, str]:
+    """A token as made before tokens had scopes: every organization of its user, read and
+    write, no expiry. No service makes one any more; installations still hold them."""
+    prefix = secrets.token_hex(4)
+    raw = f"{services.TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, digest=services.digest_of(raw), scope="write"
+    )
+    return token, raw
 
-    def __init__(self, user: User | None = None) -> None:
+
+class ApiClient:
+    """JSON calls to /api/v1 with a bearer token (or none, for the anonymous caller).
+
+    With ``organization``, the token is a new one limited to it with ``scope``; without, a
+    legacy token that reaches all the user's organizations (most tests are about the routes,
+    not the token)."""
+
+    def __init__(
+        self,
+        user: User | None = None,
+        *,
+        organization: Organization | None = None,
+        scope: str = "write",
+        raw_token: str | None = None,
+    ) -> None:
         self.client = Client()
         self.headers: dict[str, str] = {}
-        if user is not None:
-            _, raw = services.create_token(user, name="tests")
-            self.headers["Authorization"] = f"Bearer {raw}"
+        if raw_token is None and user is not None:
+            if organization is None:
+                _, raw_token = legacy_token(user)
+            else:
+                _, raw_token = services.create_token(
+                    user, name="tests", organization=organization, scope=scope
+                )
+        if raw_token is not None:
+            self.headers["Authorization"] = f"Bearer {raw_token}"
 
     def call(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
         url = path if path.startswith("/api/") else f"/api/v1{path}"

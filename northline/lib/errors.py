@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     MALFORMED = "malformed"
     NOT_AUTHENTICATED = "not_authenticated"
     FORBIDDEN = "forbidden"
+    TOKEN_EXPIRED = "token_expired"
+    TOKEN_SCOPE = "token_scope"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     CONFLICT = "conflict"
@@ -83,6 +85,8 @@ MEANINGS: dict[ErrorCode, tuple[int, str]] = {
     ErrorCode.MALFORMED: (400, "the body is not valid JSON"),
     ErrorCode.NOT_AUTHENTICATED: (401, "no valid token or session"),
     ErrorCode.FORBIDDEN: (403, "your role does not allow this, or the CSRF check failed"),
+    ErrorCode.TOKEN_EXPIRED: (401, "the API token expired or was revoked; make a new one"),
+    ErrorCode.TOKEN_SCOPE: (403, "the API token's scope does not allow this; see the message"),
     ErrorCode.NOT_FOUND: (404, "no such record or route here (or no such organization for you)"),
     ErrorCode.METHOD_NOT_ALLOWED: (405, "the route exists but not with this method (see Allow)"),
     ErrorCode.CONFLICT: (409, "a rule refused the change; nothing was changed"),

@@ -35,18 +35,32 @@ ROLE_NEEDED_TO = {
 }
 
 
+# What an API token of each scope may do at most, whatever its user's role: owner-only
+# operations (deleting the organization, granting ownership) need a signed-in browser.
+TOKEN_SCOPE_ALLOWS = {"read": {"read"}, "write": {"read", "write", "manage"}}
+
+
 @dataclass(frozen=True)
 class Access:
-    """A signed-in user acting inside one organization with one role."""
+    """A signed-in user acting inside one organization with one role (through an API token of
+    ``token_scope``, or None for the browser, the CLI and the demo)."""
 
     user: User
     organization: Organization
     role: str
+    token_scope: str | None = None
 
     def can(self, action: str) -> bool:
+        if not self.token_allows(action):
+            return False
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[ROLE_NEEDED_TO[action]]
 
+    def token_allows(self, action: str) -> bool:
+        return self.token_scope is None or action in TOKEN_SCOPE_ALLOWS[self.token_scope]
+
     def require(self, action: str) -> None:
+        if not self.token_allows(action):
+            raise token_scope_refusal(self.token_scope, action)
         if not self.can(action):
             needed = ROLE_NEEDED_TO[action]
             raise Forbidden(
@@ -61,6 +75,14 @@ class Access:
     @property
     def can_manage(self) -> bool:
         return self.can("manage")
+
+
+def token_scope_refusal(scope: str | None, action: str) -> Forbidden:
+    if action == "own":
+        message = "Owner-only operations need a signed-in browser session, not an API token."
+    else:
+        message = "This API token is read-only; create a read-write token to change records."
+    return Forbidden(message, code="token_scope")
 
 
 def require_user(user: User | AnonymousUser | None) -> User:

@@ -14,7 +14,7 @@ from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedIn
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.access import Access
-from northline.orgs.api_auth import caller, caller_access
+from northline.orgs.api_auth import caller, caller_access, caller_token, refuse_tokens
 from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 from northline.orgs.models import (
     ApiToken,
@@ -160,11 +160,22 @@ class TeamMemberPatch(VersionedInput):
     co_located: bool | None = Field(None)
 
 
+TokenScopeName = Literal["read", "write"]
+
+
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    organization: str | None = Field(
+        ...,
+        alias="organization.slug",
+        description="The one organization the token reaches; null for a legacy token made "
+        "before tokens had scopes, which reaches all of its user's organizations.",
+    )
+    scope: TokenScopeName
     created_at: datetime
+    expires_at: datetime | None = Field(..., description="Null only for a legacy token.")
     last_used_at: datetime | None
     revoked_at: datetime | None
 
@@ -175,6 +186,17 @@ class TokenCreated(TokenOut):
 
 class TokenIn(Input):
     name: str = Field(..., min_length=1, max_length=100)
+    organization: str = Field(
+        ..., min_length=1, max_length=50, description="Slug of one of your organizations."
+    )
+    scope: TokenScopeName = Field(
+        "read", description="`read`: safe methods only; `write`: also changes records."
+    )
+    expires_in_days: int | None = Field(
+        None,
+        description="Days until it expires: 90 if left out, at most the server's maximum "
+        "(NORTHLINE_TOKEN_MAX_DAYS, 365 by default).",
+    )
 
 
 DeliveryName = Literal["inbox", "immediate", "daily", "weekly"]
@@ -245,11 +267,21 @@ def me(request: HttpRequest) -> Any:
 @router.get("/orgs", response=list[OrganizationOut], summary="Organizations I belong to")
 @paginate(Page)
 def list_organizations(request: HttpRequest) -> QuerySet[Organization]:
-    return acl.organizations_of(caller(request))
+    organizations = acl.organizations_of(caller(request))
+    token = caller_token(request)
+    if token is not None and not token.is_legacy:
+        organizations = organizations.filter(pk=token.organization_id or 0)
+    return organizations
 
 
-@router.post("/orgs", response={201: OrganizationOut}, summary="Create an organization")
+@router.post(
+    "/orgs",
+    response={201: OrganizationOut},
+    summary="Create an organization",
+    description="Needs a signed-in browser session: an API token cannot create organizations.",
+)
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
+    refuse_tokens(request, "Creating an organization")
     organization = services.create_organization(caller(request), **payload.dict())
     return Status(201, organization)
 
@@ -257,12 +289,19 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
 @paginate(Page)
 def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user_id=caller(request).pk)
+    return ApiToken.objects.filter(user_id=caller(request).pk).select_related("organization")
 
 
-@router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
+@router.post(
+    "/tokens",
+    response={201: TokenCreated},
+    summary="Create an API token",
+    description="Needs a signed-in browser session: a token cannot make another token, which "
+    "could outlive it or reach further.",
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
-    token, raw = services.create_token(caller(request), name=payload.name)
+    refuse_tokens(request, "Creating an API token")
+    token, raw = services.create_token(caller(request), **payload.dict())
     token.token = raw  # type: ignore[attr-defined]
     return Status(201, token)
 
@@ -326,7 +365,13 @@ def update_organization(request: HttpRequest, org: OrgSlug, payload: Organizatio
     )
 
 
-@org_router.delete("", response={204: None}, summary="Delete the organization (owner)")
+@org_router.delete(
+    "",
+    response={204: None},
+    summary="Delete the organization (owner)",
+    description="Takes no version: the slug, typed again, confirms. Needs a signed-in browser "
+    "session: no API token may delete an organization.",
+)
 def delete_organization(
     request: HttpRequest,
     org: OrgSlug,

@@ -2,7 +2,9 @@
 
 * a bearer token (``Authorization: Bearer nl_…``) or the browser session (with CSRF);
 * under ``/orgs/{org}/`` the caller must be a member (else 404, as if it did not exist) and a
-  viewer may not use unsafe methods (403), before the request body is even read.
+  viewer may not use unsafe methods (403), before the request body is even read;
+* a token reaches only its organization (another answers 404, as to an outsider), and a
+  read-only token uses no unsafe method anywhere (403 ``token_scope``).
 
 The root API (``northline.api``) authenticates with these classes and every app's router reads
 the result with :func:`caller` and :func:`caller_access`; they live in orgs, below every app, so
@@ -11,23 +13,35 @@ that no app imports the root API that mounts it (DESIGN §5).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
-from northline.orgs.access import Access, access_organization
+from northline.lib.errors import Forbidden, NotFound
+from northline.orgs.access import Access, access_organization, token_scope_refusal
 from northline.orgs.api_throttle import count_token_failure, refuse_guessing_address
-from northline.orgs.services import user_for_token
+from northline.orgs.models import ApiToken
+from northline.orgs.services import token_for
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def enter_organization(request: HttpRequest, user: User) -> User:
+def enter_organization(request: HttpRequest, user: User, token: ApiToken | None = None) -> User:
     """Resolve ``{org}`` for routes below /orgs/{org}/ and refuse viewers' writes early."""
+    request.api_token = token  # type: ignore[attr-defined]
+    if token is not None and token.scope != "write" and request.method not in SAFE_METHODS:
+        raise token_scope_refusal(token.scope, "write")
     match = request.resolver_match
     slug = match.kwargs.get("org") if match else None
     if slug is not None:
+        if token is not None and not token.is_legacy and token.organization.slug != slug:  # type: ignore[union-attr]
+            # As for an outsider: the token does not reveal that the organization exists.
+            raise NotFound(f"No organization named {slug!r}.")
         access = access_organization(user, slug)
+        if token is not None:
+            access = replace(access, token_scope=token.scope)
         if request.method not in SAFE_METHODS:
             access.require("write")
         request.access = access  # type: ignore[attr-defined]
@@ -37,11 +51,11 @@ def enter_organization(request: HttpRequest, user: User) -> User:
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         refuse_guessing_address(request)  # 429 once the address has failed too often
-        user = user_for_token(token)
-        if user is None:
+        found = token_for(token)
+        if found is None:
             count_token_failure(request)
             return None
-        return enter_organization(request, user)
+        return enter_organization(request, found.user, found)
 
 
 class BrowserSession(APIKeyCookie):
@@ -71,3 +85,16 @@ def caller(request: HttpRequest) -> User:
 def caller_access(request: HttpRequest) -> Access:
     """The Access that the organization gate resolved for this request."""
     return request.access  # type: ignore[attr-defined]
+
+
+def caller_token(request: HttpRequest) -> ApiToken | None:
+    """The API token the caller authenticated with, or None for the browser session."""
+    return getattr(request, "api_token", None)
+
+
+def refuse_tokens(request: HttpRequest, what: str) -> None:
+    """Account-level operations a token must not do (it would outgrow its scope or expiry)."""
+    if caller_token(request) is not None:
+        raise Forbidden(
+            f"{what} needs a signed-in browser session, not an API token.", code="token_scope"
+        )

@@ -18,5 +18,9 @@ class OrgsConfig(AppConfig):
         register_record_page("orgs.person", "person", "person_id")
         register_record_page("orgs.team", "team", "team_id")
 
-        # The security log of refused and locked-out sign-ins (receivers connect on import).
-        from northline.orgs import signin  # noqa: F401
+        # Receivers connect on import: the security log of refused and locked-out sign-ins
+        # (signin), tokens revoked on a new password (receivers), the sign-in time stamped on
+        # the session (sessions).
+        import northline.orgs.receivers
+        import northline.orgs.sessions
+        import northline.orgs.signin  # noqa: F401

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Self
 
 from django import forms
+from django.conf import settings
 
 from northline.lib.web import DomainForm
-from northline.orgs.models import Person, Role, TeamKind, TeamRole
+from northline.orgs.models import Organization, Person, Role, TeamKind, TeamRole, TokenScope
 
 
 class VersionedForm(DomainForm):
@@ -117,4 +118,36 @@ class TeamMemberForm(TeamMemberFields, RecordForm):
 class TokenForm(DomainForm):
     name = forms.CharField(
         max_length=100, help_text="What the token is for, e.g. “CI export script”."
+    )
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        empty_label=None,
+        help_text="The one organization the token can reach; every other answers as unknown.",
+    )
+    scope = forms.ChoiceField(
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        help_text="Read only: the token can look but not change anything.",
+    )
+    expires_in_days = forms.IntegerField(
+        label="Expires in (days)",
+        min_value=1,
+        help_text="After this many days the token stops working.",
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        limit = settings.NORTHLINE_TOKEN_MAX_DAYS
+        days = self.fields["expires_in_days"]
+        days.initial = min(settings.NORTHLINE_TOKEN_DEFAULT_DAYS, limit)
+        days.max_value = limit  # type: ignore[attr-defined]
+        days.help_text = f"After this many days (at most {limit}) the token stops working."
+
+
+class SignOutEverywhereForm(DomainForm):
+    revoke_tokens = forms.BooleanField(
+        required=False,
+        label="Also revoke all my API tokens",
+        help_text="Scripts using them will be refused until you give them new tokens.",
     )

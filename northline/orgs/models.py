@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -195,8 +198,13 @@ class TeamMember(TenantModel):
         return f"{self.person} in {self.team}"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
 class ApiToken(models.Model):
-    """A bearer token for scripts: shown once, stored as a SHA-256 digest, revocable."""
+    """A bearer token for scripts: shown once, stored as a SHA-256 digest, scoped, expiring."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -205,6 +213,14 @@ class ApiToken(models.Model):
     # The public part of the token, to find the row without scanning digests.
     prefix = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64)
+    # The one organization the token reaches. Null only for tokens made before tokens had
+    # scopes (legacy): they reach every organization of their user, as they always did.
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.WRITE)
+    # Null only for legacy tokens; every token made since has an expiry.
+    expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -216,8 +232,29 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_legacy(self) -> bool:
+        return self.organization_id is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+
+class UserSession(AbstractBaseSession):
+    """A browser's session, stored with its user's id so that "sign out everywhere" finds it."""
+
+    # A plain id rather than a foreign key: Django keeps a session's user id as data, and a
+    # session must still save (as signed out) if that user no longer exists.
+    user_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        # Through the setting, not an import: the store module imports this one.
+        return import_module(settings.SESSION_ENGINE).SessionStore
 
 
 class EventQuerySet(models.QuerySet["Event"]):

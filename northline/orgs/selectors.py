@@ -176,7 +176,7 @@ def existing_ids(access: Access, wanted: dict[str, set[str]]) -> dict[str, set[s
 
 
 def tokens_of(user: AbstractBaseUser) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user_id=user.pk)
+    return ApiToken.objects.filter(user_id=user.pk).select_related("organization")
 
 
 def inbox(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:

@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 
-from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound
-from northline.orgs.access import Access
+from northline.lib.errors import (
+    Conflict,
+    ErrorCode,
+    Forbidden,
+    Invalid,
+    NotAuthenticated,
+    NotFound,
+)
+from northline.orgs.access import Access, token_scope_refusal
 from northline.orgs.audit import (
     create_audited,
     delete_audited,
@@ -40,6 +49,8 @@ from northline.orgs.models import (
     Team,
     TeamMember,
     TeamRole,
+    TokenScope,
+    UserSession,
 )
 from northline.orgs.signals import organization_created
 from northline.orgs.tasks import email_notifications
@@ -214,9 +225,19 @@ def remove_member(access: Access, membership: Membership) -> None:
             check_can_grant(access, Role.OWNER)
         keep_an_owner(access.organization, membership)
     delete_audited(access.user, access.organization, membership)
+    # The member's tokens for this organization would answer 404 from now on; revoke them so
+    # that the tokens page says so, and so that rejoining does not bring them back.
+    revoke_tokens_of(
+        membership.user,
+        organization=access.organization,
+        reason=f"left {access.organization.slug}",
+        actor=access.user,
+    )
 
 
 def check_can_grant(access: Access, role: str) -> None:
+    if role == Role.OWNER and not access.token_allows("own"):
+        raise token_scope_refusal(access.token_scope, "own")
     if role == Role.OWNER and access.role != Role.OWNER:
         raise Forbidden("Only an owner can grant or take away ownership.")
 
@@ -369,50 +390,150 @@ def digest_of(raw: str) -> str:
 
 
 @transaction.atomic
-def create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
-    """A new token and its secret, which is returned here once and never stored."""
+def create_token(
+    user: User,
+    *,
+    name: str,
+    organization: Organization | str | None,
+    scope: str = TokenScope.READ,
+    expires_in_days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token and its secret, which is returned here once and never stored.
+
+    Every new token reaches one organization the user belongs to, reads or also writes, and
+    expires: after 90 days unless the caller picks a number of days up to
+    ``NORTHLINE_TOKEN_MAX_DAYS``. Only tokens made before scopes existed reach every
+    organization and never expire (legacy).
+    """
+    problems: dict[str, str] = {}
+    if isinstance(organization, str):
+        # A slug from the API or the CLI; not being a member reads the same as no such slug.
+        organization = Organization.objects.filter(slug=organization).first() or Organization()
+    if organization is None:
+        problems["organization"] = "Pick the organization the token may reach."
+    elif not Membership.objects.filter(organization=organization, user_id=user.pk).exists():
+        problems["organization"] = "You are not a member of an organization with this slug."
+    if scope not in TokenScope.values:
+        problems["scope"] = "Must be read or write."
+    limit = settings.NORTHLINE_TOKEN_MAX_DAYS
+    default = min(settings.NORTHLINE_TOKEN_DEFAULT_DAYS, limit)
+    days = default if expires_in_days is None else expires_in_days
+    if not 1 <= days <= limit:
+        problems["expires_in_days"] = f"Must be between 1 and {limit} days."
+    if problems:
+        raise Invalid("The token cannot be created as asked.", fields=problems)
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken(user=user, name=name, prefix=prefix, digest=digest_of(raw))
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=prefix,
+        digest=digest_of(raw),
+        organization=organization,
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     validate(token)
     token.save(force_insert=True)
-    record_event(actor=user, organization=None, verb="created", obj=token, changes={"name": name})
+    record_event(
+        actor=user,
+        organization=None,
+        verb="created",
+        obj=token,
+        changes={
+            "name": name,
+            "organization": organization.slug if organization else None,
+            "scope": scope,
+            "expires_at": token.expires_at,
+        },
+    )
     return token, raw
 
 
 @transaction.atomic
-def revoke_token(user: User, token: ApiToken) -> ApiToken:
+def revoke_token(user: User, token: ApiToken, *, reason: str = "") -> ApiToken:
     if token.revoked_at is not None:
         return token
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record_event(
-        actor=user,
-        organization=None,
-        verb="revoked",
-        obj=token,
-        changes={"revoked_at": token.revoked_at},
-    )
+    changes: dict[str, Any] = {"revoked_at": token.revoked_at}
+    if reason:
+        changes["reason"] = reason
+    record_event(actor=user, organization=None, verb="revoked", obj=token, changes=changes)
     return token
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None; stamps last use at most per minute."""
+@transaction.atomic
+def revoke_tokens_of(
+    user: User, *, reason: str, organization: Organization | None = None, actor: Any = None
+) -> int:
+    """Revoke the user's live tokens (only those limited to ``organization``, if given); one
+    audit event each. A legacy token, which follows its user's memberships, stays: it no longer
+    reaches an organization its user left, and still serves the others."""
+    tokens = ApiToken.objects.select_for_update().filter(user_id=user.pk, revoked_at__isnull=True)
+    if organization is not None:
+        tokens = tokens.filter(organization=organization)
+    revoked = 0
+    for token in tokens:
+        revoke_token(actor if actor is not None else user, token, reason=reason)
+        revoked += 1
+    return revoked
+
+
+class TokenRefused(NotAuthenticated):
+    """A token we know, but which no longer opens anything: expired, or revoked."""
+
+    code = ErrorCode.TOKEN_EXPIRED
+
+
+def token_for(raw: str) -> ApiToken | None:
+    """The live token ``raw`` is the secret of, with its user and organization, or None for a
+    secret we do not know; an expired or revoked one is refused with a message saying so.
+    Stamps last use at most once a minute."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     prefix = raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(prefix=prefix, revoked_at__isnull=True, user__is_active=True)
+        ApiToken.objects.select_related("user", "organization")
+        .filter(prefix=prefix, user__is_active=True)
         .first()
     )
     if token is None or not secrets.compare_digest(token.digest, digest_of(raw)):
         return None
+    if token.revoked_at is not None:
+        raise TokenRefused("This API token was revoked; create a new one on the API tokens page.")
+    if token.is_expired:
+        assert token.expires_at is not None
+        raise TokenRefused(
+            f"This API token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC "
+            "(token expired); create a new one on the API tokens page."
+        )
     now = timezone.now()
     # Stamping every request would make every read a write; a minute's precision is enough.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    return token
+
+
+# Sessions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_out_everywhere(user: User, *, revoke_tokens: bool = False) -> int:
+    """End every browser session of the user (this one included); with ``revoke_tokens``,
+    revoke their API tokens as well. Returns the number of sessions ended."""
+    ended, _ = UserSession.objects.filter(user_id=user.pk).delete()
+    record_event(
+        actor=user,
+        organization=None,
+        verb="signed out everywhere",
+        obj=user,
+        changes={"sessions": ended, "tokens_revoked": revoke_tokens},
+    )
+    if revoke_tokens:
+        revoke_tokens_of(user, reason="signed out everywhere")
+    return ended
 
 
 # Users -----------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Q
 
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.orgs.models import (
@@ -58,6 +59,7 @@ from northline.orgs.models import (
     Event,
     NotificationPreference,
     Organization,
+    UserSession,
     WorkerBeat,
 )
 from northline.orgs.services import record_import
@@ -82,8 +84,9 @@ USER_FIELDS = (
 # Per-user records that belong to no organization but travel with their users.
 USER_LEVEL_MODELS: tuple[type[models.Model], ...] = (ApiToken, NotificationPreference)
 # Records of the installation itself, which no organization's export carries: a task worker's
-# sign of life describes this machine's processes, not the organization.
-INSTALLATION_MODELS: tuple[type[models.Model], ...] = (WorkerBeat,)
+# sign of life describes this machine's processes, not the organization; and browser sessions,
+# which end at a move (everyone signs in again).
+INSTALLATION_MODELS: tuple[type[models.Model], ...] = (WorkerBeat, UserSession)
 
 
 # Seals -----------------------------------------------------------------------------------
@@ -123,6 +126,9 @@ def register_sealed_model(label: str, reseal: Resealer) -> None:
 def is_tenant_model(model: type[models.Model]) -> bool:
     """A Northline model whose rows belong to one organization through ``organization``."""
     if not model.__module__.startswith("northline.") or model._meta.proxy:
+        return False
+    if model is ApiToken:
+        # A token's organization limits what it reaches; tokens travel with their users.
         return False
     try:
         field = model._meta.get_field("organization")
@@ -190,13 +196,20 @@ def export_organization(slug: str) -> dict[str, Any]:
             for row in queryset.values_list(*names):
                 user_ids.update(value for value in row if value is not None)
     users = get_user_model()._base_manager.filter(pk__in=user_ids).order_by("pk")
-    tokens = ApiToken._base_manager.filter(user_id__in=user_ids).order_by("pk")
+    # The users' tokens for this organization, and their legacy ones (which reach all of the
+    # user's organizations); a token limited to another organization stays behind.
+    tokens = (
+        ApiToken._base_manager.filter(user_id__in=user_ids)
+        .filter(Q(organization=organization) | Q(organization__isnull=True))
+        .order_by("pk")
+    )
     preferences = NotificationPreference._base_manager.filter(user_id__in=user_ids).order_by("pk")
     records = [
         *serializers.serialize("python", users, fields=USER_FIELDS),
-        *serializers.serialize("python", tokens),
         *serializers.serialize("python", preferences),
         *serializers.serialize("python", [organization]),
+        # After the organization, which a token may point to.
+        *serializers.serialize("python", tokens),
     ]
     for queryset in tenant_querysets:
         records.extend(serializers.serialize("python", queryset))

@@ -48,6 +48,11 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path(
+        "account/tokens/sign-out-everywhere/",
+        views.sign_out_everywhere,
+        name="sign_out_everywhere",
+    ),
     path("o/<slug:slug>/", views.org_home, name="org_home"),
     path("o/<slug:slug>/settings/", views.org_settings, name="org_settings"),
     path("o/<slug:slug>/settings/members/add/", views.member_add, name="member_add"),

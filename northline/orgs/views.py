@@ -10,12 +10,14 @@ import re
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 
 from northline.lib import web
 from northline.lib.web import account_view, org_view, post_only, render_org, status_of, submit
@@ -401,7 +403,8 @@ def team_member_remove(
 @account_view
 def tokens(request: HttpRequest) -> HttpResponse:
     user = acl.require_user(request.user)
-    form = forms.TokenForm(request.POST or None)
+    organizations = acl.organizations_of(user)
+    form = forms.TokenForm(request.POST or None, organizations=organizations)
     secret = None
     if request.method == "POST":
         created: list[tuple[ApiToken, str]] = []
@@ -409,17 +412,36 @@ def tokens(request: HttpRequest) -> HttpResponse:
             # The secret appears on this response only; it is stored as a digest and
             # cannot be shown again, so no redirect (which would need to keep it somewhere).
             secret = created[0][1]
-            form = forms.TokenForm()
+            form = forms.TokenForm(organizations=organizations)
     return render(
         request,
         "orgs/tokens.html",
         {
             "tokens": selectors.tokens_of(user),
             "form": form,
+            "sign_out_form": forms.SignOutEverywhereForm(),
             "secret": secret,
+            "now": timezone.now(),
         },
         status=status_of(form),
     )
+
+
+@post_only
+@account_view
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    user = acl.require_user(request.user)
+    form = forms.SignOutEverywhereForm(request.POST)
+    revoke_tokens = form.is_valid() and form.cleaned_data["revoke_tokens"]
+    services.sign_out_everywhere(user, revoke_tokens=revoke_tokens)
+    # This browser's session went with the others: end it here too, cleanly.
+    logout(request)
+    messages.success(
+        request,
+        "You were signed out everywhere"
+        + (", and your API tokens were revoked." if revoke_tokens else "."),
+    )
+    return redirect("login")
 
 
 @post_only

@@ -36,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from northline.orgs import services
+from northline.orgs.models import Organization
 from northline.testing import Cast
 from northline.tests.test_openapi_walk import build_path_values
 
@@ -131,8 +132,8 @@ def operations_tagged(api_schema: Any, tag: str) -> list[Any]:
     return found
 
 
-def bearer(user: User) -> dict[str, str]:
-    _, raw = services.create_token(user, name="fuzz")
+def bearer(user: User, organization: Organization) -> dict[str, str]:
+    _, raw = services.create_token(user, name="fuzz", organization=organization, scope="write")
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -143,7 +144,7 @@ def test_it_answers_every_generated_request_as_documented(
     path_values = build_path_values(cast)
     operations = operations_tagged(api_schema, tag)
     assert operations, f"no operation is tagged {tag}"
-    headers = bearer(cast.editor)
+    headers = bearer(cast.editor, cast.org)
     failures = []
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):

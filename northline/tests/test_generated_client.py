@@ -167,8 +167,8 @@ class Api:
         return call
 
 
-def as_user(generated: ModuleType, live_server, user) -> Api:
-    _, raw = create_token(user, name="generated client")
+def as_user(generated: ModuleType, live_server, user, organization) -> Api:
+    _, raw = create_token(user, name="generated client", organization=organization, scope="write")
     return Api(generated, live_server.url, raw)
 
 
@@ -176,8 +176,8 @@ def test_it_runs_a_journey_through_a_client_generated_from_the_live_schema(
     generated: ModuleType, live_server, cast: Cast
 ) -> None:
     org = cast.org.slug
-    owner = as_user(generated, live_server, cast.owner)
-    api = as_user(generated, live_server, cast.editor)
+    owner = as_user(generated, live_server, cast.owner, cast.org)
+    api = as_user(generated, live_server, cast.editor, cast.org)
     m = api.models
     today = dt.date.today()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
+from django.contrib.auth.models import User
 from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
@@ -224,7 +225,8 @@ def test_it_adds_members_and_protects_ownership(cast: Cast) -> None:
     )
     assert grant_owner.status_code == 403
     owner_membership = Membership.objects.get(organization=cast.org, user=cast.owner)
-    demote_last_owner = ApiClient(cast.owner).patch(
+    # Ownership changes need a browser session (no token may grant or take it away).
+    demote_last_owner = session_api(cast.owner).patch(
         f"/orgs/acme/members/{owner_membership.pk}", {"version": 1, "role": "admin"}
     )
     assert demote_last_owner.status_code == 409
@@ -246,7 +248,10 @@ def test_it_lets_a_member_leave_but_not_remove_others(cast: Cast) -> None:
 
 def test_it_deletes_an_organization_only_for_an_owner_who_types_its_slug(cast: Cast) -> None:
     assert ApiClient(cast.admin).delete("/orgs/acme/", confirm="acme").status_code == 403
-    owner_api = ApiClient(cast.owner)
+    # No token may delete an organization, the owner's included: only a browser session.
+    refused = ApiClient(cast.owner).delete("/orgs/acme/", confirm="acme")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "token_scope")
+    owner_api = session_api(cast.owner)
     wrong = owner_api.delete("/orgs/acme/", confirm="acm")
     assert wrong.status_code == 422
     assert wrong.json()["error"]["fields"] == {"confirm_slug": "Must be 'acme'."}
@@ -255,8 +260,15 @@ def test_it_deletes_an_organization_only_for_an_owner_who_types_its_slug(cast: C
     assert Event.objects.filter(verb="deleted", object_type="orgs.organization").exists()
 
 
+def session_api(user: User) -> ApiClient:
+    """API calls with a browser session (the test client skips the CSRF check)."""
+    api = ApiClient()
+    api.client.force_login(user)
+    return api
+
+
 def test_it_creates_organizations_for_any_signed_in_user(cast: Cast) -> None:
-    api = ApiClient(cast.viewer)
+    api = session_api(cast.viewer)
     response = api.post("/orgs", {"slug": "victor-lab", "name": "Victor's Lab"})
     assert response.status_code == 201
     assert Membership.objects.get(organization__slug="victor-lab").role == Role.OWNER
@@ -268,8 +280,10 @@ def test_it_creates_organizations_for_any_signed_in_user(cast: Cast) -> None:
 
 
 def test_it_shows_a_token_once_stores_its_digest_and_revokes_it(cast: Cast) -> None:
-    api = ApiClient(cast.viewer)
-    created = api.post("/tokens", {"name": "ci script"})
+    api = session_api(cast.viewer)
+    created = api.post(
+        "/tokens", {"name": "ci script", "organization": "acme", "expires_in_days": 7}
+    )
     assert created.status_code == 201
     secret = created.json()["token"]
     token = ApiToken.objects.get(pk=created.json()["id"])
@@ -284,18 +298,18 @@ def test_it_shows_a_token_once_stores_its_digest_and_revokes_it(cast: Cast) -> N
     assert api.delete(f"/tokens/{token.pk}").status_code == 200
     refused = fresh.get("/api/v1/me", headers=headers)
     assert refused.status_code == 401
-    assert refused.json()["error"]["code"] == "not_authenticated"
+    assert refused.json()["error"]["code"] == "token_expired"
 
 
 def test_it_refuses_a_forged_token_with_a_real_prefix(cast: Cast) -> None:
-    _token, secret = services.create_token(cast.owner, name="real")
+    _token, secret = services.create_token(cast.owner, name="real", organization=cast.org)
     forged = secret[:-4] + "AAAA"
     response = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
 
 
 def test_it_hides_other_users_tokens(cast: Cast) -> None:
-    token, _ = services.create_token(cast.owner, name="owner's")
+    token, _ = services.create_token(cast.owner, name="owner's", organization=cast.org)
     response = ApiClient(cast.viewer).delete(f"/tokens/{token.pk}")
     assert response.status_code == 404
     token.refresh_from_db()
@@ -343,7 +357,7 @@ def test_it_serves_the_openapi_document_and_docs(client: Client) -> None:
 
 
 def test_it_stamps_token_use_at_most_once_a_minute(cast: Cast) -> None:
-    token, secret = services.create_token(cast.owner, name="busy")
+    token, secret = services.create_token(cast.owner, name="busy", organization=cast.org)
     recent = timezone.now()
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=recent)
     Client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})

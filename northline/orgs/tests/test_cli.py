@@ -104,7 +104,9 @@ def test_it_asks_for_a_password_it_cannot_prompt_for(capsys, monkeypatch):
 
 @pytest.mark.django_db
 def test_it_prints_a_new_token_once_and_stores_its_digest(cast, capsys):
-    code, out, err = run(capsys, "token", "create", "--user", "edith", "--name", "nightly sync")
+    code, out, err = run(
+        capsys, "token", "create", "--user", "edith", "--name", "nightly sync", "--org", "acme"
+    )
 
     assert code == 0
     secret = out.strip()
@@ -123,7 +125,7 @@ def test_it_prints_a_new_token_once_and_stores_its_digest(cast, capsys):
 
 @pytest.mark.django_db
 def test_it_revokes_a_token(cast, capsys):
-    run(capsys, "token", "create", "--user", "edith", "--name", "nightly sync")
+    run(capsys, "token", "create", "--user", "edith", "--name", "nightly sync", "--org", "acme")
     token = ApiToken.objects.get(user=cast.editor)
 
     code, out, _ = run(capsys, "token", "revoke", "--user", "edith", str(token.pk))
@@ -137,7 +139,7 @@ def test_it_revokes_a_token(cast, capsys):
 
 @pytest.mark.django_db
 def test_it_will_not_revoke_someone_elses_token(cast, capsys):
-    run(capsys, "token", "create", "--user", "edith", "--name", "nightly sync")
+    run(capsys, "token", "create", "--user", "edith", "--name", "nightly sync", "--org", "acme")
     token = ApiToken.objects.get(user=cast.editor)
 
     code, _, err = run(capsys, "token", "revoke", "--user", "victor", str(token.pk))

@@ -46,7 +46,7 @@ def fill(cast):
     member = services.add_team_member(access, team, person=person, roles=["product_owner"])
     services.update_team_member(access, member, version=1, roles=["product_owner", "member"])
     services.update_team(access, team, version=1, name="Permits Online")
-    services.create_token(cast.owner, name="backup script")
+    services.create_token(cast.owner, name="backup script", organization=cast.org)
     services.set_preference(cast.editor, delivery="weekly", checkin_reminders=False)
 
 
@@ -311,7 +311,7 @@ def test_it_records_no_import_when_the_export_is_refused(cast):
 def share_edith(cast):
     """Edith, an editor of acme, is also a viewer of elsewhere; she has a token of her own."""
     services.add_member(cast.access(cast.outsider, cast.other_org), user=cast.editor, role="viewer")
-    services.create_token(cast.editor, name="edith's script")
+    services.create_token(cast.editor, name="edith's script", organization=cast.org)
 
 
 def test_it_lists_the_users_an_export_brings(cast):

@@ -697,7 +697,10 @@ def test_it_keeps_the_history_page_queries_constant(cast, records):
 
 def test_it_shows_a_new_token_secret_once_and_stores_only_its_digest(cast):
     owner = signed_in(cast.owner)
-    response = owner.post(reverse("tokens"), {"name": "CI export"})
+    response = owner.post(
+        reverse("tokens"),
+        {"name": "CI export", "organization": cast.org.pk, "scope": "read", "expires_in_days": 30},
+    )
     assert response.status_code == 200
     shown = re.search(rb'value="(nl_[^"]+)"', response.content)
     assert shown is not None
@@ -711,7 +714,7 @@ def test_it_shows_a_new_token_secret_once_and_stores_only_its_digest(cast):
 
 
 def test_it_revokes_a_token(cast):
-    token, _ = services.create_token(cast.owner, name="old")
+    token, _ = services.create_token(cast.owner, name="old", organization=cast.org)
     response = signed_in(cast.owner).post(reverse("token_revoke", args=[token.pk]))
     assert response.status_code == 302
     token.refresh_from_db()
@@ -720,7 +723,7 @@ def test_it_revokes_a_token(cast):
 
 
 def test_it_does_not_let_one_user_revoke_anothers_token(cast):
-    token, _ = services.create_token(cast.owner, name="mine")
+    token, _ = services.create_token(cast.owner, name="mine", organization=cast.org)
     response = signed_in(cast.outsider).post(reverse("token_revoke", args=[token.pk]))
     assert response.status_code == 404
     token.refresh_from_db()

@@ -15,7 +15,7 @@ def build(cast: Cast, values: dict[str, Any]) -> None:
     team = services.create_team(access, name="Harbour Services", kind="product")
     person = services.create_person(access, name="Nadia Quill", title="Analyst")
     member = services.add_team_member(access, team, person=person, roles=["member"])
-    token, _ = services.create_token(cast.owner, name="walk")
+    token, _ = services.create_token(cast.owner, name="walk", organization=cast.org)
     values.update(
         org=cast.org.slug,
         team_id=team.pk,
