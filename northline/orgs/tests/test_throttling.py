@@ -15,6 +15,7 @@ import time_machine
 from django.test import Client
 
 from northline.lib.throttle import Rate
+from northline.orgs.models import Team
 from northline.testing import ApiClient
 
 # 09:00:00 UTC starts a minute window (windows start on multiples of their length).
@@ -158,18 +159,19 @@ def test_the_token_throttle_can_be_turned_off(db, settings, clock):
 # Writes, per user ------------------------------------------------------------------------------
 
 
-def create_token(api: ApiClient, name: str):
-    return api.post("/tokens", {"name": name})
+def create_team(api: ApiClient, name: str):
+    """A write any admin may make (an API token cannot create tokens)."""
+    return api.post("/orgs/acme/teams", {"name": name})
 
 
 def test_it_throttles_writes_per_user(cast, settings, clock, caplog):
     settings.NORTHLINE_API_WRITE_RATE = "3/minute"
-    editor = ApiClient(cast.editor)
-    statuses = [create_token(editor, f"t{n}").status_code for n in range(3)]
+    admin = ApiClient(cast.admin)
+    statuses = [create_team(admin, f"t{n}").status_code for n in range(3)]
     clock.shift(dt.timedelta(seconds=12))
 
     with caplog.at_level(logging.WARNING, logger="northline.security"):
-        refused = create_token(editor, "t3")
+        refused = create_team(admin, "t3")
 
     assert statuses == [201, 201, 201]
     assert refused.status_code == 429
@@ -181,43 +183,45 @@ def test_it_throttles_writes_per_user(cast, settings, clock, caplog):
             "fields": {},
         }
     }
-    assert cast.editor.api_tokens.filter(name="t3").exists() is False
+    assert Team.objects.filter(name="t3").exists() is False
     assert [r.getMessage() for r in caplog.records if r.name == "northline.security"] == [
-        "throttled API write: POST /api/v1/tokens address=127.0.0.1 retry_after=48s"
+        "throttled API write: POST /api/v1/orgs/acme/teams address=127.0.0.1 retry_after=48s"
     ]
 
 
 def test_reads_and_other_users_are_not_throttled_by_ones_writes(cast, settings, clock):
     settings.NORTHLINE_API_WRITE_RATE = "1/minute"
-    editor, viewer = ApiClient(cast.editor), ApiClient(cast.viewer)
-    assert create_token(editor, "first").status_code == 201
-    assert create_token(editor, "second").status_code == 429
+    admin, owner = ApiClient(cast.admin), ApiClient(cast.owner)
+    assert create_team(admin, "first").status_code == 201
+    assert create_team(admin, "second").status_code == 429
 
-    reads = {editor.get("/me").status_code for _ in range(30)}
+    reads = {admin.get("/me").status_code for _ in range(30)}
 
     assert reads == {200}
-    assert create_token(viewer, "own").status_code == 201
+    assert create_team(owner, "own").status_code == 201
 
 
 def test_writes_are_allowed_again_in_the_next_window(cast, settings, clock):
     settings.NORTHLINE_API_WRITE_RATE = "1/minute"
-    editor = ApiClient(cast.editor)
-    create_token(editor, "first")
-    assert create_token(editor, "second").status_code == 429
+    admin = ApiClient(cast.admin)
+    create_team(admin, "first")
+    assert create_team(admin, "second").status_code == 429
 
     clock.shift(dt.timedelta(minutes=1))
 
-    assert create_token(editor, "third").status_code == 201
+    assert create_team(admin, "third").status_code == 201
 
 
 def test_the_browser_session_is_throttled_as_the_same_user(cast, settings, clock):
     settings.NORTHLINE_API_WRITE_RATE = "1/minute"
-    create_token(ApiClient(cast.editor), "by token")
+    create_team(ApiClient(cast.admin), "by token")
     browser = Client(enforce_csrf_checks=False)
-    browser.force_login(cast.editor)
+    browser.force_login(cast.admin)
 
     response = browser.post(
-        "/api/v1/tokens", json.dumps({"name": "by session"}), content_type="application/json"
+        "/api/v1/orgs/acme/teams",
+        json.dumps({"name": "by session"}),
+        content_type="application/json",
     )
 
     assert response.status_code == 429

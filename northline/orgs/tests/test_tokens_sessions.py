@@ -12,6 +12,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -279,7 +280,7 @@ def test_saving_a_user_or_upgrading_a_hash_revokes_nothing(cast: Cast, settings)
     # password, so not a reason to revoke.
     weak = PBKDF2PasswordHasher().encode(PASSWORD, "somesalt1234", iterations=1000)
     User.objects.filter(pk=cast.editor.pk).update(password=weak)
-    assert Client().login(username="edith", password=PASSWORD)
+    assert Client().login(request=HttpRequest(), username="edith", password=PASSWORD)
     assert User.objects.get(pk=cast.editor.pk).password != weak
     assert Client().get("/api/v1/me", headers=bearer(secret)).status_code == 200
 

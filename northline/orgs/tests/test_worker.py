@@ -214,7 +214,12 @@ def test_the_demo_runs_queued_work_by_itself(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(demo, base, tmp_path / "demo.log", 240)
-        made = northline("token", "create", "--user", "demo", "--name", "e2e", data_dir=data_dir)
+        made = northline(
+            "token",
+            "create",
+            *("--user", "demo", "--name", "e2e", "--org", "ministry-of-coast", "--scope", "write"),
+            data_dir=data_dir,
+        )
         assert made.returncode == 0, made.stderr
         token = made.stdout.strip()
         org = "/api/v1/orgs/ministry-of-coast"
