@@ -53,10 +53,11 @@ ORG_PREFIX = "o/<slug:slug>/"
 NOT_WALKED = {"login", "logout", "healthz", "healthz_tasks", "delivery_calendar_feed"}
 
 # Pages anyone holding the link may open: a shared lab report, a survey's public answer page,
-# and a digest's unsubscribe link (its signed token is the authority, since a mail client's
-# one-click unsubscribe comes without a session). An unknown link is 404 to everyone, signed in
+# a digest's unsubscribe link (its signed token is the authority, since a mail client's
+# one-click unsubscribe comes without a session), and an invitation's link (whoever holds it may
+# accept, or create an account to). An unknown link is 404 to everyone, signed in
 # or not.
-PUBLIC = {"lab_shared_report", "insights_survey_public", "unsubscribe"}
+PUBLIC = {"lab_shared_report", "insights_survey_public", "unsubscribe", "invitation"}
 
 # A pattern's argument under the name the API walk gives its record, where the page names it
 # differently. Keyed by (the path segment before the argument, the argument) where one name
@@ -81,6 +82,7 @@ ALIASES: dict[tuple[str, str] | str, str] = {
     ("shared", "token"): "unknown_token",
     ("answer", "token"): "unknown_token",
     ("unsubscribe", "token"): "unknown_token",
+    ("invitations", "token"): "unknown_token",
 }
 
 # A viewer's GET answers 200 (405 from a page that takes only POST) except on these pages.
