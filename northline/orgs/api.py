@@ -252,9 +252,18 @@ class EventOut(Schema):
     object_type: str
     object_id: str
     object_repr: str
-    changes: dict[str, Any]
+    changes: dict[str, Any] = Field(
+        ..., description="E-mail addresses (`email`) are left out for editors and viewers."
+    )
     client_address: str | None
     created_at: datetime
+
+    @staticmethod
+    def resolve_changes(event: Event, context: Any) -> dict[str, Any]:
+        changes = dict(event.changes or {})
+        if "email" in changes and address_for(context, "") is None:
+            del changes["email"]
+        return changes
 
 
 class NotificationOut(Schema):
