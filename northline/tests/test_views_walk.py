@@ -69,6 +69,7 @@ ALIASES: dict[tuple[str, str] | str, str] = {
     "stream_id": "value_stream_id",
     "feed_id": "calendar_feed_id",
     "record_id": "training_record_id",
+    "token": "unknown_token",  # an invitation's link (the other links are keyed below)
     ("swot", "item_id"): "swot_item_id",
     ("checklist", "item_id"): "checklist_item_id",
     ("items", "item_id"): "phase_item_id",
@@ -82,7 +83,6 @@ ALIASES: dict[tuple[str, str] | str, str] = {
     ("shared", "token"): "unknown_token",
     ("answer", "token"): "unknown_token",
     ("unsubscribe", "token"): "unknown_token",
-    ("invitations", "token"): "unknown_token",
 }
 
 # A viewer's GET answers 200 (405 from a page that takes only POST) except on these pages.
