@@ -453,7 +453,8 @@ def list_invitations(request: HttpRequest, org: OrgSlug) -> QuerySet[Invitation]
         "E-mails a link to accept or decline. The answer is the same whether the address is "
         "new, already invited (the invitation is sent again, with this role and a new link) or "
         "already a member's (nothing is sent), so it never tells whether an address has an "
-        "account. Only an owner invites an owner."
+        "account. Only an owner invites an owner. Takes no version: it creates an invitation, "
+        "or sends an open one again."
     ),
 )
 def create_invitation(request: HttpRequest, org: OrgSlug, payload: InvitationIn) -> Any:

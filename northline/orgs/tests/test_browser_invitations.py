@@ -36,7 +36,7 @@ def test_invite_open_the_link_sign_up_and_land_in_the_organization(
     screenshot(page, "invitation-sent")
 
     [message] = mail.outbox
-    link = re.search(r"https?://\S+/invitations/[0-9a-f]{64}/", message.body)
+    link = re.search(r"https?://\S+/invitations/[0-9a-f]{64}/", str(message.body))
     assert link, message.body
     page.context.clear_cookies()
     page.goto(link.group(0))
