@@ -470,6 +470,7 @@ def create_invitation(request: HttpRequest, org: OrgSlug, payload: InvitationIn)
     "/invitations/{invitation_id}/resend",
     response=InvitationOut,
     summary="Send an invitation again, with a new link (admin)",
+    description="Takes no version: sending again only renews the link and its date.",
 )
 def resend_invitation(request: HttpRequest, org: OrgSlug, invitation_id: Id) -> Any:
     access = caller_access(request)
