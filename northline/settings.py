@@ -139,6 +139,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("NORTHLINE_FROM_EMAIL", "northline@localhost
 # (to a record, the preference page, the unsubscribe link) are built on this.
 NORTHLINE_BASE_URL = os.environ.get("NORTHLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Invitations (docs/security.md "Invitations and membership"): how long an invitation's link
+# works, and whether its page offers a person without an account to create one with a password
+# (turn off where everyone signs in through single sign-on).
+NORTHLINE_INVITATION_DAYS = int(os.environ.get("NORTHLINE_INVITATION_DAYS", "14"))
+NORTHLINE_INVITATION_SIGNUP = env_bool("NORTHLINE_INVITATION_SIGNUP", default=True)
+
 # Security: secure by default, relaxed only where plain-HTTP local use needs it.
 SECURE_HTTPS = env_bool("NORTHLINE_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS

@@ -6,6 +6,8 @@ that does not exist; a member whose role is too low to write gets ``Forbidden``.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -16,6 +18,7 @@ from northline.lib.errors import Forbidden, NotAuthenticated, NotFound
 from northline.orgs.models import (
     ROLE_RANK,
     ApiToken,
+    Invitation,
     Membership,
     Organization,
     Person,
@@ -187,6 +190,52 @@ def access_token(user: User | AnonymousUser | None, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound(f"No API token with id {token_id}.")
     return token
+
+
+def invitation_of_link(token: str) -> Invitation:
+    """The invitation an e-mailed link opens, to anyone holding it; 404 for a link we never
+    sent, or one a newer e-mail replaced. Found by the SHA-256 of the link's secret."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(digest=digest)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(
+            "This invitation link is not valid. If the organization sent you a newer e-mail, "
+            "use the link in that one."
+        )
+    return invitation
+
+
+def access_invitation(
+    user: User | AnonymousUser | None, invitation_id: int, token: str = ""
+) -> Invitation:
+    """An invitation the signed-in user may answer: one whose link they hold (``token``), or one
+    sent to their account's own address. Any other is not found."""
+    signed_in = require_user(user)
+    invitation = Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
+    if invitation is not None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        if token and secrets.compare_digest(invitation.digest, digest):
+            return invitation
+        if signed_in.email and invitation.email == signed_in.email.lower():
+            return invitation
+    raise NotFound(f"No invitation with id {invitation_id} for you.")
+
+
+def access_org_invitation(access: Access, invitation_id: int) -> Invitation:
+    """An invitation of the caller's organization, for the owners and admins who manage them."""
+    invitation = (
+        Invitation.objects.select_related("invited_by")
+        .filter(organization=access.organization, pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(f"No invitation with id {invitation_id} in this organization.")
+    access.require("manage")
+    return invitation
 
 
 def organizations_of(user: User) -> models.QuerySet[Organization]:

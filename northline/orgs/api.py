@@ -19,6 +19,7 @@ from northline.orgs.api_records import Names, create_from_fields, record_routes,
 from northline.orgs.models import (
     ApiToken,
     Event,
+    Invitation,
     Membership,
     Notification,
     Organization,
@@ -74,17 +75,59 @@ class OrganizationPatch(VersionedInput):
     description: str | None = Field(None)
 
 
+ADDRESS_SHOWN = "The e-mail address, for owners and admins; null for editors and viewers."
+
+
+def address_for(context: Any, email: str) -> str | None:
+    """A member's or person's address as the caller may see it: owners and admins see it,
+    editors and viewers get null (they see names only)."""
+    request = context["request"] if context else None
+    access = getattr(request, "access", None)
+    return email if access is not None and access.can_manage else None
+
+
+class MemberUserOut(Schema):
+    id: int
+    username: str
+    email: str | None = Field(None, description=ADDRESS_SHOWN)
+    first_name: str
+    last_name: str
+
+    @staticmethod
+    def resolve_email(user: Any, context: Any) -> str | None:
+        return address_for(context, user.email)
+
+
 class MembershipOut(Schema):
     id: int
-    user: UserOut
+    user: MemberUserOut
     role: RoleName
     version: int
     created_at: datetime
 
 
-class MembershipIn(Input):
-    user: str = Field(..., min_length=1, description="Username or e-mail of an existing user.")
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: RoleName
+    invited_by: str | None = Field(None, description="The username of who sent it last.")
+    sent_at: datetime
+    expires_at: datetime
+
+    @staticmethod
+    def resolve_invited_by(invitation: Invitation) -> str | None:
+        return invitation.invited_by.get_username() if invitation.invited_by else None
+
+
+class InvitationIn(Input):
+    email: str = Field(..., min_length=3, max_length=254)
     role: RoleName = "viewer"
+
+
+class InvitationSent(Schema):
+    message: str
+    email: str
+    role: RoleName
 
 
 class MembershipPatch(VersionedInput):
@@ -94,12 +137,16 @@ class MembershipPatch(VersionedInput):
 class PersonOut(Schema):
     id: int
     name: str
-    email: str
+    email: str | None = Field(None, description=ADDRESS_SHOWN)
     title: str
     user_id: Id | None
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_email(person: Person, context: Any) -> str | None:
+        return address_for(context, person.email)
 
 
 class PersonIn(Input):
@@ -227,9 +274,18 @@ class EventOut(Schema):
     object_type: str
     object_id: str
     object_repr: str
-    changes: dict[str, Any]
+    changes: dict[str, Any] = Field(
+        ..., description="E-mail addresses (`email`) are left out for editors and viewers."
+    )
     client_address: str | None
     created_at: datetime
+
+    @staticmethod
+    def resolve_changes(event: Event, context: Any) -> dict[str, Any]:
+        changes = dict(event.changes or {})
+        if "email" in changes and address_for(context, "") is None:
+            del changes["email"]
+        return changes
 
 
 class NotificationOut(Schema):
@@ -398,12 +454,6 @@ def list_members(request: HttpRequest, org: OrgSlug) -> QuerySet[Membership]:
     return selectors.memberships(caller_access(request))
 
 
-@org_router.post("/members", response={201: MembershipOut}, summary="Add a member (admin)")
-def add_member(request: HttpRequest, org: OrgSlug, payload: MembershipIn) -> Any:
-    user = services.find_user(payload.user)
-    return Status(201, services.add_member(caller_access(request), user=user, role=payload.role))
-
-
 @org_router.get("/members/{membership_id}", response=MembershipOut, summary="One membership")
 def get_member(request: HttpRequest, org: OrgSlug, membership_id: Id) -> Any:
     return acl.access_membership(caller_access(request), membership_id)
@@ -422,6 +472,63 @@ def change_role(
 def remove_member(request: HttpRequest, org: OrgSlug, membership_id: Id) -> Any:
     access = caller_access(request)
     services.remove_member(access, acl.access_membership(access, membership_id, "write"))
+    return Status(204, None)
+
+
+# Invitations -------------------------------------------------------------------------------
+
+
+@org_router.get(
+    "/invitations",
+    response=list[InvitationOut],
+    summary="Invitations waiting for an answer (admin)",
+)
+@paginate(Page)
+def list_invitations(request: HttpRequest, org: OrgSlug) -> QuerySet[Invitation]:
+    access = caller_access(request)
+    access.require("manage")
+    return selectors.invitations(access)
+
+
+@org_router.post(
+    "/invitations",
+    response={202: InvitationSent},
+    summary="Invite someone by e-mail (admin)",
+    description=(
+        "E-mails a link to accept or decline. The answer is the same whether the address is "
+        "new, already invited (the invitation is sent again, with this role and a new link) or "
+        "already a member's (nothing is sent), so it never tells whether an address has an "
+        "account. Only an owner invites an owner. Takes no version: it creates an invitation, "
+        "or sends an open one again."
+    ),
+)
+def create_invitation(request: HttpRequest, org: OrgSlug, payload: InvitationIn) -> Any:
+    services.invite(caller_access(request), email=payload.email, role=payload.role)
+    address = payload.email.strip().lower()
+    return Status(
+        202,
+        {"message": services.invitation_sent(address), "email": address, "role": payload.role},
+    )
+
+
+@org_router.post(
+    "/invitations/{invitation_id}/resend",
+    response=InvitationOut,
+    summary="Send an invitation again, with a new link (admin)",
+    description="Takes no version: sending again only renews the link and its date.",
+)
+def resend_invitation(request: HttpRequest, org: OrgSlug, invitation_id: Id) -> Any:
+    access = caller_access(request)
+    invitation = acl.access_org_invitation(access, invitation_id)
+    return services.resend_invitation(access, invitation)
+
+
+@org_router.delete(
+    "/invitations/{invitation_id}", response={204: None}, summary="Withdraw an invitation (admin)"
+)
+def revoke_invitation(request: HttpRequest, org: OrgSlug, invitation_id: Id) -> Any:
+    access = caller_access(request)
+    services.revoke_invitation(access, acl.access_org_invitation(access, invitation_id))
     return Status(204, None)
 
 

@@ -48,14 +48,34 @@ def role_choices(can_grant_owner: bool) -> list[tuple[str, str]]:
     ]
 
 
-class AddMemberForm(DomainForm):
-    user = forms.CharField(label="Username or e-mail", max_length=254)
+class InviteForm(DomainForm):
+    email = forms.EmailField(label="E-mail", max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
 
     def __init__(self, *args: Any, can_grant_owner: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Offered choices follow the caller's rights; the service checks them again.
         self.fields["role"].choices = role_choices(can_grant_owner)  # type: ignore[attr-defined]
+
+
+class SignUpForm(DomainForm):
+    """A new account for the address an invitation was sent to (the address is not asked:
+    it is the invitation's)."""
+
+    username = forms.CharField(max_length=150, help_text="What you sign in with.")
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    password = forms.CharField(widget=forms.PasswordInput(render_value=False), strip=False)
+    password_again = forms.CharField(
+        widget=forms.PasswordInput(render_value=False), strip=False, label="Password, again"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        cleaned.pop("password_again", None)
+        return cleaned
 
 
 class RoleForm(VersionedForm):

@@ -69,6 +69,10 @@ KIND_NAMES = {
 }
 
 # Internal fields nobody reads: ordering keys, versions, digests.
+# E-mail addresses in the trail (a person's, an invitation's): shown to owners and admins only,
+# as on the people and member pages (docs/security.md "Invitations and membership").
+ADDRESS_FIELDS = frozenset({"email"})
+
 HIDDEN_FIELDS = {
     "rank",
     "rank_is_manual",
@@ -379,10 +383,12 @@ class Row:
         return "; ".join(change.text for change in self.changes)
 
 
-def describe(event: Event, names: Names) -> tuple[str, str, list[Change]]:
+def describe(
+    event: Event, names: Names, withheld: frozenset[str] = frozenset()
+) -> tuple[str, str, list[Change]]:
     """(lead, tail, changes) of one event: the sentence around its record, and the changed
-    values the sentence does not already say."""
-    changes = dict(event.changes or {})
+    values the sentence does not already say, less the ``withheld`` fields."""
+    changes = {k: v for k, v in (event.changes or {}).items() if k not in withheld}
     reader = Reader(event.object_type, event.object_id, names, changes)
     kind = kind_of(event.object_type)
     verb = event.verb
@@ -530,7 +536,9 @@ def history_rows(access: Access, events: Iterable[Event]) -> list[Row]:
             url = reverse("org_home", kwargs={"slug": slug})
         elif event.object_type == "orgs.membership":
             url = reverse("org_settings", kwargs={"slug": slug})
-        lead, tail, changes = describe(event, names)
+        lead, tail, changes = describe(
+            event, names, frozenset() if access.can_manage else ADDRESS_FIELDS
+        )
         rows.append(
             Row(
                 event=event,

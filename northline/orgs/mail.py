@@ -12,6 +12,7 @@ the only authority the unsubscribe page asks for, because a mail client's one-cl
 
 from __future__ import annotations
 
+import datetime as dt
 from html.parser import HTMLParser
 
 from django.conf import settings
@@ -19,10 +20,12 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from northline.lib.markdown import render_markdown
 
 UNSUBSCRIBE_SALT = "northline.orgs.mail.digest-unsubscribe"
+INVITATION_SALT = "northline.orgs.mail.invitation"
 
 
 def absolute_url(path: str) -> str:
@@ -49,6 +52,18 @@ def user_id_of_unsubscribe_token(token: str) -> int | None:
     except signing.BadSignature:
         return None
     return int(value) if value.isdigit() else None
+
+
+def invitation_token(invitation_id: int, sent_at: dt.datetime) -> str:
+    """The secret of an invitation's link: an HMAC (secret key, a salt of its own) of the
+    invitation and the moment it was last sent, so re-sending makes a new link and retires the
+    old one. Only its SHA-256 is stored; the queued e-mail task derives it again from the id,
+    so the secret is never written anywhere, the task queue's rows included."""
+    return salted_hmac(
+        INVITATION_SALT,
+        f"{invitation_id}:{sent_at.astimezone(dt.UTC).isoformat()}",
+        algorithm="sha256",
+    ).hexdigest()
 
 
 class PlainText(HTMLParser):
@@ -112,6 +127,20 @@ def preference_footer() -> str:
     return f"Choose how Northline e-mails you: {preferences_url()}"
 
 
+def send_to_address(
+    address: str, *, subject: str, message_lines: list[str], headers: dict[str, str] | None = None
+) -> int:
+    """Send one message to an address that need not belong to a user (an invitation)."""
+    message = EmailMessage(
+        subject=subject,
+        body="\n\n".join(message_lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        headers=headers or {},
+    )
+    return message.send()
+
+
 def send(
     user: User,
     *,
@@ -123,11 +152,6 @@ def send(
     apart; 0 when they may not get mail (inactive, or no address), else 1."""
     if not can_receive_mail(user):
         return 0
-    message = EmailMessage(
-        subject=subject,
-        body="\n\n".join(message_lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers=headers or {},
+    return send_to_address(
+        user.email, subject=subject, message_lines=message_lines, headers=headers
     )
-    return message.send()

@@ -257,6 +257,74 @@ class UserSession(AbstractBaseSession):
         return import_module(settings.SESSION_ENGINE).SessionStore
 
 
+class Invitation(models.Model):
+    """An offer of a role in an organization, sent to an e-mail address; the link is the key.
+
+    Only a SHA-256 digest of the link's secret is stored (like ApiToken). An invitation is open
+    until it is accepted, declined, revoked or past ``expires_at``; at most one is open per
+    address and organization (re-inviting refreshes it).
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Lowercased: one open invitation per address whatever its spelling.
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=Q(
+                    accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True
+                ),
+                name="invitation_unique_open",
+                violation_error_message="This address already has an open invitation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values),
+                name="invitation_role_valid",
+                violation_error_message="Role must be owner, admin, editor or viewer.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No address: the history, which every member reads, names invitations by number.
+        return f"invitation {self.pk} ({self.role})"
+
+    def is_open(self, now: Any) -> bool:
+        return self.why_closed(now) is None
+
+    def why_closed(self, now: Any) -> str | None:
+        """Why the invitation can no longer be answered, in the invitee's words; None if open."""
+        if self.accepted_at:
+            return "This invitation was already accepted; its link works once."
+        if self.declined_at:
+            return "This invitation was declined."
+        if self.revoked_at:
+            return "This invitation was withdrawn by the organization."
+        if self.expires_at <= now:
+            return "This invitation has expired; ask the person who sent it for a new one."
+        return None
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Audit events are append-only.")

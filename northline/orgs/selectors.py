@@ -6,11 +6,13 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from northline.orgs.access import Access, organizations_of
 from northline.orgs.models import (
     ApiToken,
     Event,
+    Invitation,
     Membership,
     Notification,
     NotificationPreference,
@@ -28,10 +30,37 @@ def memberships(access: Access) -> QuerySet[Membership]:
 def people(access: Access, search: str = "") -> QuerySet[Person]:
     queryset = Person.objects.filter(organization=access.organization)
     if search:
-        queryset = queryset.filter(
-            Q(name__icontains=search) | Q(email__icontains=search) | Q(title__icontains=search)
-        )
+        found = Q(name__icontains=search) | Q(title__icontains=search)
+        # Only those who may see addresses may search by them: else a search is a way to read
+        # them one character at a time.
+        if access.can_manage:
+            found |= Q(email__icontains=search)
+        queryset = queryset.filter(found)
     return queryset
+
+
+def invitations(access: Access) -> QuerySet[Invitation]:
+    """The organization's invitations not yet answered or revoked (expired ones included, to
+    be re-sent or revoked), newest first; for owners and admins."""
+    return Invitation.objects.filter(
+        organization=access.organization,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
+    ).select_related("invited_by")
+
+
+def invitations_for(user: User) -> QuerySet[Invitation]:
+    """The open invitations sent to the user's own address, for their home page."""
+    if not user.email:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        email=user.email.lower(),
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("organization", "invited_by")
 
 
 def teams(access: Access) -> QuerySet[Team]:

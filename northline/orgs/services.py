@@ -7,6 +7,7 @@ Callers (views, API routes, the CLI, the demo loader) have already resolved the 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from datetime import timedelta
@@ -16,11 +17,14 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
 
 from northline.lib.errors import (
     Conflict,
+    DomainError,
     ErrorCode,
     Forbidden,
     Invalid,
@@ -35,11 +39,12 @@ from northline.orgs.audit import (
     update_versioned,
     validate,
 )
-from northline.orgs.mail import user_id_of_unsubscribe_token
+from northline.orgs.mail import invitation_token, user_id_of_unsubscribe_token
 from northline.orgs.models import (
     DIGESTS,
     ApiToken,
     Delivery,
+    Invitation,
     Membership,
     Notification,
     NotificationPreference,
@@ -53,7 +58,7 @@ from northline.orgs.models import (
     UserSession,
 )
 from northline.orgs.signals import organization_created
-from northline.orgs.tasks import email_notifications
+from northline.orgs.tasks import email_invitation, email_notifications
 
 TOKEN_PREFIX = "nl_"
 
@@ -157,22 +162,14 @@ def record_import(
 # Memberships -----------------------------------------------------------------------------
 
 
-def find_user(identifier: str) -> User:
-    User = get_user_model()
-    user = (
-        User.objects.filter(username=identifier, is_active=True).first()
-        or User.objects.filter(email__iexact=identifier, is_active=True).order_by("pk").first()
-    )
-    if user is None:
-        raise Invalid(
-            f"No user with username or e-mail {identifier!r}.",
-            fields={"user": "No such user."},
-        )
-    return user
-
-
 @transaction.atomic
 def add_member(access: Access, *, user: User, role: str) -> Membership:
+    """Make ``user`` a member with ``role``, without asking them.
+
+    Internal: for the demo, the command line and single sign-on's group mapping, which name
+    users they already trust. No page or API route lets an admin name a user; people join by
+    accepting an invitation (:func:`invite`).
+    """
     access.require("manage")
     check_can_grant(access, role)
     if Membership.objects.filter(organization=access.organization, user=user).exists():
@@ -181,17 +178,20 @@ def add_member(access: Access, *, user: User, role: str) -> Membership:
             code="already_member",
             fields={"user": "Already a member."},
         )
+    return join(access.user, access.organization, user, role)
+
+
+def join(actor: User, organization: Organization, user: User, role: str) -> Membership:
+    """The membership and, if the user has none yet, their person in the organization."""
     membership = create_audited(
-        access.user,
-        access.organization,
-        Membership(organization=access.organization, user=user, role=role),
+        actor, organization, Membership(organization=organization, user=user, role=role)
     )
-    if not Person.objects.filter(organization=access.organization, user=user).exists():
+    if not Person.objects.filter(organization=organization, user=user).exists():
         create_audited(
-            access.user,
-            access.organization,
+            actor,
+            organization,
             Person(
-                organization=access.organization,
+                organization=organization,
                 user=user,
                 name=display_name(user),
                 email=getattr(user, "email", ""),
@@ -254,6 +254,231 @@ def keep_an_owner(organization: Organization, leaving: Membership) -> None:
             "An organization needs at least one owner; make someone else owner first.",
             code="last_owner",
         )
+
+
+# Invitations -------------------------------------------------------------------------------
+
+
+class InvitationGone(DomainError):
+    """The invitation was accepted, declined, revoked, or is past its date."""
+
+    status = 410
+    code = ErrorCode.GONE
+
+
+def invitation_sent(email: str) -> str:
+    """What the inviter is told, whatever happened: the same words for a new address, one
+    that already has an open invitation, and one that belongs to a member."""
+    return f"Invitation sent to {email}."
+
+
+def clean_address(email: str) -> str:
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError as error:
+        raise Invalid(
+            "Enter a valid e-mail address.", fields={"email": "Enter a valid e-mail address."}
+        ) from error
+    return address
+
+
+def lifetime() -> dt.timedelta:
+    return dt.timedelta(days=settings.NORTHLINE_INVITATION_DAYS)
+
+
+def issue(invitation: Invitation, now: dt.datetime) -> None:
+    """A fresh link for the invitation: sent now, valid for the configured days."""
+    invitation.sent_at = now
+    invitation.expires_at = now + lifetime()
+    invitation.digest = digest_of(invitation_token(invitation.pk, now))
+    invitation.save(update_fields=["sent_at", "expires_at", "digest"])
+    transaction.on_commit(lambda: email_invitation.enqueue(invitation.pk))
+
+
+@transaction.atomic
+def invite(access: Access, *, email: str, role: str) -> None:
+    """Invite ``email`` to the organization with ``role`` (owners and admins; only an owner
+    invites an owner).
+
+    Returns nothing on purpose: the caller learns the same thing whether the address is new,
+    already invited (the invitation is sent again, with this role and a new link) or already
+    a member's (nothing is sent: they are in), so the answer never tells whether an address
+    has an account.
+    """
+    access.require("manage")
+    if role not in Role.values:
+        raise Invalid("Unknown role.", fields={"role": "Must be owner, admin, editor or viewer."})
+    check_can_grant(access, role)
+    address = clean_address(email)
+    organization = access.organization
+    if Membership.objects.filter(organization=organization, user__email__iexact=address).exists():
+        return
+    now = timezone.now()
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(
+            organization=organization,
+            email=address,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if invitation is not None:
+        # Changing an owner's invitation is an owner's decision, as revoking it is.
+        check_can_grant(access, invitation.role)
+        before = invitation.role
+        invitation.role = role
+        invitation.invited_by = access.user
+        invitation.save(update_fields=["role", "invited_by"])
+        issue(invitation, now)
+        record_event(
+            actor=access.user,
+            organization=organization,
+            verb="resent",
+            obj=invitation,
+            changes={"role": [before, role], "expires_at": invitation.expires_at},
+        )
+        return
+    # A placeholder digest until the row has the id its link is made from (``issue``).
+    invitation = Invitation(
+        organization=organization,
+        email=address,
+        role=role,
+        invited_by=access.user,
+        digest=secrets.token_hex(32),
+        sent_at=now,
+        expires_at=now + lifetime(),
+    )
+    validate(invitation)
+    invitation.save(force_insert=True)
+    issue(invitation, now)
+    record_event(
+        actor=access.user,
+        organization=organization,
+        verb="created",
+        obj=invitation,
+        changes={"email": address, "role": role, "expires_at": invitation.expires_at},
+    )
+
+
+def check_open_for_managers(invitation: Invitation) -> None:
+    if invitation.accepted_at or invitation.declined_at:
+        raise Conflict("This invitation was already answered; nothing was changed.")
+
+
+@transaction.atomic
+def resend_invitation(access: Access, invitation: Invitation) -> Invitation:
+    """Send the invitation again with a new link (the old one stops working) and a new date."""
+    access.require("manage")
+    check_can_grant(access, invitation.role)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    check_open_for_managers(invitation)
+    if invitation.revoked_at:
+        raise Conflict("This invitation was revoked; invite the address again.")
+    issue(invitation, timezone.now())
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="resent",
+        obj=invitation,
+        changes={"expires_at": invitation.expires_at},
+    )
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(access: Access, invitation: Invitation) -> Invitation:
+    """Withdraw an open invitation: its link stops working. Revoking twice changes nothing."""
+    access.require("manage")
+    check_can_grant(access, invitation.role)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.revoked_at:
+        return invitation
+    check_open_for_managers(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record_event(
+        actor=access.user,
+        organization=access.organization,
+        verb="revoked",
+        obj=invitation,
+        changes={"revoked_at": invitation.revoked_at},
+    )
+    return invitation
+
+
+def open_for_answer(invitation: Invitation) -> Invitation:
+    """The invitation, locked, if it may still be answered; InvitationGone otherwise."""
+    locked = (
+        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    )
+    closed = locked.why_closed(timezone.now())
+    if closed:
+        raise InvitationGone(closed)
+    return locked
+
+
+@transaction.atomic
+def accept_invitation(user: User, invitation: Invitation) -> Membership:
+    """``user`` joins the invitation's organization with its role. The link is the credential:
+    whoever holds it may accept with the account they are signed in with (the page shows the
+    address it was sent to). Someone already a member keeps their role."""
+    invitation = open_for_answer(invitation)
+    organization = invitation.organization
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record_event(
+        actor=user,
+        organization=organization,
+        verb="accepted",
+        obj=invitation,
+        changes={"accepted_by": user, "role": invitation.role},
+    )
+    existing = Membership.objects.filter(organization=organization, user=user).first()
+    return existing or join(user, organization, user, invitation.role)
+
+
+@transaction.atomic
+def decline_invitation(user: User, invitation: Invitation) -> Invitation:
+    invitation = open_for_answer(invitation)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    record_event(
+        actor=user,
+        organization=invitation.organization,
+        verb="declined",
+        obj=invitation,
+        changes={"declined_at": invitation.declined_at},
+    )
+    return invitation
+
+
+@transaction.atomic
+def sign_up_and_accept(
+    invitation: Invitation,
+    *,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[User, Membership]:
+    """A new account for the invited address, and its acceptance, in one transaction: a
+    refused password or a taken username leaves neither."""
+    if not settings.NORTHLINE_INVITATION_SIGNUP:
+        raise Forbidden("Accounts are not created here; sign in, then accept.")
+    open_for_answer(invitation)
+    user = create_user(
+        username=username,
+        password=password,
+        email=invitation.email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    return user, accept_invitation(user, invitation)
 
 
 # People ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 from northline.orgs import mail, schedule
 from northline.orgs.models import (
     Delivery,
+    Invitation,
     Membership,
     Notification,
     NotificationPreference,
@@ -82,6 +83,36 @@ def email_notifications(notification_ids: list[int]) -> int:
             message_lines=lines,
         )
     return sent
+
+
+@task()
+def email_invitation(invitation_id: int) -> int:
+    """E-mail an open invitation's link to its address; 0 when it closed before the task ran
+    (revoked, accepted, re-sent: a newer task sends the newer link)."""
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_open(timezone.now()):
+        return 0
+    token = mail.invitation_token(invitation.pk, invitation.sent_at)
+    organization = invitation.organization
+    inviter = invitation.invited_by
+    who = (inviter.get_full_name() or inviter.get_username()) if inviter else "An administrator"
+    return mail.send_to_address(
+        invitation.email,
+        subject=f"Invitation to join {organization.name} on Northline",
+        message_lines=[
+            f"{who} invites you to join {organization.name} on Northline as "
+            f"{invitation.get_role_display().lower()}.",
+            "Accept or decline here (you can create your account on that page if you have "
+            f"none):\n{mail.absolute_url(reverse('invitation', kwargs={'token': token}))}",
+            f"The link works until {invitation.expires_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC "
+            "and only once. If you did not expect it, ignore this e-mail: nothing happens "
+            "unless you accept.",
+        ],
+    )
 
 
 # Digests ----------------------------------------------------------------------------------

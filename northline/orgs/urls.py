@@ -55,7 +55,28 @@ urlpatterns = [
     ),
     path("o/<slug:slug>/", views.org_home, name="org_home"),
     path("o/<slug:slug>/settings/", views.org_settings, name="org_settings"),
-    path("o/<slug:slug>/settings/members/add/", views.member_add, name="member_add"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path(
+        "account/invitations/<int:invitation_id>/accept/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "account/invitations/<int:invitation_id>/decline/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
+    path("o/<slug:slug>/settings/invitations/", views.member_invite, name="member_invite"),
+    path(
+        "o/<slug:slug>/settings/invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "o/<slug:slug>/settings/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path(
         "o/<slug:slug>/settings/members/<int:membership_id>/role/",
         views.member_role,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,7 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northline.lib import web
-from northline.lib.web import account_view, org_view, post_only, render_org, status_of, submit
+from northline.lib.web import (
+    account_view,
+    maps_domain_errors,
+    org_view,
+    post_only,
+    render_org,
+    status_of,
+    submit,
+)
 from northline.orgs import access as acl
 from northline.orgs import forms, pages, selectors, services
 from northline.orgs.access import Access
@@ -72,17 +81,18 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("org_home", slug=chosen)
     user = acl.require_user(request.user)
     organizations = list(acl.organizations_of(user))
+    invitations = list(selectors.invitations_for(user))
     form = forms.OrganizationCreateForm(request.POST or None)
     if request.method == "POST":
         if submit(form, lambda data: services.create_organization(user, **data)):
             messages.success(request, f"Created {form.cleaned_data['name']}. You are its owner.")
             return redirect("org_home", slug=form.cleaned_data["slug"])
-    elif len(organizations) == 1 and "all" not in request.GET:
+    elif len(organizations) == 1 and not invitations and "all" not in request.GET:
         return redirect("org_home", slug=organizations[0].slug)
     return render(
         request,
         "orgs/home.html",
-        {"organizations": organizations, "form": form},
+        {"organizations": organizations, "invitations": invitations, "form": form},
         status=status_of(form),
     )
 
@@ -119,7 +129,7 @@ def render_settings(request: HttpRequest, access: Access, **forms_: Any) -> Http
     org = access.organization
     can_grant_owner = access.can("own")
     org_form = forms_.get("org_form") or forms.OrganizationForm.of(org)
-    add_form = forms_.get("add_form") or forms.AddMemberForm(can_grant_owner=can_grant_owner)
+    invite_form = forms_.get("invite_form") or forms.InviteForm(can_grant_owner=can_grant_owner)
     delete_form = forms_.get("delete_form") or forms.DeleteOrganizationForm()
     failed_role_form = forms_.get("role_form")
     failed_id = forms_.get("membership_id")
@@ -141,14 +151,16 @@ def render_settings(request: HttpRequest, access: Access, **forms_: Any) -> Http
         {
             "queue": queue_for(access),
             "org_form": org_form,
-            "add_form": add_form,
+            "invite_form": invite_form,
+            "invitations": selectors.invitations(access) if access.can_manage else [],
+            "now": timezone.now(),
             "delete_form": delete_form,
             "members": members,
             "role_choices": forms.role_choices(can_grant_owner),
             "role_error": failed_role_form,
         },
         nav="settings",
-        status=status_of(org_form, add_form, delete_form, failed_role_form),
+        status=status_of(org_form, invite_form, delete_form, failed_role_form),
     )
 
 
@@ -166,18 +178,32 @@ def org_settings(request: HttpRequest, access: Access) -> HttpResponse:
 
 @post_only
 @org_view
-def member_add(request: HttpRequest, access: Access) -> HttpResponse:
+def member_invite(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("manage")
-    form = forms.AddMemberForm(request.POST, can_grant_owner=access.can("own"))
-
-    def save(data: dict[str, Any]) -> None:
-        user = services.find_user(data["user"].strip())
-        services.add_member(access, user=user, role=data["role"])
-
-    if submit(form, save):
-        messages.success(request, f"Added {form.cleaned_data['user']}.")
+    form = forms.InviteForm(request.POST, can_grant_owner=access.can("own"))
+    if submit(form, lambda data: services.invite(access, **data)):
+        # The same words whether the address is new, invited already or a member's.
+        messages.success(request, services.invitation_sent(form.cleaned_data["email"].lower()))
         return redirect("org_settings", slug=access.organization.slug)
-    return render_settings(request, access, add_form=form)
+    return render_settings(request, access, invite_form=form)
+
+
+@post_only
+@org_view
+def invitation_resend(request: HttpRequest, access: Access, invitation_id: int) -> HttpResponse:
+    invitation = acl.access_org_invitation(access, invitation_id)
+    services.resend_invitation(access, invitation)
+    messages.success(request, services.invitation_sent(invitation.email))
+    return redirect("org_settings", slug=access.organization.slug)
+
+
+@post_only
+@org_view
+def invitation_revoke(request: HttpRequest, access: Access, invitation_id: int) -> HttpResponse:
+    invitation = acl.access_org_invitation(access, invitation_id)
+    services.revoke_invitation(access, invitation)
+    messages.success(request, f"Withdrew the invitation to {invitation.email}.")
+    return redirect("org_settings", slug=access.organization.slug)
 
 
 def for_admins(find: Any) -> Any:
@@ -223,6 +249,79 @@ def org_delete(request: HttpRequest, access: Access) -> HttpResponse:
         messages.success(request, f"Deleted {name} and everything in it.")
         return redirect(reverse("home") + "?all=1")
     return render_settings(request, access, delete_form=form)
+
+
+# Answering an invitation -------------------------------------------------------------------
+
+
+def invitation_gone(request: HttpRequest, error: services.InvitationGone) -> HttpResponse:
+    return render(request, "error.html", {"error": error}, status=error.status)
+
+
+@maps_domain_errors
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation e-mail links to; the link is the only authority it needs.
+
+    A signed-in visitor accepts or declines with the account they are signed in with; a
+    visitor without an account may create one here (username and password; the address is
+    the invitation's) and is a member at once. POST is that sign-up.
+    """
+    record = acl.invitation_of_link(token)
+    closed = record.why_closed(timezone.now())
+    if closed:
+        return invitation_gone(request, services.InvitationGone(closed))
+    signed_in = request.user.is_authenticated
+    can_sign_up = settings.NORTHLINE_INVITATION_SIGNUP and not signed_in
+    form = forms.SignUpForm(request.POST or None) if can_sign_up else None
+    if request.method == "POST":
+        if form is None:
+            return redirect("invitation", token=token)
+        joined: list[Any] = []
+        try:
+            ok = submit(
+                form, lambda data: joined.append(services.sign_up_and_accept(record, **data))
+            )
+        except services.InvitationGone as gone:
+            return invitation_gone(request, gone)
+        if ok:
+            user, _membership = joined[0]
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, f"Welcome to {record.organization.name}. You are signed in as {user}."
+            )
+            return redirect("org_home", slug=record.organization.slug)
+    return render(
+        request,
+        "orgs/invitation.html",
+        {"invitation": record, "token": token, "form": form},
+        status=status_of(form),
+    )
+
+
+@post_only
+@account_view
+def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    user = acl.require_user(request.user)
+    record = acl.access_invitation(user, invitation_id, request.POST.get("token", ""))
+    try:
+        services.accept_invitation(user, record)
+    except services.InvitationGone as gone:
+        return invitation_gone(request, gone)
+    messages.success(request, f"You joined {record.organization.name}.")
+    return redirect("org_home", slug=record.organization.slug)
+
+
+@post_only
+@account_view
+def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    user = acl.require_user(request.user)
+    record = acl.access_invitation(user, invitation_id, request.POST.get("token", ""))
+    try:
+        services.decline_invitation(user, record)
+    except services.InvitationGone as gone:
+        return invitation_gone(request, gone)
+    messages.success(request, f"You declined the invitation to {record.organization.name}.")
+    return redirect(reverse("home") + "?all=1")
 
 
 # People ----------------------------------------------------------------------------------

@@ -62,10 +62,11 @@ NOT_WALKED |= {
 }
 
 # Pages anyone holding the link may open: a shared lab report, a survey's public answer page,
-# and a digest's unsubscribe link (its signed token is the authority, since a mail client's
-# one-click unsubscribe comes without a session). An unknown link is 404 to everyone, signed in
+# a digest's unsubscribe link (its signed token is the authority, since a mail client's
+# one-click unsubscribe comes without a session), and an invitation's link (whoever holds it may
+# accept, or create an account to). An unknown link is 404 to everyone, signed in
 # or not.
-PUBLIC = {"lab_shared_report", "insights_survey_public", "unsubscribe"}
+PUBLIC = {"lab_shared_report", "insights_survey_public", "unsubscribe", "invitation"}
 
 # A pattern's argument under the name the API walk gives its record, where the page names it
 # differently. Keyed by (the path segment before the argument, the argument) where one name
@@ -77,6 +78,7 @@ ALIASES: dict[tuple[str, str] | str, str] = {
     "stream_id": "value_stream_id",
     "feed_id": "calendar_feed_id",
     "record_id": "training_record_id",
+    "token": "unknown_token",  # an invitation's link (the other links are keyed below)
     ("swot", "item_id"): "swot_item_id",
     ("checklist", "item_id"): "checklist_item_id",
     ("items", "item_id"): "phase_item_id",

@@ -20,7 +20,7 @@ from northline.orgs.models import (
     Team,
     TeamMember,
 )
-from northline.testing import PASSWORD, Cast, assert_queries_constant, make_user
+from northline.testing import PASSWORD, Cast, assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
@@ -221,37 +221,6 @@ def test_it_refuses_a_stale_organization_edit(cast):
     assert response.status_code == 409
     assert b"was changed by someone else" in response.content
     assert Organization.objects.get(slug="acme").name == "First"
-
-
-def test_it_adds_a_member_by_email(cast):
-    newcomer = make_user("nina")
-    response = signed_in(cast.admin).post(
-        reverse("member_add", args=["acme"]), {"user": "NINA@example.org", "role": "editor"}
-    )
-    assert response.status_code == 302
-    assert membership_of(cast, newcomer).role == Role.EDITOR
-    assert Person.objects.filter(organization=cast.org, user=newcomer).exists()
-    created = Event.objects.filter(object_type="orgs.membership", verb="created")[0]
-    assert created.actor == cast.admin
-    assert created.changes["role"] == "editor"
-
-
-def test_it_shows_the_field_error_for_an_unknown_user(cast):
-    response = signed_in(cast.admin).post(
-        reverse("member_add", args=["acme"]), {"user": "nobody", "role": "viewer"}
-    )
-    assert response.status_code == 422
-    content = response.content.decode()
-    assert "No user with username or e-mail &#x27;nobody&#x27;." in content
-    assert "No such user." in content
-
-
-def test_it_refuses_to_add_a_member_twice(cast):
-    response = signed_in(cast.admin).post(
-        reverse("member_add", args=["acme"]), {"user": "victor", "role": "viewer"}
-    )
-    assert response.status_code == 409
-    assert b"victor is already a member." in response.content
 
 
 def test_it_changes_a_role(cast):
