@@ -16,17 +16,19 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from northline.orgs.access import Access, access_organization
+from northline.orgs.mfa import check_second_factor
 from northline.orgs.services import user_for_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def enter_organization(request: HttpRequest, user: User) -> User:
-    """Resolve ``{org}`` for routes below /orgs/{org}/ and refuse viewers' writes early."""
+def enter_organization(request: HttpRequest, user: User, *, by_token: bool = False) -> User:
+    """Resolve ``{org}`` for routes below /orgs/{org}/ and refuse viewers' writes early; an
+    organization that requires a second factor refuses callers without one (403)."""
     match = request.resolver_match
     slug = match.kwargs.get("org") if match else None
     if slug is not None:
-        access = access_organization(user, slug)
+        access = check_second_factor(access_organization(user, slug), by_token=by_token)
         if request.method not in SAFE_METHODS:
             access.require("write")
         request.access = access  # type: ignore[attr-defined]
@@ -38,7 +40,7 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is None:
             return None
-        return enter_organization(request, user)
+        return enter_organization(request, user, by_token=True)
 
 
 class BrowserSession(APIKeyCookie):
