@@ -502,12 +502,14 @@ def verify_second_factor(user: User, code: str) -> Device | None:
     """The device that accepts ``code`` (six digits: the authenticator; else a recovery code,
     which is spent), or None. A wrong code counts against the device's throttle."""
     code = normal_code(code)
-    device: Device | None
+    devices: list[Device]
     if code.isdigit() and len(code) == 6:
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
     else:
-        device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-    if device is None or not device.verify_token(code):
+        # Ours, and any an operator added (`northline manage addstatictoken <username>`).
+        devices = list(StaticDevice.objects.select_for_update().filter(user=user, confirmed=True))
+    device = next((device for device in devices if device.verify_token(code)), None)
+    if device is None:
         return None
     if isinstance(device, StaticDevice):
         record_event(

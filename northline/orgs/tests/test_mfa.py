@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
+from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -59,7 +61,7 @@ def enrol(user: User, minute: int = 0) -> TOTPDevice:
     return device
 
 
-def password_step(client: Client, user: User, next_url: str = "") -> object:
+def password_step(client: Client, user: User, next_url: str = "") -> Any:
     data = {"username": user.username, "password": PASSWORD}
     return client.post("/login/" + (f"?next={next_url}" if next_url else ""), data)
 
@@ -500,3 +502,16 @@ def test_roles_are_unchanged_by_the_requirement(cast: Cast) -> None:
     response = client.post("/o/acme/people/", {"name": "Nobody"})
     assert response.status_code == 403
     assert not Person.objects.filter(name="Nobody").exists()
+
+
+def test_an_operator_code_signs_in_a_user_who_lost_everything(cast: Cast) -> None:
+    """`northline manage addstatictoken` adds a code next to the recovery codes."""
+    enrol(cast.editor)
+    services.create_recovery_codes(cast.editor)
+    call_command("addstatictoken", "edith", "--token", "operator1")
+    client = Client()
+    with at(5):
+        password_step(client, cast.editor)
+        response = client.post("/login/verify/", {"code": "operator1"})
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(cast.editor.pk)
