@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "axes",  # sign-in lockout (see "Throttling and lockout" below)
+    # Two-factor authentication (docs/security.md): TOTP authenticators and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "northline.orgs",
     "northline.measures",
     "northline.strategy",
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor authentication: marks request.user.is_verified() (django-otp's OTPMiddleware).
+    "northline.orgs.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -172,6 +178,13 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+
+# Two-factor authentication (docs/security.md "Two-factor authentication") ------------------
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = os.environ.get("NORTHLINE_TOTP_ISSUER", "Northline")
+# Seconds a correct password waits for its second step before the sign-in starts over.
+NORTHLINE_SECOND_FACTOR_TIMEOUT = int(os.environ.get("NORTHLINE_SECOND_FACTOR_TIMEOUT", "300"))
+# ------------------------------------------------------------------------------------------
 
 # Webhooks call only globally routable targets unless this is on (DESIGN §3; the rule is
 # northline.delivery.webhooks.refusal, explained in docs/security.md "Webhooks").

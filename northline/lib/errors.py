@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
     INVALID = "invalid"
     THROTTLED = "throttled"
     SERVER_ERROR = "server_error"
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
     # Rules that refused a change (409), by section.
     LAST_OWNER = "last_owner"
     ALREADY_MEMBER = "already_member"
@@ -97,6 +98,10 @@ MEANINGS: dict[ErrorCode, tuple[int, str]] = {
     ErrorCode.INVALID: (422, "a field or parameter is not valid; `fields` names each one"),
     ErrorCode.THROTTLED: (429, "too many requests; retry after the Retry-After header"),
     ErrorCode.SERVER_ERROR: (500, "a fault of ours; the message carries a request id"),
+    ErrorCode.SECOND_FACTOR_REQUIRED: (
+        403,
+        "the organization requires two-factor sign-in, which this session or account lacks",
+    ),
     ErrorCode.LAST_OWNER: (409, "an organization must keep at least one owner"),
     ErrorCode.ALREADY_MEMBER: (409, "the user is already a member"),
     ErrorCode.ALREADY_ON_TEAM: (409, "the person is already on the team"),
@@ -184,6 +189,13 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = ErrorCode.FORBIDDEN
+
+
+class SecondFactorRequired(Forbidden):
+    """The organization requires a second factor that the caller has not shown (pages send the
+    caller to set one up; the API answers 403 with this code)."""
+
+    code = ErrorCode.SECOND_FACTOR_REQUIRED
 
 
 class Conflict(DomainError):

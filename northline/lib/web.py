@@ -27,6 +27,7 @@ from northline.lib.errors import (
     Invalid,
     NotAuthenticated,
     NotFound,
+    SecondFactorRequired,
 )
 from northline.lib.text import control_character_problem
 
@@ -93,6 +94,10 @@ def maps_domain_errors(view: View) -> View:
             return view(request, *args, **kwargs)
         except NotFound as error:
             raise Http404(error.message) from error
+        except SecondFactorRequired as error:
+            # Two-factor authentication: the organization requires it; its pages wait for it.
+            messages.warning(request, error.message)
+            return redirect("account_security")
         except Forbidden as error:
             raise PermissionDenied(error.message) from error
         except NotAuthenticated:

@@ -59,6 +59,9 @@ class OrganizationOut(Schema):
     slug: str
     name: str
     description: str
+    require_second_factor: bool = Field(
+        ..., description="Members must sign in with a second factor (owners change it)."
+    )
     version: int
     created_at: datetime
     updated_at: datetime
@@ -73,6 +76,9 @@ class OrganizationIn(Input):
 class OrganizationPatch(VersionedInput):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None)
+    require_second_factor: bool | None = Field(
+        None, description="Owners only; you need an authenticator of your own to turn it on."
+    )
 
 
 ADDRESS_SHOWN = "The e-mail address, for owners and admins; null for editors and viewers."

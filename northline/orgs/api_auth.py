@@ -22,6 +22,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from northline.lib.errors import Forbidden, NotFound
 from northline.orgs.access import Access, access_organization, token_scope_refusal
 from northline.orgs.api_throttle import count_token_failure, refuse_guessing_address
+from northline.orgs.mfa import check_second_factor
 from northline.orgs.models import ApiToken
 from northline.orgs.services import token_for
 
@@ -29,7 +30,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def enter_organization(request: HttpRequest, user: User, token: ApiToken | None = None) -> User:
-    """Resolve ``{org}`` for routes below /orgs/{org}/ and refuse viewers' writes early."""
+    """Resolve ``{org}`` for routes below /orgs/{org}/ and refuse viewers' writes early; an
+    organization that requires a second factor refuses callers without one (403)."""
     request.api_token = token  # type: ignore[attr-defined]
     if token is not None and token.scope != "write" and request.method not in SAFE_METHODS:
         raise token_scope_refusal(token.scope, "write")
@@ -40,6 +42,7 @@ def enter_organization(request: HttpRequest, user: User, token: ApiToken | None 
             # As for an outsider: the token does not reveal that the organization exists.
             raise NotFound(f"No organization named {slug!r}.")
         access = access_organization(user, slug)
+        access = check_second_factor(access, by_token=token is not None)
         if token is not None:
             access = replace(access, token_scope=token.scope)
         if request.method not in SAFE_METHODS:

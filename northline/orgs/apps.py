@@ -8,10 +8,11 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from northline.lib.web import enter_organizations_with
-        from northline.orgs.access import access_organization
+        from northline.orgs.mfa import page_access
 
-        # Every organization page (lib.web.org_view) resolves the caller's Access through orgs.
-        enter_organizations_with(access_organization)
+        # Every organization page (lib.web.org_view) resolves the caller's Access through orgs:
+        # membership, then the organization's two-factor requirement.
+        enter_organizations_with(page_access)
 
         from northline.orgs.pages import register_record_page
 

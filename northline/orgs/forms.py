@@ -171,3 +171,38 @@ class SignOutEverywhereForm(DomainForm):
         label="Also revoke all my API tokens",
         help_text="Scripts using them will be refused until you give them new tokens.",
     )
+
+
+# Two-factor authentication (docs/security.md) -----------------------------------------------
+
+
+class SecondFactorCodeForm(DomainForm):
+    """A code from the authenticator app, or (at sign-in) a recovery code."""
+
+    code = forms.CharField(
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class TurnOffSecondFactorForm(DomainForm):
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="Or a code from your authenticator",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class SecondFactorRequirementForm(RecordForm):
+    require_second_factor = forms.BooleanField(
+        label="Require two-factor authentication",
+        required=False,
+        help_text="Members who have not signed in with a second factor are sent to set one up "
+        "before any page of this organization; the API refuses them.",
+    )

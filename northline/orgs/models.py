@@ -35,11 +35,18 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # Two-factor authentication: members must have shown a second factor (owners set it).
+    require_second_factor = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    audit_fields: ClassVar[tuple[str, ...]] = ("slug", "name", "description")
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "slug",
+        "name",
+        "description",
+        "require_second_factor",
+    )
 
     class Meta:
         ordering = ["name", "id"]

@@ -21,6 +21,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from northline.lib.errors import (
     Conflict,
@@ -40,6 +43,12 @@ from northline.orgs.audit import (
     validate,
 )
 from northline.orgs.mail import invitation_token, user_id_of_unsubscribe_token
+from northline.orgs.mfa import (
+    AUTHENTICATOR_NAME,
+    RECOVERY_CODE_COUNT,
+    RECOVERY_NAME,
+    has_second_factor,
+)
 from northline.orgs.models import (
     DIGESTS,
     ApiToken,
@@ -103,12 +112,27 @@ def create_organization(user: User, *, slug: str, name: str, description: str = 
 @transaction.atomic
 def update_organization(access: Access, /, *, version: int, **changes: Any) -> Organization:
     access.require("manage")
-    allowed = {"name", "description"}
+    allowed = {"name", "description", "require_second_factor"}
     refuse_unknown(changes, allowed)
     organization = Organization.objects.select_for_update().get(pk=access.organization.pk)
+    if "require_second_factor" in changes:
+        check_second_factor_requirement(access, organization, changes["require_second_factor"])
     return update_versioned(
         access.user, organization, organization, version=version, changes=changes
     )
+
+
+def check_second_factor_requirement(
+    access: Access, organization: Organization, required: bool
+) -> None:
+    """Only owners set the requirement, and only once they have a second factor themselves
+    (else the next page they open would send them away to set one up)."""
+    access.require("own")
+    if required and not organization.require_second_factor and not has_second_factor(access.user):
+        raise Conflict(
+            "Set up two-factor authentication for your own account before requiring it.",
+            fields={"require_second_factor": "Set up your own authenticator first."},
+        )
 
 
 @transaction.atomic
@@ -759,6 +783,126 @@ def sign_out_everywhere(user: User, *, revoke_tokens: bool = False) -> int:
     if revoke_tokens:
         revoke_tokens_of(user, reason="signed out everywhere")
     return ended
+
+
+# Two-factor authentication (docs/security.md) -----------------------------------------------
+#
+# A user's own devices belong to no organization: their events have no organization, as API
+# tokens' do. django-otp's verify_token writes too (throttling, the last code used, a spent
+# recovery code), inside these transactions.
+
+
+@transaction.atomic
+def start_authenticator(user: User) -> TOTPDevice:
+    """A new, unconfirmed authenticator (a fresh secret), replacing any unfinished one."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+    device.save()
+    record_event(actor=user, organization=None, verb="created", obj=device)
+    return device
+
+
+@transaction.atomic
+def confirm_authenticator(user: User, *, code: str) -> TOTPDevice:
+    """Confirm the authenticator being set up with a first code from the app; it replaces the
+    user's earlier one, if any."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).last()
+    if device is None:
+        raise Conflict("Start setting up an authenticator first.")
+    if not device.verify_token(normal_code(code)):
+        raise Invalid(
+            "That code does not match: enter the six digits the app shows now.",
+            fields={"code": "Not the code the app shows now."},
+        )
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event(
+        actor=user, organization=None, verb="confirmed", obj=device, changes={"confirmed": True}
+    )
+    return device
+
+
+@transaction.atomic
+def create_recovery_codes(user: User) -> list[str]:
+    """Ten new one-time recovery codes, replacing the old ones; returned here once."""
+    if not has_second_factor(user):
+        raise Conflict("Set up an authenticator first: recovery codes stand in for it.")
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record_event(
+        actor=user,
+        organization=None,
+        verb="generated",
+        obj=device,
+        changes={"recovery_codes": RECOVERY_CODE_COUNT},
+    )
+    return codes
+
+
+@transaction.atomic
+def verify_second_factor(user: User, code: str) -> Device | None:
+    """The device that accepts ``code`` (six digits: the authenticator; else a recovery code,
+    which is spent), or None. A wrong code counts against the device's throttle."""
+    code = normal_code(code)
+    devices: list[Device]
+    if code.isdigit() and len(code) == 6:
+        devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
+    else:
+        # Ours, and any an operator added (`northline manage addstatictoken <username>`).
+        devices = list(StaticDevice.objects.select_for_update().filter(user=user, confirmed=True))
+    device = next((device for device in devices if device.verify_token(code)), None)
+    if device is None:
+        return None
+    if isinstance(device, StaticDevice):
+        record_event(
+            actor=user,
+            organization=None,
+            verb="used",
+            obj=device,
+            changes={"recovery_codes_left": device.token_set.count()},
+        )
+    return device
+
+
+@transaction.atomic
+def turn_off_second_factor(user: User, *, password: str = "", code: str = "") -> None:
+    """Remove the authenticator and the recovery codes, on the password or a current code.
+    Refused while an organization of the user's requires a second factor."""
+    requiring = (
+        Membership.objects.filter(user=user, organization__require_second_factor=True)
+        .values_list("organization__name", flat=True)
+        .first()
+    )
+    if requiring is not None:
+        raise Conflict(f"{requiring} requires two-factor authentication: it stays on.")
+    device = authenticator_for_update(user)
+    if device is None:
+        raise Conflict("Two-factor authentication is not on.")
+    proven = bool(password) and user.check_password(password)
+    if not proven and code:
+        proven = verify_second_factor(user, code) is not None
+    if not proven:
+        raise Invalid(
+            "Enter your password or a current code to turn two-factor authentication off.",
+            fields={"password": "Your password, or a code in the field below."},
+        )
+    record_event(actor=user, organization=None, verb="deleted", obj=device)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def authenticator_for_update(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+
+
+def normal_code(code: str) -> str:
+    """A code as typed: spaces and hyphens dropped, letters in lower case."""
+    return "".join(code.split()).replace("-", "").lower()
 
 
 # Users -----------------------------------------------------------------------------------

@@ -3,14 +3,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from northline.orgs import history, password_reset, views
+from northline.orgs import history, mfa_views, password_reset, views
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    # Two-factor authentication: a password, then a code for users with an authenticator.
+    path("login/", mfa_views.SignInView.as_view(), name="login"),
+    path("login/verify/", mfa_views.login_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",
@@ -42,6 +40,19 @@ urlpatterns = [
         "account/password/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("account/security/", mfa_views.security, name="account_security"),
+    path("account/security/setup/", mfa_views.security_setup, name="account_security_setup"),
+    path("account/security/confirm/", mfa_views.security_confirm, name="account_security_confirm"),
+    path(
+        "account/security/recovery-codes/",
+        mfa_views.security_recovery_codes,
+        name="account_security_recovery_codes",
+    ),
+    path(
+        "account/security/turn-off/",
+        mfa_views.security_turn_off,
+        name="account_security_turn_off",
     ),
     path("", views.home, name="home"),
     path("account/tokens/", views.tokens, name="tokens"),
@@ -88,6 +99,11 @@ urlpatterns = [
         name="member_remove",
     ),
     path("o/<slug:slug>/settings/delete/", views.org_delete, name="org_delete"),
+    path(
+        "o/<slug:slug>/settings/second-factor/",
+        mfa_views.org_second_factor,
+        name="org_second_factor",
+    ),
     path("o/<slug:slug>/people/", views.people, name="people"),
     path("o/<slug:slug>/people/<int:person_id>/", views.person, name="person"),
     path("o/<slug:slug>/people/<int:person_id>/delete/", views.person_delete, name="person_delete"),

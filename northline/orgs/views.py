@@ -131,6 +131,10 @@ def render_settings(request: HttpRequest, access: Access, **forms_: Any) -> Http
     org_form = forms_.get("org_form") or forms.OrganizationForm.of(org)
     invite_form = forms_.get("invite_form") or forms.InviteForm(can_grant_owner=can_grant_owner)
     delete_form = forms_.get("delete_form") or forms.DeleteOrganizationForm()
+    # Two-factor authentication: the owners' switch (northline.orgs.mfa_views).
+    second_factor_form = forms_.get("second_factor_form") or forms.SecondFactorRequirementForm.of(
+        org
+    )
     failed_role_form = forms_.get("role_form")
     failed_id = forms_.get("membership_id")
     members = []
@@ -155,12 +159,13 @@ def render_settings(request: HttpRequest, access: Access, **forms_: Any) -> Http
             "invitations": selectors.invitations(access) if access.can_manage else [],
             "now": timezone.now(),
             "delete_form": delete_form,
+            "second_factor_form": second_factor_form,
             "members": members,
             "role_choices": forms.role_choices(can_grant_owner),
             "role_error": failed_role_form,
         },
         nav="settings",
-        status=status_of(org_form, invite_form, delete_form, failed_role_form),
+        status=status_of(org_form, invite_form, delete_form, failed_role_form, second_factor_form),
     )
 
 

@@ -51,7 +51,15 @@ ORG_PREFIX = "o/<slug:slug>/"
 # Patterns that are not a member's or an account's pages: signing in and out, the health check,
 # the API (walked by test_openapi_walk), the calendar feed (its secret URL is the key) and the
 # favicon (a redirect to the static icon, public like it).
-NOT_WALKED = {"login", "logout", "healthz", "healthz_tasks", "delivery_calendar_feed", "favicon"}
+NOT_WALKED = {
+    "login",
+    "login_verify",  # the second step of signing in (two-factor authentication)
+    "logout",
+    "healthz",
+    "healthz_tasks",
+    "delivery_calendar_feed",
+    "favicon",
+}
 # Password reset is for people who cannot sign in: open to everyone, tested in
 # northline/orgs/tests/test_password_reset.py.
 NOT_WALKED |= {
