@@ -9,6 +9,7 @@ once used is refused again in its window.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,6 +30,16 @@ from northline.orgs.models import Event, Organization, Person
 from northline.testing import PASSWORD, ApiClient, Cast, signed_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_session_limits(settings) -> None:
+    """The clock jumps between fixed moments of 2026-12-01 and now; the idle and lifetime limits
+    of sessions (test_tokens_sessions.py) would end the sessions signed in at those moments."""
+    settings.NORTHLINE_SESSION_IDLE_MINUTES = 0
+    settings.NORTHLINE_SESSION_MAX_HOURS = 100 * 365 * 24
+    settings.SESSION_COOKIE_AGE = settings.NORTHLINE_SESSION_MAX_HOURS * 3600
+
 
 START = dt.datetime(2026, 12, 1, 9, 0, 0, tzinfo=dt.UTC)
 
@@ -220,6 +231,29 @@ def test_five_wrong_codes_start_the_sign_in_over(cast: Cast) -> None:
             if attempt == 0:
                 password_step(client, cast.editor)
             statuses.append(client.post("/login/verify/", {"code": wrong_code(device)}).status_code)
+    # Each wrong code is a failed sign-in to the lockout guard as well: the fifth both ends this
+    # sign-in and locks the username out from this address (test_lockout.py).
+    assert statuses == [422, 422, 422, 422, 429]
+    with at(20):
+        response = client.post("/login/verify/", {"code": code_of(device)})
+    assert response["Location"] == "/login/"
+    assert signed_in_user_id(client) is None
+    with at(21):
+        assert password_step(Client(), cast.editor).status_code == 429
+
+
+def test_five_wrong_codes_start_the_sign_in_over_where_lockout_allows_more(
+    cast: Cast, settings
+) -> None:
+    settings.AXES_FAILURE_LIMIT = 50
+    device = enrol(cast.editor)
+    client = Client()
+    statuses = []
+    for attempt in range(5):
+        with at(5 + attempt):
+            if attempt == 0:
+                password_step(client, cast.editor)
+            statuses.append(client.post("/login/verify/", {"code": wrong_code(device)}).status_code)
     assert statuses == [422, 422, 422, 422, 302]
     with at(20):
         response = client.post("/login/verify/", {"code": code_of(device)})
@@ -367,15 +401,25 @@ def test_an_owner_without_a_second_factor_cannot_require_it(cast: Cast) -> None:
     assert Organization.objects.get(pk=cast.org.pk).require_second_factor is False
 
 
+def patch_by_session(user: User, body: dict[str, Any]) -> Any:
+    """The API called from a signed-in browser, as owner-only changes must be."""
+    return signed_in(user).patch(
+        "/api/v1/orgs/acme/", json.dumps(body), content_type="application/json"
+    )
+
+
 def test_the_api_lets_only_owners_change_the_requirement(cast: Cast) -> None:
     body = {"version": 1, "require_second_factor": True}
     for user in (cast.admin, cast.editor, cast.viewer):
-        response = ApiClient(user).patch("/orgs/acme/", body)
+        response = patch_by_session(user, body)
         assert response.status_code == 403, user.username
         assert response.json()["error"]["code"] == "forbidden"
-    assert ApiClient(cast.outsider).patch("/orgs/acme/", body).status_code == 404
+    assert patch_by_session(cast.outsider, body).status_code == 404
     assert ApiClient().patch("/orgs/acme/", body).status_code == 401
-    refused = ApiClient(cast.owner).patch("/orgs/acme/", body)
+    # An owner-only change needs the browser session, not a token (test_tokens_sessions.py).
+    by_token = ApiClient(cast.owner).patch("/orgs/acme/", body)
+    assert by_token.json()["error"]["code"] == "token_scope"
+    refused = patch_by_session(cast.owner, body)
     assert refused.status_code == 409
     assert refused.json()["error"]["fields"] == {
         "require_second_factor": "Set up your own authenticator first."
@@ -383,7 +427,7 @@ def test_the_api_lets_only_owners_change_the_requirement(cast: Cast) -> None:
     assert Organization.objects.get(pk=cast.org.pk).require_second_factor is False
 
     enrol(cast.owner)
-    response = ApiClient(cast.owner).patch("/orgs/acme/", body)
+    response = patch_by_session(cast.owner, body)
     assert response.status_code == 200
     assert response.json()["require_second_factor"] is True
     assert response.json()["version"] == 2
