@@ -17,3 +17,8 @@ class OrgsConfig(AppConfig):
 
         register_record_page("orgs.person", "person", "person_id")
         register_record_page("orgs.team", "team", "team_id")
+
+        # Sign-in, sign-out and refused sign-ins in the audit trail (issue 16).
+        from northline.orgs import receivers
+
+        receivers.connect()

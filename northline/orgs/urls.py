@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from northline.orgs import history, views
+from northline.orgs import history, sso, views
 
 urlpatterns = [
     path(
@@ -11,6 +11,9 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    # Sign-in with OpenID Connect (issue 16): 404 while it is not configured.
+    path("login/sso/", sso.SignInStart.as_view(), name="oidc_authentication_init"),
+    path("login/sso/callback/", sso.SignInCallback.as_view(), name="oidc_authentication_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",
