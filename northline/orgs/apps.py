@@ -19,6 +19,9 @@ class OrgsConfig(AppConfig):
         register_record_page("orgs.team", "team", "team_id")
 
         # Sign-in, sign-out and refused sign-ins in the audit trail (issue 16).
-        from northline.orgs import receivers
+        from django.core import checks
+
+        from northline.orgs import receivers, sso
 
         receivers.connect()
+        checks.register(sso.check_configuration)

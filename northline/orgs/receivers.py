@@ -17,14 +17,22 @@ from northline.orgs import services
 log = logging.getLogger("northline.sso")
 
 
+def in_a_request(request: HttpRequest | None) -> bool:
+    """A person signs in and out through a request. A session made without one (the test
+    client's ``force_login``, whose bare request has no method) is no sign-in."""
+    return request is not None and "REQUEST_METHOD" in request.META
+
+
 def signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if not in_a_request(request):
+        return
     backend = getattr(user, "backend", "") or ""
     method = services.SSO_ACTOR if backend.endswith("OidcBackend") else services.PASSWORD
     services.record_signed_in(user, method=method)
 
 
 def signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    if user is not None and user.is_authenticated:
+    if in_a_request(request) and user is not None and user.is_authenticated:
         services.record_signed_out(user)
 
 

@@ -26,6 +26,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core import checks
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -345,3 +346,32 @@ class SignInCallback(OIDCAuthenticationCallbackView):
         messages.error(self.request, reason)
         response: HttpResponse = super().login_failure()
         return response
+
+
+def check_configuration(**kwargs: Any) -> list[checks.CheckMessage]:
+    """``northline manage check`` (and every start): a mistyped setting is said at once, not
+    at the first person's sign-in."""
+    if not enabled():
+        return []
+    found: list[checks.CheckMessage] = []
+    if not settings.OIDC_RP_CLIENT_ID or not settings.OIDC_RP_CLIENT_SECRET:
+        found.append(
+            checks.Error(
+                "NORTHLINE_OIDC_ISSUER is set without NORTHLINE_OIDC_CLIENT_ID and "
+                "NORTHLINE_OIDC_CLIENT_SECRET.",
+                id="northline.E101",
+            )
+        )
+    try:
+        parse_group_roles(settings.NORTHLINE_OIDC_GROUP_ROLES)
+    except Invalid as error:
+        found.append(checks.Error(error.message, id="northline.E102"))
+    if not settings.NORTHLINE_OIDC_ALLOWED_DOMAINS:
+        found.append(
+            checks.Warning(
+                "NORTHLINE_OIDC_ALLOWED_DOMAINS is empty: single sign-on signs in existing "
+                "accounts only and creates none.",
+                id="northline.W101",
+            )
+        )
+    return found

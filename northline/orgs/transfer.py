@@ -48,7 +48,13 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, models, transaction
 
 from northline.lib.errors import Conflict, Invalid, NotFound
-from northline.orgs.models import ApiToken, NotificationPreference, Organization, WorkerBeat
+from northline.orgs.models import (
+    ApiToken,
+    NotificationPreference,
+    Organization,
+    SsoIdentity,
+    WorkerBeat,
+)
 from northline.orgs.services import record_import
 
 FORMAT = "northline-export"
@@ -69,8 +75,10 @@ USER_FIELDS = (
 # Per-user records that belong to no organization but travel with their users.
 USER_LEVEL_MODELS: tuple[type[models.Model], ...] = (ApiToken, NotificationPreference)
 # Records of the installation itself, which no organization's export carries: a task worker's
-# sign of life describes this machine's processes, not the organization.
-INSTALLATION_MODELS: tuple[type[models.Model], ...] = (WorkerBeat,)
+# sign of life describes this machine's processes, not the organization. A single sign-on link
+# (SsoIdentity) belongs to this installation's provider; the first sign-in after an import
+# links the account again by its verified e-mail address.
+INSTALLATION_MODELS: tuple[type[models.Model], ...] = (WorkerBeat, SsoIdentity)
 
 
 # Seals -----------------------------------------------------------------------------------

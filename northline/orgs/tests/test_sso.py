@@ -394,3 +394,34 @@ def test_an_unreachable_provider_is_said_on_the_sign_in_page(cast: Cast, setting
     response = Client().get("/login/sso/", follow=True)
     assert response.redirect_chain[-1][0] == "/login/"
     assert "Test IdP could not be reached. Try again later." in response.content.decode()
+
+
+def test_the_configuration_check_names_what_is_wrong(settings) -> None:
+    assert sso.check_configuration() == []  # off: nothing to say
+    settings.NORTHLINE_OIDC_ISSUER = ISSUER
+    settings.OIDC_RP_CLIENT_ID = ""
+    settings.NORTHLINE_OIDC_GROUP_ROLES = "admins=acme"
+    settings.NORTHLINE_OIDC_ALLOWED_DOMAINS = []
+    assert [(m.id, m.msg) for m in sso.check_configuration()] == [
+        (
+            "northline.E101",
+            "NORTHLINE_OIDC_ISSUER is set without NORTHLINE_OIDC_CLIENT_ID and "
+            "NORTHLINE_OIDC_CLIENT_SECRET.",
+        ),
+        (
+            "northline.E102",
+            "NORTHLINE_OIDC_GROUP_ROLES: 'admins=acme' must look like group=organization:role.",
+        ),
+        (
+            "northline.W101",
+            "NORTHLINE_OIDC_ALLOWED_DOMAINS is empty: single sign-on signs in existing accounts "
+            "only and creates none.",
+        ),
+    ]
+
+
+def test_a_session_made_without_a_request_is_no_sign_in(cast: Cast) -> None:
+    # The test client's force_login and logout use a bare request: no person signed in or out.
+    client = signed_in(cast.owner)
+    client.logout()
+    assert not Event.objects.filter(verb__in=["signed_in", "signed_out"]).exists()
