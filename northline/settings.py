@@ -199,11 +199,8 @@ NORTHLINE_TRUST_X_FORWARDED_FOR = env_bool("NORTHLINE_BEHIND_PROXY")
 CACHES = {"default": cache_from_url(os.environ.get("NORTHLINE_CACHE_URL", ""))}
 # Sign-in: django-axes counts failures per username and address together, in its own tables;
 # the sign-in after the limit is refused (even with the right password) until the cool-off
-# has passed since the last counted failure, or `northline unlock USERNAME`.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
-    "django.contrib.auth.backends.ModelBackend",
-]
+# has passed since the last counted failure, or `northline unlock USERNAME`. Its backend comes
+# first in AUTHENTICATION_BACKENDS (set with single sign-on below).
 AXES_FAILURE_LIMIT = int(os.environ.get("NORTHLINE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(
     minutes=float(os.environ.get("NORTHLINE_LOGIN_COOLOFF_MINUTES", "15"))
@@ -244,3 +241,40 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NORTHLINE_LOG_LEVEL", "WARNING")},
 }
+
+# --- Sign-in with OpenID Connect (issue 16; docs/security.md "Sign-in with OpenID Connect") ---
+# Off unless NORTHLINE_OIDC_ISSUER is set. The provider's endpoints are read from its discovery
+# document (<issuer>/.well-known/openid-configuration) at the first sign-in, not here, so a
+# provider that is down never stops Northline from starting. northline.orgs.sso reads the rest.
+NORTHLINE_OIDC_ISSUER = os.environ.get("NORTHLINE_OIDC_ISSUER", "").rstrip("/")
+NORTHLINE_OIDC_NAME = os.environ.get("NORTHLINE_OIDC_NAME", "single sign-on")
+NORTHLINE_OIDC_ALLOWED_DOMAINS = [
+    domain.lower().lstrip("@") for domain in env_list("NORTHLINE_OIDC_ALLOWED_DOMAINS", default=[])
+]
+NORTHLINE_OIDC_GROUPS_CLAIM = os.environ.get("NORTHLINE_OIDC_GROUPS_CLAIM", "groups")
+NORTHLINE_OIDC_GROUP_ROLES = os.environ.get("NORTHLINE_OIDC_GROUP_ROLES", "")
+NORTHLINE_OIDC_REQUIRE_VERIFIED_EMAIL = env_bool(
+    "NORTHLINE_OIDC_REQUIRE_VERIFIED_EMAIL", default=True
+)
+# Off: the password form is gone and no password signs anyone in (break-glass: turn it back on).
+NORTHLINE_LOCAL_PASSWORDS = env_bool("NORTHLINE_LOCAL_PASSWORDS", default=True)
+OIDC_RP_CLIENT_ID = os.environ.get("NORTHLINE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("NORTHLINE_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("NORTHLINE_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+PASSWORD_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if not NORTHLINE_LOCAL_PASSWORDS and NORTHLINE_OIDC_ISSUER:
+    PASSWORD_BACKENDS = []
+# Without single sign-on, passwords stay on whatever NORTHLINE_LOCAL_PASSWORDS says, rather
+# than lock everyone out (a system check warns).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
+    *PASSWORD_BACKENDS,
+    *(["northline.orgs.sso.OidcBackend"] if NORTHLINE_OIDC_ISSUER else []),
+]
+# Without password sign-in, an invitation offers no password sign-up and nobody resets one
+# (northline.orgs.sign_in_ways).
+# --- end of OpenID Connect sign-in ---

@@ -21,7 +21,13 @@ class OrgsConfig(AppConfig):
 
         # Receivers connect on import: the security log of refused and locked-out sign-ins
         # (signin), tokens revoked on a new password (receivers), the sign-in time stamped on
-        # the session (sessions).
-        import northline.orgs.receivers
+        # the session (sessions). Signing in, out and refused go to the audit trail
+        # (receivers.connect); single sign-on's settings are checked at start.
+        from django.core import checks
+
         import northline.orgs.sessions
         import northline.orgs.signin  # noqa: F401
+        from northline.orgs import receivers, sso
+
+        receivers.connect()
+        checks.register(sso.check_configuration)

@@ -81,6 +81,22 @@ def record_event(
     )
 
 
+def record_refused_sign_in(*, who: str, changes: Mapping[str, Any]) -> Event:
+    """A refused sign-in, which may name no account at all: the installation's trail
+    (organization None), the name that was tried as both actor and record."""
+    return Event.objects.create(
+        organization=None,
+        actor=None,
+        actor_name=who[:150],
+        verb="sign_in_refused",
+        object_type="auth.user",
+        object_id="",
+        object_repr=who[:300],
+        changes=jsonable(dict(changes)),
+        client_address=client_address.get(),
+    )
+
+
 def validation_to_invalid(error: ValidationError, instance: models.Model | None = None) -> Invalid:
     """Django's ValidationError as the domain's Invalid, with a message per field.
 

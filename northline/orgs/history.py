@@ -416,6 +416,8 @@ def describe(
                 continue  # a link's {"added": id, "name": …}: the sentence names it
             listed.append(Change(field=reader.words(name), value=reader.value(name, value)))
 
+    if verb in SIGN_IN_VERBS:
+        return sign_in_sentence(event)
     if verb == "created":
         return f"created {kind}", "", listed
     if verb == "deleted":
@@ -480,6 +482,26 @@ def in_field_order(object_type: str, changes: dict[str, Any]) -> list[str]:
     declared = [f.name for f in model._meta.get_fields()] if model is not None else []
     position = {name: index for index, name in enumerate(declared)}
     return sorted(changes, key=lambda name: (position.get(name, len(declared)), name))
+
+
+# Signing in and out (issue 16): the record is the account, the method and address follow.
+SIGN_IN_VERBS = ("signed_in", "signed_out", "sign_in_refused")
+METHOD_WORDS = {"password": "with a password", "single sign-on": "with single sign-on"}
+
+
+def sign_in_sentence(event: Event) -> tuple[str, str, list[Change]]:
+    """ "signed in as “olivia” with a password from 203.0.113.7" and the like."""
+    changes = event.changes or {}
+    method = METHOD_WORDS.get(str(changes.get("method", "")), "")
+    tail = (f" {method}" if method else "") + (
+        f" from {event.client_address}" if event.client_address else ""
+    )
+    if event.verb == "signed_in":
+        return "signed in as", tail, []
+    if event.verb == "signed_out":
+        return "signed out as", tail, []
+    reason = str(changes.get("reason") or "")
+    return "was refused sign-in as", tail + (f": {reason}" if reason else ""), []
 
 
 def long_change(change: Change) -> bool:

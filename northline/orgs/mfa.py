@@ -161,7 +161,7 @@ def begin_pending(request: HttpRequest, user: User, next_url: str) -> None:
     """Remember that ``user`` gave the right password; nobody is signed in until a code."""
     request.session[PENDING_SESSION_KEY] = {
         "user": user.pk,
-        "backend": getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[0]),
+        "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
         "at": time.time(),
         "next": next_url,
         "tries": 0,

@@ -9,6 +9,7 @@
   form cannot flood a mailbox and its answer still tells nothing about who has an account.
 * Setting a new password lifts any sign-in lockout of that user: whoever holds the mailbox has
   proved more than a password would.
+* Where password sign-in is off (single sign-on only), the pages are not found.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 
 from northline.lib import throttle
 from northline.lib.context import address_of
-from northline.orgs import services
+from northline.orgs import services, sign_in_ways
 from northline.orgs.signin import log_throttled, security_log
 from northline.orgs.tasks import email_password_reset
 
@@ -45,7 +46,16 @@ class ResetForm(auth_forms.PasswordResetForm):
         email_password_reset.enqueue(context["user"].pk)
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordsOn:
+    """Not found where nobody signs in with a password (NORTHLINE_LOCAL_PASSWORDS off)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not sign_in_ways.passwords():
+            raise Http404("Password sign-in is turned off here.")
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class PasswordResetView(PasswordsOn, auth_views.PasswordResetView):
     form_class = ResetForm
     success_url = reverse_lazy("password_reset_done")
 
@@ -70,13 +80,13 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+class PasswordResetDoneView(PasswordsOn, auth_views.PasswordResetDoneView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
         return super().get_context_data(timeout_days=days, **kwargs)
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(PasswordsOn, auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form: auth_forms.SetPasswordForm) -> HttpResponse:

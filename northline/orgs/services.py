@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -39,6 +40,7 @@ from northline.orgs.audit import (
     create_audited,
     delete_audited,
     record_event,
+    record_refused_sign_in,
     update_versioned,
     validate,
 )
@@ -60,6 +62,7 @@ from northline.orgs.models import (
     Organization,
     Person,
     Role,
+    SsoIdentity,
     Team,
     TeamMember,
     TeamRole,
@@ -67,6 +70,7 @@ from northline.orgs.models import (
     UserSession,
 )
 from northline.orgs.signals import organization_created
+from northline.orgs.sign_in_ways import password_sign_up
 from northline.orgs.tasks import email_invitation, email_notifications
 
 TOKEN_PREFIX = "nl_"
@@ -492,7 +496,7 @@ def sign_up_and_accept(
 ) -> tuple[User, Membership]:
     """A new account for the invited address, and its acceptance, in one transaction: a
     refused password or a taken username leaves neither."""
-    if not settings.NORTHLINE_INVITATION_SIGNUP:
+    if not password_sign_up():
         raise Forbidden("Accounts are not created here; sign in, then accept.")
     open_for_answer(invitation)
     user = create_user(
@@ -1081,3 +1085,200 @@ def unsubscribe_from_digests(token: str) -> User:
     user = user_of_unsubscribe_token(token)
     set_preference(user, delivery=Delivery.INBOX)
     return user
+
+
+# Signing in and out (issue 16) -------------------------------------------------------------
+
+# The actor of the memberships single sign-on grants and takes away: the identity provider's
+# groups decide them, not the person signing in, so the trail does not show them as their own.
+SSO_ACTOR = "single sign-on"
+PASSWORD = "password"
+
+
+def record_signed_in(user: User, *, method: str) -> None:
+    """``signed_in`` in each organization the user belongs to, so its admins see it in their
+    history; in the installation's trail (organization None) for a user of none."""
+    record_session_event(user, verb="signed_in", changes={"method": method})
+
+
+def record_signed_out(user: User) -> None:
+    record_session_event(user, verb="signed_out", changes={})
+
+
+@transaction.atomic
+def record_session_event(user: User, *, verb: str, changes: dict[str, Any]) -> None:
+    organizations: list[Organization | None] = list(
+        Organization.objects.filter(
+            pk__in=Membership.objects.filter(user=user).values("organization_id")
+        ).order_by("pk")
+    )
+    for organization in organizations or [None]:
+        record_event(actor=user, organization=organization, verb=verb, obj=user, changes=changes)
+
+
+@transaction.atomic
+def record_sign_in_refused(who: str, *, method: str, reason: str) -> None:
+    """A refused sign-in, in the installation's trail: the name or e-mail that was tried may
+    belong to no account, so no organization's history shows it (the log does too)."""
+    record_refused_sign_in(who=who or "unknown", changes={"method": method, "reason": reason})
+
+
+@transaction.atomic
+def sign_in_with_sso(
+    *,
+    issuer: str,
+    subject: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    may_create: bool,
+    roles: dict[str, str] | None,
+    managed: set[str],
+) -> User:
+    """The account an OpenID Connect sign-in is for, its memberships brought in line with the
+    provider's groups. The caller has checked the ID token and the claims.
+
+    The account is the one linked to ``issuer`` and ``subject``; else the one active account
+    with ``email`` (then linked); else a new one, when ``may_create``. Forbidden when there is
+    none or it is deactivated; the transaction then writes nothing. ``roles`` None (the
+    provider sent no groups) leaves memberships as they are.
+    """
+    UserModel = get_user_model()
+    identity = (
+        SsoIdentity.objects.select_for_update()
+        .select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identity is not None:
+        user = identity.user
+    else:
+        matches = list(UserModel.objects.filter(email__iexact=email).order_by("pk")[:2])
+        if len(matches) > 1:
+            raise Forbidden(
+                f"More than one Northline account has the address {email}; "
+                "ask an administrator to sort them out."
+            )
+        if matches:
+            user = matches[0]
+        elif may_create:
+            user = create_sso_user(email=email, first_name=first_name, last_name=last_name)
+        else:
+            raise Forbidden(f"There is no Northline account for {email}.")
+        identity = SsoIdentity(user=user, issuer=issuer, subject=subject)
+        identity.save(force_insert=True)
+        record_event(
+            actor=user,
+            organization=None,
+            verb="created",
+            obj=identity,
+            changes={"issuer": issuer, "subject": subject, "user": user.pk},
+        )
+    if not user.is_active:
+        raise Forbidden("This Northline account is deactivated.")
+    if email and user.email.lower() != email.lower():
+        record_event(
+            actor=SSO_ACTOR,
+            organization=None,
+            verb="updated",
+            obj=user,
+            changes={"email": [user.email, email]},
+        )
+        user.email = email
+        user.save(update_fields=["email"])
+    identity.last_sign_in_at = timezone.now()
+    identity.save(update_fields=["last_sign_in_at"])
+    if roles is not None:
+        sync_sso_memberships(user, roles=roles, managed=managed)
+    return user
+
+
+def create_sso_user(*, email: str, first_name: str, last_name: str) -> User:
+    """A just-in-time account named by its e-mail address, with no usable password."""
+    UserModel = get_user_model()
+    base = email[:140]
+    username, suffix = base, 1
+    while UserModel.objects.filter(username=username).exists():
+        suffix += 1
+        username = f"{base}-{suffix}"
+    user = UserModel(
+        username=username, email=email, first_name=first_name[:150], last_name=last_name[:150]
+    )
+    user.set_unusable_password()
+    user.save()
+    record_event(
+        actor=SSO_ACTOR,
+        organization=None,
+        verb="created",
+        obj=user,
+        changes={"username": username, "email": email},
+    )
+    return user
+
+
+@transaction.atomic
+def sync_sso_memberships(user: User, *, roles: dict[str, str], managed: set[str]) -> list[str]:
+    """Give ``user`` the role ``roles`` names in each organization the group mapping manages
+    (``managed``, by slug), and take away their membership of one it no longer names.
+
+    Organizations outside the mapping are never touched. The last owner is never demoted or
+    removed: that change is skipped and logged. Returns what it did, one line per change.
+    """
+    log = logging.getLogger("northline.sso")
+    done: list[str] = []
+    organizations = {o.slug: o for o in Organization.objects.filter(slug__in=managed)}
+    for slug in sorted(managed):
+        organization = organizations.get(slug)
+        if organization is None:
+            log.warning("Group mapping names organization %r, which does not exist.", slug)
+            continue
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(organization=organization, user=user)
+            .first()
+        )
+        role = roles.get(slug)
+        if role is not None and membership is None:
+            create_audited(
+                SSO_ACTOR, organization, Membership(organization=organization, user=user, role=role)
+            )
+            if not Person.objects.filter(organization=organization, user=user).exists():
+                create_audited(
+                    SSO_ACTOR,
+                    organization,
+                    Person(
+                        organization=organization,
+                        user=user,
+                        name=display_name(user),
+                        email=user.email,
+                    ),
+                )
+            done.append(f"{slug}: joined as {role}")
+            continue
+        if membership is None or membership.role == role:
+            continue
+        if membership.role == Role.OWNER:
+            try:
+                keep_an_owner(organization, membership)
+            except Conflict:
+                log.warning(
+                    "Single sign-on left %s owner of %s: the last owner is never demoted or "
+                    "removed by a group change.",
+                    user.get_username(),
+                    slug,
+                )
+                continue
+        if role is None:
+            delete_audited(SSO_ACTOR, organization, membership)
+            done.append(f"{slug}: left")
+        else:
+            before = membership.role
+            update_versioned(
+                SSO_ACTOR,
+                organization,
+                membership,
+                version=membership.version,
+                changes={"role": role},
+            )
+            done.append(f"{slug}: {before} → {role}")
+    return done

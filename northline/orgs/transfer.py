@@ -59,6 +59,7 @@ from northline.orgs.models import (
     Event,
     NotificationPreference,
     Organization,
+    SsoIdentity,
     UserSession,
     WorkerBeat,
 )
@@ -84,9 +85,11 @@ USER_FIELDS = (
 # Per-user records that belong to no organization but travel with their users.
 USER_LEVEL_MODELS: tuple[type[models.Model], ...] = (ApiToken, NotificationPreference)
 # Records of the installation itself, which no organization's export carries: a task worker's
-# sign of life describes this machine's processes, not the organization; and browser sessions,
-# which end at a move (everyone signs in again).
-INSTALLATION_MODELS: tuple[type[models.Model], ...] = (WorkerBeat, UserSession)
+# sign of life describes this machine's processes, not the organization; browser sessions,
+# which end at a move (everyone signs in again); and a single sign-on link (SsoIdentity), which
+# belongs to this installation's provider: the first sign-in after an import links the account
+# again by its verified e-mail address.
+INSTALLATION_MODELS: tuple[type[models.Model], ...] = (WorkerBeat, UserSession, SsoIdentity)
 
 
 # Seals -----------------------------------------------------------------------------------

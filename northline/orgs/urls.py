@@ -3,12 +3,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from northline.orgs import history, mfa_views, password_reset, views
+from northline.orgs import history, mfa_views, password_reset, sso, views
 
 urlpatterns = [
     # Two-factor authentication: a password, then a code for users with an authenticator.
     path("login/", mfa_views.SignInView.as_view(), name="login"),
     path("login/verify/", mfa_views.login_verify, name="login_verify"),
+    # Sign-in with OpenID Connect (issue 16): 404 while it is not configured.
+    path("login/sso/", sso.SignInStart.as_view(), name="oidc_authentication_init"),
+    path("login/sso/callback/", sso.SignInCallback.as_view(), name="oidc_authentication_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",

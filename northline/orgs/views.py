@@ -31,7 +31,7 @@ from northline.lib.web import (
     submit,
 )
 from northline.orgs import access as acl
-from northline.orgs import forms, pages, selectors, services
+from northline.orgs import forms, pages, selectors, services, sign_in_ways
 from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
 from northline.orgs.history import history_rows
@@ -276,7 +276,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if closed:
         return invitation_gone(request, services.InvitationGone(closed))
     signed_in = request.user.is_authenticated
-    can_sign_up = settings.NORTHLINE_INVITATION_SIGNUP and not signed_in
+    can_sign_up = sign_in_ways.password_sign_up() and not signed_in
     form = forms.SignUpForm(request.POST or None) if can_sign_up else None
     if request.method == "POST":
         if form is None:
