@@ -66,8 +66,13 @@ def sign_in_failed(
     if "username" not in credentials:
         return
     who = str(credentials.get("username") or "")
+    locked = getattr(request, "axes_locked_out", False)  # this failure reached the limit
     if sender == "northline.orgs.mfa_views":
-        reason = "Wrong two-factor code."
+        reason = "Wrong two-factor code" + (
+            "; locked out after too many failed sign-ins." if locked else "."
+        )
+    elif locked:
+        reason = "Locked out after too many failed sign-ins."
     elif settings.NORTHLINE_LOCAL_PASSWORDS:
         reason = "Wrong username or password."
     else:

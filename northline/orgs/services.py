@@ -69,8 +69,8 @@ from northline.orgs.models import (
     TokenScope,
     UserSession,
 )
-from northline.orgs.signals import organization_created
 from northline.orgs.sign_in_ways import password_sign_up
+from northline.orgs.signals import organization_created
 from northline.orgs.tasks import email_invitation, email_notifications
 
 TOKEN_PREFIX = "nl_"

@@ -283,6 +283,21 @@ def test_no_sign_up_form_when_accounts_come_from_single_sign_on(cast: Cast, sett
     assert not get_user_model().objects.filter(username="nina").exists()
 
 
+def test_no_sign_up_form_where_password_sign_in_is_off(cast: Cast, settings) -> None:
+    """NORTHLINE_INVITATION_SIGNUP left on, but single sign-on is the only way in: an account
+    made with a password could never sign in."""
+    settings.NORTHLINE_OIDC_ISSUER = "https://idp.example.org"
+    settings.NORTHLINE_LOCAL_PASSWORDS = False
+    invite(signed_in(cast.admin), "nina@example.org")
+    link = link_in(mail.outbox[0])
+    page = Client().get(link)
+    assert page.status_code == 200
+    assert b"Create account and join" not in page.content
+    Client().post(link, {"username": "nina", "password": PASSWORD, "password_again": PASSWORD})
+    assert not get_user_model().objects.filter(username="nina").exists()
+    assert the_invitation("nina@example.org").accepted_at is None
+
+
 def test_a_signed_in_person_accepts_from_the_link_with_their_account(cast: Cast) -> None:
     invite(signed_in(cast.admin), "oscar@example.org", "viewer")
     link = link_in(mail.outbox[0])

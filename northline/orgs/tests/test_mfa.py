@@ -240,6 +240,12 @@ def test_five_wrong_codes_start_the_sign_in_over(cast: Cast) -> None:
     assert signed_in_user_id(client) is None
     with at(21):
         assert password_step(Client(), cast.editor).status_code == 429
+    # The audit trail says which step was refused.
+    refused = Event.objects.filter(verb="sign_in_refused").order_by("id")
+    assert [event.changes["reason"] for event in refused] == ["Wrong two-factor code."] * 4 + [
+        "Wrong two-factor code; locked out after too many failed sign-ins.",
+        "Locked out after too many failed sign-ins.",
+    ]
 
 
 def test_five_wrong_codes_start_the_sign_in_over_where_lockout_allows_more(

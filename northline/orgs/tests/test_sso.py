@@ -320,17 +320,28 @@ def test_with_local_passwords_off_the_form_is_gone_and_passwords_sign_no_one_in(
     settings.NORTHLINE_OIDC_ISSUER = ISSUER
     settings.NORTHLINE_OIDC_NAME = "Example IdP"
     settings.NORTHLINE_LOCAL_PASSWORDS = False
-    settings.AUTHENTICATION_BACKENDS = ["northline.orgs.sso.OidcBackend"]
+    settings.AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "northline.orgs.sso.OidcBackend",
+    ]
     client = Client()
     page = client.get("/login/").content.decode()
     assert "Sign in with Example IdP" in page
     assert 'name="password"' not in page
+    assert "Forgot your password?" not in page
     response = client.post("/login/", {"username": "olivia", "password": PASSWORD})
     assert response.status_code == 200
     assert "Password sign-in is turned off here." in response.content.decode()
     assert client.get("/o/acme/").status_code == 302
     (event,) = Event.objects.filter(verb="sign_in_refused")
     assert event.changes["reason"] == "Password sign-in is turned off."
+    # Nor is a password reset offered (nor a password sign-up: test_invitations.py).
+    assert client.get("/account/password/reset/").status_code == 404
+
+
+def test_password_reset_is_offered_while_passwords_are_on(cast: Cast) -> None:
+    assert "Forgot your password?" in Client().get("/login/").content.decode()
+    assert Client().get("/account/password/reset/").status_code == 200
 
 
 def test_without_single_sign_on_the_page_is_as_before(cast: Cast) -> None:
@@ -355,6 +366,7 @@ def provider(settings):
         settings.NORTHLINE_OIDC_NAME = "Test IdP"
         settings.OIDC_RP_CLIENT_ID = CLIENT_ID
         settings.AUTHENTICATION_BACKENDS = [
+            "axes.backends.AxesStandaloneBackend",  # as settings.py puts it: first
             "django.contrib.auth.backends.ModelBackend",
             "northline.orgs.sso.OidcBackend",
         ]
