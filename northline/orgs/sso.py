@@ -33,7 +33,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from northline.lib.errors import DomainError, Invalid
-from northline.orgs import services, sign_in_ways
+from northline.orgs import mfa, services, sign_in_ways
 from northline.orgs.models import ROLE_RANK, Role
 
 log = logging.getLogger("northline.sso")
@@ -97,6 +97,11 @@ class Config:
     def managed(self) -> set[str]:
         """The organizations the group mapping manages, by slug."""
         return {slug for targets in self.group_roles.values() for slug in targets}
+
+
+# Authentication methods (RFC 8176 "amr") that mean more than a password was shown: several
+# factors, a one-time code, a hardware key, a text message, a smart card.
+SECOND_FACTOR_METHODS = frozenset({"mfa", "otp", "hwk", "sms", "sc"})
 
 
 def enabled() -> bool:
@@ -288,7 +293,7 @@ class OidcBackend(OIDCAuthenticationBackend):
                 self.cfg.groups_claim,
                 email,
             )
-        return services.sign_in_with_sso(
+        user = services.sign_in_with_sso(
             issuer=self.cfg.issuer,
             subject=str(payload["sub"]),
             email=email,
@@ -298,6 +303,14 @@ class OidcBackend(OIDCAuthenticationBackend):
             roles=None if groups is None else roles_for(groups, self.cfg.group_roles),
             managed=self.cfg.managed,
         )
+        # The provider asserts a second factor (RFC 8176 methods): the session counts as
+        # verified where an organization requires one (northline.orgs.mfa).
+        methods = claims.get("amr")
+        asserted = isinstance(methods, list) and bool(
+            SECOND_FACTOR_METHODS & {str(method) for method in methods}
+        )
+        user.second_factor_by_provider = asserted  # type: ignore[attr-defined]
+        return user
 
 
 class SignInStart(OIDCAuthenticationRequestView):
@@ -340,6 +353,12 @@ class SignInCallback(OIDCAuthenticationCallbackView):
             # A callback whose state this browser did not start (replayed, or another tab's).
             request.northline_sso_refusal = "This sign-in link was already used. Sign in again."  # type: ignore[attr-defined]
             response = self.login_failure()
+        return response
+
+    def login_success(self) -> HttpResponse:
+        response: HttpResponse = super().login_success()
+        if getattr(self.user, "second_factor_by_provider", False):
+            mfa.mark_verified_by_provider(self.request)
         return response
 
     def login_failure(self) -> HttpResponse:

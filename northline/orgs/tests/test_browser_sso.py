@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from northline.conftest import screenshot
-from northline.orgs.models import Event, Membership, Role, SsoIdentity
+from northline.orgs import services
+from northline.orgs.models import Event, Membership, Organization, Role, SsoIdentity
 from northline.orgs.tests.oidc_provider import running_provider
 from northline.testing import Cast, make_cast
 
@@ -37,6 +39,7 @@ def provider(settings):
         settings.OIDC_RP_CLIENT_ID = CLIENT_ID
         settings.OIDC_RP_CLIENT_SECRET = "test-secret"
         settings.AUTHENTICATION_BACKENDS = [
+            "axes.backends.AxesStandaloneBackend",  # as settings.py puts it: first
             "django.contrib.auth.backends.ModelBackend",
             "northline.orgs.sso.OidcBackend",
         ]
@@ -154,3 +157,38 @@ def test_claims_that_do_not_hold_are_refused(page, browser_cast, provider, claim
     (refusal,) = refusals()
     assert refusal.changes["reason"] == message
     assert refusal.actor_name == claims["email"]
+
+
+def test_a_second_factor_the_provider_asserts_counts_where_one_is_required(
+    page, browser_cast: Cast, provider
+) -> None:
+    """acme requires two-factor authentication. Whom the provider signed in with more than a
+    password (``amr`` has ``mfa``) enters; whom it signed in with a password alone is sent to
+    set up Northline's own second factor."""
+    device = services.start_authenticator(browser_cast.owner)
+    services.confirm_authenticator(
+        browser_cast.owner,
+        code=f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}",
+    )
+    org = Organization.objects.get(pk=browser_cast.org.pk)
+    services.update_organization(
+        browser_cast.owner_access, version=org.version, require_second_factor=True
+    )
+    for subject, methods in (("kim-1", ["pwd", "mfa"]), ("lee-1", ["pwd"])):
+        provider.set_user(
+            subject,
+            email=f"{subject[:3]}@northline.test",
+            email_verified=True,
+            groups=["northline-acme"],
+            amr=methods,
+        )
+    sign_in_with_provider(page, "kim-1")
+    page.goto("/o/acme/")
+    assert page.url.endswith("/o/acme/")
+    expect(page.locator(".badge.role-viewer")).to_have_text("viewer")
+
+    page.context.clear_cookies()
+    sign_in_with_provider(page, "lee-1")
+    page.goto("/o/acme/")
+    assert page.url.endswith("/account/security/")
+    screenshot(page, "sso-second-factor-required")
