@@ -165,9 +165,11 @@ record_routes(
     },
 )
 def session_ics(request: HttpRequest, org: OrgSlug, session_id: Id) -> HttpResponse:
-    record = selectors.access_session(caller_access(request), session_id)
+    access = caller_access(request)
+    record = selectors.access_session(access, session_id)
+    host = request.get_host().split(":")[0] or "northline"
     return attachment(
-        calendar.session_ics(record, host=request.get_host().split(":")[0] or "northline"),
+        calendar.session_ics(record, host=host, with_addresses=access.can_manage),
         "text/calendar; charset=utf-8",
         f"alignment-session-{record.pk}.ics",
     )

@@ -48,9 +48,13 @@ def ics_param(value: str) -> str:
     return '"' + "".join(c for c in value if c not in '"\r\n') + '"'
 
 
-def session_ics(session: AlignmentSession, *, host: str = "northline") -> str:
+def session_ics(
+    session: AlignmentSession, *, host: str = "northline", with_addresses: bool = False
+) -> str:
     """The session as a one-event calendar: all-day, from its first day to the day after its
-    last (DTEND is exclusive for dates), people with an e-mail as attendees."""
+    last (DTEND is exclusive for dates). People's e-mail addresses are for owners and admins
+    (``with_addresses``): for them, people with an address are attendees; for everyone else the
+    description names who takes part, without addresses."""
     stamp = (session.updated_at or timezone.now()).astimezone(dt.UTC)
     description = session.agenda
     if session.outcomes:
@@ -68,14 +72,23 @@ def session_ics(session: AlignmentSession, *, host: str = "northline") -> str:
         f"DTEND;VALUE=DATE:{session.ends_on + dt.timedelta(days=1):%Y%m%d}",
         f"SUMMARY:{ics_text(session.title)}",
     ]
+    people = [
+        ("CHAIR", session.facilitators.all()),
+        ("REQ-PARTICIPANT", session.attendees.all()),
+    ]
+    if not with_addresses:
+        names = [
+            f"{'Facilitators' if role == 'CHAIR' else 'Attendees'}: "
+            + ", ".join(person.name for person in group)
+            for role, group in people
+            if group
+        ]
+        description = "\n\n".join(part for part in (description, "\n".join(names)) if part)
     if description:
         lines.append(f"DESCRIPTION:{ics_text(description)}")
     seen: set[int] = set()
-    for role, people in (
-        ("CHAIR", session.facilitators.all()),
-        ("REQ-PARTICIPANT", session.attendees.all()),
-    ):
-        for person in people:
+    for role, group in people if with_addresses else ():
+        for person in group:
             if person.email and person.pk not in seen:
                 seen.add(person.pk)
                 lines.append(

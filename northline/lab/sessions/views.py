@@ -128,8 +128,9 @@ session_delete = delete_view(
 @org_view
 def session_ics(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
     record = selectors.access_session(access, session_id)
+    host = request.get_host().split(":")[0] or "northline"
     return attachment(
-        calendar.session_ics(record, host=request.get_host().split(":")[0] or "northline"),
+        calendar.session_ics(record, host=host, with_addresses=access.can_manage),
         "text/calendar; charset=utf-8",
         f"alignment-session-{record.pk}.ics",
     )

@@ -127,9 +127,19 @@ def test_the_ics_file_is_one_all_day_event_with_crlf_escaping_and_folding(cast: 
     assert "DTSTART;VALUE=DATE:20260302" in unfolded
     assert "DTEND;VALUE=DATE:20260304" in unfolded  # exclusive: the day after the last
     assert "SUMMARY:Alignment" in unfolded
-    assert "DESCRIPTION:Problems\\; people\\, and plans\\n" + "é" * 80 in unfolded
-    assert 'ATTENDEE;CN="Ana Ríos";ROLE=REQ-PARTICIPANT:mailto:ana@example.org' in unfolded
+    # A viewer reads who takes part, not their addresses (those are for owners and admins).
+    assert (
+        "DESCRIPTION:Problems\\; people\\, and plans\\n" + "é" * 80 + "\\n\\nAttendees: Ana Ríos"
+        in unfolded
+    )
+    assert not [line for line in unfolded if line.startswith("ATTENDEE")]
+    assert "ana@example.org" not in raw.decode("utf-8").replace("\r\n ", "")
     assert f"UID:lab-session-{session.pk}@testserver" in unfolded
+
+    for_admin = signed_in(cast.admin).get(f"/o/acme/lab/sessions/{session.pk}/session.ics")
+    unfolded = for_admin.content.decode("utf-8").replace("\r\n ", "").split("\r\n")
+    assert 'ATTENDEE;CN="Ana Ríos";ROLE=REQ-PARTICIPANT:mailto:ana@example.org' in unfolded
+    assert "DESCRIPTION:Problems\\; people\\, and plans\\n" + "é" * 80 in unfolded
 
 
 def test_commitments_have_owners_and_due_dates(cast: Cast) -> None:
