@@ -330,10 +330,19 @@ def me(request: HttpRequest) -> Any:
 @paginate(Page)
 def list_organizations(request: HttpRequest) -> QuerySet[Organization]:
     organizations = acl.organizations_of(caller(request))
-    token = caller_token(request)
-    if token is not None and not token.is_legacy:
-        organizations = organizations.filter(pk=token.organization_id or 0)
+    limit = token_organization(request)
+    if limit is not None:
+        organizations = organizations.filter(pk=limit)
     return organizations
+
+
+def token_organization(request: HttpRequest) -> int | None:
+    """The one organization the caller's API token is limited to; None for the browser
+    session and for a token made before tokens had an organization (it reaches them all)."""
+    token = caller_token(request)
+    if token is None or token.is_legacy:
+        return None
+    return token.organization_id or 0
 
 
 @router.post(
@@ -395,7 +404,9 @@ def change_preferences(request: HttpRequest, payload: PreferencePatch) -> Any:
 @router.get("/inbox", response=list[NotificationOut], summary="My notifications, newest first")
 @paginate(Page)
 def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
-    return selectors.inbox(caller(request), unread_only=unread)
+    return selectors.inbox(
+        caller(request), unread_only=unread, organization_id=token_organization(request)
+    )
 
 
 @router.post(
@@ -406,7 +417,7 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[N
 )
 def mark_notifications_read(request: HttpRequest, payload: MarkReadIn) -> Any:
     user = caller(request)
-    notifications = selectors.inbox(user)
+    notifications = selectors.inbox(user, organization_id=token_organization(request))
     if payload.ids is not None:
         notifications = notifications.filter(pk__in=payload.ids)
     return {"marked": services.mark_read(user, notifications)}

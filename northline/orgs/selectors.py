@@ -208,10 +208,16 @@ def tokens_of(user: AbstractBaseUser) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=user.pk).select_related("organization")
 
 
-def inbox(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
-    """A user's notifications from every organization they belong to, newest first."""
+def inbox(
+    user: User, *, unread_only: bool = False, organization_id: int | None = None
+) -> QuerySet[Notification]:
+    """A user's notifications from every organization they belong to, newest first; with
+    ``organization_id`` (an API token limited to one organization), from that one only."""
+    organizations = organizations_of(user)
+    if organization_id is not None:
+        organizations = organizations.filter(pk=organization_id)
     queryset = Notification.objects.filter(
-        recipient_id=user.pk, organization__in=organizations_of(user)
+        recipient_id=user.pk, organization__in=organizations
     ).select_related("organization")
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)

@@ -166,6 +166,19 @@ def test_a_token_reaches_only_its_organization(cast: Cast) -> None:
     assert sorted(o["slug"] for o in legacy.get("/orgs").json()["items"]) == ["acme", "elsewhere"]
 
 
+def test_a_token_reads_and_marks_only_its_organizations_inbox(cast: Cast) -> None:
+    Membership.objects.create(organization=cast.other_org, user=cast.editor, role="editor")
+    for org, title in ((cast.org, "From acme"), (cast.other_org, "From elsewhere")):
+        services.notify(org, [cast.editor], kind="decision", title=title)
+    api = ApiClient(cast.editor, organization=cast.org)
+    assert [n["title"] for n in api.get("/inbox").json()["items"]] == ["From acme"]
+    assert api.post("/inbox/read", {}).json() == {"marked": 1}
+    # The other organization's notification is still unread, for a token that reaches both.
+    legacy = ApiClient(cast.editor)
+    unread = legacy.get("/inbox", unread=True).json()["items"]
+    assert [n["title"] for n in unread] == ["From elsewhere"]
+
+
 def test_a_read_token_writes_nothing(cast: Cast) -> None:
     api = ApiClient(cast.admin, organization=cast.org, scope="read")
     assert api.get("/orgs/acme/teams").status_code == 200
