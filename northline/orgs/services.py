@@ -1270,6 +1270,10 @@ def sync_sso_memberships(user: User, *, roles: dict[str, str], managed: set[str]
                 continue
         if role is None:
             delete_audited(SSO_ACTOR, organization, membership)
+            # As when a member leaves: the tokens for this organization are revoked.
+            revoke_tokens_of(
+                user, organization=organization, reason=f"left {slug}", actor=SSO_ACTOR
+            )
             done.append(f"{slug}: left")
         else:
             before = membership.role

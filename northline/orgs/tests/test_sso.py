@@ -268,10 +268,16 @@ def test_losing_the_group_removes_the_membership_but_never_the_last_owner(cast: 
     assert Membership.objects.filter(organization=cast.org, user=cast.owner).exists()
     # Victor loses acme's group; his membership of the unmanaged other organization stays.
     services.add_member(cast.access(cast.outsider, cast.other_org), user=cast.viewer, role="viewer")
+    acme_token, _ = services.create_token(cast.viewer, name="acme", organization=cast.org)
+    other_token, _ = services.create_token(cast.viewer, name="other", organization=cast.other_org)
     done = services.sync_sso_memberships(cast.viewer, roles={}, managed={"acme", "gone"})
     assert done == ["acme: left"]
     assert not Membership.objects.filter(organization=cast.org, user=cast.viewer).exists()
     assert Membership.objects.filter(organization=cast.other_org, user=cast.viewer).exists()
+    # As when a member leaves: the token for acme is revoked, the other one still works.
+    acme_token.refresh_from_db()
+    other_token.refresh_from_db()
+    assert acme_token.revoked_at is not None and other_token.revoked_at is None
 
 
 # Sign-in events, passwords too ----------------------------------------------------------------
