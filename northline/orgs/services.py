@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -342,18 +342,11 @@ def invite(access: Access, *, email: str, role: str) -> None:
     organization = access.organization
     if Membership.objects.filter(organization=organization, user__email__iexact=address).exists():
         return
+    # Two invitations of one organization at once take turns (PostgreSQL locks the row), so the
+    # second finds the first's invitation and sends it again rather than insert another.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
     now = timezone.now()
-    invitation = (
-        Invitation.objects.select_for_update()
-        .filter(
-            organization=organization,
-            email=address,
-            accepted_at__isnull=True,
-            declined_at__isnull=True,
-            revoked_at__isnull=True,
-        )
-        .first()
-    )
+    invitation = open_invitation(organization, address)
     if invitation is not None:
         # Changing an owner's invitation is an owner's decision, as revoking it is.
         check_can_grant(access, invitation.role)
@@ -380,8 +373,17 @@ def invite(access: Access, *, email: str, role: str) -> None:
         sent_at=now,
         expires_at=now + lifetime(),
     )
-    validate(invitation)
-    invitation.save(force_insert=True)
+    try:
+        validate(invitation)
+        with transaction.atomic():
+            invitation.save(force_insert=True)
+    except (Invalid, IntegrityError):
+        # Where the lock above is no lock (SQLite), a request for the same address committed
+        # its invitation after our look (the constraint check or the insert meets it): that
+        # one was sent, and the answer is the same either way.
+        if open_invitation(organization, address) is None:
+            raise
+        return
     issue(invitation, now)
     record_event(
         actor=access.user,
@@ -389,6 +391,21 @@ def invite(access: Access, *, email: str, role: str) -> None:
         verb="created",
         obj=invitation,
         changes={"email": address, "role": role, "expires_at": invitation.expires_at},
+    )
+
+
+def open_invitation(organization: Organization, address: str) -> Invitation | None:
+    """The invitation to ``address`` that is still open, locked for the caller's change."""
+    return (
+        Invitation.objects.select_for_update()
+        .filter(
+            organization=organization,
+            email=address,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .first()
     )
 
 

@@ -143,6 +143,26 @@ def test_the_api_answers_identically_for_new_pending_member_and_account_holder(
     assert Invitation.objects.filter(email="nobody@example.org").count() == 1
 
 
+def test_two_invitations_to_one_address_at_once_make_one(cast: Cast, monkeypatch) -> None:
+    """The second request looked before the first committed (as on SQLite, where the
+    organization's row lock is no lock): its insert meets the open invitation and it answers as
+    if it had sent it, without a second row, event or error."""
+    services.invite(cast.access(cast.admin), email="nina@example.org", role="editor")
+    real = services.open_invitation
+    calls: list[str] = []
+
+    def too_early_first(org, address):
+        calls.append(address)
+        return None if len(calls) == 1 else real(org, address)
+
+    monkeypatch.setattr(services, "open_invitation", too_early_first)
+    services.invite(cast.access(cast.admin), email="nina@example.org", role="viewer")
+    assert Invitation.objects.filter(email="nina@example.org").count() == 1
+    assert the_invitation("nina@example.org").role == "editor"
+    assert Event.objects.filter(object_type="orgs.invitation", verb="created").count() == 1
+    assert len(calls) == 2  # the look that came too early, and the one after the refusal
+
+
 def test_a_second_invitation_replaces_the_first_link(cast: Cast) -> None:
     admin = signed_in(cast.admin)
     invite(admin, "nina@example.org", "viewer")
