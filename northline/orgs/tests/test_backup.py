@@ -412,3 +412,42 @@ def test_it_imports_both_demo_organizations_merging_their_shared_user(demo, empt
         ("ministry-of-coast", "amara", "owner"),
         ("ministry-of-coast", "demo", "admin"),
     ]
+
+
+SEALS_HOLD = """
+import django
+django.setup()
+from northline.lab.models import Initial
+from northline.lab.agreements.selectors import seal_holds
+initials = list(Initial.objects.all())
+print(len(initials), sum(seal_holds(initial) for initial in initials))
+"""
+
+
+def test_it_reseals_initials_for_an_installation_with_another_key(
+    demo, demo_backup, tmp_path
+) -> None:
+    """The demo's agreement initials are sealed with the source's secret key. Restored under
+    another key, they are refused without that key, and with it re-sealed so they hold here."""
+    other = {"NORTHLINE_SECRET_KEY": "another-installation-" + "fedcba9876543210" * 3}
+    target = Installation(tmp_path / "other-key")
+    target.ok("migrate", **other)
+    (tmp_path / "source-key").write_text(SECRET_KEY + "\n")
+
+    refused = target.run("restore", str(demo_backup), **other)
+    assert refused.returncode == 1
+    assert "--seal-key-file" in refused.stderr
+    assert target.count("auth_user") == 0
+
+    done = target.ok(
+        "restore", "--seal-key-file", str(tmp_path / "source-key"), str(demo_backup), **other
+    )
+    resealed = int(done.stderr.split("Seals: ")[1].split(" re-sealed")[0])
+    assert resealed > 0 and ", 0 failing." in done.stderr
+    checked = target.python("-c", SEALS_HOLD, **other)
+    assert checked.returncode == 0, checked.stderr
+    initials, holding = map(int, checked.stdout.split())
+    assert initials == resealed and holding == initials
+    # Under the source's key they would no longer hold: the seals are this installation's now.
+    under_source = target.python("-c", SEALS_HOLD)
+    assert under_source.stdout.split()[1] == "0"
