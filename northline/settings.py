@@ -256,6 +256,9 @@ NORTHLINE_OIDC_GROUP_ROLES = os.environ.get("NORTHLINE_OIDC_GROUP_ROLES", "")
 NORTHLINE_OIDC_REQUIRE_VERIFIED_EMAIL = env_bool(
     "NORTHLINE_OIDC_REQUIRE_VERIFIED_EMAIL", default=True
 )
+# On: signing out of Northline after a single sign-on also ends the session at the provider
+# (OpenID Connect RP-initiated logout, when its discovery names an end_session_endpoint).
+NORTHLINE_OIDC_LOGOUT = env_bool("NORTHLINE_OIDC_LOGOUT", default=False)
 # Off: the password form is gone and no password signs anyone in (break-glass: turn it back on).
 NORTHLINE_LOCAL_PASSWORDS = env_bool("NORTHLINE_LOCAL_PASSWORDS", default=True)
 OIDC_RP_CLIENT_ID = os.environ.get("NORTHLINE_OIDC_CLIENT_ID", "")

@@ -20,15 +20,19 @@ import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.views import LogoutView
 from django.core import checks
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -102,6 +106,9 @@ class Config:
 # Authentication methods (RFC 8176 "amr") that mean more than a password was shown: several
 # factors, a one-time code, a hardware key, a text message, a smart card.
 SECOND_FACTOR_METHODS = frozenset({"mfa", "otp", "hwk", "sms", "sc"})
+
+
+ID_TOKEN_SESSION_KEY = "northline_sso_id_token"
 
 
 def enabled() -> bool:
@@ -279,6 +286,8 @@ class OidcBackend(OIDCAuthenticationBackend):
         return check_id_token(token, key, cfg=self.cfg, nonce=kwargs.get("nonce"))
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
+        # Kept for signing out at the provider too (NORTHLINE_OIDC_LOGOUT): its id_token_hint.
+        self.request.session[ID_TOKEN_SESSION_KEY] = id_token
         userinfo = self.get_userinfo(access_token, id_token, payload)
         if userinfo.get("sub", payload["sub"]) != payload["sub"]:
             raise Refused(f"{self.cfg.name} described another person than it signed in.")
@@ -366,6 +375,40 @@ class SignInCallback(OIDCAuthenticationCallbackView):
         messages.error(self.request, reason)
         response: HttpResponse = super().login_failure()
         return response
+
+
+class SignOut(LogoutView):
+    """Django's sign-out; with NORTHLINE_OIDC_LOGOUT on, a person who signed in through the
+    provider is then sent to the provider's end-session endpoint (OpenID Connect RP-initiated
+    logout) to end their session there too, and comes back to the sign-in page."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+        response: HttpResponse = super().post(request, *args, **kwargs)
+        if not (id_token and enabled() and settings.NORTHLINE_OIDC_LOGOUT):
+            return response
+        try:
+            endpoint = discover(settings.NORTHLINE_OIDC_ISSUER).get("end_session_endpoint")
+        except (requests.RequestException, ValueError, Refused) as error:
+            log.warning("Single sign-on discovery failed at sign-out: %s", error)
+            endpoint = None
+        if not endpoint:
+            messages.info(request, f"Signed out of Northline; {config().name} may still be open.")
+            return response
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "client_id": settings.OIDC_RP_CLIENT_ID,
+                "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+            }
+        )
+        # A page that moves on by itself, not a redirect: the sign-out is a form's POST, and the
+        # content security policy lets a form lead to this site only (form-action 'self').
+        return render(
+            request,
+            "registration/signed_out_provider.html",
+            {"end_session_url": f"{endpoint}?{query}", "provider": config().name},
+        )
 
 
 def check_configuration(**kwargs: Any) -> list[checks.CheckMessage]:

@@ -12,7 +12,8 @@ urlpatterns = [
     # Sign-in with OpenID Connect (issue 16): 404 while it is not configured.
     path("login/sso/", sso.SignInStart.as_view(), name="oidc_authentication_init"),
     path("login/sso/callback/", sso.SignInCallback.as_view(), name="oidc_authentication_callback"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's sign-out, then the provider's too where NORTHLINE_OIDC_LOGOUT asks for it.
+    path("logout/", sso.SignOut.as_view(), name="logout"),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),

@@ -192,3 +192,35 @@ def test_a_second_factor_the_provider_asserts_counts_where_one_is_required(
     page.goto("/o/acme/")
     assert page.url.endswith("/account/security/")
     screenshot(page, "sso-second-factor-required")
+
+
+def test_signing_out_ends_the_provider_session_when_asked(
+    page, browser_cast: Cast, provider, settings
+) -> None:
+    """NORTHLINE_OIDC_LOGOUT on: signing out sends the browser to the provider's end-session
+    page with the ID token as its hint, and back to Northline's sign-in page after."""
+    settings.NORTHLINE_OIDC_LOGOUT = True
+    provider.set_user("ada-1", email="ada@northline.test", email_verified=True, groups=[])
+    sign_in_with_provider(page, "ada-1")
+    page.locator("summary", has_text="ada@northline.test").click()
+    with page.expect_navigation(url=f"{provider.url}/oauth2/end_session?**"):
+        page.get_by_role("button", name="Sign out").click()
+    asked = page.url
+    assert "id_token_hint=ey" in asked and "post_logout_redirect_uri=" in asked
+    screenshot(page, "sso-provider-sign-out")
+    with page.expect_navigation(url="**/login/**"):
+        page.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("link", name="Sign in with Test IdP")).to_be_visible()
+    page.goto("/o/acme/")
+    assert "/login/" in page.url  # signed out of Northline too
+    assert Event.objects.filter(verb="signed_out", actor__email="ada@northline.test").count() == 1
+
+
+def test_signing_out_stays_in_northline_by_default(page, browser_cast: Cast, provider) -> None:
+    provider.set_user("bo-1", email="bo@northline.test", email_verified=True, groups=[])
+    sign_in_with_provider(page, "bo-1")
+    page.locator("summary", has_text="bo@northline.test").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    assert provider.url not in page.url
+    expect(page.get_by_role("link", name="Sign in with Test IdP")).to_be_visible()
