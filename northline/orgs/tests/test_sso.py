@@ -443,3 +443,29 @@ def test_a_session_made_without_a_request_is_no_sign_in(cast: Cast) -> None:
     client = signed_in(cast.owner)
     client.logout()
     assert not Event.objects.filter(verb__in=["signed_in", "signed_out"]).exists()
+
+
+def test_signing_out_where_the_provider_has_no_end_session_endpoint(
+    cast: Cast, settings, monkeypatch
+) -> None:
+    settings.NORTHLINE_OIDC_ISSUER = ISSUER
+    settings.NORTHLINE_OIDC_NAME = "Example IdP"
+    settings.NORTHLINE_OIDC_LOGOUT = True
+    monkeypatch.setattr(sso, "discover", lambda issuer: {"issuer": issuer})
+    client = signed_in(cast.viewer)
+    session = client.session
+    session[sso.ID_TOKEN_SESSION_KEY] = "an.id.token"
+    session.save()
+    response = client.post("/logout/", follow=True)
+    assert response.redirect_chain and ISSUER not in response.redirect_chain[-1][0]
+    assert "Example IdP may still be open" in response.content.decode()
+    assert client.get("/o/acme/").status_code == 302  # signed out of Northline
+
+
+def test_a_password_sign_in_signs_out_of_northline_only(cast: Cast, settings, monkeypatch) -> None:
+    settings.NORTHLINE_OIDC_ISSUER = ISSUER
+    settings.NORTHLINE_OIDC_LOGOUT = True
+    asked: list[str] = []
+    monkeypatch.setattr(sso, "discover", lambda issuer: asked.append(issuer) or {})
+    response = signed_in(cast.viewer).post("/logout/")
+    assert response.status_code == 302 and asked == []
