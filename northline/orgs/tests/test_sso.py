@@ -466,6 +466,11 @@ def test_a_password_sign_in_signs_out_of_northline_only(cast: Cast, settings, mo
     settings.NORTHLINE_OIDC_ISSUER = ISSUER
     settings.NORTHLINE_OIDC_LOGOUT = True
     asked: list[str] = []
-    monkeypatch.setattr(sso, "discover", lambda issuer: asked.append(issuer) or {})
+
+    def discover(issuer: str) -> dict[str, Any]:
+        asked.append(issuer)
+        return {}
+
+    monkeypatch.setattr(sso, "discover", discover)
     response = signed_in(cast.viewer).post("/logout/")
     assert response.status_code == 302 and asked == []
