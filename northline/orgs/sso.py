@@ -132,7 +132,6 @@ def login_context() -> dict[str, Any]:
     return {
         "sso_name": settings.NORTHLINE_OIDC_NAME if enabled() else "",
         "local_passwords": sign_in_ways.passwords(),
-        "password_reset": sign_in_ways.passwords(),
     }
 
 
@@ -393,7 +392,10 @@ class SignOut(LogoutView):
             log.warning("Single sign-on discovery failed at sign-out: %s", error)
             endpoint = None
         if not endpoint:
-            messages.info(request, f"Signed out of Northline; {config().name} may still be open.")
+            messages.info(
+                request,
+                f"Signed out of Northline; {settings.NORTHLINE_OIDC_NAME} may still be open.",
+            )
             return response
         query = urlencode(
             {
@@ -407,7 +409,7 @@ class SignOut(LogoutView):
         return render(
             request,
             "registration/signed_out_provider.html",
-            {"end_session_url": f"{endpoint}?{query}", "provider": config().name},
+            {"end_session_url": f"{endpoint}?{query}", "provider": settings.NORTHLINE_OIDC_NAME},
         )
 
 

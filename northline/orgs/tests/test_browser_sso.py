@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from northline.conftest import screenshot
 from northline.orgs import services
 from northline.orgs.models import Event, Membership, Organization, Role, SsoIdentity
 from northline.orgs.tests.oidc_provider import running_provider
+from northline.orgs.tests.test_mfa import enrol
 from northline.testing import Cast, make_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -165,11 +165,7 @@ def test_a_second_factor_the_provider_asserts_counts_where_one_is_required(
     """acme requires two-factor authentication. Whom the provider signed in with more than a
     password (``amr`` has ``mfa``) enters; whom it signed in with a password alone is sent to
     set up Northline's own second factor."""
-    device = services.start_authenticator(browser_cast.owner)
-    services.confirm_authenticator(
-        browser_cast.owner,
-        code=f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}",
-    )
+    enrol(browser_cast.owner)
     org = Organization.objects.get(pk=browser_cast.org.pk)
     services.update_organization(
         browser_cast.owner_access, version=org.version, require_second_factor=True

@@ -222,15 +222,21 @@ def test_the_second_step_expires(cast: Cast, settings) -> None:
     assert signed_in_user_id(client) is None
 
 
-def test_five_wrong_codes_start_the_sign_in_over(cast: Cast) -> None:
-    device = enrol(cast.editor)
+def five_wrong_codes(user: User, device: TOTPDevice) -> tuple[Client, list[int]]:
+    """The password, then five wrong codes a minute apart: the client and the codes' answers."""
     client = Client()
     statuses = []
     for attempt in range(5):
         with at(5 + attempt):
             if attempt == 0:
-                password_step(client, cast.editor)
+                password_step(client, user)
             statuses.append(client.post("/login/verify/", {"code": wrong_code(device)}).status_code)
+    return client, statuses
+
+
+def test_five_wrong_codes_start_the_sign_in_over(cast: Cast) -> None:
+    device = enrol(cast.editor)
+    client, statuses = five_wrong_codes(cast.editor, device)
     # Each wrong code is a failed sign-in to the lockout guard as well: the fifth both ends this
     # sign-in and locks the username out from this address (test_lockout.py).
     assert statuses == [422, 422, 422, 422, 429]
@@ -253,13 +259,7 @@ def test_five_wrong_codes_start_the_sign_in_over_where_lockout_allows_more(
 ) -> None:
     settings.AXES_FAILURE_LIMIT = 50
     device = enrol(cast.editor)
-    client = Client()
-    statuses = []
-    for attempt in range(5):
-        with at(5 + attempt):
-            if attempt == 0:
-                password_step(client, cast.editor)
-            statuses.append(client.post("/login/verify/", {"code": wrong_code(device)}).status_code)
+    client, statuses = five_wrong_codes(cast.editor, device)
     assert statuses == [422, 422, 422, 422, 302]
     with at(20):
         response = client.post("/login/verify/", {"code": code_of(device)})
