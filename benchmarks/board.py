@@ -157,7 +157,14 @@ def main() -> None:
             rows["page"].append((elapsed, queries, len(response.content)))
             # Drag the card between the first two cards, then between the 100th and 101st.
             left, right = (todo[0], todo[1]) if run % 2 == 0 else (todo[99], todo[101])
-            body = {"state": "todo", "before_id": left[0], "after_id": right[0]}
+            # The board sends the version it shows (a stale one is refused with 409).
+            version = Epic.objects.values_list("version", flat=True).get(pk=mover)
+            body = {
+                "state": "todo",
+                "before_id": left[0],
+                "after_id": right[0],
+                "version": version,
+            }
             elapsed, queries, response = measure(
                 lambda body=body: client.post(move_url, body, headers=fetch)
             )

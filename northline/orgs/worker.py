@@ -21,8 +21,9 @@ from typing import Any
 
 from django.db import close_old_connections, connection
 from django.db.models import Max, Min, Q
-from django.tasks import TaskResultStatus
+from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from northline.orgs.models import WorkerBeat
@@ -139,6 +140,25 @@ def queued_arguments(task_path: str) -> list[list[Any]]:
         list((arguments or {}).get("args", []))
         for arguments in unfinished.values_list("args_kwargs", flat=True)
     ]
+
+
+def enqueue_once(task: Task[..., Any], *args: Any) -> None:
+    """Queue ``task(*args)`` unless the same call already waits in the database queue.
+
+    How a loop that many writes ask for (the feedback recompute after each card move) stays
+    one run per burst: while a recompute waits, every further move rides on it, because the
+    waiting run reads the database when it starts, after all of them committed. A run that
+    has started does not count (it may have read the data before this write), so a write
+    made while it runs queues one more. Other backends (the tests' immediate one) always
+    enqueue.
+    """
+    if isinstance(task.get_backend(), DatabaseBackend):
+        waiting = DBTaskResult.objects.filter(
+            task_path=task.module_path, status=TaskResultStatus.READY
+        ).values_list("args_kwargs", flat=True)
+        if any(list((call or {}).get("args", [])) == list(args) for call in waiting):
+            return
+    task.enqueue(*args)
 
 
 def beat(worker_id: str, started_at: dt.datetime) -> None:

@@ -44,6 +44,7 @@ from northline.orgs.audit import (
 )
 from northline.orgs.models import Event, Organization, Person, Team
 from northline.orgs.services import refuse_unknown
+from northline.orgs.worker import enqueue_once
 from northline.portfolio import feedback, rules
 from northline.portfolio.models import (
     Answer,
@@ -106,11 +107,12 @@ def feedback_paused() -> Iterator[None]:
 
 def schedule_feedback(organization: Organization | int) -> None:
     """Recompute the feedback loop once this change commits (:func:`recompute_feedback_task`;
-    a change that rolls back queues nothing)."""
+    a change that rolls back queues nothing). A burst of changes shares one waiting run
+    (:func:`~northline.orgs.worker.enqueue_once`)."""
     if feedback_is_paused.get():
         return
     pk = organization if isinstance(organization, int) else organization.pk
-    transaction.on_commit(lambda: recompute_feedback_task.enqueue(pk))
+    transaction.on_commit(lambda: enqueue_once(recompute_feedback_task, pk))
 
 
 def key_results_in_org(access: Access, values: Iterable[KeyResult | int]) -> list[KeyResult]:
