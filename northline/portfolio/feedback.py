@@ -1,8 +1,9 @@
 """The feedback loop (DESIGN §2.5): is the rest of an epic still worth more than what waits?
 
-For a whole organization at once, in a constant number of queries (epics with their lagging
-indicators, story points, the leading indicators of done stories, and every reading through one
-``health_of`` call), it works out per epic:
+For a whole organization at once, in a constant number of queries (the candidate from one query
+in WSJF order, epics with their lagging indicators, story points, the leading indicators of done
+stories, and every reading through one ``health_of`` call), it works out per epic in doing (and
+for the candidate, and any epic a caller asks about):
 
 * done share = done story points / all story points (0 when there are none);
 * realized share = mean progress of the lagging indicators (0 without readings);
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from northline.measures.models import Indicator
@@ -119,15 +120,72 @@ def compute(
     epic_ids: Iterable[int] = (),
     at: dt.datetime | None = None,
 ) -> Feedback:
-    """The loop over every epic in todo and doing (plus ``epic_ids``, in any state)."""
+    """The loop over what its recommendations depend on: every epic in doing, the best
+    candidate waiting in todo, and ``epic_ids`` (in any state) for a caller that shows them.
+
+    The rest of To do never enters a recommendation, so it is not read: the candidate comes
+    from one query in WSJF order (:func:`candidate_epic`), and the work grows with the epics
+    in progress, not with the size of the backlog."""
     moment = at or timezone.now()
-    extra = list(epic_ids)
+    wanted = set(epic_ids)
+    candidate_epic_ = candidate_epic(organization)
+    if candidate_epic_ is not None:
+        wanted.add(candidate_epic_.pk)
     epics = list(
         Epic.objects.filter(organization=organization)
-        .filter(Q(state__in=[EpicState.TODO, EpicState.DOING]) | Q(pk__in=extra))
+        .filter(Q(state=EpicState.DOING) | Q(pk__in=wanted))
         .select_related("team")
         .prefetch_related("lagging_indicators")
     )
+    results = numbers_of(epics, moment)
+    candidate = results.get(candidate_epic_.pk) if candidate_epic_ is not None else None
+    findings: list[Finding] = []
+    for item in results.values():
+        if item.epic.state != EpicState.DOING:
+            continue
+        close = close_finding(item, candidate)
+        if close is not None:
+            findings.append(close)
+        pivot = pivot_finding(item)
+        if pivot is not None:
+            findings.append(pivot)
+    return Feedback(epics=results, candidate=candidate, findings=findings)
+
+
+# How many To do epics one query of the candidate's scan reads; the first is nearly always it,
+# since an epic needs a whole business case to enter To do.
+CANDIDATE_SCAN = 50
+
+
+def candidate_epic(organization: Organization) -> Epic | None:
+    """The best candidate: the highest-WSJF epic in To do with a complete business case, the
+    older (lower id) of equals; None when no epic in To do qualifies.
+
+    The database sorts To do by the rules' own WSJF expression (the same quotient in floating
+    point, so the same order and the same ties); the business case is then judged here by
+    :func:`rules.business_case_complete`, row by row, until one holds."""
+    ordered = (
+        Epic.objects.filter(organization=organization, state=EpicState.TODO)
+        .annotate(wsjf_value=rules.wsjf_expression(), lagging_count=Count("lagging_indicators"))
+        .filter(wsjf_value__isnull=False)
+        .order_by(F("wsjf_value").desc(), "id")
+        .only("id", "what", "why")
+    )
+    start = 0
+    while True:
+        rows = list(ordered[start : start + CANDIDATE_SCAN])
+        for epic in rows:
+            if rules.business_case_complete(epic.what, epic.why, epic.lagging_count):
+                return epic
+        if len(rows) < CANDIDATE_SCAN:
+            return None
+        start += CANDIDATE_SCAN
+
+
+def numbers_of(epics: list[Epic], moment: dt.datetime) -> dict[int, EpicFeedback]:
+    """Each epic's numbers (done, realized and remaining WSJF, indicator health) in a constant
+    number of queries: story points, the leading indicators of done stories, and every reading
+    through one ``health_of`` call. ``epics`` come with their lagging indicators prefetched."""
     ids = [epic.pk for epic in epics]
     points = {
         row["epic_id"]: (row["done"] or 0, row["total"] or 0)
@@ -190,33 +248,7 @@ def compute(
             lagging=lagging,
             done_leading=done_leading.get(epic.pk, []),
         )
-
-    candidate = best_candidate(results.values())
-    findings: list[Finding] = []
-    for item in results.values():
-        if item.epic.state != EpicState.DOING:
-            continue
-        close = close_finding(item, candidate)
-        if close is not None:
-            findings.append(close)
-        pivot = pivot_finding(item)
-        if pivot is not None:
-            findings.append(pivot)
-    return Feedback(epics=results, candidate=candidate, findings=findings)
-
-
-def best_candidate(items: Iterable[EpicFeedback]) -> EpicFeedback | None:
-    """The highest-WSJF epic in todo with a complete business case (ties: the older epic)."""
-    eligible = [
-        item
-        for item in items
-        if item.epic.state == EpicState.TODO
-        and item.wsjf is not None
-        and rules.business_case_complete(item.epic.what, item.epic.why, len(item.lagging))
-    ]
-    if not eligible:
-        return None
-    return min(eligible, key=lambda item: (-(item.wsjf or 0.0), item.epic.pk))
+    return results
 
 
 def close_finding(item: EpicFeedback, candidate: EpicFeedback | None) -> Finding | None:
