@@ -16,6 +16,7 @@ import signal
 import socket
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,15 +131,19 @@ def queue_state(now: dt.datetime | None = None) -> QueueState:
     )
 
 
-def queued_arguments(task_path: str) -> list[list[Any]]:
-    """The positional arguments of each task of ``task_path`` (``module.function``) that is
-    still waiting or running: how a page tells that the work its action queued is not done."""
-    unfinished = DBTaskResult.objects.filter(
-        task_path=task_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
-    )
+UNFINISHED = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
+def queued_arguments(
+    task_path: str, statuses: Iterable[TaskResultStatus] = UNFINISHED
+) -> list[list[Any]]:
+    """The positional arguments of each task of ``task_path`` (``module.function``) in one of
+    ``statuses``, by default still waiting or running: how a page tells that the work its
+    action queued is not done."""
+    calls = DBTaskResult.objects.filter(task_path=task_path, status__in=list(statuses))
     return [
         list((arguments or {}).get("args", []))
-        for arguments in unfinished.values_list("args_kwargs", flat=True)
+        for arguments in calls.values_list("args_kwargs", flat=True)
     ]
 
 
@@ -152,13 +157,11 @@ def enqueue_once(task: Task[..., Any], *args: Any) -> None:
     made while it runs queues one more. Other backends (the tests' immediate one) always
     enqueue.
     """
-    if isinstance(task.get_backend(), DatabaseBackend):
-        waiting = DBTaskResult.objects.filter(
-            task_path=task.module_path, status=TaskResultStatus.READY
-        ).values_list("args_kwargs", flat=True)
-        if any(list((call or {}).get("args", [])) == list(args) for call in waiting):
-            return
-    task.enqueue(*args)
+    waits = isinstance(task.get_backend(), DatabaseBackend) and list(args) in queued_arguments(
+        task.module_path, [TaskResultStatus.READY]
+    )
+    if not waits:
+        task.enqueue(*args)
 
 
 def beat(worker_id: str, started_at: dt.datetime) -> None:

@@ -79,15 +79,12 @@ def test_it_passes_over_todo_epics_whose_business_case_is_no_longer_whole(
 def expected_candidate(epics: list[tuple[int, TodoEpic]]) -> int | None:
     """The rule read plainly, in exact fractions: the highest WSJF among whole business
     cases, the lowest id among equals."""
-    eligible = [
-        (Fraction(bv + tc + rr, job), -pk)
-        for pk, (bv, tc, rr, job, what, why, lagging) in epics
-        if None not in (bv, tc, rr, job)
-        and job
-        and what.strip()
-        and why.strip()
-        and lagging
-    ]
+    eligible: list[tuple[Fraction, int]] = []
+    for pk, (bv, tc, rr, job, what, why, lagging) in epics:
+        if bv is None or tc is None or rr is None or not job:
+            continue
+        if what.strip() and why.strip() and lagging:
+            eligible.append((Fraction(bv + tc + rr, job), -pk))
     return -max(eligible)[1] if eligible else None
 
 
