@@ -203,6 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_backup_commands(command)  # backup and restore: see "Backup and restore" below
 
+    taiga = command(
+        "import-taiga",
+        run_import_taiga,
+        "Bring a Taiga project into an organization: epics, stories, sprints and its team.",
+        epilog="FILE is the JSON that Taiga's project exporter writes. Running it again, or "
+        "with a newer export of the same project, updates what the last run created instead of "
+        "doubling it. Only owners and admins import; docs/imports.md has the mapping.",
+    )
+    taiga.add_argument("file", metavar="FILE", help="the Taiga project export (JSON)")
+    taiga.add_argument("--org", required=True, metavar="SLUG", help="the organization")
+    taiga.add_argument(
+        "--as",
+        dest="username",
+        required=True,
+        metavar="USERNAME",
+        help="who imports (an owner or admin of the organization); the audit trail names them",
+    )
+    taiga.add_argument(
+        "--dry-run", action="store_true", help="show what would happen, row by row; write nothing"
+    )
+
     snapshot = command(
         "snapshot",
         run_snapshot,
@@ -703,6 +724,55 @@ def run_import(args: argparse.Namespace) -> int:
         )
     report_seals(imported)
     return 0
+
+
+def run_import_taiga(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.imports import services, taiga
+    from northline.orgs.access import access_organization
+
+    access = access_organization(find_user(args.username), args.org)
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as error:
+        raise UserError(f"cannot read {args.file}: {error.strerror}") from error
+    say(f"Reading {Path(args.file).name} ({len(content) / 1024:.0f} KB)…")
+    mapped = taiga.items_of(content)
+
+    def progress(index: int, count: int) -> None:
+        if index % 100 == 0 or index == count - 1:
+            say(f"  {'previewing' if args.dry_run else 'applying'} row {index + 1}/{count}")
+
+    run = services.run_import(
+        access,
+        source="taiga",
+        filename=Path(args.file).name,
+        content=content,
+        mapped=mapped,
+        dry_run=args.dry_run,
+        progress=progress,
+    )
+    for entry in run.log:
+        print(import_line(entry))
+    counts = ", ".join(f"{count} {name}" for name, count in run.counts.items())
+    say(f"Import {run.pk} {run.get_status_display().lower()}: {counts}.")
+    if run.status == "refused":
+        say("Nothing was written: correct the rows marked refused and run it again.")
+        return 1
+    if run.status == "previewed":
+        say("Nothing was written (dry run). Run it again without --dry-run to apply.")
+    return 0
+
+
+def import_line(entry: dict[str, Any]) -> str:
+    """One row of an import's log as a line: action, kind, where in the file, title, notes."""
+    if entry["action"] == "skipped":
+        return f"skipped    {entry['messages'][0]}"
+    action = entry["action"] + ("*" if entry.get("adjusted") else "")
+    notes = " ".join(entry["messages"])
+    return f"{action:<10} {entry['kind']:<6} {entry['location']}: {entry['title']}" + (
+        f" — {notes}" if notes else ""
+    )
 
 
 def source_secret_key(path: str | None) -> str | None:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "northline.delivery",
     "northline.lab",
     "northline.insights",
+    "northline.imports",
     "northline.mywork",
 ]
 

@@ -1,0 +1,314 @@
+"""Applying an import (issue 17): every row through the apps' audited services, in one
+transaction, all or nothing.
+
+* A row whose external key the organization knows updates that record (the source wins for the
+  fields it carries); any other row creates one and records its key. Re-running the same file
+  changes nothing; a newer export of the same source updates what changed.
+* A column is reached through the board's rules, one step at a time, never around them: an epic
+  Taiga has in progress but whose business case is not whole stays where the rules allow, and
+  the log says why (``adjusted``).
+* A row a service refuses is ``refused``, with its location and the service's message; then
+  nothing of the import is kept. A dry run applies the same way and rolls back, so its preview
+  is exactly what applying would do.
+* Every record written gets an ``imported`` event naming the import and the file's SHA-256;
+  the import itself is a record (:class:`ImportRun`) with its counts and its row-by-row log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models, transaction
+
+from northline.imports.models import ExternalKey, ImportRun, ImportStatus
+from northline.imports.pipeline import KINDS, Item, Mapped, Outcome, duplicate_keys
+from northline.lib.errors import Conflict, DomainError
+from northline.orgs import services as org_services
+from northline.orgs.access import Access
+from northline.orgs.audit import create_audited, record_event
+from northline.orgs.models import Person, Team, TeamKind
+from northline.portfolio import services as portfolio
+from northline.portfolio.models import Epic, EpicState, Sprint, Story
+
+MODELS: dict[str, type[models.Model]] = {
+    "team": Team,
+    "sprint": Sprint,
+    "epic": Epic,
+    "story": Story,
+}
+# The board's columns in the order an epic walks them.
+EPIC_FLOW: list[str] = [EpicState.FUNNEL, EpicState.TODO, EpicState.DOING, EpicState.DONE]
+
+
+class Refused(Exception):
+    """Raised inside the savepoint to roll the import back when a row was refused."""
+
+
+class Applier:
+    """Applies one import's items in order, remembering what each key became."""
+
+    def __init__(self, access: Access, run: ImportRun) -> None:
+        self.access = access
+        self.run = run
+        self.records: dict[str, Any] = {}
+        organization = access.organization
+        self.known = {row.key: row for row in ExternalKey.objects.filter(organization=organization)}
+        self.people = {
+            person.email.lower(): person
+            for person in Person.objects.filter(organization=organization).exclude(email="")
+        }
+
+    def existing(self, item: Item) -> Any | None:
+        link = self.known.get(item.key)
+        if link is None:
+            return None
+        model = MODELS[item.kind]
+        if link.object_type != model._meta.label_lower:
+            return None
+        return model._default_manager.filter(
+            organization=self.access.organization, pk=link.object_id
+        ).first()
+
+    def remember(self, item: Item, record: models.Model, outcome: Outcome) -> None:
+        self.records[item.key] = record
+        outcome.record_id = record.pk
+        ExternalKey.objects.update_or_create(
+            organization=self.access.organization,
+            key=item.key,
+            defaults={
+                "object_type": record._meta.label_lower,
+                "object_id": record.pk,
+                "last_import": self.run,
+            },
+        )
+        if outcome.action in ("created", "updated"):
+            record_event(
+                actor=self.access.user,
+                organization=self.access.organization,
+                verb="imported",
+                obj=record,
+                changes={
+                    "import": self.run.pk,
+                    "source": self.run.source,
+                    "file": self.run.filename,
+                    "sha256": self.run.sha256,
+                    "key": item.key,
+                    "action": outcome.action,
+                },
+            )
+
+    # One method per kind -------------------------------------------------------------------
+
+    def team(self, item: Item, outcome: Outcome) -> Team:
+        team = self.existing(item)
+        if team is None:
+            name = item.fields["name"]
+            team = Team.objects.filter(
+                organization=self.access.organization, name__iexact=name
+            ).first()
+            if team is not None:
+                outcome.messages.append(f"Uses the organization's team “{team.name}”.")
+                return team
+            outcome.action = "created"
+            return org_services.create_team(self.access, name=name, kind=TeamKind.PRODUCT)
+        return self.update(item, team, outcome, org_services.update_team)
+
+    def sprint(self, item: Item, outcome: Outcome) -> Sprint:
+        fields = {**item.fields, "team": self.records[item.team or ""]}
+        sprint = self.existing(item)
+        if sprint is None:
+            outcome.action = "created"
+            return portfolio.create_sprint(self.access, **fields)
+        return self.update(item, sprint, outcome, portfolio.update_sprint, fields)
+
+    def epic(self, item: Item, outcome: Outcome) -> Epic:
+        fields = {**item.fields, "team": self.records.get(item.team or "")}
+        if item.owner_email:
+            owner = self.people.get(item.owner_email.lower())
+            if owner is None:
+                outcome.messages.append(
+                    f"Its owner {item.owner_email} is not among the organization's people; "
+                    "left without an owner."
+                )
+            else:
+                fields["owner"] = owner
+        epic = self.existing(item)
+        if epic is None:
+            outcome.action = "created"
+            epic = portfolio.create_epic(self.access, **fields)
+        else:
+            epic = self.update(item, epic, outcome, portfolio.update_epic, fields)
+        return self.walk(item, epic, outcome)
+
+    def story(self, item: Item, outcome: Outcome) -> Story:
+        fields = {
+            **item.fields,
+            "team": self.records.get(item.team or ""),
+            "sprint": self.records.get(item.sprint or "") if item.sprint else None,
+        }
+        story = self.existing(item)
+        if story is None:
+            outcome.action = "created"
+            epic = self.records[item.epic or ""]
+            story = portfolio.create_story(self.access, epic, **fields)
+        else:
+            if item.epic and self.records[item.epic].pk != story.epic_id:
+                outcome.messages.append(
+                    "Its epic differs in the file; a story stays under the epic it has."
+                )
+            story = self.update(item, story, outcome, portfolio.update_story, fields)
+        if item.state and story.state != item.state:
+            story = portfolio.move_story(self.access, story, state=item.state)
+            if outcome.action == "unchanged":
+                outcome.action = "updated"
+        return story
+
+    # Shared steps --------------------------------------------------------------------------
+
+    def update(
+        self,
+        item: Item,
+        record: Any,
+        outcome: Outcome,
+        service: Callable[..., Any],
+        fields: dict[str, Any] | None = None,
+    ) -> Any:
+        """Change what differs from the file, through the record's own service."""
+        wanted = item.fields if fields is None else fields
+        changes = {
+            name: value
+            for name, value in wanted.items()
+            if comparable(getattr(record, name)) != comparable(value)
+        }
+        if not changes:
+            return record
+        outcome.action = "updated"
+        outcome.messages.append("Changed: " + ", ".join(sorted(changes)) + ".")
+        return service(self.access, record, version=record.version, **changes)
+
+    def walk(self, item: Item, epic: Epic, outcome: Outcome) -> Epic:
+        """Move the epic toward the column the source has it in, one rule-checked step at a
+        time; where the rules refuse, it stays, and the log says why."""
+        if item.state is None or epic.state == item.state or epic.state not in EPIC_FLOW:
+            return epic
+        here, there = EPIC_FLOW.index(epic.state), EPIC_FLOW.index(item.state)
+        step = 1 if there > here else -1
+        for index in range(here + step, there + step, step):
+            try:
+                with transaction.atomic():
+                    epic = portfolio.move_epic(self.access, epic, state=EPIC_FLOW[index])
+            except Conflict as refusal:
+                label = EpicState(epic.state).label
+                reasons = " ".join(refusal.fields.values()) or refusal.message
+                outcome.messages.append(
+                    f"{self.run.get_source_display().split()[0]} has it in "
+                    f"“{item.state_label or EpicState(item.state).label}”; it stays in {label}: "
+                    f"{reasons}"
+                )
+                outcome.adjusted = True
+                break
+            if outcome.action == "unchanged":
+                outcome.action = "updated"
+        return epic
+
+
+def comparable(value: Any) -> Any:
+    """A field's value as the file states it: a record compares by its id."""
+    return value.pk if isinstance(value, models.Model) else value
+
+
+@transaction.atomic
+def run_import(
+    access: Access,
+    *,
+    source: str,
+    filename: str,
+    content: bytes,
+    mapped: Mapped,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportRun:
+    """Apply ``mapped`` (read from ``content``) for the organization, or preview it.
+
+    Only owners and admins import. The import's record is kept in every case (a preview, an
+    applied import, or one refused as a whole); the rows are kept only when applied whole."""
+    access.require("manage")
+    run = create_audited(
+        access.user,
+        access.organization,
+        ImportRun(
+            organization=access.organization,
+            source=source,
+            filename=filename[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            status=ImportStatus.PREVIEWED,
+            started_by=access.user,
+        ),
+    )
+    items = sorted(mapped.items, key=lambda item: KINDS.index(item.kind))
+    outcomes = [
+        Outcome(
+            key=item.key,
+            kind=item.kind,
+            location=item.location,
+            title=str(item.fields.get("title") or item.fields.get("name") or ""),
+            messages=list(item.notes),
+        )
+        for item in items
+    ]
+    duplicates = duplicate_keys(items)
+    refused = False
+    try:
+        with transaction.atomic():
+            applier = Applier(access, run)
+            for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
+                if progress is not None:
+                    progress(index, len(items))
+                if item.key in duplicates:
+                    outcome.action = "refused"
+                    outcome.messages.append(
+                        f"The key {item.key} appears {len(duplicates[item.key])} times in the "
+                        f"file ({'; '.join(duplicates[item.key])})."
+                    )
+                    refused = True
+                    continue
+                try:
+                    with transaction.atomic():
+                        record = getattr(applier, item.kind)(item, outcome)
+                        applier.remember(item, record, outcome)
+                except (DomainError, KeyError) as error:
+                    outcome.action = "refused"
+                    outcome.messages.append(refusal_message(error))
+                    refused = True
+            if refused or dry_run:
+                raise Refused
+    except Refused:
+        pass
+    counts = Counter(outcome.action for outcome in outcomes)
+    summary = {name: counts.get(name, 0) for name in ("created", "updated", "unchanged", "refused")}
+    summary["adjusted"] = sum(outcome.adjusted for outcome in outcomes)
+    summary["skipped"] = len(mapped.skipped)
+    status = (
+        ImportStatus.REFUSED
+        if refused
+        else ImportStatus.PREVIEWED
+        if dry_run
+        else ImportStatus.APPLIED
+    )
+    log = [outcome.as_log() for outcome in outcomes]
+    log += [{"kind": "skipped", "action": "skipped", "messages": [line]} for line in mapped.skipped]
+    ImportRun.objects.filter(pk=run.pk).update(status=status, counts=summary, log=log)
+    run.refresh_from_db()
+    return run
+
+
+def refusal_message(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"It refers to {error.args[0]}, which is not in the file or failed before it."
+    assert isinstance(error, DomainError)
+    details = "; ".join(f"{name}: {text}" for name, text in error.fields.items())
+    return error.message + (f" ({details})" if details else "")
