@@ -15,12 +15,13 @@ northline.lib.ranking) plus its audit event.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
@@ -81,6 +82,9 @@ EPIC_FIELDS = {
     "key_results",
 }
 WSJF_FIELDS = set(rules.WSJF_INPUTS)
+# The first key of the advisory locks that serialise placements in one board column
+# (free_rank); the second is the column's. Any fixed number no other lock uses.
+COLUMN_LOCK = 0x4E4C  # "NL"
 EPIC_REFERENCES: dict[str, type[models.Model]] = {
     "value_stream": ValueStream,
     "theme": Theme,
@@ -407,7 +411,33 @@ def placed_rank(
             "card again.",
             code="stale_position",
         )
-    return key_between(low.rank if low else None, high.rank if high else None)
+    key = key_between(low.rank if low else None, high.rank if high else None)
+    return free_rank(access, epic, state, key, high.rank if high else None)
+
+
+def free_rank(access: Access, epic: Epic, state: str, key: str, high: str | None) -> str:
+    """``key``, or just above it when another card of the column already holds it: two cards
+    dropped into the same gap at the same moment (through two servers, or two workers of
+    one), or a board that sent no neighbour where one sits now, must still end with one
+    order, every card its own rank.
+
+    The column's placements are serialised until the transaction ends, so the card that
+    got ``key`` first is seen here: on PostgreSQL by a transaction-level advisory lock on
+    the column (taken after the epic's row lock and the WIP limit's, and nothing is locked
+    after it, so it adds no deadlock); SQLite's write transactions are serial already.
+    """
+    if connection.vendor == "postgresql":
+        column = zlib.crc32(f"{access.organization.pk}:{state}".encode()) - 2**31
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [COLUMN_LOCK, column])
+    others = Epic.objects.filter(organization=access.organization, state=state).exclude(pk=epic.pk)
+    if not others.filter(rank=key).exists():
+        return key
+    # The first rank above the taken one bounds the new key (none is between them), and so
+    # does the card the epic must stay above.
+    above = others.filter(rank__gt=key).order_by("rank").values_list("rank", flat=True).first()
+    bounds = [rank for rank in (above, high) if rank is not None]
+    return key_between(key, min(bounds) if bounds else None)
 
 
 @transaction.atomic
