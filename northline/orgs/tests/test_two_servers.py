@@ -19,11 +19,13 @@ these tests (a skipped test fails CI); its PostgreSQL pass runs them.
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import http.server
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -36,6 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -53,6 +56,7 @@ CHECKOUT = Path(northline.__file__).resolve().parent.parent
 CARDS = 24  # epics in To do; each race takes its own cards
 RACES = 8  # pairs of concurrent requests per kind of race
 PINGS = 30  # webhook test events per server
+SERVE = [sys.executable, "-m", "northline", "serve"]
 
 SEED = """
 import json, sys
@@ -266,8 +270,7 @@ if postgres_url() or not in_ci():
             for data_dir, port, log in zip(dirs, ports, logs, strict=True):
                 servers.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "northline", "serve", "--port", str(port)]
-                        + ["--workers", "2"],
+                        [*SERVE, "--port", str(port), "--workers", "2"],
                         env=process_env(data_dir, database_url),
                         cwd=data_dir,
                         stdout=log.open("w"),
@@ -295,14 +298,11 @@ if postgres_url() or not in_ci():
                     server.terminate()
             patience = time.monotonic() + 10
             for server in servers:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     server.wait(timeout=max(patience - time.monotonic(), 0.1))
-                except subprocess.TimeoutExpired:
-                    pass
-                try:  # whatever of its group is left (gunicorn workers, the task worker)
-                    os.killpg(server.pid, 9)
-                except ProcessLookupError:
-                    pass
+                # Whatever of its group is left (gunicorn's workers, the task worker).
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(server.pid, signal.SIGKILL)
             receiver.shutdown()
             with psycopg.connect(admin, autocommit=True) as maintenance:
                 maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -318,7 +318,8 @@ if postgres_url() or not in_ci():
             titles = [f"Edited through A {pk}", f"Edited through B {pk}"]
             answers = together(
                 *(
-                    lambda server=server: cluster.api(
+                    partial(
+                        cluster.api,
                         server,
                         "PATCH",
                         f"/epics/{pk}",
@@ -348,9 +349,7 @@ if postgres_url() or not in_ci():
             ]
             answers = together(
                 *(
-                    lambda server=server: cluster.api(
-                        server, "POST", f"/epics/{pk}/move", moves[server]
-                    )
+                    partial(cluster.api, server, "POST", f"/epics/{pk}/move", moves[server])
                     for server in (0, 1)
                 )
             )
@@ -362,7 +361,8 @@ if postgres_url() or not in_ci():
             assert stored["version"] == version + 1
         # One "moved" event for each card: the refused move recorded nothing.
         events = cluster.rows(
-            "SELECT object_id, count(*) FROM orgs_event WHERE verb = 'moved' AND object_type = %s GROUP BY object_id",
+            "SELECT object_id, count(*) FROM orgs_event"
+            " WHERE verb = 'moved' AND object_type = %s GROUP BY object_id",
             "portfolio.epic",
         )
         moved = {int(pk): count for pk, count in events if int(pk) in cards}
@@ -381,7 +381,8 @@ if postgres_url() or not in_ci():
             before_id, after_id = neighbours
             answers = together(
                 *(
-                    lambda server=server, pk=pk, version=version: cluster.api(
+                    partial(
+                        cluster.api,
                         server,
                         "POST",
                         f"/epics/{pk}/move",
@@ -392,7 +393,9 @@ if postgres_url() or not in_ci():
                             "version": version,
                         },
                     )
-                    for server, (pk, version) in enumerate(zip((first, second), versions))
+                    for server, (pk, version) in enumerate(
+                        zip((first, second), versions, strict=True)
+                    )
                 )
             )
             assert [answer.status for answer in answers] == [200, 200], answers

@@ -242,5 +242,5 @@ def test_a_card_placed_where_another_already_sits_gets_its_own_rank(board: Board
     ranks = dict(Epic.objects.values_list("title", "rank"))
     assert ranks["Mover 0"] == "2"  # key_between(None, "5"): the first one gets it as before
     assert len(set(ranks.values())) == len(ranks)
-    # Each later one sits just below the card that holds the key, all of them above Last.
-    assert ranks["Mover 0"] < ranks["Mover 2"] < ranks["Mover 1"] < ranks["Last"]
+    # Each later one goes on top, as asked: above the card placed there before it.
+    assert ranks["Mover 2"] < ranks["Mover 1"] < ranks["Mover 0"] < ranks["Last"]
