@@ -251,8 +251,18 @@ if postgres_url() or not in_ci():
         with django_db_blocker.unblock():
             template = connection.settings_dict["NAME"]
             connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as maintenance:
-                maintenance.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        copied = False
+        with psycopg.connect(admin, autocommit=True) as maintenance:
+            for _ in range(5):
+                try:
+                    maintenance.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                except psycopg.errors.ObjectInUse:
+                    time.sleep(1)  # a thread of this process (the live server) still on it
+                else:
+                    copied = True
+                    break
+            if not copied:
+                maintenance.execute(f'CREATE DATABASE "{name}"')
         database_url = with_database(postgres_url(), name)
         receiver = Receiver()
         threading.Thread(target=receiver.serve_forever, daemon=True).start()
@@ -262,6 +272,8 @@ if postgres_url() or not in_ci():
             dirs = [root / "a", root / "b"]
             for data_dir in dirs:
                 data_dir.mkdir()
+            if not copied:
+                run(["-m", "northline", "migrate"], dirs[0], database_url)
             seeded = json.loads(
                 run(["-c", SEED, str(CARDS), receiver.url], dirs[0], database_url).splitlines()[-1]
             )
