@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -419,6 +419,19 @@ def start_line(
     )
 
 
+def secret_key_warning(database: dict[str, Any], environ: Mapping[str, str]) -> str | None:
+    """What ``serve`` says when it shares a server database while signing with the key of its
+    own data dir: every other server generates another, and refuses this one's sessions."""
+    if database["ENGINE"].endswith("sqlite3") or environ.get("NORTHLINE_SECRET_KEY"):
+        return None
+    return (
+        "Warning: NORTHLINE_SECRET_KEY is not set: this server signs sessions with the key "
+        "generated in its data dir. If other servers share this database, set the same "
+        "NORTHLINE_SECRET_KEY on all of them, or a session signed in on one is refused by the "
+        "others (docs/deploy.md)."
+    )
+
+
 def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
@@ -506,6 +519,9 @@ def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> in
         start_line(host=host, port=port, workers=workers, with_worker=with_worker, socket=socket),
         flush=True,
     )
+    warning = secret_key_warning(settings.DATABASES["default"], os.environ)
+    if warning:
+        say(warning)
 
     # Forked workers must not share the master's database connections.
     connections.close_all()

@@ -15,13 +15,15 @@ northline.lib.ranking) plus its audit event.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
+from django.db.models import ExpressionWrapper, F, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.tasks import task
 from django.utils import timezone
 
@@ -81,6 +83,9 @@ EPIC_FIELDS = {
     "key_results",
 }
 WSJF_FIELDS = set(rules.WSJF_INPUTS)
+# The first key of the advisory locks that serialise placements in one board column
+# (column_locked); the second is the column's. Any fixed number no other lock uses.
+COLUMN_LOCK = 0x4E4C  # "NL"
 EPIC_REFERENCES: dict[str, type[models.Model]] = {
     "value_stream": ValueStream,
     "theme": Theme,
@@ -371,11 +376,22 @@ def placed_rank(
     """A rank between the cards that will sit just above (``before_id``) and just below
     (``after_id``) the epic in column ``state``; either may be None (top or bottom)."""
     wanted = {name: pk for name, pk in (("before_id", before_id), ("after_id", after_id)) if pk}
+    column = (
+        Epic.objects.filter(organization=access.organization, state=state)
+        .exclude(pk=epic.pk)
+        .order_by("rank")
+        .values("rank")
+    )
     found = {
         neighbour.pk: neighbour
         for neighbour in Epic.objects.filter(
             organization=access.organization, pk__in=list(wanted.values())
-        ).only("pk", "rank", "state", "title")
+        )
+        .only("pk", "rank", "state", "title")
+        .annotate(
+            next_rank=Subquery(column.filter(rank__gt=OuterRef("rank"))[:1]),
+            first_rank=Subquery(column[:1]),
+        )
     }
     for name, pk in wanted.items():
         if pk == epic.pk:
@@ -407,7 +423,27 @@ def placed_rank(
             "card again.",
             code="stale_position",
         )
-    return key_between(low.rank if low else None, high.rank if high else None)
+    # The first card of the column below ``before_id`` (or the column's first card, at the
+    # top) bounds the key too: on the board as seen, nothing sits between the neighbours and
+    # it is ``after_id``; where a card sits there now (dropped into the same gap at the same
+    # moment, through another server; or hidden by the board's filters) the card goes just
+    # below ``before_id``, above it, and never takes its rank.
+    following = low.next_rank if low is not None else high.first_rank if high else None
+    bounds = [rank for rank in (following, high.rank if high else None) if rank is not None]
+    return key_between(low.rank if low else None, min(bounds) if bounds else None)
+
+
+def column_locked(epics: QuerySet[Epic], organization: Organization, state: str) -> QuerySet[Epic]:
+    """``epics`` that also take, on PostgreSQL, a lock on one board column until the
+    transaction ends (an advisory lock, in the same query): placements in one column then
+    run one at a time, so each reads where the one before put its card. It is taken with
+    the moving epic's row lock, before any other lock of the move, so it adds no deadlock.
+    SQLite's write transactions run one at a time already."""
+    if connection.vendor != "postgresql":
+        return epics
+    column = zlib.crc32(f"{organization.pk}:{state}".encode()) - 2**31
+    lock = RawSQL("pg_advisory_xact_lock(%s, %s)", [COLUMN_LOCK, column])
+    return epics.annotate(column_lock=ExpressionWrapper(lock, output_field=models.TextField()))
 
 
 @transaction.atomic
@@ -433,7 +469,10 @@ def move_epic(
     access.require("write")
     # The row lock serialises two moves of the same card; the WIP limit row's lock (below)
     # serialises moves into a limited column, so two cards cannot both take its last place.
-    current = Epic.objects.select_for_update().get(pk=epic.pk)
+    locking = Epic.objects.select_for_update()
+    if before_id or after_id:
+        locking = column_locked(locking, access.organization, state)
+    current = locking.get(pk=epic.pk)
     check_version(current, version)
     was = current.state
     if state != was:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gunicorn.ctl.client import ControlClient
 
-from northline.cli import control_socket_path, database_label
+from northline.cli import control_socket_path, database_label, secret_key_warning
 from northline.orgs.tests.test_cli import (
     fetch,
     free_port,
@@ -98,3 +98,15 @@ def test_the_start_line_names_the_database_without_its_password():
     assert database_label(postgres | {"HOST": "", "PORT": ""}) == "postgresql://localhost/northline"
     sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": Path("/data/northline.sqlite3")}
     assert database_label(sqlite) == "sqlite:/data/northline.sqlite3"
+
+
+def test_serve_warns_when_a_shared_database_meets_a_key_of_its_own():
+    postgres = {"ENGINE": "django.db.backends.postgresql", "NAME": "northline"}
+    warning = secret_key_warning(postgres, {})
+    assert warning is not None
+    assert "NORTHLINE_SECRET_KEY is not set" in warning
+    assert "set the same NORTHLINE_SECRET_KEY on all of them" in warning
+    assert secret_key_warning(postgres, {"NORTHLINE_SECRET_KEY": "k" * 50}) is None
+    # One SQLite file serves one machine: its data dir's key is the key.
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": Path("/data/northline.sqlite3")}
+    assert secret_key_warning(sqlite, {}) is None

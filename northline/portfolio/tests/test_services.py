@@ -226,3 +226,21 @@ def test_it_puts_stories_at_the_bottom_and_in_their_sprint_team(board: Board):
     assert (load.planned, load.over_capacity) == (10, True)
     moved = services.move_story(board.access, Story.objects.get(pk=first.pk), state="done")
     assert moved.state == "done"
+
+
+def test_a_card_placed_where_another_already_sits_gets_its_own_rank(board: Board):
+    # Three cards dropped one after another "at the top, above Last", each from a board that
+    # does not show the cards placed there before it (a stale or filtered board; through two
+    # servers at the same moment it is the same race): each would get the one key between
+    # the start of the column and Last's rank.
+    last = board.epic("Last")
+    Epic.objects.filter(pk=last.pk).update(rank="5")
+    movers = [board.epic(f"Mover {number}") for number in range(3)]
+    for mover in movers:
+        services.move_epic(board.access, mover, state="funnel", after_id=last.pk)
+
+    ranks = dict(Epic.objects.values_list("title", "rank"))
+    assert ranks["Mover 0"] == "2"  # key_between(None, "5"): the first one gets it as before
+    assert len(set(ranks.values())) == len(ranks)
+    # Each later one goes on top, as asked: above the card placed there before it.
+    assert ranks["Mover 2"] < ranks["Mover 1"] < ranks["Mover 0"] < ranks["Last"]
