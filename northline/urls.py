@@ -29,5 +29,6 @@ urlpatterns = [
     path("o/<slug:slug>/delivery/", include("northline.delivery.urls")),
     path("o/<slug:slug>/lab/", include("northline.lab.urls")),
     path("o/<slug:slug>/insights/", include("northline.insights.urls")),
+    path("o/<slug:slug>/imports/", include("northline.imports.urls")),
     path("", include("northline.orgs.urls")),
 ]

@@ -35,11 +35,19 @@ class ImportRun(TenantModel):
     counts = models.JSONField(default=dict, blank=True)
     # One entry per row of the file: {key, kind, location, action, title, messages, id}.
     log = models.JSONField(default=list, blank=True)
+    # The file of a preview made on the Imports page, kept until it is applied, so applying
+    # needs no second upload; emptied once applied (the SHA-256 stays).
+    content = models.BinaryField(blank=True, default=b"", editable=False)
 
     audit_fields = ("status",)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @property
+    def can_apply(self) -> bool:
+        """A preview whose file is kept: the page offers to apply it."""
+        return self.status == ImportStatus.PREVIEWED and bool(self.content)
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.filename} ({self.get_status_display().lower()})"

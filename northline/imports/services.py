@@ -23,9 +23,10 @@ from typing import Any
 
 from django.db import models, transaction
 
+from northline.imports import taiga
 from northline.imports.models import ExternalKey, ImportRun, ImportStatus
 from northline.imports.pipeline import KINDS, Item, Mapped, Outcome, duplicate_keys
-from northline.lib.errors import Conflict, DomainError
+from northline.lib.errors import Conflict, DomainError, Invalid
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
 from northline.orgs.audit import create_audited, record_event
@@ -303,6 +304,57 @@ def run_import(
     log += [{"kind": "skipped", "action": "skipped", "messages": [line]} for line in mapped.skipped]
     ImportRun.objects.filter(pk=run.pk).update(status=status, counts=summary, log=log)
     run.refresh_from_db()
+    return run
+
+
+SOURCES: dict[str, Callable[[bytes], Mapped]] = {"taiga": taiga.items_of}
+
+
+@transaction.atomic
+def preview_upload(access: Access, *, source: str, filename: str, content: bytes) -> ImportRun:
+    """A dry run of an uploaded file, keeping the file so that :func:`apply_preview` can apply
+    it without a second upload. A file that cannot be read is refused (Invalid, naming the
+    field ``file``) and leaves nothing behind."""
+    access.require("manage")
+    if source not in SOURCES:
+        raise Invalid(f"There is no importer for {source!r}.", fields={"source": "Unknown."})
+    mapped = SOURCES[source](content)
+    run = run_import(
+        access, source=source, filename=filename, content=content, mapped=mapped, dry_run=True
+    )
+    if run.status == ImportStatus.PREVIEWED:
+        ImportRun.objects.filter(pk=run.pk).update(content=content)
+        run.content = content
+    return run
+
+
+@transaction.atomic
+def apply_preview(access: Access, preview: ImportRun) -> ImportRun:
+    """Apply the file a preview kept: a new import of the same file (status ``applied``, or
+    ``refused`` when the organization changed since and a row no longer passes). The preview
+    lets go of its file once applied."""
+    access.require("manage")
+    locked = ImportRun.objects.select_for_update().get(
+        pk=preview.pk, organization=access.organization
+    )
+    if not locked.can_apply:
+        raise Conflict(
+            "Only a preview whose file is kept can be applied; this one is "
+            f"{locked.get_status_display().lower()}"
+            + (" and was applied already." if locked.status == ImportStatus.PREVIEWED else "."),
+            code="import_not_applicable",
+        )
+    content = bytes(locked.content)
+    run = run_import(
+        access,
+        source=locked.source,
+        filename=locked.filename,
+        content=content,
+        mapped=SOURCES[locked.source](content),
+        dry_run=False,
+    )
+    if run.status == ImportStatus.APPLIED:
+        ImportRun.objects.filter(pk=locked.pk).update(content=b"")
     return run
 
 

@@ -58,6 +58,7 @@ class ErrorCode(StrEnum):
     AUTOMATIC_ITEM = "automatic_item"
     ALREADY_WAIVED = "already_waived"
     ENGAGEMENT_CLOSED = "engagement_closed"
+    IMPORT_NOT_APPLICABLE = "import_not_applicable"
     NOT_IN_RESIDENCE = "not_in_residence"
     COURSE_IN_USE = "course_in_use"
     ALREADY_EXPERT = "already_expert"
@@ -126,6 +127,7 @@ MEANINGS: dict[ErrorCode, tuple[int, str]] = {
     ErrorCode.AUTOMATIC_ITEM: (409, "this checklist item is judged by Northline itself"),
     ErrorCode.ALREADY_WAIVED: (409, "the checklist item is already waived"),
     ErrorCode.ENGAGEMENT_CLOSED: (409, "the engagement graduated or pivoted away"),
+    ErrorCode.IMPORT_NOT_APPLICABLE: (409, "only a preview whose file is kept can be applied"),
     ErrorCode.NOT_IN_RESIDENCE: (409, "the engagement is not in residence"),
     ErrorCode.COURSE_IN_USE: (409, "training records or requirements use the course"),
     ErrorCode.ALREADY_EXPERT: (409, "the person is already an expert in residence"),

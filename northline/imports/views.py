@@ -1,0 +1,72 @@
+"""The Imports page (issue 17): upload an export, read the preview row by row, apply it, and
+come back later to any import's log. Every member reads the imports and their logs (as they
+read the history); only owners and admins preview and apply."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from northline.imports import forms, selectors, services
+from northline.lib.errors import Conflict
+from northline.lib.web import org_view, post_only, render_org, status_of, submit
+from northline.orgs.access import Access
+
+
+@org_view
+def imports(request: HttpRequest, access: Access) -> HttpResponse:
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        access.require("manage")
+        made: list = []
+
+        def preview(data: dict) -> None:
+            made.append(
+                services.preview_upload(
+                    access, source=data["source"], filename=form.filename, content=data["file"]
+                )
+            )
+
+        if submit(form, preview):
+            return redirect("import_run", slug=access.organization.slug, run_id=made[0].pk)
+    page = Paginator(selectors.imports_of(access), 25).get_page(request.GET.get("page"))
+    return render_org(
+        request,
+        access,
+        "imports/imports.html",
+        {"page": page, "form": form},
+        nav="settings",
+        status=status_of(form),
+    )
+
+
+@org_view
+def import_run(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
+    run = selectors.import_run(access, run_id)
+    rows = [entry for entry in run.log if entry["action"] != "skipped"]
+    skipped = [entry["messages"][0] for entry in run.log if entry["action"] == "skipped"]
+    return render_org(
+        request,
+        access,
+        "imports/run.html",
+        {"run": run, "rows": rows, "skipped": skipped},
+        nav="settings",
+    )
+
+
+@post_only
+@org_view
+def import_apply(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
+    preview = selectors.import_run(access, run_id)
+    try:
+        run = services.apply_preview(access, preview)
+    except Conflict as refusal:
+        messages.error(request, refusal.message)
+        return redirect("import_run", slug=access.organization.slug, run_id=preview.pk)
+    if run.status == "applied":
+        messages.success(request, f"Applied {run.filename}.")
+    else:
+        messages.error(request, "Nothing was written: rows were refused (see the log).")
+    return redirect("import_run", slug=access.organization.slug, run_id=run.pk)
