@@ -278,6 +278,7 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 def mount_routers() -> None:
     from northline.delivery.api import router as delivery
     from northline.goals.api import router as goals
+    from northline.imports.api import router as imports
     from northline.insights.api import router as insights
     from northline.lab.api import router as lab
     from northline.measures.api import router as measures
@@ -295,6 +296,7 @@ def mount_routers() -> None:
         delivery,
         lab,
         insights,
+        imports,
     ):
         api.add_router("/orgs/{org}/", app_router)
 

@@ -288,7 +288,10 @@ def run_import(
             if refused or dry_run:
                 raise Refused
     except Refused:
-        pass
+        # Rolled back: what the rows created does not exist, so the log names no id for it.
+        for outcome in outcomes:
+            if outcome.action == "created":
+                outcome.record_id = None
     counts = Counter(outcome.action for outcome in outcomes)
     summary = {name: counts.get(name, 0) for name in ("created", "updated", "unchanged", "refused")}
     summary["adjusted"] = sum(outcome.adjusted for outcome in outcomes)

@@ -91,7 +91,9 @@ def body_model(schema: dict[str, Any], operation: dict[str, Any]) -> dict[str, A
     body = operation.get("requestBody")
     if body is None:
         return {}
-    model = body["content"]["application/json"]["schema"]
+    # JSON everywhere, but an upload (multipart/form-data: an import's file).
+    content = body["content"]
+    model = (content.get("application/json") or content["multipart/form-data"])["schema"]
     if "$ref" in model:
         model = schema["components"]["schemas"][model["$ref"].rsplit("/", 1)[-1]]
     return model

@@ -15,3 +15,4 @@ def build(cast: Cast, values: dict[str, Any]) -> None:
         cast.owner_access, source="taiga", filename="walk.json", content=FIXTURE.read_bytes()
     )
     values["run_id"] = run.pk
+    values["import_id"] = run.pk

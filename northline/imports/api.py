@@ -1,0 +1,133 @@
+"""API routes of imports (issue 17): upload a file for a preview, read it row by row, apply
+it, and list the organization's imports. The same pipeline as the page and the command line."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, UploadedFile
+from ninja.pagination import paginate
+
+from northline.imports import selectors, services
+from northline.imports.models import ImportRun
+from northline.imports.pipeline import MAX_BYTES
+from northline.lib.errors import Invalid
+from northline.lib.schemas import Id, OrgSlug, Page
+from northline.orgs.api_auth import caller_access
+
+router = Router(tags=["imports"])
+
+SourceName = Literal["taiga"]
+StatusName = Literal["previewed", "applied", "refused"]
+ActionName = Literal["created", "updated", "unchanged", "refused", "skipped"]
+
+
+class ImportOut(Schema):
+    id: int
+    source: SourceName
+    filename: str
+    sha256: str
+    size: int
+    status: StatusName
+    started_by: str | None
+    created_at: dt.datetime
+    counts: dict[str, int]
+    can_apply: bool
+
+    @staticmethod
+    def resolve_started_by(run: ImportRun) -> str | None:
+        return run.started_by.get_username() if run.started_by else None
+
+
+class ImportRowOut(Schema):
+    action: ActionName
+    kind: str
+    key: str | None
+    location: str | None
+    title: str | None
+    adjusted: bool
+    messages: list[str]
+    id: int | None
+
+
+class ImportDetailOut(ImportOut):
+    log: list[ImportRowOut]
+
+    @staticmethod
+    def resolve_log(run: ImportRun) -> list[dict[str, Any]]:
+        return [
+            {
+                "action": entry["action"],
+                "kind": entry["kind"],
+                "key": entry.get("key"),
+                "location": entry.get("location"),
+                "title": entry.get("title"),
+                "adjusted": bool(entry.get("adjusted")),
+                "messages": entry.get("messages", []),
+                "id": entry.get("id"),
+            }
+            for entry in run.log
+        ]
+
+
+@router.get(
+    "/imports", response=list[ImportOut], summary="The organization's imports, newest first"
+)
+@paginate(Page)
+def list_imports(request: HttpRequest, org: OrgSlug) -> Any:
+    return selectors.imports_of(caller_access(request))
+
+
+@router.post(
+    "/imports",
+    response={201: ImportDetailOut},
+    summary="Preview an export: a dry run, row by row (owners and admins)",
+    description=(
+        "Upload the file (multipart, field `file`; at most "
+        f"{MAX_BYTES // 1024 // 1024} MB) with its `source`. Nothing is written but the "
+        "import's own record; its `log` says what applying would create, update, leave alone "
+        "or refuse, with each row's place in the file. The file is kept until the preview is "
+        "applied (`POST /imports/{import_id}/apply`). A file that is not what `source` says "
+        "is refused with 422 naming `file`."
+    ),
+)
+def preview_import(
+    request: HttpRequest,
+    org: OrgSlug,
+    source: Form[SourceName],
+    file: File[UploadedFile],
+) -> Any:
+    access = caller_access(request)
+    access.require("manage")
+    if file.size is not None and file.size > MAX_BYTES:
+        raise Invalid(
+            f"The file is {file.size / 1024 / 1024:.1f} MB; an import reads at most "
+            f"{MAX_BYTES // 1024 // 1024} MB.",
+            fields={"file": "Too large."},
+        )
+    run = services.preview_upload(
+        access, source=source, filename=file.name or "upload", content=file.read()
+    )
+    return 201, run
+
+
+@router.get("/imports/{import_id}", response=ImportDetailOut, summary="One import, with its log")
+def get_import(request: HttpRequest, org: OrgSlug, import_id: Id) -> Any:
+    return selectors.import_run(caller_access(request), import_id)
+
+
+@router.post(
+    "/imports/{import_id}/apply",
+    response={201: ImportDetailOut},
+    summary="Apply a preview's kept file (owners and admins)",
+    description=(
+        "Applies the file the preview kept, in one transaction, as a new import: `applied`, or "
+        "`refused` (nothing written) when a row no longer passes a rule. A preview is applied "
+        "once: again, or on an import that is not a preview, it is 409 "
+        "`import_not_applicable`."
+    ),
+)
+def apply_import(request: HttpRequest, org: OrgSlug, import_id: Id) -> Any:
+    access = caller_access(request)
+    run = selectors.import_run(access, import_id)
+    return 201, services.apply_preview(access, run)
