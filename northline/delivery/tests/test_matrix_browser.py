@@ -10,7 +10,7 @@ from northline.conftest import screenshot, sign_in
 from northline.delivery import services
 from northline.delivery.models import Impact
 from northline.delivery.tests.conftest import Plan
-from northline.delivery.tests.test_views import big_matrix
+from northline.delivery.tests.generated import big_matrix
 from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
