@@ -32,6 +32,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import OrderBy
@@ -43,7 +44,7 @@ from northline.insights.components import Component, Lowering
 from northline.lib.memory import bulk_read
 from northline.measures.models import Indicator
 from northline.measures.rules import Health, Pace
-from northline.measures.selectors import health_of
+from northline.measures.selectors import Measured, health_of
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.portfolio.models import Epic, EpicState, Story, StoryState
@@ -267,10 +268,11 @@ def load(
 ) -> Alignment:
     """The whole graph of the caller's organization, scoped to ``team`` and ``period``.
 
-    Thirteen queries: identity, themes, theme indicators, periods, teams, objectives, key
-    results, epics, epic key results, epic indicators, active story totals, outcome
-    responsibilities, readings. Model instances are what costs on a large organization, so
-    each period and team is built once, and no column the graph never reads is converted.
+    Fourteen queries: identity, themes, theme indicators, periods, teams, objectives, key
+    results, their indicators' bounds and dates, epics, epic key results, epic indicators,
+    active story totals, outcome responsibilities, readings. Model instances are what costs on
+    a large organization, so each period and team is built once, a key result's indicator is
+    read as the columns judging it needs, and no column the graph never reads is converted.
     """
     organization = access.organization
     moment = at or timezone.now()
@@ -314,13 +316,23 @@ def load(
     key_results = {
         result.pk: result
         for result in KeyResult.objects.filter(organization=organization)
-        .select_related("indicator")
-        .defer(*KEY_RESULT_DEFERRED)
+        .defer(*lean())
         .order_by("objective_id", "id")
     }
     key_results_of: dict[int, list[int]] = defaultdict(list)
     for result in key_results.values():
         key_results_of[result.objective_id].append(result.pk)
+    # A key result's indicator is only judged: its dates and bounds, not a record (2,850
+    # records fewer on a large organization). Reading result.indicator would query per row.
+    kr_indicators = {
+        row.pk: row
+        for row in map(
+            MeasureRow._make,
+            Indicator.objects.filter(key_result__organization=organization).values_list(
+                *MeasureRow._fields
+            ),
+        )
+    }
 
     epics = {
         epic.pk: epic
@@ -366,7 +378,7 @@ def load(
                 owners.append(responsibility.body)
 
     judged, kr_health = judge_measures(
-        objectives, key_results, theme_indicators, epic_indicators, moment
+        objectives, key_results, kr_indicators, theme_indicators, epic_indicators, moment
     )
 
     return Alignment(
@@ -408,9 +420,20 @@ def work_totals(stories: QuerySet[Story]) -> dict[int, EpicWork]:
     return dict(work)
 
 
+class MeasureRow(NamedTuple):
+    """The columns of an indicator that judging it reads (measures.selectors.Measured)."""
+
+    pk: int
+    baseline: float
+    target: float
+    start_date: dt.date
+    target_date: dt.date
+
+
 def judge_measures(
     objectives: dict[int, Objective],
     key_results: dict[int, KeyResult],
+    kr_indicators: Mapping[int, Measured],
     theme_indicators: Mapping[int, list[Indicator]],
     epic_indicators: Mapping[int, list[Indicator]],
     moment: dt.datetime,
@@ -426,8 +449,8 @@ def judge_measures(
         for result in key_results.values()
         if result.objective_id in objectives
     }
-    measured: dict[int, Indicator] = {
-        result.indicator_id: result.indicator for result in key_results.values()
+    measured: dict[int, Measured] = {
+        result.indicator_id: kr_indicators[result.indicator_id] for result in key_results.values()
     }
     for group in (*theme_indicators.values(), *epic_indicators.values()):
         for indicator in group:
@@ -522,7 +545,14 @@ def load_part(
     ):
         epic_indicators[epic_link.epic_id].append(epic_link.indicator)
     work = work_totals(Story.objects.filter(organization=organization, epic_id__in=epics))
-    judged, kr_health = judge_measures(objective_rows, key_results, {}, epic_indicators, moment)
+    judged, kr_health = judge_measures(
+        objective_rows,
+        key_results,
+        {result.indicator_id: result.indicator for result in key_results.values()},
+        {},
+        epic_indicators,
+        moment,
+    )
     return Alignment(
         at=moment,
         team=team,

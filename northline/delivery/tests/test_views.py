@@ -210,9 +210,7 @@ def test_the_matrix_renders_60_teams_by_200_features(cast: Cast):
         assert f'class="cell cell-{state}"' in whole, state
 
 
-def test_the_matrix_pages_features_and_warns_about_every_team_on_every_page(
-    cast: Cast, plan: Plan
-):
+def test_the_matrix_pages_features_and_warns_about_every_team_on_every_page(cast: Cast, plan: Plan):
     soon = plan.release(5, "Soon")
     made = [plan.feature(soon, f"Feature {number:02d}") for number in range(30)]
     services.add_impact(plan.access, made[0], team=plan.builders, role="impactor")
@@ -231,7 +229,7 @@ def test_the_matrix_pages_features_and_warns_about_every_team_on_every_page(
     assert "across all 2 pages of the matrix" in warnings
     assert ">Contact Centre</a>:" in warnings and ">Training</a>:" in warnings
     assert warnings.count('<span class="badge cell-late">1 late</span>') == 2
-    assert 'on page 2</span>' not in warnings  # a link, not text
+    assert "on page 2</span>" not in warnings  # a link, not text
     assert f'on page <a href="{url}?page=2">2</a>' in warnings
     assert "on page 1</span>" in warnings  # Contact Centre's, on this page
     assert "Permits Online</a>:" not in warnings  # an impactor is warned about nothing

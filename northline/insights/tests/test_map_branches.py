@@ -96,7 +96,7 @@ def grow_outside(map_org: MapOrg, number: int) -> None:
         portfolio.create_story(access, epic, title=f"Story {index}", estimate=3)
 
 
-ONLINE = [
+ONLINE: list[tuple[Any, ...]] = [
     ("Applications made online", "key_result", 1, "1 epic", "on track", 70, [], None, None),
     (
         "Launch the online application",
@@ -110,7 +110,9 @@ ONLINE = [
         None,
     ),
 ]
-APPLICATIONS = [("Online application form", "drives", 3, "3 stories", None, None, [], 3, 8)]
+APPLICATIONS: list[tuple[Any, ...]] = [
+    ("Online application form", "drives", 3, "3 stories", None, None, [], 3, 8)
+]
 
 
 def test_an_objectives_branch_reads_its_part_of_the_graph_only(map_org: MapOrg) -> None:
@@ -156,7 +158,7 @@ def test_every_branch_of_a_generated_organization_matches_the_whole_map(cast: Ca
     access = made.access
     checked = 0
     for filters in ({}, {"period": "all"}, {"team": made.teams[0].pk}):
-        chosen = resolve_filters(access, **filters)  # type: ignore[arg-type]
+        chosen = resolve_filters(access, **filters)
         whole = alignment_map.build(access, chosen)
         for node_id, node in whole.nodes.items():
             if node.kind not in ("objective", "key_result"):
