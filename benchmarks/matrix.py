@@ -5,7 +5,8 @@ Makes a fresh SQLite data dir, migrates it, and generates one organization with
 (5, 30, 60 and 90 days away), six impacts a feature (1,200 impacts: one impactor and five
 impactees, a third acknowledged, a quarter of the impactees with a notice). Then it times whole
 requests through Django's test client, signed in as a viewer (middleware, session, view,
-template) over ``--runs`` rounds and reports the median, the query count and the response size:
+template) over ``--runs`` rounds and reports the median wall time, the median CPU time of the
+process (steadier than wall time on a shared machine), the query count and the response size:
 
 - **the matrix page** as it opens (the first page of features, with the warnings of every team);
 - **its last page** (``?page=`` the last);
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,8 +39,8 @@ def main() -> None:
         from django.test import Client
         from django.urls import reverse
 
+        from northline.delivery import selectors
         from northline.delivery.models import Impact
-        from northline.delivery.selectors import MATRIX_PAGE_SIZE
         from northline.delivery.tests.generated import big_matrix
         from northline.orgs import services as org_services
         from northline.orgs.access import access_organization
@@ -63,7 +65,9 @@ def main() -> None:
 
             return fetch
 
-        pages = -(-arguments.features // MATRIX_PAGE_SIZE)
+        # Before the matrix had pages (to compare with a checkout of then): one page.
+        page_size = getattr(selectors, "MATRIX_PAGE_SIZE", arguments.features)
+        pages = -(-arguments.features // page_size)
         actions: dict[str, Callable[[], Any]] = {
             "open the matrix (first page)": get(url),
         }
@@ -75,24 +79,27 @@ def main() -> None:
         for action in actions.values():
             action()  # warm templates and the session
 
-        rows: dict[str, list[tuple[float, int, int]]] = {label: [] for label in actions}
+        rows: dict[str, list[tuple[float, int, int, float]]] = {label: [] for label in actions}
         for _ in range(arguments.runs):
             for label, action in actions.items():
+                cpu = time.process_time()
                 elapsed, queries, response = measure(action)
-                rows[label].append((elapsed, queries, len(response.content)))
+                cpu = time.process_time() - cpu
+                rows[label].append((elapsed, queries, len(response.content), cpu))
 
         print(
             f"{arguments.teams} teams × {arguments.features} features, "
             f"{Impact.objects.count()} impacts; median of {arguments.runs} runs.\n"
         )
-        print("| what | time (ms) | queries | response |")
-        print("| --- | ---: | ---: | ---: |")
+        print("| what | time (ms) | CPU (ms) | queries | response |")
+        print("| --- | ---: | ---: | ---: | ---: |")
         for label, measured in rows.items():
             times = [row[0] for row in measured]
             counts = sorted({row[1] for row in measured})
             size = statistics.median(row[2] for row in measured)
+            cpu = statistics.median(row[3] for row in measured)
             print(
-                f"| {label} | {statistics.median(times) * 1000:.0f} | "
+                f"| {label} | {statistics.median(times) * 1000:.0f} | {cpu * 1000:.0f} | "
                 f"{'–'.join(str(q) for q in counts)} | {size / 1024:.0f} KiB |"
             )
         print()

@@ -798,7 +798,7 @@ def story_counts(
 
 @bulk_read
 def build(access: Access, filters: MapFilters, *, at: dt.datetime | None = None) -> AlignmentMap:
-    """The map of the caller's organization: the alignment graph (eleven queries) and the story
+    """The map of the caller's organization: the alignment graph (fourteen queries) and the story
     counts (one); objectives' progress is read per period drawn, when first drawn."""
     alignment = load(access, team=filters.team, period=filters.period, at=at)
     return AlignmentMap(access, filters, alignment, story_counts(access, filters))
