@@ -255,6 +255,24 @@ def test_the_matrix_page_keeps_the_filters_in_its_page_links(cast: Cast, plan: P
     assert f'href="{url}?release={soon.pk}&amp;page=2" rel="next"' in page
 
 
+def test_acknowledging_on_a_later_page_of_the_matrix_comes_back_to_it(cast: Cast, plan: Plan):
+    soon = plan.release(40, "Soon")
+    made = [plan.feature(soon, f"Feature {number:02d}") for number in range(26)]
+    impact = services.add_impact(plan.access, made[25], team=plan.contact, role="impactee")
+    editor = signed_in(cast.editor)  # on the Contact Centre
+    url = reverse("delivery", args=["acme"])
+    page = editor.get(url, {"page": 2}).content.decode()
+    assert f'<input type="hidden" name="next" value="{url}?page=2">' in page
+    response = editor.post(
+        reverse("delivery_acknowledge", args=["acme", impact.pk]),
+        {"next": f"{url}?page=2", "version": impact.version},
+    )
+    assert response["Location"] == f"{url}?page=2&acknowledged={impact.pk}#impact-{impact.pk}"
+    back = editor.get(f"{url}?page=2&acknowledged={impact.pk}").content.decode()
+    assert "page 2 of 2" in back
+    assert "Acknowledged in time." in back
+
+
 def test_one_matrix_page_costs_the_same_queries_however_many_pages(cast: Cast, plan: Plan):
     grow_matrix(plan, features=3, teams=2)
     owner = signed_in(cast.owner)
