@@ -5,13 +5,15 @@ Makes a fresh SQLite data dir, migrates it, and generates one organization with
 check-ins each, 500 epics and 12,250 stories (``--scale`` shrinks or grows it). Generating uses
 bulk_create: the figures are about reading.
 
-Then it measures over ``--runs`` rounds (median reported), each with its query count:
+Then it measures over ``--runs`` rounds (median reported: wall time, and the process's CPU
+time, steadier on a shared machine), each with its query count:
 
 - **load the graph**: ``alignment.load`` (strategy, goals, work totals, every measure judged);
 - **compute the index**: ``index.alignment_index`` (all five components with their drill-down);
 - **open the Insights page**, **open the map**, **open a branch** (an organization objective's
-  children and key results; an epic's first stories), **export the map** as JSON: whole
-  requests through Django's test client, signed in (middleware, session, view, template).
+  children and key results, read without the rest of the graph; one of its key results' epics;
+  an epic's first stories), **export the map** as JSON: whole requests through Django's test
+  client, signed in (middleware, session, view, template).
 
 Prints a Markdown table and the machine it ran on.
 
@@ -47,7 +49,7 @@ def main() -> None:
         from django.test import Client
         from django.urls import NoReverseMatch, reverse
 
-        from northline.goals.models import Objective
+        from northline.goals.models import KeyResult, Objective
         from northline.insights import alignment
         from northline.insights.tests.generated import generate
         from northline.portfolio.models import Epic
@@ -83,13 +85,19 @@ def main() -> None:
             pass
         epic = Epic.objects.filter(organization=made.organization, state="doing").first()
         objective = Objective.objects.filter(organization=made.organization, team=None).first()
-        assert epic is not None and objective is not None
+        # A key result that the doing epic drives: its branch lists epics.
+        key_result = KeyResult.objects.filter(pk__in=epic.key_results.values("pk")).first()
+        assert epic is not None and objective is not None and key_result is not None
         pages = {
             "open the Insights page": ("insights", ""),
             "open the map (current period)": ("insights_map", ""),
             "open an objective's branch": (
                 "insights_map_branch",
                 f"?node=objective:{objective.pk}",
+            ),
+            "open a key result's branch": (
+                "insights_map_branch",
+                f"?node=key_result:{key_result.pk}",
             ),
             "open an epic's branch (first stories)": (
                 "insights_map_branch",
@@ -105,11 +113,15 @@ def main() -> None:
         for action in actions.values():
             action()  # warm templates, content types and the session
 
-        rows: dict[str, list[tuple[float, int, int | None]]] = {label: [] for label in actions}
+        rows: dict[str, list[tuple[float, int, int | None, float]]] = {
+            label: [] for label in actions
+        }
         for _ in range(arguments.runs):
             for label, action in actions.items():
+                cpu = time.process_time()
                 elapsed, queries, result = measure(action)
-                rows[label].append((elapsed, queries, size_of(result)))
+                cpu = time.process_time() - cpu
+                rows[label].append((elapsed, queries, size_of(result), cpu))
 
         size_mib = (data_dir / "northline.sqlite3").stat().st_size / 2**20
         print(
@@ -118,8 +130,8 @@ def main() -> None:
             f"{generated:.1f} s; SQLite file {size_mib:.1f} MiB; median of {arguments.runs} "
             "runs.\n"
         )
-        print("| what | time (ms) | queries | response |")
-        print("| --- | ---: | ---: | ---: |")
+        print("| what | time (ms) | CPU (ms) | queries | response |")
+        print("| --- | ---: | ---: | ---: | ---: |")
         for label, measured in rows.items():
             times = [row[0] for row in measured]
             counts = sorted({row[1] for row in measured})
@@ -128,8 +140,9 @@ def main() -> None:
             if sizes:
                 size = statistics.median(sizes)
                 shown = f"{size / 1024:.0f} KiB" if size > 4096 else f"{size:.0f} B"
+            cpu = statistics.median(row[3] for row in measured)
             print(
-                f"| {label} | {statistics.median(times) * 1000:.0f} | "
+                f"| {label} | {statistics.median(times) * 1000:.0f} | {cpu * 1000:.0f} | "
                 f"{'–'.join(str(q) for q in counts)} | {shown} |"
             )
         print()

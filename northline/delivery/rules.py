@@ -18,7 +18,8 @@ DEFAULT_LEAD_TIME_DAYS = 14
 
 
 class HasLeadTime(Protocol):
-    lead_time_days: int | None
+    @property
+    def lead_time_days(self) -> int | None: ...
 
 
 class Acknowledgeable(Protocol):

@@ -5,8 +5,10 @@ whatever the number of features and teams (STYLE §5)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -111,20 +113,7 @@ def matrix(
     """Open releases (planned or decided, by date) or the given ones, their features, and
     the teams the features impact; six queries whatever the size."""
     org = access.organization
-    releases = Release.objects.filter(organization=org)
-    if release_ids is not None:
-        releases = releases.filter(pk__in=release_ids)
-    else:
-        releases = releases.filter(status__in=OPEN_STATUSES)
-    release_list = list(releases.order_by("planned_date", "id"))
-    wanted = Q(release__in=[release.pk for release in release_list])
-    if include_unreleased and release_ids is None:
-        wanted |= Q(release__isnull=True)
-    features = list(
-        Feature.objects.filter(wanted, organization=org)
-        .select_related("owner_team", "release", "epic")
-        .order_by("title", "id")
-    )
+    release_list, features = matrix_features(access, release_ids, include_unreleased)
     impacts = Impact.objects.filter(
         organization=org, feature_id__in=[feature.pk for feature in features]
     ).select_related("acknowledged_by")
@@ -150,15 +139,47 @@ def matrix(
         )
         for impact in impact_list
     }
+    grouped = by_release(release_list, features, loose=include_unreleased and release_ids is None)
+    return Matrix(releases=grouped, teams=teams, cells=cells)
+
+
+def matrix_features(
+    access: Access, release_ids: list[int] | None, include_unreleased: bool
+) -> tuple[list[Release], list[Feature]]:
+    """The matrix's releases (open ones by date, or the given ones) and their features (two
+    queries)."""
+    org = access.organization
+    releases = Release.objects.filter(organization=org)
+    if release_ids is not None:
+        releases = releases.filter(pk__in=release_ids)
+    else:
+        releases = releases.filter(status__in=OPEN_STATUSES)
+    release_list = list(releases.order_by("planned_date", "id"))
+    wanted = Q(release__in=[release.pk for release in release_list])
+    if include_unreleased and release_ids is None:
+        wanted |= Q(release__isnull=True)
+    features = list(
+        Feature.objects.filter(wanted, organization=org)
+        .select_related("owner_team", "release", "epic")
+        .order_by("title", "id")
+    )
+    return release_list, features
+
+
+def by_release(
+    release_list: list[Release], features: list[Feature], *, loose: bool
+) -> list[tuple[Release | None, list[Feature]]]:
+    """Features grouped by release in the releases' order; with ``loose``, then the features in
+    no release (when there are any)."""
     grouped: list[tuple[Release | None, list[Feature]]] = [
         (release, [feature for feature in features if feature.release_id == release.pk])
         for release in release_list
     ]
-    if include_unreleased and release_ids is None:
-        loose = [feature for feature in features if feature.release_id is None]
-        if loose:
-            grouped.append((None, loose))
-    return Matrix(releases=grouped, teams=teams, cells=cells)
+    if loose:
+        unreleased = [feature for feature in features if feature.release_id is None]
+        if unreleased:
+            grouped.append((None, unreleased))
+    return grouped
 
 
 @dataclass(frozen=True)
@@ -368,6 +389,171 @@ def matrix_rows(grid: Matrix) -> list[tuple[Release | None, list[MatrixRow]]]:
         )
         for release, features in grid.releases
     ]
+
+
+# Features per page of the matrix: 60 teams × 25 features is about 150 cells with their details,
+# some 200 KB of HTML, however large the matrix grows. The warnings of every team are listed above
+# the page, so no team's trouble hides on a page not opened.
+MATRIX_PAGE_SIZE = 25
+WARNINGS = ("at_risk", "late", "unacknowledged")
+
+
+@dataclass(frozen=True)
+class TeamWarnings:
+    """One team's impactee cells that need attention across the whole matrix, and on which of
+    its pages they are."""
+
+    team: Team
+    at_risk: int
+    late: int
+    unacknowledged: int
+    pages: list[int]
+
+
+@dataclass
+class MatrixPage:
+    """One page of the matrix's rows (features) with every team's column, and what the other
+    pages hold: how many features, how many pages, and the warnings of every team."""
+
+    number: int
+    pages: int
+    page_size: int
+    rows: list[tuple[Release | None, list[MatrixRow]]]
+    teams: list[Team]
+    feature_count: int
+    warnings: list[TeamWarnings]
+
+    @property
+    def first(self) -> int:
+        """The position (from 1) of the page's first feature; 0 on an empty matrix."""
+        return (self.number - 1) * self.page_size + 1 if self.feature_count else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.page_size, self.feature_count)
+
+
+class ImpactRow(NamedTuple):
+    """What an impact's risk needs, without the record (the matrix's other pages)."""
+
+    pk: int
+    feature_id: int
+    team_id: int
+    role: str
+    acknowledged_at: dt.datetime | None
+    lead_time_days: int | None
+
+
+def matrix_page(
+    access: Access,
+    *,
+    release_ids: list[int] | None = None,
+    team_ids: list[int] | None = None,
+    number: int = 1,
+    page_size: int = MATRIX_PAGE_SIZE,
+) -> MatrixPage:
+    """Page ``number`` (from 1; past the last → the last) of the matrix of :func:`matrix`, in
+    its order (releases by date, features by title), with the warnings of every team over all
+    pages. Nine queries whatever the size: every impact's risk is judged from a few columns
+    (``ImpactRow``) and the latest notice's late flag; only the page's impacts are read whole,
+    with their latest notices, for their cells' details."""
+    org = access.organization
+    release_list, features = matrix_features(access, release_ids, True)
+    loose = release_ids is None
+    ordered = [
+        feature for _, group in by_release(release_list, features, loose=loose) for feature in group
+    ]
+    pages = max(1, -(-len(ordered) // page_size))
+    number = min(max(number, 1), pages)
+    page_of = {feature.pk: index // page_size + 1 for index, feature in enumerate(ordered)}
+    on_page = {feature.pk for feature in ordered if page_of[feature.pk] == number}
+
+    impacts = Impact.objects.filter(organization=org, feature_id__in=list(page_of))
+    if team_ids is not None:
+        impacts = impacts.filter(team_id__in=team_ids)
+    light = [ImpactRow(*row) for row in impacts.values_list(*ImpactRow._fields)]
+    teams_wanted = {row.team_id for row in light} | set(team_ids or ())
+    teams = list(Team.objects.filter(organization=org, pk__in=teams_wanted).order_by("name", "id"))
+    team_by_id = {team.pk: team for team in teams}
+    defaults = lead_time_defaults(access, teams_wanted)
+    late_notice: dict[int, bool] = {}
+    for impact_id, late in (
+        Notice.objects.filter(impact_id__in=[row.pk for row in light])
+        .order_by("impact_id", "-sent_at", "-id")
+        .values_list("impact_id", "late")
+    ):
+        late_notice.setdefault(impact_id, late)
+
+    today = timezone.localdate()
+    by_id = {feature.pk: feature for feature in features}
+    counts: dict[int, Counter[str]] = {}
+    warned_on: dict[int, set[int]] = {}
+    for row in light:
+        if row.role != ImpactRole.IMPACTEE:
+            continue
+        release = by_id[row.feature_id].release
+        risk = rules.risk(
+            role=row.role,
+            acknowledged=row.acknowledged_at is not None,
+            notice_late=late_notice.get(row.pk, False),
+            today=today,
+            release_date=release.planned_date if release is not None else None,
+            lead_time_days=rules.lead_time(row, defaults.get(row.team_id)),
+        )
+        if risk in WARNINGS:
+            counts.setdefault(row.team_id, Counter())[risk] += 1
+            warned_on.setdefault(row.team_id, set()).add(page_of[row.feature_id])
+    warnings = [
+        TeamWarnings(
+            team=team,
+            at_risk=counts[team.pk]["at_risk"],
+            late=counts[team.pk]["late"],
+            unacknowledged=counts[team.pk]["unacknowledged"],
+            pages=sorted(warned_on[team.pk]),
+        )
+        for team in teams
+        if team.pk in counts
+    ]
+
+    page_impacts = list(
+        Impact.objects.filter(
+            pk__in=[row.pk for row in light if row.feature_id in on_page]
+        ).select_related("acknowledged_by")
+    )
+    notices = latest_notices([impact.pk for impact in page_impacts])
+    cells: dict[tuple[int, int], Cell] = {}
+    for impact in page_impacts:
+        impact.feature = by_id[impact.feature_id]
+        impact.team = team_by_id[impact.team_id]
+        cells[(impact.feature_id, impact.team_id)] = cell_for(
+            impact, defaults.get(impact.team_id), notices.get(impact.pk), today
+        )
+
+    rows: list[tuple[Release | None, list[MatrixRow]]] = []
+    before = 0  # features in the releases already laid out
+    for release, group in by_release(release_list, features, loose=loose):
+        if not group:
+            # A release without features still shows, on the page where it falls in order.
+            if min(before // page_size + 1, pages) == number:
+                rows.append((release, []))
+            continue
+        before += len(group)
+        shown = [
+            MatrixRow(feature, [cells.get((feature.pk, team.pk)) for team in teams])
+            for feature in group
+            if feature.pk in on_page
+        ]
+        if shown:
+            rows.append((release, shown))
+    return MatrixPage(
+        number=number,
+        pages=pages,
+        page_size=page_size,
+        rows=rows,
+        teams=teams,
+        feature_count=len(ordered),
+        warnings=warnings,
+    )
 
 
 def releases_overview(access: Access) -> QuerySet[Release]:

@@ -71,23 +71,41 @@ def feed_address(request: HttpRequest, token: str) -> str:
 # The matrix --------------------------------------------------------------------------------
 
 
+def page_number(value: str | None) -> int:
+    """``?page=``: a page of the matrix from 1; anything else (blank, not a number) is the first,
+    as a filter that is not valid filters nothing."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 6 else 1
+
+
 @org_view
 def matrix(request: HttpRequest, access: Access) -> HttpResponse:
     filter_form = forms.MatrixFilterForm(request.GET or None, access=access)
     ids = filter_form.ids()
-    grid = selectors.matrix(access, release_ids=ids["release"], team_ids=ids["team"])
+    page = selectors.matrix_page(
+        access,
+        release_ids=ids["release"],
+        team_ids=ids["team"],
+        number=page_number(request.GET.get("page")),
+    )
     query = urlencode(
         [(name, pk) for name, chosen in ids.items() for pk in (chosen or [])], doseq=True
     )
     api = f"/api/v1/orgs/{access.organization.slug}/delivery/matrix"
+    here = reverse("delivery", args=[access.organization.slug])
     return render_org(
         request,
         access,
         "delivery/matrix.html",
         {
-            **ack_context(request, access, {team.pk for team in grid.teams}),
-            "grid": selectors.matrix_rows(grid),
-            "teams": grid.teams,
+            **ack_context(request, access, {team.pk for team in page.teams}),
+            "grid": page.rows,
+            "page": page,
+            "page_links": [
+                (number, f"{here}?{urlencode([*parse_qsl(query), ('page', number)])}")
+                for number in range(1, page.pages + 1)
+            ],
+            "teams": page.teams,
             "filter_form": filter_form,
             "filtering": bool(query),
             "csv_url": f"{api}.csv" + (f"?{query}" if query else ""),

@@ -30,9 +30,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -41,7 +44,7 @@ from northline.insights.components import Component, Lowering
 from northline.lib.memory import bulk_read
 from northline.measures.models import Indicator
 from northline.measures.rules import Health, Pace
-from northline.measures.selectors import health_of
+from northline.measures.selectors import Measured, health_of
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.portfolio.models import Epic, EpicState, Story, StoryState
@@ -108,6 +111,9 @@ class Alignment:
     indicator_health: dict[int, Health]
     work: dict[int, EpicWork]
     bodies_by_theme: dict[int, list[CoalitionBody]]
+    # A part of the graph (load_part): the objectives it was read for; the others it holds
+    # (owners of key results its epics also drive) are context, never in scope.
+    within: frozenset[int] | None = None
     # Derived in __post_init__: key result id → the epics that drive it; objective id → driven.
     _drivers: dict[int, list[int]] = field(init=False, repr=False)
     _driven: dict[int, bool] | None = field(init=False, repr=False, default=None)
@@ -119,6 +125,8 @@ class Alignment:
         return self.team.pk if self.team is not None else None
 
     def objective_in_scope(self, objective: Objective) -> bool:
+        if self.within is not None and objective.pk not in self.within:
+            return False
         if self.period is not None and objective.period_id != self.period.pk:
             return False
         return self.team is None or objective.team_id == self.team.pk
@@ -229,6 +237,30 @@ class Alignment:
         return driven
 
 
+def lean(*relations: str, text: tuple[str, ...] = ()) -> list[str]:
+    """The columns the graph never reads, to defer: every record's created and updated times
+    (converting some 20,000 datetimes was a third of loading a large organization's graph) and
+    its long texts, on the record and on each of ``relations`` read along with it. Nothing
+    that reads the graph touches them, so deferring costs no query later (the pages' query
+    counts are pinned)."""
+    prefixes = ["", *(f"{relation}__" for relation in relations)]
+    return [f"{prefix}{name}" for prefix in prefixes for name in ("created_at", "updated_at")] + [
+        *text
+    ]
+
+
+INDICATOR_DEFERRED = lean("indicator", text=("indicator__description",))[2:]
+OBJECTIVE_DEFERRED = lean("period", "team", text=("description", "team__description"))
+KEY_RESULT_DEFERRED = lean("indicator", text=("indicator__description",))
+# The only columns the graph's readers (this module, the map, the index) read of the 1,425
+# objectives and 2,850 key results of a large organization: every column a record is built
+# with costs, and a column left out is read per row if something reads it after all (the
+# pages' query counts are pinned, so that would show).
+OBJECTIVE_COLUMNS = ("id", "title", "status", "period", "team", "parent", "theme")
+KEY_RESULT_COLUMNS = ("id", "objective", "title", "weight", "indicator")
+EPIC_TEXTS = ("description", "hypothesis", "close_note")
+EPIC_DEFERRED = lean("team", "theme", text=(*EPIC_TEXTS, "team__description", "theme__description"))
+
 # Loading ------------------------------------------------------------------------------------
 
 
@@ -242,8 +274,11 @@ def load(
 ) -> Alignment:
     """The whole graph of the caller's organization, scoped to ``team`` and ``period``.
 
-    Eleven queries: identity, themes, theme indicators, objectives, key results, epics, epic
-    key results, epic indicators, active story totals, outcome responsibilities, readings.
+    Fourteen queries: identity, themes, theme indicators, periods, teams, objectives, key
+    results, their indicators' bounds and dates, epics, epic key results, epic indicators,
+    active story totals, outcome responsibilities, readings. Model instances are what costs on
+    a large organization, so each period and team is built once, a key result's indicator is
+    read as the columns judging it needs, and no column the graph never reads is converted.
     """
     organization = access.organization
     moment = at or timezone.now()
@@ -255,37 +290,68 @@ def load(
     theme_links = Theme.indicators.through.objects.filter(
         theme__organization=organization
     ).select_related("indicator")
+    theme_links = theme_links.defer(*INDICATOR_DEFERRED)
     for link in theme_links.order_by("indicator__name", "indicator_id"):
         theme_indicators[link.theme_id].append(link.indicator)
 
+    # Periods and teams read once and shared: joined per row they were built again for each
+    # of 1,425 objectives and 500 epics of a large organization.
+    periods = {
+        record.pk: record
+        for record in Period.objects.filter(organization=organization).defer(*lean())
+    }
+    teams = {
+        record.pk: record
+        for record in Team.objects.filter(organization=organization).defer(
+            *lean(text=("description",))
+        )
+    }
     objectives = {
         objective.pk: objective
         for objective in Objective.objects.filter(organization=organization)
-        .select_related("period", "team")
-        # Organization objectives first on every database (PostgreSQL sorts NULLs last).
-        .order_by(F("team__name").asc(nulls_first=True), "title", "id")
+        .only(*OBJECTIVE_COLUMNS)
+        .order_by(*objective_order())
     }
     children: dict[int, list[int]] = defaultdict(list)
     for objective in objectives.values():
+        objective.period = periods[objective.period_id]
+        if objective.team_id is not None:
+            objective.team = teams[objective.team_id]
         if objective.parent_id in objectives:
             children[objective.parent_id].append(objective.pk)
     key_results = {
         result.pk: result
         for result in KeyResult.objects.filter(organization=organization)
-        .select_related("indicator")
+        .only(*KEY_RESULT_COLUMNS)
         .order_by("objective_id", "id")
     }
     key_results_of: dict[int, list[int]] = defaultdict(list)
     for result in key_results.values():
         key_results_of[result.objective_id].append(result.pk)
+    # A key result's indicator is only judged: its dates and bounds, not a record (2,850
+    # records fewer on a large organization). Reading result.indicator would query per row.
+    kr_indicators = {
+        row.pk: row
+        for row in map(
+            MeasureRow._make,
+            Indicator.objects.filter(key_result__organization=organization).values_list(
+                *MeasureRow._fields
+            ),
+        )
+    }
 
     epics = {
         epic.pk: epic
         for epic in Epic.objects.filter(organization=organization)
         .exclude(state=EpicState.CLOSED)
-        .select_related("team", "theme")
+        .defer(*lean(text=EPIC_TEXTS))
         .order_by("rank", "id")
     }
+    for epic in epics.values():
+        if epic.team_id is not None:
+            epic.team = teams[epic.team_id]
+        if epic.theme_id is not None:
+            epic.theme = themes[epic.theme_id]
     epic_key_results: dict[int, set[int]] = defaultdict(set)
     for epic_id, kr_id in (
         Epic.key_results.through.objects.filter(epic__organization=organization)
@@ -299,22 +365,12 @@ def load(
         .exclude(epic__state=EpicState.CLOSED)
         .select_related("indicator")
     )
-    for epic_link in epic_links.order_by("indicator__name", "indicator_id"):
+    for epic_link in epic_links.defer(*INDICATOR_DEFERRED).order_by(
+        "indicator__name", "indicator_id"
+    ):
         epic_indicators[epic_link.epic_id].append(epic_link.indicator)
 
-    work: dict[int, EpicWork] = defaultdict(EpicWork)
-    totals = (
-        Story.objects.filter(organization=organization, state__in=ACTIVE_STORY_STATES)
-        .exclude(epic__state__in=FINISHED_EPIC_STATES)
-        .annotate(owner_team=Coalesce("team_id", "epic__team_id"))
-        .values("epic_id", "owner_team")
-        .annotate(points=Coalesce(Sum("estimate"), 0), stories=Count("id"))
-        .order_by()
-    )
-    for row in totals:
-        work[row["epic_id"]].by_team[row["owner_team"]] = TeamWork(
-            points=row["points"], stories=row["stories"]
-        )
+    work = work_totals(Story.objects.filter(organization=organization))
 
     bodies_by_theme: dict[int, list[CoalitionBody]] = defaultdict(list)
     for responsibility in (
@@ -327,24 +383,9 @@ def load(
             if responsibility.body not in owners:
                 owners.append(responsibility.body)
 
-    # Every measure judged in one batch: key results over their objective's period, the
-    # indicators of themes and epics over their own dates.
-    windows = {
-        result.indicator_id: (
-            objectives[result.objective_id].period.starts_on,
-            objectives[result.objective_id].period.ends_on,
-        )
-        for result in key_results.values()
-        if result.objective_id in objectives
-    }
-    measured: dict[int, Indicator] = {
-        result.indicator_id: result.indicator for result in key_results.values()
-    }
-    for group in (*theme_indicators.values(), *epic_indicators.values()):
-        for indicator in group:
-            measured.setdefault(indicator.pk, indicator)
-    judged = health_of(measured.values(), at=moment, windows=windows)
-    kr_health = {result.pk: judged[result.indicator_id] for result in key_results.values()}
+    judged, kr_health = judge_measures(
+        objectives, key_results, kr_indicators, theme_indicators, epic_indicators, moment
+    )
 
     return Alignment(
         at=moment,
@@ -364,6 +405,179 @@ def load(
         indicator_health=judged,
         work=dict(work),
         bodies_by_theme=dict(bodies_by_theme),
+    )
+
+
+def work_totals(stories: QuerySet[Story]) -> dict[int, EpicWork]:
+    """Active work by epic and team, of ``stories`` (one query)."""
+    work: dict[int, EpicWork] = defaultdict(EpicWork)
+    totals = (
+        stories.filter(state__in=ACTIVE_STORY_STATES)
+        .exclude(epic__state__in=FINISHED_EPIC_STATES)
+        .annotate(owner_team=Coalesce("team_id", "epic__team_id"))
+        .values("epic_id", "owner_team")
+        .annotate(points=Coalesce(Sum("estimate"), 0), stories=Count("id"))
+        .order_by()
+    )
+    for row in totals:
+        work[row["epic_id"]].by_team[row["owner_team"]] = TeamWork(
+            points=row["points"], stories=row["stories"]
+        )
+    return dict(work)
+
+
+class MeasureRow(NamedTuple):
+    """The columns of an indicator that judging it reads (measures.selectors.Measured)."""
+
+    pk: int
+    baseline: float
+    target: float
+    start_date: dt.date
+    target_date: dt.date
+
+
+def judge_measures(
+    objectives: dict[int, Objective],
+    key_results: dict[int, KeyResult],
+    kr_indicators: Mapping[int, Measured],
+    theme_indicators: Mapping[int, list[Indicator]],
+    epic_indicators: Mapping[int, list[Indicator]],
+    moment: dt.datetime,
+) -> tuple[dict[int, Health], dict[int, Health]]:
+    """Every measure judged in one batch (one query for the readings): key results over their
+    objective's period, the indicators of themes and epics over their own dates. Returns the
+    health by indicator and by key result."""
+    windows = {
+        result.indicator_id: (
+            objectives[result.objective_id].period.starts_on,
+            objectives[result.objective_id].period.ends_on,
+        )
+        for result in key_results.values()
+        if result.objective_id in objectives
+    }
+    measured: dict[int, Measured] = {
+        result.indicator_id: kr_indicators[result.indicator_id] for result in key_results.values()
+    }
+    for group in (*theme_indicators.values(), *epic_indicators.values()):
+        for indicator in group:
+            measured.setdefault(indicator.pk, indicator)
+    judged = health_of(measured.values(), at=moment, windows=windows)
+    kr_health = {result.pk: judged[result.indicator_id] for result in key_results.values()}
+    return judged, kr_health
+
+
+def objective_order() -> tuple[OrderBy, str, str]:
+    """Organization objectives first on every database (PostgreSQL sorts NULLs last)."""
+    return (F("team__name").asc(nulls_first=True), "title", "id")
+
+
+@bulk_read
+def load_part(
+    access: Access,
+    *,
+    objectives: Iterable[int],
+    descend: bool = True,
+    team: Team | None = None,
+    period: Period | None = None,
+    at: dt.datetime | None = None,
+) -> Alignment:
+    """The part of the graph a branch of the map needs, judged as :func:`load` judges it: the
+    given objectives (with ``descend``, every objective below them), their key results, the
+    epics (not closed) that drive those, and what the epics link to (their other key results
+    with the objectives that own them, their themes) so that whether they trace is known.
+
+    Nothing else of the organization is read: one query per level of the cascade below the
+    objectives, then nine (key results, objectives, epics, their links, indicators, active
+    work, readings), whatever the size of the rest of the organization."""
+    organization = access.organization
+    moment = at or timezone.now()
+    wanted = set(objectives)
+    frontier = set(wanted)
+    while descend and frontier:
+        below = set(
+            Objective.objects.filter(organization=organization, parent_id__in=frontier).values_list(
+                "pk", flat=True
+            )
+        )
+        frontier = below - wanted
+        wanted |= frontier
+    links = list(
+        Epic.key_results.through.objects.filter(
+            epic__in=Epic.objects.filter(
+                organization=organization, key_results__objective_id__in=wanted
+            ).exclude(state=EpicState.CLOSED)
+        ).values_list("epic_id", "keyresult_id")
+    )
+    epic_key_results: dict[int, set[int]] = defaultdict(set)
+    for epic_id, kr_id in links:
+        epic_key_results[epic_id].add(kr_id)
+    key_results = {
+        result.pk: result
+        for result in KeyResult.objects.filter(organization=organization)
+        .filter(Q(objective_id__in=wanted) | Q(pk__in={kr_id for _, kr_id in links}))
+        .select_related("indicator")
+        .defer(*KEY_RESULT_DEFERRED)
+        .order_by("objective_id", "id")
+    }
+    key_results_of: dict[int, list[int]] = defaultdict(list)
+    for result in key_results.values():
+        key_results_of[result.objective_id].append(result.pk)
+    owners = wanted | {result.objective_id for result in key_results.values()}
+    objective_rows = {
+        objective.pk: objective
+        for objective in Objective.objects.filter(organization=organization, pk__in=owners)
+        .select_related("period", "team")
+        .defer(*OBJECTIVE_DEFERRED)
+        .order_by(*objective_order())
+    }
+    children: dict[int, list[int]] = defaultdict(list)
+    for objective in objective_rows.values():
+        if objective.parent_id in objective_rows:
+            children[objective.parent_id].append(objective.pk)
+    epics = {
+        epic.pk: epic
+        for epic in Epic.objects.filter(organization=organization, pk__in=epic_key_results)
+        .select_related("team", "theme")
+        .defer(*EPIC_DEFERRED)
+        .order_by("rank", "id")
+    }
+    themes = {epic.theme.pk: epic.theme for epic in epics.values() if epic.theme is not None}
+    epic_indicators: dict[int, list[Indicator]] = defaultdict(list)
+    epic_links = Epic.lagging_indicators.through.objects.filter(epic_id__in=epics).select_related(
+        "indicator"
+    )
+    for epic_link in epic_links.defer(*INDICATOR_DEFERRED).order_by(
+        "indicator__name", "indicator_id"
+    ):
+        epic_indicators[epic_link.epic_id].append(epic_link.indicator)
+    work = work_totals(Story.objects.filter(organization=organization, epic_id__in=epics))
+    judged, kr_health = judge_measures(
+        objective_rows,
+        key_results,
+        {result.indicator_id: result.indicator for result in key_results.values()},
+        {},
+        epic_indicators,
+        moment,
+    )
+    return Alignment(
+        at=moment,
+        team=team,
+        period=period,
+        identity=None,
+        themes=themes,
+        theme_indicators={},
+        objectives=objective_rows,
+        children=dict(children),
+        key_results=key_results,
+        key_results_of=dict(key_results_of),
+        kr_health=kr_health,
+        epics=epics,
+        epic_key_results=dict(epic_key_results),
+        epic_indicators=dict(epic_indicators),
+        indicator_health=judged,
+        work=work,
+        bodies_by_theme={},
+        within=frozenset(wanted),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -42,8 +43,23 @@ def points_of(indicator_ids: Iterable[int], at: dt.datetime) -> dict[int, list[P
     return points
 
 
+class Measured(Protocol):
+    """What judging a measure reads of it: an Indicator, or just those columns of one."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def baseline(self) -> float: ...
+    @property
+    def target(self) -> float: ...
+    @property
+    def start_date(self) -> dt.date: ...
+    @property
+    def target_date(self) -> dt.date: ...
+
+
 def health_of(
-    many: Iterable[Indicator],
+    many: Iterable[Measured],
     *,
     at: dt.datetime | None = None,
     windows: Mapping[int, Window] | None = None,

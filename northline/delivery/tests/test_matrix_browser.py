@@ -10,7 +10,7 @@ from northline.conftest import screenshot, sign_in
 from northline.delivery import services
 from northline.delivery.models import Impact
 from northline.delivery.tests.conftest import Plan
-from northline.delivery.tests.test_views import big_matrix
+from northline.delivery.tests.generated import big_matrix
 from northline.testing import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,3 +142,26 @@ def test_acknowledging_from_the_feature_page(page, cast: Cast, plan: Plan):
     assert "Acknowledged by Edith on" in page.locator(f"#impact-{impact.pk}").inner_text()
     screenshot(page, "delivery_feature_acknowledged")
     assert Impact.objects.get(pk=impact.pk).acknowledged_by == cast.editor
+
+
+def test_the_paged_matrix_warns_about_every_team_and_pages_on(page, cast: Cast):
+    big_matrix(cast.owner_access, teams=60, features=200)
+    sign_in(page, "victor")
+    page.set_viewport_size(DESKTOP)
+    page.goto("/o/acme/delivery/")
+    assert_no_sideways_scroll(page)
+    info = page.locator("#matrix-page-info")
+    assert info.inner_text() == "Features 1–25 of 200 · page 1 of 8, 25 features a page."
+    assert page.locator(".matrix .feature-head").count() == 25
+    warnings = page.locator(".matrix-warnings")
+    assert warnings.is_visible()
+    # Teams whose warnings lie on later pages are listed on the first one too.
+    assert warnings.locator("li").count() == 60
+    screenshot(page, "delivery_matrix_paged_1440")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Next →").first.click()
+    assert "page 2 of 8" in page.locator("#matrix-page-info").inner_text()
+    assert page.locator(".matrix .feature-head").first.inner_text().startswith("Feature ")
+    page.set_viewport_size(PHONE)
+    assert_no_sideways_scroll(page)
+    screenshot(page, "delivery_matrix_paged_390")

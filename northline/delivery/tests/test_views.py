@@ -15,14 +15,14 @@ from northline.delivery.models import (
     CalendarFeed,
     Feature,
     Impact,
-    Notice,
     Release,
     TeamLeadTime,
     Webhook,
 )
 from northline.delivery.tests.conftest import Plan, Receiver
+from northline.delivery.tests.generated import big_matrix
 from northline.orgs import services as org_services
-from northline.orgs.models import Event, Team
+from northline.orgs.models import Event
 from northline.strategy.models import Decision
 from northline.testing import Cast, assert_queries_constant
 
@@ -189,73 +189,104 @@ def test_the_matrix_query_count_stays_constant_in_features_and_teams(cast: Cast,
     assert count <= 16
 
 
-def big_matrix(access, teams: int = 60, features: int = 200) -> None:
-    """``teams`` teams and ``features`` features over four releases, six impacts a feature, in
-    every state (bulk: volume, not rules): releases 5, 30, 60 and 90 days away; the 14-day
-    default lead time makes the first release's waiting impactees at risk."""
-    org = access.organization
-    today = timezone.localdate()
-    made_teams = Team.objects.bulk_create(
-        Team(organization=org, name=f"Team {number:02d} {TEAM_WORDS[number % 6]}", kind="support")
-        for number in range(teams)
-    )
-    releases = Release.objects.bulk_create(
-        Release(organization=org, name=f"Release {days}", planned_date=today + dt.timedelta(days))
-        for days in (5, 30, 60, 90)
-    )
-    made = Feature.objects.bulk_create(
-        Feature(
-            organization=org,
-            title=f"Feature {number:03d}",
-            kind="experiment" if number % 9 == 0 else "feature",
-            release=releases[number % 4],
-        )
-        for number in range(features)
-    )
-    impacts = Impact.objects.bulk_create(
-        Impact(
-            organization=org,
-            feature=feature,
-            team=made_teams[(number * 7 + k * 11) % teams],
-            role="impactor" if k == 0 else "impactee",
-            what_changes="Calls about the new form.",
-            acknowledged_by=access.user if k > 0 and (number + k) % 3 == 0 else None,
-            acknowledged_at=timezone.now() if k > 0 and (number + k) % 3 == 0 else None,
-        )
-        for number, feature in enumerate(made)
-        for k in range(min(6, teams))
-    )
-    release_of = {feature.pk: releases[number % 4] for number, feature in enumerate(made)}
-    Notice.objects.bulk_create(
-        Notice(
-            organization=org,
-            impact=impact,
-            release=release_of[impact.feature_id],
-            reason="planned",
-            sent_at=timezone.now(),
-            release_date=release_of[impact.feature_id].planned_date,
-            days_left=(release_of[impact.feature_id].planned_date - today).days,
-            lead_time_days=14,
-            late=(release_of[impact.feature_id].planned_date - today).days < 14,
-        )
-        for impact in impacts
-        if impact.role == "impactee" and impact.pk % 4 == 1
-    )
-
-
-TEAM_WORDS = ["Contact", "Training", "Permits", "Harbour Operations", "Legal", "Finance"]
-
-
 def test_the_matrix_renders_60_teams_by_200_features(cast: Cast):
     big_matrix(cast.owner_access)
-    response = signed_in(cast.viewer).get(reverse("delivery", args=["acme"]))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert page.count('class="team-head"') == 60
-    assert page.count('class="feature-head"') == 200
-    assert page.count('<details class="cell-pop"') == 1200
+    viewer = signed_in(cast.viewer)
+    url = reverse("delivery", args=["acme"])
+    pages = []
+    for number in range(1, 9):  # 200 features, 25 a page
+        response = viewer.get(url, {"page": number})
+        assert response.status_code == 200
+        pages.append(response.content.decode())
+        assert f"page {number} of 8" in pages[-1]
+        # A page's size does not grow with the features on the others (1.3 MB unpaged).
+        assert len(response.content) < 300_000
+    for page in pages:
+        assert page.count('class="team-head"') == 60
+    assert sum(page.count('class="feature-head"') for page in pages) == 200
+    assert sum(page.count('<details class="cell-pop"') for page in pages) == 1200
+    whole = "".join(pages)
     for state in ("impactor", "ok", "unacknowledged", "at_risk", "late"):
-        assert f'class="cell cell-{state}"' in page, state
+        assert f'class="cell cell-{state}"' in whole, state
+
+
+def test_the_matrix_pages_features_and_warns_about_every_team_on_every_page(cast: Cast, plan: Plan):
+    soon = plan.release(5, "Soon")
+    made = [plan.feature(soon, f"Feature {number:02d}") for number in range(30)]
+    services.add_impact(plan.access, made[0], team=plan.builders, role="impactor")
+    # Told with 5 days left: late for Contact Centre (10 days) and Training (21 days).
+    services.add_impact(plan.access, made[3], team=plan.contact, role="impactee")
+    services.add_impact(plan.access, made[28], team=plan.training, role="impactee")
+    viewer = signed_in(cast.viewer)
+    url = reverse("delivery", args=["acme"])
+
+    first = viewer.get(url).content.decode()
+    assert "Features 1–25 of 30 · page 1 of 2, 25 features a page." in first
+    assert ">Feature 24</a>" in first and ">Feature 25</a>" not in first
+    assert f'href="{url}?page=2" rel="next">Next →</a>' in first
+    # Training's warning is on page 2, and page 1 says so, with the way there.
+    warnings = first[first.index('class="matrix-warnings"') : first.index("</section>")]
+    assert "across all 2 pages of the matrix" in warnings
+    assert ">Contact Centre</a>:" in warnings and ">Training</a>:" in warnings
+    assert warnings.count('<span class="badge cell-late">1 late</span>') == 2
+    assert "on page 2</span>" not in warnings  # a link, not text
+    assert f'on page <a href="{url}?page=2">2</a>' in warnings
+    assert "on page 1</span>" in warnings  # Contact Centre's, on this page
+    assert "Permits Online</a>:" not in warnings  # an impactor is warned about nothing
+
+    second = viewer.get(url, {"page": 2}).content.decode()
+    assert "Features 26–30 of 30 · page 2 of 2, 25 features a page." in second
+    assert ">Feature 28</a>" in second and ">Feature 03</a>" not in second
+    assert 'Training: <span class="risk-text">late notice</span>' in second
+    assert ">Training</a>:" in second[second.index('class="matrix-warnings"') :]
+    assert f'href="{url}?page=1" rel="prev">← Previous</a>' in second
+    # Past the last page: the last; not a number: the first.
+    assert "page 2 of 2" in viewer.get(url, {"page": 9}).content.decode()
+    assert "page 1 of 2" in viewer.get(url, {"page": "x"}).content.decode()
+
+
+def test_the_matrix_page_keeps_the_filters_in_its_page_links(cast: Cast, plan: Plan):
+    soon = plan.release(40, "Soon")
+    for number in range(26):
+        feature = plan.feature(soon, f"Feature {number:02d}")
+        services.add_impact(plan.access, feature, team=plan.contact, role="impactee")
+    url = reverse("delivery", args=["acme"])
+    page = signed_in(cast.viewer).get(url, {"release": soon.pk}).content.decode()
+    assert f'href="{url}?release={soon.pk}&amp;page=2" rel="next"' in page
+
+
+def test_acknowledging_on_a_later_page_of_the_matrix_comes_back_to_it(cast: Cast, plan: Plan):
+    soon = plan.release(40, "Soon")
+    made = [plan.feature(soon, f"Feature {number:02d}") for number in range(26)]
+    impact = services.add_impact(plan.access, made[25], team=plan.contact, role="impactee")
+    editor = signed_in(cast.editor)  # on the Contact Centre
+    url = reverse("delivery", args=["acme"])
+    page = editor.get(url, {"page": 2}).content.decode()
+    assert f'<input type="hidden" name="next" value="{url}?page=2">' in page
+    response = editor.post(
+        reverse("delivery_acknowledge", args=["acme", impact.pk]),
+        {"next": f"{url}?page=2", "version": impact.version},
+    )
+    assert response["Location"] == f"{url}?page=2&acknowledged={impact.pk}#impact-{impact.pk}"
+    back = editor.get(f"{url}?page=2&acknowledged={impact.pk}").content.decode()
+    assert "page 2 of 2" in back
+    assert "Acknowledged in time." in back
+
+
+def test_one_matrix_page_costs_the_same_queries_however_many_pages(cast: Cast, plan: Plan):
+    grow_matrix(plan, features=3, teams=2)
+    owner = signed_in(cast.owner)
+    url = reverse("delivery", args=["acme"])
+
+    def view() -> None:
+        response = owner.get(url)
+        assert response.status_code == 200
+
+    # One page of 3 features × 2 teams, then three pages of 63 features × 4 teams.
+    count = assert_queries_constant(view, lambda: grow_matrix(plan, 60, 2, start=100))
+    assert count == 15
+    page = owner.get(url).content.decode()
+    assert "page 1 of 3" in page and page.count('class="feature-head"') == 25
 
 
 # Releases ----------------------------------------------------------------------------------

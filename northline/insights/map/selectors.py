@@ -43,9 +43,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from northline.goals.access import access_period
-from northline.goals.models import Objective, ObjectiveStatus, Period
+from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.goals.selectors import current_period, roll_up
-from northline.insights.alignment import Alignment, load
+from northline.insights.alignment import Alignment, load, load_part
 from northline.lib.errors import Invalid, NotFound
 from northline.lib.memory import bulk_read
 from northline.measures.rules import Health, Pace, expected_progress, pace
@@ -781,11 +781,15 @@ def story_page(
     return [story_node(row, epic, urls) for row in rows]
 
 
-def story_counts(access: Access, filters: MapFilters) -> dict[int, int]:
-    """Stories per epic in this view, every state: one query."""
+def story_counts(
+    access: Access, filters: MapFilters, epic_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """Stories per epic in this view (of ``epic_ids`` only, if given), every state: one query."""
+    stories = stories_in_view(access, filters)
+    if epic_ids is not None:
+        stories = stories.filter(epic_id__in=list(epic_ids))
     return dict(
-        stories_in_view(access, filters)
-        .values("epic_id")
+        stories.values("epic_id")
         .annotate(number=Count("id"))
         .order_by()
         .values_list("epic_id", "number")
@@ -794,10 +798,33 @@ def story_counts(access: Access, filters: MapFilters) -> dict[int, int]:
 
 @bulk_read
 def build(access: Access, filters: MapFilters, *, at: dt.datetime | None = None) -> AlignmentMap:
-    """The map of the caller's organization: the alignment graph (eleven queries) and the story
+    """The map of the caller's organization: the alignment graph (fourteen queries) and the story
     counts (one); objectives' progress is read per period drawn, when first drawn."""
     alignment = load(access, team=filters.team, period=filters.period, at=at)
     return AlignmentMap(access, filters, alignment, story_counts(access, filters))
+
+
+@bulk_read
+def build_part(
+    access: Access,
+    filters: MapFilters,
+    objective_ids: Iterable[int],
+    *,
+    descend: bool = True,
+    at: dt.datetime | None = None,
+) -> AlignmentMap:
+    """The map of only the part of the graph below ``objective_ids`` (alignment.load_part):
+    those objectives, their key results and the epics that drive them are drawn exactly as on
+    the whole map; nothing outside is read, so opening a branch costs what the branch holds."""
+    alignment = load_part(
+        access,
+        objectives=objective_ids,
+        descend=descend,
+        team=filters.team,
+        period=filters.period,
+        at=at,
+    )
+    return AlignmentMap(access, filters, alignment, story_counts(access, filters, alignment.epics))
 
 
 # Drawing: which nodes a request shows expanded ----------------------------------------------
@@ -966,6 +993,23 @@ def open_branch(access: Access, filters: MapFilters, node_id: str | None) -> Bra
     kind, key = parse_node_id(node_id)
     if kind == "epic":
         return EpicBranch(access, filters, int(key))
+    if kind == "objective":
+        # Its key results and child objectives: the objective and what lies below it.
+        part = build_part(access, filters, [int(key)])
+        return MapBranch(part, part.node(f"objective:{key}"))
+    if kind == "key_result":
+        # The epics that drive it: its objective, without the objectives below.
+        owner = (
+            KeyResult.objects.filter(organization=access.organization, pk=int(key))
+            .values_list("objective_id", flat=True)
+            .first()
+        )
+        if owner is not None:
+            part = build_part(access, filters, [owner], descend=False)
+            found = part.nodes.get(f"key_result:{key}")
+            if found is not None and not node_is_context(found):
+                return MapBranch(part, found)
+        # Not in the view, or drawn only as context of work outside it: the whole map decides.
     amap = build(access, filters)
     return MapBranch(amap, amap.node(node_id or "mission"))
 
