@@ -284,3 +284,28 @@ def test_it_renders_the_goals_page_with_the_same_queries_for_n_and_5n_objectives
     # current period, objectives, key results, readings, teams, the switcher, messages).
     assert count == 11
     assert viewer.get(url).content.decode().count('class="node-card"') == 2 + 15
+
+
+def test_a_big_cascade_opens_on_the_organizations_objectives_and_all_shows_the_rest(
+    cast, goals, monkeypatch
+):
+    from northline.goals import views
+
+    viewer = signed_in(cast.viewer)
+    url = reverse("goals", args=["acme"])
+    monkeypatch.setattr(views, "FOLD_AT", 1)  # the fixture's period holds two objectives
+    folded = viewer.get(url).content.decode()
+    assert "Permits online end to end" in folded
+    assert "Launch the online application" not in folded
+    assert "This period holds 2 objectives, so the page opens on the organization" in folded
+    assert f"?period={goals.objective.period_id}&amp;team=all" in folded
+    assert '<option value="org" selected>' in folded
+    whole = viewer.get(url, {"team": "all"}).content.decode()
+    assert "Launch the online application" in whole
+    assert "This period holds" not in whole
+    assert "Clear filters" not in whole
+    # A team chosen on a big cascade still shows that team's objectives.
+    by_team = viewer.get(url, {"team": goals.child.team_id}).content.decode()
+    assert "Launch the online application" in by_team
+    monkeypatch.setattr(views, "FOLD_AT", 2)  # not more than it holds: no fold
+    assert "Launch the online application" in viewer.get(url).content.decode()
