@@ -131,7 +131,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=None, help="default: as serve chooses")
     parser.add_argument("--sign-in", choices=("form", "direct"), default="form")
     parser.add_argument("--sample-every", type=float, default=3.0, help="queue lag sampling (s)")
-    parser.add_argument("--max-in-flight", type=int, default=100)
+    parser.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=100,
+        help="requests waiting at once; an action due beyond that is counted failed, not sent",
+    )
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the data dir and database")
@@ -588,17 +593,22 @@ class Load:
             for username, key in made.items():
                 self.sign_in_direct(username, key)
         else:
-            gate = asyncio.Semaphore(4)
+            signing = asyncio.Semaphore(4)
 
             async def one(username: str) -> None:
-                async with gate:
+                async with signing:
                     await self.sign_in_form(username)
 
             await asyncio.gather(*(one(u) for u in usernames))
         # Each person opens My work once: a signed-in page, or the run stops here.
-        for username in usernames:
-            answer = await self.clients[username].get("/me/")
+        gate = asyncio.Semaphore(8)
+
+        async def first_page(username: str) -> None:
+            async with gate:
+                answer = await self.clients[username].get("/me/")
             assert answer.status_code == 200, (username, answer.status_code, answer.text[:300])
+
+        await asyncio.gather(*(first_page(u) for u in usernames))
         return time.perf_counter() - started
 
     def choose(self) -> str:
@@ -696,24 +706,26 @@ class Load:
     async def drive(self, duration: float, rate_per_second: float) -> float:
         """Poisson arrivals at ``rate_per_second`` for ``duration`` seconds; returns the time
         until the last answer came back."""
-        gate = asyncio.Semaphore(self.args.max_in_flight)
         running: set[asyncio.Task[None]] = set()
         started = time.perf_counter()
         next_at = started
-
-        async def one(name: str) -> None:
-            async with gate:
-                await self.act(name)
-
         while True:
             next_at += self.random.expovariate(rate_per_second)
             if next_at - started >= duration:
                 break
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-            task = asyncio.create_task(one(self.choose()))
+            name = self.choose()
+            if len(running) >= self.args.max_in_flight:
+                # Open loop: people do not wait for a saturated server to finish the requests
+                # of others before they click. Not sent, and counted as failed.
+                self.stats[name].record(
+                    0.0, "error", f"not sent: {len(running)} requests already waiting"
+                )
+                continue
+            task = asyncio.create_task(self.act(name))
             running.add(task)
             task.add_done_callback(running.discard)
-        if running:
+        if running:  # each ends within the client's timeout
             await asyncio.gather(*running)
         return time.perf_counter() - started
 

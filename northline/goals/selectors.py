@@ -330,9 +330,13 @@ def cascade(access: Access, period: Period, *, at: dt.datetime | None = None) ->
     )
     results = list(
         KeyResult.objects.filter(organization=access.organization, objective__period=period)
-        .select_related("indicator", "owner", "objective")
+        .select_related("indicator", "owner")
         .order_by("objective_id", "id")
     )
+    # Each key result's objective is one already read: not a second copy from a join.
+    objective_by_id = {objective.pk: objective for objective in objectives_of_period}
+    for result in results:
+        result.objective = objective_by_id[result.objective_id]
     judged = judge_key_results(results, period, moment)
     by_objective: dict[int, list[KeyResultProgress]] = defaultdict(list)
     for result in results:
