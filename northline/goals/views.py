@@ -57,9 +57,10 @@ def goals(request: HttpRequest, access: Access) -> HttpResponse:
     tree = shown = None
     folded = False
     if period is not None:
-        tree = selectors.cascade(access, period)
-        shown = tree
-        folded = not (show_all or team_filter or status_filter) and len(tree) > FOLD_AT
+        folded = (
+            not (show_all or team_filter or status_filter)
+            and selectors.objective_count(access, period) > FOLD_AT
+        )
         if folded:
             team_filter = "org"
         if team_filter or status_filter:
@@ -72,7 +73,11 @@ def goals(request: HttpRequest, access: Access) -> HttpResponse:
                     return False
                 return not status_filter or objective.status == status_filter
 
+            # Only what the shown objectives' progress depends on is read.
+            tree = selectors.cascade(access, period, keep=keep)
             shown = selectors.filtered(tree, keep)
+        else:
+            tree = shown = selectors.cascade(access, period)
     return render_org(
         request,
         access,
