@@ -312,9 +312,7 @@ def test_a_big_cascade_opens_on_the_organizations_objectives_and_all_shows_the_r
     assert "Launch the online application" in viewer.get(url).content.decode()
 
 
-def test_a_filtered_cascade_reads_only_what_its_objectives_need_with_the_same_progress(
-    cast, goals
-):
+def test_a_filtered_cascade_reads_only_what_its_objectives_need_with_the_same_progress(cast, goals):
     from northline.goals import selectors
 
     access = cast.owner_access
