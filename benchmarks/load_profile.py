@@ -7,8 +7,9 @@ One command does everything, and stops by itself after ``--duration`` seconds:
    one named, dropped at the end unless ``--keep``);
 2. the Jira-Align-size organization of ``northline.insights.tests.generated`` (at ``--scale 1``:
    50 teams, 1,425 objectives, 2,850 key results with three check-ins each, 500 epics, 12,250
-   stories), plus a release train for the dependency matrix (four releases, four features a
-   team, each impacting six teams, a third acknowledged, notices sent);
+   stories), each open epic given a lagging indicator (so moves meet the column rules), plus a
+   release train for the dependency matrix (four releases, four features a team, each
+   impacting six teams, a third acknowledged, notices sent);
 3. 200 users made with the services (``create_user``, ``add_member``, ``add_team_member``): 2
    owners, 6 admins, 152 editors and 40 viewers; every admin and editor on one team;
 4. ``northline serve`` (gunicorn, its web workers as serve chooses them, with its embedded task
@@ -181,6 +182,7 @@ class ActionStats:
     conflicts: int = 0
     not_sent: int = 0  # due while --max-in-flight were waiting: failed, and timed as nothing
     error_bodies: list[str] = field(default_factory=list)
+    conflict_bodies: list[str] = field(default_factory=list)
 
     def record(self, ms: float, outcome: str, body: str = "") -> None:
         if outcome == "not sent":
@@ -189,6 +191,8 @@ class ActionStats:
         self.latencies_ms.append(ms)
         if outcome == "conflict":
             self.conflicts += 1
+            if len(self.conflict_bodies) < 3:
+                self.conflict_bodies.append(body[:300])
         elif outcome == "error":
             self.errors += 1
             if len(self.error_bodies) < 3:
@@ -221,6 +225,7 @@ def summarize(
             "error_rate": failed / count if count else 0.0,
             "conflicts": stat.conflicts,
             "error_bodies": stat.error_bodies,
+            "conflict_bodies": stat.conflict_bodies,
         }
     return {
         "elapsed_s": elapsed,
@@ -280,6 +285,8 @@ def report(summary: dict[str, Any], *, target_rps: float) -> str:
     for name, a in summary["actions"].items():
         for body in a["error_bodies"]:
             lines.append(f"First errors of {name}: {body!r}")
+        for body in a.get("conflict_bodies", []):
+            lines.append(f"First conflicts of {name}: {body!r}")
     lines.append("")
     lines += [f"{'PASS' if met else 'FAIL'}: {text}" for text, met in goals(summary)]
     return "\n".join(lines)
@@ -341,6 +348,7 @@ def seed(args: argparse.Namespace) -> World:
 
     from northline.delivery.models import Feature, Impact, Notice, Release
     from northline.goals.models import KeyResult
+    from northline.measures.models import Indicator, Reading
     from northline.insights.tests.generated import generate
     from northline.orgs import services as org_services
     from northline.orgs.access import access_organization
@@ -405,6 +413,37 @@ def seed(args: argparse.Namespace) -> World:
         )
         for impact in impacts
         if impact.role == "impactee"
+    )
+
+    # Every epic has its business case's lagging indicator (with readings), as a real board's
+    # cards in To do and Doing do: a move between them then meets the column rules.
+    open_epics = list(Epic.objects.filter(organization=org, state__in=("todo", "doing")))
+    outcomes = Indicator.objects.bulk_create(
+        Indicator(
+            organization=org,
+            name=f"Outcome of {epic.title}",
+            kind="lagging",
+            baseline=0,
+            target=100,
+            start_date=today - dt.timedelta(days=60),
+            target_date=today + dt.timedelta(days=120),
+        )
+        for epic in open_epics
+    )
+    links = Epic.lagging_indicators.through
+    links.objects.bulk_create(
+        links(epic_id=epic.pk, indicator_id=indicator.pk)
+        for epic, indicator in zip(open_epics, outcomes, strict=True)
+    )
+    Reading.objects.bulk_create(
+        Reading(
+            organization=org,
+            indicator=indicator,
+            value=10.0 * step,
+            recorded_at=timezone.now() - dt.timedelta(days=3 - step),
+        )
+        for indicator in outcomes
+        for step in range(3)
     )
 
     users: list[tuple[str, str, int | None]] = [("user000", "owner", teams[0].pk)]
@@ -756,7 +795,7 @@ def outcome(name: str, status: int, answer: Any) -> tuple[str, str]:
         if status == 302 and "changed=" in location:
             return "conflict", ""
     elif name == "card move" and status == 409:
-        return "conflict", ""
+        return "conflict", answer.text[:300]
     elif status == 200:
         return "ok", ""
     return "error", f"{status} {answer.text[:300]}"

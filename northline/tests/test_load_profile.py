@@ -138,6 +138,6 @@ def test_it_tells_a_stale_version_from_an_error(load_profile):
     assert outcome("acknowledge", 302, acknowledged) == ("ok", "")
     assert outcome("acknowledge", 302, Answer(302, "/x/?changed=9#impact-9"))[0] == "conflict"
     assert outcome("acknowledge", 302, Answer(302, "/login/"))[0] == "error"
-    assert outcome("card move", 409, Answer(409))[0] == "conflict"
+    assert outcome("card move", 409, Answer(409, text="stale")) == ("conflict", "stale")
     assert outcome("check-in", 409, Answer(409, text="stale")) == ("error", "409 stale")
     assert outcome("board", 200, Answer(200)) == ("ok", "")
