@@ -348,8 +348,8 @@ def seed(args: argparse.Namespace) -> World:
 
     from northline.delivery.models import Feature, Impact, Notice, Release
     from northline.goals.models import KeyResult
-    from northline.measures.models import Indicator, Reading
     from northline.insights.tests.generated import generate
+    from northline.measures.models import Indicator, Reading
     from northline.orgs import services as org_services
     from northline.orgs.access import access_organization
     from northline.orgs.models import Person
