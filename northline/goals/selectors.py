@@ -147,6 +147,10 @@ def current_period(access: Access, today: dt.date | None = None) -> Period | Non
     return containing or periods(access).first()
 
 
+def objective_count(access: Access, period: Period) -> int:
+    return Objective.objects.filter(organization=access.organization, period=period).count()
+
+
 # Progress --------------------------------------------------------------------------------
 
 
@@ -253,6 +257,9 @@ class Cascade:
     final: bool  # the period has ended, so scores are final
     groups: list[ThemeGroup]
     nodes: dict[int, ObjectiveProgress]
+    # How many objectives the period holds, when ``nodes`` holds only those a filtered page
+    # needs (cascade(keep=...)); None: ``nodes`` holds them all.
+    total: int | None = None
 
     @property
     def roots(self) -> list[ObjectiveProgress]:
@@ -270,7 +277,7 @@ class Cascade:
         return sorted(found, key=lambda r: (r.pace.severity, r.progress, r.key_result.pk))
 
     def __len__(self) -> int:
-        return len(self.nodes)
+        return self.total if self.total is not None else len(self.nodes)
 
 
 def walk(nodes: Iterable[ObjectiveProgress]) -> Iterable[ObjectiveProgress]:
@@ -319,20 +326,72 @@ def roll_up(
     return 0.0, False
 
 
-def cascade(access: Access, period: Period, *, at: dt.datetime | None = None) -> Cascade:
+def needed_for(
+    objectives: Sequence[Objective], keep: Callable[[Objective], bool], with_results: set[int]
+) -> set[int]:
+    """The objectives whose progress a page showing those ``keep`` accepts depends on: the
+    shown ones and their ancestors (so filtered() places them as in the whole tree), and,
+    below any of these without key results of its own, its children (roll_up takes their
+    progress instead), recursively."""
+    by_id = {objective.pk: objective for objective in objectives}
+    children_of: dict[int, list[int]] = defaultdict(list)
+    for objective in objectives:
+        if objective.parent_id in by_id:
+            children_of[objective.parent_id].append(objective.pk)
+    needed: set[int] = set()
+    waiting = [objective.pk for objective in objectives if keep(objective)]
+    for pk in list(waiting):
+        parent = by_id[pk].parent_id
+        while parent in by_id and parent not in needed:
+            waiting.append(parent)
+            parent = by_id[parent].parent_id
+    while waiting:
+        pk = waiting.pop()
+        if pk in needed:
+            continue
+        needed.add(pk)
+        if pk not in with_results:
+            waiting.extend(children_of.get(pk, []))
+    return needed
+
+
+def cascade(
+    access: Access,
+    period: Period,
+    *,
+    at: dt.datetime | None = None,
+    keep: Callable[[Objective], bool] | None = None,
+) -> Cascade:
     """The period's whole tree: four queries (objectives, key results, readings, and the
-    readings at the period's end once it is over), however many objectives there are."""
+    readings at the period's end once it is over), however many objectives there are.
+
+    With ``keep`` (a page that shows only some objectives, pruned with :func:`filtered`), only
+    what their progress depends on is read and judged (:func:`needed_for`), with one more
+    query; the progress of every objective ``keep`` accepts is the same as in the whole tree.
+    """
     moment = at or timezone.now()
     objectives_of_period = list(
         Objective.objects.filter(organization=access.organization, period=period)
         .select_related("team", "owner", "theme")
         .order_by("team__name", "title", "id")
     )
-    results = list(
-        KeyResult.objects.filter(organization=access.organization, objective__period=period)
-        .select_related("indicator", "owner", "objective")
-        .order_by("objective_id", "id")
+    total = None
+    results_of_period = KeyResult.objects.filter(
+        organization=access.organization, objective__period=period
     )
+    if keep is not None:
+        total = len(objectives_of_period)
+        with_results = set(results_of_period.values_list("objective_id", flat=True).distinct())
+        needed = needed_for(objectives_of_period, keep, with_results)
+        objectives_of_period = [o for o in objectives_of_period if o.pk in needed]
+        results_of_period = results_of_period.filter(objective_id__in=needed)
+    results = list(
+        results_of_period.select_related("indicator", "owner").order_by("objective_id", "id")
+    )
+    # Each key result's objective is one already read: not a second copy from a join.
+    objective_by_id = {objective.pk: objective for objective in objectives_of_period}
+    for result in results:
+        result.objective = objective_by_id[result.objective_id]
     judged = judge_key_results(results, period, moment)
     by_objective: dict[int, list[KeyResultProgress]] = defaultdict(list)
     for result in results:
@@ -387,6 +446,7 @@ def cascade(access: Access, period: Period, *, at: dt.datetime | None = None) ->
         final=score_is_final(period, moment),
         groups=group_by_theme(roots),
         nodes=nodes,
+        total=total,
     )
 
 

@@ -281,6 +281,71 @@ def test_it_renders_the_goals_page_with_the_same_queries_for_n_and_5n_objectives
         lambda: viewer.get(url), lambda: add_objectives(cast, goals, 12)
     )
     # Pinned, so a creeping count shows up here (session, user, membership, periods, the
-    # current period, objectives, key results, readings, teams, the switcher, messages).
-    assert count == 11
+    # current period, how many objectives it holds (FOLD_AT), objectives, key results,
+    # readings, teams, the switcher, messages).
+    assert count == 12
     assert viewer.get(url).content.decode().count('class="node-card"') == 2 + 15
+
+
+def test_a_big_cascade_opens_on_the_organizations_objectives_and_all_shows_the_rest(
+    cast, goals, monkeypatch
+):
+    from northline.goals import views
+
+    viewer = signed_in(cast.viewer)
+    url = reverse("goals", args=["acme"])
+    monkeypatch.setattr(views, "FOLD_AT", 1)  # the fixture's period holds two objectives
+    folded = viewer.get(url).content.decode()
+    assert "Permits online end to end" in folded
+    assert "Launch the online application" not in folded
+    assert "This period holds 2 objectives, so the page opens on the organization" in folded
+    assert f"?period={goals.objective.period_id}&amp;team=all" in folded
+    assert '<option value="org" selected>' in folded
+    whole = viewer.get(url, {"team": "all"}).content.decode()
+    assert "Launch the online application" in whole
+    assert "This period holds" not in whole
+    assert "Clear filters" not in whole
+    # A team chosen on a big cascade still shows that team's objectives.
+    by_team = viewer.get(url, {"team": goals.child.team_id}).content.decode()
+    assert "Launch the online application" in by_team
+    monkeypatch.setattr(views, "FOLD_AT", 2)  # not more than it holds: no fold
+    assert "Launch the online application" in viewer.get(url).content.decode()
+
+
+def test_a_filtered_cascade_reads_only_what_its_objectives_need_with_the_same_progress(cast, goals):
+    from northline.goals import selectors
+
+    access = cast.owner_access
+    add_objectives(cast, goals, 3)  # three team objectives at 15 % under the organization's
+    other = services.create_objective(
+        access, title="Fewer calls", period=goals.period, theme=goals.theme, status="active"
+    )
+    measured = services.create_key_result(access, other, title="Calls", baseline=0, target=10)
+    services.record_check_in(access, measured, value=4)
+    unread = services.create_objective(
+        access, title="Call scripts", period=goals.period, team=goals.child.team, parent=other
+    )
+    services.create_key_result(access, unread, title="Scripts", baseline=0, target=10)
+
+    def org_level(objective: Objective) -> bool:
+        return objective.team_id is None
+
+    whole = selectors.cascade(access, goals.period)
+    part = selectors.cascade(access, goals.period, keep=org_level)
+    # The organization's first objective has no key results: its progress is its four
+    # children's mean (0, 15, 15, 15 %), so they are read; "Fewer calls" has its own (40 %),
+    # so its child is not.
+    assert part.nodes[goals.objective.pk].progress == pytest.approx(0.1125)
+    assert part.nodes[other.pk].progress == pytest.approx(0.4)
+    for pk in (goals.objective.pk, other.pk):
+        assert part.nodes[pk].progress == whole.nodes[pk].progress
+        assert part.nodes[pk].score == whole.nodes[pk].score
+        assert part.nodes[pk].pace == whole.nodes[pk].pace
+    assert unread.pk in whole.nodes and unread.pk not in part.nodes
+    assert goals.child.pk in part.nodes
+    assert len(part) == len(whole) == 7
+    shown = selectors.filtered(part, org_level)
+    assert [node.objective.title for node in shown.roots] == [
+        "Fewer calls",
+        "Permits online end to end",
+    ]
