@@ -8,10 +8,10 @@ one that was there all along.
 The keyset condition is derived from the queryset's ``order_by``: plain fields, related
 fields, annotations (the WSJF sort) and expressions, ascending or descending, mixed. The
 order must end in a unique column (``id``); :func:`keyset_terms` appends ``pk`` when it is
-missing, so equal sort keys (ties) still page without duplicates. A NULL in a sort key needs
-an explicit place (``nulls_first``/``nulls_last``: SQLite and PostgreSQL disagree on the
-default); a nullable key without one is refused when the route is first asked for a page,
-naming the key, rather than paging wrongly.
+missing, so equal sort keys (ties) still page without duplicates. A NULL in a sort key pages
+correctly: where the order says ``nulls_first``/``nulls_last`` that place is kept, otherwise
+the database's own default (PostgreSQL sorts NULL as the largest value, SQLite as the
+smallest) is made explicit in the page's ORDER BY and in the keyset condition.
 
 The cursor is opaque: the last row's sort keys and a fingerprint of the order, signed with
 the installation's secret (``django.core.signing``), so a tampered, truncated or foreign
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
 from django.db.models import Expression, F, OrderBy, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
@@ -172,10 +172,10 @@ def keyset_terms(queryset: QuerySet) -> list[tuple[Any, bool, bool | None]]:
         else:
             raise KeysetRefused(f"Cannot page by {item!r}.")
         if nulls_last is None and nullable(queryset, expression):
-            raise KeysetRefused(
-                f"The order key {expression!r} can be NULL: order it with nulls_first or "
-                "nulls_last so every database pages it the same way."
-            )
+            # Where this database puts NULLs by default (PostgreSQL: as the largest value,
+            # SQLite: as the smallest); the page's own ORDER BY then says so explicitly.
+            largest = connections[queryset.db].features.nulls_order_largest
+            nulls_last = largest != descending
         terms.append((expression, descending, nulls_last))
     unique = {"pk", "id", queryset.model._meta.pk.name}
     if not any(isinstance(e, F) and e.name in unique for e, _, _ in terms):
@@ -351,6 +351,10 @@ def page_of(
     more = len(rows) > limit
     rows = rows[:limit]
     following = keyset.cursor_of(rows[-1]) if more else None
+    if rows and isinstance(rows[0], dict):
+        for row in rows:  # a values() projection: the sort keys are not the caller's fields
+            for alias in keyset.aliases:
+                del row[alias]
     items = [present(row) for row in rows] if present is not None else rows
     return {"items": items, "next": following, "limit": limit, "count": count}
 
@@ -401,9 +405,5 @@ def projected_page(
         total=pagination.total,
         offset=pagination.offset,
     )
-    rows = page["items"]
-    for row in rows:
-        for key in [key for key in row if key.startswith(KEY_PREFIX)]:
-            del row[key]
-    page["items"] = finish(rows)
+    page["items"] = finish(page["items"])
     return HttpResponse(orjson.dumps(page), content_type="application/json")
