@@ -125,9 +125,9 @@ class KeysetRefused(Exception):
 
 def nullable(queryset: QuerySet, expression: Any) -> bool:
     """Whether the sort key can be NULL. A model field knows; an annotation or expression is
-    assumed nullable (a Coalesce or Case may or may not be: say where its NULLs go)."""
+    assumed nullable (harmless: the NULL branch of the condition then matches nothing)."""
     if isinstance(expression, F):
-        name = expression.name
+        name: str = getattr(expression, "name")  # noqa: B009 (django-stubs leaves it out)
         if name in queryset.query.annotations:
             return True
         model = queryset.model
@@ -178,7 +178,7 @@ def keyset_terms(queryset: QuerySet) -> list[tuple[Any, bool, bool | None]]:
             nulls_last = largest != descending
         terms.append((expression, descending, nulls_last))
     unique = {"pk", "id", queryset.model._meta.pk.name}
-    if not any(isinstance(e, F) and e.name in unique for e, _, _ in terms):
+    if not any(isinstance(e, F) and getattr(e, "name") in unique for e, _, _ in terms):  # noqa: B009
         terms.append((F("pk"), False, None))
     return terms
 

@@ -121,8 +121,9 @@ def record_routes(
     """Declare the plain routes of one record on ``router`` (see the module's docstring).
 
     ``listing`` is ``(filters schema or None, selector(access, **filters))``, paged with
-    :class:`~northline.lib.pagination.CursorPage`. ``update``'s callable receives the record found for
-    writing and the validated PATCH body (see :func:`update_with_version`). ``present`` turns
+    :class:`~northline.lib.pagination.CursorPage` (``present`` sees only the page's rows).
+    ``update``'s callable receives the record found for writing and the validated PATCH body
+    (see :func:`update_with_version`). ``present`` turns
     a record into the response (default: the record itself, read again through ``find`` after
     a write so that the answer shows what was stored).
     """
