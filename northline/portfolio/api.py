@@ -268,15 +268,21 @@ EPIC_COLUMNS = (
 )
 
 
-def id_list(relation: str, column: str) -> Subquery:
-    """An epic's ids on a many-to-many as ``"3,7,12"`` (or null), inside the list's own query:
-    no second query, no IN list of the page's ids. (SQLite before 3.44 cannot order inside an
-    aggregate: ``split_ids`` sorts.)"""
-    links = Epic._meta.get_field(relation).remote_field.through  # type: ignore[union-attr]
+def id_list(model: type[Epic | Story], relation: str) -> Subquery:
+    """A record's ids on a many-to-many as ``"3,7,12"`` (or null), inside the list's own
+    query: no second query, no IN list of the page's ids. (SQLite before 3.44 cannot order
+    inside an aggregate: ``split_ids`` sorts.)"""
+    field = model._meta.get_field(relation)
+    links = field.remote_field.through  # type: ignore[union-attr]
     return Subquery(
-        links.objects.filter(epic_id=OuterRef("pk"))
-        .values("epic_id")
-        .annotate(ids=StringAgg(Cast(column, CharField()), Value(",")))
+        links.objects.filter(**{field.m2m_column_name(): OuterRef("pk")})  # type: ignore[union-attr]
+        .values(field.m2m_column_name())  # type: ignore[union-attr]
+        .annotate(
+            ids=StringAgg(
+                Cast(field.m2m_reverse_name(), CharField()),  # type: ignore[union-attr]
+                Value(","),
+            )
+        )
         .values("ids")
     )
 
@@ -305,8 +311,8 @@ def list_epics(
 ) -> HttpResponse:
     # The hot list: served from a projection, written with orjson (docs/api.md, Pagination).
     epics = listed(caller_access(request), filters).annotate(
-        lagging_indicator_list=id_list("lagging_indicators", "indicator_id"),
-        key_result_list=id_list("key_results", "keyresult_id"),
+        lagging_indicator_list=id_list(Epic, "lagging_indicators"),
+        key_result_list=id_list(Epic, "key_results"),
     )
     return projected_page(epics, EPIC_COLUMNS, page, epic_rows)
 
@@ -484,7 +490,7 @@ class StoryOut(Schema):
 
     @staticmethod
     def resolve_leading_indicator_ids(obj: Story) -> list[int]:
-        return [indicator.pk for indicator in obj.leading_indicators.all()]
+        return sorted(indicator.pk for indicator in obj.leading_indicators.all())
 
 
 class StoryIn(Input):
@@ -531,6 +537,36 @@ def update_story(access: Access, story: Story, payload: StoryPatch) -> Story:
     )
 
 
+class PagedStoryOut(CursorPage.Output):
+    items: list[StoryOut]
+
+
+STORY_COLUMNS = (
+    *(name for name in StoryOut.model_fields if name != "leading_indicator_ids"),
+    "leading_indicator_list",
+)
+
+
+def story_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row["leading_indicator_ids"] = split_ids(row.pop("leading_indicator_list"))
+    return rows
+
+
+@router.get("/stories", response=PagedStoryOut, summary="Stories")
+def list_stories(
+    request: HttpRequest,
+    org: OrgSlug,
+    filters: Query[StoryFilters],
+    page: Query[CursorPage.Input],
+) -> HttpResponse:
+    # A hot list: served from a projection, written with orjson (docs/api.md, Pagination).
+    stories = selectors.stories(caller_access(request), **filters.dict()).annotate(
+        leading_indicator_list=id_list(Story, "leading_indicators")
+    )
+    return projected_page(stories, STORY_COLUMNS, page, story_rows)
+
+
 record_routes(
     router,
     "/stories",
@@ -539,12 +575,10 @@ record_routes(
     names=Names("story", "stories"),
     out=StoryOut,
     find=access_story,
-    listing=(StoryFilters, selectors.stories),
     create=(StoryIn, create_story),
     update=(StoryPatch, update_story),
     delete=services.delete_story,
     summaries={
-        "list": "Stories",
         "create": "Create a story of an epic",
         "get": "One story",
         "update": "Edit a story",

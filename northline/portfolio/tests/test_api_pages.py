@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from northline.lib.pagination import page_of
 from northline.measures.models import Indicator
 from northline.portfolio import selectors
-from northline.portfolio.api import EpicOut
+from northline.portfolio.api import EpicOut, StoryOut
 from northline.portfolio.models import Epic
 from northline.portfolio.tests.conftest import Board
 from northline.portfolio.tests.test_api import many_cards
@@ -219,3 +219,23 @@ def test_the_projected_epics_are_exactly_what_the_schema_describes(
         assert served == described
         assert {e["wsjf"] for e in served} >= {2.0, None}
         assert max(len(e["lagging_indicator_ids"]) for e in served) == 4
+
+
+def test_the_projected_stories_are_exactly_what_the_schema_describes(
+    cast: Cast, board: Board, api_as
+):
+    epic = board.epic("Scored", stories=3)
+    story = epic.stories.first()
+    many_cards(board, 3)
+    story.leading_indicators.add(*Indicator.objects.all())  # several ids, in one text
+    viewer = api_as(cast.viewer)
+    served = viewer.get(f"{BASE}/stories", limit=1000).json()["items"]
+    described = [
+        StoryOut.model_validate(s).model_dump(mode="json") for s in selectors.stories(board.access)
+    ]
+    assert served == described
+    assert len(served) == 6
+    assert max(len(s["leading_indicator_ids"]) for s in served) == 4
+    only = viewer.get(f"{BASE}/stories", epic=epic.pk, limit=2).json()
+    rest = viewer.get(f"{BASE}/stories", epic=epic.pk, limit=2, cursor=only["next"]).json()
+    assert [s["id"] for s in only["items"] + rest["items"]] == [s["id"] for s in served[:3]]
