@@ -22,9 +22,17 @@ from northline.portfolio.models import Epic
 from northline.portfolio.tests.conftest import Board
 from northline.portfolio.tests.test_api import many_cards
 from northline.testing import Cast, assert_queries_constant
-from northline.tests.test_api_contract import assert_error
 
 pytestmark = pytest.mark.django_db
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """The API's one error shape (docs/api.md), with this status and code."""
+    assert response.status_code == status, response.content
+    error = response.json()["error"]
+    assert (set(error), error["code"]) == ({"code", "message", "fields"}, code)
+    return error
+
 
 BASE = "/orgs/acme"
 
