@@ -22,12 +22,12 @@ from northline.delivery.access import (
 from northline.delivery.models import Feature, Impact, Release, Webhook
 from northline.lib.errors import naming
 from northline.lib.exports import table_attachment
+from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     Filters,
     Id,
     Input,
     OrgSlug,
-    Page,
     VersionedInput,
     VersionIn,
 )
@@ -400,7 +400,7 @@ class NoticeFilters(Filters):
 
 
 @router.get("/delivery/notices", response=list[NoticeOut], summary="Notices sent, newest first")
-@paginate(Page)
+@paginate(CursorPage)
 def list_notices(request: HttpRequest, org: OrgSlug, filters: Query[NoticeFilters]) -> Any:
     return selectors.notices(caller_access(request), **filters.dict())
 
@@ -485,7 +485,7 @@ class UpcomingOut(Schema):
     response=list[UpcomingOut],
     summary="What is coming at a team: its impacts in open releases, soonest first",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def team_upcoming(request: HttpRequest, org: OrgSlug, team_id: Id) -> Any:
     access = caller_access(request)
     team = access_team(access, team_id)
@@ -527,7 +527,7 @@ def lead_time_out(item: selectors.LeadTime) -> dict[str, Any]:
 @router.get(
     "/delivery/lead-times", response=list[LeadTimeOut], summary="Each team's lead time in days"
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_lead_times(request: HttpRequest, org: OrgSlug) -> Any:
     return [lead_time_out(item) for item in selectors.lead_times(caller_access(request))]
 
@@ -658,7 +658,7 @@ def create_webhook(request: HttpRequest, org: OrgSlug, payload: WebhookIn) -> An
     response=list[DeliveryOut],
     summary="A webhook's delivery log, newest first",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_deliveries(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
     access = caller_access(request)
     return selectors.webhook_deliveries(access, access_webhook(access, webhook_id))
@@ -703,7 +703,7 @@ class FeedIn(Input):
 
 
 @router.get("/delivery/calendar-feeds", response=list[FeedOut], summary="Calendar feeds")
-@paginate(Page)
+@paginate(CursorPage)
 def list_feeds(request: HttpRequest, org: OrgSlug) -> Any:
     return selectors.calendar_feeds(caller_access(request))
 

@@ -13,6 +13,7 @@ from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
 from northline.goals.models import KeyResult, Objective
 from northline.lib.errors import NotFound, naming
+from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     AS_OF_DESCRIPTION,
     AsOf,
@@ -20,7 +21,6 @@ from northline.lib.schemas import (
     Id,
     Input,
     OrgSlug,
-    Page,
     VersionedInput,
 )
 from northline.measures.api import HealthOut, ReadingOut, health_out
@@ -222,7 +222,7 @@ class CheckInIn(Input):
 
 # A plain query parameter, not a Filters schema: the published schema names no component for it.
 @router.get("/key-results", response=list[KeyResultOut], summary="Key results")
-@paginate(Page)
+@paginate(CursorPage)
 def list_key_results(
     request: HttpRequest, org: OrgSlug, objective: Id | None = None
 ) -> QuerySet[KeyResult]:
@@ -267,7 +267,7 @@ record_routes(
     response=list[ReadingOut],
     summary="A key result's check-ins, oldest first",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_check_ins(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> QuerySet[Reading]:
     access = caller_access(request)
     return selectors.check_ins(access, access_key_result(access, key_result_id))

@@ -209,7 +209,10 @@ class VersionIn(Input):
 
 
 class Page(LimitOffsetPagination):
-    """``?limit=&offset=`` pages: items, count, and the offset of the next page (or null)."""
+    """``?limit=&offset=`` pages: items, count, and the offset of the next page (or null).
+
+    Only the alignment map's branch still uses it (a computed tree, not a table); every list
+    that can grow pages by cursor with :class:`northline.lib.pagination.CursorPage`."""
 
     class Input(Filters):
         limit: int = Field(50, ge=1, le=200, description="Items per page (at most 200).")

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     AS_OF_DESCRIPTION,
     AsOf,
@@ -15,7 +16,6 @@ from northline.lib.schemas import (
     Id,
     Input,
     OrgSlug,
-    Page,
     VersionedInput,
 )
 from northline.measures import selectors, services
@@ -121,7 +121,7 @@ def health_out(health: Health) -> dict[str, Any]:
 
 # A plain query parameter, not a Filters schema: the published schema names no component for it.
 @router.get("/indicators", response=list[IndicatorOut], summary="Indicators")
-@paginate(Page)
+@paginate(CursorPage)
 def list_indicators(
     request: HttpRequest, org: OrgSlug, kind: KindName | None = None
 ) -> QuerySet[Indicator]:
@@ -159,7 +159,7 @@ record_routes(
     response=list[ReadingOut],
     summary="Readings, oldest first",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_readings(request: HttpRequest, org: OrgSlug, indicator_id: Id) -> QuerySet[Reading]:
     access = caller_access(request)
     return selectors.readings(access, access_indicator(access, indicator_id))

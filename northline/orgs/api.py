@@ -10,7 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.lib.errors import naming
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.access import Access
@@ -327,7 +328,7 @@ def me(request: HttpRequest) -> Any:
 
 
 @router.get("/orgs", response=list[OrganizationOut], summary="Organizations I belong to")
-@paginate(Page)
+@paginate(CursorPage)
 def list_organizations(request: HttpRequest) -> QuerySet[Organization]:
     organizations = acl.organizations_of(caller(request))
     limit = token_organization(request)
@@ -358,7 +359,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
-@paginate(Page)
+@paginate(CursorPage)
 def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=caller(request).pk).select_related("organization")
 
@@ -402,7 +403,7 @@ def change_preferences(request: HttpRequest, payload: PreferencePatch) -> Any:
 
 
 @router.get("/inbox", response=list[NotificationOut], summary="My notifications, newest first")
-@paginate(Page)
+@paginate(CursorPage)
 def list_notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
     return selectors.inbox(
         caller(request), unread_only=unread, organization_id=token_organization(request)
@@ -455,7 +456,7 @@ def delete_organization(
 
 
 @org_router.get("/events", response=list[EventOut], summary="History of the organization")
-@paginate(Page)
+@paginate(CursorPage)
 def list_events(request: HttpRequest, org: OrgSlug, filters: Query[EventFilter]) -> QuerySet[Event]:
     return selectors.events(
         caller_access(request), object_type=filters.object_type, object_id=filters.object_id
@@ -466,7 +467,7 @@ def list_events(request: HttpRequest, org: OrgSlug, filters: Query[EventFilter])
 
 
 @org_router.get("/members", response=list[MembershipOut], summary="Members and their roles")
-@paginate(Page)
+@paginate(CursorPage)
 def list_members(request: HttpRequest, org: OrgSlug) -> QuerySet[Membership]:
     return selectors.memberships(caller_access(request))
 
@@ -500,7 +501,7 @@ def remove_member(request: HttpRequest, org: OrgSlug, membership_id: Id) -> Any:
     response=list[InvitationOut],
     summary="Invitations waiting for an answer (admin)",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_invitations(request: HttpRequest, org: OrgSlug) -> QuerySet[Invitation]:
     access = caller_access(request)
     access.require("manage")
@@ -553,7 +554,7 @@ def revoke_invitation(request: HttpRequest, org: OrgSlug, invitation_id: Id) -> 
 
 
 @org_router.get("/people", response=list[PersonOut], summary="People")
-@paginate(Page)
+@paginate(CursorPage)
 def list_people(request: HttpRequest, org: OrgSlug, q: str = "") -> QuerySet[Person]:
     return selectors.people(caller_access(request), search=q)
 
@@ -619,7 +620,7 @@ record_routes(
 
 
 @org_router.get("/teams/{team_id}/members", response=list[TeamMemberOut], summary="Team members")
-@paginate(Page)
+@paginate(CursorPage)
 def list_team_members(request: HttpRequest, org: OrgSlug, team_id: Id) -> QuerySet[TeamMember]:
     access = caller_access(request)
     return selectors.team_members(access, acl.access_team(access, team_id))

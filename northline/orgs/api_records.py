@@ -31,12 +31,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.pagination import CursorPage, Presented
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
 
@@ -120,8 +121,9 @@ def record_routes(
     """Declare the plain routes of one record on ``router`` (see the module's docstring).
 
     ``listing`` is ``(filters schema or None, selector(access, **filters))``, paged with
-    :class:`~northline.lib.schemas.Page`. ``update``'s callable receives the record found for
-    writing and the validated PATCH body (see :func:`update_with_version`). ``present`` turns
+    :class:`~northline.lib.pagination.CursorPage` (``present`` sees only the page's rows).
+    ``update``'s callable receives the record found for writing and the validated PATCH body
+    (see :func:`update_with_version`). ``present`` turns
     a record into the response (default: the record itself, read again through ``find`` after
     a write so that the answer shows what was stored).
     """
@@ -156,10 +158,13 @@ def record_routes(
         def list_body(request: HttpRequest, org: str, **kwargs: Any) -> Any:
             query = kwargs.get("query")
             fields = query.dict() if query is not None else {}
-            records = select(caller_access(request), **fields)
+            access = caller_access(request)
+            records = select(access, **fields)
             if present is None:
                 return records
-            access = caller_access(request)
+            if isinstance(records, QuerySet):
+                # Present only the page's rows, after the paginator has read them.
+                return Presented(records, lambda record: present(access, record))
             return [present(access, record) for record in records]
 
         declare(
@@ -168,7 +173,7 @@ def record_routes(
             [("query", Query[filters])] if filters is not None else [],  # type: ignore[misc,valid-type]
             list_body,
             list[out],  # type: ignore[valid-type]
-            paginate(Page),
+            paginate(CursorPage),
         )
 
     if create is not None:

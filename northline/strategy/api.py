@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from northline.lib.errors import Invalid, NotFound
+from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     LINK_NEEDS_NO_VERSION,
     UNLINK_NEEDS_NO_VERSION,
@@ -19,7 +20,6 @@ from northline.lib.schemas import (
     Id,
     Input,
     OrgSlug,
-    Page,
     VersionedInput,
 )
 from northline.measures.access import access_indicator
@@ -170,7 +170,7 @@ def get_identity(request: HttpRequest, org: OrgSlug) -> Any:
 @router.get(
     "/identity/revisions", response=list[RevisionOut], summary="Identity revisions, newest first"
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_revisions(request: HttpRequest, org: OrgSlug) -> QuerySet[IdentityRevision]:
     return selectors.revisions(caller_access(request))
 
@@ -377,7 +377,7 @@ def one_theme(access: Access, theme_id: Id) -> dict[str, Any]:
 
 
 @router.get("/themes", response=list[ThemeOut], summary="Themes with their indicators' health")
-@paginate(Page)
+@paginate(CursorPage)
 def list_themes(
     request: HttpRequest, org: OrgSlug, status: ThemeStatusName | None = None
 ) -> list[dict[str, Any]]:
@@ -649,7 +649,7 @@ record_routes(
 
 
 @router.get("/investments/{investment_id}/spends", response=list[SpendOut], summary="Spend entries")
-@paginate(Page)
+@paginate(CursorPage)
 def list_spends(request: HttpRequest, org: OrgSlug, investment_id: Id) -> QuerySet[Spend]:
     access = caller_access(request)
     return selectors.spends(access, acl.access_investment(access, investment_id))
@@ -824,7 +824,7 @@ def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_i
     response=list[ResponsibilityOut],
     summary="A body's responsibilities",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_responsibilities(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
     return list(acl.access_body(caller_access(request), body_id).responsibilities.all())
 
@@ -885,7 +885,7 @@ def delete_responsibility(
     response=list[HolderOut],
     summary="People who hold an authority through a coalition body",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def authority_holders(request: HttpRequest, org: OrgSlug, authority: AuthorityName) -> Any:
     return selectors.people_holding(caller_access(request).organization, authority)
 
@@ -1010,7 +1010,7 @@ record_routes(
     response=list[DecisionLinkOut],
     summary="Records a decision affects",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_decision_links(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
     access = caller_access(request)
     return acl.access_decision(access, decision_id).links.all()

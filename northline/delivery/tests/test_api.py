@@ -113,8 +113,8 @@ def test_it_serves_the_matrix_and_a_teams_upcoming_impacts(cast: Cast, plan, api
     cells = {(c["team_id"], c["role"], c["risk"]) for c in matrix["cells"]}
     assert cells == {(plan.builders.pk, "impactor", "ok"), (plan.contact.pk, "impactee", "late")}
 
-    upcoming = viewer.get(f"{BASE}/teams/{plan.contact.pk}/upcoming").json()
-    assert (upcoming["count"], upcoming["next_offset"]) == (1, None)
+    upcoming = viewer.get(f"{BASE}/teams/{plan.contact.pk}/upcoming", total="true").json()
+    assert (upcoming["count"], upcoming["next"]) == (1, None)
     assert [
         (u["feature"]["title"], u["days_left"], u["lead_time"], u["risk"])
         for u in upcoming["items"]
@@ -125,17 +125,16 @@ def test_it_serves_the_matrix_and_a_teams_upcoming_impacts(cast: Cast, plan, api
 def test_it_sets_and_lists_lead_times(cast: Cast, plan, api_as) -> None:
     editor = api_as(cast.editor)
     assert editor.put(f"{BASE}/lead-times/{plan.builders.pk}", {"days": 3}).json()["days"] == 3
-    listed = editor.get(f"{BASE}/lead-times").json()
+    listed = editor.get(f"{BASE}/lead-times", total="true").json()
     rows = {row["team_name"]: (row["days"], row["is_default"]) for row in listed["items"]}
     assert rows["Permits Online"] == (3, False)
     assert rows["Contact Centre"] == (10, False)
     # A page like every other list: two teams per page, by name.
     first = editor.get(f"{BASE}/lead-times", limit=2).json()
-    assert ([row["team_name"] for row in first["items"]], first["next_offset"]) == (
-        ["Contact Centre", "Permits Online"],
-        2,
-    )
-    assert first["count"] == listed["count"] == 3
+    assert [row["team_name"] for row in first["items"]] == ["Contact Centre", "Permits Online"]
+    rest = editor.get(f"{BASE}/lead-times", limit=2, cursor=first["next"]).json()
+    assert (len(rest["items"]), rest["next"]) == (1, None)
+    assert (first["count"], listed["count"]) == (None, 3)
     assert editor.put(f"{BASE}/lead-times/{plan.builders.pk}", {"days": -1}).status_code == 422
 
 

@@ -175,7 +175,7 @@ def test_it_pings_a_webhook_through_the_api(
     assert pinged.status_code == 202
     assert (pinged.json()["event"], pinged.json()["status"]) == ("ping", "succeeded")
     assert documented_verify()(secret, receiver.requests[0].headers, receiver.requests[0].body)
-    log = admin.get(f"/orgs/acme/delivery/webhooks/{hook_id}/deliveries").json()
+    log = admin.get(f"/orgs/acme/delivery/webhooks/{hook_id}/deliveries", total="true").json()
     assert log["count"] == 1
 
 

@@ -12,7 +12,8 @@ from northline.insights.components import Component, Lowering
 from northline.insights.index import selectors
 from northline.insights.index.selectors import alignment_index, component_of
 from northline.insights.models import Snapshot
-from northline.lib.schemas import Filters, Id, OrgSlug, Page
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Filters, Id, OrgSlug
 from northline.orgs.access import Access, in_org
 from northline.orgs.api_auth import caller_access
 from northline.orgs.models import Team
@@ -137,7 +138,7 @@ def get_index(request: HttpRequest, org: OrgSlug, filters: Query[TeamFilter]) ->
     summary="The records that lower one component of the index",
     operation_id="northline_insights_api_index_list_lowering",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_lowering(
     request: HttpRequest, org: OrgSlug, key: ComponentKey, filters: Query[TeamFilter]
 ) -> Any:
@@ -153,7 +154,7 @@ def list_lowering(
     summary="Daily snapshots of the index, oldest first",
     operation_id="northline_insights_api_index_list_snapshots",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_snapshots(request: HttpRequest, org: OrgSlug, filters: Query[SnapshotFilter]) -> Any:
     access = caller_access(request)
     return selectors.snapshots(

@@ -17,7 +17,8 @@ from ninja.pagination import paginate
 
 from northline.insights.models import SHOWN_FROM_DEFAULT, SHOWN_FROM_MIN, Survey, SurveyLink
 from northline.insights.surveys import selectors, services, understanding
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, Page, VersionedInput, VersionIn
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput, VersionIn
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import Names, record_routes
@@ -215,7 +216,7 @@ class LinkFilters(Filters):
     summary="A survey's per-person links, newest first (filter by state)",
     operation_id="northline_insights_api_surveys_list_links",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_links(
     request: HttpRequest, org: OrgSlug, survey_id: Id, filters: Query[LinkFilters]
 ) -> Any:
@@ -310,7 +311,7 @@ class AnswerTakenOut(Schema):
     ),
     operation_id="northline_insights_api_surveys_list_answers",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_answers(request: HttpRequest, org: OrgSlug, survey_id: Id) -> Any:
     access = caller_access(request)
     survey = selectors.access_survey(access, survey_id)

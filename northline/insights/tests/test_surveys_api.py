@@ -147,12 +147,13 @@ def test_it_answers_bad_survey_input_naming_the_field(pulse: Pulse, api_as) -> N
 def test_it_lists_surveys_in_pages(pulse: Pulse, api_as) -> None:
     for index in range(3):
         services.create_survey(pulse.editor, title=f"Extra {index}")
-    page = api_as(pulse.cast.viewer).get(BASE, limit=2)
+    page = api_as(pulse.cast.viewer).get(BASE, limit=2, total="true")
     body = page.json()
-    assert (body["count"], body["next_offset"]) == (4, 2)
+    assert body["count"] == 4
     assert [item["title"] for item in body["items"]] == ["Extra 2", "Extra 1"]
-    rest = api_as(pulse.cast.viewer).get(BASE, limit=2, offset=2).json()
+    rest = api_as(pulse.cast.viewer).get(BASE, limit=2, cursor=body["next"]).json()
     assert [item["title"] for item in rest["items"]] == ["Extra 0", "Purpose pulse"]
+    assert rest["next"] is None
 
 
 def test_it_shows_a_links_secret_once_and_lists_and_revokes_links(pulse: Pulse, api_as) -> None:
@@ -179,7 +180,7 @@ def test_it_shows_a_links_secret_once_and_lists_and_revokes_links(pulse: Pulse, 
     assert [i["label"] for i in editor.get(f"{one}/links", state="revoked").json()["items"]] == [
         "Ann"
     ]
-    assert editor.get(f"{one}/links", state="active").json()["count"] == 0
+    assert editor.get(f"{one}/links", state="active").json()["items"] == []
     # A link id of another survey is not found under this one.
     other = services.create_survey(pulse.editor, title="Other")
     assert editor.post(f"{BASE}{other.pk}/links/{body['id']}/revoke").status_code == 404
@@ -218,10 +219,10 @@ def test_it_lists_answers_anonymized_only_from_three(pulse: Pulse, api_as) -> No
     viewer = api_as(pulse.cast.viewer)
     path = f"{BASE}{pulse.survey.pk}/answers"
     answer(pulse, "Online mooring applications", pulse.moorings, pulse.permits)
-    assert viewer.get(path).json()["count"] == 0
+    assert viewer.get(path, total="true").json()["count"] == 0
     answer(pulse, "Whatever my manager asks", pulse.faster, pulse.permits)
     answer(pulse, "Lunch breaks", None, pulse.contact)
-    body = viewer.get(path).json()
+    body = viewer.get(path, total="true").json()
     assert body["count"] == 3
     assert body["items"] == [
         {

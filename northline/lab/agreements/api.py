@@ -18,7 +18,8 @@ from northline.lab.models import (
 )
 from northline.lab.schemas import references
 from northline.lib.errors import NotFound, naming
-from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput, VersionIn
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, VersionIn
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
 
@@ -99,7 +100,7 @@ record_routes(
     response=list[SectionOut],
     summary="A template's sections",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_template_sections(
     request: HttpRequest, org: OrgSlug, template_id: Id
 ) -> QuerySet[TemplateSection]:
@@ -279,7 +280,7 @@ def grid_out(grid: selectors.AgreementGrid) -> dict[str, Any]:
     response=list[AgreementOut],
     summary="An engagement's agreements",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_agreements(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> list[dict[str, Any]]:
     access = caller_access(request)
     # An engagement has a handful of agreements: each is judged from its cells, as on the page.
@@ -364,7 +365,7 @@ def agreement_grid(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
     response=list[SectionOut],
     summary="An agreement's sections",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_sections(
     request: HttpRequest, org: OrgSlug, agreement_id: Id
 ) -> QuerySet[AgreementSection]:
@@ -434,7 +435,7 @@ def initial_section(
     response=list[SignatoryOut],
     summary="An agreement's signatories",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_signatories(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> QuerySet[Signatory]:
     access = caller_access(request)
     return selectors.signatories(access, selectors.access_agreement(access, agreement_id))

@@ -12,7 +12,8 @@ from ninja.pagination import paginate
 from northline.lab.access import access_engagement
 from northline.lab.budget import selectors, services
 from northline.lab.models import Expense
-from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
 from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["lab governance"])
@@ -125,7 +126,7 @@ def set_budget(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: B
     response=list[ExpenseOut],
     summary="An engagement's expenses",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_expenses(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> QuerySet[Expense]:
     access = caller_access(request)
     return selectors.expenses(access, access_engagement(access, engagement_id))

@@ -30,12 +30,12 @@ from northline.lab.models import (
     TrainingRecord,
 )
 from northline.lab.schemas import references
+from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     Filters,
     Id,
     Input,
     OrgSlug,
-    Page,
     VersionedInput,
 )
 from northline.orgs.api_auth import caller_access
@@ -147,7 +147,7 @@ record_routes(
 
 
 @router.get("/lab/phases/{phase_id}/items", response=list[PhaseItemOut], summary="A phase's items")
-@paginate(Page)
+@paginate(CursorPage)
 def list_phase_items(request: HttpRequest, org: OrgSlug, phase_id: Id) -> QuerySet[PhaseItem]:
     access = caller_access(request)
     return selectors.phase_items(access, access_phase(access, phase_id))
@@ -381,7 +381,7 @@ class WaiveIn(Input):
     response=list[ChecklistItemOut],
     summary="An engagement's checklist, every phase",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_checklist(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id)
@@ -441,7 +441,7 @@ class PhaseProgressOut(Schema):
     response=list[PhaseProgressOut],
     summary="Checklist progress per phase",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def progress(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     engagement = access_engagement(access, engagement_id)
@@ -485,7 +485,7 @@ class AssessmentPatch(VersionedInput):
     response=list[AssessmentOut],
     summary="The five qualification criteria of an engagement",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_qualification(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     return selectors.qualification(access, access_engagement(access, engagement_id))
@@ -516,7 +516,7 @@ class CompositionRuleOut(Schema):
     response=list[CompositionRuleOut],
     summary="The team composition rules, checked live",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def composition(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
     access = caller_access(request)
     return selectors.composition(access, access_engagement(access, engagement_id))
@@ -629,7 +629,7 @@ class RequirementIn(Input):
 @router.get(
     "/lab/required-training", response=list[RequirementOut], summary="Training required per role"
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_requirements(request: HttpRequest, org: OrgSlug) -> QuerySet[RequiredTraining]:
     return selectors.required_training(caller_access(request))
 
@@ -684,7 +684,7 @@ class RecordFilters(Filters):
 
 
 @router.get("/lab/training-records", response=list[RecordOut], summary="Training records")
-@paginate(Page)
+@paginate(CursorPage)
 def list_records(
     request: HttpRequest, org: OrgSlug, filters: Query[RecordFilters]
 ) -> QuerySet[TrainingRecord]:

@@ -14,7 +14,8 @@ from northline.lab.models import (
     ExpertRequest,
 )
 from northline.lab.schemas import references
-from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import Names, record_routes, update_with_version
 
@@ -73,7 +74,7 @@ class RequestMoveIn(Input):
 
 
 @router.get("/lab/experts", response=list[ExpertOut], summary="Experts in residence")
-@paginate(Page)
+@paginate(CursorPage)
 def list_experts(request: HttpRequest, org: OrgSlug) -> QuerySet[Expert]:
     return selectors.experts(caller_access(request))
 
@@ -102,7 +103,7 @@ def delete_expert(request: HttpRequest, org: OrgSlug, expert_id: Id) -> Any:
 
 
 @router.get("/lab/expert-requests", response=list[RequestOut], summary="Requests for experts")
-@paginate(Page)
+@paginate(CursorPage)
 def list_requests(
     request: HttpRequest,
     org: OrgSlug,

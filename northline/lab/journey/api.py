@@ -14,7 +14,8 @@ from northline.lab.agreements.api import AgreementStatusName
 from northline.lab.budget.api import BudgetOut, budget_out
 from northline.lab.journey import selectors, services
 from northline.lab.models import ReportLink
-from northline.lib.schemas import Id, Input, OrgSlug, Page
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Id, Input, OrgSlug
 from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["lab governance"])
@@ -219,7 +220,7 @@ class ReportLinkIn(Input):
 
 
 @router.get("/lab/report-links", response=list[ReportLinkOut], summary="Links sharing the report")
-@paginate(Page)
+@paginate(CursorPage)
 def list_report_links(request: HttpRequest, org: OrgSlug) -> QuerySet[ReportLink]:
     return selectors.report_links(caller_access(request))
 

@@ -16,7 +16,8 @@ from northline.lab.models import (
 from northline.lab.schemas import references
 from northline.lab.sessions import calendar, selectors, services
 from northline.lib.exports import attachment
-from northline.lib.schemas import Id, Input, OrgSlug, Page, VersionedInput
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import Names, record_routes
 
@@ -110,7 +111,7 @@ class CommitmentPatch(VersionedInput):
     response=list[SessionOut],
     summary="An engagement's alignment sessions",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_sessions(
     request: HttpRequest, org: OrgSlug, engagement_id: Id
 ) -> QuerySet[AlignmentSession]:
@@ -180,7 +181,7 @@ def session_ics(request: HttpRequest, org: OrgSlug, session_id: Id) -> HttpRespo
     response=list[CommitmentOut],
     summary="A session's commitments",
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_commitments(request: HttpRequest, org: OrgSlug, session_id: Id) -> QuerySet[Commitment]:
     access = caller_access(request)
     return selectors.commitments(access, selectors.access_session(access, session_id))

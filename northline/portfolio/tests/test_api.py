@@ -235,7 +235,7 @@ def test_it_links_and_unlinks_a_lagging_indicator(cast: Cast, board: Board, api_
     editor = api_as(cast.editor)
     url = f"{BASE}/epics/{epic.pk}/lagging-indicators/{indicator.pk}"
     assert editor.put(url).status_code == 204
-    listed = editor.get(f"{BASE}/epics/{epic.pk}/lagging-indicators").json()
+    listed = editor.get(f"{BASE}/epics/{epic.pk}/lagging-indicators", total="true").json()
     assert ([i["id"] for i in listed["items"]], listed["count"]) == ([indicator.pk], 1)
     assert editor.delete(url).status_code == 204
     assert editor.delete(url).status_code == 404
@@ -294,7 +294,7 @@ def test_it_lists_recommendations_and_answers_one_into_the_decision_log(
     # Made by the person who answered.
     assert decision.made_by_person is not None
     assert (decision.made_by_person.name, decision.made_by_person.user) == ("Edith", cast.editor)
-    assert api_as(cast.viewer).get(f"{BASE}/recommendations").json()["count"] == 0
+    assert api_as(cast.viewer).get(f"{BASE}/recommendations").json()["items"] == []
     everything = api_as(cast.viewer).get(f"{BASE}/recommendations", status="all").json()
     assert [(item["status"], item["answer"]) for item in everything["items"]] == [
         ("answered", "pivot")
@@ -358,9 +358,9 @@ def test_it_lists_epics_in_a_constant_number_of_queries(cast: Cast, board: Board
     count = assert_queries_constant(
         lambda: viewer.get(f"{BASE}/epics", limit=200), lambda: many_cards(board, 40)
     )
-    assert viewer.get(f"{BASE}/epics", limit=200).json()["count"] == 50
-    # token, membership, count, page, lagging indicators, key results (+ token's last use)
-    assert count <= 8
+    assert len(viewer.get(f"{BASE}/epics", limit=200).json()["items"]) == 50
+    # token, membership, the page with its ids (no COUNT without total=true)
+    assert count == 3
 
 
 def test_it_reads_the_board_in_a_constant_number_of_queries(cast: Cast, board: Board):
