@@ -12,7 +12,8 @@ from northline.imports import selectors, services
 from northline.imports.models import ImportRun
 from northline.imports.pipeline import MAX_BYTES
 from northline.lib.errors import Invalid
-from northline.lib.schemas import Id, OrgSlug, Page
+from northline.lib.pagination import CursorPage
+from northline.lib.schemas import Id, OrgSlug
 from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["imports"])
@@ -73,7 +74,7 @@ class ImportDetailOut(ImportOut):
 @router.get(
     "/imports", response=list[ImportOut], summary="The organization's imports, newest first"
 )
-@paginate(Page)
+@paginate(CursorPage)
 def list_imports(request: HttpRequest, org: OrgSlug) -> Any:
     return selectors.imports_of(caller_access(request))
 

@@ -14,6 +14,7 @@ def imports_of(access: Access) -> QuerySet[ImportRun]:
         ImportRun.objects.filter(organization=access.organization)
         .defer("content", "log")
         .select_related("started_by")
+        .order_by("-created_at", "-id")
     )
 
 
