@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from northline.imports import selectors, services
@@ -109,7 +109,7 @@ def preview_import(
     run = services.preview_upload(
         access, source=source, filename=file.name or "upload", content=file.read()
     )
-    return 201, run
+    return Status(201, run)
 
 
 @router.get("/imports/{import_id}", response=ImportDetailOut, summary="One import, with its log")
@@ -131,4 +131,4 @@ def get_import(request: HttpRequest, org: OrgSlug, import_id: Id) -> Any:
 def apply_import(request: HttpRequest, org: OrgSlug, import_id: Id) -> Any:
     access = caller_access(request)
     run = selectors.import_run(access, import_id)
-    return 201, services.apply_preview(access, run)
+    return Status(201, services.apply_preview(access, run))
