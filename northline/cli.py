@@ -770,7 +770,9 @@ def run_import_taiga(args: argparse.Namespace) -> int:
     )
     for entry in run.log:
         print(import_line(entry))
-    counts = ", ".join(f"{count} {name}" for name, count in run.counts.items())
+    # In this order whatever the database did to the JSON's keys (PostgreSQL's jsonb sorts them).
+    names = ("created", "updated", "unchanged", "refused", "adjusted", "skipped")
+    counts = ", ".join(f"{run.counts.get(name, 0)} {name}" for name in names)
     say(f"Import {run.pk} {run.get_status_display().lower()}: {counts}.")
     if run.status == "refused":
         say("Nothing was written: correct the rows marked refused and run it again.")
