@@ -346,7 +346,8 @@ def seed(args: argparse.Namespace) -> World:
     import django.contrib.auth.base_user as base_user
     from django.utils import timezone
 
-    from northline.delivery.models import Feature, Impact, Notice, Release
+    from northline.delivery.models import Impact
+    from northline.delivery.tests.generated import release_train
     from northline.goals.models import KeyResult
     from northline.insights.tests.generated import generate
     from northline.measures.models import Indicator, Reading
@@ -371,48 +372,8 @@ def seed(args: argparse.Namespace) -> World:
     access = access_organization(owner, SLUG)
     org, teams = made.organization, made.teams
     today = timezone.localdate()
-    releases = Release.objects.bulk_create(
-        Release(organization=org, name=f"Release {days}", planned_date=today + dt.timedelta(days))
-        for days in (5, 30, 60, 90)
-    )
-    features = Feature.objects.bulk_create(
-        Feature(
-            organization=org,
-            title=f"Feature {number:03d}",
-            kind="experiment" if number % 9 == 0 else "feature",
-            release=releases[number % 4],
-            owner_team=teams[number % len(teams)],
-        )
-        for number in range(len(teams) * 4)
-    )
-    impacts = Impact.objects.bulk_create(
-        Impact(
-            organization=org,
-            feature=feature,
-            team=teams[(number * 7 + k * 11) % len(teams)],
-            role="impactor" if k == 0 else "impactee",
-            what_changes="Calls about the new form.",
-            acknowledged_by=owner if k > 0 and (number + k) % 3 == 0 else None,
-            acknowledged_at=timezone.now() if k > 0 and (number + k) % 3 == 0 else None,
-        )
-        for number, feature in enumerate(features)
-        for k in range(min(6, len(teams)))
-    )
-    release_of = {f.pk: releases[n % 4] for n, f in enumerate(features)}
-    Notice.objects.bulk_create(
-        Notice(
-            organization=org,
-            impact=impact,
-            release=release_of[impact.feature_id],
-            reason="planned",
-            sent_at=timezone.now(),
-            release_date=release_of[impact.feature_id].planned_date,
-            days_left=(release_of[impact.feature_id].planned_date - today).days,
-            lead_time_days=14,
-            late=(release_of[impact.feature_id].planned_date - today).days < 14,
-        )
-        for impact in impacts
-        if impact.role == "impactee"
+    releases, features, impacts = release_train(
+        access, teams, len(teams) * 4, owner_teams=True, notice_every_impactee=True
     )
 
     # Every epic has its business case's lagging indicator (with readings), as a real board's
@@ -482,8 +443,8 @@ def seed(args: argparse.Namespace) -> World:
         impacts_of_team.setdefault(team_id, []).append([pk, version])
     description = (
         f"{len(teams)} teams, {made.objectives} objectives, {made.key_results} key results, "
-        f"{made.epics} epics, {made.stories} stories, {len(features)} features in "
-        f"{len(releases)} releases with {len(impacts)} impacts; {len(users)} users "
+        f"{made.epics} epics, {made.stories} stories, {features} features in "
+        f"{releases} releases with {impacts} impacts; {len(users)} users "
         f"({', '.join(f'{n} {r}s' for r, n in role_counts(args.users))}); "
         f"seeded in {time.perf_counter() - started:.0f} s"
     )
