@@ -10,8 +10,7 @@ from ninja.pagination import paginate
 
 from northline.imports import selectors, services
 from northline.imports.models import ImportRun
-from northline.imports.pipeline import MAX_BYTES
-from northline.lib.errors import Invalid
+from northline.imports.pipeline import MAX_BYTES, check_length
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import Id, OrgSlug
 from northline.orgs.api_auth import caller_access
@@ -100,12 +99,7 @@ def preview_import(
 ) -> Any:
     access = caller_access(request)
     access.require("manage")
-    if file.size is not None and file.size > MAX_BYTES:
-        raise Invalid(
-            f"The file is {file.size / 1024 / 1024:.1f} MB; an import reads at most "
-            f"{MAX_BYTES // 1024 // 1024} MB.",
-            fields={"file": "Too large."},
-        )
+    check_length(file.size or 0)
     run = services.preview_upload(
         access, source=source, filename=file.name or "upload", content=file.read()
     )

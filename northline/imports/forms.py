@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from northline.imports.models import ImportSource
-from northline.imports.pipeline import MAX_BYTES
+from northline.imports.pipeline import MAX_BYTES, check_length
+from northline.lib.errors import Invalid
 from northline.lib.web import DomainForm
 
 
@@ -16,10 +17,9 @@ class UploadForm(DomainForm):
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; an import reads at most "
-                f"{MAX_BYTES // 1024 // 1024} MB."
-            )
+        try:
+            check_length(upload.size)
+        except Invalid as refusal:
+            raise forms.ValidationError(refusal.message) from refusal
         self.filename = upload.name
         return upload.read()

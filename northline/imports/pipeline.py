@@ -74,14 +74,19 @@ class Mapped:
     skipped: list[str] = field(default_factory=list)
 
 
-def check_size(content: bytes) -> None:
-    if len(content) > MAX_BYTES:
+def check_length(size: int) -> None:
+    """Refuse a file over the limit; uploads call it before reading the file at all."""
+    if size > MAX_BYTES:
         raise Invalid(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB; an import reads at most "
+            f"The file is {size / 1024 / 1024:.1f} MB; an import reads at most "
             f"{MAX_BYTES // 1024 // 1024} MB. Split the export or import it from the command line "
             "in parts.",
             fields={"file": "Too large."},
         )
+
+
+def check_size(content: bytes) -> None:
+    check_length(len(content))
     if not content.strip():
         raise Invalid("The file is empty.", fields={"file": "Empty."})
 
