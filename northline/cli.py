@@ -203,26 +203,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_backup_commands(command)  # backup and restore: see "Backup and restore" below
 
-    taiga = command(
-        "import-taiga",
-        run_import_taiga,
-        "Bring a Taiga project into an organization: epics, stories, sprints and its team.",
-        epilog="FILE is the JSON that Taiga's project exporter writes. Running it again, or "
-        "with a newer export of the same project, updates what the last run created instead of "
-        "doubling it. Only owners and admins import; docs/imports.md has the mapping.",
-    )
-    taiga.add_argument("file", metavar="FILE", help="the Taiga project export (JSON)")
-    taiga.add_argument("--org", required=True, metavar="SLUG", help="the organization")
-    taiga.add_argument(
-        "--as",
-        dest="username",
-        required=True,
-        metavar="USERNAME",
-        help="who imports (an owner or admin of the organization); the audit trail names them",
-    )
-    taiga.add_argument(
-        "--dry-run", action="store_true", help="show what would happen, row by row; write nothing"
-    )
+    for source, name, help_text, epilog, file_help in IMPORTERS:
+        importer = command(name, run_import_file, help_text, epilog=epilog)
+        importer.set_defaults(source=source)
+        importer.add_argument("file", metavar="FILE", help=file_help)
+        importer.add_argument("--org", required=True, metavar="SLUG", help="the organization")
+        importer.add_argument(
+            "--as",
+            dest="username",
+            required=True,
+            metavar="USERNAME",
+            help="who imports (an owner or admin of the organization); the audit trail names them",
+        )
+        importer.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="show what would happen, row by row; write nothing",
+        )
+        if source == "jira":
+            importer.add_argument(
+                "--mapping",
+                metavar="FILE",
+                help="a JSON mapping (statuses' columns, the team column, sprint and release "
+                "dates); default: the organization's saved mapping, else Jira's status categories",
+            )
+            importer.add_argument(
+                "--save-mapping",
+                action="store_true",
+                help="keep --mapping as the organization's mapping for the next Jira imports",
+            )
 
     snapshot = command(
         "snapshot",
@@ -742,9 +751,33 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_import_taiga(args: argparse.Namespace) -> int:
+# The importers the command line offers: source, command, help, epilog, FILE's help.
+IMPORTERS = (
+    (
+        "taiga",
+        "import-taiga",
+        "Bring a Taiga project into an organization: epics, stories, sprints and its team.",
+        "FILE is the JSON that Taiga's project exporter writes. Running it again, or with a newer "
+        "export of the same project, updates what the last run created instead of doubling it. "
+        "Only owners and admins import; docs/imports.md has the mapping.",
+        "the Taiga project export (JSON)",
+    ),
+    (
+        "jira",
+        "import-jira",
+        "Bring Jira issues into an organization: epics, stories, teams, sprints and releases.",
+        "FILE is the CSV Jira exports from an issue search (Export → Export CSV (all fields)). "
+        "Running it again, or with a newer export, updates what the last run created instead of "
+        "doubling it. Only owners and admins import; docs/imports.md has the mapping and its "
+        "JSON format.",
+        "the Jira CSV export",
+    ),
+)
+
+
+def run_import_file(args: argparse.Namespace) -> int:
     setup_django()
-    from northline.imports import services, taiga
+    from northline.imports import services
     from northline.orgs.access import access_organization
 
     access = access_organization(find_user(args.username), args.org)
@@ -752,22 +785,34 @@ def run_import_taiga(args: argparse.Namespace) -> int:
         content = Path(args.file).read_bytes()
     except OSError as error:
         raise UserError(f"cannot read {args.file}: {error.strerror}") from error
+    mapping = None
+    if getattr(args, "mapping", None):
+        try:
+            mapping = json.loads(Path(args.mapping).read_text(encoding="utf-8"))
+        except OSError as error:
+            raise UserError(f"cannot read {args.mapping}: {error.strerror}") from error
+        except ValueError as error:
+            raise UserError(f"{args.mapping} is not JSON: {error}") from error
+    elif getattr(args, "save_mapping", False):
+        raise UserError("--save-mapping keeps the mapping given with --mapping; give one")
     say(f"Reading {Path(args.file).name} ({len(content) / 1024:.0f} KB)…")
-    mapped = taiga.items_of(content)
 
     def progress(index: int, count: int) -> None:
-        if index % 100 == 0 or index == count - 1:
+        if index % 500 == 0 or index == count - 1:
             say(f"  {'previewing' if args.dry_run else 'applying'} row {index + 1}/{count}")
 
-    run = services.run_import(
+    run = services.import_file(
         access,
-        source="taiga",
+        source=args.source,
         filename=Path(args.file).name,
         content=content,
-        mapped=mapped,
+        mapping=mapping,
         dry_run=args.dry_run,
         progress=progress,
     )
+    if getattr(args, "save_mapping", False):
+        services.save_mapping(access, source=args.source, mapping=run.mapping)
+        say("Saved the mapping as the organization's for the next Jira imports.")
     for entry in run.log:
         print(import_line(entry))
     # In this order whatever the database did to the JSON's keys (PostgreSQL's jsonb sorts them).

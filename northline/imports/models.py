@@ -12,6 +12,7 @@ from northline.orgs.models import TenantModel
 
 class ImportSource(models.TextChoices):
     TAIGA = "taiga", "Taiga project export"
+    JIRA = "jira", "Jira CSV export"
 
 
 class ImportStatus(models.TextChoices):
@@ -35,6 +36,10 @@ class ImportRun(TenantModel):
     counts = models.JSONField(default=dict, blank=True)
     # One entry per row of the file: {key, kind, location, action, title, messages, id}.
     log = models.JSONField(default=list, blank=True)
+    # The mapping the file was read with (the statuses' columns, the team column, dates…) and
+    # what the file holds that a mapping chooses about (its statuses, columns, sprints…).
+    mapping = models.JSONField(default=dict, blank=True)
+    found = models.JSONField(default=dict, blank=True)
     # The file of a preview made on the Imports page, kept until it is applied, so applying
     # needs no second upload; emptied once applied (the SHA-256 stays).
     content = models.BinaryField(blank=True, default=b"", editable=False)
@@ -76,3 +81,22 @@ class ExternalKey(TenantModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ImportMapping(TenantModel):
+    """An organization's saved mapping for one source, used by its next imports."""
+
+    source = models.CharField(max_length=20, choices=ImportSource.choices)
+    mapping = models.JSONField(default=dict)
+
+    audit_fields = ("source", "mapping")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "source"], name="import_mapping_one_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} mapping"

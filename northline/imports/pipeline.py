@@ -18,7 +18,7 @@ from northline.lib.errors import Invalid
 MAX_BYTES = 20 * 1024 * 1024
 
 # The order rows apply in: what a row refers to exists before it.
-KINDS = ("team", "sprint", "epic", "story")
+KINDS = ("team", "sprint", "release", "epic", "feature", "story")
 
 
 @dataclass
@@ -34,8 +34,12 @@ class Item:
     team: str | None = None  # the key of the item's team
     epic: str | None = None  # the key of a story's epic
     sprint: str | None = None  # the key of a story's sprint
-    owner_email: str = ""  # matched against the organization's people, never invented
+    release: str | None = None  # the key of a feature's release
+    # Where a story goes when its epic is neither in the file nor imported before.
+    fallback_epic: str | None = None
+    owner_email: str = ""  # an e-mail or a name, matched against the organization's people
     notes: list[str] = field(default_factory=list)  # what the mapping changed on the way
+    refusal: str = ""  # why the row cannot be imported at all (a row without its key)
 
 
 @dataclass
@@ -72,6 +76,10 @@ class Mapped:
 
     items: list[Item]
     skipped: list[str] = field(default_factory=list)
+    # The epics a story may fall back to (Item.fallback_epic), added only when one is needed.
+    holding: dict[str, Item] = field(default_factory=dict)
+    # What the file holds that a mapping chooses about: {"statuses": [...], "columns": [...]}.
+    found: dict[str, list[str]] = field(default_factory=dict)
 
 
 def check_length(size: int) -> None:

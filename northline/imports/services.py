@@ -23,13 +23,15 @@ from typing import Any
 
 from django.db import models, transaction
 
-from northline.imports import taiga
-from northline.imports.models import ExternalKey, ImportRun, ImportStatus
+from northline.delivery import services as delivery
+from northline.delivery.models import Feature, Release
+from northline.imports import jira, taiga
+from northline.imports.models import ExternalKey, ImportMapping, ImportRun, ImportStatus
 from northline.imports.pipeline import KINDS, Item, Mapped, Outcome, duplicate_keys
 from northline.lib.errors import Conflict, DomainError, Invalid
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited, record_event
+from northline.orgs.audit import create_audited, record_event, update_versioned
 from northline.orgs.models import Person, Team, TeamKind
 from northline.portfolio import services as portfolio
 from northline.portfolio.models import Epic, EpicState, Sprint, Story
@@ -37,7 +39,9 @@ from northline.portfolio.models import Epic, EpicState, Sprint, Story
 MODELS: dict[str, type[models.Model]] = {
     "team": Team,
     "sprint": Sprint,
+    "release": Release,
     "epic": Epic,
+    "feature": Feature,
     "story": Story,
 }
 # The board's columns in the order an epic walks them.
@@ -57,34 +61,60 @@ class Applier:
         self.records: dict[str, Any] = {}
         organization = access.organization
         self.known = {row.key: row for row in ExternalKey.objects.filter(organization=organization)}
-        self.people = {
-            person.email.lower(): person
-            for person in Person.objects.filter(organization=organization).exclude(email="")
-        }
+        # What the known keys name, read once per kind rather than once per row.
+        self.found: dict[str, dict[int, Any]] = {}
+        for kind, model in MODELS.items():
+            ids = [
+                link.object_id
+                for link in self.known.values()
+                if link.object_type == model._meta.label_lower
+            ]
+            self.found[kind] = (
+                model._default_manager.filter(organization=organization, pk__in=ids).in_bulk()
+                if ids
+                else {}
+            )
+        # People by e-mail and by name: sources name them either way; nobody is invented.
+        self.people: dict[str, Person] = {}
+        for person in Person.objects.filter(organization=organization).order_by("id"):
+            for name in (person.email, person.name):
+                if name:
+                    self.people.setdefault(name.strip().lower(), person)
+        self.unmatched: set[str] = set()
 
     def existing(self, item: Item) -> Any | None:
-        link = self.known.get(item.key)
-        if link is None:
+        return self.record_of(item.kind, item.key)
+
+    def record_of(self, kind: str, key: str) -> Any | None:
+        """The record an earlier import gave ``key`` (of ``kind``), if it is still there."""
+        link = self.known.get(key)
+        if link is None or link.object_type != MODELS[kind]._meta.label_lower:
             return None
-        model = MODELS[item.kind]
-        if link.object_type != model._meta.label_lower:
-            return None
-        return model._default_manager.filter(
-            organization=self.access.organization, pk=link.object_id
-        ).first()
+        return self.found[kind].get(link.object_id)
+
+    def knows(self, kind: str, key: str) -> bool:
+        return self.record_of(kind, key) is not None
+
+    def epic_of(self, key: str) -> Epic:
+        """A story's epic: one the file holds, or one an earlier import created."""
+        epic = self.records.get(key) or self.record_of("epic", key)
+        if epic is None:
+            raise KeyError(key)
+        return epic
 
     def remember(self, item: Item, record: models.Model, outcome: Outcome) -> None:
         self.records[item.key] = record
         outcome.record_id = record.pk
-        ExternalKey.objects.update_or_create(
-            organization=self.access.organization,
-            key=item.key,
-            defaults={
-                "object_type": record._meta.label_lower,
-                "object_id": record.pk,
-                "last_import": self.run,
-            },
-        )
+        link = self.known.get(item.key)
+        label = record._meta.label_lower
+        if link is None or (link.object_type, link.object_id) != (label, record.pk):
+            self.known[item.key] = ExternalKey.objects.update_or_create(
+                organization=self.access.organization,
+                key=item.key,
+                defaults={"object_type": label, "object_id": record.pk, "last_import": self.run},
+            )[0]
+        elif outcome.action != "unchanged":
+            ExternalKey.objects.filter(pk=link.pk).update(last_import=self.run)
         if outcome.action in ("created", "updated"):
             record_event(
                 actor=self.access.user,
@@ -125,11 +155,32 @@ class Applier:
             return portfolio.create_sprint(self.access, **fields)
         return self.update(item, sprint, outcome, portfolio.update_sprint, fields)
 
+    def release(self, item: Item, outcome: Outcome) -> Release:
+        release = self.existing(item)
+        if release is None:
+            outcome.action = "created"
+            return delivery.create_release(self.access, **item.fields)
+        return self.update(item, release, outcome, delivery.update_release)
+
+    def feature(self, item: Item, outcome: Outcome) -> Feature:
+        fields = {
+            **item.fields,
+            "owner_team": self.records.get(item.team or ""),
+            "epic": self.records[item.epic or ""],
+            "release": self.records[item.release or ""],
+        }
+        feature = self.existing(item)
+        if feature is None:
+            outcome.action = "created"
+            return delivery.create_feature(self.access, **fields)
+        return self.update(item, feature, outcome, delivery.update_feature, fields)
+
     def epic(self, item: Item, outcome: Outcome) -> Epic:
         fields = {**item.fields, "team": self.records.get(item.team or "")}
         if item.owner_email:
-            owner = self.people.get(item.owner_email.lower())
+            owner = self.people.get(item.owner_email.strip().lower())
             if owner is None:
+                self.unmatched.add(item.owner_email)
                 outcome.messages.append(
                     f"Its owner {item.owner_email} is not among the organization's people; "
                     "left without an owner."
@@ -153,10 +204,9 @@ class Applier:
         story = self.existing(item)
         if story is None:
             outcome.action = "created"
-            epic = self.records[item.epic or ""]
-            story = portfolio.create_story(self.access, epic, **fields)
+            story = portfolio.create_story(self.access, self.epic_of(item.epic or ""), **fields)
         else:
-            if item.epic and self.records[item.epic].pk != story.epic_id:
+            if item.epic and self.epic_of(item.epic).pk != story.epic_id:
                 outcome.messages.append(
                     "Its epic differs in the file; a story stays under the epic it has."
                 )
@@ -231,8 +281,10 @@ def run_import(
     mapped: Mapped,
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
+    mapping: dict[str, Any] | None = None,
 ) -> ImportRun:
-    """Apply ``mapped`` (read from ``content``) for the organization, or preview it.
+    """Apply ``mapped`` (read from ``content`` with ``mapping``) for the organization, or
+    preview it.
 
     Only owners and admins import. The import's record is kept in every case (a preview, an
     applied import, or one refused as a whole); the rows are kept only when applied whole."""
@@ -248,32 +300,35 @@ def run_import(
             size=len(content),
             status=ImportStatus.PREVIEWED,
             started_by=access.user,
+            mapping=mapping or {},
+            found=mapped.found,
         ),
     )
-    items = sorted(mapped.items, key=lambda item: KINDS.index(item.kind))
-    outcomes = [
-        Outcome(
-            key=item.key,
-            kind=item.kind,
-            location=item.location,
-            title=str(item.fields.get("title") or item.fields.get("name") or ""),
-            messages=list(item.notes),
-        )
-        for item in items
-    ]
-    duplicates = duplicate_keys(items)
     refused = False
     try:
         with transaction.atomic():
             applier = Applier(access, run)
+            items = sorted(with_fallbacks(mapped, applier), key=lambda item: KINDS.index(item.kind))
+            outcomes = [
+                Outcome(
+                    key=item.key,
+                    kind=item.kind,
+                    location=item.location,
+                    title=str(item.fields.get("title") or item.fields.get("name") or ""),
+                    messages=list(item.notes),
+                )
+                for item in items
+            ]
+            duplicates = duplicate_keys(items)
             for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
                 if progress is not None:
                     progress(index, len(items))
-                if item.key in duplicates:
+                if item.refusal or item.key in duplicates:
                     outcome.action = "refused"
                     outcome.messages.append(
-                        f"The key {item.key} appears {len(duplicates[item.key])} times in the "
-                        f"file ({'; '.join(duplicates[item.key])})."
+                        item.refusal
+                        or f"The key {item.key} appears {len(duplicates[item.key])} times in "
+                        f"the file ({'; '.join(duplicates[item.key])})."
                     )
                     refused = True
                     continue
@@ -292,10 +347,17 @@ def run_import(
         for outcome in outcomes:
             if outcome.action == "created":
                 outcome.record_id = None
+    skipped = list(mapped.skipped)
+    if applier.unmatched:
+        skipped.append(
+            f"{len(applier.unmatched)} person(s) the file names are not among the organization's "
+            f"people, so nothing is assigned to them: {', '.join(sorted(applier.unmatched))}. "
+            "Add them under People and import again."
+        )
     counts = Counter(outcome.action for outcome in outcomes)
     summary = {name: counts.get(name, 0) for name in ("created", "updated", "unchanged", "refused")}
     summary["adjusted"] = sum(outcome.adjusted for outcome in outcomes)
-    summary["skipped"] = len(mapped.skipped)
+    summary["skipped"] = len(skipped)
     status = (
         ImportStatus.REFUSED
         if refused
@@ -304,27 +366,127 @@ def run_import(
         else ImportStatus.APPLIED
     )
     log = [outcome.as_log() for outcome in outcomes]
-    log += [{"kind": "skipped", "action": "skipped", "messages": [line]} for line in mapped.skipped]
+    log += [{"kind": "skipped", "action": "skipped", "messages": [line]} for line in skipped]
     ImportRun.objects.filter(pk=run.pk).update(status=status, counts=summary, log=log)
     run.refresh_from_db()
     return run
 
 
-SOURCES: dict[str, Callable[[bytes], Mapped]] = {"taiga": taiga.items_of}
+def with_fallbacks(mapped: Mapped, applier: Applier) -> list[Item]:
+    """The items, with each story whose epic is neither in the file nor known from an earlier
+    import sent to its holding epic (added once, only when a story needs it)."""
+    keys = {item.key for item in mapped.items}
+    items = list(mapped.items)
+    for item in mapped.items:
+        if item.kind != "story" or item.fallback_epic is None:
+            continue
+        if item.epic is not None and (item.epic in keys or applier.knows("epic", item.epic)):
+            continue
+        if item.epic is not None:
+            item.notes.append(
+                f"Its epic {item.epic.split(':', 1)[-1]} is neither in the file nor imported "
+                "before; it goes under the holding epic."
+            )
+        item.epic = item.fallback_epic
+        if item.fallback_epic not in keys:
+            keys.add(item.fallback_epic)
+            items.append(mapped.holding[item.fallback_epic])
+    return items
+
+
+def taiga_items(content: bytes, mapping: dict[str, Any]) -> Mapped:
+    return taiga.items_of(content)
+
+
+# Each source: read and map a file with a mapping (a source without choices ignores it).
+SOURCES: dict[str, Callable[[bytes, dict[str, Any]], Mapped]] = {
+    "taiga": taiga_items,
+    "jira": jira.items_of,
+}
+# The sources whose mapping people choose (shown and editable on a preview, saved per
+# organization), with the function that checks one.
+MAPPINGS: dict[str, Callable[[Any], dict[str, Any]]] = {"jira": jira.mapping_of}
+
+
+def mapping_for(access: Access, source: str, mapping: Any = None) -> dict[str, Any]:
+    """The mapping an import of ``source`` uses: the one given, checked, else the one the
+    organization saved, else the source's defaults ({} for a source without choices)."""
+    check = MAPPINGS.get(source)
+    if check is None:
+        return {}
+    if mapping is None:
+        saved = ImportMapping.objects.filter(organization=access.organization, source=source)
+        mapping = saved.values_list("mapping", flat=True).first()
+    return check(mapping)
 
 
 @transaction.atomic
-def preview_upload(access: Access, *, source: str, filename: str, content: bytes) -> ImportRun:
-    """A dry run of an uploaded file, keeping the file so that :func:`apply_preview` can apply
-    it without a second upload. A file that cannot be read is refused (Invalid, naming the
-    field ``file``) and leaves nothing behind."""
+def save_mapping(access: Access, *, source: str, mapping: Any) -> ImportMapping:
+    """Keep ``mapping`` as the organization's for the next import of ``source``."""
     access.require("manage")
+    if source not in MAPPINGS:
+        raise Invalid(
+            f"A {source} import has no mapping to save.", fields={"source": "No mapping."}
+        )
+    checked = MAPPINGS[source](mapping)
+    saved = ImportMapping.objects.filter(organization=access.organization, source=source).first()
+    if saved is None:
+        return create_audited(
+            access.user,
+            access.organization,
+            ImportMapping(organization=access.organization, source=source, mapping=checked),
+        )
+    return update_versioned(
+        access.user, access.organization, saved, version=saved.version, changes={"mapping": checked}
+    )
+
+
+def import_file(
+    access: Access,
+    *,
+    source: str,
+    filename: str,
+    content: bytes,
+    mapping: Any = None,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportRun:
+    """Read, map and apply (or preview) a file: what the command line runs."""
     if source not in SOURCES:
         raise Invalid(f"There is no importer for {source!r}.", fields={"source": "Unknown."})
-    mapped = SOURCES[source](content)
-    run = run_import(
-        access, source=source, filename=filename, content=content, mapped=mapped, dry_run=True
+    chosen = mapping_for(access, source, mapping)
+    return run_import(
+        access,
+        source=source,
+        filename=filename,
+        content=content,
+        mapped=SOURCES[source](content, chosen),
+        dry_run=dry_run,
+        progress=progress,
+        mapping=chosen,
     )
+
+
+@transaction.atomic
+def preview_upload(
+    access: Access,
+    *,
+    source: str,
+    filename: str,
+    content: bytes,
+    mapping: Any = None,
+    save: bool = False,
+) -> ImportRun:
+    """A dry run of an uploaded file, keeping the file so that :func:`apply_preview` can apply
+    it without a second upload. A file that cannot be read, or a mapping that does not hold,
+    is refused (Invalid, naming the field) and leaves nothing behind; ``save`` keeps the
+    mapping as the organization's for the next import."""
+    access.require("manage")
+    run = import_file(
+        access, source=source, filename=filename, content=content, mapping=mapping, dry_run=True
+    )
+    if save:
+        save_mapping(access, source=source, mapping=run.mapping)
     if run.status == ImportStatus.PREVIEWED:
         ImportRun.objects.filter(pk=run.pk).update(content=content)
         run.content = content
@@ -332,10 +494,36 @@ def preview_upload(access: Access, *, source: str, filename: str, content: bytes
 
 
 @transaction.atomic
+def remap_preview(access: Access, preview: ImportRun, *, mapping: Any, save: bool) -> ImportRun:
+    """A new preview of the file a preview kept, under another mapping (the old preview lets
+    go of its file)."""
+    access.require("manage")
+    locked = ImportRun.objects.select_for_update().get(
+        pk=preview.pk, organization=access.organization
+    )
+    if not locked.can_apply or locked.source not in MAPPINGS:
+        raise Conflict(
+            "Only a preview whose file is kept, from a source with a mapping, can be mapped "
+            "again; upload the file again.",
+            code="import_not_applicable",
+        )
+    run = preview_upload(
+        access,
+        source=locked.source,
+        filename=locked.filename,
+        content=bytes(locked.content),
+        mapping=mapping,
+        save=save,
+    )
+    ImportRun.objects.filter(pk=locked.pk).update(content=b"")
+    return run
+
+
+@transaction.atomic
 def apply_preview(access: Access, preview: ImportRun) -> ImportRun:
-    """Apply the file a preview kept: a new import of the same file (status ``applied``, or
-    ``refused`` when the organization changed since and a row no longer passes). The preview
-    lets go of its file once applied."""
+    """Apply the file a preview kept, under the preview's mapping: a new import of the same
+    file (status ``applied``, or ``refused`` when the organization changed since and a row no
+    longer passes). The preview lets go of its file once applied."""
     access.require("manage")
     locked = ImportRun.objects.select_for_update().get(
         pk=preview.pk, organization=access.organization
@@ -348,13 +536,15 @@ def apply_preview(access: Access, preview: ImportRun) -> ImportRun:
             code="import_not_applicable",
         )
     content = bytes(locked.content)
+    mapping = mapping_for(access, locked.source, locked.mapping or None)
     run = run_import(
         access,
         source=locked.source,
         filename=locked.filename,
         content=content,
-        mapped=SOURCES[locked.source](content),
+        mapped=SOURCES[locked.source](content, mapping),
         dry_run=False,
+        mapping=mapping,
     )
     if run.status == ImportStatus.APPLIED:
         ImportRun.objects.filter(pk=locked.pk).update(content=b"")

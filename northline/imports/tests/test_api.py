@@ -44,7 +44,7 @@ def test_a_preview_then_its_apply_through_the_api(cast: Cast):
         "messages": [],
         "id": None,
     }
-    assert preview["log"][-1] == {
+    assert preview["log"][-2] == {
         "action": "skipped",
         "kind": "skipped",
         "key": None,

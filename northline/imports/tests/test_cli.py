@@ -33,12 +33,13 @@ def test_a_dry_run_prints_every_row_and_writes_nothing(
         "created    story  user_stories[0] (ref 3): Resident registers an account and confirms "
         "their e-mail address"
     ) in lines
-    assert lines[-1] == "skipped    3 comment(s): Northline keeps no comments on epics or stories."
-    assert len(lines) == 33 + 2
+    assert lines[-2] == "skipped    3 comment(s): Northline keeps no comments on epics or stories."
+    assert lines[-1].startswith("skipped    1 person(s) the file names are not among")
+    assert len(lines) == 33 + 3
     assert "previewing row 33/33" in err
     assert err.endswith(
         "previewed (dry run): 33 created, 0 updated, 0 unchanged, 0 refused, 2 adjusted, "
-        "2 skipped.\nNothing was written (dry run). Run it again without --dry-run to apply.\n"
+        "3 skipped.\nNothing was written (dry run). Run it again without --dry-run to apply.\n"
     )
     assert not Epic.objects.exists()
 
