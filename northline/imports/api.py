@@ -2,22 +2,24 @@
 it, and list the organization's imports. The same pipeline as the page and the command line."""
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from northline.imports import selectors, services
 from northline.imports.models import ImportRun
 from northline.imports.pipeline import MAX_BYTES, check_length
+from northline.lib.errors import Invalid
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import Id, OrgSlug
 from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["imports"])
 
-SourceName = Literal["taiga"]
+SourceName = Literal["taiga", "jira"]
 StatusName = Literal["previewed", "applied", "refused"]
 ActionName = Literal["created", "updated", "unchanged", "refused", "skipped"]
 
@@ -52,6 +54,14 @@ class ImportRowOut(Schema):
 
 class ImportDetailOut(ImportOut):
     log: list[ImportRowOut]
+    mapping: dict[str, Any] = Field(
+        description="The mapping the file was read with (Jira: statuses, team_field, sprints, "
+        "releases; empty for a source without choices)."
+    )
+    found: dict[str, list[str]] = Field(
+        description="What the file holds that a mapping chooses about: its statuses, columns, "
+        "sprints and versions."
+    )
 
     @staticmethod
     def resolve_log(run: ImportRun) -> list[dict[str, Any]]:
@@ -88,7 +98,10 @@ def list_imports(request: HttpRequest, org: OrgSlug) -> Any:
         "import's own record; its `log` says what applying would create, update, leave alone "
         "or refuse, with each row's place in the file. The file is kept until the preview is "
         "applied (`POST /imports/{import_id}/apply`). A file that is not what `source` says "
-        "is refused with 422 naming `file`."
+        "is refused with 422 naming `file`. For a Jira CSV, `mapping` (a JSON object: see "
+        "`PUT /imports/mappings/jira`) chooses the statuses' columns, the team column and the "
+        "sprints' and versions' dates; without it the organization's saved mapping is used, else "
+        "Jira's status categories. `save_mapping=true` keeps the mapping for the next imports."
     ),
 )
 def preview_import(
@@ -96,14 +109,68 @@ def preview_import(
     org: OrgSlug,
     source: Form[SourceName],
     file: File[UploadedFile],
+    mapping: Form[str] = "",
+    save_mapping: Form[bool] = False,
 ) -> Any:
     access = caller_access(request)
     access.require("manage")
     check_length(file.size or 0)
     run = services.preview_upload(
-        access, source=source, filename=file.name or "upload", content=file.read()
+        access,
+        source=source,
+        filename=file.name or "upload",
+        content=file.read(),
+        mapping=json_mapping(mapping),
+        save=save_mapping,
     )
     return Status(201, run)
+
+
+def json_mapping(text: str) -> Any:
+    """The ``mapping`` form field: a JSON object, or empty for the organization's saved one."""
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise Invalid(
+            f"The mapping is not JSON: {error}.", fields={"mapping": "Not JSON."}
+        ) from error
+
+
+class MappingIn(Schema):
+    mapping: dict[str, Any] = Field(
+        description="statuses (status name → funnel, todo, doing or done), team_field (a "
+        "column's name, or empty for the project), sprints (name → starts_on, ends_on, "
+        "capacity) and releases (version → date); see docs/imports.md."
+    )
+
+
+class MappingOut(Schema):
+    source: Literal["jira"]
+    mapping: dict[str, Any]
+
+
+@router.get(
+    "/imports/mappings/{source}",
+    response=MappingOut,
+    summary="The mapping the organization's next imports of a source start from",
+)
+def get_mapping(request: HttpRequest, org: OrgSlug, source: Literal["jira"]) -> Any:
+    access = caller_access(request)
+    return {"source": source, "mapping": services.mapping_for(access, source)}
+
+
+@router.put(
+    "/imports/mappings/{source}",
+    response=MappingOut,
+    summary="Save the organization's mapping for a source (owners and admins)",
+)
+def put_mapping(
+    request: HttpRequest, org: OrgSlug, source: Literal["jira"], body: MappingIn
+) -> Any:
+    saved = services.save_mapping(caller_access(request), source=source, mapping=body.mapping)
+    return {"source": source, "mapping": saved.mapping}
 
 
 @router.get("/imports/{import_id}", response=ImportDetailOut, summary="One import, with its log")

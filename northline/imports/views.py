@@ -4,6 +4,8 @@ read the history); only owners and admins preview and apply."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -45,15 +47,45 @@ def imports(request: HttpRequest, access: Access) -> HttpResponse:
 @org_view
 def import_run(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
     run = selectors.import_run(access, run_id)
+    return show_run(request, access, run)
+
+
+def show_run(
+    request: HttpRequest, access: Access, run: Any, form: forms.MappingForm | None = None
+) -> HttpResponse:
     rows = [entry for entry in run.log if entry["action"] != "skipped"]
     skipped = [entry["messages"][0] for entry in run.log if entry["action"] == "skipped"]
+    if form is None and run.source in services.MAPPINGS and run.can_apply and access.can_manage:
+        form = forms.MappingForm(run.found, run.mapping)
     return render_org(
         request,
         access,
         "imports/run.html",
-        {"run": run, "rows": rows, "skipped": skipped},
+        {"run": run, "rows": rows, "skipped": skipped, "mapping_form": form},
         nav="settings",
+        status=status_of(form) if form is not None else 200,
     )
+
+
+@post_only
+@org_view
+def import_mapping(request: HttpRequest, access: Access, run_id: int) -> HttpResponse:
+    """Preview the kept file again under the mapping the form states (and maybe save it)."""
+    preview = selectors.import_run(access, run_id)
+    access.require("manage")
+    form = forms.MappingForm(preview.found, preview.mapping, request.POST)
+    made: list = []
+
+    def remap(data: dict) -> None:
+        made.append(
+            services.remap_preview(access, preview, mapping=form.mapping(), save=data["save"])
+        )
+
+    if submit(form, remap):
+        if form.cleaned_data["save"]:
+            messages.success(request, "Saved as this organization's Jira mapping.")
+        return redirect("import_run", slug=access.organization.slug, run_id=made[0].pk)
+    return show_run(request, access, preview, form)
 
 
 @post_only

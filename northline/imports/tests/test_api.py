@@ -82,7 +82,7 @@ def test_a_file_that_is_not_an_export_is_a_422_naming_the_file(cast: Cast):
 
 
 def test_an_unknown_source_is_a_422(cast: Cast):
-    response = upload(ApiClient(cast.owner), FIXTURE.read_bytes(), source="jira")
+    response = upload(ApiClient(cast.owner), FIXTURE.read_bytes(), source="asana")
     assert response.status_code == 422
     assert not ImportRun.objects.exists()
 
