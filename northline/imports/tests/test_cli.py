@@ -76,3 +76,44 @@ def test_it_refuses_a_viewer_an_outsider_and_a_file_it_cannot_read(
     code, _, err = run(capsys, str(csv), "--org", "acme", "--as", "adam")
     assert code == 1 and "The file is not JSON (line 1, column 1" in err
     assert not ImportRun.objects.exists()
+
+
+JIRA = Path(__file__).resolve().parent / "fixtures/jira/permit-portal.csv"
+
+
+def test_import_jira_with_a_mapping_file_saves_it_for_the_next_run(
+    cast: Cast, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        '{"statuses": {"Waiting for Legal": "done"}, "releases": {"2.0": "2026-05-01"}}'
+    )
+    argv = ["import-jira", str(JIRA), "--org", "acme", "--as", "adam"]
+    assert main([*argv, "--dry-run", "--mapping", str(mapping), "--save-mapping"]) == 0
+    out, err = capsys.readouterr()
+    assert "created    release Fix version “2.0”: 2.0" in out.splitlines()
+    assert "Saved the mapping as the organization's for the next Jira imports." in err
+    assert "previewing row 14/14" in err
+    assert not Story.objects.exists()
+    # Without --mapping, the saved one is used.
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    assert "applied: 14 created, 0 updated, 0 unchanged, 0 refused, 1 adjusted" in err
+    assert Story.objects.get(title="Book an inspection slot").state == "done"
+
+
+def test_import_jira_refuses_a_mapping_it_cannot_read(
+    cast: Cast, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    argv = ["import-jira", str(JIRA), "--org", "acme", "--as", "adam"]
+    broken = tmp_path / "mapping.json"
+    broken.write_text("{statuses")
+    assert main([*argv, "--mapping", str(broken)]) != 0
+    assert "mapping.json is not JSON" in capsys.readouterr().err
+    assert main([*argv, "--save-mapping"]) != 0
+    assert "--save-mapping keeps the mapping given with --mapping" in capsys.readouterr().err
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"team_field": "Squad"}')
+    assert main([*argv, "--mapping", str(wrong)]) != 0
+    assert "the file has no such column" in capsys.readouterr().err
+    assert not ImportRun.objects.exists()

@@ -1,0 +1,50 @@
+"""An import in a real browser: upload a Jira CSV, read the preview, change the mapping (a
+status's column, a sprint's dates), save it, apply, and read the applied log. The screenshots
+land in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+
+from northline.conftest import screenshot, sign_in
+from northline.imports.models import ImportMapping, ImportRun
+from northline.imports.tests.test_jira import FIXTURE
+from northline.portfolio.models import Sprint, Story
+from northline.testing import Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_upload_preview_map_and_apply_a_jira_export(page, cast: Cast):
+    sign_in(page, "adam")
+    page.goto("/o/acme/imports/")
+    page.get_by_label("Source").select_option("jira")
+    page.get_by_label("File").set_input_files(str(FIXTURE))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+    assert page.get_by_role("heading", name="permit-portal.csv").is_visible()
+    assert page.get_by_text("Previewed (dry run)").is_visible()
+    assert page.get_by_text("line 15 (PERM-5)").is_visible()
+    screenshot(page, "import_jira_preview")
+
+    page.get_by_label("Waiting for Legal").select_option("doing")
+    page.get_by_label("PERM Sprint 2: starts").fill("2026-03-02")
+    page.get_by_label("PERM Sprint 2: ends").fill("2026-03-15")
+    page.get_by_label("Save as this organization's Jira mapping").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview with this mapping").click()
+    assert page.get_by_text("Saved as this organization's Jira mapping.").is_visible()
+    # The new preview reads the status as mapped: its row no longer says it is unknown.
+    assert page.get_by_text("“Waiting for Legal” is not one Northline knows").count() == 0
+    assert page.get_by_label("Waiting for Legal").input_value() == "doing"
+    assert Story.objects.count() == 0
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply the import").click()
+    assert page.get_by_text("Applied permit-portal.csv.").is_visible()
+    assert page.locator(".badge.status-applied").first.is_visible()
+    screenshot(page, "import_jira_applied")
+    assert ImportRun.objects.filter(status="applied").count() == 1
+    assert Story.objects.get(title="Book an inspection slot").state == "doing"
+    assert Sprint.objects.get().name == "PERM Sprint 2"
+    assert ImportMapping.objects.get().mapping["statuses"] == {"Waiting for Legal": "doing"}
