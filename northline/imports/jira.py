@@ -16,7 +16,8 @@ The mapping, row by row:
   holding epic per project and the preview says so;
 * the team field (``Component/s`` unless the mapping names another column) → teams; an issue
   without one belongs to a team named after its project;
-* ``Sprint`` → sprints of the team most of its issues belong to, and ``Fix Version/s`` →
+* ``Sprint`` → sprints, one per team with issues in it (a Northline sprint is one team's),
+  and ``Fix Version/s`` →
   releases, each an epic's feature in it. A Jira CSV carries neither a sprint's dates nor a
   version's release date, so they come from the mapping; a sprint or version the mapping does
   not date is listed as left alone, and its issues are imported without it;
@@ -311,6 +312,11 @@ def formula_notes(fields: dict[str, Any], notes: list[str]) -> None:
             )
 
 
+def sprint_key(name: str, team: str) -> str:
+    """A team's sprint: JIRA:sprint/<name>/<team key>."""
+    return f"JIRA:sprint/{name}/{team.removeprefix('JIRA:')}"
+
+
 def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
     """The sheet's rows as items, in the order they apply; see the module's docstring."""
     team_field = mapping["team_field"]
@@ -457,22 +463,29 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
                 if story.sprint == f"JIRA:sprint/{name}":
                     story.sprint = None
             continue
-        team = Counter(team for team, _ in rows).most_common(1)[0][0]
-        planned = sum(points for _, points in rows)
-        sprint_items.append(
-            Item(
-                key=f"JIRA:sprint/{name}",
-                kind="sprint",
-                location=f"Sprint “{name}”",
-                fields={
-                    "name": text(name, 100, "sprint name", []),
-                    "starts_on": dt.date.fromisoformat(dates["starts_on"]),
-                    "ends_on": dt.date.fromisoformat(dates["ends_on"]),
-                    "capacity": planned if dates.get("capacity") is None else dates["capacity"],
-                },
-                team=team,
+        # A Jira sprint spans the board's teams; in Northline a sprint is one team's, so it
+        # becomes one sprint per team with issues in it, each planned with that team's points.
+        planned: dict[str, int] = defaultdict(int)
+        for team, points in rows:
+            planned[team] += points
+        for team, points in planned.items():
+            sprint_items.append(
+                Item(
+                    key=sprint_key(name, team),
+                    kind="sprint",
+                    location=f"Sprint “{name}”, {teams[team].fields['name']}",
+                    fields={
+                        "name": text(name, 100, "sprint name", []),
+                        "starts_on": dt.date.fromisoformat(dates["starts_on"]),
+                        "ends_on": dt.date.fromisoformat(dates["ends_on"]),
+                        "capacity": points if dates.get("capacity") is None else dates["capacity"],
+                    },
+                    team=team,
+                )
             )
-        )
+        for story in stories:
+            if story.sprint == f"JIRA:sprint/{name}":
+                story.sprint = sprint_key(name, story.team or "")
 
     # A version's epics: the epics it names, and the epics of the stories it names.
     epic_of = {story.key: story.epic for story in stories}
