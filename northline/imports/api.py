@@ -17,7 +17,7 @@ from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["imports"])
 
-SourceName = Literal["taiga"]
+SourceName = Literal["taiga", "okrs"]
 StatusName = Literal["previewed", "applied", "refused"]
 ActionName = Literal["created", "updated", "unchanged", "refused", "skipped"]
 

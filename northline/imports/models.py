@@ -12,6 +12,7 @@ from northline.orgs.models import TenantModel
 
 class ImportSource(models.TextChoices):
     TAIGA = "taiga", "Taiga project export"
+    OKRS = "okrs", "OKR spreadsheet (CSV or XLSX)"
 
 
 class ImportStatus(models.TextChoices):
