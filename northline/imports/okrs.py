@@ -424,9 +424,10 @@ def map_rows(rows: Sequence[Row], problems: Problems) -> Mapped:
         period_name = row.text("period", 100, notes)
         title = row.text("objective", 200, notes)
         kr_title = row.text("key_result", 200, notes)
-        if not period_name:
+        # (A cell refused as a formula is reported once, not as missing too.)
+        if blank(row.raw("period")):
             problems.add(row.number, row.col("period"), "Every row needs a period.")
-        if not title:
+        if blank(row.raw("objective")):
             problems.add(row.number, row.col("objective"), "Every row names its objective.")
         if not period_name or not title:
             continue
