@@ -294,7 +294,7 @@ def test_other_tools_column_names_are_read(cast: Cast, olga):
 
 
 def test_an_xlsx_workbook_imports_like_its_csv(cast: Cast, olga):
-    rows = [
+    rows: list[list[Any]] = [
         HEADER.split(","),
         ["FY 2025", dt.datetime(2025, 1, 1), dt.datetime(2025, 12, 31), "Faster decisions"],
         [
@@ -476,7 +476,7 @@ class TestRoundTrip:
         return period
 
     def snapshot(self, org: Organization) -> list[Any]:
-        found = []
+        found: list[Any] = []
         for objective in Objective.objects.filter(organization=org).order_by("title"):
             found.append(
                 (
