@@ -216,7 +216,7 @@ def test_the_audit_trail_names_the_import_and_the_file(cast: Cast, olga):
     applied = run(cast, csv_file(*ROWS))
     imported = Event.objects.filter(verb="imported", object_type="goals.keyresult")
     assert imported.count() == 3
-    changes = imported.order_by("id").first().changes  # type: ignore[union-attr]
+    changes = imported.order_by("id").first().changes
     assert changes["import"] == applied.pk
     assert changes["source"] == "okrs"
     assert changes["sha256"] == applied.sha256
