@@ -224,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show what would happen, row by row; write nothing"
     )
 
+    add_okr_commands(command)  # import-okrs and export-okrs: see "OKR spreadsheets" below
+
     snapshot = command(
         "snapshot",
         run_snapshot,
@@ -779,6 +781,116 @@ def run_import_taiga(args: argparse.Namespace) -> int:
         return 1
     if run.status == "previewed":
         say("Nothing was written (dry run). Run it again without --dry-run to apply.")
+    return 0
+
+
+# OKR spreadsheets ---------------------------------------------------------------------------
+
+
+def add_okr_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    okrs = command(
+        "import-okrs",
+        run_import_okrs,
+        "Bring OKRs in from a spreadsheet: periods, objectives, key results and check-ins.",
+        epilog="FILE is CSV (UTF-8) or XLSX in the template export-okrs writes; other OKR "
+        "tools' column names are read too (docs/imports.md lists them). Running it again "
+        "changes nothing; a newer file updates what changed. Only owners and admins import.",
+    )
+    okrs.add_argument("file", metavar="FILE", help="the spreadsheet (.csv or .xlsx)")
+    okrs.add_argument("--org", required=True, metavar="SLUG", help="the organization")
+    okrs.add_argument(
+        "--as",
+        dest="username",
+        required=True,
+        metavar="USERNAME",
+        help="who imports (an owner or admin of the organization); the audit trail names them",
+    )
+    okrs.add_argument(
+        "--dry-run", action="store_true", help="show what would happen, row by row; write nothing"
+    )
+    export = command(
+        "export-okrs",
+        run_export_okrs,
+        "Write a period's OKRs as the spreadsheet import-okrs reads (the template).",
+        epilog="Importing the file into an organization without the period makes the same "
+        "objectives, key results and check-ins; into the same organization it changes nothing.",
+    )
+    export.add_argument("--org", required=True, metavar="SLUG", help="the organization")
+    export.add_argument("--period", required=True, metavar="NAME", help="the period's name")
+    export.add_argument(
+        "--as",
+        dest="username",
+        required=True,
+        metavar="USERNAME",
+        help="a member of the organization (every member may read its goals)",
+    )
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="where to write it (default: standard output)"
+    )
+
+
+def run_import_okrs(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.imports import okrs
+    from northline.orgs.access import access_organization
+
+    access = access_organization(find_user(args.username), args.org)
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as error:
+        raise UserError(f"cannot read {args.file}: {error.strerror}") from error
+    say(f"Reading {Path(args.file).name} ({len(content) / 1024:.0f} KB)…")
+    mapped = okrs.items_of(content)
+    return apply_import(args, access, "okrs", content, mapped)
+
+
+def apply_import(
+    args: argparse.Namespace, access: Any, source: str, content: bytes, mapped: Any
+) -> int:
+    """Apply (or preview) a mapped file with progress on standard error, then print its log."""
+    from northline.imports import services
+
+    def progress(index: int, count: int) -> None:
+        if index % 100 == 0 or index == count - 1:
+            say(f"  {'previewing' if args.dry_run else 'applying'} row {index + 1}/{count}")
+
+    run = services.run_import(
+        access,
+        source=source,
+        filename=Path(args.file).name,
+        content=content,
+        mapped=mapped,
+        dry_run=args.dry_run,
+        progress=progress,
+    )
+    for entry in run.log:
+        print(import_line(entry))
+    names = ("created", "updated", "unchanged", "refused", "adjusted", "skipped")
+    counts = ", ".join(f"{run.counts.get(name, 0)} {name}" for name in names)
+    say(f"Import {run.pk} {run.get_status_display().lower()}: {counts}.")
+    if run.status == "refused":
+        say("Nothing was written: correct the rows marked refused and run it again.")
+        return 1
+    if run.status == "previewed":
+        say("Nothing was written (dry run). Run it again without --dry-run to apply.")
+    return 0
+
+
+def run_export_okrs(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.imports import selectors
+    from northline.orgs.access import access_organization
+
+    access = access_organization(find_user(args.username), args.org)
+    content = selectors.okr_export(access, args.period, args.format)
+    if args.output:
+        Path(args.output).write_bytes(content)
+        say(f"Wrote {args.period} to {args.output} ({len(content) / 1024:.0f} KB).")
+    elif args.format == "xlsx":
+        raise UserError("an XLSX export needs -o FILE (it is not text)")
+    else:
+        sys.stdout.write(content.decode("utf-8"))
     return 0
 
 
