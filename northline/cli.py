@@ -233,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
                 help="keep --mapping as the organization's mapping for the next Jira imports",
             )
 
+    add_okr_commands(command)  # export-okrs: see "OKR spreadsheets" below
+
     snapshot = command(
         "snapshot",
         run_snapshot,
@@ -772,6 +774,15 @@ IMPORTERS = (
         "JSON format.",
         "the Jira CSV export",
     ),
+    (
+        "okrs",
+        "import-okrs",
+        "Bring OKRs in from a spreadsheet: periods, objectives, key results and check-ins.",
+        "FILE is CSV (UTF-8) or XLSX in the template export-okrs writes; other OKR tools' column "
+        "names are read too (docs/imports.md lists them). Running it again changes nothing; a "
+        "newer file updates what changed. Only owners and admins import.",
+        "the spreadsheet (.csv or .xlsx)",
+    ),
 )
 
 
@@ -798,7 +809,7 @@ def run_import_file(args: argparse.Namespace) -> int:
     say(f"Reading {Path(args.file).name} ({len(content) / 1024:.0f} KB)…")
 
     def progress(index: int, count: int) -> None:
-        if index % 500 == 0 or index == count - 1:
+        if index % 100 == 0 or index == count - 1:
             say(f"  {'previewing' if args.dry_run else 'applying'} row {index + 1}/{count}")
 
     run = services.import_file(
@@ -824,6 +835,49 @@ def run_import_file(args: argparse.Namespace) -> int:
         return 1
     if run.status == "previewed":
         say("Nothing was written (dry run). Run it again without --dry-run to apply.")
+    return 0
+
+
+# OKR spreadsheets ---------------------------------------------------------------------------
+
+
+def add_okr_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    export = command(
+        "export-okrs",
+        run_export_okrs,
+        "Write a period's OKRs as the spreadsheet import-okrs reads (the template).",
+        epilog="Importing the file into an organization without the period makes the same "
+        "objectives, key results and check-ins; into the same organization it changes nothing.",
+    )
+    export.add_argument("--org", required=True, metavar="SLUG", help="the organization")
+    export.add_argument("--period", required=True, metavar="NAME", help="the period's name")
+    export.add_argument(
+        "--as",
+        dest="username",
+        required=True,
+        metavar="USERNAME",
+        help="a member of the organization (every member may read its goals)",
+    )
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="where to write it (default: standard output)"
+    )
+
+
+def run_export_okrs(args: argparse.Namespace) -> int:
+    setup_django()
+    from northline.imports import selectors
+    from northline.orgs.access import access_organization
+
+    access = access_organization(find_user(args.username), args.org)
+    content = selectors.okr_export(access, args.period, args.format)
+    if args.output:
+        Path(args.output).write_bytes(content)
+        say(f"Wrote {args.period} to {args.output} ({len(content) / 1024:.0f} KB).")
+    elif args.format == "xlsx":
+        raise UserError("an XLSX export needs -o FILE (it is not text)")
+    else:
+        sys.stdout.write(content.decode("utf-8"))
     return 0
 
 

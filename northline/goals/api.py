@@ -23,7 +23,7 @@ from northline.lib.schemas import (
     OrgSlug,
     VersionedInput,
 )
-from northline.measures.api import HealthOut, ReadingOut, health_out
+from northline.measures.api import DirectionName, HealthOut, ReadingOut, health_out
 from northline.measures.models import Reading
 from northline.measures.rules import PaceName
 from northline.orgs.access import Access
@@ -182,6 +182,7 @@ class KeyResultOut(Schema):
     unit: str = Field(..., alias="indicator.unit")
     baseline: float = Field(..., alias="indicator.baseline")
     target: float = Field(..., alias="indicator.target")
+    direction: DirectionName = Field(..., alias="indicator.direction")
     version: int
 
 
@@ -193,7 +194,16 @@ class KeyResultIn(Input):
     due_date: dt.date | None = None
     checkin_every_days: int = Field(7, ge=1, le=365, description=CADENCE)
     baseline: float
-    target: float = Field(..., description="Must differ from the baseline; below it to decrease.")
+    target: float = Field(
+        ...,
+        description="Must differ from the baseline; below it to decrease. For a guardrail, the "
+        "line it holds.",
+    )
+    direction: DirectionName | None = Field(
+        None,
+        description="Defaults to the way from baseline to target; stay_above or stay_below "
+        "make a guardrail (DESIGN §2.2).",
+    )
     unit: str = Field("", max_length=40)
     kind: KindName = "lagging"
     start_date: dt.date | None = Field(None, description="Defaults to the period's start.")
@@ -210,6 +220,7 @@ class KeyResultPatch(VersionedInput):
     checkin_every_days: int | None = Field(None, ge=1, le=365, description=CADENCE)
     baseline: float | None = None
     target: float | None = None
+    direction: DirectionName | None = None
     unit: str | None = Field(None, max_length=40)
 
 

@@ -15,7 +15,7 @@ from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.goals.selectors import objective_label
 from northline.lib import choosers
 from northline.lib.web import DomainForm
-from northline.measures.models import IndicatorKind
+from northline.measures.models import Direction, IndicatorKind
 from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
 from northline.orgs.models import Person, Team
@@ -169,6 +169,12 @@ class KeyResultForm(KeyResultFields):
     baseline = forms.FloatField(help_text="Where the measure stands at the start.")
     target = forms.FloatField(help_text="Where it should be at the end; below the baseline to cut.")
     unit = forms.CharField(max_length=40, required=False, help_text="For example %, days, calls.")
+    direction = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "From the baseline to the target"), *Direction.choices],
+        help_text="Stay above / stay below: a guardrail that holds the target as a line.",
+    )
     kind = forms.ChoiceField(
         choices=IndicatorKind.choices,
         initial=IndicatorKind.LAGGING,

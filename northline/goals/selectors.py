@@ -193,6 +193,7 @@ def key_result_scores(
             start=start,
             end=end,
             at=score_moment(period, at),
+            direction=indicator.direction,
         ).progress
     return scores
 

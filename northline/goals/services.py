@@ -25,6 +25,7 @@ from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.measures import services as measures
 from northline.measures.models import Reading
+from northline.measures.rules import GUARDRAILS
 from northline.orgs.access import Access, in_org, resolve_in_org
 from northline.orgs.audit import create_audited, delete_audited, stale, update_versioned
 from northline.orgs.models import Person, Team
@@ -37,7 +38,7 @@ KEY_RESULT_FIELDS = {"title", "weight", "owner", "due_date", "checkin_every_days
 # How often an owner may be asked to check in: at least daily, at most once a year.
 CHECKIN_EVERY_DAYS = range(1, 366)
 # Fields of the key result's indicator that may be edited through the key result.
-KEY_RESULT_MEASURE_FIELDS = {"baseline", "target", "unit"}
+KEY_RESULT_MEASURE_FIELDS = {"baseline", "target", "unit", "direction"}
 CHECK_IN_SOURCE = "check-in"
 
 
@@ -192,6 +193,7 @@ def create_key_result(
     target_date: dt.date | None = None,
     description: str = "",
     checkin_every_days: int = 7,
+    direction: str | None = None,
 ) -> KeyResult:
     """A key result and the indicator whose readings are its check-ins, in one transaction."""
     access.require("write")
@@ -199,8 +201,11 @@ def create_key_result(
     if objective.organization_id != access.organization.pk:
         raise NotFound(f"No objective with id {objective.pk} in this organization.")
     period = objective.period
+    # Left out, the direction follows from baseline and target; a guardrail is asked for.
+    directed = {"direction": direction} if direction else {}
     indicator = measures.create_indicator(
         access,
+        **directed,
         name=title,
         description=description,
         kind=kind,
@@ -253,7 +258,9 @@ def update_key_result(
         raise stale(key_result, version)
     if measure:
         indicator = key_result.indicator
-        if "baseline" in measure or "target" in measure:
+        guardrail = measure.get("direction", indicator.direction) in GUARDRAILS
+        if ("baseline" in measure or "target" in measure) and not guardrail:
+            # A goal's direction follows its bounds; a guardrail's stays what it was asked to be.
             measure["direction"] = measures.direction_for(
                 measure.get("baseline", indicator.baseline), measure.get("target", indicator.target)
             )

@@ -19,7 +19,7 @@ from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["imports"])
 
-SourceName = Literal["taiga", "jira"]
+SourceName = Literal["taiga", "jira", "okrs"]
 StatusName = Literal["previewed", "applied", "refused"]
 ActionName = Literal["created", "updated", "unchanged", "refused", "skipped"]
 

@@ -13,6 +13,7 @@ from northline.orgs.models import TenantModel
 class ImportSource(models.TextChoices):
     TAIGA = "taiga", "Taiga project export"
     JIRA = "jira", "Jira CSV export"
+    OKRS = "okrs", "OKR spreadsheet (CSV or XLSX)"
 
 
 class ImportStatus(models.TextChoices):

@@ -18,7 +18,18 @@ from northline.lib.errors import Invalid
 MAX_BYTES = 20 * 1024 * 1024
 
 # The order rows apply in: what a row refers to exists before it.
-KINDS = ("team", "sprint", "release", "epic", "feature", "story")
+KINDS = (
+    "team",
+    "sprint",
+    "release",
+    "epic",
+    "feature",
+    "story",
+    "period",
+    "objective",
+    "key_result",
+    "checkin",
+)
 
 
 @dataclass

@@ -16,19 +16,28 @@ transaction, all or nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from northline.delivery import services as delivery
 from northline.delivery.models import Feature, Release
-from northline.imports import jira, taiga
+from northline.goals import services as goals
+from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.imports import jira, okrs, taiga
 from northline.imports.models import ExternalKey, ImportMapping, ImportRun, ImportStatus
 from northline.imports.pipeline import KINDS, Item, Mapped, Outcome, duplicate_keys
 from northline.lib.errors import Conflict, DomainError, Invalid
+from northline.measures.models import Reading
+from northline.measures.rules import day_start
+from northline.measures.services import INDICATOR_FIELDS
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
 from northline.orgs.audit import create_audited, record_event, update_versioned
@@ -233,6 +242,188 @@ class Applier:
                 outcome.action = "updated"
         return story
 
+    # OKR spreadsheets (northline.imports.okrs): periods, objectives, key results, check-ins.
+    # A record the organization has under the row's key is updated; else one with the same
+    # title in the same place is used (so a Northline export imports back without doubling);
+    # else one is created.
+
+    def keyed(self, key: str, model: type[models.Model]) -> Any | None:
+        """The record a key names: made by this import, or remembered from an earlier one."""
+        if key in self.records:
+            return self.records[key]
+        link = self.known.get(key)
+        if link is None or link.object_type != model._meta.label_lower:
+            return None
+        return model._default_manager.filter(
+            organization=self.access.organization, pk=link.object_id
+        ).first()
+
+    def claimed(self, model: type[models.Model]) -> list[int]:
+        """Records of ``model`` another row of this import already stands for."""
+        return [record.pk for record in self.records.values() if isinstance(record, model)]
+
+    @cached_property
+    def people_by_name(self) -> dict[str, Person]:
+        return {
+            person.name.casefold(): person
+            for person in Person.objects.filter(organization=self.access.organization)
+        }
+
+    def person(self, written: str | None, outcome: Outcome, fields: dict[str, Any]) -> None:
+        """Set ``fields["owner"]`` from an owner cell (e-mail or name); an owner the
+        organization does not have is named in the log and left as it is, never invented."""
+        if written is None:
+            return  # the file has no owner column: leave the owner alone
+        first = re.split(r"[;,]", written)[0].strip() if written else ""
+        if not first:
+            fields["owner"] = None
+            return
+        owner = self.people.get(first.lower()) or self.people_by_name.get(first.casefold())
+        if owner is None:
+            outcome.messages.append(
+                f"Its owner “{first}” is not among the organization's people; the owner is "
+                "left as it is."
+            )
+        else:
+            fields["owner"] = owner
+
+    def period(self, item: Item, outcome: Outcome) -> Period:
+        fields = item.fields
+        period = (
+            self.keyed(item.key, Period)
+            or Period.objects.filter(
+                organization=self.access.organization, name__iexact=fields["name"]
+            ).first()
+        )
+        dates = {name: fields[name] for name in ("starts_on", "ends_on") if fields[name]}
+        if period is None:
+            if len(dates) < 2:
+                raise Invalid(
+                    f"The organization has no period “{fields['name']}”. Create it under "
+                    "Goals → Periods, or give the file “Period start” and “Period end” "
+                    "columns so that the import creates it.",
+                    fields={"period": "Unknown period."},
+                )
+            outcome.action = "created"
+            return goals.create_period(self.access, name=fields["name"], **dates)
+        return self.update(item, period, outcome, goals.update_period, dates)
+
+    def objective(self, item: Item, outcome: Outcome) -> Objective:
+        fields = item.fields
+        period = self.records[fields["period"]]
+        wanted: dict[str, Any] = {"title": fields["title"], "period": period}
+        if "team" in fields:
+            wanted["team"] = self.records[fields["team"]] if fields["team"] else None
+        if fields.get("parent") is not None:
+            wanted["parent"] = (
+                self.parent_of(fields["parent"], period) if fields["parent"] else None
+            )
+        self.person(fields.get("owner"), outcome, wanted)
+        objective = self.keyed(item.key, Objective) or (
+            Objective.objects.filter(
+                organization=self.access.organization, period=period, title__iexact=fields["title"]
+            )
+            .exclude(pk__in=self.claimed(Objective))
+            .order_by("id")
+            .first()
+        )
+        if objective is None:
+            outcome.action = "created"
+            return goals.create_objective(self.access, status=ObjectiveStatus.ACTIVE, **wanted)
+        return self.update(item, objective, outcome, goals.update_objective, wanted)
+
+    def parent_of(self, parent: str, period: Period) -> Objective:
+        if not parent.startswith("title:"):
+            return self.records[parent]
+        title = parent.removeprefix("title:")
+        found = Objective.objects.filter(
+            organization=self.access.organization, period=period, title__iexact=title
+        ).first()
+        if found is None:
+            raise Invalid(
+                f"Its parent objective “{title}” is neither in the file nor in {period.name}.",
+                fields={"parent": "Unknown objective."},
+            )
+        return found
+
+    def key_result(self, item: Item, outcome: Outcome) -> KeyResult:
+        fields = item.fields
+        objective = self.records[fields["objective"]]
+        wanted: dict[str, Any] = {
+            name: fields[name] for name in ("title", "baseline", "target", "direction", "weight")
+        }
+        if fields["unit"] is not None:
+            wanted["unit"] = fields["unit"]
+        self.person(fields["owner"], outcome, wanted)
+        result = self.keyed(item.key, KeyResult) or (
+            KeyResult.objects.filter(objective=objective, title__iexact=fields["title"])
+            .exclude(pk__in=self.claimed(KeyResult))
+            .order_by("id")
+            .first()
+        )
+        if result is None:
+            outcome.action = "created"
+            return goals.create_key_result(self.access, objective, **wanted)
+        if result.objective_id != objective.pk:
+            outcome.messages.append(
+                "Its objective differs in the file; a key result stays under the objective it has."
+            )
+        indicator = result.indicator
+        changes = {
+            name: value
+            for name, value in wanted.items()
+            if comparable(getattr(indicator if name in INDICATOR_FIELDS else result, name))
+            != comparable(value)
+        }
+        if not changes:
+            return result
+        outcome.action = "updated"
+        outcome.messages.append("Changed: " + ", ".join(sorted(changes)) + ".")
+        return goals.update_key_result(self.access, result, version=result.version, **changes)
+
+    def checkin(self, item: Item, outcome: Outcome) -> Reading:
+        fields = item.fields
+        result = self.keyed(fields["key_result"], KeyResult)
+        if result is None:
+            raise KeyError(fields["key_result"])
+        readings = Reading.objects.filter(indicator_id=result.indicator_id).order_by(
+            "-recorded_at", "-id"
+        )
+        said = {"value": fields["value"], "note": fields["note"]}
+        if fields["confidence"] is not None:
+            said["confidence"] = fields["confidence"]
+        when = fields["at"]
+        if when is None:  # a key result row's current value: a check-in unless it stands there
+            latest = readings.first()
+            if latest is not None and latest.value == fields["value"]:
+                return latest
+            outcome.action = "created"
+            return goals.record_check_in(self.access, result, value=fields["value"])
+        if isinstance(when, dt.datetime):
+            moment, span = when, dt.timedelta(seconds=1)
+        else:
+            # A day's check-in is recorded at noon UTC (or now, for today before noon).
+            moment = min(day_start(when) + dt.timedelta(hours=12), timezone.now())
+            when, span = day_start(when), dt.timedelta(days=1)
+        reading = self.keyed(item.key, Reading) or (
+            readings.filter(recorded_at__gte=when, recorded_at__lt=when + span)
+            .exclude(pk__in=self.claimed(Reading))
+            .first()
+        )
+        if reading is None:
+            outcome.action = "created"
+            return goals.record_check_in(self.access, result, recorded_at=moment, **said)
+        if all(getattr(reading, name) == value for name, value in said.items()):
+            return reading
+        # Readings are append-only: the file's value is recorded beside the earlier one, at
+        # its moment, and counts from then on (the later id wins at equal times).
+        outcome.action = "updated"
+        outcome.messages.append(
+            f"The file says {fields['value']:g} where Northline has {reading.value:g}; check-ins "
+            "are never edited, so a correcting check-in was recorded at the same moment."
+        )
+        return goals.record_check_in(self.access, result, recorded_at=reading.recorded_at, **said)
+
     # Shared steps --------------------------------------------------------------------------
 
     def update(
@@ -421,10 +612,15 @@ def taiga_items(content: bytes, mapping: dict[str, Any]) -> Mapped:
     return taiga.items_of(content)
 
 
+def okr_items(content: bytes, mapping: dict[str, Any]) -> Mapped:
+    return okrs.items_of(content)
+
+
 # Each source: read and map a file with a mapping (a source without choices ignores it).
 SOURCES: dict[str, Callable[[bytes, dict[str, Any]], Mapped]] = {
     "taiga": taiga_items,
     "jira": jira.items_of,
+    "okrs": okr_items,
 }
 # The sources whose mapping people choose (shown and editable on a preview, saved per
 # organization), with the function that checks one.

@@ -434,6 +434,7 @@ class MeasureRow(NamedTuple):
     target: float
     start_date: dt.date
     target_date: dt.date
+    direction: str
 
 
 def judge_measures(

@@ -28,7 +28,8 @@ from northline.orgs.api_records import Names, record_routes, update_with_version
 router = Router(tags=["measures"])
 
 KindName = Literal["leading", "lagging"]
-DirectionName = Literal["increase", "decrease"]
+# stay_above / stay_below: a guardrail, whose target is the line it holds (DESIGN §2.2).
+DirectionName = Literal["increase", "decrease", "stay_above", "stay_below"]
 
 
 class IndicatorOut(Schema):
@@ -51,7 +52,9 @@ class IndicatorIn(Input):
     kind: KindName
     unit: str = Field("", max_length=40)
     direction: DirectionName | None = Field(
-        None, description="Defaults to the way from baseline to target."
+        None,
+        description="Defaults to the way from baseline to target. A guardrail (stay_above, "
+        "stay_below) holds its target as a line instead of travelling to it.",
     )
     baseline: float
     target: float

@@ -20,6 +20,13 @@ class IndicatorKind(models.TextChoices):
 class Direction(models.TextChoices):
     INCREASE = "increase", "Increase"
     DECREASE = "decrease", "Decrease"
+    # Guardrails: hold a line (the target) rather than travel to it (DESIGN §2.2).
+    STAY_ABOVE = "stay_above", "Stay above"
+    STAY_BELOW = "stay_below", "Stay below"
+
+    @property
+    def is_guardrail(self) -> bool:
+        return self in (Direction.STAY_ABOVE, Direction.STAY_BELOW)
 
 
 class Indicator(TenantModel):
@@ -63,11 +70,14 @@ class Indicator(TenantModel):
             ),
             models.CheckConstraint(
                 condition=(Q(direction="increase", target__gt=models.F("baseline")))
-                | Q(direction="decrease", target__lt=models.F("baseline")),
+                | Q(direction="decrease", target__lt=models.F("baseline"))
+                # A guardrail's target is the line it holds; its baseline is where it stood.
+                | Q(direction__in=["stay_above", "stay_below"]),
                 name="indicator_target_beyond_baseline",
                 violation_error_message=(
                     "The target must lie beyond the baseline in the indicator's direction "
-                    "(above it to increase, below it to decrease)."
+                    "(above it to increase, below it to decrease); a guardrail's target is "
+                    "the line it stays above or below."
                 ),
             ),
             models.CheckConstraint(

@@ -2,6 +2,16 @@
 
 Pure functions over plain values: no database, no clock of their own (``at`` is always passed in),
 so themes, key results, epics, stories and insights all judge alike and tests can name the day.
+
+Guardrails (direction ``stay_above`` / ``stay_below``) are judged by their own rule
+(:func:`judge_guardrail`): a threshold T (stored as the indicator's target) that the measure must
+hold, not a distance to travel. It holds while the latest reading is on the right side of T
+(standing exactly on T holds). Progress is 1 while it holds and 0 once breached (so roll-ups count
+a breach as a miss). Pace: off track when the latest reading breaches T; at risk when it holds but
+a reading of the last 14 days breached it, or when T ≠ 0 and the latest reading lies within 5 % of
+T (|current − T| ≤ 0.05 × |T|) and closer to T than the reading before it; otherwise on track; not
+started, as for every measure, with no reading a week after the start. A guardrail is never "not
+moving": steady is the point.
 """
 
 from __future__ import annotations
@@ -17,6 +27,9 @@ AT_RISK_MARGIN = 0.25  # … and by this much before it is off track
 NOT_STARTED_AFTER = dt.timedelta(days=7)
 STALLED_READINGS = 3
 STALLED_AFTER = dt.timedelta(days=21)
+GUARDRAIL_LOOKBACK = dt.timedelta(days=14)  # a breach this recent keeps a held line at risk
+GUARDRAIL_NEAR = 0.05  # within this share of |T| and closing in on it: at risk
+GUARDRAILS = ("stay_above", "stay_below")
 # Comparisons at the margins allow for binary floating point: 0.4 - 0.5 is -0.09999999999999998.
 EPSILON = 1e-9
 
@@ -214,8 +227,19 @@ def judge(
     start: dt.date,
     end: dt.date,
     at: dt.datetime,
+    direction: str = "increase",
 ) -> Health:
-    """Progress, pace and stalled of one measure from its readings up to ``at`` (oldest first)."""
+    """Progress, pace and stalled of one measure from its readings up to ``at`` (oldest first).
+    A guardrail (``direction`` stay_above / stay_below) is judged by :func:`judge_guardrail`."""
+    if direction in GUARDRAILS:
+        return judge_guardrail(
+            threshold=target,
+            above=direction == "stay_above",
+            points=points,
+            start=start,
+            end=end,
+            at=at,
+        )
     seen = [point for point in points if point.at <= at]
     current = seen[-1].value if seen else None
     progress_now = progress(baseline, target, current)
@@ -226,6 +250,59 @@ def judge(
         expected=expected,
         pace=pace(progress_now, expected, has_reading=bool(seen), start=start, at=at),
         stalled=stalled(seen, progress_now, at),
+        current=current,
+        readings=len(seen),
+        last_reading_at=seen[-1].at if seen else None,
+        unchanged_since=run[0].at if run else None,
+    )
+
+
+def holds(value: float, threshold: float, *, above: bool) -> bool:
+    """Whether a guardrail's reading is on the right side of its line (on the line holds)."""
+    return value >= threshold - EPSILON if above else value <= threshold + EPSILON
+
+
+def guardrail_pace(
+    points: Sequence[Point], threshold: float, *, above: bool, start: dt.date, at: dt.datetime
+) -> Pace:
+    """A guardrail's pace from its readings up to ``at`` (oldest first); see the module's
+    docstring for the rule in words."""
+    if not points:
+        return Pace.NOT_STARTED if at >= day_start(start) + NOT_STARTED_AFTER else Pace.ON_TRACK
+    current = points[-1].value
+    if not holds(current, threshold, above=above):
+        return Pace.OFF_TRACK
+    recent = [point for point in points if point.at >= at - GUARDRAIL_LOOKBACK]
+    if any(not holds(point.value, threshold, above=above) for point in recent):
+        return Pace.AT_RISK
+    if threshold != 0 and len(points) > 1:
+        near = abs(current - threshold) <= GUARDRAIL_NEAR * abs(threshold) + EPSILON
+        closing = abs(current - threshold) < abs(points[-2].value - threshold)
+        if near and closing:
+            return Pace.AT_RISK
+    return Pace.ON_TRACK
+
+
+def judge_guardrail(
+    *,
+    threshold: float,
+    above: bool,
+    points: Sequence[Point],
+    start: dt.date,
+    end: dt.date,
+    at: dt.datetime,
+) -> Health:
+    """How a guardrail stands at ``at``: progress 1 while it holds, 0 once breached (or with no
+    reading); never stalled."""
+    seen = [point for point in points if point.at <= at]
+    current = seen[-1].value if seen else None
+    held = current is not None and holds(current, threshold, above=above)
+    run = unchanged_run(seen)
+    return Health(
+        progress=1.0 if held else 0.0,
+        expected=expected_progress(start, end, at),
+        pace=guardrail_pace(seen, threshold, above=above, start=start, at=at),
+        stalled=False,
         current=current,
         readings=len(seen),
         last_reading_at=seen[-1].at if seen else None,

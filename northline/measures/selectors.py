@@ -56,6 +56,8 @@ class Measured(Protocol):
     def start_date(self) -> dt.date: ...
     @property
     def target_date(self) -> dt.date: ...
+    @property
+    def direction(self) -> str: ...
 
 
 def health_of(
@@ -79,6 +81,7 @@ def health_of(
             start=start,
             end=end,
             at=moment,
+            direction=item.direction,
         )
     return judged
 

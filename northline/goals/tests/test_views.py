@@ -349,3 +349,34 @@ def test_a_filtered_cascade_reads_only_what_its_objectives_need_with_the_same_pr
         "Fewer calls",
         "Permits online end to end",
     ]
+
+
+def test_a_guardrail_key_result_is_made_on_the_page_and_judged_by_its_line(cast, goals):
+    editor = signed_in(cast.editor)
+    objective = goals.child
+    editor.post(
+        reverse("goals_key_result_new", args=["acme", objective.pk]),
+        {
+            "title": "Portal uptime",
+            "weight": 1,
+            "baseline": 99.9,
+            "target": 99.5,
+            "unit": "%",
+            "kind": "lagging",
+            "direction": "stay_above",
+        },
+    )
+    key_result = KeyResult.objects.get(title="Portal uptime")
+    assert key_result.indicator.direction == "stay_above"
+    # Breached: 99.4 is below the line, so off track with progress 0.
+    services.record_check_in(cast.owner_access, key_result, value=99.4)
+    page = editor.get(reverse("goals_key_result", args=["acme", key_result.pk])).content.decode()
+    assert "Stay above 99.5" in page and "Off track" in page
+    assert editor.get(reverse("goals_objective", args=["acme", objective.pk])).status_code == 200
+    assert editor.get(reverse("goals", args=["acme"])).status_code == 200
+    # An edit of its bounds keeps it a guardrail.
+    services.update_key_result(
+        cast.owner_access, key_result, version=key_result.version, baseline=99.8, target=99.0
+    )
+    key_result.indicator.refresh_from_db()
+    assert key_result.indicator.direction == "stay_above"

@@ -5,6 +5,7 @@ mapping routes and who may use them."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +20,7 @@ from northline.testing import ApiClient, Cast, signed_in
 pytestmark = pytest.mark.django_db
 
 
-def form_of(preview: ImportRun) -> dict[str, str]:
+def form_of(preview: ImportRun) -> dict[str, Any]:
     """The mapping form's fields, named as the page names them, by what they stand for."""
     return {
         "statuses": {status: f"status_{i}" for i, status in enumerate(preview.found["statuses"])},

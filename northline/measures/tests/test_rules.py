@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from northline.measures.rules import (
+    Health,
     Pace,
     Point,
     expected_progress,
@@ -191,3 +192,94 @@ class TestJudge:
 )
 def test_it_weighs_a_mean(pairs: list[tuple[float, float]], expected: float) -> None:
     assert weighted_mean(pairs) == pytest.approx(expected)
+
+
+class TestGuardrail:
+    """A guardrail holds a line T (DESIGN §2.2): "stay above 95 % uptime", "stay below 2 %
+    churn". Every expected value is worked out from the rule in the docstring of rules.py."""
+
+    def uptime(self, *pairs: tuple[int, float], at: int = 50) -> Health:
+        # Stay above 95 (% uptime); the window is START..END (100 days).
+        return judge(
+            baseline=99,
+            target=95,
+            points=points(*pairs),
+            start=START,
+            end=END,
+            at=day(at),
+            direction="stay_above",
+        )
+
+    def churn(self, *pairs: tuple[int, float], at: int = 50) -> Health:
+        # Stay below 2 (% churn).
+        return judge(
+            baseline=1,
+            target=2,
+            points=points(*pairs),
+            start=START,
+            end=END,
+            at=day(at),
+            direction="stay_below",
+        )
+
+    def test_exactly_on_the_line_holds(self) -> None:
+        for health in (self.uptime((10, 95.0)), self.churn((10, 2.0))):
+            assert (health.progress, health.pace) == (1.0, Pace.ON_TRACK)
+
+    def test_just_across_the_line_is_a_breach_off_track_with_progress_zero(self) -> None:
+        for health in (self.uptime((10, 94.99)), self.churn((10, 2.01))):
+            assert (health.progress, health.pace) == (0.0, Pace.OFF_TRACK)
+
+    def test_just_inside_the_line_after_a_farther_reading_is_at_risk(self) -> None:
+        # Uptime 99 then 95.5: |95.5 − 95| = 0.5 ≤ 0.05 × 95 = 4.75, and 0.5 < |99 − 95| = 4.
+        assert self.uptime((10, 99.0), (40, 95.5)).pace == Pace.AT_RISK
+        # Churn 1.0 then 1.95: |1.95 − 2| = 0.05 ≤ 0.05 × 2 = 0.1, and 0.05 < |1 − 2| = 1.
+        assert self.churn((10, 1.0), (40, 1.95)).pace == Pace.AT_RISK
+        # Both still hold: progress 1.
+        assert self.uptime((10, 99.0), (40, 95.5)).progress == 1.0
+
+    def test_near_the_line_but_moving_away_is_on_track(self) -> None:
+        # 95.2 then 95.5: near (0.5 ≤ 4.75) but farther than 0.2 from the line: on track.
+        assert self.uptime((10, 95.2), (40, 95.5)).pace == Pace.ON_TRACK
+
+    def test_near_the_line_with_one_reading_is_on_track(self) -> None:
+        # No reading before it to be closer than.
+        assert self.uptime((40, 95.5)).pace == Pace.ON_TRACK
+
+    def test_the_edge_of_the_near_band(self) -> None:
+        # 0.05 × 95 = 4.75: 99.75 is exactly at the band's edge (at risk after 100), 99.8 outside.
+        assert self.uptime((10, 100.0), (40, 99.75)).pace == Pace.AT_RISK
+        assert self.uptime((10, 100.0), (40, 99.8)).pace == Pace.ON_TRACK
+
+    def test_a_breach_in_the_last_14_days_keeps_it_at_risk(self) -> None:
+        # Breached on day 36 (14 days before day 50), back above on day 45.
+        assert self.uptime((36, 94.0), (45, 99.0)).pace == Pace.AT_RISK
+        # Breached on day 35, 15 days before: forgotten.
+        assert self.uptime((35, 94.0), (45, 99.0)).pace == Pace.ON_TRACK
+
+    def test_no_reading_is_on_track_for_a_week_then_not_started(self) -> None:
+        waiting = self.uptime(at=6)
+        assert (waiting.progress, waiting.pace, waiting.awaiting_first_reading) == (
+            0.0,
+            Pace.ON_TRACK,
+            True,
+        )
+        assert self.uptime(at=7).pace == Pace.NOT_STARTED
+
+    def test_a_zero_line_has_no_near_band(self) -> None:
+        # Stay below 0 incidents: 0 holds; 0 after 3 is not "near" (T = 0 has no band).
+        health = judge(
+            baseline=0,
+            target=0,
+            points=points((10, 3.0), (40, 0.0)),
+            start=START,
+            end=END,
+            at=day(50),
+            direction="stay_below",
+        )
+        # The breach on day 10 is 40 days old: on track.
+        assert (health.progress, health.pace) == (1.0, Pace.ON_TRACK)
+
+    def test_a_steady_guardrail_is_never_stalled(self) -> None:
+        health = self.uptime((10, 99.0), (20, 99.0), (30, 99.0), (40, 99.0))
+        assert (health.stalled, health.pace, health.progress) == (False, Pace.ON_TRACK, 1.0)
