@@ -145,10 +145,16 @@ class MappingIn(Schema):
         "capacity) and releases (version → date); see docs/imports.md."
     )
 
+    version: int = Field(
+        description="The saved mapping's version you read (0 when none is saved yet); a "
+        "mapping saved by someone else since is a 409 `stale_version`."
+    )
+
 
 class MappingOut(Schema):
     source: Literal["jira"]
     mapping: dict[str, Any]
+    version: int = Field(description="The saved mapping's version; 0 when none is saved.")
 
 
 @router.get(
@@ -157,8 +163,8 @@ class MappingOut(Schema):
     summary="The mapping the organization's next imports of a source start from",
 )
 def get_mapping(request: HttpRequest, org: OrgSlug, source: Literal["jira"]) -> Any:
-    access = caller_access(request)
-    return {"source": source, "mapping": services.mapping_for(access, source)}
+    mapping, version = services.saved_mapping(caller_access(request), source)
+    return {"source": source, "mapping": mapping, "version": version}
 
 
 @router.put(
@@ -169,8 +175,10 @@ def get_mapping(request: HttpRequest, org: OrgSlug, source: Literal["jira"]) -> 
 def put_mapping(
     request: HttpRequest, org: OrgSlug, source: Literal["jira"], body: MappingIn
 ) -> Any:
-    saved = services.save_mapping(caller_access(request), source=source, mapping=body.mapping)
-    return {"source": source, "mapping": saved.mapping}
+    saved = services.save_mapping(
+        caller_access(request), source=source, mapping=body.mapping, version=body.version
+    )
+    return {"source": source, "mapping": saved.mapping, "version": saved.version}
 
 
 @router.get("/imports/{import_id}", response=ImportDetailOut, summary="One import, with its log")

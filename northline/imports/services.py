@@ -34,13 +34,13 @@ from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.imports import jira, okrs, taiga
 from northline.imports.models import ExternalKey, ImportMapping, ImportRun, ImportStatus
 from northline.imports.pipeline import KINDS, Item, Mapped, Outcome, duplicate_keys
-from northline.lib.errors import Conflict, DomainError, Invalid
+from northline.lib.errors import Conflict, DomainError, Invalid, StaleVersion
 from northline.measures.models import Reading
 from northline.measures.rules import day_start
 from northline.measures.services import INDICATOR_FIELDS
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited, record_event, update_versioned
+from northline.orgs.audit import check_version, create_audited, record_event, update_versioned
 from northline.orgs.models import Person, Team, TeamKind
 from northline.portfolio import services as portfolio
 from northline.portfolio.models import Epic, EpicState, Sprint, Story
@@ -640,24 +640,51 @@ def mapping_for(access: Access, source: str, mapping: Any = None) -> dict[str, A
 
 
 @transaction.atomic
-def save_mapping(access: Access, *, source: str, mapping: Any) -> ImportMapping:
-    """Keep ``mapping`` as the organization's for the next import of ``source``."""
+def save_mapping(
+    access: Access, *, source: str, mapping: Any, version: int | None = None
+) -> ImportMapping:
+    """Keep ``mapping`` as the organization's for the next import of ``source``. ``version`` is
+    the saved mapping's the caller read (0: none saved yet); None replaces whatever is saved."""
     access.require("manage")
     if source not in MAPPINGS:
         raise Invalid(
             f"A {source} import has no mapping to save.", fields={"source": "No mapping."}
         )
     checked = MAPPINGS[source](mapping)
-    saved = ImportMapping.objects.filter(organization=access.organization, source=source).first()
+    saved = (
+        ImportMapping.objects.select_for_update()
+        .filter(organization=access.organization, source=source)
+        .first()
+    )
     if saved is None:
+        if version:
+            raise StaleVersion(
+                "The saved mapping was deleted since you read it (you had version "
+                f"{version}). Reload and try again.",
+                fields={"version": "Expected 0."},
+            )
         return create_audited(
             access.user,
             access.organization,
             ImportMapping(organization=access.organization, source=source, mapping=checked),
         )
+    check_version(saved, version)
     return update_versioned(
-        access.user, access.organization, saved, version=saved.version, changes={"mapping": checked}
+        access.user,
+        access.organization,
+        saved,
+        version=saved.version,
+        changes={"mapping": checked},
     )
+
+
+def saved_mapping(access: Access, source: str) -> tuple[dict[str, Any], int]:
+    """The mapping the next import of ``source`` starts from, and the saved one's version (0
+    when the organization saved none)."""
+    saved = ImportMapping.objects.filter(organization=access.organization, source=source).first()
+    if saved is None:
+        return mapping_for(access, source), 0
+    return MAPPINGS[source](saved.mapping), saved.version
 
 
 def import_file(

@@ -158,17 +158,27 @@ def test_a_bad_mapping_through_the_api_is_a_422_naming_its_place(cast: Cast):
     response = upload(api, mapping=json.dumps({"statuses": {"Done": "shipped"}}))
     assert response.status_code == 422
     assert response.json()["error"]["fields"] == {"mapping.statuses.Done": "Not a column."}
-    response = api.call("put", "/orgs/acme/imports/mappings/jira", {"mapping": {"team_field": 3}})
+    response = api.call(
+        "put", "/orgs/acme/imports/mappings/jira", {"mapping": {"team_field": 3}, "version": 0}
+    )
     assert response.status_code == 422
     assert "mapping.team_field" in response.json()["error"]["fields"]
     assert not ImportRun.objects.exists() and not ImportMapping.objects.exists()
 
 
 def test_who_may_read_and_save_the_mapping_through_the_api(cast: Cast):
-    body = {"mapping": {"statuses": {"Blocked": "doing"}}}
-    saved = ApiClient(cast.admin).call("put", "/orgs/acme/imports/mappings/jira", body)
+    admin = ApiClient(cast.admin)
+    assert admin.get("/orgs/acme/imports/mappings/jira").json()["version"] == 0
+    body = {"mapping": {"statuses": {"Blocked": "doing"}}, "version": 0}
+    saved = admin.call("put", "/orgs/acme/imports/mappings/jira", body)
     assert saved.status_code == 200
     assert saved.json()["mapping"]["statuses"] == {"Blocked": "doing"}
+    assert saved.json()["version"] == 1
+    # Saving over a mapping someone else saved since is refused, naming the version.
+    stale = admin.call("put", "/orgs/acme/imports/mappings/jira", {"mapping": {}, "version": 0})
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "stale_version"
+    body["version"] = 1
     for user in (cast.viewer, cast.editor):
         api = ApiClient(user)
         assert api.get("/orgs/acme/imports/mappings/jira").status_code == 200

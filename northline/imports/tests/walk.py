@@ -16,3 +16,4 @@ def build(cast: Cast, values: dict[str, Any]) -> None:
     )
     values["run_id"] = run.pk
     values["import_id"] = run.pk
+    values["source"] = "jira"
