@@ -171,9 +171,10 @@ def step(ctx: DemoContext) -> None:
         lambda: services.revoke_link(access, made["revoked"]),
     )
     for index, (team, objective, purpose, days) in enumerate(LINK_ANSWERS, start=1):
-        moment = ago(days, hours=index % 5)
-        ctx.at(
-            moment,
+        # On the day itself, in working hours: "now" minus hours would cross into the day
+        # before when the demo loads just after midnight.
+        ctx.on(
+            -days,
             f"pulse answer {index}",
             partial(
                 answer_by_link,
@@ -183,6 +184,7 @@ def step(ctx: DemoContext) -> None:
                 objective=objectives[objective] if objective else None,
                 team=teams[team] if team else None,
             ),
+            at=dt.time(9 + index % 5, 0),
         )
     for username, team, objective, purpose, days in SIGNED_IN_ANSWERS:
         ctx.on(
