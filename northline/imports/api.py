@@ -20,7 +20,7 @@ from northline.orgs.api_auth import caller_access
 router = Router(tags=["imports"])
 
 SourceName = Literal["taiga", "jira", "okrs"]
-StatusName = Literal["previewed", "applied", "refused"]
+StatusName = Literal["queued", "previewed", "applied", "refused"]
 ActionName = Literal["created", "updated", "unchanged", "refused", "skipped"]
 
 

@@ -17,6 +17,7 @@ class ImportSource(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
     PREVIEWED = "previewed", "Previewed (dry run)"
     APPLIED = "applied", "Applied"
     REFUSED = "refused", "Refused"
@@ -41,6 +42,10 @@ class ImportRun(TenantModel):
     # what the file holds that a mapping chooses about (its statuses, columns, sprints…).
     mapping = models.JSONField(default=dict, blank=True)
     found = models.JSONField(default=dict, blank=True)
+    # A big file's preview or apply waits for the worker (status "queued"): which of the two.
+    queued_action = models.CharField(
+        max_length=10, blank=True, choices=[("preview", "Preview"), ("apply", "Apply")]
+    )
     # The file of a preview made on the Imports page, kept until it is applied, so applying
     # needs no second upload; emptied once applied (the SHA-256 stays).
     content = models.BinaryField(blank=True, default=b"", editable=False)

@@ -495,28 +495,32 @@ def run_import(
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
     mapping: dict[str, Any] | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Apply ``mapped`` (read from ``content`` with ``mapping``) for the organization, or
-    preview it.
+    preview it; ``run`` is the queued import the worker is running, if it is one.
 
     Only owners and admins import. The import's record is kept in every case (a preview, an
     applied import, or one refused as a whole); the rows are kept only when applied whole."""
     access.require("manage")
-    run = create_audited(
-        access.user,
-        access.organization,
-        ImportRun(
-            organization=access.organization,
-            source=source,
-            filename=filename[:255],
-            sha256=hashlib.sha256(content).hexdigest(),
-            size=len(content),
-            status=ImportStatus.PREVIEWED,
-            started_by=access.user,
-            mapping=mapping or {},
-            found=mapped.found,
-        ),
-    )
+    if run is None:
+        run = create_audited(
+            access.user,
+            access.organization,
+            ImportRun(
+                organization=access.organization,
+                source=source,
+                filename=filename[:255],
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                status=ImportStatus.PREVIEWED,
+                started_by=access.user,
+                mapping=mapping or {},
+                found=mapped.found,
+            ),
+        )
+    else:
+        ImportRun.objects.filter(pk=run.pk).update(mapping=mapping or {}, found=mapped.found)
     refused = False
     try:
         with transaction.atomic():
@@ -581,7 +585,9 @@ def run_import(
     )
     log = [outcome.as_log() for outcome in outcomes]
     log += [{"kind": "skipped", "action": "skipped", "messages": [line]} for line in skipped]
-    ImportRun.objects.filter(pk=run.pk).update(status=status, counts=summary, log=log)
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=status, counts=summary, log=log, queued_action=""
+    )
     run.refresh_from_db()
     return run
 
@@ -728,6 +734,23 @@ def preview_upload(
     is refused (Invalid, naming the field) and leaves nothing behind; ``save`` keeps the
     mapping as the organization's for the next import."""
     access.require("manage")
+    if len(content) >= WORKER_BYTES:
+        # A big file: read and map it now, so that a file that is not what it claims or a
+        # mapping that does not hold is refused at once; the worker runs the preview.
+        if source not in SOURCES:
+            raise Invalid(f"There is no importer for {source!r}.", fields={"source": "Unknown."})
+        chosen = mapping_for(access, source, mapping)
+        SOURCES[source](content, chosen)
+        if save:
+            save_mapping(access, source=source, mapping=chosen)
+        return queue_import(
+            access,
+            source=source,
+            filename=filename,
+            content=content,
+            mapping=chosen,
+            action="preview",
+        )
     run = import_file(
         access, source=source, filename=filename, content=content, mapping=mapping, dry_run=True
     )
@@ -736,6 +759,45 @@ def preview_upload(
     if run.status == ImportStatus.PREVIEWED:
         ImportRun.objects.filter(pk=run.pk).update(content=content)
         run.content = content
+    return run
+
+
+# Files from this size on are previewed and applied by the worker, with progress on the
+# import's page, rather than inside a web request (docs/imports.md).
+WORKER_BYTES = 512 * 1024
+
+
+def queue_import(
+    access: Access,
+    *,
+    source: str,
+    filename: str,
+    content: bytes,
+    mapping: dict[str, Any],
+    action: str,
+) -> ImportRun:
+    """An import the worker runs (``action``: preview or apply): its record, waiting, with the
+    file it will read."""
+    from northline.imports.tasks import run_queued_import
+
+    run = create_audited(
+        access.user,
+        access.organization,
+        ImportRun(
+            organization=access.organization,
+            source=source,
+            filename=filename[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            status=ImportStatus.QUEUED,
+            queued_action=action,
+            started_by=access.user,
+            mapping=mapping,
+            content=content,
+        ),
+    )
+    run_queued_import.enqueue(run.pk)
+    run.refresh_from_db()
     return run
 
 
@@ -783,6 +845,16 @@ def apply_preview(access: Access, preview: ImportRun) -> ImportRun:
         )
     content = bytes(locked.content)
     mapping = mapping_for(access, locked.source, locked.mapping or None)
+    if len(content) >= WORKER_BYTES:
+        ImportRun.objects.filter(pk=locked.pk).update(content=b"")
+        return queue_import(
+            access,
+            source=locked.source,
+            filename=locked.filename,
+            content=content,
+            mapping=mapping,
+            action="apply",
+        )
     run = run_import(
         access,
         source=locked.source,

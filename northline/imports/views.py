@@ -11,10 +11,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from northline.imports import forms, selectors, services
+from northline.imports import forms, selectors, services, tasks
 from northline.lib.errors import Conflict
 from northline.lib.web import org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
+from northline.orgs.worker import queue_state
 
 
 @org_view
@@ -57,11 +58,19 @@ def show_run(
     skipped = [entry["messages"][0] for entry in run.log if entry["action"] == "skipped"]
     if form is None and run.source in services.MAPPINGS and run.can_apply and access.can_manage:
         form = forms.MappingForm(run.found, run.mapping)
+    waiting = run.status == "queued"
     return render_org(
         request,
         access,
         "imports/run.html",
-        {"run": run, "rows": rows, "skipped": skipped, "mapping_form": form},
+        {
+            "run": run,
+            "rows": rows,
+            "skipped": skipped,
+            "mapping_form": form,
+            "progress": tasks.progress_of(run) if waiting else None,
+            "queue": queue_state() if waiting else None,
+        },
         nav="settings",
         status=status_of(form) if form is not None else 200,
     )
