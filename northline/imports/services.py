@@ -25,6 +25,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import models, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from northline.delivery import services as delivery
@@ -34,12 +35,13 @@ from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.imports import jira, okrs, taiga
 from northline.imports.models import ExternalKey, ImportMapping, ImportRun, ImportStatus
 from northline.imports.pipeline import KINDS, Item, Mapped, Outcome, duplicate_keys
+from northline.imports.progress import progress_file
 from northline.lib.errors import Conflict, DomainError, Invalid, StaleVersion
 from northline.measures.models import Reading
 from northline.measures.rules import day_start
 from northline.measures.services import INDICATOR_FIELDS
 from northline.orgs import services as org_services
-from northline.orgs.access import Access
+from northline.orgs.access import Access, access_organization
 from northline.orgs.audit import check_version, create_audited, record_event, update_versioned
 from northline.orgs.models import Person, Team, TeamKind
 from northline.portfolio import services as portfolio
@@ -778,8 +780,6 @@ def queue_import(
 ) -> ImportRun:
     """An import the worker runs (``action``: preview or apply): its record, waiting, with the
     file it will read."""
-    from northline.imports.tasks import run_queued_import
-
     run = create_audited(
         access.user,
         access.organization,
@@ -875,3 +875,62 @@ def refusal_message(error: Exception) -> str:
     assert isinstance(error, DomainError)
     details = "; ".join(f"{name}: {text}" for name, text in error.fields.items())
     return error.message + (f" ({details})" if details else "")
+
+
+@task()
+def run_queued_import(run_id: int) -> str:
+    """Preview or apply a queued import as the person who queued it; whatever stops it (the
+    file, a mapping, their role taken away since) refuses it with the reason in its log."""
+    run = ImportRun.objects.select_related("organization", "started_by").get(pk=run_id)
+    if run.status != ImportStatus.QUEUED:
+        return run.status
+    path = progress_file(run.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def progress(index: int, count: int) -> None:
+        if index % 100 == 0 or index == count - 1:
+            path.write_text(f"{index + 1} {count}")
+
+    dry_run = run.queued_action == "preview"
+    try:
+        access = access_organization(run.started_by, run.organization.slug)
+        content = bytes(run.content)
+        mapped = SOURCES[run.source](content, run.mapping)
+        done = run_import(
+            access,
+            source=run.source,
+            filename=run.filename,
+            content=content,
+            mapped=mapped,
+            dry_run=dry_run,
+            progress=progress,
+            mapping=run.mapping,
+            run=run,
+        )
+    except DomainError as error:
+        with transaction.atomic():
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportStatus.REFUSED,
+                queued_action="",
+                content=b"",
+                log=[
+                    {
+                        "kind": "file",
+                        "action": "refused",
+                        "key": None,
+                        "location": run.filename,
+                        "title": run.filename,
+                        "adjusted": False,
+                        "messages": [refusal_message(error)],
+                        "id": None,
+                    }
+                ],
+                counts={"refused": 1},
+            )
+        return ImportStatus.REFUSED
+    finally:
+        path.unlink(missing_ok=True)
+    if not (dry_run and done.status == ImportStatus.PREVIEWED):
+        # Applied or refused: the file is no longer needed; a preview keeps it to be applied.
+        ImportRun.objects.filter(pk=run.pk).update(content=b"")
+    return done.status

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from northline.imports import forms, selectors, services, tasks
+from northline.imports import forms, progress, selectors, services
 from northline.lib.errors import Conflict
 from northline.lib.web import org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
@@ -68,7 +68,7 @@ def show_run(
             "rows": rows,
             "skipped": skipped,
             "mapping_form": form,
-            "progress": tasks.progress_of(run) if waiting else None,
+            "progress": progress.progress_of(run) if waiting else None,
             "queue": queue_state() if waiting else None,
         },
         nav="settings",

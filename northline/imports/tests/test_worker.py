@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from northline.imports import services, tasks
+from northline.imports import progress, services
 from northline.imports.models import ImportRun
 from northline.imports.tests.test_jira import FIXTURE
 from northline.orgs import services as org_services
@@ -40,9 +40,9 @@ def upload(client: Any, content: bytes = b"") -> Any:
 
 def work() -> None:
     """What `northline worker` does with the queue: run each waiting import task."""
-    for result in DBTaskResult.objects.filter(task_path=tasks.run_queued_import.module_path):
+    for result in DBTaskResult.objects.filter(task_path=services.run_queued_import.module_path):
         if result.status == "READY":
-            tasks.run_queued_import.call(*result.args_kwargs["args"])
+            services.run_queued_import.call(*result.args_kwargs["args"])
             result.delete()
 
 
@@ -60,17 +60,17 @@ def test_a_big_file_is_previewed_and_applied_by_the_worker_with_progress(cast: C
     assert "Apply the import" not in page
 
     # The worker's progress, as it writes it while the import runs.
-    tasks.progress_file(run.pk).parent.mkdir(parents=True, exist_ok=True)
-    tasks.progress_file(run.pk).write_text("101 14000")
+    progress.progress_file(run.pk).parent.mkdir(parents=True, exist_ok=True)
+    progress.progress_file(run.pk).write_text("101 14000")
     page = client.get(response["Location"]).content.decode()
     assert "Row 101 of 14000." in page
-    tasks.progress_file(run.pk).unlink()
+    progress.progress_file(run.pk).unlink()
 
     work()
     run.refresh_from_db()
     assert (run.status, run.queued_action, run.counts["created"]) == ("previewed", "", 12)
     assert run.can_apply and not Story.objects.exists()
-    assert not tasks.progress_file(run.pk).exists()
+    assert not progress.progress_file(run.pk).exists()
     page = client.get(response["Location"]).content.decode()
     assert "Apply the import" in page and "line 15 (PERM-5)" in page
 
