@@ -48,3 +48,32 @@ def test_upload_preview_map_and_apply_a_jira_export(page, cast: Cast):
     assert Story.objects.get(title="Book an inspection slot").state == "doing"
     assert Sprint.objects.get().name == "PERM Sprint 2"
     assert ImportMapping.objects.get().mapping["statuses"] == {"Waiting for Legal": "doing"}
+
+
+def test_a_big_file_waits_for_the_worker_and_its_page_follows_it(
+    page, cast: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    from django.test import override_settings
+
+    from northline.imports import progress, services
+
+    monkeypatch.setattr(services, "WORKER_BYTES", 1)  # the 2 KB fixture counts as big
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        sign_in(page, "adam")
+        page.goto("/o/acme/imports/")
+        page.get_by_label("Source").select_option("jira")
+        page.get_by_label("File").set_input_files(str(FIXTURE))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Preview").click()
+        assert page.get_by_role("heading", name="Previewing in the background").is_visible()
+        assert page.get_by_text("No worker has been seen lately").is_visible()
+        run = ImportRun.objects.get()
+        progress.progress_file(run.pk).parent.mkdir(parents=True, exist_ok=True)
+        progress.progress_file(run.pk).write_text("7 14")
+        # The page refreshes itself and shows the worker's count.
+        page.get_by_text("Row 7 of 14.").wait_for(timeout=15_000)
+        screenshot(page, "import_queued")
+        progress.progress_file(run.pk).unlink()
+        services.run_queued_import.call(run.pk)
+        page.get_by_role("button", name="Apply the import").wait_for(timeout=15_000)
+        assert page.get_by_text("Previewed (dry run)").first.is_visible()
