@@ -135,6 +135,14 @@ def in_org[R: models.Model](
     or None; another organization's record is not found, naming ``field``."""
     if value is None or value == "":
         return None
+    if (
+        isinstance(value, model)
+        and value.pk is not None
+        and getattr(value, "organization_id", None) == access.organization.pk
+    ):
+        # A record the server read already, of this organization (an id from a request is
+        # never an instance): no second read. An import passes thousands of these.
+        return value
     pk = value.pk if isinstance(value, models.Model) else value
     record = model._default_manager.filter(organization=access.organization, pk=pk).first()
     if record is None:
