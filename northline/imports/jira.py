@@ -328,7 +328,11 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
             "column.",
             fields={"mapping.team_field": "Not a column of the file."},
         )
-    ids = {sheet.one(row, "Issue id"): sheet.one(row, "Issue key") for _, row in sheet.rows}
+    ids = {
+        sheet.one(row, "Issue id"): sheet.one(row, "Issue key")
+        for _, row in sheet.rows
+        if sheet.one(row, "Issue id")
+    }
     kinds = {
         sheet.one(row, "Issue key"): sheet.one(row, "Issue Type").lower() for _, row in sheet.rows
     }
@@ -417,7 +421,7 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
         for version in sheet.all(row, "Fix Version/s"):
             version_epics[f"{project}/{version}"].append(issue)
         parent = sheet.one(row, "Parent") or sheet.one(row, "Parent id")
-        parent = ids.get(parent, parent) or sheet.one(row, EPIC_LINK)
+        parent = ids.get(parent, parent) if parent else sheet.one(row, EPIC_LINK)
         fields["estimate"] = points_of(row, sheet, notes)
         sprints = sheet.all(row, "Sprint")
         if len(sprints) > 1:

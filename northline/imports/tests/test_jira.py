@@ -394,3 +394,18 @@ def test_every_record_written_names_the_import_and_the_file(cast: Cast, export: 
 )
 def test_wiki_markup_becomes_markdown(wiki: str, markdown: str):
     assert jira.markdown_of(wiki) == markdown
+
+
+def test_a_narrow_export_without_ids_links_stories_by_epic_link(cast: Cast):
+    # An older site's export with only some columns: no Issue id, no Parent, no components.
+    content = (
+        b"Issue key,Summary,Issue Type,Status,Custom field (Epic Link)\r\n"
+        b"OPS-1,Keep the lights on,Epic,In Progress,\r\n"
+        b"OPS-2,Patch the servers,Task,Done,OPS-1\r\n"
+        b"OPS-3,Unplanned work,Bug,Open,\r\n"
+    )
+    applied = run(cast, content)
+    assert applied.status == "applied", applied.log
+    patch = Story.objects.get(title="Patch the servers")
+    assert (patch.epic.title, patch.state, patch.team.name) == ("Keep the lights on", "done", "OPS")
+    assert Story.objects.get(title="Unplanned work").epic.title == "OPS: work without an epic"
