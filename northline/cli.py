@@ -809,8 +809,7 @@ def run_import_file(args: argparse.Namespace) -> int:
     say(f"Reading {Path(args.file).name} ({len(content) / 1024:.0f} KB)…")
 
     def progress(index: int, count: int) -> None:
-        if index % 100 == 0 or index == count - 1:
-            say(f"  {'previewing' if args.dry_run else 'applying'} row {index + 1}/{count}")
+        say(f"  {'previewing' if args.dry_run else 'applying'} row {index + 1}/{count}")
 
     run = services.import_file(
         access,
@@ -869,13 +868,13 @@ def run_export_okrs(args: argparse.Namespace) -> int:
     from northline.imports import selectors
     from northline.orgs.access import access_organization
 
+    if args.format == "xlsx" and not args.output:
+        raise UserError("an XLSX export needs -o FILE (it is not text)")
     access = access_organization(find_user(args.username), args.org)
     content = selectors.okr_export(access, args.period, args.format)
     if args.output:
         Path(args.output).write_bytes(content)
         say(f"Wrote {args.period} to {args.output} ({len(content) / 1024:.0f} KB).")
-    elif args.format == "xlsx":
-        raise UserError("an XLSX export needs -o FILE (it is not text)")
     else:
         sys.stdout.write(content.decode("utf-8"))
     return 0

@@ -39,7 +39,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from northline.imports.pipeline import Item, Mapped, check_size, decode, text
+from northline.imports.pipeline import Item, Mapped, check_size, decode, iso_day, text
 from northline.lib.errors import Invalid
 from northline.lib.exports import FORMULA_STARTS
 
@@ -154,15 +154,6 @@ def section(data: dict[str, Any], name: str) -> dict[str, Any]:
             fields={f"mapping.{name}": "Not an object."},
         )
     return value
-
-
-def iso_day(value: Any, where: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as error:
-        raise Invalid(
-            f"{where}: “{value}” is not a date (YYYY-MM-DD).", fields={where: "Not a date."}
-        ) from error
 
 
 # Reading -------------------------------------------------------------------------------------
@@ -362,6 +353,7 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
         return key
 
     sprint_rows: dict[str, list[tuple[str, int]]] = defaultdict(list)  # name → (team, points)
+    sprint_of: dict[str, str] = {}  # a story's key → the Jira sprint it was in last
     version_epics: dict[str, list[str]] = defaultdict(list)
     stories: list[Item] = []
     epics: dict[str, Item] = {}
@@ -397,6 +389,8 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
         formula_notes(fields, notes)
         team = team_of(row, notes)
         project = sheet.one(row, "Project key") or issue.split("-")[0]
+        for version in sheet.all(row, "Fix Version/s"):
+            version_epics[f"{project}/{version}"].append(issue)
         if kind == "epic":
             notes.append(
                 "Its business case (what, why, lagging indicator) is empty in Jira: the gates "
@@ -415,11 +409,7 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
             )
             epics[issue] = item
             items.append(item)
-            for version in sheet.all(row, "Fix Version/s"):
-                version_epics[f"{project}/{version}"].append(issue)
             continue
-        for version in sheet.all(row, "Fix Version/s"):
-            version_epics[f"{project}/{version}"].append(issue)
         parent = sheet.one(row, "Parent") or sheet.one(row, "Parent id")
         parent = ids.get(parent, parent) if parent else sheet.one(row, EPIC_LINK)
         fields["estimate"] = points_of(row, sheet, notes)
@@ -431,6 +421,7 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
             )
         if sprints:
             sprint_rows[sprints[-1]].append((team, fields["estimate"] or 0))
+            sprint_of[f"JIRA:{issue}"] = sprints[-1]
         if parent and kinds.get(parent, "epic") != "epic":
             notes.append(f"Its parent {parent} is not an epic; it goes under that issue's epic.")
         story = Item(
@@ -442,7 +433,6 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
             state_label=status,
             team=team,
             epic=f"JIRA:{parent}" if parent else None,
-            sprint=f"JIRA:sprint/{sprints[-1]}" if sprints else None,
             fallback_epic=f"JIRA:{project}/without-epic",
             notes=notes,
         )
@@ -451,7 +441,7 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
     # A story whose parent is a story takes that story's epic.
     parents = {story.key: story.epic for story in stories}
     for story in stories:
-        if story.epic in parents and story.epic not in {f"JIRA:{key}" for key in epics}:
+        if story.epic in parents:
             story.epic = parents[story.epic]
 
     sprint_items = []
@@ -463,9 +453,6 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
                 "dates; give them in the mapping to import it. Its issues are imported without "
                 "a sprint."
             )
-            for story in stories:
-                if story.sprint == f"JIRA:sprint/{name}":
-                    story.sprint = None
             continue
         # A Jira sprint spans the board's teams; in Northline a sprint is one team's, so it
         # becomes one sprint per team with issues in it, each planned with that team's points.
@@ -487,9 +474,11 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
                     team=team,
                 )
             )
-        for story in stories:
-            if story.sprint == f"JIRA:sprint/{name}":
-                story.sprint = sprint_key(name, story.team or "")
+    # Each story in its team's part of its dated sprint (an undated sprint is left out).
+    for story in stories:
+        name = sprint_of.get(story.key, "")
+        if name in mapping["sprints"]:
+            story.sprint = sprint_key(name, story.team or "")
 
     # A version's epics: the epics it names, and the epics of the stories it names.
     epic_of = {story.key: story.epic for story in stories}
@@ -518,7 +507,7 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, Any]) -> Mapped:
                 location=f"Fix version “{name}”",
                 fields={
                     "name": text(name, 200, "version name", []),
-                    "planned_date": iso_day(day, name),
+                    "planned_date": dt.date.fromisoformat(day),
                 },
             )
         )

@@ -39,10 +39,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from northline.imports.pipeline import Item, Mapped, check_size, decode, text
 from northline.lib.errors import Invalid
+from northline.lib.exports import FORMULA_STARTS, safe
 
 SOURCE = "okrs"
 PREFIX = "OKRS:"
@@ -129,9 +130,8 @@ TYPE_NAMES = {
 }
 GUARDRAILS = ("stay_above", "stay_below")
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); ``'``
-# before it is the spreadsheets' own way to say "text", and is dropped.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of FORMULA_STARTS as a formula (CSV
+# injection); ``'`` before it is the spreadsheets' own way to say "text", and is dropped.
 # At most this many problems are listed; the rest are counted.
 PROBLEMS_SHOWN = 30
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -286,7 +286,7 @@ class Row:
         stripped = value.strip()
         if stripped.startswith("'"):
             value = stripped[1:]
-        elif value[:1] in FORMULA_START or stripped[:1] in ("=", "@"):
+        elif value.startswith(FORMULA_STARTS) or stripped[:1] in ("=", "@"):
             self.problems.add(
                 self.number,
                 self.col(name),
@@ -736,33 +736,18 @@ def items_of(content: bytes) -> Mapped:
 
 
 def cell(value: Any) -> Any:
-    """A value as the template writes it: text that a spreadsheet would run as a formula gets
-    the apostrophe the importer drops; whole numbers without ".0"."""
+    """A value as the template writes it: whole numbers without ".0", text a spreadsheet
+    would run as a formula with the apostrophe the importer drops."""
     if value is None:
         return ""
     if isinstance(value, float):
         return int(value) if value.is_integer() and abs(value) < 1e15 else value
-    if isinstance(value, str) and value[:1] in FORMULA_START:
-        return "'" + value
-    return value
+    return safe(value)
 
 
-def write_csv(rows: Iterable[dict[str, Any]]) -> bytes:
-    """The rows as CSV (UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([header for _, header in COLUMNS])
-    for row in rows:
-        writer.writerow([cell(row.get(name)) for name, _ in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_xlsx(rows: Iterable[dict[str, Any]], title: str = "OKRs") -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "OKRs")
-    sheet.append([header for _, header in COLUMNS])
-    for row in rows:
-        sheet.append([cell(row.get(name)) for name, _ in COLUMNS])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def table(rows: Iterable[dict[str, Any]]) -> list[list[Any]]:
+    """The template: its header, then the rows' cells (for northline.lib.exports' writers)."""
+    return [
+        [header for _, header in COLUMNS],
+        *([cell(row.get(name)) for name, _ in COLUMNS] for row in rows),
+    ]

@@ -8,6 +8,7 @@ rolled back, so the preview is exactly what applying would do.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,6 +131,16 @@ def duplicate_keys(items: list[Item]) -> dict[str, list[str]]:
         for key, count in counts.items()
         if count > 1
     }
+
+
+def iso_day(value: Any, where: str) -> dt.date:
+    """A YYYY-MM-DD date, or a refusal naming ``where`` (a path in the file or the mapping)."""
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise Invalid(
+            f"{where}: “{value}” is not a date (YYYY-MM-DD).", fields={where: "Not a date."}
+        ) from error
 
 
 def text(value: Any, limit: int, name: str, notes: list[str]) -> str:

@@ -13,6 +13,7 @@ from northline.goals.models import KeyResult, Objective, Period
 from northline.imports import okrs
 from northline.imports.models import ImportRun
 from northline.lib.errors import NotFound
+from northline.lib.exports import as_csv, as_xlsx
 from northline.measures.models import Reading
 from northline.orgs.access import Access, get_in_org
 from northline.orgs.models import Person
@@ -135,5 +136,8 @@ def okr_export(access: Access, period_name: str, file_format: str = "csv") -> by
     ).first()
     if period is None:
         raise NotFound(f"The organization has no period “{period_name}”.")
-    rows = okr_rows(access, period)
-    return okrs.write_xlsx(rows, period.name) if file_format == "xlsx" else okrs.write_csv(rows)
+    rows = okrs.table(okr_rows(access, period))
+    if file_format == "xlsx":
+        return as_xlsx(rows, title=period.name)
+    # With a byte-order mark, so that spreadsheets read it as UTF-8.
+    return ("\ufeff" + as_csv(rows)).encode("utf-8")

@@ -21,7 +21,6 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import cached_property
 from typing import Any
 
 from django.db import models, transaction
@@ -60,6 +59,10 @@ MODELS: dict[str, type[models.Model]] = {
     "epic": Epic,
     "feature": Feature,
     "story": Story,
+    "period": Period,
+    "objective": Objective,
+    "key_result": KeyResult,
+    "checkin": Reading,
 }
 # The board's columns in the order an epic walks them.
 EPIC_FLOW: list[str] = [EpicState.FUNNEL, EpicState.TODO, EpicState.DOING, EpicState.DONE]
@@ -78,25 +81,15 @@ class Applier:
         self.records: dict[str, Any] = {}
         organization = access.organization
         self.known = {row.key: row for row in ExternalKey.objects.filter(organization=organization)}
-        # What the known keys name, read once per kind rather than once per row.
+        # What the known keys name, read once per kind (when the kind is first asked for)
+        # rather than once per row.
         self.found: dict[str, dict[int, Any]] = {}
-        for kind, model in MODELS.items():
-            ids = [
-                link.object_id
-                for link in self.known.values()
-                if link.object_type == model._meta.label_lower
-            ]
-            self.found[kind] = (
-                model._default_manager.filter(organization=organization, pk__in=ids).in_bulk()
-                if ids
-                else {}
-            )
         # People by e-mail and by name: sources name them either way; nobody is invented.
         self.people: dict[str, Person] = {}
         for person in Person.objects.filter(organization=organization).order_by("id"):
             for name in (person.email, person.name):
                 if name:
-                    self.people.setdefault(name.strip().lower(), person)
+                    self.people.setdefault(name.strip().casefold(), person)
         self.unmatched: set[str] = set()
         self.new_keys: list[ExternalKey] = []
         self.events: list[Event] = []
@@ -114,19 +107,34 @@ class Applier:
     def record_of(self, kind: str, key: str) -> Any | None:
         """The record an earlier import gave ``key`` (of ``kind``), if it is still there."""
         link = self.known.get(key)
-        if link is None or link.object_type != MODELS[kind]._meta.label_lower:
+        label = MODELS[kind]._meta.label_lower
+        if link is None or link.object_type != label:
             return None
+        if kind not in self.found:
+            ids = [known.object_id for known in self.known.values() if known.object_type == label]
+            self.found[kind] = (
+                MODELS[kind]
+                ._default_manager.filter(organization=self.access.organization, pk__in=ids)
+                .in_bulk()
+            )
         return self.found[kind].get(link.object_id)
 
     def knows(self, kind: str, key: str) -> bool:
         return self.record_of(kind, key) is not None
 
+    def keyed(self, kind: str, key: str) -> Any | None:
+        """The record a key names: made by this import, or remembered from an earlier one."""
+        return self.records.get(key) or self.record_of(kind, key)
+
     def epic_of(self, key: str) -> Epic:
         """A story's epic: one the file holds, or one an earlier import created."""
-        epic = self.records.get(key) or self.record_of("epic", key)
+        epic = self.keyed("epic", key)
         if epic is None:
             raise KeyError(key)
         return epic
+
+    def person_named(self, written: str) -> Person | None:
+        return self.people.get(written.strip().casefold())
 
     def remember(self, item: Item, record: models.Model, outcome: Outcome) -> None:
         self.records[item.key] = record
@@ -134,7 +142,7 @@ class Applier:
         link = self.known.get(item.key)
         label = record._meta.label_lower
         if link is None:
-            # Written together once every row has applied (flush_keys): one INSERT per batch.
+            # Written together once every row has applied (flush): one INSERT per batch.
             self.new_keys.append(
                 ExternalKey(
                     organization=self.access.organization,
@@ -218,7 +226,7 @@ class Applier:
     def epic(self, item: Item, outcome: Outcome) -> Epic:
         fields = {**item.fields, "team": self.records.get(item.team or "")}
         if item.owner_email:
-            owner = self.people.get(item.owner_email.strip().lower())
+            owner = self.person_named(item.owner_email)
             if owner is None:
                 self.unmatched.add(item.owner_email)
                 outcome.messages.append(
@@ -262,27 +270,9 @@ class Applier:
     # title in the same place is used (so a Northline export imports back without doubling);
     # else one is created.
 
-    def keyed(self, key: str, model: type[models.Model]) -> Any | None:
-        """The record a key names: made by this import, or remembered from an earlier one."""
-        if key in self.records:
-            return self.records[key]
-        link = self.known.get(key)
-        if link is None or link.object_type != model._meta.label_lower:
-            return None
-        return model._default_manager.filter(
-            organization=self.access.organization, pk=link.object_id
-        ).first()
-
     def claimed(self, model: type[models.Model]) -> list[int]:
         """Records of ``model`` another row of this import already stands for."""
         return [record.pk for record in self.records.values() if isinstance(record, model)]
-
-    @cached_property
-    def people_by_name(self) -> dict[str, Person]:
-        return {
-            person.name.casefold(): person
-            for person in Person.objects.filter(organization=self.access.organization)
-        }
 
     def person(self, written: str | None, outcome: Outcome, fields: dict[str, Any]) -> None:
         """Set ``fields["owner"]`` from an owner cell (e-mail or name); an owner the
@@ -293,7 +283,7 @@ class Applier:
         if not first:
             fields["owner"] = None
             return
-        owner = self.people.get(first.lower()) or self.people_by_name.get(first.casefold())
+        owner = self.person_named(first)
         if owner is None:
             outcome.messages.append(
                 f"Its owner “{first}” is not among the organization's people; the owner is "
@@ -305,7 +295,7 @@ class Applier:
     def period(self, item: Item, outcome: Outcome) -> Period:
         fields = item.fields
         period = (
-            self.keyed(item.key, Period)
+            self.keyed("period", item.key)
             or Period.objects.filter(
                 organization=self.access.organization, name__iexact=fields["name"]
             ).first()
@@ -334,7 +324,7 @@ class Applier:
                 self.parent_of(fields["parent"], period) if fields["parent"] else None
             )
         self.person(fields.get("owner"), outcome, wanted)
-        objective = self.keyed(item.key, Objective) or (
+        objective = self.keyed("objective", item.key) or (
             Objective.objects.filter(
                 organization=self.access.organization, period=period, title__iexact=fields["title"]
             )
@@ -370,7 +360,7 @@ class Applier:
         if fields["unit"] is not None:
             wanted["unit"] = fields["unit"]
         self.person(fields["owner"], outcome, wanted)
-        result = self.keyed(item.key, KeyResult) or (
+        result = self.keyed("key_result", item.key) or (
             KeyResult.objects.filter(objective=objective, title__iexact=fields["title"])
             .exclude(pk__in=self.claimed(KeyResult))
             .order_by("id")
@@ -398,7 +388,7 @@ class Applier:
 
     def checkin(self, item: Item, outcome: Outcome) -> Reading:
         fields = item.fields
-        result = self.keyed(fields["key_result"], KeyResult)
+        result = self.keyed("key_result", fields["key_result"])
         if result is None:
             raise KeyError(fields["key_result"])
         readings = Reading.objects.filter(indicator_id=result.indicator_id).order_by(
@@ -420,7 +410,7 @@ class Applier:
             # A day's check-in is recorded at noon UTC (or now, for today before noon).
             moment = min(day_start(when) + dt.timedelta(hours=12), timezone.now())
             when, span = day_start(when), dt.timedelta(days=1)
-        reading = self.keyed(item.key, Reading) or (
+        reading = self.keyed("checkin", item.key) or (
             readings.filter(recorded_at__gte=when, recorded_at__lt=when + span)
             .exclude(pk__in=self.claimed(Reading))
             .first()
@@ -513,26 +503,21 @@ def run_import(
     run: ImportRun | None = None,
 ) -> ImportRun:
     """Apply ``mapped`` (read from ``content`` with ``mapping``) for the organization, or
-    preview it; ``run`` is the queued import the worker is running, if it is one.
+    preview it; ``run`` is the queued import the worker is running, if it is one. ``progress``
+    hears (row index, rows) every 100 rows and at the last.
 
     Only owners and admins import. The import's record is kept in every case (a preview, an
     applied import, or one refused as a whole); the rows are kept only when applied whole."""
     access.require("manage")
     if run is None:
-        run = create_audited(
-            access.user,
-            access.organization,
-            ImportRun(
-                organization=access.organization,
-                source=source,
-                filename=filename[:255],
-                sha256=hashlib.sha256(content).hexdigest(),
-                size=len(content),
-                status=ImportStatus.PREVIEWED,
-                started_by=access.user,
-                mapping=mapping or {},
-                found=mapped.found,
-            ),
+        run = new_run(
+            access,
+            source=source,
+            filename=filename,
+            file=content,
+            status=ImportStatus.PREVIEWED,
+            mapping=mapping or {},
+            found=mapped.found,
         )
     else:
         ImportRun.objects.filter(pk=run.pk).update(mapping=mapping or {}, found=mapped.found)
@@ -554,7 +539,7 @@ def run_import(
             ]
             duplicates = duplicate_keys(items)
             for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
-                if progress is not None:
+                if progress is not None and (index % 100 == 0 or index == len(items) - 1):
                     progress(index, len(items))
                 if item.refusal or item.key in duplicates:
                     outcome.action = "refused"
@@ -607,6 +592,23 @@ def run_import(
     )
     run.refresh_from_db()
     return run
+
+
+def new_run(access: Access, *, source: str, filename: str, file: bytes, **fields: Any) -> ImportRun:
+    """The record of one import of ``file`` (its status and the rest in ``fields``)."""
+    return create_audited(
+        access.user,
+        access.organization,
+        ImportRun(
+            organization=access.organization,
+            source=source,
+            filename=filename[:255],
+            sha256=hashlib.sha256(file).hexdigest(),
+            size=len(file),
+            started_by=access.user,
+            **fields,
+        ),
+    )
 
 
 def with_fallbacks(mapped: Mapped, applier: Applier) -> list[Item]:
@@ -721,19 +723,28 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportRun:
     """Read, map and apply (or preview) a file: what the command line runs."""
-    if source not in SOURCES:
-        raise Invalid(f"There is no importer for {source!r}.", fields={"source": "Unknown."})
-    chosen = mapping_for(access, source, mapping)
+    chosen, mapped = read_file(access, source, content, mapping)
     return run_import(
         access,
         source=source,
         filename=filename,
         content=content,
-        mapped=SOURCES[source](content, chosen),
+        mapped=mapped,
         dry_run=dry_run,
         progress=progress,
         mapping=chosen,
     )
+
+
+def read_file(
+    access: Access, source: str, content: bytes, mapping: Any = None
+) -> tuple[dict[str, Any], Mapped]:
+    """The mapping a file of ``source`` is read with (:func:`mapping_for`), and the file read
+    and mapped with it; a file or a mapping that does not hold is refused (Invalid)."""
+    if source not in SOURCES:
+        raise Invalid(f"There is no importer for {source!r}.", fields={"source": "Unknown."})
+    chosen = mapping_for(access, source, mapping)
+    return chosen, SOURCES[source](content, chosen)
 
 
 @transaction.atomic
@@ -754,10 +765,7 @@ def preview_upload(
     if len(content) >= WORKER_BYTES:
         # A big file: read and map it now, so that a file that is not what it claims or a
         # mapping that does not hold is refused at once; the worker runs the preview.
-        if source not in SOURCES:
-            raise Invalid(f"There is no importer for {source!r}.", fields={"source": "Unknown."})
-        chosen = mapping_for(access, source, mapping)
-        SOURCES[source](content, chosen)
+        chosen, _ = read_file(access, source, content, mapping)
         if save:
             save_mapping(access, source=source, mapping=chosen)
         return queue_import(
@@ -795,21 +803,15 @@ def queue_import(
 ) -> ImportRun:
     """An import the worker runs (``action``: preview or apply): its record, waiting, with the
     file it will read."""
-    run = create_audited(
-        access.user,
-        access.organization,
-        ImportRun(
-            organization=access.organization,
-            source=source,
-            filename=filename[:255],
-            sha256=hashlib.sha256(content).hexdigest(),
-            size=len(content),
-            status=ImportStatus.QUEUED,
-            queued_action=action,
-            started_by=access.user,
-            mapping=mapping,
-            content=content,
-        ),
+    run = new_run(
+        access,
+        source=source,
+        filename=filename,
+        file=content,
+        status=ImportStatus.QUEUED,
+        queued_action=action,
+        mapping=mapping,
+        content=content,
     )
     run_queued_import.enqueue(run.pk)
     run.refresh_from_db()
@@ -859,7 +861,6 @@ def apply_preview(access: Access, preview: ImportRun) -> ImportRun:
             code="import_not_applicable",
         )
     content = bytes(locked.content)
-    mapping = mapping_for(access, locked.source, locked.mapping or None)
     if len(content) >= WORKER_BYTES:
         ImportRun.objects.filter(pk=locked.pk).update(content=b"")
         return queue_import(
@@ -867,15 +868,16 @@ def apply_preview(access: Access, preview: ImportRun) -> ImportRun:
             source=locked.source,
             filename=locked.filename,
             content=content,
-            mapping=mapping,
+            mapping=mapping_for(access, locked.source, locked.mapping or None),
             action="apply",
         )
+    mapping, mapped = read_file(access, locked.source, content, locked.mapping or None)
     run = run_import(
         access,
         source=locked.source,
         filename=locked.filename,
         content=content,
-        mapped=SOURCES[locked.source](content, mapping),
+        mapped=mapped,
         dry_run=False,
         mapping=mapping,
     )
@@ -903,8 +905,7 @@ def run_queued_import(run_id: int) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def progress(index: int, count: int) -> None:
-        if index % 100 == 0 or index == count - 1:
-            path.write_text(f"{index + 1} {count}")
+        path.write_text(f"{index + 1} {count}")
 
     dry_run = run.queued_action == "preview"
     try:

@@ -18,10 +18,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-from northline.imports.pipeline import Item, Mapped, check_size, decode, text
+from northline.imports.pipeline import Item, Mapped, check_size, decode, iso_day, text
 from northline.lib.errors import Invalid
 
 SOURCE = "taiga"
@@ -88,15 +87,6 @@ def points_of(
     return math.ceil(total)
 
 
-def day(value: Any, where: str) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as error:
-        raise Invalid(
-            f"{where}: “{value}” is not a date (YYYY-MM-DD).", fields={where: "Not a date."}
-        ) from error
-
-
 def statuses(data: dict[str, Any], name: str) -> dict[str, bool]:
     """Status name → closed, from the project's own list."""
     return {
@@ -147,8 +137,8 @@ def map_export(data: dict[str, Any]) -> Mapped:
                 location=f"{where} ({name})",
                 fields={
                     "name": name,
-                    "starts_on": day(row.get("estimated_start"), f"{where}.estimated_start"),
-                    "ends_on": day(row.get("estimated_finish"), f"{where}.estimated_finish"),
+                    "starts_on": iso_day(row.get("estimated_start"), f"{where}.estimated_start"),
+                    "ends_on": iso_day(row.get("estimated_finish"), f"{where}.estimated_finish"),
                     "capacity": planned.get(str(row.get("name")), 0),
                 },
                 team=team_key,

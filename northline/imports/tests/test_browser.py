@@ -15,13 +15,18 @@ from northline.testing import Cast
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_upload_preview_map_and_apply_a_jira_export(page, cast: Cast):
+def upload_as_admin(page) -> None:
+    """Sign in as an admin and upload the Jira fixture from the Imports page."""
     sign_in(page, "adam")
     page.goto("/o/acme/imports/")
     page.get_by_label("Source").select_option("jira")
     page.get_by_label("File").set_input_files(str(FIXTURE))
     with page.expect_navigation():
         page.get_by_role("button", name="Preview").click()
+
+
+def test_upload_preview_map_and_apply_a_jira_export(page, cast: Cast):
+    upload_as_admin(page)
     assert page.get_by_role("heading", name="permit-portal.csv").is_visible()
     assert page.get_by_text("Previewed (dry run)").is_visible()
     assert page.get_by_text("line 15 (PERM-5)").is_visible()
@@ -59,12 +64,7 @@ def test_a_big_file_waits_for_the_worker_and_its_page_follows_it(
 
     monkeypatch.setattr(services, "WORKER_BYTES", 1)  # the 2 KB fixture counts as big
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
-        sign_in(page, "adam")
-        page.goto("/o/acme/imports/")
-        page.get_by_label("Source").select_option("jira")
-        page.get_by_label("File").set_input_files(str(FIXTURE))
-        with page.expect_navigation():
-            page.get_by_role("button", name="Preview").click()
+        upload_as_admin(page)
         assert page.get_by_role("heading", name="Previewing in the background").is_visible()
         assert page.get_by_text("No worker has been seen lately").is_visible()
         run = ImportRun.objects.get()
