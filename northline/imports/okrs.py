@@ -44,6 +44,7 @@ from openpyxl import load_workbook
 from northline.imports.pipeline import Item, Mapped, check_size, decode, text
 from northline.lib.errors import Invalid
 from northline.lib.exports import FORMULA_STARTS, safe
+from northline.measures.rules import GUARDRAILS
 
 SOURCE = "okrs"
 PREFIX = "OKRS:"
@@ -122,13 +123,6 @@ TYPES = {
     "keep below": "stay_below",
     "at most": "stay_below",
 }
-TYPE_NAMES = {
-    "increase": "Increase",
-    "decrease": "Decrease",
-    "stay_above": "Stay above",
-    "stay_below": "Stay below",
-}
-GUARDRAILS = ("stay_above", "stay_below")
 
 # A spreadsheet runs a cell that starts with one of FORMULA_STARTS as a formula (CSV
 # injection); ``'`` before it is the spreadsheets' own way to say "text", and is dropped.

@@ -78,7 +78,7 @@ def okr_rows(access: Access, period: Period) -> list[dict[str, Any]]:
             rows.append(
                 {
                     **kr,
-                    "type": okrs.TYPE_NAMES[indicator.direction],
+                    "type": indicator.get_direction_display(),
                     "baseline": indicator.baseline,
                     "target": indicator.target,
                     "unit": indicator.unit,
