@@ -102,7 +102,7 @@ class Alignment:
     theme_indicators: dict[int, list[Indicator]]
     objectives: dict[int, Objective]
     children: dict[int, list[int]]
-    key_results: dict[int, KeyResult]
+    key_results: dict[int, KeyResultRow]
     key_results_of: dict[int, list[int]]
     kr_health: dict[int, Health]
     epics: dict[int, Epic]
@@ -251,13 +251,11 @@ def lean(*relations: str, text: tuple[str, ...] = ()) -> list[str]:
 
 INDICATOR_DEFERRED = lean("indicator", text=("indicator__description",))[2:]
 OBJECTIVE_DEFERRED = lean("period", "team", text=("description", "team__description"))
-KEY_RESULT_DEFERRED = lean("indicator", text=("indicator__description",))
 # The only columns the graph's readers (this module, the map, the index) read of the 1,425
 # objectives and 2,850 key results of a large organization: every column a record is built
 # with costs, and a column left out is read per row if something reads it after all (the
 # pages' query counts are pinned, so that would show).
 OBJECTIVE_COLUMNS = ("id", "title", "status", "period", "team", "parent", "theme")
-KEY_RESULT_COLUMNS = ("id", "objective", "title", "weight", "indicator")
 EPIC_TEXTS = ("description", "hypothesis", "close_note")
 EPIC_DEFERRED = lean("team", "theme", text=(*EPIC_TEXTS, "team__description", "theme__description"))
 
@@ -274,11 +272,12 @@ def load(
 ) -> Alignment:
     """The whole graph of the caller's organization, scoped to ``team`` and ``period``.
 
-    Fourteen queries: identity, themes, theme indicators, periods, teams, objectives, key
-    results, their indicators' bounds and dates, epics, epic key results, epic indicators,
+    Thirteen queries: identity, themes, theme indicators, periods, teams, objectives, key
+    results with their indicators' bounds and dates, epics, epic key results, epic indicators,
     active story totals, outcome responsibilities, readings. Model instances are what costs on
-    a large organization, so each period and team is built once, a key result's indicator is
-    read as the columns judging it needs, and no column the graph never reads is converted.
+    a large organization, so each period and team is built once, key results and their
+    indicators are read as rows of the columns read, and no column the graph never reads is
+    converted.
     """
     organization = access.organization
     moment = at or timezone.now()
@@ -319,26 +318,12 @@ def load(
             objective.team = teams[objective.team_id]
         if objective.parent_id in objectives:
             children[objective.parent_id].append(objective.pk)
-    key_results = {
-        result.pk: result
-        for result in KeyResult.objects.filter(organization=organization)
-        .only(*KEY_RESULT_COLUMNS)
-        .order_by("objective_id", "id")
-    }
+    key_results, kr_indicators = key_result_rows(
+        KeyResult.objects.filter(organization=organization)
+    )
     key_results_of: dict[int, list[int]] = defaultdict(list)
     for result in key_results.values():
         key_results_of[result.objective_id].append(result.pk)
-    # A key result's indicator is only judged: its dates and bounds, not a record (2,850
-    # records fewer on a large organization). Reading result.indicator would query per row.
-    kr_indicators = {
-        row.pk: row
-        for row in map(
-            MeasureRow._make,
-            Indicator.objects.filter(key_result__organization=organization).values_list(
-                *MeasureRow._fields
-            ),
-        )
-    }
 
     epics = {
         epic.pk: epic
@@ -437,9 +422,38 @@ class MeasureRow(NamedTuple):
     direction: str
 
 
+class KeyResultRow(NamedTuple):
+    """The columns of a key result the graph's readers (this module, the map, the index) read:
+    2,850 key results of a large organization built as records cost more than reading them."""
+
+    pk: int
+    objective_id: int
+    title: str
+    weight: float
+    indicator_id: int
+
+
+def key_result_rows(
+    key_results: QuerySet[KeyResult],
+) -> tuple[dict[int, KeyResultRow], dict[int, MeasureRow]]:
+    """The key results as rows, and their indicators as the columns judging reads: one query."""
+    columns = [f"indicator__{name}" for name in MeasureRow._fields[1:]]
+    rows: dict[int, KeyResultRow] = {}
+    measures: dict[int, MeasureRow] = {}
+    for row in key_results.order_by("objective_id", "id").values_list(
+        *KeyResultRow._fields, *columns
+    ):
+        result = KeyResultRow._make(row[: len(KeyResultRow._fields)])
+        rows[result.pk] = result
+        measures[result.indicator_id] = MeasureRow(
+            result.indicator_id, *row[len(KeyResultRow._fields) :]
+        )
+    return rows, measures
+
+
 def judge_measures(
     objectives: dict[int, Objective],
-    key_results: dict[int, KeyResult],
+    key_results: dict[int, KeyResultRow],
     kr_indicators: Mapping[int, Measured],
     theme_indicators: Mapping[int, list[Indicator]],
     epic_indicators: Mapping[int, list[Indicator]],
@@ -512,14 +526,11 @@ def load_part(
     epic_key_results: dict[int, set[int]] = defaultdict(set)
     for epic_id, kr_id in links:
         epic_key_results[epic_id].add(kr_id)
-    key_results = {
-        result.pk: result
-        for result in KeyResult.objects.filter(organization=organization)
-        .filter(Q(objective_id__in=wanted) | Q(pk__in={kr_id for _, kr_id in links}))
-        .select_related("indicator")
-        .defer(*KEY_RESULT_DEFERRED)
-        .order_by("objective_id", "id")
-    }
+    key_results, kr_indicators = key_result_rows(
+        KeyResult.objects.filter(organization=organization).filter(
+            Q(objective_id__in=wanted) | Q(pk__in={kr_id for _, kr_id in links})
+        )
+    )
     key_results_of: dict[int, list[int]] = defaultdict(list)
     for result in key_results.values():
         key_results_of[result.objective_id].append(result.pk)
@@ -555,7 +566,7 @@ def load_part(
     judged, kr_health = judge_measures(
         objective_rows,
         key_results,
-        {result.indicator_id: result.indicator for result in key_results.values()},
+        kr_indicators,
         {},
         epic_indicators,
         moment,

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -292,6 +292,47 @@ def count_words(kinds: Counter[str]) -> str:
 # The map -----------------------------------------------------------------------------------
 
 
+class Nodes(Mapping[str, Node]):
+    """The map's nodes by id, each built the first time it is read. The tree is hung from ids
+    alone; a page draws two levels of a graph of thousands of records, and building a node
+    (its health, flags, URL, labels) is what costs, so only the nodes a request reads are
+    built. The first declaration of an id wins, as with ``dict.setdefault``."""
+
+    def __init__(self) -> None:
+        self._makers: dict[str, tuple[Callable[[Any], Node], Any]] = {}
+        self._made: dict[str, Node] = {}
+
+    def declare(self, node_id: str, make: Callable[[Any], Node], record: Any) -> None:
+        """``make(record)`` builds the node ``node_id`` when it is first read."""
+        self._makers.setdefault(node_id, (make, record))
+
+    def add(self, node: Node) -> Node:
+        if node.id not in self._makers:
+            self._makers[node.id] = (lambda made: made, node)
+        return self[node.id]
+
+    def __getitem__(self, node_id: str) -> Node:
+        node = self._made.get(node_id)
+        if node is None:
+            make, record = self._makers[node_id]
+            node = self._made[node_id] = make(record)
+        return node
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._makers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
+def kind_of(node_id: str) -> str:
+    """``"key_result:12"`` → ``"key_result"``."""
+    return node_id.partition(":")[0]
+
+
 @dataclass(frozen=True)
 class Counts:
     """The figures at the top of the map."""
@@ -319,21 +360,22 @@ class AlignmentMap:
         self.alignment = alignment
         self.story_counts = story_counts
         self.urls = RecordUrls(access.organization.slug)
-        self.nodes: dict[str, Node] = {}
+        self.nodes = Nodes()
         self.tree: dict[str, list[tuple[str, EdgeKind]]] = defaultdict(list)
         self._hung: dict[str, set[tuple[str, EdgeKind]]] = defaultdict(set)
         self.orphan_ids = [epic.pk for epic in alignment.orphan_epics()]
         self.unsupported_ids = [o.pk for o in alignment.unsupported_objectives()]
         self._orphans = set(self.orphan_ids)
         self._unsupported = set(self.unsupported_ids)
-        self._objective_periods: dict[str, Period] = {}
+        self._notes: dict[str, str] = {}  # objective node id → why it hangs at the top
+        self._context: set[str] = set()  # key results drawn only as context (outside the view)
         self._progress: dict[int, Rolled] = {}
         self._build()
 
     # Building ------------------------------------------------------------------------------
 
     def _add(self, node: Node) -> Node:
-        return self.nodes.setdefault(node.id, node)
+        return self.nodes.add(node)
 
     def _hang(self, parent: str, child: str, edge: EdgeKind) -> None:
         pair = (child, edge)
@@ -343,8 +385,7 @@ class AlignmentMap:
             self.tree[parent].append(pair)
 
     def _add_epic(self, epic: Epic) -> None:
-        if f"epic:{epic.pk}" not in self.nodes:
-            self._add(self._epic_node(epic))
+        self.nodes.declare(f"epic:{epic.pk}", self._epic_node, epic)
 
     def _build(self) -> None:
         alignment = self.alignment
@@ -378,9 +419,9 @@ class AlignmentMap:
         )
         shown_ids = {objective.pk for objective in shown}
         for objective in shown:
-            self._add(self._objective_node(objective))
+            self.nodes.declare(f"objective:{objective.pk}", self._objective_node, objective)
             for kr_id in alignment.key_results_of.get(objective.pk, ()):
-                self._add(self._key_result_node(kr_id, outside=False))
+                self.nodes.declare(f"key_result:{kr_id}", self._key_result_node, kr_id)
                 self._hang(f"objective:{objective.pk}", f"key_result:{kr_id}", "key_result")
         reached: set[int] = set()
         top_level = [o for o in shown if o.parent_id is None or o.parent_id not in shown_ids]
@@ -430,14 +471,15 @@ class AlignmentMap:
             status=(
                 objective.get_status_display() if objective.status != ObjectiveStatus.ACTIVE else ""
             ),
+            note=self._notes.get(f"objective:{objective.pk}", ""),
         )
         if objective.pk in self._unsupported:
             node.flags.append("unsupported")
-        self._objective_periods[node.id] = objective.period
         return node
 
-    def _key_result_node(self, kr_id: int, *, outside: bool) -> Node:
+    def _key_result_node(self, kr_id: int) -> Node:
         alignment = self.alignment
+        outside = f"key_result:{kr_id}" in self._context
         result = alignment.key_results[kr_id]
         objective = alignment.objectives.get(result.objective_id)
         node = Node(
@@ -502,9 +544,9 @@ class AlignmentMap:
         if objective.parent_id is not None:
             above = self.alignment.objectives.get(objective.parent_id)
             if above is not None:
-                self.nodes[
-                    f"objective:{objective.pk}"
-                ].note = f"aligned to “{above.title}”, outside this view"
+                self._notes[f"objective:{objective.pk}"] = (
+                    f"aligned to “{above.title}”, outside this view"
+                )
 
     def _hang_children(self, objective: Objective, shown_ids: set[int], reached: set[int]) -> None:
         stack = [objective]
@@ -563,7 +605,8 @@ class AlignmentMap:
                     continue
                 node_id = f"key_result:{kr_id}"
                 if node_id not in self.nodes:
-                    self._add(self._key_result_node(kr_id, outside=True))
+                    self._context.add(node_id)
+                    self.nodes.declare(node_id, self._key_result_node, kr_id)
                 self._hang("group:outside", node_id, "contains")
                 self._add_epic(epic)
                 self._hang(node_id, f"epic:{epic.pk}", "drives")
@@ -592,7 +635,7 @@ class AlignmentMap:
     def child_kinds(self, node: Node) -> Counter[str]:
         if node.kind == "epic":
             return Counter({"story": node.stories or 0})
-        return Counter(self.nodes[child].kind for child, _ in self.tree.get(node.id, ()))
+        return Counter(kind_of(child) for child, _ in self.tree.get(node.id, ()))
 
     def summary(self, node: Node) -> str:
         return count_words(self.child_kinds(node))
@@ -711,7 +754,7 @@ class AlignmentMap:
         return order, edges
 
     def counts(self) -> Counts:
-        kinds = Counter(node.kind for node in self.nodes.values() if not node_is_context(node))
+        kinds = Counter(kind_of(node_id) for node_id in self.nodes if node_id not in self._context)
         return Counts(
             themes=kinds["theme"],
             objectives=kinds["objective"],
@@ -798,7 +841,7 @@ def story_counts(
 
 @bulk_read
 def build(access: Access, filters: MapFilters, *, at: dt.datetime | None = None) -> AlignmentMap:
-    """The map of the caller's organization: the alignment graph (fourteen queries) and the story
+    """The map of the caller's organization: the alignment graph (thirteen queries) and the story
     counts (one); objectives' progress is read per period drawn, when first drawn."""
     alignment = load(access, team=filters.team, period=filters.period, at=at)
     return AlignmentMap(access, filters, alignment, story_counts(access, filters))

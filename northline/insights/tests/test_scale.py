@@ -33,12 +33,12 @@ def test_the_generated_organizations_have_the_sizes_they_claim() -> None:
 
 
 @pytest.mark.django_db
-def test_it_loads_the_graph_in_fourteen_queries_at_any_size() -> None:
+def test_it_loads_the_graph_in_thirteen_queries_at_any_size() -> None:
     small, large = counts_at_two_sizes(
         lambda made: alignment.first_three(alignment.load(made.access))
     )
 
-    assert small == large == 14
+    assert small == large == 13
 
 
 @pytest.mark.django_db
