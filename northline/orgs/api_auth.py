@@ -41,7 +41,15 @@ def enter_organization(request: HttpRequest, user: User, token: ApiToken | None 
         if token is not None and not token.is_legacy and token.organization.slug != slug:  # type: ignore[union-attr]
             # As for an outsider: the token does not reveal that the organization exists.
             raise NotFound(f"No organization named {slug!r}.")
-        access = access_organization(user, slug)
+        if token is not None and not token.is_legacy:
+            # token_for read the owner's role in the token's organization with the token.
+            role = getattr(token, "member_role", None)
+            if role is None:
+                raise NotFound(f"No organization named {slug!r}.")
+            assert token.organization is not None
+            access = Access(user=user, organization=token.organization, role=role)
+        else:
+            access = access_organization(user, slug)
         access = check_second_factor(access, by_token=token is not None)
         if token is not None:
             access = replace(access, token_scope=token.scope)

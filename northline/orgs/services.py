@@ -763,9 +763,19 @@ def token_for(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     prefix = raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
+    # The owner's role in the token's organization comes in the same query: every API
+    # request would otherwise read the membership again (orgs.api_auth.enter_organization).
     token = (
         ApiToken.objects.select_related("user", "organization")
         .filter(prefix=prefix, user__is_active=True)
+        .annotate(
+            member_role=models.Subquery(
+                Membership.objects.filter(
+                    organization_id=models.OuterRef("organization_id"),
+                    user_id=models.OuterRef("user_id"),
+                ).values("role")[:1]
+            )
+        )
         .first()
     )
     if token is None or not secrets.compare_digest(token.digest, digest_of(raw)):

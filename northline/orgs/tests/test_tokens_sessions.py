@@ -195,6 +195,19 @@ def test_a_read_token_writes_nothing(cast: Cast) -> None:
     assert error_of(editor.post("/orgs/acme/teams", {"name": "Other"})) == (403, "forbidden")
 
 
+def test_a_token_acts_with_its_owners_role_as_it_is_now(cast: Cast) -> None:
+    """The role comes with the token's own query: a change of role counts on the next request,
+    and a token whose owner holds no membership any more opens nothing (404, as an outsider)."""
+    api = ApiClient(cast.admin, organization=cast.org)
+    assert api.post("/orgs/acme/teams", {"name": "Benefits"}).status_code == 201
+    Membership.objects.filter(organization=cast.org, user=cast.admin).update(role="viewer")
+    assert error_of(api.post("/orgs/acme/teams", {"name": "Other"})) == (403, "forbidden")
+    assert api.get("/orgs/acme/teams").status_code == 200
+    Membership.objects.filter(organization=cast.org, user=cast.admin).delete()
+    assert error_of(api.get("/orgs/acme/teams")) == (404, "not_found")
+    assert list(Team.objects.values_list("name", flat=True)) == ["Benefits"]
+
+
 def test_a_write_token_cannot_do_what_only_an_owner_does(cast: Cast) -> None:
     api = ApiClient(cast.owner, organization=cast.org)
     assert api.post("/orgs/acme/teams", {"name": "Benefits"}).status_code == 201
