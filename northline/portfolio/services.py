@@ -545,6 +545,10 @@ def story_references(access: Access, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def next_story_rank(epic: Epic) -> str:
+    """The rank after the epic's last story. The epic's row lock serialises two stories added
+    to one epic at once (two servers, PostgreSQL), so each gets its own rank; SQLite's
+    IMMEDIATE transactions already admit one writer."""
+    Epic.objects.select_for_update().filter(pk=epic.pk).values_list("pk", flat=True).first()
     last = (
         Story.objects.filter(epic=epic).order_by("-rank", "-id").values_list("rank", flat=True)
     ).first()

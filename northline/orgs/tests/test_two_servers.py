@@ -5,7 +5,8 @@ PostgreSQL database and one NORTHLINE_SECRET_KEY, driven at the same time throug
 - No lost update: of two edits of one epic sent with the same version, one through each
   server, exactly one is accepted and the other answers 409 `stale_version`, and the stored
   epic is the accepted one; the same for two moves of one card; and cards placed at the same
-  moment into the same gap of a column, one through each server, end with distinct ranks.
+  moment into the same gap of a column, one through each server, end with distinct ranks;
+  so do stories added to one epic at the same moment through both servers.
 - Every task runs exactly once with two workers competing: webhook test events sent through
   both servers reach a receiver in this test once each, and each queued task's row says it
   ran once, by one worker; card moves between columns through both servers leave every
@@ -420,6 +421,28 @@ if postgres_url() or not in_ci():
         ranks = dict(cluster.rows("SELECT id, rank FROM portfolio_epic"))
         low, high = ranks[neighbours[0]], ranks[neighbours[1]]
         assert all(low < ranks[pk] < high for pk in movers[: len(movers) // 2 * 2])
+
+    def test_stories_added_to_one_epic_at_once_get_distinct_ranks(cluster: Cluster):
+        # Stories created at the same moment under one epic, one through each server: each
+        # lands at the bottom of the epic's list with its own rank, none sharing a place.
+        target = cluster.epics[-1]
+        for round_ in range(RACES):
+            answers = together(
+                *(
+                    partial(
+                        cluster.api,
+                        server,
+                        "POST",
+                        "/stories",
+                        {"epic_id": target, "title": f"Slice {round_} via {'AB'[server]}"},
+                    )
+                    for server in (0, 1)
+                )
+            )
+            assert [answer.status for answer in answers] == [201, 201], answers
+        ranks = cluster.rows("SELECT rank FROM portfolio_story WHERE epic_id = %s", target)
+        assert len(ranks) == 1 + 2 * RACES
+        assert len({rank for (rank,) in ranks}) == len(ranks)
 
     def test_every_queued_task_runs_once_with_two_workers_competing(cluster: Cluster):
         started = cluster.rows("SELECT now()")[0][0]
