@@ -33,7 +33,7 @@ from northline.lib.schemas import (
 )
 from northline.orgs.access import Access, access_team
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
 
 router = Router(tags=["delivery"])
 
@@ -103,7 +103,7 @@ record_routes(
     out=ReleaseOut,
     find=access_release,
     listing=(ReleaseFilters, selectors.releases),
-    create=(ReleaseIn, create_from_fields(services.create_release)),
+    create=(ReleaseIn, with_fields(services.create_release)),
     update=(ReleasePatch, update_with_version(services.update_release)),
     delete=services.delete_release,
     summaries={

@@ -28,7 +28,7 @@ from northline.measures.models import Reading
 from northline.measures.rules import PaceName
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
 
 router = Router(tags=["goals"])
 
@@ -68,7 +68,7 @@ record_routes(
     out=PeriodOut,
     find=access_period,
     listing=(None, selectors.periods),
-    create=(PeriodIn, create_from_fields(services.create_period)),
+    create=(PeriodIn, with_fields(services.create_period)),
     update=(PeriodPatch, update_with_version(services.update_period)),
     delete=services.delete_period,
     summaries={

@@ -16,7 +16,7 @@ from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller, caller_access, caller_token, refuse_tokens
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
 from northline.orgs.models import (
     ApiToken,
     Event,
@@ -576,7 +576,7 @@ record_routes(
     names=Names("person", "people"),
     out=PersonOut,
     find=managed(acl.access_person),
-    create=(PersonIn, create_from_fields(services.create_person)),
+    create=(PersonIn, with_fields(services.create_person)),
     update=(PersonPatch, update_with_version(services.update_person)),
     delete=services.delete_person,
     summaries={
@@ -606,7 +606,7 @@ record_routes(
     out=TeamOut,
     find=find_team,
     listing=(None, selectors.teams),
-    create=(TeamIn, create_from_fields(services.create_team)),
+    create=(TeamIn, with_fields(services.create_team)),
     update=(TeamPatch, update_with_version(services.update_team)),
     delete=services.delete_team,
     summaries={

@@ -27,7 +27,7 @@ from northline.measures.rules import PaceName
 from northline.orgs import access as org_acl
 from northline.orgs.access import Access, get_in_org
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
 from northline.strategy import access as acl
 from northline.strategy import selectors, services
 from northline.strategy.models import (
@@ -395,7 +395,7 @@ record_routes(
     names=Names("theme", "themes"),
     out=ThemeOut,
     find=acl.access_theme,
-    create=(ThemeIn, create_from_fields(services.create_theme)),
+    create=(ThemeIn, with_fields(services.create_theme)),
     update=(ThemePatch, update_with_version(services.update_theme)),
     delete=services.delete_theme,
     present=lambda access, theme: one_theme(access, theme.pk),

@@ -21,7 +21,7 @@ from northline.lib.errors import NotFound, naming
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, VersionIn
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
 
 router = Router(tags=["lab governance"])
 
@@ -82,7 +82,7 @@ record_routes(
     out=TemplateOut,
     find=selectors.access_template,
     listing=(None, selectors.templates),
-    create=(TemplateIn, create_from_fields(services.create_template)),
+    create=(TemplateIn, with_fields(services.create_template)),
     update=(TemplatePatch, update_with_version(services.update_template)),
     delete=services.delete_template,
     summaries={

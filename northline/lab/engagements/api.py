@@ -39,7 +39,7 @@ from northline.lib.schemas import (
     VersionedInput,
 )
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
 
 router = Router(tags=["lab"])
 
@@ -133,7 +133,7 @@ record_routes(
     out=PhaseOut,
     find=access_phase,
     listing=(None, selectors.phases),
-    create=(PhaseIn, create_from_fields(services.create_phase)),
+    create=(PhaseIn, with_fields(services.create_phase)),
     update=(PhasePatch, edit_phase),
     delete=services.delete_phase,
     summaries={
@@ -597,7 +597,7 @@ record_routes(
     out=CourseOut,
     find=access_course,
     listing=(None, selectors.courses),
-    create=(CourseIn, create_from_fields(services.create_course)),
+    create=(CourseIn, with_fields(services.create_course)),
     update=(CoursePatch, update_with_version(services.update_course)),
     delete=services.delete_course,
     summaries={
