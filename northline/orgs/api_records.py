@@ -191,8 +191,12 @@ def record_routes(
     delete: Callable[[Access, Any], Any] | None = None,
     present: Present | None = None,
     descriptions: dict[Operation, str] | None = None,
+    get: bool = True,
 ) -> None:
     """Declare the plain routes of one record on ``router`` (see the module's docstring).
+
+    ``get=False`` leaves out ``GET {path}/{param}``, for a record shown only within its parent
+    (a section, an expense) that is still edited and deleted at a path of its own.
 
     ``listing`` is ``(filters schema or None, selector(access, **filters))``, paged with
     :class:`~northline.lib.pagination.CursorPage` (``present`` sees only the page's rows).
@@ -245,7 +249,8 @@ def record_routes(
         record = find(access, pk)
         return present(access, record) if present is not None else record
 
-    declare("get", "get", item, get_record, response=out)
+    if get:
+        declare("get", "get", item, get_record, response=out)
 
     if update is not None:
         patch_in, change = update
@@ -279,10 +284,12 @@ def child_routes(
     listing: Callable[[Access, Any], Iterable[Any]] | None = None,
     create: tuple[type[Input], Callable[[Access, Any, Any], Any]] | None = None,
     present: Present | None = None,
+    created: type[Schema] | None = None,
 ) -> None:
     """``GET {path}``: the records of the parent that ``parent(access, *the path's ids)``
     finds, ``listing(access, parent)``, paged; ``POST {path}``: ``make(access, parent found for
-    writing, body)``, answered 201 with what it made (through ``present``)."""
+    writing, body)``, answered 201 with what it made (through ``present``, as ``created``
+    where that differs from ``out``)."""
     if listing is not None:
         select = listing
 
@@ -316,7 +323,7 @@ def child_routes(
             module=module,
             name=names.of("create"),
             summary=summaries["create"],
-            response={201: out},
+            response={201: created or out},
             payload=create_in,
         )
 
