@@ -186,18 +186,23 @@ def record_routes(
     find: Find,
     summaries: dict[Operation, str],
     listing: tuple[type[Filters] | None, Callable[..., Iterable[Any]]] | None = None,
-    create: tuple[type[Input], Callable[[Access, Any], Any]] | None = None,
+    create: tuple[type[Input], Callable[..., Any]] | None = None,
     update: tuple[type[VersionedInput], Callable[[Access, Any, Any], Any]] | None = None,
     delete: Callable[[Access, Any], Any] | None = None,
     present: Present | None = None,
     descriptions: dict[Operation, str] | None = None,
+    parent: tuple[str, Find] | None = None,
     get: bool = True,
 ) -> None:
     """Declare the plain routes of one record on ``router`` (see the module's docstring).
 
+    A record that belongs to a parent (an expense to an engagement) is listed and created at
+    the parent's path: ``parent`` is ``(that path, the parent's access function)``, and the
+    selector and the create see the parent (found for writing, to create) after ``access``.
     ``get=False`` leaves out ``GET {path}/{param}``, for a record shown only within its parent
-    (a section, an expense) that is still edited and deleted at a path of its own.
+    that is still edited and deleted at a path of its own.
 
+    ``find`` takes the ids of ``{path}/{param}`` in order (a nested path's parent ids first).
     ``listing`` is ``(filters schema or None, selector(access, **filters))``, paged with
     :class:`~northline.lib.pagination.CursorPage` (``present`` sees only the page's rows).
     ``update``'s callable receives the record found for writing and the validated PATCH body
@@ -207,11 +212,16 @@ def record_routes(
     """
     descriptions = descriptions or {}
     item = f"{path}/{{{param}}}"
+    collection, find_parent = parent if parent is not None else (path, None)
 
-    def answer(access: Access, record: Model) -> Any:
-        if present is not None:
-            return present(access, find(access, record.pk))
-        return find(access, record.pk)
+    def within(access: Access, ids: tuple[int, ...], mode: str = "read") -> list[Any]:
+        """The parent, as the first argument the selector or the create takes after access."""
+        return [find_parent(access, *ids, mode)] if find_parent is not None else []
+
+    def answer(access: Access, outer: tuple[int, ...], record: Model) -> Any:
+        """The record as stored, read again; ``outer`` are the path's ids before its own."""
+        stored = find(access, *outer, record.pk)
+        return present(access, stored) if present is not None else stored
 
     def declare(
         operation: Operation, method: str, at: str, handle: Callable[..., Any], **kwargs: Any
@@ -231,22 +241,25 @@ def record_routes(
     if listing is not None:
         filters, select = listing
 
-        def list_records(access: Access, query: Filters | None = None) -> Any:
+        def list_records(access: Access, *ids: int, query: Filters | None = None) -> Any:
             fields = query.dict() if query is not None else {}
-            return presented(access, select(access, **fields), present)
+            return presented(access, select(access, *within(access, ids), **fields), present)
 
-        declare("list", "get", path, list_records, response=list[out], query=filters, paged=True)  # type: ignore[valid-type]
+        page = list[out]  # type: ignore[valid-type]
+        declare("list", "get", collection, list_records, response=page, query=filters, paged=True)
 
     if create is not None:
         create_in, make = create
 
-        def create_record(access: Access, payload: Input) -> Any:
-            return Status(201, answer(access, make(access, payload)))
+        def create_record(access: Access, *ids: int, payload: Input) -> Any:
+            made = make(access, *within(access, ids, "write"), payload)
+            # A nested path's ids are the parent's; a record at a path of its own has none.
+            return Status(201, answer(access, ids if collection == path else (), made))
 
-        declare("create", "post", path, create_record, response={201: out}, payload=create_in)
+        declare("create", "post", collection, create_record, response={201: out}, payload=create_in)
 
-    def get_record(access: Access, pk: int) -> Any:
-        record = find(access, pk)
+    def get_record(access: Access, *ids: int) -> Any:
+        record = find(access, *ids)
         return present(access, record) if present is not None else record
 
     if get:
@@ -255,18 +268,18 @@ def record_routes(
     if update is not None:
         patch_in, change = update
 
-        def update_record(access: Access, pk: int, payload: Any) -> Any:
-            record = find(access, pk, "write")
+        def update_record(access: Access, *ids: int, payload: Any) -> Any:
+            record = find(access, *ids, "write")
             change(access, record, payload)
-            return answer(access, record)
+            return answer(access, ids[:-1], record)
 
         declare("update", "patch", item, update_record, response=out, payload=patch_in)
 
     if delete is not None:
         remove = delete
 
-        def delete_record(access: Access, pk: int) -> Any:
-            remove(access, find(access, pk, "write"))
+        def delete_record(access: Access, *ids: int) -> Any:
+            remove(access, find(access, *ids, "write"))
             return Status(204, None)
 
         declare("delete", "delete", item, delete_record, response={204: None})

@@ -99,19 +99,6 @@ record_routes(
 )
 
 
-child_routes(
-    router,
-    "/lab/templates/{template_id}/sections",
-    module=GOVERNANCE,
-    names=Names("template_section", "template_sections"),
-    out=SectionOut,
-    parent=selectors.access_template,
-    listing=selectors.template_sections,
-    create=(SectionIn, with_fields(services.add_template_section)),
-    summaries={"list": "A template's sections", "create": "Add a section to a template"},
-)
-
-
 record_routes(
     router,
     "/lab/template-sections",
@@ -120,10 +107,18 @@ record_routes(
     names=Names("template_section", "template_sections"),
     out=SectionOut,
     find=selectors.access_template_section,
+    parent=("/lab/templates/{template_id}/sections", selectors.access_template),
+    listing=(None, selectors.template_sections),
+    create=(SectionIn, with_fields(services.add_template_section)),
     update=(SectionPatch, update_with_version(services.update_template_section)),
     delete=services.delete_template_section,
     get=False,
-    summaries={"update": "Edit a template section", "delete": "Delete a template section"},
+    summaries={
+        "list": "A template's sections",
+        "create": "Add a section to a template",
+        "update": "Edit a template section",
+        "delete": "Delete a template section",
+    },
 )
 
 
@@ -384,19 +379,6 @@ def initial_section(
     return Status(201, services.initial_section(access, section, signatory))
 
 
-child_routes(
-    router,
-    "/lab/agreements/{agreement_id}/signatories",
-    module=GOVERNANCE,
-    names=Names("signatory", "signatories"),
-    out=SignatoryOut,
-    parent=selectors.access_agreement,
-    listing=selectors.signatories,
-    create=(SignatoryIn, with_fields(services.add_signatory, references)),
-    summaries={"list": "An agreement's signatories", "create": "Add a signatory"},
-)
-
-
 record_routes(
     router,
     "/lab/signatories",
@@ -405,10 +387,15 @@ record_routes(
     names=Names("signatory", "signatories"),
     out=SignatoryOut,
     find=selectors.access_signatory,
+    parent=("/lab/agreements/{agreement_id}/signatories", selectors.access_agreement),
+    listing=(None, selectors.signatories),
+    create=(SignatoryIn, with_fields(services.add_signatory, references)),
     update=(SignatoryPatch, update_with_version(services.update_signatory)),
     delete=services.remove_signatory,
     get=False,
     summaries={
+        "list": "An agreement's signatories",
+        "create": "Add a signatory",
         "update": "Edit a signatory's role",
         "delete": "Remove a signatory who has not initialed",
     },

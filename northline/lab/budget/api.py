@@ -13,7 +13,6 @@ from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
-    child_routes,
     record_routes,
     update_with_version,
     with_fields,
@@ -126,19 +125,6 @@ def set_budget(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: B
     return budget_out(selectors.budget_summary(access, updated))
 
 
-child_routes(
-    router,
-    "/lab/engagements/{engagement_id}/expenses",
-    module=GOVERNANCE,
-    names=Names("expense", "expenses"),
-    out=ExpenseOut,
-    parent=access_engagement,
-    listing=selectors.expenses,
-    create=(ExpenseIn, with_fields(services.add_expense)),
-    summaries={"list": "An engagement's expenses", "create": "Record an expense"},
-)
-
-
 record_routes(
     router,
     "/lab/expenses",
@@ -147,8 +133,16 @@ record_routes(
     names=Names("expense", "expenses"),
     out=ExpenseOut,
     find=selectors.access_expense,
+    parent=("/lab/engagements/{engagement_id}/expenses", access_engagement),
+    listing=(None, selectors.expenses),
+    create=(ExpenseIn, with_fields(services.add_expense)),
     update=(ExpensePatch, update_with_version(services.update_expense)),
     delete=services.delete_expense,
     get=False,
-    summaries={"update": "Edit an expense", "delete": "Delete an expense"},
+    summaries={
+        "list": "An engagement's expenses",
+        "create": "Record an expense",
+        "update": "Edit an expense",
+        "delete": "Delete an expense",
+    },
 )

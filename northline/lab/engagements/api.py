@@ -38,7 +38,6 @@ from northline.lib.schemas import (
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
-    child_routes,
     record_action,
     record_routes,
     update_with_version,
@@ -152,19 +151,6 @@ record_routes(
 )
 
 
-child_routes(
-    router,
-    "/lab/phases/{phase_id}/items",
-    module=CORE,
-    names=Names("phase_item", "phase_items"),
-    out=PhaseItemOut,
-    parent=access_phase,
-    listing=selectors.phase_items,
-    create=(PhaseItemIn, with_fields(services.create_phase_item)),
-    summaries={"list": "A phase's items", "create": "Add an item to a phase"},
-)
-
-
 record_routes(
     router,
     "/lab/phase-items",
@@ -173,10 +159,18 @@ record_routes(
     names=Names("phase_item", "phase_items"),
     out=PhaseItemOut,
     find=access_phase_item,
+    parent=("/lab/phases/{phase_id}/items", access_phase),
+    listing=(None, selectors.phase_items),
+    create=(PhaseItemIn, with_fields(services.create_phase_item)),
     update=(PhaseItemPatch, update_with_version(services.update_phase_item)),
     delete=services.delete_phase_item,
     get=False,
-    summaries={"update": "Edit a phase item", "delete": "Delete a phase item"},
+    summaries={
+        "list": "A phase's items",
+        "create": "Add an item to a phase",
+        "update": "Edit a phase item",
+        "delete": "Delete a phase item",
+    },
 )
 
 

@@ -164,19 +164,6 @@ def session_ics(request: HttpRequest, org: OrgSlug, session_id: Id) -> HttpRespo
     )
 
 
-child_routes(
-    router,
-    "/lab/sessions/{session_id}/commitments",
-    module=GOVERNANCE,
-    names=Names("commitment", "commitments"),
-    out=CommitmentOut,
-    parent=selectors.access_session,
-    listing=selectors.commitments,
-    create=(CommitmentIn, with_fields(services.add_commitment, references)),
-    summaries={"list": "A session's commitments", "create": "Record a commitment"},
-)
-
-
 record_routes(
     router,
     "/lab/commitments",
@@ -185,8 +172,16 @@ record_routes(
     names=Names("commitment", "commitments"),
     out=CommitmentOut,
     find=selectors.access_commitment,
+    parent=("/lab/sessions/{session_id}/commitments", selectors.access_session),
+    listing=(None, selectors.commitments),
+    create=(CommitmentIn, with_fields(services.add_commitment, references)),
     update=(CommitmentPatch, update_with_version(services.update_commitment, references)),
     delete=services.delete_commitment,
     get=False,
-    summaries={"update": "Edit a commitment", "delete": "Delete a commitment"},
+    summaries={
+        "list": "A session's commitments",
+        "create": "Record a commitment",
+        "update": "Edit a commitment",
+        "delete": "Delete a commitment",
+    },
 )
