@@ -19,7 +19,7 @@ from northline.delivery.access import (
     access_release,
     access_webhook,
 )
-from northline.delivery.models import Feature, Impact, Release, Webhook
+from northline.delivery.models import Impact, Release, Webhook
 from northline.lib.errors import naming
 from northline.lib.exports import table_attachment
 from northline.lib.pagination import CursorPage
@@ -30,10 +30,18 @@ from northline.lib.schemas import (
     OrgSlug,
     VersionedInput,
     VersionIn,
+    references,
 )
 from northline.orgs.access import Access, access_team
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
+from northline.orgs.api_records import (
+    Names,
+    child_routes,
+    record_action,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["delivery"])
 
@@ -116,39 +124,39 @@ record_routes(
 )
 
 
-@router.post(
-    "/delivery/releases/{release_id}/decide",
-    response=ReleaseOut,
-    summary="Decide a release (an unready one needs an override reason)",
-    description=(
+for path, name, service, payload, summary, description in (
+    (
+        "decide",
+        "decide_release",
+        services.decide_release,
+        DecideIn,
+        "Decide a release (an unready one needs an override reason)",
         "Refused with 409 code `not_ready`, naming the teams that have not acknowledged, "
-        "unless `override_reason` is given; an override is recorded in the decision log."
+        "unless `override_reason` is given; an override is recorded in the decision log.",
     ),
-)
-def decide_release(request: HttpRequest, org: OrgSlug, release_id: Id, payload: DecideIn) -> Any:
-    access = caller_access(request)
-    release = access_release(access, release_id, "write")
-    return services.decide_release(access, release, **payload.dict())
-
-
-@router.post(
-    "/delivery/releases/{release_id}/released",
-    response=ReleaseOut,
-    summary="Mark a decided release as released",
-)
-def mark_released(request: HttpRequest, org: OrgSlug, release_id: Id, payload: VersionIn) -> Any:
-    access = caller_access(request)
-    release = access_release(access, release_id, "write")
-    return services.mark_released(access, release, version=payload.version)
-
-
-@router.post(
-    "/delivery/releases/{release_id}/cancel", response=ReleaseOut, summary="Cancel a release"
-)
-def cancel_release(request: HttpRequest, org: OrgSlug, release_id: Id, payload: VersionIn) -> Any:
-    access = caller_access(request)
-    release = access_release(access, release_id, "write")
-    return services.cancel_release(access, release, version=payload.version)
+    (
+        "released",
+        "mark_released",
+        services.mark_released,
+        VersionIn,
+        "Mark a decided release as released",
+        None,
+    ),
+    ("cancel", "cancel_release", services.cancel_release, VersionIn, "Cancel a release", None),
+):
+    record_action(
+        router,
+        "post",
+        f"/delivery/releases/{{release_id}}/{path}",
+        module=__name__,
+        name=name,
+        find=access_release,
+        act=with_fields(service),
+        payload=payload,
+        out=ReleaseOut,
+        summary=summary,
+        description=description,
+    )
 
 
 class MatrixCellOut(Schema):
@@ -250,16 +258,6 @@ class FeatureFilters(Filters):
     kind: KindName | None = None
 
 
-def references(fields: dict[str, Any]) -> dict[str, Any]:
-    return {name.removesuffix("_id"): value for name, value in fields.items()}
-
-
-def update_feature(access: Access, feature: Feature, payload: FeaturePatch) -> Feature:
-    return services.update_feature(
-        access, feature, version=payload.version, **references(payload.changes())
-    )
-
-
 record_routes(
     router,
     "/delivery/features",
@@ -269,11 +267,8 @@ record_routes(
     out=FeatureOut,
     find=access_feature,
     listing=(FeatureFilters, selectors.features),
-    create=(
-        FeatureIn,
-        lambda access, payload: services.create_feature(access, **references(payload.dict())),
-    ),
-    update=(FeaturePatch, update_feature),
+    create=(FeatureIn, with_fields(services.create_feature, references)),
+    update=(FeaturePatch, update_with_version(services.update_feature, references)),
     delete=services.delete_feature,
     summaries={
         "list": "Features",
@@ -355,18 +350,21 @@ record_routes(
 )
 
 
-@router.post(
+record_action(
+    router,
+    "post",
     "/delivery/impacts/{impact_id}/acknowledge",
-    response=ImpactOut,
+    module=__name__,
+    name="acknowledge",
+    find=access_impact,
+    act=services.acknowledge,
+    out=ImpactOut,
     summary="Acknowledge an impact for the impacted team (its members or an admin)",
     description=(
         "Needs no version: acknowledging is idempotent (a second acknowledgement keeps the "
         "first one's who and when) and changes nothing anyone else edits."
     ),
 )
-def acknowledge(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
-    access = caller_access(request)
-    return services.acknowledge(access, access_impact(access, impact_id, "write"))
 
 
 # Notices ---------------------------------------------------------------------------------
@@ -653,15 +651,16 @@ def create_webhook(request: HttpRequest, org: OrgSlug, payload: WebhookIn) -> An
     return Status(201, services.create_webhook(caller_access(request), **payload.dict()))
 
 
-@router.get(
+child_routes(
+    router,
     "/delivery/webhooks/{webhook_id}/deliveries",
-    response=list[DeliveryOut],
-    summary="A webhook's delivery log, newest first",
+    module=__name__,
+    names=Names("delivery", "deliveries"),
+    out=DeliveryOut,
+    parent=access_webhook,
+    listing=selectors.webhook_deliveries,
+    summaries={"list": "A webhook's delivery log, newest first"},
 )
-@paginate(CursorPage)
-def list_deliveries(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
-    access = caller_access(request)
-    return selectors.webhook_deliveries(access, access_webhook(access, webhook_id))
 
 
 @router.post(
@@ -721,16 +720,18 @@ def create_feed(request: HttpRequest, org: OrgSlug, payload: FeedIn) -> Any:
     return Status(201, feed)
 
 
-@router.post(
+record_action(
+    router,
+    "post",
     "/delivery/calendar-feeds/{calendar_feed_id}/revoke",
-    response=FeedOut,
+    module=__name__,
+    name="revoke_feed",
+    find=access_calendar_feed,
+    act=services.revoke_calendar_feed,
+    out=FeedOut,
     summary="Revoke a calendar feed: its URL stops working",
     description=(
         "Needs no version: revoking is idempotent (a revoked feed stays revoked, with the "
         "first time) and nothing undoes it."
     ),
 )
-def revoke_feed(request: HttpRequest, org: OrgSlug, calendar_feed_id: Id) -> Any:
-    access = caller_access(request)
-    feed = access_calendar_feed(access, calendar_feed_id, "write")
-    return services.revoke_calendar_feed(access, feed)

@@ -6,12 +6,12 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
-from northline.goals.models import KeyResult, Objective
+from northline.goals.models import KeyResult
 from northline.lib.errors import NotFound, naming
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
@@ -22,13 +22,19 @@ from northline.lib.schemas import (
     Input,
     OrgSlug,
     VersionedInput,
+    references,
 )
 from northline.measures.api import DirectionName, HealthOut, ReadingOut, health_out
-from northline.measures.models import Reading
 from northline.measures.rules import PaceName
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
+from northline.orgs.api_records import (
+    Names,
+    child_routes,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["goals"])
 
@@ -125,16 +131,6 @@ class ObjectiveFilters(Filters):
     status: StatusName | None = None
 
 
-def references(fields: dict[str, Any]) -> dict[str, Any]:
-    """``period_id`` → ``period`` and so on: the services take records or ids by field name."""
-    return {name.removesuffix("_id"): value for name, value in fields.items()}
-
-
-def change_objective(access: Access, objective: Objective, payload: ObjectivePatch) -> Any:
-    changes = references(payload.changes())
-    return services.update_objective(access, objective, version=payload.version, **changes)
-
-
 record_routes(
     router,
     "/objectives",
@@ -144,11 +140,8 @@ record_routes(
     out=ObjectiveOut,
     find=access_objective,
     listing=(ObjectiveFilters, selectors.objectives),
-    create=(
-        ObjectiveIn,
-        lambda access, payload: services.create_objective(access, **references(payload.dict())),
-    ),
-    update=(ObjectivePatch, change_objective),
+    create=(ObjectiveIn, with_fields(services.create_objective, references)),
+    update=(ObjectivePatch, update_with_version(services.update_objective, references)),
     delete=services.delete_objective,
     summaries={
         "list": "Objectives",
@@ -248,11 +241,6 @@ def make_key_result(access: Access, payload: KeyResultIn) -> KeyResult:
     return services.create_key_result(access, objective, **fields)
 
 
-def change_key_result(access: Access, key_result: KeyResult, payload: KeyResultPatch) -> Any:
-    changes = references(payload.changes())
-    return services.update_key_result(access, key_result, version=payload.version, **changes)
-
-
 record_routes(
     router,
     "/key-results",
@@ -262,7 +250,7 @@ record_routes(
     out=KeyResultOut,
     find=access_key_result,
     create=(KeyResultIn, make_key_result),
-    update=(KeyResultPatch, change_key_result),
+    update=(KeyResultPatch, update_with_version(services.update_key_result, references)),
     delete=services.delete_key_result,
     summaries={
         "create": "Create a key result",
@@ -273,30 +261,26 @@ record_routes(
 )
 
 
-@router.get(
+child_routes(
+    router,
     "/key-results/{key_result_id}/check-ins",
-    response=list[ReadingOut],
-    summary="A key result's check-ins, oldest first",
+    module=__name__,
+    names=Names("check_in", "check_ins", renamed={"create": "check_in"}),
+    out=ReadingOut,
+    parent=access_key_result,
+    listing=selectors.check_ins,
+    create=(CheckInIn, with_fields(services.record_check_in)),
+    summaries={
+        "list": "A key result's check-ins, oldest first",
+        "create": "Check in: record a value with confidence and a note",
+    },
+    descriptions={
+        "create": (
+            "Needs no version: a check-in is a new reading appended to the key result's "
+            "indicator; it changes no record, so two people checking in at once both count."
+        )
+    },
 )
-@paginate(CursorPage)
-def list_check_ins(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> QuerySet[Reading]:
-    access = caller_access(request)
-    return selectors.check_ins(access, access_key_result(access, key_result_id))
-
-
-@router.post(
-    "/key-results/{key_result_id}/check-ins",
-    response={201: ReadingOut},
-    summary="Check in: record a value with confidence and a note",
-    description=(
-        "Needs no version: a check-in is a new reading appended to the key result's "
-        "indicator; it changes no record, so two people checking in at once both count."
-    ),
-)
-def check_in(request: HttpRequest, org: OrgSlug, key_result_id: Id, payload: CheckInIn) -> Any:
-    access = caller_access(request)
-    key_result = access_key_result(access, key_result_id, "write")
-    return Status(201, services.record_check_in(access, key_result, **payload.dict()))
 
 
 # Progress and the cascade ----------------------------------------------------------------

@@ -244,5 +244,11 @@ class Page(LimitOffsetPagination):
         }
 
 
+def references(fields: dict[str, Any]) -> dict[str, Any]:
+    """A body's ``team_id``, ``owner_id``… as ``team``, ``owner``…: the services take records or
+    ids by field name."""
+    return {name.removesuffix("_id"): value for name, value in fields.items()}
+
+
 # The ``{org}`` of every route below /orgs/{org}/: a router prefix, so name it a path parameter.
 OrgSlug = Annotated[str, Path(description="The organization's slug.")]

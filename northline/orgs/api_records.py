@@ -298,6 +298,7 @@ def child_routes(
     create: tuple[type[Input], Callable[[Access, Any, Any], Any]] | None = None,
     present: Present | None = None,
     created: type[Schema] | None = None,
+    descriptions: dict[Operation, str] | None = None,
 ) -> None:
     """``GET {path}``: the records of the parent that ``parent(access, *the path's ids)``
     finds, ``listing(access, parent)``, paged; ``POST {path}``: ``make(access, parent found for
@@ -317,6 +318,7 @@ def child_routes(
             module=module,
             name=names.of("list"),
             summary=summaries["list"],
+            description=(descriptions or {}).get("list"),
             response=list[out],  # type: ignore[valid-type]
             paged=True,
         )
@@ -336,6 +338,7 @@ def child_routes(
             module=module,
             name=names.of("create"),
             summary=summaries["create"],
+            description=(descriptions or {}).get("create"),
             response={201: created or out},
             payload=create_in,
         )
