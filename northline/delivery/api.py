@@ -35,9 +35,10 @@ from northline.lib.schemas import (
 from northline.orgs.access import Access, access_team
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
+    Action,
     Names,
     child_routes,
-    record_action,
+    record_actions,
     record_routes,
     update_with_version,
     with_fields,
@@ -124,39 +125,33 @@ record_routes(
 )
 
 
-for path, name, service, payload, summary, description in (
-    (
-        "decide",
-        "decide_release",
-        services.decide_release,
-        DecideIn,
-        "Decide a release (an unready one needs an override reason)",
-        "Refused with 409 code `not_ready`, naming the teams that have not acknowledged, "
-        "unless `override_reason` is given; an override is recorded in the decision log.",
-    ),
-    (
-        "released",
-        "mark_released",
-        services.mark_released,
-        VersionIn,
-        "Mark a decided release as released",
-        None,
-    ),
-    ("cancel", "cancel_release", services.cancel_release, VersionIn, "Cancel a release", None),
-):
-    record_action(
-        router,
-        "post",
-        f"/delivery/releases/{{release_id}}/{path}",
-        module=__name__,
-        name=name,
-        find=access_release,
-        act=with_fields(service),
-        payload=payload,
-        out=ReleaseOut,
-        summary=summary,
-        description=description,
-    )
+record_actions(
+    router,
+    "/delivery/releases/{release_id}",
+    module=__name__,
+    find=access_release,
+    out=ReleaseOut,
+    actions=[
+        Action(
+            "decide",
+            "decide_release",
+            services.decide_release,
+            "Decide a release (an unready one needs an override reason)",
+            DecideIn,
+            "Refused with 409 code `not_ready`, naming the teams that have not "
+            "acknowledged, unless `override_reason` is given; an override is recorded in "
+            "the decision log.",
+        ),
+        Action(
+            "released",
+            "mark_released",
+            services.mark_released,
+            "Mark a decided release as released",
+            VersionIn,
+        ),
+        Action("cancel", "cancel_release", services.cancel_release, "Cancel a release", VersionIn),
+    ],
+)
 
 
 class MatrixCellOut(Schema):
@@ -350,20 +345,23 @@ record_routes(
 )
 
 
-record_action(
+record_actions(
     router,
-    "post",
-    "/delivery/impacts/{impact_id}/acknowledge",
+    "/delivery/impacts/{impact_id}",
     module=__name__,
-    name="acknowledge",
     find=access_impact,
-    act=services.acknowledge,
     out=ImpactOut,
-    summary="Acknowledge an impact for the impacted team (its members or an admin)",
-    description=(
-        "Needs no version: acknowledging is idempotent (a second acknowledgement keeps the "
-        "first one's who and when) and changes nothing anyone else edits."
-    ),
+    actions=[
+        Action(
+            "acknowledge",
+            "acknowledge",
+            services.acknowledge,
+            "Acknowledge an impact for the impacted team (its members or an admin)",
+            description="Needs no version: acknowledging is idempotent (a second "
+            "acknowledgement keeps the first one's who and when) and changes nothing "
+            "anyone else edits.",
+        ),
+    ],
 )
 
 
@@ -720,18 +718,20 @@ def create_feed(request: HttpRequest, org: OrgSlug, payload: FeedIn) -> Any:
     return Status(201, feed)
 
 
-record_action(
+record_actions(
     router,
-    "post",
-    "/delivery/calendar-feeds/{calendar_feed_id}/revoke",
+    "/delivery/calendar-feeds/{calendar_feed_id}",
     module=__name__,
-    name="revoke_feed",
     find=access_calendar_feed,
-    act=services.revoke_calendar_feed,
     out=FeedOut,
-    summary="Revoke a calendar feed: its URL stops working",
-    description=(
-        "Needs no version: revoking is idempotent (a revoked feed stays revoked, with the "
-        "first time) and nothing undoes it."
-    ),
+    actions=[
+        Action(
+            "revoke",
+            "revoke_feed",
+            services.revoke_calendar_feed,
+            "Revoke a calendar feed: its URL stops working",
+            description="Needs no version: revoking is idempotent (a revoked feed stays "
+            "revoked, with the first time) and nothing undoes it.",
+        ),
+    ],
 )

@@ -26,7 +26,6 @@ from northline.orgs.models import (
     Organization,
     Person,
     Team,
-    TeamMember,
 )
 
 router = Router(tags=["account"])
@@ -619,42 +618,42 @@ record_routes(
 )
 
 
-@org_router.get("/teams/{team_id}/members", response=list[TeamMemberOut], summary="Team members")
-@paginate(CursorPage)
-def list_team_members(request: HttpRequest, org: OrgSlug, team_id: Id) -> QuerySet[TeamMember]:
-    access = caller_access(request)
-    return selectors.team_members(access, acl.access_team(access, team_id))
+def find_team_member(access: Access, team_id: int, member_id: int, action: str = "read") -> Any:
+    """A member of a team; changing one needs the manage right."""
+    team = acl.access_team(access, team_id)
+    mode = "manage" if action == "write" else action
+    return acl.access_team_member(access, team, member_id, mode)
 
 
-@org_router.post(
-    "/teams/{team_id}/members", response={201: TeamMemberOut}, summary="Put a person on a team"
-)
-def add_team_member(request: HttpRequest, org: OrgSlug, team_id: Id, payload: TeamMemberIn) -> Any:
-    access = caller_access(request)
-    team = acl.access_team(access, team_id, "manage")
+def add_team_member(access: Access, team: Team, payload: TeamMemberIn) -> Any:
     with naming("person_id"):
         person = acl.access_person(access, payload.person_id)
     data = payload.dict(exclude={"person_id"})
-    return Status(201, services.add_team_member(access, team, person=person, **data))
+    return services.add_team_member(access, team, person=person, **data)
 
 
-@org_router.patch(
-    "/teams/{team_id}/members/{member_id}", response=TeamMemberOut, summary="Change roles or flags"
+record_routes(
+    org_router,
+    "/teams/{team_id}/members",
+    "member_id",
+    module=__name__,
+    names=Names(
+        "team_member",
+        "team_members",
+        renamed={"create": "add_team_member", "delete": "remove_team_member"},
+    ),
+    out=TeamMemberOut,
+    find=find_team_member,
+    parent=("/teams/{team_id}/members", managed(acl.access_team)),
+    listing=(None, selectors.team_members),
+    create=(TeamMemberIn, add_team_member),
+    update=(TeamMemberPatch, update_with_version(services.update_team_member)),
+    delete=services.remove_team_member,
+    get=False,
+    summaries={
+        "list": "Team members",
+        "create": "Put a person on a team",
+        "update": "Change roles or flags",
+        "delete": "Take off a team",
+    },
 )
-def update_team_member(
-    request: HttpRequest, org: OrgSlug, team_id: Id, member_id: Id, payload: TeamMemberPatch
-) -> Any:
-    access = caller_access(request)
-    team = acl.access_team(access, team_id)
-    member = acl.access_team_member(access, team, member_id, "manage")
-    return services.update_team_member(access, member, version=payload.version, **payload.changes())
-
-
-@org_router.delete(
-    "/teams/{team_id}/members/{member_id}", response={204: None}, summary="Take off a team"
-)
-def remove_team_member(request: HttpRequest, org: OrgSlug, team_id: Id, member_id: Id) -> Any:
-    access = caller_access(request)
-    team = acl.access_team(access, team_id)
-    services.remove_team_member(access, acl.access_team_member(access, team, member_id, "manage"))
-    return Status(204, None)

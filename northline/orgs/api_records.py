@@ -383,6 +383,49 @@ def record_action(
     )
 
 
+@dataclass(frozen=True)
+class Action:
+    """One ``POST {record}/{verb}`` of :func:`record_actions`: ``service(access, record,
+    **body)``, or ``service(access, record)`` when it takes no body. ``name`` is the function
+    name a hand-written route would have had (it names the operation)."""
+
+    verb: str
+    name: str
+    service: Callable[..., Any]
+    summary: str
+    payload: type[Input] | None = None
+    description: str | None = None
+
+
+def record_actions(
+    router: Router,
+    item: str,
+    *,
+    module: str,
+    find: Find,
+    out: type[Schema],
+    actions: Iterable[Action],
+    present: Present | None = None,
+) -> None:
+    """The actions of one record at ``{item}/{verb}``, each a :func:`record_action` that
+    answers ``out`` (through ``present``)."""
+    for action in actions:
+        record_action(
+            router,
+            "post",
+            f"{item}/{action.verb}",
+            module=module,
+            name=action.name,
+            find=find,
+            act=with_fields(action.service) if action.payload is not None else action.service,
+            summary=action.summary,
+            out=out,
+            payload=action.payload,
+            present=present,
+            description=action.description,
+        )
+
+
 def link_routes(
     router: Router,
     path: str,
@@ -401,25 +444,30 @@ def link_routes(
     path's ids but the last, "write")`` finds and the one ``other(access, last id)`` finds:
     ``service(access, record, other)``, each a ``(function name, service)``. Both answer the
     record (through ``present``), or 204 when there is no ``out``."""
+
+    def both(access: Access, *ids_and_mode: Any) -> tuple[Any, Any]:
+        *ids, mode = ids_and_mode
+        return find(access, *ids[:-1], mode), other(access, ids[-1])
+
     for method, (name, service), summary, description in zip(
         ("put", "delete"), (link, unlink), summaries, descriptions, strict=True
     ):
 
-        def handle(access: Access, *ids: int, service: Callable[..., Any] = service) -> Any:
-            record = find(access, *ids[:-1], "write")
-            service(access, record, other(access, ids[-1]))
-            if out is None:
-                return Status(204, None)
-            return present(access, record) if present is not None else record
+        def act(access: Access, pair: tuple[Any, Any], service: Any = service) -> Any:
+            record, linked = pair
+            service(access, record, linked)
+            return record
 
-        declare_route(
+        record_action(
             router,
             method,
             path,
-            handle,
             module=module,
             name=name,
+            find=both,
+            act=act,
             summary=summary,
-            response=out if out is not None else {204: None},
+            out=out,
+            present=present,
             description=description,
         )

@@ -28,10 +28,11 @@ from northline.measures.api import IndicatorOut
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
+    Action,
     Names,
     child_routes,
     link_routes,
-    record_action,
+    record_actions,
     record_routes,
     update_with_version,
     with_fields,
@@ -373,39 +374,35 @@ def delete_epic(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
     return Status(204, None)
 
 
-record_action(
+record_actions(
     router,
-    "post",
-    "/epics/{epic_id}/move",
+    "/epics/{epic_id}",
     module=__name__,
-    name="move_epic",
     find=access_epic,
-    act=with_fields(services.move_epic),
-    payload=MoveIn,
     out=EpicOut,
-    summary="Move an epic to a column and/or between two cards",
-    description=(
-        "A refused move answers 409 with code `move_refused`; `fields` names every unmet rule "
-        "(transition, business_case_what, business_case_why, lagging_indicator, wsjf_inputs, "
-        "has_story, wip_limit, close_reason, close_note) and nothing changes. `version` is "
-        "required: when someone else moved or edited the card since you read it, the move "
-        "answers 409 `stale_version` and changes nothing."
-    ),
-)
-
-
-record_action(
-    router,
-    "post",
-    "/epics/{epic_id}/reset-rank",
-    module=__name__,
-    name="reset_rank",
-    find=access_epic,
-    act=with_fields(services.reset_rank),
-    payload=VersionIn,
-    out=EpicOut,
-    summary="Put an epic back in WSJF order",
-    description="A stale `version` (someone placed the card since you read it) answers 409.",
+    actions=[
+        Action(
+            "move",
+            "move_epic",
+            services.move_epic,
+            "Move an epic to a column and/or between two cards",
+            MoveIn,
+            "A refused move answers 409 with code `move_refused`; `fields` names every "
+            "unmet rule (transition, business_case_what, business_case_why, "
+            "lagging_indicator, wsjf_inputs, has_story, wip_limit, close_reason, "
+            "close_note) and nothing changes. `version` is required: when someone else "
+            "moved or edited the card since you read it, the move answers 409 "
+            "`stale_version` and changes nothing.",
+        ),
+        Action(
+            "reset-rank",
+            "reset_rank",
+            services.reset_rank,
+            "Put an epic back in WSJF order",
+            VersionIn,
+            "A stale `version` (someone placed the card since you read it) answers 409.",
+        ),
+    ],
 )
 
 
@@ -570,18 +567,22 @@ record_routes(
 )
 
 
-record_action(
+record_actions(
     router,
-    "post",
-    "/stories/{story_id}/move",
+    "/stories/{story_id}",
     module=__name__,
-    name="move_story",
     find=access_story,
-    act=with_fields(services.move_story),
-    payload=StoryMoveIn,
     out=StoryOut,
-    summary="Move a story",
-    description="A stale `version` answers 409 `stale_version` and changes nothing.",
+    actions=[
+        Action(
+            "move",
+            "move_story",
+            services.move_story,
+            "Move a story",
+            StoryMoveIn,
+            "A stale `version` answers 409 `stale_version` and changes nothing.",
+        ),
+    ],
 )
 
 

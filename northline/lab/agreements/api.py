@@ -17,9 +17,11 @@ from northline.lib.errors import NotFound, naming
 from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, VersionIn
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
+    Action,
     Names,
     child_routes,
     record_action,
+    record_actions,
     record_routes,
     update_with_version,
     with_fields,
@@ -285,24 +287,30 @@ record_routes(
 )
 
 
-for name, service, summary in (
-    ("circulate_agreement", services.circulate, "Send a draft out for initials"),
-    ("terminate_agreement", services.terminate, "Terminate an agreement"),
-):
-    verb = name.removesuffix("_agreement")
-    record_action(
-        router,
-        "post",
-        f"/lab/agreements/{{agreement_id}}/{verb}",
-        module=GOVERNANCE,
-        name=name,
-        find=selectors.access_agreement,
-        act=with_fields(service),
-        payload=VersionIn,
-        out=AgreementOut,
-        present=agreement_out,
-        summary=summary,
-    )
+record_actions(
+    router,
+    "/lab/agreements/{agreement_id}",
+    module=GOVERNANCE,
+    find=selectors.access_agreement,
+    out=AgreementOut,
+    present=agreement_out,
+    actions=[
+        Action(
+            "circulate",
+            "circulate_agreement",
+            services.circulate,
+            "Send a draft out for initials",
+            VersionIn,
+        ),
+        Action(
+            "terminate",
+            "terminate_agreement",
+            services.terminate,
+            "Terminate an agreement",
+            VersionIn,
+        ),
+    ],
+)
 
 
 @router.get(

@@ -37,8 +37,10 @@ from northline.lib.schemas import (
 )
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
+    Action,
     Names,
     record_action,
+    record_actions,
     record_routes,
     update_with_version,
     with_fields,
@@ -272,42 +274,38 @@ record_routes(
 STALE_CHANGES_NOTHING = (
     "A stale `version` answers 409 `stale_version`; nothing is logged or changed."
 )
-for name, service, payload, summary, description in (
-    (
-        "advance",
-        services.advance_phase,
-        AdvanceIn,
-        "Enter the next phase (409 gate_closed names each unmet pre-condition)",
-        None,
-    ),
-    (
-        "graduate",
-        services.graduate,
-        ReasonIn,
-        "Graduate an engagement in residence, with a reason",
-        STALE_CHANGES_NOTHING,
-    ),
-    (
-        "pivot_away",
-        services.pivot_away,
-        ReasonIn,
-        "Pivot away from an engagement, with a reason",
-        STALE_CHANGES_NOTHING,
-    ),
-):
-    record_action(
-        router,
-        "post",
-        f"/lab/engagements/{{engagement_id}}/{name.replace('_', '-')}",
-        module=CORE,
-        name=name,
-        find=access_engagement,
-        act=with_fields(service),
-        payload=payload,
-        out=EngagementOut,
-        summary=summary,
-        description=description,
-    )
+record_actions(
+    router,
+    "/lab/engagements/{engagement_id}",
+    module=CORE,
+    find=access_engagement,
+    out=EngagementOut,
+    actions=[
+        Action(
+            "advance",
+            "advance",
+            services.advance_phase,
+            "Enter the next phase (409 gate_closed names each unmet pre-condition)",
+            AdvanceIn,
+        ),
+        Action(
+            "graduate",
+            "graduate",
+            services.graduate,
+            "Graduate an engagement in residence, with a reason",
+            ReasonIn,
+            STALE_CHANGES_NOTHING,
+        ),
+        Action(
+            "pivot-away",
+            "pivot_away",
+            services.pivot_away,
+            "Pivot away from an engagement, with a reason",
+            ReasonIn,
+            STALE_CHANGES_NOTHING,
+        ),
+    ],
+)
 
 
 # Checklists -------------------------------------------------------------------------------
@@ -395,22 +393,24 @@ record_action(
 )
 
 
-record_action(
+record_actions(
     router,
-    "post",
-    "/lab/checklist-items/{checklist_item_id}/waive",
+    "/lab/checklist-items/{checklist_item_id}",
     module=CORE,
-    name="waive_checklist_item",
     find=access_checklist_item,
-    act=with_fields(services.waive_item),
-    payload=WaiveIn,
     out=ChecklistItemOut,
     present=one_checked,
-    summary="Waive a checklist item (needs the waive_gates authority and a reason)",
-    description=(
-        "A stale `version` (someone marked or waived the item since you read it) answers 409 "
-        "`stale_version`; no decision is logged and nothing changes."
-    ),
+    actions=[
+        Action(
+            "waive",
+            "waive_checklist_item",
+            services.waive_item,
+            "Waive a checklist item (needs the waive_gates authority and a reason)",
+            WaiveIn,
+            "A stale `version` (someone marked or waived the item since you read it) "
+            "answers 409 `stale_version`; no decision is logged and nothing changes.",
+        ),
+    ],
 )
 
 
