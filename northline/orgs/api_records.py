@@ -38,6 +38,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -165,6 +166,32 @@ def declare_route(
     )(route)
 
 
+def declare_operation(
+    router: Router,
+    module: str,
+    names: Names,
+    summaries: dict[Operation, str],
+    descriptions: dict[Operation, str] | None,
+    operation: Operation,
+    method: str,
+    path: str,
+    handle: Callable[..., Any],
+    **kwargs: Any,
+) -> None:
+    """:func:`declare_route` for one of a record's operations, named and summed up by it."""
+    declare_route(
+        router,
+        method,
+        path,
+        handle,
+        module=module,
+        name=names.of(operation),
+        summary=summaries[operation],
+        description=(descriptions or {}).get(operation),
+        **kwargs,
+    )
+
+
 def presented(access: Access, records: Iterable[Any], present: Present | None) -> Any:
     """A list's records as the response shows them (a queryset's only after it is paged)."""
     if present is None:
@@ -223,20 +250,7 @@ def record_routes(
         stored = find(access, *outer, record.pk)
         return present(access, stored) if present is not None else stored
 
-    def declare(
-        operation: Operation, method: str, at: str, handle: Callable[..., Any], **kwargs: Any
-    ) -> None:
-        declare_route(
-            router,
-            method,
-            at,
-            handle,
-            module=module,
-            name=names.of(operation),
-            summary=summaries[operation],
-            description=descriptions.get(operation),
-            **kwargs,
-        )
+    declare = partial(declare_operation, router, module, names, summaries, descriptions)
 
     if listing is not None:
         filters, select = listing
@@ -304,24 +318,15 @@ def child_routes(
     finds, ``listing(access, parent)``, paged; ``POST {path}``: ``make(access, parent found for
     writing, body)``, answered 201 with what it made (through ``present``, as ``created``
     where that differs from ``out``)."""
+    declare = partial(declare_operation, router, module, names, summaries, descriptions)
     if listing is not None:
         select = listing
 
         def list_children(access: Access, *ids: int) -> Any:
             return presented(access, select(access, parent(access, *ids)), present)
 
-        declare_route(
-            router,
-            "get",
-            path,
-            list_children,
-            module=module,
-            name=names.of("list"),
-            summary=summaries["list"],
-            description=(descriptions or {}).get("list"),
-            response=list[out],  # type: ignore[valid-type]
-            paged=True,
-        )
+        page = list[out]  # type: ignore[valid-type]
+        declare("list", "get", path, list_children, response=page, paged=True)
 
     if create is not None:
         create_in, make = create
@@ -330,17 +335,8 @@ def child_routes(
             made = make(access, parent(access, *ids, "write"), payload)
             return Status(201, present(access, made) if present is not None else made)
 
-        declare_route(
-            router,
-            "post",
-            path,
-            create_child,
-            module=module,
-            name=names.of("create"),
-            summary=summaries["create"],
-            description=(descriptions or {}).get("create"),
-            response={201: created or out},
-            payload=create_in,
+        declare(
+            "create", "post", path, create_child, response={201: created or out}, payload=create_in
         )
 
 

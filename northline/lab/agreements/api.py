@@ -19,8 +19,6 @@ from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Action,
     Names,
-    child_routes,
-    record_action,
     record_actions,
     record_routes,
     update_with_version,
@@ -251,23 +249,6 @@ def grid_out(grid: selectors.AgreementGrid) -> dict[str, Any]:
 
 
 # An engagement has a handful of agreements: each is judged from its cells, as on the page.
-child_routes(
-    router,
-    "/lab/engagements/{engagement_id}/agreements",
-    module=GOVERNANCE,
-    names=Names("agreement", "agreements"),
-    out=AgreementOut,
-    parent=access_engagement,
-    listing=selectors.agreements,
-    create=(AgreementIn, with_fields(services.create_agreement, references)),
-    present=agreement_out,
-    summaries={
-        "list": "An engagement's agreements",
-        "create": "Make an agreement (a draft) from a template",
-    },
-)
-
-
 record_routes(
     router,
     "/lab/agreements",
@@ -276,10 +257,15 @@ record_routes(
     names=Names("agreement", "agreements"),
     out=AgreementOut,
     find=selectors.access_agreement,
+    parent=("/lab/engagements/{engagement_id}/agreements", access_engagement),
+    listing=(None, selectors.agreements),
+    create=(AgreementIn, with_fields(services.create_agreement, references)),
     update=(AgreementPatch, update_with_version(services.update_agreement)),
     delete=services.delete_agreement,
     present=agreement_out,
     summaries={
+        "list": "An engagement's agreements",
+        "create": "Make an agreement (a draft) from a template",
         "get": "One agreement",
         "update": "Rename",
         "delete": "Delete a draft nobody has initialed",
@@ -324,51 +310,35 @@ def agreement_grid(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
     return grid_out(selectors.agreement_state(access, record))
 
 
-child_routes(
-    router,
-    "/lab/agreements/{agreement_id}/sections",
-    module=GOVERNANCE,
-    names=Names("section", "sections"),
-    out=SectionOut,
-    parent=selectors.access_agreement,
-    listing=selectors.sections,
-    create=(SectionIn, with_fields(services.add_section)),
-    summaries={
-        "list": "An agreement's sections",
-        "create": "Add a section (amends an executed agreement)",
-    },
-)
-
-
-def section_of(access: Any, agreement_id: Id, section_id: Id, action: str) -> AgreementSection:
+def section_of(
+    access: Any, agreement_id: Id, section_id: Id, action: str = "read"
+) -> AgreementSection:
     section = selectors.access_section(access, section_id, action)
     if section.agreement_id != agreement_id:
         raise NotFound(f"No section with id {section_id} in agreement {agreement_id}.")
     return section
 
 
-record_action(
+record_routes(
     router,
-    "patch",
-    "/lab/agreements/{agreement_id}/sections/{section_id}",
+    "/lab/agreements/{agreement_id}/sections",
+    "section_id",
     module=GOVERNANCE,
-    name="update_section",
-    find=section_of,
-    act=update_with_version(services.update_section),
-    payload=SectionPatch,
+    names=Names("section", "sections"),
     out=SectionOut,
-    summary="Edit a section (a new text voids its initials)",
-)
-record_action(
-    router,
-    "delete",
-    "/lab/agreements/{agreement_id}/sections/{section_id}",
-    module=GOVERNANCE,
-    name="delete_section",
     find=section_of,
-    act=services.delete_section,
-    out=None,
-    summary="Delete a section nobody has initialed",
+    parent=("/lab/agreements/{agreement_id}/sections", selectors.access_agreement),
+    listing=(None, selectors.sections),
+    create=(SectionIn, with_fields(services.add_section)),
+    update=(SectionPatch, update_with_version(services.update_section)),
+    delete=services.delete_section,
+    get=False,
+    summaries={
+        "list": "An agreement's sections",
+        "create": "Add a section (amends an executed agreement)",
+        "update": "Edit a section (a new text voids its initials)",
+        "delete": "Delete a section nobody has initialed",
+    },
 )
 
 

@@ -18,7 +18,6 @@ from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
-    child_routes,
     record_routes,
     update_with_version,
     with_fields,
@@ -113,18 +112,6 @@ def list_requests(
     return selectors.requests(caller_access(request), engagement=engagement, status=status)
 
 
-child_routes(
-    router,
-    "/lab/engagements/{engagement_id}/expert-requests",
-    module=GOVERNANCE,
-    names=Names("request", "requests"),
-    out=RequestOut,
-    parent=access_engagement,
-    create=(RequestIn, with_fields(services.create_request)),
-    summaries={"create": "Ask for an expert"},
-)
-
-
 record_routes(
     router,
     "/lab/expert-requests",
@@ -133,8 +120,14 @@ record_routes(
     names=Names("request", "requests"),
     out=RequestOut,
     find=selectors.access_request,
+    parent=("/lab/engagements/{engagement_id}/expert-requests", access_engagement),
+    create=(RequestIn, with_fields(services.create_request)),
     update=(RequestPatch, update_with_version(services.update_request)),
-    summaries={"get": "One request for an expert", "update": "Edit a request's text"},
+    summaries={
+        "create": "Ask for an expert",
+        "get": "One request for an expert",
+        "update": "Edit a request's text",
+    },
 )
 
 
