@@ -22,6 +22,7 @@ from northline.lib.schemas import (
     Input,
     OrgSlug,
     VersionedInput,
+    patch_of,
     references,
 )
 from northline.measures.api import DirectionName, HealthOut, ReadingOut, health_out
@@ -59,11 +60,7 @@ class PeriodIn(Input):
     ends_on: dt.date
 
 
-class PeriodPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-
+PeriodPatch = patch_of(PeriodIn, "PeriodPatch")
 
 record_routes(
     router,

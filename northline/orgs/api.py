@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from northline.lib.errors import naming
 from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput, patch_of
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.access import Access
@@ -161,10 +161,7 @@ class PersonIn(Input):
     title: str = Field("", max_length=200)
 
 
-class PersonPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=254)
-    title: str | None = Field(None, max_length=200)
+PersonPatch = patch_of(PersonIn, "PersonPatch")
 
 
 class TeamOut(Schema):
@@ -184,10 +181,7 @@ class TeamIn(Input):
     description: str = ""
 
 
-class TeamPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: TeamKindName | None = Field(None)
-    description: str | None = Field(None)
+TeamPatch = patch_of(TeamIn, "TeamPatch")
 
 
 class TeamMemberOut(Schema):
@@ -207,11 +201,7 @@ class TeamMemberIn(Input):
     co_located: bool = True
 
 
-class TeamMemberPatch(VersionedInput):
-    roles: list[TeamRoleName] | None = Field(None)
-    is_employee: bool | None = Field(None)
-    co_located: bool | None = Field(None)
-
+TeamMemberPatch = patch_of(TeamMemberIn, "TeamMemberPatch", leave_out=("person_id",))
 
 TokenScopeName = Literal["read", "write"]
 

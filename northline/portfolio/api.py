@@ -21,6 +21,7 @@ from northline.lib.schemas import (
     OrgSlug,
     VersionedInput,
     VersionIn,
+    patch_of,
     references,
 )
 from northline.measures.access import access_indicator
@@ -626,12 +627,7 @@ class SprintIn(Input):
     capacity: int = Field(..., ge=0)
 
 
-class SprintPatch(VersionedInput):
-    team_id: Id | None = None
-    name: str | None = Field(None, min_length=1, max_length=100)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    capacity: int | None = Field(None, ge=0)
+SprintPatch = patch_of(SprintIn, "SprintPatch")
 
 
 def sprint_out(access: Access, sprint: Sprint) -> Sprint:

@@ -21,6 +21,7 @@ from northline.lib.schemas import (
     Input,
     OrgSlug,
     VersionedInput,
+    patch_of,
 )
 from northline.measures.access import access_indicator
 from northline.measures.rules import PaceName
@@ -263,10 +264,7 @@ class SwotIn(Input):
     theme_ids: list[Id] = Field(default_factory=list)
 
 
-class SwotPatch(VersionedInput):
-    kind: SwotKindName | None = None
-    statement: str | None = Field(None, min_length=1)
-    theme_ids: list[Id] | None = None
+SwotPatch = patch_of(SwotIn, "SwotPatch")
 
 
 class SwotFilter(Filters):
@@ -335,12 +333,7 @@ class ThemeIn(Input):
     status: ThemeStatusName = "active"
 
 
-class ThemePatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    status: ThemeStatusName | None = None
+ThemePatch = patch_of(ThemeIn, "ThemePatch")
 
 
 class ThemeIndicatorIn(Input):
@@ -472,11 +465,7 @@ class ValueStreamIn(Input):
     team_ids: list[Id] = Field(default_factory=list)
 
 
-class ValueStreamPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    team_ids: list[Id] | None = None
-
+ValueStreamPatch = patch_of(ValueStreamIn, "ValueStreamPatch")
 
 STREAM_REFS: Lookups = {"team_ids": org_acl.access_team}
 
@@ -553,11 +542,7 @@ class SpendIn(Input):
     note: str = Field("", max_length=300)
 
 
-class SpendPatch(VersionedInput):
-    amount: Money | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    spent_on: dt.date | None = None
-    category: str | None = Field(None, max_length=100)
-    note: str | None = Field(None, max_length=300)
+SpendPatch = patch_of(SpendIn, "SpendPatch")
 
 
 class ReportRowOut(Schema):

@@ -14,7 +14,7 @@ from northline.lab.models import (
 )
 from northline.lab.schemas import references
 from northline.lib.errors import NotFound, naming
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, VersionIn
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, VersionIn, patch_of
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Action,
@@ -49,9 +49,7 @@ class TemplateIn(Input):
     description: str = ""
 
 
-class TemplatePatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
+TemplatePatch = patch_of(TemplateIn, "TemplatePatch")
 
 
 class SectionOut(Schema):
@@ -188,9 +186,7 @@ class SignatoryIn(Input):
     side: SideName
 
 
-class SignatoryPatch(VersionedInput):
-    role: str | None = Field(None, min_length=1, max_length=200)
-    side: SideName | None = None
+SignatoryPatch = patch_of(SignatoryIn, "SignatoryPatch", leave_out=("person_id",))
 
 
 class InitialIn(Input):

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 
 from northline.lab.access import access_engagement
 from northline.lab.budget import selectors, services
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, patch_of
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
@@ -43,11 +43,7 @@ class ExpenseIn(Input):
     note: str = Field("", max_length=300)
 
 
-class ExpensePatch(VersionedInput):
-    spent_on: dt.date | None = None
-    amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    category: str | None = Field(None, min_length=1, max_length=100)
-    note: str | None = Field(None, max_length=300)
+ExpensePatch = patch_of(ExpenseIn, "ExpensePatch")
 
 
 class BudgetPatch(VersionedInput):

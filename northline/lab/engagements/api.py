@@ -34,6 +34,7 @@ from northline.lib.schemas import (
     Input,
     OrgSlug,
     VersionedInput,
+    patch_of,
 )
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
@@ -111,11 +112,7 @@ class PhaseItemIn(Input):
     position: int | None = Field(None, ge=0)
 
 
-class PhaseItemPatch(VersionedInput):
-    kind: ItemKind | None = None
-    text: str | None = Field(None, min_length=1)
-    check_key: str | None = None
-    position: int | None = Field(None, ge=0)
+PhaseItemPatch = patch_of(PhaseItemIn, "PhaseItemPatch")
 
 
 def edit_phase(access: Any, phase: Phase, payload: PhasePatch) -> Phase:
@@ -570,12 +567,7 @@ class CourseIn(Input):
     audience_roles: list[RoleName] = []
 
 
-class CoursePatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    provider: str | None = Field(None, max_length=200)
-    hours: Decimal | None = Field(None, ge=0)
-    audience_roles: list[RoleName] | None = None
-
+CoursePatch = patch_of(CourseIn, "CoursePatch")
 
 record_routes(
     router,

@@ -14,7 +14,7 @@ from northline.lab.models import (
 )
 from northline.lab.schemas import references
 from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, patch_of
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
@@ -66,9 +66,7 @@ class RequestIn(Input):
     description: str = Field(..., min_length=1)
 
 
-class RequestPatch(VersionedInput):
-    area: str | None = Field(None, min_length=1, max_length=100)
-    description: str | None = Field(None, min_length=1)
+RequestPatch = patch_of(RequestIn, "RequestPatch")
 
 
 class RequestMoveIn(Input):
