@@ -16,16 +16,19 @@ declares such a record once::
     )
 
 and gets ``GET/POST {path}`` and ``GET/PATCH/DELETE {path}/{param}``, each with the same access,
-version and error handling as a hand-written route. The other usual shapes are declared the
-same way:
+version and error handling as a hand-written route. A record that belongs to a parent (an
+expense to an engagement) says so with ``parent=``: it is listed and created at the parent's
+path. The other usual shapes are declared the same way:
 
-* :func:`child_routes`: ``GET/POST`` the records of one parent (``/agreements/{id}/sections``);
-* :func:`record_action`: one change to one record found for writing: ``service(access,
-  record, **body)`` (circulate, cancel, an edit or a deletion at a path of its own);
+* :func:`record_actions`: ``POST {item}/{verb}``, one change to a record found for writing,
+  ``service(access, record, **body)`` (circulate, decide, cancel, graduate, waive…);
+* :func:`record_action`: the same for any method and path (an edit at a nested path);
+* :func:`child_routes`: ``GET/POST`` the records of one parent that have no path of their own
+  (check-ins, readings, lagging indicators);
 * :func:`link_routes`: ``PUT/DELETE {parent}/…/{other_id}``, linking two records.
 
-Custom actions whose logic is their own (move with rules, decide with an override, answer a
-recommendation) stay explicit routes of their app.
+Custom actions whose logic is their own (a move with renamed fields, an answer that makes a
+decision, a secret shown once) stay explicit routes of their app.
 
 Operation ids stay what they were when every route was written by hand: ninja names an
 operation ``<module>_<function>``, so each generated function takes the declaring module and

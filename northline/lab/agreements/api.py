@@ -12,9 +12,16 @@ from northline.lab.models import (
     Agreement,
     AgreementSection,
 )
-from northline.lab.schemas import references
 from northline.lib.errors import NotFound, naming
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, VersionIn, patch_of
+from northline.lib.schemas import (
+    Id,
+    Input,
+    OrgSlug,
+    VersionedInput,
+    VersionIn,
+    patch_of,
+    references,
+)
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Action,

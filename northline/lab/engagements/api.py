@@ -26,7 +26,6 @@ from northline.lab.models import (
     QualificationAssessment,
     RequiredTraining,
 )
-from northline.lab.schemas import references
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     Filters,
@@ -35,6 +34,7 @@ from northline.lib.schemas import (
     OrgSlug,
     VersionedInput,
     patch_of,
+    references,
 )
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (

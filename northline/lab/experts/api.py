@@ -12,9 +12,8 @@ from northline.lab.experts import selectors, services
 from northline.lab.models import (
     ExpertRequest,
 )
-from northline.lab.schemas import references
 from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, patch_of
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, patch_of, references
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,

@@ -10,10 +10,9 @@ from northline.lab.access import access_engagement
 from northline.lab.models import (
     AlignmentSession,
 )
-from northline.lab.schemas import references
 from northline.lab.sessions import calendar, selectors, services
 from northline.lib.exports import attachment
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, references
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
