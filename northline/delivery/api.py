@@ -19,7 +19,7 @@ from northline.delivery.access import (
     access_release,
     access_webhook,
 )
-from northline.delivery.models import Impact, Release, Webhook
+from northline.delivery.models import Impact, Release
 from northline.lib.errors import naming
 from northline.lib.exports import table_attachment
 from northline.lib.pagination import CursorPage
@@ -38,6 +38,7 @@ from northline.orgs.api_records import (
     Action,
     Names,
     child_routes,
+    managed,
     record_actions,
     record_routes,
     update_with_version,
@@ -614,11 +615,6 @@ class DeliveryOut(Schema):
         return HIDDEN
 
 
-def access_webhook_to_manage(access: Access, webhook_id: int, mode: str = "read") -> Webhook:
-    """A webhook's writes need ``manage``, not ``write``."""
-    return access_webhook(access, webhook_id, "manage" if mode == "write" else mode)
-
-
 record_routes(
     router,
     "/delivery/webhooks",
@@ -626,7 +622,8 @@ record_routes(
     module=__name__,
     names=Names("webhook", "webhooks"),
     out=WebhookOut,
-    find=access_webhook_to_manage,
+    # A webhook's writes need the manage right.
+    find=managed(access_webhook),
     listing=(None, selectors.webhooks),
     update=(WebhookPatch, update_with_version(services.update_webhook)),
     delete=services.delete_webhook,

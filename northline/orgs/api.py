@@ -1,6 +1,5 @@
 """API routes for organizations, memberships, people, teams, tokens and history."""
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -16,7 +15,13 @@ from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller, caller_access, caller_token, refuse_tokens
-from northline.orgs.api_records import Names, record_routes, update_with_version, with_fields
+from northline.orgs.api_records import (
+    Names,
+    managed,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 from northline.orgs.models import (
     ApiToken,
     Event,
@@ -546,15 +551,6 @@ def revoke_invitation(request: HttpRequest, org: OrgSlug, invitation_id: Id) -> 
 @paginate(CursorPage)
 def list_people(request: HttpRequest, org: OrgSlug, q: str = "") -> QuerySet[Person]:
     return selectors.people(caller_access(request), search=q)
-
-
-def managed(find: Callable[..., Any]) -> Callable[..., Any]:
-    """``find`` for a record only admins change: writing it needs the manage right."""
-
-    def find_managed(access: Access, pk: int, action: str = "read") -> Any:
-        return find(access, pk, "manage" if action == "write" else action)
-
-    return find_managed
 
 
 record_routes(

@@ -80,6 +80,15 @@ class Names:
         return f"{operation}_{self.one}"
 
 
+def managed(find: Find) -> Find:
+    """``find`` for a record only admins change: writing it needs the manage right."""
+
+    def find_managed(access: Access, pk: int, action: str = "read") -> Any:
+        return find(access, pk, "manage" if action == "write" else action)
+
+    return find_managed
+
+
 def with_fields(service: Callable[..., Any], convert: Convert | None = None) -> Callable[..., Any]:
     """The usual create or action: ``service(access, *records, **the body's fields)``, the
     fields through ``convert`` first (e.g. ``references``: ``team_id`` → ``team``)."""
