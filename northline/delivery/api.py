@@ -19,7 +19,7 @@ from northline.delivery.access import (
     access_release,
     access_webhook,
 )
-from northline.delivery.models import Feature, Impact, Release, Webhook
+from northline.delivery.models import Impact, Release
 from northline.lib.errors import naming
 from northline.lib.exports import table_attachment
 from northline.lib.pagination import CursorPage
@@ -30,10 +30,20 @@ from northline.lib.schemas import (
     OrgSlug,
     VersionedInput,
     VersionIn,
+    references,
 )
 from northline.orgs.access import Access, access_team
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import (
+    Action,
+    Names,
+    child_routes,
+    managed,
+    record_actions,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["delivery"])
 
@@ -103,7 +113,7 @@ record_routes(
     out=ReleaseOut,
     find=access_release,
     listing=(ReleaseFilters, selectors.releases),
-    create=(ReleaseIn, create_from_fields(services.create_release)),
+    create=(ReleaseIn, with_fields(services.create_release)),
     update=(ReleasePatch, update_with_version(services.update_release)),
     delete=services.delete_release,
     summaries={
@@ -116,39 +126,33 @@ record_routes(
 )
 
 
-@router.post(
-    "/delivery/releases/{release_id}/decide",
-    response=ReleaseOut,
-    summary="Decide a release (an unready one needs an override reason)",
-    description=(
-        "Refused with 409 code `not_ready`, naming the teams that have not acknowledged, "
-        "unless `override_reason` is given; an override is recorded in the decision log."
-    ),
+record_actions(
+    router,
+    "/delivery/releases/{release_id}",
+    module=__name__,
+    find=access_release,
+    out=ReleaseOut,
+    actions=[
+        Action(
+            "decide",
+            "decide_release",
+            services.decide_release,
+            "Decide a release (an unready one needs an override reason)",
+            DecideIn,
+            "Refused with 409 code `not_ready`, naming the teams that have not "
+            "acknowledged, unless `override_reason` is given; an override is recorded in "
+            "the decision log.",
+        ),
+        Action(
+            "released",
+            "mark_released",
+            services.mark_released,
+            "Mark a decided release as released",
+            VersionIn,
+        ),
+        Action("cancel", "cancel_release", services.cancel_release, "Cancel a release", VersionIn),
+    ],
 )
-def decide_release(request: HttpRequest, org: OrgSlug, release_id: Id, payload: DecideIn) -> Any:
-    access = caller_access(request)
-    release = access_release(access, release_id, "write")
-    return services.decide_release(access, release, **payload.dict())
-
-
-@router.post(
-    "/delivery/releases/{release_id}/released",
-    response=ReleaseOut,
-    summary="Mark a decided release as released",
-)
-def mark_released(request: HttpRequest, org: OrgSlug, release_id: Id, payload: VersionIn) -> Any:
-    access = caller_access(request)
-    release = access_release(access, release_id, "write")
-    return services.mark_released(access, release, version=payload.version)
-
-
-@router.post(
-    "/delivery/releases/{release_id}/cancel", response=ReleaseOut, summary="Cancel a release"
-)
-def cancel_release(request: HttpRequest, org: OrgSlug, release_id: Id, payload: VersionIn) -> Any:
-    access = caller_access(request)
-    release = access_release(access, release_id, "write")
-    return services.cancel_release(access, release, version=payload.version)
 
 
 class MatrixCellOut(Schema):
@@ -250,16 +254,6 @@ class FeatureFilters(Filters):
     kind: KindName | None = None
 
 
-def references(fields: dict[str, Any]) -> dict[str, Any]:
-    return {name.removesuffix("_id"): value for name, value in fields.items()}
-
-
-def update_feature(access: Access, feature: Feature, payload: FeaturePatch) -> Feature:
-    return services.update_feature(
-        access, feature, version=payload.version, **references(payload.changes())
-    )
-
-
 record_routes(
     router,
     "/delivery/features",
@@ -269,11 +263,8 @@ record_routes(
     out=FeatureOut,
     find=access_feature,
     listing=(FeatureFilters, selectors.features),
-    create=(
-        FeatureIn,
-        lambda access, payload: services.create_feature(access, **references(payload.dict())),
-    ),
-    update=(FeaturePatch, update_feature),
+    create=(FeatureIn, with_fields(services.create_feature, references)),
+    update=(FeaturePatch, update_with_version(services.update_feature, references)),
     delete=services.delete_feature,
     summaries={
         "list": "Features",
@@ -355,18 +346,24 @@ record_routes(
 )
 
 
-@router.post(
-    "/delivery/impacts/{impact_id}/acknowledge",
-    response=ImpactOut,
-    summary="Acknowledge an impact for the impacted team (its members or an admin)",
-    description=(
-        "Needs no version: acknowledging is idempotent (a second acknowledgement keeps the "
-        "first one's who and when) and changes nothing anyone else edits."
-    ),
+record_actions(
+    router,
+    "/delivery/impacts/{impact_id}",
+    module=__name__,
+    find=access_impact,
+    out=ImpactOut,
+    actions=[
+        Action(
+            "acknowledge",
+            "acknowledge",
+            services.acknowledge,
+            "Acknowledge an impact for the impacted team (its members or an admin)",
+            description="Needs no version: acknowledging is idempotent (a second "
+            "acknowledgement keeps the first one's who and when) and changes nothing "
+            "anyone else edits.",
+        ),
+    ],
 )
-def acknowledge(request: HttpRequest, org: OrgSlug, impact_id: Id) -> Any:
-    access = caller_access(request)
-    return services.acknowledge(access, access_impact(access, impact_id, "write"))
 
 
 # Notices ---------------------------------------------------------------------------------
@@ -618,11 +615,6 @@ class DeliveryOut(Schema):
         return HIDDEN
 
 
-def access_webhook_to_manage(access: Access, webhook_id: int, mode: str = "read") -> Webhook:
-    """A webhook's writes need ``manage``, not ``write``."""
-    return access_webhook(access, webhook_id, "manage" if mode == "write" else mode)
-
-
 record_routes(
     router,
     "/delivery/webhooks",
@@ -630,7 +622,8 @@ record_routes(
     module=__name__,
     names=Names("webhook", "webhooks"),
     out=WebhookOut,
-    find=access_webhook_to_manage,
+    # A webhook's writes need the manage right.
+    find=managed(access_webhook),
     listing=(None, selectors.webhooks),
     update=(WebhookPatch, update_with_version(services.update_webhook)),
     delete=services.delete_webhook,
@@ -653,15 +646,16 @@ def create_webhook(request: HttpRequest, org: OrgSlug, payload: WebhookIn) -> An
     return Status(201, services.create_webhook(caller_access(request), **payload.dict()))
 
 
-@router.get(
+child_routes(
+    router,
     "/delivery/webhooks/{webhook_id}/deliveries",
-    response=list[DeliveryOut],
-    summary="A webhook's delivery log, newest first",
+    module=__name__,
+    names=Names("delivery", "deliveries"),
+    out=DeliveryOut,
+    parent=access_webhook,
+    listing=selectors.webhook_deliveries,
+    summaries={"list": "A webhook's delivery log, newest first"},
 )
-@paginate(CursorPage)
-def list_deliveries(request: HttpRequest, org: OrgSlug, webhook_id: Id) -> Any:
-    access = caller_access(request)
-    return selectors.webhook_deliveries(access, access_webhook(access, webhook_id))
 
 
 @router.post(
@@ -721,16 +715,20 @@ def create_feed(request: HttpRequest, org: OrgSlug, payload: FeedIn) -> Any:
     return Status(201, feed)
 
 
-@router.post(
-    "/delivery/calendar-feeds/{calendar_feed_id}/revoke",
-    response=FeedOut,
-    summary="Revoke a calendar feed: its URL stops working",
-    description=(
-        "Needs no version: revoking is idempotent (a revoked feed stays revoked, with the "
-        "first time) and nothing undoes it."
-    ),
+record_actions(
+    router,
+    "/delivery/calendar-feeds/{calendar_feed_id}",
+    module=__name__,
+    find=access_calendar_feed,
+    out=FeedOut,
+    actions=[
+        Action(
+            "revoke",
+            "revoke_feed",
+            services.revoke_calendar_feed,
+            "Revoke a calendar feed: its URL stops working",
+            description="Needs no version: revoking is idempotent (a revoked feed stays "
+            "revoked, with the first time) and nothing undoes it.",
+        ),
+    ],
 )
-def revoke_feed(request: HttpRequest, org: OrgSlug, calendar_feed_id: Id) -> Any:
-    access = caller_access(request)
-    feed = access_calendar_feed(access, calendar_feed_id, "write")
-    return services.revoke_calendar_feed(access, feed)

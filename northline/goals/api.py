@@ -6,12 +6,12 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
-from northline.goals.models import KeyResult, Objective
+from northline.goals.models import KeyResult
 from northline.lib.errors import NotFound, naming
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
@@ -22,13 +22,20 @@ from northline.lib.schemas import (
     Input,
     OrgSlug,
     VersionedInput,
+    patch_of,
+    references,
 )
 from northline.measures.api import DirectionName, HealthOut, ReadingOut, health_out
-from northline.measures.models import Reading
 from northline.measures.rules import PaceName
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import (
+    Names,
+    child_routes,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["goals"])
 
@@ -53,11 +60,7 @@ class PeriodIn(Input):
     ends_on: dt.date
 
 
-class PeriodPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-
+PeriodPatch = patch_of(PeriodIn, "PeriodPatch")
 
 record_routes(
     router,
@@ -68,7 +71,7 @@ record_routes(
     out=PeriodOut,
     find=access_period,
     listing=(None, selectors.periods),
-    create=(PeriodIn, create_from_fields(services.create_period)),
+    create=(PeriodIn, with_fields(services.create_period)),
     update=(PeriodPatch, update_with_version(services.update_period)),
     delete=services.delete_period,
     summaries={
@@ -125,16 +128,6 @@ class ObjectiveFilters(Filters):
     status: StatusName | None = None
 
 
-def references(fields: dict[str, Any]) -> dict[str, Any]:
-    """``period_id`` → ``period`` and so on: the services take records or ids by field name."""
-    return {name.removesuffix("_id"): value for name, value in fields.items()}
-
-
-def change_objective(access: Access, objective: Objective, payload: ObjectivePatch) -> Any:
-    changes = references(payload.changes())
-    return services.update_objective(access, objective, version=payload.version, **changes)
-
-
 record_routes(
     router,
     "/objectives",
@@ -144,11 +137,8 @@ record_routes(
     out=ObjectiveOut,
     find=access_objective,
     listing=(ObjectiveFilters, selectors.objectives),
-    create=(
-        ObjectiveIn,
-        lambda access, payload: services.create_objective(access, **references(payload.dict())),
-    ),
-    update=(ObjectivePatch, change_objective),
+    create=(ObjectiveIn, with_fields(services.create_objective, references)),
+    update=(ObjectivePatch, update_with_version(services.update_objective, references)),
     delete=services.delete_objective,
     summaries={
         "list": "Objectives",
@@ -248,11 +238,6 @@ def make_key_result(access: Access, payload: KeyResultIn) -> KeyResult:
     return services.create_key_result(access, objective, **fields)
 
 
-def change_key_result(access: Access, key_result: KeyResult, payload: KeyResultPatch) -> Any:
-    changes = references(payload.changes())
-    return services.update_key_result(access, key_result, version=payload.version, **changes)
-
-
 record_routes(
     router,
     "/key-results",
@@ -262,7 +247,7 @@ record_routes(
     out=KeyResultOut,
     find=access_key_result,
     create=(KeyResultIn, make_key_result),
-    update=(KeyResultPatch, change_key_result),
+    update=(KeyResultPatch, update_with_version(services.update_key_result, references)),
     delete=services.delete_key_result,
     summaries={
         "create": "Create a key result",
@@ -273,30 +258,26 @@ record_routes(
 )
 
 
-@router.get(
+child_routes(
+    router,
     "/key-results/{key_result_id}/check-ins",
-    response=list[ReadingOut],
-    summary="A key result's check-ins, oldest first",
+    module=__name__,
+    names=Names("check_in", "check_ins", renamed={"create": "check_in"}),
+    out=ReadingOut,
+    parent=access_key_result,
+    listing=selectors.check_ins,
+    create=(CheckInIn, with_fields(services.record_check_in)),
+    summaries={
+        "list": "A key result's check-ins, oldest first",
+        "create": "Check in: record a value with confidence and a note",
+    },
+    descriptions={
+        "create": (
+            "Needs no version: a check-in is a new reading appended to the key result's "
+            "indicator; it changes no record, so two people checking in at once both count."
+        )
+    },
 )
-@paginate(CursorPage)
-def list_check_ins(request: HttpRequest, org: OrgSlug, key_result_id: Id) -> QuerySet[Reading]:
-    access = caller_access(request)
-    return selectors.check_ins(access, access_key_result(access, key_result_id))
-
-
-@router.post(
-    "/key-results/{key_result_id}/check-ins",
-    response={201: ReadingOut},
-    summary="Check in: record a value with confidence and a note",
-    description=(
-        "Needs no version: a check-in is a new reading appended to the key result's "
-        "indicator; it changes no record, so two people checking in at once both count."
-    ),
-)
-def check_in(request: HttpRequest, org: OrgSlug, key_result_id: Id, payload: CheckInIn) -> Any:
-    access = caller_access(request)
-    key_result = access_key_result(access, key_result_id, "write")
-    return Status(201, services.record_check_in(access, key_result, **payload.dict()))
 
 
 # Progress and the cascade ----------------------------------------------------------------

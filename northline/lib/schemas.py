@@ -21,7 +21,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+)
 
 from northline.lib.text import control_character_problem
 
@@ -200,6 +207,29 @@ class VersionedInput(Input):
         return self.model_dump(exclude_unset=True, exclude={"version"})
 
 
+def patch_of(
+    model: type[Input], name: str, *, leave_out: tuple[str, ...] = ()
+) -> type[VersionedInput]:
+    """The PATCH body of a record whose POST body is ``model``: each of its fields (but those
+    left out) with the same rules and description, optional (left out: kept), plus the
+    version. The rules of a field are then written once, for creating and editing alike."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        if field_name in leave_out:
+            continue
+        kept = {
+            attribute: getattr(info, attribute)
+            for attribute in ("alias", "description", "examples", "json_schema_extra")
+            if getattr(info, attribute) is not None
+        }
+        # The field's rules (min_length, ge…) stay on its type, so that null passes them by.
+        annotation: Any = info.annotation
+        if info.metadata:
+            annotation = Annotated[(annotation, *info.metadata)]
+        fields[field_name] = (annotation | None, Field(None, **kept))
+    return create_model(name, __base__=VersionedInput, __module__=model.__module__, **fields)
+
+
 class VersionIn(Input):
     """A state change that carries nothing but the version the caller read."""
 
@@ -242,6 +272,12 @@ class Page(LimitOffsetPagination):
             "offset": offset,
             "next_offset": offset + limit if offset + limit < count else None,
         }
+
+
+def references(fields: dict[str, Any]) -> dict[str, Any]:
+    """A body's ``team_id``, ``owner_id``… as ``team``, ``owner``…: the services take records or
+    ids by field name."""
+    return {name.removesuffix("_id"): value for name, value in fields.items()}
 
 
 # The ``{org}`` of every route below /orgs/{org}/: a router prefix, so name it a path parameter.

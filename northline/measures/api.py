@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from northline.lib.pagination import CursorPage
@@ -20,10 +20,16 @@ from northline.lib.schemas import (
 )
 from northline.measures import selectors, services
 from northline.measures.access import access_indicator
-from northline.measures.models import Indicator, Reading
+from northline.measures.models import Indicator
 from northline.measures.rules import Health, PaceName
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, record_routes, update_with_version
+from northline.orgs.api_records import (
+    Names,
+    child_routes,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["measures"])
 
@@ -157,24 +163,17 @@ record_routes(
 )
 
 
-@router.get(
+child_routes(
+    router,
     "/indicators/{indicator_id}/readings",
-    response=list[ReadingOut],
-    summary="Readings, oldest first",
+    module=__name__,
+    names=Names("reading", "readings", renamed={"create": "record_reading"}),
+    out=ReadingOut,
+    parent=access_indicator,
+    listing=selectors.readings,
+    create=(ReadingIn, with_fields(services.record_reading)),
+    summaries={"list": "Readings, oldest first", "create": "Record a reading"},
 )
-@paginate(CursorPage)
-def list_readings(request: HttpRequest, org: OrgSlug, indicator_id: Id) -> QuerySet[Reading]:
-    access = caller_access(request)
-    return selectors.readings(access, access_indicator(access, indicator_id))
-
-
-@router.post(
-    "/indicators/{indicator_id}/readings", response={201: ReadingOut}, summary="Record a reading"
-)
-def record_reading(request: HttpRequest, org: OrgSlug, indicator_id: Id, payload: ReadingIn) -> Any:
-    access = caller_access(request)
-    indicator = access_indicator(access, indicator_id, "write")
-    return Status(201, services.record_reading(access, indicator, **payload.dict()))
 
 
 @router.get(

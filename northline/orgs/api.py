@@ -1,6 +1,5 @@
 """API routes for organizations, memberships, people, teams, tokens and history."""
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -11,12 +10,18 @@ from ninja.pagination import paginate
 
 from northline.lib.errors import naming
 from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput
+from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput, patch_of
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller, caller_access, caller_token, refuse_tokens
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import (
+    Names,
+    managed,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 from northline.orgs.models import (
     ApiToken,
     Event,
@@ -26,7 +31,6 @@ from northline.orgs.models import (
     Organization,
     Person,
     Team,
-    TeamMember,
 )
 
 router = Router(tags=["account"])
@@ -162,10 +166,7 @@ class PersonIn(Input):
     title: str = Field("", max_length=200)
 
 
-class PersonPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=254)
-    title: str | None = Field(None, max_length=200)
+PersonPatch = patch_of(PersonIn, "PersonPatch")
 
 
 class TeamOut(Schema):
@@ -185,10 +186,7 @@ class TeamIn(Input):
     description: str = ""
 
 
-class TeamPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: TeamKindName | None = Field(None)
-    description: str | None = Field(None)
+TeamPatch = patch_of(TeamIn, "TeamPatch")
 
 
 class TeamMemberOut(Schema):
@@ -208,11 +206,7 @@ class TeamMemberIn(Input):
     co_located: bool = True
 
 
-class TeamMemberPatch(VersionedInput):
-    roles: list[TeamRoleName] | None = Field(None)
-    is_employee: bool | None = Field(None)
-    co_located: bool | None = Field(None)
-
+TeamMemberPatch = patch_of(TeamMemberIn, "TeamMemberPatch", leave_out=("person_id",))
 
 TokenScopeName = Literal["read", "write"]
 
@@ -559,15 +553,6 @@ def list_people(request: HttpRequest, org: OrgSlug, q: str = "") -> QuerySet[Per
     return selectors.people(caller_access(request), search=q)
 
 
-def managed(find: Callable[..., Any]) -> Callable[..., Any]:
-    """``find`` for a record only admins change: writing it needs the manage right."""
-
-    def find_managed(access: Access, pk: int, action: str = "read") -> Any:
-        return find(access, pk, "manage" if action == "write" else action)
-
-    return find_managed
-
-
 record_routes(
     org_router,
     "/people",
@@ -576,7 +561,7 @@ record_routes(
     names=Names("person", "people"),
     out=PersonOut,
     find=managed(acl.access_person),
-    create=(PersonIn, create_from_fields(services.create_person)),
+    create=(PersonIn, with_fields(services.create_person)),
     update=(PersonPatch, update_with_version(services.update_person)),
     delete=services.delete_person,
     summaries={
@@ -606,7 +591,7 @@ record_routes(
     out=TeamOut,
     find=find_team,
     listing=(None, selectors.teams),
-    create=(TeamIn, create_from_fields(services.create_team)),
+    create=(TeamIn, with_fields(services.create_team)),
     update=(TeamPatch, update_with_version(services.update_team)),
     delete=services.delete_team,
     summaries={
@@ -619,42 +604,42 @@ record_routes(
 )
 
 
-@org_router.get("/teams/{team_id}/members", response=list[TeamMemberOut], summary="Team members")
-@paginate(CursorPage)
-def list_team_members(request: HttpRequest, org: OrgSlug, team_id: Id) -> QuerySet[TeamMember]:
-    access = caller_access(request)
-    return selectors.team_members(access, acl.access_team(access, team_id))
+def find_team_member(access: Access, team_id: int, member_id: int, action: str = "read") -> Any:
+    """A member of a team; changing one needs the manage right."""
+    team = acl.access_team(access, team_id)
+    mode = "manage" if action == "write" else action
+    return acl.access_team_member(access, team, member_id, mode)
 
 
-@org_router.post(
-    "/teams/{team_id}/members", response={201: TeamMemberOut}, summary="Put a person on a team"
-)
-def add_team_member(request: HttpRequest, org: OrgSlug, team_id: Id, payload: TeamMemberIn) -> Any:
-    access = caller_access(request)
-    team = acl.access_team(access, team_id, "manage")
+def add_team_member(access: Access, team: Team, payload: TeamMemberIn) -> Any:
     with naming("person_id"):
         person = acl.access_person(access, payload.person_id)
     data = payload.dict(exclude={"person_id"})
-    return Status(201, services.add_team_member(access, team, person=person, **data))
+    return services.add_team_member(access, team, person=person, **data)
 
 
-@org_router.patch(
-    "/teams/{team_id}/members/{member_id}", response=TeamMemberOut, summary="Change roles or flags"
+record_routes(
+    org_router,
+    "/teams/{team_id}/members",
+    "member_id",
+    module=__name__,
+    names=Names(
+        "team_member",
+        "team_members",
+        renamed={"create": "add_team_member", "delete": "remove_team_member"},
+    ),
+    out=TeamMemberOut,
+    find=find_team_member,
+    parent=("/teams/{team_id}/members", managed(acl.access_team)),
+    listing=(None, selectors.team_members),
+    create=(TeamMemberIn, add_team_member),
+    update=(TeamMemberPatch, update_with_version(services.update_team_member)),
+    delete=services.remove_team_member,
+    get=False,
+    summaries={
+        "list": "Team members",
+        "create": "Put a person on a team",
+        "update": "Change roles or flags",
+        "delete": "Take off a team",
+    },
 )
-def update_team_member(
-    request: HttpRequest, org: OrgSlug, team_id: Id, member_id: Id, payload: TeamMemberPatch
-) -> Any:
-    access = caller_access(request)
-    team = acl.access_team(access, team_id)
-    member = acl.access_team_member(access, team, member_id, "manage")
-    return services.update_team_member(access, member, version=payload.version, **payload.changes())
-
-
-@org_router.delete(
-    "/teams/{team_id}/members/{member_id}", response={204: None}, summary="Take off a team"
-)
-def remove_team_member(request: HttpRequest, org: OrgSlug, team_id: Id, member_id: Id) -> Any:
-    access = caller_access(request)
-    team = acl.access_team(access, team_id)
-    services.remove_team_member(access, acl.access_team_member(access, team, member_id, "manage"))
-    return Status(204, None)

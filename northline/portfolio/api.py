@@ -21,12 +21,23 @@ from northline.lib.schemas import (
     OrgSlug,
     VersionedInput,
     VersionIn,
+    patch_of,
+    references,
 )
 from northline.measures.access import access_indicator
 from northline.measures.api import IndicatorOut
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, record_routes
+from northline.orgs.api_records import (
+    Action,
+    Names,
+    child_routes,
+    link_routes,
+    record_actions,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 from northline.portfolio import exports, rules, selectors, services
 from northline.portfolio.access import (
     access_epic,
@@ -46,11 +57,6 @@ RecommendationStatusName = Literal["open", "answered", "withdrawn"]
 AnswerName = Literal["keep", "close", "pivot"]
 # The relative scale of WSJF inputs.
 Scale = Literal[1, 2, 3, 5, 8, 13, 20]
-
-
-def references(fields: dict[str, Any]) -> dict[str, Any]:
-    """``team_id`` → ``team`` and so on: the services take records or ids by field name."""
-    return {name.removesuffix("_id"): value for name, value in fields.items()}
 
 
 # Epics -----------------------------------------------------------------------------------
@@ -369,34 +375,36 @@ def delete_epic(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
     return Status(204, None)
 
 
-@router.post(
-    "/epics/{epic_id}/move",
-    response=EpicOut,
-    summary="Move an epic to a column and/or between two cards",
-    description=(
-        "A refused move answers 409 with code `move_refused`; `fields` names every unmet rule "
-        "(transition, business_case_what, business_case_why, lagging_indicator, wsjf_inputs, "
-        "has_story, wip_limit, close_reason, close_note) and nothing changes. `version` is "
-        "required: when someone else moved or edited the card since you read it, the move "
-        "answers 409 `stale_version` and changes nothing."
-    ),
+record_actions(
+    router,
+    "/epics/{epic_id}",
+    module=__name__,
+    find=access_epic,
+    out=EpicOut,
+    actions=[
+        Action(
+            "move",
+            "move_epic",
+            services.move_epic,
+            "Move an epic to a column and/or between two cards",
+            MoveIn,
+            "A refused move answers 409 with code `move_refused`; `fields` names every "
+            "unmet rule (transition, business_case_what, business_case_why, "
+            "lagging_indicator, wsjf_inputs, has_story, wip_limit, close_reason, "
+            "close_note) and nothing changes. `version` is required: when someone else "
+            "moved or edited the card since you read it, the move answers 409 "
+            "`stale_version` and changes nothing.",
+        ),
+        Action(
+            "reset-rank",
+            "reset_rank",
+            services.reset_rank,
+            "Put an epic back in WSJF order",
+            VersionIn,
+            "A stale `version` (someone placed the card since you read it) answers 409.",
+        ),
+    ],
 )
-def move_epic(request: HttpRequest, org: OrgSlug, epic_id: Id, payload: MoveIn) -> Any:
-    access = caller_access(request)
-    epic = access_epic(access, epic_id, "write")
-    return services.move_epic(access, epic, **payload.dict())
-
-
-@router.post(
-    "/epics/{epic_id}/reset-rank",
-    response=EpicOut,
-    summary="Put an epic back in WSJF order",
-    description="A stale `version` (someone placed the card since you read it) answers 409.",
-)
-def reset_rank(request: HttpRequest, org: OrgSlug, epic_id: Id, payload: VersionIn) -> Any:
-    access = caller_access(request)
-    epic = access_epic(access, epic_id, "write")
-    return services.reset_rank(access, epic, version=payload.version)
 
 
 # Lagging indicators ----------------------------------------------------------------------
@@ -412,63 +420,42 @@ class NewIndicatorIn(Input):
     target_date: dt.date
 
 
-@router.get(
+child_routes(
+    router,
     "/epics/{epic_id}/lagging-indicators",
-    response=list[IndicatorOut],
-    summary="The lagging indicators of an epic's business case",
+    module=__name__,
+    names=Names("lagging_indicator", "lagging_indicators"),
+    out=IndicatorOut,
+    parent=access_epic,
+    listing=lambda access, epic: epic.lagging_indicators.order_by("name", "id"),
+    create=(NewIndicatorIn, with_fields(services.add_lagging_indicator)),
+    summaries={
+        "list": "The lagging indicators of an epic's business case",
+        "create": "Create a lagging indicator for an epic",
+    },
 )
-@paginate(CursorPage)
-def list_lagging_indicators(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
-    epic = access_epic(caller_access(request), epic_id)
-    return epic.lagging_indicators.order_by("name", "id")
 
 
-@router.post(
-    "/epics/{epic_id}/lagging-indicators",
-    response={201: IndicatorOut},
-    summary="Create a lagging indicator for an epic",
-)
-def create_lagging_indicator(
-    request: HttpRequest, org: OrgSlug, epic_id: Id, payload: NewIndicatorIn
-) -> Any:
-    access = caller_access(request)
-    epic = access_epic(access, epic_id, "write")
-    return Status(201, services.add_lagging_indicator(access, epic, **payload.dict()))
-
-
-@router.put(
+link_routes(
+    router,
     "/epics/{epic_id}/lagging-indicators/{indicator_id}",
-    response={204: None},
-    summary="Measure an epic with an existing lagging indicator",
-    description=(
-        "Needs no version: linking changes no field of the epic, and linking twice changes nothing."
+    module=__name__,
+    find=access_epic,
+    other=lambda access, pk: access_indicator(access, pk, "write"),
+    link=("link_lagging_indicator", services.link_lagging_indicator),
+    unlink=("unlink_lagging_indicator", services.unlink_lagging_indicator),
+    summaries=(
+        "Measure an epic with an existing lagging indicator",
+        "Stop measuring an epic with an indicator (its readings stay)",
     ),
-)
-def link_lagging_indicator(
-    request: HttpRequest, org: OrgSlug, epic_id: Id, indicator_id: Id
-) -> Any:
-    access = caller_access(request)
-    epic = access_epic(access, epic_id, "write")
-    services.link_lagging_indicator(access, epic, access_indicator(access, indicator_id, "write"))
-    return Status(204, None)
-
-
-@router.delete(
-    "/epics/{epic_id}/lagging-indicators/{indicator_id}",
-    response={204: None},
-    summary="Stop measuring an epic with an indicator (its readings stay)",
-    description=(
+    descriptions=(
+        "Needs no version: linking changes no field of the epic, and linking twice changes "
+        "nothing.",
         "Needs no version: unlinking changes no field of the epic; unlinking what is not "
-        "linked answers 404."
+        "linked answers 404.",
     ),
+    out=None,
 )
-def unlink_lagging_indicator(
-    request: HttpRequest, org: OrgSlug, epic_id: Id, indicator_id: Id
-) -> Any:
-    access = caller_access(request)
-    epic = access_epic(access, epic_id, "write")
-    services.unlink_lagging_indicator(access, epic, access_indicator(access, indicator_id, "write"))
-    return Status(204, None)
 
 
 # Stories ---------------------------------------------------------------------------------
@@ -531,12 +518,6 @@ def create_story(access: Access, payload: StoryIn) -> Story:
     return services.create_story(access, epic, **fields)
 
 
-def update_story(access: Access, story: Story, payload: StoryPatch) -> Story:
-    return services.update_story(
-        access, story, version=payload.version, **references(payload.changes())
-    )
-
-
 class PagedStoryOut(CursorPage.Output):
     items: list[StoryOut]
 
@@ -576,7 +557,7 @@ record_routes(
     out=StoryOut,
     find=access_story,
     create=(StoryIn, create_story),
-    update=(StoryPatch, update_story),
+    update=(StoryPatch, update_with_version(services.update_story, references)),
     delete=services.delete_story,
     summaries={
         "create": "Create a story of an epic",
@@ -587,29 +568,35 @@ record_routes(
 )
 
 
-@router.post(
-    "/stories/{story_id}/move",
-    response=StoryOut,
-    summary="Move a story",
-    description="A stale `version` answers 409 `stale_version` and changes nothing.",
+record_actions(
+    router,
+    "/stories/{story_id}",
+    module=__name__,
+    find=access_story,
+    out=StoryOut,
+    actions=[
+        Action(
+            "move",
+            "move_story",
+            services.move_story,
+            "Move a story",
+            StoryMoveIn,
+            "A stale `version` answers 409 `stale_version` and changes nothing.",
+        ),
+    ],
 )
-def move_story(request: HttpRequest, org: OrgSlug, story_id: Id, payload: StoryMoveIn) -> Any:
-    access = caller_access(request)
-    story = access_story(access, story_id, "write")
-    return services.move_story(access, story, state=payload.state, version=payload.version)
 
 
-@router.post(
+child_routes(
+    router,
     "/stories/{story_id}/leading-indicators",
-    response={201: IndicatorOut},
-    summary="Create a leading indicator for a story",
+    module=__name__,
+    names=Names("leading_indicator", "leading_indicators"),
+    out=IndicatorOut,
+    parent=access_story,
+    create=(NewIndicatorIn, with_fields(services.add_leading_indicator)),
+    summaries={"create": "Create a leading indicator for a story"},
 )
-def create_leading_indicator(
-    request: HttpRequest, org: OrgSlug, story_id: Id, payload: NewIndicatorIn
-) -> Any:
-    access = caller_access(request)
-    story = access_story(access, story_id, "write")
-    return Status(201, services.add_leading_indicator(access, story, **payload.dict()))
 
 
 # Sprints ---------------------------------------------------------------------------------
@@ -640,12 +627,7 @@ class SprintIn(Input):
     capacity: int = Field(..., ge=0)
 
 
-class SprintPatch(VersionedInput):
-    team_id: Id | None = None
-    name: str | None = Field(None, min_length=1, max_length=100)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    capacity: int | None = Field(None, ge=0)
+SprintPatch = patch_of(SprintIn, "SprintPatch")
 
 
 def sprint_out(access: Access, sprint: Sprint) -> Sprint:
@@ -666,16 +648,8 @@ record_routes(
     names=Names("sprint", "sprints"),
     out=SprintOut,
     find=access_sprint,
-    create=(
-        SprintIn,
-        lambda access, payload: services.create_sprint(access, **references(payload.dict())),
-    ),
-    update=(
-        SprintPatch,
-        lambda access, sprint, payload: services.update_sprint(
-            access, sprint, version=payload.version, **references(payload.changes())
-        ),
-    ),
+    create=(SprintIn, with_fields(services.create_sprint, references)),
+    update=(SprintPatch, update_with_version(services.update_sprint, references)),
     delete=services.delete_sprint,
     present=sprint_out,
     summaries={

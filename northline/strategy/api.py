@@ -21,13 +21,20 @@ from northline.lib.schemas import (
     Input,
     OrgSlug,
     VersionedInput,
+    patch_of,
 )
 from northline.measures.access import access_indicator
 from northline.measures.rules import PaceName
 from northline.orgs import access as org_acl
 from northline.orgs.access import Access, get_in_org
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import (
+    Names,
+    link_routes,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 from northline.strategy import access as acl
 from northline.strategy import selectors, services
 from northline.strategy.models import (
@@ -93,9 +100,14 @@ def records_for(access: Access, fields: dict[str, Any], lookups: Lookups) -> dic
     return out
 
 
-def create_with(service: Callable[..., Any], lookups: Lookups) -> Callable[[Access, Any], Any]:
-    """``service(access, **fields)`` with the ids of ``lookups`` as records."""
-    return lambda access, payload: service(access, **records_for(access, payload.dict(), lookups))
+def create_with(service: Callable[..., Any], lookups: Lookups) -> Callable[..., Any]:
+    """``service(access, *parent records, **fields)`` with the ids of ``lookups`` as records."""
+
+    def create(access: Access, *args: Any) -> Any:
+        *records, payload = args
+        return service(access, *records, **records_for(access, payload.dict(), lookups))
+
+    return create
 
 
 def update_with(service: Callable[..., Any], lookups: Lookups) -> Callable[[Access, Any, Any], Any]:
@@ -252,10 +264,7 @@ class SwotIn(Input):
     theme_ids: list[Id] = Field(default_factory=list)
 
 
-class SwotPatch(VersionedInput):
-    kind: SwotKindName | None = None
-    statement: str | None = Field(None, min_length=1)
-    theme_ids: list[Id] | None = None
+SwotPatch = patch_of(SwotIn, "SwotPatch")
 
 
 class SwotFilter(Filters):
@@ -324,12 +333,7 @@ class ThemeIn(Input):
     status: ThemeStatusName = "active"
 
 
-class ThemePatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    status: ThemeStatusName | None = None
+ThemePatch = patch_of(ThemeIn, "ThemePatch")
 
 
 class ThemeIndicatorIn(Input):
@@ -395,7 +399,7 @@ record_routes(
     names=Names("theme", "themes"),
     out=ThemeOut,
     find=acl.access_theme,
-    create=(ThemeIn, create_from_fields(services.create_theme)),
+    create=(ThemeIn, with_fields(services.create_theme)),
     update=(ThemePatch, update_with_version(services.update_theme)),
     delete=services.delete_theme,
     present=lambda access, theme: one_theme(access, theme.pk),
@@ -422,32 +426,22 @@ def add_theme_indicator(
     return Status(201, one_theme(access, theme.pk))
 
 
-@router.put(
+link_routes(
+    router,
     "/themes/{theme_id}/indicators/{indicator_id}",
-    response=ThemeOut,
-    summary="Measure a theme by an existing lagging indicator",
-    description=LINK_NEEDS_NO_VERSION,
+    module=__name__,
+    find=acl.access_theme,
+    other=access_indicator,
+    link=("link_theme_indicator", services.link_indicator),
+    unlink=("unlink_theme_indicator", services.unlink_indicator),
+    summaries=(
+        "Measure a theme by an existing lagging indicator",
+        "Stop measuring a theme by an indicator",
+    ),
+    descriptions=(LINK_NEEDS_NO_VERSION, UNLINK_NEEDS_NO_VERSION),
+    out=ThemeOut,
+    present=lambda access, theme: one_theme(access, theme.pk),
 )
-def link_theme_indicator(request: HttpRequest, org: OrgSlug, theme_id: Id, indicator_id: Id) -> Any:
-    access = caller_access(request)
-    theme = acl.access_theme(access, theme_id, "write")
-    services.link_indicator(access, theme, access_indicator(access, indicator_id))
-    return one_theme(access, theme.pk)
-
-
-@router.delete(
-    "/themes/{theme_id}/indicators/{indicator_id}",
-    response=ThemeOut,
-    summary="Stop measuring a theme by an indicator",
-    description=UNLINK_NEEDS_NO_VERSION,
-)
-def unlink_theme_indicator(
-    request: HttpRequest, org: OrgSlug, theme_id: Id, indicator_id: Id
-) -> Any:
-    access = caller_access(request)
-    theme = acl.access_theme(access, theme_id, "write")
-    services.unlink_indicator(access, theme, access_indicator(access, indicator_id))
-    return one_theme(access, theme.pk)
 
 
 # Value streams -----------------------------------------------------------------------------
@@ -471,11 +465,7 @@ class ValueStreamIn(Input):
     team_ids: list[Id] = Field(default_factory=list)
 
 
-class ValueStreamPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    team_ids: list[Id] | None = None
-
+ValueStreamPatch = patch_of(ValueStreamIn, "ValueStreamPatch")
 
 STREAM_REFS: Lookups = {"team_ids": org_acl.access_team}
 
@@ -552,11 +542,7 @@ class SpendIn(Input):
     note: str = Field("", max_length=300)
 
 
-class SpendPatch(VersionedInput):
-    amount: Money | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    spent_on: dt.date | None = None
-    category: str | None = Field(None, max_length=100)
-    note: str | None = Field(None, max_length=300)
+SpendPatch = patch_of(SpendIn, "SpendPatch")
 
 
 class ReportRowOut(Schema):
@@ -648,42 +634,32 @@ record_routes(
 )
 
 
-@router.get("/investments/{investment_id}/spends", response=list[SpendOut], summary="Spend entries")
-@paginate(CursorPage)
-def list_spends(request: HttpRequest, org: OrgSlug, investment_id: Id) -> QuerySet[Spend]:
-    access = caller_access(request)
-    return selectors.spends(access, acl.access_investment(access, investment_id))
-
-
-@router.post(
-    "/investments/{investment_id}/spends", response={201: SpendOut}, summary="Record spend"
-)
-def record_spend(request: HttpRequest, org: OrgSlug, investment_id: Id, payload: SpendIn) -> Any:
-    access = caller_access(request)
-    investment = acl.access_investment(access, investment_id, "write")
-    return Status(201, services.record_spend(access, investment, **payload.dict()))
-
-
-@router.patch(
-    "/investments/{investment_id}/spends/{spend_id}", response=SpendOut, summary="Edit spend"
-)
-def update_spend(
-    request: HttpRequest, org: OrgSlug, investment_id: Id, spend_id: Id, payload: SpendPatch
-) -> Any:
-    access = caller_access(request)
+def find_spend(access: Access, investment_id: Id, spend_id: Id, action: str = "read") -> Spend:
     investment = acl.access_investment(access, investment_id)
-    spend = acl.access_spend(access, investment, spend_id, "write")
-    return services.update_spend(access, spend, version=payload.version, **payload.changes())
+    return acl.access_spend(access, investment, spend_id, action)
 
 
-@router.delete(
-    "/investments/{investment_id}/spends/{spend_id}", response={204: None}, summary="Delete spend"
+record_routes(
+    router,
+    "/investments/{investment_id}/spends",
+    "spend_id",
+    module=__name__,
+    names=Names("spend", "spends", renamed={"create": "record_spend"}),
+    out=SpendOut,
+    find=find_spend,
+    parent=("/investments/{investment_id}/spends", acl.access_investment),
+    listing=(None, selectors.spends),
+    create=(SpendIn, with_fields(services.record_spend)),
+    update=(SpendPatch, update_with_version(services.update_spend)),
+    delete=services.delete_spend,
+    get=False,
+    summaries={
+        "list": "Spend entries",
+        "create": "Record spend",
+        "update": "Edit spend",
+        "delete": "Delete spend",
+    },
 )
-def delete_spend(request: HttpRequest, org: OrgSlug, investment_id: Id, spend_id: Id) -> Any:
-    access = caller_access(request)
-    investment = acl.access_investment(access, investment_id)
-    services.delete_spend(access, acl.access_spend(access, investment, spend_id, "write"))
-    return Status(204, None)
 
 
 # Coalition bodies --------------------------------------------------------------------------
@@ -793,91 +769,50 @@ record_routes(
 )
 
 
-@router.put(
+link_routes(
+    router,
     "/bodies/{body_id}/members/{person_id}",
-    response=BodyOut,
-    summary="Add a member",
-    description=LINK_NEEDS_NO_VERSION,
+    module=__name__,
+    find=acl.access_body,
+    other=org_acl.access_person,
+    link=("add_body_member", services.add_body_member),
+    unlink=("remove_body_member", services.remove_body_member),
+    summaries=("Add a member", "Remove a member"),
+    descriptions=(LINK_NEEDS_NO_VERSION, UNLINK_NEEDS_NO_VERSION),
+    out=BodyOut,
+    present=lambda access, body: acl.access_body(access, body.pk),
 )
-def add_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: Id) -> Any:
-    access = caller_access(request)
-    body = acl.access_body(access, body_id, "write")
-    services.add_body_member(access, body, org_acl.access_person(access, person_id))
-    return acl.access_body(access, body.pk)
 
 
-@router.delete(
-    "/bodies/{body_id}/members/{person_id}",
-    response=BodyOut,
-    summary="Remove a member",
-    description=UNLINK_NEEDS_NO_VERSION,
-)
-def remove_body_member(request: HttpRequest, org: OrgSlug, body_id: Id, person_id: Id) -> Any:
-    access = caller_access(request)
-    body = acl.access_body(access, body_id, "write")
-    services.remove_body_member(access, body, org_acl.access_person(access, person_id))
-    return acl.access_body(access, body.pk)
-
-
-@router.get(
-    "/bodies/{body_id}/responsibilities",
-    response=list[ResponsibilityOut],
-    summary="A body's responsibilities",
-)
-@paginate(CursorPage)
-def list_responsibilities(request: HttpRequest, org: OrgSlug, body_id: Id) -> Any:
-    return list(acl.access_body(caller_access(request), body_id).responsibilities.all())
-
-
-@router.post(
-    "/bodies/{body_id}/responsibilities",
-    response={201: ResponsibilityOut},
-    summary="Give a body a responsibility",
-)
-def add_responsibility(
-    request: HttpRequest, org: OrgSlug, body_id: Id, payload: ResponsibilityIn
+def find_responsibility(
+    access: Access, body_id: Id, responsibility_id: Id, action: str = "read"
 ) -> Any:
-    access = caller_access(request)
-    body = acl.access_body(access, body_id, "write")
-    fields = records_for(access, payload.dict(), RESPONSIBILITY_REFS)
-    return Status(201, services.add_responsibility(access, body, **fields))
-
-
-@router.patch(
-    "/bodies/{body_id}/responsibilities/{responsibility_id}",
-    response=ResponsibilityOut,
-    summary="Edit a responsibility",
-)
-def update_responsibility(
-    request: HttpRequest,
-    org: OrgSlug,
-    body_id: Id,
-    responsibility_id: Id,
-    payload: ResponsibilityPatch,
-) -> Any:
-    access = caller_access(request)
-    body = acl.access_body(access, body_id)
-    responsibility = acl.access_responsibility(access, body, responsibility_id, "write")
-    changes = records_for(access, payload.changes(), RESPONSIBILITY_REFS)
-    return services.update_responsibility(
-        access, responsibility, version=payload.version, **changes
+    return acl.access_responsibility(
+        access, acl.access_body(access, body_id), responsibility_id, action
     )
 
 
-@router.delete(
-    "/bodies/{body_id}/responsibilities/{responsibility_id}",
-    response={204: None},
-    summary="Remove a responsibility",
+record_routes(
+    router,
+    "/bodies/{body_id}/responsibilities",
+    "responsibility_id",
+    module=__name__,
+    names=Names("responsibility", "responsibilities", renamed={"create": "add_responsibility"}),
+    out=ResponsibilityOut,
+    find=find_responsibility,
+    parent=("/bodies/{body_id}/responsibilities", acl.access_body),
+    listing=(None, lambda access, body: list(body.responsibilities.all())),
+    create=(ResponsibilityIn, create_with(services.add_responsibility, RESPONSIBILITY_REFS)),
+    update=(ResponsibilityPatch, update_with(services.update_responsibility, RESPONSIBILITY_REFS)),
+    delete=services.delete_responsibility,
+    get=False,
+    summaries={
+        "list": "A body's responsibilities",
+        "create": "Give a body a responsibility",
+        "update": "Edit a responsibility",
+        "delete": "Remove a responsibility",
+    },
 )
-def delete_responsibility(
-    request: HttpRequest, org: OrgSlug, body_id: Id, responsibility_id: Id
-) -> Any:
-    access = caller_access(request)
-    body = acl.access_body(access, body_id)
-    services.delete_responsibility(
-        access, acl.access_responsibility(access, body, responsibility_id, "write")
-    )
-    return Status(204, None)
 
 
 @router.get(
@@ -1005,41 +940,33 @@ record_routes(
 )
 
 
-@router.get(
-    "/decisions/{decision_id}/links",
-    response=list[DecisionLinkOut],
-    summary="Records a decision affects",
-)
-@paginate(CursorPage)
-def list_decision_links(request: HttpRequest, org: OrgSlug, decision_id: Id) -> Any:
-    access = caller_access(request)
-    return acl.access_decision(access, decision_id).links.all()
-
-
-@router.post(
-    "/decisions/{decision_id}/links",
-    response={201: DecisionLinkOut},
-    summary="Link a decision to a record",
-)
-def add_decision_link(
-    request: HttpRequest, org: OrgSlug, decision_id: Id, payload: DecisionLinkIn
+def find_decision_link(
+    access: Access, decision_id: Id, decision_link_id: Id, action: str = "read"
 ) -> Any:
-    access = caller_access(request)
-    decision = acl.access_decision(access, decision_id, "write")
-    return Status(201, services.add_decision_link(access, decision, **payload.dict()))
-
-
-@router.delete(
-    "/decisions/{decision_id}/links/{decision_link_id}",
-    response={204: None},
-    summary="Remove a decision's link",
-)
-def remove_decision_link(
-    request: HttpRequest, org: OrgSlug, decision_id: Id, decision_link_id: Id
-) -> Any:
-    access = caller_access(request)
     decision = acl.access_decision(access, decision_id)
-    services.remove_decision_link(
-        access, acl.access_decision_link(access, decision, decision_link_id, "write")
-    )
-    return Status(204, None)
+    return acl.access_decision_link(access, decision, decision_link_id, action)
+
+
+record_routes(
+    router,
+    "/decisions/{decision_id}/links",
+    "decision_link_id",
+    module=__name__,
+    names=Names(
+        "decision_link",
+        "decision_links",
+        renamed={"create": "add_decision_link", "delete": "remove_decision_link"},
+    ),
+    out=DecisionLinkOut,
+    find=find_decision_link,
+    parent=("/decisions/{decision_id}/links", acl.access_decision),
+    listing=(None, lambda access, decision: decision.links.all()),
+    create=(DecisionLinkIn, with_fields(services.add_decision_link)),
+    delete=services.remove_decision_link,
+    get=False,
+    summaries={
+        "list": "Records a decision affects",
+        "create": "Link a decision to a record",
+        "delete": "Remove a decision's link",
+    },
+)

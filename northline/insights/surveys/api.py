@@ -21,7 +21,12 @@ from northline.lib.pagination import CursorPage
 from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput, VersionIn
 from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, record_routes
+from northline.orgs.api_records import (
+    Action,
+    Names,
+    record_actions,
+    record_routes,
+)
 
 # Each route's operation_id is the one ninja derived when these routes lived in
 # northline.insights.api_surveys: the published schema's operation ids outlive the move.
@@ -147,31 +152,31 @@ record_routes(
 )
 
 
-def change_status(request: HttpRequest, survey_id: Id, version: int, change: Any) -> Survey:
-    """Close or reopen: ``change(access, survey, version=…)``, then the survey as listed."""
-    access = caller_access(request)
-    change(access, find_survey(access, survey_id, "write"), version=version)
-    return find_survey(access, survey_id)
-
-
-@router.post(
-    "insights/surveys/{survey_id}/close",
-    response=SurveyOut,
-    summary="Close a survey: it takes no more answers, by link or signed in",
-    operation_id="northline_insights_api_surveys_close_survey",
+record_actions(
+    router,
+    "insights/surveys/{survey_id}",
+    module="northline.insights.api_surveys",
+    find=find_survey,
+    out=SurveyOut,
+    # The survey as listed, with its counts.
+    present=lambda access, survey: find_survey(access, survey.pk),
+    actions=[
+        Action(
+            "close",
+            "close_survey",
+            services.close_survey,
+            "Close a survey: it takes no more answers, by link or signed in",
+            VersionIn,
+        ),
+        Action(
+            "reopen",
+            "reopen_survey",
+            services.reopen_survey,
+            "Reopen a closed survey (refused while its closing day is in the past)",
+            VersionIn,
+        ),
+    ],
 )
-def close_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: VersionIn) -> Any:
-    return change_status(request, survey_id, payload.version, services.close_survey)
-
-
-@router.post(
-    "insights/surveys/{survey_id}/reopen",
-    response=SurveyOut,
-    summary="Reopen a closed survey (refused while its closing day is in the past)",
-    operation_id="northline_insights_api_surveys_reopen_survey",
-)
-def reopen_survey(request: HttpRequest, org: OrgSlug, survey_id: Id, payload: VersionIn) -> Any:
-    return change_status(request, survey_id, payload.version, services.reopen_survey)
 
 
 # Links -------------------------------------------------------------------------------------

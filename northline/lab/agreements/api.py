@@ -3,27 +3,38 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
 
 from northline.lab.access import access_engagement
 from northline.lab.agreements import selectors, services
 from northline.lab.models import (
     Agreement,
     AgreementSection,
-    Signatory,
-    TemplateSection,
 )
-from northline.lab.schemas import references
 from northline.lib.errors import NotFound, naming
-from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, VersionIn
+from northline.lib.schemas import (
+    Id,
+    Input,
+    OrgSlug,
+    VersionedInput,
+    VersionIn,
+    patch_of,
+    references,
+)
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import (
+    Action,
+    Names,
+    record_actions,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["lab governance"])
+# Where these routes were first written: their operation ids keep that module's name.
+GOVERNANCE = "northline.lab.api_governance"
 
 SideName = Literal["lab", "partner"]
 AgreementStatusName = Literal["draft", "circulating", "executed", "amended", "terminated"]
@@ -45,9 +56,7 @@ class TemplateIn(Input):
     description: str = ""
 
 
-class TemplatePatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
+TemplatePatch = patch_of(TemplateIn, "TemplatePatch")
 
 
 class SectionOut(Schema):
@@ -77,12 +86,12 @@ record_routes(
     router,
     "/lab/templates",
     "template_id",
-    module="northline.lab.api_governance",
+    module=GOVERNANCE,
     names=Names("template", "templates"),
     out=TemplateOut,
     find=selectors.access_template,
     listing=(None, selectors.templates),
-    create=(TemplateIn, create_from_fields(services.create_template)),
+    create=(TemplateIn, with_fields(services.create_template)),
     update=(TemplatePatch, update_with_version(services.update_template)),
     delete=services.delete_template,
     summaries={
@@ -95,58 +104,27 @@ record_routes(
 )
 
 
-@router.get(
-    "/lab/templates/{template_id}/sections",
-    response=list[SectionOut],
-    summary="A template's sections",
+record_routes(
+    router,
+    "/lab/template-sections",
+    "template_section_id",
+    module=GOVERNANCE,
+    names=Names("template_section", "template_sections"),
+    out=SectionOut,
+    find=selectors.access_template_section,
+    parent=("/lab/templates/{template_id}/sections", selectors.access_template),
+    listing=(None, selectors.template_sections),
+    create=(SectionIn, with_fields(services.add_template_section)),
+    update=(SectionPatch, update_with_version(services.update_template_section)),
+    delete=services.delete_template_section,
+    get=False,
+    summaries={
+        "list": "A template's sections",
+        "create": "Add a section to a template",
+        "update": "Edit a template section",
+        "delete": "Delete a template section",
+    },
 )
-@paginate(CursorPage)
-def list_template_sections(
-    request: HttpRequest, org: OrgSlug, template_id: Id
-) -> QuerySet[TemplateSection]:
-    access = caller_access(request)
-    return selectors.template_sections(access, selectors.access_template(access, template_id))
-
-
-@router.post(
-    "/lab/templates/{template_id}/sections",
-    response={201: SectionOut},
-    summary="Add a section to a template",
-)
-def create_template_section(
-    request: HttpRequest, org: OrgSlug, template_id: Id, payload: SectionIn
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_template(access, template_id, "write")
-    return Status(201, services.add_template_section(access, record, **payload.dict()))
-
-
-@router.patch(
-    "/lab/template-sections/{template_section_id}",
-    response=SectionOut,
-    summary="Edit a template section",
-)
-def update_template_section(
-    request: HttpRequest, org: OrgSlug, template_section_id: Id, payload: SectionPatch
-) -> Any:
-    access = caller_access(request)
-    section = selectors.access_template_section(access, template_section_id, "write")
-    return services.update_template_section(
-        access, section, version=payload.version, **payload.changes()
-    )
-
-
-@router.delete(
-    "/lab/template-sections/{template_section_id}",
-    response={204: None},
-    summary="Delete a template section",
-)
-def delete_template_section(request: HttpRequest, org: OrgSlug, template_section_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_template_section(
-        access, selectors.access_template_section(access, template_section_id, "write")
-    )
-    return Status(204, None)
 
 
 # Agreements ----------------------------------------------------------------------------------
@@ -215,9 +193,7 @@ class SignatoryIn(Input):
     side: SideName
 
 
-class SignatoryPatch(VersionedInput):
-    role: str | None = Field(None, min_length=1, max_length=200)
-    side: SideName | None = None
+SignatoryPatch = patch_of(SignatoryIn, "SignatoryPatch", leave_out=("person_id",))
 
 
 class InitialIn(Input):
@@ -275,47 +251,24 @@ def grid_out(grid: selectors.AgreementGrid) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/lab/engagements/{engagement_id}/agreements",
-    response=list[AgreementOut],
-    summary="An engagement's agreements",
-)
-@paginate(CursorPage)
-def list_agreements(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> list[dict[str, Any]]:
-    access = caller_access(request)
-    # An engagement has a handful of agreements: each is judged from its cells, as on the page.
-    return [
-        agreement_out(access, agreement)
-        for agreement in selectors.agreements(access, access_engagement(access, engagement_id))
-    ]
-
-
-@router.post(
-    "/lab/engagements/{engagement_id}/agreements",
-    response={201: AgreementOut},
-    summary="Make an agreement (a draft) from a template",
-)
-def create_agreement(
-    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: AgreementIn
-) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id, "write")
-    created = services.create_agreement(access, engagement, **references(payload.dict()))
-    return Status(201, agreement_out(access, created))
-
-
+# An engagement has a handful of agreements: each is judged from its cells, as on the page.
 record_routes(
     router,
     "/lab/agreements",
     "agreement_id",
-    module="northline.lab.api_governance",
+    module=GOVERNANCE,
     names=Names("agreement", "agreements"),
     out=AgreementOut,
     find=selectors.access_agreement,
+    parent=("/lab/engagements/{engagement_id}/agreements", access_engagement),
+    listing=(None, selectors.agreements),
+    create=(AgreementIn, with_fields(services.create_agreement, references)),
     update=(AgreementPatch, update_with_version(services.update_agreement)),
     delete=services.delete_agreement,
     present=agreement_out,
     summaries={
+        "list": "An engagement's agreements",
+        "create": "Make an agreement (a draft) from a template",
         "get": "One agreement",
         "update": "Rename",
         "delete": "Delete a draft nobody has initialed",
@@ -323,30 +276,30 @@ record_routes(
 )
 
 
-@router.post(
-    "/lab/agreements/{agreement_id}/circulate",
-    response=AgreementOut,
-    summary="Send a draft out for initials",
+record_actions(
+    router,
+    "/lab/agreements/{agreement_id}",
+    module=GOVERNANCE,
+    find=selectors.access_agreement,
+    out=AgreementOut,
+    present=agreement_out,
+    actions=[
+        Action(
+            "circulate",
+            "circulate_agreement",
+            services.circulate,
+            "Send a draft out for initials",
+            VersionIn,
+        ),
+        Action(
+            "terminate",
+            "terminate_agreement",
+            services.terminate,
+            "Terminate an agreement",
+            VersionIn,
+        ),
+    ],
 )
-def circulate_agreement(
-    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: VersionIn
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_agreement(access, agreement_id, "write")
-    return agreement_out(access, services.circulate(access, record, version=payload.version))
-
-
-@router.post(
-    "/lab/agreements/{agreement_id}/terminate",
-    response=AgreementOut,
-    summary="Terminate an agreement",
-)
-def terminate_agreement(
-    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: VersionIn
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_agreement(access, agreement_id, "write")
-    return agreement_out(access, services.terminate(access, record, version=payload.version))
 
 
 @router.get(
@@ -360,59 +313,36 @@ def agreement_grid(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
     return grid_out(selectors.agreement_state(access, record))
 
 
-@router.get(
-    "/lab/agreements/{agreement_id}/sections",
-    response=list[SectionOut],
-    summary="An agreement's sections",
-)
-@paginate(CursorPage)
-def list_sections(
-    request: HttpRequest, org: OrgSlug, agreement_id: Id
-) -> QuerySet[AgreementSection]:
-    access = caller_access(request)
-    return selectors.sections(access, selectors.access_agreement(access, agreement_id))
-
-
-@router.post(
-    "/lab/agreements/{agreement_id}/sections",
-    response={201: SectionOut},
-    summary="Add a section (amends an executed agreement)",
-)
-def create_section(request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: SectionIn) -> Any:
-    access = caller_access(request)
-    record = selectors.access_agreement(access, agreement_id, "write")
-    return Status(201, services.add_section(access, record, **payload.dict()))
-
-
-@router.patch(
-    "/lab/agreements/{agreement_id}/sections/{section_id}",
-    response=SectionOut,
-    summary="Edit a section (a new text voids its initials)",
-)
-def update_section(
-    request: HttpRequest, org: OrgSlug, agreement_id: Id, section_id: Id, payload: SectionPatch
-) -> Any:
-    access = caller_access(request)
-    section = section_of(access, agreement_id, section_id, "write")
-    return services.update_section(access, section, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/lab/agreements/{agreement_id}/sections/{section_id}",
-    response={204: None},
-    summary="Delete a section nobody has initialed",
-)
-def delete_section(request: HttpRequest, org: OrgSlug, agreement_id: Id, section_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_section(access, section_of(access, agreement_id, section_id, "write"))
-    return Status(204, None)
-
-
-def section_of(access: Any, agreement_id: Id, section_id: Id, action: str) -> AgreementSection:
+def section_of(
+    access: Any, agreement_id: Id, section_id: Id, action: str = "read"
+) -> AgreementSection:
     section = selectors.access_section(access, section_id, action)
     if section.agreement_id != agreement_id:
         raise NotFound(f"No section with id {section_id} in agreement {agreement_id}.")
     return section
+
+
+record_routes(
+    router,
+    "/lab/agreements/{agreement_id}/sections",
+    "section_id",
+    module=GOVERNANCE,
+    names=Names("section", "sections"),
+    out=SectionOut,
+    find=section_of,
+    parent=("/lab/agreements/{agreement_id}/sections", selectors.access_agreement),
+    listing=(None, selectors.sections),
+    create=(SectionIn, with_fields(services.add_section)),
+    update=(SectionPatch, update_with_version(services.update_section)),
+    delete=services.delete_section,
+    get=False,
+    summaries={
+        "list": "An agreement's sections",
+        "create": "Add a section (amends an executed agreement)",
+        "update": "Edit a section (a new text voids its initials)",
+        "delete": "Delete a section nobody has initialed",
+    },
+)
 
 
 @router.post(
@@ -430,47 +360,24 @@ def initial_section(
     return Status(201, services.initial_section(access, section, signatory))
 
 
-@router.get(
-    "/lab/agreements/{agreement_id}/signatories",
-    response=list[SignatoryOut],
-    summary="An agreement's signatories",
+record_routes(
+    router,
+    "/lab/signatories",
+    "signatory_id",
+    module=GOVERNANCE,
+    names=Names("signatory", "signatories"),
+    out=SignatoryOut,
+    find=selectors.access_signatory,
+    parent=("/lab/agreements/{agreement_id}/signatories", selectors.access_agreement),
+    listing=(None, selectors.signatories),
+    create=(SignatoryIn, with_fields(services.add_signatory, references)),
+    update=(SignatoryPatch, update_with_version(services.update_signatory)),
+    delete=services.remove_signatory,
+    get=False,
+    summaries={
+        "list": "An agreement's signatories",
+        "create": "Add a signatory",
+        "update": "Edit a signatory's role",
+        "delete": "Remove a signatory who has not initialed",
+    },
 )
-@paginate(CursorPage)
-def list_signatories(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> QuerySet[Signatory]:
-    access = caller_access(request)
-    return selectors.signatories(access, selectors.access_agreement(access, agreement_id))
-
-
-@router.post(
-    "/lab/agreements/{agreement_id}/signatories",
-    response={201: SignatoryOut},
-    summary="Add a signatory",
-)
-def create_signatory(
-    request: HttpRequest, org: OrgSlug, agreement_id: Id, payload: SignatoryIn
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_agreement(access, agreement_id, "write")
-    return Status(201, services.add_signatory(access, record, **references(payload.dict())))
-
-
-@router.patch(
-    "/lab/signatories/{signatory_id}", response=SignatoryOut, summary="Edit a signatory's role"
-)
-def update_signatory(
-    request: HttpRequest, org: OrgSlug, signatory_id: Id, payload: SignatoryPatch
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_signatory(access, signatory_id, "write")
-    return services.update_signatory(access, record, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/lab/signatories/{signatory_id}",
-    response={204: None},
-    summary="Remove a signatory who has not initialed",
-)
-def delete_signatory(request: HttpRequest, org: OrgSlug, signatory_id: Id) -> Any:
-    access = caller_access(request)
-    services.remove_signatory(access, selectors.access_signatory(access, signatory_id, "write"))
-    return Status(204, None)

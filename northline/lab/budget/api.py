@@ -4,19 +4,23 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Router, Schema
 
 from northline.lab.access import access_engagement
 from northline.lab.budget import selectors, services
-from northline.lab.models import Expense
-from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, patch_of
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import (
+    Names,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["lab governance"])
+# Where these routes were first written: their operation ids keep that module's name.
+GOVERNANCE = "northline.lab.api_governance"
 
 
 # Budget --------------------------------------------------------------------------------------
@@ -39,11 +43,7 @@ class ExpenseIn(Input):
     note: str = Field("", max_length=300)
 
 
-class ExpensePatch(VersionedInput):
-    spent_on: dt.date | None = None
-    amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    category: str | None = Field(None, min_length=1, max_length=100)
-    note: str | None = Field(None, max_length=300)
+ExpensePatch = patch_of(ExpenseIn, "ExpensePatch")
 
 
 class BudgetPatch(VersionedInput):
@@ -121,41 +121,24 @@ def set_budget(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: B
     return budget_out(selectors.budget_summary(access, updated))
 
 
-@router.get(
-    "/lab/engagements/{engagement_id}/expenses",
-    response=list[ExpenseOut],
-    summary="An engagement's expenses",
+record_routes(
+    router,
+    "/lab/expenses",
+    "expense_id",
+    module=GOVERNANCE,
+    names=Names("expense", "expenses"),
+    out=ExpenseOut,
+    find=selectors.access_expense,
+    parent=("/lab/engagements/{engagement_id}/expenses", access_engagement),
+    listing=(None, selectors.expenses),
+    create=(ExpenseIn, with_fields(services.add_expense)),
+    update=(ExpensePatch, update_with_version(services.update_expense)),
+    delete=services.delete_expense,
+    get=False,
+    summaries={
+        "list": "An engagement's expenses",
+        "create": "Record an expense",
+        "update": "Edit an expense",
+        "delete": "Delete an expense",
+    },
 )
-@paginate(CursorPage)
-def list_expenses(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> QuerySet[Expense]:
-    access = caller_access(request)
-    return selectors.expenses(access, access_engagement(access, engagement_id))
-
-
-@router.post(
-    "/lab/engagements/{engagement_id}/expenses",
-    response={201: ExpenseOut},
-    summary="Record an expense",
-)
-def create_expense(
-    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ExpenseIn
-) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id, "write")
-    return Status(201, services.add_expense(access, engagement, **payload.dict()))
-
-
-@router.patch("/lab/expenses/{expense_id}", response=ExpenseOut, summary="Edit an expense")
-def update_expense(
-    request: HttpRequest, org: OrgSlug, expense_id: Id, payload: ExpensePatch
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_expense(access, expense_id, "write")
-    return services.update_expense(access, record, version=payload.version, **payload.changes())
-
-
-@router.delete("/lab/expenses/{expense_id}", response={204: None}, summary="Delete an expense")
-def delete_expense(request: HttpRequest, org: OrgSlug, expense_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_expense(access, selectors.access_expense(access, expense_id, "write"))
-    return Status(204, None)

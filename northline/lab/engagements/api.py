@@ -6,9 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from northline.lab.access import (
@@ -24,12 +23,9 @@ from northline.lab.access import (
 from northline.lab.engagements import selectors, services
 from northline.lab.models import (
     Phase,
-    PhaseItem,
     QualificationAssessment,
     RequiredTraining,
-    TrainingRecord,
 )
-from northline.lab.schemas import references
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     Filters,
@@ -37,11 +33,23 @@ from northline.lib.schemas import (
     Input,
     OrgSlug,
     VersionedInput,
+    patch_of,
+    references,
 )
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, create_from_fields, record_routes, update_with_version
+from northline.orgs.api_records import (
+    Action,
+    Names,
+    record_action,
+    record_actions,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["lab"])
+# Where these routes were first written: their operation ids keep that module's name.
+CORE = "northline.lab.api"
 
 
 ItemKind = Literal["precondition", "success_criterion", "standard", "activity", "resource"]
@@ -104,11 +112,7 @@ class PhaseItemIn(Input):
     position: int | None = Field(None, ge=0)
 
 
-class PhaseItemPatch(VersionedInput):
-    kind: ItemKind | None = None
-    text: str | None = Field(None, min_length=1)
-    check_key: str | None = None
-    position: int | None = Field(None, ge=0)
+PhaseItemPatch = patch_of(PhaseItemIn, "PhaseItemPatch")
 
 
 def edit_phase(access: Any, phase: Phase, payload: PhasePatch) -> Phase:
@@ -128,12 +132,12 @@ record_routes(
     router,
     "/lab/phases",
     "phase_id",
-    module="northline.lab.api",
+    module=CORE,
     names=Names("phase", "phases"),
     out=PhaseOut,
     find=access_phase,
     listing=(None, selectors.phases),
-    create=(PhaseIn, create_from_fields(services.create_phase)),
+    create=(PhaseIn, with_fields(services.create_phase)),
     update=(PhasePatch, edit_phase),
     delete=services.delete_phase,
     summaries={
@@ -146,44 +150,27 @@ record_routes(
 )
 
 
-@router.get("/lab/phases/{phase_id}/items", response=list[PhaseItemOut], summary="A phase's items")
-@paginate(CursorPage)
-def list_phase_items(request: HttpRequest, org: OrgSlug, phase_id: Id) -> QuerySet[PhaseItem]:
-    access = caller_access(request)
-    return selectors.phase_items(access, access_phase(access, phase_id))
-
-
-@router.post(
-    "/lab/phases/{phase_id}/items", response={201: PhaseItemOut}, summary="Add an item to a phase"
+record_routes(
+    router,
+    "/lab/phase-items",
+    "phase_item_id",
+    module=CORE,
+    names=Names("phase_item", "phase_items"),
+    out=PhaseItemOut,
+    find=access_phase_item,
+    parent=("/lab/phases/{phase_id}/items", access_phase),
+    listing=(None, selectors.phase_items),
+    create=(PhaseItemIn, with_fields(services.create_phase_item)),
+    update=(PhaseItemPatch, update_with_version(services.update_phase_item)),
+    delete=services.delete_phase_item,
+    get=False,
+    summaries={
+        "list": "A phase's items",
+        "create": "Add an item to a phase",
+        "update": "Edit a phase item",
+        "delete": "Delete a phase item",
+    },
 )
-def create_phase_item(
-    request: HttpRequest, org: OrgSlug, phase_id: Id, payload: PhaseItemIn
-) -> Any:
-    access = caller_access(request)
-    phase = access_phase(access, phase_id, "write")
-    return Status(201, services.create_phase_item(access, phase, **payload.dict()))
-
-
-@router.patch(
-    "/lab/phase-items/{phase_item_id}", response=PhaseItemOut, summary="Edit a phase item"
-)
-def update_phase_item(
-    request: HttpRequest, org: OrgSlug, phase_item_id: Id, payload: PhaseItemPatch
-) -> Any:
-    access = caller_access(request)
-    item = access_phase_item(access, phase_item_id, "write")
-    return services.update_phase_item(access, item, version=payload.version, **payload.changes())
-
-
-@router.delete(
-    "/lab/phase-items/{phase_item_id}",
-    response={204: None},
-    summary="Delete a phase item",
-)
-def delete_phase_item(request: HttpRequest, org: OrgSlug, phase_item_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_phase_item(access, access_phase_item(access, phase_item_id, "write"))
-    return Status(204, None)
 
 
 # Engagements ------------------------------------------------------------------------------
@@ -263,21 +250,13 @@ record_routes(
     router,
     "/lab/engagements",
     "engagement_id",
-    module="northline.lab.api",
+    module=CORE,
     names=Names("engagement", "engagements"),
     out=EngagementOut,
     find=access_engagement,
     listing=(EngagementFilters, selectors.engagements),
-    create=(
-        EngagementIn,
-        lambda access, payload: services.create_engagement(access, **references(payload.dict())),
-    ),
-    update=(
-        EngagementPatch,
-        lambda access, engagement, payload: services.update_engagement(
-            access, engagement, version=payload.version, **references(payload.changes())
-        ),
-    ),
+    create=(EngagementIn, with_fields(services.create_engagement, references)),
+    update=(EngagementPatch, update_with_version(services.update_engagement, references)),
     delete=services.delete_engagement,
     summaries={
         "list": "Engagements",
@@ -289,39 +268,41 @@ record_routes(
 )
 
 
-@router.post(
-    "/lab/engagements/{engagement_id}/advance",
-    response=EngagementOut,
-    summary="Enter the next phase (409 gate_closed names each unmet pre-condition)",
+STALE_CHANGES_NOTHING = (
+    "A stale `version` answers 409 `stale_version`; nothing is logged or changed."
 )
-def advance(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: AdvanceIn) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id, "write")
-    return services.advance_phase(access, engagement, version=payload.version)
-
-
-@router.post(
-    "/lab/engagements/{engagement_id}/graduate",
-    response=EngagementOut,
-    summary="Graduate an engagement in residence, with a reason",
-    description="A stale `version` answers 409 `stale_version`; nothing is logged or changed.",
+record_actions(
+    router,
+    "/lab/engagements/{engagement_id}",
+    module=CORE,
+    find=access_engagement,
+    out=EngagementOut,
+    actions=[
+        Action(
+            "advance",
+            "advance",
+            services.advance_phase,
+            "Enter the next phase (409 gate_closed names each unmet pre-condition)",
+            AdvanceIn,
+        ),
+        Action(
+            "graduate",
+            "graduate",
+            services.graduate,
+            "Graduate an engagement in residence, with a reason",
+            ReasonIn,
+            STALE_CHANGES_NOTHING,
+        ),
+        Action(
+            "pivot-away",
+            "pivot_away",
+            services.pivot_away,
+            "Pivot away from an engagement, with a reason",
+            ReasonIn,
+            STALE_CHANGES_NOTHING,
+        ),
+    ],
 )
-def graduate(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ReasonIn) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id, "write")
-    return services.graduate(access, engagement, reason=payload.reason, version=payload.version)
-
-
-@router.post(
-    "/lab/engagements/{engagement_id}/pivot-away",
-    response=EngagementOut,
-    summary="Pivot away from an engagement, with a reason",
-    description="A stale `version` answers 409 `stale_version`; nothing is logged or changed.",
-)
-def pivot_away(request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: ReasonIn) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id, "write")
-    return services.pivot_away(access, engagement, reason=payload.reason, version=payload.version)
 
 
 # Checklists -------------------------------------------------------------------------------
@@ -394,36 +375,40 @@ def one_checked(access: Any, item: Any) -> dict[str, Any]:
     return checklist_out(checked)
 
 
-@router.patch(
+record_action(
+    router,
+    "patch",
     "/lab/checklist-items/{checklist_item_id}",
-    response=ChecklistItemOut,
+    module=CORE,
+    name="update_checklist_item",
+    find=access_checklist_item,
+    act=update_with_version(services.set_item_state),
+    payload=ChecklistPatch,
+    out=ChecklistItemOut,
+    present=one_checked,
     summary="Mark a checklist item open or met, with evidence",
 )
-def update_checklist_item(
-    request: HttpRequest, org: OrgSlug, checklist_item_id: Id, payload: ChecklistPatch
-) -> Any:
-    access = caller_access(request)
-    item = access_checklist_item(access, checklist_item_id, "write")
-    item = services.set_item_state(access, item, version=payload.version, **payload.changes())
-    return one_checked(access, item)
 
 
-@router.post(
-    "/lab/checklist-items/{checklist_item_id}/waive",
-    response=ChecklistItemOut,
-    summary="Waive a checklist item (needs the waive_gates authority and a reason)",
-    description=(
-        "A stale `version` (someone marked or waived the item since you read it) answers 409 "
-        "`stale_version`; no decision is logged and nothing changes."
-    ),
+record_actions(
+    router,
+    "/lab/checklist-items/{checklist_item_id}",
+    module=CORE,
+    find=access_checklist_item,
+    out=ChecklistItemOut,
+    present=one_checked,
+    actions=[
+        Action(
+            "waive",
+            "waive_checklist_item",
+            services.waive_item,
+            "Waive a checklist item (needs the waive_gates authority and a reason)",
+            WaiveIn,
+            "A stale `version` (someone marked or waived the item since you read it) "
+            "answers 409 `stale_version`; no decision is logged and nothing changes.",
+        ),
+    ],
 )
-def waive_checklist_item(
-    request: HttpRequest, org: OrgSlug, checklist_item_id: Id, payload: WaiveIn
-) -> Any:
-    access = caller_access(request)
-    item = access_checklist_item(access, checklist_item_id, "write")
-    item = services.waive_item(access, item, reason=payload.reason, version=payload.version)
-    return one_checked(access, item)
 
 
 class PhaseProgressOut(Schema):
@@ -491,17 +476,18 @@ def list_qualification(request: HttpRequest, org: OrgSlug, engagement_id: Id) ->
     return selectors.qualification(access, access_engagement(access, engagement_id))
 
 
-@router.patch(
+record_action(
+    router,
+    "patch",
     "/lab/qualification/{assessment_id}",
-    response=AssessmentOut,
+    module=CORE,
+    name="assess",
+    find=access_assessment,
+    act=with_fields(services.assess_criterion),
+    payload=AssessmentPatch,
+    out=AssessmentOut,
     summary="Assess one criterion, with evidence",
 )
-def assess(request: HttpRequest, org: OrgSlug, assessment_id: Id, payload: AssessmentPatch) -> Any:
-    access = caller_access(request)
-    assessment = access_assessment(access, assessment_id, "write")
-    return services.assess_criterion(
-        access, assessment, version=payload.version, met=payload.met, evidence=payload.evidence
-    )
 
 
 class CompositionRuleOut(Schema):
@@ -581,23 +567,18 @@ class CourseIn(Input):
     audience_roles: list[RoleName] = []
 
 
-class CoursePatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    provider: str | None = Field(None, max_length=200)
-    hours: Decimal | None = Field(None, ge=0)
-    audience_roles: list[RoleName] | None = None
-
+CoursePatch = patch_of(CourseIn, "CoursePatch")
 
 record_routes(
     router,
     "/lab/courses",
     "course_id",
-    module="northline.lab.api",
+    module=CORE,
     names=Names("course", "courses"),
     out=CourseOut,
     find=access_course,
     listing=(None, selectors.courses),
-    create=(CourseIn, create_from_fields(services.create_course)),
+    create=(CourseIn, with_fields(services.create_course)),
     update=(CoursePatch, update_with_version(services.update_course)),
     delete=services.delete_course,
     summaries={
@@ -626,35 +607,24 @@ class RequirementIn(Input):
     course_id: Id
 
 
-@router.get(
-    "/lab/required-training", response=list[RequirementOut], summary="Training required per role"
-)
-@paginate(CursorPage)
-def list_requirements(request: HttpRequest, org: OrgSlug) -> QuerySet[RequiredTraining]:
-    return selectors.required_training(caller_access(request))
-
-
-@router.post(
+record_routes(
+    router,
     "/lab/required-training",
-    response={201: RequirementOut},
-    summary="Require a course for a role",
+    "requirement_id",
+    module=CORE,
+    names=Names("requirement", "requirements"),
+    out=RequirementOut,
+    find=access_required_training,
+    listing=(None, selectors.required_training),
+    create=(RequirementIn, with_fields(services.require_training, references)),
+    delete=services.unrequire_training,
+    get=False,
+    summaries={
+        "list": "Training required per role",
+        "create": "Require a course for a role",
+        "delete": "Stop requiring a course for a role",
+    },
 )
-def create_requirement(request: HttpRequest, org: OrgSlug, payload: RequirementIn) -> Any:
-    access = caller_access(request)
-    return Status(
-        201, services.require_training(access, role=payload.role, course=payload.course_id)
-    )
-
-
-@router.delete(
-    "/lab/required-training/{requirement_id}",
-    response={204: None},
-    summary="Stop requiring a course for a role",
-)
-def delete_requirement(request: HttpRequest, org: OrgSlug, requirement_id: Id) -> Any:
-    access = caller_access(request)
-    services.unrequire_training(access, access_required_training(access, requirement_id, "write"))
-    return Status(204, None)
 
 
 class RecordOut(Schema):
@@ -683,48 +653,23 @@ class RecordFilters(Filters):
     course: Id | None = Field(None, description="A course id.")
 
 
-@router.get("/lab/training-records", response=list[RecordOut], summary="Training records")
-@paginate(CursorPage)
-def list_records(
-    request: HttpRequest, org: OrgSlug, filters: Query[RecordFilters]
-) -> QuerySet[TrainingRecord]:
-    return selectors.training_records(
-        caller_access(request), person=filters.person, course=filters.course
-    )
-
-
-@router.post(
-    "/lab/training-records", response={201: RecordOut}, summary="Record a person's training"
+record_routes(
+    router,
+    "/lab/training-records",
+    "training_record_id",
+    module=CORE,
+    names=Names("record", "records"),
+    out=RecordOut,
+    find=access_training_record,
+    listing=(RecordFilters, selectors.training_records),
+    create=(RecordIn, with_fields(services.record_training, references)),
+    update=(RecordPatch, update_with_version(services.update_training_record)),
+    delete=services.delete_training_record,
+    get=False,
+    summaries={
+        "list": "Training records",
+        "create": "Record a person's training",
+        "update": "Update a training record",
+        "delete": "Delete a training record",
+    },
 )
-def create_record(request: HttpRequest, org: OrgSlug, payload: RecordIn) -> Any:
-    return Status(
-        201, services.record_training(caller_access(request), **references(payload.dict()))
-    )
-
-
-@router.patch(
-    "/lab/training-records/{training_record_id}",
-    response=RecordOut,
-    summary="Update a training record",
-)
-def update_record(
-    request: HttpRequest, org: OrgSlug, training_record_id: Id, payload: RecordPatch
-) -> Any:
-    access = caller_access(request)
-    record = access_training_record(access, training_record_id, "write")
-    return services.update_training_record(
-        access, record, version=payload.version, **payload.changes()
-    )
-
-
-@router.delete(
-    "/lab/training-records/{training_record_id}",
-    response={204: None},
-    summary="Delete a training record",
-)
-def delete_record(request: HttpRequest, org: OrgSlug, training_record_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_training_record(
-        access, access_training_record(access, training_record_id, "write")
-    )
-    return Status(204, None)

@@ -4,22 +4,27 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from northline.lab.access import access_engagement
 from northline.lab.experts import selectors, services
 from northline.lab.models import (
-    Expert,
     ExpertRequest,
 )
-from northline.lab.schemas import references
 from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, patch_of, references
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, record_routes, update_with_version
+from northline.orgs.api_records import (
+    Names,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["lab governance"])
+# Where these routes were first written: their operation ids keep that module's name.
+GOVERNANCE = "northline.lab.api_governance"
 
 
 RequestStatusName = Literal["open", "assigned", "done", "declined"]
@@ -60,9 +65,7 @@ class RequestIn(Input):
     description: str = Field(..., min_length=1)
 
 
-class RequestPatch(VersionedInput):
-    area: str | None = Field(None, min_length=1, max_length=100)
-    description: str | None = Field(None, min_length=1)
+RequestPatch = patch_of(RequestIn, "RequestPatch")
 
 
 class RequestMoveIn(Input):
@@ -73,33 +76,26 @@ class RequestMoveIn(Input):
     expert_id: Id | None = Field(None, description="Required to assign.")
 
 
-@router.get("/lab/experts", response=list[ExpertOut], summary="Experts in residence")
-@paginate(CursorPage)
-def list_experts(request: HttpRequest, org: OrgSlug) -> QuerySet[Expert]:
-    return selectors.experts(caller_access(request))
-
-
-@router.post("/lab/experts", response={201: ExpertOut}, summary="Add an expert in residence")
-def create_expert(request: HttpRequest, org: OrgSlug, payload: ExpertIn) -> Any:
-    return Status(201, services.create_expert(caller_access(request), **references(payload.dict())))
-
-
-@router.patch("/lab/experts/{expert_id}", response=ExpertOut, summary="Edit an expert's areas")
-def update_expert(request: HttpRequest, org: OrgSlug, expert_id: Id, payload: ExpertPatch) -> Any:
-    access = caller_access(request)
-    record = selectors.access_expert(access, expert_id, "write")
-    return services.update_expert(access, record, version=payload.version, areas=payload.areas)
-
-
-@router.delete(
-    "/lab/experts/{expert_id}",
-    response={204: None},
-    summary="Remove an expert (their assigned requests reopen)",
+record_routes(
+    router,
+    "/lab/experts",
+    "expert_id",
+    module=GOVERNANCE,
+    names=Names("expert", "experts"),
+    out=ExpertOut,
+    find=selectors.access_expert,
+    listing=(None, selectors.experts),
+    create=(ExpertIn, with_fields(services.create_expert, references)),
+    update=(ExpertPatch, update_with_version(services.update_expert)),
+    delete=services.delete_expert,
+    get=False,
+    summaries={
+        "list": "Experts in residence",
+        "create": "Add an expert in residence",
+        "update": "Edit an expert's areas",
+        "delete": "Remove an expert (their assigned requests reopen)",
+    },
 )
-def delete_expert(request: HttpRequest, org: OrgSlug, expert_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_expert(access, selectors.access_expert(access, expert_id, "write"))
-    return Status(204, None)
 
 
 @router.get("/lab/expert-requests", response=list[RequestOut], summary="Requests for experts")
@@ -113,29 +109,22 @@ def list_requests(
     return selectors.requests(caller_access(request), engagement=engagement, status=status)
 
 
-@router.post(
-    "/lab/engagements/{engagement_id}/expert-requests",
-    response={201: RequestOut},
-    summary="Ask for an expert",
-)
-def create_request(
-    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: RequestIn
-) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id, "write")
-    return Status(201, services.create_request(access, engagement, **payload.dict()))
-
-
 record_routes(
     router,
     "/lab/expert-requests",
     "request_id",
-    module="northline.lab.api_governance",
+    module=GOVERNANCE,
     names=Names("request", "requests"),
     out=RequestOut,
     find=selectors.access_request,
+    parent=("/lab/engagements/{engagement_id}/expert-requests", access_engagement),
+    create=(RequestIn, with_fields(services.create_request)),
     update=(RequestPatch, update_with_version(services.update_request)),
-    summaries={"get": "One request for an expert", "update": "Edit a request's text"},
+    summaries={
+        "create": "Ask for an expert",
+        "get": "One request for an expert",
+        "update": "Edit a request's text",
+    },
 )
 
 

@@ -17,8 +17,11 @@ from northline.lab.models import ReportLink
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import Id, Input, OrgSlug
 from northline.orgs.api_auth import caller_access
+from northline.orgs.api_records import Action, managed, record_actions
 
 router = Router(tags=["lab governance"])
+# Where these routes were first written: their operation ids keep that module's name.
+GOVERNANCE = "northline.lab.api_governance"
 
 
 # Journey reports and links -------------------------------------------------------------------
@@ -247,17 +250,22 @@ def create_report_link(request: HttpRequest, org: OrgSlug, payload: ReportLinkIn
     )
 
 
-@router.post(
-    "/lab/report-links/{link_id}/revoke",
-    response=ReportLinkOut,
-    summary="Revoke a link: it answers 404 from now on",
-    description=(
-        "Needs no version: revoking cannot be undone and a second revoke is refused with 409 "
-        "`already_revoked`, so nothing is overwritten."
-    ),
+record_actions(
+    router,
+    "/lab/report-links/{link_id}",
+    module=GOVERNANCE,
+    find=managed(selectors.access_report_link),
+    out=ReportLinkOut,
+    actions=[
+        Action(
+            "revoke",
+            "revoke_report_link",
+            services.revoke_report_link,
+            "Revoke a link: it answers 404 from now on",
+            description=(
+                "Needs no version: revoking cannot be undone and a second revoke is refused "
+                "with 409 `already_revoked`, so nothing is overwritten."
+            ),
+        ),
+    ],
 )
-def revoke_report_link(request: HttpRequest, org: OrgSlug, link_id: Id) -> Any:
-    access = caller_access(request)
-    return services.revoke_report_link(
-        access, selectors.access_report_link(access, link_id, "manage")
-    )

@@ -3,25 +3,28 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Router, Schema
 
 from northline.lab.access import access_engagement
 from northline.lab.models import (
     AlignmentSession,
-    Commitment,
 )
-from northline.lab.schemas import references
 from northline.lab.sessions import calendar, selectors, services
 from northline.lib.exports import attachment
-from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, references
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Names, record_routes
+from northline.orgs.api_records import (
+    Names,
+    child_routes,
+    record_routes,
+    update_with_version,
+    with_fields,
+)
 
 router = Router(tags=["lab governance"])
+# Where these routes were first written: their operation ids keep that module's name.
+GOVERNANCE = "northline.lab.api_governance"
 
 
 # Alignment sessions --------------------------------------------------------------------------
@@ -106,48 +109,32 @@ class CommitmentPatch(VersionedInput):
     done: bool | None = None
 
 
-@router.get(
+child_routes(
+    router,
     "/lab/engagements/{engagement_id}/sessions",
-    response=list[SessionOut],
-    summary="An engagement's alignment sessions",
+    module=GOVERNANCE,
+    names=Names("session", "sessions"),
+    out=SessionOut,
+    created=SessionDetailOut,
+    parent=access_engagement,
+    listing=selectors.sessions,
+    create=(SessionIn, with_fields(services.create_session, session_fields)),
+    summaries={
+        "list": "An engagement's alignment sessions",
+        "create": "Plan an alignment session (1 or 2 days)",
+    },
 )
-@paginate(CursorPage)
-def list_sessions(
-    request: HttpRequest, org: OrgSlug, engagement_id: Id
-) -> QuerySet[AlignmentSession]:
-    access = caller_access(request)
-    return selectors.sessions(access, access_engagement(access, engagement_id))
-
-
-@router.post(
-    "/lab/engagements/{engagement_id}/sessions",
-    response={201: SessionDetailOut},
-    summary="Plan an alignment session (1 or 2 days)",
-)
-def create_session(
-    request: HttpRequest, org: OrgSlug, engagement_id: Id, payload: SessionIn
-) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id, "write")
-    return Status(
-        201, services.create_session(access, engagement, **session_fields(payload.dict()))
-    )
 
 
 record_routes(
     router,
     "/lab/sessions",
     "session_id",
-    module="northline.lab.api_governance",
+    module=GOVERNANCE,
     names=Names("session", "sessions"),
     out=SessionDetailOut,
     find=selectors.access_session,
-    update=(
-        SessionPatch,
-        lambda access, record, payload: services.update_session(
-            access, record, version=payload.version, **session_fields(payload.changes())
-        ),
-    ),
+    update=(SessionPatch, update_with_version(services.update_session, session_fields)),
     delete=services.delete_session,
     summaries={
         "get": "One session, with who is not invited",
@@ -176,47 +163,24 @@ def session_ics(request: HttpRequest, org: OrgSlug, session_id: Id) -> HttpRespo
     )
 
 
-@router.get(
-    "/lab/sessions/{session_id}/commitments",
-    response=list[CommitmentOut],
-    summary="A session's commitments",
+record_routes(
+    router,
+    "/lab/commitments",
+    "commitment_id",
+    module=GOVERNANCE,
+    names=Names("commitment", "commitments"),
+    out=CommitmentOut,
+    find=selectors.access_commitment,
+    parent=("/lab/sessions/{session_id}/commitments", selectors.access_session),
+    listing=(None, selectors.commitments),
+    create=(CommitmentIn, with_fields(services.add_commitment, references)),
+    update=(CommitmentPatch, update_with_version(services.update_commitment, references)),
+    delete=services.delete_commitment,
+    get=False,
+    summaries={
+        "list": "A session's commitments",
+        "create": "Record a commitment",
+        "update": "Edit a commitment",
+        "delete": "Delete a commitment",
+    },
 )
-@paginate(CursorPage)
-def list_commitments(request: HttpRequest, org: OrgSlug, session_id: Id) -> QuerySet[Commitment]:
-    access = caller_access(request)
-    return selectors.commitments(access, selectors.access_session(access, session_id))
-
-
-@router.post(
-    "/lab/sessions/{session_id}/commitments",
-    response={201: CommitmentOut},
-    summary="Record a commitment",
-)
-def create_commitment(
-    request: HttpRequest, org: OrgSlug, session_id: Id, payload: CommitmentIn
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_session(access, session_id, "write")
-    return Status(201, services.add_commitment(access, record, **references(payload.dict())))
-
-
-@router.patch(
-    "/lab/commitments/{commitment_id}", response=CommitmentOut, summary="Edit a commitment"
-)
-def update_commitment(
-    request: HttpRequest, org: OrgSlug, commitment_id: Id, payload: CommitmentPatch
-) -> Any:
-    access = caller_access(request)
-    record = selectors.access_commitment(access, commitment_id, "write")
-    return services.update_commitment(
-        access, record, version=payload.version, **references(payload.changes())
-    )
-
-
-@router.delete(
-    "/lab/commitments/{commitment_id}", response={204: None}, summary="Delete a commitment"
-)
-def delete_commitment(request: HttpRequest, org: OrgSlug, commitment_id: Id) -> Any:
-    access = caller_access(request)
-    services.delete_commitment(access, selectors.access_commitment(access, commitment_id, "write"))
-    return Status(204, None)
