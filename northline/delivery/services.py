@@ -48,7 +48,7 @@ from northline.orgs.audit import (
     validate,
 )
 from northline.orgs.models import Person, Team, TeamMember
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import delete_record, refuse_unknown
 from northline.portfolio.models import Epic
 from northline.strategy.models import DecisionStatus, DecisionTopic
 from northline.strategy.services import log_decision
@@ -371,10 +371,8 @@ def update_feature(access: Access, feature: Feature, /, *, version: int, **chang
     return feature
 
 
-@transaction.atomic
 def delete_feature(access: Access, feature: Feature) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, feature)
+    delete_record(access, feature)
 
 
 # Impacts ---------------------------------------------------------------------------------
@@ -448,10 +446,8 @@ def update_impact(access: Access, impact: Impact, /, *, version: int, **changes:
     return impact
 
 
-@transaction.atomic
 def remove_impact(access: Access, impact: Impact) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, impact)
+    delete_record(access, impact)
 
 
 def is_team_member(access: Access, team: Team) -> bool:
@@ -591,10 +587,8 @@ def update_webhook(access: Access, webhook: Webhook, /, *, version: int, **chang
     )
 
 
-@transaction.atomic
 def delete_webhook(access: Access, webhook: Webhook) -> None:
-    access.require("manage")
-    delete_audited(access.user, access.organization, webhook)
+    delete_record(access, webhook, right="manage")
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from northline.measures.rules import GUARDRAILS
 from northline.orgs.access import Access, in_org, resolve_in_org
 from northline.orgs.audit import create_audited, delete_audited, stale, update_versioned
 from northline.orgs.models import Person, Team
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import create_record, refuse_unknown, update_record
 from northline.strategy.models import Theme
 
 PERIOD_FIELDS = {"name", "starts_on", "ends_on"}
@@ -59,23 +59,15 @@ def resolve_references(access: Access, fields: dict[str, Any]) -> dict[str, Any]
 # Periods ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def create_period(access: Access, *, name: str, starts_on: dt.date, ends_on: dt.date) -> Period:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         Period(organization=access.organization, name=name, starts_on=starts_on, ends_on=ends_on),
     )
 
 
-@transaction.atomic
 def update_period(access: Access, period: Period, /, *, version: int, **changes: Any) -> Period:
-    access.require("write")
-    refuse_unknown(changes, PERIOD_FIELDS)
-    return update_versioned(
-        access.user, access.organization, period, version=version, changes=changes
-    )
+    return update_record(access, period, version=version, changes=changes, editable=PERIOD_FIELDS)
 
 
 @transaction.atomic

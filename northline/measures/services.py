@@ -12,8 +12,8 @@ from northline.lib.errors import Invalid
 from northline.measures.models import Indicator, Reading
 from northline.measures.signals import reading_recorded
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited, delete_audited, update_versioned
-from northline.orgs.services import refuse_unknown
+from northline.orgs.audit import create_audited
+from northline.orgs.services import delete_record, refuse_unknown, update_record
 
 INDICATOR_FIELDS = {
     "name",
@@ -44,21 +44,16 @@ def create_indicator(access: Access, **fields: Any) -> Indicator:
     )
 
 
-@transaction.atomic
 def update_indicator(
     access: Access, indicator: Indicator, /, *, version: int, **changes: Any
 ) -> Indicator:
-    access.require("write")
-    refuse_unknown(changes, INDICATOR_FIELDS)
-    return update_versioned(
-        access.user, access.organization, indicator, version=version, changes=changes
+    return update_record(
+        access, indicator, version=version, changes=changes, editable=INDICATOR_FIELDS
     )
 
 
-@transaction.atomic
 def delete_indicator(access: Access, indicator: Indicator) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, indicator)
+    delete_record(access, indicator)
 
 
 @transaction.atomic

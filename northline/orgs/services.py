@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -529,7 +530,6 @@ def sign_up_and_accept(
 # People ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def create_person(
     access: Access,
     *,
@@ -538,55 +538,52 @@ def create_person(
     title: str = "",
     user: User | None = None,
 ) -> Person:
-    access.require("manage")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         Person(organization=access.organization, name=name, email=email, title=title, user=user),
+        right="manage",
     )
 
 
-@transaction.atomic
 def update_person(access: Access, person: Person, /, *, version: int, **changes: Any) -> Person:
-    access.require("manage")
-    refuse_unknown(changes, {"name", "email", "title"})
-    return update_versioned(
-        access.user, access.organization, person, version=version, changes=changes
+    return update_record(
+        access,
+        person,
+        version=version,
+        changes=changes,
+        editable={"name", "email", "title"},
+        right="manage",
     )
 
 
-@transaction.atomic
 def delete_person(access: Access, person: Person) -> None:
-    access.require("manage")
-    delete_audited(access.user, access.organization, person)
+    delete_record(access, person, right="manage")
 
 
 # Teams -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def create_team(access: Access, *, name: str, kind: str, description: str = "") -> Team:
-    access.require("manage")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         Team(organization=access.organization, name=name, kind=kind, description=description),
+        right="manage",
     )
 
 
-@transaction.atomic
 def update_team(access: Access, team: Team, /, *, version: int, **changes: Any) -> Team:
-    access.require("manage")
-    refuse_unknown(changes, {"name", "kind", "description"})
-    return update_versioned(
-        access.user, access.organization, team, version=version, changes=changes
+    return update_record(
+        access,
+        team,
+        version=version,
+        changes=changes,
+        editable={"name", "kind", "description"},
+        right="manage",
     )
 
 
-@transaction.atomic
 def delete_team(access: Access, team: Team) -> None:
-    access.require("manage")
-    delete_audited(access.user, access.organization, team)
+    delete_record(access, team, right="manage")
 
 
 def clean_roles(roles: list[str]) -> list[str]:
@@ -633,23 +630,22 @@ def add_team_member(
     )
 
 
-@transaction.atomic
 def update_team_member(
     access: Access, member: TeamMember, /, *, version: int, **changes: Any
 ) -> TeamMember:
-    access.require("manage")
-    refuse_unknown(changes, {"roles", "is_employee", "co_located"})
-    if "roles" in changes:
-        changes["roles"] = clean_roles(changes["roles"])
-    return update_versioned(
-        access.user, access.organization, member, version=version, changes=changes
+    return update_record(
+        access,
+        member,
+        version=version,
+        changes=changes,
+        editable={"roles", "is_employee", "co_located"},
+        clean={"roles": clean_roles},
+        right="manage",
     )
 
 
-@transaction.atomic
 def remove_team_member(access: Access, member: TeamMember) -> None:
-    access.require("manage")
-    delete_audited(access.user, access.organization, member)
+    delete_record(access, member, right="manage")
 
 
 # API tokens ------------------------------------------------------------------------------
@@ -980,13 +976,57 @@ def display_name(user: User) -> str:
     return full or user.get_username()
 
 
-def refuse_unknown(changes: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(changes) - allowed)
+def refuse_unknown(changes: dict[str, Any], allowed: Collection[str]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise Invalid(
             f"These fields cannot be changed here: {', '.join(unknown)}.",
             fields=dict.fromkeys(unknown, "Not editable."),
         )
+
+
+# Plain record writes ---------------------------------------------------------------------
+# The create, update and delete that most records need and nothing more, for every app's
+# services: the caller's right first (``write``; people and teams need ``manage``), then the
+# audited write, in one transaction. A service with a rule of its own (a state to keep, a
+# record to clean up first) writes through the audit helpers itself.
+
+
+@transaction.atomic
+def create_record[R: models.Model](access: Access, record: R, *, right: str = "write") -> R:
+    """Insert ``record`` (built in the caller's organization) if the caller has ``right``."""
+    access.require(right)
+    return create_audited(access.user, access.organization, record)
+
+
+@transaction.atomic
+def update_record[R: models.Model](
+    access: Access,
+    record: R,
+    *,
+    version: int,
+    changes: dict[str, Any],
+    editable: Collection[str],
+    right: str = "write",
+    clean: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> R:
+    """Apply ``changes`` to the ``editable`` fields of ``record`` if ``version`` is current;
+    ``clean`` checks and normalizes the given fields it names (a role list, an amount)."""
+    access.require(right)
+    refuse_unknown(changes, editable)
+    for name, cleaner in (clean or {}).items():
+        if name in changes:
+            changes[name] = cleaner(changes[name])
+    return update_versioned(
+        access.user, access.organization, record, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_record(access: Access, record: models.Model, *, right: str = "write") -> None:
+    """Delete ``record`` if the caller has ``right``; refused while protected links hold it."""
+    access.require(right)
+    delete_audited(access.user, access.organization, record)
 
 
 # Notifications ---------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from northline.orgs.audit import (
     validate,
 )
 from northline.orgs.models import Event, Organization, Person, Team
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import delete_record, refuse_unknown
 from northline.orgs.worker import enqueue_once
 from northline.portfolio import feedback, rules
 from northline.portfolio.models import (
@@ -715,11 +715,9 @@ def update_sprint(access: Access, sprint: Sprint, /, *, version: int, **changes:
     )
 
 
-@transaction.atomic
 def delete_sprint(access: Access, sprint: Sprint) -> None:
     """The sprint's stories stay, back in no sprint."""
-    access.require("write")
-    delete_audited(access.user, access.organization, sprint)
+    delete_record(access, sprint)
 
 
 # WIP limits ------------------------------------------------------------------------------

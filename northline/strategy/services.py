@@ -24,7 +24,6 @@ from northline.measures.models import Indicator, IndicatorKind
 from northline.orgs.access import Access
 from northline.orgs.audit import (
     create_audited,
-    delete_audited,
     object_type,
     record_event,
     snapshot,
@@ -33,7 +32,14 @@ from northline.orgs.audit import (
     validate,
 )
 from northline.orgs.models import Organization, Person, Team
-from northline.orgs.services import leadership_of, notify, refuse_unknown
+from northline.orgs.services import (
+    create_record,
+    delete_record,
+    leadership_of,
+    notify,
+    refuse_unknown,
+    update_record,
+)
 from northline.strategy.models import (
     Authority,
     CoalitionBody,
@@ -242,10 +248,8 @@ def update_swot_item(
     )
 
 
-@transaction.atomic
 def delete_swot_item(access: Access, item: SwotItem) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, item)
+    delete_record(access, item)
 
 
 # Themes ------------------------------------------------------------------------------------
@@ -253,7 +257,6 @@ def delete_swot_item(access: Access, item: SwotItem) -> None:
 THEME_FIELDS = {"name", "description", "starts_on", "ends_on", "status"}
 
 
-@transaction.atomic
 def create_theme(
     access: Access,
     *,
@@ -263,10 +266,8 @@ def create_theme(
     description: str = "",
     status: str = "active",
 ) -> Theme:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         Theme(
             organization=access.organization,
             name=name,
@@ -278,20 +279,13 @@ def create_theme(
     )
 
 
-@transaction.atomic
 def update_theme(access: Access, theme: Theme, /, *, version: int, **changes: Any) -> Theme:
-    access.require("write")
-    refuse_unknown(changes, THEME_FIELDS)
-    return update_versioned(
-        access.user, access.organization, theme, version=version, changes=changes
-    )
+    return update_record(access, theme, version=version, changes=changes, editable=THEME_FIELDS)
 
 
-@transaction.atomic
 def delete_theme(access: Access, theme: Theme) -> None:
     """Delete a theme; its investments and outcome responsibilities go with it."""
-    access.require("write")
-    delete_audited(access.user, access.organization, theme)
+    delete_record(access, theme)
 
 
 @transaction.atomic
@@ -376,10 +370,8 @@ def update_value_stream(
     )
 
 
-@transaction.atomic
 def delete_value_stream(access: Access, stream: ValueStream) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, stream)
+    delete_record(access, stream)
 
 
 # Investment and spend ----------------------------------------------------------------------
@@ -447,10 +439,8 @@ def update_investment(
     )
 
 
-@transaction.atomic
 def delete_investment(access: Access, investment: Investment) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, investment)
+    delete_record(access, investment)
 
 
 def check_spent_on(investment: Investment, spent_on: dt.date) -> None:
@@ -499,10 +489,8 @@ def update_spend(access: Access, spend: Spend, /, *, version: int, **changes: An
     )
 
 
-@transaction.atomic
 def delete_spend(access: Access, spend: Spend) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, spend)
+    delete_record(access, spend)
 
 
 # Coalition bodies --------------------------------------------------------------------------
@@ -564,10 +552,8 @@ def update_body(
     )
 
 
-@transaction.atomic
 def delete_body(access: Access, body: CoalitionBody) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, body)
+    delete_record(access, body)
 
 
 @transaction.atomic
@@ -631,10 +617,8 @@ def update_responsibility(
     )
 
 
-@transaction.atomic
 def delete_responsibility(access: Access, responsibility: Responsibility) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, responsibility)
+    delete_record(access, responsibility)
 
 
 # Decision log ------------------------------------------------------------------------------
@@ -790,20 +774,15 @@ def update_decision(
     return decision
 
 
-@transaction.atomic
 def delete_decision(access: Access, decision: Decision) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, decision)
+    delete_record(access, decision)
 
 
-@transaction.atomic
 def add_decision_link(
     access: Access, decision: Decision, *, object_type: str, object_id: str, label: str
 ) -> DecisionLink:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         DecisionLink(
             organization=access.organization,
             decision=decision,
@@ -814,7 +793,5 @@ def add_decision_link(
     )
 
 
-@transaction.atomic
 def remove_decision_link(access: Access, link: DecisionLink) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, link)
+    delete_record(access, link)

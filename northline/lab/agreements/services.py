@@ -55,7 +55,7 @@ from northline.orgs.audit import (
     update_versioned,
 )
 from northline.orgs.models import Organization, Person
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import create_record, delete_record, refuse_unknown, update_record
 from northline.orgs.transfer import SealReport, key_fingerprint
 
 TEMPLATE_FIELDS = {"name", "description"}
@@ -77,24 +77,18 @@ def person_in_org(access: Access, person: Person | int) -> Person:
 # Templates -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def create_template(access: Access, *, name: str, description: str = "") -> AgreementTemplate:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         AgreementTemplate(organization=access.organization, name=name, description=description),
     )
 
 
-@transaction.atomic
 def update_template(
     access: Access, template: AgreementTemplate, /, *, version: int, **changes: Any
 ) -> AgreementTemplate:
-    access.require("write")
-    refuse_unknown(changes, TEMPLATE_FIELDS)
-    return update_versioned(
-        access.user, access.organization, template, version=version, changes=changes
+    return update_record(
+        access, template, version=version, changes=changes, editable=TEMPLATE_FIELDS
     )
 
 
@@ -138,21 +132,14 @@ def add_template_section(
     )
 
 
-@transaction.atomic
 def update_template_section(
     access: Access, section: TemplateSection, /, *, version: int, **changes: Any
 ) -> TemplateSection:
-    access.require("write")
-    refuse_unknown(changes, SECTION_FIELDS)
-    return update_versioned(
-        access.user, access.organization, section, version=version, changes=changes
-    )
+    return update_record(access, section, version=version, changes=changes, editable=SECTION_FIELDS)
 
 
-@transaction.atomic
 def delete_template_section(access: Access, section: TemplateSection) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, section)
+    delete_record(access, section)
 
 
 # Agreements ----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from northline.lib.text import sentences
 from northline.orgs.access import Access, in_org
 from northline.orgs.audit import check_version, create_audited, delete_audited, update_versioned
 from northline.orgs.models import Person, Team, TeamRole
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import create_record, delete_record, refuse_unknown, update_record
 from northline.strategy import selectors as strategy_selectors
 from northline.strategy import services as strategy
 from northline.strategy.models import Authority, CoalitionBody, DecisionStatus, DecisionTopic
@@ -110,13 +110,8 @@ def create_phase(
     return phase
 
 
-@transaction.atomic
 def update_phase(access: Access, phase: Phase, /, *, version: int, **changes: Any) -> Phase:
-    access.require("write")
-    refuse_unknown(changes, PHASE_FIELDS)
-    return update_versioned(
-        access.user, access.organization, phase, version=version, changes=changes
-    )
+    return update_record(access, phase, version=version, changes=changes, editable=PHASE_FIELDS)
 
 
 @transaction.atomic
@@ -202,25 +197,28 @@ def create_phase_item(
     )
 
 
-@transaction.atomic
 def update_phase_item(
     access: Access, item: PhaseItem, /, *, version: int, **changes: Any
 ) -> PhaseItem:
-    access.require("write")
-    refuse_unknown(changes, ITEM_FIELDS)
-    if "check_key" in changes:
-        check_key_allowed(changes["check_key"] or "")
-        changes["check_key"] = changes["check_key"] or ""
-    return update_versioned(
-        access.user, access.organization, item, version=version, changes=changes
+    return update_record(
+        access,
+        item,
+        version=version,
+        changes=changes,
+        editable=ITEM_FIELDS,
+        clean={"check_key": clean_check_key},
     )
 
 
-@transaction.atomic
+def clean_check_key(check_key: str | None) -> str:
+    """An item's check, or none (empty) for an item ticked by hand."""
+    check_key_allowed(check_key or "")
+    return check_key or ""
+
+
 def delete_phase_item(access: Access, item: PhaseItem) -> None:
     """Engagements keep their copies (their ``source`` becomes empty)."""
-    access.require("write")
-    delete_audited(access.user, access.organization, item)
+    delete_record(access, item)
 
 
 # Engagements --------------------------------------------------------------------------------
@@ -308,10 +306,8 @@ def update_engagement(
     )
 
 
-@transaction.atomic
 def delete_engagement(access: Access, engagement: Engagement) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, engagement)
+    delete_record(access, engagement)
 
 
 def refuse_closed(engagement: Engagement) -> None:
@@ -655,14 +651,14 @@ def create_course(
     )
 
 
-@transaction.atomic
 def update_course(access: Access, course: Course, /, *, version: int, **changes: Any) -> Course:
-    access.require("write")
-    refuse_unknown(changes, COURSE_FIELDS)
-    if "audience_roles" in changes:
-        changes["audience_roles"] = clean_roles(changes["audience_roles"])
-    return update_versioned(
-        access.user, access.organization, course, version=version, changes=changes
+    return update_record(
+        access,
+        course,
+        version=version,
+        changes=changes,
+        editable=COURSE_FIELDS,
+        clean={"audience_roles": clean_roles},
     )
 
 
@@ -697,10 +693,8 @@ def require_training(access: Access, *, role: str, course: Course | int) -> Requ
     )
 
 
-@transaction.atomic
 def unrequire_training(access: Access, requirement: RequiredTraining) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, requirement)
+    delete_record(access, requirement)
 
 
 def check_completion(status: str, completed_on: dt.date | None) -> dt.date | None:
@@ -714,7 +708,6 @@ def check_completion(status: str, completed_on: dt.date | None) -> dt.date | Non
     return None
 
 
-@transaction.atomic
 def record_training(
     access: Access,
     *,
@@ -723,10 +716,8 @@ def record_training(
     status: str = TrainingStatus.PLANNED,
     completed_on: dt.date | None = None,
 ) -> TrainingRecord:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         TrainingRecord(
             organization=access.organization,
             person=in_org(access, Person, person, "person"),
@@ -753,7 +744,5 @@ def update_training_record(
     )
 
 
-@transaction.atomic
 def delete_training_record(access: Access, record: TrainingRecord) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, record)
+    delete_record(access, record)

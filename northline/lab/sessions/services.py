@@ -22,7 +22,7 @@ from northline.orgs.audit import (
     update_versioned,
 )
 from northline.orgs.models import Person
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import create_record, delete_record, refuse_unknown, update_record
 
 MAX_DAYS = 2
 SESSION_FIELDS = {"title", "starts_on", "ends_on", "agenda", "outcomes"}
@@ -164,7 +164,6 @@ def owner_in_org(access: Access, owner: Person | int) -> Person:
     return people_in_org(access, [owner], "owner")[0]
 
 
-@transaction.atomic
 def add_commitment(
     access: Access,
     session: AlignmentSession,
@@ -173,10 +172,8 @@ def add_commitment(
     owner: Person | int,
     due_on: dt.date,
 ) -> Commitment:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         Commitment(
             organization=access.organization,
             session=session,
@@ -187,20 +184,18 @@ def add_commitment(
     )
 
 
-@transaction.atomic
 def update_commitment(
     access: Access, commitment: Commitment, /, *, version: int, **changes: Any
 ) -> Commitment:
-    access.require("write")
-    refuse_unknown(changes, COMMITMENT_FIELDS)
-    if "owner" in changes:
-        changes["owner"] = owner_in_org(access, changes["owner"]).pk
-    return update_versioned(
-        access.user, access.organization, commitment, version=version, changes=changes
+    return update_record(
+        access,
+        commitment,
+        version=version,
+        changes=changes,
+        editable=COMMITMENT_FIELDS,
+        clean={"owner": lambda value: owner_in_org(access, value).pk},
     )
 
 
-@transaction.atomic
 def delete_commitment(access: Access, commitment: Commitment) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, commitment)
+    delete_record(access, commitment)
