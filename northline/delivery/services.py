@@ -41,14 +41,13 @@ from northline.orgs.audit import (
     check_version,
     create_audited,
     delete_audited,
-    record_event,
     snapshot,
     unchanged_fields,
     update_versioned,
     validate,
 )
 from northline.orgs.models import Person, Team, TeamMember
-from northline.orgs.services import delete_record, refuse_unknown
+from northline.orgs.services import delete_record, record_action, refuse_unknown
 from northline.portfolio.models import Epic
 from northline.strategy.models import DecisionStatus, DecisionTopic
 from northline.strategy.services import log_decision
@@ -135,13 +134,7 @@ def send_notices(access: Access, impacts: Iterable[Impact], reason: str) -> list
             lead_time_days=lead,
             late=release_date is not None and is_late(today, release_date, lead),
         )
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="sent",
-            obj=notice,
-            changes=snapshot(notice),
-        )
+        record_action(access, "sent", notice, snapshot(notice))
         made.append(notice)
     notice_ids = [notice.pk for notice in made]
     transaction.on_commit(lambda: notices.deliver_notices.enqueue(notice_ids))
@@ -575,13 +568,7 @@ def update_webhook(access: Access, webhook: Webhook, /, *, version: int, **chang
             url=url, version=F("version") + 1, updated_at=timezone.now()
         )
         webhook.version = version = version + 1
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="updated",
-            obj=webhook,
-            changes={"url": [before, webhook.masked_url]},
-        )
+        record_action(access, "updated", webhook, {"url": [before, webhook.masked_url]})
     return update_versioned(
         access.user, access.organization, webhook, version=version, changes=changes
     )
@@ -595,7 +582,7 @@ def delete_webhook(access: Access, webhook: Webhook) -> None:
 def ping_webhook(access: Access, webhook: Webhook) -> Any:
     """Send the webhook a signed test event (whatever it subscribes to)."""
     access.require("manage")
-    record_event(actor=access.user, organization=access.organization, verb="pinged", obj=webhook)
+    record_action(access, "pinged", webhook)
     return webhooks.queue(
         webhook, webhooks.PING, {"message": "A test from Northline.", "webhook_id": webhook.pk}
     )

@@ -29,7 +29,7 @@ from northline.measures.rules import GUARDRAILS
 from northline.orgs.access import Access, in_org, resolve_in_org
 from northline.orgs.audit import create_audited, delete_audited, stale, update_versioned
 from northline.orgs.models import Person, Team
-from northline.orgs.services import create_record, refuse_unknown, update_record
+from northline.orgs.services import RecordWrites, refuse_unknown
 from northline.strategy.models import Theme
 
 PERIOD_FIELDS = {"name", "starts_on", "ends_on"}
@@ -59,15 +59,17 @@ def resolve_references(access: Access, fields: dict[str, Any]) -> dict[str, Any]
 # Periods ---------------------------------------------------------------------------------
 
 
+PERIODS = RecordWrites[Period](editable=PERIOD_FIELDS)
+
+
 def create_period(access: Access, *, name: str, starts_on: dt.date, ends_on: dt.date) -> Period:
-    return create_record(
+    return PERIODS.create(
         access,
         Period(organization=access.organization, name=name, starts_on=starts_on, ends_on=ends_on),
     )
 
 
-def update_period(access: Access, period: Period, /, *, version: int, **changes: Any) -> Period:
-    return update_record(access, period, version=version, changes=changes, editable=PERIOD_FIELDS)
+update_period = PERIODS.update
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from northline.measures.models import Indicator, Reading
 from northline.measures.signals import reading_recorded
 from northline.orgs.access import Access
 from northline.orgs.audit import create_audited
-from northline.orgs.services import delete_record, refuse_unknown, update_record
+from northline.orgs.services import RecordWrites, refuse_unknown
 
 INDICATOR_FIELDS = {
     "name",
@@ -44,16 +44,9 @@ def create_indicator(access: Access, **fields: Any) -> Indicator:
     )
 
 
-def update_indicator(
-    access: Access, indicator: Indicator, /, *, version: int, **changes: Any
-) -> Indicator:
-    return update_record(
-        access, indicator, version=version, changes=changes, editable=INDICATOR_FIELDS
-    )
-
-
-def delete_indicator(access: Access, indicator: Indicator) -> None:
-    delete_record(access, indicator)
+INDICATORS = RecordWrites[Indicator](editable=INDICATOR_FIELDS)
+update_indicator = INDICATORS.update
+delete_indicator = INDICATORS.delete
 
 
 @transaction.atomic

@@ -56,6 +56,7 @@ from northline.orgs.models import (
     DIGESTS,
     ApiToken,
     Delivery,
+    Event,
     Invitation,
     Membership,
     Notification,
@@ -73,6 +74,106 @@ from northline.orgs.models import (
 from northline.orgs.sign_in_ways import password_sign_up
 from northline.orgs.signals import organization_created
 from northline.orgs.tasks import email_invitation, email_notifications
+
+# Plain record writes ---------------------------------------------------------------------
+# The create, update and delete that most records need and nothing more, for every app's
+# services: the caller's right first (``write``; people and teams need ``manage``), then the
+# audited write, in one transaction. A service with a rule of its own (a state to keep, a
+# record to clean up first) writes through the audit helpers itself.
+
+
+def refuse_unknown(changes: dict[str, Any], allowed: Collection[str]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise Invalid(
+            f"These fields cannot be changed here: {', '.join(unknown)}.",
+            fields=dict.fromkeys(unknown, "Not editable."),
+        )
+
+
+def record_action(
+    access: Access, verb: str, obj: models.Model, changes: Mapping[str, Any] | None = None
+) -> Event:
+    """Append the event of an action the caller took in its organization (``linked``,
+    ``resent``): the writes above record their own."""
+    return record_event(
+        actor=access.user, organization=access.organization, verb=verb, obj=obj, changes=changes
+    )
+
+
+@transaction.atomic
+def create_record[R: models.Model](access: Access, record: R, *, right: str = "write") -> R:
+    """Insert ``record`` (built in the caller's organization) if the caller has ``right``."""
+    access.require(right)
+    return create_audited(access.user, access.organization, record)
+
+
+@transaction.atomic
+def update_record[R: models.Model](
+    access: Access,
+    record: R,
+    *,
+    version: int,
+    changes: dict[str, Any],
+    editable: Collection[str],
+    right: str = "write",
+    clean: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> R:
+    """Apply ``changes`` to the ``editable`` fields of ``record`` if ``version`` is current;
+    ``clean`` checks and normalizes the given fields it names (a role list, an amount)."""
+    access.require(right)
+    refuse_unknown(changes, editable)
+    for name, cleaner in (clean or {}).items():
+        if name in changes:
+            changes[name] = cleaner(changes[name])
+    return update_versioned(
+        access.user, access.organization, record, version=version, changes=changes
+    )
+
+
+@transaction.atomic
+def delete_record(access: Access, record: models.Model, *, right: str = "write") -> None:
+    """Delete ``record`` if the caller has ``right``; refused while protected links hold it."""
+    access.require(right)
+    delete_audited(access.user, access.organization, record)
+
+
+class RecordWrites[R: models.Model]:
+    """The plain writes of one kind of record, declared once where its services live: the fields
+    an update may change, how some of them are cleaned, and the right all three need. A module
+    names its services after them (``update_team = TEAMS.update``)."""
+
+    def __init__(
+        self,
+        *,
+        editable: Collection[str],
+        right: str = "write",
+        clean: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
+        self.editable = frozenset(editable)
+        self.right = right
+        self.clean = dict(clean or {})
+
+    def create(self, access: Access, record: R) -> R:
+        """Insert ``record`` (built in the caller's organization) and record ``created``."""
+        return create_record(access, record, right=self.right)
+
+    def update(self, access: Access, record: R, /, *, version: int, **changes: Any) -> R:
+        """Apply ``changes`` to editable fields if ``version`` is current; record what changed."""
+        return update_record(
+            access,
+            record,
+            version=version,
+            changes=changes,
+            editable=self.editable,
+            right=self.right,
+            clean=self.clean,
+        )
+
+    def delete(self, access: Access, record: R) -> None:
+        """Delete ``record`` and record ``deleted``; refused while protected links hold it."""
+        delete_record(access, record, right=self.right)
+
 
 TOKEN_PREFIX = "nl_"
 
@@ -425,13 +526,7 @@ def resend_invitation(access: Access, invitation: Invitation) -> Invitation:
     if invitation.revoked_at:
         raise Conflict("This invitation was revoked; invite the address again.")
     issue(invitation, timezone.now())
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="resent",
-        obj=invitation,
-        changes={"expires_at": invitation.expires_at},
-    )
+    record_action(access, "resent", invitation, {"expires_at": invitation.expires_at})
     return invitation
 
 
@@ -446,13 +541,7 @@ def revoke_invitation(access: Access, invitation: Invitation) -> Invitation:
     check_open_for_managers(invitation)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="revoked",
-        obj=invitation,
-        changes={"revoked_at": invitation.revoked_at},
-    )
+    record_action(access, "revoked", invitation, {"revoked_at": invitation.revoked_at})
     return invitation
 
 
@@ -530,6 +619,9 @@ def sign_up_and_accept(
 # People ----------------------------------------------------------------------------------
 
 
+PEOPLE = RecordWrites[Person](editable={"name", "email", "title"}, right="manage")
+
+
 def create_person(
     access: Access,
     *,
@@ -538,52 +630,31 @@ def create_person(
     title: str = "",
     user: User | None = None,
 ) -> Person:
-    return create_record(
+    return PEOPLE.create(
         access,
         Person(organization=access.organization, name=name, email=email, title=title, user=user),
-        right="manage",
     )
 
 
-def update_person(access: Access, person: Person, /, *, version: int, **changes: Any) -> Person:
-    return update_record(
-        access,
-        person,
-        version=version,
-        changes=changes,
-        editable={"name", "email", "title"},
-        right="manage",
-    )
-
-
-def delete_person(access: Access, person: Person) -> None:
-    delete_record(access, person, right="manage")
+update_person = PEOPLE.update
+delete_person = PEOPLE.delete
 
 
 # Teams -----------------------------------------------------------------------------------
 
 
+TEAMS = RecordWrites[Team](editable={"name", "kind", "description"}, right="manage")
+
+
 def create_team(access: Access, *, name: str, kind: str, description: str = "") -> Team:
-    return create_record(
+    return TEAMS.create(
         access,
         Team(organization=access.organization, name=name, kind=kind, description=description),
-        right="manage",
     )
 
 
-def update_team(access: Access, team: Team, /, *, version: int, **changes: Any) -> Team:
-    return update_record(
-        access,
-        team,
-        version=version,
-        changes=changes,
-        editable={"name", "kind", "description"},
-        right="manage",
-    )
-
-
-def delete_team(access: Access, team: Team) -> None:
-    delete_record(access, team, right="manage")
+update_team = TEAMS.update
+delete_team = TEAMS.delete
 
 
 def clean_roles(roles: list[str]) -> list[str]:
@@ -630,22 +701,11 @@ def add_team_member(
     )
 
 
-def update_team_member(
-    access: Access, member: TeamMember, /, *, version: int, **changes: Any
-) -> TeamMember:
-    return update_record(
-        access,
-        member,
-        version=version,
-        changes=changes,
-        editable={"roles", "is_employee", "co_located"},
-        clean={"roles": clean_roles},
-        right="manage",
-    )
-
-
-def remove_team_member(access: Access, member: TeamMember) -> None:
-    delete_record(access, member, right="manage")
+TEAM_MEMBERS = RecordWrites[TeamMember](
+    editable={"roles", "is_employee", "co_located"}, clean={"roles": clean_roles}, right="manage"
+)
+update_team_member = TEAM_MEMBERS.update
+remove_team_member = TEAM_MEMBERS.delete
 
 
 # API tokens ------------------------------------------------------------------------------
@@ -974,59 +1034,6 @@ def display_name(user: User) -> str:
         part for part in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if part
     )
     return full or user.get_username()
-
-
-def refuse_unknown(changes: dict[str, Any], allowed: Collection[str]) -> None:
-    unknown = sorted(set(changes) - set(allowed))
-    if unknown:
-        raise Invalid(
-            f"These fields cannot be changed here: {', '.join(unknown)}.",
-            fields=dict.fromkeys(unknown, "Not editable."),
-        )
-
-
-# Plain record writes ---------------------------------------------------------------------
-# The create, update and delete that most records need and nothing more, for every app's
-# services: the caller's right first (``write``; people and teams need ``manage``), then the
-# audited write, in one transaction. A service with a rule of its own (a state to keep, a
-# record to clean up first) writes through the audit helpers itself.
-
-
-@transaction.atomic
-def create_record[R: models.Model](access: Access, record: R, *, right: str = "write") -> R:
-    """Insert ``record`` (built in the caller's organization) if the caller has ``right``."""
-    access.require(right)
-    return create_audited(access.user, access.organization, record)
-
-
-@transaction.atomic
-def update_record[R: models.Model](
-    access: Access,
-    record: R,
-    *,
-    version: int,
-    changes: dict[str, Any],
-    editable: Collection[str],
-    right: str = "write",
-    clean: Mapping[str, Callable[[Any], Any]] | None = None,
-) -> R:
-    """Apply ``changes`` to the ``editable`` fields of ``record`` if ``version`` is current;
-    ``clean`` checks and normalizes the given fields it names (a role list, an amount)."""
-    access.require(right)
-    refuse_unknown(changes, editable)
-    for name, cleaner in (clean or {}).items():
-        if name in changes:
-            changes[name] = cleaner(changes[name])
-    return update_versioned(
-        access.user, access.organization, record, version=version, changes=changes
-    )
-
-
-@transaction.atomic
-def delete_record(access: Access, record: models.Model, *, right: str = "write") -> None:
-    """Delete ``record`` if the caller has ``right``; refused while protected links hold it."""
-    access.require(right)
-    delete_audited(access.user, access.organization, record)
 
 
 # Notifications ---------------------------------------------------------------------------

@@ -39,13 +39,12 @@ from northline.orgs.audit import (
     delete_audited,
     jsonable,
     object_type,
-    record_event,
     snapshot,
     update_versioned,
     validate,
 )
 from northline.orgs.models import Event, Organization, Person, Team
-from northline.orgs.services import delete_record, refuse_unknown
+from northline.orgs.services import delete_record, record_action, refuse_unknown
 from northline.orgs.worker import enqueue_once
 from northline.portfolio import feedback, rules
 from northline.portfolio.models import (
@@ -190,12 +189,11 @@ def create_epic(
     linked = key_results_in_org(access, key_results)
     if linked:
         epic.key_results.set(linked)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="created",
-        obj=epic,
-        changes={**snapshot(epic), "key_results": sorted(record.pk for record in linked)},
+    record_action(
+        access,
+        "created",
+        epic,
+        {**snapshot(epic), "key_results": sorted(record.pk for record in linked)},
     )
     schedule_feedback(access.organization)
     return epic
@@ -226,13 +224,7 @@ def update_epic(access: Access, epic: Epic, /, *, version: int, **changes: Any) 
         after = sorted(record.pk for record in linked)
         if before != after:
             epic.key_results.set(linked)
-            record_event(
-                actor=access.user,
-                organization=access.organization,
-                verb="updated",
-                obj=epic,
-                changes={"key_results": [before, after]},
-            )
+            record_action(access, "updated", epic, {"key_results": [before, after]})
     schedule_feedback(access.organization)
     return epic
 
@@ -336,12 +328,8 @@ def link_indicator(
     if linked.filter(pk=indicator.pk).exists():
         return
     linked.add(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="linked",
-        obj=record,
-        changes={relation: {"added": indicator.pk, "name": indicator.name}},
+    record_action(
+        access, "linked", record, {relation: {"added": indicator.pk, "name": indicator.name}}
     )
     schedule_feedback(access.organization)
 
@@ -360,12 +348,8 @@ def unlink_indicator(
             fields={"indicator": "Not linked."},
         )
     linked.remove(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="unlinked",
-        obj=record,
-        changes={relation: {"removed": indicator.pk, "name": indicator.name}},
+    record_action(
+        access, "unlinked", record, {relation: {"removed": indicator.pk, "name": indicator.name}}
     )
     schedule_feedback(access.organization)
 
@@ -640,12 +624,11 @@ def add_leading_indicator(access: Access, story: Story, **indicator_fields: Any)
     indicator_fields.pop("kind", None)
     indicator = measures.create_indicator(access, kind=IndicatorKind.LEADING, **indicator_fields)
     story.leading_indicators.add(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="linked",
-        obj=story,
-        changes={"leading_indicators": {"added": indicator.pk, "name": indicator.name}},
+    record_action(
+        access,
+        "linked",
+        story,
+        {"leading_indicators": {"added": indicator.pk, "name": indicator.name}},
     )
     schedule_feedback(access.organization)
     return indicator
@@ -978,13 +961,7 @@ def pivot_epic(access: Access, epic: Epic, *, title: str) -> Epic:
     )
     Epic.objects.filter(pk=new_epic.pk).update(pivoted_from=epic)
     new_epic.pivoted_from = epic
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="updated",
-        obj=new_epic,
-        changes={"pivoted_from": [None, epic.pk]},
-    )
+    record_action(access, "updated", new_epic, {"pivoted_from": [None, epic.pk]})
     for indicator in epic.lagging_indicators.all():
         link_lagging_indicator(access, new_epic, indicator)
     return new_epic

@@ -25,7 +25,6 @@ from northline.orgs.access import Access
 from northline.orgs.audit import (
     create_audited,
     object_type,
-    record_event,
     snapshot,
     stale,
     update_versioned,
@@ -33,12 +32,13 @@ from northline.orgs.audit import (
 )
 from northline.orgs.models import Organization, Person, Team
 from northline.orgs.services import (
+    RecordWrites,
     create_record,
     delete_record,
     leadership_of,
     notify,
+    record_action,
     refuse_unknown,
-    update_record,
 )
 from northline.strategy.models import (
     Authority,
@@ -154,13 +154,7 @@ def set_related(access: Access, instance: Any, name: str, records: Sequence[mode
     if before == after:
         return False
     manager.set(records)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="updated",
-        obj=instance,
-        changes={name: [before, after]},
-    )
+    record_action(access, "updated", instance, {name: [before, after]})
     return True
 
 
@@ -177,13 +171,7 @@ def create_with_related(
         if records:
             getattr(instance, name).set(records)
         links[name] = sorted({record.pk for record in records})
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="created",
-        obj=instance,
-        changes={**snapshot(instance), **links},
-    )
+    record_action(access, "created", instance, {**snapshot(instance), **links})
     return instance
 
 
@@ -257,6 +245,9 @@ def delete_swot_item(access: Access, item: SwotItem) -> None:
 THEME_FIELDS = {"name", "description", "starts_on", "ends_on", "status"}
 
 
+THEMES = RecordWrites[Theme](editable=THEME_FIELDS)
+
+
 def create_theme(
     access: Access,
     *,
@@ -266,7 +257,7 @@ def create_theme(
     description: str = "",
     status: str = "active",
 ) -> Theme:
-    return create_record(
+    return THEMES.create(
         access,
         Theme(
             organization=access.organization,
@@ -279,13 +270,9 @@ def create_theme(
     )
 
 
-def update_theme(access: Access, theme: Theme, /, *, version: int, **changes: Any) -> Theme:
-    return update_record(access, theme, version=version, changes=changes, editable=THEME_FIELDS)
-
-
-def delete_theme(access: Access, theme: Theme) -> None:
-    """Delete a theme; its investments and outcome responsibilities go with it."""
-    delete_record(access, theme)
+update_theme = THEMES.update
+# A theme's investments and outcome responsibilities are deleted with it.
+delete_theme = THEMES.delete
 
 
 @transaction.atomic
@@ -300,12 +287,8 @@ def link_indicator(access: Access, theme: Theme, indicator: Indicator) -> Theme:
         )
     if not theme.indicators.filter(pk=indicator.pk).exists():
         theme.indicators.add(indicator)
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="linked",
-            obj=theme,
-            changes={"indicator": indicator.pk, "indicator_name": indicator.name},
+        record_action(
+            access, "linked", theme, {"indicator": indicator.pk, "indicator_name": indicator.name}
         )
     return theme
 
@@ -327,12 +310,8 @@ def unlink_indicator(access: Access, theme: Theme, indicator: Indicator) -> Them
     access.require("write")
     if theme.indicators.filter(pk=indicator.pk).exists():
         theme.indicators.remove(indicator)
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="unlinked",
-            obj=theme,
-            changes={"indicator": indicator.pk, "indicator_name": indicator.name},
+        record_action(
+            access, "unlinked", theme, {"indicator": indicator.pk, "indicator_name": indicator.name}
         )
     return theme
 

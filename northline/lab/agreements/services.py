@@ -55,7 +55,11 @@ from northline.orgs.audit import (
     update_versioned,
 )
 from northline.orgs.models import Organization, Person
-from northline.orgs.services import create_record, delete_record, refuse_unknown, update_record
+from northline.orgs.services import (
+    RecordWrites,
+    record_action,
+    refuse_unknown,
+)
 from northline.orgs.transfer import SealReport, key_fingerprint
 
 TEMPLATE_FIELDS = {"name", "description"}
@@ -77,19 +81,17 @@ def person_in_org(access: Access, person: Person | int) -> Person:
 # Templates -----------------------------------------------------------------------------------
 
 
+TEMPLATES = RecordWrites[AgreementTemplate](editable=TEMPLATE_FIELDS)
+
+
 def create_template(access: Access, *, name: str, description: str = "") -> AgreementTemplate:
-    return create_record(
+    return TEMPLATES.create(
         access,
         AgreementTemplate(organization=access.organization, name=name, description=description),
     )
 
 
-def update_template(
-    access: Access, template: AgreementTemplate, /, *, version: int, **changes: Any
-) -> AgreementTemplate:
-    return update_record(
-        access, template, version=version, changes=changes, editable=TEMPLATE_FIELDS
-    )
+update_template = TEMPLATES.update
 
 
 @transaction.atomic
@@ -132,14 +134,9 @@ def add_template_section(
     )
 
 
-def update_template_section(
-    access: Access, section: TemplateSection, /, *, version: int, **changes: Any
-) -> TemplateSection:
-    return update_record(access, section, version=version, changes=changes, editable=SECTION_FIELDS)
-
-
-def delete_template_section(access: Access, section: TemplateSection) -> None:
-    delete_record(access, section)
+TEMPLATE_SECTIONS = RecordWrites[TemplateSection](editable=SECTION_FIELDS)
+update_template_section = TEMPLATE_SECTIONS.update
+delete_template_section = TEMPLATE_SECTIONS.delete
 
 
 # Agreements ----------------------------------------------------------------------------------
@@ -517,13 +514,7 @@ def initial_section(access: Access, section: AgreementSection, signatory: Signat
     )
     initial.full_clean()
     initial.save(force_insert=True)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="initialed",
-        obj=initial,
-        changes=snapshot(initial),
-    )
+    record_action(access, "initialed", initial, snapshot(initial))
     sync_status(access, locked)
     return initial
 

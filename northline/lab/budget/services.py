@@ -12,7 +12,7 @@ from northline.lab.models import Engagement, Expense
 from northline.lib.errors import NotFound
 from northline.orgs.access import Access
 from northline.orgs.audit import create_audited
-from northline.orgs.services import delete_record, update_record
+from northline.orgs.services import RecordWrites, update_record
 
 BUDGET_FIELDS = {"budget_low", "budget_high", "monthly_lab_cost", "currency"}
 EXPENSE_FIELDS = {"spent_on", "amount", "category", "note"}
@@ -63,16 +63,8 @@ def add_expense(
     )
 
 
-def update_expense(access: Access, expense: Expense, /, *, version: int, **changes: Any) -> Expense:
-    return update_record(
-        access,
-        expense,
-        version=version,
-        changes=changes,
-        editable=EXPENSE_FIELDS,
-        clean={"amount": lambda value: Decimal(str(value))},
-    )
-
-
-def delete_expense(access: Access, expense: Expense) -> None:
-    delete_record(access, expense)
+EXPENSES = RecordWrites[Expense](
+    editable=EXPENSE_FIELDS, clean={"amount": lambda value: Decimal(str(value))}
+)
+update_expense = EXPENSES.update
+delete_expense = EXPENSES.delete

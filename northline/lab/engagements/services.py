@@ -43,7 +43,13 @@ from northline.lib.text import sentences
 from northline.orgs.access import Access, in_org
 from northline.orgs.audit import check_version, create_audited, delete_audited, update_versioned
 from northline.orgs.models import Person, Team, TeamRole
-from northline.orgs.services import create_record, delete_record, refuse_unknown, update_record
+from northline.orgs.services import (
+    RecordWrites,
+    create_record,
+    delete_record,
+    refuse_unknown,
+    update_record,
+)
 from northline.strategy import selectors as strategy_selectors
 from northline.strategy import services as strategy
 from northline.strategy.models import Authority, CoalitionBody, DecisionStatus, DecisionTopic
@@ -197,28 +203,18 @@ def create_phase_item(
     )
 
 
-def update_phase_item(
-    access: Access, item: PhaseItem, /, *, version: int, **changes: Any
-) -> PhaseItem:
-    return update_record(
-        access,
-        item,
-        version=version,
-        changes=changes,
-        editable=ITEM_FIELDS,
-        clean={"check_key": clean_check_key},
-    )
-
-
 def clean_check_key(check_key: str | None) -> str:
     """An item's check, or none (empty) for an item ticked by hand."""
     check_key_allowed(check_key or "")
     return check_key or ""
 
 
-def delete_phase_item(access: Access, item: PhaseItem) -> None:
-    """Engagements keep their copies (their ``source`` becomes empty)."""
-    delete_record(access, item)
+PHASE_ITEMS = RecordWrites[PhaseItem](editable=ITEM_FIELDS, clean={"check_key": clean_check_key})
+update_phase_item = PHASE_ITEMS.update
+
+
+# Engagements keep their copies of a deleted item (their ``source`` becomes empty).
+delete_phase_item = PHASE_ITEMS.delete
 
 
 # Engagements --------------------------------------------------------------------------------

@@ -17,12 +17,17 @@ from northline.orgs.access import Access
 from northline.orgs.audit import (
     create_audited,
     delete_audited,
-    record_event,
     stale,
     update_versioned,
 )
 from northline.orgs.models import Person
-from northline.orgs.services import create_record, delete_record, refuse_unknown, update_record
+from northline.orgs.services import (
+    create_record,
+    delete_record,
+    record_action,
+    refuse_unknown,
+    update_record,
+)
 
 MAX_DAYS = 2
 SESSION_FIELDS = {"title", "starts_on", "ends_on", "agenda", "outcomes"}
@@ -98,12 +103,11 @@ def create_session(
         if people:
             getattr(session, name).set(people)
     if any(chosen.values()):
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="invited",
-            obj=session,
-            changes={name: [p.pk for p in people] for name, people in chosen.items()},
+        record_action(
+            access,
+            "invited",
+            session,
+            {name: [p.pk for p in people] for name, people in chosen.items()},
         )
     return session
 
@@ -142,13 +146,7 @@ def update_session(
             if count != 1:
                 raise stale(updated, version)
             updated.version = version + 1
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="invited",
-            obj=updated,
-            changes=altered,
-        )
+        record_action(access, "invited", updated, altered)
     return updated
 
 
