@@ -39,15 +39,19 @@ from northline.lib.errors import Conflict, Forbidden, Invalid
 from northline.orgs.access import Access, in_org
 from northline.orgs.audit import (
     check_version,
-    create_audited,
-    delete_audited,
     snapshot,
     unchanged_fields,
-    update_versioned,
     validate,
 )
 from northline.orgs.models import Person, Team, TeamMember
-from northline.orgs.services import delete_record, record_action, refuse_unknown
+from northline.orgs.services import (
+    add_record,
+    change_record,
+    delete_record,
+    record_action,
+    refuse_unknown,
+    remove_record,
+)
 from northline.portfolio.models import Epic
 from northline.strategy.models import DecisionStatus, DecisionTopic
 from northline.strategy.services import log_decision
@@ -149,9 +153,8 @@ def create_release(
     access: Access, *, name: str, planned_date: dt.date, description: str = ""
 ) -> Release:
     access.require("write")
-    release = create_audited(
-        access.user,
-        access.organization,
+    release = add_record(
+        access,
         Release(
             organization=access.organization,
             name=name,
@@ -174,9 +177,7 @@ def update_release(access: Access, release: Release, /, *, version: int, **chang
     old_date = release.planned_date
     if "planned_date" in changes and changes["planned_date"] != old_date:
         check_open(release, "moved")
-    release = update_versioned(
-        access.user, access.organization, release, version=version, changes=changes
-    )
+    release = change_record(access, release, version=version, changes=changes)
     if release.planned_date != old_date:
         send_notices(access, release_impacts(release), "moved")
         webhooks.emit(
@@ -219,9 +220,8 @@ def decide_release(
             code="not_ready",
             fields={"override_reason": f"Waiting for {names}."},
         )
-    release = update_versioned(
-        access.user,
-        access.organization,
+    release = change_record(
+        access,
         release,
         version=version,
         changes={
@@ -264,9 +264,8 @@ def mark_released(access: Access, release: Release, *, version: int | None = Non
             "release can be marked released.",
             code="release_not_decided",
         )
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         release,
         version=release.version,
         changes={"status": ReleaseStatus.RELEASED},
@@ -280,9 +279,8 @@ def cancel_release(access: Access, release: Release, *, version: int | None = No
     release = locked(release)
     check_version(release, version)
     check_open(release, "cancelled")
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         release,
         version=release.version,
         changes={"status": ReleaseStatus.CANCELLED},
@@ -300,7 +298,7 @@ def delete_release(access: Access, release: Release) -> None:
             "release can be deleted. Cancel it instead.",
             code="release_not_planned",
         )
-    delete_audited(access.user, access.organization, release)
+    remove_record(access, release)
 
 
 # Features --------------------------------------------------------------------------------
@@ -336,9 +334,8 @@ def create_feature(
     fields = feature_references(
         access, {"kind": kind, "owner_team": owner_team, "epic": epic, "release": release}
     )
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Feature(organization=access.organization, title=title, description=description, **fields),
     )
 
@@ -355,9 +352,7 @@ def update_feature(access: Access, feature: Feature, /, *, version: int, **chang
         name: value.pk if hasattr(value, "pk") else value
         for name, value in feature_references(access, changes).items()
     }
-    feature = update_versioned(
-        access.user, access.organization, feature, version=version, changes=resolved
-    )
+    feature = change_record(access, feature, version=version, changes=resolved)
     if feature.release_id is not None and feature.release_id != old_release:
         feature.release = Release.objects.get(pk=feature.release_id)
         send_notices(access, list(feature.impacts.select_related("team")), "planned")
@@ -398,9 +393,8 @@ def add_impact(
             code="impact_exists",
             fields={"team": "Already impacted; edit that impact instead."},
         )
-    impact = create_audited(
-        access.user,
-        access.organization,
+    impact = add_record(
+        access,
         Impact(
             organization=access.organization,
             feature=feature,
@@ -431,9 +425,7 @@ def update_impact(access: Access, impact: Impact, /, *, version: int, **changes:
     )
     check_version(impact, version)
     old_role = impact.role
-    impact = update_versioned(
-        access.user, access.organization, impact, version=version, changes=changes
-    )
+    impact = change_record(access, impact, version=version, changes=changes)
     if old_role != ImpactRole.IMPACTEE and impact.role == ImpactRole.IMPACTEE:
         send_notices(access, [impact], "impact_added")
     return impact
@@ -474,9 +466,8 @@ def acknowledge(access: Access, impact: Impact, *, version: int | None = None) -
         )
     if impact.acknowledged_at is not None:
         return impact
-    impact = update_versioned(
-        access.user,
-        access.organization,
+    impact = change_record(
+        access,
         impact,
         version=impact.version if version is None else version,
         changes={"acknowledged_by": access.user.pk, "acknowledged_at": timezone.now()},
@@ -502,14 +493,10 @@ def set_lead_time(access: Access, team: Team | int, *, days: int) -> TeamLeadTim
         raise Invalid("A lead time is 0 to 365 days.", fields={"days": "0 to 365."})
     current = TeamLeadTime.objects.select_for_update().filter(team=target).first()
     if current is None:
-        return create_audited(
-            access.user,
-            access.organization,
-            TeamLeadTime(organization=access.organization, team=target, days=days),
+        return add_record(
+            access, TeamLeadTime(organization=access.organization, team=target, days=days)
         )
-    return update_versioned(
-        access.user, access.organization, current, version=current.version, changes={"days": days}
-    )
+    return change_record(access, current, version=current.version, changes={"days": days})
 
 
 # Webhooks --------------------------------------------------------------------------------
@@ -533,9 +520,8 @@ def create_webhook(
     (unless NORTHLINE_WEBHOOKS_ALLOW_PRIVATE). The secret is generated unless given."""
     access.require("manage")
     webhooks.check_url_for_form(url)
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Webhook(
             organization=access.organization,
             url=url,
@@ -569,9 +555,7 @@ def update_webhook(access: Access, webhook: Webhook, /, *, version: int, **chang
         )
         webhook.version = version = version + 1
         record_action(access, "updated", webhook, {"url": [before, webhook.masked_url]})
-    return update_versioned(
-        access.user, access.organization, webhook, version=version, changes=changes
-    )
+    return change_record(access, webhook, version=version, changes=changes)
 
 
 def delete_webhook(access: Access, webhook: Webhook) -> None:
@@ -603,9 +587,8 @@ def create_calendar_feed(
     access.require("write")
     target = in_org(access, Team, team, "team")
     token = secrets.token_urlsafe(32)
-    feed = create_audited(
-        access.user,
-        access.organization,
+    feed = add_record(
+        access,
         CalendarFeed(
             organization=access.organization,
             team=target,
@@ -623,11 +606,6 @@ def revoke_calendar_feed(access: Access, feed: CalendarFeed) -> CalendarFeed:
     feed = locked(feed)
     if feed.revoked_at is not None:
         return feed
-    return update_versioned(
-        access.user,
-        access.organization,
-        feed,
-        version=feed.version,
-        changes={"revoked_at": timezone.now()},
-        verb="revoked",
+    return change_record(
+        access, feed, version=feed.version, changes={"revoked_at": timezone.now()}, verb="revoked"
     )

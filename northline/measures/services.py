@@ -12,8 +12,7 @@ from northline.lib.errors import Invalid
 from northline.measures.models import Indicator, Reading
 from northline.measures.signals import reading_recorded
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited
-from northline.orgs.services import RecordWrites, refuse_unknown
+from northline.orgs.services import RecordWrites, add_record, refuse_unknown
 
 INDICATOR_FIELDS = {
     "name",
@@ -39,9 +38,7 @@ def create_indicator(access: Access, **fields: Any) -> Indicator:
     refuse_unknown(fields, INDICATOR_FIELDS)
     if "direction" not in fields and "baseline" in fields and "target" in fields:
         fields["direction"] = direction_for(fields["baseline"], fields["target"])
-    return create_audited(
-        access.user, access.organization, Indicator(organization=access.organization, **fields)
-    )
+    return add_record(access, Indicator(organization=access.organization, **fields))
 
 
 INDICATORS = RecordWrites[Indicator](editable=INDICATOR_FIELDS)
@@ -69,9 +66,8 @@ def record_reading(
             "A reading cannot be recorded in the future.",
             fields={"recorded_at": "Must not be later than now."},
         )
-    reading = create_audited(
-        access.user,
-        access.organization,
+    reading = add_record(
+        access,
         Reading(
             organization=access.organization,
             indicator=indicator,

@@ -101,11 +101,57 @@ def record_action(
     )
 
 
+def check_changes(
+    access: Access,
+    changes: dict[str, Any],
+    *,
+    editable: Collection[str],
+    right: str = "write",
+    clean: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> None:
+    """The first steps of an update: the caller's right, no field outside ``editable``, then
+    the fields ``clean`` names checked and normalized in place (a role list, an amount)."""
+    access.require(right)
+    refuse_unknown(changes, editable)
+    for name, cleaner in (clean or {}).items():
+        if name in changes:
+            changes[name] = cleaner(changes[name])
+
+
+# add_record, change_record and remove_record write as the caller, in its organization, for
+# services that check the caller's right and their own rules first (a state to move from, a
+# lock to take, a record that must not be in use).
+
+
+def add_record[R: models.Model](access: Access, record: R) -> R:
+    """``create_audited`` by the caller, in its organization."""
+    return create_audited(access.user, access.organization, record)
+
+
+def change_record[R: models.Model](
+    access: Access,
+    record: R,
+    *,
+    version: int,
+    changes: Mapping[str, Any],
+    verb: str = "updated",
+) -> R:
+    """``update_versioned`` by the caller, in its organization."""
+    return update_versioned(
+        access.user, access.organization, record, version=version, changes=changes, verb=verb
+    )
+
+
+def remove_record(access: Access, record: models.Model) -> None:
+    """``delete_audited`` by the caller, in its organization."""
+    delete_audited(access.user, access.organization, record)
+
+
 @transaction.atomic
 def create_record[R: models.Model](access: Access, record: R, *, right: str = "write") -> R:
     """Insert ``record`` (built in the caller's organization) if the caller has ``right``."""
     access.require(right)
-    return create_audited(access.user, access.organization, record)
+    return add_record(access, record)
 
 
 @transaction.atomic
@@ -119,23 +165,16 @@ def update_record[R: models.Model](
     right: str = "write",
     clean: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> R:
-    """Apply ``changes`` to the ``editable`` fields of ``record`` if ``version`` is current;
-    ``clean`` checks and normalizes the given fields it names (a role list, an amount)."""
-    access.require(right)
-    refuse_unknown(changes, editable)
-    for name, cleaner in (clean or {}).items():
-        if name in changes:
-            changes[name] = cleaner(changes[name])
-    return update_versioned(
-        access.user, access.organization, record, version=version, changes=changes
-    )
+    """Apply ``changes`` to the ``editable`` fields of ``record`` if ``version`` is current."""
+    check_changes(access, changes, editable=editable, right=right, clean=clean)
+    return change_record(access, record, version=version, changes=changes)
 
 
 @transaction.atomic
 def delete_record(access: Access, record: models.Model, *, right: str = "write") -> None:
     """Delete ``record`` if the caller has ``right``; refused while protected links hold it."""
     access.require(right)
-    delete_audited(access.user, access.organization, record)
+    remove_record(access, record)
 
 
 class RecordWrites[R: models.Model]:
@@ -311,8 +350,9 @@ def add_member(access: Access, *, user: User, role: str) -> Membership:
     return join(access.user, access.organization, user, role)
 
 
-def join(actor: User, organization: Organization, user: User, role: str) -> Membership:
-    """The membership and, if the user has none yet, their person in the organization."""
+def join(actor: User | str, organization: Organization, user: User, role: str) -> Membership:
+    """The membership and, if the user has none yet, their person in the organization (for an
+    invitation, an owner's addition, or single sign-on's group mapping, whose actor is a name)."""
     membership = create_audited(
         actor, organization, Membership(organization=organization, user=user, role=role)
     )
@@ -340,9 +380,7 @@ def change_role(access: Access, membership: Membership, *, version: int, role: s
         check_can_grant(access, Role.OWNER)
         if role != Role.OWNER:
             keep_an_owner(access.organization, membership)
-    return update_versioned(
-        access.user, access.organization, membership, version=version, changes={"role": role}
-    )
+    return change_record(access, membership, version=version, changes={"role": role})
 
 
 @transaction.atomic
@@ -354,7 +392,7 @@ def remove_member(access: Access, membership: Membership) -> None:
         if membership.user_id != access.user.pk:
             check_can_grant(access, Role.OWNER)
         keep_an_owner(access.organization, membership)
-    delete_audited(access.user, access.organization, membership)
+    remove_record(access, membership)
     # The member's tokens for this organization would answer 404 from now on; revoke them so
     # that the tokens page says so, and so that rejoining does not bring them back.
     revoke_tokens_of(
@@ -687,9 +725,8 @@ def add_team_member(
             code="already_on_team",
             fields={"person_id": "Already on the team."},
         )
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         TeamMember(
             organization=access.organization,
             team=team,
@@ -1303,20 +1340,7 @@ def sync_sso_memberships(user: User, *, roles: dict[str, str], managed: set[str]
         )
         role = roles.get(slug)
         if role is not None and membership is None:
-            create_audited(
-                SSO_ACTOR, organization, Membership(organization=organization, user=user, role=role)
-            )
-            if not Person.objects.filter(organization=organization, user=user).exists():
-                create_audited(
-                    SSO_ACTOR,
-                    organization,
-                    Person(
-                        organization=organization,
-                        user=user,
-                        name=display_name(user),
-                        email=user.email,
-                    ),
-                )
+            join(SSO_ACTOR, organization, user, role)
             done.append(f"{slug}: joined as {role}")
             continue
         if membership is None or membership.role == role:

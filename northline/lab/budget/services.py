@@ -11,8 +11,7 @@ from django.db import transaction
 from northline.lab.models import Engagement, Expense
 from northline.lib.errors import NotFound
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited
-from northline.orgs.services import RecordWrites, update_record
+from northline.orgs.services import RecordWrites, add_record, update_record
 
 BUDGET_FIELDS = {"budget_low", "budget_high", "monthly_lab_cost", "currency"}
 EXPENSE_FIELDS = {"spent_on", "amount", "category", "note"}
@@ -49,9 +48,8 @@ def add_expense(
     access.require("write")
     if engagement.organization_id != access.organization.pk:
         raise NotFound("No such engagement in this organization.")
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Expense(
             organization=access.organization,
             engagement=engagement,

@@ -41,13 +41,16 @@ from northline.lab.models import (
 from northline.lib.errors import Conflict, Forbidden, Invalid
 from northline.lib.text import sentences
 from northline.orgs.access import Access, in_org
-from northline.orgs.audit import check_version, create_audited, delete_audited, update_versioned
+from northline.orgs.audit import check_version
 from northline.orgs.models import Person, Team, TeamRole
 from northline.orgs.services import (
     RecordWrites,
+    add_record,
+    change_record,
     create_record,
     delete_record,
     refuse_unknown,
+    remove_record,
     update_record,
 )
 from northline.strategy import selectors as strategy_selectors
@@ -100,9 +103,8 @@ def create_phase(
     """A new phase, last in the playbook unless ``position`` says where."""
     access.require("write")
     ordered = list(Phase.objects.filter(organization=access.organization))
-    phase = create_audited(
-        access.user,
-        access.organization,
+    phase = add_record(
+        access,
         Phase(
             organization=access.organization,
             name=name,
@@ -125,9 +127,7 @@ def move_phase(access: Access, phase: Phase, *, position: int, version: int) -> 
     """Put ``phase`` at ``position`` (0 first) and renumber the others in their order."""
     access.require("write")
     if phase.version != version:
-        return update_versioned(
-            access.user, access.organization, phase, version=version, changes={}
-        )
+        return change_record(access, phase, version=version, changes={})
     ordered = [
         p for p in Phase.objects.filter(organization=access.organization) if p.pk != phase.pk
     ]
@@ -136,13 +136,7 @@ def move_phase(access: Access, phase: Phase, *, position: int, version: int) -> 
     for index, record in enumerate(ordered):
         if record.position != index:
             target = phase if record.pk == phase.pk else record
-            update_versioned(
-                access.user,
-                access.organization,
-                target,
-                version=target.version,
-                changes={"position": index},
-            )
+            change_record(access, target, version=target.version, changes={"position": index})
     return phase
 
 
@@ -160,17 +154,11 @@ def delete_phase(access: Access, phase: Phase) -> None:
             code="phase_in_use",
         )
     for item in PhaseItem.objects.filter(phase=phase):
-        delete_audited(access.user, access.organization, item)
-    delete_audited(access.user, access.organization, phase)
+        remove_record(access, item)
+    remove_record(access, phase)
     for index, record in enumerate(Phase.objects.filter(organization=access.organization)):
         if record.position != index:
-            update_versioned(
-                access.user,
-                access.organization,
-                record,
-                version=record.version,
-                changes={"position": index},
-            )
+            change_record(access, record, version=record.version, changes={"position": index})
 
 
 @transaction.atomic
@@ -189,9 +177,8 @@ def create_phase_item(
     if position is None:
         last = PhaseItem.objects.filter(phase=phase, kind=kind).aggregate(m=Max("position"))["m"]
         position = 0 if last is None else last + 1
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         PhaseItem(
             organization=access.organization,
             phase=phase,
@@ -238,9 +225,8 @@ def copy_checklist(access: Access, engagement: Engagement, phase: Phase) -> int:
         return 0
     count = 0
     for source in PhaseItem.objects.filter(phase=phase).order_by("kind", "position", "id"):
-        create_audited(
-            access.user,
-            access.organization,
+        add_record(
+            access,
             ChecklistItem(
                 organization=access.organization,
                 engagement=engagement,
@@ -263,9 +249,8 @@ def create_engagement(access: Access, **fields: Any) -> Engagement:
     access.require("write")
     refuse_unknown(fields, ENGAGEMENT_FIELDS)
     phases = list(Phase.objects.filter(organization=access.organization))
-    engagement = create_audited(
-        access.user,
-        access.organization,
+    engagement = add_record(
+        access,
         Engagement(
             organization=access.organization,
             current_phase=phases[0] if phases else None,
@@ -276,9 +261,8 @@ def create_engagement(access: Access, **fields: Any) -> Engagement:
     for phase in phases:
         copy_checklist(access, engagement, phase)
     for criterion in Criterion.values:
-        create_audited(
-            access.user,
-            access.organization,
+        add_record(
+            access,
             QualificationAssessment(
                 organization=access.organization, engagement=engagement, criterion=criterion
             ),
@@ -297,9 +281,7 @@ def update_engagement(
     for name in ("team", "product_owner", "executive_sponsor"):
         if name in resolved:
             resolved[name] = resolved[name].pk if resolved[name] is not None else None
-    return update_versioned(
-        access.user, access.organization, engagement, version=version, changes=resolved
-    )
+    return change_record(access, engagement, version=version, changes=resolved)
 
 
 def delete_engagement(access: Access, engagement: Engagement) -> None:
@@ -339,9 +321,7 @@ def advance_phase(access: Access, engagement: Engagement, *, version: int) -> En
     """
     access.require("write")
     if engagement.version != version:
-        return update_versioned(
-            access.user, access.organization, engagement, version=version, changes={}
-        )
+        return change_record(access, engagement, version=version, changes={})
     refuse_closed(engagement)
     target = selectors.next_phase(access, engagement)
     if target is None:
@@ -364,14 +344,7 @@ def advance_phase(access: Access, engagement: Engagement, *, version: int) -> En
     status = STATUS_ON_ENTERING.get(target.key)
     if status is not None:
         changes["status"] = status
-    return update_versioned(
-        access.user,
-        access.organization,
-        engagement,
-        version=version,
-        changes=changes,
-        verb="advanced",
-    )
+    return change_record(access, engagement, version=version, changes=changes, verb="advanced")
 
 
 def close(
@@ -402,9 +375,8 @@ def close(
         made_by_person=person_of(access),
         links=[engagement],
     )
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         engagement,
         version=engagement.version,
         changes={"status": status, "closing_reason": reason},
@@ -493,11 +465,9 @@ def set_item_state(
         if state != item.state:
             changes["waiver_reason"] = ""
     if item.version != version:
-        return update_versioned(access.user, access.organization, item, version=version, changes={})
+        return change_record(access, item, version=version, changes={})
     before = item.state
-    updated = update_versioned(
-        access.user, access.organization, item, version=version, changes=changes
-    )
+    updated = change_record(access, item, version=version, changes=changes)
     if state is not None and state != before:
         ChecklistItem.objects.filter(pk=item.pk).update(
             decided_by=access.user, decided_at=timezone.now(), waiver_decision=None
@@ -551,9 +521,8 @@ def waive_item(
         made_by_person=person,
         links=[engagement],
     )
-    updated = update_versioned(
-        access.user,
-        access.organization,
+    updated = change_record(
+        access,
         item,
         version=item.version,
         changes={"state": ChecklistState.WAIVED, "waiver_reason": reason},
@@ -588,24 +557,16 @@ def assess_criterion(
             "A judgement needs its evidence.",
             fields={"evidence": "Say what the judgement rests on."},
         )
-    updated = update_versioned(
-        access.user,
-        access.organization,
-        assessment,
-        version=version,
-        changes={"met": met, "evidence": evidence},
+    updated = change_record(
+        access, assessment, version=version, changes={"met": met, "evidence": evidence}
     )
     engagement = Engagement.objects.get(pk=assessment.engagement_id)
     if engagement.status in (EngagementStatus.CANDIDATE, EngagementStatus.QUALIFIED):
         ok, _ = rules.qualified(engagement)
         status = EngagementStatus.QUALIFIED if ok else EngagementStatus.CANDIDATE
         if status != engagement.status:
-            update_versioned(
-                access.user,
-                access.organization,
-                engagement,
-                version=engagement.version,
-                changes={"status": status},
+            change_record(
+                access, engagement, version=engagement.version, changes={"status": status}
             )
     return updated
 
@@ -634,9 +595,8 @@ def create_course(
     audience_roles: Any = (),
 ) -> Course:
     access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Course(
             organization=access.organization,
             name=name,
@@ -669,8 +629,8 @@ def delete_course(access: Access, course: Course) -> None:
             code="course_in_use",
         )
     for requirement in RequiredTraining.objects.filter(course=course):
-        delete_audited(access.user, access.organization, requirement)
-    delete_audited(access.user, access.organization, course)
+        remove_record(access, requirement)
+    remove_record(access, course)
 
 
 @transaction.atomic
@@ -678,9 +638,8 @@ def require_training(access: Access, *, role: str, course: Course | int) -> Requ
     access.require("write")
     if role not in TeamRole.values:
         raise Invalid(f"Unknown role {role!r}.", fields={"role": "Choose a team role."})
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         RequiredTraining(
             organization=access.organization,
             role=role,
@@ -735,9 +694,7 @@ def update_training_record(
         "completed_on", record.completed_on if status == record.status else None
     )
     changes["completed_on"] = check_completion(status, completed_on)
-    return update_versioned(
-        access.user, access.organization, record, version=version, changes=changes
-    )
+    return change_record(access, record, version=version, changes=changes)
 
 
 def delete_training_record(access: Access, record: TrainingRecord) -> None:

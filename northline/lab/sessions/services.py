@@ -15,17 +15,17 @@ from northline.lab.sessions.selectors import length_in_days
 from northline.lib.errors import Invalid, NotFound
 from northline.orgs.access import Access
 from northline.orgs.audit import (
-    create_audited,
-    delete_audited,
     stale,
-    update_versioned,
 )
 from northline.orgs.models import Person
 from northline.orgs.services import (
+    add_record,
+    change_record,
     create_record,
     delete_record,
     record_action,
     refuse_unknown,
+    remove_record,
     update_record,
 )
 
@@ -82,9 +82,8 @@ def create_session(
     if engagement.organization_id != access.organization.pk:
         raise NotFound("No such engagement in this organization.")
     check_dates(starts_on, ends_on)
-    session = create_audited(
-        access.user,
-        access.organization,
+    session = add_record(
+        access,
         AlignmentSession(
             organization=access.organization,
             engagement=engagement,
@@ -125,9 +124,7 @@ def update_session(
     check_dates(
         changes.get("starts_on", session.starts_on), changes.get("ends_on", session.ends_on)
     )
-    updated = update_versioned(
-        access.user, access.organization, session, version=version, changes=changes
-    )
+    updated = change_record(access, session, version=version, changes=changes)
     altered: dict[str, list[list[int]]] = {}
     for name, chosen in people.items():
         new = people_in_org(access, chosen, name)
@@ -154,8 +151,8 @@ def update_session(
 def delete_session(access: Access, session: AlignmentSession) -> None:
     access.require("write")
     for commitment in Commitment.objects.filter(session=session):
-        delete_audited(access.user, access.organization, commitment)
-    delete_audited(access.user, access.organization, session)
+        remove_record(access, commitment)
+    remove_record(access, session)
 
 
 def owner_in_org(access: Access, owner: Person | int) -> Person:
