@@ -115,28 +115,29 @@ APPLICATIONS: list[tuple[Any, ...]] = [
 ]
 
 
-def test_an_objectives_branch_reads_its_part_of_the_graph_only(map_org: MapOrg) -> None:
-    online = f"objective:{map_org.online.pk}"
+def read_twice(
+    map_org: MapOrg, node: str, expected: list[tuple[Any, ...]]
+) -> tuple[Counter[str], Counter[str]]:
+    """Open the branch under ``node`` before and after six records grow outside it: it draws
+    ``expected`` both times, with the same number of queries. The records built each time."""
     with records_built() as before:
-        assert drawn(opened(map_org, online)) == ONLINE
-    queries = count_queries(lambda: opened(map_org, online))
+        assert drawn(opened(map_org, node)) == expected
+    queries = count_queries(lambda: opened(map_org, node))
     grow_outside(map_org, 6)
     with records_built() as after:
-        assert drawn(opened(map_org, online)) == ONLINE
-    assert count_queries(lambda: opened(map_org, online)) == queries
+        assert drawn(opened(map_org, node)) == expected
+    assert count_queries(lambda: opened(map_org, node)) == queries
+    return before, after
+
+
+def test_an_objectives_branch_reads_its_part_of_the_graph_only(map_org: MapOrg) -> None:
+    before, after = read_twice(map_org, f"objective:{map_org.online.pk}", ONLINE)
     # The two objectives of the branch, their two key results, the epic driving both.
     assert after == before == Counter({"Objective": 2, "KeyResult": 2, "Epic": 1})
 
 
 def test_a_key_results_branch_reads_its_objective_and_drivers_only(map_org: MapOrg) -> None:
-    applications = f"key_result:{map_org.applications.pk}"
-    with records_built() as before:
-        assert drawn(opened(map_org, applications)) == APPLICATIONS
-    queries = count_queries(lambda: opened(map_org, applications))
-    grow_outside(map_org, 6)
-    with records_built() as after:
-        assert drawn(opened(map_org, applications)) == APPLICATIONS
-    assert count_queries(lambda: opened(map_org, applications)) == queries
+    before, after = read_twice(map_org, f"key_result:{map_org.applications.pk}", APPLICATIONS)
     # Its objective and the other one whose key result the form epic also drives (to know
     # that the epic traces), both key results, the epic.
     assert after == before == Counter({"Objective": 2, "KeyResult": 2, "Epic": 1})
