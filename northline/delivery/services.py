@@ -39,16 +39,19 @@ from northline.lib.errors import Conflict, Forbidden, Invalid
 from northline.orgs.access import Access, in_org
 from northline.orgs.audit import (
     check_version,
-    create_audited,
-    delete_audited,
-    record_event,
     snapshot,
     unchanged_fields,
-    update_versioned,
     validate,
 )
 from northline.orgs.models import Person, Team, TeamMember
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import (
+    add_record,
+    change_record,
+    delete_record,
+    record_action,
+    refuse_unknown,
+    remove_record,
+)
 from northline.portfolio.models import Epic
 from northline.strategy.models import DecisionStatus, DecisionTopic
 from northline.strategy.services import log_decision
@@ -135,13 +138,7 @@ def send_notices(access: Access, impacts: Iterable[Impact], reason: str) -> list
             lead_time_days=lead,
             late=release_date is not None and is_late(today, release_date, lead),
         )
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="sent",
-            obj=notice,
-            changes=snapshot(notice),
-        )
+        record_action(access, "sent", notice, snapshot(notice))
         made.append(notice)
     notice_ids = [notice.pk for notice in made]
     transaction.on_commit(lambda: notices.deliver_notices.enqueue(notice_ids))
@@ -156,9 +153,8 @@ def create_release(
     access: Access, *, name: str, planned_date: dt.date, description: str = ""
 ) -> Release:
     access.require("write")
-    release = create_audited(
-        access.user,
-        access.organization,
+    release = add_record(
+        access,
         Release(
             organization=access.organization,
             name=name,
@@ -181,9 +177,7 @@ def update_release(access: Access, release: Release, /, *, version: int, **chang
     old_date = release.planned_date
     if "planned_date" in changes and changes["planned_date"] != old_date:
         check_open(release, "moved")
-    release = update_versioned(
-        access.user, access.organization, release, version=version, changes=changes
-    )
+    release = change_record(access, release, version=version, changes=changes)
     if release.planned_date != old_date:
         send_notices(access, release_impacts(release), "moved")
         webhooks.emit(
@@ -226,9 +220,8 @@ def decide_release(
             code="not_ready",
             fields={"override_reason": f"Waiting for {names}."},
         )
-    release = update_versioned(
-        access.user,
-        access.organization,
+    release = change_record(
+        access,
         release,
         version=version,
         changes={
@@ -271,9 +264,8 @@ def mark_released(access: Access, release: Release, *, version: int | None = Non
             "release can be marked released.",
             code="release_not_decided",
         )
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         release,
         version=release.version,
         changes={"status": ReleaseStatus.RELEASED},
@@ -287,9 +279,8 @@ def cancel_release(access: Access, release: Release, *, version: int | None = No
     release = locked(release)
     check_version(release, version)
     check_open(release, "cancelled")
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         release,
         version=release.version,
         changes={"status": ReleaseStatus.CANCELLED},
@@ -307,7 +298,7 @@ def delete_release(access: Access, release: Release) -> None:
             "release can be deleted. Cancel it instead.",
             code="release_not_planned",
         )
-    delete_audited(access.user, access.organization, release)
+    remove_record(access, release)
 
 
 # Features --------------------------------------------------------------------------------
@@ -343,9 +334,8 @@ def create_feature(
     fields = feature_references(
         access, {"kind": kind, "owner_team": owner_team, "epic": epic, "release": release}
     )
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Feature(organization=access.organization, title=title, description=description, **fields),
     )
 
@@ -362,19 +352,15 @@ def update_feature(access: Access, feature: Feature, /, *, version: int, **chang
         name: value.pk if hasattr(value, "pk") else value
         for name, value in feature_references(access, changes).items()
     }
-    feature = update_versioned(
-        access.user, access.organization, feature, version=version, changes=resolved
-    )
+    feature = change_record(access, feature, version=version, changes=resolved)
     if feature.release_id is not None and feature.release_id != old_release:
         feature.release = Release.objects.get(pk=feature.release_id)
         send_notices(access, list(feature.impacts.select_related("team")), "planned")
     return feature
 
 
-@transaction.atomic
 def delete_feature(access: Access, feature: Feature) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, feature)
+    delete_record(access, feature)
 
 
 # Impacts ---------------------------------------------------------------------------------
@@ -407,9 +393,8 @@ def add_impact(
             code="impact_exists",
             fields={"team": "Already impacted; edit that impact instead."},
         )
-    impact = create_audited(
-        access.user,
-        access.organization,
+    impact = add_record(
+        access,
         Impact(
             organization=access.organization,
             feature=feature,
@@ -440,18 +425,14 @@ def update_impact(access: Access, impact: Impact, /, *, version: int, **changes:
     )
     check_version(impact, version)
     old_role = impact.role
-    impact = update_versioned(
-        access.user, access.organization, impact, version=version, changes=changes
-    )
+    impact = change_record(access, impact, version=version, changes=changes)
     if old_role != ImpactRole.IMPACTEE and impact.role == ImpactRole.IMPACTEE:
         send_notices(access, [impact], "impact_added")
     return impact
 
 
-@transaction.atomic
 def remove_impact(access: Access, impact: Impact) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, impact)
+    delete_record(access, impact)
 
 
 def is_team_member(access: Access, team: Team) -> bool:
@@ -485,9 +466,8 @@ def acknowledge(access: Access, impact: Impact, *, version: int | None = None) -
         )
     if impact.acknowledged_at is not None:
         return impact
-    impact = update_versioned(
-        access.user,
-        access.organization,
+    impact = change_record(
+        access,
         impact,
         version=impact.version if version is None else version,
         changes={"acknowledged_by": access.user.pk, "acknowledged_at": timezone.now()},
@@ -513,14 +493,10 @@ def set_lead_time(access: Access, team: Team | int, *, days: int) -> TeamLeadTim
         raise Invalid("A lead time is 0 to 365 days.", fields={"days": "0 to 365."})
     current = TeamLeadTime.objects.select_for_update().filter(team=target).first()
     if current is None:
-        return create_audited(
-            access.user,
-            access.organization,
-            TeamLeadTime(organization=access.organization, team=target, days=days),
+        return add_record(
+            access, TeamLeadTime(organization=access.organization, team=target, days=days)
         )
-    return update_versioned(
-        access.user, access.organization, current, version=current.version, changes={"days": days}
-    )
+    return change_record(access, current, version=current.version, changes={"days": days})
 
 
 # Webhooks --------------------------------------------------------------------------------
@@ -544,9 +520,8 @@ def create_webhook(
     (unless NORTHLINE_WEBHOOKS_ALLOW_PRIVATE). The secret is generated unless given."""
     access.require("manage")
     webhooks.check_url_for_form(url)
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Webhook(
             organization=access.organization,
             url=url,
@@ -579,29 +554,19 @@ def update_webhook(access: Access, webhook: Webhook, /, *, version: int, **chang
             url=url, version=F("version") + 1, updated_at=timezone.now()
         )
         webhook.version = version = version + 1
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="updated",
-            obj=webhook,
-            changes={"url": [before, webhook.masked_url]},
-        )
-    return update_versioned(
-        access.user, access.organization, webhook, version=version, changes=changes
-    )
+        record_action(access, "updated", webhook, {"url": [before, webhook.masked_url]})
+    return change_record(access, webhook, version=version, changes=changes)
 
 
-@transaction.atomic
 def delete_webhook(access: Access, webhook: Webhook) -> None:
-    access.require("manage")
-    delete_audited(access.user, access.organization, webhook)
+    delete_record(access, webhook, right="manage")
 
 
 @transaction.atomic
 def ping_webhook(access: Access, webhook: Webhook) -> Any:
     """Send the webhook a signed test event (whatever it subscribes to)."""
     access.require("manage")
-    record_event(actor=access.user, organization=access.organization, verb="pinged", obj=webhook)
+    record_action(access, "pinged", webhook)
     return webhooks.queue(
         webhook, webhooks.PING, {"message": "A test from Northline.", "webhook_id": webhook.pk}
     )
@@ -622,9 +587,8 @@ def create_calendar_feed(
     access.require("write")
     target = in_org(access, Team, team, "team")
     token = secrets.token_urlsafe(32)
-    feed = create_audited(
-        access.user,
-        access.organization,
+    feed = add_record(
+        access,
         CalendarFeed(
             organization=access.organization,
             team=target,
@@ -642,11 +606,6 @@ def revoke_calendar_feed(access: Access, feed: CalendarFeed) -> CalendarFeed:
     feed = locked(feed)
     if feed.revoked_at is not None:
         return feed
-    return update_versioned(
-        access.user,
-        access.organization,
-        feed,
-        version=feed.version,
-        changes={"revoked_at": timezone.now()},
-        verb="revoked",
+    return change_record(
+        access, feed, version=feed.version, changes={"revoked_at": timezone.now()}, verb="revoked"
     )

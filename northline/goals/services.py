@@ -27,9 +27,15 @@ from northline.measures import services as measures
 from northline.measures.models import Reading
 from northline.measures.rules import GUARDRAILS
 from northline.orgs.access import Access, in_org, resolve_in_org
-from northline.orgs.audit import create_audited, delete_audited, stale, update_versioned
+from northline.orgs.audit import stale
 from northline.orgs.models import Person, Team
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import (
+    RecordWrites,
+    add_record,
+    change_record,
+    refuse_unknown,
+    remove_record,
+)
 from northline.strategy.models import Theme
 
 PERIOD_FIELDS = {"name", "starts_on", "ends_on"}
@@ -59,23 +65,17 @@ def resolve_references(access: Access, fields: dict[str, Any]) -> dict[str, Any]
 # Periods ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+PERIODS = RecordWrites[Period](editable=PERIOD_FIELDS)
+
+
 def create_period(access: Access, *, name: str, starts_on: dt.date, ends_on: dt.date) -> Period:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return PERIODS.create(
+        access,
         Period(organization=access.organization, name=name, starts_on=starts_on, ends_on=ends_on),
     )
 
 
-@transaction.atomic
-def update_period(access: Access, period: Period, /, *, version: int, **changes: Any) -> Period:
-    access.require("write")
-    refuse_unknown(changes, PERIOD_FIELDS)
-    return update_versioned(
-        access.user, access.organization, period, version=version, changes=changes
-    )
+update_period = PERIODS.update
 
 
 @transaction.atomic
@@ -89,7 +89,7 @@ def delete_period(access: Access, period: Period) -> None:
             "delete or move them first.",
             code="period_not_empty",
         )
-    delete_audited(access.user, access.organization, period)
+    remove_record(access, period)
 
 
 # Objectives ------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def create_objective(access: Access, **fields: Any) -> Objective:
         raise Invalid("An objective needs a period.", fields={"period": "Required."})
     objective = Objective(organization=access.organization, **resolve_references(access, fields))
     check_alignment(objective)
-    return create_audited(access.user, access.organization, objective)
+    return add_record(access, objective)
 
 
 @transaction.atomic
@@ -152,9 +152,7 @@ def update_objective(
     for name in ("period", "team", "owner", "parent", "theme"):
         if name in resolved:
             resolved[name] = resolved[name].pk if resolved[name] is not None else None
-    return update_versioned(
-        access.user, access.organization, objective, version=version, changes=resolved
-    )
+    return change_record(access, objective, version=version, changes=resolved)
 
 
 @transaction.atomic
@@ -170,7 +168,7 @@ def delete_objective(access: Access, objective: Objective) -> None:
         )
     for key_result in KeyResult.objects.filter(objective=objective).select_related("indicator"):
         delete_key_result(access, key_result)
-    delete_audited(access.user, access.organization, objective)
+    remove_record(access, objective)
 
 
 # Key results -----------------------------------------------------------------------------
@@ -215,9 +213,8 @@ def create_key_result(
         start_date=start_date or period.starts_on,
         target_date=target_date or due_date or period.ends_on,
     )
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         KeyResult(
             organization=access.organization,
             objective=objective,
@@ -270,9 +267,7 @@ def update_key_result(
         measures.update_indicator(
             access, indicator, version=indicator.version, name=changes["title"]
         )
-    return update_versioned(
-        access.user, access.organization, key_result, version=version, changes=changes
-    )
+    return change_record(access, key_result, version=version, changes=changes)
 
 
 @transaction.atomic
@@ -280,7 +275,7 @@ def delete_key_result(access: Access, key_result: KeyResult) -> None:
     """Delete a key result and its indicator with the check-ins recorded on it."""
     access.require("write")
     indicator = key_result.indicator
-    delete_audited(access.user, access.organization, key_result)
+    remove_record(access, key_result)
     measures.delete_indicator(access, indicator)
 
 

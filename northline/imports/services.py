@@ -43,12 +43,11 @@ from northline.orgs import services as org_services
 from northline.orgs.access import Access, access_organization
 from northline.orgs.audit import (
     check_version,
-    create_audited,
     new_event,
     record_events,
-    update_versioned,
 )
 from northline.orgs.models import Event, Person, Team, TeamKind
+from northline.orgs.services import add_record, change_record
 from northline.portfolio import services as portfolio
 from northline.portfolio.models import Epic, EpicState, Sprint, Story
 
@@ -596,9 +595,8 @@ def run_import(
 
 def new_run(access: Access, *, source: str, filename: str, file: bytes, **fields: Any) -> ImportRun:
     """The record of one import of ``file`` (its status and the rest in ``fields``)."""
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         ImportRun(
             organization=access.organization,
             source=source,
@@ -688,19 +686,11 @@ def save_mapping(
                 f"{version}). Reload and try again.",
                 fields={"version": "Expected 0."},
             )
-        return create_audited(
-            access.user,
-            access.organization,
-            ImportMapping(organization=access.organization, source=source, mapping=checked),
+        return add_record(
+            access, ImportMapping(organization=access.organization, source=source, mapping=checked)
         )
     check_version(saved, version)
-    return update_versioned(
-        access.user,
-        access.organization,
-        saved,
-        version=saved.version,
-        changes={"mapping": checked},
-    )
+    return change_record(access, saved, version=saved.version, changes={"mapping": checked})
 
 
 def saved_mapping(access: Access, source: str) -> tuple[dict[str, Any], int]:

@@ -60,24 +60,32 @@ KIND_PLURALS: dict[str, str] = {
 }
 
 
-class PhaseItem(TenantModel):
-    """A line of a phase: a pre-condition to enter it, a criterion of success, a standard, an
-    activity or a resource."""
+class PlaybookLine(TenantModel):
+    """The kind, text, check and place that a playbook line and an engagement's copy share."""
 
-    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=20, choices=PhaseItemKind.choices)
     text = models.TextField()
     # Items Northline checks by itself carry a key, e.g. "product_owner_trained".
     check_key = models.CharField(max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PhaseItem(PlaybookLine):
+    """A line of a phase: a pre-condition to enter it, a criterion of success, a standard, an
+    activity or a resource."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="items")
+
     audit_fields = ("phase", "kind", "text", "check_key", "position")
 
     class Meta:
         ordering = ["phase_id", "kind", "position", "id"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
 
 
 # Engagements ----------------------------------------------------------------------------------
@@ -183,7 +191,7 @@ class ChecklistState(models.TextChoices):
     WAIVED = "waived", "Waived"
 
 
-class ChecklistItem(TenantModel):
+class ChecklistItem(PlaybookLine):
     """An engagement's copy of a playbook line, with its state and evidence."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="checklist")
@@ -191,10 +199,6 @@ class ChecklistItem(TenantModel):
     source = models.ForeignKey(
         PhaseItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    kind = models.CharField(max_length=20, choices=PhaseItemKind.choices)
-    text = models.TextField()
-    check_key = models.CharField(max_length=40, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
     state = models.CharField(max_length=10, choices=ChecklistState.choices, default="open")
     evidence = models.TextField(blank=True)
     decided_by = models.ForeignKey(
@@ -210,9 +214,6 @@ class ChecklistItem(TenantModel):
 
     class Meta:
         ordering = ["engagement_id", "phase__position", "kind", "position", "id"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
 
 
 class Criterion(models.TextChoices):

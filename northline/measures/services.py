@@ -12,8 +12,7 @@ from northline.lib.errors import Invalid
 from northline.measures.models import Indicator, Reading
 from northline.measures.signals import reading_recorded
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited, delete_audited, update_versioned
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import RecordWrites, add_record, refuse_unknown
 
 INDICATOR_FIELDS = {
     "name",
@@ -39,26 +38,12 @@ def create_indicator(access: Access, **fields: Any) -> Indicator:
     refuse_unknown(fields, INDICATOR_FIELDS)
     if "direction" not in fields and "baseline" in fields and "target" in fields:
         fields["direction"] = direction_for(fields["baseline"], fields["target"])
-    return create_audited(
-        access.user, access.organization, Indicator(organization=access.organization, **fields)
-    )
+    return add_record(access, Indicator(organization=access.organization, **fields))
 
 
-@transaction.atomic
-def update_indicator(
-    access: Access, indicator: Indicator, /, *, version: int, **changes: Any
-) -> Indicator:
-    access.require("write")
-    refuse_unknown(changes, INDICATOR_FIELDS)
-    return update_versioned(
-        access.user, access.organization, indicator, version=version, changes=changes
-    )
-
-
-@transaction.atomic
-def delete_indicator(access: Access, indicator: Indicator) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, indicator)
+INDICATORS = RecordWrites[Indicator](editable=INDICATOR_FIELDS)
+update_indicator = INDICATORS.update
+delete_indicator = INDICATORS.delete
 
 
 @transaction.atomic
@@ -81,9 +66,8 @@ def record_reading(
             "A reading cannot be recorded in the future.",
             fields={"recorded_at": "Must not be later than now."},
         )
-    reading = create_audited(
-        access.user,
-        access.organization,
+    reading = add_record(
+        access,
         Reading(
             organization=access.organization,
             indicator=indicator,

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -55,6 +56,7 @@ from northline.orgs.models import (
     DIGESTS,
     ApiToken,
     Delivery,
+    Event,
     Invitation,
     Membership,
     Notification,
@@ -72,6 +74,145 @@ from northline.orgs.models import (
 from northline.orgs.sign_in_ways import password_sign_up
 from northline.orgs.signals import organization_created
 from northline.orgs.tasks import email_invitation, email_notifications
+
+# Plain record writes ---------------------------------------------------------------------
+# The create, update and delete that most records need and nothing more, for every app's
+# services: the caller's right first (``write``; people and teams need ``manage``), then the
+# audited write, in one transaction. A service with a rule of its own (a state to keep, a
+# record to clean up first) writes through the audit helpers itself.
+
+
+def refuse_unknown(changes: dict[str, Any], allowed: Collection[str]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise Invalid(
+            f"These fields cannot be changed here: {', '.join(unknown)}.",
+            fields=dict.fromkeys(unknown, "Not editable."),
+        )
+
+
+def record_action(
+    access: Access, verb: str, obj: models.Model, changes: Mapping[str, Any] | None = None
+) -> Event:
+    """Append the event of an action the caller took in its organization (``linked``,
+    ``resent``): the writes above record their own."""
+    return record_event(
+        actor=access.user, organization=access.organization, verb=verb, obj=obj, changes=changes
+    )
+
+
+def check_changes(
+    access: Access,
+    changes: dict[str, Any],
+    *,
+    editable: Collection[str],
+    right: str = "write",
+    clean: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> None:
+    """The first steps of an update: the caller's right, no field outside ``editable``, then
+    the fields ``clean`` names checked and normalized in place (a role list, an amount)."""
+    access.require(right)
+    refuse_unknown(changes, editable)
+    for name, cleaner in (clean or {}).items():
+        if name in changes:
+            changes[name] = cleaner(changes[name])
+
+
+# add_record, change_record and remove_record write as the caller, in its organization, for
+# services that check the caller's right and their own rules first (a state to move from, a
+# lock to take, a record that must not be in use).
+
+
+def add_record[R: models.Model](access: Access, record: R) -> R:
+    """``create_audited`` by the caller, in its organization."""
+    return create_audited(access.user, access.organization, record)
+
+
+def change_record[R: models.Model](
+    access: Access,
+    record: R,
+    *,
+    version: int,
+    changes: Mapping[str, Any],
+    verb: str = "updated",
+) -> R:
+    """``update_versioned`` by the caller, in its organization."""
+    return update_versioned(
+        access.user, access.organization, record, version=version, changes=changes, verb=verb
+    )
+
+
+def remove_record(access: Access, record: models.Model) -> None:
+    """``delete_audited`` by the caller, in its organization."""
+    delete_audited(access.user, access.organization, record)
+
+
+@transaction.atomic
+def create_record[R: models.Model](access: Access, record: R, *, right: str = "write") -> R:
+    """Insert ``record`` (built in the caller's organization) if the caller has ``right``."""
+    access.require(right)
+    return add_record(access, record)
+
+
+@transaction.atomic
+def update_record[R: models.Model](
+    access: Access,
+    record: R,
+    *,
+    version: int,
+    changes: dict[str, Any],
+    editable: Collection[str],
+    right: str = "write",
+    clean: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> R:
+    """Apply ``changes`` to the ``editable`` fields of ``record`` if ``version`` is current."""
+    check_changes(access, changes, editable=editable, right=right, clean=clean)
+    return change_record(access, record, version=version, changes=changes)
+
+
+@transaction.atomic
+def delete_record(access: Access, record: models.Model, *, right: str = "write") -> None:
+    """Delete ``record`` if the caller has ``right``; refused while protected links hold it."""
+    access.require(right)
+    remove_record(access, record)
+
+
+class RecordWrites[R: models.Model]:
+    """The plain writes of one kind of record, declared once where its services live: the fields
+    an update may change, how some of them are cleaned, and the right all three need. A module
+    names its services after them (``update_team = TEAMS.update``)."""
+
+    def __init__(
+        self,
+        *,
+        editable: Collection[str],
+        right: str = "write",
+        clean: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
+        self.editable = frozenset(editable)
+        self.right = right
+        self.clean = dict(clean or {})
+
+    def create(self, access: Access, record: R) -> R:
+        """Insert ``record`` (built in the caller's organization) and record ``created``."""
+        return create_record(access, record, right=self.right)
+
+    def update(self, access: Access, record: R, /, *, version: int, **changes: Any) -> R:
+        """Apply ``changes`` to editable fields if ``version`` is current; record what changed."""
+        return update_record(
+            access,
+            record,
+            version=version,
+            changes=changes,
+            editable=self.editable,
+            right=self.right,
+            clean=self.clean,
+        )
+
+    def delete(self, access: Access, record: R) -> None:
+        """Delete ``record`` and record ``deleted``; refused while protected links hold it."""
+        delete_record(access, record, right=self.right)
+
 
 TOKEN_PREFIX = "nl_"
 
@@ -209,8 +350,9 @@ def add_member(access: Access, *, user: User, role: str) -> Membership:
     return join(access.user, access.organization, user, role)
 
 
-def join(actor: User, organization: Organization, user: User, role: str) -> Membership:
-    """The membership and, if the user has none yet, their person in the organization."""
+def join(actor: User | str, organization: Organization, user: User, role: str) -> Membership:
+    """The membership and, if the user has none yet, their person in the organization (for an
+    invitation, an owner's addition, or single sign-on's group mapping, whose actor is a name)."""
     membership = create_audited(
         actor, organization, Membership(organization=organization, user=user, role=role)
     )
@@ -238,9 +380,7 @@ def change_role(access: Access, membership: Membership, *, version: int, role: s
         check_can_grant(access, Role.OWNER)
         if role != Role.OWNER:
             keep_an_owner(access.organization, membership)
-    return update_versioned(
-        access.user, access.organization, membership, version=version, changes={"role": role}
-    )
+    return change_record(access, membership, version=version, changes={"role": role})
 
 
 @transaction.atomic
@@ -252,7 +392,7 @@ def remove_member(access: Access, membership: Membership) -> None:
         if membership.user_id != access.user.pk:
             check_can_grant(access, Role.OWNER)
         keep_an_owner(access.organization, membership)
-    delete_audited(access.user, access.organization, membership)
+    remove_record(access, membership)
     # The member's tokens for this organization would answer 404 from now on; revoke them so
     # that the tokens page says so, and so that rejoining does not bring them back.
     revoke_tokens_of(
@@ -424,13 +564,7 @@ def resend_invitation(access: Access, invitation: Invitation) -> Invitation:
     if invitation.revoked_at:
         raise Conflict("This invitation was revoked; invite the address again.")
     issue(invitation, timezone.now())
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="resent",
-        obj=invitation,
-        changes={"expires_at": invitation.expires_at},
-    )
+    record_action(access, "resent", invitation, {"expires_at": invitation.expires_at})
     return invitation
 
 
@@ -445,13 +579,7 @@ def revoke_invitation(access: Access, invitation: Invitation) -> Invitation:
     check_open_for_managers(invitation)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="revoked",
-        obj=invitation,
-        changes={"revoked_at": invitation.revoked_at},
-    )
+    record_action(access, "revoked", invitation, {"revoked_at": invitation.revoked_at})
     return invitation
 
 
@@ -529,7 +657,9 @@ def sign_up_and_accept(
 # People ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+PEOPLE = RecordWrites[Person](editable={"name", "email", "title"}, right="manage")
+
+
 def create_person(
     access: Access,
     *,
@@ -538,55 +668,31 @@ def create_person(
     title: str = "",
     user: User | None = None,
 ) -> Person:
-    access.require("manage")
-    return create_audited(
-        access.user,
-        access.organization,
+    return PEOPLE.create(
+        access,
         Person(organization=access.organization, name=name, email=email, title=title, user=user),
     )
 
 
-@transaction.atomic
-def update_person(access: Access, person: Person, /, *, version: int, **changes: Any) -> Person:
-    access.require("manage")
-    refuse_unknown(changes, {"name", "email", "title"})
-    return update_versioned(
-        access.user, access.organization, person, version=version, changes=changes
-    )
-
-
-@transaction.atomic
-def delete_person(access: Access, person: Person) -> None:
-    access.require("manage")
-    delete_audited(access.user, access.organization, person)
+update_person = PEOPLE.update
+delete_person = PEOPLE.delete
 
 
 # Teams -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+TEAMS = RecordWrites[Team](editable={"name", "kind", "description"}, right="manage")
+
+
 def create_team(access: Access, *, name: str, kind: str, description: str = "") -> Team:
-    access.require("manage")
-    return create_audited(
-        access.user,
-        access.organization,
+    return TEAMS.create(
+        access,
         Team(organization=access.organization, name=name, kind=kind, description=description),
     )
 
 
-@transaction.atomic
-def update_team(access: Access, team: Team, /, *, version: int, **changes: Any) -> Team:
-    access.require("manage")
-    refuse_unknown(changes, {"name", "kind", "description"})
-    return update_versioned(
-        access.user, access.organization, team, version=version, changes=changes
-    )
-
-
-@transaction.atomic
-def delete_team(access: Access, team: Team) -> None:
-    access.require("manage")
-    delete_audited(access.user, access.organization, team)
+update_team = TEAMS.update
+delete_team = TEAMS.delete
 
 
 def clean_roles(roles: list[str]) -> list[str]:
@@ -619,9 +725,8 @@ def add_team_member(
             code="already_on_team",
             fields={"person_id": "Already on the team."},
         )
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         TeamMember(
             organization=access.organization,
             team=team,
@@ -633,23 +738,11 @@ def add_team_member(
     )
 
 
-@transaction.atomic
-def update_team_member(
-    access: Access, member: TeamMember, /, *, version: int, **changes: Any
-) -> TeamMember:
-    access.require("manage")
-    refuse_unknown(changes, {"roles", "is_employee", "co_located"})
-    if "roles" in changes:
-        changes["roles"] = clean_roles(changes["roles"])
-    return update_versioned(
-        access.user, access.organization, member, version=version, changes=changes
-    )
-
-
-@transaction.atomic
-def remove_team_member(access: Access, member: TeamMember) -> None:
-    access.require("manage")
-    delete_audited(access.user, access.organization, member)
+TEAM_MEMBERS = RecordWrites[TeamMember](
+    editable={"roles", "is_employee", "co_located"}, clean={"roles": clean_roles}, right="manage"
+)
+update_team_member = TEAM_MEMBERS.update
+remove_team_member = TEAM_MEMBERS.delete
 
 
 # API tokens ------------------------------------------------------------------------------
@@ -990,15 +1083,6 @@ def display_name(user: User) -> str:
     return full or user.get_username()
 
 
-def refuse_unknown(changes: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(changes) - allowed)
-    if unknown:
-        raise Invalid(
-            f"These fields cannot be changed here: {', '.join(unknown)}.",
-            fields=dict.fromkeys(unknown, "Not editable."),
-        )
-
-
 # Notifications ---------------------------------------------------------------------------
 
 
@@ -1266,20 +1350,7 @@ def sync_sso_memberships(user: User, *, roles: dict[str, str], managed: set[str]
         )
         role = roles.get(slug)
         if role is not None and membership is None:
-            create_audited(
-                SSO_ACTOR, organization, Membership(organization=organization, user=user, role=role)
-            )
-            if not Person.objects.filter(organization=organization, user=user).exists():
-                create_audited(
-                    SSO_ACTOR,
-                    organization,
-                    Person(
-                        organization=organization,
-                        user=user,
-                        name=display_name(user),
-                        email=user.email,
-                    ),
-                )
+            join(SSO_ACTOR, organization, user, role)
             done.append(f"{slug}: joined as {role}")
             continue
         if membership is None or membership.role == role:

@@ -35,17 +35,20 @@ from northline.measures.models import Indicator, IndicatorKind
 from northline.orgs.access import Access, in_org, resolve_in_org
 from northline.orgs.audit import (
     check_version,
-    create_audited,
-    delete_audited,
     jsonable,
     object_type,
-    record_event,
     snapshot,
-    update_versioned,
     validate,
 )
 from northline.orgs.models import Event, Organization, Person, Team
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import (
+    add_record,
+    change_record,
+    delete_record,
+    record_action,
+    refuse_unknown,
+    remove_record,
+)
 from northline.orgs.worker import enqueue_once
 from northline.portfolio import feedback, rules
 from northline.portfolio.models import (
@@ -190,12 +193,11 @@ def create_epic(
     linked = key_results_in_org(access, key_results)
     if linked:
         epic.key_results.set(linked)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="created",
-        obj=epic,
-        changes={**snapshot(epic), "key_results": sorted(record.pk for record in linked)},
+    record_action(
+        access,
+        "created",
+        epic,
+        {**snapshot(epic), "key_results": sorted(record.pk for record in linked)},
     )
     schedule_feedback(access.organization)
     return epic
@@ -217,22 +219,14 @@ def update_epic(access: Access, epic: Epic, /, *, version: int, **changes: Any) 
         for name in WSJF_FIELDS & set(resolved):
             setattr(scored, name, resolved[name])
         resolved["rank"] = wsjf_rank(scored)
-    epic = update_versioned(
-        access.user, access.organization, epic, version=version, changes=resolved
-    )
+    epic = change_record(access, epic, version=version, changes=resolved)
     if key_results is not None:
         linked = key_results_in_org(access, key_results)
         before = sorted(epic.key_results.values_list("pk", flat=True))
         after = sorted(record.pk for record in linked)
         if before != after:
             epic.key_results.set(linked)
-            record_event(
-                actor=access.user,
-                organization=access.organization,
-                verb="updated",
-                obj=epic,
-                changes={"key_results": [before, after]},
-            )
+            record_action(access, "updated", epic, {"key_results": [before, after]})
     schedule_feedback(access.organization)
     return epic
 
@@ -275,7 +269,7 @@ def delete_epic(access: Access, epic: Epic) -> None:
             "deleted. Close it with a reason instead.",
             code="epic_not_in_funnel",
         )
-    delete_audited(access.user, access.organization, epic)
+    remove_record(access, epic)
     schedule_feedback(access.organization)
 
 
@@ -336,12 +330,8 @@ def link_indicator(
     if linked.filter(pk=indicator.pk).exists():
         return
     linked.add(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="linked",
-        obj=record,
-        changes={relation: {"added": indicator.pk, "name": indicator.name}},
+    record_action(
+        access, "linked", record, {relation: {"added": indicator.pk, "name": indicator.name}}
     )
     schedule_feedback(access.organization)
 
@@ -360,12 +350,8 @@ def unlink_indicator(
             fields={"indicator": "Not linked."},
         )
     linked.remove(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="unlinked",
-        obj=record,
-        changes={relation: {"removed": indicator.pk, "name": indicator.name}},
+    record_action(
+        access, "unlinked", record, {relation: {"removed": indicator.pk, "name": indicator.name}}
     )
     schedule_feedback(access.organization)
 
@@ -494,14 +480,7 @@ def move_epic(
     if state == EpicState.CLOSED and current.state != EpicState.CLOSED:
         changes["close_reason"] = close_reason
         changes["close_note"] = close_note
-    moved = update_versioned(
-        access.user,
-        access.organization,
-        current,
-        version=current.version,
-        changes=changes,
-        verb="moved",
-    )
+    moved = change_record(access, current, version=current.version, changes=changes, verb="moved")
     if state != was:
         # A re-rank within a column changes no number of the loop.
         schedule_feedback(access.organization)
@@ -514,9 +493,8 @@ def reset_rank(access: Access, epic: Epic, *, version: int | None = None) -> Epi
     caller read (the API and the pages always send it; None: a caller holding the row)."""
     access.require("write")
     check_version(epic, version)
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         epic,
         version=epic.version,
         changes={"rank": wsjf_rank(epic), "rank_is_manual": False},
@@ -572,9 +550,8 @@ def create_story(
     if epic.organization_id != access.organization.pk:
         raise NotFound(f"No epic with id {epic.pk} in this organization.")
     references = story_references(access, {"team": team, "sprint": sprint})
-    story = create_audited(
-        access.user,
-        access.organization,
+    story = add_record(
+        access,
         Story(
             organization=access.organization,
             epic=epic,
@@ -601,9 +578,7 @@ def update_story(access: Access, story: Story, /, *, version: int, **changes: An
     for name in ("team", "sprint"):
         if name in resolved:
             resolved[name] = resolved[name].pk if resolved[name] is not None else None
-    story = update_versioned(
-        access.user, access.organization, story, version=version, changes=resolved
-    )
+    story = change_record(access, story, version=version, changes=resolved)
     schedule_feedback(access.organization)
     return story
 
@@ -618,13 +593,8 @@ def move_story(access: Access, story: Story, *, state: str, version: int | None 
         raise Invalid(
             f"A story is todo, doing or done, not {state!r}.", fields={"state": "Unknown state."}
         )
-    story = update_versioned(
-        access.user,
-        access.organization,
-        story,
-        version=story.version,
-        changes={"state": state},
-        verb="moved",
+    story = change_record(
+        access, story, version=story.version, changes={"state": state}, verb="moved"
     )
     schedule_feedback(access.organization)
     return story
@@ -633,7 +603,7 @@ def move_story(access: Access, story: Story, *, state: str, version: int | None 
 @transaction.atomic
 def delete_story(access: Access, story: Story) -> None:
     access.require("write")
-    delete_audited(access.user, access.organization, story)
+    remove_record(access, story)
     schedule_feedback(access.organization)
 
 
@@ -644,12 +614,11 @@ def add_leading_indicator(access: Access, story: Story, **indicator_fields: Any)
     indicator_fields.pop("kind", None)
     indicator = measures.create_indicator(access, kind=IndicatorKind.LEADING, **indicator_fields)
     story.leading_indicators.add(indicator)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="linked",
-        obj=story,
-        changes={"leading_indicators": {"added": indicator.pk, "name": indicator.name}},
+    record_action(
+        access,
+        "linked",
+        story,
+        {"leading_indicators": {"added": indicator.pk, "name": indicator.name}},
     )
     schedule_feedback(access.organization)
     return indicator
@@ -690,9 +659,8 @@ def create_sprint(
 ) -> Sprint:
     access.require("write")
     owner = in_org(access, Team, team, "team")
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Sprint(
             organization=access.organization,
             team=owner,
@@ -714,16 +682,12 @@ def update_sprint(access: Access, sprint: Sprint, /, *, version: int, **changes:
         if team is None:
             raise Invalid("A sprint belongs to a team.", fields={"team": "Required."})
         changes["team"] = team.pk
-    return update_versioned(
-        access.user, access.organization, sprint, version=version, changes=changes
-    )
+    return change_record(access, sprint, version=version, changes=changes)
 
 
-@transaction.atomic
 def delete_sprint(access: Access, sprint: Sprint) -> None:
     """The sprint's stories stay, back in no sprint."""
-    access.require("write")
-    delete_audited(access.user, access.organization, sprint)
+    delete_record(access, sprint)
 
 
 # WIP limits ------------------------------------------------------------------------------
@@ -740,21 +704,13 @@ def set_wip_limit(access: Access, *, state: str, limit: int | None) -> WipLimit 
     existing = WipLimit.objects.filter(organization=access.organization, state=state).first()
     if limit is None:
         if existing is not None:
-            delete_audited(access.user, access.organization, existing)
+            remove_record(access, existing)
         return None
     if existing is None:
-        return create_audited(
-            access.user,
-            access.organization,
-            WipLimit(organization=access.organization, state=state, limit=limit),
+        return add_record(
+            access, WipLimit(organization=access.organization, state=state, limit=limit)
         )
-    return update_versioned(
-        access.user,
-        access.organization,
-        existing,
-        version=existing.version,
-        changes={"limit": limit},
-    )
+    return change_record(access, existing, version=existing.version, changes={"limit": limit})
 
 
 # The feedback loop -----------------------------------------------------------------------
@@ -913,9 +869,8 @@ def answer_recommendation(
         )
     # Mark it answered first: closing the epic recomputes the loop, which withdraws what is
     # still open on a closed epic.
-    update_versioned(
-        access.user,
-        access.organization,
+    change_record(
+        access,
         rec,
         version=rec.version,
         changes={"status": RecommendationStatus.ANSWERED, "answer": answer, "answer_note": note},
@@ -984,13 +939,7 @@ def pivot_epic(access: Access, epic: Epic, *, title: str) -> Epic:
     )
     Epic.objects.filter(pk=new_epic.pk).update(pivoted_from=epic)
     new_epic.pivoted_from = epic
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="updated",
-        obj=new_epic,
-        changes={"pivoted_from": [None, epic.pk]},
-    )
+    record_action(access, "updated", new_epic, {"pivoted_from": [None, epic.pk]})
     for indicator in epic.lagging_indicators.all():
         link_lagging_indicator(access, new_epic, indicator)
     return new_epic

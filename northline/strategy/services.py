@@ -8,7 +8,7 @@ their decisions through :func:`log_decision`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,17 +23,24 @@ from northline.measures import services as measures
 from northline.measures.models import Indicator, IndicatorKind
 from northline.orgs.access import Access
 from northline.orgs.audit import (
-    create_audited,
-    delete_audited,
     object_type,
-    record_event,
     snapshot,
     stale,
-    update_versioned,
     validate,
 )
 from northline.orgs.models import Organization, Person, Team
-from northline.orgs.services import leadership_of, notify, refuse_unknown
+from northline.orgs.services import (
+    RecordWrites,
+    add_record,
+    change_record,
+    check_changes,
+    create_record,
+    delete_record,
+    leadership_of,
+    notify,
+    record_action,
+    refuse_unknown,
+)
 from northline.strategy.models import (
     Authority,
     CoalitionBody,
@@ -117,7 +124,7 @@ def revise_identity(
         note=note.strip(),
         author=access.user,
     )
-    return create_audited(access.user, access.organization, revision)
+    return add_record(access, revision)
 
 
 # Shared helpers ----------------------------------------------------------------------------
@@ -148,13 +155,7 @@ def set_related(access: Access, instance: Any, name: str, records: Sequence[mode
     if before == after:
         return False
     manager.set(records)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="updated",
-        obj=instance,
-        changes={name: [before, after]},
-    )
+    record_action(access, "updated", instance, {name: [before, after]})
     return True
 
 
@@ -171,13 +172,7 @@ def create_with_related(
         if records:
             getattr(instance, name).set(records)
         links[name] = sorted({record.pk for record in records})
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="created",
-        obj=instance,
-        changes={**snapshot(instance), **links},
-    )
+    record_action(access, "created", instance, {**snapshot(instance), **links})
     return instance
 
 
@@ -192,7 +187,7 @@ def update_with_related(
     """update_versioned plus many-to-many sets, bumping the version once for the whole edit."""
     if instance.version != version:
         raise stale(instance, version)
-    update_versioned(access.user, access.organization, instance, version=version, changes=changes)
+    change_record(access, instance, version=version, changes=changes)
     moved = False
     for name, records in related.items():
         if records is not None:
@@ -209,43 +204,65 @@ def update_with_related(
     return instance
 
 
+class LinkedWrites[R: models.Model](RecordWrites[R]):
+    """The plain writes of a record whose many-to-many links are set with it (a SWOT item's
+    themes, a value stream's teams, a body's members): ``links`` names each link and how a
+    record of another organization in it is refused; the links' ids are audited with the
+    record, and an edit of fields and links bumps the version once."""
+
+    def __init__(
+        self,
+        *,
+        editable: Collection[str],
+        links: Mapping[str, str],
+        clean: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
+        super().__init__(editable=editable, clean=clean)
+        self.links = dict(links)
+
+    @transaction.atomic
+    def create(self, access: Access, record: R, **links: Sequence[models.Model]) -> R:
+        access.require(self.right)
+        return create_with_related(
+            access,
+            record,
+            {
+                name: same_org(access, links.get(name, ()), label)
+                for name, label in self.links.items()
+            },
+        )
+
+    @transaction.atomic
+    def update(self, access: Access, record: R, /, *, version: int, **changes: Any) -> R:
+        related = {name: changes.pop(name, None) for name in self.links}
+        check_changes(access, changes, editable=self.editable, right=self.right, clean=self.clean)
+        for name, records in related.items():
+            if records is not None:
+                same_org(access, records, self.links[name])
+        return update_with_related(
+            access, record, version=version, changes=changes, related=related
+        )
+
+
 # SWOT --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+SWOT_ITEMS = LinkedWrites[SwotItem](editable={"kind", "statement"}, links={"themes": "theme"})
+
+
 def create_swot_item(
     access: Access, *, kind: str, statement: str, themes: Sequence[Theme] = ()
 ) -> SwotItem:
-    access.require("write")
-    return create_with_related(
+    return SWOT_ITEMS.create(
         access,
         SwotItem(organization=access.organization, kind=kind, statement=statement),
-        {"themes": same_org(access, themes, "theme")},
+        themes=themes,
     )
 
 
-@transaction.atomic
-def update_swot_item(
-    access: Access,
-    item: SwotItem,
-    *,
-    version: int,
-    themes: Sequence[Theme] | None = None,
-    **changes: Any,
-) -> SwotItem:
-    access.require("write")
-    refuse_unknown(changes, {"kind", "statement"})
-    if themes is not None:
-        same_org(access, themes, "theme")
-    return update_with_related(
-        access, item, version=version, changes=changes, related={"themes": themes}
-    )
-
-
-@transaction.atomic
-def delete_swot_item(access: Access, item: SwotItem) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, item)
+# update_swot_item(access, item, version=…, themes=…, kind=…, statement=…)
+update_swot_item = SWOT_ITEMS.update
+delete_swot_item = SWOT_ITEMS.delete
 
 
 # Themes ------------------------------------------------------------------------------------
@@ -253,7 +270,9 @@ def delete_swot_item(access: Access, item: SwotItem) -> None:
 THEME_FIELDS = {"name", "description", "starts_on", "ends_on", "status"}
 
 
-@transaction.atomic
+THEMES = RecordWrites[Theme](editable=THEME_FIELDS)
+
+
 def create_theme(
     access: Access,
     *,
@@ -263,10 +282,8 @@ def create_theme(
     description: str = "",
     status: str = "active",
 ) -> Theme:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return THEMES.create(
+        access,
         Theme(
             organization=access.organization,
             name=name,
@@ -278,20 +295,9 @@ def create_theme(
     )
 
 
-@transaction.atomic
-def update_theme(access: Access, theme: Theme, /, *, version: int, **changes: Any) -> Theme:
-    access.require("write")
-    refuse_unknown(changes, THEME_FIELDS)
-    return update_versioned(
-        access.user, access.organization, theme, version=version, changes=changes
-    )
-
-
-@transaction.atomic
-def delete_theme(access: Access, theme: Theme) -> None:
-    """Delete a theme; its investments and outcome responsibilities go with it."""
-    access.require("write")
-    delete_audited(access.user, access.organization, theme)
+update_theme = THEMES.update
+# A theme's investments and outcome responsibilities are deleted with it.
+delete_theme = THEMES.delete
 
 
 @transaction.atomic
@@ -306,12 +312,8 @@ def link_indicator(access: Access, theme: Theme, indicator: Indicator) -> Theme:
         )
     if not theme.indicators.filter(pk=indicator.pk).exists():
         theme.indicators.add(indicator)
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="linked",
-            obj=theme,
-            changes={"indicator": indicator.pk, "indicator_name": indicator.name},
+        record_action(
+            access, "linked", theme, {"indicator": indicator.pk, "indicator_name": indicator.name}
         )
     return theme
 
@@ -333,12 +335,8 @@ def unlink_indicator(access: Access, theme: Theme, indicator: Indicator) -> Them
     access.require("write")
     if theme.indicators.filter(pk=indicator.pk).exists():
         theme.indicators.remove(indicator)
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="unlinked",
-            obj=theme,
-            changes={"indicator": indicator.pk, "indicator_name": indicator.name},
+        record_action(
+            access, "unlinked", theme, {"indicator": indicator.pk, "indicator_name": indicator.name}
         )
     return theme
 
@@ -346,40 +344,22 @@ def unlink_indicator(access: Access, theme: Theme, indicator: Indicator) -> Them
 # Value streams -----------------------------------------------------------------------------
 
 
-@transaction.atomic
+VALUE_STREAMS = LinkedWrites[ValueStream](editable={"name", "description"}, links={"teams": "team"})
+
+
 def create_value_stream(
     access: Access, *, name: str, description: str = "", teams: Sequence[Team] = ()
 ) -> ValueStream:
-    access.require("write")
-    return create_with_related(
+    return VALUE_STREAMS.create(
         access,
         ValueStream(organization=access.organization, name=name, description=description),
-        {"teams": same_org(access, teams, "team")},
+        teams=teams,
     )
 
 
-@transaction.atomic
-def update_value_stream(
-    access: Access,
-    stream: ValueStream,
-    *,
-    version: int,
-    teams: Sequence[Team] | None = None,
-    **changes: Any,
-) -> ValueStream:
-    access.require("write")
-    refuse_unknown(changes, {"name", "description"})
-    if teams is not None:
-        same_org(access, teams, "team")
-    return update_with_related(
-        access, stream, version=version, changes=changes, related={"teams": teams}
-    )
-
-
-@transaction.atomic
-def delete_value_stream(access: Access, stream: ValueStream) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, stream)
+# update_value_stream(access, stream, version=…, teams=…, name=…, description=…)
+update_value_stream = VALUE_STREAMS.update
+delete_value_stream = VALUE_STREAMS.delete
 
 
 # Investment and spend ----------------------------------------------------------------------
@@ -416,9 +396,8 @@ def create_investment(
 ) -> Investment:
     access.require("write")
     check_target(access, theme, value_stream)
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Investment(
             organization=access.organization,
             theme=theme,
@@ -442,15 +421,11 @@ def update_investment(
     check_target(access, theme, stream)
     if "currency" in changes:
         changes["currency"] = changes["currency"].upper()
-    return update_versioned(
-        access.user, access.organization, investment, version=version, changes=as_ids(changes)
-    )
+    return change_record(access, investment, version=version, changes=as_ids(changes))
 
 
-@transaction.atomic
 def delete_investment(access: Access, investment: Investment) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, investment)
+    delete_record(access, investment)
 
 
 def check_spent_on(investment: Investment, spent_on: dt.date) -> None:
@@ -474,9 +449,8 @@ def record_spend(
 ) -> Spend:
     access.require("write")
     check_spent_on(investment, spent_on)
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Spend(
             organization=access.organization,
             investment=investment,
@@ -494,15 +468,11 @@ def update_spend(access: Access, spend: Spend, /, *, version: int, **changes: An
     refuse_unknown(changes, {"amount", "spent_on", "category", "note"})
     if "spent_on" in changes:
         check_spent_on(spend.investment, changes["spent_on"])
-    return update_versioned(
-        access.user, access.organization, spend, version=version, changes=changes
-    )
+    return change_record(access, spend, version=version, changes=changes)
 
 
-@transaction.atomic
 def delete_spend(access: Access, spend: Spend) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, spend)
+    delete_record(access, spend)
 
 
 # Coalition bodies --------------------------------------------------------------------------
@@ -544,30 +514,14 @@ def create_body(
     )
 
 
-@transaction.atomic
-def update_body(
-    access: Access,
-    body: CoalitionBody,
-    *,
-    version: int,
-    members: Sequence[Person] | None = None,
-    **changes: Any,
-) -> CoalitionBody:
-    access.require("write")
-    refuse_unknown(changes, {"name", "kind", "description", "authorities"})
-    if "authorities" in changes:
-        changes["authorities"] = clean_authorities(changes["authorities"])
-    if members is not None:
-        same_org(access, members, "person")
-    return update_with_related(
-        access, body, version=version, changes=changes, related={"members": members}
-    )
-
-
-@transaction.atomic
-def delete_body(access: Access, body: CoalitionBody) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, body)
+BODIES = LinkedWrites[CoalitionBody](
+    editable={"name", "kind", "description", "authorities"},
+    links={"members": "person"},
+    clean={"authorities": clean_authorities},
+)
+# update_body(access, body, version=…, members=…, name=…, kind=…, description=…, authorities=…)
+update_body = BODIES.update
+delete_body = BODIES.delete
 
 
 @transaction.atomic
@@ -601,9 +555,8 @@ def add_responsibility(
     access.require("write")
     if theme is not None:
         same_org(access, [theme], "theme")
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Responsibility(
             organization=access.organization,
             body=body,
@@ -622,19 +575,11 @@ def update_responsibility(
     refuse_unknown(changes, {"kind", "theme", "description"})
     if changes.get("theme") is not None:
         same_org(access, [changes["theme"]], "theme")
-    return update_versioned(
-        access.user,
-        access.organization,
-        responsibility,
-        version=version,
-        changes=as_ids(changes),
-    )
+    return change_record(access, responsibility, version=version, changes=as_ids(changes))
 
 
-@transaction.atomic
 def delete_responsibility(access: Access, responsibility: Responsibility) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, responsibility)
+    delete_record(access, responsibility)
 
 
 # Decision log ------------------------------------------------------------------------------
@@ -724,9 +669,8 @@ def log_decision(
     if superseded_by is not None:
         same_org(access, [superseded_by], "decision")
     check_supersession(None, status, superseded_by)
-    entry = create_audited(
-        access.user,
-        access.organization,
+    entry = add_record(
+        access,
         Decision(
             organization=access.organization,
             title=title,
@@ -782,28 +726,21 @@ def update_decision(
         changes.get("superseded_by", decision.superseded_by),
     )
     concerned_before = decision.concerns_leadership
-    update_versioned(
-        access.user, access.organization, decision, version=version, changes=as_ids(changes)
-    )
+    change_record(access, decision, version=version, changes=as_ids(changes))
     if decision.concerns_leadership and not concerned_before:
         tell_leadership(access, decision)
     return decision
 
 
-@transaction.atomic
 def delete_decision(access: Access, decision: Decision) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, decision)
+    delete_record(access, decision)
 
 
-@transaction.atomic
 def add_decision_link(
     access: Access, decision: Decision, *, object_type: str, object_id: str, label: str
 ) -> DecisionLink:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         DecisionLink(
             organization=access.organization,
             decision=decision,
@@ -814,7 +751,5 @@ def add_decision_link(
     )
 
 
-@transaction.atomic
 def remove_decision_link(access: Access, link: DecisionLink) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, link)
+    delete_record(access, link)

@@ -16,6 +16,7 @@ from icalendar import Calendar
 from northline.delivery import roadmap
 from northline.delivery.tests.conftest import Plan
 from northline.goals import services as goal_services
+from northline.goals.tests.factories import period_around_today
 from northline.orgs import services as org_services
 from northline.portfolio import services as portfolio_services
 from northline.strategy import services as strategy_services
@@ -90,12 +91,7 @@ def test_it_shows_the_current_periods_objectives_with_their_pace(plan: Plan, cas
 
 def test_it_marks_an_objective_behind_its_pace_at_risk(plan: Plan, cast: Cast) -> None:
     # Thirty days into the period with no check-in: the pace rule says "not started".
-    period = goal_services.create_period(
-        plan.access,
-        name="Running",
-        starts_on=today() - dt.timedelta(days=30),
-        ends_on=today() + dt.timedelta(days=60),
-    )
+    period = period_around_today(plan.access, elapsed=30, remaining=60, name="Running")
     goal_services.create_objective(
         plan.access, title="Shorter queues", period=period, status="active"
     )

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from northline.goals import services
 from northline.goals.models import KeyResult, Objective, Period
+from northline.goals.tests.factories import period_around_today
 from northline.orgs import services as org_services
 from northline.strategy.models import Theme
 from northline.testing import Cast
@@ -38,14 +38,8 @@ def make_theme(cast: Cast, name: str = "Faster permits", org=None) -> Theme:
 @pytest.fixture
 def goals(cast: Cast) -> Goals:
     access = cast.owner_access
-    today = timezone.localdate()
     # 60 days behind and 30 ahead: about two thirds of the period has passed.
-    period = services.create_period(
-        access,
-        name="This quarter",
-        starts_on=today - dt.timedelta(days=60),
-        ends_on=today + dt.timedelta(days=30),
-    )
+    period = period_around_today(access, elapsed=60, remaining=30)
     theme = make_theme(cast)
     team = org_services.create_team(access, name="Permits", kind="product")
     objective = services.create_objective(

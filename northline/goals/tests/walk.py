@@ -6,18 +6,14 @@ import datetime as dt
 from typing import Any
 
 from northline.goals import services
+from northline.goals.tests.factories import period_around_today
 from northline.testing import Cast
 
 
 def build(cast: Cast, values: dict[str, Any]) -> None:
     access = cast.owner_access
     today = dt.date.today()
-    period = services.create_period(
-        access,
-        name="Walk quarter",
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=60),
-    )
+    period = period_around_today(access, elapsed=30, remaining=60, name="Walk quarter", today=today)
     objective = services.create_objective(
         access, title="Answer permit questions on the first call", period=period, status="active"
     )

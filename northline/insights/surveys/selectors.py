@@ -21,6 +21,7 @@ from northline.insights.models import Survey, SurveyAnswer, SurveyLink, SurveySt
 from northline.lib.errors import Conflict, DomainError, Invalid, NotFound
 from northline.orgs.access import Access, get_in_org
 from northline.orgs.models import Organization, Person, Team, TeamMember
+from northline.orgs.record_access import RecordAccess
 from northline.orgs.services import digest_of
 
 QUESTION_PURPOSE = "What is the purpose of your work?"
@@ -91,8 +92,7 @@ def link_used(link: SurveyLink) -> bool:
 # Access ------------------------------------------------------------------------------------
 
 
-def access_survey(access: Access, survey_id: int, action: str = "read") -> Survey:
-    return get_in_org(access, Survey.objects.select_related("team"), survey_id, action, "survey")
+access_survey = RecordAccess(Survey.objects.select_related("team"))
 
 
 def access_survey_link(

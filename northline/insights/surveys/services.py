@@ -50,9 +50,9 @@ from northline.insights.surveys.selectors import (
 from northline.lib.context import acting_from
 from northline.lib.errors import Conflict, Invalid
 from northline.orgs.access import Access, in_org
-from northline.orgs.audit import check_version, create_audited, record_event, update_versioned
+from northline.orgs.audit import check_version, record_event
 from northline.orgs.models import Organization, Team
-from northline.orgs.services import digest_of, refuse_unknown
+from northline.orgs.services import add_record, change_record, digest_of, refuse_unknown
 
 SURVEY_FIELDS = {"title", "team", "closes_on", "shown_from"}
 PURPOSE_MAX_LENGTH = 1000
@@ -105,9 +105,8 @@ def create_survey(
     access.require("write")
     check_closing_day(closes_on)
     check_shown_from(shown_from)
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Survey(
             organization=access.organization,
             title=(title or "").strip(),
@@ -148,9 +147,7 @@ def update_survey(access: Access, survey: Survey, /, *, version: int, **changes:
         check_closing_day(changes["closes_on"])
     if "shown_from" in changes:
         check_shown_from(changes["shown_from"])
-    return update_versioned(
-        access.user, access.organization, record, version=version, changes=changes
-    )
+    return change_record(access, record, version=version, changes=changes)
 
 
 @transaction.atomic
@@ -161,13 +158,8 @@ def close_survey(access: Access, survey: Survey, *, version: int) -> Survey:
     check_version(record, version)
     if record.status == SurveyStatus.CLOSED:
         raise Conflict(f"“{record.title}” is already closed.", code="already_closed")
-    return update_versioned(
-        access.user,
-        access.organization,
-        record,
-        version=version,
-        changes={"status": SurveyStatus.CLOSED},
-        verb="closed",
+    return change_record(
+        access, record, version=version, changes={"status": SurveyStatus.CLOSED}, verb="closed"
     )
 
 
@@ -187,13 +179,8 @@ def reopen_survey(access: Access, survey: Survey, *, version: int) -> Survey:
             code="closing_day_passed",
             fields={"closes_on": "In the past."},
         )
-    return update_versioned(
-        access.user,
-        access.organization,
-        record,
-        version=version,
-        changes={"status": SurveyStatus.OPEN},
-        verb="reopened",
+    return change_record(
+        access, record, version=version, changes={"status": SurveyStatus.OPEN}, verb="reopened"
     )
 
 
@@ -232,9 +219,8 @@ def create_link(
             code="survey_closed",
         )
     raw = LINK_PREFIX + secrets.token_urlsafe(24)
-    link = create_audited(
-        access.user,
-        access.organization,
+    link = add_record(
+        access,
         SurveyLink(
             organization=access.organization,
             survey=record,
@@ -264,9 +250,8 @@ def revoke_link(access: Access, link: SurveyLink) -> SurveyLink:
             f"The link for “{record.label}” has been used; it takes no more answers anyway.",
             code="link_used",
         )
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         record,
         version=record.version,
         changes={"revoked_at": timezone.now()},

@@ -42,6 +42,7 @@ from northline.delivery import services as delivery
 from northline.delivery.models import Feature, Impact, Release
 from northline.goals import services as goals
 from northline.goals.models import KeyResult, Objective, Period
+from northline.goals.tests.factories import period_around_today
 from northline.insights.components import COMPONENT_KEYS
 from northline.insights.models import Snapshot
 from northline.lab.agreements import services as agreement_services
@@ -167,15 +168,9 @@ def story(
 
 def build(cast: Cast) -> Org:
     access = cast.owner_access
-    today = timezone.localdate()
     permits = orgs.create_team(access, name="Permits", kind="product")
     licensing = orgs.create_team(access, name="Licensing", kind="product")
-    period = goals.create_period(
-        access,
-        name="This half",
-        starts_on=today - dt.timedelta(days=WINDOW),
-        ends_on=today + dt.timedelta(days=WINDOW),
-    )
+    period = period_around_today(access, elapsed=WINDOW, remaining=WINDOW, name="This half")
     faster = strategy.create_theme(
         access, name="Faster decisions", starts_on=period.starts_on, ends_on=period.ends_on
     )

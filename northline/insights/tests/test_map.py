@@ -32,6 +32,7 @@ from django.utils import timezone
 from northline.goals import services as goals
 from northline.goals.models import KeyResult, Objective, Period
 from northline.goals.selectors import cascade
+from northline.goals.tests.factories import period_around_today
 from northline.insights.map import selectors as alignment_map
 from northline.insights.map.selectors import MapFilters, build, resolve_filters
 from northline.lib.errors import Invalid, NotFound
@@ -87,18 +88,8 @@ def make_map_org(cast: Cast) -> MapOrg:
     access = cast.owner_access
     today = timezone.localdate()
     strategy.revise_identity(access, mission="Every permit decided within a month", based_on=0)
-    this_quarter = goals.create_period(
-        access,
-        name="This quarter",
-        starts_on=today - dt.timedelta(days=60),
-        ends_on=today + dt.timedelta(days=30),
-    )
-    last_quarter = goals.create_period(
-        access,
-        name="Last quarter",
-        starts_on=today - dt.timedelta(days=160),
-        ends_on=today - dt.timedelta(days=70),
-    )
+    this_quarter = period_around_today(access, elapsed=60, remaining=30)
+    last_quarter = period_around_today(access, elapsed=160, remaining=-70, name="Last quarter")
     permits = org_services.create_team(access, name="Permits", kind="product")
     contact = org_services.create_team(access, name="Contact Centre", kind="support")
     starts_on, ends_on = today - dt.timedelta(days=365), today + dt.timedelta(days=365)

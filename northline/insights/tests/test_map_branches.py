@@ -122,37 +122,38 @@ APPLICATIONS: list[tuple[Any, ...]] = [
 ]
 
 
-def test_an_objectives_branch_reads_its_part_of_the_graph_only(map_org: MapOrg) -> None:
-    online = f"objective:{map_org.online.pk}"
+def read_twice(
+    map_org: MapOrg, node: str, expected: list[tuple[Any, ...]]
+) -> tuple[Counter[str], Counter[str], set[int], set[int]]:
+    """Open the branch under ``node`` before and after six records grow outside it: it draws
+    ``expected`` both times, with the same number of queries. The records built each time,
+    and the key results read (as rows, not records) each time."""
     with records_built() as before:
-        assert drawn(opened(map_org, online)) == ONLINE
-    queries = count_queries(lambda: opened(map_org, online))
-    results = key_results_read(map_org, online)
+        assert drawn(opened(map_org, node)) == expected
+    queries = count_queries(lambda: opened(map_org, node))
+    results_before = key_results_read(map_org, node)
     grow_outside(map_org, 6)
     with records_built() as after:
-        assert drawn(opened(map_org, online)) == ONLINE
-    assert count_queries(lambda: opened(map_org, online)) == queries
+        assert drawn(opened(map_org, node)) == expected
+    assert count_queries(lambda: opened(map_org, node)) == queries
+    return before, after, results_before, key_results_read(map_org, node)
+
+
+def test_an_objectives_branch_reads_its_part_of_the_graph_only(map_org: MapOrg) -> None:
+    before, after, results, then = read_twice(map_org, f"objective:{map_org.online.pk}", ONLINE)
     # The two objectives of the branch and the epic driving both; their two key results.
     assert after == before == Counter({"Objective": 2, "Epic": 1})
-    assert key_results_read(map_org, online) == results
-    assert len(results) == 2
+    assert then == results and len(results) == 2
 
 
 def test_a_key_results_branch_reads_its_objective_and_drivers_only(map_org: MapOrg) -> None:
-    applications = f"key_result:{map_org.applications.pk}"
-    with records_built() as before:
-        assert drawn(opened(map_org, applications)) == APPLICATIONS
-    queries = count_queries(lambda: opened(map_org, applications))
-    results = key_results_read(map_org, applications)
-    grow_outside(map_org, 6)
-    with records_built() as after:
-        assert drawn(opened(map_org, applications)) == APPLICATIONS
-    assert count_queries(lambda: opened(map_org, applications)) == queries
+    before, after, results, then = read_twice(
+        map_org, f"key_result:{map_org.applications.pk}", APPLICATIONS
+    )
     # Its objective and the other one whose key result the form epic also drives (to know
     # that the epic traces), the epic; both key results.
     assert after == before == Counter({"Objective": 2, "Epic": 1})
-    assert key_results_read(map_org, applications) == results
-    assert len(results) == 2
+    assert then == results and len(results) == 2
 
 
 def test_a_branch_off_the_view_is_not_found(map_org: MapOrg) -> None:

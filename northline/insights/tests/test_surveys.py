@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.goals.models import Objective
+from northline.goals.tests.factories import period_around_today
 from northline.insights.models import Survey, SurveyAnswer, SurveyLink
 from northline.insights.surveys import selectors, services
 from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion
@@ -65,13 +66,7 @@ def make_pulse(cast: Cast) -> Pulse:
     org_services.add_team_member(owner, contact, person=edith, roles=["member"])
     org_services.add_team_member(owner, permits, person=edith, roles=["member"])
     strategy.revise_identity(owner, mission=MISSION, based_on=0)
-    today = timezone.localdate()
-    period = goals.create_period(
-        owner,
-        name="This quarter",
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=60),
-    )
+    period = period_around_today(owner, elapsed=30, remaining=60)
     faster = goals.create_objective(
         owner, title="Decide permits faster", period=period, status="active"
     )

@@ -23,7 +23,8 @@ from northline.lab.models import (
     Signatory,
     TemplateSection,
 )
-from northline.orgs.access import Access, get_in_org
+from northline.orgs.access import Access
+from northline.orgs.record_access import RecordAccess
 
 # Statuses in which signatories may initial.
 OPEN_FOR_INITIALS = {AgreementStatus.CIRCULATING, AgreementStatus.AMENDED}
@@ -96,52 +97,11 @@ def seal_holds(initial: Initial, key: str | None = None) -> bool:
 # Access helpers ------------------------------------------------------------------------------
 
 
-def access_template(access: Access, template_id: int, action: str = "read") -> AgreementTemplate:
-    return get_in_org(
-        access, AgreementTemplate.objects.all(), template_id, action, label="agreement template"
-    )
-
-
-def access_template_section(
-    access: Access, section_id: int, action: str = "read"
-) -> TemplateSection:
-    return get_in_org(
-        access,
-        TemplateSection.objects.select_related("template"),
-        section_id,
-        action,
-        label="template section",
-    )
-
-
-def access_agreement(access: Access, agreement_id: int, action: str = "read") -> Agreement:
-    return get_in_org(
-        access,
-        Agreement.objects.select_related("engagement", "template"),
-        agreement_id,
-        action,
-        label="agreement",
-    )
-
-
-def access_section(access: Access, section_id: int, action: str = "read") -> AgreementSection:
-    return get_in_org(
-        access,
-        AgreementSection.objects.select_related("agreement"),
-        section_id,
-        action,
-        label="agreement section",
-    )
-
-
-def access_signatory(access: Access, signatory_id: int, action: str = "read") -> Signatory:
-    return get_in_org(
-        access,
-        Signatory.objects.select_related("agreement", "person"),
-        signatory_id,
-        action,
-        label="signatory",
-    )
+access_template = RecordAccess(AgreementTemplate.objects.all())
+access_template_section = RecordAccess(TemplateSection.objects.select_related("template"))
+access_agreement = RecordAccess(Agreement.objects.select_related("engagement", "template"))
+access_section = RecordAccess(AgreementSection.objects.select_related("agreement"))
+access_signatory = RecordAccess(Signatory.objects.select_related("agreement", "person"))
 
 
 # Reads ---------------------------------------------------------------------------------------

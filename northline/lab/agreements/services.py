@@ -49,13 +49,18 @@ from northline.lib.errors import Conflict, Forbidden, Invalid, NotFound
 from northline.orgs.access import Access
 from northline.orgs.audit import (
     create_audited,
-    delete_audited,
     record_event,
     snapshot,
-    update_versioned,
 )
 from northline.orgs.models import Organization, Person
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import (
+    RecordWrites,
+    add_record,
+    change_record,
+    record_action,
+    refuse_unknown,
+    remove_record,
+)
 from northline.orgs.transfer import SealReport, key_fingerprint
 
 TEMPLATE_FIELDS = {"name", "description"}
@@ -77,25 +82,17 @@ def person_in_org(access: Access, person: Person | int) -> Person:
 # Templates -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+TEMPLATES = RecordWrites[AgreementTemplate](editable=TEMPLATE_FIELDS)
+
+
 def create_template(access: Access, *, name: str, description: str = "") -> AgreementTemplate:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return TEMPLATES.create(
+        access,
         AgreementTemplate(organization=access.organization, name=name, description=description),
     )
 
 
-@transaction.atomic
-def update_template(
-    access: Access, template: AgreementTemplate, /, *, version: int, **changes: Any
-) -> AgreementTemplate:
-    access.require("write")
-    refuse_unknown(changes, TEMPLATE_FIELDS)
-    return update_versioned(
-        access.user, access.organization, template, version=version, changes=changes
-    )
+update_template = TEMPLATES.update
 
 
 @transaction.atomic
@@ -103,8 +100,8 @@ def delete_template(access: Access, template: AgreementTemplate) -> None:
     """Agreements made from it keep their own copies of the sections."""
     access.require("write")
     for section in TemplateSection.objects.filter(template=template):
-        delete_audited(access.user, access.organization, section)
-    delete_audited(access.user, access.organization, template)
+        remove_record(access, section)
+    remove_record(access, template)
 
 
 def next_position(queryset: QuerySet[Any]) -> int:
@@ -124,9 +121,8 @@ def add_template_section(
     access.require("write")
     if position is None:
         position = next_position(TemplateSection.objects.filter(template=template))
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         TemplateSection(
             organization=access.organization,
             template=template,
@@ -138,21 +134,9 @@ def add_template_section(
     )
 
 
-@transaction.atomic
-def update_template_section(
-    access: Access, section: TemplateSection, /, *, version: int, **changes: Any
-) -> TemplateSection:
-    access.require("write")
-    refuse_unknown(changes, SECTION_FIELDS)
-    return update_versioned(
-        access.user, access.organization, section, version=version, changes=changes
-    )
-
-
-@transaction.atomic
-def delete_template_section(access: Access, section: TemplateSection) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, section)
+TEMPLATE_SECTIONS = RecordWrites[TemplateSection](editable=SECTION_FIELDS)
+update_template_section = TEMPLATE_SECTIONS.update
+delete_template_section = TEMPLATE_SECTIONS.delete
 
 
 # Agreements ----------------------------------------------------------------------------------
@@ -179,18 +163,16 @@ def sync_status(access: Access, agreement: Agreement) -> Agreement:
         return agreement
     complete = agreement_state(access, agreement).executed
     if complete and agreement.status != AgreementStatus.EXECUTED:
-        return update_versioned(
-            access.user,
-            access.organization,
+        return change_record(
+            access,
             agreement,
             version=agreement.version,
             changes={"status": AgreementStatus.EXECUTED, "executed_at": timezone.now()},
             verb="executed",
         )
     if not complete and agreement.status == AgreementStatus.EXECUTED:
-        return update_versioned(
-            access.user,
-            access.organization,
+        return change_record(
+            access,
             agreement,
             version=agreement.version,
             changes={"status": AgreementStatus.AMENDED, "executed_at": None},
@@ -220,9 +202,8 @@ def create_agreement(
                 f"No agreement template with id {pk} in this organization.",
                 fields={"template": "Not found."},
             )
-    agreement = create_audited(
-        access.user,
-        access.organization,
+    agreement = add_record(
+        access,
         Agreement(
             organization=access.organization,
             engagement=engagement,
@@ -232,9 +213,8 @@ def create_agreement(
     )
     if source is not None:
         for section in template_sections(access, source):
-            create_audited(
-                access.user,
-                access.organization,
+            add_record(
+                access,
                 AgreementSection(
                     organization=access.organization,
                     agreement=agreement,
@@ -254,9 +234,7 @@ def update_agreement(
     access.require("write")
     refuse_unknown(changes, AGREEMENT_FIELDS)
     refuse_terminated(agreement)
-    return update_versioned(
-        access.user, access.organization, agreement, version=version, changes=changes
-    )
+    return change_record(access, agreement, version=version, changes=changes)
 
 
 @transaction.atomic
@@ -271,10 +249,10 @@ def delete_agreement(access: Access, agreement: Agreement) -> None:
             code="agreement_not_deletable",
         )
     for signatory in Signatory.objects.filter(agreement=locked):
-        delete_audited(access.user, access.organization, signatory)
+        remove_record(access, signatory)
     for section in AgreementSection.objects.filter(agreement=locked):
-        delete_audited(access.user, access.organization, section)
-    delete_audited(access.user, access.organization, locked)
+        remove_record(access, section)
+    remove_record(access, locked)
 
 
 @transaction.atomic
@@ -296,9 +274,8 @@ def circulate(access: Access, agreement: Agreement, *, version: int) -> Agreemen
         raise Invalid(
             "The agreement has no section to initial.", fields={"sections": "None needs initials."}
         )
-    circulating = update_versioned(
-        access.user,
-        access.organization,
+    circulating = change_record(
+        access,
         locked,
         version=version,
         changes={"status": AgreementStatus.CIRCULATING},
@@ -312,9 +289,8 @@ def terminate(access: Access, agreement: Agreement, *, version: int) -> Agreemen
     access.require("write")
     locked = lock(agreement)
     refuse_terminated(locked)
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         locked,
         version=version,
         changes={"status": AgreementStatus.TERMINATED},
@@ -341,9 +317,8 @@ def add_section(
     refuse_terminated(locked)
     if position is None:
         position = next_position(AgreementSection.objects.filter(agreement=locked))
-    section = create_audited(
-        access.user,
-        access.organization,
+    section = add_record(
+        access,
         AgreementSection(
             organization=access.organization,
             agreement=locked,
@@ -367,9 +342,7 @@ def update_section(
     refuse_unknown(changes, SECTION_FIELDS)
     locked = lock(section.agreement)
     refuse_terminated(locked)
-    updated = update_versioned(
-        access.user, access.organization, section, version=version, changes=changes
-    )
+    updated = change_record(access, section, version=version, changes=changes)
     updated.agreement = sync_status(access, locked)
     return updated
 
@@ -385,7 +358,7 @@ def delete_section(access: Access, section: AgreementSection) -> None:
             "instead (its initials are then voided).",
             code="section_initialed",
         )
-    delete_audited(access.user, access.organization, section)
+    remove_record(access, section)
     sync_status(access, locked)
 
 
@@ -411,9 +384,8 @@ def add_signatory(
             code="already_signatory",
             fields={"person": "Already a signatory."},
         )
-    signatory = create_audited(
-        access.user,
-        access.organization,
+    signatory = add_record(
+        access,
         Signatory(
             organization=access.organization,
             agreement=locked,
@@ -433,9 +405,7 @@ def update_signatory(
     access.require("write")
     refuse_unknown(changes, SIGNATORY_FIELDS)
     refuse_terminated(lock(signatory.agreement))
-    return update_versioned(
-        access.user, access.organization, signatory, version=version, changes=changes
-    )
+    return change_record(access, signatory, version=version, changes=changes)
 
 
 @transaction.atomic
@@ -450,7 +420,7 @@ def remove_signatory(access: Access, signatory: Signatory) -> None:
             "if the parties change.",
             code="signatory_initialed",
         )
-    delete_audited(access.user, access.organization, signatory)
+    remove_record(access, signatory)
     sync_status(access, locked)
 
 
@@ -530,13 +500,7 @@ def initial_section(access: Access, section: AgreementSection, signatory: Signat
     )
     initial.full_clean()
     initial.save(force_insert=True)
-    record_event(
-        actor=access.user,
-        organization=access.organization,
-        verb="initialed",
-        obj=initial,
-        changes=snapshot(initial),
-    )
+    record_action(access, "initialed", initial, snapshot(initial))
     sync_status(access, locked)
     return initial
 

@@ -10,13 +10,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from northline.lab.models import Engagement, Expense
-from northline.orgs.access import Access, get_in_org
+from northline.orgs.access import Access
+from northline.orgs.record_access import RecordAccess
 
-
-def access_expense(access: Access, expense_id: int, action: str = "read") -> Expense:
-    return get_in_org(
-        access, Expense.objects.select_related("engagement"), expense_id, action, label="expense"
-    )
+access_expense = RecordAccess(Expense.objects.select_related("engagement"))
 
 
 def expenses(access: Access, engagement: Engagement) -> QuerySet[Expense]:

@@ -11,8 +11,7 @@ from django.db import transaction
 from northline.lab.models import Engagement, Expense
 from northline.lib.errors import NotFound
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited, delete_audited, update_versioned
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import RecordWrites, add_record, update_record
 
 BUDGET_FIELDS = {"budget_low", "budget_high", "monthly_lab_cost", "currency"}
 EXPENSE_FIELDS = {"spent_on", "amount", "category", "note"}
@@ -21,18 +20,18 @@ EXPENSE_FIELDS = {"spent_on", "amount", "category", "note"}
 # Writes --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def set_budget(
     access: Access, engagement: Engagement, *, version: int, **changes: Any
 ) -> Engagement:
     """The planned range (low ≤ high, checked by the database), the monthly lab cost and the
     currency of an engagement."""
-    access.require("write")
-    refuse_unknown(changes, BUDGET_FIELDS)
-    if "currency" in changes:
-        changes["currency"] = str(changes["currency"]).upper()
-    return update_versioned(
-        access.user, access.organization, engagement, version=version, changes=changes
+    return update_record(
+        access,
+        engagement,
+        version=version,
+        changes=changes,
+        editable=BUDGET_FIELDS,
+        clean={"currency": lambda value: str(value).upper()},
     )
 
 
@@ -49,9 +48,8 @@ def add_expense(
     access.require("write")
     if engagement.organization_id != access.organization.pk:
         raise NotFound("No such engagement in this organization.")
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Expense(
             organization=access.organization,
             engagement=engagement,
@@ -63,18 +61,8 @@ def add_expense(
     )
 
 
-@transaction.atomic
-def update_expense(access: Access, expense: Expense, /, *, version: int, **changes: Any) -> Expense:
-    access.require("write")
-    refuse_unknown(changes, EXPENSE_FIELDS)
-    if "amount" in changes:
-        changes["amount"] = Decimal(str(changes["amount"]))
-    return update_versioned(
-        access.user, access.organization, expense, version=version, changes=changes
-    )
-
-
-@transaction.atomic
-def delete_expense(access: Access, expense: Expense) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, expense)
+EXPENSES = RecordWrites[Expense](
+    editable=EXPENSE_FIELDS, clean={"amount": lambda value: Decimal(str(value))}
+)
+update_expense = EXPENSES.update
+delete_expense = EXPENSES.delete

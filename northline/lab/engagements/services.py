@@ -41,9 +41,18 @@ from northline.lab.models import (
 from northline.lib.errors import Conflict, Forbidden, Invalid
 from northline.lib.text import sentences
 from northline.orgs.access import Access, in_org
-from northline.orgs.audit import check_version, create_audited, delete_audited, update_versioned
+from northline.orgs.audit import check_version
 from northline.orgs.models import Person, Team, TeamRole
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import (
+    RecordWrites,
+    add_record,
+    change_record,
+    create_record,
+    delete_record,
+    refuse_unknown,
+    remove_record,
+    update_record,
+)
 from northline.strategy import selectors as strategy_selectors
 from northline.strategy import services as strategy
 from northline.strategy.models import Authority, CoalitionBody, DecisionStatus, DecisionTopic
@@ -94,9 +103,8 @@ def create_phase(
     """A new phase, last in the playbook unless ``position`` says where."""
     access.require("write")
     ordered = list(Phase.objects.filter(organization=access.organization))
-    phase = create_audited(
-        access.user,
-        access.organization,
+    phase = add_record(
+        access,
         Phase(
             organization=access.organization,
             name=name,
@@ -110,13 +118,8 @@ def create_phase(
     return phase
 
 
-@transaction.atomic
 def update_phase(access: Access, phase: Phase, /, *, version: int, **changes: Any) -> Phase:
-    access.require("write")
-    refuse_unknown(changes, PHASE_FIELDS)
-    return update_versioned(
-        access.user, access.organization, phase, version=version, changes=changes
-    )
+    return update_record(access, phase, version=version, changes=changes, editable=PHASE_FIELDS)
 
 
 @transaction.atomic
@@ -124,9 +127,7 @@ def move_phase(access: Access, phase: Phase, *, position: int, version: int) -> 
     """Put ``phase`` at ``position`` (0 first) and renumber the others in their order."""
     access.require("write")
     if phase.version != version:
-        return update_versioned(
-            access.user, access.organization, phase, version=version, changes={}
-        )
+        return change_record(access, phase, version=version, changes={})
     ordered = [
         p for p in Phase.objects.filter(organization=access.organization) if p.pk != phase.pk
     ]
@@ -135,13 +136,7 @@ def move_phase(access: Access, phase: Phase, *, position: int, version: int) -> 
     for index, record in enumerate(ordered):
         if record.position != index:
             target = phase if record.pk == phase.pk else record
-            update_versioned(
-                access.user,
-                access.organization,
-                target,
-                version=target.version,
-                changes={"position": index},
-            )
+            change_record(access, target, version=target.version, changes={"position": index})
     return phase
 
 
@@ -159,17 +154,11 @@ def delete_phase(access: Access, phase: Phase) -> None:
             code="phase_in_use",
         )
     for item in PhaseItem.objects.filter(phase=phase):
-        delete_audited(access.user, access.organization, item)
-    delete_audited(access.user, access.organization, phase)
+        remove_record(access, item)
+    remove_record(access, phase)
     for index, record in enumerate(Phase.objects.filter(organization=access.organization)):
         if record.position != index:
-            update_versioned(
-                access.user,
-                access.organization,
-                record,
-                version=record.version,
-                changes={"position": index},
-            )
+            change_record(access, record, version=record.version, changes={"position": index})
 
 
 @transaction.atomic
@@ -188,9 +177,8 @@ def create_phase_item(
     if position is None:
         last = PhaseItem.objects.filter(phase=phase, kind=kind).aggregate(m=Max("position"))["m"]
         position = 0 if last is None else last + 1
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         PhaseItem(
             organization=access.organization,
             phase=phase,
@@ -202,25 +190,18 @@ def create_phase_item(
     )
 
 
-@transaction.atomic
-def update_phase_item(
-    access: Access, item: PhaseItem, /, *, version: int, **changes: Any
-) -> PhaseItem:
-    access.require("write")
-    refuse_unknown(changes, ITEM_FIELDS)
-    if "check_key" in changes:
-        check_key_allowed(changes["check_key"] or "")
-        changes["check_key"] = changes["check_key"] or ""
-    return update_versioned(
-        access.user, access.organization, item, version=version, changes=changes
-    )
+def clean_check_key(check_key: str | None) -> str:
+    """An item's check, or none (empty) for an item ticked by hand."""
+    check_key_allowed(check_key or "")
+    return check_key or ""
 
 
-@transaction.atomic
-def delete_phase_item(access: Access, item: PhaseItem) -> None:
-    """Engagements keep their copies (their ``source`` becomes empty)."""
-    access.require("write")
-    delete_audited(access.user, access.organization, item)
+PHASE_ITEMS = RecordWrites[PhaseItem](editable=ITEM_FIELDS, clean={"check_key": clean_check_key})
+update_phase_item = PHASE_ITEMS.update
+
+
+# Engagements keep their copies of a deleted item (their ``source`` becomes empty).
+delete_phase_item = PHASE_ITEMS.delete
 
 
 # Engagements --------------------------------------------------------------------------------
@@ -244,9 +225,8 @@ def copy_checklist(access: Access, engagement: Engagement, phase: Phase) -> int:
         return 0
     count = 0
     for source in PhaseItem.objects.filter(phase=phase).order_by("kind", "position", "id"):
-        create_audited(
-            access.user,
-            access.organization,
+        add_record(
+            access,
             ChecklistItem(
                 organization=access.organization,
                 engagement=engagement,
@@ -269,9 +249,8 @@ def create_engagement(access: Access, **fields: Any) -> Engagement:
     access.require("write")
     refuse_unknown(fields, ENGAGEMENT_FIELDS)
     phases = list(Phase.objects.filter(organization=access.organization))
-    engagement = create_audited(
-        access.user,
-        access.organization,
+    engagement = add_record(
+        access,
         Engagement(
             organization=access.organization,
             current_phase=phases[0] if phases else None,
@@ -282,9 +261,8 @@ def create_engagement(access: Access, **fields: Any) -> Engagement:
     for phase in phases:
         copy_checklist(access, engagement, phase)
     for criterion in Criterion.values:
-        create_audited(
-            access.user,
-            access.organization,
+        add_record(
+            access,
             QualificationAssessment(
                 organization=access.organization, engagement=engagement, criterion=criterion
             ),
@@ -303,15 +281,11 @@ def update_engagement(
     for name in ("team", "product_owner", "executive_sponsor"):
         if name in resolved:
             resolved[name] = resolved[name].pk if resolved[name] is not None else None
-    return update_versioned(
-        access.user, access.organization, engagement, version=version, changes=resolved
-    )
+    return change_record(access, engagement, version=version, changes=resolved)
 
 
-@transaction.atomic
 def delete_engagement(access: Access, engagement: Engagement) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, engagement)
+    delete_record(access, engagement)
 
 
 def refuse_closed(engagement: Engagement) -> None:
@@ -347,9 +321,7 @@ def advance_phase(access: Access, engagement: Engagement, *, version: int) -> En
     """
     access.require("write")
     if engagement.version != version:
-        return update_versioned(
-            access.user, access.organization, engagement, version=version, changes={}
-        )
+        return change_record(access, engagement, version=version, changes={})
     refuse_closed(engagement)
     target = selectors.next_phase(access, engagement)
     if target is None:
@@ -372,14 +344,7 @@ def advance_phase(access: Access, engagement: Engagement, *, version: int) -> En
     status = STATUS_ON_ENTERING.get(target.key)
     if status is not None:
         changes["status"] = status
-    return update_versioned(
-        access.user,
-        access.organization,
-        engagement,
-        version=version,
-        changes=changes,
-        verb="advanced",
-    )
+    return change_record(access, engagement, version=version, changes=changes, verb="advanced")
 
 
 def close(
@@ -410,9 +375,8 @@ def close(
         made_by_person=person_of(access),
         links=[engagement],
     )
-    return update_versioned(
-        access.user,
-        access.organization,
+    return change_record(
+        access,
         engagement,
         version=engagement.version,
         changes={"status": status, "closing_reason": reason},
@@ -501,11 +465,9 @@ def set_item_state(
         if state != item.state:
             changes["waiver_reason"] = ""
     if item.version != version:
-        return update_versioned(access.user, access.organization, item, version=version, changes={})
+        return change_record(access, item, version=version, changes={})
     before = item.state
-    updated = update_versioned(
-        access.user, access.organization, item, version=version, changes=changes
-    )
+    updated = change_record(access, item, version=version, changes=changes)
     if state is not None and state != before:
         ChecklistItem.objects.filter(pk=item.pk).update(
             decided_by=access.user, decided_at=timezone.now(), waiver_decision=None
@@ -559,9 +521,8 @@ def waive_item(
         made_by_person=person,
         links=[engagement],
     )
-    updated = update_versioned(
-        access.user,
-        access.organization,
+    updated = change_record(
+        access,
         item,
         version=item.version,
         changes={"state": ChecklistState.WAIVED, "waiver_reason": reason},
@@ -596,24 +557,16 @@ def assess_criterion(
             "A judgement needs its evidence.",
             fields={"evidence": "Say what the judgement rests on."},
         )
-    updated = update_versioned(
-        access.user,
-        access.organization,
-        assessment,
-        version=version,
-        changes={"met": met, "evidence": evidence},
+    updated = change_record(
+        access, assessment, version=version, changes={"met": met, "evidence": evidence}
     )
     engagement = Engagement.objects.get(pk=assessment.engagement_id)
     if engagement.status in (EngagementStatus.CANDIDATE, EngagementStatus.QUALIFIED):
         ok, _ = rules.qualified(engagement)
         status = EngagementStatus.QUALIFIED if ok else EngagementStatus.CANDIDATE
         if status != engagement.status:
-            update_versioned(
-                access.user,
-                access.organization,
-                engagement,
-                version=engagement.version,
-                changes={"status": status},
+            change_record(
+                access, engagement, version=engagement.version, changes={"status": status}
             )
     return updated
 
@@ -642,9 +595,8 @@ def create_course(
     audience_roles: Any = (),
 ) -> Course:
     access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         Course(
             organization=access.organization,
             name=name,
@@ -655,14 +607,14 @@ def create_course(
     )
 
 
-@transaction.atomic
 def update_course(access: Access, course: Course, /, *, version: int, **changes: Any) -> Course:
-    access.require("write")
-    refuse_unknown(changes, COURSE_FIELDS)
-    if "audience_roles" in changes:
-        changes["audience_roles"] = clean_roles(changes["audience_roles"])
-    return update_versioned(
-        access.user, access.organization, course, version=version, changes=changes
+    return update_record(
+        access,
+        course,
+        version=version,
+        changes=changes,
+        editable=COURSE_FIELDS,
+        clean={"audience_roles": clean_roles},
     )
 
 
@@ -677,8 +629,8 @@ def delete_course(access: Access, course: Course) -> None:
             code="course_in_use",
         )
     for requirement in RequiredTraining.objects.filter(course=course):
-        delete_audited(access.user, access.organization, requirement)
-    delete_audited(access.user, access.organization, course)
+        remove_record(access, requirement)
+    remove_record(access, course)
 
 
 @transaction.atomic
@@ -686,9 +638,8 @@ def require_training(access: Access, *, role: str, course: Course | int) -> Requ
     access.require("write")
     if role not in TeamRole.values:
         raise Invalid(f"Unknown role {role!r}.", fields={"role": "Choose a team role."})
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         RequiredTraining(
             organization=access.organization,
             role=role,
@@ -697,10 +648,8 @@ def require_training(access: Access, *, role: str, course: Course | int) -> Requ
     )
 
 
-@transaction.atomic
 def unrequire_training(access: Access, requirement: RequiredTraining) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, requirement)
+    delete_record(access, requirement)
 
 
 def check_completion(status: str, completed_on: dt.date | None) -> dt.date | None:
@@ -714,7 +663,6 @@ def check_completion(status: str, completed_on: dt.date | None) -> dt.date | Non
     return None
 
 
-@transaction.atomic
 def record_training(
     access: Access,
     *,
@@ -723,10 +671,8 @@ def record_training(
     status: str = TrainingStatus.PLANNED,
     completed_on: dt.date | None = None,
 ) -> TrainingRecord:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         TrainingRecord(
             organization=access.organization,
             person=in_org(access, Person, person, "person"),
@@ -748,12 +694,8 @@ def update_training_record(
         "completed_on", record.completed_on if status == record.status else None
     )
     changes["completed_on"] = check_completion(status, completed_on)
-    return update_versioned(
-        access.user, access.organization, record, version=version, changes=changes
-    )
+    return change_record(access, record, version=version, changes=changes)
 
 
-@transaction.atomic
 def delete_training_record(access: Access, record: TrainingRecord) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, record)
+    delete_record(access, record)

@@ -5,23 +5,11 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from northline.lab.models import Engagement, Expert, ExpertRequest, RequestStatus
-from northline.orgs.access import Access, get_in_org
+from northline.orgs.access import Access
+from northline.orgs.record_access import RecordAccess
 
-
-def access_expert(access: Access, expert_id: int, action: str = "read") -> Expert:
-    return get_in_org(
-        access, Expert.objects.select_related("person"), expert_id, action, label="expert"
-    )
-
-
-def access_request(access: Access, request_id: int, action: str = "read") -> ExpertRequest:
-    return get_in_org(
-        access,
-        ExpertRequest.objects.select_related("engagement", "expert__person"),
-        request_id,
-        action,
-        label="expert request",
-    )
+access_expert = RecordAccess(Expert.objects.select_related("person"))
+access_request = RecordAccess(ExpertRequest.objects.select_related("engagement", "expert__person"))
 
 
 def experts(access: Access) -> QuerySet[Expert]:

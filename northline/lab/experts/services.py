@@ -11,8 +11,8 @@ from django.db import transaction
 from northline.lab.models import Engagement, Expert, ExpertRequest, RequestStatus
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited, delete_audited, update_versioned
 from northline.orgs.models import Person
+from northline.orgs.services import add_record, change_record, remove_record
 
 OPEN, ASSIGNED, DONE, DECLINED = (
     RequestStatus.OPEN,
@@ -58,23 +58,15 @@ def create_expert(access: Access, *, person: Person | int, areas: Any) -> Expert
             code="already_expert",
             fields={"person": "Already an expert."},
         )
-    return create_audited(
-        access.user,
-        access.organization,
-        Expert(organization=access.organization, person=found, areas=clean_areas(areas)),
+    return add_record(
+        access, Expert(organization=access.organization, person=found, areas=clean_areas(areas))
     )
 
 
 @transaction.atomic
 def update_expert(access: Access, expert: Expert, *, version: int, areas: Any) -> Expert:
     access.require("write")
-    return update_versioned(
-        access.user,
-        access.organization,
-        expert,
-        version=version,
-        changes={"areas": clean_areas(areas)},
-    )
+    return change_record(access, expert, version=version, changes={"areas": clean_areas(areas)})
 
 
 @transaction.atomic
@@ -82,15 +74,14 @@ def delete_expert(access: Access, expert: Expert) -> None:
     """Requests the expert held go back to open, so nobody's request silently vanishes."""
     access.require("write")
     for held in ExpertRequest.objects.filter(expert=expert, status=ASSIGNED):
-        update_versioned(
-            access.user,
-            access.organization,
+        change_record(
+            access,
             held,
             version=held.version,
             changes={"expert": None, "status": OPEN},
             verb="reopened",
         )
-    delete_audited(access.user, access.organization, expert)
+    remove_record(access, expert)
 
 
 @transaction.atomic
@@ -100,9 +91,8 @@ def create_request(
     access.require("write")
     if engagement.organization_id != access.organization.pk:
         raise NotFound("No such engagement in this organization.")
-    return create_audited(
-        access.user,
-        access.organization,
+    return add_record(
+        access,
         ExpertRequest(
             organization=access.organization,
             engagement=engagement,
@@ -123,9 +113,7 @@ def update_request(
             "Change a request's status with its actions (assign, done, decline, reopen).",
             fields=dict.fromkeys(unknown, "Not editable here."),
         )
-    return update_versioned(
-        access.user, access.organization, request, version=version, changes=changes
-    )
+    return change_record(access, request, version=version, changes=changes)
 
 
 def move(
@@ -159,9 +147,7 @@ def move(
         changes["expert"] = found.pk
     elif to == OPEN:
         changes["expert"] = None
-    return update_versioned(
-        access.user, access.organization, request, version=version, changes=changes, verb=to
-    )
+    return change_record(access, request, version=version, changes=changes, verb=to)
 
 
 @transaction.atomic

@@ -35,9 +35,10 @@ from northline.lab.models import (
     Signatory,
 )
 from northline.lib.errors import NotFound
-from northline.orgs.access import Access, get_in_org
+from northline.orgs.access import Access
 from northline.orgs.history import Row, history_rows, kind_of
 from northline.orgs.models import Event, Organization
+from northline.orgs.record_access import RecordAccess
 from northline.orgs.services import digest_of
 
 LINK_PREFIX = "nlr_"
@@ -350,10 +351,7 @@ def lab_report(organization: Organization, *, today: dt.date | None = None) -> L
 # Shared links --------------------------------------------------------------------------------
 
 
-def access_report_link(access: Access, link_id: int, action: str = "read") -> ReportLink:
-    return get_in_org(
-        access, ReportLink.objects.select_related("created_by"), link_id, action, "report link"
-    )
+access_report_link = RecordAccess(ReportLink.objects.select_related("created_by"))
 
 
 def report_links(access: Access) -> QuerySet[ReportLink]:

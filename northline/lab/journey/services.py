@@ -11,8 +11,7 @@ from northline.lab.journey.selectors import LINK_PREFIX
 from northline.lab.models import ReportLink
 from northline.lib.errors import Conflict
 from northline.orgs.access import Access
-from northline.orgs.audit import create_audited, update_versioned
-from northline.orgs.services import digest_of
+from northline.orgs.services import add_record, change_record, digest_of
 
 
 @transaction.atomic
@@ -21,9 +20,8 @@ def create_report_link(access: Access, *, label: str) -> tuple[ReportLink, str]:
     lab's report outside the organization is an administrator's call."""
     access.require("manage")
     raw = LINK_PREFIX + secrets.token_urlsafe(24)
-    link = create_audited(
-        access.user,
-        access.organization,
+    link = add_record(
+        access,
         ReportLink(
             organization=access.organization,
             label=label,
@@ -39,11 +37,6 @@ def revoke_report_link(access: Access, link: ReportLink) -> ReportLink:
     access.require("manage")
     if link.revoked_at is not None:
         raise Conflict(f"“{link.label}” is already revoked.", code="already_revoked")
-    return update_versioned(
-        access.user,
-        access.organization,
-        link,
-        version=link.version,
-        changes={"revoked_at": timezone.now()},
-        verb="revoked",
+    return change_record(
+        access, link, version=link.version, changes={"revoked_at": timezone.now()}, verb="revoked"
     )

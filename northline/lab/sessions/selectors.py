@@ -9,30 +9,15 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from northline.lab.models import AlignmentSession, Commitment, Engagement
-from northline.orgs.access import Access, get_in_org
+from northline.orgs.access import Access
 from northline.orgs.models import Person, TeamMember
+from northline.orgs.record_access import RecordAccess
 
 # Access helpers and reads --------------------------------------------------------------------
 
 
-def access_session(access: Access, session_id: int, action: str = "read") -> AlignmentSession:
-    return get_in_org(
-        access,
-        AlignmentSession.objects.select_related("engagement"),
-        session_id,
-        action,
-        label="alignment session",
-    )
-
-
-def access_commitment(access: Access, commitment_id: int, action: str = "read") -> Commitment:
-    return get_in_org(
-        access,
-        Commitment.objects.select_related("session", "owner"),
-        commitment_id,
-        action,
-        label="commitment",
-    )
+access_session = RecordAccess(AlignmentSession.objects.select_related("engagement"))
+access_commitment = RecordAccess(Commitment.objects.select_related("session", "owner"))
 
 
 def sessions(access: Access, engagement: Engagement | None = None) -> QuerySet[AlignmentSession]:

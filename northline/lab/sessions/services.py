@@ -15,14 +15,19 @@ from northline.lab.sessions.selectors import length_in_days
 from northline.lib.errors import Invalid, NotFound
 from northline.orgs.access import Access
 from northline.orgs.audit import (
-    create_audited,
-    delete_audited,
-    record_event,
     stale,
-    update_versioned,
 )
 from northline.orgs.models import Person
-from northline.orgs.services import refuse_unknown
+from northline.orgs.services import (
+    add_record,
+    change_record,
+    create_record,
+    delete_record,
+    record_action,
+    refuse_unknown,
+    remove_record,
+    update_record,
+)
 
 MAX_DAYS = 2
 SESSION_FIELDS = {"title", "starts_on", "ends_on", "agenda", "outcomes"}
@@ -77,9 +82,8 @@ def create_session(
     if engagement.organization_id != access.organization.pk:
         raise NotFound("No such engagement in this organization.")
     check_dates(starts_on, ends_on)
-    session = create_audited(
-        access.user,
-        access.organization,
+    session = add_record(
+        access,
         AlignmentSession(
             organization=access.organization,
             engagement=engagement,
@@ -98,12 +102,11 @@ def create_session(
         if people:
             getattr(session, name).set(people)
     if any(chosen.values()):
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="invited",
-            obj=session,
-            changes={name: [p.pk for p in people] for name, people in chosen.items()},
+        record_action(
+            access,
+            "invited",
+            session,
+            {name: [p.pk for p in people] for name, people in chosen.items()},
         )
     return session
 
@@ -121,9 +124,7 @@ def update_session(
     check_dates(
         changes.get("starts_on", session.starts_on), changes.get("ends_on", session.ends_on)
     )
-    updated = update_versioned(
-        access.user, access.organization, session, version=version, changes=changes
-    )
+    updated = change_record(access, session, version=version, changes=changes)
     altered: dict[str, list[list[int]]] = {}
     for name, chosen in people.items():
         new = people_in_org(access, chosen, name)
@@ -142,13 +143,7 @@ def update_session(
             if count != 1:
                 raise stale(updated, version)
             updated.version = version + 1
-        record_event(
-            actor=access.user,
-            organization=access.organization,
-            verb="invited",
-            obj=updated,
-            changes=altered,
-        )
+        record_action(access, "invited", updated, altered)
     return updated
 
 
@@ -156,15 +151,14 @@ def update_session(
 def delete_session(access: Access, session: AlignmentSession) -> None:
     access.require("write")
     for commitment in Commitment.objects.filter(session=session):
-        delete_audited(access.user, access.organization, commitment)
-    delete_audited(access.user, access.organization, session)
+        remove_record(access, commitment)
+    remove_record(access, session)
 
 
 def owner_in_org(access: Access, owner: Person | int) -> Person:
     return people_in_org(access, [owner], "owner")[0]
 
 
-@transaction.atomic
 def add_commitment(
     access: Access,
     session: AlignmentSession,
@@ -173,10 +167,8 @@ def add_commitment(
     owner: Person | int,
     due_on: dt.date,
 ) -> Commitment:
-    access.require("write")
-    return create_audited(
-        access.user,
-        access.organization,
+    return create_record(
+        access,
         Commitment(
             organization=access.organization,
             session=session,
@@ -187,20 +179,18 @@ def add_commitment(
     )
 
 
-@transaction.atomic
 def update_commitment(
     access: Access, commitment: Commitment, /, *, version: int, **changes: Any
 ) -> Commitment:
-    access.require("write")
-    refuse_unknown(changes, COMMITMENT_FIELDS)
-    if "owner" in changes:
-        changes["owner"] = owner_in_org(access, changes["owner"]).pk
-    return update_versioned(
-        access.user, access.organization, commitment, version=version, changes=changes
+    return update_record(
+        access,
+        commitment,
+        version=version,
+        changes=changes,
+        editable=COMMITMENT_FIELDS,
+        clean={"owner": lambda value: owner_in_org(access, value).pk},
     )
 
 
-@transaction.atomic
 def delete_commitment(access: Access, commitment: Commitment) -> None:
-    access.require("write")
-    delete_audited(access.user, access.organization, commitment)
+    delete_record(access, commitment)

@@ -32,6 +32,26 @@ def points(*pairs: tuple[int, float]) -> list[Point]:
     return [Point(value=value, at=day(n)) for n, value in pairs]
 
 
+def judged(
+    baseline: float,
+    target: float,
+    *pairs: tuple[int, float],
+    at: int,
+    direction: str = "increase",
+) -> Health:
+    """The measure judged on day ``at`` of the 100-day window START..END, from readings given
+    as (day, value)."""
+    return judge(
+        baseline=baseline,
+        target=target,
+        points=points(*pairs),
+        start=START,
+        end=END,
+        at=day(at),
+        direction=direction,
+    )
+
+
 class TestProgress:
     def test_it_measures_an_increase(self) -> None:
         # (40 − 20) / (100 − 20) = 20 / 80 = 0.25
@@ -138,46 +158,30 @@ class TestJudge:
     def test_it_combines_the_rules_at_a_moment(self) -> None:
         # Baseline 20, target 100; latest reading 60 on day 40 → progress 40/80 = 0.5.
         # Day 60 of 100 → expected 0.6; 0.5 ≥ 0.6 − 0.10 → on track.
-        health = judge(
-            baseline=20,
-            target=100,
-            points=points((10, 30), (40, 60)),
-            start=START,
-            end=END,
-            at=day(60),
-        )
+        health = judged(20, 100, (10, 30), (40, 60), at=60)
         assert (health.progress, health.expected, health.pace) == (0.5, 0.6, Pace.ON_TRACK)
         assert (health.current, health.readings, health.stalled) == (60, 2, False)
 
     def test_it_ignores_readings_after_the_moment(self) -> None:
         # At day 20 only the first reading counts: (30 − 20) / 80 = 0.125.
-        health = judge(
-            baseline=20,
-            target=100,
-            points=points((10, 30), (40, 60)),
-            start=START,
-            end=END,
-            at=day(20),
-        )
+        health = judged(20, 100, (10, 30), (40, 60), at=20)
         assert (health.progress, health.readings) == (0.125, 1)
 
     def test_it_flags_a_measure_that_is_off_track(self) -> None:
         # Day 80: expected 0.8; progress 0.5 is 0.30 behind → off track, needs attention.
-        health = judge(
-            baseline=20, target=100, points=points((70, 60)), start=START, end=END, at=day(80)
-        )
+        health = judged(20, 100, (70, 60), at=80)
         assert health.pace == Pace.OFF_TRACK
         assert health.needs_attention
 
     def test_it_awaits_the_first_reading_only_inside_the_first_week(self) -> None:
         # No reading on day 3: on track by the rule (expected 0.03), shown as "No readings yet".
-        early = judge(baseline=0, target=100, points=[], start=START, end=END, at=day(3))
+        early = judged(0, 100, at=3)
         assert (early.pace, early.awaiting_first_reading) == (Pace.ON_TRACK, True)
         # Day 7 without one: not started, a pace of its own.
-        late = judge(baseline=0, target=100, points=[], start=START, end=END, at=day(7))
+        late = judged(0, 100, at=7)
         assert (late.pace, late.awaiting_first_reading) == (Pace.NOT_STARTED, False)
         # One reading on day 1: judged from it.
-        read = judge(baseline=0, target=100, points=points((1, 5)), start=START, end=END, at=day(3))
+        read = judged(0, 100, (1, 5), at=3)
         assert (read.pace, read.awaiting_first_reading) == (Pace.ON_TRACK, False)
 
 
@@ -200,27 +204,11 @@ class TestGuardrail:
 
     def uptime(self, *pairs: tuple[int, float], at: int = 50) -> Health:
         # Stay above 95 (% uptime); the window is START..END (100 days).
-        return judge(
-            baseline=99,
-            target=95,
-            points=points(*pairs),
-            start=START,
-            end=END,
-            at=day(at),
-            direction="stay_above",
-        )
+        return judged(99, 95, *pairs, at=at, direction="stay_above")
 
     def churn(self, *pairs: tuple[int, float], at: int = 50) -> Health:
         # Stay below 2 (% churn).
-        return judge(
-            baseline=1,
-            target=2,
-            points=points(*pairs),
-            start=START,
-            end=END,
-            at=day(at),
-            direction="stay_below",
-        )
+        return judged(1, 2, *pairs, at=at, direction="stay_below")
 
     def test_exactly_on_the_line_holds(self) -> None:
         for health in (self.uptime((10, 95.0)), self.churn((10, 2.0))):
@@ -268,15 +256,7 @@ class TestGuardrail:
 
     def test_a_zero_line_has_no_near_band(self) -> None:
         # Stay below 0 incidents: 0 holds; 0 after 3 is not "near" (T = 0 has no band).
-        health = judge(
-            baseline=0,
-            target=0,
-            points=points((10, 3.0), (40, 0.0)),
-            start=START,
-            end=END,
-            at=day(50),
-            direction="stay_below",
-        )
+        health = judged(0, 0, (10, 3.0), (40, 0.0), at=50, direction="stay_below")
         # The breach on day 10 is 40 days old: on track.
         assert (health.progress, health.pace) == (1.0, Pace.ON_TRACK)
 

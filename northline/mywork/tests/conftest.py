@@ -23,6 +23,7 @@ from northline.delivery import services as delivery
 from northline.delivery.models import Impact
 from northline.goals import services as goals
 from northline.goals.models import KeyResult, Objective
+from northline.goals.tests.factories import period_around_today
 from northline.insights.models import Survey
 from northline.insights.surveys import services as surveys
 from northline.lab.agreements import services as agreements
@@ -162,13 +163,7 @@ def work(cast: Cast) -> Work:
         authorities=["fund_epics", "waive_gates"],
         members=[edith],
     )
-    today = timezone.localdate()
-    period = goals.create_period(
-        access,
-        name="This quarter",
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=60),
-    )
+    period = period_around_today(access, elapsed=30, remaining=60)
     objective = goals.create_objective(
         access, title="Answer people quickly", period=period, status="active"
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from northline.delivery import services as delivery
 from northline.goals import services as goals
+from northline.goals.tests.factories import period_around_today
 from northline.insights.models import Snapshot
 from northline.insights.surveys import services as surveys
 from northline.lab.agreements import services as agreements
@@ -88,13 +89,7 @@ def test_it_lists_a_key_result_due_a_check_in_until_she_checks_in(work: Work) ->
 
 def test_it_leaves_out_key_results_of_closed_objectives_and_past_periods(work: Work) -> None:
     access = work.access
-    today = timezone.localdate()
-    past = goals.create_period(
-        access,
-        name="Last year",
-        starts_on=today - dt.timedelta(days=400),
-        ends_on=today - dt.timedelta(days=35),
-    )
+    past = period_around_today(access, elapsed=400, remaining=-35, name="Last year")
     old = goals.create_objective(access, title="Old aim", period=past, status="active")
     goals.create_key_result(
         access, old, title="Old measure", baseline=0, target=1, owner=work.edith

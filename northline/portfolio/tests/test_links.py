@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from northline.goals import services as goals
 from northline.goals.models import KeyResult
+from northline.goals.tests.factories import period_around_today
 from northline.orgs.access import Access
 from northline.orgs.models import Event
 from northline.portfolio import services
@@ -21,12 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def key_results(access: Access, *titles: str, objective_title: str = "Decide faster") -> list:
-    today = timezone.localdate()
-    period = goals.create_period(
-        access,
-        name=f"Half of {objective_title}",
-        starts_on=today - dt.timedelta(days=50),
-        ends_on=today + dt.timedelta(days=50),
+    period = period_around_today(
+        access, elapsed=50, remaining=50, name=f"Half of {objective_title}"
     )
     objective = goals.create_objective(access, title=objective_title, period=period)
     return [
