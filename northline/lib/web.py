@@ -220,6 +220,88 @@ def _said(said: Said, record: Any) -> str:
     return said(record) if callable(said) else said.format(record=record)
 
 
+def to(name: str, param: str = "") -> Back:
+    """Back to the organization's page ``name`` after a change; ``param`` names the URL's id of
+    the record, when the page is the record's own (``to("strategy_theme", "theme_id")``)."""
+
+    def back(access: Any, record: Any) -> HttpResponse:
+        ids = {param: record.pk} if param else {}
+        return redirect(name, slug=access.organization.slug, **ids)
+
+    return back
+
+
+def added(
+    request: HttpRequest,
+    access: Any,
+    form: DomainForm,
+    create: Callable[[dict[str, Any]], Any],
+    *,
+    said: Said,
+    back: Back,
+) -> HttpResponse | None:
+    """The POST of a page that adds a record: writers only (403), ``create(cleaned_data)``
+    through the form, say ``said`` of the new record and go ``back``; None when the form was
+    refused, for the caller to render its page again with ``form``."""
+    access.require("write")
+    made: list[Any] = []
+    if submit(form, lambda data: made.append(create(data))):
+        messages.success(request, _said(said, made[0]))
+        return back(access, made[0])
+    return None
+
+
+# A refused form of one row on a page that lists many (kind of form, the row's id, the form),
+# shown in the row's place instead of a fresh one.
+RefusedRow = tuple[str, int, DomainForm]
+
+
+def row_form[F: DomainForm](failed: RefusedRow | None, kind: str, pk: int, fresh: F) -> F:
+    """``fresh``, or the refused form of this row when the page is shown again for it."""
+    if failed is not None and failed[0] == kind and failed[1] == pk:
+        return failed[2]  # type: ignore[return-value]
+    return fresh
+
+
+def shown_again(render: Callable[..., HttpResponse], kind: str) -> Failed:
+    """Render the page again (``render(request, access, failed=…)``) with the refused form in
+    place of the record's ``kind`` form."""
+
+    def failed(request: HttpRequest, access: Any, record: Any, form: DomainForm) -> HttpResponse:
+        return render(request, access, failed=(kind, record.pk, form))
+
+    return failed
+
+
+def again(render: Callable[..., HttpResponse], form_name: str, fresh: Find | None = None) -> Failed:
+    """Render the record's page (``render(request, access, record, …)``) again with the refused
+    form in place of ``form_name``; ``fresh(access, pk)`` reads the record anew for the page
+    where the refused service may have changed the one it was given."""
+
+    def failed(request: HttpRequest, access: Any, record: Any, form: DomainForm) -> HttpResponse:
+        shown = fresh(access, record.pk) if fresh is not None else record
+        return render(request, access, shown, **{form_name: form})
+
+    return failed
+
+
+def record_page(
+    find: Find, render: Callable[[HttpRequest, Any, Any], HttpResponse], edit: View
+) -> View:
+    """A record's page and its edit form at one URL: POST goes to ``edit`` (an
+    :func:`edit_view`); any other method finds the record and shows ``render(request, access,
+    record)``."""
+
+    @org_view
+    def show(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
+        return render(request, access, find(access, _the_id(ids)))
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return (edit if request.method == "POST" else show)(request, *args, **kwargs)
+
+    return view
+
+
 def _the_id(ids: dict[str, Any]) -> Any:
     if len(ids) != 1:
         raise ImproperlyConfigured(f"A generic record view takes one id, not {sorted(ids)}.")
@@ -240,6 +322,31 @@ def delete_view(find: Find, remove: Callable[[Any, Any], Any], *, said: Said, ba
     return view
 
 
+def child_delete_view(
+    find: Find,
+    find_child: Callable[[Any, Any, Any, str], Any],
+    remove: Callable[[Any, Any], Any],
+    *,
+    said: Said,
+    back: Back,
+) -> View:
+    """POST only: delete a record's child (``/bodies/3/responsibilities/7/delete/``): the
+    parent found for reading, the child in it for writing; say ``said`` of the child and go
+    ``back`` to the parent."""
+
+    @post_only
+    @org_view
+    def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
+        parent_id, child_id = ids.values()
+        parent = find(access, parent_id)
+        child = find_child(access, parent, child_id, "write")
+        remove(access, child)
+        messages.success(request, _said(said, child))
+        return back(access, parent)
+
+    return view
+
+
 def edit_view(
     find: Find,
     form_class: type[DomainForm],
@@ -250,22 +357,26 @@ def edit_view(
     failed: Failed,
     prefix: Callable[[Any], str] | None = None,
     with_access: bool = False,
+    options: Callable[[Any, Any], dict[str, Any]] | None = None,
 ) -> View:
     """POST only: ``save(access, record, **cleaned data)`` from ``form_class``; on refusal
     ``failed(request, access, record, form)`` re-renders the page with the form's errors.
 
     ``prefix(record)`` names the form's fields when a page holds one such form per row;
-    ``with_access`` passes ``access=`` to forms whose choices are the organization's records.
+    ``with_access`` passes ``access=`` to forms whose choices are the organization's records;
+    ``options(access, record)`` gives any other arguments the form takes (its choices).
     """
 
     @post_only
     @org_view
     def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
         record = find(access, _the_id(ids), "write")
-        options: dict[str, Any] = {"access": access} if with_access else {}
+        arguments: dict[str, Any] = {"access": access} if with_access else {}
         if prefix is not None:
-            options["prefix"] = prefix(record)
-        form = form_class(request.POST, **options)
+            arguments["prefix"] = prefix(record)
+        if options is not None:
+            arguments.update(options(access, record))
+        form = form_class(request.POST, **arguments)
         if submit(form, lambda data: save(access, record, **data)):
             messages.success(request, _said(said, record))
             return back(access, record)

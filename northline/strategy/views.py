@@ -3,7 +3,6 @@ and render (errors become responses in ``northline.lib.web``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,14 +11,18 @@ from django.shortcuts import redirect
 
 from northline.lib.errors import NotFound
 from northline.lib.web import (
-    View,
+    added,
+    again,
+    child_delete_view,
     delete_view,
     edit_view,
     org_view,
     post_only,
+    record_page,
     render_org,
     status_of,
     submit,
+    to,
 )
 from northline.measures.access import access_indicator
 from northline.orgs import selectors as org_selectors
@@ -53,35 +56,6 @@ def page(
 
 def back(access: Access, name: str, **kwargs: Any) -> HttpResponse:
     return redirect(name, slug=access.organization.slug, **kwargs)
-
-
-def to(name: str, param: str = "") -> Callable[[Access, Any], HttpResponse]:
-    """Back to the page ``name`` after a plain edit or delete; ``param`` names the record's id
-    when the page is the record's own."""
-    return lambda access, record: back(access, name, **({param: record.pk} if param else {}))
-
-
-def again(render: Callable[..., HttpResponse], form_name: str) -> Callable[..., HttpResponse]:
-    """Re-render the record's page (``render(request, access, pk, …)``) with the refused form
-    in place of ``form_name``."""
-    return lambda request, access, record, form: render(
-        request, access, record.pk, **{form_name: form}
-    )
-
-
-def record_page(find: Callable[..., Any], render: Callable[..., HttpResponse], edit: View) -> View:
-    """A record's page and its edit form at one URL: POST goes to ``edit`` (an edit_view); any
-    other method finds the record and shows ``render(request, access, pk)``."""
-
-    @org_view
-    def show(request: HttpRequest, access: Access, **ids: Any) -> HttpResponse:
-        (pk,) = ids.values()
-        return render(request, access, find(access, pk).pk)
-
-    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return (edit if request.method == "POST" else show)(request, *args, **kwargs)
-
-    return view
 
 
 def authority_labels(values: list[str]) -> list[str]:
@@ -192,11 +166,17 @@ def identity_diff(request: HttpRequest, access: Access) -> HttpResponse:
 def swot(request: HttpRequest, access: Access) -> HttpResponse:
     themes = forms.theme_choices(access)
     form = forms.SwotItemForm(request.POST or None, themes=themes)
-    if request.method == "POST":
-        access.require("write")
-        if submit(form, lambda data: services.create_swot_item(access, **data)):
-            messages.success(request, "Added to the SWOT.")
-            return back(access, "strategy_swot")
+    if request.method == "POST" and (
+        done := added(
+            request,
+            access,
+            form,
+            lambda data: services.create_swot_item(access, **data),
+            said="Added to the SWOT.",
+            back=to("strategy_swot"),
+        )
+    ):
+        return done
     return render_swot(request, access, add_form=form)
 
 
@@ -243,12 +223,17 @@ swot_item_delete = delete_view(
 @org_view
 def themes(request: HttpRequest, access: Access) -> HttpResponse:
     form = forms.ThemeForm(request.POST or None)
-    if request.method == "POST":
-        access.require("write")
-        created: list[Theme] = []
-        if submit(form, lambda data: created.append(services.create_theme(access, **data))):
-            messages.success(request, f"Created {created[0].name}. Now give it an indicator.")
-            return back(access, "strategy_theme", theme_id=created[0].pk)
+    if request.method == "POST" and (
+        done := added(
+            request,
+            access,
+            form,
+            lambda data: services.create_theme(access, **data),
+            said="Created {record.name}. Now give it an indicator.",
+            back=to("strategy_theme", "theme_id"),
+        )
+    ):
+        return done
     theme_list = list(selectors.themes(access))
     measured = selectors.with_health(theme_list)
     return page(
@@ -261,9 +246,9 @@ def themes(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def render_theme(
-    request: HttpRequest, access: Access, theme_id: int, **forms_: Any
+    request: HttpRequest, access: Access, record: Theme, **forms_: Any
 ) -> HttpResponse:
-    theme = selectors.themes(access).get(pk=theme_id)
+    theme = selectors.themes(access).get(pk=record.pk)
     edit_form = forms_.get("edit_form") or forms.ThemeEditForm.of(theme)
     indicator_form = forms_.get("indicator_form") or forms.ThemeIndicatorForm()
     link_form = forms_.get("link_form") or forms.ThemeLinkIndicatorForm(
@@ -323,7 +308,7 @@ def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> 
     if submit(form, lambda data: services.add_theme_indicator(access, record, **data)):
         messages.success(request, f"Added the indicator {form.cleaned_data['name']}.")
         return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record.pk, indicator_form=form)
+    return render_theme(request, access, record, indicator_form=form)
 
 
 @post_only
@@ -339,7 +324,7 @@ def theme_indicator_link(request: HttpRequest, access: Access, theme_id: int) ->
         indicator = form.cleaned_data["indicator"]
         messages.success(request, f"{record.name} is now measured by {indicator.name}.")
         return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record.pk, link_form=form)
+    return render_theme(request, access, record, link_form=form)
 
 
 @post_only
@@ -382,12 +367,15 @@ def render_streams(request: HttpRequest, access: Access, **forms_: Any) -> HttpR
 def value_streams(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method != "POST":
         return render_streams(request, access)
-    access.require("write")
     form = forms.ValueStreamForm(request.POST, teams=org_selectors.teams(access))
-    if submit(form, lambda data: services.create_value_stream(access, **data)):
-        messages.success(request, f"Created {form.cleaned_data['name']}.")
-        return back(access, "strategy_value_streams")
-    return render_streams(request, access, add_form=form)
+    return added(
+        request,
+        access,
+        form,
+        lambda data: services.create_value_stream(access, **data),
+        said="Created {record.name}.",
+        back=to("strategy_value_streams"),
+    ) or render_streams(request, access, add_form=form)
 
 
 value_stream = edit_view(
@@ -416,15 +404,17 @@ value_stream_delete = delete_view(
 @org_view
 def investments(request: HttpRequest, access: Access) -> HttpResponse:
     form = forms.InvestmentForm(request.POST or None, access=access)
-    if request.method == "POST":
-        access.require("write")
-        if submit(
-            form, lambda data: services.create_investment(access, **form.fields_for_service())
-        ):
-            messages.success(
-                request, "Planned the investment. Record spend against it as it happens."
-            )
-            return back(access, "strategy_investments")
+    if request.method == "POST" and (
+        done := added(
+            request,
+            access,
+            form,
+            lambda data: services.create_investment(access, **form.fields_for_service()),
+            said="Planned the investment. Record spend against it as it happens.",
+            back=to("strategy_investments"),
+        )
+    ):
+        return done
     return page(
         request,
         access,
@@ -439,9 +429,9 @@ def investments(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def render_investment(
-    request: HttpRequest, access: Access, investment_id: int, **forms_: Any
+    request: HttpRequest, access: Access, record: Investment, **forms_: Any
 ) -> HttpResponse:
-    investment = selectors.investments(access).get(pk=investment_id)
+    investment = selectors.investments(access).get(pk=record.pk)
     edit_form = forms_.get("edit_form") or forms.InvestmentEditForm.of(investment, access=access)
     spend_form = forms_.get("spend_form") or forms.SpendForm()
     return page(
@@ -500,15 +490,13 @@ spend_add = edit_view(
 )
 
 
-@post_only
-@org_view
-def spend_delete(
-    request: HttpRequest, access: Access, investment_id: int, spend_id: int
-) -> HttpResponse:
-    record = acl.access_investment(access, investment_id)
-    services.delete_spend(access, acl.access_spend(access, record, spend_id, "write"))
-    messages.success(request, "Deleted the spend entry.")
-    return back(access, "strategy_investment", investment_id=record.pk)
+spend_delete = child_delete_view(
+    acl.access_investment,
+    acl.access_spend,
+    services.delete_spend,
+    said="Deleted the spend entry.",
+    back=to("strategy_investment", "investment_id"),
+)
 
 
 # Coalition bodies --------------------------------------------------------------------------
@@ -518,12 +506,17 @@ def spend_delete(
 def bodies(request: HttpRequest, access: Access) -> HttpResponse:
     people = org_selectors.people(access)
     form = forms.BodyForm(request.POST or None, people=people)
-    if request.method == "POST":
-        access.require("write")
-        created: list[Any] = []
-        if submit(form, lambda data: created.append(services.create_body(access, **data))):
-            messages.success(request, f"Created {created[0].name}. Now say what it answers for.")
-            return back(access, "strategy_body", body_id=created[0].pk)
+    if request.method == "POST" and (
+        done := added(
+            request,
+            access,
+            form,
+            lambda data: services.create_body(access, **data),
+            said="Created {record.name}. Now say what it answers for.",
+            back=to("strategy_body", "body_id"),
+        )
+    ):
+        return done
     return page(
         request,
         access,
@@ -543,8 +536,8 @@ def bodies(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-def render_body(request: HttpRequest, access: Access, body_id: int, **forms_: Any) -> HttpResponse:
-    body = acl.access_body(access, body_id)
+def render_body(request: HttpRequest, access: Access, record: Any, **forms_: Any) -> HttpResponse:
+    body = acl.access_body(access, record.pk)
     people = org_selectors.people(access)
     themes = forms.theme_choices(access)
     edit_form = forms_.get("edit_form") or forms.BodyEditForm.of(body, people)
@@ -611,16 +604,13 @@ responsibility_add = edit_view(
 )
 
 
-@post_only
-@org_view
-def responsibility_delete(
-    request: HttpRequest, access: Access, body_id: int, responsibility_id: int
-) -> HttpResponse:
-    record = acl.access_body(access, body_id)
-    item = acl.access_responsibility(access, record, responsibility_id, "write")
-    services.delete_responsibility(access, item)
-    messages.success(request, "Removed the responsibility.")
-    return back(access, "strategy_body", body_id=record.pk)
+responsibility_delete = child_delete_view(
+    acl.access_body,
+    acl.access_responsibility,
+    services.delete_responsibility,
+    said="Removed the responsibility.",
+    back=to("strategy_body", "body_id"),
+)
 
 
 # Decisions ---------------------------------------------------------------------------------
@@ -630,16 +620,25 @@ def decider_querysets(access: Access) -> dict[str, Any]:
     return {"bodies": selectors.bodies(access), "people": org_selectors.people(access)}
 
 
+def logged(decision: Decision) -> str:
+    note = " Owners and admins were notified." if decision.concerns_leadership else ""
+    return f"Logged “{decision.title}”.{note}"
+
+
 @org_view
 def decisions(request: HttpRequest, access: Access) -> HttpResponse:
     form = forms.DecisionForm(request.POST or None, **decider_querysets(access))
-    if request.method == "POST":
-        access.require("write")
-        created: list[Decision] = []
-        if submit(form, lambda data: created.append(services.log_decision(access, **data))):
-            note = " Owners and admins were notified." if created[0].concerns_leadership else ""
-            messages.success(request, f"Logged “{created[0].title}”.{note}")
-            return back(access, "strategy_decision", decision_id=created[0].pk)
+    if request.method == "POST" and (
+        done := added(
+            request,
+            access,
+            form,
+            lambda data: services.log_decision(access, **data),
+            said=logged,
+            back=to("strategy_decision", "decision_id"),
+        )
+    ):
+        return done
     status = request.GET.get("status", "")
     topic = request.GET.get("topic", "")
     listed = selectors.decisions(
@@ -664,9 +663,9 @@ def decisions(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def render_decision(
-    request: HttpRequest, access: Access, decision_id: int, **forms_: Any
+    request: HttpRequest, access: Access, record: Decision, **forms_: Any
 ) -> HttpResponse:
-    decision = acl.access_decision(access, decision_id)
+    decision = acl.access_decision(access, record.pk)
     others = selectors.decisions(access).exclude(pk=decision.pk)
     edit_form = forms_.get("edit_form") or forms.DecisionEditForm.of(
         decision, decisions=others, **decider_querysets(access)
@@ -688,17 +687,22 @@ def render_decision(
     )
 
 
-@org_view
-def decision(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_decision(request, access, acl.access_decision(access, decision_id).pk)
-    record = acl.access_decision(access, decision_id, "write")
-    others = selectors.decisions(access).exclude(pk=record.pk)
-    form = forms.DecisionEditForm(request.POST, decisions=others, **decider_querysets(access))
-    if submit(form, lambda data: services.update_decision(access, record, **data)):
-        messages.success(request, f"Saved “{record.title}”.")
-        return back(access, "strategy_decision", decision_id=record.pk)
-    return render_decision(request, access, record.pk, edit_form=form)
+decision = record_page(
+    acl.access_decision,
+    render_decision,
+    edit_view(
+        acl.access_decision,
+        forms.DecisionEditForm,
+        services.update_decision,
+        options=lambda access, record: {
+            "decisions": selectors.decisions(access).exclude(pk=record.pk),
+            **decider_querysets(access),
+        },
+        said="Saved “{record.title}”.",
+        back=to("strategy_decision", "decision_id"),
+        failed=again(render_decision, "edit_form"),
+    ),
+)
 
 
 decision_delete = delete_view(
@@ -719,14 +723,10 @@ decision_link_add = edit_view(
 )
 
 
-@post_only
-@org_view
-def decision_link_delete(
-    request: HttpRequest, access: Access, decision_id: int, link_id: int
-) -> HttpResponse:
-    record = acl.access_decision(access, decision_id)
-    services.remove_decision_link(
-        access, acl.access_decision_link(access, record, link_id, "write")
-    )
-    messages.success(request, "Removed the link.")
-    return back(access, "strategy_decision", decision_id=record.pk)
+decision_link_delete = child_delete_view(
+    acl.access_decision,
+    acl.access_decision_link,
+    services.remove_decision_link,
+    said="Removed the link.",
+    back=to("strategy_decision", "decision_id"),
+)
