@@ -11,14 +11,12 @@ from django.shortcuts import redirect
 
 from northline.lib.errors import NotFound
 from northline.lib.web import (
+    RecordPage,
     added,
-    again,
-    child_delete_view,
     delete_view,
     edit_view,
     org_view,
     post_only,
-    record_page,
     render_org,
     status_of,
     submit,
@@ -185,7 +183,7 @@ def render_swot(request: HttpRequest, access: Access, **forms_: Any) -> HttpResp
     failed, failed_id = forms_.get("edit_form"), forms_.get("item_id")
     items = list(selectors.swot_items(access))
     edit_forms = {
-        item.pk: failed if item.pk == failed_id else forms.SwotItemEditForm.of(item, themes)
+        item.pk: failed if item.pk == failed_id else forms.SwotItemEditForm.of(item, themes=themes)
         for item in items
     }
     board = selectors.swot_board(items)
@@ -201,7 +199,6 @@ swot_item = edit_view(
     acl.access_swot_item,
     forms.SwotItemEditForm,
     services.update_swot_item,
-    prefix=lambda item: f"s{item.pk}",
     with_access=True,
     said="Saved the SWOT item.",
     back=to("strategy_swot"),
@@ -280,18 +277,10 @@ def render_theme(
     )
 
 
-theme = record_page(
-    acl.access_theme,
-    render_theme,
-    edit_view(
-        acl.access_theme,
-        forms.ThemeEditForm,
-        services.update_theme,
-        said="Saved {record.name}.",
-        back=to("strategy_theme", "theme_id"),
-        failed=again(render_theme, "edit_form"),
-    ),
+theme_page = RecordPage(
+    acl.access_theme, render_theme, back=to("strategy_theme", "theme_id"), reread=False
 )
+theme = theme_page.edit(forms.ThemeEditForm, services.update_theme, said="Saved {record.name}.")
 theme_delete = delete_view(
     acl.access_theme,
     services.delete_theme,
@@ -300,31 +289,22 @@ theme_delete = delete_view(
 )
 
 
-@post_only
-@org_view
-def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
-    record = acl.access_theme(access, theme_id, "write")
-    form = forms.ThemeIndicatorForm(request.POST)
-    if submit(form, lambda data: services.add_theme_indicator(access, record, **data)):
-        messages.success(request, f"Added the indicator {form.cleaned_data['name']}.")
-        return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record, indicator_form=form)
-
-
-@post_only
-@org_view
-def theme_indicator_link(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
-    record = acl.access_theme(access, theme_id, "write")
-    form = forms.ThemeLinkIndicatorForm(
-        request.POST,
-        access=access,
-        exclude=list(record.indicators.values_list("pk", flat=True)),
-    )
-    if submit(form, lambda data: services.link_indicator(access, record, data["indicator"])):
-        indicator = form.cleaned_data["indicator"]
-        messages.success(request, f"{record.name} is now measured by {indicator.name}.")
-        return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record, link_form=form)
+theme_indicator_add = theme_page.form(
+    forms.ThemeIndicatorForm,
+    services.add_theme_indicator,
+    "indicator_form",
+    said="Added the indicator {data[name]}.",
+)
+theme_indicator_link = theme_page.form(
+    forms.ThemeLinkIndicatorForm,
+    lambda access, record, indicator: services.link_indicator(access, record, indicator),
+    "link_form",
+    options=lambda access, record: {
+        "access": access,
+        "exclude": list(record.indicators.values_list("pk", flat=True)),
+    },
+    said="{record.name} is now measured by {data[indicator].name}.",
+)
 
 
 @post_only
@@ -348,7 +328,7 @@ def render_streams(request: HttpRequest, access: Access, **forms_: Any) -> HttpR
     rows = [
         (
             stream,
-            failed if stream.pk == failed_id else forms.ValueStreamEditForm.of(stream, teams),
+            failed if stream.pk == failed_id else forms.ValueStreamEditForm.of(stream, teams=teams),
         )
         for stream in selectors.value_streams(access)
     ]
@@ -382,7 +362,6 @@ value_stream = edit_view(
     acl.access_value_stream,
     forms.ValueStreamEditForm,
     services.update_value_stream,
-    prefix=lambda stream: f"v{stream.pk}",
     with_access=True,
     said="Saved {record.name}.",
     back=to("strategy_value_streams"),
@@ -457,18 +436,14 @@ def save_investment(
     services.update_investment(access, record, version=version, **fields, **target)
 
 
-investment = record_page(
+investment_page = RecordPage(
     acl.access_investment,
     render_investment,
-    edit_view(
-        acl.access_investment,
-        forms.InvestmentEditForm,
-        save_investment,
-        with_access=True,
-        said="Saved the investment.",
-        back=to("strategy_investment", "investment_id"),
-        failed=again(render_investment, "edit_form"),
-    ),
+    back=to("strategy_investment", "investment_id"),
+    reread=False,
+)
+investment = investment_page.edit(
+    forms.InvestmentEditForm, save_investment, with_access=True, said="Saved the investment."
 )
 
 
@@ -480,22 +455,11 @@ investment_delete = delete_view(
 )
 
 
-spend_add = edit_view(
-    acl.access_investment,
-    forms.SpendForm,
-    services.record_spend,
-    said="Recorded the spend.",
-    back=to("strategy_investment", "investment_id"),
-    failed=again(render_investment, "spend_form"),
+spend_add = investment_page.form(
+    forms.SpendForm, services.record_spend, "spend_form", said="Recorded the spend."
 )
-
-
-spend_delete = child_delete_view(
-    acl.access_investment,
-    acl.access_spend,
-    services.delete_spend,
-    said="Deleted the spend entry.",
-    back=to("strategy_investment", "investment_id"),
+spend_delete = investment_page.child_delete(
+    acl.access_spend, services.delete_spend, said="Deleted the spend entry."
 )
 
 
@@ -540,7 +504,7 @@ def render_body(request: HttpRequest, access: Access, record: Any, **forms_: Any
     body = acl.access_body(access, record.pk)
     people = org_selectors.people(access)
     themes = forms.theme_choices(access)
-    edit_form = forms_.get("edit_form") or forms.BodyEditForm.of(body, people)
+    edit_form = forms_.get("edit_form") or forms.BodyEditForm.of(body, people=people)
     responsibility_form = forms_.get("responsibility_form") or forms.ResponsibilityForm(
         themes=themes
     )
@@ -573,18 +537,11 @@ def render_body(request: HttpRequest, access: Access, record: Any, **forms_: Any
     )
 
 
-body = record_page(
-    acl.access_body,
-    render_body,
-    edit_view(
-        acl.access_body,
-        forms.BodyEditForm,
-        services.update_body,
-        with_access=True,
-        said="Saved {record.name}.",
-        back=to("strategy_body", "body_id"),
-        failed=again(render_body, "edit_form"),
-    ),
+body_page = RecordPage(
+    acl.access_body, render_body, back=to("strategy_body", "body_id"), reread=False
+)
+body = body_page.edit(
+    forms.BodyEditForm, services.update_body, with_access=True, said="Saved {record.name}."
 )
 
 
@@ -593,23 +550,15 @@ body_delete = delete_view(
 )
 
 
-responsibility_add = edit_view(
-    acl.access_body,
+responsibility_add = body_page.form(
     forms.ResponsibilityForm,
     services.add_responsibility,
+    "responsibility_form",
     with_access=True,
     said="{record.name} now answers for this.",
-    back=to("strategy_body", "body_id"),
-    failed=again(render_body, "responsibility_form"),
 )
-
-
-responsibility_delete = child_delete_view(
-    acl.access_body,
-    acl.access_responsibility,
-    services.delete_responsibility,
-    said="Removed the responsibility.",
-    back=to("strategy_body", "body_id"),
+responsibility_delete = body_page.child_delete(
+    acl.access_responsibility, services.delete_responsibility, said="Removed the responsibility."
 )
 
 
@@ -687,21 +636,17 @@ def render_decision(
     )
 
 
-decision = record_page(
-    acl.access_decision,
-    render_decision,
-    edit_view(
-        acl.access_decision,
-        forms.DecisionEditForm,
-        services.update_decision,
-        options=lambda access, record: {
-            "decisions": selectors.decisions(access).exclude(pk=record.pk),
-            **decider_querysets(access),
-        },
-        said="Saved “{record.title}”.",
-        back=to("strategy_decision", "decision_id"),
-        failed=again(render_decision, "edit_form"),
-    ),
+decision_page = RecordPage(
+    acl.access_decision, render_decision, back=to("strategy_decision", "decision_id"), reread=False
+)
+decision = decision_page.edit(
+    forms.DecisionEditForm,
+    services.update_decision,
+    options=lambda access, record: {
+        "decisions": selectors.decisions(access).exclude(pk=record.pk),
+        **decider_querysets(access),
+    },
+    said="Saved “{record.title}”.",
 )
 
 
@@ -713,20 +658,11 @@ decision_delete = delete_view(
 )
 
 
-decision_link_add = edit_view(
-    acl.access_decision,
-    forms.DecisionLinkForm,
-    services.add_decision_link,
-    said="Linked the record.",
-    back=to("strategy_decision", "decision_id"),
-    failed=again(render_decision, "link_form"),
+decision_link_add = decision_page.form(
+    forms.DecisionLinkForm, services.add_decision_link, "link_form", said="Linked the record."
 )
 
 
-decision_link_delete = child_delete_view(
-    acl.access_decision,
-    acl.access_decision_link,
-    services.remove_decision_link,
-    said="Removed the link.",
-    back=to("strategy_decision", "decision_id"),
+decision_link_delete = decision_page.child_delete(
+    acl.access_decision_link, services.remove_decision_link, said="Removed the link."
 )
