@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
+from northline.lib.routes import record_paths
 from northline.orgs import history, mfa_views, password_reset, sso, views
 
 urlpatterns = [
@@ -109,25 +110,23 @@ urlpatterns = [
         name="org_second_factor",
     ),
     path("o/<slug:slug>/people/", views.people, name="people"),
-    path("o/<slug:slug>/people/<int:person_id>/", views.person, name="person"),
-    path("o/<slug:slug>/people/<int:person_id>/delete/", views.person_delete, name="person_delete"),
+    *record_paths(
+        "o/<slug:slug>/people/<int:person_id>/", views.person, "person", delete=views.person_delete
+    ),
     path("o/<slug:slug>/teams/", views.teams, name="teams"),
-    path("o/<slug:slug>/teams/<int:team_id>/", views.team, name="team"),
-    path("o/<slug:slug>/teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
+    *record_paths(
+        "o/<slug:slug>/teams/<int:team_id>/", views.team, "team", delete=views.team_delete
+    ),
     path(
         "o/<slug:slug>/teams/<int:team_id>/members/add/",
         views.team_member_add,
         name="team_member_add",
     ),
-    path(
+    *record_paths(
         "o/<slug:slug>/teams/<int:team_id>/members/<int:member_id>/",
         views.team_member,
-        name="team_member",
-    ),
-    path(
-        "o/<slug:slug>/teams/<int:team_id>/members/<int:member_id>/remove/",
-        views.team_member_remove,
-        name="team_member_remove",
+        "team_member",
+        remove=views.team_member_remove,
     ),
     path("o/<slug:slug>/history/", history.history, name="history"),
     path("o/<slug:slug>/history/csv/", history.history_csv, name="history_csv"),
