@@ -145,19 +145,14 @@ def render_releases(
     )
 
 
-@org_view
-def releases(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_releases(request, access)
-    form = forms.ReleaseForm(request.POST)
-    return web.added(
-        request,
-        access,
-        form,
-        lambda data: services.create_release(access, **data),
-        said="Planned {record.name}. Add its features below.",
-        back=to_release,
-    ) or render_releases(request, access, release_form=form)
+releases = web.add_view(
+    render_releases,
+    forms.ReleaseForm,
+    services.create_release,
+    said="Planned {record.name}. Add its features below.",
+    back=to_release,
+    form_name="release_form",
+)
 
 
 def render_release(

@@ -124,27 +124,18 @@ def render_periods(
     )
 
 
-@org_view
-def periods(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_periods(request, access)
-    form = forms.PeriodForm(request.POST)
-    return web.added(
-        request,
-        access,
-        form,
-        lambda data: services.create_period(access, **data),
-        said="Created {record.name}. Now set its first objective.",
-        back=lambda access, period: redirect(
-            reverse("goals_objective_new", args=[access.organization.slug]) + f"?period={period.pk}"
-        ),
-    ) or render_periods(request, access, form=form)
-
-
 to_periods = web.to("goals_periods")
 
 
 periods_page = web.ListPage(render_periods, back=to_periods)
+periods = periods_page.add(
+    forms.PeriodForm,
+    services.create_period,
+    said="Created {record.name}. Now set its first objective.",
+    back=lambda access, period: redirect(
+        reverse("goals_objective_new", args=[access.organization.slug]) + f"?period={period.pk}"
+    ),
+)
 period = periods_page.row(
     access_period,
     forms.PeriodEditForm,

@@ -255,6 +255,45 @@ def added(
     return None
 
 
+def add_view(
+    render: Callable[..., HttpResponse],
+    form_class: type[DomainForm],
+    create: Callable[..., Any],
+    *,
+    said: Said,
+    back: Back,
+    form_name: str = "form",
+    with_access: bool = False,
+    options: Callable[[Any], dict[str, Any]] | None = None,
+    right: str = "write",
+) -> View:
+    """A page that lists records and adds one with its form: any method but POST shows
+    ``render(request, access)``; POST calls ``create(access, **cleaned data)`` through
+    :func:`added`, or shows the page with the refused form as ``form_name``. The form gets
+    ``access=`` with ``with_access`` and ``options(access)`` (its choices); adding needs
+    ``right``."""
+
+    @org_view
+    def view(request: HttpRequest, access: Any) -> HttpResponse:
+        if request.method != "POST":
+            return render(request, access)
+        arguments: dict[str, Any] = {"access": access} if with_access else {}
+        if options is not None:
+            arguments.update(options(access))
+        form = form_class(request.POST, **arguments)
+        return added(
+            request,
+            access,
+            form,
+            lambda data: create(access, **data),
+            said=said,
+            back=back,
+            right=right,
+        ) or render(request, access, **{form_name: form})
+
+    return view
+
+
 # A refused form of one row on a page that lists many (kind of form, the row's id, the form),
 # shown in the row's place instead of a fresh one.
 RefusedRow = tuple[str, int, DomainForm]
@@ -505,6 +544,21 @@ class ListPage:
         failed = shown_again(self.render, kind)
         return edit_view(
             find, form_class, save, said=said, back=self.back, failed=failed, **options
+        )
+
+    def add(
+        self,
+        form_class: type[DomainForm],
+        create: Callable[..., Any],
+        *,
+        said: Said,
+        back: Back | None = None,
+        **options: Any,
+    ) -> View:
+        """The page itself, adding a record with its form (:func:`add_view`); ``back`` where a
+        new record goes elsewhere than the list (its own page)."""
+        return add_view(
+            self.render, form_class, create, said=said, back=back or self.back, **options
         )
 
     def delete(self, find: Find, remove: Callable[[Any, Any], Any], *, said: Said) -> View:

@@ -334,21 +334,10 @@ def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse
 # People ----------------------------------------------------------------------------------
 
 
-@org_view
-def people(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.PersonForm(request.POST or None)
-    if request.method == "POST" and (
-        done := web.added(
-            request,
-            access,
-            form,
-            lambda data: services.create_person(access, **data),
-            said="Added {data[name]}.",
-            back=web.to("people"),
-            right="manage",
-        )
-    ):
-        return done
+def render_people(
+    request: HttpRequest, access: Access, form: forms.PersonForm | None = None
+) -> HttpResponse:
+    form = form or forms.PersonForm()
     query = request.GET.get("q", "").strip()
     page = Paginator(selectors.people(access, query), PAGE_SIZE).get_page(request.GET.get("page"))
     return render_org(
@@ -359,6 +348,16 @@ def people(request: HttpRequest, access: Access) -> HttpResponse:
         nav="people",
         status=status_of(form),
     )
+
+
+people = web.add_view(
+    render_people,
+    forms.PersonForm,
+    services.create_person,
+    said="Added {data[name]}.",
+    back=web.to("people"),
+    right="manage",
+)
 
 
 def role_labels(roles: list[str]) -> list[str]:
@@ -410,21 +409,10 @@ person_delete = web.delete_view(
 # Teams -----------------------------------------------------------------------------------
 
 
-@org_view
-def teams(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.TeamForm(request.POST or None)
-    if request.method == "POST" and (
-        done := web.added(
-            request,
-            access,
-            form,
-            lambda data: services.create_team(access, **data),
-            said="Created {data[name]}.",
-            back=web.to("teams"),
-            right="manage",
-        )
-    ):
-        return done
+def render_teams(
+    request: HttpRequest, access: Access, form: forms.TeamForm | None = None
+) -> HttpResponse:
+    form = form or forms.TeamForm()
     return render_org(
         request,
         access,
@@ -433,6 +421,16 @@ def teams(request: HttpRequest, access: Access) -> HttpResponse:
         nav="teams",
         status=status_of(form),
     )
+
+
+teams = web.add_view(
+    render_teams,
+    forms.TeamForm,
+    services.create_team,
+    said="Created {data[name]}.",
+    back=web.to("teams"),
+    right="manage",
+)
 
 
 def render_team(request: HttpRequest, access: Access, team: Team, **forms_: Any) -> HttpResponse:

@@ -225,8 +225,14 @@ class InvestmentForm(DomainForm):
         raise forms.ValidationError("Choose a theme or a value stream.")
 
     def fields_for_service(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in {"target", "version"}}
-        return {**data, **self.cleaned_data["target"]}
+        return investment_fields(self.cleaned_data)
+
+
+def investment_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The service's arguments of an investment form's cleaned data: the target (a theme or a
+    stream) becomes its two fields."""
+    data = {k: v for k, v in cleaned.items() if k not in {"target", "version"}}
+    return {**data, **cleaned["target"]}
 
 
 class InvestmentEditForm(InvestmentForm, VersionedForm):

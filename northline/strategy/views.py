@@ -11,13 +11,15 @@ from django.shortcuts import redirect
 
 from northline.lib.errors import NotFound
 from northline.lib.web import (
+    ListPage,
     RecordPage,
-    added,
+    RefusedRow,
+    add_view,
     delete_view,
-    edit_view,
     org_view,
     post_only,
     render_org,
+    row_form,
     status_of,
     submit,
     to,
@@ -160,77 +162,62 @@ def identity_diff(request: HttpRequest, access: Access) -> HttpResponse:
 # SWOT --------------------------------------------------------------------------------------
 
 
-@org_view
-def swot(request: HttpRequest, access: Access) -> HttpResponse:
+def render_swot(
+    request: HttpRequest,
+    access: Access,
+    *,
+    add_form: forms.SwotItemForm | None = None,
+    failed: RefusedRow | None = None,
+) -> HttpResponse:
     themes = forms.theme_choices(access)
-    form = forms.SwotItemForm(request.POST or None, themes=themes)
-    if request.method == "POST" and (
-        done := added(
-            request,
-            access,
-            form,
-            lambda data: services.create_swot_item(access, **data),
-            said="Added to the SWOT.",
-            back=to("strategy_swot"),
-        )
-    ):
-        return done
-    return render_swot(request, access, add_form=form)
-
-
-def render_swot(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
-    themes = forms.theme_choices(access)
-    failed, failed_id = forms_.get("edit_form"), forms_.get("item_id")
-    items = list(selectors.swot_items(access))
-    edit_forms = {
-        item.pk: failed if item.pk == failed_id else forms.SwotItemEditForm.of(item, themes=themes)
-        for item in items
-    }
-    board = selectors.swot_board(items)
+    board = selectors.swot_board(list(selectors.swot_items(access)))
     for quadrant in board:
-        quadrant["rows"] = [(item, edit_forms[item.pk]) for item in quadrant["items"]]
-    add_form = forms_.get("add_form") or forms.SwotItemForm(themes=themes)
+        quadrant["rows"] = [
+            (
+                item,
+                row_form(failed, "item", item.pk, forms.SwotItemEditForm.of(item, themes=themes)),
+            )
+            for item in quadrant["items"]
+        ]
+    add_form = add_form or forms.SwotItemForm(themes=themes)
     return page(
-        request, access, "swot.html", {"board": board, "add_form": add_form}, add_form, failed
+        request,
+        access,
+        "swot.html",
+        {"board": board, "add_form": add_form},
+        add_form,
+        failed[2] if failed else None,
     )
 
 
-swot_item = edit_view(
+swot_page = ListPage(render_swot, back=to("strategy_swot"))
+swot = swot_page.add(
+    forms.SwotItemForm,
+    services.create_swot_item,
+    options=lambda access: {"themes": forms.theme_choices(access)},
+    said="Added to the SWOT.",
+    form_name="add_form",
+)
+swot_item = swot_page.row(
     acl.access_swot_item,
     forms.SwotItemEditForm,
     services.update_swot_item,
+    "item",
     with_access=True,
     said="Saved the SWOT item.",
-    back=to("strategy_swot"),
-    failed=lambda request, access, item, form: render_swot(
-        request, access, edit_form=form, item_id=item.pk
-    ),
 )
-swot_item_delete = delete_view(
-    acl.access_swot_item,
-    services.delete_swot_item,
-    said="Removed the SWOT item.",
-    back=to("strategy_swot"),
+swot_item_delete = swot_page.delete(
+    acl.access_swot_item, services.delete_swot_item, said="Removed the SWOT item."
 )
 
 
 # Themes ------------------------------------------------------------------------------------
 
 
-@org_view
-def themes(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.ThemeForm(request.POST or None)
-    if request.method == "POST" and (
-        done := added(
-            request,
-            access,
-            form,
-            lambda data: services.create_theme(access, **data),
-            said="Created {record.name}. Now give it an indicator.",
-            back=to("strategy_theme", "theme_id"),
-        )
-    ):
-        return done
+def render_themes(
+    request: HttpRequest, access: Access, form: forms.ThemeForm | None = None
+) -> HttpResponse:
+    form = form or forms.ThemeForm()
     theme_list = list(selectors.themes(access))
     measured = selectors.with_health(theme_list)
     return page(
@@ -240,6 +227,15 @@ def themes(request: HttpRequest, access: Access) -> HttpResponse:
         {"themes": [(theme, measured[theme.pk]) for theme in theme_list], "form": form},
         form,
     )
+
+
+themes = add_view(
+    render_themes,
+    forms.ThemeForm,
+    services.create_theme,
+    said="Created {record.name}. Now give it an indicator.",
+    back=to("strategy_theme", "theme_id"),
+)
 
 
 def render_theme(
@@ -322,78 +318,62 @@ def theme_indicator_unlink(
 # Value streams -----------------------------------------------------------------------------
 
 
-def render_streams(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
+def render_streams(
+    request: HttpRequest,
+    access: Access,
+    *,
+    add_form: forms.ValueStreamForm | None = None,
+    failed: RefusedRow | None = None,
+) -> HttpResponse:
     teams = org_selectors.teams(access)
-    failed, failed_id = forms_.get("edit_form"), forms_.get("stream_id")
     rows = [
         (
             stream,
-            failed if stream.pk == failed_id else forms.ValueStreamEditForm.of(stream, teams=teams),
+            row_form(
+                failed, "stream", stream.pk, forms.ValueStreamEditForm.of(stream, teams=teams)
+            ),
         )
         for stream in selectors.value_streams(access)
     ]
-    add_form = forms_.get("add_form") or forms.ValueStreamForm(teams=teams)
+    add_form = add_form or forms.ValueStreamForm(teams=teams)
     return page(
         request,
         access,
         "value_streams.html",
         {"rows": rows, "add_form": add_form},
         add_form,
-        failed,
+        failed[2] if failed else None,
     )
 
 
-@org_view
-def value_streams(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_streams(request, access)
-    form = forms.ValueStreamForm(request.POST, teams=org_selectors.teams(access))
-    return added(
-        request,
-        access,
-        form,
-        lambda data: services.create_value_stream(access, **data),
-        said="Created {record.name}.",
-        back=to("strategy_value_streams"),
-    ) or render_streams(request, access, add_form=form)
-
-
-value_stream = edit_view(
+streams_page = ListPage(render_streams, back=to("strategy_value_streams"))
+value_streams = streams_page.add(
+    forms.ValueStreamForm,
+    services.create_value_stream,
+    options=lambda access: {"teams": org_selectors.teams(access)},
+    said="Created {record.name}.",
+    form_name="add_form",
+)
+value_stream = streams_page.row(
     acl.access_value_stream,
     forms.ValueStreamEditForm,
     services.update_value_stream,
+    "stream",
     with_access=True,
     said="Saved {record.name}.",
-    back=to("strategy_value_streams"),
-    failed=lambda request, access, stream, form: render_streams(
-        request, access, edit_form=form, stream_id=stream.pk
-    ),
 )
-value_stream_delete = delete_view(
-    acl.access_value_stream,
-    services.delete_value_stream,
-    said="Deleted {record.name}.",
-    back=to("strategy_value_streams"),
+value_stream_delete = streams_page.delete(
+    acl.access_value_stream, services.delete_value_stream, said="Deleted {record.name}."
 )
 
 
 # Investment --------------------------------------------------------------------------------
 
 
-@org_view
-def investments(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.InvestmentForm(request.POST or None, access=access)
-    if request.method == "POST" and (
-        done := added(
-            request,
-            access,
-            form,
-            lambda data: services.create_investment(access, **form.fields_for_service()),
-            said="Planned the investment. Record spend against it as it happens.",
-            back=to("strategy_investments"),
-        )
-    ):
-        return done
+def render_investments(
+    request: HttpRequest, access: Access, form: forms.InvestmentForm | None = None
+) -> HttpResponse:
+    form = form or forms.InvestmentForm(access=access)
     return page(
         request,
         access,
@@ -405,6 +385,16 @@ def investments(request: HttpRequest, access: Access) -> HttpResponse:
         },
         form,
     )
+
+
+investments = add_view(
+    render_investments,
+    forms.InvestmentForm,
+    lambda access, **data: services.create_investment(access, **forms.investment_fields(data)),
+    with_access=True,
+    said="Planned the investment. Record spend against it as it happens.",
+    back=to("strategy_investments"),
+)
 
 
 def render_investment(
@@ -466,21 +456,10 @@ spend_delete = investment_page.child_delete(
 # Coalition bodies --------------------------------------------------------------------------
 
 
-@org_view
-def bodies(request: HttpRequest, access: Access) -> HttpResponse:
-    people = org_selectors.people(access)
-    form = forms.BodyForm(request.POST or None, people=people)
-    if request.method == "POST" and (
-        done := added(
-            request,
-            access,
-            form,
-            lambda data: services.create_body(access, **data),
-            said="Created {record.name}. Now say what it answers for.",
-            back=to("strategy_body", "body_id"),
-        )
-    ):
-        return done
+def render_bodies(
+    request: HttpRequest, access: Access, form: forms.BodyForm | None = None
+) -> HttpResponse:
+    form = form or forms.BodyForm(people=org_selectors.people(access))
     return page(
         request,
         access,
@@ -498,6 +477,16 @@ def bodies(request: HttpRequest, access: Access) -> HttpResponse:
         },
         form,
     )
+
+
+bodies = add_view(
+    render_bodies,
+    forms.BodyForm,
+    services.create_body,
+    options=lambda access: {"people": org_selectors.people(access)},
+    said="Created {record.name}. Now say what it answers for.",
+    back=to("strategy_body", "body_id"),
+)
 
 
 def render_body(request: HttpRequest, access: Access, record: Any, **forms_: Any) -> HttpResponse:
@@ -574,20 +563,10 @@ def logged(decision: Decision) -> str:
     return f"Logged “{decision.title}”.{note}"
 
 
-@org_view
-def decisions(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.DecisionForm(request.POST or None, **decider_querysets(access))
-    if request.method == "POST" and (
-        done := added(
-            request,
-            access,
-            form,
-            lambda data: services.log_decision(access, **data),
-            said=logged,
-            back=to("strategy_decision", "decision_id"),
-        )
-    ):
-        return done
+def render_decisions(
+    request: HttpRequest, access: Access, form: forms.DecisionForm | None = None
+) -> HttpResponse:
+    form = form or forms.DecisionForm(**decider_querysets(access))
     status = request.GET.get("status", "")
     topic = request.GET.get("topic", "")
     listed = selectors.decisions(
@@ -609,6 +588,16 @@ def decisions(request: HttpRequest, access: Access) -> HttpResponse:
         },
         form,
     )
+
+
+decisions = add_view(
+    render_decisions,
+    forms.DecisionForm,
+    services.log_decision,
+    options=decider_querysets,
+    said=logged,
+    back=to("strategy_decision", "decision_id"),
+)
 
 
 def render_decision(

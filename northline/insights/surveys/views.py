@@ -74,20 +74,15 @@ def render_list(request: HttpRequest, access: Access, form: SurveyForm | None = 
     )
 
 
-@org_view
-def survey_list(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_list(request, access)
-    form = SurveyForm(request.POST, access=access)
-    return web.added(
-        request,
-        access,
-        form,
-        lambda data: services.create_survey(access, **survey_fields(data)),
-        said="Started “{record.title}”. Share it: members answer signed in; create a link "
-        "for each person without a login.",
-        back=to_survey,
-    ) or render_list(request, access, form)
+survey_list = web.add_view(
+    render_list,
+    SurveyForm,
+    lambda access, **data: services.create_survey(access, **survey_fields(data)),
+    with_access=True,
+    said="Started “{record.title}”. Share it: members answer signed in; create a link "
+    "for each person without a login.",
+    back=to_survey,
+)
 
 
 # One survey: results, edit, links ----------------------------------------------------------

@@ -36,9 +36,12 @@ from northline.lib.errors import Conflict, DomainError, Invalid
 from northline.lib.web import (
     DomainForm,
     Failed,
+    Find,
     ListPage,
     RecordPage,
     RefusedRow,
+    Said,
+    View,
     added,
     delete_view,
     edit_view,
@@ -292,58 +295,70 @@ engagement_delete = delete_view(
     said="Deleted “{record.title}”.",
     back=to("lab"),
 )
-advance = edit_view(
+
+
+def engagement_form(
+    find: Find,
+    form_class: type[DomainForm],
+    save: Callable[..., Any],
+    kind: str,
+    *,
+    said: Said,
+    prefix: Callable[[Any], str] | None = None,
+) -> View:
+    """A form of the engagement page posted to its own button (the engagement's or one of its
+    lines'): back to the page, or the page again with the refused ``kind`` form in place."""
+    return edit_view(
+        find, form_class, save, prefix=prefix, said=said, back=to_engagement, failed=refused(kind)
+    )
+
+
+advance = engagement_form(
     access_engagement,
     VersionOnlyForm,
     services.advance_phase,
+    "advance",
     said="“{record.title}” entered its next phase.",
-    back=to_engagement,
-    failed=refused("advance"),
 )
-graduate = edit_view(
+graduate = engagement_form(
     access_engagement,
     forms.ReasonForm,
     services.graduate,
+    "graduate",
     prefix=lambda record: "g",
     said="“{record.title}” graduated; the reason is in the decision log.",
-    back=to_engagement,
-    failed=refused("graduate"),
 )
-pivot_away = edit_view(
+pivot_away = engagement_form(
     access_engagement,
     forms.ReasonForm,
     services.pivot_away,
+    "pivot",
     prefix=lambda record: "p",
     said="The lab pivoted away from “{record.title}”; the reason is in the decision log.",
-    back=to_engagement,
-    failed=refused("pivot"),
 )
-item_state = edit_view(
+item_state = engagement_form(
     access_checklist_item,
     forms.ItemStateForm,
     services.set_item_state,
+    "state",
     prefix=lambda item: f"s{item.pk}",
     said="Saved the checklist item.",
-    back=to_engagement,
-    failed=refused("state"),
 )
-item_waive = edit_view(
+item_waive = engagement_form(
     access_checklist_item,
     forms.WaiveForm,
     services.waive_item,
+    "waive",
     prefix=lambda item: f"w{item.pk}",
     said="Waived; the waiver is in the decision log.",
-    back=to_engagement,
-    failed=refused("waive"),
 )
-assess = edit_view(
+assess = engagement_form(
     access_assessment,
     forms.AssessmentForm,
     services.assess_criterion,
+    "assess",
     prefix=lambda assessment: f"q{assessment.pk}",
     said=lambda assessment: f"Assessed “{assessment.get_criterion_display()}”.",
-    back=to_engagement,
-    failed=refused("assess"),
 )
 
 
@@ -422,22 +437,10 @@ def render_playbook(
 to_playbook = to("lab_playbook")
 
 
-@org_view
-def playbook(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_playbook(request, access)
-    form = forms.PhaseForm(request.POST)
-    return added(
-        request,
-        access,
-        form,
-        lambda data: services.create_phase(access, **data),
-        said="Added the phase {record.name}.",
-        back=to_playbook,
-    ) or render_playbook(request, access, form=form)
-
-
 playbook_page = ListPage(render_playbook, back=to_playbook)
+playbook = playbook_page.add(
+    forms.PhaseForm, services.create_phase, said="Added the phase {record.name}."
+)
 phase = playbook_page.row(
     access_phase,
     forms.PhaseEditForm,

@@ -10,6 +10,7 @@ from northline.lab.experts import forms, selectors, services
 from northline.lab.models import RequestStatus
 from northline.lab.pages import NAV, lab_url
 from northline.lib.web import (
+    add_view,
     added,
     delete_view,
     org_view,
@@ -64,19 +65,15 @@ def render_experts(
 to_experts = to("lab_experts")
 
 
-@org_view
-def experts_page(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_experts(request, access)
-    form = forms.ExpertForm(request.POST, access=access)
-    return added(
-        request,
-        access,
-        form,
-        lambda data: services.create_expert(access, **data),
-        said="{data[person].name} is an expert in residence.",
-        back=to_experts,
-    ) or render_experts(request, access, expert_form=form)
+experts_page = add_view(
+    render_experts,
+    forms.ExpertForm,
+    services.create_expert,
+    with_access=True,
+    said="{data[person].name} is an expert in residence.",
+    back=to_experts,
+    form_name="expert_form",
+)
 
 
 expert_delete = delete_view(
