@@ -26,11 +26,11 @@ def render_budget(
     access: Access,
     engagement: Engagement,
     *,
-    budget_form: forms.BudgetForm | None = None,
+    edit_form: forms.BudgetForm | None = None,
     expense_form: forms.ExpenseForm | None = None,
 ) -> HttpResponse:
     summary = selectors.budget_summary(access, engagement)
-    budget_form = budget_form or forms.BudgetForm.of(engagement)
+    budget_form = edit_form or forms.BudgetForm.of(engagement)
     expense_form = expense_form or forms.ExpenseForm()
     return render_org(
         request,
