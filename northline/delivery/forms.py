@@ -6,14 +6,13 @@ forged id from elsewhere is refused either way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 
 from northline.delivery.models import (
     Feature,
     FeatureKind,
-    Impact,
     ImpactRole,
     Release,
     ReleaseStatus,
@@ -22,7 +21,7 @@ from northline.delivery.selectors import LeadTime
 from northline.delivery.webhooks import EVENTS
 from northline.lib.web import DomainForm
 from northline.orgs.access import Access
-from northline.orgs.forms import VersionedForm
+from northline.orgs.forms import RecordForm
 from northline.orgs.models import Team
 from northline.portfolio.models import Epic
 
@@ -74,17 +73,8 @@ class ReleaseForm(DomainForm):
     )
 
 
-class ReleaseEditForm(ReleaseForm, VersionedForm):
-    @classmethod
-    def of(cls, release: Release) -> ReleaseEditForm:
-        return cls(
-            initial={
-                "name": release.name,
-                "planned_date": release.planned_date,
-                "description": release.description,
-                "version": release.version,
-            }
-        )
+class ReleaseEditForm(ReleaseForm, RecordForm):
+    """The release's fields as they are."""
 
 
 class DecideForm(DomainForm):
@@ -131,25 +121,14 @@ class FeatureForm(DomainForm):
         )
 
 
-class FeatureEditForm(FeatureForm, VersionedForm):
+class FeatureEditForm(FeatureForm, RecordForm):
     @classmethod
-    def of(cls, feature: Feature, access: Access) -> FeatureEditForm:
-        form = cls(
-            access=access,
-            initial={
-                "title": feature.title,
-                "kind": feature.kind,
-                "description": feature.description,
-                "owner_team": feature.owner_team_id,
-                "epic": feature.epic_id,
-                "release": feature.release_id,
-                "version": feature.version,
-            },
-        )
-        if feature.release_id is not None:
+    def of(cls, record: Feature, **options: Any) -> Self:
+        form = super().of(record, **options)
+        if record.release_id is not None:
             # Its own release stays choosable even once released or cancelled.
             field = form.fields["release"]
-            field.queryset = field.queryset | Release.objects.filter(pk=feature.release_id)  # type: ignore[attr-defined]
+            field.queryset = field.queryset | Release.objects.filter(pk=record.release_id)  # type: ignore[attr-defined]
         return form
 
 
@@ -181,24 +160,12 @@ class ImpactForm(DomainForm):
         limit_to_org(self, access, team=Team.objects.all())
 
 
-class ImpactEditForm(VersionedForm):
+class ImpactEditForm(RecordForm):
+    row_prefix = "i"
     role = ImpactForm.base_fields["role"]
     what_changes = ImpactForm.base_fields["what_changes"]
     what_is_needed = ImpactForm.base_fields["what_is_needed"]
     lead_time_days = ImpactForm.base_fields["lead_time_days"]
-
-    @classmethod
-    def of(cls, impact: Impact) -> ImpactEditForm:
-        return cls(
-            prefix=f"i{impact.pk}",
-            initial={
-                "role": impact.role,
-                "what_changes": impact.what_changes,
-                "what_is_needed": impact.what_is_needed,
-                "lead_time_days": impact.lead_time_days,
-                "version": impact.version,
-            },
-        )
 
 
 class LeadTimeForm(DomainForm):

@@ -60,6 +60,10 @@ def feature_url(access: Access, feature: Feature) -> str:
     return reverse("delivery_feature", args=[access.organization.slug, feature.pk])
 
 
+to_release = web.to("delivery_release", "release_id")
+to_feature = web.to("delivery_feature", "feature_id")
+
+
 def team_url(access: Access, team_id: int) -> str:
     return reverse("delivery_team", args=[access.organization.slug, team_id])
 
@@ -141,17 +145,14 @@ def render_releases(
     )
 
 
-@org_view
-def releases(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_releases(request, access)
-    access.require("write")
-    form = forms.ReleaseForm(request.POST)
-    created: list[Release] = []
-    if submit(form, lambda data: created.append(services.create_release(access, **data))):
-        messages.success(request, f"Planned {created[0].name}. Add its features below.")
-        return redirect(release_url(access, created[0]))
-    return render_releases(request, access, release_form=form)
+releases = web.add_view(
+    render_releases,
+    forms.ReleaseForm,
+    services.create_release,
+    said="Planned {record.name}. Add its features below.",
+    back=to_release,
+    form_name="release_form",
+)
 
 
 def render_release(
@@ -188,16 +189,15 @@ def render_release(
     )
 
 
-@org_view
-def release(request: HttpRequest, access: Access, release_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_release(request, access, access_release(access, release_id))
-    record = access_release(access, release_id, "write")
-    form = forms.ReleaseEditForm(request.POST)
-    if submit(form, lambda data: services.update_release(access, record, **data)):
-        messages.success(request, f"Saved {form.cleaned_data['name']}.")
-        return redirect(release_url(access, record))
-    return render_release(request, access, access_release(access, release_id), edit_form=form)
+release = web.page_and_edit(
+    access_release,
+    render_release,
+    forms.ReleaseEditForm,
+    services.update_release,
+    # The service edits the release as read under its lock, not the view's: name the new name.
+    said="Saved {data[name]}.",
+    back=to_release,
+)
 
 
 @post_only
@@ -248,12 +248,17 @@ def release_cancel(request: HttpRequest, access: Access, release_id: int) -> Htt
 @post_only
 @org_view
 def feature_new(request: HttpRequest, access: Access) -> HttpResponse:
-    access.require("write")
     form = forms.FeatureForm(request.POST, access=access)
-    created: list[Feature] = []
-    if submit(form, lambda data: created.append(services.create_feature(access, **data))):
-        messages.success(request, f"Added “{created[0].title}”. Say which teams it impacts below.")
-        return redirect(feature_url(access, created[0]))
+    done = web.added(
+        request,
+        access,
+        form,
+        lambda data: services.create_feature(access, **data),
+        said="Added “{record.title}”. Say which teams it impacts below.",
+        back=to_feature,
+    )
+    if done:
+        return done
     if request.POST.get("from") == "release" and form.data.get("release"):
         release_id = form.data["release"]
         if str(release_id).isdigit():
@@ -281,7 +286,7 @@ def render_feature(
         )
         for cell in cells
     ]
-    edit_form = edit_form or forms.FeatureEditForm.of(feature, access)
+    edit_form = edit_form or forms.FeatureEditForm.of(feature, access=access)
     impact_form = impact_form or forms.ImpactForm(access=access)
     return render_org(
         request,
@@ -300,16 +305,15 @@ def render_feature(
     )
 
 
-@org_view
-def feature(request: HttpRequest, access: Access, feature_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_feature(request, access, access_feature(access, feature_id))
-    record = access_feature(access, feature_id, "write")
-    form = forms.FeatureEditForm(request.POST, access=access)
-    if submit(form, lambda data: services.update_feature(access, record, **data)):
-        messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
-        return redirect(feature_url(access, record))
-    return render_feature(request, access, access_feature(access, feature_id), edit_form=form)
+feature = web.page_and_edit(
+    access_feature,
+    render_feature,
+    forms.FeatureEditForm,
+    services.update_feature,
+    with_access=True,
+    said="Saved “{data[title]}”.",
+    back=to_feature,
+)
 
 
 def after_feature(access: Access, record: Feature) -> HttpResponse:
@@ -347,7 +351,6 @@ impact = web.edit_view(
     access_impact,
     forms.ImpactEditForm,
     services.update_impact,
-    prefix=lambda record: f"i{record.pk}",
     said="Saved the impact on {record.team.name}.",
     back=lambda access, record: redirect(
         feature_url(access, record.feature) + f"#impact-{record.pk}"

@@ -17,7 +17,7 @@ from northline.lib import choosers
 from northline.lib.web import DomainForm
 from northline.measures.models import Direction, IndicatorKind
 from northline.orgs.access import Access
-from northline.orgs.forms import VersionedForm
+from northline.orgs.forms import RecordForm, VersionedForm, initial_of
 from northline.orgs.models import Person, Team
 from northline.strategy.models import Theme
 
@@ -32,18 +32,8 @@ class PeriodForm(DomainForm):
     ends_on = forms.DateField(label="Ends on", widget=DateInput)
 
 
-class PeriodEditForm(PeriodForm, VersionedForm):
-    @classmethod
-    def of(cls, period: Period) -> PeriodEditForm:
-        return cls(
-            prefix=f"p{period.pk}",
-            initial={
-                "name": period.name,
-                "starts_on": period.starts_on,
-                "ends_on": period.ends_on,
-                "version": period.version,
-            },
-        )
+class PeriodEditForm(PeriodForm, RecordForm):
+    row_prefix = "p"
 
 
 class ObjectiveForm(DomainForm):
@@ -125,17 +115,7 @@ class ObjectiveEditForm(ObjectiveForm, VersionedForm):
             access=access,
             exclude=objective.pk,
             q=q,
-            initial={
-                "title": objective.title,
-                "description": objective.description,
-                "period": objective.period_id,
-                "team": objective.team_id,
-                "owner": objective.owner_id,
-                "parent": objective.parent_id,
-                "theme": objective.theme_id,
-                "status": objective.status,
-                "version": objective.version,
-            },
+            initial=initial_of(objective, cls.base_fields),
         )
 
 

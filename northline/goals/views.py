@@ -19,11 +19,11 @@ from django.views.decorators.http import require_safe
 
 from northline.goals import forms, selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
-from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.goals.models import KeyResult, Objective, ObjectiveStatus
 from northline.lib import choosers, web
 from northline.lib.charts import ChartPoint, progress_chart
 from northline.lib.choosers import chosen_id
-from northline.lib.web import DomainForm, org_view, post_only, render_org, status_of, submit
+from northline.lib.web import org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
 from northline.orgs.pages import record_panels
 
@@ -106,14 +106,14 @@ def render_periods(
     request: HttpRequest,
     access: Access,
     form: forms.PeriodForm | None = None,
-    failed: tuple[int, DomainForm] | None = None,
+    failed: web.RefusedRow | None = None,
 ) -> HttpResponse:
-    rows = []
-    for period in selectors.periods(access):
-        edit = failed[1] if failed and failed[0] == period.pk else forms.PeriodEditForm.of(period)
-        rows.append((period, edit))
+    rows = [
+        (period, web.row_form(failed, "period", period.pk, forms.PeriodEditForm.of(period)))
+        for period in selectors.periods(access)
+    ]
     form = form or forms.PeriodForm()
-    failed_form = failed[1] if failed else None
+    failed_form = failed[2] if failed else None
     return render_org(
         request,
         access,
@@ -124,56 +124,50 @@ def render_periods(
     )
 
 
-@org_view
-def periods(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_periods(request, access)
-    access.require("write")
-    form = forms.PeriodForm(request.POST)
-    created: list[Period] = []
-    if submit(form, lambda data: created.append(services.create_period(access, **data))):
-        messages.success(request, f"Created {created[0].name}. Now set its first objective.")
-        return redirect(
-            reverse("goals_objective_new", args=[access.organization.slug])
-            + f"?period={created[0].pk}"
-        )
-    return render_periods(request, access, form=form)
+to_periods = web.to("goals_periods")
 
 
-def to_periods(access: Access, record: Period) -> HttpResponse:
-    return redirect("goals_periods", slug=access.organization.slug)
-
-
-period = web.edit_view(
+periods_page = web.ListPage(render_periods, back=to_periods)
+periods = periods_page.add(
+    forms.PeriodForm,
+    services.create_period,
+    said="Created {record.name}. Now set its first objective.",
+    back=lambda access, period: redirect(
+        reverse("goals_objective_new", args=[access.organization.slug]) + f"?period={period.pk}"
+    ),
+)
+period = periods_page.row(
     access_period,
     forms.PeriodEditForm,
     services.update_period,
-    prefix=lambda record: f"p{record.pk}",
+    "period",
     said="Saved {record.name}.",
-    back=to_periods,
-    failed=lambda request, access, record, form: render_periods(
-        request, access, failed=(record.pk, form)
-    ),
 )
-period_delete = web.delete_view(
-    access_period, services.delete_period, said="Deleted {record.name}.", back=to_periods
+period_delete = periods_page.delete(
+    access_period, services.delete_period, said="Deleted {record.name}."
 )
 
 
 # Objectives ------------------------------------------------------------------------------
 
 
+to_objective = web.to("goals_objective", "objective_id")
+
+
 @org_view
 def objective_new(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method == "POST":
-        access.require("write")
         form = forms.ObjectiveForm(request.POST, access=access)
-        created: list[Objective] = []
-        if submit(form, lambda data: created.append(services.create_objective(access, **data))):
-            messages.success(request, f"Created “{created[0].title}”. Add its key results.")
-            return redirect(
-                "goals_objective", slug=access.organization.slug, objective_id=created[0].pk
-            )
+        done = web.added(
+            request,
+            access,
+            form,
+            lambda data: services.create_objective(access, **data),
+            said="Created “{record.title}”. Add its key results.",
+            back=to_objective,
+        )
+        if done:
+            return done
     else:
         initial: dict[str, Any] = {"status": ObjectiveStatus.ACTIVE}
         if period_id := chosen_id(request.GET.get("period")):
@@ -222,18 +216,13 @@ def render_objective(
     )
 
 
-@org_view
-def objective(request: HttpRequest, access: Access, objective_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_objective(request, access, access_objective(access, objective_id))
-    record = access_objective(access, objective_id, "write")
-    form = forms.ObjectiveEditForm(request.POST, access=access, exclude=record.pk)
-    if submit(form, lambda data: services.update_objective(access, record, **data)):
-        messages.success(request, f"Saved “{record.title}”.")
-        return redirect("goals_objective", slug=access.organization.slug, objective_id=record.pk)
-    # Show the page as it is stored, with the refused form.
-    stored = access_objective(access, objective_id)
-    return render_objective(request, access, stored, edit_form=form)
+objective_page = web.RecordPage(access_objective, render_objective, back=to_objective)
+objective = objective_page.edit(
+    forms.ObjectiveEditForm,
+    services.update_objective,
+    options=lambda access, record: {"access": access, "exclude": record.pk},
+    said="Saved “{record.title}”.",
+)
 
 
 def search_of(request: HttpRequest) -> str:
@@ -264,13 +253,14 @@ objective_delete = web.delete_view(
 def key_result_new(request: HttpRequest, access: Access, objective_id: int) -> HttpResponse:
     record = access_objective(access, objective_id, "write")
     form = forms.KeyResultForm(request.POST, access=access)
-    created: list[KeyResult] = []
-    if submit(
-        form, lambda data: created.append(services.create_key_result(access, record, **data))
-    ):
-        messages.success(request, f"Added “{created[0].title}”. Check in when it moves.")
-        return redirect("goals_objective", slug=access.organization.slug, objective_id=record.pk)
-    return render_objective(request, access, record, key_result_form=form)
+    return web.added(
+        request,
+        access,
+        form,
+        lambda data: services.create_key_result(access, record, **data),
+        said="Added “{record.title}”. Check in when it moves.",
+        back=lambda access, key_result: to_objective(access, record),
+    ) or render_objective(request, access, record, key_result_form=form)
 
 
 # Key results and check-ins ---------------------------------------------------------------
@@ -333,17 +323,13 @@ def render_key_result(
     )
 
 
-@org_view
-def key_result(request: HttpRequest, access: Access, key_result_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_key_result(request, access, access_key_result(access, key_result_id))
-    record = access_key_result(access, key_result_id, "write")
-    form = forms.KeyResultEditForm(request.POST, access=access)
-    if submit(form, lambda data: services.update_key_result(access, record, **data)):
-        messages.success(request, f"Saved “{record.title}”.")
-        return redirect("goals_key_result", slug=access.organization.slug, key_result_id=record.pk)
-    stored = access_key_result(access, key_result_id)
-    return render_key_result(request, access, stored, edit_form=form)
+to_key_result = web.to("goals_key_result", "key_result_id")
+key_result = web.RecordPage(access_key_result, render_key_result, back=to_key_result).edit(
+    forms.KeyResultEditForm,
+    services.update_key_result,
+    with_access=True,
+    said="Saved “{record.title}”.",
+)
 
 
 key_result_delete = web.delete_view(
@@ -368,5 +354,5 @@ def check_in(request: HttpRequest, access: Access, key_result_id: int) -> HttpRe
         return render(request, "goals/_key_result_live.html", context, status=form.status)
     if saved:
         messages.success(request, f"Checked in {form.cleaned_data['value']:g} on “{record.title}”.")
-        return redirect("goals_key_result", slug=access.organization.slug, key_result_id=record.pk)
+        return to_key_result(access, record)
     return render_key_result(request, access, record, check_in_form=form)

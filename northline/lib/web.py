@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -216,8 +217,136 @@ Back = Callable[[Any, Any], HttpResponse]  # (access, record) → the redirect a
 Failed = Callable[[HttpRequest, Any, Any, DomainForm], HttpResponse]  # re-render with the form
 
 
-def _said(said: Said, record: Any) -> str:
-    return said(record) if callable(said) else said.format(record=record)
+def _said(said: Said, record: Any, data: dict[str, Any] | None = None) -> str:
+    """``said`` of the record; a format string may also name the form's cleaned ``data`` (the
+    new name of a record a service re-read under its lock: ``"Saved {data[name]}."``)."""
+    return said(record) if callable(said) else said.format(record=record, data=data or {})
+
+
+def to(name: str, param: str = "") -> Back:
+    """Back to the organization's page ``name`` after a change; ``param`` names the URL's id of
+    the record, when the page is the record's own (``to("strategy_theme", "theme_id")``)."""
+
+    def back(access: Any, record: Any) -> HttpResponse:
+        ids = {param: record.pk} if param else {}
+        return redirect(name, slug=access.organization.slug, **ids)
+
+    return back
+
+
+def added(
+    request: HttpRequest,
+    access: Any,
+    form: DomainForm,
+    create: Callable[[dict[str, Any]], Any],
+    *,
+    said: Said,
+    back: Back,
+    right: str = "write",
+) -> HttpResponse | None:
+    """The POST of a page that adds a record: the caller needs ``right`` (else 403),
+    ``create(cleaned_data)`` through the form, say ``said`` of the new record and go ``back``;
+    None when the form was refused, for the caller to render its page again with ``form``."""
+    access.require(right)
+    made: list[Any] = []
+    if submit(form, lambda data: made.append(create(data))):
+        messages.success(request, _said(said, made[0], form.cleaned_data))
+        return back(access, made[0])
+    return None
+
+
+def add_view(
+    render: Callable[..., HttpResponse],
+    form_class: type[DomainForm],
+    create: Callable[..., Any],
+    *,
+    said: Said,
+    back: Back,
+    form_name: str = "form",
+    with_access: bool = False,
+    options: Callable[[Any], dict[str, Any]] | None = None,
+    right: str = "write",
+) -> View:
+    """A page that lists records and adds one with its form: any method but POST shows
+    ``render(request, access)``; POST calls ``create(access, **cleaned data)`` through
+    :func:`added`, or shows the page with the refused form as ``form_name``. The form gets
+    ``access=`` with ``with_access`` and ``options(access)`` (its choices); adding needs
+    ``right``."""
+
+    @org_view
+    def view(request: HttpRequest, access: Any) -> HttpResponse:
+        if request.method != "POST":
+            return render(request, access)
+        arguments: dict[str, Any] = {"access": access} if with_access else {}
+        if options is not None:
+            arguments.update(options(access))
+        form = form_class(request.POST, **arguments)
+        return added(
+            request,
+            access,
+            form,
+            lambda data: create(access, **data),
+            said=said,
+            back=back,
+            right=right,
+        ) or render(request, access, **{form_name: form})
+
+    return view
+
+
+# A refused form of one row on a page that lists many (kind of form, the row's id, the form),
+# shown in the row's place instead of a fresh one.
+RefusedRow = tuple[str, int, DomainForm]
+
+
+def row_form[F: DomainForm](failed: RefusedRow | None, kind: str, pk: int, fresh: F) -> F:
+    """``fresh``, or the refused form of this row when the page is shown again for it."""
+    if failed is not None and failed[0] == kind and failed[1] == pk:
+        return failed[2]  # type: ignore[return-value]
+    return fresh
+
+
+def shown_again(render: Callable[..., HttpResponse], kind: str) -> Failed:
+    """Render the page again (``render(request, access, failed=…)``) with the refused form in
+    place of the record's ``kind`` form."""
+
+    def failed(request: HttpRequest, access: Any, record: Any, form: DomainForm) -> HttpResponse:
+        return render(request, access, failed=(kind, record.pk, form))
+
+    return failed
+
+
+def again(render: Callable[..., HttpResponse], form_name: str, fresh: Find | None = None) -> Failed:
+    """Render the record's page (``render(request, access, record, …)``) again with the refused
+    form in place of ``form_name``; ``fresh(access, pk)`` reads the record anew for the page
+    where the refused service may have changed the one it was given."""
+
+    def failed(request: HttpRequest, access: Any, record: Any, form: DomainForm) -> HttpResponse:
+        shown = fresh(access, record.pk) if fresh is not None else record
+        return render(request, access, shown, **{form_name: form})
+
+    return failed
+
+
+def record_page(
+    find: Find, render: Callable[[HttpRequest, Any, Any], HttpResponse], edit: View
+) -> View:
+    """A record's page and its edit form at one URL: POST goes to ``edit`` (an
+    :func:`edit_view`); any other method finds the record and shows ``render(request, access,
+    record)``."""
+
+    @org_view
+    def show(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
+        return render(request, access, find(access, _the_id(ids)))
+
+    # This address is the record's page, not a button's target: its POST runs the edit without
+    # post_only, which would name the enclosing page (the list) for the address bar.
+    post = edit.__wrapped__ if getattr(edit, "post_only", False) else edit  # type: ignore[attr-defined]
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return (post if request.method == "POST" else show)(request, *args, **kwargs)
+
+    return view
 
 
 def _the_id(ids: dict[str, Any]) -> Any:
@@ -240,6 +369,31 @@ def delete_view(find: Find, remove: Callable[[Any, Any], Any], *, said: Said, ba
     return view
 
 
+def child_delete_view(
+    find: Find,
+    find_child: Callable[[Any, Any, Any, str], Any],
+    remove: Callable[[Any, Any], Any],
+    *,
+    said: Said,
+    back: Back,
+) -> View:
+    """POST only: delete a record's child (``/bodies/3/responsibilities/7/delete/``): the
+    parent found for reading, the child in it for writing; say ``said`` of the child and go
+    ``back`` to the parent."""
+
+    @post_only
+    @org_view
+    def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
+        parent_id, child_id = ids.values()
+        parent = find(access, parent_id)
+        child = find_child(access, parent, child_id, "write")
+        remove(access, child)
+        messages.success(request, _said(said, child))
+        return back(access, parent)
+
+    return view
+
+
 def edit_view(
     find: Find,
     form_class: type[DomainForm],
@@ -250,25 +404,163 @@ def edit_view(
     failed: Failed,
     prefix: Callable[[Any], str] | None = None,
     with_access: bool = False,
+    options: Callable[[Any, Any], dict[str, Any]] | None = None,
 ) -> View:
     """POST only: ``save(access, record, **cleaned data)`` from ``form_class``; on refusal
     ``failed(request, access, record, form)`` re-renders the page with the form's errors.
 
-    ``prefix(record)`` names the form's fields when a page holds one such form per row;
-    ``with_access`` passes ``access=`` to forms whose choices are the organization's records.
+    ``prefix(record)`` names the form's fields when a page holds one such form per row (by
+    default the form's ``row_prefix`` and the record's id);
+    ``with_access`` passes ``access=`` to forms whose choices are the organization's records;
+    ``options(access, record)`` gives any other arguments the form takes (its choices).
     """
 
     @post_only
     @org_view
     def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
         record = find(access, _the_id(ids), "write")
-        options: dict[str, Any] = {"access": access} if with_access else {}
+        arguments: dict[str, Any] = {"access": access} if with_access else {}
         if prefix is not None:
-            options["prefix"] = prefix(record)
-        form = form_class(request.POST, **options)
+            arguments["prefix"] = prefix(record)
+        elif row_prefix := getattr(form_class, "row_prefix", ""):
+            # The record's row on its page names its form's fields so (orgs' RecordForm).
+            arguments["prefix"] = f"{row_prefix}{record.pk}"
+        if options is not None:
+            arguments.update(options(access, record))
+        form = form_class(request.POST, **arguments)
         if submit(form, lambda data: save(access, record, **data)):
-            messages.success(request, _said(said, record))
+            messages.success(request, _said(said, record, form.cleaned_data))
             return back(access, record)
         return failed(request, access, record, form)
 
     return view
+
+
+def page_and_edit(
+    find: Find,
+    render: Callable[..., HttpResponse],
+    form_class: type[DomainForm],
+    save: Callable[..., Any],
+    *,
+    said: Said,
+    back: Back,
+    reread: bool = True,
+    **options: Any,
+) -> View:
+    """One URL for a record's page (any method but POST: ``render(request, access, record)``)
+    and its edit form (POST, an :func:`edit_view` with ``options``). A refused form is shown
+    as ``edit_form`` on the page, with the record as it is stored (read again unless
+    ``reread`` is False, for a ``render`` that reads it again itself)."""
+    edit = edit_view(
+        find,
+        form_class,
+        save,
+        said=said,
+        back=back,
+        failed=again(render, "edit_form", fresh=find if reread else None),
+        **options,
+    )
+    return record_page(find, render, edit)
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """A record's page and the forms on it, declared once: ``find(access, pk, mode)`` reads the
+    record, ``render(request, access, record, **forms)`` shows its page with any refused form in
+    place of a fresh one, ``back(access, record)`` is where a saved form goes.
+
+    ``reread``: a refused edit shows the record read again, as it is stored (the refused service
+    may have changed the one it was given); False where ``render`` reads it again itself.
+    """
+
+    find: Find
+    render: Callable[..., HttpResponse]
+    back: Back
+    reread: bool = True
+
+    def edit(
+        self, form_class: type[DomainForm], save: Callable[..., Any], *, said: Said, **options: Any
+    ) -> View:
+        """The page at its own URL with its edit form (``edit_form``): :func:`page_and_edit`."""
+        return page_and_edit(
+            self.find,
+            self.render,
+            form_class,
+            save,
+            said=said,
+            back=self.back,
+            reread=self.reread,
+            **options,
+        )
+
+    def form(
+        self,
+        form_class: type[DomainForm],
+        save: Callable[..., Any],
+        form_name: str,
+        *,
+        said: Said,
+        back: Back | None = None,
+        **options: Any,
+    ) -> View:
+        """Another form of the page, posted to a button's URL: :func:`edit_view`; a refused one
+        is shown on the page as ``form_name``. ``back`` where it goes elsewhere than the page's."""
+        failed = again(self.render, form_name)
+        return edit_view(
+            self.find, form_class, save, said=said, back=back or self.back, failed=failed, **options
+        )
+
+    def child_delete(
+        self,
+        find_child: Callable[[Any, Any, Any, str], Any],
+        remove: Callable[[Any, Any], Any],
+        *,
+        said: Said,
+    ) -> View:
+        """A button deleting a child of the record (:func:`child_delete_view`), back to the page."""
+        return child_delete_view(self.find, find_child, remove, said=said, back=self.back)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page that lists records, each row with its own forms, declared once: ``render(request,
+    access, failed=…)`` shows it with a refused row's form in its place (:func:`row_form`);
+    ``back(access, record)`` is where a saved form or a delete goes."""
+
+    render: Callable[..., HttpResponse]
+    back: Back
+
+    def row(
+        self,
+        find: Find,
+        form_class: type[DomainForm],
+        save: Callable[..., Any],
+        kind: str,
+        *,
+        said: Said,
+        **options: Any,
+    ) -> View:
+        """A row's form (:func:`edit_view`); a refused one is shown as the row's ``kind`` form."""
+        failed = shown_again(self.render, kind)
+        return edit_view(
+            find, form_class, save, said=said, back=self.back, failed=failed, **options
+        )
+
+    def add(
+        self,
+        form_class: type[DomainForm],
+        create: Callable[..., Any],
+        *,
+        said: Said,
+        back: Back | None = None,
+        **options: Any,
+    ) -> View:
+        """The page itself, adding a record with its form (:func:`add_view`); ``back`` where a
+        new record goes elsewhere than the list (its own page)."""
+        return add_view(
+            self.render, form_class, create, said=said, back=back or self.back, **options
+        )
+
+    def delete(self, find: Find, remove: Callable[[Any, Any], Any], *, said: Said) -> View:
+        """A row's delete button (:func:`delete_view`), back to the list."""
+        return delete_view(find, remove, said=said, back=self.back)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 
 from northline.lib.web import DomainForm
 from northline.orgs.models import Organization, Person, Role, TeamKind, TeamRole, TokenScope
@@ -20,12 +22,35 @@ class VersionedForm(DomainForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
+def initial_of(record: Any, names: Iterable[str]) -> dict[str, Any]:
+    """A form's initial values: the record's fields of these names, a foreign key by its id
+    (no query) and a many-to-many field by its ids (prefetched by the page's selector)."""
+    initial: dict[str, Any] = {}
+    for name in names:
+        try:
+            field = record._meta.get_field(name)
+        except FieldDoesNotExist:
+            initial[name] = getattr(record, name)
+            continue
+        if field.many_to_many:
+            initial[name] = [related.pk for related in getattr(record, name).all()]
+        else:
+            initial[name] = getattr(record, field.attname)
+    return initial
+
+
 class RecordForm(VersionedForm):
-    """An edit form whose every field, the version too, is an attribute of the record."""
+    """An edit form whose every field, the version too, is a field of the record of that name:
+    ``of(record)`` fills it in (see :func:`initial_of`)."""
+
+    # Where a page holds one such form per record, its fields are named "<row_prefix><id>-…".
+    row_prefix: ClassVar[str] = ""
 
     @classmethod
     def of(cls, record: Any, **options: Any) -> Self:
-        return cls(initial={name: getattr(record, name) for name in cls.base_fields}, **options)
+        if cls.row_prefix:
+            options.setdefault("prefix", f"{cls.row_prefix}{record.pk}")
+        return cls(initial=initial_of(record, cls.base_fields), **options)
 
 
 class OrganizationCreateForm(DomainForm):

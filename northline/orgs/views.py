@@ -34,7 +34,7 @@ from northline.orgs import forms, pages, selectors, services, sign_in_ways
 from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
 from northline.orgs.history import history_rows
-from northline.orgs.models import ApiToken, Role, Team, TeamRole
+from northline.orgs.models import ApiToken, Person, Role, Team, TeamRole
 from northline.orgs.worker import QueueState, queue_state
 
 PAGE_SIZE = 50
@@ -211,8 +211,11 @@ def invitation_revoke(request: HttpRequest, access: Access, invitation_id: int) 
 
 
 def for_admins(find: Any) -> Any:
-    """``find`` for the generic views of a record only admins change: the manage right."""
-    return lambda access, pk, action: find(access, pk, "manage")
+    """``find`` for the generic views of a record that members read and only admins change:
+    any change needs the manage right."""
+    return lambda access, pk, action="read": find(
+        access, pk, "read" if action == "read" else "manage"
+    )
 
 
 member_role = web.edit_view(
@@ -331,14 +334,10 @@ def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse
 # People ----------------------------------------------------------------------------------
 
 
-@org_view
-def people(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.PersonForm(request.POST or None)
-    if request.method == "POST":
-        access.require("manage")
-        if submit(form, lambda data: services.create_person(access, **data)):
-            messages.success(request, f"Added {form.cleaned_data['name']}.")
-            return redirect("people", slug=access.organization.slug)
+def render_people(
+    request: HttpRequest, access: Access, form: forms.PersonForm | None = None
+) -> HttpResponse:
+    form = form or forms.PersonForm()
     query = request.GET.get("q", "").strip()
     page = Paginator(selectors.people(access, query), PAGE_SIZE).get_page(request.GET.get("page"))
     return render_org(
@@ -351,22 +350,28 @@ def people(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
+people = web.add_view(
+    render_people,
+    forms.PersonForm,
+    services.create_person,
+    said="Added {data[name]}.",
+    back=web.to("people"),
+    right="manage",
+)
+
+
 def role_labels(roles: list[str]) -> list[str]:
     labels = dict(TeamRole.choices)
     return [labels.get(role, role) for role in roles]
 
 
-@org_view
-def person(request: HttpRequest, access: Access, person_id: int) -> HttpResponse:
-    if request.method == "POST":
-        record = acl.access_person(access, person_id, "manage")
-        form = forms.PersonEditForm(request.POST)
-        if submit(form, lambda data: services.update_person(access, record, **data)):
-            messages.success(request, f"Saved {record.name}.")
-            return redirect("person", slug=access.organization.slug, person_id=record.pk)
-    else:
-        record = acl.access_person(access, person_id)
-        form = forms.PersonEditForm.of(record)
+def render_person(
+    request: HttpRequest,
+    access: Access,
+    record: Person,
+    edit_form: forms.PersonEditForm | None = None,
+) -> HttpResponse:
+    form = edit_form or forms.PersonEditForm.of(record)
     return render_org(
         request,
         access,
@@ -384,6 +389,15 @@ def person(request: HttpRequest, access: Access, person_id: int) -> HttpResponse
     )
 
 
+person = web.page_and_edit(
+    for_admins(acl.access_person),
+    render_person,
+    forms.PersonEditForm,
+    services.update_person,
+    said="Saved {record.name}.",
+    back=web.to("person", "person_id"),
+    reread=False,
+)
 person_delete = web.delete_view(
     for_admins(acl.access_person),
     services.delete_person,
@@ -395,14 +409,10 @@ person_delete = web.delete_view(
 # Teams -----------------------------------------------------------------------------------
 
 
-@org_view
-def teams(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.TeamForm(request.POST or None)
-    if request.method == "POST":
-        access.require("manage")
-        if submit(form, lambda data: services.create_team(access, **data)):
-            messages.success(request, f"Created {form.cleaned_data['name']}.")
-            return redirect("teams", slug=access.organization.slug)
+def render_teams(
+    request: HttpRequest, access: Access, form: forms.TeamForm | None = None
+) -> HttpResponse:
+    form = form or forms.TeamForm()
     return render_org(
         request,
         access,
@@ -411,6 +421,16 @@ def teams(request: HttpRequest, access: Access) -> HttpResponse:
         nav="teams",
         status=status_of(form),
     )
+
+
+teams = web.add_view(
+    render_teams,
+    forms.TeamForm,
+    services.create_team,
+    said="Created {data[name]}.",
+    back=web.to("teams"),
+    right="manage",
+)
 
 
 def render_team(request: HttpRequest, access: Access, team: Team, **forms_: Any) -> HttpResponse:
@@ -445,16 +465,10 @@ def render_team(request: HttpRequest, access: Access, team: Team, **forms_: Any)
     )
 
 
-@org_view
-def team(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_team(request, access, acl.access_team(access, team_id))
-    record = acl.access_team(access, team_id, "manage")
-    form = forms.TeamEditForm(request.POST)
-    if submit(form, lambda data: services.update_team(access, record, **data)):
-        messages.success(request, f"Saved {record.name}.")
-        return redirect("team", slug=access.organization.slug, team_id=record.pk)
-    return render_team(request, access, record, edit_form=form)
+team_page = web.RecordPage(
+    for_admins(acl.access_team), render_team, back=web.to("team", "team_id"), reread=False
+)
+team = team_page.edit(forms.TeamEditForm, services.update_team, said="Saved {record.name}.")
 
 
 team_delete = web.delete_view(
@@ -465,15 +479,13 @@ team_delete = web.delete_view(
 )
 
 
-@post_only
-@org_view
-def team_member_add(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
-    record = acl.access_team(access, team_id, "manage")
-    form = forms.AddTeamMemberForm(request.POST, people=selectors.people(access))
-    if submit(form, lambda data: services.add_team_member(access, record, **data)):
-        messages.success(request, f"Added {form.cleaned_data['person'].name} to {record.name}.")
-        return redirect("team", slug=access.organization.slug, team_id=record.pk)
-    return render_team(request, access, record, add_form=form)
+team_member_add = team_page.form(
+    forms.AddTeamMemberForm,
+    services.add_team_member,
+    "add_form",
+    options=lambda access, record: {"people": selectors.people(access)},
+    said="Added {data[person].name} to {record.name}.",
+)
 
 
 @post_only

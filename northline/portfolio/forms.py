@@ -13,16 +13,14 @@ from django import forms
 from northline.lib.web import DomainForm
 from northline.measures.models import Indicator, IndicatorKind
 from northline.orgs.access import Access
-from northline.orgs.forms import VersionedForm
+from northline.orgs.forms import RecordForm, VersionedForm
 from northline.orgs.models import Person, Team
 from northline.portfolio.models import (
     WSJF_CHOICES,
     Answer,
     CloseReason,
-    Epic,
     EpicState,
     Sprint,
-    Story,
     StoryState,
 )
 from northline.strategy.models import Theme, ValueStream
@@ -156,16 +154,8 @@ class NewEpicForm(EpicForm):
         return {**data, "key_results": [chosen] if chosen else []}
 
 
-class EpicEditForm(EpicForm, VersionedForm):
-    @classmethod
-    def of(cls, epic: Epic, access: Access) -> EpicEditForm:
-        names = list(EpicForm.base_fields)
-        initial: dict[str, Any] = {
-            name: getattr(epic, f"{name}_id" if hasattr(epic, f"{name}_id") else name)
-            for name in names
-        }
-        initial["version"] = epic.version
-        return cls(access=access, initial=initial)
+class EpicEditForm(EpicForm, RecordForm):
+    """The epic's fields as they are, its owner, team, theme and stream by their ids."""
 
 
 class LaggingIndicatorForm(DomainForm):
@@ -208,22 +198,8 @@ class StoryForm(DomainForm):
         )
 
 
-class StoryEditForm(StoryForm, VersionedForm):
-    @classmethod
-    def of(cls, story: Story, access: Access) -> StoryEditForm:
-        return cls(
-            access=access,
-            prefix=f"s{story.pk}",
-            initial={
-                "title": story.title,
-                "description": story.description,
-                "acceptance_criteria": story.acceptance_criteria,
-                "estimate": story.estimate,
-                "team": story.team_id,
-                "sprint": story.sprint_id,
-                "version": story.version,
-            },
-        )
+class StoryEditForm(StoryForm, RecordForm):
+    row_prefix = "s"
 
 
 class VersionForm(VersionedForm):
@@ -295,20 +271,8 @@ class SprintForm(DomainForm):
         limit_to_org(self, access, team=Team.objects.all())
 
 
-class SprintEditForm(SprintForm, VersionedForm):
-    @classmethod
-    def of(cls, sprint: Sprint, access: Access) -> SprintEditForm:
-        return cls(
-            access=access,
-            initial={
-                "team": sprint.team_id,
-                "name": sprint.name,
-                "starts_on": sprint.starts_on,
-                "ends_on": sprint.ends_on,
-                "capacity": sprint.capacity,
-                "version": sprint.version,
-            },
-        )
+class SprintEditForm(SprintForm, RecordForm):
+    """The sprint's fields as they are, its team by its id."""
 
 
 class WipLimitsForm(DomainForm):

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from northline.lib.routes import record_paths
 from northline.portfolio import views
 
 urlpatterns = [
@@ -16,11 +17,13 @@ urlpatterns = [
         name="portfolio_answer",
     ),
     path("epics/new/", views.epic_new, name="portfolio_epic_new"),
-    path("epics/<int:epic_id>/", views.epic, name="portfolio_epic"),
-    path("epics/<int:epic_id>/move/", views.epic_move, name="portfolio_epic_move"),
-    path("epics/<int:epic_id>/close/", views.epic_close, name="portfolio_epic_close"),
-    path(
-        "epics/<int:epic_id>/reset-rank/", views.epic_reset_rank, name="portfolio_epic_reset_rank"
+    *record_paths(
+        "epics/<int:epic_id>/",
+        views.epic,
+        "portfolio_epic",
+        move=views.epic_move,
+        close=views.epic_close,
+        reset_rank=views.epic_reset_rank,
     ),
     path(
         "epics/<int:epic_id>/indicators/new/",
@@ -60,7 +63,13 @@ urlpatterns = [
     path("choose/key-results/", views.choose_key_results, name="portfolio_choose_key_results"),
     path("choose/epics/", views.choose_epics, name="portfolio_choose_epics"),
     path("epics/<int:epic_id>/stories/new/", views.story_new, name="portfolio_story_new"),
-    path("stories/<int:story_id>/", views.story, name="portfolio_story"),
+    *record_paths(
+        "stories/<int:story_id>/",
+        views.story,
+        "portfolio_story",
+        move=views.story_move,
+        delete=views.story_delete,
+    ),
     path(
         "stories/<int:story_id>/indicators/link/",
         views.story_indicator_link,
@@ -71,9 +80,8 @@ urlpatterns = [
         views.story_indicator_unlink,
         name="portfolio_story_indicator_unlink",
     ),
-    path("stories/<int:story_id>/move/", views.story_move, name="portfolio_story_move"),
-    path("stories/<int:story_id>/delete/", views.story_delete, name="portfolio_story_delete"),
     path("sprints/", views.sprints, name="portfolio_sprints"),
-    path("sprints/<int:sprint_id>/", views.sprint, name="portfolio_sprint"),
-    path("sprints/<int:sprint_id>/delete/", views.sprint_delete, name="portfolio_sprint_delete"),
+    *record_paths(
+        "sprints/<int:sprint_id>/", views.sprint, "portfolio_sprint", delete=views.sprint_delete
+    ),
 ]

@@ -8,7 +8,6 @@ keyboard controls) and gets JSON back: the moved card, or the 409 with each unme
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -345,7 +344,7 @@ def render_epic(
         q,
         selectors.key_result_label,
     )
-    edit_form = edit_form or forms.EpicEditForm.of(epic, access)
+    edit_form = edit_form or forms.EpicEditForm.of(epic, access=access)
     story_form = story_form or forms.StoryForm(access=access)
     indicator_form = indicator_form or forms.LaggingIndicatorForm()
     link_form = link_form or forms.LinkIndicatorForm(access=access)
@@ -394,42 +393,17 @@ def render_epic(
     )
 
 
-def page_and_edit(
-    find: web.Find,
-    render_page: Callable[..., HttpResponse],
-    form_class: type[web.DomainForm],
-    save: Callable[..., Any],
-    **options: Any,
-) -> web.View:
-    """One URL for a record's page (any method but POST) and its edit form (POST, see
-    :func:`~northline.lib.web.edit_view`); a refused form is shown on the page with the
-    record as it is stored."""
-
-    @org_view
-    def page(request: HttpRequest, access: Access, **ids: int) -> HttpResponse:
-        (record_id,) = ids.values()
-        return render_page(request, access, find(access, record_id))
-
-    def failed(
-        request: HttpRequest, access: Access, record: Any, form: web.DomainForm
-    ) -> HttpResponse:
-        return render_page(request, access, find(access, record.pk), edit_form=form)
-
-    edit = web.edit_view(find, form_class, save, with_access=True, failed=failed, **options)
-
-    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return (edit if request.method == "POST" else page)(request, *args, **kwargs)
-
-    return view
+def to_epic(access: Access, record: Epic, anchor: str = "") -> HttpResponse:
+    return redirect(epic_url(access, record) + anchor)
 
 
-epic = page_and_edit(
-    access_epic,
-    render_epic,
-    forms.EpicEditForm,
-    services.update_epic,
-    said="Saved “{record.title}”.",
-    back=lambda access, record: redirect(epic_url(access, record)),
+def to_indicators(access: Access, record: Epic) -> HttpResponse:
+    return to_epic(access, record, "#indicators")
+
+
+epic_page = web.RecordPage(access_epic, render_epic, back=to_epic)
+epic = epic_page.edit(
+    forms.EpicEditForm, services.update_epic, with_access=True, said="Saved “{record.title}”."
 )
 
 
@@ -465,28 +439,21 @@ def epic_reset_rank(request: HttpRequest, access: Access, epic_id: int) -> HttpR
     return redirect(back)
 
 
-@post_only
-@org_view
-def indicator_new(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
-    record = access_epic(access, epic_id, "write")
-    form = forms.LaggingIndicatorForm(request.POST)
-    if submit(form, lambda data: services.add_lagging_indicator(access, record, **data)):
-        messages.success(request, f"Added the lagging indicator “{form.cleaned_data['name']}”.")
-        return redirect(epic_url(access, record) + "#indicators")
-    return render_epic(request, access, record, indicator_form=form)
-
-
-@post_only
-@org_view
-def indicator_link(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
-    record = access_epic(access, epic_id, "write")
-    form = forms.LinkIndicatorForm(request.POST, access=access)
-    if submit(
-        form, lambda data: services.link_lagging_indicator(access, record, data["indicator"])
-    ):
-        messages.success(request, f"Linked “{form.cleaned_data['indicator'].name}”.")
-        return redirect(epic_url(access, record) + "#indicators")
-    return render_epic(request, access, record, link_form=form)
+indicator_new = epic_page.form(
+    forms.LaggingIndicatorForm,
+    services.add_lagging_indicator,
+    "indicator_form",
+    said="Added the lagging indicator “{data[name]}”.",
+    back=to_indicators,
+)
+indicator_link = epic_page.form(
+    forms.LinkIndicatorForm,
+    lambda access, record, indicator: services.link_lagging_indicator(access, record, indicator),
+    "link_form",
+    with_access=True,
+    said="Linked “{data[indicator].name}”.",
+    back=to_indicators,
+)
 
 
 @post_only
@@ -657,7 +624,7 @@ def render_story(
     edit_form: web.DomainForm | None = None,
     leading_form: forms.LinkLeadingIndicatorForm | None = None,
 ) -> HttpResponse:
-    edit_form = edit_form or forms.StoryEditForm.of(story, access)
+    edit_form = edit_form or forms.StoryEditForm.of(story, access=access)
     leading_form = leading_form or forms.LinkLeadingIndicatorForm(access=access)
     return render_org(
         request,
@@ -711,12 +678,12 @@ def to_stories(access: Access, record: Story) -> HttpResponse:
     return redirect(epic_url(access, record.epic) + "#stories")
 
 
-story = page_and_edit(
+story = web.page_and_edit(
     access_story,
     render_story,
     forms.StoryEditForm,
     services.update_story,
-    prefix=lambda record: f"s{record.pk}",
+    with_access=True,
     said="Saved “{record.title}”.",
     back=to_stories,
 )
@@ -857,7 +824,7 @@ def render_sprint(
     sprint: Sprint,
     edit_form: web.DomainForm | None = None,
 ) -> HttpResponse:
-    edit_form = edit_form or forms.SprintEditForm.of(sprint, access)
+    edit_form = edit_form or forms.SprintEditForm.of(sprint, access=access)
     return render_org(
         request,
         access,
@@ -868,15 +835,14 @@ def render_sprint(
     )
 
 
-sprint = page_and_edit(
+sprint = web.page_and_edit(
     access_sprint,
     render_sprint,
     forms.SprintEditForm,
     services.update_sprint,
+    with_access=True,
     said="Saved {record.name}.",
-    back=lambda access, record: redirect(
-        "portfolio_sprint", slug=access.organization.slug, sprint_id=record.pk
-    ),
+    back=web.to("portfolio_sprint", "sprint_id"),
 )
 sprint_delete = web.delete_view(
     access_sprint,

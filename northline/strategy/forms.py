@@ -12,7 +12,7 @@ from northline.lib.web import DomainForm
 from northline.measures.models import Indicator, IndicatorKind
 from northline.orgs import selectors as org_selectors
 from northline.orgs.access import Access
-from northline.orgs.forms import VersionedForm
+from northline.orgs.forms import RecordForm, VersionedForm, initial_of
 from northline.orgs.models import Person, Team
 from northline.strategy.models import (
     Authority,
@@ -24,7 +24,6 @@ from northline.strategy.models import (
     IdentityRevision,
     Investment,
     ResponsibilityKind,
-    SwotItem,
     SwotKind,
     Theme,
     ThemeStatus,
@@ -60,12 +59,6 @@ def set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any] | None) ->
 
 def theme_choices(access: Access) -> QuerySet[Theme]:
     return Theme.objects.filter(organization=access.organization)
-
-
-def initial_of(record: Any, *names: str, **values: Any) -> dict[str, Any]:
-    """An edit form's initial values: the record's fields ``names``, the other ``values`` and
-    the version the user sees."""
-    return {**{name: getattr(record, name) for name in names}, **values, "version": record.version}
 
 
 class OrgChoicesForm(DomainForm):
@@ -140,16 +133,8 @@ class SwotItemForm(OrgChoicesForm):
         set_queryset(self, "themes", themes)
 
 
-class SwotItemEditForm(SwotItemForm, VersionedForm):
-    @classmethod
-    def of(cls, item: SwotItem, themes: QuerySet[Theme]) -> SwotItemEditForm:
-        return cls(
-            prefix=f"s{item.pk}",
-            themes=themes,
-            initial=initial_of(
-                item, "kind", "statement", themes=[theme.pk for theme in item.themes.all()]
-            ),
-        )
+class SwotItemEditForm(SwotItemForm, RecordForm):
+    row_prefix = "s"
 
 
 # Themes ------------------------------------------------------------------------------------
@@ -164,12 +149,8 @@ class ThemeForm(DomainForm):
     status = forms.ChoiceField(choices=ThemeStatus.choices, initial=ThemeStatus.ACTIVE)  # type: ignore[assignment]
 
 
-class ThemeEditForm(ThemeForm, VersionedForm):
-    @classmethod
-    def of(cls, theme: Theme) -> ThemeEditForm:
-        return cls(
-            initial=initial_of(theme, "name", "description", "starts_on", "ends_on", "status")
-        )
+class ThemeEditForm(ThemeForm, RecordForm):
+    """The theme's fields as they are."""
 
 
 class ThemeIndicatorForm(DomainForm):
@@ -194,16 +175,8 @@ class ValueStreamForm(OrgChoicesForm):
         set_queryset(self, "teams", teams)
 
 
-class ValueStreamEditForm(ValueStreamForm, VersionedForm):
-    @classmethod
-    def of(cls, stream: ValueStream, teams: QuerySet[Team]) -> ValueStreamEditForm:
-        return cls(
-            prefix=f"v{stream.pk}",
-            teams=teams,
-            initial=initial_of(
-                stream, "name", "description", teams=[team.pk for team in stream.teams.all()]
-            ),
-        )
+class ValueStreamEditForm(ValueStreamForm, RecordForm):
+    row_prefix = "v"
 
 
 # Investment --------------------------------------------------------------------------------
@@ -252,8 +225,14 @@ class InvestmentForm(DomainForm):
         raise forms.ValidationError("Choose a theme or a value stream.")
 
     def fields_for_service(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in {"target", "version"}}
-        return {**data, **self.cleaned_data["target"]}
+        return investment_fields(self.cleaned_data)
+
+
+def investment_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The service's arguments of an investment form's cleaned data: the target (a theme or a
+    stream) becomes its two fields."""
+    data = {k: v for k, v in cleaned.items() if k not in {"target", "version"}}
+    return {**data, **cleaned["target"]}
 
 
 class InvestmentEditForm(InvestmentForm, VersionedForm):
@@ -264,17 +243,8 @@ class InvestmentEditForm(InvestmentForm, VersionedForm):
             if investment.theme_id
             else f"stream:{investment.value_stream_id}"
         )
-        return cls(
-            initial=initial_of(
-                investment,
-                "period_start",
-                "period_end",
-                "planned_amount",
-                "currency",
-                target=target,
-            ),
-            **choices,
-        )
+        fields = [name for name in cls.base_fields if name != "target"]
+        return cls(initial={**initial_of(investment, fields), "target": target}, **choices)
 
 
 class SpendForm(DomainForm):
@@ -307,20 +277,8 @@ class BodyForm(OrgChoicesForm):
         set_queryset(self, "members", people)
 
 
-class BodyEditForm(BodyForm, VersionedForm):
-    @classmethod
-    def of(cls, body: CoalitionBody, people: QuerySet[Person]) -> BodyEditForm:
-        return cls(
-            people=people,
-            initial=initial_of(
-                body,
-                "name",
-                "kind",
-                "description",
-                "authorities",
-                members=[person.pk for person in body.members.all()],
-            ),
-        )
+class BodyEditForm(BodyForm, RecordForm):
+    """The body's fields as they are, its members by their ids."""
 
 
 class ResponsibilityForm(OrgChoicesForm):
@@ -373,7 +331,9 @@ class DecisionForm(DomainForm):
         set_queryset(self, "made_by_person", people)
 
 
-class DecisionEditForm(DecisionForm, VersionedForm):
+class DecisionEditForm(DecisionForm, RecordForm):
+    """The decision's fields as they are, who made it and what supersedes it by their ids."""
+
     superseded_by = forms.ModelChoiceField(
         queryset=Decision.objects.none(),
         required=False,
@@ -385,24 +345,6 @@ class DecisionEditForm(DecisionForm, VersionedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(self, "superseded_by", decisions)
-
-    @classmethod
-    def of(cls, decision: Decision, **choices: Any) -> DecisionEditForm:
-        return cls(
-            initial=initial_of(
-                decision,
-                "title",
-                "topic",
-                "status",
-                "decided_on",
-                "context",
-                "decision",
-                made_by_body=decision.made_by_body_id,
-                made_by_person=decision.made_by_person_id,
-                superseded_by=decision.superseded_by_id,
-            ),
-            **choices,
-        )
 
 
 class DecisionLinkForm(DomainForm):

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from northline.lib.routes import record_paths
 from northline.strategy import views
 
 urlpatterns = [
@@ -11,11 +12,13 @@ urlpatterns = [
     path("identity/diff/", views.identity_diff, name="strategy_identity_diff"),
     path("identity/<int:number>/", views.identity_revision, name="strategy_identity_revision"),
     path("swot/", views.swot, name="strategy_swot"),
-    path("swot/<int:item_id>/", views.swot_item, name="strategy_swot_item"),
-    path("swot/<int:item_id>/delete/", views.swot_item_delete, name="strategy_swot_item_delete"),
+    *record_paths(
+        "swot/<int:item_id>/", views.swot_item, "strategy_swot_item", delete=views.swot_item_delete
+    ),
     path("themes/", views.themes, name="strategy_themes"),
-    path("themes/<int:theme_id>/", views.theme, name="strategy_theme"),
-    path("themes/<int:theme_id>/delete/", views.theme_delete, name="strategy_theme_delete"),
+    *record_paths(
+        "themes/<int:theme_id>/", views.theme, "strategy_theme", delete=views.theme_delete
+    ),
     path(
         "themes/<int:theme_id>/indicators/add/",
         views.theme_indicator_add,
@@ -32,18 +35,18 @@ urlpatterns = [
         name="strategy_theme_indicator_unlink",
     ),
     path("value-streams/", views.value_streams, name="strategy_value_streams"),
-    path("value-streams/<int:stream_id>/", views.value_stream, name="strategy_value_stream"),
-    path(
-        "value-streams/<int:stream_id>/delete/",
-        views.value_stream_delete,
-        name="strategy_value_stream_delete",
+    *record_paths(
+        "value-streams/<int:stream_id>/",
+        views.value_stream,
+        "strategy_value_stream",
+        delete=views.value_stream_delete,
     ),
     path("investments/", views.investments, name="strategy_investments"),
-    path("investments/<int:investment_id>/", views.investment, name="strategy_investment"),
-    path(
-        "investments/<int:investment_id>/delete/",
-        views.investment_delete,
-        name="strategy_investment_delete",
+    *record_paths(
+        "investments/<int:investment_id>/",
+        views.investment,
+        "strategy_investment",
+        delete=views.investment_delete,
     ),
     path(
         "investments/<int:investment_id>/spends/add/",
@@ -56,8 +59,7 @@ urlpatterns = [
         name="strategy_spend_delete",
     ),
     path("bodies/", views.bodies, name="strategy_bodies"),
-    path("bodies/<int:body_id>/", views.body, name="strategy_body"),
-    path("bodies/<int:body_id>/delete/", views.body_delete, name="strategy_body_delete"),
+    *record_paths("bodies/<int:body_id>/", views.body, "strategy_body", delete=views.body_delete),
     path(
         "bodies/<int:body_id>/responsibilities/add/",
         views.responsibility_add,
@@ -69,11 +71,11 @@ urlpatterns = [
         name="strategy_responsibility_delete",
     ),
     path("decisions/", views.decisions, name="strategy_decisions"),
-    path("decisions/<int:decision_id>/", views.decision, name="strategy_decision"),
-    path(
-        "decisions/<int:decision_id>/delete/",
-        views.decision_delete,
-        name="strategy_decision_delete",
+    *record_paths(
+        "decisions/<int:decision_id>/",
+        views.decision,
+        "strategy_decision",
+        delete=views.decision_delete,
     ),
     path(
         "decisions/<int:decision_id>/links/add/",

@@ -3,7 +3,6 @@ and render (errors become responses in ``northline.lib.web``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,14 +11,18 @@ from django.shortcuts import redirect
 
 from northline.lib.errors import NotFound
 from northline.lib.web import (
-    View,
+    ListPage,
+    RecordPage,
+    RefusedRow,
+    add_view,
     delete_view,
-    edit_view,
     org_view,
     post_only,
     render_org,
+    row_form,
     status_of,
     submit,
+    to,
 )
 from northline.measures.access import access_indicator
 from northline.orgs import selectors as org_selectors
@@ -53,35 +56,6 @@ def page(
 
 def back(access: Access, name: str, **kwargs: Any) -> HttpResponse:
     return redirect(name, slug=access.organization.slug, **kwargs)
-
-
-def to(name: str, param: str = "") -> Callable[[Access, Any], HttpResponse]:
-    """Back to the page ``name`` after a plain edit or delete; ``param`` names the record's id
-    when the page is the record's own."""
-    return lambda access, record: back(access, name, **({param: record.pk} if param else {}))
-
-
-def again(render: Callable[..., HttpResponse], form_name: str) -> Callable[..., HttpResponse]:
-    """Re-render the record's page (``render(request, access, pk, …)``) with the refused form
-    in place of ``form_name``."""
-    return lambda request, access, record, form: render(
-        request, access, record.pk, **{form_name: form}
-    )
-
-
-def record_page(find: Callable[..., Any], render: Callable[..., HttpResponse], edit: View) -> View:
-    """A record's page and its edit form at one URL: POST goes to ``edit`` (an edit_view); any
-    other method finds the record and shows ``render(request, access, pk)``."""
-
-    @org_view
-    def show(request: HttpRequest, access: Access, **ids: Any) -> HttpResponse:
-        (pk,) = ids.values()
-        return render(request, access, find(access, pk).pk)
-
-    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return (edit if request.method == "POST" else show)(request, *args, **kwargs)
-
-    return view
 
 
 def authority_labels(values: list[str]) -> list[str]:
@@ -188,67 +162,62 @@ def identity_diff(request: HttpRequest, access: Access) -> HttpResponse:
 # SWOT --------------------------------------------------------------------------------------
 
 
-@org_view
-def swot(request: HttpRequest, access: Access) -> HttpResponse:
+def render_swot(
+    request: HttpRequest,
+    access: Access,
+    *,
+    add_form: forms.SwotItemForm | None = None,
+    failed: RefusedRow | None = None,
+) -> HttpResponse:
     themes = forms.theme_choices(access)
-    form = forms.SwotItemForm(request.POST or None, themes=themes)
-    if request.method == "POST":
-        access.require("write")
-        if submit(form, lambda data: services.create_swot_item(access, **data)):
-            messages.success(request, "Added to the SWOT.")
-            return back(access, "strategy_swot")
-    return render_swot(request, access, add_form=form)
-
-
-def render_swot(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
-    themes = forms.theme_choices(access)
-    failed, failed_id = forms_.get("edit_form"), forms_.get("item_id")
-    items = list(selectors.swot_items(access))
-    edit_forms = {
-        item.pk: failed if item.pk == failed_id else forms.SwotItemEditForm.of(item, themes)
-        for item in items
-    }
-    board = selectors.swot_board(items)
+    board = selectors.swot_board(list(selectors.swot_items(access)))
     for quadrant in board:
-        quadrant["rows"] = [(item, edit_forms[item.pk]) for item in quadrant["items"]]
-    add_form = forms_.get("add_form") or forms.SwotItemForm(themes=themes)
+        quadrant["rows"] = [
+            (
+                item,
+                row_form(failed, "item", item.pk, forms.SwotItemEditForm.of(item, themes=themes)),
+            )
+            for item in quadrant["items"]
+        ]
+    add_form = add_form or forms.SwotItemForm(themes=themes)
     return page(
-        request, access, "swot.html", {"board": board, "add_form": add_form}, add_form, failed
+        request,
+        access,
+        "swot.html",
+        {"board": board, "add_form": add_form},
+        add_form,
+        failed[2] if failed else None,
     )
 
 
-swot_item = edit_view(
+swot_page = ListPage(render_swot, back=to("strategy_swot"))
+swot = swot_page.add(
+    forms.SwotItemForm,
+    services.create_swot_item,
+    options=lambda access: {"themes": forms.theme_choices(access)},
+    said="Added to the SWOT.",
+    form_name="add_form",
+)
+swot_item = swot_page.row(
     acl.access_swot_item,
     forms.SwotItemEditForm,
     services.update_swot_item,
-    prefix=lambda item: f"s{item.pk}",
+    "item",
     with_access=True,
     said="Saved the SWOT item.",
-    back=to("strategy_swot"),
-    failed=lambda request, access, item, form: render_swot(
-        request, access, edit_form=form, item_id=item.pk
-    ),
 )
-swot_item_delete = delete_view(
-    acl.access_swot_item,
-    services.delete_swot_item,
-    said="Removed the SWOT item.",
-    back=to("strategy_swot"),
+swot_item_delete = swot_page.delete(
+    acl.access_swot_item, services.delete_swot_item, said="Removed the SWOT item."
 )
 
 
 # Themes ------------------------------------------------------------------------------------
 
 
-@org_view
-def themes(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.ThemeForm(request.POST or None)
-    if request.method == "POST":
-        access.require("write")
-        created: list[Theme] = []
-        if submit(form, lambda data: created.append(services.create_theme(access, **data))):
-            messages.success(request, f"Created {created[0].name}. Now give it an indicator.")
-            return back(access, "strategy_theme", theme_id=created[0].pk)
+def render_themes(
+    request: HttpRequest, access: Access, form: forms.ThemeForm | None = None
+) -> HttpResponse:
+    form = form or forms.ThemeForm()
     theme_list = list(selectors.themes(access))
     measured = selectors.with_health(theme_list)
     return page(
@@ -260,10 +229,19 @@ def themes(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
+themes = add_view(
+    render_themes,
+    forms.ThemeForm,
+    services.create_theme,
+    said="Created {record.name}. Now give it an indicator.",
+    back=to("strategy_theme", "theme_id"),
+)
+
+
 def render_theme(
-    request: HttpRequest, access: Access, theme_id: int, **forms_: Any
+    request: HttpRequest, access: Access, record: Theme, **forms_: Any
 ) -> HttpResponse:
-    theme = selectors.themes(access).get(pk=theme_id)
+    theme = selectors.themes(access).get(pk=record.pk)
     edit_form = forms_.get("edit_form") or forms.ThemeEditForm.of(theme)
     indicator_form = forms_.get("indicator_form") or forms.ThemeIndicatorForm()
     link_form = forms_.get("link_form") or forms.ThemeLinkIndicatorForm(
@@ -295,18 +273,10 @@ def render_theme(
     )
 
 
-theme = record_page(
-    acl.access_theme,
-    render_theme,
-    edit_view(
-        acl.access_theme,
-        forms.ThemeEditForm,
-        services.update_theme,
-        said="Saved {record.name}.",
-        back=to("strategy_theme", "theme_id"),
-        failed=again(render_theme, "edit_form"),
-    ),
+theme_page = RecordPage(
+    acl.access_theme, render_theme, back=to("strategy_theme", "theme_id"), reread=False
 )
+theme = theme_page.edit(forms.ThemeEditForm, services.update_theme, said="Saved {record.name}.")
 theme_delete = delete_view(
     acl.access_theme,
     services.delete_theme,
@@ -315,31 +285,22 @@ theme_delete = delete_view(
 )
 
 
-@post_only
-@org_view
-def theme_indicator_add(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
-    record = acl.access_theme(access, theme_id, "write")
-    form = forms.ThemeIndicatorForm(request.POST)
-    if submit(form, lambda data: services.add_theme_indicator(access, record, **data)):
-        messages.success(request, f"Added the indicator {form.cleaned_data['name']}.")
-        return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record.pk, indicator_form=form)
-
-
-@post_only
-@org_view
-def theme_indicator_link(request: HttpRequest, access: Access, theme_id: int) -> HttpResponse:
-    record = acl.access_theme(access, theme_id, "write")
-    form = forms.ThemeLinkIndicatorForm(
-        request.POST,
-        access=access,
-        exclude=list(record.indicators.values_list("pk", flat=True)),
-    )
-    if submit(form, lambda data: services.link_indicator(access, record, data["indicator"])):
-        indicator = form.cleaned_data["indicator"]
-        messages.success(request, f"{record.name} is now measured by {indicator.name}.")
-        return back(access, "strategy_theme", theme_id=record.pk)
-    return render_theme(request, access, record.pk, link_form=form)
+theme_indicator_add = theme_page.form(
+    forms.ThemeIndicatorForm,
+    services.add_theme_indicator,
+    "indicator_form",
+    said="Added the indicator {data[name]}.",
+)
+theme_indicator_link = theme_page.form(
+    forms.ThemeLinkIndicatorForm,
+    lambda access, record, indicator: services.link_indicator(access, record, indicator),
+    "link_form",
+    options=lambda access, record: {
+        "access": access,
+        "exclude": list(record.indicators.values_list("pk", flat=True)),
+    },
+    said="{record.name} is now measured by {data[indicator].name}.",
+)
 
 
 @post_only
@@ -357,74 +318,62 @@ def theme_indicator_unlink(
 # Value streams -----------------------------------------------------------------------------
 
 
-def render_streams(request: HttpRequest, access: Access, **forms_: Any) -> HttpResponse:
+def render_streams(
+    request: HttpRequest,
+    access: Access,
+    *,
+    add_form: forms.ValueStreamForm | None = None,
+    failed: RefusedRow | None = None,
+) -> HttpResponse:
     teams = org_selectors.teams(access)
-    failed, failed_id = forms_.get("edit_form"), forms_.get("stream_id")
     rows = [
         (
             stream,
-            failed if stream.pk == failed_id else forms.ValueStreamEditForm.of(stream, teams),
+            row_form(
+                failed, "stream", stream.pk, forms.ValueStreamEditForm.of(stream, teams=teams)
+            ),
         )
         for stream in selectors.value_streams(access)
     ]
-    add_form = forms_.get("add_form") or forms.ValueStreamForm(teams=teams)
+    add_form = add_form or forms.ValueStreamForm(teams=teams)
     return page(
         request,
         access,
         "value_streams.html",
         {"rows": rows, "add_form": add_form},
         add_form,
-        failed,
+        failed[2] if failed else None,
     )
 
 
-@org_view
-def value_streams(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_streams(request, access)
-    access.require("write")
-    form = forms.ValueStreamForm(request.POST, teams=org_selectors.teams(access))
-    if submit(form, lambda data: services.create_value_stream(access, **data)):
-        messages.success(request, f"Created {form.cleaned_data['name']}.")
-        return back(access, "strategy_value_streams")
-    return render_streams(request, access, add_form=form)
-
-
-value_stream = edit_view(
+streams_page = ListPage(render_streams, back=to("strategy_value_streams"))
+value_streams = streams_page.add(
+    forms.ValueStreamForm,
+    services.create_value_stream,
+    options=lambda access: {"teams": org_selectors.teams(access)},
+    said="Created {record.name}.",
+    form_name="add_form",
+)
+value_stream = streams_page.row(
     acl.access_value_stream,
     forms.ValueStreamEditForm,
     services.update_value_stream,
-    prefix=lambda stream: f"v{stream.pk}",
+    "stream",
     with_access=True,
     said="Saved {record.name}.",
-    back=to("strategy_value_streams"),
-    failed=lambda request, access, stream, form: render_streams(
-        request, access, edit_form=form, stream_id=stream.pk
-    ),
 )
-value_stream_delete = delete_view(
-    acl.access_value_stream,
-    services.delete_value_stream,
-    said="Deleted {record.name}.",
-    back=to("strategy_value_streams"),
+value_stream_delete = streams_page.delete(
+    acl.access_value_stream, services.delete_value_stream, said="Deleted {record.name}."
 )
 
 
 # Investment --------------------------------------------------------------------------------
 
 
-@org_view
-def investments(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.InvestmentForm(request.POST or None, access=access)
-    if request.method == "POST":
-        access.require("write")
-        if submit(
-            form, lambda data: services.create_investment(access, **form.fields_for_service())
-        ):
-            messages.success(
-                request, "Planned the investment. Record spend against it as it happens."
-            )
-            return back(access, "strategy_investments")
+def render_investments(
+    request: HttpRequest, access: Access, form: forms.InvestmentForm | None = None
+) -> HttpResponse:
+    form = form or forms.InvestmentForm(access=access)
     return page(
         request,
         access,
@@ -438,10 +387,20 @@ def investments(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
+investments = add_view(
+    render_investments,
+    forms.InvestmentForm,
+    lambda access, **data: services.create_investment(access, **forms.investment_fields(data)),
+    with_access=True,
+    said="Planned the investment. Record spend against it as it happens.",
+    back=to("strategy_investments"),
+)
+
+
 def render_investment(
-    request: HttpRequest, access: Access, investment_id: int, **forms_: Any
+    request: HttpRequest, access: Access, record: Investment, **forms_: Any
 ) -> HttpResponse:
-    investment = selectors.investments(access).get(pk=investment_id)
+    investment = selectors.investments(access).get(pk=record.pk)
     edit_form = forms_.get("edit_form") or forms.InvestmentEditForm.of(investment, access=access)
     spend_form = forms_.get("spend_form") or forms.SpendForm()
     return page(
@@ -467,18 +426,14 @@ def save_investment(
     services.update_investment(access, record, version=version, **fields, **target)
 
 
-investment = record_page(
+investment_page = RecordPage(
     acl.access_investment,
     render_investment,
-    edit_view(
-        acl.access_investment,
-        forms.InvestmentEditForm,
-        save_investment,
-        with_access=True,
-        said="Saved the investment.",
-        back=to("strategy_investment", "investment_id"),
-        failed=again(render_investment, "edit_form"),
-    ),
+    back=to("strategy_investment", "investment_id"),
+    reread=False,
+)
+investment = investment_page.edit(
+    forms.InvestmentEditForm, save_investment, with_access=True, said="Saved the investment."
 )
 
 
@@ -490,40 +445,21 @@ investment_delete = delete_view(
 )
 
 
-spend_add = edit_view(
-    acl.access_investment,
-    forms.SpendForm,
-    services.record_spend,
-    said="Recorded the spend.",
-    back=to("strategy_investment", "investment_id"),
-    failed=again(render_investment, "spend_form"),
+spend_add = investment_page.form(
+    forms.SpendForm, services.record_spend, "spend_form", said="Recorded the spend."
 )
-
-
-@post_only
-@org_view
-def spend_delete(
-    request: HttpRequest, access: Access, investment_id: int, spend_id: int
-) -> HttpResponse:
-    record = acl.access_investment(access, investment_id)
-    services.delete_spend(access, acl.access_spend(access, record, spend_id, "write"))
-    messages.success(request, "Deleted the spend entry.")
-    return back(access, "strategy_investment", investment_id=record.pk)
+spend_delete = investment_page.child_delete(
+    acl.access_spend, services.delete_spend, said="Deleted the spend entry."
+)
 
 
 # Coalition bodies --------------------------------------------------------------------------
 
 
-@org_view
-def bodies(request: HttpRequest, access: Access) -> HttpResponse:
-    people = org_selectors.people(access)
-    form = forms.BodyForm(request.POST or None, people=people)
-    if request.method == "POST":
-        access.require("write")
-        created: list[Any] = []
-        if submit(form, lambda data: created.append(services.create_body(access, **data))):
-            messages.success(request, f"Created {created[0].name}. Now say what it answers for.")
-            return back(access, "strategy_body", body_id=created[0].pk)
+def render_bodies(
+    request: HttpRequest, access: Access, form: forms.BodyForm | None = None
+) -> HttpResponse:
+    form = form or forms.BodyForm(people=org_selectors.people(access))
     return page(
         request,
         access,
@@ -543,11 +479,21 @@ def bodies(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-def render_body(request: HttpRequest, access: Access, body_id: int, **forms_: Any) -> HttpResponse:
-    body = acl.access_body(access, body_id)
+bodies = add_view(
+    render_bodies,
+    forms.BodyForm,
+    services.create_body,
+    options=lambda access: {"people": org_selectors.people(access)},
+    said="Created {record.name}. Now say what it answers for.",
+    back=to("strategy_body", "body_id"),
+)
+
+
+def render_body(request: HttpRequest, access: Access, record: Any, **forms_: Any) -> HttpResponse:
+    body = acl.access_body(access, record.pk)
     people = org_selectors.people(access)
     themes = forms.theme_choices(access)
-    edit_form = forms_.get("edit_form") or forms.BodyEditForm.of(body, people)
+    edit_form = forms_.get("edit_form") or forms.BodyEditForm.of(body, people=people)
     responsibility_form = forms_.get("responsibility_form") or forms.ResponsibilityForm(
         themes=themes
     )
@@ -580,18 +526,11 @@ def render_body(request: HttpRequest, access: Access, body_id: int, **forms_: An
     )
 
 
-body = record_page(
-    acl.access_body,
-    render_body,
-    edit_view(
-        acl.access_body,
-        forms.BodyEditForm,
-        services.update_body,
-        with_access=True,
-        said="Saved {record.name}.",
-        back=to("strategy_body", "body_id"),
-        failed=again(render_body, "edit_form"),
-    ),
+body_page = RecordPage(
+    acl.access_body, render_body, back=to("strategy_body", "body_id"), reread=False
+)
+body = body_page.edit(
+    forms.BodyEditForm, services.update_body, with_access=True, said="Saved {record.name}."
 )
 
 
@@ -600,27 +539,16 @@ body_delete = delete_view(
 )
 
 
-responsibility_add = edit_view(
-    acl.access_body,
+responsibility_add = body_page.form(
     forms.ResponsibilityForm,
     services.add_responsibility,
+    "responsibility_form",
     with_access=True,
     said="{record.name} now answers for this.",
-    back=to("strategy_body", "body_id"),
-    failed=again(render_body, "responsibility_form"),
 )
-
-
-@post_only
-@org_view
-def responsibility_delete(
-    request: HttpRequest, access: Access, body_id: int, responsibility_id: int
-) -> HttpResponse:
-    record = acl.access_body(access, body_id)
-    item = acl.access_responsibility(access, record, responsibility_id, "write")
-    services.delete_responsibility(access, item)
-    messages.success(request, "Removed the responsibility.")
-    return back(access, "strategy_body", body_id=record.pk)
+responsibility_delete = body_page.child_delete(
+    acl.access_responsibility, services.delete_responsibility, said="Removed the responsibility."
+)
 
 
 # Decisions ---------------------------------------------------------------------------------
@@ -630,16 +558,15 @@ def decider_querysets(access: Access) -> dict[str, Any]:
     return {"bodies": selectors.bodies(access), "people": org_selectors.people(access)}
 
 
-@org_view
-def decisions(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.DecisionForm(request.POST or None, **decider_querysets(access))
-    if request.method == "POST":
-        access.require("write")
-        created: list[Decision] = []
-        if submit(form, lambda data: created.append(services.log_decision(access, **data))):
-            note = " Owners and admins were notified." if created[0].concerns_leadership else ""
-            messages.success(request, f"Logged “{created[0].title}”.{note}")
-            return back(access, "strategy_decision", decision_id=created[0].pk)
+def logged(decision: Decision) -> str:
+    note = " Owners and admins were notified." if decision.concerns_leadership else ""
+    return f"Logged “{decision.title}”.{note}"
+
+
+def render_decisions(
+    request: HttpRequest, access: Access, form: forms.DecisionForm | None = None
+) -> HttpResponse:
+    form = form or forms.DecisionForm(**decider_querysets(access))
     status = request.GET.get("status", "")
     topic = request.GET.get("topic", "")
     listed = selectors.decisions(
@@ -663,10 +590,20 @@ def decisions(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
+decisions = add_view(
+    render_decisions,
+    forms.DecisionForm,
+    services.log_decision,
+    options=decider_querysets,
+    said=logged,
+    back=to("strategy_decision", "decision_id"),
+)
+
+
 def render_decision(
-    request: HttpRequest, access: Access, decision_id: int, **forms_: Any
+    request: HttpRequest, access: Access, record: Decision, **forms_: Any
 ) -> HttpResponse:
-    decision = acl.access_decision(access, decision_id)
+    decision = acl.access_decision(access, record.pk)
     others = selectors.decisions(access).exclude(pk=decision.pk)
     edit_form = forms_.get("edit_form") or forms.DecisionEditForm.of(
         decision, decisions=others, **decider_querysets(access)
@@ -688,17 +625,18 @@ def render_decision(
     )
 
 
-@org_view
-def decision(request: HttpRequest, access: Access, decision_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_decision(request, access, acl.access_decision(access, decision_id).pk)
-    record = acl.access_decision(access, decision_id, "write")
-    others = selectors.decisions(access).exclude(pk=record.pk)
-    form = forms.DecisionEditForm(request.POST, decisions=others, **decider_querysets(access))
-    if submit(form, lambda data: services.update_decision(access, record, **data)):
-        messages.success(request, f"Saved “{record.title}”.")
-        return back(access, "strategy_decision", decision_id=record.pk)
-    return render_decision(request, access, record.pk, edit_form=form)
+decision_page = RecordPage(
+    acl.access_decision, render_decision, back=to("strategy_decision", "decision_id"), reread=False
+)
+decision = decision_page.edit(
+    forms.DecisionEditForm,
+    services.update_decision,
+    options=lambda access, record: {
+        "decisions": selectors.decisions(access).exclude(pk=record.pk),
+        **decider_querysets(access),
+    },
+    said="Saved “{record.title}”.",
+)
 
 
 decision_delete = delete_view(
@@ -709,24 +647,11 @@ decision_delete = delete_view(
 )
 
 
-decision_link_add = edit_view(
-    acl.access_decision,
-    forms.DecisionLinkForm,
-    services.add_decision_link,
-    said="Linked the record.",
-    back=to("strategy_decision", "decision_id"),
-    failed=again(render_decision, "link_form"),
+decision_link_add = decision_page.form(
+    forms.DecisionLinkForm, services.add_decision_link, "link_form", said="Linked the record."
 )
 
 
-@post_only
-@org_view
-def decision_link_delete(
-    request: HttpRequest, access: Access, decision_id: int, link_id: int
-) -> HttpResponse:
-    record = acl.access_decision(access, decision_id)
-    services.remove_decision_link(
-        access, acl.access_decision_link(access, record, link_id, "write")
-    )
-    messages.success(request, "Removed the link.")
-    return back(access, "strategy_decision", decision_id=record.pk)
+decision_link_delete = decision_page.child_delete(
+    acl.access_decision_link, services.remove_decision_link, said="Removed the link."
+)

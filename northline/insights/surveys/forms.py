@@ -62,12 +62,16 @@ class SurveyForm(DomainForm):
         )
 
     def survey_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        fields = {name: data[name] for name in ("title", "team", "closes_on")}
-        # Left empty: the default for a new survey, unchanged for an edited one.
-        if data["shown_from"] is not None:
-            fields["shown_from"] = data["shown_from"]
-        return fields
+        return survey_fields(self.cleaned_data)
+
+
+def survey_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The service's arguments of a survey form's cleaned data."""
+    fields = {name: data[name] for name in ("title", "team", "closes_on")}
+    # Left empty: the default for a new survey, unchanged for an edited one.
+    if data["shown_from"] is not None:
+        fields["shown_from"] = data["shown_from"]
+    return fields
 
 
 class SurveyEditForm(SurveyForm, VersionedForm):

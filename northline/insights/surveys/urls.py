@@ -4,13 +4,18 @@
 from django.urls import path
 
 from northline.insights.surveys import views
+from northline.lib.routes import record_paths
 
 urlpatterns = [
     path("", views.survey_list, name="insights_surveys"),
-    path("<int:survey_id>/", views.survey, name="insights_survey"),
-    path("<int:survey_id>/close/", views.survey_close, name="insights_survey_close"),
-    path("<int:survey_id>/reopen/", views.survey_reopen, name="insights_survey_reopen"),
-    path("<int:survey_id>/answer/", views.survey_answer, name="insights_survey_answer"),
+    *record_paths(
+        "<int:survey_id>/",
+        views.survey,
+        "insights_survey",
+        close=views.survey_close,
+        reopen=views.survey_reopen,
+        answer=views.survey_answer,
+    ),
     path("<int:survey_id>/links/", views.link_new, name="insights_survey_link_new"),
     path(
         "<int:survey_id>/links/<int:link_id>/revoke/",

@@ -20,7 +20,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from northline.insights.models import Survey, SurveyLink
 from northline.insights.surveys import selectors, services, understanding
-from northline.insights.surveys.forms import AnswerForm, LinkForm, SurveyEditForm, SurveyForm
+from northline.insights.surveys.forms import (
+    AnswerForm,
+    LinkForm,
+    SurveyEditForm,
+    SurveyForm,
+    survey_fields,
+)
+from northline.lib import web
 from northline.lib.errors import DomainError, NotFound
 from northline.lib.web import org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
@@ -34,6 +41,9 @@ LINKS_PAGE_SIZE = 20
 
 def survey_url(access: Access, survey: Survey) -> str:
     return reverse("insights_survey", args=[access.organization.slug, survey.pk])
+
+
+to_survey = web.to("insights_survey", "survey_id")
 
 
 def public_url(request: HttpRequest, slug: str, secret: str) -> str:
@@ -64,21 +74,15 @@ def render_list(request: HttpRequest, access: Access, form: SurveyForm | None = 
     )
 
 
-@org_view
-def survey_list(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_list(request, access)
-    access.require("write")
-    form = SurveyForm(request.POST, access=access)
-    made: list[Survey] = []
-    if submit(form, lambda _: made.append(services.create_survey(access, **form.survey_fields()))):
-        messages.success(
-            request,
-            f"Started “{made[0].title}”. Share it: members answer signed in; create a link "
-            "for each person without a login.",
-        )
-        return redirect(survey_url(access, made[0]))
-    return render_list(request, access, form)
+survey_list = web.add_view(
+    render_list,
+    SurveyForm,
+    lambda access, **data: services.create_survey(access, **survey_fields(data)),
+    with_access=True,
+    said="Started “{record.title}”. Share it: members answer signed in; create a link "
+    "for each person without a login.",
+    back=to_survey,
+)
 
 
 # One survey: results, edit, links ----------------------------------------------------------
@@ -143,23 +147,17 @@ def render_survey(
     )
 
 
-@org_view
-def survey(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_survey(request, access, selectors.access_survey(access, survey_id))
-    record = selectors.access_survey(access, survey_id, "write")
-    form = SurveyEditForm(request.POST, access=access)
-    if submit(
-        form,
-        lambda data: services.update_survey(
-            access, record, version=data["version"], **form.survey_fields()
-        ),
-    ):
-        messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
-        return redirect(survey_url(access, record))
-    return render_survey(
-        request, access, selectors.access_survey(access, survey_id), edit_form=form
-    )
+survey = web.page_and_edit(
+    selectors.access_survey,
+    render_survey,
+    SurveyEditForm,
+    lambda access, record, *, version, **data: services.update_survey(
+        access, record, version=version, **survey_fields(data)
+    ),
+    with_access=True,
+    said="Saved “{data[title]}”.",
+    back=to_survey,
+)
 
 
 def change_status(

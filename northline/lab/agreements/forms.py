@@ -8,14 +8,12 @@ from django import forms
 
 from northline.lab.forms import people_of
 from northline.lab.models import (
-    AgreementSection,
     AgreementTemplate,
     Side,
-    TemplateSection,
 )
 from northline.lib.web import DomainForm
 from northline.orgs.access import Access
-from northline.orgs.forms import VersionedForm
+from northline.orgs.forms import RecordForm
 from northline.orgs.models import Person
 
 # Templates and agreements ------------------------------------------------------------------
@@ -26,17 +24,8 @@ class TemplateForm(DomainForm):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TemplateEditForm(TemplateForm, VersionedForm):
-    @classmethod
-    def of(cls, template: AgreementTemplate) -> TemplateEditForm:
-        return cls(
-            prefix="template",
-            initial={
-                "name": template.name,
-                "description": template.description,
-                "version": template.version,
-            },
-        )
+class TemplateEditForm(TemplateForm, RecordForm):
+    prefix = "template"
 
 
 class SectionForm(DomainForm):
@@ -54,19 +43,8 @@ class SectionForm(DomainForm):
         return data
 
 
-class SectionEditForm(SectionForm, VersionedForm):
-    @classmethod
-    def of(cls, section: AgreementSection | TemplateSection) -> SectionEditForm:
-        return cls(
-            prefix=f"s{section.pk}",
-            initial={
-                "title": section.title,
-                "body": section.body,
-                "needs_initials": section.needs_initials,
-                "position": section.position,
-                "version": section.version,
-            },
-        )
+class SectionEditForm(SectionForm, RecordForm):
+    row_prefix = "s"
 
 
 class AgreementForm(DomainForm):

@@ -4,26 +4,24 @@
 from django.urls import path
 
 from northline.lab.agreements import views
+from northline.lib.routes import record_paths
 
 urlpatterns = [
     # Agreement templates
     path("templates/", views.templates, name="lab_templates"),
-    path("templates/<int:template_id>/", views.template, name="lab_template"),
-    path("templates/<int:template_id>/delete/", views.template_delete, name="lab_template_delete"),
+    *record_paths(
+        "templates/<int:template_id>/", views.template, "lab_template", delete=views.template_delete
+    ),
     path(
         "templates/<int:template_id>/sections/new/",
         views.template_section_new,
         name="lab_template_section_new",
     ),
-    path(
+    *record_paths(
         "template-sections/<int:section_id>/",
         views.template_section,
-        name="lab_template_section",
-    ),
-    path(
-        "template-sections/<int:section_id>/delete/",
-        views.template_section_delete,
-        name="lab_template_section_delete",
+        "lab_template_section",
+        delete=views.template_section_delete,
     ),
     # Agreements
     path(
@@ -31,12 +29,12 @@ urlpatterns = [
         views.engagement_agreements,
         name="lab_engagement_agreements",
     ),
-    path("agreements/<int:agreement_id>/", views.agreement, name="lab_agreement"),
-    path("agreements/<int:agreement_id>/print/", views.agreement_print, name="lab_agreement_print"),
-    path(
-        "agreements/<int:agreement_id>/action/",
-        views.agreement_action,
-        name="lab_agreement_action",
+    *record_paths(
+        "agreements/<int:agreement_id>/",
+        views.agreement,
+        "lab_agreement",
+        print=views.agreement_print,
+        action=views.agreement_action,
     ),
     path(
         "agreements/<int:agreement_id>/sections/new/",
@@ -48,15 +46,11 @@ urlpatterns = [
         views.agreement_signatory_new,
         name="lab_agreement_signatory_new",
     ),
-    path(
+    *record_paths(
         "agreement-sections/<int:section_id>/",
         views.agreement_section,
-        name="lab_agreement_section",
-    ),
-    path(
-        "agreement-sections/<int:section_id>/delete/",
-        views.agreement_section_delete,
-        name="lab_agreement_section_delete",
+        "lab_agreement_section",
+        delete=views.agreement_section_delete,
     ),
     path(
         "agreement-sections/<int:section_id>/initial/<int:signatory_id>/",

@@ -25,30 +25,42 @@ from northline.lab.models import (
 )
 from northline.lab.pages import NAV, engagement_context, lab_url
 from northline.lib.web import (
-    DomainForm,
+    RecordPage,
+    RefusedRow,
+    added,
     delete_view,
     edit_view,
     org_view,
     post_only,
     render_org,
+    row_form,
     status_of,
     submit,
+    to,
 )
 from northline.orgs.access import Access
 
 # Templates -----------------------------------------------------------------------------------
 
 
+to_template = to("lab_template", "template_id")
+
+
 @org_view
 def templates(request: HttpRequest, access: Access) -> HttpResponse:
     form = forms.TemplateForm()
     if request.method == "POST":
-        access.require("write")
         form = forms.TemplateForm(request.POST)
-        made: list[Any] = []
-        if submit(form, lambda data: made.append(services.create_template(access, **data))):
-            messages.success(request, f"Created the template “{made[0].name}”. Add its sections.")
-            return redirect("lab_template", slug=access.organization.slug, template_id=made[0].pk)
+        done = added(
+            request,
+            access,
+            form,
+            lambda data: services.create_template(access, **data),
+            said="Created the template “{record.name}”. Add its sections.",
+            back=to_template,
+        )
+        if done:
+            return done
     return render_org(
         request,
         access,
@@ -66,14 +78,12 @@ def render_template(
     *,
     edit_form: forms.TemplateEditForm | None = None,
     section_form: forms.SectionForm | None = None,
-    failed: tuple[int, DomainForm] | None = None,
+    failed: RefusedRow | None = None,
 ) -> HttpResponse:
-    rows = []
-    for section in selectors.template_sections(access, template):
-        edit = (
-            failed[1] if failed and failed[0] == section.pk else forms.SectionEditForm.of(section)
-        )
-        rows.append((section, edit))
+    rows = [
+        (section, row_form(failed, "section", section.pk, forms.SectionEditForm.of(section)))
+        for section in selectors.template_sections(access, template)
+    ]
     edit_form = edit_form or forms.TemplateEditForm.of(template)
     section_form = section_form or forms.SectionForm()
     return render_org(
@@ -87,25 +97,16 @@ def render_template(
             "section_form": section_form,
         },
         nav=NAV,
-        status=status_of(edit_form, section_form, failed[1] if failed else None),
+        status=status_of(edit_form, section_form, failed[2] if failed else None),
     )
 
 
-@org_view
-def template(request: HttpRequest, access: Access, template_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_template(request, access, selectors.access_template(access, template_id))
-    record = selectors.access_template(access, template_id, "write")
-    form = forms.TemplateEditForm(request.POST, prefix="template")
-    if submit(
-        form,
-        lambda data: services.update_template(
-            access, record, version=data["version"], **form.changes()
-        ),
-    ):
-        messages.success(request, f"Saved “{record.name}”.")
-        return redirect("lab_template", slug=access.organization.slug, template_id=record.pk)
-    return render_template(request, access, record, edit_form=form)
+template_page = RecordPage(
+    selectors.access_template, render_template, back=to_template, reread=False
+)
+template = template_page.edit(
+    forms.TemplateEditForm, services.update_template, said="Saved “{record.name}”."
+)
 
 
 template_delete = delete_view(
@@ -116,18 +117,12 @@ template_delete = delete_view(
 )
 
 
-@post_only
-@org_view
-def template_section_new(request: HttpRequest, access: Access, template_id: int) -> HttpResponse:
-    record = selectors.access_template(access, template_id, "write")
-    form = forms.SectionForm(request.POST)
-    if submit(form, lambda data: services.add_template_section(access, record, **data)):
-        messages.success(request, "Added the section.")
-        return redirect("lab_template", slug=access.organization.slug, template_id=record.pk)
-    return render_template(request, access, record, section_form=form)
+template_section_new = template_page.form(
+    forms.SectionForm, services.add_template_section, "section_form", said="Added the section."
+)
 
 
-def to_template(access: Access, section: Any) -> HttpResponse:
+def to_sections_template(access: Access, section: Any) -> HttpResponse:
     return redirect("lab_template", slug=access.organization.slug, template_id=section.template_id)
 
 
@@ -135,18 +130,17 @@ template_section = edit_view(
     selectors.access_template_section,
     forms.SectionEditForm,
     services.update_template_section,
-    prefix=lambda section: f"s{section.pk}",
     said="Saved “{record.title}”.",
-    back=to_template,
+    back=to_sections_template,
     failed=lambda request, access, section, form: render_template(
-        request, access, section.template, failed=(section.pk, form)
+        request, access, section.template, failed=("section", section.pk, form)
     ),
 )
 template_section_delete = delete_view(
     selectors.access_template_section,
     services.delete_template_section,
     said="Deleted “{record.title}”.",
-    back=to_template,
+    back=to_sections_template,
 )
 
 
@@ -158,15 +152,17 @@ def engagement_agreements(request: HttpRequest, access: Access, engagement_id: i
     engagement = access_engagement(access, engagement_id)
     form = forms.AgreementForm(access=access)
     if request.method == "POST":
-        access.require("write")
         form = forms.AgreementForm(request.POST, access=access)
-        made: list[Agreement] = []
-        if submit(
+        done = added(
+            request,
+            access,
             form,
-            lambda data: made.append(services.create_agreement(access, engagement, **data)),
-        ):
-            messages.success(request, f"Made “{made[0].title}”. Add its signatories.")
-            return redirect("lab_agreement", slug=access.organization.slug, agreement_id=made[0].pk)
+            lambda data: services.create_agreement(access, engagement, **data),
+            said="Made “{record.title}”. Add its signatories.",
+            back=to("lab_agreement", "agreement_id"),
+        )
+        if done:
+            return done
     rows = [
         (agreement, selectors.agreement_state(access, agreement))
         for agreement in selectors.agreements(access, engagement)
@@ -188,14 +184,14 @@ def render_agreement(
     *,
     section_form: forms.SectionForm | None = None,
     signatory_form: forms.SignatoryForm | None = None,
-    failed: tuple[int, forms.SectionEditForm] | None = None,
+    failed: RefusedRow | None = None,
 ) -> HttpResponse:
     grid = selectors.agreement_state(access, agreement)
     editable = access.can_write and agreement.status != AgreementStatus.TERMINATED
     sections = [
         (
             section,
-            failed[1] if failed and failed[0] == section.pk else forms.SectionEditForm.of(section),
+            row_form(failed, "section", section.pk, forms.SectionEditForm.of(section)),
         )
         for section in grid.sections
     ]
@@ -216,7 +212,7 @@ def render_agreement(
             "signatory_form": signatory_form,
         },
         nav=NAV,
-        status=status_of(section_form, signatory_form, failed[1] if failed else None),
+        status=status_of(section_form, signatory_form, failed[2] if failed else None),
     )
 
 
@@ -267,15 +263,12 @@ def agreement_initial(
     )
 
 
-@post_only
-@org_view
-def agreement_section_new(request: HttpRequest, access: Access, agreement_id: int) -> HttpResponse:
-    record = selectors.access_agreement(access, agreement_id, "write")
-    form = forms.SectionForm(request.POST)
-    if submit(form, lambda data: services.add_section(access, record, **data)):
-        messages.success(request, "Added the section.")
-        return redirect("lab_agreement", slug=access.organization.slug, agreement_id=record.pk)
-    return render_agreement(request, access, record, section_form=form)
+agreement_page = RecordPage(
+    selectors.access_agreement, render_agreement, back=to("lab_agreement", "agreement_id")
+)
+agreement_section_new = agreement_page.form(
+    forms.SectionForm, services.add_section, "section_form", said="Added the section."
+)
 
 
 @post_only
@@ -300,7 +293,9 @@ def agreement_section(request: HttpRequest, access: Access, section_id: int) -> 
             "lab_agreement", slug=access.organization.slug, agreement_id=section.agreement_id
         )
     section.agreement.refresh_from_db()
-    return render_agreement(request, access, section.agreement, failed=(section.pk, form))
+    return render_agreement(
+        request, access, section.agreement, failed=("section", section.pk, form)
+    )
 
 
 def to_agreement(access: Access, part: Any) -> HttpResponse:
@@ -316,17 +311,13 @@ agreement_section_delete = delete_view(
 )
 
 
-@post_only
-@org_view
-def agreement_signatory_new(
-    request: HttpRequest, access: Access, agreement_id: int
-) -> HttpResponse:
-    record = selectors.access_agreement(access, agreement_id, "write")
-    form = forms.SignatoryForm(request.POST, access=access)
-    if submit(form, lambda data: services.add_signatory(access, record, **data)):
-        messages.success(request, f"{form.cleaned_data['person'].name} signs the agreement.")
-        return redirect("lab_agreement", slug=access.organization.slug, agreement_id=record.pk)
-    return render_agreement(request, access, record, signatory_form=form)
+agreement_signatory_new = agreement_page.form(
+    forms.SignatoryForm,
+    services.add_signatory,
+    "signatory_form",
+    with_access=True,
+    said="{data[person].name} signs the agreement.",
+)
 
 
 agreement_signatory_delete = delete_view(

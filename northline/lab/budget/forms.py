@@ -5,14 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from northline.lab.forms import DateInput
-from northline.lab.models import Engagement
 from northline.lib.web import DomainForm
-from northline.orgs.forms import VersionedForm
+from northline.orgs.forms import RecordForm
 
 # Budget --------------------------------------------------------------------------------------
 
 
-class BudgetForm(VersionedForm):
+class BudgetForm(RecordForm):
+    prefix = "budget"
     budget_low = forms.DecimalField(
         label="Planned budget, low", max_digits=14, decimal_places=2, min_value=0, required=False
     )
@@ -27,19 +27,6 @@ class BudgetForm(VersionedForm):
         required=False,
     )
     currency = forms.CharField(min_length=3, max_length=3, help_text="Three letters, e.g. EUR.")
-
-    @classmethod
-    def of(cls, engagement: Engagement) -> BudgetForm:
-        return cls(
-            prefix="budget",
-            initial={
-                "budget_low": engagement.budget_low,
-                "budget_high": engagement.budget_high,
-                "monthly_lab_cost": engagement.monthly_lab_cost,
-                "currency": engagement.currency,
-                "version": engagement.version,
-            },
-        )
 
 
 class ExpenseForm(DomainForm):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -10,7 +9,13 @@ from northline.lab.access import access_engagement
 from northline.lab.budget import charts, forms, selectors, services
 from northline.lab.models import Engagement
 from northline.lab.pages import NAV, engagement_context
-from northline.lib.web import delete_view, org_view, post_only, render_org, status_of, submit
+from northline.lib.web import (
+    RecordPage,
+    delete_view,
+    render_org,
+    status_of,
+    to,
+)
 from northline.orgs.access import Access
 
 # Budget --------------------------------------------------------------------------------------
@@ -21,11 +26,11 @@ def render_budget(
     access: Access,
     engagement: Engagement,
     *,
-    budget_form: forms.BudgetForm | None = None,
+    edit_form: forms.BudgetForm | None = None,
     expense_form: forms.ExpenseForm | None = None,
 ) -> HttpResponse:
     summary = selectors.budget_summary(access, engagement)
-    budget_form = budget_form or forms.BudgetForm.of(engagement)
+    budget_form = edit_form or forms.BudgetForm.of(engagement)
     expense_form = expense_form or forms.ExpenseForm()
     return render_org(
         request,
@@ -44,39 +49,14 @@ def render_budget(
     )
 
 
-@org_view
-def engagement_budget(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_budget(request, access, access_engagement(access, engagement_id))
-    engagement = access_engagement(access, engagement_id, "write")
-    form = forms.BudgetForm(request.POST, prefix="budget")
-    if submit(
-        form,
-        lambda data: services.set_budget(
-            access, engagement, version=data["version"], **form.changes()
-        ),
-    ):
-        messages.success(request, "Saved the budget.")
-        return redirect(
-            "lab_engagement_budget", slug=access.organization.slug, engagement_id=engagement.pk
-        )
-    engagement.refresh_from_db()
-    return render_budget(request, access, engagement, budget_form=form)
-
-
-@post_only
-@org_view
-def expense_new(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    engagement = access_engagement(access, engagement_id, "write")
-    form = forms.ExpenseForm(request.POST)
-    if submit(form, lambda data: services.add_expense(access, engagement, **data)):
-        messages.success(request, "Recorded the expense.")
-        return redirect(
-            "lab_engagement_budget", slug=access.organization.slug, engagement_id=engagement.pk
-        )
-    return render_budget(request, access, engagement, expense_form=form)
-
-
+to_budget = to("lab_engagement_budget", "engagement_id")
+budget_page = RecordPage(access_engagement, render_budget, back=to_budget)
+engagement_budget = budget_page.edit(
+    forms.BudgetForm, services.set_budget, said="Saved the budget."
+)
+expense_new = budget_page.form(
+    forms.ExpenseForm, services.add_expense, "expense_form", said="Recorded the expense."
+)
 expense_delete = delete_view(
     selectors.access_expense,
     services.delete_expense,

@@ -13,15 +13,12 @@ from northline.lab.engagements.rules import CHECK_KEYS
 from northline.lab.forms import DateInput
 from northline.lab.models import (
     Course,
-    Engagement,
-    Phase,
-    PhaseItem,
     PhaseItemKind,
-    TrainingRecord,
     TrainingStatus,
 )
 from northline.lib.web import DomainForm
 from northline.orgs.access import Access
+from northline.orgs.forms import RecordForm as OrgRecordForm
 from northline.orgs.forms import VersionedForm
 from northline.orgs.models import Person, Team, TeamRole
 
@@ -57,20 +54,8 @@ class EngagementForm(DomainForm):
         self.fields["executive_sponsor"].queryset = people  # type: ignore[attr-defined]
 
 
-class EngagementEditForm(EngagementForm, VersionedForm):
-    @classmethod
-    def of(cls, engagement: Engagement, access: Access) -> EngagementEditForm:
-        fields = list(EngagementForm.base_fields)
-        initial = {name: getattr(engagement, f"{name}_id", None) for name in fields}
-        initial.update(
-            {
-                name: getattr(engagement, name)
-                for name in fields
-                if name not in ("team", "product_owner", "executive_sponsor")
-            }
-        )
-        initial["version"] = engagement.version
-        return cls(initial=initial, access=access)
+class EngagementEditForm(EngagementForm, OrgRecordForm):
+    """The engagement's fields as they are, the people and the team by their ids."""
 
 
 class ItemStateForm(VersionedForm):
@@ -113,18 +98,8 @@ class PhaseForm(DomainForm):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PhaseEditForm(PhaseForm, VersionedForm):
-    @classmethod
-    def of(cls, phase: Phase) -> PhaseEditForm:
-        return cls(
-            prefix=f"ph{phase.pk}",
-            initial={
-                "name": phase.name,
-                "key": phase.key,
-                "description": phase.description,
-                "version": phase.version,
-            },
-        )
+class PhaseEditForm(PhaseForm, OrgRecordForm):
+    row_prefix = "ph"
 
 
 def check_key_choices() -> list[tuple[str, str]]:
@@ -139,18 +114,8 @@ class PhaseItemForm(DomainForm):
     )
 
 
-class PhaseItemEditForm(PhaseItemForm, VersionedForm):
-    @classmethod
-    def of(cls, item: PhaseItem) -> PhaseItemEditForm:
-        return cls(
-            prefix=f"it{item.pk}",
-            initial={
-                "kind": item.kind,
-                "text": item.text,
-                "check_key": item.check_key,
-                "version": item.version,
-            },
-        )
+class PhaseItemEditForm(PhaseItemForm, OrgRecordForm):
+    row_prefix = "it"
 
 
 ROLE_CHOICES = TeamRole.choices
@@ -168,19 +133,8 @@ class CourseForm(DomainForm):
     )
 
 
-class CourseEditForm(CourseForm, VersionedForm):
-    @classmethod
-    def of(cls, course: Course) -> CourseEditForm:
-        return cls(
-            prefix=f"c{course.pk}",
-            initial={
-                "name": course.name,
-                "provider": course.provider,
-                "hours": course.hours,
-                "audience_roles": course.audience_roles,
-                "version": course.version,
-            },
-        )
+class CourseEditForm(CourseForm, OrgRecordForm):
+    row_prefix = "c"
 
 
 class RequirementForm(DomainForm):
@@ -209,17 +163,7 @@ class RecordForm(DomainForm):
         self.fields["course"].queryset = Course.objects.filter(organization=org)  # type: ignore[attr-defined]
 
 
-class RecordEditForm(VersionedForm):
+class RecordEditForm(OrgRecordForm):
+    row_prefix = "r"
     status = forms.ChoiceField(choices=TrainingStatus.choices)  # type: ignore[assignment]
     completed_on = forms.DateField(required=False, widget=DateInput, label="Completed on")
-
-    @classmethod
-    def of(cls, record: TrainingRecord) -> RecordEditForm:
-        return cls(
-            prefix=f"r{record.pk}",
-            initial={
-                "status": record.status,
-                "completed_on": record.completed_on,
-                "version": record.version,
-            },
-        )

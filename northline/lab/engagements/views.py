@@ -35,13 +35,23 @@ from northline.lab.pages import NAV
 from northline.lib.errors import Conflict, DomainError, Invalid
 from northline.lib.web import (
     DomainForm,
+    Failed,
+    Find,
+    ListPage,
+    RecordPage,
+    RefusedRow,
+    Said,
+    View,
+    added,
     delete_view,
     edit_view,
     org_view,
     post_only,
     render_org,
+    row_form,
     status_of,
     submit,
+    to,
 )
 from northline.orgs.access import Access
 from northline.orgs.models import TeamRole
@@ -79,14 +89,17 @@ def by_kind(items: list[Any], kind_of: Callable[[Any], str]) -> list[tuple[str, 
 def lab(request: HttpRequest, access: Access) -> HttpResponse:
     form: forms.EngagementForm | None = None
     if request.method == "POST":
-        access.require("write")
         form = forms.EngagementForm(request.POST, access=access)
-        created: list[Engagement] = []
-        if submit(form, lambda data: created.append(services.create_engagement(access, **data))):
-            messages.success(request, f"Created “{created[0].title}”. Assess its qualification.")
-            return redirect(
-                "lab_engagement", slug=access.organization.slug, engagement_id=created[0].pk
-            )
+        done = added(
+            request,
+            access,
+            form,
+            lambda data: services.create_engagement(access, **data),
+            said="Created “{record.title}”. Assess its qualification.",
+            back=to("lab_engagement", "engagement_id"),
+        )
+        if done:
+            return done
     form = form or forms.EngagementForm(access=access)
     status_filter = request.GET.get("status", "")
     if status_filter not in EngagementStatus.values:
@@ -133,23 +146,19 @@ def render_engagement(
     *,
     edit_form: forms.EngagementEditForm | None = None,
     error: DomainError | None = None,
-    failed: tuple[str, int, DomainForm] | None = None,
+    failed: RefusedRow | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """``failed`` = (form kind, record id, the refused form) to show in place of a fresh one."""
     slug = access.organization.slug
-
-    def form_for(kind: str, pk: int, fresh: DomainForm) -> DomainForm:
-        if failed and failed[0] == kind and failed[1] == pk:
-            return failed[2]
-        return fresh
 
     progress = selectors.phase_progress(access, engagement)
     phases = []
     for step in progress:
         for checked in step.items:
             item = checked.item
-            checked.state_form = form_for(  # type: ignore[attr-defined]
+            checked.state_form = row_form(  # type: ignore[attr-defined]
+                failed,
                 "state",
                 item.pk,
                 forms.ItemStateForm(
@@ -161,7 +170,8 @@ def render_engagement(
                     },
                 ),
             )
-            checked.waive_form = form_for(  # type: ignore[attr-defined]
+            checked.waive_form = row_form(  # type: ignore[attr-defined]
+                failed,
                 "waive",
                 item.pk,
                 forms.WaiveForm(prefix=f"w{item.pk}", initial={"version": item.version}),
@@ -173,7 +183,8 @@ def render_engagement(
     assessments = []
     for assessment in selectors.qualification(access, engagement):
         met_value = "yes" if assessment.met is True else "no" if assessment.met is False else ""
-        assessment.form = form_for(  # type: ignore[attr-defined]
+        assessment.form = row_form(  # type: ignore[attr-defined]
+            failed,
             "assess",
             assessment.pk,
             forms.AssessmentForm(
@@ -211,18 +222,21 @@ def render_engagement(
             "can_graduate": engagement.status == EngagementStatus.IN_RESIDENCE,
             "governance_links": links,
             "waiving_body": waiving_body,
-            "edit_form": edit_form or forms.EngagementEditForm.of(engagement, access),
-            "advance_form": form_for(
+            "edit_form": edit_form or forms.EngagementEditForm.of(engagement, access=access),
+            "advance_form": row_form(
+                failed,
                 "advance",
                 engagement.pk,
                 VersionOnlyForm(initial={"version": engagement.version}),
             ),
-            "graduate_form": form_for(
+            "graduate_form": row_form(
+                failed,
                 "graduate",
                 engagement.pk,
                 forms.ReasonForm(prefix="g", initial={"version": engagement.version}),
             ),
-            "pivot_form": form_for(
+            "pivot_form": row_form(
+                failed,
                 "pivot",
                 engagement.pk,
                 forms.ReasonForm(prefix="p", initial={"version": engagement.version}),
@@ -234,164 +248,118 @@ def render_engagement(
     )
 
 
-@org_view
-def engagement(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_engagement(request, access, access_engagement(access, engagement_id))
-    record = access_engagement(access, engagement_id, "write")
-    form = forms.EngagementEditForm(request.POST, access=access)
-    if submit(form, lambda data: services.update_engagement(access, record, **data)):
-        messages.success(request, f"Saved “{record.title}”.")
-        return redirect("lab_engagement", slug=access.organization.slug, engagement_id=record.pk)
-    return render_engagement(
-        request, access, access_engagement(access, engagement_id), edit_form=form
-    )
+def engagement_of(record: Any) -> int:
+    """The engagement of the page's record: an engagement itself, or one of its lines."""
+    return int(record.pk if isinstance(record, Engagement) else record.engagement_id)
 
 
-def act(
-    request: HttpRequest,
-    access: Access,
-    engagement_id: int,
-    kind: str,
-    pk: int,
-    form: DomainForm,
-    save: Any,
-    done: str,
-) -> HttpResponse:
-    """Run one action of the engagement page; on refusal show the page with the message."""
-    if submit(form, save):
-        messages.success(request, done)
-        return redirect(
-            "lab_engagement", slug=access.organization.slug, engagement_id=engagement_id
+def refused(kind: str) -> Failed:
+    """Show the engagement page again with the refused form of ``kind`` in its place."""
+
+    def failed(request: HttpRequest, access: Access, record: Any, form: DomainForm) -> HttpResponse:
+        # The advance button has no fields of its own: its refusal (which names every unmet
+        # pre-condition) is shown at the top of the page. Other forms show theirs in place.
+        errors = form.non_field_errors()
+        error = None
+        if kind == "advance" and errors:
+            error = Conflict(str(errors[0])) if form.status == 409 else Invalid(str(errors[0]))
+        return render_engagement(
+            request,
+            access,
+            access_engagement(access, engagement_of(record)),
+            failed=(kind, record.pk, form),
+            error=error,
+            status=form.status,
         )
-    # The advance button has no fields of its own: its refusal (which names every unmet
-    # pre-condition) is shown at the top of the page. Other forms show theirs in place.
-    errors = form.non_field_errors()
-    error = None
-    if kind == "advance" and errors:
-        error = Conflict(str(errors[0])) if form.status == 409 else Invalid(str(errors[0]))
-    return render_engagement(
-        request,
-        access,
-        access_engagement(access, engagement_id),
-        failed=(kind, pk, form),
-        error=error,
-        status=form.status,
+
+    return failed
+
+
+def to_engagement(access: Access, record: Any) -> HttpResponse:
+    return redirect(
+        "lab_engagement", slug=access.organization.slug, engagement_id=engagement_of(record)
     )
+
+
+engagement = RecordPage(access_engagement, render_engagement, back=to_engagement).edit(
+    forms.EngagementEditForm,
+    services.update_engagement,
+    with_access=True,
+    said="Saved “{record.title}”.",
+)
 
 
 engagement_delete = delete_view(
     access_engagement,
     services.delete_engagement,
     said="Deleted “{record.title}”.",
-    back=lambda access, record: redirect("lab", slug=access.organization.slug),
+    back=to("lab"),
 )
 
 
-@post_only
-@org_view
-def advance(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    record = access_engagement(access, engagement_id, "write")
-    form = VersionOnlyForm(request.POST)
-    return act(
-        request,
-        access,
-        record.pk,
-        "advance",
-        record.pk,
-        form,
-        lambda data: services.advance_phase(access, record, version=data["version"]),
-        f"“{record.title}” entered its next phase.",
+def engagement_form(
+    find: Find,
+    form_class: type[DomainForm],
+    save: Callable[..., Any],
+    kind: str,
+    *,
+    said: Said,
+    prefix: Callable[[Any], str] | None = None,
+) -> View:
+    """A form of the engagement page posted to its own button (the engagement's or one of its
+    lines'): back to the page, or the page again with the refused ``kind`` form in place."""
+    return edit_view(
+        find, form_class, save, prefix=prefix, said=said, back=to_engagement, failed=refused(kind)
     )
 
 
-@post_only
-@org_view
-def graduate(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    record = access_engagement(access, engagement_id, "write")
-    form = forms.ReasonForm(request.POST, prefix="g")
-    return act(
-        request,
-        access,
-        record.pk,
-        "graduate",
-        record.pk,
-        form,
-        lambda data: services.graduate(
-            access, record, reason=data["reason"], version=data["version"]
-        ),
-        f"“{record.title}” graduated; the reason is in the decision log.",
-    )
-
-
-@post_only
-@org_view
-def pivot_away(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    record = access_engagement(access, engagement_id, "write")
-    form = forms.ReasonForm(request.POST, prefix="p")
-    return act(
-        request,
-        access,
-        record.pk,
-        "pivot",
-        record.pk,
-        form,
-        lambda data: services.pivot_away(
-            access, record, reason=data["reason"], version=data["version"]
-        ),
-        f"The lab pivoted away from “{record.title}”; the reason is in the decision log.",
-    )
-
-
-@post_only
-@org_view
-def item_state(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
-    item = access_checklist_item(access, item_id, "write")
-    form = forms.ItemStateForm(request.POST, prefix=f"s{item.pk}")
-    return act(
-        request,
-        access,
-        item.engagement_id,
-        "state",
-        item.pk,
-        form,
-        lambda data: services.set_item_state(access, item, **data),
-        "Saved the checklist item.",
-    )
-
-
-@post_only
-@org_view
-def item_waive(request: HttpRequest, access: Access, item_id: int) -> HttpResponse:
-    item = access_checklist_item(access, item_id, "write")
-    form = forms.WaiveForm(request.POST, prefix=f"w{item.pk}")
-    return act(
-        request,
-        access,
-        item.engagement_id,
-        "waive",
-        item.pk,
-        form,
-        lambda data: services.waive_item(access, item, **data),
-        "Waived; the waiver is in the decision log.",
-    )
-
-
-@post_only
-@org_view
-def assess(request: HttpRequest, access: Access, assessment_id: int) -> HttpResponse:
-    assessment = access_assessment(access, assessment_id, "write")
-    form = forms.AssessmentForm(request.POST, prefix=f"q{assessment.pk}")
-    return act(
-        request,
-        access,
-        assessment.engagement_id,
-        "assess",
-        assessment.pk,
-        form,
-        lambda data: services.assess_criterion(access, assessment, **data),
-        f"Assessed “{assessment.get_criterion_display()}”.",
-    )
+advance = engagement_form(
+    access_engagement,
+    VersionOnlyForm,
+    services.advance_phase,
+    "advance",
+    said="“{record.title}” entered its next phase.",
+)
+graduate = engagement_form(
+    access_engagement,
+    forms.ReasonForm,
+    services.graduate,
+    "graduate",
+    prefix=lambda record: "g",
+    said="“{record.title}” graduated; the reason is in the decision log.",
+)
+pivot_away = engagement_form(
+    access_engagement,
+    forms.ReasonForm,
+    services.pivot_away,
+    "pivot",
+    prefix=lambda record: "p",
+    said="The lab pivoted away from “{record.title}”; the reason is in the decision log.",
+)
+item_state = engagement_form(
+    access_checklist_item,
+    forms.ItemStateForm,
+    services.set_item_state,
+    "state",
+    prefix=lambda item: f"s{item.pk}",
+    said="Saved the checklist item.",
+)
+item_waive = engagement_form(
+    access_checklist_item,
+    forms.WaiveForm,
+    services.waive_item,
+    "waive",
+    prefix=lambda item: f"w{item.pk}",
+    said="Waived; the waiver is in the decision log.",
+)
+assess = engagement_form(
+    access_assessment,
+    forms.AssessmentForm,
+    services.assess_criterion,
+    "assess",
+    prefix=lambda assessment: f"q{assessment.pk}",
+    said=lambda assessment: f"Assessed “{assessment.get_criterion_display()}”.",
+)
 
 
 # Readiness ------------------------------------------------------------------------------
@@ -427,16 +395,11 @@ def render_playbook(
     access: Access,
     *,
     form: forms.PhaseForm | None = None,
-    failed: tuple[str, int, DomainForm] | None = None,
+    failed: RefusedRow | None = None,
 ) -> HttpResponse:
-    def form_for(kind: str, pk: int, fresh: DomainForm) -> DomainForm:
-        if failed and failed[0] == kind and failed[1] == pk:
-            return failed[2]
-        return fresh
-
     items_by_phase: dict[int, list[Any]] = defaultdict(list)
     for item in selectors.phase_items(access):
-        item.form = form_for("item", item.pk, forms.PhaseItemEditForm.of(item))  # type: ignore[attr-defined]
+        item.form = row_form(failed, "item", item.pk, forms.PhaseItemEditForm.of(item))  # type: ignore[attr-defined]
         items_by_phase[item.phase_id].append(item)
     phases = list(selectors.phases(access))
     used = set(
@@ -449,9 +412,9 @@ def render_playbook(
         rows.append(
             {
                 "phase": phase,
-                "form": form_for("phase", phase.pk, forms.PhaseEditForm.of(phase)),
-                "item_form": form_for(
-                    "new_item", phase.pk, forms.PhaseItemForm(prefix=f"n{phase.pk}")
+                "form": row_form(failed, "phase", phase.pk, forms.PhaseEditForm.of(phase)),
+                "item_form": row_form(
+                    failed, "new_item", phase.pk, forms.PhaseItemForm(prefix=f"n{phase.pk}")
                 ),
                 "items": items_by_phase[phase.pk],
                 "kinds": by_kind(items_by_phase[phase.pk], lambda item: item.kind),
@@ -471,45 +434,19 @@ def render_playbook(
     )
 
 
-@org_view
-def playbook(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_playbook(request, access)
-    access.require("write")
-    form = forms.PhaseForm(request.POST)
-    if submit(form, lambda data: services.create_phase(access, **data)):
-        messages.success(request, f"Added the phase {form.cleaned_data['name']}.")
-        return redirect("lab_playbook", slug=access.organization.slug)
-    return render_playbook(request, access, form=form)
+to_playbook = to("lab_playbook")
 
 
-def back_to_playbook(access: Access) -> HttpResponse:
-    return redirect("lab_playbook", slug=access.organization.slug)
-
-
-def shown_again(
-    render: Callable[..., HttpResponse], kind: str
-) -> Callable[[HttpRequest, Access, Any, DomainForm], HttpResponse]:
-    """Render the page again with the refused form in place of the record's ``kind`` form."""
-
-    def failed(request: HttpRequest, access: Access, record: Any, form: DomainForm) -> HttpResponse:
-        return render(request, access, failed=(kind, record.pk, form))
-
-    return failed
-
-
-def to_playbook(access: Access, record: Any) -> HttpResponse:
-    return back_to_playbook(access)
-
-
-phase = edit_view(
+playbook_page = ListPage(render_playbook, back=to_playbook)
+playbook = playbook_page.add(
+    forms.PhaseForm, services.create_phase, said="Added the phase {record.name}."
+)
+phase = playbook_page.row(
     access_phase,
     forms.PhaseEditForm,
     services.update_phase,
-    prefix=lambda record: f"ph{record.pk}",
+    "phase",
     said="Saved the phase {record.name}.",
-    back=to_playbook,
-    failed=shown_again(render_playbook, "phase"),
 )
 
 
@@ -526,37 +463,34 @@ def phase_move(request: HttpRequest, access: Access, phase_id: int) -> HttpRespo
         ),
     ):
         messages.success(request, f"Moved {record.name}.")
-        return back_to_playbook(access)
+        return to_playbook(access, record)
     return render_playbook(request, access, failed=("phase", record.pk, form))
 
 
-phase_delete = delete_view(
-    access_phase, services.delete_phase, said="Deleted the phase {record.name}.", back=to_playbook
+phase_delete = playbook_page.delete(
+    access_phase, services.delete_phase, said="Deleted the phase {record.name}."
 )
 
 
-@post_only
-@org_view
-def phase_item_new(request: HttpRequest, access: Access, phase_id: int) -> HttpResponse:
-    record = access_phase(access, phase_id, "write")
-    form = forms.PhaseItemForm(request.POST, prefix=f"n{record.pk}")
-    if submit(form, lambda data: services.create_phase_item(access, record, **data)):
-        messages.success(request, f"Added an item to {record.name}.")
-        return back_to_playbook(access)
-    return render_playbook(request, access, failed=("new_item", record.pk, form))
+phase_item_new = playbook_page.row(
+    access_phase,
+    forms.PhaseItemForm,
+    services.create_phase_item,
+    "new_item",
+    prefix=lambda record: f"n{record.pk}",
+    said="Added an item to {record.name}.",
+)
 
 
-phase_item = edit_view(
+phase_item = playbook_page.row(
     access_phase_item,
     forms.PhaseItemEditForm,
     services.update_phase_item,
-    prefix=lambda record: f"it{record.pk}",
+    "item",
     said="Saved the item.",
-    back=to_playbook,
-    failed=shown_again(render_playbook, "item"),
 )
-phase_item_delete = delete_view(
-    access_phase_item, services.delete_phase_item, said="Deleted the item.", back=to_playbook
+phase_item_delete = playbook_page.delete(
+    access_phase_item, services.delete_phase_item, said="Deleted the item."
 )
 
 
@@ -570,23 +504,18 @@ def render_training(
     course_form: forms.CourseForm | None = None,
     requirement_form: forms.RequirementForm | None = None,
     record_form: forms.RecordForm | None = None,
-    failed: tuple[str, int, DomainForm] | None = None,
+    failed: RefusedRow | None = None,
 ) -> HttpResponse:
-    def form_for(kind: str, pk: int, fresh: DomainForm) -> DomainForm:
-        if failed and failed[0] == kind and failed[1] == pk:
-            return failed[2]
-        return fresh
-
     labels = dict(TeamRole.choices)
     courses = []
     for course in selectors.courses(access):
-        course.form = form_for("course", course.pk, forms.CourseEditForm.of(course))  # type: ignore[attr-defined]
+        course.form = row_form(failed, "course", course.pk, forms.CourseEditForm.of(course))  # type: ignore[attr-defined]
         course.role_labels = [labels.get(r, r) for r in course.audience_roles]  # type: ignore[attr-defined]
         courses.append(course)
     requirements = [(labels.get(r.role, r.role), r) for r in selectors.required_training(access)]
     records = []
     for record in selectors.training_records(access):
-        record.form = form_for("record", record.pk, forms.RecordEditForm.of(record))  # type: ignore[attr-defined]
+        record.form = row_form(failed, "record", record.pk, forms.RecordEditForm.of(record))  # type: ignore[attr-defined]
         records.append(record)
     course_form = course_form or forms.CourseForm(prefix="course")
     requirement_form = requirement_form or forms.RequirementForm(prefix="req", access=access)
@@ -608,69 +537,68 @@ def render_training(
     )
 
 
-def back_to_training(access: Access) -> HttpResponse:
-    return redirect("lab_training", slug=access.organization.slug)
+to_training = to("lab_training")
 
 
 @org_view
 def training(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method != "POST":
         return render_training(request, access)
-    access.require("write")
     what = request.POST.get("add")
     if what == "course":
         course_form = forms.CourseForm(request.POST, prefix="course")
-        if submit(course_form, lambda data: services.create_course(access, **data)):
-            messages.success(request, "Added the course.")
-            return back_to_training(access)
-        return render_training(request, access, course_form=course_form)
+        return added(
+            request,
+            access,
+            course_form,
+            lambda data: services.create_course(access, **data),
+            said="Added the course.",
+            back=to_training,
+        ) or render_training(request, access, course_form=course_form)
     if what == "requirement":
         requirement_form = forms.RequirementForm(request.POST, prefix="req", access=access)
-        if submit(requirement_form, lambda data: services.require_training(access, **data)):
-            messages.success(request, "The course is now required for the role.")
-            return back_to_training(access)
-        return render_training(request, access, requirement_form=requirement_form)
+        return added(
+            request,
+            access,
+            requirement_form,
+            lambda data: services.require_training(access, **data),
+            said="The course is now required for the role.",
+            back=to_training,
+        ) or render_training(request, access, requirement_form=requirement_form)
     record_form = forms.RecordForm(request.POST, prefix="rec", access=access)
-    if submit(record_form, lambda data: services.record_training(access, **data)):
-        messages.success(request, "Recorded the training.")
-        return back_to_training(access)
-    return render_training(request, access, record_form=record_form)
+    return added(
+        request,
+        access,
+        record_form,
+        lambda data: services.record_training(access, **data),
+        said="Recorded the training.",
+        back=to_training,
+    ) or render_training(request, access, record_form=record_form)
 
 
-def to_training(access: Access, record: Any) -> HttpResponse:
-    return back_to_training(access)
-
-
-course = edit_view(
+training_page = ListPage(render_training, back=to_training)
+course = training_page.row(
     access_course,
     forms.CourseEditForm,
     services.update_course,
-    prefix=lambda record: f"c{record.pk}",
+    "course",
     said="Saved {record.name}.",
-    back=to_training,
-    failed=shown_again(render_training, "course"),
 )
-course_delete = delete_view(
-    access_course, services.delete_course, said="Deleted {record.name}.", back=to_training
+course_delete = training_page.delete(
+    access_course, services.delete_course, said="Deleted {record.name}."
 )
-requirement_delete = delete_view(
+requirement_delete = training_page.delete(
     access_required_training,
     services.unrequire_training,
     said="The course is no longer required for the role.",
-    back=to_training,
 )
-record = edit_view(
+record = training_page.row(
     access_training_record,
     forms.RecordEditForm,
     services.update_training_record,
-    prefix=lambda entry: f"r{entry.pk}",
+    "record",
     said="Saved the training record.",
-    back=to_training,
-    failed=shown_again(render_training, "record"),
 )
-record_delete = delete_view(
-    access_training_record,
-    services.delete_training_record,
-    said="Deleted the training record.",
-    back=to_training,
+record_delete = training_page.delete(
+    access_training_record, services.delete_training_record, said="Deleted the training record."
 )

@@ -9,7 +9,17 @@ from django.shortcuts import redirect
 from northline.lab.experts import forms, selectors, services
 from northline.lab.models import RequestStatus
 from northline.lab.pages import NAV, lab_url
-from northline.lib.web import delete_view, org_view, post_only, render_org, status_of, submit
+from northline.lib.web import (
+    add_view,
+    added,
+    delete_view,
+    org_view,
+    post_only,
+    render_org,
+    status_of,
+    submit,
+    to,
+)
 from northline.orgs.access import Access
 
 # Experts -------------------------------------------------------------------------------------
@@ -52,40 +62,42 @@ def render_experts(
     )
 
 
-@org_view
-def experts_page(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_experts(request, access)
-    access.require("write")
-    form = forms.ExpertForm(request.POST, access=access)
-    if submit(form, lambda data: services.create_expert(access, **data)):
-        messages.success(request, f"{form.cleaned_data['person'].name} is an expert in residence.")
-        return redirect("lab_experts", slug=access.organization.slug)
-    return render_experts(request, access, expert_form=form)
+to_experts = to("lab_experts")
+
+
+experts_page = add_view(
+    render_experts,
+    forms.ExpertForm,
+    services.create_expert,
+    with_access=True,
+    said="{data[person].name} is an expert in residence.",
+    back=to_experts,
+    form_name="expert_form",
+)
 
 
 expert_delete = delete_view(
     selectors.access_expert,
     services.delete_expert,
     said=lambda expert: f"{expert.person.name} is no longer an expert in residence.",
-    back=lambda access, expert: redirect("lab_experts", slug=access.organization.slug),
+    back=to_experts,
 )
 
 
 @post_only
 @org_view
 def expert_request_new(request: HttpRequest, access: Access) -> HttpResponse:
-    access.require("write")
     form = forms.RequestForm(request.POST, access=access)
-    if submit(
+    return added(
+        request,
+        access,
         form,
         lambda data: services.create_request(
             access, data["engagement"], area=data["area"], description=data["description"]
         ),
-    ):
-        messages.success(request, "Recorded the request.")
-        return redirect("lab_experts", slug=access.organization.slug)
-    return render_experts(request, access, request_form=form)
+        said="Recorded the request.",
+        back=to_experts,
+    ) or render_experts(request, access, request_form=form)
 
 
 @post_only

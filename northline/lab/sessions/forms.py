@@ -8,12 +8,11 @@ from django import forms
 
 from northline.lab.forms import DateInput, people_of
 from northline.lab.models import (
-    AlignmentSession,
     Commitment,
 )
 from northline.lib.web import DomainForm
 from northline.orgs.access import Access
-from northline.orgs.forms import VersionedForm
+from northline.orgs.forms import RecordForm, VersionedForm
 from northline.orgs.models import Person
 
 # Sessions ------------------------------------------------------------------------------------
@@ -46,22 +45,8 @@ class SessionForm(DomainForm):
             field.queryset = people_of(access)
 
 
-class SessionEditForm(SessionForm, VersionedForm):
-    @classmethod
-    def of(cls, session: AlignmentSession, access: Access) -> SessionEditForm:
-        return cls(
-            access=access,
-            initial={
-                "title": session.title,
-                "starts_on": session.starts_on,
-                "ends_on": session.ends_on,
-                "facilitators": [p.pk for p in session.facilitators.all()],
-                "attendees": [p.pk for p in session.attendees.all()],
-                "agenda": session.agenda,
-                "outcomes": session.outcomes,
-                "version": session.version,
-            },
-        )
+class SessionEditForm(SessionForm, RecordForm):
+    """The session's fields as they are, its people by their ids."""
 
 
 class CommitmentForm(DomainForm):

@@ -4,6 +4,7 @@
 from django.urls import path
 
 from northline.lab.sessions import views
+from northline.lib.routes import record_paths
 
 urlpatterns = [
     path(
@@ -11,8 +12,9 @@ urlpatterns = [
         views.engagement_sessions,
         name="lab_engagement_sessions",
     ),
-    path("sessions/<int:session_id>/", views.session, name="lab_session"),
-    path("sessions/<int:session_id>/delete/", views.session_delete, name="lab_session_delete"),
+    *record_paths(
+        "sessions/<int:session_id>/", views.session, "lab_session", delete=views.session_delete
+    ),
     path("sessions/<int:session_id>/session.ics", views.session_ics, name="lab_session_ics"),
     path(
         "sessions/<int:session_id>/commitments/new/",

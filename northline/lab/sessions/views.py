@@ -16,17 +16,21 @@ from northline.lab.sessions import calendar, forms, selectors, services
 from northline.lib.exports import attachment
 from northline.lib.web import (
     DomainForm,
+    RecordPage,
+    added,
     delete_view,
     edit_view,
     org_view,
-    post_only,
     render_org,
     status_of,
-    submit,
+    to,
 )
 from northline.orgs.access import Access
 
 # Alignment sessions --------------------------------------------------------------------------
+
+
+to_session = to("lab_session", "session_id")
 
 
 @org_view
@@ -34,14 +38,17 @@ def engagement_sessions(request: HttpRequest, access: Access, engagement_id: int
     engagement = access_engagement(access, engagement_id)
     form = forms.SessionForm(access=access)
     if request.method == "POST":
-        access.require("write")
         form = forms.SessionForm(request.POST, access=access)
-        made: list[AlignmentSession] = []
-        if submit(
-            form, lambda data: made.append(services.create_session(access, engagement, **data))
-        ):
-            messages.success(request, f"Planned “{made[0].title}”.")
-            return redirect("lab_session", slug=access.organization.slug, session_id=made[0].pk)
+        done = added(
+            request,
+            access,
+            form,
+            lambda data: services.create_session(access, engagement, **data),
+            said="Planned “{record.title}”.",
+            back=to_session,
+        )
+        if done:
+            return done
     rows = [
         (session, selectors.not_invited(session))
         for session in selectors.sessions(access, engagement)
@@ -69,7 +76,7 @@ def render_session(
     edit_form: forms.SessionEditForm | None = None,
     commitment_form: forms.CommitmentForm | None = None,
 ) -> HttpResponse:
-    edit_form = edit_form or forms.SessionEditForm.of(session, access)
+    edit_form = edit_form or forms.SessionEditForm.of(session, access=access)
     commitment_form = commitment_form or forms.CommitmentForm(access=access)
     commitments = [
         (commitment, forms.CommitmentDoneForm.of(commitment))
@@ -95,21 +102,13 @@ def render_session(
     )
 
 
-@org_view
-def session(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return render_session(request, access, selectors.access_session(access, session_id))
-    record = selectors.access_session(access, session_id, "write")
-    form = forms.SessionEditForm(request.POST, access=access)
-    if submit(
-        form,
-        lambda data: services.update_session(
-            access, record, version=data["version"], **form.changes()
-        ),
-    ):
-        messages.success(request, f"Saved “{record.title}”.")
-        return redirect("lab_session", slug=access.organization.slug, session_id=record.pk)
-    return render_session(request, access, record, edit_form=form)
+session_page = RecordPage(selectors.access_session, render_session, back=to_session, reread=False)
+session = session_page.edit(
+    forms.SessionEditForm,
+    services.update_session,
+    with_access=True,
+    said="Saved “{record.title}”.",
+)
 
 
 session_delete = delete_view(
@@ -136,15 +135,13 @@ def session_ics(request: HttpRequest, access: Access, session_id: int) -> HttpRe
     )
 
 
-@post_only
-@org_view
-def commitment_new(request: HttpRequest, access: Access, session_id: int) -> HttpResponse:
-    record = selectors.access_session(access, session_id, "write")
-    form = forms.CommitmentForm(request.POST, access=access)
-    if submit(form, lambda data: services.add_commitment(access, record, **data)):
-        messages.success(request, "Recorded the commitment.")
-        return redirect("lab_session", slug=access.organization.slug, session_id=record.pk)
-    return render_session(request, access, record, commitment_form=form)
+commitment_new = session_page.form(
+    forms.CommitmentForm,
+    services.add_commitment,
+    "commitment_form",
+    with_access=True,
+    said="Recorded the commitment.",
+)
 
 
 def back_to_session(access: Access, commitment: Any) -> HttpResponse:
