@@ -44,11 +44,13 @@ def test_it_shows_the_cascade_and_what_needs_attention(page, demo):
     # Filter to one team: its objectives only, still with their progress.
     page.get_by_label("Team").select_option(label="Contact Centre")
     page.get_by_role("button", name="Show").click()
-    assert page.locator(".node-title").all_inner_texts() == [
-        "Answer permit questions on the first contact"
-    ]
+    # Web-first assertions: they wait for the page the click loads (a plain count could read
+    # the page being left, and did once in CI: 0 nodes).
+    expect(page.locator(".node-title")).to_have_text(
+        ["Answer permit questions on the first contact"]
+    )
     page.get_by_role("link", name="Clear filters").click()
-    assert page.locator(".node-title").count() == 7
+    expect(page.locator(".node-title")).to_have_count(7)
 
 
 def test_it_checks_in_inline_without_reloading_the_page(page, demo):
