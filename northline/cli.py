@@ -523,9 +523,10 @@ def freeze_startup() -> None:
     gc.freeze()
 
 
-def warm_api_reference() -> None:
-    """Build the API schema and its reference page in the background, so the first visitor of
-    /api/v1/docs does not wait seconds for them; freeze them too once built."""
+def warm_api_reference(worker: Any) -> None:
+    """Each server worker (gunicorn's post_worker_init) freezes what it loaded, then builds the
+    API schema and its reference page in the background, so the first visitor of
+    /api/v1/docs does not wait seconds for them, and freezes those too once built."""
     from northline.api import api
     from northline.api_reference import warm
 
@@ -533,14 +534,8 @@ def warm_api_reference() -> None:
         warm(api)
         freeze_startup()
 
-    threading.Thread(target=warm_then_freeze, name="warm-api-reference", daemon=True).start()
-
-
-def worker_started(worker: Any) -> None:
-    """Gunicorn's post_worker_init: freeze what the worker loaded, then warm the API
-    reference."""
     freeze_startup()
-    warm_api_reference()
+    threading.Thread(target=warm_then_freeze, name="warm-api-reference", daemon=True).start()
 
 
 def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> int:
@@ -575,7 +570,7 @@ def serve(*, host: str, port: int, workers: int, with_worker: bool = True) -> in
                 # through so the application answers 414 in the API's error shape (and with
                 # its own limit: northline.lib.api_errors.MAX_URL_LENGTH).
                 "limit_request_line": 0,
-                "post_worker_init": worker_started,
+                "post_worker_init": warm_api_reference,
             }
             # Never gunicorn's per-user default path (see control_socket_path).
             if socket is None:

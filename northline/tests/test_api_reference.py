@@ -49,7 +49,7 @@ def test_a_started_worker_builds_the_page_before_its_first_visit(
     """`northline serve` warms each worker in a thread (gunicorn's post_worker_init): the
     schema and the page are built then, and the first visit builds neither again."""
     import northline.api_reference as reference
-    from northline.cli import worker_started
+    from northline.cli import warm_api_reference
 
     pages: list[int] = []
     render = reference.render_to_string
@@ -61,7 +61,7 @@ def test_a_started_worker_builds_the_page_before_its_first_visit(
     monkeypatch.setattr(reference, "render_to_string", counted)
     gc.unfreeze()
     try:
-        worker_started(worker=None)
+        warm_api_reference(worker=None)
         # What the worker loaded is frozen out of the collector's full passes at once...
         loaded = gc.get_freeze_count()
         assert loaded > 10_000
