@@ -100,6 +100,8 @@ TEMPLATES = [
         },
     }
 ]
+# Selects write their options in Python (lib/renderer.py); every other widget uses its template.
+FORM_RENDERER = "northline.lib.renderer.FormRenderer"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

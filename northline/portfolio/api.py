@@ -2,6 +2,7 @@
 recommendations and the backlog exports (DESIGN §2.5)."""
 
 import datetime as dt
+import functools
 from typing import Any, Literal
 
 from django.db.models import CharField, OuterRef, QuerySet, StringAgg, Subquery, Value
@@ -274,10 +275,12 @@ EPIC_COLUMNS = (
 )
 
 
+@functools.cache
 def id_list(model: type[Epic | Story], relation: str) -> Subquery:
     """A record's ids on a many-to-many as ``"3,7,12"`` (or null), inside the list's own
     query: no second query, no IN list of the page's ids. (SQLite before 3.44 cannot order
-    inside an aggregate: ``split_ids`` sorts.)"""
+    inside an aggregate: ``split_ids`` sorts.) Built once per process: Django resolves a copy
+    of it in each query."""
     field = model._meta.get_field(relation)
     links = field.remote_field.through  # type: ignore[union-attr]
     return Subquery(
