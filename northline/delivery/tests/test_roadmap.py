@@ -20,15 +20,9 @@ from northline.goals.tests.factories import period_around_today
 from northline.orgs import services as org_services
 from northline.portfolio import services as portfolio_services
 from northline.strategy import services as strategy_services
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(plan: Plan, name: str = "delivery_roadmap") -> str:

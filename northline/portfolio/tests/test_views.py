@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,17 +13,11 @@ from northline.orgs.models import Event
 from northline.portfolio import services
 from northline.portfolio.models import Epic, Recommendation, Sprint, Story
 from northline.portfolio.tests.conftest import Board, indicator_fields, readings
-from northline.testing import Cast
+from northline.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
 FETCH = {"X-Requested-With": "fetch"}
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
