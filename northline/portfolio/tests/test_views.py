@@ -24,14 +24,7 @@ FETCH = {"X-Requested-With": "fetch"}
 def records(board: Board) -> dict:
     epic = board.epic("Mooring permits online", state="todo")
     story = epic.stories.get()
-    sprint = services.create_sprint(
-        board.access,
-        team=board.team,
-        name="Sprint 1",
-        starts_on=dt.date(2026, 3, 2),
-        ends_on=dt.date(2026, 3, 13),
-        capacity=20,
-    )
+    sprint = board.sprint(capacity=20)
     indicator = epic.lagging_indicators.get()
     return {"epic": epic, "story": story, "sprint": sprint, "indicator": indicator}
 
