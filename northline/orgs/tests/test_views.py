@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -42,7 +42,7 @@ def membership_of(cast: Cast, user) -> Membership:
     return Membership.objects.get(organization=cast.org, user=user)
 
 
-def set_role(user: User, membership: Membership, role: str) -> HttpResponse:
+def set_role(user: User, membership: Membership, role: str) -> Any:
     """``user`` gives ``membership`` the ``role`` through the members page, at version 1."""
     return signed_in(user).post(
         reverse("member_role", args=["acme", membership.pk]), {"role": role, "version": 1}
