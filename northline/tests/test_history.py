@@ -25,7 +25,7 @@ from northline.portfolio import services as portfolio
 from northline.portfolio.models import Epic
 from northline.portfolio.tests.conftest import indicator_fields
 from northline.strategy import services as strategy
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ RAW = [
     re.compile(r"\bNone\b"),
     re.compile(r"\b(orgs|auth|strategy|goals|measures|portfolio|delivery|lab|insights)\.[a-z]"),
 ]
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def text_of(response) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from northline.delivery import services, webhooks
 from northline.delivery.models import Feature, Release
+from northline.delivery.selectors import Matrix
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
 from northline.orgs.models import Person, Team
@@ -44,6 +45,18 @@ class Plan:
 
 def person_of(access: Access, user: Any) -> Person:
     return Person.objects.get(organization=access.organization, user=user)
+
+
+def cell_states(matrix: Matrix) -> dict[tuple[str, str], tuple[str, bool, str]]:
+    """Each cell of the dependency matrix by (feature, team): its role, acknowledged, risk."""
+    return {
+        (cell.impact.feature.title, cell.impact.team.name): (
+            cell.role,
+            cell.acknowledged,
+            cell.risk,
+        )
+        for cell in matrix.cells.values()
+    }
 
 
 @pytest.fixture

@@ -13,13 +13,12 @@ from django.urls import reverse
 from northline.delivery import services
 from northline.delivery.models import Impact
 from northline.delivery.tests.conftest import Plan
-from northline.delivery.tests.test_views import signed_in
 from northline.goals import services as goal_services
 from northline.goals.models import Objective
 from northline.orgs.models import Event
 from northline.portfolio import services as portfolio_services
 from northline.portfolio.models import Epic, Story
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 

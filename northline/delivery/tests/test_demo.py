@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 
 from northline.delivery import selectors
 from northline.delivery.models import CalendarFeed, Release
+from northline.delivery.tests.conftest import cell_states
 from northline.orgs.access import access_organization
 from northline.orgs.demo import load_demo
 
@@ -23,14 +24,7 @@ def test_it_loads_a_matrix_with_every_kind_of_cell() -> None:
         "Summer permits release",
     ]
     assert Release.objects.filter(organization=access.organization).count() == 2
-    cells = {
-        (cell.impact.feature.title, cell.impact.team.name): (
-            cell.role,
-            cell.acknowledged,
-            cell.risk,
-        )
-        for cell in matrix.cells.values()
-    }
+    cells = cell_states(matrix)
     experiment = "A/B test: plain-language permit status"
     assert cells[(experiment, "Permits Online")] == ("impactor", False, "ok")
     assert cells[(experiment, "Contact Centre")] == ("impactee", True, "ok")

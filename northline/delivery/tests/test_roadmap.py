@@ -16,19 +16,14 @@ from icalendar import Calendar
 from northline.delivery import roadmap
 from northline.delivery.tests.conftest import Plan
 from northline.goals import services as goal_services
+from northline.goals.models import Period
 from northline.goals.tests.factories import period_around_today
 from northline.orgs import services as org_services
 from northline.portfolio import services as portfolio_services
 from northline.strategy import services as strategy_services
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(plan: Plan, name: str = "delivery_roadmap") -> str:
@@ -76,15 +71,18 @@ def test_it_marks_late_and_at_risk_items_in_words(plan: Plan, cast: Cast) -> Non
     assert 'class="rm-today-mark"' in text
 
 
+def with_active_objective(plan: Plan, cast: Cast, period: Period, title: str) -> str:
+    """The roadmap as a viewer sees it once an active objective ``title`` runs in ``period``."""
+    goal_services.create_objective(plan.access, title=title, period=period, status="active")
+    return signed_in(cast.viewer).get(url(plan)).text
+
+
 def test_it_shows_the_current_periods_objectives_with_their_pace(plan: Plan, cast: Cast) -> None:
     start = roadmap.quarter_start(today())
     period = goal_services.create_period(
         plan.access, name="This quarter", starts_on=start, ends_on=roadmap.add_months(start, 3)
     )
-    goal_services.create_objective(
-        plan.access, title="Faster permits", period=period, status="active"
-    )
-    text = signed_in(cast.viewer).get(url(plan)).text
+    text = with_active_objective(plan, cast, period, "Faster permits")
     assert "Faster permits</a>" in text
     assert "Objectives" in text
 
@@ -92,10 +90,7 @@ def test_it_shows_the_current_periods_objectives_with_their_pace(plan: Plan, cas
 def test_it_marks_an_objective_behind_its_pace_at_risk(plan: Plan, cast: Cast) -> None:
     # Thirty days into the period with no check-in: the pace rule says "not started".
     period = period_around_today(plan.access, elapsed=30, remaining=60, name="Running")
-    goal_services.create_objective(
-        plan.access, title="Shorter queues", period=period, status="active"
-    )
-    text = signed_in(cast.viewer).get(url(plan)).text
+    text = with_active_objective(plan, cast, period, "Shorter queues")
     assert 'Shorter queues</a> <span class="flag flag-at_risk">At risk</span>' in text
     assert "Active, not started" in text
 

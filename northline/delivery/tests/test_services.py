@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from northline.delivery import selectors, services
 from northline.delivery.models import Release
+from northline.delivery.tests.conftest import cell_states
 from northline.lib.errors import Conflict, Forbidden, StaleVersion
 from northline.orgs import services as org_services
 from northline.orgs.models import Event
@@ -152,14 +153,7 @@ def test_it_shows_every_state_in_the_matrix(cast: Cast, plan) -> None:
         ("Later", ["Pilot"]),
     ]
     assert [team.name for team in matrix.teams] == ["Contact Centre", "Permits Online", "Training"]
-    states = {
-        (cell.impact.feature.title, cell.impact.team.name): (
-            cell.role,
-            cell.acknowledged,
-            cell.risk,
-        )
-        for cell in matrix.cells.values()
-    }
+    states = cell_states(matrix)
     assert states == {
         ("Pilot", "Permits Online"): ("impactor", False, "ok"),
         ("Pilot", "Contact Centre"): ("impactee", True, "ok"),

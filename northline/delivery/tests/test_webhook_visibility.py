@@ -5,14 +5,13 @@ audit trail every member reads. The signing secret is never shown after creation
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from northline.delivery import services
 from northline.delivery.models import Webhook, WebhookDelivery, masked_url
 from northline.delivery.tests.conftest import Resolver
 from northline.orgs.models import Event
-from northline.testing import Cast
+from northline.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +40,6 @@ def hook(cast: Cast, monkeypatch) -> Webhook:
         last_error=ERROR,
     )
     return webhook
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def who(cast: Cast, role: str):

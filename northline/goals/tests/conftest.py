@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
 from northline.goals import services
 from northline.goals.models import KeyResult, Objective, Period
@@ -59,9 +58,3 @@ def goals(cast: Cast) -> Goals:
     return Goals(
         period=period, theme=theme, objective=objective, child=child, key_result=key_result
     )
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from northline.goals import services
 from northline.goals.models import Objective
-from northline.goals.tests.conftest import Goals, signed_in
+from northline.goals.tests.conftest import Goals
 from northline.orgs.models import Event
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 

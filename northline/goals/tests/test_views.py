@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from northline.goals import services
 from northline.goals.models import KeyResult, Objective, Period
-from northline.goals.tests.conftest import Goals, signed_in
+from northline.goals.tests.conftest import Goals
 from northline.measures.models import Reading
 from northline.orgs.models import Event
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 

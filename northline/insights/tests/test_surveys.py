@@ -57,6 +57,18 @@ class Pulse:
     def fresh(self) -> Survey:
         return Survey.objects.select_related("team").get(pk=self.survey.pk)
 
+    def link_made_days_ago(
+        self, label: str, *, days_ago: int, expires_in_days: int
+    ) -> tuple[SurveyLink, str]:
+        """The editor's link ``label``, made ``days_ago`` days ago to last ``expires_in_days``."""
+        return services.create_link(
+            self.editor,
+            self.survey,
+            label=label,
+            expires_in_days=expires_in_days,
+            now=timezone.now() - dt.timedelta(days=days_ago),
+        )
+
 
 def make_pulse(cast: Cast) -> Pulse:
     owner = cast.owner_access
@@ -453,13 +465,7 @@ def test_it_refuses_unknown_expired_and_revoked_links(pulse: Pulse) -> None:
     # The right secret under another organization's address is not found either.
     with pytest.raises(NotFound):
         services.answer_by_link("elsewhere", raw, purpose="X.")
-    expired, old = services.create_link(
-        pulse.editor,
-        pulse.survey,
-        label="Cy",
-        expires_in_days=3,
-        now=timezone.now() - dt.timedelta(days=4),
-    )
+    expired, old = pulse.link_made_days_ago("Cy", days_ago=4, expires_in_days=3)
     assert selectors.link_state(expired) == "expired"
     with pytest.raises(selectors.LinkGone) as gone:
         services.answer_by_link("acme", old, purpose="X.")
@@ -506,15 +512,8 @@ def test_it_revokes_a_link_once_and_never_a_used_one(pulse: Pulse) -> None:
 
 
 def test_it_lists_links_by_state(pulse: Pulse) -> None:
-    now = timezone.now()
     services.create_link(pulse.editor, pulse.survey, label="Active")
-    services.create_link(
-        pulse.editor,
-        pulse.survey,
-        label="Expired",
-        expires_in_days=1,
-        now=now - dt.timedelta(days=2),
-    )
+    pulse.link_made_days_ago("Expired", days_ago=2, expires_in_days=1)
     revoked, _ = services.create_link(pulse.editor, pulse.survey, label="Revoked")
     services.revoke_link(pulse.editor, revoked)
     _, used = services.create_link(pulse.editor, pulse.survey, label="Used")

@@ -415,13 +415,7 @@ def test_the_public_page_refuses_an_incomplete_answer_and_keeps_the_link(pulse: 
 
 
 def test_the_public_page_says_why_a_link_takes_no_answer(pulse: Pulse) -> None:
-    _, old = services.create_link(
-        pulse.editor,
-        pulse.survey,
-        label="Old",
-        expires_in_days=1,
-        now=timezone.now() - dt.timedelta(days=3),
-    )
+    _, old = pulse.link_made_days_ago("Old", days_ago=3, expires_in_days=1)
     revoked, withdrawn = services.create_link(pulse.editor, pulse.survey, label="Gone")
     services.revoke_link(pulse.editor, revoked)
     _, live = services.create_link(pulse.editor, pulse.survey, label="Live")

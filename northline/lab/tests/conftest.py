@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
 from northline.lab.engagements import services
 from northline.lab.models import Course, Criterion, Engagement, QualificationAssessment
@@ -93,12 +92,6 @@ def lab(cast: Cast) -> Lab:
 
 def fresh(engagement: Engagement) -> Engagement:
     return Engagement.objects.select_related("current_phase").get(pk=engagement.pk)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 CRITERIA = list(Criterion.values)

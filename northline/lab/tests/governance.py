@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.test import Client
 
 from northline.lab.agreements import services as agreement_services
 from northline.lab.models import Agreement, AgreementSection, Engagement, Signatory
@@ -84,9 +83,3 @@ def refreshed(signed: Signed) -> Signed:
     for record in (signed.agreement, signed.first, signed.second):
         record.refresh_from_db()
     return signed
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client

@@ -8,8 +8,8 @@ from decimal import Decimal
 from northline.lab.budget import charts as budget_charts
 from northline.lab.budget import selectors as budget_selectors
 from northline.lab.budget import services as budget_services
-from northline.lab.tests.governance import make_engagement, signed_in
-from northline.testing import Cast
+from northline.lab.tests.governance import make_engagement
+from northline.testing import Cast, signed_in
 
 
 def test_it_sums_spend_by_category_and_over_time(cast: Cast) -> None:

@@ -12,10 +12,10 @@ from django.conf import settings
 from northline.lab.agreements import selectors as agreement_selectors
 from northline.lab.agreements import services as agreement_services
 from northline.lab.models import Initial
-from northline.lab.tests.governance import make_signed, refreshed, signed_in
+from northline.lab.tests.governance import make_signed, refreshed
 from northline.lib.errors import Conflict, Forbidden
 from northline.orgs.models import Event
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 
 def initial_all(cast: Cast, signed) -> None:

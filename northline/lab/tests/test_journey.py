@@ -10,9 +10,9 @@ from northline.lab.agreements import services as agreement_services
 from northline.lab.budget import services as budget_services
 from northline.lab.journey import selectors as journey_selectors
 from northline.lab.models import Engagement, Phase
-from northline.lab.tests.governance import make_engagement, make_signed, signed_in
+from northline.lab.tests.governance import make_engagement, make_signed
 from northline.orgs.audit import update_versioned
-from northline.testing import Cast
+from northline.testing import Cast, signed_in
 
 
 def test_the_timeline_gathers_the_engagement_and_its_records_events(cast: Cast) -> None:

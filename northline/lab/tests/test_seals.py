@@ -17,11 +17,11 @@ from northline.cli import main
 from northline.lab.agreements import selectors as agreement_selectors
 from northline.lab.agreements import services as agreement_services
 from northline.lab.models import Agreement, Initial
-from northline.lab.tests.governance import Signed, make_signed, signed_in
+from northline.lab.tests.governance import Signed, make_signed
 from northline.lib.errors import Invalid
 from northline.orgs.models import Event, Organization
 from northline.orgs.transfer import dumps_document, export_organization, import_document
-from northline.testing import Cast
+from northline.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import pytest
 from northline.lab.models import AlignmentSession
 from northline.lab.sessions import selectors as session_selectors
 from northline.lab.sessions import services as session_services
-from northline.lab.tests.governance import make_engagement, signed_in
+from northline.lab.tests.governance import make_engagement
 from northline.lib.errors import Invalid
 from northline.orgs import services as org_services
 from northline.orgs.models import Person
-from northline.testing import Cast
+from northline.testing import Cast, signed_in
 
 
 def plan(cast: Cast, engagement, starts: dt.date, ends: dt.date, **extra) -> AlignmentSession:

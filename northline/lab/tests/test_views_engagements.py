@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from northline.lab.engagements import services
 from northline.lab.models import ChecklistItem, Engagement
-from northline.lab.tests.conftest import Lab, fresh, qualify, signed_in
+from northline.lab.tests.conftest import Lab, fresh, qualify
 from northline.strategy.models import Decision
-from northline.testing import Cast
+from northline.testing import Cast, signed_in
 
 
 def page_urls(cast: Cast, lab: Lab) -> list[str]:

@@ -17,8 +17,8 @@ from northline.lab.experts import services as expert_services
 from northline.lab.journey import services as journey_services
 from northline.lab.models import AgreementSection, Engagement
 from northline.lab.sessions import services as session_services
-from northline.lab.tests.governance import make_signed, person_of, refreshed, signed_in
-from northline.testing import Cast
+from northline.lab.tests.governance import make_signed, person_of, refreshed
+from northline.testing import Cast, signed_in
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 
 from northline.delivery import services as delivery
@@ -47,12 +46,6 @@ from northline.testing import Cast
 
 def person_of(access: Access, user: User) -> Person:
     return Person.objects.get(organization=access.organization, user=user)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @dataclass

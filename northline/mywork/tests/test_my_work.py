@@ -19,11 +19,11 @@ from northline.lab.agreements import services as agreements
 from northline.lab.engagements import services as engagements
 from northline.lab.experts import services as experts
 from northline.lab.models import ChecklistItem
-from northline.mywork.tests.conftest import Work, signed_in
+from northline.mywork.tests.conftest import Work
 from northline.orgs import services as org_services
 from northline.orgs.models import Notification
 from northline.strategy import services as strategy
-from northline.testing import PASSWORD, Cast, assert_queries_constant
+from northline.testing import PASSWORD, Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -123,30 +123,34 @@ def test_it_prints_a_new_token_once_and_stores_its_digest(cast, capsys):
     assert re.search(rf"^\s+{token.pk}\s+{token.prefix}\s+active\s.*nightly sync$", out, re.M)
 
 
-@pytest.mark.django_db
-def test_it_revokes_a_token(cast, capsys):
+@pytest.fixture
+def nightly_sync(cast, capsys) -> ApiToken:
+    """Edith's token "nightly sync" for acme, made through the CLI."""
     run(capsys, "token", "create", "--user", "edith", "--name", "nightly sync", "--org", "acme")
-    token = ApiToken.objects.get(user=cast.editor)
+    return ApiToken.objects.get(user=cast.editor)
 
-    code, out, _ = run(capsys, "token", "revoke", "--user", "edith", str(token.pk))
 
-    assert (code, out) == (0, f"Revoked token {token.pk} (nightly sync).\n")
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "answer", "revoked", "listed_as"),
+    [
+        ("edith", (0, "Revoked token {pk} (nightly sync).\n", ""), True, " revoked "),
+        ("victor", (1, "", "northline: error: No API token with id {pk}.\n"), False, " active "),
+    ],
+    ids=["by-its-user", "by-someone-else"],
+)
+def test_it_revokes_a_token_only_for_its_user(
+    nightly_sync: ApiToken, capsys, username, answer, revoked, listed_as
+):
+    token = nightly_sync
+
+    code, out, err = run(capsys, "token", "revoke", "--user", username, str(token.pk))
+
+    assert (code, out, err) == (answer[0], *(text.format(pk=token.pk) for text in answer[1:]))
     token.refresh_from_db()
-    assert token.revoked_at is not None
+    assert (token.revoked_at is not None) is revoked
     _, listing, _ = run(capsys, "token", "list", "--user", "edith")
-    assert " revoked " in listing
-
-
-@pytest.mark.django_db
-def test_it_will_not_revoke_someone_elses_token(cast, capsys):
-    run(capsys, "token", "create", "--user", "edith", "--name", "nightly sync", "--org", "acme")
-    token = ApiToken.objects.get(user=cast.editor)
-
-    code, _, err = run(capsys, "token", "revoke", "--user", "victor", str(token.pk))
-
-    assert (code, err) == (1, f"northline: error: No API token with id {token.pk}.\n")
-    token.refresh_from_db()
-    assert token.revoked_at is None
+    assert listed_as in listing
 
 
 @pytest.mark.django_db

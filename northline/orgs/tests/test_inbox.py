@@ -7,7 +7,7 @@ from django.test import Client
 
 from northline.orgs import services
 from northline.orgs.models import Notification
-from northline.testing import ApiClient, Cast
+from northline.testing import ApiClient, Cast, signed_in
 
 
 def notify_leadership(cast: Cast, title: str = "Proposed: a new mission") -> list[Notification]:
@@ -19,12 +19,6 @@ def notify_leadership(cast: Cast, title: str = "Proposed: a new mission") -> lis
         body="Read the proposal and comment before Friday.",
         url="/o/acme/strategy/",
     )
-
-
-def signed_in(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def test_leadership_is_the_owners_and_admins(cast: Cast) -> None:

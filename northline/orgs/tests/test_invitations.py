@@ -291,28 +291,32 @@ def test_sign_up_refuses_mismatched_passwords_and_writes_nothing(cast: Cast) -> 
     assert the_invitation("nina@example.org").accepted_at is None
 
 
-def test_no_sign_up_form_when_accounts_come_from_single_sign_on(cast: Cast, settings) -> None:
-    settings.NORTHLINE_INVITATION_SIGNUP = False
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"NORTHLINE_INVITATION_SIGNUP": False}, id="accounts-from-single-sign-on"),
+        # NORTHLINE_INVITATION_SIGNUP left on, but single sign-on is the only way in: an account
+        # made with a password could never sign in.
+        pytest.param(
+            {
+                "NORTHLINE_OIDC_ISSUER": "https://idp.example.org",
+                "NORTHLINE_LOCAL_PASSWORDS": False,
+            },
+            id="password-sign-in-off",
+        ),
+    ],
+)
+def test_no_sign_up_form_where_no_password_account_could_sign_in(
+    cast: Cast, settings, overrides: dict[str, object]
+) -> None:
+    for name, value in overrides.items():
+        setattr(settings, name, value)
     invite(signed_in(cast.admin), "nina@example.org")
     link = link_in(mail.outbox[0])
     page = Client().get(link)
     assert page.status_code == 200
     assert b"Create account and join" not in page.content
     assert b"Sign in to accept or decline" in page.content
-    Client().post(link, {"username": "nina", "password": PASSWORD, "password_again": PASSWORD})
-    assert not get_user_model().objects.filter(username="nina").exists()
-
-
-def test_no_sign_up_form_where_password_sign_in_is_off(cast: Cast, settings) -> None:
-    """NORTHLINE_INVITATION_SIGNUP left on, but single sign-on is the only way in: an account
-    made with a password could never sign in."""
-    settings.NORTHLINE_OIDC_ISSUER = "https://idp.example.org"
-    settings.NORTHLINE_LOCAL_PASSWORDS = False
-    invite(signed_in(cast.admin), "nina@example.org")
-    link = link_in(mail.outbox[0])
-    page = Client().get(link)
-    assert page.status_code == 200
-    assert b"Create account and join" not in page.content
     Client().post(link, {"username": "nina", "password": PASSWORD, "password_again": PASSWORD})
     assert not get_user_model().objects.filter(username="nina").exists()
     assert the_invitation("nina@example.org").accepted_at is None
@@ -480,6 +484,12 @@ def test_the_api_no_longer_adds_a_named_user(cast: Cast) -> None:
 # Who sees addresses ---------------------------------------------------------------------------
 
 
+# Owners and admins see people's addresses; editors and viewers do not.
+addresses_shown = pytest.mark.parametrize(
+    ("role", "shown"), [("owner", True), ("admin", True), ("editor", False), ("viewer", False)]
+)
+
+
 @pytest.fixture
 def priya(cast: Cast) -> Person:
     return services.create_person(
@@ -487,9 +497,7 @@ def priya(cast: Cast) -> Person:
     )
 
 
-@pytest.mark.parametrize(
-    ("role", "shown"), [("owner", True), ("admin", True), ("editor", False), ("viewer", False)]
-)
+@addresses_shown
 def test_pages_show_addresses_to_owners_and_admins_only(
     cast: Cast, priya: Person, role: str, shown: bool
 ) -> None:
@@ -510,9 +518,7 @@ def test_pages_show_addresses_to_owners_and_admins_only(
     assert "Priya Patel" in client.get(reverse("people", args=["acme"])).content.decode()
 
 
-@pytest.mark.parametrize(
-    ("role", "shown"), [("owner", True), ("admin", True), ("editor", False), ("viewer", False)]
-)
+@addresses_shown
 def test_the_api_shows_addresses_to_owners_and_admins_only(
     cast: Cast, priya: Person, role: str, shown: bool
 ) -> None:

@@ -234,16 +234,21 @@ def five_wrong_codes(user: User, device: TOTPDevice) -> tuple[Client, list[int]]
     return client, statuses
 
 
+def assert_the_right_code_starts_over(client: Client, device: TOTPDevice) -> None:
+    """After five wrong codes even the right one sends ``client`` back to the password step."""
+    with at(20):
+        response = client.post("/login/verify/", {"code": code_of(device)})
+    assert response["Location"] == "/login/"
+    assert signed_in_user_id(client) is None
+
+
 def test_five_wrong_codes_start_the_sign_in_over(cast: Cast) -> None:
     device = enrol(cast.editor)
     client, statuses = five_wrong_codes(cast.editor, device)
     # Each wrong code is a failed sign-in to the lockout guard as well: the fifth both ends this
     # sign-in and locks the username out from this address (test_lockout.py).
     assert statuses == [422, 422, 422, 422, 429]
-    with at(20):
-        response = client.post("/login/verify/", {"code": code_of(device)})
-    assert response["Location"] == "/login/"
-    assert signed_in_user_id(client) is None
+    assert_the_right_code_starts_over(client, device)
     with at(21):
         assert password_step(Client(), cast.editor).status_code == 429
     # The audit trail says which step was refused.
@@ -261,10 +266,7 @@ def test_five_wrong_codes_start_the_sign_in_over_where_lockout_allows_more(
     device = enrol(cast.editor)
     client, statuses = five_wrong_codes(cast.editor, device)
     assert statuses == [422, 422, 422, 422, 302]
-    with at(20):
-        response = client.post("/login/verify/", {"code": code_of(device)})
-    assert response["Location"] == "/login/"
-    assert signed_in_user_id(client) is None
+    assert_the_right_code_starts_over(client, device)
 
 
 def test_a_recovery_code_signs_in_once(cast: Cast) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -20,7 +22,7 @@ from northline.orgs.models import (
     Team,
     TeamMember,
 )
-from northline.testing import PASSWORD, Cast, assert_queries_constant
+from northline.testing import PASSWORD, Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +38,15 @@ def records(cast: Cast):
     return {"person": person, "team": team, "member": member, "elsewhere": elsewhere}
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def membership_of(cast: Cast, user) -> Membership:
     return Membership.objects.get(organization=cast.org, user=user)
+
+
+def set_role(user: User, membership: Membership, role: str) -> Any:
+    """``user`` gives ``membership`` the ``role`` through the members page, at version 1."""
+    return signed_in(user).post(
+        reverse("member_role", args=["acme", membership.pk]), {"role": role, "version": 1}
+    )
 
 
 def last_event() -> Event:
@@ -225,9 +228,7 @@ def test_it_refuses_a_stale_organization_edit(cast):
 
 def test_it_changes_a_role(cast):
     editor = membership_of(cast, cast.editor)
-    response = signed_in(cast.admin).post(
-        reverse("member_role", args=["acme", editor.pk]), {"role": "admin", "version": 1}
-    )
+    response = set_role(cast.admin, editor, "admin")
     assert response.status_code == 302
     editor.refresh_from_db()
     assert editor.role == Role.ADMIN
@@ -237,9 +238,7 @@ def test_it_changes_a_role(cast):
 def test_it_refuses_a_stale_role_change(cast):
     editor = membership_of(cast, cast.editor)
     services.change_role(cast.owner_access, editor, version=1, role="viewer")
-    response = signed_in(cast.admin).post(
-        reverse("member_role", args=["acme", editor.pk]), {"role": "admin", "version": 1}
-    )
+    response = set_role(cast.admin, editor, "admin")
     assert response.status_code == 409
     assert b"was changed by someone else" in response.content
     editor.refresh_from_db()
@@ -248,9 +247,7 @@ def test_it_refuses_a_stale_role_change(cast):
 
 def test_it_cannot_demote_the_last_owner(cast):
     owner = membership_of(cast, cast.owner)
-    response = signed_in(cast.owner).post(
-        reverse("member_role", args=["acme", owner.pk]), {"role": "admin", "version": 1}
-    )
+    response = set_role(cast.owner, owner, "admin")
     assert response.status_code == 409
     assert b"An organization needs at least one owner" in response.content
     owner.refresh_from_db()
@@ -267,16 +264,12 @@ def test_it_cannot_remove_the_last_owner(cast):
 
 def test_it_lets_only_owners_grant_ownership(cast):
     editor = membership_of(cast, cast.editor)
-    response = signed_in(cast.admin).post(
-        reverse("member_role", args=["acme", editor.pk]), {"role": "owner", "version": 1}
-    )
+    response = set_role(cast.admin, editor, "owner")
     assert response.status_code == 403
     assert b"Only an owner can grant or take away ownership." in response.content
     editor.refresh_from_db()
     assert editor.role == Role.EDITOR
-    response = signed_in(cast.owner).post(
-        reverse("member_role", args=["acme", editor.pk]), {"role": "owner", "version": 1}
-    )
+    response = set_role(cast.owner, editor, "owner")
     assert response.status_code == 302
     editor.refresh_from_db()
     assert editor.role == Role.OWNER
@@ -366,31 +359,63 @@ def test_it_shows_a_person_with_their_teams(cast, records):
     assert b"/o/acme/history/orgs.person/" in response.content
 
 
-def test_it_edits_a_person(cast, records):
-    person = records["person"]
-    response = signed_in(cast.admin).post(
-        reverse("person", args=["acme", person.pk]),
-        {"name": "Priya Shah", "email": "priya@example.org", "title": "Lead", "version": 1},
-    )
+@pytest.mark.parametrize(
+    ("record", "form", "saved", "changes"),
+    [
+        (
+            "person",
+            {"name": "Priya Shah", "email": "priya@example.org", "title": "Lead", "version": 1},
+            {"name": "Priya Shah", "title": "Lead", "version": 2},
+            {"name": ["Priya Patel", "Priya Shah"], "title": ["", "Lead"]},
+        ),
+        (
+            "team",
+            {"name": "Payments", "kind": "business", "description": "Money in", "version": 1},
+            {"kind": "business", "description": "Money in"},
+            {"kind": ["product", "business"], "description": ["", "Money in"]},
+        ),
+    ],
+)
+def test_it_edits_a_record(cast, records, record, form, saved, changes):
+    """The person and the team pages, whose URL names are the record's name."""
+    edited = records[record]
+    response = signed_in(cast.admin).post(reverse(record, args=["acme", edited.pk]), form)
     assert response.status_code == 302
-    person.refresh_from_db()
-    assert (person.name, person.title, person.version) == ("Priya Shah", "Lead", 2)
+    edited.refresh_from_db()
+    assert {field: getattr(edited, field) for field in saved} == saved
     event = last_event()
     assert event.actor == cast.admin
-    assert event.changes == {"name": ["Priya Patel", "Priya Shah"], "title": ["", "Lead"]}
+    assert event.changes == changes
 
 
-def test_it_refuses_a_stale_person_edit(cast, records):
-    person = records["person"]
-    services.update_person(cast.owner_access, person, version=1, name="Priya A")
-    response = signed_in(cast.admin).post(
-        reverse("person", args=["acme", person.pk]),
-        {"name": "Priya B", "email": "", "title": "", "version": 1},
-    )
+@pytest.mark.parametrize(
+    ("record", "update", "renamed", "form", "message"),
+    [
+        (
+            "person",
+            services.update_person,
+            "Priya A",
+            {"name": "Priya B", "email": "", "title": "", "version": 1},
+            b"was changed by someone else (you had version 1, it is now 2)",
+        ),
+        (
+            "team",
+            services.update_team,
+            "Pay",
+            {"name": "Payments 2", "kind": "product", "description": "", "version": 1},
+            b"was changed by someone else",
+        ),
+    ],
+)
+def test_it_refuses_a_stale_edit(cast, records, record, update, renamed, form, message):
+    """The person and the team pages, whose URL names are the record's name."""
+    edited = records[record]
+    update(cast.owner_access, edited, version=1, name=renamed)
+    response = signed_in(cast.admin).post(reverse(record, args=["acme", edited.pk]), form)
     assert response.status_code == 409
-    assert b"was changed by someone else (you had version 1, it is now 2)" in response.content
-    person.refresh_from_db()
-    assert person.name == "Priya A"
+    assert message in response.content
+    edited.refresh_from_db()
+    assert edited.name == renamed
 
 
 def test_it_deletes_a_person(cast, records):
@@ -455,34 +480,6 @@ def test_it_lists_teams_with_kind_and_member_count(cast, records):
         ("Payments", "product", 1)
     ]
     assert b"Product" in response.content
-
-
-def test_it_edits_a_team(cast, records):
-    team = records["team"]
-    response = signed_in(cast.admin).post(
-        reverse("team", args=["acme", team.pk]),
-        {"name": "Payments", "kind": "business", "description": "Money in", "version": 1},
-    )
-    assert response.status_code == 302
-    team.refresh_from_db()
-    assert (team.kind, team.description) == ("business", "Money in")
-    assert last_event().changes == {
-        "kind": ["product", "business"],
-        "description": ["", "Money in"],
-    }
-
-
-def test_it_refuses_a_stale_team_edit(cast, records):
-    team = records["team"]
-    services.update_team(cast.owner_access, team, version=1, name="Pay")
-    response = signed_in(cast.admin).post(
-        reverse("team", args=["acme", team.pk]),
-        {"name": "Payments 2", "kind": "product", "description": "", "version": 1},
-    )
-    assert response.status_code == 409
-    assert b"was changed by someone else" in response.content
-    team.refresh_from_db()
-    assert team.name == "Pay"
 
 
 def test_it_adds_a_team_member_with_roles_and_flags(cast, records):

@@ -15,7 +15,7 @@ from northline.orgs import services as org_services
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.portfolio import services
-from northline.portfolio.models import Epic
+from northline.portfolio.models import Epic, Sprint
 from northline.testing import Cast
 
 TODAY = dt.date(2026, 3, 1)
@@ -89,6 +89,17 @@ class Board:
             )
         epic.refresh_from_db()
         return epic
+
+    def sprint(self, *, capacity: int) -> Sprint:
+        """The team's "Sprint 1", two weeks from Monday 2 March 2026."""
+        return services.create_sprint(
+            self.access,
+            team=self.team,
+            name="Sprint 1",
+            starts_on=dt.date(2026, 3, 2),
+            ends_on=dt.date(2026, 3, 13),
+            capacity=capacity,
+        )
 
 
 @pytest.fixture

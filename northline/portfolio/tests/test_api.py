@@ -4,6 +4,7 @@ board in a constant number of queries, recommendations and their answers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
@@ -103,36 +104,73 @@ def test_it_answers_409_to_a_stale_version_and_changes_nothing(cast: Cast, board
     assert (fresh.title, fresh.state, fresh.version) == ("New", "funnel", epic.version + 1)
 
 
-def test_it_refuses_an_epic_move_without_a_version_naming_it(cast: Cast, board: Board, api_as):
-    epic = board.epic("Quay booking", state="todo")
+@pytest.mark.parametrize(
+    ("kind", "card_on"),
+    [
+        ("epics", lambda board: board.epic("Quay booking", state="todo")),
+        ("stories", lambda board: board.epic("Quay booking").stories.get()),
+    ],
+    ids=["epic", "story"],
+)
+def test_it_refuses_a_move_without_a_version_naming_it(
+    cast: Cast, board: Board, api_as, kind: str, card_on: Callable[[Board], Epic | Story]
+):
+    card = card_on(board)
     editor = api_as(cast.editor)
     events = Event.objects.count()
-    response = editor.post(f"{BASE}/epics/{epic.pk}/move", {"state": "doing"})
+    response = editor.post(f"{BASE}/{kind}/{card.pk}/move", {"state": "doing"})
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == ["version"]
-    fresh = Epic.objects.get(pk=epic.pk)
-    assert (fresh.state, fresh.version) == ("todo", epic.version)
+    fresh = type(card).objects.get(pk=card.pk)
+    assert (fresh.state, fresh.version) == ("todo", card.version)
     assert Event.objects.count() == events
 
 
-def test_it_refuses_a_move_after_someone_else_moved_the_card(cast: Cast, board: Board, api_as):
-    epic = board.epic("Quay booking", state="todo")
-    seen = epic.version
+@pytest.mark.parametrize(
+    ("kind", "card_on", "first_move", "stale_move", "kept"),
+    [
+        (
+            "epics",
+            lambda board: board.epic("Quay booking", state="todo"),
+            {"state": "doing"},
+            {"state": "closed", "close_reason": "other", "close_note": "Not now."},
+            {"state": "doing", "close_note": ""},
+        ),
+        (
+            "stories",
+            lambda board: board.epic("Quay booking").stories.get(),
+            {"state": "done"},
+            {"state": "doing"},
+            {"state": "done"},
+        ),
+    ],
+    ids=["epic", "story"],
+)
+def test_it_refuses_a_move_after_someone_else_moved_the_card_and_changes_nothing(
+    cast: Cast,
+    board: Board,
+    api_as,
+    kind: str,
+    card_on: Callable[[Board], Epic | Story],
+    first_move: dict[str, str],
+    stale_move: dict[str, str],
+    kept: dict[str, str],
+):
+    card = card_on(board)
+    seen = card.version
     first = api_as(cast.owner).post(
-        f"{BASE}/epics/{epic.pk}/move", {"state": "doing", "version": seen}
+        f"{BASE}/{kind}/{card.pk}/move", {**first_move, "version": seen}
     )
     assert first.status_code == 200, first.content
     editor = api_as(cast.editor)
     events = Event.objects.count()
-    second = editor.post(
-        f"{BASE}/epics/{epic.pk}/move",
-        {"state": "closed", "close_reason": "other", "close_note": "Not now.", "version": seen},
-    )
+    second = editor.post(f"{BASE}/{kind}/{card.pk}/move", {**stale_move, "version": seen})
     assert second.status_code == 409
     assert second.json()["error"]["code"] == "stale_version"
     assert list(second.json()["error"]["fields"]) == ["version"]
-    fresh = Epic.objects.get(pk=epic.pk)
-    assert (fresh.state, fresh.version, fresh.close_note) == ("doing", seen + 1, "")
+    fresh = type(card).objects.get(pk=card.pk)
+    assert {field: getattr(fresh, field) for field in kept} == kept
+    assert fresh.version == seen + 1
     assert Event.objects.count() == events
 
 
@@ -165,35 +203,6 @@ def test_it_resets_a_rank_only_with_the_current_version(cast: Cast, board: Board
     reset = editor.post(url, {"version": placed.version + 1})
     assert reset.status_code == 200, reset.content
     assert (reset.json()["rank_is_manual"], reset.json()["version"]) == (False, placed.version + 2)
-
-
-def test_it_refuses_a_story_move_without_a_version_naming_it(cast: Cast, board: Board, api_as):
-    story = board.epic("Quay booking").stories.get()
-    editor = api_as(cast.editor)
-    events = Event.objects.count()
-    response = editor.post(f"{BASE}/stories/{story.pk}/move", {"state": "doing"})
-    assert response.status_code == 422
-    assert list(response.json()["error"]["fields"]) == ["version"]
-    fresh = Story.objects.get(pk=story.pk)
-    assert (fresh.state, fresh.version) == ("todo", story.version)
-    assert Event.objects.count() == events
-
-
-def test_it_refuses_a_stale_story_move_and_changes_nothing(cast: Cast, board: Board, api_as):
-    story = board.epic("Quay booking").stories.get()
-    seen = story.version
-    first = api_as(cast.owner).post(
-        f"{BASE}/stories/{story.pk}/move", {"state": "done", "version": seen}
-    )
-    assert first.status_code == 200, first.content
-    editor = api_as(cast.editor)
-    events = Event.objects.count()
-    second = editor.post(f"{BASE}/stories/{story.pk}/move", {"state": "doing", "version": seen})
-    assert second.status_code == 409
-    assert second.json()["error"]["code"] == "stale_version"
-    fresh = Story.objects.get(pk=story.pk)
-    assert (fresh.state, fresh.version) == ("done", seen + 1)
-    assert Event.objects.count() == events
 
 
 def test_it_moves_a_story_with_the_current_version(cast: Cast, board: Board, api_as):

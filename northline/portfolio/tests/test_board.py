@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.models import Max
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from northline.lib.ranking import key_for_score
 from northline.portfolio.models import Epic, Story
 from northline.portfolio.tests.conftest import Board
-from northline.testing import Cast, assert_queries_constant
+from northline.testing import Cast, assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +41,6 @@ def add_cards(board: Board, count: int) -> None:
     Story.objects.bulk_create(
         Story(organization=org, epic=epic, title="A story", estimate=3, rank="5") for epic in epics
     )
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_board_opens_with_the_same_queries_for_n_and_5n_cards(cast: Cast, board: Board):

@@ -201,17 +201,8 @@ def test_it_lets_only_admins_set_wip_limits(cast: Cast):
 
 
 def test_it_puts_stories_at_the_bottom_and_in_their_sprint_team(board: Board):
-    import datetime as dt
-
     epic = board.epic("Stories", stories=0)
-    sprint = services.create_sprint(
-        board.access,
-        team=board.team,
-        name="Sprint 1",
-        starts_on=dt.date(2026, 3, 2),
-        ends_on=dt.date(2026, 3, 13),
-        capacity=8,
-    )
+    sprint = board.sprint(capacity=8)
     first = services.create_story(board.access, epic, title="Upload plans", estimate=5)
     second = services.create_story(board.access, epic, title="Pay", estimate=5, sprint=sprint)
     assert first.rank < second.rank

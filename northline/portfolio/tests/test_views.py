@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,31 +13,18 @@ from northline.orgs.models import Event
 from northline.portfolio import services
 from northline.portfolio.models import Epic, Recommendation, Sprint, Story
 from northline.portfolio.tests.conftest import Board, indicator_fields, readings
-from northline.testing import Cast
+from northline.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
 FETCH = {"X-Requested-With": "fetch"}
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def records(board: Board) -> dict:
     epic = board.epic("Mooring permits online", state="todo")
     story = epic.stories.get()
-    sprint = services.create_sprint(
-        board.access,
-        team=board.team,
-        name="Sprint 1",
-        starts_on=dt.date(2026, 3, 2),
-        ends_on=dt.date(2026, 3, 13),
-        capacity=20,
-    )
+    sprint = board.sprint(capacity=20)
     indicator = epic.lagging_indicators.get()
     return {"epic": epic, "story": story, "sprint": sprint, "indicator": indicator}
 

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from northline.measures import services as measures
@@ -18,15 +17,9 @@ from northline.strategy.models import (
     SwotItem,
     Theme,
 )
-from northline.testing import assert_queries_constant
+from northline.testing import assert_queries_constant, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # A payload that would be valid for most of the strategy forms.
