@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 
+from northline.lib.models import one_of
 from northline.orgs.models import Organization, Team, TenantModel
 from northline.portfolio.models import Epic
 
@@ -42,11 +42,7 @@ class Release(TenantModel):
     class Meta:
         ordering = ["planned_date", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ReleaseStatus.values),
-                name="release_status_valid",
-                violation_error_message="Unknown release status.",
-            )
+            one_of("status", ReleaseStatus, "release_status_valid", "Unknown release status.")
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from northline.lib.models import one_of, ordered, unique_in_organization
 from northline.orgs.models import Person, Team, TenantModel
 from northline.strategy.models import Decision
 
@@ -31,10 +32,8 @@ class Phase(TenantModel):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "key"],
-                name="phase_unique_key",
-                violation_error_message="The playbook already has a phase with this key.",
+            unique_in_organization(
+                "key", "phase_unique_key", "The playbook already has a phase with this key."
             )
         ]
 
@@ -160,10 +159,8 @@ class Engagement(TenantModel):
     class Meta:
         ordering = ["title", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=EngagementStatus.values),
-                name="engagement_status_valid",
-                violation_error_message="Unknown engagement status.",
+            one_of(
+                "status", EngagementStatus, "engagement_status_valid", "Unknown engagement status."
             ),
             models.CheckConstraint(
                 condition=Q(graduation_window_start__isnull=True)
@@ -508,10 +505,11 @@ class AlignmentSession(TenantModel):
         ordering = ["starts_on", "id"]
         # "At most two days" is checked by the service: date arithmetic differs by database.
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
-                name="alignment_session_dates_ordered",
-                violation_error_message="A session cannot end before it starts.",
+            ordered(
+                "starts_on",
+                "ends_on",
+                "alignment_session_dates_ordered",
+                "A session cannot end before it starts.",
             )
         ]
 
@@ -572,10 +570,8 @@ class Expert(TenantModel):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "person"],
-                name="expert_unique_person",
-                violation_error_message="This person is already an expert in residence.",
+            unique_in_organization(
+                "person", "expert_unique_person", "This person is already an expert in residence."
             )
         ]
 

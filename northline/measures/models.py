@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from northline.lib.models import one_of, ordered
 from northline.orgs.models import TenantModel
 
 
@@ -63,10 +64,8 @@ class Indicator(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=IndicatorKind.values),
-                name="indicator_kind_valid",
-                violation_error_message="Kind must be leading or lagging.",
+            one_of(
+                "kind", IndicatorKind, "indicator_kind_valid", "Kind must be leading or lagging."
             ),
             models.CheckConstraint(
                 condition=(Q(direction="increase", target__gt=models.F("baseline")))
@@ -80,10 +79,11 @@ class Indicator(TenantModel):
                     "the line it stays above or below."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(target_date__gte=models.F("start_date")),
-                name="indicator_dates_ordered",
-                violation_error_message="The target date cannot come before the start date.",
+            ordered(
+                "start_date",
+                "target_date",
+                "indicator_dates_ordered",
+                "The target date cannot come before the start date.",
             ),
         ]
 

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from northline.lib.models import one_of, unique_in_organization
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -85,15 +87,16 @@ class Membership(TenantModel):
     class Meta:
         ordering = ["user__username", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "user"],
-                name="membership_unique_user",
-                violation_error_message="This user is already a member of the organization.",
+            unique_in_organization(
+                "user",
+                "membership_unique_user",
+                "This user is already a member of the organization.",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values),
-                name="membership_role_valid",
-                violation_error_message="Role must be owner, admin, editor or viewer.",
+            one_of(
+                "role",
+                Role,
+                "membership_role_valid",
+                "Role must be owner, admin, editor or viewer.",
             ),
         ]
 
@@ -154,16 +157,10 @@ class Team(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="team_unique_name",
-                violation_error_message="A team with this name already exists.",
+            unique_in_organization(
+                "name", "team_unique_name", "A team with this name already exists."
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=TeamKind.values),
-                name="team_kind_valid",
-                violation_error_message="Unknown team kind.",
-            ),
+            one_of("kind", TeamKind, "team_kind_valid", "Unknown team kind."),
         ]
 
     def __str__(self) -> str:
@@ -305,10 +302,11 @@ class Invitation(models.Model):
                 name="invitation_unique_open",
                 violation_error_message="This address already has an open invitation.",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values),
-                name="invitation_role_valid",
-                violation_error_message="Role must be owner, admin, editor or viewer.",
+            one_of(
+                "role",
+                Role,
+                "invitation_role_valid",
+                "Role must be owner, admin, editor or viewer.",
             ),
         ]
 

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from northline.lib.models import one_of, ordered, unique_in_organization
 from northline.measures.models import Indicator
 from northline.orgs.models import Organization, Person, Team, TenantModel
 
@@ -35,10 +36,10 @@ class IdentityRevision(models.Model):
     class Meta:
         ordering = ["organization_id", "-number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "number"],
-                name="identity_revision_unique_number",
-                violation_error_message="Someone else saved a revision first; reload.",
+            unique_in_organization(
+                "number",
+                "identity_revision_unique_number",
+                "Someone else saved a revision first; reload.",
             )
         ]
 
@@ -75,15 +76,14 @@ class Theme(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="theme_unique_name",
-                violation_error_message="A theme with this name already exists.",
+            unique_in_organization(
+                "name", "theme_unique_name", "A theme with this name already exists."
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
-                name="theme_dates_ordered",
-                violation_error_message="A theme cannot end before it starts.",
+            ordered(
+                "starts_on",
+                "ends_on",
+                "theme_dates_ordered",
+                "A theme cannot end before it starts.",
             ),
         ]
 
@@ -103,10 +103,11 @@ class SwotItem(TenantModel):
     class Meta:
         ordering = ["kind", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=SwotKind.values),
-                name="swot_kind_valid",
-                violation_error_message="Kind must be strength, weakness, opportunity or threat.",
+            one_of(
+                "kind",
+                SwotKind,
+                "swot_kind_valid",
+                "Kind must be strength, weakness, opportunity or threat.",
             )
         ]
 
@@ -126,10 +127,8 @@ class ValueStream(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="value_stream_unique_name",
-                violation_error_message="A value stream with this name already exists.",
+            unique_in_organization(
+                "name", "value_stream_unique_name", "A value stream with this name already exists."
             )
         ]
 
@@ -171,10 +170,11 @@ class Investment(TenantModel):
                 name="investment_one_target",
                 violation_error_message="An investment funds either a theme or a value stream.",
             ),
-            models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")),
-                name="investment_dates_ordered",
-                violation_error_message="The period cannot end before it starts.",
+            ordered(
+                "period_start",
+                "period_end",
+                "investment_dates_ordered",
+                "The period cannot end before it starts.",
             ),
         ]
 
@@ -242,10 +242,8 @@ class CoalitionBody(TenantModel):
         ordering = ["name", "id"]
         verbose_name_plural = "coalition bodies"
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="coalition_body_unique_name",
-                violation_error_message="A body with this name already exists.",
+            unique_in_organization(
+                "name", "coalition_body_unique_name", "A body with this name already exists."
             )
         ]
 
