@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from northline.lib.models import one_of
-from northline.orgs.models import Organization, Team, TenantModel
+from northline.orgs.models import NamedRecord, Organization, Team, TenantModel
 from northline.portfolio.models import Epic
 
 
@@ -21,11 +21,9 @@ class ReleaseStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Release(TenantModel):
+class Release(NamedRecord):
     """A release the business decides, decoupled from sprints."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     planned_date = models.DateField()
     status = models.CharField(
         max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.PLANNED
@@ -44,9 +42,6 @@ class Release(TenantModel):
         constraints = [
             one_of("status", ReleaseStatus, "release_status_valid", "Unknown release status.")
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class FeatureKind(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from northline.lib.models import one_of, ordered, unique_in_organization
 from northline.measures.models import Indicator
-from northline.orgs.models import Person, Team, TenantModel
+from northline.orgs.models import Person, Team, TenantModel, TitledRecord
 from northline.strategy.models import Theme
 
 
@@ -46,11 +46,9 @@ class ObjectiveStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Objective(TenantModel):
+class Objective(TitledRecord):
     """What an organization or a team means to achieve in a period."""
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="objectives")
     # No team: an organization-level objective.
     team = models.ForeignKey(
@@ -87,9 +85,6 @@ class Objective(TenantModel):
                 violation_error_message="An objective cannot be its own parent.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class KeyResult(TenantModel):

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from northline.lib.models import one_of, ordered, unique_in_organization
-from northline.orgs.models import Person, Team, TenantModel
+from northline.orgs.models import NamedRecord, Person, Team, TenantModel
 from northline.strategy.models import Decision
 
 # The playbook -------------------------------------------------------------------------------
@@ -252,19 +252,13 @@ class QualificationAssessment(TenantModel):
 # Agreements -----------------------------------------------------------------------------------
 
 
-class AgreementTemplate(TenantModel):
+class AgreementTemplate(NamedRecord):
     """A reusable partnership agreement: an ordered list of sections."""
-
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
 
     audit_fields = ("name", "description")
 
     class Meta:
         ordering = ["name", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class TemplateSection(TenantModel):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from northline.lib.models import one_of, ordered
-from northline.orgs.models import TenantModel
+from northline.orgs.models import NamedRecord
 
 
 class IndicatorKind(models.TextChoices):
@@ -30,11 +30,9 @@ class Direction(models.TextChoices):
         return self in (Direction.STAY_ABOVE, Direction.STAY_BELOW)
 
 
-class Indicator(TenantModel):
+class Indicator(NamedRecord):
     """Something measured, from a baseline towards a target over a window of dates."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     kind = models.CharField(max_length=10, choices=IndicatorKind.choices)
     unit = models.CharField(max_length=40, blank=True)
     direction = models.CharField(
@@ -86,9 +84,6 @@ class Indicator(TenantModel):
                 "The target date cannot come before the start date.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Reading(models.Model):

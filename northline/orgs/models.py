@@ -74,6 +74,32 @@ class TenantModel(models.Model):
         abstract = True
 
 
+class NamedRecord(TenantModel):
+    """A tenant record that goes by its name and may say more in a description."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TitledRecord(TenantModel):
+    """A tenant record that goes by its title and may say more in a description."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Membership(TenantModel):
     """A user's role in one organization."""
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from northline.goals.models import KeyResult
 from northline.lib.models import one_of, ordered, unique_in_organization
 from northline.measures.models import Indicator
-from northline.orgs.models import Person, Team, TenantModel
+from northline.orgs.models import Person, Team, TenantModel, TitledRecord
 from northline.strategy.models import Decision, Theme, ValueStream
 
 # The relative scale of WSJF inputs.
@@ -35,11 +35,9 @@ class CloseReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Epic(TenantModel):
+class Epic(TitledRecord):
     """A large piece of work with a short business case, on the portfolio Kanban."""
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     state = models.CharField(max_length=10, choices=EpicState.choices, default=EpicState.FUNNEL)
     value_stream = models.ForeignKey(
         ValueStream, null=True, blank=True, on_delete=models.SET_NULL, related_name="epics"
@@ -117,9 +115,6 @@ class Epic(TenantModel):
                 violation_error_message="A closed epic needs a reason.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class StoryState(models.TextChoices):

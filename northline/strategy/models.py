@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from northline.lib.models import one_of, ordered, unique_in_organization
 from northline.measures.models import Indicator
-from northline.orgs.models import Organization, Person, Team, TenantModel
+from northline.orgs.models import NamedRecord, Organization, Person, Team, TenantModel
 
 
 class IdentityRevision(models.Model):
@@ -61,11 +61,9 @@ class ThemeStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-class Theme(TenantModel):
+class Theme(NamedRecord):
     """A strategic theme or business outcome, measured by lagging indicators."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(max_length=10, choices=ThemeStatus.choices, default="active")
@@ -86,9 +84,6 @@ class Theme(TenantModel):
                 "A theme cannot end before it starts.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SwotItem(TenantModel):
@@ -115,11 +110,9 @@ class SwotItem(TenantModel):
         return f"{self.get_kind_display()}: {self.statement[:60]}"
 
 
-class ValueStream(TenantModel):
+class ValueStream(NamedRecord):
     """The steps and teams that deliver value to a customer."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     teams = models.ManyToManyField(Team, blank=True, related_name="value_streams")
 
     audit_fields = ("name", "description")
@@ -131,9 +124,6 @@ class ValueStream(TenantModel):
                 "name", "value_stream_unique_name", "A value stream with this name already exists."
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Investment(TenantModel):
