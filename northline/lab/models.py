@@ -4,15 +4,13 @@ sessions, budget, experts in residence and shareable journey reports."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from northline.lib.models import one_of, ordered, unique_in_organization
-from northline.orgs.models import NamedRecord, Person, Team, TenantModel
+from northline.orgs.models import AppendOnlyRecord, NamedRecord, Person, Team, TenantModel
 from northline.strategy.models import Decision
 
 # The playbook -------------------------------------------------------------------------------
@@ -358,7 +356,7 @@ class Signatory(TenantModel):
         return f"{self.person} ({self.side})"
 
 
-class Initial(models.Model):
+class Initial(AppendOnlyRecord):
     """A signatory's initial on one section, as it was: append-only.
 
     It counts only while the section's text still hashes to ``text_sha256``; ``seal`` is an
@@ -379,6 +377,8 @@ class Initial(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_fields = ("section", "signatory", "text_sha256")
+    # A new edit of the section voids an initial instead of changing it.
+    append_only_message = "Initials are append-only: initial the section again instead."
 
     class Meta:
         ordering = ["section_id", "signatory_id", "initialed_at", "id"]
@@ -386,17 +386,6 @@ class Initial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signatory} on {self.section}"
-
-    # Append-only, like measures.Reading: an initial is never edited or deleted by the
-    # application (a new edit of the section voids it instead). Deleting the agreement still
-    # cascades, since Django's collector deletes by queryset, not through this method.
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Initials are append-only: initial the section again instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Initials are append-only: initial the section again instead.")
 
 
 # Training -------------------------------------------------------------------------------------

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from northline.lib.models import one_of, ordered
-from northline.orgs.models import NamedRecord
+from northline.orgs.models import AppendOnlyRecord, NamedRecord
 
 
 class IndicatorKind(models.TextChoices):
@@ -86,7 +84,7 @@ class Indicator(NamedRecord):
         ]
 
 
-class Reading(models.Model):
+class Reading(AppendOnlyRecord):
     """One observed value of an indicator; for key results, a check-in. Append-only."""
 
     organization = models.ForeignKey(
@@ -113,6 +111,7 @@ class Reading(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_fields = ("indicator", "value", "recorded_at", "source", "confidence", "note")
+    append_only_message = "Readings are append-only: record a new reading instead."
 
     class Meta:
         ordering = ["indicator_id", "recorded_at", "id"]
@@ -127,11 +126,3 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value:g} at {self.recorded_at:%Y-%m-%d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Readings are append-only: record a new reading instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Readings are append-only: record a new reading instead.")

@@ -356,6 +356,25 @@ class Invitation(models.Model):
         return None
 
 
+class AppendOnlyRecord(models.Model):
+    """A record the application writes once and never edits or deletes: saving it again or
+    deleting it raises ``TypeError`` with ``append_only_message``. Deleting what it belongs to
+    still cascades, since Django's collector deletes by queryset, not through ``delete``."""
+
+    append_only_message: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError(self.append_only_message)
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Audit events are append-only.")
@@ -364,7 +383,7 @@ class EventQuerySet(models.QuerySet["Event"]):
         raise TypeError("Audit events are append-only.")
 
 
-class Event(models.Model):
+class Event(AppendOnlyRecord):
     """One write, as the audit trail keeps it: append-only, never edited or deleted by the app."""
 
     # Null only for a user's own records that belong to no organization (API tokens).
@@ -386,6 +405,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = EventQuerySet.as_manager()
+    append_only_message = "Audit events are append-only."
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -396,14 +416,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.verb} {self.object_type} {self.object_repr}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Audit events are append-only.")
 
 
 class Notification(models.Model):
