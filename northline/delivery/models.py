@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 
-from northline.orgs.models import Organization, Team, TenantModel
+from northline.lib.models import one_of
+from northline.orgs.models import NamedRecord, Organization, Team, TenantModel
 from northline.portfolio.models import Epic
 
 
@@ -21,11 +21,9 @@ class ReleaseStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Release(TenantModel):
+class Release(NamedRecord):
     """A release the business decides, decoupled from sprints."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     planned_date = models.DateField()
     status = models.CharField(
         max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.PLANNED
@@ -42,15 +40,8 @@ class Release(TenantModel):
     class Meta:
         ordering = ["planned_date", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ReleaseStatus.values),
-                name="release_status_valid",
-                violation_error_message="Unknown release status.",
-            )
+            one_of("status", ReleaseStatus, "release_status_valid", "Unknown release status.")
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class FeatureKind(models.TextChoices):

@@ -6,8 +6,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from northline.lib.models import one_of, ordered, unique_in_organization
 from northline.measures.models import Indicator
-from northline.orgs.models import Person, Team, TenantModel
+from northline.orgs.models import Person, Team, TenantModel, TitledRecord
 from northline.strategy.models import Theme
 
 
@@ -23,15 +24,15 @@ class Period(TenantModel):
     class Meta:
         ordering = ["-starts_on", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="period_unique_name",
-                violation_error_message="A period with this name already exists.",
+            unique_in_organization(
+                "name", "period_unique_name", "A period with this name already exists."
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gt=models.F("starts_on")),
-                name="period_dates_ordered",
-                violation_error_message="A period must end after it starts.",
+            ordered(
+                "starts_on",
+                "ends_on",
+                "period_dates_ordered",
+                "A period must end after it starts.",
+                strictly=True,
             ),
         ]
 
@@ -45,11 +46,9 @@ class ObjectiveStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Objective(TenantModel):
+class Objective(TitledRecord):
     """What an organization or a team means to achieve in a period."""
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="objectives")
     # No team: an organization-level objective.
     team = models.ForeignKey(
@@ -74,10 +73,11 @@ class Objective(TenantModel):
         ordering = ["period_id", "team_id", "title", "id"]
         indexes = [models.Index(fields=["organization", "period"], name="objective_by_period")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ObjectiveStatus.values),
-                name="objective_status_valid",
-                violation_error_message="Status must be draft, active or closed.",
+            one_of(
+                "status",
+                ObjectiveStatus,
+                "objective_status_valid",
+                "Status must be draft, active or closed.",
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")),
@@ -85,9 +85,6 @@ class Objective(TenantModel):
                 violation_error_message="An objective cannot be its own parent.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class KeyResult(TenantModel):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from northline.goals.models import Objective
+from northline.lib.models import one_of
 from northline.orgs.models import Organization, Team, TenantModel
 
 
@@ -48,11 +49,7 @@ class Survey(TenantModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=SurveyStatus.values),
-                name="survey_status_valid",
-                violation_error_message="Status must be open or closed.",
-            ),
+            one_of("status", SurveyStatus, "survey_status_valid", "Status must be open or closed."),
             models.CheckConstraint(
                 condition=Q(shown_from__gte=SHOWN_FROM_MIN),
                 name="survey_shown_from_at_least_min",

@@ -4,14 +4,13 @@ sessions, budget, experts in residence and shareable journey reports."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from northline.orgs.models import Person, Team, TenantModel
+from northline.lib.models import one_of, ordered, unique_in_organization
+from northline.orgs.models import AppendOnlyRecord, NamedRecord, Person, Team, TenantModel
 from northline.strategy.models import Decision
 
 # The playbook -------------------------------------------------------------------------------
@@ -31,10 +30,8 @@ class Phase(TenantModel):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "key"],
-                name="phase_unique_key",
-                violation_error_message="The playbook already has a phase with this key.",
+            unique_in_organization(
+                "key", "phase_unique_key", "The playbook already has a phase with this key."
             )
         ]
 
@@ -160,10 +157,8 @@ class Engagement(TenantModel):
     class Meta:
         ordering = ["title", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=EngagementStatus.values),
-                name="engagement_status_valid",
-                violation_error_message="Unknown engagement status.",
+            one_of(
+                "status", EngagementStatus, "engagement_status_valid", "Unknown engagement status."
             ),
             models.CheckConstraint(
                 condition=Q(graduation_window_start__isnull=True)
@@ -255,19 +250,13 @@ class QualificationAssessment(TenantModel):
 # Agreements -----------------------------------------------------------------------------------
 
 
-class AgreementTemplate(TenantModel):
+class AgreementTemplate(NamedRecord):
     """A reusable partnership agreement: an ordered list of sections."""
-
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
 
     audit_fields = ("name", "description")
 
     class Meta:
         ordering = ["name", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class TemplateSection(TenantModel):
@@ -367,7 +356,7 @@ class Signatory(TenantModel):
         return f"{self.person} ({self.side})"
 
 
-class Initial(models.Model):
+class Initial(AppendOnlyRecord):
     """A signatory's initial on one section, as it was: append-only.
 
     It counts only while the section's text still hashes to ``text_sha256``; ``seal`` is an
@@ -388,6 +377,8 @@ class Initial(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_fields = ("section", "signatory", "text_sha256")
+    # A new edit of the section voids an initial instead of changing it.
+    append_only_message = "Initials are append-only: initial the section again instead."
 
     class Meta:
         ordering = ["section_id", "signatory_id", "initialed_at", "id"]
@@ -395,17 +386,6 @@ class Initial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signatory} on {self.section}"
-
-    # Append-only, like measures.Reading: an initial is never edited or deleted by the
-    # application (a new edit of the section voids it instead). Deleting the agreement still
-    # cascades, since Django's collector deletes by queryset, not through this method.
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Initials are append-only: initial the section again instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Initials are append-only: initial the section again instead.")
 
 
 # Training -------------------------------------------------------------------------------------
@@ -508,10 +488,11 @@ class AlignmentSession(TenantModel):
         ordering = ["starts_on", "id"]
         # "At most two days" is checked by the service: date arithmetic differs by database.
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
-                name="alignment_session_dates_ordered",
-                violation_error_message="A session cannot end before it starts.",
+            ordered(
+                "starts_on",
+                "ends_on",
+                "alignment_session_dates_ordered",
+                "A session cannot end before it starts.",
             )
         ]
 
@@ -572,10 +553,8 @@ class Expert(TenantModel):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "person"],
-                name="expert_unique_person",
-                violation_error_message="This person is already an expert in residence.",
+            unique_in_organization(
+                "person", "expert_unique_person", "This person is already an expert in residence."
             )
         ]
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from northline.orgs.models import TenantModel
+from northline.lib.models import one_of, ordered
+from northline.orgs.models import AppendOnlyRecord, NamedRecord
 
 
 class IndicatorKind(models.TextChoices):
@@ -29,11 +28,9 @@ class Direction(models.TextChoices):
         return self in (Direction.STAY_ABOVE, Direction.STAY_BELOW)
 
 
-class Indicator(TenantModel):
+class Indicator(NamedRecord):
     """Something measured, from a baseline towards a target over a window of dates."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     kind = models.CharField(max_length=10, choices=IndicatorKind.choices)
     unit = models.CharField(max_length=40, blank=True)
     direction = models.CharField(
@@ -63,10 +60,8 @@ class Indicator(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=IndicatorKind.values),
-                name="indicator_kind_valid",
-                violation_error_message="Kind must be leading or lagging.",
+            one_of(
+                "kind", IndicatorKind, "indicator_kind_valid", "Kind must be leading or lagging."
             ),
             models.CheckConstraint(
                 condition=(Q(direction="increase", target__gt=models.F("baseline")))
@@ -80,18 +75,16 @@ class Indicator(TenantModel):
                     "the line it stays above or below."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(target_date__gte=models.F("start_date")),
-                name="indicator_dates_ordered",
-                violation_error_message="The target date cannot come before the start date.",
+            ordered(
+                "start_date",
+                "target_date",
+                "indicator_dates_ordered",
+                "The target date cannot come before the start date.",
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Reading(models.Model):
+class Reading(AppendOnlyRecord):
     """One observed value of an indicator; for key results, a check-in. Append-only."""
 
     organization = models.ForeignKey(
@@ -118,6 +111,7 @@ class Reading(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_fields = ("indicator", "value", "recorded_at", "source", "confidence", "note")
+    append_only_message = "Readings are append-only: record a new reading instead."
 
     class Meta:
         ordering = ["indicator_id", "recorded_at", "id"]
@@ -132,11 +126,3 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value:g} at {self.recorded_at:%Y-%m-%d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Readings are append-only: record a new reading instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Readings are append-only: record a new reading instead.")

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from northline.lib.models import one_of, unique_in_organization
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -72,6 +74,32 @@ class TenantModel(models.Model):
         abstract = True
 
 
+class NamedRecord(TenantModel):
+    """A tenant record that goes by its name and may say more in a description."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TitledRecord(TenantModel):
+    """A tenant record that goes by its title and may say more in a description."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Membership(TenantModel):
     """A user's role in one organization."""
 
@@ -85,15 +113,16 @@ class Membership(TenantModel):
     class Meta:
         ordering = ["user__username", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "user"],
-                name="membership_unique_user",
-                violation_error_message="This user is already a member of the organization.",
+            unique_in_organization(
+                "user",
+                "membership_unique_user",
+                "This user is already a member of the organization.",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values),
-                name="membership_role_valid",
-                violation_error_message="Role must be owner, admin, editor or viewer.",
+            one_of(
+                "role",
+                Role,
+                "membership_role_valid",
+                "Role must be owner, admin, editor or viewer.",
             ),
         ]
 
@@ -154,16 +183,10 @@ class Team(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="team_unique_name",
-                violation_error_message="A team with this name already exists.",
+            unique_in_organization(
+                "name", "team_unique_name", "A team with this name already exists."
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=TeamKind.values),
-                name="team_kind_valid",
-                violation_error_message="Unknown team kind.",
-            ),
+            one_of("kind", TeamKind, "team_kind_valid", "Unknown team kind."),
         ]
 
     def __str__(self) -> str:
@@ -305,10 +328,11 @@ class Invitation(models.Model):
                 name="invitation_unique_open",
                 violation_error_message="This address already has an open invitation.",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values),
-                name="invitation_role_valid",
-                violation_error_message="Role must be owner, admin, editor or viewer.",
+            one_of(
+                "role",
+                Role,
+                "invitation_role_valid",
+                "Role must be owner, admin, editor or viewer.",
             ),
         ]
 
@@ -332,6 +356,25 @@ class Invitation(models.Model):
         return None
 
 
+class AppendOnlyRecord(models.Model):
+    """A record the application writes once and never edits or deletes: saving it again or
+    deleting it raises ``TypeError`` with ``append_only_message``. Deleting what it belongs to
+    still cascades, since Django's collector deletes by queryset, not through ``delete``."""
+
+    append_only_message: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError(self.append_only_message)
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Audit events are append-only.")
@@ -340,7 +383,7 @@ class EventQuerySet(models.QuerySet["Event"]):
         raise TypeError("Audit events are append-only.")
 
 
-class Event(models.Model):
+class Event(AppendOnlyRecord):
     """One write, as the audit trail keeps it: append-only, never edited or deleted by the app."""
 
     # Null only for a user's own records that belong to no organization (API tokens).
@@ -362,6 +405,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = EventQuerySet.as_manager()
+    append_only_message = "Audit events are append-only."
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -372,14 +416,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.verb} {self.object_type} {self.object_repr}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Audit events are append-only.")
 
 
 class Notification(models.Model):

@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import Q
 
 from northline.goals.models import KeyResult
+from northline.lib.models import one_of, ordered, unique_in_organization
 from northline.measures.models import Indicator
-from northline.orgs.models import Person, Team, TenantModel
+from northline.orgs.models import Person, Team, TenantModel, TitledRecord
 from northline.strategy.models import Decision, Theme, ValueStream
 
 # The relative scale of WSJF inputs.
@@ -34,11 +35,9 @@ class CloseReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Epic(TenantModel):
+class Epic(TitledRecord):
     """A large piece of work with a short business case, on the portfolio Kanban."""
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     state = models.CharField(max_length=10, choices=EpicState.choices, default=EpicState.FUNNEL)
     value_stream = models.ForeignKey(
         ValueStream, null=True, blank=True, on_delete=models.SET_NULL, related_name="epics"
@@ -109,20 +108,13 @@ class Epic(TenantModel):
             models.Index(fields=["organization", "state", "rank"], name="epic_column_order")
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=EpicState.values),
-                name="epic_state_valid",
-                violation_error_message="Unknown epic state.",
-            ),
+            one_of("state", EpicState, "epic_state_valid", "Unknown epic state."),
             models.CheckConstraint(
                 condition=~Q(state=EpicState.CLOSED) | ~Q(close_reason=""),
                 name="epic_closed_has_reason",
                 violation_error_message="A closed epic needs a reason.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class StoryState(models.TextChoices):
@@ -145,10 +137,11 @@ class Sprint(TenantModel):
     class Meta:
         ordering = ["-starts_on", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
-                name="sprint_dates_ordered",
-                violation_error_message="A sprint cannot end before it starts.",
+            ordered(
+                "starts_on",
+                "ends_on",
+                "sprint_dates_ordered",
+                "A sprint cannot end before it starts.",
             )
         ]
 
@@ -193,13 +186,7 @@ class Story(TenantModel):
     class Meta:
         ordering = ["epic_id", "rank", "id"]
         verbose_name_plural = "stories"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=StoryState.values),
-                name="story_state_valid",
-                violation_error_message="Unknown story state.",
-            )
-        ]
+        constraints = [one_of("state", StoryState, "story_state_valid", "Unknown story state.")]
 
     def __str__(self) -> str:
         return self.title
@@ -216,10 +203,8 @@ class WipLimit(TenantModel):
     class Meta:
         ordering = ["state"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "state"],
-                name="wip_limit_unique_state",
-                violation_error_message="This column already has a limit.",
+            unique_in_organization(
+                "state", "wip_limit_unique_state", "This column already has a limit."
             )
         ]
 

@@ -8,8 +8,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from northline.lib.models import one_of, ordered, unique_in_organization
 from northline.measures.models import Indicator
-from northline.orgs.models import Organization, Person, Team, TenantModel
+from northline.orgs.models import NamedRecord, Organization, Person, Team, TenantModel
 
 
 class IdentityRevision(models.Model):
@@ -35,10 +36,10 @@ class IdentityRevision(models.Model):
     class Meta:
         ordering = ["organization_id", "-number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "number"],
-                name="identity_revision_unique_number",
-                violation_error_message="Someone else saved a revision first; reload.",
+            unique_in_organization(
+                "number",
+                "identity_revision_unique_number",
+                "Someone else saved a revision first; reload.",
             )
         ]
 
@@ -60,11 +61,9 @@ class ThemeStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-class Theme(TenantModel):
+class Theme(NamedRecord):
     """A strategic theme or business outcome, measured by lagging indicators."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(max_length=10, choices=ThemeStatus.choices, default="active")
@@ -75,20 +74,16 @@ class Theme(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="theme_unique_name",
-                violation_error_message="A theme with this name already exists.",
+            unique_in_organization(
+                "name", "theme_unique_name", "A theme with this name already exists."
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
-                name="theme_dates_ordered",
-                violation_error_message="A theme cannot end before it starts.",
+            ordered(
+                "starts_on",
+                "ends_on",
+                "theme_dates_ordered",
+                "A theme cannot end before it starts.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SwotItem(TenantModel):
@@ -103,10 +98,11 @@ class SwotItem(TenantModel):
     class Meta:
         ordering = ["kind", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=SwotKind.values),
-                name="swot_kind_valid",
-                violation_error_message="Kind must be strength, weakness, opportunity or threat.",
+            one_of(
+                "kind",
+                SwotKind,
+                "swot_kind_valid",
+                "Kind must be strength, weakness, opportunity or threat.",
             )
         ]
 
@@ -114,11 +110,9 @@ class SwotItem(TenantModel):
         return f"{self.get_kind_display()}: {self.statement[:60]}"
 
 
-class ValueStream(TenantModel):
+class ValueStream(NamedRecord):
     """The steps and teams that deliver value to a customer."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
     teams = models.ManyToManyField(Team, blank=True, related_name="value_streams")
 
     audit_fields = ("name", "description")
@@ -126,15 +120,10 @@ class ValueStream(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="value_stream_unique_name",
-                violation_error_message="A value stream with this name already exists.",
+            unique_in_organization(
+                "name", "value_stream_unique_name", "A value stream with this name already exists."
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Investment(TenantModel):
@@ -171,10 +160,11 @@ class Investment(TenantModel):
                 name="investment_one_target",
                 violation_error_message="An investment funds either a theme or a value stream.",
             ),
-            models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")),
-                name="investment_dates_ordered",
-                violation_error_message="The period cannot end before it starts.",
+            ordered(
+                "period_start",
+                "period_end",
+                "investment_dates_ordered",
+                "The period cannot end before it starts.",
             ),
         ]
 
@@ -242,10 +232,8 @@ class CoalitionBody(TenantModel):
         ordering = ["name", "id"]
         verbose_name_plural = "coalition bodies"
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"],
-                name="coalition_body_unique_name",
-                violation_error_message="A body with this name already exists.",
+            unique_in_organization(
+                "name", "coalition_body_unique_name", "A body with this name already exists."
             )
         ]
 

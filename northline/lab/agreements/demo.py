@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from northline.lab.agreements import selectors, services
 from northline.lab.engagements.demo import engagements_of, login_person, partner_person
-from northline.lab.models import Agreement, AgreementTemplate, Signatory
+from northline.lab.models import Agreement, AgreementSection, AgreementTemplate, Signatory
 from northline.orgs import services as org_services
 from northline.orgs.access import Access
 from northline.orgs.demo import DEMO_USERNAME, LAB_SLUG, DemoContext
@@ -67,6 +67,14 @@ def start_agreement(ctx: DemoContext, key: str) -> Agreement | None:
     return services.create_agreement(lab, engagement, template=template)
 
 
+def circulate(lab: Access, agreement: Agreement) -> list[AgreementSection]:
+    """Send the agreement round for initials, once its signatories are in; the sections that
+    need them."""
+    agreement.refresh_from_db()
+    services.circulate(lab, agreement, version=agreement.version)
+    return list(selectors.sections(lab, agreement).filter(needs_initials=True))
+
+
 def draft_aligning(ctx: DemoContext) -> None:
     agreement = start_agreement(ctx, "aligning")
     if agreement is None:
@@ -83,9 +91,7 @@ def draft_aligning(ctx: DemoContext) -> None:
     jonah = partner_person(ctx, "jonah")
     if jonah is not None:
         signatories += sign_up(lab, agreement, [(jonah, "Product owner", "partner")])
-    agreement.refresh_from_db()
-    services.circulate(lab, agreement, version=agreement.version)
-    required = list(selectors.sections(lab, agreement).filter(needs_initials=True))
+    required = circulate(lab, agreement)
     robin_row, nadia_row, amara_row = signatories[:3]
 
     def initial(access: Access, row: Signatory, count: int | None) -> None:
@@ -120,9 +126,7 @@ def draft_building(ctx: DemoContext) -> None:
     as_amara = ctx.access(LAB_SLUG, "amara")
     robin_row, amara_row = sign_up(lab, agreement, [(robin, DIRECTOR, "lab"), (amara, *SPONSOR)])
     rows = [(robin_row, lab), (amara_row, as_amara)]
-    agreement.refresh_from_db()
-    services.circulate(lab, agreement, version=agreement.version)
-    required = list(selectors.sections(lab, agreement).filter(needs_initials=True))
+    required = circulate(lab, agreement)
     for day, (signatory, access) in zip((-86, -85), rows, strict=True):
 
         def initial(signatory: Signatory = signatory, access: Access = access) -> None:

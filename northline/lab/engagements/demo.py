@@ -226,6 +226,62 @@ def create_lab_engagements(ctx: DemoContext) -> None:
     play_qualifying(ctx, access, people)
 
 
+# What each engagement's proposal says: people and teams by key, dates in days ago (negative:
+# days ahead).
+PROPOSALS: dict[str, dict[str, Any]] = {
+    "qualifying": {
+        "title": "Fishing licence renewals",
+        "partner_organization": "Ministry of Coast",
+        "business_area": "Fisheries Services",
+        "product": "Renew a commercial fishing licence online",
+        "product_owner": "fiona",
+        "executive_sponsor": "dev",
+        "start_date": 12,
+    },
+    "aligning": {
+        "title": "Coastal permits online",
+        "partner_organization": "Ministry of Coast",
+        "business_area": "Licensing Branch",
+        "product": "Apply for and track a coastal permit online",
+        "team": "permits",
+        "product_owner": "lucia",
+        "executive_sponsor": "amara",
+        "start_date": 75,
+        "graduation_window_start": -240,
+        "graduation_window_end": -330,
+    },
+    "building": {
+        "title": "Harbour moorings booking",
+        "partner_organization": "Harbour Master's Office",
+        "business_area": "Harbour Operations",
+        "product": "Book and pay for a mooring online",
+        "team": "moorings",
+        "product_owner": "hana",
+        "executive_sponsor": "joan",
+        "start_date": 160,
+        "graduation_window_start": -60,
+        "graduation_window_end": -120,
+    },
+}
+PROPOSAL_PEOPLE = ("product_owner", "executive_sponsor")
+PROPOSAL_DATES = ("start_date", "graduation_window_start", "graduation_window_end")
+
+
+def propose_engagement(
+    access: Access, key: str, people: dict[str, Person], teams: dict[str, Team]
+) -> Engagement:
+    """Engagement ``key`` as ``PROPOSALS`` describes it, its dates counted from today."""
+    fields = dict(PROPOSALS[key])
+    for name in PROPOSAL_PEOPLE:
+        fields[name] = people[fields[name]]
+    if "team" in fields:
+        fields["team"] = teams[fields["team"]]
+    for name in PROPOSAL_DATES:
+        if name in fields:
+            fields[name] = days_ago(fields[name])
+    return services.create_engagement(access, **fields)
+
+
 # The engagements' past: each gate opens on its own day, so the lab report's days per phase
 # are the days the rules held each engagement there. Days are relative to today (0).
 
@@ -235,16 +291,7 @@ def play_qualifying(ctx: DemoContext, access: Access, people: dict[str, Person])
     engagements = engagements_of_record(ctx)
 
     def propose() -> None:
-        engagements["qualifying"] = services.create_engagement(
-            access,
-            title="Fishing licence renewals",
-            partner_organization="Ministry of Coast",
-            business_area="Fisheries Services",
-            product="Renew a commercial fishing licence online",
-            product_owner=people["fiona"],
-            executive_sponsor=people["dev"],
-            start_date=days_ago(12),
-        )
+        engagements["qualifying"] = propose_engagement(access, "qualifying", people, teams={})
 
     ctx.on(-12, "lab: fishing licences proposed", propose)
     ctx.on(
@@ -266,19 +313,7 @@ def play_aligning(
     engagements = engagements_of_record(ctx)
 
     def propose() -> None:
-        engagements["aligning"] = services.create_engagement(
-            access,
-            title="Coastal permits online",
-            partner_organization="Ministry of Coast",
-            business_area="Licensing Branch",
-            product="Apply for and track a coastal permit online",
-            team=teams["permits"],
-            product_owner=people["lucia"],
-            executive_sponsor=people["amara"],
-            start_date=days_ago(75),
-            graduation_window_start=days_ago(-240),
-            graduation_window_end=days_ago(-330),
-        )
+        engagements["aligning"] = propose_engagement(access, "aligning", people, teams)
 
     def hand_over() -> None:
         aligning = engagements["aligning"]
@@ -320,19 +355,7 @@ def play_building(
     engagements = engagements_of_record(ctx)
 
     def propose() -> None:
-        building = services.create_engagement(
-            access,
-            title="Harbour moorings booking",
-            partner_organization="Harbour Master's Office",
-            business_area="Harbour Operations",
-            product="Book and pay for a mooring online",
-            team=teams["moorings"],
-            product_owner=people["hana"],
-            executive_sponsor=people["joan"],
-            start_date=days_ago(160),
-            graduation_window_start=days_ago(-60),
-            graduation_window_end=days_ago(-120),
-        )
+        building = propose_engagement(access, "building", people, teams)
         assess(access, building, dict.fromkeys(EVIDENCE, True))
         engagements["building"] = building
 

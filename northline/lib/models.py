@@ -1,0 +1,44 @@
+"""Model declarations that many apps' models make alike, each rule written once.
+
+The constraint helpers return exactly the constraint the spelled-out declaration made (same
+condition, name and message), so ``makemigrations`` sees no change; what they save is saying
+"a value is one of its choices", "a name is unique in its organization" or "a span does not end
+before it starts" in different words in every model. No model lives here and no app is
+imported (lib sits below every app).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+def one_of(
+    field: str, choices: type[models.Choices], name: str, message: str
+) -> models.CheckConstraint:
+    """The stored value of ``field`` is one of ``choices`` (a form's select is not the only
+    writer: the API, imports and the shell go straight to the table)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+def unique_in_organization(field: str, name: str, message: str) -> models.UniqueConstraint:
+    """No two records of one organization share ``field`` (another organization may)."""
+    return models.UniqueConstraint(
+        fields=["organization", field], name=name, violation_error_message=message
+    )
+
+
+def ordered(
+    start: str, end: str, name: str, message: str, *, strictly: bool = False
+) -> models.CheckConstraint:
+    """``end`` is not before ``start`` (``strictly``: it is after it)."""
+    lookup = "gt" if strictly else "gte"
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__{lookup}": models.F(start)}),
+        name=name,
+        violation_error_message=message,
+    )
