@@ -48,6 +48,7 @@ from northline.orgs.services import (
     add_record,
     change_record,
     delete_record,
+    known_choices,
     record_action,
     refuse_unknown,
     remove_record,
@@ -503,13 +504,7 @@ def set_lead_time(access: Access, team: Team | int, *, days: int) -> TeamLeadTim
 
 
 def clean_events(events: list[str]) -> list[str]:
-    unknown = sorted(set(events) - set(webhooks.EVENTS))
-    if unknown:
-        raise Invalid(
-            f"Unknown event: {', '.join(unknown)}.",
-            fields={"events": "Choose from " + ", ".join(webhooks.EVENTS) + "."},
-        )
-    return [event for event in webhooks.EVENTS if event in events]
+    return known_choices(events, webhooks.EVENTS, unknown="Unknown event", field="events")
 
 
 @transaction.atomic

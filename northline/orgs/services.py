@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -82,13 +82,41 @@ from northline.orgs.tasks import email_invitation, email_notifications
 # record to clean up first) writes through the audit helpers itself.
 
 
-def refuse_unknown(changes: dict[str, Any], allowed: Collection[str]) -> None:
+def refuse_unknown(
+    changes: dict[str, Any],
+    allowed: Collection[str],
+    *,
+    message: str | None = None,
+    hint: str = "Not editable.",
+) -> None:
+    """Refuse a change of any field but the ``allowed`` ones, each named with ``hint``."""
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise Invalid(
-            f"These fields cannot be changed here: {', '.join(unknown)}.",
-            fields=dict.fromkeys(unknown, "Not editable."),
+            message or f"These fields cannot be changed here: {', '.join(unknown)}.",
+            fields=dict.fromkeys(unknown, hint),
         )
+
+
+def known_choices(
+    given: Iterable[str],
+    choices: Sequence[str],
+    *,
+    unknown: str,
+    field: str,
+    hint: str = "Choose from ",
+) -> list[str]:
+    """The ``given`` values, all of which must be ``choices``, in the choices' order: equal sets
+    then compare equal in the audit trail. Any other answers ``{unknown}: the others.``, with
+    ``{hint}the choices.`` on ``field``."""
+    wanted = set(given)
+    others = sorted(wanted - set(choices))
+    if others:
+        raise Invalid(
+            f"{unknown}: {', '.join(others)}.",
+            fields={field: hint + ", ".join(choices) + "."},
+        )
+    return [choice for choice in choices if choice in wanted]
 
 
 def record_action(
@@ -696,14 +724,7 @@ delete_team = TEAMS.delete
 
 
 def clean_roles(roles: list[str]) -> list[str]:
-    unknown = sorted(set(roles) - set(TeamRole.values))
-    if unknown:
-        raise Invalid(
-            f"Unknown team role: {', '.join(unknown)}.",
-            fields={"roles": "Choose from " + ", ".join(TeamRole.values) + "."},
-        )
-    # Keep the canonical order so equal sets compare equal in the audit trail.
-    return [role for role in TeamRole.values if role in roles]
+    return known_choices(roles, TeamRole.values, unknown="Unknown team role", field="roles")
 
 
 @transaction.atomic

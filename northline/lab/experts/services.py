@@ -12,7 +12,7 @@ from northline.lab.models import Engagement, Expert, ExpertRequest, RequestStatu
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.orgs.access import Access
 from northline.orgs.models import Person
-from northline.orgs.services import add_record, change_record, remove_record
+from northline.orgs.services import add_record, change_record, refuse_unknown, remove_record
 
 OPEN, ASSIGNED, DONE, DECLINED = (
     RequestStatus.OPEN,
@@ -107,12 +107,12 @@ def update_request(
     access: Access, request: ExpertRequest, /, *, version: int, **changes: Any
 ) -> ExpertRequest:
     access.require("write")
-    unknown = sorted(set(changes) - REQUEST_FIELDS)
-    if unknown:
-        raise Invalid(
-            "Change a request's status with its actions (assign, done, decline, reopen).",
-            fields=dict.fromkeys(unknown, "Not editable here."),
-        )
+    refuse_unknown(
+        changes,
+        REQUEST_FIELDS,
+        message="Change a request's status with its actions (assign, done, decline, reopen).",
+        hint="Not editable here.",
+    )
     return change_record(access, request, version=version, changes=changes)
 
 
