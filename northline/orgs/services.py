@@ -98,6 +98,13 @@ def refuse_unknown(
         )
 
 
+def check_own(access: Access, record: Any, name: str) -> None:
+    """A record a service was handed must be of the caller's organization: another's answers
+    404, as one that does not exist would."""
+    if record.organization_id != access.organization.pk:
+        raise NotFound(f"No such {name} in this organization.")
+
+
 def known_choices(
     given: Iterable[str],
     choices: Sequence[str],
@@ -117,6 +124,14 @@ def known_choices(
             fields={field: hint + ", ".join(choices) + "."},
         )
     return [choice for choice in choices if choice in wanted]
+
+
+def installation_event(
+    actor: Any, verb: str, obj: models.Model, changes: Mapping[str, Any] | None = None
+) -> Event:
+    """Append an event to the installation's trail (organization None): what an account does
+    for itself (tokens, second factors, sign-ins) and what outlives an organization."""
+    return record_event(actor=actor, organization=None, verb=verb, obj=obj, changes=changes)
 
 
 def record_action(
@@ -319,12 +334,8 @@ def delete_organization(access: Access, *, confirm_slug: str) -> None:
             fields={"confirm_slug": f"Must be {organization.slug!r}."},
         )
     # The organization's own trail goes with it; this event outlives it.
-    record_event(
-        actor=access.user,
-        organization=None,
-        verb="deleted",
-        obj=organization,
-        changes={"slug": organization.slug, "name": organization.name},
+    installation_event(
+        access.user, "deleted", organization, {"slug": organization.slug, "name": organization.name}
     )
     organization.delete()
 
@@ -342,12 +353,11 @@ def record_import(
     to the organization's own trail, so that export → import → export still gives the same
     bytes; it names the organization as its object.
     """
-    record_event(
-        actor=IMPORT_ACTOR,
-        organization=None,
-        verb="imported",
-        obj=organization,
-        changes={
+    installation_event(
+        IMPORT_ACTOR,
+        "imported",
+        organization,
+        {
             "slug": organization.slug,
             "source": source,
             "sha256": sha256,
@@ -738,8 +748,7 @@ def add_team_member(
     co_located: bool = True,
 ) -> TeamMember:
     access.require("manage")
-    if person.organization_id != access.organization.pk:
-        raise NotFound("No such person in this organization.")
+    check_own(access, person, "person")
     if TeamMember.objects.filter(team=team, person=person).exists():
         raise Conflict(
             f"{person.name} is already on {team.name}.",
@@ -819,12 +828,11 @@ def create_token(
     )
     validate(token)
     token.save(force_insert=True)
-    record_event(
-        actor=user,
-        organization=None,
-        verb="created",
-        obj=token,
-        changes={
+    installation_event(
+        user,
+        "created",
+        token,
+        {
             "name": name,
             "organization": organization.slug if organization else None,
             "scope": scope,
@@ -843,7 +851,7 @@ def revoke_token(user: User, token: ApiToken, *, reason: str = "") -> ApiToken:
     changes: dict[str, Any] = {"revoked_at": token.revoked_at}
     if reason:
         changes["reason"] = reason
-    record_event(actor=user, organization=None, verb="revoked", obj=token, changes=changes)
+    installation_event(user, "revoked", token, changes)
     return token
 
 
@@ -918,12 +926,8 @@ def sign_out_everywhere(user: User, *, revoke_tokens: bool = False) -> int:
     """End every browser session of the user (this one included); with ``revoke_tokens``,
     revoke their API tokens as well. Returns the number of sessions ended."""
     ended, _ = UserSession.objects.filter(user_id=user.pk).delete()
-    record_event(
-        actor=user,
-        organization=None,
-        verb="signed out everywhere",
-        obj=user,
-        changes={"sessions": ended, "tokens_revoked": revoke_tokens},
+    installation_event(
+        user, "signed out everywhere", user, {"sessions": ended, "tokens_revoked": revoke_tokens}
     )
     if revoke_tokens:
         revoke_tokens_of(user, reason="signed out everywhere")
@@ -943,7 +947,7 @@ def start_authenticator(user: User) -> TOTPDevice:
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     device = TOTPDevice(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
     device.save()
-    record_event(actor=user, organization=None, verb="created", obj=device)
+    installation_event(user, "created", device)
     return device
 
 
@@ -962,9 +966,7 @@ def confirm_authenticator(user: User, *, code: str) -> TOTPDevice:
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record_event(
-        actor=user, organization=None, verb="confirmed", obj=device, changes={"confirmed": True}
-    )
+    installation_event(user, "confirmed", device, {"confirmed": True})
     return device
 
 
@@ -979,13 +981,7 @@ def create_recovery_codes(user: User) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    record_event(
-        actor=user,
-        organization=None,
-        verb="generated",
-        obj=device,
-        changes={"recovery_codes": RECOVERY_CODE_COUNT},
-    )
+    installation_event(user, "generated", device, {"recovery_codes": RECOVERY_CODE_COUNT})
     return codes
 
 
@@ -1004,13 +1000,7 @@ def verify_second_factor(user: User, code: str) -> Device | None:
     if device is None:
         return None
     if isinstance(device, StaticDevice):
-        record_event(
-            actor=user,
-            organization=None,
-            verb="used",
-            obj=device,
-            changes={"recovery_codes_left": device.token_set.count()},
-        )
+        installation_event(user, "used", device, {"recovery_codes_left": device.token_set.count()})
     return device
 
 
@@ -1036,7 +1026,7 @@ def turn_off_second_factor(user: User, *, password: str = "", code: str = "") ->
             "Enter your password or a current code to turn two-factor authentication off.",
             fields={"password": "Your password, or a code in the field below."},
         )
-    record_event(actor=user, organization=None, verb="deleted", obj=device)
+    installation_event(user, "deleted", device)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
@@ -1073,9 +1063,7 @@ def create_user(
     user.set_password(password)
     validate(user, exclude=["password"])
     user.save()
-    record_event(
-        actor=user, organization=None, verb="created", obj=user, changes={"username": username}
-    )
+    installation_event(user, "created", user, {"username": username})
     return user
 
 
@@ -1084,13 +1072,7 @@ def unlock_sign_in(user: User, *, actor: Any = "northline unlock") -> int:
     """Lift a sign-in lockout of ``user`` from every address (docs/security.md, "Throttling
     and lockout"); returns how many failure counters were cleared (0: nothing was locked)."""
     cleared = axes_reset(username=user.get_username())
-    record_event(
-        actor=actor,
-        organization=None,
-        verb="sign_in_unlocked",
-        obj=user,
-        changes={"failure_counters_cleared": cleared},
-    )
+    installation_event(actor, "sign_in_unlocked", user, {"failure_counters_cleared": cleared})
     return cleared
 
 
@@ -1299,23 +1281,13 @@ def sign_in_with_sso(
             raise Forbidden(f"There is no Northline account for {email}.")
         identity = SsoIdentity(user=user, issuer=issuer, subject=subject)
         identity.save(force_insert=True)
-        record_event(
-            actor=user,
-            organization=None,
-            verb="created",
-            obj=identity,
-            changes={"issuer": issuer, "subject": subject, "user": user.pk},
+        installation_event(
+            user, "created", identity, {"issuer": issuer, "subject": subject, "user": user.pk}
         )
     if not user.is_active:
         raise Forbidden("This Northline account is deactivated.")
     if email and user.email.lower() != email.lower():
-        record_event(
-            actor=SSO_ACTOR,
-            organization=None,
-            verb="updated",
-            obj=user,
-            changes={"email": [user.email, email]},
-        )
+        installation_event(SSO_ACTOR, "updated", user, {"email": [user.email, email]})
         user.email = email
         user.save(update_fields=["email"])
     identity.last_sign_in_at = timezone.now()
@@ -1338,13 +1310,7 @@ def create_sso_user(*, email: str, first_name: str, last_name: str) -> User:
     )
     user.set_unusable_password()
     user.save()
-    record_event(
-        actor=SSO_ACTOR,
-        organization=None,
-        verb="created",
-        obj=user,
-        changes={"username": username, "email": email},
-    )
+    installation_event(SSO_ACTOR, "created", user, {"username": username, "email": email})
     return user
 
 

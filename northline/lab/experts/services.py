@@ -12,7 +12,13 @@ from northline.lab.models import Engagement, Expert, ExpertRequest, RequestStatu
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.orgs.access import Access
 from northline.orgs.models import Person
-from northline.orgs.services import add_record, change_record, refuse_unknown, remove_record
+from northline.orgs.services import (
+    add_record,
+    change_record,
+    check_own,
+    refuse_unknown,
+    remove_record,
+)
 
 OPEN, ASSIGNED, DONE, DECLINED = (
     RequestStatus.OPEN,
@@ -89,8 +95,7 @@ def create_request(
     access: Access, engagement: Engagement, *, area: str, description: str
 ) -> ExpertRequest:
     access.require("write")
-    if engagement.organization_id != access.organization.pk:
-        raise NotFound("No such engagement in this organization.")
+    check_own(access, engagement, "engagement")
     return add_record(
         access,
         ExpertRequest(
