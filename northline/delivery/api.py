@@ -41,6 +41,7 @@ from northline.orgs.api_records import (
     managed,
     record_actions,
     record_routes,
+    record_view,
     update_with_version,
     with_fields,
 )
@@ -200,20 +201,26 @@ class ReleaseReadinessOut(Schema):
     impactees: list[MatrixCellOut]
 
 
-@router.get(
-    "/delivery/releases/{release_id}/readiness",
-    response=ReleaseReadinessOut,
-    summary="Whether every impactee of a release has acknowledged",
-)
-def release_readiness(request: HttpRequest, org: OrgSlug, release_id: Id) -> Any:
-    access = caller_access(request)
-    readiness = selectors.release_readiness(access, access_release(access, release_id))
+def release_readiness_out(access: Access, release: Release) -> dict[str, Any]:
+    readiness = selectors.release_readiness(access, release)
     return {
-        "release_id": release_id,
+        "release_id": release.pk,
         "ready": readiness.ready,
         "waiting": [{"id": team.pk, "name": team.name} for team in readiness.waiting],
         "impactees": [cell_out(cell) for cell in readiness.cells],
     }
+
+
+record_view(
+    router,
+    "/delivery/releases/{release_id}/readiness",
+    module=__name__,
+    name="release_readiness",
+    find=access_release,
+    show=release_readiness_out,
+    out=ReleaseReadinessOut,
+    summary="Whether every impactee of a release has acknowledged",
+)
 
 
 # Features --------------------------------------------------------------------------------
@@ -450,20 +457,24 @@ def get_matrix(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]
     }
 
 
-@router.get("/delivery/matrix.csv", summary="The dependency matrix as CSV")
-def matrix_csv(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]) -> HttpResponse:
+def matrix_export(
+    request: HttpRequest, filters: MatrixFilters, kind: Literal["csv", "xlsx"]
+) -> HttpResponse:
+    """The dependency matrix as a ``kind`` ("csv" or "xlsx") attachment."""
     access = caller_access(request)
     rows = exports.matrix_rows(matrix_of(request, filters))
-    name = exports.filename(access.organization, "csv", timezone.localdate())
-    return table_attachment(rows, "csv", name, sheet="Matrix")
+    name = exports.filename(access.organization, kind, timezone.localdate())
+    return table_attachment(rows, kind, name, sheet="Matrix")
+
+
+@router.get("/delivery/matrix.csv", summary="The dependency matrix as CSV")
+def matrix_csv(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]) -> HttpResponse:
+    return matrix_export(request, filters, "csv")
 
 
 @router.get("/delivery/matrix.xlsx", summary="The dependency matrix as an Excel workbook")
 def matrix_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[MatrixFilters]) -> HttpResponse:
-    access = caller_access(request)
-    rows = exports.matrix_rows(matrix_of(request, filters))
-    name = exports.filename(access.organization, "xlsx", timezone.localdate())
-    return table_attachment(rows, "xlsx", name, sheet="Matrix")
+    return matrix_export(request, filters, "xlsx")
 
 
 class UpcomingOut(Schema):
@@ -477,28 +488,30 @@ class UpcomingOut(Schema):
     risk: RiskName
 
 
-@router.get(
+def upcoming_out(access: Access, item: Any) -> dict[str, Any]:
+    return {
+        "impact": item.impact,
+        "feature": item.impact.feature,
+        "release": item.impact.feature.release,
+        "release_date": item.release_date,
+        "days_left": item.days_left,
+        "lead_time": item.lead_time,
+        "acknowledged": item.acknowledged,
+        "risk": item.risk,
+    }
+
+
+child_routes(
+    router,
     "/delivery/teams/{team_id}/upcoming",
-    response=list[UpcomingOut],
-    summary="What is coming at a team: its impacts in open releases, soonest first",
+    module=__name__,
+    names=Names("upcoming", "upcoming", renamed={"list": "team_upcoming"}),
+    out=UpcomingOut,
+    parent=access_team,
+    listing=selectors.upcoming_for_team,
+    present=upcoming_out,
+    summaries={"list": "What is coming at a team: its impacts in open releases, soonest first"},
 )
-@paginate(CursorPage)
-def team_upcoming(request: HttpRequest, org: OrgSlug, team_id: Id) -> Any:
-    access = caller_access(request)
-    team = access_team(access, team_id)
-    return [
-        {
-            "impact": item.impact,
-            "feature": item.impact.feature,
-            "release": item.impact.feature.release,
-            "release_date": item.release_date,
-            "days_left": item.days_left,
-            "lead_time": item.lead_time,
-            "acknowledged": item.acknowledged,
-            "risk": item.risk,
-        }
-        for item in selectors.upcoming_for_team(access, team)
-    ]
 
 
 class LeadTimeOut(Schema):

@@ -48,6 +48,7 @@ from northline.orgs.services import (
     add_record,
     change_record,
     delete_record,
+    known_choices,
     record_action,
     refuse_unknown,
     remove_record,
@@ -93,6 +94,29 @@ def impact_data(impact: Impact) -> dict[str, Any]:
         "lead_time_days": impact.lead_time_days,
         "acknowledged_at": (impact.acknowledged_at.isoformat() if impact.acknowledged_at else None),
     }
+
+
+def release_to_change(access: Access, release: Release, version: int | None) -> Release:
+    """The release locked for the caller's change, at the version they read (stale: 409)."""
+    access.require("write")
+    release = locked(release)
+    check_version(release, version)
+    return release
+
+
+def require_status(release: Release, status: str, only: str, code: str) -> None:
+    """Refuse unless the release is at ``status``; ``only`` says which release may do what."""
+    if release.status != status:
+        raise Conflict(
+            f"“{release.name}” is {release.get_status_display().lower()}; only {only}.", code=code
+        )
+
+
+def move_release(access: Access, release: Release, status: str, verb: str) -> Release:
+    """The release (locked and checked by the caller) moved to ``status``, the event's ``verb``."""
+    return change_record(
+        access, release, version=release.version, changes={"status": status}, verb=verb
+    )
 
 
 def check_open(release: Release, doing: str) -> None:
@@ -200,15 +224,10 @@ def decide_release(
 ) -> Release:
     """The business decides the release. Unless every impactee has acknowledged, it needs an
     override reason, which is also written to the decision log."""
-    access.require("write")
-    release = locked(release)
-    check_version(release, version)
-    if release.status != ReleaseStatus.PLANNED:
-        raise Conflict(
-            f"“{release.name}” is {release.get_status_display().lower()}; only a planned "
-            "release can be decided.",
-            code="release_not_planned",
-        )
+    release = release_to_change(access, release, version)
+    require_status(
+        release, ReleaseStatus.PLANNED, "a planned release can be decided", "release_not_planned"
+    )
     override_reason = override_reason.strip()
     impacts = release_impacts(release)
     waiting = waiting_teams(release)
@@ -255,49 +274,33 @@ def acting_person(access: Access) -> Person | None:
 
 @transaction.atomic
 def mark_released(access: Access, release: Release, *, version: int | None = None) -> Release:
-    access.require("write")
-    release = locked(release)
-    check_version(release, version)
-    if release.status != ReleaseStatus.DECIDED:
-        raise Conflict(
-            f"“{release.name}” is {release.get_status_display().lower()}; only a decided "
-            "release can be marked released.",
-            code="release_not_decided",
-        )
-    return change_record(
-        access,
+    release = release_to_change(access, release, version)
+    require_status(
         release,
-        version=release.version,
-        changes={"status": ReleaseStatus.RELEASED},
-        verb="released",
+        ReleaseStatus.DECIDED,
+        "a decided release can be marked released",
+        "release_not_decided",
     )
+    return move_release(access, release, ReleaseStatus.RELEASED, "released")
 
 
 @transaction.atomic
 def cancel_release(access: Access, release: Release, *, version: int | None = None) -> Release:
-    access.require("write")
-    release = locked(release)
-    check_version(release, version)
+    release = release_to_change(access, release, version)
     check_open(release, "cancelled")
-    return change_record(
-        access,
-        release,
-        version=release.version,
-        changes={"status": ReleaseStatus.CANCELLED},
-        verb="cancelled",
-    )
+    return move_release(access, release, ReleaseStatus.CANCELLED, "cancelled")
 
 
 @transaction.atomic
 def delete_release(access: Access, release: Release) -> None:
     """Only a planned release goes; its features stay, without a release."""
     access.require("write")
-    if release.status != ReleaseStatus.PLANNED:
-        raise Conflict(
-            f"“{release.name}” is {release.get_status_display().lower()}; only a planned "
-            "release can be deleted. Cancel it instead.",
-            code="release_not_planned",
-        )
+    require_status(
+        release,
+        ReleaseStatus.PLANNED,
+        "a planned release can be deleted. Cancel it instead",
+        "release_not_planned",
+    )
     remove_record(access, release)
 
 
@@ -503,13 +506,7 @@ def set_lead_time(access: Access, team: Team | int, *, days: int) -> TeamLeadTim
 
 
 def clean_events(events: list[str]) -> list[str]:
-    unknown = sorted(set(events) - set(webhooks.EVENTS))
-    if unknown:
-        raise Invalid(
-            f"Unknown event: {', '.join(unknown)}.",
-            fields={"events": "Choose from " + ", ".join(webhooks.EVENTS) + "."},
-        )
-    return [event for event in webhooks.EVENTS if event in events]
+    return known_choices(events, webhooks.EVENTS, unknown="Unknown event", field="events")
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ path. The other usual shapes are declared the same way:
 * :func:`record_actions`: ``POST {item}/{verb}``, one change to a record found for writing,
   ``service(access, record, **body)`` (circulate, decide, cancel, graduate, waive…);
 * :func:`record_action`: the same for any method and path (an edit at a nested path);
+* :func:`record_view`: ``GET`` what is made of one record found for reading (a summary);
 * :func:`child_routes`: ``GET/POST`` the records of one parent that have no path of their own
   (check-ins, readings, lagging indicators);
 * :func:`link_routes`: ``PUT/DELETE {parent}/…/{other_id}``, linking two records.
@@ -357,19 +358,17 @@ def record_action(
     method: str,
     path: str,
     *,
-    module: str,
-    name: str,
     find: Find,
     act: Callable[..., Any],
-    summary: str,
     out: type[Schema] | None,
-    payload: type[Input] | None = None,
     present: Present | None = None,
-    description: str | None = None,
+    **route: Any,
 ) -> None:
     """One change to one record: ``find(access, *the path's ids, "write")``, then
     ``act(access, record[, body])`` (see :func:`with_fields`, :func:`update_with_version`),
-    answering what ``act`` returns (through ``present``), or 204 when there is no ``out``."""
+    answering what ``act`` returns (through ``present``), or 204 when there is no ``out``.
+    ``route`` are :func:`declare_route`'s ``module``, ``name`` and ``summary``, and its
+    ``payload`` and ``description`` where the action has them."""
 
     def handle(access: Access, *ids: int, **body: Any) -> Any:
         result = act(access, find(access, *ids, "write"), *body.values())
@@ -377,18 +376,21 @@ def record_action(
             return Status(204, None)
         return present(access, result) if present is not None else result
 
-    declare_route(
-        router,
-        method,
-        path,
-        handle,
-        module=module,
-        name=name,
-        summary=summary,
-        response=out if out is not None else {204: None},
-        payload=payload,
-        description=description,
-    )
+    response = out if out is not None else {204: None}
+    declare_route(router, method, path, handle, response=response, **route)
+
+
+def record_view(
+    router: Router, path: str, *, find: Find, show: Present, out: Any, **route: Any
+) -> None:
+    """``GET {path}``: what ``show(access, record)`` makes of the record that ``find(access,
+    *the path's ids)`` finds for reading (a summary, a grid, a report of it). ``route`` are
+    :func:`declare_route`'s ``module``, ``name`` and ``summary``."""
+
+    def handle(access: Access, *ids: int) -> Any:
+        return show(access, find(access, *ids))
+
+    declare_route(router, "get", path, handle, response=out, **route)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import functools
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -83,13 +83,56 @@ from northline.orgs.tasks import email_invitation, email_notifications
 # record to clean up first) writes through the audit helpers itself.
 
 
-def refuse_unknown(changes: dict[str, Any], allowed: Collection[str]) -> None:
+def refuse_unknown(
+    changes: dict[str, Any],
+    allowed: Collection[str],
+    *,
+    message: str | None = None,
+    hint: str = "Not editable.",
+) -> None:
+    """Refuse a change of any field but the ``allowed`` ones, each named with ``hint``."""
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise Invalid(
-            f"These fields cannot be changed here: {', '.join(unknown)}.",
-            fields=dict.fromkeys(unknown, "Not editable."),
+            message or f"These fields cannot be changed here: {', '.join(unknown)}.",
+            fields=dict.fromkeys(unknown, hint),
         )
+
+
+def check_own(access: Access, record: Any, name: str) -> None:
+    """A record a service was handed must be of the caller's organization: another's answers
+    404, as one that does not exist would."""
+    if record.organization_id != access.organization.pk:
+        raise NotFound(f"No such {name} in this organization.")
+
+
+def known_choices(
+    given: Iterable[str],
+    choices: Sequence[str],
+    *,
+    unknown: str,
+    field: str,
+    hint: str = "Choose from ",
+) -> list[str]:
+    """The ``given`` values, all of which must be ``choices``, in the choices' order: equal sets
+    then compare equal in the audit trail. Any other answers ``{unknown}: the others.``, with
+    ``{hint}the choices.`` on ``field``."""
+    wanted = set(given)
+    others = sorted(wanted - set(choices))
+    if others:
+        raise Invalid(
+            f"{unknown}: {', '.join(others)}.",
+            fields={field: hint + ", ".join(choices) + "."},
+        )
+    return [choice for choice in choices if choice in wanted]
+
+
+def installation_event(
+    actor: Any, verb: str, obj: models.Model, changes: Mapping[str, Any] | None = None
+) -> Event:
+    """Append an event to the installation's trail (organization None): what an account does
+    for itself (tokens, second factors, sign-ins) and what outlives an organization."""
+    return record_event(actor=actor, organization=None, verb=verb, obj=obj, changes=changes)
 
 
 def record_action(
@@ -292,12 +335,8 @@ def delete_organization(access: Access, *, confirm_slug: str) -> None:
             fields={"confirm_slug": f"Must be {organization.slug!r}."},
         )
     # The organization's own trail goes with it; this event outlives it.
-    record_event(
-        actor=access.user,
-        organization=None,
-        verb="deleted",
-        obj=organization,
-        changes={"slug": organization.slug, "name": organization.name},
+    installation_event(
+        access.user, "deleted", organization, {"slug": organization.slug, "name": organization.name}
     )
     organization.delete()
 
@@ -315,12 +354,11 @@ def record_import(
     to the organization's own trail, so that export → import → export still gives the same
     bytes; it names the organization as its object.
     """
-    record_event(
-        actor=IMPORT_ACTOR,
-        organization=None,
-        verb="imported",
-        obj=organization,
-        changes={
+    installation_event(
+        IMPORT_ACTOR,
+        "imported",
+        organization,
+        {
             "slug": organization.slug,
             "source": source,
             "sha256": sha256,
@@ -697,14 +735,7 @@ delete_team = TEAMS.delete
 
 
 def clean_roles(roles: list[str]) -> list[str]:
-    unknown = sorted(set(roles) - set(TeamRole.values))
-    if unknown:
-        raise Invalid(
-            f"Unknown team role: {', '.join(unknown)}.",
-            fields={"roles": "Choose from " + ", ".join(TeamRole.values) + "."},
-        )
-    # Keep the canonical order so equal sets compare equal in the audit trail.
-    return [role for role in TeamRole.values if role in roles]
+    return known_choices(roles, TeamRole.values, unknown="Unknown team role", field="roles")
 
 
 @transaction.atomic
@@ -718,8 +749,7 @@ def add_team_member(
     co_located: bool = True,
 ) -> TeamMember:
     access.require("manage")
-    if person.organization_id != access.organization.pk:
-        raise NotFound("No such person in this organization.")
+    check_own(access, person, "person")
     if TeamMember.objects.filter(team=team, person=person).exists():
         raise Conflict(
             f"{person.name} is already on {team.name}.",
@@ -799,12 +829,11 @@ def create_token(
     )
     validate(token)
     token.save(force_insert=True)
-    record_event(
-        actor=user,
-        organization=None,
-        verb="created",
-        obj=token,
-        changes={
+    installation_event(
+        user,
+        "created",
+        token,
+        {
             "name": name,
             "organization": organization.slug if organization else None,
             "scope": scope,
@@ -823,7 +852,7 @@ def revoke_token(user: User, token: ApiToken, *, reason: str = "") -> ApiToken:
     changes: dict[str, Any] = {"revoked_at": token.revoked_at}
     if reason:
         changes["reason"] = reason
-    record_event(actor=user, organization=None, verb="revoked", obj=token, changes=changes)
+    installation_event(user, "revoked", token, changes)
     return token
 
 
@@ -900,12 +929,8 @@ def sign_out_everywhere(user: User, *, revoke_tokens: bool = False) -> int:
     """End every browser session of the user (this one included); with ``revoke_tokens``,
     revoke their API tokens as well. Returns the number of sessions ended."""
     ended, _ = UserSession.objects.filter(user_id=user.pk).delete()
-    record_event(
-        actor=user,
-        organization=None,
-        verb="signed out everywhere",
-        obj=user,
-        changes={"sessions": ended, "tokens_revoked": revoke_tokens},
+    installation_event(
+        user, "signed out everywhere", user, {"sessions": ended, "tokens_revoked": revoke_tokens}
     )
     if revoke_tokens:
         revoke_tokens_of(user, reason="signed out everywhere")
@@ -925,7 +950,7 @@ def start_authenticator(user: User) -> TOTPDevice:
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     device = TOTPDevice(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
     device.save()
-    record_event(actor=user, organization=None, verb="created", obj=device)
+    installation_event(user, "created", device)
     return device
 
 
@@ -944,9 +969,7 @@ def confirm_authenticator(user: User, *, code: str) -> TOTPDevice:
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record_event(
-        actor=user, organization=None, verb="confirmed", obj=device, changes={"confirmed": True}
-    )
+    installation_event(user, "confirmed", device, {"confirmed": True})
     return device
 
 
@@ -961,13 +984,7 @@ def create_recovery_codes(user: User) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    record_event(
-        actor=user,
-        organization=None,
-        verb="generated",
-        obj=device,
-        changes={"recovery_codes": RECOVERY_CODE_COUNT},
-    )
+    installation_event(user, "generated", device, {"recovery_codes": RECOVERY_CODE_COUNT})
     return codes
 
 
@@ -986,13 +1003,7 @@ def verify_second_factor(user: User, code: str) -> Device | None:
     if device is None:
         return None
     if isinstance(device, StaticDevice):
-        record_event(
-            actor=user,
-            organization=None,
-            verb="used",
-            obj=device,
-            changes={"recovery_codes_left": device.token_set.count()},
-        )
+        installation_event(user, "used", device, {"recovery_codes_left": device.token_set.count()})
     return device
 
 
@@ -1018,7 +1029,7 @@ def turn_off_second_factor(user: User, *, password: str = "", code: str = "") ->
             "Enter your password or a current code to turn two-factor authentication off.",
             fields={"password": "Your password, or a code in the field below."},
         )
-    record_event(actor=user, organization=None, verb="deleted", obj=device)
+    installation_event(user, "deleted", device)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
@@ -1055,9 +1066,7 @@ def create_user(
     user.set_password(password)
     validate(user, exclude=["password"])
     user.save()
-    record_event(
-        actor=user, organization=None, verb="created", obj=user, changes={"username": username}
-    )
+    installation_event(user, "created", user, {"username": username})
     return user
 
 
@@ -1066,13 +1075,7 @@ def unlock_sign_in(user: User, *, actor: Any = "northline unlock") -> int:
     """Lift a sign-in lockout of ``user`` from every address (docs/security.md, "Throttling
     and lockout"); returns how many failure counters were cleared (0: nothing was locked)."""
     cleared = axes_reset(username=user.get_username())
-    record_event(
-        actor=actor,
-        organization=None,
-        verb="sign_in_unlocked",
-        obj=user,
-        changes={"failure_counters_cleared": cleared},
-    )
+    installation_event(actor, "sign_in_unlocked", user, {"failure_counters_cleared": cleared})
     return cleared
 
 
@@ -1281,23 +1284,13 @@ def sign_in_with_sso(
             raise Forbidden(f"There is no Northline account for {email}.")
         identity = SsoIdentity(user=user, issuer=issuer, subject=subject)
         identity.save(force_insert=True)
-        record_event(
-            actor=user,
-            organization=None,
-            verb="created",
-            obj=identity,
-            changes={"issuer": issuer, "subject": subject, "user": user.pk},
+        installation_event(
+            user, "created", identity, {"issuer": issuer, "subject": subject, "user": user.pk}
         )
     if not user.is_active:
         raise Forbidden("This Northline account is deactivated.")
     if email and user.email.lower() != email.lower():
-        record_event(
-            actor=SSO_ACTOR,
-            organization=None,
-            verb="updated",
-            obj=user,
-            changes={"email": [user.email, email]},
-        )
+        installation_event(SSO_ACTOR, "updated", user, {"email": [user.email, email]})
         user.email = email
         user.save(update_fields=["email"])
     identity.last_sign_in_at = timezone.now()
@@ -1320,13 +1313,7 @@ def create_sso_user(*, email: str, first_name: str, last_name: str) -> User:
     )
     user.set_unusable_password()
     user.save()
-    record_event(
-        actor=SSO_ACTOR,
-        organization=None,
-        verb="created",
-        obj=user,
-        changes={"username": username, "email": email},
-    )
+    installation_event(SSO_ACTOR, "created", user, {"username": username, "email": email})
     return user
 
 

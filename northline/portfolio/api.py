@@ -36,6 +36,7 @@ from northline.orgs.api_records import (
     link_routes,
     record_actions,
     record_routes,
+    record_view,
     update_with_version,
     with_fields,
 )
@@ -326,20 +327,24 @@ def list_epics(
     return projected_page(epics, EPIC_COLUMNS, page, epic_rows)
 
 
-@router.get("/epics/export.csv", summary="The epics as CSV, with the WSJF columns")
-def export_csv(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) -> HttpResponse:
+def backlog_export(
+    request: HttpRequest, filters: EpicFilters, kind: Literal["csv", "xlsx"]
+) -> HttpResponse:
+    """The listed epics as a ``kind`` ("csv" or "xlsx") attachment."""
     access = caller_access(request)
     rows = exports.backlog_rows(access.organization, listed(access, filters))
-    name = exports.filename(access.organization, "csv", timezone.localdate())
-    return table_attachment(rows, "csv", name)
+    name = exports.filename(access.organization, kind, timezone.localdate())
+    return table_attachment(rows, kind, name)
+
+
+@router.get("/epics/export.csv", summary="The epics as CSV, with the WSJF columns")
+def export_csv(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) -> HttpResponse:
+    return backlog_export(request, filters, "csv")
 
 
 @router.get("/epics/export.xlsx", summary="The epics as an Excel workbook, with the WSJF columns")
 def export_xlsx(request: HttpRequest, org: OrgSlug, filters: Query[EpicFilters]) -> HttpResponse:
-    access = caller_access(request)
-    rows = exports.backlog_rows(access.organization, listed(access, filters))
-    name = exports.filename(access.organization, "xlsx", timezone.localdate())
-    return table_attachment(rows, "xlsx", name)
+    return backlog_export(request, filters, "xlsx")
 
 
 @router.post("/epics", response={201: EpicOut}, summary="Create an epic in the funnel")
@@ -348,14 +353,16 @@ def create_epic(request: HttpRequest, org: OrgSlug, payload: EpicIn) -> Any:
     return Status(201, epic)
 
 
-@router.get(
+record_view(
+    router,
     "/epics/{epic_id}",
-    response=EpicDetailOut,
+    module=__name__,
+    name="get_epic",
+    find=access_epic,
+    show=epic_detail_out,
+    out=EpicDetailOut,
     summary="One epic with its WSJF breakdown and the feedback loop's numbers",
 )
-def get_epic(request: HttpRequest, org: OrgSlug, epic_id: Id) -> Any:
-    access = caller_access(request)
-    return epic_detail_out(access, access_epic(access, epic_id))
 
 
 @router.patch("/epics/{epic_id}", response=EpicOut, summary="Edit an epic")

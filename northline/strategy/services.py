@@ -36,6 +36,7 @@ from northline.orgs.services import (
     check_changes,
     create_record,
     delete_record,
+    known_choices,
     leadership_of,
     notify,
     record_action,
@@ -480,14 +481,9 @@ def delete_spend(access: Access, spend: Spend) -> None:
 
 def clean_authorities(authorities: Iterable[str]) -> list[str]:
     """Known authorities only, in Authority's order, so equal sets compare equal."""
-    given = set(authorities)
-    unknown = sorted(given - set(Authority.values))
-    if unknown:
-        raise Invalid(
-            f"Unknown authority: {', '.join(unknown)}.",
-            fields={"authorities": "Choose from " + ", ".join(Authority.values) + "."},
-        )
-    return [authority for authority in Authority.values if authority in given]
+    return known_choices(
+        authorities, Authority.values, unknown="Unknown authority", field="authorities"
+    )
 
 
 @transaction.atomic

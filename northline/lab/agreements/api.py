@@ -28,6 +28,7 @@ from northline.orgs.api_records import (
     Names,
     record_actions,
     record_routes,
+    record_view,
     update_with_version,
     with_fields,
 )
@@ -302,15 +303,16 @@ record_actions(
 )
 
 
-@router.get(
+record_view(
+    router,
     "/lab/agreements/{agreement_id}/grid",
-    response=GridOut,
+    module=GOVERNANCE,
+    name="agreement_grid",
+    find=selectors.access_agreement,
+    show=lambda access, agreement: grid_out(selectors.agreement_state(access, agreement)),
+    out=GridOut,
     summary="The initials grid: each required cell's state",
 )
-def agreement_grid(request: HttpRequest, org: OrgSlug, agreement_id: Id) -> Any:
-    access = caller_access(request)
-    record = selectors.access_agreement(access, agreement_id)
-    return grid_out(selectors.agreement_state(access, record))
 
 
 def section_of(

@@ -57,6 +57,7 @@ from northline.orgs.services import (
     RecordWrites,
     add_record,
     change_record,
+    check_own,
     record_action,
     refuse_unknown,
     remove_record,
@@ -156,6 +157,13 @@ def refuse_terminated(agreement: Agreement) -> None:
         )
 
 
+def lock_open(agreement: Agreement) -> Agreement:
+    """:func:`lock`, refused (409 ``agreement_terminated``) when the agreement is terminated."""
+    locked = lock(agreement)
+    refuse_terminated(locked)
+    return locked
+
+
 def sync_status(access: Access, agreement: Agreement) -> Agreement:
     """Executed exactly when every required cell is valid: move the status there, or back to
     amended when an executed agreement loses a valid cell. Draft and terminated stay put."""
@@ -191,8 +199,7 @@ def create_agreement(
 ) -> Agreement:
     """A draft agreement for ``engagement`` with a copy of the template's sections."""
     access.require("write")
-    if engagement.organization_id != access.organization.pk:
-        raise NotFound("No such engagement in this organization.")
+    check_own(access, engagement, "engagement")
     source: AgreementTemplate | None = None
     if template is not None:
         pk = template.pk if isinstance(template, AgreementTemplate) else template
@@ -287,8 +294,7 @@ def circulate(access: Access, agreement: Agreement, *, version: int) -> Agreemen
 @transaction.atomic
 def terminate(access: Access, agreement: Agreement, *, version: int) -> Agreement:
     access.require("write")
-    locked = lock(agreement)
-    refuse_terminated(locked)
+    locked = lock_open(agreement)
     return change_record(
         access,
         locked,
@@ -313,8 +319,7 @@ def add_section(
 ) -> AgreementSection:
     """A new section; on an executed agreement it is a new required row, so it amends it."""
     access.require("write")
-    locked = lock(agreement)
-    refuse_terminated(locked)
+    locked = lock_open(agreement)
     if position is None:
         position = next_position(AgreementSection.objects.filter(agreement=locked))
     section = add_record(
@@ -340,8 +345,7 @@ def update_section(
     on it (they stay, shown as voided) and moves an executed agreement to amended."""
     access.require("write")
     refuse_unknown(changes, SECTION_FIELDS)
-    locked = lock(section.agreement)
-    refuse_terminated(locked)
+    locked = lock_open(section.agreement)
     updated = change_record(access, section, version=version, changes=changes)
     updated.agreement = sync_status(access, locked)
     return updated
@@ -350,8 +354,7 @@ def update_section(
 @transaction.atomic
 def delete_section(access: Access, section: AgreementSection) -> None:
     access.require("write")
-    locked = lock(section.agreement)
-    refuse_terminated(locked)
+    locked = lock_open(section.agreement)
     if Initial.objects.filter(section=section).exists():
         raise Conflict(
             f"“{section.title}” has initials, which are kept as a record; edit the section "
@@ -371,8 +374,7 @@ def add_signatory(
 ) -> Signatory:
     """A new signatory; on an executed agreement their empty cells amend it."""
     access.require("write")
-    locked = lock(agreement)
-    refuse_terminated(locked)
+    locked = lock_open(agreement)
     if side not in Side.values:
         raise Invalid(
             f"Unknown side {side!r}.", fields={"side": "Choose " + " or ".join(Side.values) + "."}
@@ -404,15 +406,14 @@ def update_signatory(
 ) -> Signatory:
     access.require("write")
     refuse_unknown(changes, SIGNATORY_FIELDS)
-    refuse_terminated(lock(signatory.agreement))
+    lock_open(signatory.agreement)
     return change_record(access, signatory, version=version, changes=changes)
 
 
 @transaction.atomic
 def remove_signatory(access: Access, signatory: Signatory) -> None:
     access.require("write")
-    locked = lock(signatory.agreement)
-    refuse_terminated(locked)
+    locked = lock_open(signatory.agreement)
     if Initial.objects.filter(signatory=signatory).exists():
         raise Conflict(
             f"{signatory.person.name} has initialed sections; their initials are kept as a "
@@ -435,10 +436,8 @@ def initial_section(access: Access, section: AgreementSection, signatory: Signat
     nothing is written.
     """
     access.require("write")
-    if section.organization_id != access.organization.pk:
-        raise NotFound("No such agreement section in this organization.")
-    if signatory.organization_id != access.organization.pk:
-        raise NotFound("No such signatory in this organization.")
+    check_own(access, section, "agreement section")
+    check_own(access, signatory, "signatory")
     if signatory.agreement_id != section.agreement_id:
         raise Invalid(
             "This signatory does not sign the agreement this section belongs to.",
@@ -450,8 +449,7 @@ def initial_section(access: Access, section: AgreementSection, signatory: Signat
             f"Only {person.name} can initial {person.name}'s cells; "
             "each signatory initials for themselves."
         )
-    locked = lock(section.agreement)
-    refuse_terminated(locked)
+    locked = lock_open(section.agreement)
     if locked.status not in OPEN_FOR_INITIALS:
         raise Conflict(
             f"The agreement is {locked.get_status_display().lower()}; it takes initials only "

@@ -14,6 +14,7 @@ from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
     record_routes,
+    record_view,
     update_with_version,
     with_fields,
 )
@@ -99,14 +100,16 @@ def budget_out(summary: selectors.BudgetSummary) -> dict[str, Any]:
     }
 
 
-@router.get(
+record_view(
+    router,
     "/lab/engagements/{engagement_id}/budget",
-    response=BudgetOut,
+    module=GOVERNANCE,
+    name="get_budget",
+    find=access_engagement,
+    show=lambda access, engagement: budget_out(selectors.budget_summary(access, engagement)),
+    out=BudgetOut,
     summary="Budget summary: spend against the planned range, by category and over time",
 )
-def get_budget(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    access = caller_access(request)
-    return budget_out(selectors.budget_summary(access, access_engagement(access, engagement_id)))
 
 
 @router.patch(

@@ -9,9 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from northline.lab.models import Engagement, Expense
-from northline.lib.errors import NotFound
 from northline.orgs.access import Access
-from northline.orgs.services import RecordWrites, add_record, update_record
+from northline.orgs.services import RecordWrites, add_record, check_own, update_record
 
 BUDGET_FIELDS = {"budget_low", "budget_high", "monthly_lab_cost", "currency"}
 EXPENSE_FIELDS = {"spent_on", "amount", "category", "note"}
@@ -46,8 +45,7 @@ def add_expense(
     note: str = "",
 ) -> Expense:
     access.require("write")
-    if engagement.organization_id != access.organization.pk:
-        raise NotFound("No such engagement in this organization.")
+    check_own(access, engagement, "engagement")
     return add_record(
         access,
         Expense(

@@ -6,9 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import paginate
 
 from northline.lab.access import (
     access_assessment,
@@ -26,23 +24,22 @@ from northline.lab.models import (
     QualificationAssessment,
     RequiredTraining,
 )
-from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     Filters,
     Id,
     Input,
-    OrgSlug,
     VersionedInput,
     patch_of,
     references,
 )
-from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Action,
     Names,
+    child_routes,
     record_action,
     record_actions,
     record_routes,
+    record_view,
     update_with_version,
     with_fields,
 )
@@ -357,16 +354,17 @@ class WaiveIn(Input):
     version: int = Field(..., ge=1, description="The item's version you read (stale → 409).")
 
 
-@router.get(
+child_routes(
+    router,
     "/lab/engagements/{engagement_id}/checklist",
-    response=list[ChecklistItemOut],
-    summary="An engagement's checklist, every phase",
+    module=CORE,
+    names=Names("checked_item", "checklist"),
+    out=ChecklistItemOut,
+    parent=access_engagement,
+    listing=selectors.checked_items,
+    present=lambda access, checked: checklist_out(checked),
+    summaries={"list": "An engagement's checklist, every phase"},
 )
-@paginate(CursorPage)
-def list_checklist(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id)
-    return [checklist_out(c) for c in selectors.checked_items(access, engagement)]
 
 
 def one_checked(access: Any, item: Any) -> dict[str, Any]:
@@ -421,27 +419,29 @@ class PhaseProgressOut(Schema):
     is_current: bool
 
 
-@router.get(
+def progress_out(access: Any, p: Any) -> dict[str, Any]:
+    return {
+        "phase_id": p.phase.pk,
+        "phase": p.phase.name,
+        "total": p.total,
+        "met": p.met,
+        "waived": p.waived,
+        "open": p.open,
+        "is_current": p.is_current,
+    }
+
+
+child_routes(
+    router,
     "/lab/engagements/{engagement_id}/progress",
-    response=list[PhaseProgressOut],
-    summary="Checklist progress per phase",
+    module=CORE,
+    names=Names("phase_progress", "progress", renamed={"list": "progress"}),
+    out=PhaseProgressOut,
+    parent=access_engagement,
+    listing=selectors.phase_progress,
+    present=progress_out,
+    summaries={"list": "Checklist progress per phase"},
 )
-@paginate(CursorPage)
-def progress(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id)
-    return [
-        {
-            "phase_id": p.phase.pk,
-            "phase": p.phase.name,
-            "total": p.total,
-            "met": p.met,
-            "waived": p.waived,
-            "open": p.open,
-            "is_current": p.is_current,
-        }
-        for p in selectors.phase_progress(access, engagement)
-    ]
 
 
 # Qualification, composition, readiness ------------------------------------------------------
@@ -465,15 +465,16 @@ class AssessmentPatch(VersionedInput):
     evidence: str = ""
 
 
-@router.get(
+child_routes(
+    router,
     "/lab/engagements/{engagement_id}/qualification",
-    response=list[AssessmentOut],
-    summary="The five qualification criteria of an engagement",
+    module=CORE,
+    names=Names("assessment", "qualification"),
+    out=AssessmentOut,
+    parent=access_engagement,
+    listing=selectors.qualification,
+    summaries={"list": "The five qualification criteria of an engagement"},
 )
-@paginate(CursorPage)
-def list_qualification(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    access = caller_access(request)
-    return selectors.qualification(access, access_engagement(access, engagement_id))
 
 
 record_action(
@@ -497,15 +498,16 @@ class CompositionRuleOut(Schema):
     detail: str
 
 
-@router.get(
+child_routes(
+    router,
     "/lab/engagements/{engagement_id}/composition",
-    response=list[CompositionRuleOut],
-    summary="The team composition rules, checked live",
+    module=CORE,
+    names=Names("composition_rule", "composition", renamed={"list": "composition"}),
+    out=CompositionRuleOut,
+    parent=access_engagement,
+    listing=selectors.composition,
+    summaries={"list": "The team composition rules, checked live"},
 )
-@paginate(CursorPage)
-def composition(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    access = caller_access(request)
-    return selectors.composition(access, access_engagement(access, engagement_id))
 
 
 class ReadinessCell(Schema):
@@ -526,14 +528,8 @@ class TrainingReadinessOut(Schema):
     missing: list[ReadinessCell] = Field(..., description="Required and not completed.")
 
 
-@router.get(
-    "/lab/engagements/{engagement_id}/readiness",
-    response=TrainingReadinessOut,
-    summary="Training readiness: people × the courses their roles require",
-)
-def readiness(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    access = caller_access(request)
-    result = selectors.readiness(access, access_engagement(access, engagement_id))
+def readiness_out(access: Any, engagement: Any) -> dict[str, Any]:
+    result = selectors.readiness(access, engagement)
     return {
         "people": [{"id": p.pk, "name": p.name} for p in result.people],
         "courses": [{"id": c.pk, "name": c.name} for c in result.courses],
@@ -546,6 +542,18 @@ def readiness(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
             for p, c in result.missing
         ],
     }
+
+
+record_view(
+    router,
+    "/lab/engagements/{engagement_id}/readiness",
+    module=CORE,
+    name="readiness",
+    find=access_engagement,
+    show=readiness_out,
+    out=TrainingReadinessOut,
+    summary="Training readiness: people × the courses their roles require",
+)
 
 
 # Training ---------------------------------------------------------------------------------

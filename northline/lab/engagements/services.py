@@ -49,6 +49,7 @@ from northline.orgs.services import (
     change_record,
     create_record,
     delete_record,
+    known_choices,
     refuse_unknown,
     remove_record,
     update_record,
@@ -575,14 +576,13 @@ def assess_criterion(
 
 
 def clean_roles(roles: Any) -> list[str]:
-    given = list(roles or [])
-    unknown = sorted(set(given) - set(TeamRole.values))
-    if unknown:
-        raise Invalid(
-            f"Unknown roles: {', '.join(unknown)}.",
-            fields={"audience_roles": "Use team roles: " + ", ".join(TeamRole.values) + "."},
-        )
-    return [role for role in TeamRole.values if role in given]
+    return known_choices(
+        roles or [],
+        TeamRole.values,
+        unknown="Unknown roles",
+        field="audience_roles",
+        hint="Use team roles: ",
+    )
 
 
 @transaction.atomic

@@ -12,7 +12,13 @@ from northline.lab.models import Engagement, Expert, ExpertRequest, RequestStatu
 from northline.lib.errors import Conflict, Invalid, NotFound
 from northline.orgs.access import Access
 from northline.orgs.models import Person
-from northline.orgs.services import add_record, change_record, remove_record
+from northline.orgs.services import (
+    add_record,
+    change_record,
+    check_own,
+    refuse_unknown,
+    remove_record,
+)
 
 OPEN, ASSIGNED, DONE, DECLINED = (
     RequestStatus.OPEN,
@@ -89,8 +95,7 @@ def create_request(
     access: Access, engagement: Engagement, *, area: str, description: str
 ) -> ExpertRequest:
     access.require("write")
-    if engagement.organization_id != access.organization.pk:
-        raise NotFound("No such engagement in this organization.")
+    check_own(access, engagement, "engagement")
     return add_record(
         access,
         ExpertRequest(
@@ -107,12 +112,12 @@ def update_request(
     access: Access, request: ExpertRequest, /, *, version: int, **changes: Any
 ) -> ExpertRequest:
     access.require("write")
-    unknown = sorted(set(changes) - REQUEST_FIELDS)
-    if unknown:
-        raise Invalid(
-            "Change a request's status with its actions (assign, done, decline, reopen).",
-            fields=dict.fromkeys(unknown, "Not editable here."),
-        )
+    refuse_unknown(
+        changes,
+        REQUEST_FIELDS,
+        message="Change a request's status with its actions (assign, done, decline, reopen).",
+        hint="Not editable here.",
+    )
     return change_record(access, request, version=version, changes=changes)
 
 

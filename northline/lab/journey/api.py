@@ -12,12 +12,14 @@ from ninja.pagination import paginate
 from northline.lab.access import access_engagement
 from northline.lab.agreements.api import AgreementStatusName
 from northline.lab.budget.api import BudgetOut, budget_out
+from northline.lab.engagements.api import progress_out
 from northline.lab.journey import selectors, services
-from northline.lab.models import ReportLink
+from northline.lab.models import Engagement, ReportLink
 from northline.lib.pagination import CursorPage
 from northline.lib.schemas import Id, Input, OrgSlug
+from northline.orgs.access import Access
 from northline.orgs.api_auth import caller_access
-from northline.orgs.api_records import Action, managed, record_actions
+from northline.orgs.api_records import Action, managed, record_actions, record_view
 
 router = Router(tags=["lab governance"])
 # Where these routes were first written: their operation ids keep that module's name.
@@ -83,32 +85,14 @@ class JourneyOut(Schema):
     timeline: list[JourneyEventOut]
 
 
-@router.get(
-    "/lab/engagements/{engagement_id}/journey",
-    response=JourneyOut,
-    summary="An engagement's journey report: timeline, progress, agreements, training, budget",
-)
-def get_journey(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
-    access = caller_access(request)
-    engagement = access_engagement(access, engagement_id)
+def journey_out(access: Access, engagement: Engagement) -> dict[str, Any]:
     report = selectors.engagement_journey(access, engagement)
     return {
         "engagement_id": engagement.pk,
         "title": engagement.title,
         "status": engagement.status,
         "current_phase": engagement.current_phase.name if engagement.current_phase else None,
-        "phases": [
-            {
-                "phase_id": p.phase.pk,
-                "phase": p.phase.name,
-                "total": p.total,
-                "met": p.met,
-                "waived": p.waived,
-                "open": p.open,
-                "is_current": p.is_current,
-            }
-            for p in report.phases
-        ],
+        "phases": [progress_out(access, p) for p in report.phases],
         "checklist": report.checklist,
         "agreements": [
             {
@@ -135,6 +119,18 @@ def get_journey(request: HttpRequest, org: OrgSlug, engagement_id: Id) -> Any:
         "budget": budget_out(report.budget),
         "timeline": [entry.event for entry in report.timeline],
     }
+
+
+record_view(
+    router,
+    "/lab/engagements/{engagement_id}/journey",
+    module=GOVERNANCE,
+    name="get_journey",
+    find=access_engagement,
+    show=journey_out,
+    out=JourneyOut,
+    summary="An engagement's journey report: timeline, progress, agreements, training, budget",
+)
 
 
 class StatusCountOut(Schema):

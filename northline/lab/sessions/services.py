@@ -21,6 +21,7 @@ from northline.orgs.models import Person
 from northline.orgs.services import (
     add_record,
     change_record,
+    check_own,
     create_record,
     delete_record,
     record_action,
@@ -79,8 +80,7 @@ def create_session(
     outcomes: str = "",
 ) -> AlignmentSession:
     access.require("write")
-    if engagement.organization_id != access.organization.pk:
-        raise NotFound("No such engagement in this organization.")
+    check_own(access, engagement, "engagement")
     check_dates(starts_on, ends_on)
     session = add_record(
         access,
