@@ -34,15 +34,12 @@ urlpatterns = [
     path("teams/<int:team_id>/calendar/", views.team_feed, name="delivery_team_feed"),
     path("settings/", views.settings, name="delivery_settings"),
     path("settings/webhooks/", views.webhook_new, name="delivery_webhook_new"),
-    path(
-        "settings/webhooks/<int:webhook_id>/delete/",
-        views.webhook_delete,
-        name="delivery_webhook_delete",
-    ),
-    path(
-        "settings/webhooks/<int:webhook_id>/ping/",
-        views.webhook_ping,
-        name="delivery_webhook_ping",
+    *record_paths(
+        "settings/webhooks/<int:webhook_id>/",
+        None,
+        "delivery_webhook",
+        delete=views.webhook_delete,
+        ping=views.webhook_ping,
     ),
     path("settings/calendars/", views.feed_new, name="delivery_feed_new"),
     path(

@@ -19,10 +19,11 @@ urlpatterns = [
         "goals_objective",
         delete=views.objective_delete,
     ),
-    path(
-        "objectives/<int:objective_id>/key-results/new/",
-        views.key_result_new,
-        name="goals_key_result_new",
+    *record_paths(
+        "objectives/<int:objective_id>/key-results/",
+        None,
+        "goals_key_result",
+        new=views.key_result_new,
     ),
     *record_paths(
         "key-results/<int:key_result_id>/",

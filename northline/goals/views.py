@@ -108,10 +108,7 @@ def render_periods(
     form: forms.PeriodForm | None = None,
     failed: web.RefusedRow | None = None,
 ) -> HttpResponse:
-    rows = [
-        (period, web.row_form(failed, "period", period.pk, forms.PeriodEditForm.of(period)))
-        for period in selectors.periods(access)
-    ]
+    rows = web.row_forms(failed, "period", selectors.periods(access), forms.PeriodEditForm.of)
     form = form or forms.PeriodForm()
     failed_form = failed[2] if failed else None
     return render_org(
@@ -154,21 +151,10 @@ period_delete = periods_page.delete(
 to_objective = web.to("goals_objective", "objective_id")
 
 
-@org_view
-def objective_new(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method == "POST":
-        form = forms.ObjectiveForm(request.POST, access=access)
-        done = web.added(
-            request,
-            access,
-            form,
-            lambda data: services.create_objective(access, **data),
-            said="Created “{record.title}”. Add its key results.",
-            back=to_objective,
-        )
-        if done:
-            return done
-    else:
+def render_objective_new(
+    request: HttpRequest, access: Access, form: forms.ObjectiveForm | None = None
+) -> HttpResponse:
+    if form is None:
         initial: dict[str, Any] = {"status": ObjectiveStatus.ACTIVE}
         if period_id := chosen_id(request.GET.get("period")):
             initial["period"] = access_period(access, period_id).pk
@@ -186,6 +172,16 @@ def objective_new(request: HttpRequest, access: Access) -> HttpResponse:
         nav=NAV,
         status=status_of(form),
     )
+
+
+objective_new = web.add_view(
+    render_objective_new,
+    forms.ObjectiveForm,
+    services.create_objective,
+    with_access=True,
+    said="Created “{record.title}”. Add its key results.",
+    back=to_objective,
+)
 
 
 def render_objective(
@@ -248,19 +244,13 @@ objective_delete = web.delete_view(
 )
 
 
-@post_only
-@org_view
-def key_result_new(request: HttpRequest, access: Access, objective_id: int) -> HttpResponse:
-    record = access_objective(access, objective_id, "write")
-    form = forms.KeyResultForm(request.POST, access=access)
-    return web.added(
-        request,
-        access,
-        form,
-        lambda data: services.create_key_result(access, record, **data),
-        said="Added “{record.title}”. Check in when it moves.",
-        back=lambda access, key_result: to_objective(access, record),
-    ) or render_objective(request, access, record, key_result_form=form)
+key_result_new = objective_page.form(
+    forms.KeyResultForm,
+    services.create_key_result,
+    "key_result_form",
+    with_access=True,
+    said="Added “{data[title]}”. Check in when it moves.",
+)
 
 
 # Key results and check-ins ---------------------------------------------------------------

@@ -19,8 +19,8 @@ View = Callable[..., Any]
 
 def record_paths(route: str, view: View | None, name: str, **buttons: View) -> list[URLPattern]:
     """The record's page ``view`` at ``route`` named ``name`` (none where ``view`` is None), then
-    each button at ``route`` + the button's keyword with hyphens (``reset_rank`` →
-    ``reset-rank/``) named ``name_<keyword>``:
+    each button (or page of the record's, such as an engagement's ``agreements``) at ``route`` +
+    the button's keyword with hyphens (``reset_rank`` → ``reset-rank/``) named ``name_<keyword>``:
 
     ``record_paths("epics/<int:epic_id>/", views.epic, "portfolio_epic", delete=views.epic_delete)``
     """
@@ -29,3 +29,22 @@ def record_paths(route: str, view: View | None, name: str, **buttons: View) -> l
         path(f"{route}{action.replace('_', '-')}/", button, name=f"{name}_{action}")
         for action, button in buttons.items()
     ]
+
+
+# Buttons that make a child or link one act on the list of children; every other acts on one.
+LIST_BUTTONS = frozenset({"add", "new", "link"})
+
+
+def child_paths(route: str, param: str, name: str, **buttons: View) -> list[URLPattern]:
+    """The buttons of a record's children, listed on the record's page at ``route``
+    (``investments/<int:investment_id>/spends/``): ``add``, ``new`` and ``link`` at ``route``
+    itself, every other one below the child's ``<int:param>/``, all named ``name_<keyword>``:
+
+    ``child_paths("bodies/<int:body_id>/responsibilities/", "responsibility_id",
+    "strategy_responsibility", add=views.responsibility_add, delete=views.responsibility_delete)``
+    """
+    on_list = {action: view for action, view in buttons.items() if action in LIST_BUTTONS}
+    on_child = {action: view for action, view in buttons.items() if action not in LIST_BUTTONS}
+    return record_paths(route, None, name, **on_list) + record_paths(
+        f"{route}<int:{param}>/", None, name, **on_child
+    )

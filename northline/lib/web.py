@@ -8,7 +8,7 @@ the top, each field's message next to the field, with status 422 or 409, and not
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -266,17 +266,21 @@ def add_view(
     with_access: bool = False,
     options: Callable[[Any], dict[str, Any]] | None = None,
     right: str = "write",
+    parent: Find | None = None,
 ) -> View:
     """A page that lists records and adds one with its form: any method but POST shows
     ``render(request, access)``; POST calls ``create(access, **cleaned data)`` through
     :func:`added`, or shows the page with the refused form as ``form_name``. The form gets
     ``access=`` with ``with_access`` and ``options(access)`` (its choices); adding needs
-    ``right``."""
+    ``right``. With ``parent``, the page lists the children of the record named by the URL's one
+    id (an engagement's sessions): ``parent(access, pk)`` finds it for reading, and ``render``
+    and ``create`` take it after ``access``."""
 
     @org_view
-    def view(request: HttpRequest, access: Any) -> HttpResponse:
+    def view(request: HttpRequest, access: Any, **ids: Any) -> HttpResponse:
+        under = (parent(access, _the_id(ids)),) if parent is not None else ()
         if request.method != "POST":
-            return render(request, access)
+            return render(request, access, *under)
         arguments: dict[str, Any] = {"access": access} if with_access else {}
         if options is not None:
             arguments.update(options(access))
@@ -285,11 +289,11 @@ def add_view(
             request,
             access,
             form,
-            lambda data: create(access, **data),
+            lambda data: create(access, *under, **data),
             said=said,
             back=back,
             right=right,
-        ) or render(request, access, **{form_name: form})
+        ) or render(request, access, *under, **{form_name: form})
 
     return view
 
@@ -304,6 +308,14 @@ def row_form[F: DomainForm](failed: RefusedRow | None, kind: str, pk: int, fresh
     if failed is not None and failed[0] == kind and failed[1] == pk:
         return failed[2]  # type: ignore[return-value]
     return fresh
+
+
+def row_forms[F: DomainForm](
+    failed: RefusedRow | None, kind: str, records: Iterable[Any], fresh: Callable[[Any], F]
+) -> list[tuple[Any, F]]:
+    """Each record with its ``kind`` form: ``fresh(record)``, or the refused one of that row
+    (:func:`row_form`)."""
+    return [(record, row_form(failed, kind, record.pk, fresh(record))) for record in records]
 
 
 def shown_again(render: Callable[..., HttpResponse], kind: str) -> Failed:
@@ -501,11 +513,13 @@ class RecordPage:
         *,
         said: Said,
         back: Back | None = None,
+        reread: bool = False,
         **options: Any,
     ) -> View:
         """Another form of the page, posted to a button's URL: :func:`edit_view`; a refused one
-        is shown on the page as ``form_name``. ``back`` where it goes elsewhere than the page's."""
-        failed = again(self.render, form_name)
+        is shown on the page as ``form_name``. ``back`` where it goes elsewhere than the page's;
+        ``reread`` shows the page with the record read again, as for a refused edit."""
+        failed = again(self.render, form_name, fresh=self.find if reread else None)
         return edit_view(
             self.find, form_class, save, said=said, back=back or self.back, failed=failed, **options
         )

@@ -500,16 +500,16 @@ def team_member(request: HttpRequest, access: Access, team_id: int, member_id: i
     return render_team(request, access, record, member_form=form, member_id=member.pk)
 
 
-@post_only
-@org_view
-def team_member_remove(
-    request: HttpRequest, access: Access, team_id: int, member_id: int
-) -> HttpResponse:
-    record = acl.access_team(access, team_id, "manage")
-    member = acl.access_team_member(access, record, member_id, "manage")
-    services.remove_team_member(access, member)
-    messages.success(request, f"Removed {member.person.name} from {record.name}.")
-    return redirect("team", slug=access.organization.slug, team_id=record.pk)
+team_member_remove = web.child_delete_view(
+    lambda access, team_id: acl.access_team(access, team_id, "manage"),
+    lambda access, team, member_id, action: acl.access_team_member(
+        access, team, member_id, "manage"
+    ),
+    services.remove_team_member,
+    # The member is read with its team (select_related): the team found above, by name.
+    said="Removed {record.person.name} from {record.team.name}.",
+    back=team_page.back,
+)
 
 
 # API tokens ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from northline.lib.routes import record_paths
+from northline.lib.routes import child_paths, record_paths
 from northline.portfolio import views
 
 urlpatterns = [
@@ -25,30 +25,20 @@ urlpatterns = [
         close=views.epic_close,
         reset_rank=views.epic_reset_rank,
     ),
-    path(
-        "epics/<int:epic_id>/indicators/new/",
-        views.indicator_new,
-        name="portfolio_indicator_new",
+    *child_paths(
+        "epics/<int:epic_id>/indicators/",
+        "indicator_id",
+        "portfolio_indicator",
+        new=views.indicator_new,
+        link=views.indicator_link,
+        unlink=views.indicator_unlink,
     ),
-    path(
-        "epics/<int:epic_id>/indicators/link/",
-        views.indicator_link,
-        name="portfolio_indicator_link",
-    ),
-    path(
-        "epics/<int:epic_id>/indicators/<int:indicator_id>/unlink/",
-        views.indicator_unlink,
-        name="portfolio_indicator_unlink",
-    ),
-    path(
-        "epics/<int:epic_id>/key-results/link/",
-        views.key_result_link,
-        name="portfolio_key_result_link",
-    ),
-    path(
-        "epics/<int:epic_id>/key-results/unlink/",
-        views.key_result_unlink,
-        name="portfolio_key_result_unlink",
+    *record_paths(
+        "epics/<int:epic_id>/key-results/",
+        None,
+        "portfolio_key_result",
+        link=views.key_result_link,
+        unlink=views.key_result_unlink,
     ),
     path(
         "key-results/link-epic/",
@@ -70,15 +60,12 @@ urlpatterns = [
         move=views.story_move,
         delete=views.story_delete,
     ),
-    path(
-        "stories/<int:story_id>/indicators/link/",
-        views.story_indicator_link,
-        name="portfolio_story_indicator_link",
-    ),
-    path(
-        "stories/<int:story_id>/indicators/unlink/",
-        views.story_indicator_unlink,
-        name="portfolio_story_indicator_unlink",
+    *record_paths(
+        "stories/<int:story_id>/indicators/",
+        None,
+        "portfolio_story_indicator",
+        link=views.story_indicator_link,
+        unlink=views.story_indicator_unlink,
     ),
     path("sprints/", views.sprints, name="portfolio_sprints"),
     *record_paths(

@@ -8,6 +8,7 @@ keyboard controls) and gets JSON back: the moved card, or the 409 with each unme
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -407,19 +408,15 @@ epic = epic_page.edit(
 )
 
 
-@post_only
-@org_view
-def epic_close(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
-    record = access_epic(access, epic_id, "write")
-    form = forms.CloseForm(request.POST)
-
-    def save(data: dict[str, Any]) -> None:
-        services.move_epic(access, record, state=EpicState.CLOSED, **data)
-
-    if submit(form, save):
-        messages.success(request, f"Closed “{record.title}”.")
-        return redirect(epic_url(access, record))
-    return render_epic(request, access, access_epic(access, epic_id), close_form=form)
+epic_close = epic_page.form(
+    forms.CloseForm,
+    lambda access, record, **data: services.move_epic(
+        access, record, state=EpicState.CLOSED, **data
+    ),
+    "close_form",
+    said="Closed “{record.title}”.",
+    reread=True,
+)
 
 
 @post_only
@@ -481,37 +478,28 @@ def key_results_url(access: Access, epic: Epic) -> str:
     return epic_url(access, epic) + "#key-results"
 
 
-@post_only
-@org_view
-def key_result_link(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
-    record = access_epic(access, epic_id, "write")
-    form = forms.KeyResultLinkForm(request.POST)
-    linked: list[Epic] = []
-
-    def save(data: dict[str, Any]) -> None:
-        linked.append(
-            services.link_key_result(access, record, data["key_result"], version=data["version"])
-        )
-
-    if submit(form, save):
-        messages.success(request, f"“{record.title}” now drives the key result.")
-        return redirect(key_results_url(access, record))
-    return render_epic(request, access, access_epic(access, epic_id), key_result_form=form)
+def to_key_results(access: Access, record: Epic) -> HttpResponse:
+    return redirect(key_results_url(access, record))
 
 
-@post_only
-@org_view
-def key_result_unlink(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
-    record = access_epic(access, epic_id, "write")
-    form = forms.KeyResultLinkForm(request.POST)
+def key_result_form(save: Callable[..., Any], said: str) -> web.View:
+    """The epic page's key-result form, posted to link the chosen key result or to unlink it."""
+    return epic_page.form(
+        forms.KeyResultLinkForm,
+        save,
+        "key_result_form",
+        said=said,
+        back=to_key_results,
+        reread=True,
+    )
 
-    def save(data: dict[str, Any]) -> None:
-        services.unlink_key_result(access, record, data["key_result"], version=data["version"])
 
-    if submit(form, save):
-        messages.success(request, f"“{record.title}” no longer drives the key result.")
-        return redirect(key_results_url(access, record))
-    return render_epic(request, access, access_epic(access, epic_id), key_result_form=form)
+key_result_link = key_result_form(
+    services.link_key_result, "“{record.title}” now drives the key result."
+)
+key_result_unlink = key_result_form(
+    services.unlink_key_result, "“{record.title}” no longer drives the key result."
+)
 
 
 # The other end: which epics drive a key result, on the key result's page (goals) and from
@@ -606,15 +594,14 @@ def choose_epics(request: HttpRequest, access: Access) -> HttpResponse:
 # Stories -----------------------------------------------------------------------------------
 
 
-@post_only
-@org_view
-def story_new(request: HttpRequest, access: Access, epic_id: int) -> HttpResponse:
-    record = access_epic(access, epic_id, "write")
-    form = forms.StoryForm(request.POST, access=access)
-    if submit(form, lambda data: services.create_story(access, record, **data)):
-        messages.success(request, f"Added the story “{form.cleaned_data['title']}”.")
-        return redirect(epic_url(access, record) + "#stories")
-    return render_epic(request, access, record, story_form=form)
+story_new = epic_page.form(
+    forms.StoryForm,
+    services.create_story,
+    "story_form",
+    with_access=True,
+    said="Added the story “{data[title]}”.",
+    back=lambda access, record: to_epic(access, record, "#stories"),
+)
 
 
 def render_story(
@@ -646,46 +633,33 @@ def story_url(access: Access, story: Story) -> str:
     return reverse("portfolio_story", args=[access.organization.slug, story.pk]) + "#leading"
 
 
-@post_only
-@org_view
-def story_indicator_link(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
-    record = access_story(access, story_id, "write")
-    form = forms.LinkLeadingIndicatorForm(request.POST, access=access)
-    if submit(
-        form, lambda data: services.link_leading_indicator(access, record, data["indicator"])
-    ):
-        messages.success(request, f"Linked “{form.cleaned_data['indicator'].name}”.")
-        return redirect(story_url(access, record))
-    return render_story(request, access, record, leading_form=form)
-
-
-@post_only
-@org_view
-def story_indicator_unlink(request: HttpRequest, access: Access, story_id: int) -> HttpResponse:
-    record = access_story(access, story_id, "write")
-    form = forms.LinkLeadingIndicatorForm(request.POST, access=access)
-    if submit(
-        form, lambda data: services.unlink_leading_indicator(access, record, data["indicator"])
-    ):
-        messages.success(
-            request, f"Unlinked “{form.cleaned_data['indicator'].name}”; its readings stay."
-        )
-        return redirect(story_url(access, record))
-    return render_story(request, access, record, leading_form=form)
-
-
 def to_stories(access: Access, record: Story) -> HttpResponse:
     return redirect(epic_url(access, record.epic) + "#stories")
 
 
-story = web.page_and_edit(
-    access_story,
-    render_story,
-    forms.StoryEditForm,
-    services.update_story,
-    with_access=True,
-    said="Saved “{record.title}”.",
-    back=to_stories,
+story_page = web.RecordPage(access_story, render_story, back=to_stories)
+story = story_page.edit(
+    forms.StoryEditForm, services.update_story, with_access=True, said="Saved “{record.title}”."
+)
+
+
+def leading_indicator_form(save: Callable[..., Any], said: str) -> web.View:
+    """The story page's leading-indicator form, posted to link the chosen one or to unlink it."""
+    return story_page.form(
+        forms.LinkLeadingIndicatorForm,
+        save,
+        "leading_form",
+        with_access=True,
+        said=said,
+        back=lambda access, record: redirect(story_url(access, record)),
+    )
+
+
+story_indicator_link = leading_indicator_form(
+    services.link_leading_indicator, "Linked “{data[indicator].name}”."
+)
+story_indicator_unlink = leading_indicator_form(
+    services.unlink_leading_indicator, "Unlinked “{data[indicator].name}”; its readings stay."
 )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from northline.lib.routes import record_paths
+from northline.lib.routes import child_paths, record_paths
 from northline.strategy import views
 
 urlpatterns = [
@@ -19,20 +19,13 @@ urlpatterns = [
     *record_paths(
         "themes/<int:theme_id>/", views.theme, "strategy_theme", delete=views.theme_delete
     ),
-    path(
-        "themes/<int:theme_id>/indicators/add/",
-        views.theme_indicator_add,
-        name="strategy_theme_indicator_add",
-    ),
-    path(
-        "themes/<int:theme_id>/indicators/link/",
-        views.theme_indicator_link,
-        name="strategy_theme_indicator_link",
-    ),
-    path(
-        "themes/<int:theme_id>/indicators/<int:indicator_id>/unlink/",
-        views.theme_indicator_unlink,
-        name="strategy_theme_indicator_unlink",
+    *child_paths(
+        "themes/<int:theme_id>/indicators/",
+        "indicator_id",
+        "strategy_theme_indicator",
+        add=views.theme_indicator_add,
+        link=views.theme_indicator_link,
+        unlink=views.theme_indicator_unlink,
     ),
     path("value-streams/", views.value_streams, name="strategy_value_streams"),
     *record_paths(
@@ -48,27 +41,21 @@ urlpatterns = [
         "strategy_investment",
         delete=views.investment_delete,
     ),
-    path(
-        "investments/<int:investment_id>/spends/add/",
-        views.spend_add,
-        name="strategy_spend_add",
-    ),
-    path(
-        "investments/<int:investment_id>/spends/<int:spend_id>/delete/",
-        views.spend_delete,
-        name="strategy_spend_delete",
+    *child_paths(
+        "investments/<int:investment_id>/spends/",
+        "spend_id",
+        "strategy_spend",
+        add=views.spend_add,
+        delete=views.spend_delete,
     ),
     path("bodies/", views.bodies, name="strategy_bodies"),
     *record_paths("bodies/<int:body_id>/", views.body, "strategy_body", delete=views.body_delete),
-    path(
-        "bodies/<int:body_id>/responsibilities/add/",
-        views.responsibility_add,
-        name="strategy_responsibility_add",
-    ),
-    path(
-        "bodies/<int:body_id>/responsibilities/<int:responsibility_id>/delete/",
-        views.responsibility_delete,
-        name="strategy_responsibility_delete",
+    *child_paths(
+        "bodies/<int:body_id>/responsibilities/",
+        "responsibility_id",
+        "strategy_responsibility",
+        add=views.responsibility_add,
+        delete=views.responsibility_delete,
     ),
     path("decisions/", views.decisions, name="strategy_decisions"),
     *record_paths(
@@ -77,14 +64,11 @@ urlpatterns = [
         "strategy_decision",
         delete=views.decision_delete,
     ),
-    path(
-        "decisions/<int:decision_id>/links/add/",
-        views.decision_link_add,
-        name="strategy_decision_link_add",
-    ),
-    path(
-        "decisions/<int:decision_id>/links/<int:link_id>/delete/",
-        views.decision_link_delete,
-        name="strategy_decision_link_delete",
+    *child_paths(
+        "decisions/<int:decision_id>/links/",
+        "link_id",
+        "strategy_decision_link",
+        add=views.decision_link_add,
+        delete=views.decision_link_delete,
     ),
 ]

@@ -19,7 +19,7 @@ from northline.lib.web import (
     org_view,
     post_only,
     render_org,
-    row_form,
+    row_forms,
     status_of,
     submit,
     to,
@@ -172,13 +172,12 @@ def render_swot(
     themes = forms.theme_choices(access)
     board = selectors.swot_board(list(selectors.swot_items(access)))
     for quadrant in board:
-        quadrant["rows"] = [
-            (
-                item,
-                row_form(failed, "item", item.pk, forms.SwotItemEditForm.of(item, themes=themes)),
-            )
-            for item in quadrant["items"]
-        ]
+        quadrant["rows"] = row_forms(
+            failed,
+            "item",
+            quadrant["items"],
+            lambda item: forms.SwotItemEditForm.of(item, themes=themes),
+        )
     add_form = add_form or forms.SwotItemForm(themes=themes)
     return page(
         request,
@@ -326,15 +325,12 @@ def render_streams(
     failed: RefusedRow | None = None,
 ) -> HttpResponse:
     teams = org_selectors.teams(access)
-    rows = [
-        (
-            stream,
-            row_form(
-                failed, "stream", stream.pk, forms.ValueStreamEditForm.of(stream, teams=teams)
-            ),
-        )
-        for stream in selectors.value_streams(access)
-    ]
+    rows = row_forms(
+        failed,
+        "stream",
+        selectors.value_streams(access),
+        lambda stream: forms.ValueStreamEditForm.of(stream, teams=teams),
+    )
     add_form = add_form or forms.ValueStreamForm(teams=teams)
     return page(
         request,

@@ -17,10 +17,11 @@ urlpatterns = [
         answer=views.survey_answer,
     ),
     path("<int:survey_id>/links/", views.link_new, name="insights_survey_link_new"),
-    path(
-        "<int:survey_id>/links/<int:link_id>/revoke/",
-        views.link_revoke,
-        name="insights_survey_link_revoke",
+    *record_paths(
+        "<int:survey_id>/links/<int:link_id>/",
+        None,
+        "insights_survey_link",
+        revoke=views.link_revoke,
     ),
     path("answer/<str:token>/", views.survey_public, name="insights_survey_public"),
 ]

@@ -12,10 +12,11 @@ urlpatterns = [
     *record_paths(
         "templates/<int:template_id>/", views.template, "lab_template", delete=views.template_delete
     ),
-    path(
-        "templates/<int:template_id>/sections/new/",
-        views.template_section_new,
-        name="lab_template_section_new",
+    *record_paths(
+        "templates/<int:template_id>/sections/",
+        None,
+        "lab_template_section",
+        new=views.template_section_new,
     ),
     *record_paths(
         "template-sections/<int:section_id>/",
@@ -24,10 +25,11 @@ urlpatterns = [
         delete=views.template_section_delete,
     ),
     # Agreements
-    path(
-        "engagements/<int:engagement_id>/agreements/",
-        views.engagement_agreements,
-        name="lab_engagement_agreements",
+    *record_paths(
+        "engagements/<int:engagement_id>/",
+        None,
+        "lab_engagement",
+        agreements=views.engagement_agreements,
     ),
     *record_paths(
         "agreements/<int:agreement_id>/",
@@ -36,15 +38,17 @@ urlpatterns = [
         print=views.agreement_print,
         action=views.agreement_action,
     ),
-    path(
-        "agreements/<int:agreement_id>/sections/new/",
-        views.agreement_section_new,
-        name="lab_agreement_section_new",
+    *record_paths(
+        "agreements/<int:agreement_id>/sections/",
+        None,
+        "lab_agreement_section",
+        new=views.agreement_section_new,
     ),
-    path(
-        "agreements/<int:agreement_id>/signatories/new/",
-        views.agreement_signatory_new,
-        name="lab_agreement_signatory_new",
+    *record_paths(
+        "agreements/<int:agreement_id>/signatories/",
+        None,
+        "lab_agreement_signatory",
+        new=views.agreement_signatory_new,
     ),
     *record_paths(
         "agreement-sections/<int:section_id>/",
@@ -57,9 +61,10 @@ urlpatterns = [
         views.agreement_initial,
         name="lab_agreement_initial",
     ),
-    path(
-        "signatories/<int:signatory_id>/delete/",
-        views.agreement_signatory_delete,
-        name="lab_agreement_signatory_delete",
+    *record_paths(
+        "signatories/<int:signatory_id>/",
+        None,
+        "lab_agreement_signatory",
+        delete=views.agreement_signatory_delete,
     ),
 ]

@@ -22,18 +22,19 @@ from northline.lab.forms import VersionOnlyForm
 from northline.lab.models import (
     Agreement,
     AgreementStatus,
+    Engagement,
 )
 from northline.lab.pages import NAV, engagement_context, lab_url
 from northline.lib.web import (
     RecordPage,
     RefusedRow,
-    added,
+    add_view,
     delete_view,
     edit_view,
     org_view,
     post_only,
     render_org,
-    row_form,
+    row_forms,
     status_of,
     submit,
     to,
@@ -46,21 +47,10 @@ from northline.orgs.access import Access
 to_template = to("lab_template", "template_id")
 
 
-@org_view
-def templates(request: HttpRequest, access: Access) -> HttpResponse:
-    form = forms.TemplateForm()
-    if request.method == "POST":
-        form = forms.TemplateForm(request.POST)
-        done = added(
-            request,
-            access,
-            form,
-            lambda data: services.create_template(access, **data),
-            said="Created the template “{record.name}”. Add its sections.",
-            back=to_template,
-        )
-        if done:
-            return done
+def render_templates(
+    request: HttpRequest, access: Access, form: forms.TemplateForm | None = None
+) -> HttpResponse:
+    form = form or forms.TemplateForm()
     return render_org(
         request,
         access,
@@ -69,6 +59,15 @@ def templates(request: HttpRequest, access: Access) -> HttpResponse:
         nav=NAV,
         status=status_of(form),
     )
+
+
+templates = add_view(
+    render_templates,
+    forms.TemplateForm,
+    services.create_template,
+    said="Created the template “{record.name}”. Add its sections.",
+    back=to_template,
+)
 
 
 def render_template(
@@ -80,10 +79,8 @@ def render_template(
     section_form: forms.SectionForm | None = None,
     failed: RefusedRow | None = None,
 ) -> HttpResponse:
-    rows = [
-        (section, row_form(failed, "section", section.pk, forms.SectionEditForm.of(section)))
-        for section in selectors.template_sections(access, template)
-    ]
+    sections = selectors.template_sections(access, template)
+    rows = row_forms(failed, "section", sections, forms.SectionEditForm.of)
     edit_form = edit_form or forms.TemplateEditForm.of(template)
     section_form = section_form or forms.SectionForm()
     return render_org(
@@ -147,22 +144,13 @@ template_section_delete = delete_view(
 # Agreements ----------------------------------------------------------------------------------
 
 
-@org_view
-def engagement_agreements(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    engagement = access_engagement(access, engagement_id)
-    form = forms.AgreementForm(access=access)
-    if request.method == "POST":
-        form = forms.AgreementForm(request.POST, access=access)
-        done = added(
-            request,
-            access,
-            form,
-            lambda data: services.create_agreement(access, engagement, **data),
-            said="Made “{record.title}”. Add its signatories.",
-            back=to("lab_agreement", "agreement_id"),
-        )
-        if done:
-            return done
+def render_agreements(
+    request: HttpRequest,
+    access: Access,
+    engagement: Engagement,
+    form: forms.AgreementForm | None = None,
+) -> HttpResponse:
+    form = form or forms.AgreementForm(access=access)
     rows = [
         (agreement, selectors.agreement_state(access, agreement))
         for agreement in selectors.agreements(access, engagement)
@@ -177,6 +165,17 @@ def engagement_agreements(request: HttpRequest, access: Access, engagement_id: i
     )
 
 
+engagement_agreements = add_view(
+    render_agreements,
+    forms.AgreementForm,
+    services.create_agreement,
+    parent=access_engagement,
+    with_access=True,
+    said="Made “{record.title}”. Add its signatories.",
+    back=to("lab_agreement", "agreement_id"),
+)
+
+
 def render_agreement(
     request: HttpRequest,
     access: Access,
@@ -188,13 +187,7 @@ def render_agreement(
 ) -> HttpResponse:
     grid = selectors.agreement_state(access, agreement)
     editable = access.can_write and agreement.status != AgreementStatus.TERMINATED
-    sections = [
-        (
-            section,
-            row_form(failed, "section", section.pk, forms.SectionEditForm.of(section)),
-        )
-        for section in grid.sections
-    ]
+    sections = row_forms(failed, "section", grid.sections, forms.SectionEditForm.of)
     section_form = section_form or forms.SectionForm()
     signatory_form = signatory_form or forms.SignatoryForm(access=access)
     return render_org(

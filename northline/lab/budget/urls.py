@@ -1,20 +1,15 @@
 """Web UI routes for an engagement's budget and expenses
 (below /o/<slug>/lab/; every view receives ``slug``)."""
 
-from django.urls import path
-
 from northline.lab.budget import views
+from northline.lib.routes import record_paths
 
 urlpatterns = [
-    path(
-        "engagements/<int:engagement_id>/budget/",
-        views.engagement_budget,
-        name="lab_engagement_budget",
+    *record_paths(
+        "engagements/<int:engagement_id>/", None, "lab_engagement", budget=views.engagement_budget
     ),
-    path(
-        "engagements/<int:engagement_id>/expenses/new/",
-        views.expense_new,
-        name="lab_expense_new",
+    *record_paths(
+        "engagements/<int:engagement_id>/expenses/", None, "lab_expense", new=views.expense_new
     ),
-    path("expenses/<int:expense_id>/delete/", views.expense_delete, name="lab_expense_delete"),
+    *record_paths("expenses/<int:expense_id>/", None, "lab_expense", delete=views.expense_delete),
 ]

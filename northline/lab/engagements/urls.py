@@ -33,10 +33,8 @@ urlpatterns: list = [
         move=views.phase_move,
         delete=views.phase_delete,
     ),
-    path(
-        "playbook/phases/<int:phase_id>/items/new/",
-        views.phase_item_new,
-        name="lab_phase_item_new",
+    *record_paths(
+        "playbook/phases/<int:phase_id>/items/", None, "lab_phase_item", new=views.phase_item_new
     ),
     *record_paths(
         "playbook/items/<int:item_id>/",
@@ -48,10 +46,11 @@ urlpatterns: list = [
     *record_paths(
         "training/courses/<int:course_id>/", views.course, "lab_course", delete=views.course_delete
     ),
-    path(
-        "training/required/<int:requirement_id>/delete/",
-        views.requirement_delete,
-        name="lab_requirement_delete",
+    *record_paths(
+        "training/required/<int:requirement_id>/",
+        None,
+        "lab_requirement",
+        delete=views.requirement_delete,
     ),
     *record_paths(
         "training/records/<int:record_id>/", views.record, "lab_record", delete=views.record_delete

@@ -42,6 +42,7 @@ from northline.lib.web import (
     RefusedRow,
     Said,
     View,
+    add_view,
     added,
     delete_view,
     edit_view,
@@ -85,21 +86,9 @@ def by_kind(items: list[Any], kind_of: Callable[[Any], str]) -> list[tuple[str, 
 # Lab home -------------------------------------------------------------------------------
 
 
-@org_view
-def lab(request: HttpRequest, access: Access) -> HttpResponse:
-    form: forms.EngagementForm | None = None
-    if request.method == "POST":
-        form = forms.EngagementForm(request.POST, access=access)
-        done = added(
-            request,
-            access,
-            form,
-            lambda data: services.create_engagement(access, **data),
-            said="Created “{record.title}”. Assess its qualification.",
-            back=to("lab_engagement", "engagement_id"),
-        )
-        if done:
-            return done
+def render_lab(
+    request: HttpRequest, access: Access, form: forms.EngagementForm | None = None
+) -> HttpResponse:
     form = form or forms.EngagementForm(access=access)
     status_filter = request.GET.get("status", "")
     if status_filter not in EngagementStatus.values:
@@ -134,6 +123,16 @@ def lab(request: HttpRequest, access: Access) -> HttpResponse:
         nav=NAV,
         status=status_of(form),
     )
+
+
+lab = add_view(
+    render_lab,
+    forms.EngagementForm,
+    services.create_engagement,
+    with_access=True,
+    said="Created “{record.title}”. Assess its qualification.",
+    back=to("lab_engagement", "engagement_id"),
+)
 
 
 # The engagement page --------------------------------------------------------------------

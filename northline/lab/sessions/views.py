@@ -10,14 +10,14 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from northline.lab.access import access_engagement
-from northline.lab.models import AlignmentSession
+from northline.lab.models import AlignmentSession, Engagement
 from northline.lab.pages import NAV, engagement_context
 from northline.lab.sessions import calendar, forms, selectors, services
 from northline.lib.exports import attachment
 from northline.lib.web import (
     DomainForm,
     RecordPage,
-    added,
+    add_view,
     delete_view,
     edit_view,
     org_view,
@@ -33,22 +33,13 @@ from northline.orgs.access import Access
 to_session = to("lab_session", "session_id")
 
 
-@org_view
-def engagement_sessions(request: HttpRequest, access: Access, engagement_id: int) -> HttpResponse:
-    engagement = access_engagement(access, engagement_id)
-    form = forms.SessionForm(access=access)
-    if request.method == "POST":
-        form = forms.SessionForm(request.POST, access=access)
-        done = added(
-            request,
-            access,
-            form,
-            lambda data: services.create_session(access, engagement, **data),
-            said="Planned “{record.title}”.",
-            back=to_session,
-        )
-        if done:
-            return done
+def render_sessions(
+    request: HttpRequest,
+    access: Access,
+    engagement: Engagement,
+    form: forms.SessionForm | None = None,
+) -> HttpResponse:
+    form = form or forms.SessionForm(access=access)
     rows = [
         (session, selectors.not_invited(session))
         for session in selectors.sessions(access, engagement)
@@ -66,6 +57,17 @@ def engagement_sessions(request: HttpRequest, access: Access, engagement_id: int
         nav=NAV,
         status=status_of(form),
     )
+
+
+engagement_sessions = add_view(
+    render_sessions,
+    forms.SessionForm,
+    services.create_session,
+    parent=access_engagement,
+    with_access=True,
+    said="Planned “{record.title}”.",
+    back=to_session,
+)
 
 
 def render_session(
