@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import timedelta
@@ -259,6 +260,8 @@ class RecordWrites[R: models.Model]:
 
 
 TOKEN_PREFIX = "nl_"
+# What follows TOKEN_PREFIX up to the next "_": secrets.token_hex, within ApiToken.prefix's 16.
+TOKEN_PREFIX_SHAPE = re.compile(r"[0-9a-f]{1,16}")
 
 
 # Organizations ---------------------------------------------------------------------------
@@ -886,6 +889,10 @@ def token_for(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     prefix = raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
+    if not TOKEN_PREFIX_SHAPE.fullmatch(prefix):
+        # Not one we could have made (hex, as create_token makes them): no query for it, so a
+        # NUL byte or a megabyte in the header never reaches the database.
+        return None
     token = selectors.token_by_prefix(prefix)
     if token is None or not secrets.compare_digest(token.digest, digest_of(raw)):
         return None

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 from django.db import models
+from django.test import Client
 
 from northline.orgs import selectors, services
 from northline.orgs.models import ApiToken, Membership, Organization
@@ -70,3 +71,18 @@ def test_it_finds_nothing_for_an_unknown_prefix_or_an_inactive_user(cast: Cast) 
     assert selectors.token_by_prefix("0000dead") is None
     User.objects.filter(pk=cast.editor.pk).update(is_active=False)
     assert selectors.token_by_prefix(token.prefix) is None
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["nl_ab\x00cd_x", "nl_" + "9" * 5000 + "_x", "nl_\u202e_x", "nl__x", "nl_ABCDEF12_x"],
+    ids=["nul byte", "huge", "bidi control", "empty", "upper case"],
+)
+def test_a_bearer_no_token_could_have_is_refused_with_401(cast: Cast, secret: str) -> None:
+    """Not the shape of a prefix create_token makes: 401 without a query for it (PostgreSQL
+    refuses a NUL byte in a parameter: that was a 500)."""
+    response = Client(HTTP_HOST="localhost").get(
+        "/api/v1/orgs/acme/epics", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
