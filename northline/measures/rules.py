@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 ON_TRACK_MARGIN = 0.10  # progress may lag the expected share by this much and still be on track
 AT_RISK_MARGIN = 0.25  # … and by this much before it is off track
@@ -123,9 +123,8 @@ def needs_attention(pace: Pace, stalled: bool) -> bool:
     return stalled or pace == Pace.OFF_TRACK
 
 
-@dataclass(frozen=True)
-class Point:
-    """One reading as the rules see it."""
+class Point(NamedTuple):
+    """One reading as the rules see it (a tuple: thousands are built for one page)."""
 
     value: float
     at: dt.datetime

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -31,15 +32,43 @@ def readings(access: Access, indicator: Indicator) -> QuerySet[Reading]:
 
 
 def points_of(indicator_ids: Iterable[int], at: dt.datetime) -> dict[int, list[Point]]:
-    """Every reading up to ``at`` of the given indicators, oldest first: one query."""
+    """Every reading up to ``at`` of the given indicators, oldest first: one query.
+
+    Written in SQL and read from the cursor rather than through the ORM: a large organization's
+    Insights and map pages judge thousands of key results, and building the ORM's query for
+    thousands of ids and converting each reading's moment through its per-value converters took
+    three times as long as running the query (``tests/test_points.py`` holds it to the ORM's
+    answer). On SQLite the moment is read as the text Django stored and parsed here in one C
+    call, not by the driver's converter for the column's declared type (a Python function per
+    value); PostgreSQL's driver gives a datetime. Either is in the connection's time zone, which
+    is all this adds, as the ORM's converter does.
+    """
+    ids = [int(pk) for pk in indicator_ids]
     points: dict[int, list[Point]] = defaultdict(list)
-    rows = (
-        Reading.objects.filter(indicator_id__in=list(indicator_ids), recorded_at__lte=at)
-        .order_by("indicator_id", "recorded_at", "id")
-        .values_list("indicator_id", "value", "recorded_at")
+    if not ids:
+        return points
+    connection = connections[router.db_for_read(Reading)]
+    quote = connection.ops.quote_name
+    # Only quoted names and placeholders are written into the SQL; the values are parameters.
+    placeholders = ", ".join(["%s"] * len(ids))
+    moment = quote("recorded_at")
+    read_moment = f"CAST({moment} AS TEXT)" if connection.vendor == "sqlite" else moment
+    sql = (
+        f"SELECT {quote('indicator_id')}, {quote('value')}, {read_moment} "  # noqa: S608
+        f"FROM {quote(Reading._meta.db_table)} WHERE {quote('recorded_at')} <= %s "
+        f"AND {quote('indicator_id')} IN ({placeholders}) "
+        f"ORDER BY {quote('indicator_id')}, {quote('recorded_at')}, {quote('id')}"
     )
-    for indicator_id, value, recorded_at in rows:
-        points[indicator_id].append(Point(value=value, at=recorded_at))
+    zone = connection.timezone
+    parse = dt.datetime.fromisoformat
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(at), *ids])
+        for indicator_id, value, recorded_at in cursor.fetchall():
+            if isinstance(recorded_at, str):
+                recorded_at = parse(recorded_at)
+            if recorded_at.tzinfo is None:
+                recorded_at = recorded_at.replace(tzinfo=zone)
+            points[indicator_id].append(Point(value, recorded_at))
     return points
 
 
