@@ -212,10 +212,22 @@ def unchanged_run(points: Sequence[Point]) -> list[Point]:
 
 def stalled(points: Sequence[Point], progress_now: float, at: dt.datetime) -> bool:
     """Not moving: the last 3 readings hold one value, or it has held for 21 days, below target."""
-    if progress_now >= 1.0 or not points:
+    return run_stalled(unchanged_run(points), progress_now, at)
+
+
+def run_stalled(run: Sequence[Point], progress_now: float, at: dt.datetime) -> bool:
+    """:func:`stalled`, given the trailing run of one value (:func:`unchanged_run`)."""
+    if progress_now >= 1.0 or not run:
         return False
-    run = unchanged_run(points)
     return len(run) >= STALLED_READINGS or at - run[0].at >= STALLED_AFTER
+
+
+def up_to(points: Sequence[Point], at: dt.datetime) -> Sequence[Point]:
+    """The readings (oldest first) taken up to ``at``: all of them, as a page reads them, unless
+    the last is later."""
+    if not points or points[-1].at <= at:
+        return points
+    return [point for point in points if point.at <= at]
 
 
 def judge(
@@ -239,7 +251,7 @@ def judge(
             end=end,
             at=at,
         )
-    seen = [point for point in points if point.at <= at]
+    seen = up_to(points, at)
     current = seen[-1].value if seen else None
     progress_now = progress(baseline, target, current)
     expected = expected_progress(start, end, at)
@@ -248,7 +260,7 @@ def judge(
         progress=progress_now,
         expected=expected,
         pace=pace(progress_now, expected, has_reading=bool(seen), start=start, at=at),
-        stalled=stalled(seen, progress_now, at),
+        stalled=run_stalled(run, progress_now, at),
         current=current,
         readings=len(seen),
         last_reading_at=seen[-1].at if seen else None,
@@ -293,7 +305,7 @@ def judge_guardrail(
 ) -> Health:
     """How a guardrail stands at ``at``: progress 1 while it holds, 0 once breached (or with no
     reading); never stalled."""
-    seen = [point for point in points if point.at <= at]
+    seen = up_to(points, at)
     current = seen[-1].value if seen else None
     held = current is not None and holds(current, threshold, above=above)
     run = unchanged_run(seen)
