@@ -66,6 +66,7 @@ from northline.lab.models import (
     TrainingStatus,
 )
 from northline.lib.errors import Invalid
+from northline.lib.memory import bulk_read
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 from northline.portfolio import rules as portfolio_rules
@@ -322,10 +323,12 @@ def governance(alignment: Alignment, access: Access) -> Component:
 # The index ----------------------------------------------------------------------------------------
 
 
+@bulk_read
 def alignment_index(
     access: Access, team: Team | None = None, at: dt.datetime | None = None
 ) -> AlignmentIndex:
-    """The five components in DESIGN order, for the organization or one of its teams."""
+    """The five components in DESIGN order, for the organization or one of its teams (a bulk
+    read: judging the whole graph builds as many objects as loading it)."""
     return index_of(access, load(access, team=team, at=at))
 
 
