@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 
 from northline.lab.agreements import services as agreement_services
+from northline.lab.budget import services as budget_services
+from northline.lab.experts import services as expert_services
+from northline.lab.journey import services as journey_services
 from northline.lab.models import Agreement, AgreementSection, Engagement, Signatory
+from northline.lab.sessions import services as session_services
 from northline.orgs.audit import create_audited
 from northline.orgs.models import Organization, Person
 from northline.testing import Cast
@@ -83,3 +88,39 @@ def refreshed(signed: Signed) -> Signed:
     for record in (signed.agreement, signed.first, signed.second):
         record.refresh_from_db()
     return signed
+
+
+def engagement_records(cast: Cast, engagement: Engagement) -> dict[str, Any]:
+    """One of each governance record of ``engagement`` but its agreement: a session with a
+    commitment, an expense, an expert (the owner) with a request, and a report link. Returns
+    their ids by the names the URLs take them by, and the link's token as ``raw``."""
+    access = cast.owner_access
+    owner = person_of(cast.owner, cast.org)
+    session = session_services.create_session(
+        access,
+        engagement,
+        title="Kick-off",
+        starts_on=dt.date(2026, 2, 2),
+        ends_on=dt.date(2026, 2, 3),
+        attendees=[owner],
+    )
+    commitment = session_services.add_commitment(
+        access, session, description="Book the room", owner=owner, due_on=dt.date(2026, 2, 9)
+    )
+    expense = budget_services.add_expense(
+        access, engagement, spent_on=dt.date(2026, 2, 4), amount="500", category="Room"
+    )
+    expert = expert_services.create_expert(access, person=owner, areas=["service design"])
+    request = expert_services.create_request(
+        access, engagement, area="service design", description="Journey map"
+    )
+    link, raw = journey_services.create_report_link(access, label="Board")
+    return {
+        "session_id": session.pk,
+        "commitment_id": commitment.pk,
+        "expense_id": expense.pk,
+        "expert_id": expert.pk,
+        "request_id": request.pk,
+        "link_id": link.pk,
+        "raw": raw,
+    }

@@ -101,6 +101,15 @@ def initial_record(document: dict, pk: int) -> dict:
     )
 
 
+def export_with_another_text(signed: Signed) -> tuple[dict, Initial]:
+    """The organization's export, edited: the partner's initial of the first section of
+    ``signed`` claims another text. Returns it with that initial."""
+    document = export_organization("acme")
+    partner_first = Initial.objects.get(section=signed.first, signatory=signed.partner)
+    initial_record(document, partner_first.pk)["fields"]["text_sha256"] = "0" * 64
+    return document, partner_first
+
+
 # An honest move ------------------------------------------------------------------------------
 
 
@@ -232,9 +241,7 @@ def test_an_initial_changed_in_the_export_of_the_same_installation_reads_tampere
     cast: Cast, settings
 ) -> None:
     first, _ = two_executed_agreements(cast, settings)
-    document = export_organization("acme")
-    partner_first = Initial.objects.get(section=first.first, signatory=first.partner)
-    initial_record(document, partner_first.pk)["fields"]["text_sha256"] = "0" * 64
+    document, partner_first = export_with_another_text(first)
     wipe_database()
 
     imported = import_document(document)
@@ -373,9 +380,7 @@ def test_the_import_command_takes_the_key_from_the_environment_and_lists_failure
     cast: Cast, settings, capsys, tmp_path, monkeypatch
 ) -> None:
     first, _ = two_executed_agreements(cast, settings)
-    document = export_organization("acme")
-    partner_first = Initial.objects.get(section=first.first, signatory=first.partner)
-    initial_record(document, partner_first.pk)["fields"]["text_sha256"] = "0" * 64
+    document, partner_first = export_with_another_text(first)
     target = tmp_path / "acme.json"
     target.write_text(json.dumps(document))
     wipe_database()
@@ -469,6 +474,11 @@ def test_the_api_reports_an_honest_agreement_as_executed(cast: Cast, api_as) -> 
     assert (one["status"], one["executed"], one["tampered"]) == ("executed", True, 0)
 
 
+def standing(body: dict) -> tuple:
+    """An agreement's title and standing, as the API answers them."""
+    return (body["title"], body["status"], body["executed"], body["tampered"])
+
+
 def test_the_agreement_writes_answer_with_the_standing_too(cast: Cast, api_as) -> None:
     signed = make_signed(cast)
     api = api_as(cast.editor)
@@ -482,18 +492,6 @@ def test_the_agreement_writes_answer_with_the_standing_too(cast: Cast, api_as) -
     )
 
     assert created.status_code == 201
-    body = created.json()
-    assert (body["title"], body["status"], body["executed"], body["tampered"]) == (
-        "Addendum",
-        "draft",
-        False,
-        0,
-    )
+    assert standing(created.json()) == ("Addendum", "draft", False, 0)
     assert renamed.status_code == 200
-    body = renamed.json()
-    assert (body["title"], body["status"], body["executed"], body["tampered"]) == (
-        "Residency agreement 2027",
-        "circulating",
-        False,
-        0,
-    )
+    assert standing(renamed.json()) == ("Residency agreement 2027", "circulating", False, 0)

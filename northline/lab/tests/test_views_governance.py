@@ -4,7 +4,6 @@ writing → 403) is walked over every URL pattern by northline/tests/test_views_
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,12 +11,8 @@ from django.urls import reverse
 
 from northline.lab.agreements import selectors as agreement_selectors
 from northline.lab.agreements import services as agreement_services
-from northline.lab.budget import services as budget_services
-from northline.lab.experts import services as expert_services
-from northline.lab.journey import services as journey_services
 from northline.lab.models import AgreementSection, Engagement
-from northline.lab.sessions import services as session_services
-from northline.lab.tests.governance import make_signed, person_of, refreshed
+from northline.lab.tests.governance import engagement_records, make_signed, refreshed
 from northline.testing import Cast, signed_in
 
 
@@ -25,26 +20,6 @@ from northline.testing import Cast, signed_in
 def records(cast: Cast) -> dict[str, Any]:
     access = cast.owner_access
     signed = make_signed(cast)
-    owner = person_of(cast.owner, cast.org)
-    session = session_services.create_session(
-        access,
-        signed.engagement,
-        title="Kick-off",
-        starts_on=dt.date(2026, 2, 2),
-        ends_on=dt.date(2026, 2, 3),
-        attendees=[owner],
-    )
-    commitment = session_services.add_commitment(
-        access, session, description="Book the room", owner=owner, due_on=dt.date(2026, 2, 9)
-    )
-    expense = budget_services.add_expense(
-        access, signed.engagement, spent_on=dt.date(2026, 2, 4), amount="500", category="Room"
-    )
-    expert = expert_services.create_expert(access, person=owner, areas=["service design"])
-    request = expert_services.create_request(
-        access, signed.engagement, area="service design", description="Journey map"
-    )
-    link, raw = journey_services.create_report_link(access, label="Board")
     template = agreement_selectors.templates(access).first()
     assert template is not None
     return {
@@ -55,13 +30,7 @@ def records(cast: Cast) -> dict[str, Any]:
         "agreement_id": signed.agreement.pk,
         "section_id": signed.first.pk,
         "signatory_id": signed.partner.pk,
-        "session_id": session.pk,
-        "commitment_id": commitment.pk,
-        "expense_id": expense.pk,
-        "expert_id": expert.pk,
-        "request_id": request.pk,
-        "link_id": link.pk,
-        "raw": raw,
+        **engagement_records(cast, signed.engagement),
     }
 
 

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,11 +14,15 @@ from django.contrib.auth import get_user_model
 from northline.cli import main
 from northline.orgs.models import ApiToken, Event, Organization
 from northline.orgs.services import digest_of
+from northline.orgs.tests.processes import (
+    fetch,
+    free_port,
+    northline,
+    start_northline,
+    subprocess_test,
+    wait_until_healthy,
+)
 from northline.testing import PASSWORD
-
-# The subprocess tests use no test database and pick free ports, so any xdist worker can run
-# them; the group keeps their heavy start-ups off each other under `--dist loadgroup`.
-subprocess_test = pytest.mark.xdist_group("northline-subprocess")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -254,28 +251,6 @@ def test_it_shows_help_for_every_command(capsys):
 # demo and serve, as real processes -----------------------------------------------------------
 
 
-def northline_process_env(data_dir: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("NORTHLINE_") and key != "DJANGO_SETTINGS_MODULE"
-    }
-    env["NORTHLINE_DATA_DIR"] = str(data_dir)
-    return env
-
-
-def northline(*argv: str, data_dir: Path, **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "northline", *argv],
-        env=northline_process_env(data_dir),
-        cwd=data_dir,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        **kwargs,
-    )
-
-
 @subprocess_test
 def test_it_prepares_the_demo_once_and_reuses_it(tmp_path):
     data_dir = tmp_path / "demo"
@@ -298,48 +273,16 @@ def test_it_prepares_the_demo_once_and_reuses_it(tmp_path):
     assert "users…" not in second.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-
-
-def wait_until_healthy(process: subprocess.Popen, base: str, log: Path, seconds: float) -> None:
-    """Poll ``/healthz`` of a started server until it answers 200; fail with its log if it
-    dies or does not answer within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    status = None
-    while time.monotonic() < deadline and process.poll() is None and status != 200:
-        try:
-            status, _ = fetch(f"{base}/healthz")
-        except OSError:
-            status = None
-        if status != 200:
-            time.sleep(0.3)
-    assert status == 200, log.read_text()
-
-
 @subprocess_test
 def test_it_serves_pages_and_static_files_in_production_mode(tmp_path):
     migrated = northline("migrate", data_dir=tmp_path)
     assert migrated.returncode == 0, migrated.stderr
     port = free_port()
-    env = northline_process_env(tmp_path) | {"NORTHLINE_HTTPS": "false"}
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "northline", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    server = start_northline(
+        *("serve", "--port", str(port), "--workers", "1"),
+        data_dir=tmp_path,
+        log=tmp_path / "serve.log",
+        env={"NORTHLINE_HTTPS": "false"},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -356,4 +299,3 @@ def test_it_serves_pages_and_static_files_in_production_mode(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-        log.close()

@@ -5,55 +5,45 @@ second instance would take over; and each says on start what it serves."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from gunicorn.ctl.client import ControlClient
 
 from northline.cli import control_socket_path, database_label, secret_key_warning
-from northline.orgs.tests.test_cli import (
-    fetch,
-    free_port,
-    northline,
-    northline_process_env,
-    subprocess_test,
-    wait_until_healthy,
-)
+from northline.orgs.tests import processes
 
 
 def start(data_dir: Path, port: int, home: Path) -> tuple[subprocess.Popen, Path]:
     log = data_dir / "serve.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "northline", "serve", "--port", str(port), "--workers", "1"],
+    server = processes.start_northline(
+        *("serve", "--port", str(port), "--workers", "1"),
+        data_dir=data_dir,
+        log=log,
         # One HOME and no XDG_RUNTIME_DIR for both: gunicorn's default socket path would be
         # the same for the two, as it is for two instances run by one user.
-        env=northline_process_env(data_dir)
-        | {"NORTHLINE_HTTPS": "false", "HOME": str(home), "XDG_RUNTIME_DIR": ""},
-        cwd=data_dir,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
+        env={"NORTHLINE_HTTPS": "false", "HOME": str(home), "XDG_RUNTIME_DIR": ""},
     )
     return server, log
 
 
-@subprocess_test
+@processes.subprocess_test
 def test_two_instances_on_one_host_each_keep_their_own_control_socket(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     dirs = [tmp_path / "one", tmp_path / "two"]
-    ports = [free_port(), free_port()]
+    ports = [processes.free_port(), processes.free_port()]
     for data_dir in dirs:
         data_dir.mkdir()
-        assert northline("migrate", data_dir=data_dir).returncode == 0
+        assert processes.northline("migrate", data_dir=data_dir).returncode == 0
     servers = []
     try:
         for data_dir, port in zip(dirs, ports, strict=True):
             servers.append(start(data_dir, port, home))
         for (server, log), port in zip(servers, ports, strict=True):
-            wait_until_healthy(server, f"http://127.0.0.1:{port}", log, 90)
+            processes.wait_until_healthy(server, f"http://127.0.0.1:{port}", log, 90)
         # Both answer, each on its own port, while the other runs.
         for port in ports:
-            assert fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200
+            assert processes.fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200
 
         for (server, log), data_dir, port in zip(servers, dirs, ports, strict=True):
             lines = [line for line in log.read_text().splitlines() if "serving http" in line]

@@ -11,18 +11,10 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from northline.orgs.tests.test_cli import (
-    fetch,
-    free_port,
-    northline,
-    northline_process_env,
-    subprocess_test,
-    wait_until_healthy,
-)
+from northline.orgs.tests import processes
 
 QUEUE_ONE = (
     "from northline.orgs.tasks import email_notifications; "
@@ -47,28 +39,27 @@ def task_status(database: Path, task_id: str) -> str:
 
 
 def serving(data_dir: Path, log: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "northline", "serve", "--port", str(port), "--workers", "1", *extra],
-        env=northline_process_env(data_dir) | {"NORTHLINE_HTTPS": "false"},
-        cwd=data_dir,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
+    port = processes.free_port()
+    server = processes.start_northline(
+        *("serve", "--port", str(port), "--workers", "1", *extra),
+        data_dir=data_dir,
+        log=log,
+        env={"NORTHLINE_HTTPS": "false"},
     )
     base = f"http://127.0.0.1:{port}"
-    wait_until_healthy(server, base, log, 90)
+    processes.wait_until_healthy(server, base, log, 90)
     return server, base
 
 
 def queue_one(data_dir: Path) -> str:
-    made = northline("manage", "shell", "-c", QUEUE_ONE, data_dir=data_dir)
+    made = processes.northline("manage", "shell", "-c", QUEUE_ONE, data_dir=data_dir)
     assert made.returncode == 0, made.stderr
     return made.stdout.strip().splitlines()[-1]
 
 
-@subprocess_test
+@processes.subprocess_test
 def test_serve_starts_the_worker_and_no_worker_leaves_the_queue_alone(tmp_path):
-    assert northline("migrate", data_dir=tmp_path).returncode == 0
+    assert processes.northline("migrate", data_dir=tmp_path).returncode == 0
     database = tmp_path / "northline.sqlite3"
 
     log = tmp_path / "serve.log"
@@ -79,7 +70,7 @@ def test_serve_starts_the_worker_and_no_worker_leaves_the_queue_alone(tmp_path):
         while time.monotonic() < deadline and task_status(database, task_id) != "SUCCESSFUL":
             time.sleep(0.25)
         assert task_status(database, task_id) == "SUCCESSFUL", log.read_text()
-        health = json.loads(fetch(f"{base}/healthz/tasks")[1])
+        health = json.loads(processes.fetch(f"{base}/healthz/tasks")[1])
         assert health["worker_last_seen"] is not None
         assert health["waiting"] == 0
 
@@ -111,7 +102,7 @@ def test_serve_starts_the_worker_and_no_worker_leaves_the_queue_alone(tmp_path):
         task_id = queue_one(tmp_path)
         time.sleep(5)  # ample for a worker that polls every second, were one running
         assert task_status(database, task_id) == "READY"
-        assert json.loads(fetch(f"{base}/healthz/tasks")[1])["waiting"] == 1
+        assert json.loads(processes.fetch(f"{base}/healthz/tasks")[1])["waiting"] == 1
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -48,7 +48,7 @@ import pytest
 
 import northline
 from northline.conftest import in_ci
-from northline.orgs.tests.test_cli import free_port, wait_until_healthy
+from northline.orgs.tests.processes import free_port, wait_until_healthy
 from northline.testing import PASSWORD
 
 # Every process of the cluster shares it, as servers behind one load balancer must.
@@ -161,6 +161,20 @@ def call(base: str, method: str, path: str, token: str, body: Any = None) -> Ans
             return Answer(response.status, json.loads(response.read() or b"null"))
     except urllib.error.HTTPError as error:
         return Answer(error.code, json.loads(error.read() or b"null"))
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of the form on ``page``."""
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    return token[1]
+
+
+def form_post(url: str, form: dict[str, str]) -> urllib.request.Request:
+    """``form`` posted back to its page at ``url``, as a browser sends it."""
+    return urllib.request.Request(
+        url, data=urllib.parse.urlencode(form).encode(), headers={"Referer": url}
+    )
 
 
 def together(*actions: Callable[[], Answer]) -> list[Answer]:
@@ -513,21 +527,12 @@ if postgres_url() or not in_ci():
         # Sign in through A, as the login form does.
         with browser.open(f"{a}/login/", timeout=30) as response:
             page = response.read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert token is not None
         form = {
-            "csrfmiddlewaretoken": token[1],
+            "csrfmiddlewaretoken": csrf_token(page),
             "username": "olivia",
             "password": PASSWORD,
         }
-        with browser.open(
-            urllib.request.Request(
-                f"{a}/login/",
-                data=urllib.parse.urlencode(form).encode(),
-                headers={"Referer": f"{a}/login/"},
-            ),
-            timeout=30,
-        ) as response:
+        with browser.open(form_post(f"{a}/login/", form), timeout=30) as response:
             assert response.status == 200
             assert urlsplit(response.url).path != "/login/", response.read().decode()[:2000]
         cookies = {cookie.name for cookie in jar}
@@ -538,22 +543,13 @@ if postgres_url() or not in_ci():
             assert urlsplit(response.url).path == "/o/acme/teams/"
             page = response.read().decode()
         assert "Permits Online" in page  # the organization's team: a member's view
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert token is not None
         form = {
-            "csrfmiddlewaretoken": token[1],
+            "csrfmiddlewaretoken": csrf_token(page),
             "name": "Made through B",
             "kind": "product",
             "description": "",
         }
-        with browser.open(
-            urllib.request.Request(
-                f"{b}/o/acme/teams/",
-                data=urllib.parse.urlencode(form).encode(),
-                headers={"Referer": f"{b}/o/acme/teams/"},
-            ),
-            timeout=30,
-        ) as response:
+        with browser.open(form_post(f"{b}/o/acme/teams/", form), timeout=30) as response:
             assert urlsplit(response.url).path == "/o/acme/teams/"
         assert cluster.rows("SELECT name FROM orgs_team WHERE name = 'Made through B'") == [
             ("Made through B",)
@@ -563,13 +559,6 @@ if postgres_url() or not in_ci():
         form["csrfmiddlewaretoken"] = "x" * 64
         form["name"] = "Forged"
         with pytest.raises(urllib.error.HTTPError) as refused:
-            browser.open(
-                urllib.request.Request(
-                    f"{b}/o/acme/teams/",
-                    data=urllib.parse.urlencode(form).encode(),
-                    headers={"Referer": f"{b}/o/acme/teams/"},
-                ),
-                timeout=30,
-            )
+            browser.open(form_post(f"{b}/o/acme/teams/", form), timeout=30)
         assert refused.value.code == 403
         assert cluster.rows("SELECT name FROM orgs_team WHERE name = 'Forged'") == []

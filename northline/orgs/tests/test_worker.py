@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,14 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from northline.orgs.models import WorkerBeat
-from northline.orgs.tests.test_cli import (
-    fetch,
-    free_port,
-    northline,
-    northline_process_env,
-    subprocess_test,
-    wait_until_healthy,
-)
+from northline.orgs.tests import processes
 from northline.orgs.worker import FORGET_AFTER, beat, queue_state
 
 NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
@@ -197,24 +188,19 @@ def impacted_users_and_inbox(database: Path, release_id: int) -> tuple[set[int],
     return impacted, told
 
 
-@subprocess_test
+@processes.subprocess_test
 def test_the_demo_runs_queued_work_by_itself(tmp_path):
     """A fresh demo, and nothing else started: deciding a release puts its notice in every
     impacted member's inbox, because the demo started the task worker beside the server."""
     data_dir = tmp_path / "demo"
-    port = free_port()
-    log = (tmp_path / "demo.log").open("w")
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "northline", "demo", "--port", str(port)],
-        env=northline_process_env(data_dir),
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    port = processes.free_port()
+    demo = processes.start_northline(
+        "demo", "--port", str(port), data_dir=data_dir, log=tmp_path / "demo.log", cwd=tmp_path
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(demo, base, tmp_path / "demo.log", 240)
-        made = northline(
+        processes.wait_until_healthy(demo, base, tmp_path / "demo.log", 240)
+        made = processes.northline(
             "token",
             "create",
             *("--user", "demo", "--name", "e2e", "--org", "ministry-of-coast", "--scope", "write"),
@@ -244,13 +230,12 @@ def test_the_demo_runs_queued_work_by_itself(tmp_path):
         assert impacted <= told, (tmp_path / "demo.log").read_text()
         # The issue asks for 10 s on an idle machine; a loaded CI machine gets more room.
         assert waited < 60
-        health = json.loads(fetch(f"{base}/healthz/tasks")[1])
+        health = json.loads(processes.fetch(f"{base}/healthz/tasks")[1])
         assert health["worker_seen_seconds_ago"] is not None
         assert health["status"] == "ok"
     finally:
         demo.terminate()
         demo.wait(timeout=60)
-        log.close()
     # The worker stopped with the server: nothing is left holding the demo's database.
     text = (tmp_path / "demo.log").read_text()
     assert "Task worker started" in text
