@@ -475,10 +475,11 @@ class NotificationPreference(models.Model):
     class Meta:
         ordering = ["user_id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(delivery__in=[choice.value for choice in Delivery]),
-                name="notification_preference_delivery_known",
-                violation_error_message="Choose inbox, immediate, daily or weekly.",
+            one_of(
+                "delivery",
+                Delivery,
+                "notification_preference_delivery_known",
+                "Choose inbox, immediate, daily or weekly.",
             )
         ]
 

@@ -6,35 +6,14 @@ exist; a viewer who tries to write gets 403.
 
 from __future__ import annotations
 
-from northline.orgs.access import Access, get_in_org
+from northline.orgs.record_access import RecordAccess
 from northline.portfolio.models import Epic, Recommendation, Sprint, Story
 
-
-def access_epic(access: Access, epic_id: int, action: str = "read") -> Epic:
-    return get_in_org(
-        access,
-        Epic.objects.select_related("value_stream", "theme", "owner", "team", "pivoted_from"),
-        epic_id,
-        action,
-    )
-
-
-def access_story(access: Access, story_id: int, action: str = "read") -> Story:
-    return get_in_org(
-        access, Story.objects.select_related("epic", "team", "sprint"), story_id, action
-    )
-
-
-def access_sprint(access: Access, sprint_id: int, action: str = "read") -> Sprint:
-    return get_in_org(access, Sprint.objects.select_related("team"), sprint_id, action)
-
-
-def access_recommendation(
-    access: Access, recommendation_id: int, action: str = "read"
-) -> Recommendation:
-    return get_in_org(
-        access,
-        Recommendation.objects.select_related("epic", "candidate", "answered_by", "decision"),
-        recommendation_id,
-        action,
-    )
+access_epic = RecordAccess(
+    Epic.objects.select_related("value_stream", "theme", "owner", "team", "pivoted_from")
+)
+access_story = RecordAccess(Story.objects.select_related("epic", "team", "sprint"))
+access_sprint = RecordAccess(Sprint.objects.select_related("team"))
+access_recommendation = RecordAccess(
+    Recommendation.objects.select_related("epic", "candidate", "answered_by", "decision")
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from northline.lib.errors import NotFound
 from northline.orgs.access import Access, get_in_org
+from northline.orgs.record_access import RecordAccess
 from northline.strategy.models import (
     CoalitionBody,
     Decision,
@@ -37,23 +38,13 @@ def access_swot_item(access: Access, item_id: int, action: str = "read") -> Swot
     )
 
 
-def access_theme(access: Access, theme_id: int, action: str = "read") -> Theme:
-    return get_in_org(access, Theme.objects.all(), theme_id, action)
+access_theme = RecordAccess(Theme.objects.all())
 
 
-def access_value_stream(access: Access, stream_id: int, action: str = "read") -> ValueStream:
-    return get_in_org(
-        access, ValueStream.objects.prefetch_related("teams"), stream_id, action, "value stream"
-    )
+access_value_stream = RecordAccess(ValueStream.objects.prefetch_related("teams"))
 
 
-def access_investment(access: Access, investment_id: int, action: str = "read") -> Investment:
-    return get_in_org(
-        access,
-        Investment.objects.select_related("theme", "value_stream"),
-        investment_id,
-        action,
-    )
+access_investment = RecordAccess(Investment.objects.select_related("theme", "value_stream"))
 
 
 def access_spend(
@@ -62,14 +53,9 @@ def access_spend(
     return get_in_org(access, Spend.objects.filter(investment=investment), spend_id, action)
 
 
-def access_body(access: Access, body_id: int, action: str = "read") -> CoalitionBody:
-    return get_in_org(
-        access,
-        CoalitionBody.objects.prefetch_related("members", "responsibilities__theme"),
-        body_id,
-        action,
-        "coalition body",
-    )
+access_body = RecordAccess(
+    CoalitionBody.objects.prefetch_related("members", "responsibilities__theme")
+)
 
 
 def access_responsibility(
@@ -83,13 +69,9 @@ def access_responsibility(
     )
 
 
-def access_decision(access: Access, decision_id: int, action: str = "read") -> Decision:
-    return get_in_org(
-        access,
-        Decision.objects.select_related("made_by_body", "made_by_person", "superseded_by"),
-        decision_id,
-        action,
-    )
+access_decision = RecordAccess(
+    Decision.objects.select_related("made_by_body", "made_by_person", "superseded_by")
+)
 
 
 def access_decision_link(

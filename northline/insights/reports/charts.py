@@ -51,6 +51,15 @@ BAR_ROW = 46
 BAR_H = 15
 
 
+def column_grid(x: float, top: float, bottom: float, label_y: float, label: str) -> str:
+    """A vertical grid line from ``top`` to ``bottom`` at ``x``, its (escaped) label centred
+    above it at ``label_y``."""
+    return (
+        f'<line class="chart-grid" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}"/>'
+        f'<text class="chart-label" x="{x:.1f}" y="{label_y}" text-anchor="middle">{label}</text>'
+    )
+
+
 def investment_chart(portfolio: CurrencyPortfolio, *, chart_id: str = "investment") -> SafeString:
     """Two bars per theme and value stream: planned (outlined) and spent (solid), each with
     its amount written beside it."""
@@ -82,11 +91,8 @@ def investment_chart(portfolio: CurrencyPortfolio, *, chart_id: str = "investmen
         align=ALIGN,
     )
     for value in axis.ticks():
-        gx = x(value)
         parts.append(
-            f'<line class="chart-grid" x1="{gx:.1f}" x2="{gx:.1f}" y1="{top - 6}" '
-            f'y2="{height - bottom}"/><text class="chart-label" x="{gx:.1f}" y="{top - 10}" '
-            f'text-anchor="middle">{escape(number(value))}</text>'
+            column_grid(x(value), top - 6, height - bottom, top - 10, escape(number(value)))
         )
     for row, target in enumerate(targets):
         y0 = top + row * BAR_ROW + 6
@@ -222,11 +228,8 @@ def key_result_chart(
     )
     parts = svg_open(chart_id, width, height, "Key-result progress", description, align=ALIGN)
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
-        tx = x(tick)
         parts.append(
-            f'<line class="chart-grid" x1="{tx:.1f}" x2="{tx:.1f}" y1="{KR_TOP - 6}" '
-            f'y2="{height - 10}"/><text class="chart-label" x="{tx:.1f}" y="{KR_TOP - 12}" '
-            f'text-anchor="middle">{round(tick * 100)} %</text>'
+            column_grid(x(tick), KR_TOP - 6, height - 10, KR_TOP - 12, f"{round(tick * 100)} %")
         )
     for row, line in enumerate(lines):
         y0 = KR_TOP + row * KR_ROW + 11
