@@ -83,6 +83,15 @@ def submit(form: DomainForm, save: Callable[[dict[str, Any]], Any]) -> bool:
     return True
 
 
+def made_by[T](form: DomainForm, create: Callable[[dict[str, Any]], T]) -> T | None:
+    """:func:`submit` for a service that makes something: what ``create(cleaned_data)`` made
+    (a record, or a record and its secret), or None when the form was refused."""
+    made: list[T] = []
+    if submit(form, lambda data: made.append(create(data))):
+        return made[0]
+    return None
+
+
 def status_of(*forms_: DomainForm | None) -> int:
     """The status of a page that re-renders forms: the first refused form's, else 200."""
     return next((form.status for form in forms_ if form is not None and form.status != 200), 200)
@@ -248,10 +257,9 @@ def added(
     ``create(cleaned_data)`` through the form, say ``said`` of the new record and go ``back``;
     None when the form was refused, for the caller to render its page again with ``form``."""
     access.require(right)
-    made: list[Any] = []
-    if submit(form, lambda data: made.append(create(data))):
-        messages.success(request, _said(said, made[0], form.cleaned_data))
-        return back(access, made[0])
+    if (record := made_by(form, create)) is not None:
+        messages.success(request, _said(said, record, form.cleaned_data))
+        return back(access, record)
     return None
 
 
