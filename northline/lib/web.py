@@ -66,6 +66,12 @@ class DomainForm(forms.Form):
             # already says what to do.
 
 
+class DateInput(forms.DateInput):
+    """A date field's input as the browser's date picker (``<input type="date">``)."""
+
+    input_type = "date"
+
+
 def submit(form: DomainForm, save: Callable[[dict[str, Any]], Any]) -> bool:
     """Validate ``form`` and call ``save(cleaned_data)``; on refusal keep the errors on the form.
 
