@@ -19,20 +19,11 @@ from northline.delivery.models import (
 )
 from northline.delivery.selectors import LeadTime
 from northline.delivery.webhooks import EVENTS
-from northline.lib.web import DomainForm
+from northline.lib.web import DateInput, DomainForm
 from northline.orgs.access import Access
-from northline.orgs.forms import RecordForm
+from northline.orgs.forms import RecordForm, limit_to_org
 from northline.orgs.models import Team
 from northline.portfolio.models import Epic
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-def limit_to_org(form: forms.Form, access: Access, **querysets: Any) -> None:
-    for name, queryset in querysets.items():
-        form.fields[name].queryset = queryset.filter(organization=access.organization)  # type: ignore[attr-defined]
 
 
 class MatrixFilterForm(forms.Form):

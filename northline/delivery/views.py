@@ -489,14 +489,13 @@ def team_lead_time(request: HttpRequest, access: Access, team_id: int) -> HttpRe
 def team_feed(request: HttpRequest, access: Access, team_id: int) -> HttpResponse:
     record = access_team(access, team_id, "write")
     form = forms.TeamFeedForm(request.POST)
-    made: list[tuple[Any, str]] = []
-    if submit(
-        form,
-        lambda data: made.append(services.create_calendar_feed(access, team=record, **data)),
-    ):
+    made = web.made_by(
+        form, lambda data: services.create_calendar_feed(access, team=record, **data)
+    )
+    if made is not None:
         # The secret URL appears on this response only (its token is stored as a digest),
         # so no redirect.
-        return render_team(request, access, team_id, feed_url=feed_address(request, made[0][1]))
+        return render_team(request, access, team_id, feed_url=feed_address(request, made[1]))
     return render_team(request, access, team_id, feed_form=form)
 
 
@@ -550,9 +549,8 @@ def settings_url(access: Access, anchor: str) -> str:
 def webhook_new(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("manage")
     form = forms.WebhookForm(request.POST)
-    made: list[Any] = []
-    if submit(form, lambda data: made.append(services.create_webhook(access, **data))):
-        hook = made[0]
+    hook = web.made_by(form, lambda data: services.create_webhook(access, **data))
+    if hook is not None:
         # The signing secret is shown with this response only; the page never repeats it.
         return render_settings(request, access, secret=(hook.url, hook.secret))
     return render_settings(request, access, webhook_form=form)
@@ -581,9 +579,9 @@ def webhook_ping(request: HttpRequest, access: Access, webhook_id: int) -> HttpR
 def feed_new(request: HttpRequest, access: Access) -> HttpResponse:
     access.require("write")
     form = forms.CalendarFeedForm(request.POST, access=access)
-    made: list[tuple[Any, str]] = []
-    if submit(form, lambda data: made.append(services.create_calendar_feed(access, **data))):
-        return render_settings(request, access, feed_url=feed_address(request, made[0][1]))
+    made = web.made_by(form, lambda data: services.create_calendar_feed(access, **data))
+    if made is not None:
+        return render_settings(request, access, feed_url=feed_address(request, made[1]))
     return render_settings(request, access, feed_form=form)
 
 

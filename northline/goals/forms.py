@@ -14,16 +14,12 @@ from northline.goals import selectors
 from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.goals.selectors import objective_label
 from northline.lib import choosers
-from northline.lib.web import DomainForm
+from northline.lib.web import DateInput, DomainForm
 from northline.measures.models import Direction, IndicatorKind
 from northline.orgs.access import Access
 from northline.orgs.forms import RecordForm, VersionedForm, initial_of
 from northline.orgs.models import Person, Team
 from northline.strategy.models import Theme
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PeriodForm(DomainForm):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 
 from northline.imports import forms, progress, selectors, services
 from northline.lib.errors import Conflict
-from northline.lib.web import org_view, post_only, render_org, status_of, submit
+from northline.lib.web import made_by, org_view, post_only, render_org, status_of
 from northline.orgs.access import Access
 from northline.orgs.worker import queue_state
 
@@ -23,17 +23,14 @@ def imports(request: HttpRequest, access: Access) -> HttpResponse:
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         access.require("manage")
-        made: list = []
-
-        def preview(data: dict) -> None:
-            made.append(
-                services.preview_upload(
-                    access, source=data["source"], filename=form.filename, content=data["file"]
-                )
-            )
-
-        if submit(form, preview):
-            return redirect("import_run", slug=access.organization.slug, run_id=made[0].pk)
+        run = made_by(
+            form,
+            lambda data: services.preview_upload(
+                access, source=data["source"], filename=form.filename, content=data["file"]
+            ),
+        )
+        if run is not None:
+            return redirect("import_run", slug=access.organization.slug, run_id=run.pk)
     page = Paginator(selectors.imports_of(access), 25).get_page(request.GET.get("page"))
     return render_org(
         request,
@@ -83,17 +80,16 @@ def import_mapping(request: HttpRequest, access: Access, run_id: int) -> HttpRes
     preview = selectors.import_run(access, run_id)
     access.require("manage")
     form = forms.MappingForm(preview.found, preview.mapping, request.POST)
-    made: list = []
-
-    def remap(data: dict) -> None:
-        made.append(
-            services.remap_preview(access, preview, mapping=form.mapping(), save=data["save"])
-        )
-
-    if submit(form, remap):
+    run = made_by(
+        form,
+        lambda data: services.remap_preview(
+            access, preview, mapping=form.mapping(), save=data["save"]
+        ),
+    )
+    if run is not None:
         if form.cleaned_data["save"]:
             messages.success(request, "Saved as this organization's Jira mapping.")
-        return redirect("import_run", slug=access.organization.slug, run_id=made[0].pk)
+        return redirect("import_run", slug=access.organization.slug, run_id=run.pk)
     return show_run(request, access, preview, form)
 
 

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-
 from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
 from northline.orgs.models import Person
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def people_of(access: Access) -> Any:

@@ -66,6 +66,12 @@ class DomainForm(forms.Form):
             # already says what to do.
 
 
+class DateInput(forms.DateInput):
+    """A date field's input as the browser's date picker (``<input type="date">``)."""
+
+    input_type = "date"
+
+
 def submit(form: DomainForm, save: Callable[[dict[str, Any]], Any]) -> bool:
     """Validate ``form`` and call ``save(cleaned_data)``; on refusal keep the errors on the form.
 
@@ -81,6 +87,15 @@ def submit(form: DomainForm, save: Callable[[dict[str, Any]], Any]) -> bool:
         form.add_domain_error(error)
         return False
     return True
+
+
+def made_by[T](form: DomainForm, create: Callable[[dict[str, Any]], T]) -> T | None:
+    """:func:`submit` for a service that makes something: what ``create(cleaned_data)`` made
+    (a record, or a record and its secret), or None when the form was refused."""
+    made: list[T] = []
+    if submit(form, lambda data: made.append(create(data))):
+        return made[0]
+    return None
 
 
 def status_of(*forms_: DomainForm | None) -> int:
@@ -248,10 +263,9 @@ def added(
     ``create(cleaned_data)`` through the form, say ``said`` of the new record and go ``back``;
     None when the form was refused, for the caller to render its page again with ``form``."""
     access.require(right)
-    made: list[Any] = []
-    if submit(form, lambda data: made.append(create(data))):
-        messages.success(request, _said(said, made[0], form.cleaned_data))
-        return back(access, made[0])
+    if (record := made_by(form, create)) is not None:
+        messages.success(request, _said(said, record, form.cleaned_data))
+        return back(access, record)
     return None
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 
 from northline.lib.web import DomainForm
+from northline.orgs.access import Access
 from northline.orgs.models import Organization, Person, Role, TeamKind, TeamRole, TokenScope
 
 
@@ -37,6 +38,13 @@ def initial_of(record: Any, names: Iterable[str]) -> dict[str, Any]:
         else:
             initial[name] = getattr(record, field.attname)
     return initial
+
+
+def limit_to_org(form: forms.Form, access: Access, **querysets: Any) -> None:
+    """Offer in each named choice field only the records of ``querysets`` that belong to the
+    caller's organization (the services check again, so a forged id is refused either way)."""
+    for name, queryset in querysets.items():
+        form.fields[name].queryset = queryset.filter(organization=access.organization)  # type: ignore[attr-defined]
 
 
 class RecordForm(VersionedForm):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from northline.lib import web
 from northline.lib.web import (
     account_view,
+    made_by,
     maps_domain_errors,
     org_view,
     post_only,
@@ -34,7 +35,7 @@ from northline.orgs import forms, pages, selectors, services, sign_in_ways
 from northline.orgs.access import Access
 from northline.orgs.context import SECTIONS
 from northline.orgs.history import history_rows
-from northline.orgs.models import ApiToken, Person, Role, Team, TeamRole
+from northline.orgs.models import Person, Role, Team, TeamRole
 from northline.orgs.worker import QueueState, queue_state
 
 PAGE_SIZE = 50
@@ -283,15 +284,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             return redirect("invitation", token=token)
-        joined: list[Any] = []
         try:
-            ok = submit(
-                form, lambda data: joined.append(services.sign_up_and_accept(record, **data))
-            )
+            joined = made_by(form, lambda data: services.sign_up_and_accept(record, **data))
         except services.InvitationGone as gone:
             return invitation_gone(request, gone)
-        if ok:
-            user, _membership = joined[0]
+        if joined is not None:
+            user, _membership = joined
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request, f"Welcome to {record.organization.name}. You are signed in as {user}."
@@ -522,11 +520,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = forms.TokenForm(request.POST or None, organizations=organizations)
     secret = None
     if request.method == "POST":
-        created: list[tuple[ApiToken, str]] = []
-        if submit(form, lambda data: created.append(services.create_token(user, **data))):
+        created = made_by(form, lambda data: services.create_token(user, **data))
+        if created is not None:
             # The secret appears on this response only; it is stored as a digest and
             # cannot be shown again, so no redirect (which would need to keep it somewhere).
-            secret = created[0][1]
+            secret = created[1]
             form = forms.TokenForm(organizations=organizations)
     return render(
         request,

@@ -10,10 +10,10 @@ from typing import Any
 
 from django import forms
 
-from northline.lib.web import DomainForm
+from northline.lib.web import DateInput, DomainForm
 from northline.measures.models import Indicator, IndicatorKind
 from northline.orgs.access import Access
-from northline.orgs.forms import RecordForm, VersionedForm
+from northline.orgs.forms import RecordForm, VersionedForm, limit_to_org
 from northline.orgs.models import Person, Team
 from northline.portfolio.models import (
     WSJF_CHOICES,
@@ -24,10 +24,6 @@ from northline.portfolio.models import (
     StoryState,
 )
 from northline.strategy.models import Theme, ValueStream
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def scale_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
@@ -42,9 +38,14 @@ def scale_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
     )
 
 
-def limit_to_org(form: forms.Form, access: Access, **querysets: Any) -> None:
-    for name, queryset in querysets.items():
-        form.fields[name].queryset = queryset.filter(organization=access.organization)  # type: ignore[attr-defined]
+# The records an epic is placed by, each chosen from the caller's organization: the board's
+# filters and the epic's own fields.
+EPIC_CHOICES = {
+    "value_stream": ValueStream.objects.all(),
+    "theme": Theme.objects.all(),
+    "team": Team.objects.all(),
+    "owner": Person.objects.all(),
+}
 
 
 class BoardFilterForm(forms.Form):
@@ -62,14 +63,7 @@ class BoardFilterForm(forms.Form):
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        limit_to_org(
-            self,
-            access,
-            value_stream=ValueStream.objects.all(),
-            theme=Theme.objects.all(),
-            team=Team.objects.all(),
-            owner=Person.objects.all(),
-        )
+        limit_to_org(self, access, **EPIC_CHOICES)
 
     def ids(self) -> dict[str, int | None]:
         """The chosen ids by filter name (None: no filter); an invalid form filters nothing."""
@@ -116,14 +110,7 @@ class EpicForm(DomainForm):
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_to_org(
-            self,
-            access,
-            value_stream=ValueStream.objects.all(),
-            theme=Theme.objects.all(),
-            owner=Person.objects.all(),
-            team=Team.objects.all(),
-        )
+        limit_to_org(self, access, **EPIC_CHOICES)
 
 
 class NewEpicForm(EpicForm):

@@ -267,14 +267,14 @@ def epic_new(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method == "POST":
         access.require("write")
         form = forms.NewEpicForm(request.POST, access=access)
-        created: list[Epic] = []
-        if submit(form, lambda _: created.append(services.create_epic(access, **form.changes()))):
+        epic = web.made_by(form, lambda _: services.create_epic(access, **form.changes()))
+        if epic is not None:
             messages.success(
                 request,
-                f"Created “{created[0].title}” in the funnel. Add a lagging indicator and "
+                f"Created “{epic.title}” in the funnel. Add a lagging indicator and "
                 "stories to make it ready.",
             )
-            return redirect(epic_url(access, created[0]))
+            return redirect(epic_url(access, epic))
     else:
         chosen_id = request.GET.get("key_result")
         form = forms.NewEpicForm(access=access, initial={"key_result": chosen_id})
@@ -777,19 +777,14 @@ def render_sprints(
     )
 
 
-@org_view
-def sprints(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.method != "POST":
-        return render_sprints(request, access)
-    access.require("write")
-    form = forms.SprintForm(request.POST, access=access)
-    created: list[Sprint] = []
-    if submit(form, lambda data: created.append(services.create_sprint(access, **data))):
-        messages.success(
-            request, f"Created {created[0].name}. Plan stories into it from their epics."
-        )
-        return redirect("portfolio_sprint", slug=access.organization.slug, sprint_id=created[0].pk)
-    return render_sprints(request, access, form)
+sprints = web.add_view(
+    render_sprints,
+    forms.SprintForm,
+    services.create_sprint,
+    with_access=True,
+    said="Created {record.name}. Plan stories into it from their epics.",
+    back=web.to("portfolio_sprint", "sprint_id"),
+)
 
 
 def render_sprint(

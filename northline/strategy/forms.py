@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.db.models import QuerySet
 
-from northline.lib.web import DomainForm
+from northline.lib.web import DateInput, DomainForm
 from northline.measures.models import Indicator, IndicatorKind
 from northline.orgs import selectors as org_selectors
 from northline.orgs.access import Access
@@ -30,10 +30,6 @@ from northline.strategy.models import (
     ValueStream,
 )
 from northline.strategy.selectors import value_streams
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def date_field(label: str | None = None, required: bool = True) -> forms.DateField:

@@ -22,15 +22,11 @@ from northline.insights.reports import charts, exports
 from northline.insights.reports import selectors as reports
 from northline.lib.errors import Invalid
 from northline.lib.exports import Cell
-from northline.lib.web import View, org_view, render_org
+from northline.lib.web import DateInput, View, org_view, render_org
 from northline.orgs.access import Access
 from northline.orgs.models import Team
 
 NAV = "insights"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 # The filters -------------------------------------------------------------------------------

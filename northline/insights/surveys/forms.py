@@ -10,7 +10,7 @@ from django import forms
 
 from northline.insights.models import SHOWN_FROM_DEFAULT, SHOWN_FROM_MIN, Survey
 from northline.insights.surveys import selectors, services
-from northline.lib.web import DomainForm
+from northline.lib.web import DateInput, DomainForm
 from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
 from northline.orgs.models import Organization, Team
@@ -19,10 +19,6 @@ from northline.orgs.models import Organization, Team
 DONT_KNOW = "unknown"
 # The team select's value for "no team".
 NO_TEAM = "none"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class SurveyForm(DomainForm):

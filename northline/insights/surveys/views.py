@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from northline.insights.models import Survey, SurveyLink
+from northline.insights.models import Survey
 from northline.insights.surveys import selectors, services, understanding
 from northline.insights.surveys.forms import (
     AnswerForm,
@@ -29,7 +29,7 @@ from northline.insights.surveys.forms import (
 )
 from northline.lib import web
 from northline.lib.errors import DomainError, NotFound
-from northline.lib.web import org_view, post_only, render_org, status_of, submit
+from northline.lib.web import made_by, org_view, post_only, render_org, status_of, submit
 from northline.orgs.access import Access
 from northline.orgs.forms import VersionedForm
 
@@ -197,9 +197,9 @@ def survey_reopen(request: HttpRequest, access: Access, survey_id: int) -> HttpR
 def link_new(request: HttpRequest, access: Access, survey_id: int) -> HttpResponse:
     record = selectors.access_survey(access, survey_id, "write")
     form = LinkForm(request.POST)
-    made: list[tuple[SurveyLink, str]] = []
-    if submit(form, lambda data: made.append(services.create_link(access, record, **data))):
-        return render_survey(request, access, record, secret=made[0][1])
+    made = made_by(form, lambda data: services.create_link(access, record, **data))
+    if made is not None:
+        return render_survey(request, access, record, secret=made[1])
     return render_survey(request, access, record, link_form=form)
 
 

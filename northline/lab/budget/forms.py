@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from northline.lab.forms import DateInput
-from northline.lib.web import DomainForm
+from northline.lib.web import DateInput, DomainForm
 from northline.orgs.forms import RecordForm
 
 # Budget --------------------------------------------------------------------------------------

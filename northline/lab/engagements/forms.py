@@ -10,13 +10,12 @@ from typing import Any
 from django import forms
 
 from northline.lab.engagements.rules import CHECK_KEYS
-from northline.lab.forms import DateInput
 from northline.lab.models import (
     Course,
     PhaseItemKind,
     TrainingStatus,
 )
-from northline.lib.web import DomainForm
+from northline.lib.web import DateInput, DomainForm
 from northline.orgs.access import Access
 from northline.orgs.forms import RecordForm as OrgRecordForm
 from northline.orgs.forms import VersionedForm

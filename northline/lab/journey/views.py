@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET
 from northline.lab.access import access_engagement
 from northline.lab.journey import forms, selectors, services
 from northline.lab.pages import NAV, engagement_context, lab_url
-from northline.lib.web import maps_domain_errors, org_view, post_only, render_org, status_of, submit
+from northline.lib.web import (
+    made_by,
+    maps_domain_errors,
+    org_view,
+    post_only,
+    render_org,
+    status_of,
+)
 from northline.orgs.access import Access
 
 # Journey reports -----------------------------------------------------------------------------
@@ -71,12 +78,9 @@ def report(request: HttpRequest, access: Access) -> HttpResponse:
         return render_report(request, access)
     access.require("manage")
     form = forms.ReportLinkForm(request.POST)
-    made: list[str] = []
-    if submit(
-        form,
-        lambda data: made.append(services.create_report_link(access, label=data["label"])[1]),
-    ):
-        return render_report(request, access, secret=made[0])
+    made = made_by(form, lambda data: services.create_report_link(access, label=data["label"]))
+    if made is not None:
+        return render_report(request, access, secret=made[1])
     return render_report(request, access, form=form)
 
 

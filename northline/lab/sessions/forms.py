@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 
-from northline.lab.forms import DateInput, people_of
+from northline.lab.forms import people_of
 from northline.lab.models import (
     Commitment,
 )
-from northline.lib.web import DomainForm
+from northline.lib.web import DateInput, DomainForm
 from northline.orgs.access import Access
 from northline.orgs.forms import RecordForm, VersionedForm
 from northline.orgs.models import Person
