@@ -547,12 +547,6 @@ def revoke_invitation(request: HttpRequest, org: OrgSlug, invitation_id: Id) -> 
 # People ----------------------------------------------------------------------------------
 
 
-@org_router.get("/people", response=list[PersonOut], summary="People")
-@paginate(CursorPage)
-def list_people(request: HttpRequest, org: OrgSlug, q: str = "") -> QuerySet[Person]:
-    return selectors.people(caller_access(request), search=q)
-
-
 record_routes(
     org_router,
     "/people",
@@ -561,10 +555,12 @@ record_routes(
     names=Names("person", "people"),
     out=PersonOut,
     find=managed(acl.access_person),
+    listing=({"q": (str, "")}, lambda access, q: selectors.people(access, search=q)),
     create=(PersonIn, with_fields(services.create_person)),
     update=(PersonPatch, update_with_version(services.update_person)),
     delete=services.delete_person,
     summaries={
+        "list": "People",
         "create": "Add a person (admin)",
         "get": "One person",
         "update": "Edit a person (admin)",

@@ -644,12 +644,6 @@ def sprint_out(access: Access, sprint: Sprint) -> Sprint:
     return selectors.sprints(access).get(pk=sprint.pk)
 
 
-@router.get("/sprints", response=list[SprintOut], summary="Sprints with load vs capacity")
-@paginate(CursorPage)
-def list_sprints(request: HttpRequest, org: OrgSlug, team: Id | None = None) -> QuerySet[Sprint]:
-    return selectors.sprints(caller_access(request), team=team)
-
-
 record_routes(
     router,
     "/sprints",
@@ -658,11 +652,13 @@ record_routes(
     names=Names("sprint", "sprints"),
     out=SprintOut,
     find=access_sprint,
+    listing=({"team": (Id | None, None)}, selectors.sprints),
     create=(SprintIn, with_fields(services.create_sprint, references)),
     update=(SprintPatch, update_with_version(services.update_sprint, references)),
     delete=services.delete_sprint,
     present=sprint_out,
     summaries={
+        "list": "Sprints with load vs capacity",
         "create": "Create a sprint",
         "get": "One sprint with its load",
         "update": "Edit a sprint",
