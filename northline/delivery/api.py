@@ -30,6 +30,7 @@ from northline.lib.schemas import (
     OrgSlug,
     VersionedInput,
     VersionIn,
+    patch_of,
     references,
 )
 from northline.orgs.access import Access, access_team
@@ -246,13 +247,7 @@ class FeatureIn(Input):
     release_id: Id | None = Field(None, description="Putting it in a release sends notices.")
 
 
-class FeaturePatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    kind: KindName | None = None
-    description: str | None = None
-    owner_team_id: Id | None = None
-    epic_id: Id | None = None
-    release_id: Id | None = None
+FeaturePatch = patch_of(FeatureIn, "FeaturePatch", descriptions=False)
 
 
 class FeatureFilters(Filters):
@@ -312,11 +307,9 @@ class ImpactIn(Input):
     lead_time_days: int | None = Field(None, ge=0, le=365)
 
 
-class ImpactPatch(VersionedInput):
-    role: RoleName | None = None
-    what_changes: str | None = None
-    what_is_needed: str | None = None
-    lead_time_days: int | None = Field(None, ge=0, le=365)
+ImpactPatch = patch_of(
+    ImpactIn, "ImpactPatch", leave_out=("feature_id", "team_id"), descriptions=False
+)
 
 
 class ImpactFilters(Filters):

@@ -108,15 +108,7 @@ class ObjectiveIn(Input):
     status: StatusName = "draft"
 
 
-class ObjectivePatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    period_id: Id | None = None
-    team_id: Id | None = None
-    owner_id: Id | None = None
-    parent_id: Id | None = None
-    theme_id: Id | None = None
-    status: StatusName | None = None
+ObjectivePatch = patch_of(ObjectiveIn, "ObjectivePatch", descriptions=False)
 
 
 class ObjectiveFilters(Filters):

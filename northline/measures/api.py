@@ -13,7 +13,7 @@ from northline.lib.schemas import (
     Id,
     Input,
     OrgSlug,
-    VersionedInput,
+    patch_of,
 )
 from northline.measures import selectors, services
 from northline.measures.access import access_indicator
@@ -64,16 +64,7 @@ class IndicatorIn(Input):
     target_date: dt.date
 
 
-class IndicatorPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    kind: KindName | None = None
-    unit: str | None = Field(None, max_length=40)
-    direction: DirectionName | None = None
-    baseline: float | None = None
-    target: float | None = None
-    start_date: dt.date | None = None
-    target_date: dt.date | None = None
+IndicatorPatch = patch_of(IndicatorIn, "IndicatorPatch", descriptions=False)
 
 
 class ReadingOut(Schema):

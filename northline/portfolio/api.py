@@ -500,13 +500,7 @@ class StoryIn(Input):
     sprint_id: Id | None = None
 
 
-class StoryPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    acceptance_criteria: str | None = None
-    estimate: int | None = Field(None, ge=0, le=1000)
-    team_id: Id | None = None
-    sprint_id: Id | None = None
+StoryPatch = patch_of(StoryIn, "StoryPatch", leave_out=("epic_id",), descriptions=False)
 
 
 class StoryMoveIn(Input):

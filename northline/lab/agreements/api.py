@@ -76,11 +76,7 @@ class SectionIn(Input):
     position: int | None = Field(None, ge=0, description="Leave out to add it at the end.")
 
 
-class SectionPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    body: str | None = Field(None, min_length=1)
-    needs_initials: bool | None = None
-    position: int | None = Field(None, ge=0)
+SectionPatch = patch_of(SectionIn, "SectionPatch", descriptions=False)
 
 
 record_routes(

@@ -212,21 +212,7 @@ class EngagementIn(Input):
     currency: str = Field("EUR", min_length=3, max_length=3)
 
 
-class EngagementPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    partner_organization: str | None = Field(None, min_length=1, max_length=200)
-    business_area: str | None = Field(None, max_length=200)
-    product: str | None = Field(None, max_length=200)
-    team_id: Id | None = None
-    product_owner_id: Id | None = None
-    executive_sponsor_id: Id | None = None
-    start_date: dt.date | None = None
-    graduation_window_start: dt.date | None = None
-    graduation_window_end: dt.date | None = None
-    budget_low: Decimal | None = Field(None, ge=0)
-    budget_high: Decimal | None = Field(None, ge=0)
-    monthly_lab_cost: Decimal | None = Field(None, ge=0)
-    currency: str | None = Field(None, min_length=3, max_length=3)
+EngagementPatch = patch_of(EngagementIn, "EngagementPatch", descriptions=False)
 
 
 class EngagementFilters(Filters):
@@ -651,9 +637,9 @@ class RecordIn(Input):
     completed_on: dt.date | None = Field(None, description="Completed only; today if left out.")
 
 
-class RecordPatch(VersionedInput):
-    status: TrainingStatusName | None = None
-    completed_on: dt.date | None = None
+RecordPatch = patch_of(
+    RecordIn, "RecordPatch", leave_out=("person_id", "course_id"), descriptions=False
+)
 
 
 class RecordFilters(Filters):

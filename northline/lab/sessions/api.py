@@ -12,7 +12,7 @@ from northline.lab.models import (
 )
 from northline.lab.sessions import calendar, selectors, services
 from northline.lib.exports import attachment
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, references
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, patch_of, references
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
@@ -71,14 +71,7 @@ class SessionIn(Input):
     outcomes: str = ""
 
 
-class SessionPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    facilitator_ids: list[Id] | None = None
-    attendee_ids: list[Id] | None = None
-    agenda: str | None = None
-    outcomes: str | None = None
+SessionPatch = patch_of(SessionIn, "SessionPatch", descriptions=False)
 
 
 def session_fields(fields: dict[str, Any]) -> dict[str, Any]:
