@@ -32,6 +32,7 @@ from northline.lib.schemas import (
     VersionIn,
     patch_of,
     references,
+    username_of,
 )
 from northline.orgs.access import Access, access_team
 from northline.orgs.api_auth import caller_access
@@ -80,7 +81,7 @@ class ReleaseOut(Schema):
 
     @staticmethod
     def resolve_decided_by(obj: Release) -> str | None:
-        return obj.decided_by.get_username() if obj.decided_by else None
+        return username_of(obj.decided_by)
 
 
 class ReleaseIn(Input):
@@ -179,9 +180,7 @@ def cell_out(cell: selectors.Cell) -> dict[str, Any]:
         "team_id": impact.team_id,
         "role": cell.role,
         "acknowledged": cell.acknowledged,
-        "acknowledged_by": (
-            impact.acknowledged_by.get_username() if impact.acknowledged_by else None
-        ),
+        "acknowledged_by": username_of(impact.acknowledged_by),
         "acknowledged_at": impact.acknowledged_at,
         "risk": cell.risk,
         "lead_time": cell.lead_time,
@@ -295,7 +294,7 @@ class ImpactOut(Schema):
 
     @staticmethod
     def resolve_acknowledged_by(obj: Impact) -> str | None:
-        return obj.acknowledged_by.get_username() if obj.acknowledged_by else None
+        return username_of(obj.acknowledged_by)
 
 
 class ImpactIn(Input):

@@ -16,6 +16,7 @@ import math
 import re
 from typing import Annotated, Any, ClassVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -61,6 +62,12 @@ UNLINK_NEEDS_NO_VERSION = (
     "Needs no version: unlinking is idempotent (a link that is gone stays gone), and history "
     "keeps who did it."
 )
+
+
+def username_of(user: AbstractBaseUser | None) -> str | None:
+    """Who did something, as a response names them: the username, or null where the record
+    keeps no user (none was recorded, or the user was deleted since)."""
+    return user.get_username() if user is not None else None
 
 
 def end_of_day(value: Any) -> Any:

@@ -10,7 +10,15 @@ from ninja.pagination import paginate
 
 from northline.lib.errors import naming
 from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput, patch_of
+from northline.lib.schemas import (
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    VersionedInput,
+    patch_of,
+    username_of,
+)
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.access import Access
@@ -127,7 +135,7 @@ class InvitationOut(Schema):
 
     @staticmethod
     def resolve_invited_by(invitation: Invitation) -> str | None:
-        return invitation.invited_by.get_username() if invitation.invited_by else None
+        return username_of(invitation.invited_by)
 
 
 class InvitationIn(Input):

@@ -31,6 +31,7 @@ from northline.lib.schemas import (
     VersionedInput,
     patch_of,
     references,
+    username_of,
 )
 from northline.orgs.api_records import (
     Action,
@@ -322,7 +323,7 @@ def checklist_out(checked: selectors.CheckedItem) -> dict[str, Any]:
         "stored_state": item.state,
         "detail": checked.detail,
         "evidence": item.evidence,
-        "decided_by": item.decided_by.get_username() if item.decided_by else None,
+        "decided_by": username_of(item.decided_by),
         "decided_at": item.decided_at,
         "waiver_reason": item.waiver_reason,
         "waiver_decision_id": item.waiver_decision_id,
