@@ -34,8 +34,6 @@ from northline.orgs.api_records import (
 )
 
 router = Router(tags=["lab governance"])
-# Where these routes were first written: their operation ids keep that module's name.
-GOVERNANCE = "northline.lab.api_governance"
 
 SideName = Literal["lab", "partner"]
 AgreementStatusName = Literal["draft", "circulating", "executed", "amended", "terminated"]
@@ -83,7 +81,7 @@ record_routes(
     router,
     "/lab/templates",
     "template_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("template", "templates"),
     out=TemplateOut,
     find=selectors.access_template,
@@ -105,7 +103,7 @@ record_routes(
     router,
     "/lab/template-sections",
     "template_section_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("template_section", "template_sections"),
     out=SectionOut,
     find=selectors.access_template_section,
@@ -253,7 +251,7 @@ record_routes(
     router,
     "/lab/agreements",
     "agreement_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("agreement", "agreements"),
     out=AgreementOut,
     find=selectors.access_agreement,
@@ -276,7 +274,7 @@ record_routes(
 record_actions(
     router,
     "/lab/agreements/{agreement_id}",
-    module=GOVERNANCE,
+    module=__name__,
     find=selectors.access_agreement,
     out=AgreementOut,
     present=agreement_out,
@@ -302,7 +300,7 @@ record_actions(
 record_view(
     router,
     "/lab/agreements/{agreement_id}/grid",
-    module=GOVERNANCE,
+    module=__name__,
     name="agreement_grid",
     find=selectors.access_agreement,
     show=lambda access, agreement: grid_out(selectors.agreement_state(access, agreement)),
@@ -324,7 +322,7 @@ record_routes(
     router,
     "/lab/agreements/{agreement_id}/sections",
     "section_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("section", "sections"),
     out=SectionOut,
     find=section_of,
@@ -362,7 +360,7 @@ record_routes(
     router,
     "/lab/signatories",
     "signatory_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("signatory", "signatories"),
     out=SignatoryOut,
     find=selectors.access_signatory,

@@ -46,8 +46,6 @@ from northline.orgs.api_records import (
 )
 
 router = Router(tags=["lab"])
-# Where these routes were first written: their operation ids keep that module's name.
-CORE = "northline.lab.api"
 
 
 ItemKind = Literal["precondition", "success_criterion", "standard", "activity", "resource"]
@@ -130,7 +128,7 @@ record_routes(
     router,
     "/lab/phases",
     "phase_id",
-    module=CORE,
+    module=__name__,
     names=Names("phase", "phases"),
     out=PhaseOut,
     find=access_phase,
@@ -152,7 +150,7 @@ record_routes(
     router,
     "/lab/phase-items",
     "phase_item_id",
-    module=CORE,
+    module=__name__,
     names=Names("phase_item", "phase_items"),
     out=PhaseItemOut,
     find=access_phase_item,
@@ -234,7 +232,7 @@ record_routes(
     router,
     "/lab/engagements",
     "engagement_id",
-    module=CORE,
+    module=__name__,
     names=Names("engagement", "engagements"),
     out=EngagementOut,
     find=access_engagement,
@@ -258,7 +256,7 @@ STALE_CHANGES_NOTHING = (
 record_actions(
     router,
     "/lab/engagements/{engagement_id}",
-    module=CORE,
+    module=__name__,
     find=access_engagement,
     out=EngagementOut,
     actions=[
@@ -344,7 +342,7 @@ class WaiveIn(Input):
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/checklist",
-    module=CORE,
+    module=__name__,
     names=Names("checked_item", "checklist"),
     out=ChecklistItemOut,
     parent=access_engagement,
@@ -364,7 +362,7 @@ record_action(
     router,
     "patch",
     "/lab/checklist-items/{checklist_item_id}",
-    module=CORE,
+    module=__name__,
     name="update_checklist_item",
     find=access_checklist_item,
     act=update_with_version(services.set_item_state),
@@ -378,7 +376,7 @@ record_action(
 record_actions(
     router,
     "/lab/checklist-items/{checklist_item_id}",
-    module=CORE,
+    module=__name__,
     find=access_checklist_item,
     out=ChecklistItemOut,
     present=one_checked,
@@ -421,7 +419,7 @@ def progress_out(access: Any, p: Any) -> dict[str, Any]:
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/progress",
-    module=CORE,
+    module=__name__,
     names=Names("phase_progress", "progress", renamed={"list": "progress"}),
     out=PhaseProgressOut,
     parent=access_engagement,
@@ -455,7 +453,7 @@ class AssessmentPatch(VersionedInput):
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/qualification",
-    module=CORE,
+    module=__name__,
     names=Names("assessment", "qualification"),
     out=AssessmentOut,
     parent=access_engagement,
@@ -468,7 +466,7 @@ record_action(
     router,
     "patch",
     "/lab/qualification/{assessment_id}",
-    module=CORE,
+    module=__name__,
     name="assess",
     find=access_assessment,
     act=with_fields(services.assess_criterion),
@@ -488,7 +486,7 @@ class CompositionRuleOut(Schema):
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/composition",
-    module=CORE,
+    module=__name__,
     names=Names("composition_rule", "composition", renamed={"list": "composition"}),
     out=CompositionRuleOut,
     parent=access_engagement,
@@ -534,7 +532,7 @@ def readiness_out(access: Any, engagement: Any) -> dict[str, Any]:
 record_view(
     router,
     "/lab/engagements/{engagement_id}/readiness",
-    module=CORE,
+    module=__name__,
     name="readiness",
     find=access_engagement,
     show=readiness_out,
@@ -568,7 +566,7 @@ record_routes(
     router,
     "/lab/courses",
     "course_id",
-    module=CORE,
+    module=__name__,
     names=Names("course", "courses"),
     out=CourseOut,
     find=access_course,
@@ -606,7 +604,7 @@ record_routes(
     router,
     "/lab/required-training",
     "requirement_id",
-    module=CORE,
+    module=__name__,
     names=Names("requirement", "requirements"),
     out=RequirementOut,
     find=access_required_training,
@@ -652,7 +650,7 @@ record_routes(
     router,
     "/lab/training-records",
     "training_record_id",
-    module=CORE,
+    module=__name__,
     names=Names("record", "records"),
     out=RecordOut,
     find=access_training_record,

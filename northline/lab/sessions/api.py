@@ -23,8 +23,6 @@ from northline.orgs.api_records import (
 )
 
 router = Router(tags=["lab governance"])
-# Where these routes were first written: their operation ids keep that module's name.
-GOVERNANCE = "northline.lab.api_governance"
 
 
 # Alignment sessions --------------------------------------------------------------------------
@@ -105,7 +103,7 @@ class CommitmentPatch(VersionedInput):
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/sessions",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("session", "sessions"),
     out=SessionOut,
     created=SessionDetailOut,
@@ -123,7 +121,7 @@ record_routes(
     router,
     "/lab/sessions",
     "session_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("session", "sessions"),
     out=SessionDetailOut,
     find=selectors.access_session,
@@ -160,7 +158,7 @@ record_routes(
     router,
     "/lab/commitments",
     "commitment_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("commitment", "commitments"),
     out=CommitmentOut,
     find=selectors.access_commitment,
