@@ -30,7 +30,9 @@ from northline.lib.schemas import (
     OrgSlug,
     VersionedInput,
     VersionIn,
+    patch_of,
     references,
+    username_of,
 )
 from northline.orgs.access import Access, access_team
 from northline.orgs.api_auth import caller_access
@@ -79,7 +81,7 @@ class ReleaseOut(Schema):
 
     @staticmethod
     def resolve_decided_by(obj: Release) -> str | None:
-        return obj.decided_by.get_username() if obj.decided_by else None
+        return username_of(obj.decided_by)
 
 
 class ReleaseIn(Input):
@@ -178,9 +180,7 @@ def cell_out(cell: selectors.Cell) -> dict[str, Any]:
         "team_id": impact.team_id,
         "role": cell.role,
         "acknowledged": cell.acknowledged,
-        "acknowledged_by": (
-            impact.acknowledged_by.get_username() if impact.acknowledged_by else None
-        ),
+        "acknowledged_by": username_of(impact.acknowledged_by),
         "acknowledged_at": impact.acknowledged_at,
         "risk": cell.risk,
         "lead_time": cell.lead_time,
@@ -246,13 +246,7 @@ class FeatureIn(Input):
     release_id: Id | None = Field(None, description="Putting it in a release sends notices.")
 
 
-class FeaturePatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    kind: KindName | None = None
-    description: str | None = None
-    owner_team_id: Id | None = None
-    epic_id: Id | None = None
-    release_id: Id | None = None
+FeaturePatch = patch_of(FeatureIn, "FeaturePatch", descriptions=False)
 
 
 class FeatureFilters(Filters):
@@ -300,7 +294,7 @@ class ImpactOut(Schema):
 
     @staticmethod
     def resolve_acknowledged_by(obj: Impact) -> str | None:
-        return obj.acknowledged_by.get_username() if obj.acknowledged_by else None
+        return username_of(obj.acknowledged_by)
 
 
 class ImpactIn(Input):
@@ -312,11 +306,9 @@ class ImpactIn(Input):
     lead_time_days: int | None = Field(None, ge=0, le=365)
 
 
-class ImpactPatch(VersionedInput):
-    role: RoleName | None = None
-    what_changes: str | None = None
-    what_is_needed: str | None = None
-    lead_time_days: int | None = Field(None, ge=0, le=365)
+ImpactPatch = patch_of(
+    ImpactIn, "ImpactPatch", leave_out=("feature_id", "team_id"), descriptions=False
+)
 
 
 class ImpactFilters(Filters):

@@ -3,17 +3,14 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 
 from northline.goals import selectors, services
 from northline.goals.access import access_key_result, access_objective, access_period
 from northline.goals.models import KeyResult
 from northline.lib.errors import NotFound, naming
-from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     AS_OF_DESCRIPTION,
     AsOf,
@@ -111,15 +108,7 @@ class ObjectiveIn(Input):
     status: StatusName = "draft"
 
 
-class ObjectivePatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    period_id: Id | None = None
-    team_id: Id | None = None
-    owner_id: Id | None = None
-    parent_id: Id | None = None
-    theme_id: Id | None = None
-    status: StatusName | None = None
+ObjectivePatch = patch_of(ObjectiveIn, "ObjectivePatch", descriptions=False)
 
 
 class ObjectiveFilters(Filters):
@@ -221,15 +210,6 @@ class CheckInIn(Input):
     recorded_at: dt.datetime | None = Field(None, description="Defaults to now; not in the future.")
 
 
-# A plain query parameter, not a Filters schema: the published schema names no component for it.
-@router.get("/key-results", response=list[KeyResultOut], summary="Key results")
-@paginate(CursorPage)
-def list_key_results(
-    request: HttpRequest, org: OrgSlug, objective: Id | None = None
-) -> QuerySet[KeyResult]:
-    return selectors.key_results(caller_access(request), objective=objective)
-
-
 def make_key_result(access: Access, payload: KeyResultIn) -> KeyResult:
     fields = payload.dict()
     with naming("objective_id"):
@@ -246,10 +226,12 @@ record_routes(
     names=Names("key_result", "key_results"),
     out=KeyResultOut,
     find=access_key_result,
+    listing=({"objective": (Id | None, None)}, selectors.key_results),
     create=(KeyResultIn, make_key_result),
     update=(KeyResultPatch, update_with_version(services.update_key_result, references)),
     delete=services.delete_key_result,
     summaries={
+        "list": "Key results",
         "create": "Create a key result",
         "get": "One key result",
         "update": "Edit a key result",

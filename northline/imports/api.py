@@ -14,7 +14,7 @@ from northline.imports.models import ImportRun
 from northline.imports.pipeline import MAX_BYTES, check_length
 from northline.lib.errors import Invalid
 from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Id, OrgSlug
+from northline.lib.schemas import Id, OrgSlug, username_of
 from northline.orgs.api_auth import caller_access
 
 router = Router(tags=["imports"])
@@ -38,7 +38,7 @@ class ImportOut(Schema):
 
     @staticmethod
     def resolve_started_by(run: ImportRun) -> str | None:
-        return run.started_by.get_username() if run.started_by else None
+        return username_of(run.started_by)
 
 
 class ImportRowOut(Schema):

@@ -16,6 +16,7 @@ import math
 import re
 from typing import Annotated, Any, ClassVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -61,6 +62,12 @@ UNLINK_NEEDS_NO_VERSION = (
     "Needs no version: unlinking is idempotent (a link that is gone stays gone), and history "
     "keeps who did it."
 )
+
+
+def username_of(user: AbstractBaseUser | None) -> str | None:
+    """Who did something, as a response names them: the username, or null where the record
+    keeps no user (none was recorded, or the user was deleted since)."""
+    return user.get_username() if user is not None else None
 
 
 def end_of_day(value: Any) -> Any:
@@ -208,18 +215,29 @@ class VersionedInput(Input):
 
 
 def patch_of(
-    model: type[Input], name: str, *, leave_out: tuple[str, ...] = ()
+    model: type[Input],
+    name: str,
+    *,
+    leave_out: tuple[str, ...] = (),
+    descriptions: bool = True,
 ) -> type[VersionedInput]:
     """The PATCH body of a record whose POST body is ``model``: each of its fields (but those
     left out) with the same rules and description, optional (left out: kept), plus the
-    version. The rules of a field are then written once, for creating and editing alike."""
+    version. The rules of a field are then written once, for creating and editing alike.
+
+    ``descriptions=False`` leaves the fields' descriptions out: the published PATCH bodies
+    written by hand before this function existed have none, and the schema stays as published.
+    """
+    copied: tuple[str, ...] = ("alias", "description", "examples", "json_schema_extra")
+    if not descriptions:
+        copied = ("alias", "examples", "json_schema_extra")
     fields: dict[str, Any] = {}
     for field_name, info in model.model_fields.items():
         if field_name in leave_out:
             continue
         kept = {
             attribute: getattr(info, attribute)
-            for attribute in ("alias", "description", "examples", "json_schema_extra")
+            for attribute in copied
             if getattr(info, attribute) is not None
         }
         # The field's rules (min_length, ge…) stay on its type, so that null passes them by.

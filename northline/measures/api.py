@@ -3,12 +3,9 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 
-from northline.lib.pagination import CursorPage
 from northline.lib.schemas import (
     AS_OF_DESCRIPTION,
     AsOf,
@@ -16,11 +13,10 @@ from northline.lib.schemas import (
     Id,
     Input,
     OrgSlug,
-    VersionedInput,
+    patch_of,
 )
 from northline.measures import selectors, services
 from northline.measures.access import access_indicator
-from northline.measures.models import Indicator
 from northline.measures.rules import Health, PaceName
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
@@ -68,16 +64,7 @@ class IndicatorIn(Input):
     target_date: dt.date
 
 
-class IndicatorPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    kind: KindName | None = None
-    unit: str | None = Field(None, max_length=40)
-    direction: DirectionName | None = None
-    baseline: float | None = None
-    target: float | None = None
-    start_date: dt.date | None = None
-    target_date: dt.date | None = None
+IndicatorPatch = patch_of(IndicatorIn, "IndicatorPatch", descriptions=False)
 
 
 class ReadingOut(Schema):
@@ -128,15 +115,6 @@ def health_out(health: Health) -> dict[str, Any]:
     }
 
 
-# A plain query parameter, not a Filters schema: the published schema names no component for it.
-@router.get("/indicators", response=list[IndicatorOut], summary="Indicators")
-@paginate(CursorPage)
-def list_indicators(
-    request: HttpRequest, org: OrgSlug, kind: KindName | None = None
-) -> QuerySet[Indicator]:
-    return selectors.indicators(caller_access(request), kind=kind)
-
-
 record_routes(
     router,
     "/indicators",
@@ -145,6 +123,7 @@ record_routes(
     names=Names("indicator", "indicators"),
     out=IndicatorOut,
     find=access_indicator,
+    listing=({"kind": (KindName | None, None)}, selectors.indicators),
     create=(
         IndicatorIn,
         # A direction left out is derived from baseline and target by the service.
@@ -155,6 +134,7 @@ record_routes(
     update=(IndicatorPatch, update_with_version(services.update_indicator)),
     delete=services.delete_indicator,
     summaries={
+        "list": "Indicators",
         "create": "Create an indicator",
         "get": "One indicator",
         "update": "Edit an indicator",

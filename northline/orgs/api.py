@@ -10,7 +10,15 @@ from ninja.pagination import paginate
 
 from northline.lib.errors import naming
 from northline.lib.pagination import CursorPage
-from northline.lib.schemas import Filters, Id, Input, OrgSlug, VersionedInput, patch_of
+from northline.lib.schemas import (
+    Filters,
+    Id,
+    Input,
+    OrgSlug,
+    VersionedInput,
+    patch_of,
+    username_of,
+)
 from northline.orgs import access as acl
 from northline.orgs import selectors, services
 from northline.orgs.access import Access
@@ -127,7 +135,7 @@ class InvitationOut(Schema):
 
     @staticmethod
     def resolve_invited_by(invitation: Invitation) -> str | None:
-        return invitation.invited_by.get_username() if invitation.invited_by else None
+        return username_of(invitation.invited_by)
 
 
 class InvitationIn(Input):
@@ -547,12 +555,6 @@ def revoke_invitation(request: HttpRequest, org: OrgSlug, invitation_id: Id) -> 
 # People ----------------------------------------------------------------------------------
 
 
-@org_router.get("/people", response=list[PersonOut], summary="People")
-@paginate(CursorPage)
-def list_people(request: HttpRequest, org: OrgSlug, q: str = "") -> QuerySet[Person]:
-    return selectors.people(caller_access(request), search=q)
-
-
 record_routes(
     org_router,
     "/people",
@@ -561,10 +563,12 @@ record_routes(
     names=Names("person", "people"),
     out=PersonOut,
     find=managed(acl.access_person),
+    listing=({"q": (str, "")}, lambda access, q: selectors.people(access, search=q)),
     create=(PersonIn, with_fields(services.create_person)),
     update=(PersonPatch, update_with_version(services.update_person)),
     delete=services.delete_person,
     summaries={
+        "list": "People",
         "create": "Add a person (admin)",
         "get": "One person",
         "update": "Edit a person (admin)",

@@ -62,6 +62,11 @@ Convert = Callable[[dict[str, Any]], dict[str, Any]]
 Operation = str  # "list", "create", "get", "update", "delete"
 
 PATH_IDS = re.compile(r"{(\w+)}")
+REQUIRED = inspect.Parameter.empty
+
+# Plain query parameters of a list, ``{name: (annotation, default)}``: unlike a Filters schema,
+# the published schema names no component for them.
+Plain = Mapping[str, tuple[Any, Any]]
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,10 @@ def update_with_version(
 
 
 def _as_route(
-    module: str, name: str, body: Callable[..., Any], parameters: Iterable[tuple[str, Any]]
+    module: str, name: str, body: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]]
 ) -> Callable[..., Any]:
-    """A route function named as a hand-written one in ``module``, with these parameters."""
+    """A route function named as a hand-written one in ``module``, with these parameters, each
+    ``(name, annotation, default)`` (``REQUIRED``: none)."""
 
     def route(request: HttpRequest, **kwargs: Any) -> Any:
         return body(request, **kwargs)
@@ -131,8 +137,10 @@ def _as_route(
         inspect.Parameter("org", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=OrgSlug),
     ]
     params += [
-        inspect.Parameter(param, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
-        for param, annotation in parameters
+        inspect.Parameter(
+            param, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation, default=default
+        )
+        for param, annotation, default in parameters
     ]
     route.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     route.__annotations__ = {param.name: param.annotation for param in params}
@@ -150,19 +158,22 @@ def declare_route(
     summary: str,
     response: Any,
     payload: type[Input] | None = None,
-    query: type[Filters] | None = None,
+    query: type[Filters] | Plain | None = None,
     description: str | None = None,
     paged: bool = False,
 ) -> None:
     """Declare ``handle(access, *the path's ids, [query=…], [payload=…])`` as a route: it takes
     each ``{…_id}`` of the path as an :data:`Id` (in the path's order), then the query, then
-    the body, as a hand-written route would."""
+    the body, as a hand-written route would. A :data:`Plain` query comes as its own keyword
+    arguments, each with its default."""
     ids = PATH_IDS.findall(path)
-    parameters: list[tuple[str, Any]] = [(param, Id) for param in ids]
-    if query is not None:
-        parameters.append(("query", Query[query]))  # type: ignore[misc,valid-type]
+    parameters: list[tuple[str, Any, Any]] = [(param, Id, REQUIRED) for param in ids]
+    if isinstance(query, Mapping):
+        parameters += [(name, annotation, default) for name, (annotation, default) in query.items()]
+    elif query is not None:
+        parameters.append(("query", Query[query], REQUIRED))  # type: ignore[misc,valid-type]
     if payload is not None:
-        parameters.append(("payload", payload))
+        parameters.append(("payload", payload, REQUIRED))
 
     def body(request: HttpRequest, org: str, **kwargs: Any) -> Any:
         access = caller_access(request)
@@ -225,7 +236,7 @@ def record_routes(
     out: type[Schema],
     find: Find,
     summaries: dict[Operation, str],
-    listing: tuple[type[Filters] | None, Callable[..., Iterable[Any]]] | None = None,
+    listing: tuple[type[Filters] | Plain | None, Callable[..., Iterable[Any]]] | None = None,
     create: tuple[type[Input], Callable[..., Any]] | None = None,
     update: tuple[type[VersionedInput], Callable[[Access, Any, Any], Any]] | None = None,
     delete: Callable[[Access, Any], Any] | None = None,
@@ -243,7 +254,8 @@ def record_routes(
     that is still edited and deleted at a path of its own.
 
     ``find`` takes the ids of ``{path}/{param}`` in order (a nested path's parent ids first).
-    ``listing`` is ``(filters schema or None, selector(access, **filters))``, paged with
+    ``listing`` is ``(filters schema, plain query parameters or None, selector(access,
+    **filters))``, paged with
     :class:`~northline.lib.pagination.CursorPage` (``present`` sees only the page's rows).
     ``update``'s callable receives the record found for writing and the validated PATCH body
     (see :func:`update_with_version`). ``present`` turns
@@ -268,8 +280,10 @@ def record_routes(
     if listing is not None:
         filters, select = listing
 
-        def list_records(access: Access, *ids: int, query: Filters | None = None) -> Any:
-            fields = query.dict() if query is not None else {}
+        def list_records(
+            access: Access, *ids: int, query: Filters | None = None, **plain: Any
+        ) -> Any:
+            fields = query.dict() if query is not None else plain
             return presented(access, select(access, *within(access, ids), **fields), present)
 
         page = list[out]  # type: ignore[valid-type]

@@ -500,13 +500,7 @@ class StoryIn(Input):
     sprint_id: Id | None = None
 
 
-class StoryPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    acceptance_criteria: str | None = None
-    estimate: int | None = Field(None, ge=0, le=1000)
-    team_id: Id | None = None
-    sprint_id: Id | None = None
+StoryPatch = patch_of(StoryIn, "StoryPatch", leave_out=("epic_id",), descriptions=False)
 
 
 class StoryMoveIn(Input):
@@ -644,12 +638,6 @@ def sprint_out(access: Access, sprint: Sprint) -> Sprint:
     return selectors.sprints(access).get(pk=sprint.pk)
 
 
-@router.get("/sprints", response=list[SprintOut], summary="Sprints with load vs capacity")
-@paginate(CursorPage)
-def list_sprints(request: HttpRequest, org: OrgSlug, team: Id | None = None) -> QuerySet[Sprint]:
-    return selectors.sprints(caller_access(request), team=team)
-
-
 record_routes(
     router,
     "/sprints",
@@ -658,11 +646,13 @@ record_routes(
     names=Names("sprint", "sprints"),
     out=SprintOut,
     find=access_sprint,
+    listing=({"team": (Id | None, None)}, selectors.sprints),
     create=(SprintIn, with_fields(services.create_sprint, references)),
     update=(SprintPatch, update_with_version(services.update_sprint, references)),
     delete=services.delete_sprint,
     present=sprint_out,
     summaries={
+        "list": "Sprints with load vs capacity",
         "create": "Create a sprint",
         "get": "One sprint with its load",
         "update": "Edit a sprint",

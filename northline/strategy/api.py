@@ -20,7 +20,6 @@ from northline.lib.schemas import (
     Id,
     Input,
     OrgSlug,
-    VersionedInput,
     patch_of,
 )
 from northline.measures.access import access_indicator
@@ -516,13 +515,7 @@ class InvestmentIn(Input):
     currency: str = Field("EUR", pattern=r"^[A-Za-z]{3}$")
 
 
-class InvestmentPatch(VersionedInput):
-    theme_id: Id | None = None
-    value_stream_id: Id | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    planned_amount: Money | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    currency: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
+InvestmentPatch = patch_of(InvestmentIn, "InvestmentPatch", descriptions=False)
 
 
 class SpendOut(Schema):
@@ -685,10 +678,7 @@ class ResponsibilityIn(Input):
     description: str = Field("", max_length=300)
 
 
-class ResponsibilityPatch(VersionedInput):
-    kind: ResponsibilityKindName | None = None
-    theme_id: Id | None = None
-    description: str | None = Field(None, max_length=300)
+ResponsibilityPatch = patch_of(ResponsibilityIn, "ResponsibilityPatch", descriptions=False)
 
 
 class BodyOut(Schema):
@@ -728,12 +718,7 @@ class BodyIn(Input):
     member_ids: list[Id] = Field(default_factory=list, description="People on the body.")
 
 
-class BodyPatch(VersionedInput):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: BodyKindName | None = None
-    description: str | None = None
-    authorities: list[AuthorityName] | None = None
-    member_ids: list[Id] | None = None
+BodyPatch = patch_of(BodyIn, "BodyPatch", descriptions=False)
 
 
 class HolderOut(Schema):
@@ -877,16 +862,7 @@ class DecisionIn(Input):
     links: list[DecisionLinkIn] = Field(default_factory=list)
 
 
-class DecisionPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    topic: DecisionTopicName | None = None
-    context: str | None = None
-    decision: str | None = None
-    status: DecisionStatusName | None = None
-    decided_on: dt.date | None = None
-    made_by_body_id: Id | None = None
-    made_by_person_id: Id | None = None
-    superseded_by_id: Id | None = None
+DecisionPatch = patch_of(DecisionIn, "DecisionPatch", leave_out=("links",), descriptions=False)
 
 
 class DecisionFilter(Filters):

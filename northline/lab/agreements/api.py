@@ -34,8 +34,6 @@ from northline.orgs.api_records import (
 )
 
 router = Router(tags=["lab governance"])
-# Where these routes were first written: their operation ids keep that module's name.
-GOVERNANCE = "northline.lab.api_governance"
 
 SideName = Literal["lab", "partner"]
 AgreementStatusName = Literal["draft", "circulating", "executed", "amended", "terminated"]
@@ -76,18 +74,14 @@ class SectionIn(Input):
     position: int | None = Field(None, ge=0, description="Leave out to add it at the end.")
 
 
-class SectionPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    body: str | None = Field(None, min_length=1)
-    needs_initials: bool | None = None
-    position: int | None = Field(None, ge=0)
+SectionPatch = patch_of(SectionIn, "SectionPatch", descriptions=False)
 
 
 record_routes(
     router,
     "/lab/templates",
     "template_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("template", "templates"),
     out=TemplateOut,
     find=selectors.access_template,
@@ -109,7 +103,7 @@ record_routes(
     router,
     "/lab/template-sections",
     "template_section_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("template_section", "template_sections"),
     out=SectionOut,
     find=selectors.access_template_section,
@@ -257,7 +251,7 @@ record_routes(
     router,
     "/lab/agreements",
     "agreement_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("agreement", "agreements"),
     out=AgreementOut,
     find=selectors.access_agreement,
@@ -280,7 +274,7 @@ record_routes(
 record_actions(
     router,
     "/lab/agreements/{agreement_id}",
-    module=GOVERNANCE,
+    module=__name__,
     find=selectors.access_agreement,
     out=AgreementOut,
     present=agreement_out,
@@ -306,7 +300,7 @@ record_actions(
 record_view(
     router,
     "/lab/agreements/{agreement_id}/grid",
-    module=GOVERNANCE,
+    module=__name__,
     name="agreement_grid",
     find=selectors.access_agreement,
     show=lambda access, agreement: grid_out(selectors.agreement_state(access, agreement)),
@@ -328,7 +322,7 @@ record_routes(
     router,
     "/lab/agreements/{agreement_id}/sections",
     "section_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("section", "sections"),
     out=SectionOut,
     find=section_of,
@@ -366,7 +360,7 @@ record_routes(
     router,
     "/lab/signatories",
     "signatory_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("signatory", "signatories"),
     out=SignatoryOut,
     find=selectors.access_signatory,

@@ -20,8 +20,6 @@ from northline.orgs.api_records import (
 )
 
 router = Router(tags=["lab governance"])
-# Where these routes were first written: their operation ids keep that module's name.
-GOVERNANCE = "northline.lab.api_governance"
 
 
 # Budget --------------------------------------------------------------------------------------
@@ -103,7 +101,7 @@ def budget_out(summary: selectors.BudgetSummary) -> dict[str, Any]:
 record_view(
     router,
     "/lab/engagements/{engagement_id}/budget",
-    module=GOVERNANCE,
+    module=__name__,
     name="get_budget",
     find=access_engagement,
     show=lambda access, engagement: budget_out(selectors.budget_summary(access, engagement)),
@@ -128,7 +126,7 @@ record_routes(
     router,
     "/lab/expenses",
     "expense_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("expense", "expenses"),
     out=ExpenseOut,
     find=selectors.access_expense,

@@ -31,6 +31,7 @@ from northline.lib.schemas import (
     VersionedInput,
     patch_of,
     references,
+    username_of,
 )
 from northline.orgs.api_records import (
     Action,
@@ -45,8 +46,6 @@ from northline.orgs.api_records import (
 )
 
 router = Router(tags=["lab"])
-# Where these routes were first written: their operation ids keep that module's name.
-CORE = "northline.lab.api"
 
 
 ItemKind = Literal["precondition", "success_criterion", "standard", "activity", "resource"]
@@ -129,7 +128,7 @@ record_routes(
     router,
     "/lab/phases",
     "phase_id",
-    module=CORE,
+    module=__name__,
     names=Names("phase", "phases"),
     out=PhaseOut,
     find=access_phase,
@@ -151,7 +150,7 @@ record_routes(
     router,
     "/lab/phase-items",
     "phase_item_id",
-    module=CORE,
+    module=__name__,
     names=Names("phase_item", "phase_items"),
     out=PhaseItemOut,
     find=access_phase_item,
@@ -212,21 +211,7 @@ class EngagementIn(Input):
     currency: str = Field("EUR", min_length=3, max_length=3)
 
 
-class EngagementPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    partner_organization: str | None = Field(None, min_length=1, max_length=200)
-    business_area: str | None = Field(None, max_length=200)
-    product: str | None = Field(None, max_length=200)
-    team_id: Id | None = None
-    product_owner_id: Id | None = None
-    executive_sponsor_id: Id | None = None
-    start_date: dt.date | None = None
-    graduation_window_start: dt.date | None = None
-    graduation_window_end: dt.date | None = None
-    budget_low: Decimal | None = Field(None, ge=0)
-    budget_high: Decimal | None = Field(None, ge=0)
-    monthly_lab_cost: Decimal | None = Field(None, ge=0)
-    currency: str | None = Field(None, min_length=3, max_length=3)
+EngagementPatch = patch_of(EngagementIn, "EngagementPatch", descriptions=False)
 
 
 class EngagementFilters(Filters):
@@ -247,7 +232,7 @@ record_routes(
     router,
     "/lab/engagements",
     "engagement_id",
-    module=CORE,
+    module=__name__,
     names=Names("engagement", "engagements"),
     out=EngagementOut,
     find=access_engagement,
@@ -271,7 +256,7 @@ STALE_CHANGES_NOTHING = (
 record_actions(
     router,
     "/lab/engagements/{engagement_id}",
-    module=CORE,
+    module=__name__,
     find=access_engagement,
     out=EngagementOut,
     actions=[
@@ -336,7 +321,7 @@ def checklist_out(checked: selectors.CheckedItem) -> dict[str, Any]:
         "stored_state": item.state,
         "detail": checked.detail,
         "evidence": item.evidence,
-        "decided_by": item.decided_by.get_username() if item.decided_by else None,
+        "decided_by": username_of(item.decided_by),
         "decided_at": item.decided_at,
         "waiver_reason": item.waiver_reason,
         "waiver_decision_id": item.waiver_decision_id,
@@ -357,7 +342,7 @@ class WaiveIn(Input):
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/checklist",
-    module=CORE,
+    module=__name__,
     names=Names("checked_item", "checklist"),
     out=ChecklistItemOut,
     parent=access_engagement,
@@ -377,7 +362,7 @@ record_action(
     router,
     "patch",
     "/lab/checklist-items/{checklist_item_id}",
-    module=CORE,
+    module=__name__,
     name="update_checklist_item",
     find=access_checklist_item,
     act=update_with_version(services.set_item_state),
@@ -391,7 +376,7 @@ record_action(
 record_actions(
     router,
     "/lab/checklist-items/{checklist_item_id}",
-    module=CORE,
+    module=__name__,
     find=access_checklist_item,
     out=ChecklistItemOut,
     present=one_checked,
@@ -434,7 +419,7 @@ def progress_out(access: Any, p: Any) -> dict[str, Any]:
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/progress",
-    module=CORE,
+    module=__name__,
     names=Names("phase_progress", "progress", renamed={"list": "progress"}),
     out=PhaseProgressOut,
     parent=access_engagement,
@@ -468,7 +453,7 @@ class AssessmentPatch(VersionedInput):
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/qualification",
-    module=CORE,
+    module=__name__,
     names=Names("assessment", "qualification"),
     out=AssessmentOut,
     parent=access_engagement,
@@ -481,7 +466,7 @@ record_action(
     router,
     "patch",
     "/lab/qualification/{assessment_id}",
-    module=CORE,
+    module=__name__,
     name="assess",
     find=access_assessment,
     act=with_fields(services.assess_criterion),
@@ -501,7 +486,7 @@ class CompositionRuleOut(Schema):
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/composition",
-    module=CORE,
+    module=__name__,
     names=Names("composition_rule", "composition", renamed={"list": "composition"}),
     out=CompositionRuleOut,
     parent=access_engagement,
@@ -547,7 +532,7 @@ def readiness_out(access: Any, engagement: Any) -> dict[str, Any]:
 record_view(
     router,
     "/lab/engagements/{engagement_id}/readiness",
-    module=CORE,
+    module=__name__,
     name="readiness",
     find=access_engagement,
     show=readiness_out,
@@ -581,7 +566,7 @@ record_routes(
     router,
     "/lab/courses",
     "course_id",
-    module=CORE,
+    module=__name__,
     names=Names("course", "courses"),
     out=CourseOut,
     find=access_course,
@@ -619,7 +604,7 @@ record_routes(
     router,
     "/lab/required-training",
     "requirement_id",
-    module=CORE,
+    module=__name__,
     names=Names("requirement", "requirements"),
     out=RequirementOut,
     find=access_required_training,
@@ -651,9 +636,9 @@ class RecordIn(Input):
     completed_on: dt.date | None = Field(None, description="Completed only; today if left out.")
 
 
-class RecordPatch(VersionedInput):
-    status: TrainingStatusName | None = None
-    completed_on: dt.date | None = None
+RecordPatch = patch_of(
+    RecordIn, "RecordPatch", leave_out=("person_id", "course_id"), descriptions=False
+)
 
 
 class RecordFilters(Filters):
@@ -665,7 +650,7 @@ record_routes(
     router,
     "/lab/training-records",
     "training_record_id",
-    module=CORE,
+    module=__name__,
     names=Names("record", "records"),
     out=RecordOut,
     find=access_training_record,

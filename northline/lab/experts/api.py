@@ -23,8 +23,6 @@ from northline.orgs.api_records import (
 )
 
 router = Router(tags=["lab governance"])
-# Where these routes were first written: their operation ids keep that module's name.
-GOVERNANCE = "northline.lab.api_governance"
 
 
 RequestStatusName = Literal["open", "assigned", "done", "declined"]
@@ -80,7 +78,7 @@ record_routes(
     router,
     "/lab/experts",
     "expert_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("expert", "experts"),
     out=ExpertOut,
     find=selectors.access_expert,
@@ -113,7 +111,7 @@ record_routes(
     router,
     "/lab/expert-requests",
     "request_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("request", "requests"),
     out=RequestOut,
     find=selectors.access_request,

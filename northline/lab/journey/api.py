@@ -22,8 +22,6 @@ from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import Action, managed, record_actions, record_view
 
 router = Router(tags=["lab governance"])
-# Where these routes were first written: their operation ids keep that module's name.
-GOVERNANCE = "northline.lab.api_governance"
 
 
 # Journey reports and links -------------------------------------------------------------------
@@ -124,7 +122,7 @@ def journey_out(access: Access, engagement: Engagement) -> dict[str, Any]:
 record_view(
     router,
     "/lab/engagements/{engagement_id}/journey",
-    module=GOVERNANCE,
+    module=__name__,
     name="get_journey",
     find=access_engagement,
     show=journey_out,
@@ -249,7 +247,7 @@ def create_report_link(request: HttpRequest, org: OrgSlug, payload: ReportLinkIn
 record_actions(
     router,
     "/lab/report-links/{link_id}",
-    module=GOVERNANCE,
+    module=__name__,
     find=managed(selectors.access_report_link),
     out=ReportLinkOut,
     actions=[

@@ -12,7 +12,7 @@ from northline.lab.models import (
 )
 from northline.lab.sessions import calendar, selectors, services
 from northline.lib.exports import attachment
-from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, references
+from northline.lib.schemas import Id, Input, OrgSlug, VersionedInput, patch_of, references
 from northline.orgs.api_auth import caller_access
 from northline.orgs.api_records import (
     Names,
@@ -23,8 +23,6 @@ from northline.orgs.api_records import (
 )
 
 router = Router(tags=["lab governance"])
-# Where these routes were first written: their operation ids keep that module's name.
-GOVERNANCE = "northline.lab.api_governance"
 
 
 # Alignment sessions --------------------------------------------------------------------------
@@ -71,14 +69,7 @@ class SessionIn(Input):
     outcomes: str = ""
 
 
-class SessionPatch(VersionedInput):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    facilitator_ids: list[Id] | None = None
-    attendee_ids: list[Id] | None = None
-    agenda: str | None = None
-    outcomes: str | None = None
+SessionPatch = patch_of(SessionIn, "SessionPatch", descriptions=False)
 
 
 def session_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +103,7 @@ class CommitmentPatch(VersionedInput):
 child_routes(
     router,
     "/lab/engagements/{engagement_id}/sessions",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("session", "sessions"),
     out=SessionOut,
     created=SessionDetailOut,
@@ -130,7 +121,7 @@ record_routes(
     router,
     "/lab/sessions",
     "session_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("session", "sessions"),
     out=SessionDetailOut,
     find=selectors.access_session,
@@ -167,7 +158,7 @@ record_routes(
     router,
     "/lab/commitments",
     "commitment_id",
-    module=GOVERNANCE,
+    module=__name__,
     names=Names("commitment", "commitments"),
     out=CommitmentOut,
     find=selectors.access_commitment,
