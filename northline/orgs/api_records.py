@@ -254,8 +254,8 @@ def record_routes(
     that is still edited and deleted at a path of its own.
 
     ``find`` takes the ids of ``{path}/{param}`` in order (a nested path's parent ids first).
-    ``listing`` is ``(filters schema, plain query parameters or None, selector(access,
-    **filters))``, paged with
+    ``listing`` is ``(query, selector(access, **filters))``, the query a filters schema, plain
+    query parameters (:data:`Plain`) or None, paged with
     :class:`~northline.lib.pagination.CursorPage` (``present`` sees only the page's rows).
     ``update``'s callable receives the record found for writing and the validated PATCH body
     (see :func:`update_with_version`). ``present`` turns
