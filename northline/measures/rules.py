@@ -212,13 +212,9 @@ def unchanged_run(points: Sequence[Point]) -> list[Point]:
 
 def stalled(points: Sequence[Point], progress_now: float, at: dt.datetime) -> bool:
     """Not moving: the last 3 readings hold one value, or it has held for 21 days, below target."""
-    return run_stalled(unchanged_run(points), progress_now, at)
-
-
-def run_stalled(run: Sequence[Point], progress_now: float, at: dt.datetime) -> bool:
-    """:func:`stalled`, given the trailing run of one value (:func:`unchanged_run`)."""
-    if progress_now >= 1.0 or not run:
+    if progress_now >= 1.0 or not points:
         return False
+    run = unchanged_run(points)
     return len(run) >= STALLED_READINGS or at - run[0].at >= STALLED_AFTER
 
 
@@ -260,7 +256,7 @@ def judge(
         progress=progress_now,
         expected=expected,
         pace=pace(progress_now, expected, has_reading=bool(seen), start=start, at=at),
-        stalled=run_stalled(run, progress_now, at),
+        stalled=stalled(seen, progress_now, at),
         current=current,
         readings=len(seen),
         last_reading_at=seen[-1].at if seen else None,

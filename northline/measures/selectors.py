@@ -55,9 +55,9 @@ def points_of(indicator_ids: Iterable[int], at: dt.datetime) -> dict[int, list[P
     read_moment = f"CAST({moment} AS TEXT)" if connection.vendor == "sqlite" else moment
     sql = (
         f"SELECT {quote('indicator_id')}, {quote('value')}, {read_moment} "  # noqa: S608
-        f"FROM {quote(Reading._meta.db_table)} WHERE {quote('recorded_at')} <= %s "
+        f"FROM {quote(Reading._meta.db_table)} WHERE {moment} <= %s "
         f"AND {quote('indicator_id')} IN ({placeholders}) "
-        f"ORDER BY {quote('indicator_id')}, {quote('recorded_at')}, {quote('id')}"
+        f"ORDER BY {quote('indicator_id')}, {moment}, {quote('id')}"
     )
     zone = connection.timezone
     parse = dt.datetime.fromisoformat
