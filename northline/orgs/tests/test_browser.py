@@ -113,9 +113,10 @@ def test_it_opens_the_people_and_history_pages(page, browser_cast):
     page.get_by_role("button", name="Search").click()
     expect(rows).to_have_count(1)
     rows.first.get_by_role("link").click()
-    assert page.get_by_role("heading", name="Dana Levi").is_visible()
+    # expect() waits for the page the click opens; is_visible() read the page still loading.
+    expect(page.get_by_role("heading", name="Dana Levi")).to_be_visible()
     page.locator(".page-head").get_by_role("link", name="History").click()
-    assert "History of" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("History of")
     page.get_by_role("navigation", name="Acme Ministry").get_by_role("link", name="History").click()
     changed = page.locator("table.history td", has_text="changed the title of person")
     assert "from Scrum master to Scrum master, Permits" in changed.first.inner_text()
