@@ -11,6 +11,7 @@ import time
 import ninja.main
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from northline.api import api
 from northline.conftest import SCREENSHOTS
@@ -130,7 +131,7 @@ def test_the_reference_shows_an_operation_quickly(page) -> None:
     first.wait_for(state="visible", timeout=5_000)
     assert time.perf_counter() - started < 5
     first.click()
-    assert page.get_by_text("The signed-in user").is_visible()
+    expect(page.get_by_text("The signed-in user")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "api_reference_top.png")
     # The page is very long: leave it for a short one before the fixture's full-page shot.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from northline.conftest import screenshot, sign_in
 from northline.delivery.models import Release
@@ -164,7 +165,7 @@ def test_wide_content_scrolls_in_its_own_box_with_a_hint(page, transactional_db)
     assert board.evaluate("box => box.scrollWidth > box.clientWidth")
     hint = board.locator("xpath=preceding-sibling::*[1]")
     assert hint.inner_text() == "Scroll sideways to see all columns"
-    assert hint.is_visible()
+    expect(hint).to_be_visible()
     assert page_scroll_width(page) <= PHONE["width"]
     page.set_viewport_size(DESKTOP)
     page.goto(reverse("people", args=[MINISTRY_SLUG]))
@@ -191,7 +192,7 @@ def test_the_menu_opens_and_leads_to_a_section_without_javascript(
     page.goto(reverse("strategy", args=[MINISTRY_SLUG]))
     nav = page.get_by_role("navigation", name="Ministry of Coastal Affairs")
     goals = nav.get_by_role("link", name="Goals")
-    assert not goals.is_visible()
+    expect(goals).to_be_hidden()
     nav.get_by_text("Menu").click()
     assert nav.get_by_role("link", name="Strategy").get_attribute("aria-current") == "page"
     screenshot(page, "layout_390_menu_open")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import screenshot, sign_in
 from northline.lab.models import Engagement
@@ -96,7 +97,7 @@ def test_the_history_and_journey_pages_in_a_browser(page, transactional_db, widt
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, "amara", DEMO_PASSWORD)
     page.goto("/o/ministry-of-coast/history/?section=portfolio")
-    assert page.get_by_text("Amara Osei moved story").first.is_visible()
+    expect(page.get_by_text("Amara Osei moved story").first).to_be_visible()
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
     screenshot(page, f"history_portfolio_{width}")
     page.goto("/o/ministry-of-coast/history/?from=tomorrow")
@@ -107,7 +108,7 @@ def test_the_history_and_journey_pages_in_a_browser(page, transactional_db, widt
     sign_in(page, "demo", DEMO_PASSWORD)
     page.goto(f"/o/harbour-lab/lab/engagements/{engagement.pk}/journey/")
     bulk = page.locator("summary", has_text="checklist items created")
-    assert bulk.is_visible()
+    expect(bulk).to_be_visible()
     bulk.click()
     assert page.locator("details[open] .timeline-items li").count() > 30
     screenshot(page, f"journey_{width}")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import resolve
+from playwright.sync_api import expect
 
 from northline.conftest import sign_in
 from northline.lab.tests.conftest import Lab, lab  # noqa: F401 (fixture)
@@ -103,7 +104,7 @@ def test_reloading_after_a_refusal_shows_the_record_with_the_refusal_in_view(
     response = page.reload()
     assert response is not None and response.status == 200
     assert page.url.endswith(record)
-    assert page.get_by_role("button", name="Enter Align").is_visible()
+    expect(page.get_by_role("button", name="Enter Align")).to_be_visible()
     # Revisiting the button's own address shows the record too.
     response = page.goto(record + "advance/")
     assert response is not None and response.status == 200

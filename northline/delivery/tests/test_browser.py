@@ -5,6 +5,7 @@ test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import SCREENSHOTS, sign_in
 from northline.delivery import services
@@ -26,7 +27,7 @@ def test_the_matrix_keeps_its_headers_in_view_and_opens_a_cell(page, cast: Cast)
     big_matrix(cast.owner_access, teams=60, features=200)
     sign_in(page, "victor")
     page.goto("/o/acme/delivery/")
-    assert page.get_by_text("Legend").is_visible()
+    expect(page.get_by_text("Legend")).to_be_visible()
     matrix = page.locator(".matrix-wrap")
     corner = page.locator(".matrix .corner")
     first_team = page.locator(".matrix .team-head").first
@@ -42,10 +43,10 @@ def test_the_matrix_keeps_its_headers_in_view_and_opens_a_cell(page, cast: Cast)
     assert box(corner)["x"] == pytest.approx(before_feature["x"], abs=2)
     last_team = page.locator(".matrix .team-head").last
     assert box(last_team)["y"] == pytest.approx(before_team["y"], abs=2)
-    assert last_team.is_visible()
+    expect(last_team).to_be_visible()
     # The page's last feature (the matrix pages 25 features at a time) sits in the same column.
     last_feature = page.locator(".matrix .feature-head").last
-    assert last_feature.is_visible()
+    expect(last_feature).to_be_visible()
     assert box(last_feature)["x"] == pytest.approx(before_feature["x"], abs=2)
     page.screenshot(path=SCREENSHOTS / "delivery_matrix_scrolled.png")
 

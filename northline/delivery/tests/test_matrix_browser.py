@@ -5,6 +5,7 @@ state at once, and the page never scrolls sideways. Screenshots in test-artifact
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import screenshot, sign_in
 from northline.delivery import services
@@ -84,7 +85,7 @@ def test_the_matrix_page_never_scrolls_sideways(page, cast: Cast):
         frame = page.locator(".matrix-frame")
         # More lies to the right, and the box says so; the feature column stays readable.
         assert "more-right" in (frame.get_attribute("class") or "")
-        assert page.get_by_text("The matrix scrolls inside its box").is_visible()
+        expect(page.get_by_text("The matrix scrolls inside its box")).to_be_visible()
         feature = page.locator(".matrix .feature-head").first
         before = box(feature)
         assert before["width"] >= 120
@@ -136,7 +137,7 @@ def test_acknowledging_from_the_feature_page(page, cast: Cast, plan: Plan):
     done = page.locator(f"#impact-{impact.pk} .ack-done")
     done.wait_for()
     assert "Acknowledged, but late" in done.inner_text()
-    assert done.is_visible()
+    expect(done).to_be_visible()
     top = box(done)["y"]
     assert 0 <= top <= DESKTOP["height"] - 20
     assert "Acknowledged by Edith on" in page.locator(f"#impact-{impact.pk}").inner_text()
@@ -154,7 +155,7 @@ def test_the_paged_matrix_warns_about_every_team_and_pages_on(page, cast: Cast):
     assert info.inner_text() == "Features 1–25 of 200 · page 1 of 8, 25 features a page."
     assert page.locator(".matrix .feature-head").count() == 25
     warnings = page.locator(".matrix-warnings")
-    assert warnings.is_visible()
+    expect(warnings).to_be_visible()
     # Teams whose warnings lie on later pages are listed on the first one too.
     assert warnings.locator("li").count() == 60
     screenshot(page, "delivery_matrix_paged_1440")

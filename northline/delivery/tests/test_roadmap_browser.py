@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from northline.conftest import screenshot, sign_in
 from northline.delivery.tests.conftest import Plan
@@ -41,9 +42,9 @@ def test_the_roadmap_reads_at_desktop_and_phone_width(page, plan: Plan, width: i
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, "victor")
     page.goto(f"/o/{plan.access.organization.slug}/delivery/roadmap/")
-    assert page.get_by_role("heading", name="Roadmap", level=1).is_visible()
-    assert page.locator(".flag-late").first.is_visible()
-    assert page.locator(".rm-today-mark").is_visible()
+    expect(page.get_by_role("heading", name="Roadmap", level=1)).to_be_visible()
+    expect(page.locator(".flag-late").first).to_be_visible()
+    expect(page.locator(".rm-today-mark")).to_be_visible()
     screenshot(page, f"roadmap_{width}")
     # The page itself never scrolls sideways; the timeline does, inside its box.
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
@@ -52,10 +53,10 @@ def test_the_roadmap_reads_at_desktop_and_phone_width(page, plan: Plan, width: i
     page.locator(".roadmap-scroll").evaluate("box => { box.scrollLeft = 2000; }")
     page.wait_for_timeout(100)
     assert box(label)["x"] == pytest.approx(before, abs=2)
-    assert label.is_visible()
+    expect(label).to_be_visible()
     screenshot(page, f"roadmap_{width}_scrolled")
     page.emulate_media(media="print")
-    assert not page.locator(".roadmap-filters").is_visible()
+    expect(page.locator(".roadmap-filters")).to_be_hidden()
     screenshot(page, f"roadmap_{width}_print")
 
 
@@ -76,6 +77,6 @@ def test_the_roadmap_reads_with_500_epics_and_60_releases(page, plan: Plan) -> N
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"/o/{plan.access.organization.slug}/delivery/roadmap/")
         assert page.locator(".rm-item").count() == 150  # 50 per lane: two teams, releases
-        assert page.get_by_text("Show 200 more in Epics").first.is_visible()
+        expect(page.get_by_text("Show 200 more in Epics").first).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
         screenshot(page, f"roadmap_500_{width}")

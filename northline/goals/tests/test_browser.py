@@ -30,17 +30,17 @@ def test_it_shows_the_cascade_and_what_needs_attention(page, demo):
     page.goto("/o/ministry-of-coast/")
     nav = page.get_by_role("navigation", name="Ministry of Coastal Affairs")
     nav.get_by_role("link", name="Goals").click()
-    assert page.get_by_role("heading", name="Goals", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Goals", level=1)).to_be_visible()
     assert nav.get_by_role("link", name="Goals").get_attribute("aria-current") == "page"
     # A team objective sits inside the organization-level objective it serves.
     parent = page.locator(".tree-node", has_text="Make applying online the easiest way")
     child = parent.locator(".tree .node-title", has_text="Take dock and mooring permits online")
-    assert child.is_visible()
+    expect(child).to_be_visible()
     attention = page.get_by_role("complementary")
-    assert attention.get_by_role("link", name=STALLED).is_visible()
-    assert attention.get_by_role(
-        "link", name="Applications waiting longer than 60 days"
-    ).is_visible()
+    expect(attention.get_by_role("link", name=STALLED)).to_be_visible()
+    expect(
+        attention.get_by_role("link", name="Applications waiting longer than 60 days")
+    ).to_be_visible()
     # Filter to one team: its objectives only, still with their progress.
     page.get_by_label("Team").select_option(label="Contact Centre")
     page.get_by_role("button", name="Show").click()
@@ -58,7 +58,7 @@ def test_it_checks_in_inline_without_reloading_the_page(page, demo):
     sign_in(page, "amara", DEMO_PASSWORD)
     url = f"/o/ministry-of-coast/goals/key-results/{key_result.pk}/"
     page.goto(url)
-    assert page.get_by_text("Not moving.").is_visible()
+    expect(page.get_by_text("Not moving.")).to_be_visible()
     points_before = page.locator("circle.chart-point").count()
     # A marker that a page load would wipe out.
     page.evaluate("window.stillHere = true")
@@ -74,8 +74,8 @@ def test_it_checks_in_inline_without_reloading_the_page(page, demo):
     assert page.evaluate("window.stillHere") is True
     assert page.url.endswith(url)
     assert page.locator("circle.chart-point").count() == points_before + 1
-    assert not page.get_by_text("Not moving.").is_visible()
-    assert page.get_by_role("cell", name="The simpler upload step is live.").is_visible()
+    expect(page.get_by_text("Not moving.")).to_be_hidden()
+    expect(page.get_by_role("cell", name="The simpler upload step is live.")).to_be_visible()
     assert re.search(r"Progress is 80 %", page.locator("#kr-announce").inner_text())
     # The form is ready for the next check-in.
     assert page.get_by_label("Value").input_value() == ""
@@ -129,7 +129,7 @@ def test_it_checks_in_from_the_keyboard_with_a_visible_confirmation(page, demo):
     expect(page.get_by_label("Value")).to_be_focused()
     # The new state without a reload: the progress and the check-in row.
     assert page.locator("[data-progress]").inner_text() == "80 %"
-    assert page.get_by_role("cell", name="Typed, not clicked.").is_visible()
+    expect(page.get_by_role("cell", name="Typed, not clicked.")).to_be_visible()
     assert page.evaluate("window.stillHere") is True
     assert key_result.indicator.readings.count() == 5
     screenshot(page, "check_in_keyboard_saved_390")
@@ -139,7 +139,7 @@ def test_it_reads_well_on_a_phone(page, demo):
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, "amara", DEMO_PASSWORD)
     page.goto("/o/ministry-of-coast/goals/")
-    assert page.get_by_role("heading", name="Needs attention").is_visible()
+    expect(page.get_by_role("heading", name="Needs attention")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
 

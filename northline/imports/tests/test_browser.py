@@ -5,6 +5,7 @@ land in test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import screenshot, sign_in
 from northline.imports.models import ImportMapping, ImportRun
@@ -27,9 +28,9 @@ def upload_as_admin(page) -> None:
 
 def test_upload_preview_map_and_apply_a_jira_export(page, cast: Cast):
     upload_as_admin(page)
-    assert page.get_by_role("heading", name="permit-portal.csv").is_visible()
-    assert page.get_by_text("Previewed (dry run)").is_visible()
-    assert page.get_by_text("line 15 (PERM-5)").is_visible()
+    expect(page.get_by_role("heading", name="permit-portal.csv")).to_be_visible()
+    expect(page.get_by_text("Previewed (dry run)")).to_be_visible()
+    expect(page.get_by_text("line 15 (PERM-5)")).to_be_visible()
     screenshot(page, "import_jira_preview")
 
     page.get_by_label("Waiting for Legal").select_option("doing")
@@ -38,7 +39,7 @@ def test_upload_preview_map_and_apply_a_jira_export(page, cast: Cast):
     page.get_by_label("Save as this organization's Jira mapping").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Preview with this mapping").click()
-    assert page.get_by_text("Saved as this organization's Jira mapping.").is_visible()
+    expect(page.get_by_text("Saved as this organization's Jira mapping.")).to_be_visible()
     # The new preview reads the status as mapped: its row no longer says it is unknown.
     assert page.get_by_text("“Waiting for Legal” is not one Northline knows").count() == 0
     assert page.get_by_label("Waiting for Legal").input_value() == "doing"
@@ -46,8 +47,8 @@ def test_upload_preview_map_and_apply_a_jira_export(page, cast: Cast):
 
     with page.expect_navigation():
         page.get_by_role("button", name="Apply the import").click()
-    assert page.get_by_text("Applied permit-portal.csv.").is_visible()
-    assert page.locator(".badge.status-applied").first.is_visible()
+    expect(page.get_by_text("Applied permit-portal.csv.")).to_be_visible()
+    expect(page.locator(".badge.status-applied").first).to_be_visible()
     screenshot(page, "import_jira_applied")
     assert ImportRun.objects.filter(status="applied").count() == 1
     assert Story.objects.get(title="Book an inspection slot").state == "doing"
@@ -65,8 +66,8 @@ def test_a_big_file_waits_for_the_worker_and_its_page_follows_it(
     monkeypatch.setattr(services, "WORKER_BYTES", 1)  # the 2 KB fixture counts as big
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         upload_as_admin(page)
-        assert page.get_by_role("heading", name="Previewing in the background").is_visible()
-        assert page.get_by_text("No worker has been seen lately").is_visible()
+        expect(page.get_by_role("heading", name="Previewing in the background")).to_be_visible()
+        expect(page.get_by_text("No worker has been seen lately")).to_be_visible()
         run = ImportRun.objects.get()
         progress.progress_file(run.pk).parent.mkdir(parents=True, exist_ok=True)
         progress.progress_file(run.pk).write_text("7 14")
@@ -76,4 +77,4 @@ def test_a_big_file_waits_for_the_worker_and_its_page_follows_it(
         progress.progress_file(run.pk).unlink()
         services.run_queued_import.call(run.pk)
         page.get_by_role("button", name="Apply the import").wait_for(timeout=15_000)
-        assert page.get_by_text("Previewed (dry run)").first.is_visible()
+        expect(page.get_by_text("Previewed (dry run)").first).to_be_visible()

@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from northline.conftest import SCREENSHOTS, screenshot, sign_in
 from northline.delivery import services
@@ -80,8 +81,8 @@ def test_the_heat_map_marks_each_state_and_its_release_names_never_overlap(page,
             "Waiting: not acknowledged yet",
             "Not impacted",
         ):
-            assert legend.get_by_text(words).is_visible()
-        assert page.locator(".heat-table").is_visible()
+            expect(legend.get_by_text(words)).to_be_visible()
+        expect(page.locator(".heat-table")).to_be_visible()
         screenshot(page, f"charts_heat_map_{width}")
         page.locator("figure.chart-card").screenshot(
             path=SCREENSHOTS / f"charts_heat_map_figure_{width}.png"
@@ -116,9 +117,11 @@ def test_the_index_says_it_is_partial_and_its_trend_lines_differ(page, cast: Cas
         page.goto("/o/acme/insights/")
         summary = page.locator(".index-summary")
         assert summary.locator(".index-partial-badge").inner_text() == "Partial"
-        assert summary.get_by_text(
-            "Partial: from 4 of 5 components — shared understanding has no data yet."
-        ).is_visible()
+        expect(
+            summary.get_by_text(
+                "Partial: from 4 of 5 components — shared understanding has no data yet."
+            )
+        ).to_be_visible()
         legend = page.locator(".trend-legend li")
         assert legend.count() == 6
         assert legend.first.inner_text().startswith("Alignment index")

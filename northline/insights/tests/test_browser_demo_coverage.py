@@ -5,6 +5,7 @@ raises coverage (and the key result's own page then names the epic under "Driven
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import screenshot, sign_in
 from northline.goals.models import KeyResult
@@ -30,7 +31,7 @@ def test_linking_an_epic_from_the_coverage_drill_down_raises_coverage(page, tran
     with page.expect_navigation():
         row.get_by_role("button", name="Link an epic").click()
 
-    assert page.get_by_text(f"“{DOCK}” now drives the key result.").is_visible()
+    expect(page.get_by_text(f"“{DOCK}” now drives the key result.")).to_be_visible()
     after = float(page.locator(".index-number").first.inner_text())
     assert after > before
     assert page.locator("table tbody tr").count() == count - 1
@@ -40,4 +41,4 @@ def test_linking_an_epic_from_the_coverage_drill_down_raises_coverage(page, tran
     median = KeyResult.objects.get(organization__slug="ministry-of-coast", title=MEDIAN)
     page.goto(f"/o/ministry-of-coast/goals/key-results/{median.pk}/")
     driven_by = page.locator("section", has=page.locator("#driven-by"))
-    assert driven_by.get_by_role("link", name=DOCK).is_visible()
+    expect(driven_by.get_by_role("link", name=DOCK)).to_be_visible()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import screenshot, sign_in
 from northline.insights.tests.test_map import MapOrg
@@ -33,7 +34,7 @@ def test_it_opens_branches_as_they_are_needed(page, cast: Cast, map_org: MapOrg)
         portfolio.create_story(map_org.access, map_org.form, title=f"Slice {number}")
     sign_in(page, cast.viewer.username)
     page.goto("/o/acme/insights/map/")
-    assert page.get_by_role("heading", name="Alignment map", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Alignment map", level=1)).to_be_visible()
     nav = page.get_by_role("navigation", name="Insights")
     assert nav.get_by_role("link", name="Map").get_attribute("aria-current") == "page"
     stats = page.get_by_label("On this map")
@@ -54,7 +55,7 @@ def test_it_opens_branches_as_they_are_needed(page, cast: Cast, map_org: MapOrg)
     # The themes are open with their first level; an objective's children are not there yet.
     online = f"objective:{map_org.online.pk}"
     applications = f"key_result:{map_org.applications.pk}"
-    assert node(page, online).is_visible()
+    expect(node(page, online)).to_be_visible()
     assert page.locator(f'li[data-node="{applications}"]').count() == 0
     branch = node(page, online).locator(":scope > details")
     assert branch.locator("summary").inner_text().startswith("1 key result · 1 objective")
@@ -75,7 +76,7 @@ def test_it_opens_branches_as_they_are_needed(page, cast: Cast, map_org: MapOrg)
     stories.first.wait_for()
     assert stories.count() == 50
     more = node(page, form).get_by_role("link", name="Show 5 more")
-    assert more.is_visible()
+    expect(more).to_be_visible()
     more.click()
     node(page, form).locator(".kind-story", has_text="Slice 52").wait_for()
     assert stories.count() == 55
@@ -85,9 +86,9 @@ def test_it_opens_branches_as_they_are_needed(page, cast: Cast, map_org: MapOrg)
     faster = f"theme:{map_org.faster.pk}"
     theme_branch = node(page, faster).locator(":scope > details")
     theme_branch.locator(":scope > summary").click()
-    assert not node(page, online).is_visible()
+    expect(node(page, online)).to_be_hidden()
     theme_branch.locator(":scope > summary").click()
-    assert node(page, online).is_visible()
+    expect(node(page, online)).to_be_visible()
     screenshot(page, "map_branches_opened")
 
 
@@ -113,7 +114,7 @@ def test_it_highlights_orphan_work_and_unsupported_objectives(
     assert "not moving" in datasets.inner_text()
     assert "No epic drives this key result yet." in datasets.inner_text()
     page.get_by_text("What the colours and highlights mean").click()
-    assert page.get_by_text("the same value for the last 3 readings").is_visible()
+    expect(page.get_by_text("the same value for the last 3 readings")).to_be_visible()
 
 
 def test_it_shows_one_team(page, cast: Cast, map_org: MapOrg) -> None:
@@ -127,7 +128,7 @@ def test_it_shows_one_team(page, cast: Cast, map_org: MapOrg) -> None:
     assert "aligned to “Permits online end to end”, outside this view" in launch.inner_text()
     assert page.locator(f'li[data-node="objective:{map_org.online.pk}"]').count() == 0
     assert page.locator('li[data-node="group:orphans"]').count() == 0
-    assert page.get_by_text("No orphan work").is_visible()
+    expect(page.get_by_text("No orphan work")).to_be_visible()
     # Branches keep the filter: the team's key result opens onto the epic that drives it.
     open_branch(page, f"objective:{map_org.launch.pk}")
     open_branch_after = f"key_result:{map_org.payments.pk}"
@@ -169,10 +170,10 @@ def test_it_reads_without_javascript(browser, live_server, cast: Cast, map_org: 
         with page.expect_navigation():
             node(page, online).get_by_role("link", name="Open this branch").click()
         assert f"focus=objective%3A{map_org.online.pk}" in page.url
-        assert page.get_by_text("Showing one branch of the map").is_visible()
+        expect(page.get_by_text("Showing one branch of the map")).to_be_visible()
         # The branch is drawn open down to its epics.
-        assert node(page, f"key_result:{map_org.payments.pk}").is_visible()
-        assert node(page, f"epic:{map_org.form.pk}").is_visible()
+        expect(node(page, f"key_result:{map_org.payments.pk}")).to_be_visible()
+        expect(node(page, f"epic:{map_org.form.pk}")).to_be_visible()
         screenshot(page, "map_without_javascript")
     finally:
         context.close()

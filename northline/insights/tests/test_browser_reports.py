@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import SCREENSHOTS, sign_in
 from northline.insights.tests.test_reports_dependencies import build_heat
@@ -49,18 +50,18 @@ def test_the_reports_home_lists_the_four_reports(page, cast: Cast) -> None:
     heat(cast)
     sign_in(page, "victor")
     page.goto("/o/acme/insights/reports/")
-    assert page.get_by_role("heading", name="Reports", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
     cards = page.locator(".report-card")
     assert cards.count() == 4
-    assert page.get_by_text(
-        "250,000 EUR planned across 2 themes and 1 value stream, 46 % spent"
-    ).is_visible()
-    assert page.get_by_text("9 impacts on 3 teams across 3 releases").is_visible()
+    expect(
+        page.get_by_text("250,000 EUR planned across 2 themes and 1 value stream, 46 % spent")
+    ).to_be_visible()
+    expect(page.get_by_text("9 impacts on 3 teams across 3 releases")).to_be_visible()
     assert page.locator('.subnav a[aria-current="page"]').inner_text() == "Reports"
     page.screenshot(path=SCREENSHOTS / "insights_reports_home.png", full_page=True)
     with page.expect_navigation():
         page.get_by_role("link", name="Investment vs themes").click()
-    assert page.get_by_role("heading", name="Investment vs themes").is_visible()
+    expect(page.get_by_role("heading", name="Investment vs themes")).to_be_visible()
 
 
 def test_the_investment_report_draws_bars_and_filters_by_period(page, cast: Cast) -> None:
@@ -70,13 +71,13 @@ def test_the_investment_report_draws_bars_and_filters_by_period(page, cast: Cast
     charts = page.locator("svg.chart[role=img]")
     assert charts.count() == 2
     assert charts.first.locator("title").first.text_content() == "Planned vs spent by theme (EUR)"
-    assert page.locator(".key-over").first.is_visible()
+    expect(page.locator(".key-over").first).to_be_visible()
     page.get_by_label("Period", exact=True).select_option("2026-01-01/2026-12-31")
     with page.expect_navigation():
         page.get_by_role("button", name="Show").click()
-    assert page.get_by_role(
-        "heading", name="EUR: 200,000 planned, 116,000 spent (58 %)"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="EUR: 200,000 planned, 116,000 spent (58 %)")
+    ).to_be_visible()
     assert "period=2026-01-01%2F2026-12-31" in (
         page.get_by_role("link", name="Download CSV").get_attribute("href") or ""
     )
@@ -86,7 +87,7 @@ def test_the_flow_report_stacks_the_states_with_a_legend_in_words(page, cast: Ca
     busy_board(cast)
     sign_in(page, "victor")
     page.goto("/o/acme/insights/reports/flow/?start=2026-02-01&end=2026-03-20")
-    assert page.get_by_text("From 1 Feb 2026 to 20 Mar 2026 (48 days).").is_visible()
+    expect(page.get_by_text("From 1 Feb 2026 to 20 Mar 2026 (48 days).")).to_be_visible()
     assert page.locator("svg#flow polygon.flow-band").count() == 5
     legend = page.locator(".flow-legend")
     for word in ("Funnel", "To do", "Doing", "Done", "Closed"):
@@ -100,7 +101,7 @@ def test_the_flow_report_stacks_the_states_with_a_legend_in_words(page, cast: Ca
     page.goto("/o/acme/insights/reports/flow/")
     assert page.get_by_label("Days").get_attribute("max") == "365"
     page.goto("/o/acme/insights/reports/flow/?days=400")
-    assert page.get_by_text("Ensure this value is less than or equal to 365.").is_visible()
+    expect(page.get_by_text("Ensure this value is less than or equal to 365.")).to_be_visible()
     assert page.locator("svg#flow").count() == 0
 
 
@@ -111,14 +112,14 @@ def test_the_key_result_report_marks_the_expected_share(page, cast: Cast) -> Non
     chart = page.locator("svg#key-results")
     assert chart.locator("line.kr-expected").count() == 3
     # Read today the period is over: every key result is judged at its end.
-    assert page.locator(".kr-table .health").first.is_visible()
-    assert page.get_by_role("heading", name="Across periods").is_visible()
+    expect(page.locator(".kr-table .health").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Across periods")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "insights_reports_key_results_all.png", full_page=True)
     page.get_by_label("Team").select_option(label="Permits")
     with page.expect_navigation():
         page.get_by_role("button", name="Show").click()
     assert page.locator("svg#key-results line.kr-expected").count() == 1
-    assert page.get_by_role("link", name="Fewer counter visits").is_visible()
+    expect(page.get_by_role("link", name="Fewer counter visits")).to_be_visible()
     assert page.get_by_role("link", name="Days to decide").count() == 0
 
 
@@ -127,7 +128,7 @@ def test_the_heat_map_filters_by_release_status(page, cast: Cast) -> None:
     sign_in(page, "victor")
     page.goto("/o/acme/insights/reports/dependencies/")
     chart = page.locator("svg#heat-map")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     assert chart.locator("g.heat-cell").count() == 12  # 3 teams × 4 columns
     assert page.get_by_label("Planned").is_checked()
     assert not page.get_by_label("Cancelled").is_checked()
@@ -136,4 +137,4 @@ def test_the_heat_map_filters_by_release_status(page, cast: Cast) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Show").click()
     assert chart.locator("text.heat-release", has_text="Dropped idea").count() == 1
-    assert page.locator(".heat-table").get_by_text("Dropped idea").is_visible()
+    expect(page.locator(".heat-table").get_by_text("Dropped idea")).to_be_visible()

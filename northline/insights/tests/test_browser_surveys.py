@@ -5,6 +5,7 @@ test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import SCREENSHOTS, sign_in
 from northline.insights.models import Survey, SurveyAnswer
@@ -35,8 +36,8 @@ def test_a_viewer_answers_a_survey_signed_in(page, pulse: Pulse) -> None:
     page.screenshot(path=SCREENSHOTS / "surveys_answer_form.png", full_page=True)
     with page.expect_navigation():
         page.get_by_role("button", name="Send my answer").click()
-    assert page.get_by_text("Thank you. Your answer is recorded").is_visible()
-    assert page.get_by_role("heading", name="You have answered").is_visible()
+    expect(page.get_by_text("Thank you. Your answer is recorded")).to_be_visible()
+    expect(page.get_by_role("heading", name="You have answered")).to_be_visible()
     saved = SurveyAnswer.objects.get()
     assert (saved.respondent, saved.objective, saved.team) == (
         pulse.cast.viewer,
@@ -48,21 +49,21 @@ def test_a_viewer_answers_a_survey_signed_in(page, pulse: Pulse) -> None:
 def test_someone_without_a_login_answers_through_a_link(page, pulse: Pulse) -> None:
     link, secret = services.create_link(pulse.editor, pulse.survey, label="Ann at the desk")
     page.goto(f"/o/acme/insights/surveys/answer/{secret}/")
-    assert page.get_by_role("heading", name="Purpose pulse").is_visible()
-    assert page.get_by_text("A question from Acme Ministry").is_visible()
+    expect(page.get_by_role("heading", name="Purpose pulse")).to_be_visible()
+    expect(page.get_by_text("A question from Acme Ministry")).to_be_visible()
     assert page.get_by_text("Ann at the desk").count() == 0
     # Sending without choosing an objective names the field, and takes nothing.
     page.get_by_label("What is the purpose of your work?").fill("Answering calls well.")
     with page.expect_navigation():
         page.get_by_role("button", name="Send my answer").click()
-    assert page.get_by_text("Choose an objective, or “I don't know”.").is_visible()
+    expect(page.get_by_text("Choose an objective, or “I don't know”.")).to_be_visible()
     assert SurveyAnswer.objects.count() == 0
     page.get_by_label("Which objective does your work drive?").select_option(label="I don't know")
     page.get_by_label("Your team").select_option(label="Contact")
     page.screenshot(path=SCREENSHOTS / "surveys_public_form.png", full_page=True)
     with page.expect_navigation():
         page.get_by_role("button", name="Send my answer").click()
-    assert page.get_by_role("heading", name="Thank you").is_visible()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     saved = SurveyAnswer.objects.get()
     assert (saved.link_id, saved.respondent, saved.objective, saved.team) == (
         link.pk,
@@ -75,7 +76,7 @@ def test_someone_without_a_login_answers_through_a_link(page, pulse: Pulse) -> N
     page.screenshot(path=SCREENSHOTS / "surveys_public_thanks.png", full_page=True)
     response = page.goto(f"/o/acme/insights/surveys/answer/{secret}/")
     assert response is not None and response.status == 410
-    assert page.get_by_text("This link has already been used to answer").is_visible()
+    expect(page.get_by_text("This link has already been used to answer")).to_be_visible()
 
 
 def test_the_results_page_shows_shares_answers_words_and_links(page, pulse: Pulse) -> None:
@@ -86,12 +87,14 @@ def test_the_results_page_shows_shares_answers_words_and_links(page, pulse: Puls
     services.revoke_link(pulse.editor, revoked)
     sign_in(page, "edith")
     page.goto(f"/o/acme/insights/surveys/{pulse.survey.pk}/")
-    assert page.get_by_role("heading", name="Most aligned answers").is_visible()
-    assert page.get_by_role("heading", name="What people say the purpose is").is_visible()
+    expect(page.get_by_role("heading", name="Most aligned answers")).to_be_visible()
+    expect(page.get_by_role("heading", name="What people say the purpose is")).to_be_visible()
     outside = page.locator(".outside-chain")
-    assert outside.get_by_text(
-        "Named an objective outside the Permits team's chain: Answer calls first time"
-    ).is_visible()
+    expect(
+        outside.get_by_text(
+            "Named an objective outside the Permits team's chain: Answer calls first time"
+        )
+    ).to_be_visible()
     assert page.locator(".word-bar.in-strategy").count() >= 3
     # The most used word's bar is full; a word used half as often fills half of it.
     bars = page.locator(".word-bar .word-track")
@@ -106,7 +109,7 @@ def test_the_results_page_shows_shares_answers_words_and_links(page, pulse: Puls
     page.get_by_label("Who it is for").fill("Ann at the desk")
     with page.expect_navigation():
         page.get_by_role("button", name="Create link").click()
-    assert page.get_by_text("Copy it now: it is shown only this once.").is_visible()
+    expect(page.get_by_text("Copy it now: it is shown only this once.")).to_be_visible()
     assert "/insights/surveys/answer/nls_" in page.locator("#share-url").inner_text()
     page.screenshot(path=SCREENSHOTS / "surveys_results_top.png")
 

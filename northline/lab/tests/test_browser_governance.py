@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import screenshot, sign_in
 from northline.lab.agreements import services as agreement_services
@@ -58,9 +59,9 @@ def test_the_print_view_has_the_sections_the_grid_and_the_signature_block(cast: 
     page.goto(f"/o/acme/lab/agreements/{signed.agreement.pk}/print/")
     page.emulate_media(media="print")
     assert page.locator(".no-print").first.is_hidden()
-    assert page.get_by_role("heading", name="1. Co-location").is_visible()
-    assert page.get_by_role("heading", name="Initials grid").is_visible()
-    assert page.get_by_role("heading", name="Signatures").is_visible()
+    expect(page.get_by_role("heading", name="1. Co-location")).to_be_visible()
+    expect(page.get_by_role("heading", name="Initials grid")).to_be_visible()
+    expect(page.get_by_role("heading", name="Signatures")).to_be_visible()
     screenshot(page, "governance_print")
 
 
@@ -86,7 +87,9 @@ def test_the_journey_report_reads_as_a_story(cast: Cast, page) -> None:
     )
     sign_in(page, cast.viewer.username)
     page.goto(f"/o/acme/lab/engagements/{signed.engagement.pk}/journey/")
-    assert page.get_by_role("heading", name="Journey report: Coastal permits online").is_visible()
+    expect(
+        page.get_by_role("heading", name="Journey report: Coastal permits online")
+    ).to_be_visible()
     assert "1 of 4 cells initialed" in page.content()
     timeline = page.locator(".timeline-entry")
     assert timeline.count() >= 8
@@ -95,5 +98,5 @@ def test_the_journey_report_reads_as_a_story(cast: Cast, page) -> None:
     assert page.locator('.timeline-entry[data-kind="initial"]').count() == 1
     screenshot(page, "governance_journey")
     page.goto(f"/o/acme/lab/engagements/{signed.engagement.pk}/budget/")
-    assert page.locator("svg.burn-chart").is_visible()
+    expect(page.locator("svg.burn-chart")).to_be_visible()
     screenshot(page, "governance_budget")

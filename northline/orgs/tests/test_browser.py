@@ -73,7 +73,7 @@ def test_it_signs_in_through_the_login_form(page, browser_cast):
     sign_in(page, "olivia", open_login=False)
     # The login form returns to the page asked for.
     assert page.url.endswith("/o/acme/people/")
-    assert page.get_by_role("heading", name="People", level=1).is_visible()
+    expect(page.get_by_role("heading", name="People", level=1)).to_be_visible()
     assert page.get_by_role("link", name="People").get_attribute("aria-current") == "page"
 
 
@@ -91,15 +91,15 @@ def test_it_switches_organization_with_the_switcher(page, browser_cast):
     sign_in(page, "olivia")
     page.goto("/")  # signing in lands on My work; home is the organizations' page
     # Two organizations: home lists them instead of choosing one.
-    assert page.get_by_role("heading", name="Your organizations").is_visible()
+    expect(page.get_by_role("heading", name="Your organizations")).to_be_visible()
     page.get_by_role("link", name="Acme Ministry").click()
     assert page.url.endswith("/o/acme/")
     # The Go button is for browsers without JavaScript; the script submits on change.
-    assert not page.get_by_role("button", name="Go").is_visible()
+    expect(page.get_by_role("button", name="Go")).to_be_hidden()
     with page.expect_navigation():
         page.get_by_label("Organization").select_option(label="Elsewhere Agency")
     assert page.url.endswith("/o/elsewhere/")
-    assert page.get_by_role("heading", name="Elsewhere Agency", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Elsewhere Agency", level=1)).to_be_visible()
 
 
 def test_it_opens_the_people_and_history_pages(page, browser_cast):
@@ -132,7 +132,7 @@ def test_it_adds_a_person_and_shows_a_field_error(page, browser_cast):
     page.get_by_label("E-mail").fill("grace@example.org")
     page.get_by_role("button", name="Add person").click()
     assert page.get_by_role("status").inner_text() == "Added Grace Hopper."
-    assert page.get_by_role("link", name="Grace Hopper").is_visible()
+    expect(page.get_by_role("link", name="Grace Hopper")).to_be_visible()
 
 
 def test_it_fits_a_narrow_phone_screen(page, browser_cast):
@@ -155,10 +155,10 @@ def test_it_writes_the_readme_screenshots(page, browser_cast):
     sign_in(page, "olivia")
     target.mkdir(parents=True, exist_ok=True)
     page.goto("/o/acme/")
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.screenshot(path=target / "overview.png")
     page.goto("/o/acme/people/")
-    assert page.get_by_role("link", name="Amara Okafor").is_visible()
+    expect(page.get_by_role("link", name="Amara Okafor")).to_be_visible()
     page.screenshot(path=target / "people.png")
 
 

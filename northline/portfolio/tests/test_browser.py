@@ -4,6 +4,7 @@ and more cards on scroll. Each test leaves a screenshot in test-artifacts/screen
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from northline.conftest import sign_in
 from northline.portfolio import services
@@ -38,9 +39,9 @@ def test_it_drags_a_ready_card_into_doing(page, cast: Cast, board: Board):
     assert page.locator("[data-board-alert]").inner_text() == ""
     assert Epic.objects.get(pk=ready.pk).state == "doing"
     page.reload()
-    assert (
-        column(page, "doing").locator(".epic-card", has_text="Mooring permits online").is_visible()
-    )
+    expect(
+        column(page, "doing").locator(".epic-card", has_text="Mooring permits online")
+    ).to_be_visible()
 
 
 def test_a_refused_drag_snaps_back_and_names_the_rules(page, cast: Cast, board: Board):
@@ -55,7 +56,9 @@ def test_a_refused_drag_snaps_back_and_names_the_rules(page, cast: Cast, board: 
     assert "why" in text.lower()
     assert "lagging indicator" in text.lower()
     # Back where it was, counts as they were, and nothing changed in the database.
-    assert column(page, "funnel").locator(".epic-card", has_text="Half-written case").is_visible()
+    expect(
+        column(page, "funnel").locator(".epic-card", has_text="Half-written case")
+    ).to_be_visible()
     assert column(page, "todo").locator(".epic-card").count() == 1
     assert column(page, "todo").locator("[data-count-text]").inner_text() == "1"
     stored = Epic.objects.get(pk=half.pk)

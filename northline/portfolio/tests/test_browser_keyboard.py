@@ -110,7 +110,7 @@ def test_a_refused_keyboard_move_resets_the_picker_and_says_why_on_the_card(
     text = note.inner_text().lower()
     assert "why" in text
     assert "lagging indicator" in text
-    assert note.is_visible()
+    expect(note).to_be_visible()
     # The picker shows the column the card is really in, and the focus stayed on the card.
     expect(picker).to_have_value("funnel")
     assert focused_card_title(page) == "Half-written case"

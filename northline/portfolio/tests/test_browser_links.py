@@ -21,7 +21,7 @@ def test_it_links_a_key_result_found_by_typing_in_the_chooser(page, cast: Cast, 
     (median,) = key_results(board.access, "Median days to decide", objective_title="Decide")
     sign_in(page, "edith")
     page.goto(f"/o/acme/portfolio/epics/{epic.pk}/")
-    assert page.get_by_text("Too many to list").is_visible()
+    expect(page.get_by_text("Too many to list")).to_be_visible()
     choice = page.locator("#link-key-result-choice")
     assert choice.locator("option").count() == 50
 
@@ -30,12 +30,12 @@ def test_it_links_a_key_result_found_by_typing_in_the_chooser(page, cast: Cast, 
     expect(choice.locator("option")).to_have_count(1)
     expect(choice.locator("option")).to_have_text("Median days to decide (Decide)")
     expect(page.get_by_text("Showing 1 match of “median”.")).to_be_visible()
-    assert not page.get_by_text("Too many to list").is_visible()
+    expect(page.get_by_text("Too many to list")).to_be_hidden()
     screenshot(page, "epic_key_result_chooser")
     with page.expect_navigation():
         page.get_by_role("button", name="Link key result").click()
 
-    assert page.get_by_role("link", name="Median days to decide").is_visible()
+    expect(page.get_by_role("link", name="Median days to decide")).to_be_visible()
     assert list(epic.key_results.all()) == [median]
 
 
@@ -47,7 +47,7 @@ def test_the_key_result_page_links_an_epic_found_by_typing(page, cast: Cast, boa
     sign_in(page, "edith")
     page.goto(f"/o/acme/goals/key-results/{median.pk}/")
     section = page.locator("section", has=page.locator("#driven-by"))
-    assert section.get_by_text("No epic drives this key result yet").is_visible()
+    expect(section.get_by_text("No epic drives this key result yet")).to_be_visible()
     choice = page.locator("#link-epic-choice")
     assert choice.locator("option").count() == 50
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from northline.measures import services as measures
 from northline.orgs import services as org_services
@@ -103,7 +104,7 @@ def test_it_shows_the_strategy_home_with_the_swot_board_and_the_flag(page, brows
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     assert page.url.endswith("/o/acme/strategy/")
-    assert page.get_by_role("heading", name="Strategy", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Strategy", level=1)).to_be_visible()
     assert (
         page.get_by_role("link", name="Strategy", exact=True).first.get_attribute("aria-current")
         == "page"
