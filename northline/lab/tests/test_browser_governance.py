@@ -58,7 +58,7 @@ def test_the_print_view_has_the_sections_the_grid_and_the_signature_block(cast: 
     sign_in(page, cast.viewer.username)
     page.goto(f"/o/acme/lab/agreements/{signed.agreement.pk}/print/")
     page.emulate_media(media="print")
-    assert page.locator(".no-print").first.is_hidden()
+    expect(page.locator(".no-print").first).to_be_hidden()
     expect(page.get_by_role("heading", name="1. Co-location")).to_be_visible()
     expect(page.get_by_role("heading", name="Initials grid")).to_be_visible()
     expect(page.get_by_role("heading", name="Signatures")).to_be_visible()
