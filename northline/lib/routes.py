@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 View = Callable[..., Any]
 
@@ -48,3 +48,16 @@ def child_paths(route: str, param: str, name: str, **buttons: View) -> list[URLP
     return record_paths(route, None, name, **on_list) + record_paths(
         f"{route}<int:{param}>/", None, name, **on_child
     )
+
+
+# An id no record has: reversed in its place, then replaced by each record's.
+SENTINEL = 987654321
+
+
+def url_with_id(name: str, *, kwarg: str, **kwargs: Any) -> Callable[[int], str]:
+    """``url_with_id("portfolio_epic", kwarg="epic_id", slug=slug)(12)`` is
+    ``reverse("portfolio_epic", kwargs={"slug": slug, "epic_id": 12})``, reversed once: a page
+    that links thousands of records (a board's cards, the map's nodes) pays one reversal, not
+    one per record (about 25 µs each)."""
+    before, _, after = reverse(name, kwargs={**kwargs, kwarg: SENTINEL}).rpartition(str(SENTINEL))
+    return lambda pk: f"{before}{pk}{after}"

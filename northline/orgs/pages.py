@@ -15,6 +15,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 
+from northline.lib.routes import url_with_id
 from northline.orgs.access import Access
 
 
@@ -48,20 +49,20 @@ def record_url(slug: str, object_type: str, pk: int | str) -> str:
 class RecordUrls:
     """Record pages by type, reversed once per type (a map can hold thousands of records)."""
 
-    SENTINEL = "987654321"
-
     def __init__(self, slug: str) -> None:
         self.slug = slug
-        self._patterns: dict[str, tuple[str, str]] = {}
+        self._makers: dict[str, Callable[[int], str]] = {}
 
     def __call__(self, object_type: str, pk: int) -> str:
-        pattern = self._patterns.get(object_type)
-        if pattern is None:
-            url = record_url(self.slug, object_type, self.SENTINEL)
-            # The id comes after the slug in every record page's path: split at the last one.
-            before, _, after = url.rpartition(self.SENTINEL)
-            pattern = self._patterns[object_type] = (before, after)
-        return f"{pattern[0]}{pk}{pattern[1]}"
+        maker = self._makers.get(object_type)
+        if maker is None:
+            page = RECORD_PAGES.get(object_type)
+            if page is None:
+                return ""
+            maker = self._makers[object_type] = url_with_id(
+                page.url_name, kwarg=page.kwarg, slug=self.slug
+            )
+        return maker(pk)
 
 
 # Panels: what an app above shows on another app's record page --------------------------------
