@@ -27,6 +27,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.lib.models import lean
 from northline.measures.models import Indicator, Reading
 from northline.measures.rules import (
     Health,
@@ -374,6 +375,7 @@ def cascade(
     objectives_of_period = list(
         Objective.objects.filter(organization=access.organization, period=period)
         .select_related("team", "owner", "theme")
+        .defer(*lean("team", "owner", "theme"))
         .order_by("team__name", "title", "id")
     )
     total = None
@@ -387,7 +389,9 @@ def cascade(
         objectives_of_period = [o for o in objectives_of_period if o.pk in needed]
         results_of_period = results_of_period.filter(objective_id__in=needed)
     results = list(
-        results_of_period.select_related("indicator", "owner").order_by("objective_id", "id")
+        results_of_period.select_related("indicator", "owner")
+        .defer(*lean("indicator", "owner"))
+        .order_by("objective_id", "id")
     )
     # Each key result's objective is one already read: not a second copy from a join.
     objective_by_id = {objective.pk: objective for objective in objectives_of_period}

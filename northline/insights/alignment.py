@@ -42,6 +42,7 @@ from django.utils import timezone
 from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
 from northline.insights.components import Component, Lowering
 from northline.lib.memory import bulk_read
+from northline.lib.models import lean
 from northline.measures.models import Indicator
 from northline.measures.rules import Health, Pace
 from northline.measures.selectors import Measured, health_of
@@ -235,18 +236,6 @@ class Alignment:
             visit(objective_id, frozenset())
         self._driven = driven
         return driven
-
-
-def lean(*relations: str, text: tuple[str, ...] = ()) -> list[str]:
-    """The columns the graph never reads, to defer: every record's created and updated times
-    (converting some 20,000 datetimes was a third of loading a large organization's graph) and
-    its long texts, on the record and on each of ``relations`` read along with it. Nothing
-    that reads the graph touches them, so deferring costs no query later (the pages' query
-    counts are pinned)."""
-    prefixes = ["", *(f"{relation}__" for relation in relations)]
-    return [f"{prefix}{name}" for prefix in prefixes for name in ("created_at", "updated_at")] + [
-        *text
-    ]
 
 
 INDICATOR_DEFERRED = lean("indicator", text=("indicator__description",))[2:]
