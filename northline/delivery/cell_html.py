@@ -50,19 +50,24 @@ def when(moment: dt.datetime | dt.date | None, layout: str) -> str:
     return esc(date(moment, layout))
 
 
+def risk_words(cell: Judged) -> tuple[str, str]:
+    """An impact's risk as its cell's short label and in words."""
+    if cell.impact.role == "impactor":
+        return "Impactor", "causes the change"
+    if cell.risk == "late":
+        if cell.acknowledged:
+            return "Late ✓", "late notice, acknowledged"
+        return "Late", "late notice"
+    if cell.risk == "at_risk":
+        return "At risk", "at risk: not acknowledged, lead time run out"
+    if cell.risk == "unacknowledged":
+        return "Waiting", "not acknowledged yet"
+    return "Impactee ✓", "acknowledged"
+
+
 def risk_html(cell: Judged) -> str:
     """The risk of an impact in words."""
-    if cell.impact.role == "impactor":
-        words = "causes the change"
-    elif cell.risk == "late":
-        words = "late notice, acknowledged" if cell.acknowledged else "late notice"
-    elif cell.risk == "at_risk":
-        words = "at risk: not acknowledged, lead time run out"
-    elif cell.risk == "unacknowledged":
-        words = "not acknowledged yet"
-    else:
-        words = "acknowledged"
-    return f'<span class="risk-text">{words}</span>'
+    return f'<span class="risk-text">{risk_words(cell)[1]}</span>'
 
 
 class CellWriter:
@@ -143,18 +148,8 @@ class CellWriter:
         team = impact.team
         team_name = esc(team.name)
         title = esc(feature.title)
-        impactor = cell.role == "impactor"
-        tone = "impactor" if impactor else esc(cell.risk)
-        if impactor:
-            label = "Impactor"
-        elif cell.risk == "late":
-            label = "Late ✓" if cell.acknowledged else "Late"
-        elif cell.risk == "at_risk":
-            label = "At risk"
-        elif cell.risk == "unacknowledged":
-            label = "Waiting"
-        else:
-            label = "Impactee ✓"
+        tone = "impactor" if cell.role == "impactor" else esc(cell.risk)
+        label = risk_words(cell)[0]
         risk = risk_html(cell)
         opened = impact.pk in (self.just_acknowledged, self.just_changed)
         parts = [
