@@ -2,8 +2,8 @@
 in Python rather than through a template include each.
 
 A page of the matrix holds some 150 cells, each with its details, its risk in words twice and,
-for an impactee, the acknowledge block: through three nested includes that was about 1 ms a cell,
-two thirds of the matrix's time. Every text is escaped with ``conditional_escape`` as the
+for an impactee, the acknowledge block: through three nested includes that was about half a
+millisecond a cell, most of the matrix's rendering. Every text is escaped (``lib.renderer``) as the
 templates escaped it and dates are formatted by Django's ``date`` filter in the current time
 zone, as the templates formatted them. The feature's and a team's pages draw the same risk and
 acknowledge block (``delivery/_risk.html`` and ``delivery/_ack.html`` call these), so each is
@@ -17,12 +17,12 @@ from collections.abc import Container, Sequence
 from typing import Any, Protocol
 
 from django.template.defaultfilters import date, truncatewords
-from django.template.defaulttags import CsrfTokenNode
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import is_aware, localtime
 
 from northline.delivery.models import Impact
+from northline.lib.renderer import csrf_field
+from northline.lib.renderer import escaped as esc
 from northline.lib.routes import url_with_id
 
 
@@ -37,10 +37,6 @@ class Judged(Protocol):
     def acknowledged(self) -> bool: ...
     @property
     def lead_time(self) -> int: ...
-
-
-def esc(value: Any) -> str:
-    return str(conditional_escape(value))
 
 
 def when(moment: dt.datetime | dt.date | None, layout: str) -> str:
@@ -84,7 +80,7 @@ class CellWriter:
         self.ack_next = esc(context.get("ack_next", ""))
         self.just_acknowledged = context.get("just_acknowledged")
         self.just_changed = context.get("just_changed")
-        self.csrf_input = str(CsrfTokenNode().render(context))
+        self.csrf_input = csrf_field(context)
 
     def ack(self, cell: Judged, *, small: bool = False) -> str:
         """An impactee's acknowledgement: who and when, or the button for those who may, and

@@ -1,4 +1,5 @@
-"""How forms render their widgets: Django's templates, except a select's options.
+"""How forms render their widgets: Django's templates, except a select's options; and the two
+pieces every HTML fragment written in Python needs (``escaped`` and ``csrf_field``).
 
 Django renders every ``<option>`` of a select through two template includes. A filter of the
 board or a key result's edit form chooses among a few hundred people or teams, so those
@@ -15,11 +16,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
+from django.template.defaulttags import CsrfTokenNode
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+
+
+def escaped(value: Any) -> str:
+    """``{{ value }}`` as a template writes it: escaped, unless it is already safe."""
+    return str(conditional_escape(value))
+
+
+def csrf_field(context: Any) -> str:
+    """``{% csrf_token %}`` of a template's ``context``: the hidden field (none without a token)."""
+    return str(CsrfTokenNode().render(context))
 
 
 def text(value: Any) -> str:

@@ -1,12 +1,13 @@
 """The board's cards, written in Python rather than through a template per card.
 
-A large organization's board draws some 430 cards. Through Django's template engine each card
-took about 0.25 ms (some 30 variable lookups, its move form's options, two URL reversals), three
-quarters of the board's time and the largest share of the load profile's CPU (docs/benchmarks.md).
-Here a card is one f-string: every text is escaped with ``conditional_escape`` as the template
-escaped it, the column options are written once per board, and the two links are reversed once
-per board (:func:`northline.lib.routes.url_with_id`). ``tests/test_card_html.py`` holds the
-markup: escaping, the move form only for those who may write, the selected column.
+A large organization's board draws some 200 cards. Through Django's template engine each card
+took about half a millisecond (some 30 variable lookups, its move form's options, two URL
+reversals): three quarters of the board's time, and the largest share of the load profile's CPU
+(docs/benchmarks.md). Here a card is one f-string: every text is escaped as the template escaped
+it (``lib.renderer.escaped``), the column options are written once per board, and the two links
+are reversed once per board (:func:`northline.lib.routes.url_with_id`).
+``tests/test_card_html.py`` holds the markup: escaping, the move form only for those who may
+write, the selected column.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.template.defaultfilters import floatformat
-from django.template.defaulttags import CsrfTokenNode
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from northline.lib.renderer import escaped as esc
 from northline.lib.routes import url_with_id
 from northline.measures.rules import AWAITING_LABEL, awaiting_rule
 from northline.measures.templatetags.measures import pace_label
@@ -130,12 +130,3 @@ class CardWriter:
             "    </form>\n"
             "  </details>\n  "
         )
-
-
-def esc(value: str) -> str:
-    return str(conditional_escape(value))
-
-
-def csrf_input(context: object) -> str:
-    """``{% csrf_token %}`` of the template context the cards are drawn in."""
-    return str(CsrfTokenNode().render(context))  # type: ignore[arg-type]

@@ -8,7 +8,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from northline.portfolio.card_html import CardWriter, csrf_input
+from northline.lib.renderer import csrf_field
+from northline.portfolio.card_html import CardWriter
 from northline.portfolio.selectors import Card
 
 register = template.Library()
@@ -21,7 +22,7 @@ def board_cards(context: Any, cards: Iterable[Card]) -> SafeString:
         slug=context["org"].slug,
         can_write=context["access"].can_write,
         here=context.get("here", ""),
-        csrf_input=csrf_input(context),
+        csrf_input=csrf_field(context),
         states=context["states"],
     )
     return writer.cards(cards)
