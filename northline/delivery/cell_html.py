@@ -12,18 +12,18 @@ written once. ``tests/test_cell_html.py`` holds the markup.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Container, Sequence
 from typing import Any, Protocol
 
-from django.template.defaultfilters import date, truncatewords
+from django.template.defaultfilters import truncatewords
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import is_aware, localtime
 
-from northline.delivery.models import Impact
+from northline.delivery.models import Feature, Impact
+from northline.delivery.selectors import Cell
 from northline.lib.renderer import csrf_field
 from northline.lib.renderer import escaped as esc
 from northline.lib.routes import url_with_id
+from northline.lib.text import in_local_time
 
 
 class Judged(Protocol):
@@ -37,13 +37,6 @@ class Judged(Protocol):
     def acknowledged(self) -> bool: ...
     @property
     def lead_time(self) -> int: ...
-
-
-def when(moment: dt.datetime | dt.date | None, layout: str) -> str:
-    """``{{ moment|date:layout }}`` as a template writes it (in the current time zone)."""
-    if isinstance(moment, dt.datetime) and is_aware(moment):
-        moment = localtime(moment)
-    return esc(date(moment, layout))
 
 
 def risk_words(cell: Judged) -> tuple[str, str]:
@@ -104,7 +97,7 @@ class CellWriter:
             name = (person.get_full_name() or person.get_username()) if person else ""
             parts.append(
                 '<p class="acknowledged"><span aria-hidden="true">✓</span> Acknowledged by '
-                f"{esc(name)} on {when(impact.acknowledged_at, 'j M Y, H:i')}</p>"
+                f"{esc(name)} on {esc(in_local_time(impact.acknowledged_at, 'j M Y, H:i'))}</p>"
             )
         elif impact.team_id in self.ack_teams:
             if self.just_changed == impact.pk:
@@ -131,13 +124,13 @@ class CellWriter:
         parts.append("</div>")
         return "\n".join(parts)
 
-    def row(self, feature: Any, cells: Sequence[Any]) -> SafeString:
+    def row(self, feature: Feature, cells: Sequence[Cell | None]) -> SafeString:
         """A feature's cells, one ``<td>`` per team column (empty where it has no impact)."""
         return mark_safe(  # noqa: S308 - every text in the cells is escaped
             "".join(f"<td>{self.cell(cell, feature) if cell else ''}</td>" for cell in cells)
         )
 
-    def cell(self, cell: Any, feature: Any) -> str:
+    def cell(self, cell: Cell, feature: Feature) -> str:
         """One matrix cell: a short label in colour and words; the details open without
         JavaScript."""
         impact = cell.impact
@@ -172,8 +165,9 @@ class CellWriter:
             parts.append(f"<p>{left}lead time {cell.lead_time} days.</p>")
             notice = cell.latest_notice
             if notice:
+                sent = esc(in_local_time(notice.sent_at, "j M"))
                 late = " (late)" if notice.late else ""
-                parts.append(f"<p>Last notice {when(notice.sent_at, 'j M')}{late}.</p>")
+                parts.append(f"<p>Last notice {sent}{late}.</p>")
             else:
                 parts.append("<p>No notice sent yet.</p>")
             parts.append(self.ack(cell, small=True))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
+
+from django.template.defaultfilters import date
+from django.utils import timezone
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls. XLSX cannot hold
 # them at all (openpyxl refuses the file), and in CSV or a terminal they hide or garble text.
@@ -30,3 +34,11 @@ def sentences(texts: Iterable[str]) -> str:
     "…are met.; A product…")."""
     cleaned = (text.strip() for text in texts)
     return " ".join(text if text[-1] in ".!?" else f"{text}." for text in cleaned if text)
+
+
+def in_local_time(moment: dt.datetime | dt.date | None, layout: str) -> str:
+    """``{{ moment|date:layout }}`` as a template writes it: an aware moment in the current time
+    zone ("j M Y H:i" → "4 Dec 2026 09:30"), a date as it is, nothing for None."""
+    if isinstance(moment, dt.datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return str(date(moment, layout))

@@ -24,12 +24,12 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from northline.lib import exports
+from northline.lib.text import in_local_time
 from northline.lib.web import org_view, render_org
 from northline.orgs import selectors
 from northline.orgs.access import Access
@@ -247,7 +247,7 @@ def names_for(access: Access, events: Sequence[Event]) -> Names:
 
 def when(value: dt.datetime) -> str:
     """A moment in the organization's time zone, to the minute."""
-    return str(format_date(timezone.localtime(value), "j M Y H:i"))
+    return in_local_time(value, "j M Y H:i")
 
 
 def number(value: float | int | decimal.Decimal) -> str:
@@ -279,7 +279,7 @@ def shown(value: Any) -> str:
         return ", ".join(f"{k.replace('_', ' ')} {shown(v)}" for k, v in value.items())
     text = str(value)
     if ISO_DATE.match(text):
-        return str(format_date(dt.date.fromisoformat(text), "j M Y"))
+        return in_local_time(dt.date.fromisoformat(text), "j M Y")
     if ISO_DATETIME.match(text):
         try:
             return when(dt.datetime.fromisoformat(text))
