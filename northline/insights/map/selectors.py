@@ -43,9 +43,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from northline.goals.access import access_period
-from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.goals.models import KeyResult, ObjectiveStatus, Period
 from northline.goals.selectors import current_period, roll_up
-from northline.insights.alignment import Alignment, load, load_part
+from northline.insights.alignment import Alignment, ObjectiveRow, load, load_part
 from northline.lib.errors import Invalid, NotFound
 from northline.lib.memory import bulk_read
 from northline.measures.rules import Health, Pace, expected_progress, pace
@@ -272,7 +272,7 @@ class Edge:
     kind: EdgeKind
 
 
-def objective_order(objective: Objective) -> tuple[bool, str, str, int]:
+def objective_order(objective: ObjectiveRow) -> tuple[bool, str, str, int]:
     """As the goals cascade lists them: organization objectives first, then by team, title."""
     team_name = objective.team.name if objective.team is not None else ""
     return (objective.team_id is not None, team_name, objective.title, objective.pk)
@@ -460,7 +460,7 @@ class AlignmentMap:
             )
         return Node(id="mission", kind="mission", label=identity.mission, url=url)
 
-    def _objective_node(self, objective: Objective) -> Node:
+    def _objective_node(self, objective: ObjectiveRow) -> Node:
         node = Node(
             id=f"objective:{objective.pk}",
             kind="objective",
@@ -525,11 +525,11 @@ class AlignmentMap:
             node.flags.append("no_active_work")
         return node
 
-    def served_theme(self, objective: Objective) -> int | None:
+    def served_theme(self, objective: ObjectiveRow) -> int | None:
         """The objective's theme, else its nearest ancestor's."""
         objectives = self.alignment.objectives
         seen: set[int] = set()
-        current: Objective | None = objective
+        current: ObjectiveRow | None = objective
         while current is not None and current.pk not in seen:
             if current.theme_id is not None and current.theme_id in self.alignment.themes:
                 return current.theme_id
@@ -537,7 +537,7 @@ class AlignmentMap:
             current = objectives.get(current.parent_id) if current.parent_id else None
         return None
 
-    def _hang_top_level(self, objective: Objective) -> None:
+    def _hang_top_level(self, objective: ObjectiveRow) -> None:
         theme_id = self.served_theme(objective)
         parent = f"theme:{theme_id}" if theme_id is not None else "group:no-theme"
         self._hang(parent, f"objective:{objective.pk}", "contains")
@@ -548,7 +548,9 @@ class AlignmentMap:
                     f"aligned to “{above.title}”, outside this view"
                 )
 
-    def _hang_children(self, objective: Objective, shown_ids: set[int], reached: set[int]) -> None:
+    def _hang_children(
+        self, objective: ObjectiveRow, shown_ids: set[int], reached: set[int]
+    ) -> None:
         stack = [objective]
         while stack:
             current = stack.pop()
@@ -693,7 +695,7 @@ class AlignmentMap:
         self._progress[objective_id] = rolled
         return rolled
 
-    def _objective_pace(self, objective: Objective, rolled: Rolled) -> Pace:
+    def _objective_pace(self, objective: ObjectiveRow, rolled: Rolled) -> Pace:
         period = objective.period
         moment = self.alignment.at
         expected = expected_progress(period.starts_on, period.ends_on, moment)

@@ -13,13 +13,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from northline.goals.selectors import periods
 from northline.insights.map import exports as exports_map
 from northline.insights.map import selectors as alignment_map
+from northline.insights.map.node_html import fragment_html, tree_html
 from northline.insights.map.selectors import MapFilters, Shown
 from northline.lib.errors import Invalid
 from northline.lib.exports import attachment
@@ -138,7 +138,7 @@ def render_map(request: HttpRequest, access: Access, focus: str | None) -> HttpR
             "period_value": str(filters.period.pk) if filters.period else "all",
             "filtering": filters.team is not None or "period" in request.GET,
             "amap": amap,
-            "root": links.attach(root),
+            "tree": tree_html(links.attach(root)),
             "focus": node,
             "counts": amap.counts(),
             "links": links,
@@ -163,11 +163,7 @@ def map_branch(request: HttpRequest, access: Access) -> HttpResponse:
     offset = offset_of(request.GET.get("offset"))
     branch = alignment_map.open_branch(access, filters, request.GET.get("node"))
     item = MapLinks(access, filters).attach(alignment_map.branch_page(branch, offset))
-    return render(
-        request,
-        "insights/map/_branch.html",
-        {"item": item, "access": access, "org": access.organization},
-    )
+    return HttpResponse(fragment_html(item))
 
 
 @org_view
