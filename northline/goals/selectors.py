@@ -27,6 +27,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from northline.goals.models import KeyResult, Objective, ObjectiveStatus, Period
+from northline.lib.memory import bulk_read
 from northline.lib.models import lean
 from northline.measures.models import Indicator, Reading
 from northline.measures.rules import (
@@ -357,6 +358,7 @@ def needed_for(
     return needed
 
 
+@bulk_read
 def cascade(
     access: Access,
     period: Period,
@@ -370,6 +372,8 @@ def cascade(
     With ``keep`` (a page that shows only some objectives, pruned with :func:`filtered`), only
     what their progress depends on is read and judged (:func:`needed_for`), with one more
     query; the progress of every objective ``keep`` accepts is the same as in the whole tree.
+    A large period builds thousands of records at once, so the read runs with the cyclic
+    collector paused (``lib.memory.bulk_read``), as the alignment graph's does.
     """
     moment = at or timezone.now()
     objectives_of_period = list(
