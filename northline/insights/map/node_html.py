@@ -1,8 +1,8 @@
 """The map's nodes written in Python rather than through a template per node.
 
-The map page draws some 90 nodes of a large organization and a focused branch up to 400
+The map page draws 64 nodes of a large organization and a focused branch up to 400
 (``selectors.FOCUS_BUDGET``); through Django's template engine each took two nested includes and
-some 40 variable lookups, a sixth of the map page's time after the graph itself
+some 40 variable lookups, some 14 % of the map page's time in one profiled request
 (docs/benchmarks.md). Here a node is one string: every text and URL is escaped as the template
 escaped it (``lib.renderer.escaped``). The page and a branch fragment (what ``map.js`` inserts
 when a node opens) are written by the same two functions, so a node reads the same either way.
