@@ -95,7 +95,8 @@ class EpicWork:
 class ObjectiveRow:
     """The columns of an objective the graph's readers (this module, the map, the index) read,
     with its period and team: 1,425 objectives of a large organization built as model records
-    cost a sixth of its map page, most of it in setting their foreign keys one by one."""
+    cost about a tenth of its map page (one profiled request), much of it in setting their
+    foreign keys one by one."""
 
     pk: int
     title: str
