@@ -31,7 +31,7 @@ def whole_percent(share: float | None) -> int:
 
 
 def status_label(status: str) -> str:
-    """``paused`` → "Paused"; anything that is no status as it is."""
+    """``draft`` → "Draft"; anything that is no status as it is."""
     return dict(ObjectiveStatus.choices).get(status, status)
 
 
