@@ -246,8 +246,12 @@ class Keyset:
         return self.queryset.filter(keyset_condition(self.aliases, self.terms, values))
 
     def cursor_of(self, row: Any) -> str:
-        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-        return make_cursor(self.fingerprint, [get(alias) for alias in self.aliases])
+        if isinstance(row, tuple):  # a values_list projection: the sort keys end the row
+            keys = list(row[len(row) - len(self.aliases) :])
+        else:
+            get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+            keys = [get(alias) for alias in self.aliases]
+        return make_cursor(self.fingerprint, keys)
 
 
 class Presented:
@@ -351,10 +355,14 @@ def page_of(
     more = len(rows) > limit
     rows = rows[:limit]
     following = keyset.cursor_of(rows[-1]) if more else None
+    # In a projection the sort keys are not the caller's fields.
     if rows and isinstance(rows[0], dict):
-        for row in rows:  # a values() projection: the sort keys are not the caller's fields
+        for row in rows:  # values()
             for alias in keyset.aliases:
                 del row[alias]
+    elif rows and isinstance(rows[0], tuple):  # values_list(): they end each row
+        width = len(rows[0]) - len(keyset.aliases)
+        rows = [row[:width] for row in rows]
     items = [present(row) for row in rows] if present is not None else rows
     return {"items": items, "next": following, "limit": limit, "count": count}
 
@@ -399,11 +407,11 @@ def projected_page(
     Rows built here must hold JSON types orjson writes as pydantic would (dates, numbers,
     strings, lists of ids)."""
     page = page_of(
-        queryset.select_related(None).prefetch_related(None).values(*fields),
+        queryset.select_related(None).prefetch_related(None).values_list(*fields),
         cursor=pagination.cursor,
         limit=pagination.limit,
         total=pagination.total,
         offset=pagination.offset,
     )
-    page["items"] = finish(page["items"])
+    page["items"] = finish([dict(zip(fields, row, strict=True)) for row in page["items"]])
     return HttpResponse(orjson.dumps(page), content_type="application/json")

@@ -250,8 +250,10 @@ def epic_changes(fields: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def listed(access: Access, filters: EpicFilters) -> QuerySet[Epic]:
-    return selectors.epics(
+def listed(access: Access, filters: EpicFilters, *, lean: bool = False) -> QuerySet[Epic]:
+    """The filtered epics: as records with what they refer to, or ``lean`` (for a projection:
+    nothing read beside them, WSJF annotated only to sort by it)."""
+    return (selectors.epic_list if lean else selectors.epics)(
         access,
         states=[filters.state] if filters.state else None,
         filters=filters.board_filters(),
@@ -320,7 +322,7 @@ def list_epics(
     page: Query[CursorPage.Input],
 ) -> HttpResponse:
     # The hot list: served from a projection, written with orjson (docs/api.md, Pagination).
-    epics = listed(caller_access(request), filters).annotate(
+    epics = listed(caller_access(request), filters, lean=True).annotate(
         lagging_indicator_list=id_list(Epic, "lagging_indicators"),
         key_result_list=id_list(Epic, "key_results"),
     )

@@ -146,6 +146,26 @@ def filtered(access: Access, filters: BoardFilters | None = None) -> QuerySet[Ep
     return queryset
 
 
+def epic_list(
+    access: Access,
+    *,
+    states: Sequence[str] | None = None,
+    filters: BoardFilters | None = None,
+    order: str = "rank",
+    scored: bool = False,
+) -> QuerySet[Epic]:
+    """Epics by rank (the board's order) or by WSJF (highest first, unscored last), with
+    nothing read beside them: WSJF is annotated only to sort by it, or when ``scored``."""
+    queryset = filtered(access, filters)
+    if states:
+        queryset = queryset.filter(state__in=list(states))
+    if scored or order == "wsjf":
+        queryset = wsjf_annotated(queryset)
+    if order == "wsjf":
+        return queryset.order_by(F("wsjf_value").desc(nulls_last=True), "rank", "id")
+    return queryset.order_by("rank", "id")
+
+
 def epics(
     access: Access,
     *,
@@ -153,17 +173,13 @@ def epics(
     filters: BoardFilters | None = None,
     order: str = "rank",
 ) -> QuerySet[Epic]:
-    """Epics with WSJF annotated, by rank (the board's order) or by WSJF (highest first,
-    unscored last); lagging indicators and key results prefetched."""
-    queryset = wsjf_annotated(filtered(access, filters))
-    if states:
-        queryset = queryset.filter(state__in=list(states))
-    queryset = queryset.select_related("value_stream", "theme", "owner", "team").prefetch_related(
-        "lagging_indicators", "key_results"
+    """:func:`epic_list` with WSJF annotated, and value streams, themes, owners, teams,
+    lagging indicators and key results read with them."""
+    return (
+        epic_list(access, states=states, filters=filters, order=order, scored=True)
+        .select_related("value_stream", "theme", "owner", "team")
+        .prefetch_related("lagging_indicators", "key_results")
     )
-    if order == "wsjf":
-        return queryset.order_by(F("wsjf_value").desc(nulls_last=True), "rank", "id")
-    return queryset.order_by("rank", "id")
 
 
 def backlog(
