@@ -17,8 +17,8 @@ moving": steady is the point.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -130,9 +130,9 @@ class Point(NamedTuple):
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Health:
-    """How a measure stands at one moment."""
+class Health(NamedTuple):
+    """How a measure stands at one moment (a tuple, as Point is: a big page judges thousands,
+    and a frozen dataclass took longer to build than the judging)."""
 
     progress: float
     expected: float
@@ -210,11 +210,18 @@ def unchanged_run(points: Sequence[Point]) -> list[Point]:
     return run
 
 
-def stalled(points: Sequence[Point], progress_now: float, at: dt.datetime) -> bool:
-    """Not moving: the last 3 readings hold one value, or it has held for 21 days, below target."""
+def stalled(
+    points: Sequence[Point],
+    progress_now: float,
+    at: dt.datetime,
+    run: Sequence[Point] | None = None,
+) -> bool:
+    """Not moving: the last 3 readings hold one value, or it has held for 21 days, below target.
+    ``run`` is the points' :func:`unchanged_run` where the caller has it already."""
     if progress_now >= 1.0 or not points:
         return False
-    run = unchanged_run(points)
+    if run is None:
+        run = unchanged_run(points)
     return len(run) >= STALLED_READINGS or at - run[0].at >= STALLED_AFTER
 
 
@@ -256,7 +263,7 @@ def judge(
         progress=progress_now,
         expected=expected,
         pace=pace(progress_now, expected, has_reading=bool(seen), start=start, at=at),
-        stalled=stalled(seen, progress_now, at),
+        stalled=stalled(seen, progress_now, at, run),
         current=current,
         readings=len(seen),
         last_reading_at=seen[-1].at if seen else None,
@@ -325,6 +332,7 @@ def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float:
     return sum(value * weight for value, weight in pairs) / total
 
 
+@functools.lru_cache(maxsize=4096)
 def day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day`` in UTC: windows are whole days."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

@@ -41,7 +41,7 @@ def points_of(indicator_ids: Iterable[int], at: dt.datetime) -> dict[int, list[P
     answer). On SQLite the moment is read as the text Django stored and parsed here in one C
     call, not by the driver's converter for the column's declared type (a Python function per
     value); PostgreSQL's driver gives a datetime. Either is in the connection's time zone, which
-    is all this adds, as the ORM's converter does.
+    is all this adds (in the SQL, for SQLite in UTC), as the ORM's converter does.
     """
     ids = [int(pk) for pk in indicator_ids]
     points: dict[int, list[Point]] = defaultdict(list)
@@ -52,14 +52,20 @@ def points_of(indicator_ids: Iterable[int], at: dt.datetime) -> dict[int, list[P
     # Only quoted names and placeholders are written into the SQL; the values are parameters.
     placeholders = ", ".join(["%s"] * len(ids))
     moment = quote("recorded_at")
-    read_moment = f"CAST({moment} AS TEXT)" if connection.vendor == "sqlite" else moment
+    zone = connection.timezone
+    read_moment = moment
+    if connection.vendor == "sqlite":
+        read_moment = f"CAST({moment} AS TEXT)"
+        if zone == dt.UTC:
+            # Django stores UTC without an offset: written in, the text parses straight to an
+            # aware datetime (a replace() a reading took as long as the parse itself).
+            read_moment = f"{read_moment} || '+00:00'"
     sql = (
         f"SELECT {quote('indicator_id')}, {quote('value')}, {read_moment} "  # noqa: S608
         f"FROM {quote(Reading._meta.db_table)} WHERE {moment} <= %s "
         f"AND {quote('indicator_id')} IN ({placeholders}) "
         f"ORDER BY {quote('indicator_id')}, {moment}, {quote('id')}"
     )
-    zone = connection.timezone
     parse = dt.datetime.fromisoformat
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(at), *ids])
