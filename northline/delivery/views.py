@@ -97,6 +97,10 @@ def matrix(request: HttpRequest, access: Access) -> HttpResponse:
     )
     api = f"/api/v1/orgs/{access.organization.slug}/delivery/matrix"
     here = reverse("delivery", args=[access.organization.slug])
+    links = {
+        number: f"{here}?{urlencode([*parse_qsl(query), ('page', number)])}"
+        for number in range(1, page.pages + 1)
+    }
     return render_org(
         request,
         access,
@@ -105,9 +109,14 @@ def matrix(request: HttpRequest, access: Access) -> HttpResponse:
             **ack_context(request, access, {team.pk for team in page.teams}),
             "grid": page.rows,
             "page": page,
-            "page_links": [
-                (number, f"{here}?{urlencode([*parse_qsl(query), ('page', number)])}")
-                for number in range(1, page.pages + 1)
+            "page_links": list(links.items()),
+            "previous_url": links.get(page.number - 1),
+            "next_url": links.get(page.number + 1),
+            # Each team's pages with the link to each (none to this page), looked up here: a
+            # template loop over every page for every page of every team grew as their product.
+            "warnings": [
+                (warning, [(n, None if n == page.number else links[n]) for n in warning.pages])
+                for warning in page.warnings
             ],
             "teams": page.teams,
             "filter_form": filter_form,
