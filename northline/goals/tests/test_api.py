@@ -240,8 +240,8 @@ def test_it_builds_the_tree_with_the_same_queries_for_n_and_5n_objectives(
         lambda: add_objectives(cast, goals, 12),
     )
 
-    # token, membership, period, objectives, key results, readings
-    assert count == 6
+    # token, membership, period, objectives, the teams, key results, readings
+    assert count == 7
     tree = viewer.get(url, period=goals.period.pk).json()
     assert len(tree["groups"][0]["objectives"][0]["children"]) == 1 + 15
 

@@ -281,9 +281,9 @@ def test_it_renders_the_goals_page_with_the_same_queries_for_n_and_5n_objectives
         lambda: viewer.get(url), lambda: add_objectives(cast, goals, 12)
     )
     # Pinned, so a creeping count shows up here (session, user, membership, periods, the
-    # current period, how many objectives it holds (FOLD_AT), objectives, key results,
-    # readings, teams, the switcher, messages).
-    assert count == 12
+    # current period, how many objectives it holds (FOLD_AT), objectives, their teams, key
+    # results, readings, teams, the switcher, messages).
+    assert count == 13
     assert viewer.get(url).content.decode().count('class="node-card"') == 2 + 15
 
 
