@@ -385,12 +385,9 @@ def cascade(
     )
     # Teams read once and shared: joined, one was built for each of a large period's 1,425
     # objectives (the goals page built 1,450 teams to show 50 objectives).
-    teams = {
-        team.pk: team
-        for team in Team.objects.filter(organization=access.organization).defer(*lean())
-    }
+    by_id = {team.pk: team for team in teams(access).defer(*lean())}
     for objective in objectives_of_period:
-        objective.team = teams[objective.team_id] if objective.team_id is not None else None
+        objective.team = by_id[objective.team_id] if objective.team_id is not None else None
     total = None
     results_of_period = KeyResult.objects.filter(
         organization=access.organization, objective__period=period
